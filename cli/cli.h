@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: ISC */
+/* cli.h -- the tlsdeck command line: subcommands over core. */
+#ifndef TLSDECK_CLI_H
+#define TLSDECK_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "core.h"
+
+/* Exit codes (product.md 2). */
+#define EXIT_OK		0
+#define EXIT_FAIL	1
+#define EXIT_USAGE	2
+
+enum out_format {
+	OUT_TEXT = 0,
+	OUT_JSON,
+	OUT_PEM,
+	OUT_DER,
+	OUT_PROMETHEUS,
+};
+
+/* One subcommand (tmux's cmd_entry idea). */
+struct cmd_entry {
+	const char	*name;
+	const char	*usage;		/* after "tlsdeck NAME " */
+	const char	*summary;	/* one line for --help */
+	int		(*exec)(int argc, char **argv);
+};
+
+/* Password sources for one password (store or key). */
+struct pw_opts {
+	const char	*env;		/* --storepass-env VAR */
+	const char	*file;		/* --storepass-file FILE */
+	struct secret	*given;		/* --storepass (visible in ps) */
+};
+
+/* Global options shared by the server commands. */
+struct global_opts {
+	const char	*properties;
+	const char	*server;
+	const char	*jre;
+	const char	*cacerts;
+	const char	*theme;
+	const char	*config;
+	bool		 no_color;
+	bool		 ascii;
+	bool		 mouse;
+};
+
+/* main.c */
+extern const struct cmd_entry *cmd_table[];
+/* Print "tlsdeck: MSG" on stderr. */
+void	 cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	 cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print a usage error for cmd and return EXIT_USAGE. */
+int	 cli_usage(const struct cmd_entry *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Print a command's --help. */
+void	 cli_help(const struct cmd_entry *, FILE *);
+/* Parse "text|json|pem|..."; -1 if not in allowed (a bit set of 1<<fmt). */
+int	 cli_parse_format(const char *, unsigned allowed);
+
+/*
+ * Get a password: from pw->env, pw->file or pw->given, else (if prompt is
+ * set and stdin/tty is a terminal) ask on /dev/tty without echo.  *sp is
+ * NULL (and 0 returned) when there is no source and no terminal.
+ */
+int	 cli_password(const struct pw_opts *, const char *prompt,
+	     bool ask, struct secret **sp, char **cause);
+/* Read a password from the terminal without echo; NULL if no terminal. */
+struct secret *cli_prompt_tty(const char *prompt, char **cause);
+
+/* output.c: JSON helpers (jansson) */
+struct json_t;
+/* Time as ISO 8601 UTC. */
+void	 out_json_dump(void *json, FILE *);	/* json_t *, decref'd */
+void	*out_json_cert(struct cert *, time_t now);
+void	*out_json_entry(struct ks_entry *, time_t now, bool with_pem);
+void	 out_text_cert(FILE *, struct cert *, time_t now, const char *indent);
+
+/* Commands (one descriptor each). */
+extern const struct cmd_entry cmd_list_entry;
+extern const struct cmd_entry cmd_show_entry;
+
+#endif

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: ISC */
+/* jks.c -- placeholder so the tree builds; being written now. */
+#include <stdlib.h>
+#include "core.h"
+int
+jks_load(const unsigned char *b, size_t l, const struct secret *p, int f,
+    struct keystore *ks, char **cause)
+{
+	cause_set(cause, "JKS not implemented yet");
+	return (-1);
+}
+int
+jks_recover_key(const struct keystore *ks, struct ks_entry *e,
+    const struct secret *p, char **cause)
+{
+	cause_set(cause, "JKS not implemented yet");
+	return (-1);
+}
+int
+jks_write(const struct keystore *ks, const struct secret *p,
+    unsigned char **o, size_t *ol, char **cause)
+{
+	cause_set(cause, "JKS not implemented yet");
+	return (-1);
+}

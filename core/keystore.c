@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: ISC */
+/* keystore.c -- the format-neutral keystore model, sniffing and dispatch. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/evp.h>
+
+#include "core.h"
+
+static const char *ks_format_names[KS_FMT__MAX] = {
+	[KS_FMT_UNKNOWN] = "unknown",
+	[KS_FMT_JKS] = "JKS",
+	[KS_FMT_JCEKS] = "JCEKS",
+	[KS_FMT_PKCS12] = "PKCS12",
+	[KS_FMT_PEM] = "PEM",
+	[KS_FMT_DER] = "DER",
+	[KS_FMT_PKCS7] = "PKCS7",
+};
+
+static const char *ks_etype_names[KS_ENTRY__MAX] = {
+	[KS_ENTRY_KEY] = "PrivateKeyEntry",
+	[KS_ENTRY_TRUSTED] = "trustedCertEntry",
+	[KS_ENTRY_SECRET] = "SecretKeyEntry",
+};
+
+const char *
+ks_format_name(enum ks_format f)
+{
+	if ((unsigned)f >= KS_FMT__MAX)
+		return ("unknown");
+	return (ks_format_names[f]);
+}
+
+const char *
+ks_etype_name(enum ks_etype t)
+{
+	if ((unsigned)t >= KS_ENTRY__MAX)
+		return ("unknown");
+	return (ks_etype_names[t]);
+}
+
+enum ks_format
+ks_format_parse(const char *s)
+{
+	if (strcasecmp(s, "pkcs12") == 0 || strcasecmp(s, "p12") == 0)
+		return (KS_FMT_PKCS12);
+	if (strcasecmp(s, "jks") == 0)
+		return (KS_FMT_JKS);
+	if (strcasecmp(s, "jceks") == 0)
+		return (KS_FMT_JCEKS);
+	return (KS_FMT_UNKNOWN);
+}
+
+/* Skip leading white space (for PEM sniffing). */
+static size_t
+sniff_skip_space(const unsigned char *p, size_t len)
+{
+	size_t	i = 0;
+
+	/* UTF-8 BOM */
+	if (len >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
+		i = 3;
+	while (i < len && isspace(p[i]))
+		i++;
+	return (i);
+}
+
+/* Read a DER length at p[*off]; -1 if malformed. */
+static long
+sniff_der_len(const unsigned char *p, size_t len, size_t *off)
+{
+	size_t	n, i;
+	long	l = 0;
+
+	if (*off >= len)
+		return (-1);
+	if (p[*off] < 0x80)
+		return (p[(*off)++]);
+	n = p[(*off)++] & 0x7f;
+	if (n == 0 || n > 4 || *off + n > len)
+		return (-1);
+	for (i = 0; i < n; i++)
+		l = (l << 8) | p[(*off)++];
+	return (l);
+}
+
+enum ks_format
+keystore_sniff(const unsigned char *p, size_t len)
+{
+	static const unsigned char p7_signed[] = {
+	    0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02 };
+	size_t	i, off;
+
+	if (len >= 4 && p[0] == 0xfe && p[1] == 0xed && p[2] == 0xfe &&
+	    p[3] == 0xed)
+		return (KS_FMT_JKS);
+	if (len >= 4 && p[0] == 0xce && p[1] == 0xce && p[2] == 0xce &&
+	    p[3] == 0xce)
+		return (KS_FMT_JCEKS);
+	if (len >= 2 && p[0] == 0x30) {
+		off = 1;
+		if (sniff_der_len(p, len, &off) < 0)
+			return (KS_FMT_UNKNOWN);
+		/* PFX: SEQUENCE { INTEGER 3, ... } */
+		if (off + 3 <= len && p[off] == 0x02 && p[off + 1] == 0x01 &&
+		    p[off + 2] == 0x03)
+			return (KS_FMT_PKCS12);
+		/* ContentInfo: SEQUENCE { OID signedData, ... } */
+		if (off + sizeof p7_signed <= len &&
+		    memcmp(p + off, p7_signed, sizeof p7_signed) == 0)
+			return (KS_FMT_PKCS7);
+		/* Certificate: SEQUENCE { SEQUENCE (tbs) ... } */
+		if (off < len && p[off] == 0x30)
+			return (KS_FMT_DER);
+		return (KS_FMT_UNKNOWN);
+	}
+	i = sniff_skip_space(p, len);
+	if (len - i >= 11 && memcmp(p + i, "-----BEGIN ", 11) == 0)
+		return (KS_FMT_PEM);
+	/* PEM with explanatory text before the first block. */
+	if (len > 0 && memmem(p, len, "-----BEGIN ", 11) != NULL) {
+		for (off = 0; off < len && off < 65536; off++)
+			if (p[off] == 0 || (p[off] < 0x20 && !isspace(p[off])))
+				return (KS_FMT_UNKNOWN);
+		return (KS_FMT_PEM);
+	}
+	return (KS_FMT_UNKNOWN);
+}
+
+struct keystore *
+keystore_new(enum ks_format f)
+{
+	struct keystore	*ks;
+
+	ks = xcalloc(1, sizeof *ks);
+	ks->format = f;
+	ks->jks_version = 2;
+	pkcs12_params_default(&ks->p12, false);
+	return (ks);
+}
+
+void
+keystore_free(struct keystore *ks)
+{
+	size_t	i;
+
+	if (ks == NULL)
+		return;
+	for (i = 0; i < ks->nentries; i++)
+		ks_entry_free(ks->entries[i]);
+	free(ks->entries);
+	free(ks->path);
+	free(ks);
+}
+
+struct ks_entry *
+ks_entry_new(const char *alias, enum ks_etype t)
+{
+	struct ks_entry	*e;
+
+	e = xcalloc(1, sizeof *e);
+	e->alias = xstrdup(alias);
+	e->alias_len = strlen(alias);
+	e->type = t;
+	return (e);
+}
+
+void
+ks_entry_free(struct ks_entry *e)
+{
+	size_t	i;
+
+	if (e == NULL)
+		return;
+	for (i = 0; i < e->nchain; i++)
+		cert_free(e->chain[i]);
+	free(e->chain);
+	if (e->prot != NULL) {
+		OPENSSL_cleanse(e->prot, e->prot_len);
+		free(e->prot);
+	}
+	EVP_PKEY_free(e->pkey);
+	secret_free(e->keypass);
+	free(e->secret_alg);
+	free(e->alias);
+	free(e);
+}
+
+void
+keystore_add(struct keystore *ks, struct ks_entry *e)
+{
+	ks->entries = xreallocarray(ks->entries, ks->nentries + 1,
+	    sizeof *ks->entries);
+	ks->entries[ks->nentries++] = e;
+}
+
+void
+keystore_remove(struct keystore *ks, size_t i)
+{
+	if (i >= ks->nentries)
+		return;
+	ks_entry_free(ks->entries[i]);
+	memmove(ks->entries + i, ks->entries + i + 1,
+	    (ks->nentries - i - 1) * sizeof *ks->entries);
+	ks->nentries--;
+}
+
+void
+ks_entry_add_cert(struct ks_entry *e, struct cert *c)
+{
+	e->chain = xreallocarray(e->chain, e->nchain + 1, sizeof *e->chain);
+	e->chain[e->nchain++] = c;
+}
+
+/* Compare aliases as Java does: lower-case with Locale.ENGLISH (ASCII). */
+static int
+alias_casecmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t	i;
+	int	ca, cb;
+
+	for (i = 0; i < alen && i < blen; i++) {
+		ca = (unsigned char)a[i];
+		cb = (unsigned char)b[i];
+		if (ca >= 'A' && ca <= 'Z')
+			ca += 'a' - 'A';
+		if (cb >= 'A' && cb <= 'Z')
+			cb += 'a' - 'A';
+		if (ca != cb)
+			return (ca - cb);
+	}
+	return ((alen > blen) - (alen < blen));
+}
+
+struct ks_entry *
+keystore_find(const struct keystore *ks, const char *alias)
+{
+	size_t	i, len = strlen(alias);
+
+	for (i = 0; i < ks->nentries; i++) {
+		if (alias_casecmp(ks->entries[i]->alias,
+		    ks->entries[i]->alias_len, alias, len) == 0)
+			return (ks->entries[i]);
+	}
+	return (NULL);
+}
+
+/* qsort comparator for entries by alias. */
+static int
+keystore_sort_cmp(const void *a, const void *b)
+{
+	const struct ks_entry	*ea = *(struct ks_entry *const *)a;
+	const struct ks_entry	*eb = *(struct ks_entry *const *)b;
+	int			 r;
+
+	r = alias_casecmp(ea->alias, ea->alias_len, eb->alias, eb->alias_len);
+	if (r != 0)
+		return (r);
+	return (strcmp(ea->alias, eb->alias));
+}
+
+void
+keystore_sort(struct keystore *ks)
+{
+	if (ks->nentries > 1)
+		qsort(ks->entries, ks->nentries, sizeof *ks->entries,
+		    keystore_sort_cmp);
+}
+
+int
+keystore_load_mem(const unsigned char *buf, size_t len, const char *name,
+    const struct secret *pass, int flags, struct keystore **ksp, char **cause)
+{
+	struct keystore	*ks;
+	enum ks_format	 f;
+	int		 rc;
+
+	*ksp = NULL;
+	if (name == NULL)
+		name = "(memory)";
+	if (len == 0) {
+		cause_set(cause, "%s: file is empty", name);
+		return (-1);
+	}
+	f = keystore_sniff(buf, len);
+	ks = keystore_new(f);
+	switch (f) {
+	case KS_FMT_JKS:
+	case KS_FMT_JCEKS:
+		rc = jks_load(buf, len, pass, flags, ks, cause);
+		break;
+	case KS_FMT_PKCS12:
+		rc = pkcs12_load(buf, len, pass, flags, ks, cause);
+		break;
+	case KS_FMT_PEM:
+	case KS_FMT_DER:
+	case KS_FMT_PKCS7:
+		rc = certfile_load(buf, len, ks, cause);
+		break;
+	default:
+		cause_set(cause, "not a keystore or certificate file "
+		    "(unknown format, first bytes %02X %02X %02X %02X)",
+		    len > 0 ? buf[0] : 0, len > 1 ? buf[1] : 0,
+		    len > 2 ? buf[2] : 0, len > 3 ? buf[3] : 0);
+		rc = -1;
+		break;
+	}
+	if (rc != 0) {
+		cause_prefix(cause, "%s", name);
+		keystore_free(ks);
+		return (-1);
+	}
+	*ksp = ks;
+	return (0);
+}
+
+int
+keystore_load(const char *path, const struct secret *pass, int flags,
+    struct keystore **ksp, char **cause)
+{
+	unsigned char	*buf;
+	size_t		 len;
+	int		 rc;
+
+	*ksp = NULL;
+	if (file_read(path, &buf, &len, cause) != 0)
+		return (-1);
+	rc = keystore_load_mem(buf, len, path, pass, flags, ksp, cause);
+	if (rc == 0)
+		(*ksp)->path = xstrdup(path);
+	OPENSSL_cleanse(buf, len);
+	free(buf);
+	return (rc);
+}
+
+int
+keystore_recover_key(const struct keystore *ks, struct ks_entry *e,
+    const struct secret *keypass, char **cause)
+{
+	if (e->type != KS_ENTRY_KEY) {
+		cause_set(cause, "%s: entry \"%s\" is a %s, not a key entry",
+		    ks->path != NULL ? ks->path : "keystore", e->alias,
+		    ks_etype_name(e->type));
+		return (-1);
+	}
+	if (e->pkey != NULL)
+		return (0);
+	switch (ks->format) {
+	case KS_FMT_JKS:
+	case KS_FMT_JCEKS:
+		return (jks_recover_key(ks, e, keypass, cause));
+	case KS_FMT_PKCS12:
+		return (pkcs12_recover_key(ks, e, keypass, cause));
+	default:
+		cause_set(cause, "%s: has no private keys",
+		    ks->path != NULL ? ks->path : "file");
+		return (-1);
+	}
+}
+
+int
+keystore_serialize(const struct keystore *ks, const struct secret *pass,
+    unsigned char **out, size_t *outlen, char **cause)
+{
+	*out = NULL;
+	*outlen = 0;
+	switch (ks->format) {
+	case KS_FMT_JKS:
+		return (jks_write(ks, pass, out, outlen, cause));
+	case KS_FMT_PKCS12:
+		return (pkcs12_write(ks, pass, out, outlen, cause));
+	case KS_FMT_JCEKS:
+		cause_set(cause, "JCEKS keystores are read-only in tlsdeck; "
+		    "convert to PKCS12 (tlsdeck writes PKCS12 and JKS)");
+		return (-1);
+	default:
+		cause_set(cause, "%s files are read-only certificate files; "
+		    "import them into a PKCS12 keystore",
+		    ks_format_name(ks->format));
+		return (-1);
+	}
+}
