@@ -72,6 +72,44 @@ int	 cli_password(const struct pw_opts *, const char *prompt,
 /* Read a password from the terminal without echo; NULL if no terminal. */
 struct secret *cli_prompt_tty(const char *prompt, char **cause);
 
+/* Long-option codes shared by commands (getopt_long val). */
+enum {
+	OPT_STOREPASS_ENV = 1000,
+	OPT_STOREPASS_FILE,
+	OPT_STOREPASS,
+	OPT_KEYPASS_ENV,
+	OPT_KEYPASS_FILE,
+	OPT_KEYPASS,
+	OPT_HELP,
+	OPT__CLI_MAX = 1100	/* commands number their own options above */
+};
+/* The getopt_long rows for the password options (append to a table). */
+#define CLI_PASSWORD_OPTIONS \
+	{ "storepass-env", required_argument, NULL, OPT_STOREPASS_ENV }, \
+	{ "storepass-file", required_argument, NULL, OPT_STOREPASS_FILE }, \
+	{ "storepass", required_argument, NULL, OPT_STOREPASS }, \
+	{ "keypass-env", required_argument, NULL, OPT_KEYPASS_ENV }, \
+	{ "keypass-file", required_argument, NULL, OPT_KEYPASS_FILE }, \
+	{ "keypass", required_argument, NULL, OPT_KEYPASS }, \
+	{ "help", no_argument, NULL, OPT_HELP }
+/*
+ * Handle one password option; returns 1 if ch was one, else 0.  A password
+ * given on the command line is copied into a secret, the argv copy wiped,
+ * and a warning printed (it was visible in ps).
+ */
+int	 cli_password_option(int ch, char *arg, struct pw_opts *store,
+	     struct pw_opts *key);
+void	 cli_pw_opts_done(struct pw_opts *);
+/*
+ * Open a keystore for reading with the store password from pw, prompting on
+ * a terminal when the file needs one.  *passp receives the password used
+ * (NULL if none); the caller frees it.  Unverified JKS (no password) prints
+ * a warning unless quiet.
+ */
+int	 cli_open_keystore(const char *path, const struct pw_opts *pw,
+	     bool quiet, struct keystore **ksp, struct secret **passp,
+	     char **cause);
+
 /* output.c: JSON helpers (jansson) */
 struct json_t;
 /* Time as ISO 8601 UTC. */
@@ -79,9 +117,12 @@ void	 out_json_dump(void *json, FILE *);	/* json_t *, decref'd */
 void	*out_json_cert(struct cert *, time_t now);
 void	*out_json_entry(struct ks_entry *, time_t now, bool with_pem);
 void	 out_text_cert(FILE *, struct cert *, time_t now, const char *indent);
+void	 out_text_entry(FILE *, struct ks_entry *, time_t now);
 
 /* Commands (one descriptor each). */
 extern const struct cmd_entry cmd_list_entry;
 extern const struct cmd_entry cmd_show_entry;
+extern const struct cmd_entry cmd_history_entry;
+extern const struct cmd_entry cmd_restore_entry;
 
 #endif

@@ -17,6 +17,8 @@
 const struct cmd_entry *cmd_table[] = {
 	&cmd_list_entry,
 	&cmd_show_entry,
+	&cmd_history_entry,
+	&cmd_restore_entry,
 	/* (commands: add new entries above this line) */
 	NULL
 };

@@ -1,9 +1,418 @@
 /* SPDX-License-Identifier: ISC */
-/* cert.c -- placeholder so the tree builds; being written now. */
+/*
+ * cert.c -- certificates: the walked facts (der.c), fingerprints on first
+ * use, the OpenSSL X509 on demand, and a long description.
+ */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/sha.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
 #include "core.h"
+
+/* A growable text for cert_describe. */
+struct cert_text {
+	char	*s;
+	size_t	 len;
+};
+
+struct cert *
+cert_new(const unsigned char *der, size_t len, char **cause)
+{
+	struct cert	*c;
+
+	c = xcalloc(1, sizeof *c);
+	c->der = xmalloc(len == 0 ? 1 : len);
+	if (len > 0)
+		memcpy(c->der, der, len);
+	c->len = len;
+	if (der_cert_walk(c->der, c->len, &c->info, cause) != 0) {
+		free(c->der);
+		free(c);
+		return (NULL);
+	}
+	return (c);
+}
+
+struct cert *
+cert_from_x509(struct x509_st *x, char **cause)
+{
+	struct cert	*c;
+	unsigned char	*der = NULL;
+	int		 n;
+
+	if (x == NULL) {
+		cause_set(cause, "no certificate");
+		return (NULL);
+	}
+	if ((n = i2d_X509(x, &der)) <= 0) {
+		cause_ssl(cause, "cannot encode certificate");
+		return (NULL);
+	}
+	c = cert_new(der, (size_t)n, cause);
+	OPENSSL_free(der);
+	if (c != NULL && X509_up_ref(x) == 1)
+		c->x509 = x;
+	return (c);
+}
+
+struct cert *
+cert_dup(const struct cert *c)
+{
+	struct cert	*d;
+
+	if (c == NULL)
+		return (NULL);
+	/* the bytes walked once already: this cannot fail */
+	if ((d = cert_new(c->der, c->len, NULL)) == NULL)
+		fatalx("cert_dup: certificate no longer decodes");
+	if (c->have_fp) {
+		memcpy(d->sha256, c->sha256, sizeof d->sha256);
+		memcpy(d->sha1, c->sha1, sizeof d->sha1);
+		d->have_fp = true;
+	}
+	if (c->x509 != NULL && X509_up_ref(c->x509) == 1)
+		d->x509 = c->x509;
+	return (d);
+}
+
 void
 cert_free(struct cert *c)
 {
+	if (c == NULL)
+		return;
+	cert_info_done(&c->info);
+	X509_free(c->x509);
+	free(c->der);
 	free(c);
+}
+
+/* Compute both fingerprints once. */
+static void
+cert_fp(struct cert *c)
+{
+	if (c->have_fp)
+		return;
+	SHA256(c->der, c->len, c->sha256);
+	SHA1(c->der, c->len, c->sha1);
+	c->have_fp = true;
+}
+
+const unsigned char *
+cert_sha256(struct cert *c)
+{
+	cert_fp(c);
+	return (c->sha256);
+}
+
+const unsigned char *
+cert_sha1(struct cert *c)
+{
+	cert_fp(c);
+	return (c->sha1);
+}
+
+char *
+cert_fp_hex(const unsigned char *p, size_t len)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	char			*s, *o;
+	size_t			 i;
+
+	o = s = xmalloc(len == 0 ? 1 : len * 3);
+	for (i = 0; i < len; i++) {
+		if (i > 0)
+			*o++ = ':';
+		*o++ = hex[p[i] >> 4];
+		*o++ = hex[p[i] & 15];
+	}
+	*o = '\0';
+	return (s);
+}
+
+struct x509_st *
+cert_x509(struct cert *c, char **cause)
+{
+	const unsigned char	*p = c->der;
+
+	if (c->x509 != NULL)
+		return (c->x509);
+	cause_ssl_clear();
+	if ((c->x509 = d2i_X509(NULL, &p, (long)c->len)) == NULL)
+		cause_ssl(cause, "cannot decode certificate");
+	return (c->x509);
+}
+
+long
+cert_days_left(const struct cert *c, time_t now)
+{
+	int64_t	d = c->info.not_after - (int64_t)now;
+
+	/* floor division */
+	if (d < 0)
+		return ((long)(-((-d + 86399) / 86400)));
+	return ((long)(d / 86400));
+}
+
+char *
+cert_pem(const struct cert *c)
+{
+	static const char	 b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	static const char	 head[] = "-----BEGIN CERTIFICATE-----\n";
+	static const char	 tail[] = "-----END CERTIFICATE-----\n";
+	const unsigned char	*p = c->der;
+	size_t			 i, n, col = 0, cap;
+	unsigned		 v;
+	char			*s, *o;
+
+	n = (c->len + 2) / 3 * 4;
+	cap = sizeof head + sizeof tail + n + n / 64 + 2;
+	o = s = xmalloc(cap);
+	memcpy(o, head, sizeof head - 1);
+	o += sizeof head - 1;
+	for (i = 0; i < c->len; i += 3) {
+		v = (unsigned)p[i] << 16;
+		if (i + 1 < c->len)
+			v |= (unsigned)p[i + 1] << 8;
+		if (i + 2 < c->len)
+			v |= p[i + 2];
+		*o++ = b64[(v >> 18) & 63];
+		*o++ = b64[(v >> 12) & 63];
+		*o++ = i + 1 < c->len ? b64[(v >> 6) & 63] : '=';
+		*o++ = i + 2 < c->len ? b64[v & 63] : '=';
+		if ((col += 4) == 64) {
+			*o++ = '\n';
+			col = 0;
+		}
+	}
+	if (col != 0)
+		*o++ = '\n';
+	memcpy(o, tail, sizeof tail);
+	return (s);
+}
+
+/* Append a formatted line to a text. */
+static void
+cert_text_add(struct cert_text *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void
+cert_text_add(struct cert_text *t, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+	size_t	 n;
+
+	va_start(ap, fmt);
+	xvasprintf(&s, fmt, ap);
+	va_end(ap);
+	n = strlen(s);
+	t->s = xreallocarray(t->s, t->len + n + 1, 1);
+	memcpy(t->s + t->len, s, n + 1);
+	t->len += n;
+	free(s);
+}
+
+/* The key usage bits, keytool's names. */
+static void
+cert_describe_ku(struct cert_text *t, X509 *x)
+{
+	static const struct {
+		uint32_t	 bit;
+		const char	*name;
+	} ku[] = {
+		{ KU_DIGITAL_SIGNATURE, "DigitalSignature" },
+		{ KU_NON_REPUDIATION, "Non_repudiation" },
+		{ KU_KEY_ENCIPHERMENT, "Key_Encipherment" },
+		{ KU_DATA_ENCIPHERMENT, "Data_Encipherment" },
+		{ KU_KEY_AGREEMENT, "Key_Agreement" },
+		{ KU_KEY_CERT_SIGN, "Key_CertSign" },
+		{ KU_CRL_SIGN, "Crl_Sign" },
+		{ KU_ENCIPHER_ONLY, "Encipher_Only" },
+		{ KU_DECIPHER_ONLY, "Decipher_Only" },
+	};
+	static const struct {
+		uint32_t	 bit;
+		const char	*name;
+	} xku[] = {
+		{ XKU_SSL_SERVER, "serverAuth" },
+		{ XKU_SSL_CLIENT, "clientAuth" },
+		{ XKU_SMIME, "emailProtection" },
+		{ XKU_CODE_SIGN, "codeSigning" },
+		{ XKU_TIMESTAMP, "timeStamping" },
+		{ XKU_OCSP_SIGN, "OCSPSigning" },
+		{ XKU_ANYEKU, "anyExtendedKeyUsage" },
+	};
+	uint32_t	 flags, u;
+	size_t		 i;
+	const char	*sep;
+
+	flags = X509_get_extension_flags(x);
+	if (flags & EXFLAG_KUSAGE) {
+		u = X509_get_key_usage(x);
+		cert_text_add(t, "Key usage:");
+		sep = " ";
+		for (i = 0; i < sizeof ku / sizeof ku[0]; i++) {
+			if (u & ku[i].bit) {
+				cert_text_add(t, "%s%s", sep, ku[i].name);
+				sep = ", ";
+			}
+		}
+		cert_text_add(t, "\n");
+	}
+	if (flags & EXFLAG_XKUSAGE) {
+		u = X509_get_extended_key_usage(x);
+		cert_text_add(t, "Extended key usage:");
+		sep = " ";
+		for (i = 0; i < sizeof xku / sizeof xku[0]; i++) {
+			if (u & xku[i].bit) {
+				cert_text_add(t, "%s%s", sep, xku[i].name);
+				sep = ", ";
+			}
+		}
+		if (sep[0] == ' ')
+			cert_text_add(t, " (other)");
+		cert_text_add(t, "\n");
+	}
+}
+
+char *
+cert_describe(struct cert *c, time_t now)
+{
+	struct cert_text	 t = { NULL, 0 };
+	struct cert_info	*ci = &c->info;
+	char			 nb[32], na[32], *fp1, *fp2;
+	long			 days;
+	size_t			 i;
+	X509			*x;
+
+	time_iso8601(ci->not_before, nb, sizeof nb);
+	time_iso8601(ci->not_after, na, sizeof na);
+	days = cert_days_left(c, now);
+	fp1 = cert_fp_hex(cert_sha1(c), 20);
+	fp2 = cert_fp_hex(cert_sha256(c), 32);
+	cert_text_add(&t, "Owner: %s\n", ci->subject);
+	cert_text_add(&t, "Issuer: %s\n", ci->issuer);
+	cert_text_add(&t, "Serial number: %s\n", ci->serial);
+	if ((int64_t)now < ci->not_before)
+		cert_text_add(&t, "Valid from: %s until: %s (not yet valid)\n",
+		    nb, na);
+	else if (days < 0)
+		cert_text_add(&t, "Valid from: %s until: %s (expired %ld "
+		    "day%s ago)\n", nb, na, -days, days == -1 ? "" : "s");
+	else
+		cert_text_add(&t, "Valid from: %s until: %s (%ld day%s "
+		    "left)\n", nb, na, days, days == 1 ? "" : "s");
+	cert_text_add(&t, "Certificate fingerprints:\n");
+	cert_text_add(&t, "\t SHA1: %s\n", fp1);
+	cert_text_add(&t, "\t SHA256: %s\n", fp2);
+	cert_text_add(&t, "Signature algorithm name: %s%s\n", ci->sig_alg,
+	    ci->weak_sig ? " (weak)" : "");
+	if (ci->key_bits > 0)
+		cert_text_add(&t, "Subject Public Key Algorithm: %s "
+		    "(%d-bit key)\n", ci->key, ci->key_bits);
+	else
+		cert_text_add(&t, "Subject Public Key Algorithm: %s\n",
+		    ci->key);
+	cert_text_add(&t, "Version: %d\n", ci->version);
+	if (ci->self_signed)
+		cert_text_add(&t, "Self-signed: yes\n");
+	if (ci->nsan > 0) {
+		cert_text_add(&t, "Subject alternative names:");
+		for (i = 0; i < ci->nsan; i++)
+			cert_text_add(&t, "%s%s", i == 0 ? " " : ", ",
+			    ci->san[i]);
+		cert_text_add(&t, "\n");
+	}
+	if (ci->ca) {
+		if (ci->pathlen >= 0)
+			cert_text_add(&t, "Basic constraints: CA:true, "
+			    "pathlen:%d\n", ci->pathlen);
+		else
+			cert_text_add(&t, "Basic constraints: CA:true, "
+			    "pathlen: no limit\n");
+	}
+	if (ci->ski.len > 0) {
+		free(fp1);
+		fp1 = cert_fp_hex(ci->ski.p, ci->ski.len);
+		cert_text_add(&t, "Subject key identifier: %s\n", fp1);
+	}
+	if (ci->aki.len > 0) {
+		free(fp1);
+		fp1 = cert_fp_hex(ci->aki.p, ci->aki.len);
+		cert_text_add(&t, "Authority key identifier: %s\n", fp1);
+	}
+	if ((x = cert_x509(c, NULL)) != NULL)
+		cert_describe_ku(&t, x);
+	cause_ssl_clear();
+	free(fp1);
+	free(fp2);
+	return (t.s);
+}
+
+bool
+cert_issued_by(struct cert *a, struct cert *b)
+{
+	X509		*xa, *xb;
+	EVP_PKEY	*k;
+	int		 ok;
+
+	if (a->info.issuer_der.len != b->info.subject_der.len ||
+	    memcmp(a->info.issuer_der.p, b->info.subject_der.p,
+	    a->info.issuer_der.len) != 0)
+		return (false);
+	if ((xa = cert_x509(a, NULL)) == NULL ||
+	    (xb = cert_x509(b, NULL)) == NULL) {
+		cause_ssl_clear();
+		return (false);
+	}
+	if ((k = X509_get0_pubkey(xb)) == NULL) {
+		cause_ssl_clear();
+		return (false);
+	}
+	ok = X509_verify(xa, k);
+	cause_ssl_clear();
+	return (ok == 1);
+}
+
+bool
+cert_same_key(const struct cert *a, const struct cert *b)
+{
+	return (a->info.spki_der.len == b->info.spki_der.len &&
+	    memcmp(a->info.spki_der.p, b->info.spki_der.p,
+	    a->info.spki_der.len) == 0);
+}
+
+void
+time_iso8601(int64_t t, char *buf, size_t len)
+{
+	int64_t	days, secs, z, era, doe, yoe, y, doy, mp, d, m;
+
+	days = t / 86400;
+	secs = t % 86400;
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	/* civil date from days since 1970-01-01 (proleptic Gregorian) */
+	z = days + 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	if (m <= 2)
+		y++;
+	snprintf(buf, len, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ",
+	    (long long)y, (long long)m, (long long)d, (long long)(secs / 3600),
+	    (long long)(secs % 3600 / 60), (long long)(secs % 60));
 }

@@ -303,6 +303,18 @@ int	 pkcs12_write(const struct keystore *, const struct secret *pass,
 	     unsigned char **out, size_t *outlen, char **cause);
 /* Defaults for a new file: PBES2/AES-256/10000, SHA-256 MAC 10000. */
 void	 pkcs12_params_default(struct ks_p12_params *, bool passwordless);
+/*
+ * pkcs12.c additions.  pkcs12_write uses ks->p12 (the loaded file's scheme,
+ * or the defaults); an algorithm this OpenSSL cannot run (e.g. RC2 without
+ * the legacy provider) is replaced by the default.  pkcs12_write_params
+ * fills the scheme the writer will use and returns true when it differs
+ * from ks->p12 (so a caller can say so).  pkcs12_params_describe gives a
+ * malloc'd one-line description.  pkcs12_legacy_available loads OpenSSL's
+ * legacy provider if it can (once) and says whether it is there.
+ */
+bool	 pkcs12_write_params(const struct keystore *, struct ks_p12_params *);
+char	*pkcs12_params_describe(const struct ks_p12_params *);
+bool	 pkcs12_legacy_available(void);
 
 /* pem.c: certificate files (PEM bundle, DER, PKCS#7) and PEM keys. */
 int	 certfile_load(const unsigned char *, size_t, struct keystore *,
@@ -314,6 +326,15 @@ int	 certs_read_mem(const unsigned char *, size_t, const char *name,
 	     struct cert ***certs, size_t *n, char **cause);
 void	 certs_free(struct cert **, size_t);
 
+/* pem.c: keys.  A private key in PKCS#8 PEM (plain or encrypted),
+ * traditional RSA/EC PEM (also legacy "Proc-Type: 4,ENCRYPTED") or DER
+ * PKCS#8.  pass may be NULL for an unencrypted key; name is used in
+ * messages.  *pkey is new, the caller frees it with EVP_PKEY_free. */
+int	 pem_key_read_mem(const unsigned char *, size_t, const char *name,
+	     const struct secret *pass, struct evp_pkey_st **, char **cause);
+/* true when the key in the buffer is encrypted (needs a pass phrase). */
+bool	 pem_key_needs_pass(const unsigned char *, size_t);
+
 /* ------------------------------------------------------------------ */
 /* fileio.c: bounded reads */
 
@@ -321,5 +342,561 @@ void	 certs_free(struct cert **, size_t);
 /* Read a whole regular file (refuses directories, > FILE_MAX_SIZE). */
 int	 file_read(const char *path, unsigned char **buf, size_t *len,
 	     char **cause);
+
+/* ------------------------------------------------------------------ */
+/* props.c: application.properties as a lossless document (formats.md 4).
+ *
+ * Read exactly as java.util.Properties.load(InputStream) reads it
+ * (ISO-8859-1, escapes, continuation lines, comments, CR/LF/CRLF); every
+ * byte is kept, so an unedited document serializes to its input byte for
+ * byte.  An edit rewrites only the logical lines it touches and is checked
+ * by parsing the result again: a failed edit changes nothing.  Entry
+ * pointers are valid until the next edit or props_free. */
+
+struct props;
+
+struct prop_entry {
+	char		*key;		/* what Java reads, as UTF-8 (lone
+					   surrogates as 3-byte sequences);
+					   may hold NUL: see key_len */
+	size_t		 key_len;
+	char		*value;		/* the same for the value */
+	size_t		 value_len;
+	char		*raw_value;	/* the value as written: continuations
+					   joined, escapes NOT applied, each
+					   byte taken as ISO-8859-1 (UTF-8) */
+	char		*canon;		/* props_canon_key(key) */
+	int		 line;		/* first physical line (1-based) */
+	int		 last_line;	/* last physical line */
+	size_t		 off;		/* raw bytes of the logical line(s), */
+	size_t		 len;		/* line ends included */
+	bool		 nonascii;	/* bytes >= 0x80 in those bytes */
+};
+
+/* Parse (name is used in messages and may be NULL).  Fails only where Java
+ * throws: a malformed \uxxxx escape ("NAME: line N: ..."). */
+int		 props_parse(const unsigned char *, size_t, const char *name,
+		     struct props **, char **cause);
+int		 props_load(const char *path, struct props **, char **cause);
+void		 props_free(struct props *);
+/* The document's bytes (malloc'd; byte-exact when unedited). */
+void		 props_serialize(const struct props *, unsigned char **out,
+		     size_t *len);
+const char	*props_name(const struct props *);
+/* Entries in file order (duplicates included). */
+size_t		 props_count(const struct props *);
+const struct prop_entry *props_entry(const struct props *, size_t);
+/* Value of the last entry whose key is exactly key (Java: last wins). */
+const char	*props_get(const struct props *, const char *key);
+/* Every entry matching key in Spring's relaxed form (key-store, keyStore,
+ * key_store, KEY-STORE), in file order; *list malloc'd (NULL if none). */
+size_t		 props_find_all(const struct props *, const char *key,
+		     const struct prop_entry ***list);
+/* Relaxed form: ASCII lower-case, '-' and '_' dropped.  Malloc'd. */
+char		*props_canon_key(const char *key);
+/*
+ * Set key to value (UTF-8; written ASCII-only with escapes so Java reads
+ * back exactly value).  The last entry matching key (relaxed) is rewritten
+ * in place, keeping its indentation, separator and line end; otherwise a
+ * line is inserted after the last key sharing the longest dotted prefix, or
+ * at the end, with the file's dominant line end.
+ */
+int		 props_set(struct props *, const char *key, const char *value,
+		     char **cause);
+/* Remove every entry matching key (relaxed); *removed may be NULL. */
+int		 props_unset(struct props *, const char *key, size_t *removed,
+		     char **cause);
+/* Remove all but the last entry matching key (relaxed). */
+int		 props_dedup(struct props *, const char *key, size_t *removed,
+		     char **cause);
+
+/* props_resolve flags */
+#define PROPS_RES_NOENV	0x01	/* do not look in the environment */
+/*
+ * Resolve ${name} and ${name:default} placeholders as Spring Boot does
+ * (formats.md 4.3): nested, the environment first (NAME, then Spring's
+ * NAME_FORM: upper-case, '.' -> '_', '-' dropped or '-' -> '_'), then this
+ * file; found values are resolved again.  An unresolvable placeholder stays
+ * as written and sets *unresolved (may be NULL).  A cycle fails with
+ * "circular placeholder reference: a -> b -> a"; so do runaway nesting and
+ * expansion.
+ */
+int		 props_resolve(const struct props *, const char *value,
+		     int flags, char **out, bool *unresolved, char **cause);
+/* Physical lines holding bytes >= 0x80 (Java reads them as ISO-8859-1);
+ * *lines malloc'd, ascending. */
+size_t		 props_nonascii_lines(const struct props *, int **lines);
+/* Does the value as written hold "\c" with c a letter or digit (not a
+ * \uxxxx escape)?  Java eats such backslashes: C:\ProgramData reads as
+ * C:ProgramData, C:\temp\new holds a TAB and a newline.  Compare
+ * raw_value with value to show it. */
+bool		 props_eats_backslash(const struct prop_entry *);
+
+
+/* ------------------------------------------------------------------ */
+/* audit.c / server.c: the server model and findings (issue 4).  The
+ * dashboard draws only from these structs. */
+
+enum sev {
+	SEV_OK = 0,
+	SEV_INFO,
+	SEV_WARN,
+	SEV_CRIT,
+	SEV__MAX
+};
+
+struct finding {
+	char		*code;		/* stable, e.g. "cert-expiring" */
+	enum sev	 sev;
+	char		*file;		/* where: file (or NULL) */
+	int		 line;		/* 0 when not a line */
+	char		*alias;		/* or NULL */
+	char		*message;	/* what is wrong */
+	char		*fix;		/* what to do */
+	int		 form;		/* enum form_kind that fixes it, or -1 */
+};
+
+/* The forms of product.md 4 (the TUI maps each to a screen). */
+enum form_kind {
+	FORM_NONE = -1,
+	FORM_GENKEY = 0,
+	FORM_CSR,
+	FORM_IMPORT_REPLY,
+	FORM_IMPORT_CERT,
+	FORM_IMPORT_PEM,
+	FORM_SETTINGS,
+	FORM_EXPORT,
+	FORM_TRUST,
+	FORM__MAX
+};
+
+/* One row of the SSL settings panel. */
+struct setting {
+	char		*key;		/* e.g. "server.ssl.key-store" */
+	char		*value;		/* as written (resolved), NULL if unset;
+					   passwords are never stored here */
+	bool		 secret;	/* a password: show masked */
+	int		 line;		/* line in the properties file, or 0 */
+	enum sev	 sev;		/* result of its check */
+	char		*check;		/* short check text: "found", "key" */
+};
+
+/* The JRE the server runs on. */
+struct jre_info {
+	char		*home;		/* JAVA_HOME-like directory */
+	char		*how;		/* how it was found */
+	char		*version;	/* from the release file, or NULL */
+	int		 major;		/* 17, 25, ... or 0 */
+	char		*cacerts;	/* path as found */
+	char		*cacerts_real;	/* symlink resolved */
+	bool		 cacerts_symlink;
+	bool		 cacerts_distro; /* managed by ca-certificates-java */
+	bool		 jssecacerts;	/* lib/security/jssecacerts exists */
+	struct keystore	*trust;		/* loaded cacerts, or NULL */
+	char		*trust_error;	/* why it could not be loaded */
+};
+
+struct server_model {
+	char		*properties;	/* path of application.properties */
+	char		*how;		/* how it was found */
+	char		*shared_data_path;
+	char		*install_path;
+	int		 port;		/* server.port (8080 if unset) */
+	char		*base_url;	/* im.base-url, resolved */
+	char		*keystore_path;	/* resolved server.ssl.key-store */
+	char		*keystore_type;	/* declared type */
+	char		*key_alias;
+	struct keystore	*ks;		/* loaded keystore, or NULL */
+	char		*ks_error;
+	struct ks_entry	*key_entry;	/* the key-alias entry in ks, or NULL */
+	struct setting	**settings;
+	size_t		 nsettings;
+	struct jre_info	 jre;
+	/* Trust: is the server chain's root in the JRE's cacerts? */
+	bool		 trusted;
+	char		*trusted_alias;	/* cacerts alias that anchors it */
+	char		*trust_note;
+	struct finding	**findings;	/* sorted: most severe first */
+	size_t		 nfindings;
+	int		 warn_days;	/* thresholds used */
+	int		 crit_days;
+	time_t		 now;
+};
+
+/* Severity names: "ok", "info", "warning", "critical". */
+const char	*sev_name(enum sev);
+
+/* model.c: constructors for the model (all strings copied). */
+struct finding	*finding_add(struct server_model *, const char *code,
+		     enum sev, const char *file, int line, const char *alias,
+		     int form, const char *fix, const char *fmt, ...)
+		     __attribute__((format(printf, 9, 10)));
+struct setting	*setting_add(struct server_model *, const char *key,
+		     const char *value, bool secret, int line);
+void		 setting_check(struct setting *, enum sev, const char *check);
+/* Sort findings, most severe first (stable within a severity). */
+void		 findings_sort(struct server_model *);
+/* The worst severity among the findings (SEV_OK when none). */
+enum sev	 findings_worst(const struct server_model *);
+void		 server_model_free(struct server_model *);
+
+/* ------------------------------------------------------------------ */
+/* safewrite.c / backup.c: the one way tlsdeck replaces a file (product.md 6).
+ *
+ * sw_open resolves symlinks (the target is replaced, never the link), takes
+ * an exclusive flock(2) on the target's DIRECTORY (works for files that do
+ * not exist yet and leaves nothing behind; held until sw_close, waiting up
+ * to SW_LOCK_WAIT_MS, or $TLSDECK_LOCK_WAIT_MS, for another tlsdeck; two
+ * files in one directory share the lock), removes stale ".tlsdeck-tmp-*"
+ * files there (safe: any live writer would hold the lock), then reads the
+ * file and records dev, inode, size, mtime and SHA-256.
+ *
+ * sw_commit: refuses if the file changed since it was read (stat + hash);
+ * writes ".tlsdeck-tmp-NAME.XXXXXX" in the same directory with the
+ * original's mode and owner (a new file: meta->mode, default 0600), fsyncs,
+ * reads it back from disk and calls verify; backs the original up
+ * (backup_create: copy fsync'd and in the manifest); re-checks the target;
+ * renames (a new file never clobbers one that appeared meanwhile); fsyncs
+ * the directory.  On any failure the temporary file is removed and the
+ * original is untouched; the message names the file and what happened.
+ * A file with several hard links is refused (the rename would split them).
+ */
+#define SW_CREATE	0x01	/* the file may not exist yet */
+#define SW_NOBACKUP	0x02	/* no backup (the backup manifest itself) */
+#define SW_LOCK_WAIT_MS	10000
+#define SW_TMP_PREFIX	".tlsdeck-tmp-"
+
+struct sw_file;
+
+/* What a change is, for the backup manifest.  Never put passwords here. */
+struct sw_meta {
+	const char	*command;	/* "trust", "restore", ... */
+	const char	*description;	/* short, one line */
+	unsigned int	 mode;		/* mode of a NEW file; 0 means 0600 */
+};
+
+/* Called on the bytes read back from the temporary file; 0 to accept. */
+typedef int (*sw_verify_fn)(const unsigned char *, size_t, void *arg,
+	    char **cause);
+
+int	 sw_open(const char *path, int flags, struct sw_file **,
+	     char **cause);
+/* The bytes read by sw_open (or the last commit); NULL, 0 if new. */
+void	 sw_content(const struct sw_file *, const unsigned char **,
+	     size_t *);
+bool	 sw_exists(const struct sw_file *);
+/* The resolved path that is replaced (borrowed, valid until sw_close). */
+const char *sw_path(const struct sw_file *);
+/* Lower-case hex SHA-256 of the current content (borrowed). */
+const char *sw_sha256(const struct sw_file *);
+/* Backup id made by the last successful sw_commit, 0 when none. */
+unsigned int sw_backup_id(const struct sw_file *);
+/* Replace the file with data; verify may be NULL.  May be called again. */
+int	 sw_commit(struct sw_file *, const unsigned char *data, size_t len,
+	     sw_verify_fn verify, void *arg, const struct sw_meta *,
+	     char **cause);
+/* Unlock and free (NULL-safe). */
+void	 sw_close(struct sw_file *);
+/* SHA-256 of buf as 64 lower-case hex digits into out[65]. */
+void	 sw_sha256_hex(const unsigned char *, size_t, char out[65]);
+
+/*
+ * Backups: <dir>/<UTC stamp>-<id>-<basename> (mode 0600, dir 0700) plus
+ * <dir>/manifest.yaml (libcyaml; rewritten through sw_commit under the
+ * backup directory's lock).  dir: $TLSDECK_BACKUP_DIR, else
+ * /var/backups/tlsdeck when euid is 0, else
+ * ${XDG_STATE_HOME:-~/.local/state}/tlsdeck/backups.
+ */
+struct backup_rec {
+	unsigned int	 id;		/* 1, 2, ... */
+	char		*time;		/* ISO 8601 UTC */
+	char		*command;
+	char		*description;
+	char		*path;		/* original, resolved */
+	char		*file;		/* name in the backup directory */
+	uint64_t	 size;
+	char		*sha256;	/* lower-case hex */
+	unsigned int	 uid;		/* who ran tlsdeck */
+	unsigned int	 mode;		/* the original's permission bits */
+};
+
+/* Which directory (malloc'd); not created. */
+int	 backup_dir(char **dir, char **cause);
+/* Save a copy of data (the content of path) before path is replaced. */
+int	 backup_create(const char *path, const unsigned char *data, size_t len,
+	     unsigned int mode, const struct sw_meta *, unsigned int *id,
+	     char **cause);
+/* All backups, oldest first (empty when there is no manifest yet). */
+int	 backup_list(struct backup_rec **, size_t *, char **cause);
+void	 backup_list_free(struct backup_rec *, size_t);
+/* By id ("12", "0012") or backup file name; *rec freed by backup_rec_free. */
+int	 backup_find(const char *spec, struct backup_rec **, char **cause);
+void	 backup_rec_free(struct backup_rec *);
+/* The backup's bytes, refused if missing or its SHA-256 does not match. */
+int	 backup_read(const struct backup_rec *, unsigned char **, size_t *,
+	     char **cause);
+
+#define BACKUP_DRY_RUN	0x01
+struct backup_outcome {
+	bool		 existed;	/* the file existed before */
+	bool		 same;		/* it already held the backup's bytes:
+					   nothing was written */
+	unsigned int	 prev_id;	/* backup of the replaced content */
+};
+/* Put a backup's bytes back at its path, through sw_commit. */
+int	 backup_restore(const struct backup_rec *, int flags,
+	     struct backup_outcome *, char **cause);
+
+/* ------------------------------------------------------------------ */
+/* theme.c: colour themes (themes/NAME.yaml, libcyaml; style.md b.7).
+ * Screens name roles, never colours; tui/colour.c maps a role to curses
+ * attributes.  THEME_ROLES generates the role enum, the YAML keys and the
+ * libcyaml schema rows: X(ENUM_SUFFIX, "yaml-key"). */
+#define THEME_ROLES \
+	X(TITLE,	"title")	/* panel titles */		\
+	X(HEADER,	"header")	/* the top line */		\
+	X(BORDER,	"border")	/* panel frames */		\
+	X(FOCUS,	"focus")	/* the focused panel's frame */	\
+	X(TEXT,		"text")		/* ordinary text */		\
+	X(MUTED,	"muted")	/* secondary text */		\
+	X(OK,		"ok")		/* a passed check */		\
+	X(INFO,		"info")		/* an informational finding */	\
+	X(WARN,		"warn")		/* a warning */			\
+	X(CRIT,		"crit")		/* a critical finding */	\
+	X(SELECTED,	"selected")	/* the selected row */		\
+	X(KEY,		"key")		/* key names in the hint bar */	\
+	X(HINT,		"hint")		/* hint bar labels */		\
+	X(MARK,		"mark")		/* the configured-alias star */	\
+	X(BAR_OK,	"bar-ok")	/* validity bar, healthy */	\
+	X(BAR_WARN,	"bar-warn")	/* validity bar, warning */	\
+	X(BAR_CRIT,	"bar-crit")	/* validity bar, critical */
+
+enum theme_role {
+#define X(id, key) THEME_##id,
+	THEME_ROLES
+#undef X
+	THEME__MAX
+};
+
+/* The 16 ANSI colours; 0 is the terminal's own default. */
+enum theme_colour {
+	COLOUR_DEFAULT = 0,
+	COLOUR_BLACK, COLOUR_RED, COLOUR_GREEN, COLOUR_YELLOW,
+	COLOUR_BLUE, COLOUR_MAGENTA, COLOUR_CYAN, COLOUR_WHITE,
+	COLOUR_BRIGHT_BLACK, COLOUR_BRIGHT_RED, COLOUR_BRIGHT_GREEN,
+	COLOUR_BRIGHT_YELLOW, COLOUR_BRIGHT_BLUE, COLOUR_BRIGHT_MAGENTA,
+	COLOUR_BRIGHT_CYAN, COLOUR_BRIGHT_WHITE,
+	COLOUR__MAX
+};
+
+/* theme_style.attrs */
+#define THEME_A_BOLD		0x01
+#define THEME_A_UNDERLINE	0x02
+#define THEME_A_REVERSE		0x04
+#define THEME_A_DIM		0x08
+
+struct theme_style {
+	enum theme_colour	 fg;
+	enum theme_colour	 bg;
+	unsigned int		 attrs;		/* THEME_A_* */
+};
+
+struct theme {
+	char			*name;
+	char			*path;		/* file it came from, or NULL */
+	struct theme_style	 roles[THEME__MAX];
+};
+
+/* "title", "bar-ok", ...; NULL when out of range. */
+const char	*theme_role_name(enum theme_role);
+/* "default", "red", "bright-black", ... */
+const char	*theme_colour_name(enum theme_colour);
+/* The compiled-in themes: "default" (colour) and "mono" (attributes only,
+ * used when colour is off).  NULL for any other name. */
+struct theme	*theme_builtin(const char *name);
+/*
+ * Parse a theme from memory (name is used in messages).  Unknown keys, bad
+ * colour or attribute names and invisible roles (fg == bg) fail; *cause
+ * then reads "NAME: line L, column C: WHAT".  A role the file omits keeps
+ * the built-in default's style.
+ */
+struct theme	*theme_load_data(const void *buf, size_t len, const char *name,
+		     char **cause);
+struct theme	*theme_load_file(const char *path, char **cause);
+/*
+ * Find a theme by NAME: a path (contains '/' or ends in ".yaml"), else
+ * NAME.yaml in $TLSDECK_THEMES_DIR, the themes/ directory next to (or one
+ * above) the running binary (uninstalled runs), TLSDECK_DATADIR/themes; the
+ * built-in "default" and "mono" when no file is found.
+ */
+struct theme	*theme_find(const char *name, char **cause);
+void		 theme_free(struct theme *);
+
+/* ------------------------------------------------------------------ */
+/* keygen.c / csr.c: distinguished names, SAN lists, key pairs,
+ * self-signed certificates and PKCS#10 requests (formats.md 3.1-3.2). */
+
+struct X509_name_st;		/* OpenSSL's X509_NAME */
+struct X509_extension_st;	/* OpenSSL's X509_EXTENSION */
+
+#define KEYGEN_MAX_DAYS	36500	/* longest validity accepted */
+
+/*
+ * Parse keytool's -dname: "CN=host, OU=IT, O=Example, L=City, ST=State,
+ * C=US", most specific first (the DER order is reversed).  ',' or ';'
+ * separate RDNs, '+' joins a multi-valued RDN; values may be quoted or use
+ * \-escapes (\, \+ \" \\ or \XX hex).  Names are case-insensitive: CN OU O
+ * L ST S C STREET DC UID EMAILADDRESS EMAIL SERIALNUMBER T GIVENNAME
+ * SURNAME INITIALS GENERATION DNQ, or a dotted OID.  Encoded as Java does:
+ * PrintableString where possible, else UTF8String (IA5String for email and
+ * DC).  Free with dn_free.
+ */
+int		 dn_parse(const char *, struct X509_name_st **, char **cause);
+/* keytool-style text ("CN=a, OU=b, O=c") that dn_parse reads back. */
+char		*dn_to_string(const struct X509_name_st *);
+void		 dn_free(struct X509_name_st *);
+
+enum san_type {
+	SAN_DNS = 0,
+	SAN_IP,
+	SAN_EMAIL,
+	SAN_URI,
+	SAN__MAX
+};
+
+struct san_item {
+	enum san_type	 type;
+	char		*value;		/* IPs in canonical inet_ntop form */
+};
+
+struct san_list {
+	struct san_item	*items;
+	size_t		 n;
+};
+
+/* "dns", "ip", "email", "uri". */
+const char	*san_type_name(enum san_type);
+/*
+ * Parse "dns:a.example,ip:10.0.0.5,email:x@y,uri:https://..." (keytool
+ * -ext SAN= syntax; type names case-insensitive; "DNS:x, IP Address:y" as
+ * OpenSSL prints and cert_info's "IP:y" also work; an untyped item is an IP
+ * if it parses as one, else a DNS name).  Each item is checked; the message
+ * names the bad one: SAN "dns:a_b": ...  Duplicates are dropped.  An empty
+ * string gives an empty list.
+ */
+int		 san_parse(const char *, struct san_list **, char **cause);
+struct san_list	*san_list_new(void);
+/* Check and append one item ("dns:x"); duplicates are ignored. */
+int		 san_list_add(struct san_list *, const char *item,
+		     char **cause);
+void		 san_list_free(struct san_list *);
+/* "dns:a.example, ip:10.0.0.5" (san_parse syntax); "" when empty. */
+char		*san_list_to_string(const struct san_list *);
+/* From a certificate's cert_info.san; DIRNAME/OTHER items are counted in
+ * *skipped (may be NULL), not copied. */
+int		 san_list_from_info(const struct cert_info *,
+		     struct san_list **, size_t *skipped, char **cause);
+/* From an X509's subjectAltName (empty list if none). */
+int		 san_list_from_x509(struct x509_st *, struct san_list **,
+		     size_t *skipped, char **cause);
+/* From the DER of a GeneralNames (a SAN extension's value). */
+int		 san_list_from_der(const unsigned char *, size_t,
+		     struct san_list **, size_t *skipped, char **cause);
+/* The subjectAltName extension for a list (used by keygen.c, csr.c). */
+struct X509_extension_st *san_list_ext(const struct san_list *, bool critical,
+		     char **cause);
+
+/* Check a key choice: rsa 2048/3072/4096, or ec P-256/P-384/P-521. */
+int		 keygen_check(const char *alg, int bits, const char *curve,
+		     char **cause);
+/* Generate a key: alg "rsa" (bits) or "ec" (curve "P-256", "P-384"). */
+int		 keygen_generate(const char *alg, int bits, const char *curve,
+		     struct evp_pkey_st **, char **cause);
+/* The same; setting *cancel non-zero (from another thread or a signal
+ * handler) makes RSA generation stop and fail with "cancelled". */
+int		 keygen_generate_cancel(const char *alg, int bits,
+		     const char *curve, volatile int *cancel,
+		     struct evp_pkey_st **, char **cause);
+/*
+ * A self-signed X.509 v3 certificate as keytool -genkeypair makes it
+ * (8-byte random serial, notBefore now, SubjectKeyIdentifier), with the SANs
+ * (if any) and basicConstraints CA:FALSE, keyUsage digitalSignature (+
+ * keyEncipherment for RSA) and extendedKeyUsage serverAuth.  Signed with
+ * keygen_digest().  days: 1..KEYGEN_MAX_DAYS.  Free with X509_free, or
+ * wrap with cert_from_x509.
+ */
+int		 keygen_selfsigned(struct evp_pkey_st *,
+		     const struct X509_name_st *subject,
+		     const struct san_list *, int days, struct x509_st **,
+		     char **cause);
+/* keytool's digest rule: "SHA384" for RSA > 3072 or EC >= 384 bits, else
+ * "SHA256"; NULL for Ed25519/Ed448. */
+const char	*keygen_digest(struct evp_pkey_st *);
+/* The SubjectKeyIdentifier extension (SHA-1 of the public key bits). */
+struct X509_extension_st *keygen_ski_ext(struct evp_pkey_st *, char **cause);
+/* "RSA 2048", "EC P-256", "Ed25519". */
+char		*key_describe(struct evp_pkey_st *);
+/* true if the certificate carries pk's public key. */
+bool		 key_matches_cert(struct evp_pkey_st *, struct x509_st *);
+void		 key_free(struct evp_pkey_st *);
+
+/*
+ * A PKCS#10 request in PEM ("-----BEGIN CERTIFICATE REQUEST-----") whose
+ * extensionRequest holds the SANs (when any) and a SubjectKeyIdentifier,
+ * signed with keygen_digest().
+ */
+int		 csr_create(struct evp_pkey_st *,
+		     const struct X509_name_st *subject,
+		     const struct san_list *, char **pem_out, char **cause);
+
+/* What a request says (csr_info_parse). */
+struct csr_info {
+	char		*subject;	/* keytool style */
+	char		*key;		/* "RSA 2048" */
+	char		 sig_alg[40];	/* "SHA256withRSA" */
+	struct san_list	*san;		/* never NULL */
+	size_t		 san_other;	/* SAN names of other types */
+	bool		 has_ski;
+	bool		 sig_ok;	/* its own signature verifies */
+	struct evp_pkey_st *pubkey;	/* owned */
+};
+
+/* Read a PEM request (either header, keytool's "NEW ..." too). */
+int		 csr_info_parse(const char *pem, size_t len,
+		     struct csr_info **, char **cause);
+void		 csr_info_free(struct csr_info *);
+/* true if the request carries pk's public key. */
+bool		 csr_key_matches(const struct csr_info *, struct evp_pkey_st *);
+
+/* ------------------------------------------------------------------ */
+/* chain.c: certificate chains (formats.md 3.4) */
+
+#define CHAIN_MAX_DEPTH	10	/* longest chain built, leaf included */
+
+/* subject == issuer and the certificate's own key verifies it. */
+bool		 chain_self_signed(struct cert *);
+/*
+ * Build a chain from leaf: repeatedly pick an issuer from pool (subject ==
+ * issuer name, AKI == SKI preferred, signature verified), backtracking
+ * across candidates of the same name, until a self-signed certificate.
+ * *out is a malloc'd array (free() it) of borrowed pointers, leaf first;
+ * *complete says whether it ends self-signed, else it is the longest
+ * partial chain found.  Fails only without a leaf.
+ */
+int		 chain_build(struct cert *leaf, struct cert **pool,
+		     size_t npool, struct cert ***out, size_t *nout,
+		     bool *complete, char **cause);
+/*
+ * Order a CA reply given in any order (duplicates dropped) leaf first, as
+ * keytool does: the certificate with current's public key, then each
+ * issuer by signature.  Fails with "reply does not contain the public key
+ * for ALIAS" or "incomplete chain in reply: ...".  Certificates left over
+ * after a self-signed top are counted in *nunused (may be NULL).  *out is a
+ * malloc'd array of pointers borrowed from reply.
+ */
+int		 chain_order_reply(struct cert **reply, size_t nreply,
+		     struct cert *current, const char *alias,
+		     struct cert ***out, size_t *nout, size_t *nunused,
+		     char **cause);
 
 #endif /* TLSDECK_CORE_H */

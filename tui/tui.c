@@ -1,15 +1,551 @@
 /* SPDX-License-Identifier: ISC */
-/* tui.c -- the dashboard.  (Placeholder until the dashboard issue.) */
+/*
+ * tui.c -- the dashboard's frame: options, terminal set-up and restore, the
+ * screen stack, the input loop and the too-small screen.
+ *
+ * Terminal rules (tui.md 3): newterm() so an unknown TERM falls back
+ * instead of exiting; TERM=dumb is refused with a pointer to the plain
+ * commands; NO_COLOR/--no-color; --ascii line drawing; the mouse only with
+ * --mouse; a short ESCDELAY; the hardware cursor on the focused item; the
+ * terminal restored on fatal errors and on SIGINT/SIGTERM/SIGHUP.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
-
-#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "tui.h"
+
+/* Set by the signal handler; the loop restores the terminal and exits. */
+static volatile sig_atomic_t	 tui_signo;
+/* The screen to restore on a fatal error. */
+static SCREEN			*tui_screen;
+
+/* fatal_set_hook: give the terminal back before the message is printed. */
+static void
+tui_fatal_hook(void)
+{
+	if (tui_screen != NULL && !isendwin())
+		endwin();
+}
+
+/* SIGINT/SIGTERM/SIGHUP: note it; the loop wakes up (EINTR) and leaves. */
+static void
+tui_sighandler(int sig)
+{
+	tui_signo = sig;
+}
+
+struct tui *
+tui_new(const struct tui_opts *o)
+{
+	struct tui	*t;
+
+	t = xcalloc(1, sizeof *t);
+	if (o != NULL)
+		t->opts = *o;
+	t->g = &draw_glyphs_utf8;
+	t->utf8 = true;
+	t->cy = t->cx = -1;
+	t->now = time(NULL);
+	return (t);
+}
+
+void
+tui_free(struct tui *t)
+{
+	if (t == NULL)
+		return;
+	while (t->depth > 0)
+		tui_pop(t);
+	server_model_free(t->model);
+	theme_free(t->theme);
+	free(t->load_error);
+	free(t->msg);
+	free(t);
+}
+
+void
+tui_display_init(struct tui *t)
+{
+	const char	*cs;
+
+	cs = nl_langinfo(CODESET);
+	t->utf8 = cs != NULL && (strcmp(cs, "UTF-8") == 0 ||
+	    strcmp(cs, "utf8") == 0);
+	t->ascii = t->opts.ascii || !t->utf8;
+	t->g = t->ascii ? &draw_glyphs_ascii : &draw_glyphs_utf8;
+	if (t->theme == NULL)
+		t->theme = theme_builtin("default");
+	colour_init(t);
+}
+
+int
+tui_push(struct tui *t, const struct screen_ops *ops, void *arg)
+{
+	struct screen	*s;
+	char		*cause = NULL;
+
+	if (t->depth >= TUI_STACK_MAX) {
+		tui_message(t, SEV_WARN, "too many screens open");
+		return (-1);
+	}
+	s = &t->stack[t->depth];
+	memset(s, 0, sizeof *s);
+	s->ops = ops;
+	if (ops->init != NULL && ops->init(t, s, arg, &cause) != 0) {
+		tui_message(t, SEV_CRIT, "%s", cause != NULL ? cause :
+		    "cannot open this screen");
+		free(cause);
+		return (-1);
+	}
+	t->depth++;
+	return (0);
+}
+
+void
+tui_pop(struct tui *t)
+{
+	struct screen	*s;
+
+	if (t->depth == 0)
+		return;
+	s = &t->stack[--t->depth];
+	if (s->ops->free != NULL)
+		s->ops->free(t, s);
+	memset(s, 0, sizeof *s);
+}
+
+void
+tui_pop_all(struct tui *t)
+{
+	while (t->depth > 1)
+		tui_pop(t);
+}
+
+void
+tui_message(struct tui *t, enum sev sev, const char *fmt, ...)
+{
+	va_list	ap;
+
+	free(t->msg);
+	va_start(ap, fmt);
+	xvasprintf(&t->msg, fmt, ap);
+	va_end(ap);
+	t->msg_sev = sev;
+}
+
+void
+tui_cursor(struct tui *t, int y, int x)
+{
+	t->cy = y;
+	t->cx = x;
+}
+
+bool
+tui_too_small(void)
+{
+	return (COLS < TUI_MIN_COLS || LINES < TUI_MIN_ROWS);
+}
+
+/*
+ * The too-small screen: the size needed and the size there is, broken into
+ * lines that fit however narrow the terminal is; q still quits.
+ */
+static void
+tui_draw_small(struct tui *t)
+{
+	char	 need[64], have[96];
+	int	 y;
+
+	snprintf(need, sizeof need, "need %dx%d, have %dx%d", TUI_MIN_COLS,
+	    TUI_MIN_ROWS, COLS, LINES);
+	snprintf(have, sizeof have, "terminal too small: %s", need);
+	y = LINES / 2 - 1;
+	if (y < 0)
+		y = 0;
+	if (draw_width(have) <= COLS) {
+		draw_text(t, y, (COLS - draw_width(have)) / 2, COLS,
+		    THEME_CRIT, have);
+	} else {
+		draw_text(t, y, (COLS - 19) / 2 > 0 ? (COLS - 19) / 2 : 0,
+		    COLS, THEME_CRIT, "terminal too small:");
+		draw_text(t, y + 1, (COLS - draw_width(need)) / 2 > 0 ?
+		    (COLS - draw_width(need)) / 2 : 0, COLS, THEME_CRIT,
+		    need);
+	}
+	if (LINES > 3)
+		draw_text(t, y + 2, (COLS - 7) / 2 > 0 ? (COLS - 7) / 2 : 0,
+		    COLS, THEME_MUTED, "q: quit");
+	tui_cursor(t, y, 0);
+}
+
+void
+tui_draw(struct tui *t)
+{
+	int	i, base;
+
+	t->cy = t->cx = -1;
+	werase(stdscr);
+	if (tui_too_small())
+		tui_draw_small(t);
+	else if (t->depth > 0) {
+		/* Draw from the topmost full screen up through overlays. */
+		for (base = t->depth - 1; base > 0; base--)
+			if (!t->stack[base].ops->overlay)
+				break;
+		for (i = base; i < t->depth; i++)
+			t->stack[i].ops->draw(t, &t->stack[i]);
+	}
+	wattrset(stdscr, A_NORMAL);
+	if (t->cy >= 0 && t->cy < LINES && t->cx >= 0 && t->cx < COLS)
+		wmove(stdscr, t->cy, t->cx);
+	else
+		wmove(stdscr, LINES - 1, 0);
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+/* Quit, pop or redraw as a screen's key function said. */
+static bool
+tui_result(struct tui *t, int r)
+{
+	if (r & KR_QUIT)
+		return (false);
+	if (r & KR_POP) {
+		if (t->depth <= 1)
+			return (false);
+		tui_pop(t);
+	}
+	return (true);
+}
+
+bool
+tui_input(struct tui *t, int ch)
+{
+	struct screen	*s;
+	enum tui_action	 a;
+	int		 r;
+
+	if (ch == TK(KEY_RESIZE))
+		return (true);
+	/* A message lasts until the next key. */
+	free(t->msg);
+	t->msg = NULL;
+
+	if (tui_too_small() || t->depth == 0) {
+		a = tui_key_action(ch, SCOPE_DASH);
+		return (a != ACT_QUIT && ch != TK_CTRL('c'));
+	}
+	s = &t->stack[t->depth - 1];
+	a = tui_key_action(ch, s->ops->scope);
+	if (a == ACT_MOUSE) {
+		MEVENT	ev;
+
+		if (getmouse(&ev) != OK)
+			return (true);
+		if (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED |
+		    BUTTON1_DOUBLE_CLICKED)))
+			return (true);
+		t->mouse_y = ev.y;
+		t->mouse_x = ev.x;
+	}
+	r = s->ops->key(t, s, a, ch);
+	if (r != KR_UNHANDLED)
+		return (tui_result(t, r));
+
+	/* What no screen took: the global keys. */
+	switch (a) {
+	case ACT_QUIT:
+		return (false);
+	case ACT_HELP:
+		help_open(t);
+		break;
+	case ACT_BACK:
+		return (tui_result(t, KR_POP));
+	default:
+		break;
+	}
+	return (true);
+}
+
+void
+tui_reload(struct tui *t)
+{
+	struct server_model	*m = NULL;
+	char			*cause = NULL;
+
+	tui_pop_all(t);
+	free(t->load_error);
+	t->load_error = NULL;
+	if (tui_model_load(&t->opts, &m, &cause) != 0) {
+		t->load_error = cause != NULL ? cause : xstrdup("not loaded");
+		m = tui_model_empty();
+	}
+	server_model_free(t->model);
+	t->model = m;
+	t->now = m->now != 0 ? m->now : time(NULL);
+}
+
+/* Read one key as an input code: characters as is, keys as TK(code). */
+static int
+tui_getkey(void)
+{
+	wint_t	wc;
+	int	r;
+
+	r = wget_wch(stdscr, &wc);
+	if (r == ERR)
+		return (-1);
+	if (r == KEY_CODE_YES)
+		return (TK((int)wc));
+	return ((int)wc);
+}
+
+static void
+tui_usage(FILE *f)
+{
+	fprintf(f, "usage: %s [--properties FILE | --server DIR] "
+	    "[--jre DIR | --cacerts FILE]\n"
+	    "       [--theme NAME] [--no-color] [--ascii] [--mouse] "
+	    "[--config FILE]\n", TLSDECK_NAME);
+}
+
+/* Parse the GLOBAL options; -1 on a usage error (printed). */
+static int
+tui_parse(int argc, char **argv, struct tui_opts *o)
+{
+	enum {
+		OPT_PROPERTIES = 256, OPT_SERVER, OPT_JRE, OPT_CACERTS,
+		OPT_THEME, OPT_NO_COLOR, OPT_ASCII, OPT_MOUSE, OPT_CONFIG,
+		OPT_DEMO, OPT_KEYSTORE, OPT_HELP
+	};
+	static const struct option longopts[] = {
+		{ "properties",	required_argument, NULL, OPT_PROPERTIES },
+		{ "server",	required_argument, NULL, OPT_SERVER },
+		{ "jre",	required_argument, NULL, OPT_JRE },
+		{ "cacerts",	required_argument, NULL, OPT_CACERTS },
+		{ "theme",	required_argument, NULL, OPT_THEME },
+		{ "no-color",	no_argument,	   NULL, OPT_NO_COLOR },
+		{ "no-colour",	no_argument,	   NULL, OPT_NO_COLOR },
+		{ "ascii",	no_argument,	   NULL, OPT_ASCII },
+		{ "mouse",	no_argument,	   NULL, OPT_MOUSE },
+		{ "config",	required_argument, NULL, OPT_CONFIG },
+		{ "help",	no_argument,	   NULL, OPT_HELP },
+		/* XXX hidden stand-ins until server_model_load exists */
+		{ "demo-model",	no_argument,	   NULL, OPT_DEMO },
+		{ "keystore",	required_argument, NULL, OPT_KEYSTORE },
+		{ NULL, 0, NULL, 0 }
+	};
+	int	c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_PROPERTIES:
+			o->properties = optarg;
+			break;
+		case OPT_SERVER:
+			o->server = optarg;
+			break;
+		case OPT_JRE:
+			o->jre = optarg;
+			break;
+		case OPT_CACERTS:
+			o->cacerts = optarg;
+			break;
+		case OPT_THEME:
+			o->theme = optarg;
+			break;
+		case OPT_NO_COLOR:
+			o->no_color = true;
+			break;
+		case OPT_ASCII:
+			o->ascii = true;
+			break;
+		case OPT_MOUSE:
+			o->mouse = true;
+			break;
+		case OPT_CONFIG:
+			o->config = optarg;
+			break;
+		case OPT_DEMO:
+			o->demo = true;
+			break;
+		case OPT_KEYSTORE:
+			o->keystore = optarg;
+			break;
+		case OPT_HELP:
+			tui_usage(stdout);
+			exit(0);
+		default:
+			tui_usage(stderr);
+			return (-1);
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "%s: unexpected argument: %s\n", TLSDECK_NAME,
+		    argv[optind]);
+		tui_usage(stderr);
+		return (-1);
+	}
+	if (o->properties != NULL && o->server != NULL) {
+		fprintf(stderr, "%s: --properties and --server exclude each "
+		    "other\n", TLSDECK_NAME);
+		return (-1);
+	}
+	if (o->jre != NULL && o->cacerts != NULL) {
+		fprintf(stderr, "%s: --jre and --cacerts exclude each other\n",
+		    TLSDECK_NAME);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Open the terminal.  An unknown TERM (an ssh client's kitty or foot on a
+ * server without that terminfo entry) falls back to xterm-256color, then
+ * vt100, with a note in the status line.  NULL when nothing works.
+ */
+static SCREEN *
+tui_open_term(struct tui *t)
+{
+	static const char	*fallback[] = { "xterm-256color", "vt100" };
+	const char		*term = getenv("TERM");
+	SCREEN			*scr;
+	size_t			 i;
+
+	if (term != NULL && *term != '\0' &&
+	    (scr = newterm(NULL, stdout, stdin)) != NULL)
+		return (scr);
+	for (i = 0; i < sizeof fallback / sizeof fallback[0]; i++) {
+		if ((scr = newterm(fallback[i], stdout, stdin)) != NULL) {
+			tui_message(t, SEV_WARN, "TERM=%s is not known here: "
+			    "drawing as %s", term != NULL ? term : "",
+			    fallback[i]);
+			return (scr);
+		}
+	}
+	return (NULL);
+}
+
+/* Load the theme named by --theme (or the default); errors to the status. */
+static void
+tui_load_theme(struct tui *t)
+{
+	char	*cause = NULL;
+
+	t->theme = theme_find(t->opts.theme != NULL ? t->opts.theme :
+	    "default", &cause);
+	if (t->theme == NULL) {
+		tui_message(t, SEV_CRIT, "theme: %s (using the built-in "
+		    "default)", cause != NULL ? cause : "cannot load");
+		free(cause);
+		t->theme = theme_builtin("default");
+	}
+}
 
 int
 tui_main(int argc, char **argv)
 {
-	fprintf(stderr, "tlsdeck: the dashboard is not built yet; "
-	    "try 'tlsdeck list FILE'\n");
-	return (1);
+	struct tui_opts		 o;
+	struct tui		*t;
+	struct sigaction	 sa;
+	const char		*term;
+	SCREEN			*scr;
+	char			*note;
+	int			 ch, rc = 0;
+
+	memset(&o, 0, sizeof o);
+	if (tui_parse(argc, argv, &o) != 0)
+		return (2);
+	term = getenv("TERM");
+	if (term != NULL && strcmp(term, "dumb") == 0) {
+		fprintf(stderr, "%s: TERM=dumb cannot show the dashboard; use "
+		    "'%s status' (or '%s audit') for plain text\n",
+		    TLSDECK_NAME, TLSDECK_NAME, TLSDECK_NAME);
+		return (1);
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "%s: the dashboard needs a terminal; use "
+		    "'%s status' for plain text\n", TLSDECK_NAME,
+		    TLSDECK_NAME);
+		return (1);
+	}
+	setlocale(LC_ALL, "");
+
+	t = tui_new(&o);
+	tui_load_theme(t);
+	note = t->msg != NULL ? xstrdup(t->msg) : NULL;
+	tui_reload(t);
+
+	if ((scr = tui_open_term(t)) == NULL) {
+		fprintf(stderr, "%s: cannot use this terminal (TERM=%s); use "
+		    "'%s status' for plain text\n", TLSDECK_NAME,
+		    term != NULL ? term : "", TLSDECK_NAME);
+		free(note);
+		tui_free(t);
+		return (1);
+	}
+	tui_screen = scr;
+	fatal_set_hook(tui_fatal_hook);
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = tui_sighandler;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;		/* no SA_RESTART: wake the read */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	if (getenv("ESCDELAY") == NULL)
+		set_escdelay(50);
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	intrflush(stdscr, FALSE);
+	wtimeout(stdscr, 1000);
+	curs_set(1);
+	if (o.mouse)
+		mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED |
+		    BUTTON1_DOUBLE_CLICKED, NULL);
+	tui_display_init(t);
+
+	/* A theme error outranks a TERM note; a load error shows itself. */
+	if (note != NULL)
+		tui_message(t, SEV_CRIT, "%s", note);
+	free(note);
+	if (tui_push(t, &screen_dash, NULL) != 0) {
+		rc = 1;
+		goto out;
+	}
+
+	tui_draw(t);
+	for (;;) {
+		if (tui_signo != 0) {
+			rc = 128 + tui_signo;
+			break;
+		}
+		ch = tui_getkey();
+		if (ch == -1)
+			continue;	/* timeout or EINTR */
+		if (!tui_input(t, ch))
+			break;
+		if (tui_signo == 0)
+			tui_draw(t);
+	}
+out:
+	endwin();
+	delscreen(scr);
+	tui_screen = NULL;
+	fatal_set_hook(NULL);
+	tui_free(t);
+	return (rc);
 }

@@ -1,0 +1,67 @@
+#!/bin/sh
+# tlsdeck benchmark: tlsdeck list against keytool -list and openssl pkcs12
+# on truststores of 144 (Debian cacerts), 1,000 and 10,000 certificates, JKS
+# and PKCS#12, in one run on this machine.  Medians of RUNS runs (default 5),
+# ratios, and peak memory from /usr/bin/time -v.  Prints a Markdown table.
+#
+# usage: bench/run.sh [BUILDDIR]      (BUILDDIR defaults to ./_build)
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+b=${1:-$top/_build}
+RUNS=${RUNS:-5}
+td=$b/tlsdeck
+gen=$b/bench/gen-truststore
+make -C "$b" tlsdeck bench/gen-truststore >/dev/null
+KT=${KEYTOOL:-keytool}
+w=$(mktemp -d /tmp/tlsdeck-bench.XXXXXX)
+trap 'rm -rf "$w"' EXIT
+PW=changeit; export PW
+src=/etc/ssl/certs/java/cacerts
+[ -f "$src" ] || { echo "needs $src (ca-certificates-java)" >&2; exit 1; }
+for n in 1000 10000; do
+	"$gen" "$src" $n jks "$w/ts$n.jks"
+	"$gen" "$src" $n pkcs12 "$w/ts$n.p12"
+done
+cp "$src" "$w/cacerts.jks"
+
+# median of the wall-clock seconds of RUNS runs of a command
+median() {
+	for _i in $(seq "$RUNS"); do
+		_s=$(date +%s.%N)
+		"$@" >/dev/null 2>&1 </dev/null || true
+		_e=$(date +%s.%N)
+		echo "$_e - $_s" | bc -l
+	done | sort -n | awk '{a[NR]=$1} END {printf "%.4f", a[int((NR+1)/2)]}'
+}
+# peak resident set in MB
+peak() {
+	/usr/bin/time -v "$@" 2>&1 >/dev/null </dev/null |
+	    awk '/Maximum resident/ {printf "%.1f", $6/1024}'
+}
+row() { # label, our cmd..., --, ref label, ref cmd...
+	_label=$1; shift
+	_ours=""; while [ "$1" != -- ]; do _ours="$_ours '$1'"; shift; done; shift
+	_rl=$1; shift
+	_t1=$(eval median $_ours)
+	_m1=$(eval peak $_ours)
+	_t2=$(median "$@")
+	_m2=$(peak "$@")
+	_r=$(echo "$_t2 / $_t1" | bc -l)
+	printf '| %s | %.1f ms | %s MB | %s | %.1f ms | %s MB | %.1fx |\n' \
+	    "$_label" "$(echo "$_t1*1000" | bc -l)" "$_m1" "$_rl" \
+	    "$(echo "$_t2*1000" | bc -l)" "$_m2" "$_r"
+}
+echo "| input | tlsdeck list | peak | reference | reference time | peak | ratio |"
+echo "|---|---|---|---|---|---|---|"
+row "Debian cacerts (JKS, 144)" \
+    "$td" list --storepass-env PW "$w/cacerts.jks" -- "keytool -list" \
+    "$KT" -list -keystore "$w/cacerts.jks" -storepass:env PW
+for n in 1000 10000; do
+	row "JKS $n" "$td" list --storepass-env PW "$w/ts$n.jks" -- \
+	    "keytool -list" "$KT" -list -keystore "$w/ts$n.jks" -storepass:env PW
+	row "PKCS12 $n" "$td" list --storepass-env PW "$w/ts$n.p12" -- \
+	    "openssl pkcs12 -nokeys" openssl pkcs12 -in "$w/ts$n.p12" \
+	    -nokeys -passin env:PW -out /dev/null
+done
+echo
+echo "machine: $(nproc) cores, $(uname -sr); runs per median: $RUNS; $(date -u +%Y-%m-%dT%H:%MZ)"

@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: ISC */
+/* cmd-history.c -- tlsdeck history / restore: the backups of every change. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+
+enum {
+	OPT_DRY_RUN = OPT__CLI_MAX + 1,
+};
+
+static const struct option history_options[] = {
+	{ "format", required_argument, NULL, 'f' },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 }
+};
+
+static const struct option restore_options[] = {
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* A JSON string from bytes that may not be UTF-8 (paths). */
+static json_t *
+history_json_str(const char *s)
+{
+	json_t	*j;
+	char	*fixed;
+	size_t	 i;
+
+	if ((j = json_string(s)) != NULL)
+		return (j);
+	fixed = xstrdup(s);
+	for (i = 0; fixed[i] != '\0'; i++)
+		if ((unsigned char)fixed[i] >= 0x80)
+			fixed[i] = '?';
+	j = json_string(fixed);
+	free(fixed);
+	return (j);
+}
+
+/* One backup as a JSON object. */
+static json_t *
+history_json_rec(const struct backup_rec *r)
+{
+	json_t	*j;
+	char	 mode[8];
+
+	snprintf(mode, sizeof mode, "%04o", r->mode);
+	j = json_object();
+	json_object_set_new(j, "id", json_integer(r->id));
+	json_object_set_new(j, "time", json_string(r->time));
+	json_object_set_new(j, "command", history_json_str(r->command));
+	json_object_set_new(j, "description",
+	    history_json_str(r->description));
+	json_object_set_new(j, "path", history_json_str(r->path));
+	json_object_set_new(j, "backup_file", history_json_str(r->file));
+	json_object_set_new(j, "size", json_integer((json_int_t)r->size));
+	json_object_set_new(j, "sha256", json_string(r->sha256));
+	json_object_set_new(j, "uid", json_integer(r->uid));
+	json_object_set_new(j, "mode", json_string(mode));
+	return (j);
+}
+
+/* Print s with control characters made visible (one line per backup). */
+static void
+history_text_str(FILE *f, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			fputc('?', f);
+		else
+			fputc(*s, f);
+	}
+}
+
+/* tlsdeck history */
+static int
+cmd_history_exec(int argc, char **argv)
+{
+	const struct cmd_entry	*ce = &cmd_history_entry;
+	struct backup_rec	*recs = NULL;
+	json_t			*j, *arr;
+	char			*cause = NULL, *dir = NULL;
+	size_t			 n = 0, i;
+	int			 ch, fmt = OUT_TEXT, rc = EXIT_FAIL;
+
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "f:", history_options,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			fmt = cli_parse_format(optarg, 1 << OUT_TEXT |
+			    1 << OUT_JSON);
+			if (fmt < 0) {
+				rc = cli_usage(ce, "unknown format: %s",
+				    optarg);
+				goto out;
+			}
+			break;
+		case OPT_HELP:
+			cli_help(ce, stdout);
+			rc = EXIT_OK;
+			goto out;
+		default:
+			rc = cli_usage(ce, "unknown or incomplete option: %s",
+			    argv[optind - 1]);
+			goto out;
+		}
+	}
+	if (argc - optind != 0) {
+		rc = cli_usage(ce, "too many arguments");
+		goto out;
+	}
+	if (backup_dir(&dir, &cause) != 0 ||
+	    backup_list(&recs, &n, &cause) != 0) {
+		cli_error("%s", cause);
+		goto out;
+	}
+	if (fmt == OUT_JSON) {
+		j = json_object();
+		json_object_set_new(j, "backup_dir", history_json_str(dir));
+		arr = json_array();
+		for (i = 0; i < n; i++)
+			json_array_append_new(arr, history_json_rec(&recs[i]));
+		json_object_set_new(j, "backups", arr);
+		out_json_dump(j, stdout);
+	} else if (n == 0)
+		printf("No backups yet (backup directory: %s)\n", dir);
+	else {
+		printf("Backups in %s (oldest first):\n", dir);
+		printf("%5s  %-20s  %-12s %10s  %s\n", "ID", "WHEN (UTC)",
+		    "COMMAND", "SIZE", "FILE");
+		for (i = 0; i < n; i++) {
+			printf("%5u  %-20s  ", recs[i].id, recs[i].time);
+			history_text_str(stdout, recs[i].command);
+			printf("%*s %10llu  ", (int)(strlen(recs[i].command) <
+			    12 ? 12 - strlen(recs[i].command) : 0), "",
+			    (unsigned long long)recs[i].size);
+			history_text_str(stdout, recs[i].path);
+			if (recs[i].description[0] != '\0') {
+				fputs("  (", stdout);
+				history_text_str(stdout, recs[i].description);
+				fputc(')', stdout);
+			}
+			fputc('\n', stdout);
+		}
+	}
+	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+out:
+	backup_list_free(recs, n);
+	free(dir);
+	free(cause);
+	return (rc);
+}
+
+/* tlsdeck restore ID */
+static int
+cmd_restore_exec(int argc, char **argv)
+{
+	const struct cmd_entry	*ce = &cmd_restore_entry;
+	struct backup_rec	*r = NULL;
+	struct backup_outcome	 o;
+	char			*cause = NULL;
+	int			 ch, rc = EXIT_FAIL;
+	bool			 dry = false;
+
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "n", restore_options,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'n':
+		case OPT_DRY_RUN:
+			dry = true;
+			break;
+		case OPT_HELP:
+			cli_help(ce, stdout);
+			rc = EXIT_OK;
+			goto out;
+		default:
+			rc = cli_usage(ce, "unknown or incomplete option: %s",
+			    argv[optind - 1]);
+			goto out;
+		}
+	}
+	if (argc - optind != 1) {
+		rc = cli_usage(ce, argc - optind == 0 ? "BACKUP is missing "
+		    "(an id from tlsdeck history)" : "too many arguments");
+		goto out;
+	}
+	if (backup_find(argv[optind], &r, &cause) != 0 ||
+	    backup_restore(r, dry ? BACKUP_DRY_RUN : 0, &o, &cause) != 0) {
+		cli_error("%s", cause);
+		goto out;
+	}
+	if (o.same)
+		printf("%s already holds backup %u (%s, %llu bytes); nothing "
+		    "to do\n", r->path, r->id, r->time,
+		    (unsigned long long)r->size);
+	else if (dry)
+		printf("would restore %s from backup %u (%s, %s, %llu "
+		    "bytes)%s\n", r->path, r->id, r->time, r->command,
+		    (unsigned long long)r->size, o.existed ? "; the current "
+		    "file would be backed up first" : "; the file does not "
+		    "exist now and would be created");
+	else if (o.prev_id != 0)
+		printf("restored %s from backup %u (%s, %llu bytes); the "
+		    "replaced content is backup %u\n", r->path, r->id,
+		    r->time, (unsigned long long)r->size, o.prev_id);
+	else
+		printf("restored %s from backup %u (%s, %llu bytes); the "
+		    "file did not exist\n", r->path, r->id, r->time,
+		    (unsigned long long)r->size);
+	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+out:
+	backup_rec_free(r);
+	free(cause);
+	return (rc);
+}
+
+const struct cmd_entry cmd_history_entry = {
+	"history", "[--format text|json]",
+	"List the backups tlsdeck made before each change (oldest first).",
+	cmd_history_exec
+};
+const struct cmd_entry cmd_restore_entry = {
+	"restore", "BACKUP [--dry-run]",
+	"Put a backup (an id from 'tlsdeck history') back in place; the "
+	"current file is backed up first.", cmd_restore_exec
+};

@@ -1,0 +1,844 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * backup.c -- a copy of every file before tlsdeck replaces it, a manifest of
+ * those copies (libcyaml), and restore (product.md 6).
+ *
+ * Layout of the backup directory (mode 0700):
+ *	manifest.yaml				the list, oldest first
+ *	20261129T151616Z-0001-keystore.p12	copies, mode 0600
+ *
+ * The manifest is itself written through sw_commit (SW_NOBACKUP), so it is
+ * replaced atomically and its lock is the backup directory's lock.  A backup
+ * copy is written and fsync'd before the manifest names it, and the manifest
+ * is committed before the original is touched.  A crash between the two
+ * leaves an unlisted copy, never a listed entry without its copy.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cyaml/cyaml.h>
+
+#include "core.h"
+
+#define BACKUP_MANIFEST		"manifest.yaml"
+#define BACKUP_MANIFEST_VERSION	1
+#define BACKUP_BASE_MAX		200
+
+/* The manifest as libcyaml sees it; copied into struct backup_rec. */
+struct mf_rec {
+	unsigned int	 id;
+	char		*time;
+	char		*command;
+	char		*description;
+	char		*path;
+	char		*file;
+	uint64_t	 size;
+	char		*sha256;
+	unsigned int	 uid;
+	char		*mode;		/* octal, "0600" */
+};
+
+struct mf_doc {
+	unsigned int	 version;
+	struct mf_rec	*backups;
+	unsigned int	 backups_count;
+};
+
+static const cyaml_schema_field_t mf_rec_fields[] = {
+	CYAML_FIELD_UINT("id", CYAML_FLAG_DEFAULT, struct mf_rec, id),
+	CYAML_FIELD_STRING_PTR("time", CYAML_FLAG_POINTER, struct mf_rec,
+	    time, 1, 64),
+	CYAML_FIELD_STRING_PTR("command", CYAML_FLAG_POINTER, struct mf_rec,
+	    command, 0, 256),
+	CYAML_FIELD_STRING_PTR("description", CYAML_FLAG_POINTER |
+	    CYAML_FLAG_OPTIONAL, struct mf_rec, description, 0, 4096),
+	CYAML_FIELD_STRING_PTR("path", CYAML_FLAG_POINTER, struct mf_rec,
+	    path, 1, PATH_MAX),
+	CYAML_FIELD_STRING_PTR("file", CYAML_FLAG_POINTER, struct mf_rec,
+	    file, 1, 255),
+	CYAML_FIELD_UINT("size", CYAML_FLAG_DEFAULT, struct mf_rec, size),
+	CYAML_FIELD_STRING_PTR("sha256", CYAML_FLAG_POINTER, struct mf_rec,
+	    sha256, 64, 64),
+	CYAML_FIELD_UINT("uid", CYAML_FLAG_DEFAULT, struct mf_rec, uid),
+	CYAML_FIELD_STRING_PTR("mode", CYAML_FLAG_POINTER |
+	    CYAML_FLAG_OPTIONAL, struct mf_rec, mode, 1, 8),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_value_t mf_rec_schema = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct mf_rec, mf_rec_fields),
+};
+
+static const cyaml_schema_field_t mf_doc_fields[] = {
+	CYAML_FIELD_UINT("version", CYAML_FLAG_DEFAULT, struct mf_doc,
+	    version),
+	CYAML_FIELD_SEQUENCE("backups", CYAML_FLAG_POINTER, struct mf_doc,
+	    backups, &mf_rec_schema, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_value_t mf_doc_schema = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, struct mf_doc, mf_doc_fields),
+};
+
+/* libcyaml's messages, captured (it must never print). */
+struct mf_log {
+	char	buf[512];
+	size_t	len;
+	bool	located;
+};
+
+/* libcyaml log_fn: keep ERROR lines, joined with "; ". */
+static void
+mf_log_fn(cyaml_log_t level, void *ctx, const char *fmt, va_list ap)
+{
+	struct mf_log	*lg = ctx;
+	char		 line[256], *s, *e;
+	int		 n;
+
+	if (level < CYAML_LOG_ERROR || lg == NULL)
+		return;
+	n = vsnprintf(line, sizeof line, fmt, ap);
+	if (n <= 0)
+		return;
+	s = line;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (strncmp(s, "Load: ", 6) == 0)
+		s += 6;
+	if (strncmp(s, "Backtrace:", 10) == 0)
+		return;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == '\n' || e[-1] == ' '))
+		*--e = '\0';
+	if (*s == '\0')
+		return;
+	/* Keep the innermost location only: the rest of the backtrace
+	 * (enclosing sequence entries and mappings) is noise here. */
+	if (strncmp(s, "in ", 3) == 0) {
+		if (lg->located)
+			return;
+		lg->located = true;
+	}
+	n = snprintf(lg->buf + lg->len, sizeof lg->buf - lg->len, "%s%s",
+	    lg->len != 0 ? "; " : "", s);
+	if (n > 0)
+		lg->len += (size_t)n < sizeof lg->buf - lg->len ? (size_t)n :
+		    sizeof lg->buf - lg->len - 1;
+}
+
+/* A libcyaml configuration logging into lg. */
+static void
+mf_config(cyaml_config_t *cfg, struct mf_log *lg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	memset(lg, 0, sizeof *lg);
+	cfg->log_fn = mf_log_fn;
+	cfg->log_ctx = lg;
+	cfg->mem_fn = cyaml_mem;
+	cfg->log_level = CYAML_LOG_ERROR;
+	cfg->flags = CYAML_CFG_NO_ALIAS | CYAML_CFG_STYLE_BLOCK;
+}
+
+/* Free one record from backup_find (NULL-safe). */
+void
+backup_rec_free(struct backup_rec *r)
+{
+	if (r == NULL)
+		return;
+	backup_list_free(r, 1);
+}
+
+/* Free the strings of one record. */
+static void
+backup_rec_done(struct backup_rec *r)
+{
+	free(r->time);
+	free(r->command);
+	free(r->description);
+	free(r->path);
+	free(r->file);
+	free(r->sha256);
+}
+
+/* Free an array of records. */
+void
+backup_list_free(struct backup_rec *recs, size_t n)
+{
+	size_t	i;
+
+	if (recs == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		backup_rec_done(&recs[i]);
+	free(recs);
+}
+
+/* Copy a record (strings duplicated). */
+static void
+backup_rec_copy(struct backup_rec *dst, const struct backup_rec *src)
+{
+	*dst = *src;
+	dst->time = xstrdup(src->time);
+	dst->command = xstrdup(src->command);
+	dst->description = xstrdup(src->description);
+	dst->path = xstrdup(src->path);
+	dst->file = xstrdup(src->file);
+	dst->sha256 = xstrdup(src->sha256);
+}
+
+/* Is s 64 lower-case hex digits? */
+static bool
+backup_is_sha(const char *s)
+{
+	size_t	i;
+
+	for (i = 0; i < 64; i++)
+		if (!isdigit((unsigned char)s[i]) && (s[i] < 'a' || s[i] > 'f'))
+			return (false);
+	return (s[64] == '\0');
+}
+
+/* Check one loaded entry and copy it into r. */
+static int
+mf_rec_take(const char *mpath, size_t i, const struct mf_rec *m,
+    struct backup_rec *r, char **cause)
+{
+	char		*end;
+	unsigned long	 mode = 0600;
+
+	if (m->id == 0) {
+		cause_set(cause, "%s: backup entry %zu: id must be 1 or more",
+		    mpath, i + 1);
+		return (-1);
+	}
+	if (strchr(m->file, '/') != NULL || m->file[0] == '.') {
+		cause_set(cause, "%s: backup %u: invalid file name \"%s\"",
+		    mpath, m->id, m->file);
+		return (-1);
+	}
+	if (m->path[0] != '/') {
+		cause_set(cause, "%s: backup %u: path is not absolute", mpath,
+		    m->id);
+		return (-1);
+	}
+	if (!backup_is_sha(m->sha256)) {
+		cause_set(cause, "%s: backup %u: sha256 is not 64 lower-case "
+		    "hex digits", mpath, m->id);
+		return (-1);
+	}
+	if (m->mode != NULL) {
+		errno = 0;
+		mode = strtoul(m->mode, &end, 8);
+		if (errno != 0 || *end != '\0' || mode > 07777) {
+			cause_set(cause, "%s: backup %u: invalid mode \"%s\"",
+			    mpath, m->id, m->mode);
+			return (-1);
+		}
+	}
+	r->id = m->id;
+	r->time = xstrdup(m->time);
+	r->command = xstrdup(m->command);
+	r->description = xstrdup(m->description != NULL ? m->description :
+	    "");
+	r->path = xstrdup(m->path);
+	r->file = xstrdup(m->file);
+	r->size = m->size;
+	r->sha256 = xstrdup(m->sha256);
+	r->uid = m->uid;
+	r->mode = (unsigned int)mode;
+	return (0);
+}
+
+/* Is this manifest text empty (nothing but white space)? */
+static bool
+mf_blank(const unsigned char *buf, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++)
+		if (!isspace(buf[i]))
+			return (false);
+	return (true);
+}
+
+/* Parse manifest text into records.  mpath is used in messages. */
+static int
+mf_parse(const char *mpath, const unsigned char *buf, size_t len,
+    struct backup_rec **recsp, size_t *np, char **cause)
+{
+	cyaml_config_t		 cfg;
+	struct mf_log		 lg;
+	struct mf_doc		*doc = NULL;
+	struct backup_rec	*recs = NULL;
+	cyaml_err_t		 err;
+	size_t			 i, j, n = 0;
+	int			 rc = -1;
+
+	*recsp = NULL;
+	*np = 0;
+	if (buf == NULL || mf_blank(buf, len))
+		return (0);
+	mf_config(&cfg, &lg);
+	err = cyaml_load_data(buf, len, &cfg, &mf_doc_schema,
+	    (cyaml_data_t **)&doc, NULL);
+	if (err != CYAML_OK) {
+		cause_set(cause, "%s: invalid backup manifest: %s%s%s (fix it "
+		    "or move it away)", mpath, cyaml_strerror(err),
+		    lg.len != 0 ? ": " : "", lg.buf);
+		return (-1);
+	}
+	if (doc == NULL)
+		return (0);
+	if (doc->version != BACKUP_MANIFEST_VERSION) {
+		cause_set(cause, "%s: backup manifest version %u, this tlsdeck "
+		    "knows version %d", mpath, doc->version,
+		    BACKUP_MANIFEST_VERSION);
+		goto out;
+	}
+	recs = xcalloc(doc->backups_count + 1, sizeof *recs);
+	for (i = 0; i < doc->backups_count; i++) {
+		if (mf_rec_take(mpath, i, &doc->backups[i], &recs[n],
+		    cause) != 0)
+			goto out;
+		n++;
+		for (j = 0; j + 1 < n; j++) {
+			if (recs[j].id == recs[n - 1].id) {
+				cause_set(cause, "%s: backup id %u appears "
+				    "twice", mpath, recs[j].id);
+				goto out;
+			}
+		}
+	}
+	*recsp = recs;
+	*np = n;
+	recs = NULL;
+	rc = 0;
+out:
+	backup_list_free(recs, n);
+	cyaml_free(&cfg, &mf_doc_schema, doc, 0);
+	return (rc);
+}
+
+/* Manifest text for recs (malloc'd, NUL-terminated). */
+static int
+mf_serialize(const char *mpath, const struct backup_rec *recs, size_t n,
+    unsigned char **outp, size_t *lenp, char **cause)
+{
+	cyaml_config_t	 cfg;
+	struct mf_log	 lg;
+	struct mf_doc	 doc;
+	struct mf_rec	*m;
+	char		*out = NULL, (*modes)[8];
+	size_t		 len = 0, i;
+	cyaml_err_t	 err;
+	int		 rc = -1;
+
+	*outp = NULL;
+	*lenp = 0;
+	m = xcalloc(n + 1, sizeof *m);
+	modes = xcalloc(n + 1, sizeof *modes);
+	for (i = 0; i < n; i++) {
+		m[i].id = recs[i].id;
+		m[i].time = recs[i].time;
+		m[i].command = recs[i].command;
+		m[i].description = recs[i].description;
+		m[i].path = recs[i].path;
+		m[i].file = recs[i].file;
+		m[i].size = recs[i].size;
+		m[i].sha256 = recs[i].sha256;
+		m[i].uid = recs[i].uid;
+		snprintf(modes[i], sizeof modes[i], "%04o", recs[i].mode);
+		m[i].mode = modes[i];
+	}
+	doc.version = BACKUP_MANIFEST_VERSION;
+	doc.backups = m;
+	doc.backups_count = (unsigned int)n;
+	mf_config(&cfg, &lg);
+	err = cyaml_save_data(&out, &len, &cfg, &mf_doc_schema, &doc, 0);
+	if (err != CYAML_OK) {
+		cause_set(cause, "%s: cannot write the backup manifest: %s%s%s",
+		    mpath, cyaml_strerror(err), lg.len != 0 ? ": " : "",
+		    lg.buf);
+		goto out;
+	}
+	*outp = xmalloc(len + 1);
+	memcpy(*outp, out, len);
+	(*outp)[len] = '\0';
+	*lenp = len;
+	rc = 0;
+out:
+	if (out != NULL)
+		cfg.mem_fn(cfg.mem_ctx, out, 0);
+	free(m);
+	free(modes);
+	return (rc);
+}
+
+/* The backup directory for this user (not created). */
+int
+backup_dir(char **dirp, char **cause)
+{
+	const char	*e, *home;
+	struct passwd	*pw;
+
+	*dirp = NULL;
+	if ((e = getenv("TLSDECK_BACKUP_DIR")) != NULL && *e != '\0') {
+		*dirp = xstrdup(e);
+		return (0);
+	}
+	if (geteuid() == 0) {
+		*dirp = xstrdup("/var/backups/tlsdeck");
+		return (0);
+	}
+	if ((e = getenv("XDG_STATE_HOME")) != NULL && e[0] == '/') {
+		xasprintf(dirp, "%s/tlsdeck/backups", e);
+		return (0);
+	}
+	if ((home = getenv("HOME")) == NULL || home[0] != '/') {
+		if ((pw = getpwuid(getuid())) == NULL || pw->pw_dir == NULL ||
+		    pw->pw_dir[0] != '/') {
+			cause_set(cause, "no backup directory: set HOME or "
+			    "TLSDECK_BACKUP_DIR");
+			return (-1);
+		}
+		home = pw->pw_dir;
+	}
+	xasprintf(dirp, "%s/.local/state/tlsdeck/backups", home);
+	return (0);
+}
+
+/* Create dir and its parents (mode 0700); it must be ours and private. */
+static int
+backup_mkdir(const char *dir, char **cause)
+{
+	struct stat	 st;
+	char		*p, *s;
+	int		 rc = -1;
+
+	p = xstrdup(dir);
+	for (s = p + 1; ; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		if (s[-1] != '/') {
+			char c = *s;
+
+			*s = '\0';
+			if (mkdir(p, 0700) == -1 && errno != EEXIST) {
+				cause_set(cause, "%s: cannot create backup "
+				    "directory: %s", p, strerror(errno));
+				goto out;
+			}
+			*s = c;
+		}
+		if (*s == '\0')
+			break;
+	}
+	if (stat(dir, &st) == -1) {
+		cause_set(cause, "%s: %s", dir, strerror(errno));
+		goto out;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		cause_set(cause, "%s: backup directory is not a directory",
+		    dir);
+		goto out;
+	}
+	if (st.st_uid != geteuid()) {
+		cause_set(cause, "%s: backup directory belongs to uid %lu, not "
+		    "to you (uid %lu); refusing to use it", dir,
+		    (unsigned long)st.st_uid, (unsigned long)geteuid());
+		goto out;
+	}
+	if ((st.st_mode & 077) != 0 && chmod(dir, 0700) == -1) {
+		cause_set(cause, "%s: cannot make the backup directory "
+		    "private: %s", dir, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	free(p);
+	return (rc);
+}
+
+/* What the manifest must hold after an append, for mf_verify. */
+struct mf_expect {
+	const char	*mpath;
+	size_t		 count;
+	unsigned int	 last_id;
+};
+
+/* sw_commit verify callback: the new manifest parses and ends as planned. */
+static int
+mf_verify(const unsigned char *buf, size_t len, void *arg, char **cause)
+{
+	struct mf_expect	*x = arg;
+	struct backup_rec	*recs = NULL;
+	size_t			 n = 0;
+	int			 rc = -1;
+
+	if (mf_parse(x->mpath, buf, len, &recs, &n, cause) != 0)
+		return (-1);
+	if (n != x->count || n == 0 || recs[n - 1].id != x->last_id)
+		cause_set(cause, "manifest has %zu entries, expected %zu", n,
+		    x->count);
+	else
+		rc = 0;
+	backup_list_free(recs, n);
+	return (rc);
+}
+
+/* Write a backup copy, mode 0600, fsync'd.  Picks a free name. */
+static int
+backup_write_copy(const char *rdir, const char *path, unsigned int *idp,
+    const unsigned char *data, size_t len, char **namep, char **cause)
+{
+	struct tm	 tm;
+	time_t		 now = time(NULL);
+	const char	*base;
+	char		 stamp[32], *name = NULL, *full = NULL;
+	ssize_t		 w;
+	size_t		 off = 0;
+	int		 fd = -1, tries, rc = -1;
+
+	*namep = NULL;
+	base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+	for (tries = 0; ; tries++) {
+		free(name);
+		free(full);
+		xasprintf(&name, "%s-%04u-%.*s", stamp, *idp, BACKUP_BASE_MAX,
+		    base);
+		xasprintf(&full, "%s/%s", rdir, name);
+		fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0600);
+		if (fd != -1)
+			break;
+		if (errno != EEXIST || tries >= 1000) {
+			cause_set(cause, "%s: cannot create backup: %s", full,
+			    strerror(errno));
+			goto out;
+		}
+		(*idp)++;
+	}
+	while (off < len) {
+		w = write(fd, data + off, len - off);
+		if (w == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		off += (size_t)w;
+	}
+	if (off != len || fsync(fd) == -1) {
+		cause_set(cause, "%s: cannot write backup: %s", full,
+		    strerror(errno));
+		(void)close(fd);
+		(void)unlink(full);
+		goto out;
+	}
+	if (close(fd) == -1) {
+		cause_set(cause, "%s: cannot write backup: %s", full,
+		    strerror(errno));
+		(void)unlink(full);
+		goto out;
+	}
+	*namep = name;
+	name = NULL;
+	rc = 0;
+out:
+	free(name);
+	free(full);
+	return (rc);
+}
+
+/* Copy data (path's current content) into a new listed backup. */
+int
+backup_create(const char *path, const unsigned char *data, size_t len,
+    unsigned int mode, const struct sw_meta *meta, unsigned int *idp,
+    char **cause)
+{
+	struct sw_file		*mf = NULL;
+	struct backup_rec	*recs = NULL, *r;
+	struct mf_expect	 x;
+	struct sw_meta		 mm = { "backup", "manifest", 0600 };
+	struct tm		 tm;
+	const unsigned char	*mbuf;
+	unsigned char		*yaml = NULL;
+	char			*dir = NULL, *rdir = NULL, *mpath = NULL;
+	char			*pdir = NULL, *name = NULL, *full = NULL;
+	char			 iso[32], sha[65];
+	size_t			 mlen, ylen, n = 0, i;
+	unsigned int		 id = 1;
+	time_t			 now;
+	int			 rc = -1;
+
+	*idp = 0;
+	if (backup_dir(&dir, cause) != 0 || backup_mkdir(dir, cause) != 0)
+		goto out;
+	if ((rdir = realpath(dir, NULL)) == NULL) {
+		cause_set(cause, "%s: %s", dir, strerror(errno));
+		goto out;
+	}
+	pdir = xstrdup(path);
+	if (strrchr(pdir, '/') != NULL)
+		*strrchr(pdir, '/') = '\0';
+	if (strcmp(pdir, rdir) == 0) {
+		cause_set(cause, "%s: is in the backup directory; tlsdeck does "
+		    "not back up its own backups", path);
+		goto out;
+	}
+	xasprintf(&mpath, "%s/%s", rdir, BACKUP_MANIFEST);
+	if (sw_open(mpath, SW_CREATE | SW_NOBACKUP, &mf, cause) != 0)
+		goto out;
+	sw_content(mf, &mbuf, &mlen);
+	if (mf_parse(mpath, mbuf, mlen, &recs, &n, cause) != 0)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (recs[i].id >= id)
+			id = recs[i].id + 1;
+	if (backup_write_copy(rdir, path, &id, data, len, &name, cause) != 0)
+		goto out;
+	xasprintf(&full, "%s/%s", rdir, name);
+
+	now = time(NULL);
+	gmtime_r(&now, &tm);
+	strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	sw_sha256_hex(data, len, sha);
+	recs = xreallocarray(recs, n + 1, sizeof *recs);
+	r = &recs[n++];
+	memset(r, 0, sizeof *r);
+	r->id = id;
+	r->time = xstrdup(iso);
+	r->command = xstrdup(meta != NULL && meta->command != NULL ?
+	    meta->command : "unknown");
+	r->description = xstrdup(meta != NULL && meta->description != NULL ?
+	    meta->description : "");
+	r->path = xstrdup(path);
+	r->file = xstrdup(name);
+	r->size = len;
+	r->sha256 = xstrdup(sha);
+	r->uid = (unsigned int)getuid();
+	r->mode = mode & 07777;
+
+	if (mf_serialize(mpath, recs, n, &yaml, &ylen, cause) != 0) {
+		(void)unlink(full);
+		goto out;
+	}
+	x.mpath = mpath;
+	x.count = n;
+	x.last_id = id;
+	if (sw_commit(mf, yaml, ylen, mf_verify, &x, &mm, cause) != 0) {
+		(void)unlink(full);
+		goto out;
+	}
+	*idp = id;
+	rc = 0;
+out:
+	sw_close(mf);
+	backup_list_free(recs, n);
+	free(yaml);
+	free(dir);
+	free(rdir);
+	free(mpath);
+	free(pdir);
+	free(name);
+	free(full);
+	return (rc);
+}
+
+/* Path of the manifest in dir. */
+static char *
+backup_manifest_path(const char *dir)
+{
+	char	*p;
+
+	xasprintf(&p, "%s/%s", dir, BACKUP_MANIFEST);
+	return (p);
+}
+
+/* Read the manifest: every backup, oldest first. */
+int
+backup_list(struct backup_rec **recsp, size_t *np, char **cause)
+{
+	unsigned char	*buf = NULL;
+	size_t		 len = 0;
+	char		*dir = NULL, *mpath = NULL, *rcause = NULL;
+	int		 rc = -1;
+
+	*recsp = NULL;
+	*np = 0;
+	if (backup_dir(&dir, cause) != 0)
+		return (-1);
+	mpath = backup_manifest_path(dir);
+	/* Replaced by rename, so an unlocked read sees a whole version. */
+	if (file_read(mpath, &buf, &len, &rcause) != 0) {
+		if (errno == ENOENT)
+			rc = 0;
+		else
+			cause_set(cause, "%s", rcause);
+		goto out;
+	}
+	rc = mf_parse(mpath, buf, len, recsp, np, cause);
+out:
+	free(rcause);
+	free(buf);
+	free(dir);
+	free(mpath);
+	return (rc);
+}
+
+/* One backup by id or file name. */
+int
+backup_find(const char *spec, struct backup_rec **rp, char **cause)
+{
+	struct backup_rec	*recs = NULL;
+	unsigned long		 id = 0;
+	size_t			 n = 0, i;
+	char			*end;
+	int			 rc = -1;
+
+	*rp = NULL;
+	if (spec == NULL || *spec == '\0') {
+		cause_set(cause, "no backup given");
+		return (-1);
+	}
+	if (isdigit((unsigned char)spec[0])) {
+		errno = 0;
+		id = strtoul(spec, &end, 10);
+		if (errno != 0 || *end != '\0' || id == 0 || id > UINT_MAX)
+			id = 0;
+	}
+	if (backup_list(&recs, &n, cause) != 0)
+		return (-1);
+	for (i = 0; i < n; i++) {
+		if ((id != 0 && recs[i].id == id) ||
+		    strcmp(recs[i].file, spec) == 0) {
+			*rp = xcalloc(1, sizeof **rp);
+			backup_rec_copy(*rp, &recs[i]);
+			rc = 0;
+			break;
+		}
+	}
+	if (rc != 0)
+		cause_set(cause, "backup %s: no such backup (see tlsdeck "
+		    "history)", spec);
+	backup_list_free(recs, n);
+	return (rc);
+}
+
+/* The bytes of a backup, checked against the manifest. */
+int
+backup_read(const struct backup_rec *r, unsigned char **bufp, size_t *lenp,
+    char **cause)
+{
+	unsigned char	*buf = NULL;
+	size_t		 len = 0;
+	char		*dir = NULL, *full = NULL, *rcause = NULL, sha[65];
+	int		 rc = -1;
+
+	*bufp = NULL;
+	*lenp = 0;
+	if (backup_dir(&dir, cause) != 0)
+		return (-1);
+	xasprintf(&full, "%s/%s", dir, r->file);
+	if (file_read(full, &buf, &len, &rcause) != 0) {
+		cause_set(cause, "backup %u: %s", r->id, rcause);
+		goto out;
+	}
+	sw_sha256_hex(buf, len, sha);
+	if (len != r->size || strcmp(sha, r->sha256) != 0) {
+		cause_set(cause, "backup %u: %s: content does not match the "
+		    "manifest (size %zu, SHA-256 %.16s...; expected %llu, "
+		    "%.16s...); refusing to use it", r->id, full, len, sha,
+		    (unsigned long long)r->size, r->sha256);
+		goto out;
+	}
+	*bufp = buf;
+	*lenp = len;
+	buf = NULL;
+	rc = 0;
+out:
+	if (buf != NULL)
+		explicit_bzero(buf, len);
+	free(buf);
+	free(rcause);
+	free(dir);
+	free(full);
+	return (rc);
+}
+
+/* sw_commit verify callback for restore: the bytes are the backup's. */
+static int
+backup_verify_sha(const unsigned char *buf, size_t len, void *arg,
+    char **cause)
+{
+	const char	*want = arg;
+	char		 sha[65];
+
+	sw_sha256_hex(buf, len, sha);
+	if (strcmp(sha, want) != 0) {
+		cause_set(cause, "SHA-256 %s, expected %s", sha, want);
+		return (-1);
+	}
+	return (0);
+}
+
+/* Put a backup back at its path through sw_commit. */
+int
+backup_restore(const struct backup_rec *r, int flags,
+    struct backup_outcome *o, char **cause)
+{
+	struct sw_file		*f = NULL;
+	struct sw_meta		 meta;
+	const unsigned char	*cur;
+	unsigned char		*data = NULL;
+	char			*desc = NULL;
+	size_t			 len = 0, curlen;
+	int			 rc = -1;
+
+	memset(o, 0, sizeof *o);
+	if (backup_read(r, &data, &len, cause) != 0)
+		return (-1);
+	if (sw_open(r->path, SW_CREATE, &f, cause) != 0)
+		goto out;
+	o->existed = sw_exists(f);
+	sw_content(f, &cur, &curlen);
+	if (o->existed && strcmp(sw_sha256(f), r->sha256) == 0) {
+		o->same = true;
+		rc = 0;
+		goto out;
+	}
+	if (flags & BACKUP_DRY_RUN) {
+		rc = 0;
+		goto out;
+	}
+	xasprintf(&desc, "restore backup %u of %s", r->id, r->time);
+	meta.command = "restore";
+	meta.description = desc;
+	meta.mode = r->mode != 0 ? r->mode : 0600;
+	if (sw_commit(f, data, len, backup_verify_sha, r->sha256, &meta,
+	    cause) != 0)
+		goto out;
+	o->prev_id = sw_backup_id(f);
+	rc = 0;
+out:
+	sw_close(f);
+	if (data != NULL)
+		explicit_bzero(data, len);
+	free(data);
+	free(desc);
+	return (rc);
+}

@@ -1,0 +1,1499 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * props.c -- application.properties as a lossless document.
+ *
+ * The reader follows java.util.Properties.load(InputStream) (the LineReader,
+ * load0 and loadConvert of JDK 17 and 25; formats.md 4.1) byte for byte.
+ * The file is cut into records that cover it exactly: one for each logical
+ * line Java returns (an entry), and one for each physical line Java skips
+ * before it (blank lines and comments: "trivia").  A record starts in the
+ * reader's initial state, which is what lets an edit drop, replace or insert
+ * whole records.  Writing the records back gives the input.  An edit builds
+ * new bytes, parses them again and checks that the entries read exactly as
+ * expected (every other setting unchanged) before it replaces the document.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+#define PROPS_RES_DEPTH		32		/* lookups inside lookups */
+#define PROPS_RES_NEST		64		/* ${ inside one text */
+#define PROPS_RES_MAXOUT	(1024 * 1024)	/* bytes of a result */
+#define PROPS_RES_MAXSTEPS	100000		/* lookups per call */
+#define PROPS_RES_MAXWORK	(16 * 1024 * 1024) /* bytes looked at */
+
+struct props_rec {
+	size_t		 off;
+	size_t		 len;
+	long		 ent;		/* index in ents, or -1: trivia */
+};
+
+struct props_ent {
+	struct prop_entry pub;
+	size_t		 rec;
+	size_t		 canon_len;
+	size_t		 indent;	/* whitespace before the line's text */
+	unsigned char	*lb;		/* the logical line as Java built it */
+	size_t		 lblen;
+	size_t		 keylen;	/* key text: lb[0, keylen) */
+	size_t		 valstart;	/* value text: lb[valstart, lblen) */
+	bool		 eof_cont;	/* end of input cut a continuation */
+};
+
+struct props {
+	char		*name;
+	unsigned char	*buf;
+	size_t		 len;
+	size_t		*lines;		/* start offset of each physical line */
+	size_t		 nlines;
+	struct props_rec *recs;
+	size_t		 nrecs;
+	struct props_ent *ents;
+	size_t		 nents;
+};
+
+/* A growing byte buffer, always NUL-terminated once used. */
+struct pbuf {
+	unsigned char	*d;
+	size_t		 len;
+	size_t		 cap;
+};
+
+/* Java's LineReader state over a whole buffer. */
+struct props_reader {
+	const unsigned char	*buf;
+	size_t			 len;
+	size_t			 off;
+	unsigned char		*lb;
+	size_t			*lbpos;		/* input offset of each lb byte */
+	size_t			 lblen;
+	size_t			 lbcap;
+};
+
+/* An entry as an edit expects to read it back. */
+struct props_kv {
+	const char	*k;
+	size_t		 kl;
+	const char	*v;
+	size_t		 vl;
+};
+
+/* Placeholder resolution state. */
+struct props_res {
+	const struct props	*p;
+	int			 flags;
+	char			*stack[PROPS_RES_DEPTH];
+	size_t			 depth;
+	size_t			 nest;
+	size_t			 steps;
+	size_t			 work;
+	bool			 unresolved;
+	char			**cause;
+};
+
+static int	props_res_text(struct props_res *, const char *, size_t,
+		    struct pbuf *);
+
+/* Append n bytes. */
+static void
+pbuf_add(struct pbuf *b, const void *p, size_t n)
+{
+	if (b->cap - b->len < n + 1) {
+		if (b->cap == 0)
+			b->cap = 64;
+		while (b->cap - b->len < n + 1)
+			b->cap *= 2;
+		b->d = xreallocarray(b->d, b->cap, 1);
+	}
+	if (n != 0)
+		memcpy(b->d + b->len, p, n);
+	b->len += n;
+	b->d[b->len] = '\0';
+}
+
+/* Append a C string. */
+static void
+pbuf_str(struct pbuf *b, const char *s)
+{
+	pbuf_add(b, s, strlen(s));
+}
+
+/* Append one code point as UTF-8 (surrogates as 3-byte sequences). */
+static void
+pbuf_utf8(struct pbuf *b, uint32_t cp)
+{
+	unsigned char	t[4];
+	size_t		n;
+
+	if (cp < 0x80) {
+		t[0] = cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		t[0] = 0xc0 | (cp >> 6);
+		t[1] = 0x80 | (cp & 0x3f);
+		n = 2;
+	} else if (cp < 0x10000) {
+		t[0] = 0xe0 | (cp >> 12);
+		t[1] = 0x80 | ((cp >> 6) & 0x3f);
+		t[2] = 0x80 | (cp & 0x3f);
+		n = 3;
+	} else {
+		t[0] = 0xf0 | (cp >> 18);
+		t[1] = 0x80 | ((cp >> 12) & 0x3f);
+		t[2] = 0x80 | ((cp >> 6) & 0x3f);
+		t[3] = 0x80 | (cp & 0x3f);
+		n = 4;
+	}
+	pbuf_add(b, t, n);
+}
+
+/* Take the buffer's contents as a string ("" when never used). */
+static char *
+pbuf_take(struct pbuf *b, size_t *lenp)
+{
+	char	*s;
+
+	if (b->d == NULL)
+		pbuf_add(b, "", 0);
+	s = (char *)b->d;
+	if (lenp != NULL)
+		*lenp = b->len;
+	b->d = NULL;
+	b->len = b->cap = 0;
+	return (s);
+}
+
+/* UTF-16 units to UTF-8, joining surrogate pairs. */
+static char *
+props_u16_utf8(const uint16_t *u, size_t n, size_t *lenp)
+{
+	struct pbuf	b = { NULL, 0, 0 };
+	uint32_t	cp;
+	size_t		i;
+
+	for (i = 0; i < n; i++) {
+		cp = u[i];
+		if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < n &&
+		    u[i + 1] >= 0xdc00 && u[i + 1] <= 0xdfff) {
+			cp = 0x10000 + ((cp - 0xd800) << 10) +
+			    (u[i + 1] - 0xdc00);
+			i++;
+		}
+		pbuf_utf8(&b, cp);
+	}
+	return (pbuf_take(&b, lenp));
+}
+
+/* ISO-8859-1 bytes to UTF-8. */
+static char *
+props_latin1_utf8(const unsigned char *s, size_t n)
+{
+	struct pbuf	b = { NULL, 0, 0 };
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+		pbuf_utf8(&b, s[i]);
+	return (pbuf_take(&b, NULL));
+}
+
+/* Name for messages. */
+static const char *
+props_who(const struct props *p)
+{
+	return (p->name != NULL ? p->name : "(properties)");
+}
+
+/* Physical line (1-based) of a byte offset. */
+static int
+props_line_of(const struct props *p, size_t off)
+{
+	size_t	lo = 0, hi = p->nlines, mid;
+
+	/* The last line start <= off. */
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (p->lines[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return ((int)lo + 1);
+}
+
+/* Index the physical lines: CRLF, CR and LF each end one. */
+static void
+props_index_lines(struct props *p)
+{
+	size_t	i, cap = 64;
+
+	p->lines = xreallocarray(NULL, cap, sizeof *p->lines);
+	p->nlines = 1;
+	p->lines[0] = 0;
+	for (i = 0; i < p->len; i++) {
+		if (p->buf[i] != '\r' && p->buf[i] != '\n')
+			continue;
+		if (p->buf[i] == '\r' && i + 1 < p->len &&
+		    p->buf[i + 1] == '\n')
+			i++;
+		if (i + 1 >= p->len)
+			break;
+		if (p->nlines == cap) {
+			cap *= 2;
+			p->lines = xreallocarray(p->lines, cap,
+			    sizeof *p->lines);
+		}
+		p->lines[p->nlines++] = i + 1;
+	}
+}
+
+/* Add a record over buf[off, off + len). */
+static void
+props_rec_add(struct props *p, size_t off, size_t len, long ent)
+{
+	struct props_rec	*r;
+
+	if ((p->nrecs & (p->nrecs - 1)) == 0)
+		p->recs = xreallocarray(p->recs, p->nrecs == 0 ? 1 :
+		    p->nrecs * 2, sizeof *p->recs);
+	r = &p->recs[p->nrecs++];
+	r->off = off;
+	r->len = len;
+	r->ent = ent;
+}
+
+/* One trivia record per physical line of buf[from, to). */
+static void
+props_trivia(struct props *p, size_t from, size_t to)
+{
+	size_t	i, end;
+
+	if (from >= to)
+		return;
+	i = props_line_of(p, from) - 1;
+	for (; i < p->nlines && p->lines[i] < to; i++) {
+		end = i + 1 < p->nlines ? p->lines[i + 1] : p->len;
+		if (end > to)
+			end = to;
+		props_rec_add(p, p->lines[i], end - p->lines[i], -1);
+	}
+}
+
+/* Append a byte to the logical line. */
+static void
+props_lb_add(struct props_reader *r, unsigned char c, size_t pos)
+{
+	if (r->lblen == r->lbcap) {
+		r->lbcap = r->lbcap == 0 ? 128 : r->lbcap * 2;
+		r->lb = xreallocarray(r->lb, r->lbcap, 1);
+		r->lbpos = xreallocarray(r->lbpos, r->lbcap,
+		    sizeof *r->lbpos);
+	}
+	r->lb[r->lblen] = c;
+	r->lbpos[r->lblen++] = pos;
+}
+
+/*
+ * LineReader.readLine: the next logical line into r->lb.  Returns 0 at the
+ * end of input (Java's -1), else 1 with *first the offset of the first byte
+ * appended to the line (perhaps since dropped) and *eof_cont set when the
+ * end of input cut a continuation short (text appended after it would
+ * join the line).
+ */
+static int
+props_readline(struct props_reader *r, size_t *first, bool *eof_cont)
+{
+	bool		skipws = true, appended = false, bs = false;
+	unsigned char	c;
+
+	r->lblen = 0;
+	*first = SIZE_MAX;
+	*eof_cont = false;
+	for (;;) {
+		if (r->off >= r->len) {
+			if (r->lblen == 0)
+				return (0);
+			/* Waiting for the line a continuation joins? */
+			*eof_cont = skipws && appended;
+			break;
+		}
+		c = r->buf[r->off++];
+		if (skipws) {
+			if (c == ' ' || c == '\t' || c == '\f')
+				continue;
+			if (!appended && (c == '\r' || c == '\n'))
+				continue;
+			skipws = false;
+			appended = false;
+		}
+		if (r->lblen == 0 && (c == '#' || c == '!')) {
+			/* A comment: never continued. */
+			while (r->off < r->len) {
+				c = r->buf[r->off++];
+				if (c == '\r' || c == '\n')
+					break;
+			}
+			skipws = true;
+			continue;
+		}
+		if (c != '\r' && c != '\n') {
+			if (*first == SIZE_MAX)
+				*first = r->off - 1;
+			props_lb_add(r, c, r->off - 1);
+			bs = (c == '\\') ? !bs : false;
+			continue;
+		}
+		if (r->lblen == 0) {
+			skipws = true;
+			continue;
+		}
+		if (r->off >= r->len)
+			break;
+		if (!bs) {
+			/* Java reads the LF of a CRLF as a blank line. */
+			if (c == '\r' && r->buf[r->off] == '\n')
+				r->off++;
+			return (1);
+		}
+		/* Continuation: drop the backslash and the next indent. */
+		r->lblen--;
+		skipws = true;
+		appended = true;
+		bs = false;
+		if (c == '\r' && r->buf[r->off] == '\n')
+			r->off++;
+	}
+	if (bs) {
+		r->lblen--;
+		*eof_cont = true;
+	}
+	return (1);
+}
+
+/*
+ * loadConvert over lb[off, off + len) into UTF-16 units.  Returns -1 on a
+ * malformed \uxxxx escape, with *bad the index of its backslash.
+ */
+static int
+props_convert(const unsigned char *lb, size_t off, size_t len, uint16_t *out,
+    size_t *outlen, size_t *bad)
+{
+	size_t		end = off + len, n = 0, start, i;
+	unsigned int	v;
+	unsigned char	c;
+
+	while (off < end) {
+		c = lb[off++];
+		if (c != '\\') {
+			out[n++] = c;
+			continue;
+		}
+		start = off - 1;
+		if (off >= end)
+			break;		/* cannot happen: readline drops it */
+		c = lb[off++];
+		if (c == 'u') {
+			if (end - off < 4) {
+				*bad = start;
+				return (-1);
+			}
+			v = 0;
+			for (i = 0; i < 4; i++) {
+				c = lb[off++];
+				if (c >= '0' && c <= '9')
+					v = (v << 4) + c - '0';
+				else if (c >= 'a' && c <= 'f')
+					v = (v << 4) + 10 + c - 'a';
+				else if (c >= 'A' && c <= 'F')
+					v = (v << 4) + 10 + c - 'A';
+				else {
+					*bad = start;
+					return (-1);
+				}
+			}
+			out[n++] = v;
+			continue;
+		}
+		if (c == 't')
+			c = '\t';
+		else if (c == 'r')
+			c = '\r';
+		else if (c == 'n')
+			c = '\n';
+		else if (c == 'f')
+			c = '\f';
+		out[n++] = c;
+	}
+	*outlen = n;
+	return (0);
+}
+
+/* Relaxed form of len bytes of key. */
+static char *
+props_canon(const char *key, size_t len, size_t *outlen)
+{
+	char	*s = xmalloc(len + 1);
+	size_t	 i, n = 0;
+
+	for (i = 0; i < len; i++) {
+		if (key[i] == '-' || key[i] == '_')
+			continue;
+		if (key[i] >= 'A' && key[i] <= 'Z')
+			s[n++] = key[i] - 'A' + 'a';
+		else
+			s[n++] = key[i];
+	}
+	s[n] = '\0';
+	if (outlen != NULL)
+		*outlen = n;
+	return (s);
+}
+
+/* Relaxed form of a key: ASCII lower-case, '-' and '_' dropped. */
+char *
+props_canon_key(const char *key)
+{
+	return (props_canon(key, strlen(key), NULL));
+}
+
+/* Split the logical line into key and value (load0) and add the entry. */
+static int
+props_add_entry(struct props *p, struct props_reader *r, size_t recoff,
+    size_t first, size_t end, bool eof_cont, char **cause)
+{
+	struct props_ent	*e;
+	uint16_t		*u;
+	size_t			 keylen = 0, valstart = r->lblen, n, bad, i;
+	bool			 hassep = false, bs = false;
+	unsigned char		 c;
+
+	while (keylen < r->lblen) {
+		c = r->lb[keylen];
+		if ((c == '=' || c == ':') && !bs) {
+			valstart = keylen + 1;
+			hassep = true;
+			break;
+		}
+		if ((c == ' ' || c == '\t' || c == '\f') && !bs) {
+			valstart = keylen + 1;
+			break;
+		}
+		bs = (c == '\\') ? !bs : false;
+		keylen++;
+	}
+	while (valstart < r->lblen) {
+		c = r->lb[valstart];
+		if (c != ' ' && c != '\t' && c != '\f') {
+			if (hassep || (c != '=' && c != ':'))
+				break;
+			hassep = true;
+		}
+		valstart++;
+	}
+
+	if ((p->nents & (p->nents - 1)) == 0)
+		p->ents = xreallocarray(p->ents, p->nents == 0 ? 1 :
+		    p->nents * 2, sizeof *p->ents);
+	e = &p->ents[p->nents];
+	memset(e, 0, sizeof *e);
+
+	u = xreallocarray(NULL, r->lblen + 1, sizeof *u);
+	if (props_convert(r->lb, 0, keylen, u, &n, &bad) == -1)
+		goto malformed;
+	e->pub.key = props_u16_utf8(u, n, &e->pub.key_len);
+	if (props_convert(r->lb, valstart, r->lblen - valstart, u, &n,
+	    &bad) == -1) {
+		free(e->pub.key);
+		goto malformed;
+	}
+	e->pub.value = props_u16_utf8(u, n, &e->pub.value_len);
+	free(u);
+
+	e->pub.raw_value = props_latin1_utf8(r->lb + valstart,
+	    r->lblen - valstart);
+	e->pub.canon = props_canon(e->pub.key, e->pub.key_len,
+	    &e->canon_len);
+	e->pub.off = recoff;
+	e->pub.len = end - recoff;
+	e->pub.line = props_line_of(p, recoff);
+	e->pub.last_line = props_line_of(p, end - 1);
+	for (i = recoff; i < end; i++) {
+		if (p->buf[i] >= 0x80) {
+			e->pub.nonascii = true;
+			break;
+		}
+	}
+	e->rec = p->nrecs;
+	e->indent = first - recoff;
+	e->lb = xmalloc(r->lblen + 1);
+	memcpy(e->lb, r->lb, r->lblen);
+	e->lb[r->lblen] = '\0';
+	e->lblen = r->lblen;
+	e->keylen = keylen;
+	e->valstart = valstart;
+	e->eof_cont = eof_cont;
+	props_rec_add(p, recoff, end - recoff, (long)p->nents);
+	p->nents++;
+	return (0);
+
+malformed:
+	free(u);
+	cause_set(cause, "%s: line %d: malformed \\uxxxx encoding (Java "
+	    "refuses to load the file)", props_who(p),
+	    props_line_of(p, r->lbpos[bad]));
+	return (-1);
+}
+
+/* Cut p->buf into records and entries. */
+static int
+props_build(struct props *p, char **cause)
+{
+	struct props_reader	r;
+	size_t			first, pos = 0, start;
+	bool			eof_cont;
+	int			rc = -1;
+
+	memset(&r, 0, sizeof r);
+	r.buf = p->buf;
+	r.len = p->len;
+	props_index_lines(p);
+	for (;;) {
+		if (props_readline(&r, &first, &eof_cont) == 0)
+			break;
+		/* The entry starts at the line of its first byte. */
+		start = p->lines[props_line_of(p, first) - 1];
+		props_trivia(p, pos, start);
+		if (props_add_entry(p, &r, start, first, r.off, eof_cont,
+		    cause) != 0)
+			goto out;
+		pos = r.off;
+	}
+	props_trivia(p, pos, p->len);
+	rc = 0;
+out:
+	free(r.lb);
+	free(r.lbpos);
+	return (rc);
+}
+
+/* Parse a .properties document from memory. */
+int
+props_parse(const unsigned char *buf, size_t len, const char *name,
+    struct props **pp, char **cause)
+{
+	struct props	*p;
+
+	*pp = NULL;
+	p = xcalloc(1, sizeof *p);
+	if (name != NULL)
+		p->name = xstrdup(name);
+	p->buf = xmalloc(len + 1);
+	if (len != 0)
+		memcpy(p->buf, buf, len);
+	p->buf[len] = '\0';
+	p->len = len;
+	if (props_build(p, cause) != 0) {
+		props_free(p);
+		return (-1);
+	}
+	*pp = p;
+	return (0);
+}
+
+/* Read and parse a file. */
+int
+props_load(const char *path, struct props **pp, char **cause)
+{
+	unsigned char	*buf;
+	size_t		 len;
+	int		 rc;
+
+	*pp = NULL;
+	if (file_read(path, &buf, &len, cause) != 0)
+		return (-1);
+	rc = props_parse(buf, len, path, pp, cause);
+	free(buf);
+	return (rc);
+}
+
+/* Free the entries and records of a document. */
+static void
+props_clear(struct props *p)
+{
+	size_t	i;
+
+	for (i = 0; i < p->nents; i++) {
+		free(p->ents[i].pub.key);
+		free(p->ents[i].pub.value);
+		free(p->ents[i].pub.raw_value);
+		free(p->ents[i].pub.canon);
+		free(p->ents[i].lb);
+	}
+	free(p->ents);
+	free(p->recs);
+	free(p->lines);
+	free(p->buf);
+}
+
+/* Free a document. */
+void
+props_free(struct props *p)
+{
+	if (p == NULL)
+		return;
+	props_clear(p);
+	free(p->name);
+	free(p);
+}
+
+/* The document's bytes. */
+void
+props_serialize(const struct props *p, unsigned char **out, size_t *len)
+{
+	*out = xmemdup(p->buf, p->len + 1);
+	*len = p->len;
+}
+
+/* Name given to props_parse, or NULL. */
+const char *
+props_name(const struct props *p)
+{
+	return (p->name);
+}
+
+/* Number of entries. */
+size_t
+props_count(const struct props *p)
+{
+	return (p->nents);
+}
+
+/* Entry i in file order, or NULL. */
+const struct prop_entry *
+props_entry(const struct props *p, size_t i)
+{
+	if (i >= p->nents)
+		return (NULL);
+	return (&p->ents[i].pub);
+}
+
+/* Index of the last entry whose key is exactly key[0, len), or -1. */
+static long
+props_find_exact(const struct props *p, const char *key, size_t len)
+{
+	size_t	i;
+
+	for (i = p->nents; i > 0; i--) {
+		if (p->ents[i - 1].pub.key_len == len &&
+		    memcmp(p->ents[i - 1].pub.key, key, len) == 0)
+			return ((long)i - 1);
+	}
+	return (-1);
+}
+
+/* Index of the last entry whose relaxed key is canon[0, len), or -1. */
+static long
+props_find_canon(const struct props *p, const char *canon, size_t len)
+{
+	size_t	i;
+
+	for (i = p->nents; i > 0; i--) {
+		if (p->ents[i - 1].canon_len == len &&
+		    memcmp(p->ents[i - 1].pub.canon, canon, len) == 0)
+			return ((long)i - 1);
+	}
+	return (-1);
+}
+
+/* Value of the last entry with exactly this key. */
+const char *
+props_get(const struct props *p, const char *key)
+{
+	long	i;
+
+	if ((i = props_find_exact(p, key, strlen(key))) == -1)
+		return (NULL);
+	return (p->ents[i].pub.value);
+}
+
+/* All entries matching key in the relaxed form. */
+size_t
+props_find_all(const struct props *p, const char *key,
+    const struct prop_entry ***list)
+{
+	const struct prop_entry	**l = NULL;
+	char			 *canon;
+	size_t			  i, n = 0, clen;
+
+	canon = props_canon(key, strlen(key), &clen);
+	for (i = 0; i < p->nents; i++) {
+		if (p->ents[i].canon_len != clen ||
+		    memcmp(p->ents[i].pub.canon, canon, clen) != 0)
+			continue;
+		l = xreallocarray(l, n + 1, sizeof *l);
+		l[n++] = &p->ents[i].pub;
+	}
+	free(canon);
+	*list = l;
+	return (n);
+}
+
+/* Physical lines with bytes >= 0x80. */
+size_t
+props_nonascii_lines(const struct props *p, int **lines)
+{
+	int	*l = NULL;
+	size_t	 i, j, end, n = 0;
+
+	for (i = 0; i < p->nlines; i++) {
+		end = i + 1 < p->nlines ? p->lines[i + 1] : p->len;
+		for (j = p->lines[i]; j < end; j++) {
+			if (p->buf[j] >= 0x80)
+				break;
+		}
+		if (j == end)
+			continue;
+		l = xreallocarray(l, n + 1, sizeof *l);
+		l[n++] = (int)i + 1;
+	}
+	*lines = l;
+	return (n);
+}
+
+/* Is c an ASCII hex digit? */
+static bool
+props_xdigit(unsigned char c)
+{
+	return ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	    (c >= 'A' && c <= 'F'));
+}
+
+/* Does the written value hold a backslash Java eats before a letter? */
+bool
+props_eats_backslash(const struct prop_entry *pe)
+{
+	const struct props_ent	*e = (const struct props_ent *)pe;
+	const unsigned char	*v = e->lb + e->valstart;
+	size_t			 n = e->lblen - e->valstart, i, j;
+	unsigned char		 c;
+
+	for (i = 0; i + 1 < n; i++) {
+		if (v[i] != '\\')
+			continue;
+		c = v[++i];
+		if (c == 'u') {
+			/* A \uxxxx escape is meant. */
+			for (j = 1; j <= 4 && i + j < n; j++) {
+				if (!props_xdigit(v[i + j]))
+					break;
+			}
+			if (j == 5) {
+				i += 4;
+				continue;
+			}
+		}
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9'))
+			return (true);
+	}
+	return (false);
+}
+
+/* ------------------------------------------------------------------ */
+/* Editing */
+
+/* Next code point of strict UTF-8 (no surrogates, no overlong forms). */
+static long
+props_utf8_next(const unsigned char **sp)
+{
+	const unsigned char	*s = *sp;
+	uint32_t		 cp;
+	size_t			 n, i;
+
+	if (s[0] < 0x80) {
+		*sp = s + 1;
+		return (s[0]);
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		cp = s[0] & 0x1f;
+		n = 1;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		cp = s[0] & 0x0f;
+		n = 2;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		cp = s[0] & 0x07;
+		n = 3;
+	} else
+		return (-1);
+	for (i = 1; i <= n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return (-1);	/* also stops at the NUL */
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return (-1);
+	*sp = s + n + 1;
+	return (cp);
+}
+
+/* Append one UTF-16 unit as \uXXXX. */
+static void
+props_escape_unit(struct pbuf *b, uint32_t u)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	char			 t[6];
+
+	t[0] = '\\';
+	t[1] = 'u';
+	t[2] = hex[(u >> 12) & 0xf];
+	t[3] = hex[(u >> 8) & 0xf];
+	t[4] = hex[(u >> 4) & 0xf];
+	t[5] = hex[u & 0xf];
+	pbuf_add(b, t, sizeof t);
+}
+
+/*
+ * Write s escaped, ASCII only, so that Java reads back s exactly (as a key
+ * when key is set).  Fails on invalid UTF-8.
+ */
+static int
+props_escape(struct pbuf *b, const char *s, bool key)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	bool			 first = true;
+	long			 cp;
+	char			 c;
+
+	while (*p != '\0') {
+		if ((cp = props_utf8_next(&p)) == -1)
+			return (-1);
+		switch (cp) {
+		case ' ':
+			pbuf_str(b, key || first ? "\\ " : " ");
+			break;
+		case '\t':
+			pbuf_str(b, "\\t");
+			break;
+		case '\n':
+			pbuf_str(b, "\\n");
+			break;
+		case '\r':
+			pbuf_str(b, "\\r");
+			break;
+		case '\f':
+			pbuf_str(b, "\\f");
+			break;
+		case '\\':
+			pbuf_str(b, "\\\\");
+			break;
+		case '=':
+		case ':':
+		case '#':
+		case '!':
+			c = cp;
+			if (key || (first && (c == '=' || c == ':')))
+				pbuf_add(b, "\\", 1);
+			pbuf_add(b, &c, 1);
+			break;
+		default:
+			if (cp >= 0x20 && cp < 0x7f) {
+				c = cp;
+				pbuf_add(b, &c, 1);
+			} else if (cp < 0x10000)
+				props_escape_unit(b, cp);
+			else {
+				cp -= 0x10000;
+				props_escape_unit(b, 0xd800 + (cp >> 10));
+				props_escape_unit(b, 0xdc00 + (cp & 0x3ff));
+			}
+			break;
+		}
+		first = false;
+	}
+	return (0);
+}
+
+/* The dominant line end: CRLF, CR or LF (LF on ties or none). */
+static const char *
+props_eol(const struct props *p)
+{
+	size_t	i, lf = 0, crlf = 0, cr = 0;
+
+	for (i = 0; i < p->len; i++) {
+		if (p->buf[i] == '\n')
+			lf++;
+		else if (p->buf[i] == '\r') {
+			if (i + 1 < p->len && p->buf[i + 1] == '\n') {
+				crlf++;
+				i++;
+			} else
+				cr++;
+		}
+	}
+	if (crlf > lf && crlf >= cr)
+		return ("\r\n");
+	if (cr > lf && cr > crlf)
+		return ("\r");
+	return ("\n");
+}
+
+/* The line end a record finishes with ("" at the end of a file). */
+static const char *
+props_rec_term(const struct props *p, const struct props_rec *r)
+{
+	const unsigned char	*e = p->buf + r->off + r->len;
+
+	if (r->len >= 2 && e[-2] == '\r' && e[-1] == '\n')
+		return ("\r\n");
+	if (r->len >= 1 && e[-1] == '\n')
+		return ("\n");
+	if (r->len >= 1 && e[-1] == '\r')
+		return ("\r");
+	return ("");
+}
+
+/* The entries as they are, for an edit to adjust. */
+static struct props_kv *
+props_kv_all(const struct props *p)
+{
+	struct props_kv	*kv;
+	size_t		 i;
+
+	kv = xreallocarray(NULL, p->nents + 1, sizeof *kv);
+	for (i = 0; i < p->nents; i++) {
+		kv[i].k = p->ents[i].pub.key;
+		kv[i].kl = p->ents[i].pub.key_len;
+		kv[i].v = p->ents[i].pub.value;
+		kv[i].vl = p->ents[i].pub.value_len;
+	}
+	return (kv);
+}
+
+/*
+ * Replace the document with nb if it parses to exactly the entries in want;
+ * otherwise leave it alone and fail.
+ */
+static int
+props_commit(struct props *p, struct pbuf *nb, const struct props_kv *want,
+    size_t nwant, char **cause)
+{
+	struct props	*q, tmp;
+	char		*cause2 = NULL;
+	size_t		 i;
+
+	if (nb->d == NULL)
+		pbuf_add(nb, "", 0);
+	if (props_parse(nb->d, nb->len, p->name, &q, &cause2) != 0) {
+		cause_set(cause, "%s: edit refused, the result would not "
+		    "load: %s", props_who(p), cause2);
+		free(cause2);
+		return (-1);
+	}
+	if (q->nents != nwant)
+		goto bad;
+	for (i = 0; i < nwant; i++) {
+		if (q->ents[i].pub.key_len != want[i].kl ||
+		    q->ents[i].pub.value_len != want[i].vl ||
+		    memcmp(q->ents[i].pub.key, want[i].k, want[i].kl) != 0 ||
+		    memcmp(q->ents[i].pub.value, want[i].v, want[i].vl) != 0)
+			goto bad;
+	}
+	tmp = *p;
+	*p = *q;
+	free(p->name);		/* q's copy */
+	p->name = tmp.name;
+	props_clear(&tmp);
+	free(q);
+	return (0);
+bad:
+	props_free(q);
+	cause_set(cause, "%s: edit refused: it would change how other lines "
+	    "read", props_who(p));
+	return (-1);
+}
+
+/* Dotted elements two relaxed keys share at their start. */
+static size_t
+props_common(const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < alen && i < blen && a[i] == b[i]; i++) {
+		if (a[i] == '.')
+			n++;
+	}
+	if ((i == alen || a[i] == '.') && (i == blen || b[i] == '.') &&
+	    !(i == alen && i == blen && i == 0))
+		n++;
+	return (n);
+}
+
+/* Does a separator (as written) hold '=' or ':'? */
+static bool
+props_sep_ok(const unsigned char *s, size_t len)
+{
+	return (memchr(s, '=', len) != NULL || memchr(s, ':', len) != NULL);
+}
+
+/* Set key to value. */
+int
+props_set(struct props *p, const char *key, const char *value, char **cause)
+{
+	struct pbuf		 ekey = { NULL, 0, 0 }, eval = { NULL, 0, 0 };
+	struct pbuf		 nb = { NULL, 0, 0 };
+	struct props_kv		*want = NULL;
+	struct props_ent	*e, *anchor = NULL;
+	struct props_rec	*rec;
+	const char		*eol, *term;
+	char			*canon;
+	size_t			 clen, nwant, at, n, best = 0, i;
+	long			 idx;
+	int			 rc = -1;
+
+	if (props_escape(&ekey, key, true) != 0) {
+		cause_set(cause, "%s: key is not valid UTF-8", props_who(p));
+		goto out;
+	}
+	if (props_escape(&eval, value, false) != 0) {
+		cause_set(cause, "%s: value of %s is not valid UTF-8",
+		    props_who(p), key);
+		goto out;
+	}
+	pbuf_add(&ekey, "", 0);
+	pbuf_add(&eval, "", 0);
+	eol = props_eol(p);
+	want = props_kv_all(p);
+	nwant = p->nents;
+	canon = props_canon(key, strlen(key), &clen);
+	idx = props_find_canon(p, canon, clen);
+
+	if (idx != -1) {
+		/* Rewrite that logical line in place. */
+		e = &p->ents[idx];
+		rec = &p->recs[e->rec];
+		pbuf_add(&nb, p->buf, rec->off);
+		pbuf_add(&nb, p->buf + rec->off, e->indent);
+		if (e->pub.key_len == strlen(key) &&
+		    memcmp(e->pub.key, key, e->pub.key_len) == 0)
+			pbuf_add(&nb, e->lb, e->keylen);
+		else
+			pbuf_add(&nb, ekey.d, ekey.len);
+		n = e->valstart - e->keylen;
+		if (props_sep_ok(e->lb + e->keylen, n) ||
+		    (n != 0 && *key != '\0'))
+			pbuf_add(&nb, e->lb + e->keylen, n);
+		else if (n != 0 || eval.len != 0 || *key == '\0')
+			pbuf_str(&nb, "=");
+		pbuf_add(&nb, eval.d, eval.len);
+		pbuf_str(&nb, props_rec_term(p, rec));
+		pbuf_add(&nb, p->buf + rec->off + rec->len,
+		    p->len - rec->off - rec->len);
+		want[idx].k = key;
+		want[idx].kl = strlen(key);
+		want[idx].v = value;
+		want[idx].vl = strlen(value);
+		free(canon);
+		rc = props_commit(p, &nb, want, nwant, cause);
+		goto out;
+	}
+
+	/* Insert after the last key of the closest block, or at the end. */
+	for (i = 0; i < p->nents; i++) {
+		n = props_common(canon, clen, p->ents[i].pub.canon,
+		    p->ents[i].canon_len);
+		if (n > 0 && n >= best) {
+			best = n;
+			anchor = &p->ents[i];
+		}
+	}
+	free(canon);
+	if (anchor != NULL) {
+		rec = &p->recs[anchor->rec];
+		at = rec->off + rec->len;
+		idx = (long)(anchor - p->ents) + 1;
+	} else {
+		at = p->len;
+		idx = (long)p->nents;
+	}
+	pbuf_add(&nb, p->buf, at);
+	if (at == p->len && p->nrecs != 0) {
+		rec = &p->recs[p->nrecs - 1];
+		term = props_rec_term(p, rec);
+		e = rec->ent == -1 ? NULL : &p->ents[rec->ent];
+		if (e != NULL && e->eof_cont && e->lblen == 0) {
+			/* A lone backslash at the end: key "", value "". */
+			nb.len = rec->off;
+			pbuf_str(&nb, "=");
+			pbuf_str(&nb, *term != '\0' ? term : eol);
+		} else {
+			if (*term == '\0')
+				pbuf_str(&nb, eol);
+			/* A blank line ends a continuation cut by EOF. */
+			if (e != NULL && e->eof_cont)
+				pbuf_str(&nb, strcmp(term, "\r") == 0 ?
+				    "\r" : eol);
+		}
+	}
+	pbuf_add(&nb, ekey.d, ekey.len);
+	if (anchor != NULL && props_sep_ok(anchor->lb + anchor->keylen,
+	    anchor->valstart - anchor->keylen))
+		pbuf_add(&nb, anchor->lb + anchor->keylen,
+		    anchor->valstart - anchor->keylen);
+	else
+		pbuf_str(&nb, "=");
+	pbuf_add(&nb, eval.d, eval.len);
+	pbuf_str(&nb, eol);
+	pbuf_add(&nb, p->buf + at, p->len - at);
+
+	want = xreallocarray(want, nwant + 1, sizeof *want);
+	memmove(want + idx + 1, want + idx, (nwant - idx) * sizeof *want);
+	want[idx].k = key;
+	want[idx].kl = strlen(key);
+	want[idx].v = value;
+	want[idx].vl = strlen(value);
+	rc = props_commit(p, &nb, want, nwant + 1, cause);
+out:
+	free(want);
+	free(ekey.d);
+	free(eval.d);
+	free(nb.d);
+	return (rc);
+}
+
+/* Drop entries matching key (all, or all but the last). */
+static int
+props_drop(struct props *p, const char *key, bool keep_last, size_t *removed,
+    char **cause)
+{
+	struct pbuf		 nb = { NULL, 0, 0 };
+	struct props_kv		*want;
+	struct props_rec	*rec;
+	char			*canon;
+	bool			*drop;
+	size_t			 clen, i, n = 0, nwant = 0;
+	long			 last;
+	int			 rc;
+
+	if (removed != NULL)
+		*removed = 0;
+	canon = props_canon(key, strlen(key), &clen);
+	last = props_find_canon(p, canon, clen);
+	drop = xcalloc(p->nents + 1, sizeof *drop);
+	for (i = 0; i < p->nents; i++) {
+		if (p->ents[i].canon_len != clen ||
+		    memcmp(p->ents[i].pub.canon, canon, clen) != 0)
+			continue;
+		if (keep_last && (long)i == last)
+			continue;
+		drop[i] = true;
+		n++;
+	}
+	free(canon);
+	if (n == 0) {
+		free(drop);
+		return (0);
+	}
+	want = props_kv_all(p);
+	for (i = 0; i < p->nents; i++) {
+		if (!drop[i])
+			want[nwant++] = want[i];
+	}
+	for (i = 0; i < p->nrecs; i++) {
+		rec = &p->recs[i];
+		if (rec->ent != -1 && drop[rec->ent])
+			continue;
+		pbuf_add(&nb, p->buf + rec->off, rec->len);
+	}
+	rc = props_commit(p, &nb, want, nwant, cause);
+	if (rc == 0 && removed != NULL)
+		*removed = n;
+	free(nb.d);
+	free(want);
+	free(drop);
+	return (rc);
+}
+
+/* Remove every entry matching key. */
+int
+props_unset(struct props *p, const char *key, size_t *removed, char **cause)
+{
+	return (props_drop(p, key, false, removed, cause));
+}
+
+/* Remove all but the last entry matching key. */
+int
+props_dedup(struct props *p, const char *key, size_t *removed, char **cause)
+{
+	return (props_drop(p, key, true, removed, cause));
+}
+
+/* ------------------------------------------------------------------ */
+/* Placeholders (Spring Framework 6.2 PlaceholderParser semantics) */
+
+/* Index of the '}' closing the placeholder opened at s[j], or SIZE_MAX. */
+static size_t
+props_res_end(const char *s, size_t len, size_t j)
+{
+	size_t	i, nest = 0;
+
+	for (i = j + 2; i < len; i++) {
+		if (s[i] == '}') {
+			if (nest == 0)
+				return (i);
+			nest--;
+		} else if (s[i] == '{')
+			nest++;
+	}
+	return (SIZE_MAX);
+}
+
+/* Environment value for name: NAME, then Spring's environment forms. */
+static const char *
+props_res_env(const char *name)
+{
+	const char	*v;
+	char		*s, *t;
+	size_t		 i, j;
+	int		 form;
+
+	if (*name == '\0' || strchr(name, '=') != NULL)
+		return (NULL);
+	if ((v = getenv(name)) != NULL)
+		return (v);
+	s = xstrdup(name);
+	for (form = 0; form < 2 && v == NULL; form++) {
+		t = s;
+		for (i = j = 0; name[i] != '\0'; i++) {
+			if (name[i] == '-' && form == 0)
+				continue;
+			if (name[i] == '.' || name[i] == '-')
+				t[j++] = '_';
+			else if (name[i] >= 'a' && name[i] <= 'z')
+				t[j++] = name[i] - 'a' + 'A';
+			else
+				t[j++] = name[i];
+		}
+		t[j] = '\0';
+		if (strcmp(t, name) != 0 && *t != '\0')
+			v = getenv(t);
+	}
+	free(s);
+	return (v);
+}
+
+/* Fail with the chain of lookups that lead back to name. */
+static void
+props_res_cycle(struct props_res *r, const char *name)
+{
+	struct pbuf	b = { NULL, 0, 0 };
+	size_t		i;
+
+	for (i = 0; i < r->depth; i++) {
+		if (strcmp(r->stack[i], name) == 0)
+			break;
+	}
+	for (; i < r->depth; i++) {
+		pbuf_str(&b, r->stack[i]);
+		pbuf_str(&b, " -> ");
+	}
+	pbuf_str(&b, name);
+	cause_set(r->cause, "%s: circular placeholder reference: %s",
+	    props_who(r->p), b.d);
+	free(b.d);
+}
+
+/*
+ * Look name up and append its resolved value: 1 if found, 0 if not, -1 on
+ * an error.
+ */
+static int
+props_res_lookup(struct props_res *r, const char *name, size_t nlen,
+    struct pbuf *out)
+{
+	const struct props	*p = r->p;
+	const char		*v = NULL;
+	char			*s, *canon;
+	size_t			 vlen = 0, clen, i;
+	long			 idx;
+	int			 rc;
+
+	if (++r->steps > PROPS_RES_MAXSTEPS) {
+		cause_set(r->cause, "%s: placeholder expansion too large",
+		    props_who(p));
+		return (-1);
+	}
+	if (memchr(name, '\0', nlen) != NULL)
+		return (0);
+	s = xstrndup(name, nlen);
+	if (~r->flags & PROPS_RES_NOENV) {
+		if ((v = props_res_env(s)) != NULL)
+			vlen = strlen(v);
+	}
+	if (v == NULL) {
+		idx = props_find_exact(p, s, nlen);
+		if (idx == -1) {
+			canon = props_canon(s, nlen, &clen);
+			idx = props_find_canon(p, canon, clen);
+			free(canon);
+		}
+		if (idx != -1) {
+			v = p->ents[idx].pub.value;
+			vlen = p->ents[idx].pub.value_len;
+		}
+	}
+	if (v == NULL) {
+		free(s);
+		return (0);
+	}
+	r->work += vlen;
+	if (r->work > PROPS_RES_MAXWORK) {
+		cause_set(r->cause, "%s: placeholder expansion too large",
+		    props_who(p));
+		free(s);
+		return (-1);
+	}
+	for (i = 0; i < r->depth; i++) {
+		if (strcmp(r->stack[i], s) == 0) {
+			props_res_cycle(r, s);
+			free(s);
+			return (-1);
+		}
+	}
+	if (r->depth == PROPS_RES_DEPTH) {
+		cause_set(r->cause, "%s: placeholders nested too deeply at "
+		    "%s", props_who(p), s);
+		free(s);
+		return (-1);
+	}
+	r->stack[r->depth++] = s;
+	rc = props_res_text(r, v, vlen, out);
+	free(r->stack[--r->depth]);
+	return (rc == 0 ? 1 : -1);
+}
+
+/* Resolve the placeholder whose text (between ${ and }) is c[0, clen). */
+static int
+props_res_one(struct props_res *r, const char *c, size_t clen,
+    struct pbuf *out)
+{
+	struct pbuf	kb = { NULL, 0, 0 };
+	size_t		i, sep = SIZE_MAX, end;
+	bool		nested = false;
+	int		found = 0;
+
+	/* The default starts after the first ':' outside nested ${...}. */
+	for (i = 0; i < clen; i++) {
+		if (c[i] == '$' && i + 1 < clen && c[i + 1] == '{' &&
+		    (end = props_res_end(c, clen, i)) != SIZE_MAX) {
+			nested = true;
+			i = end;
+		} else if (c[i] == ':') {
+			sep = i;
+			break;
+		}
+	}
+	for (; i < clen && !nested; i++) {
+		if (c[i] == '$' && i + 1 < clen && c[i + 1] == '{')
+			nested = true;
+	}
+	/* Spring 6.2 tries the whole text "a:b" as a key first. */
+	if (sep != SIZE_MAX && !nested)
+		found = props_res_lookup(r, c, clen, out);
+	if (found == 0) {
+		if (props_res_text(r, c, sep == SIZE_MAX ? clen : sep,
+		    &kb) != 0)
+			found = -1;
+		else {
+			if (kb.d == NULL)
+				pbuf_add(&kb, "", 0);
+			found = props_res_lookup(r, (char *)kb.d, kb.len,
+			    out);
+		}
+	}
+	free(kb.d);
+	if (found != 0)
+		return (found == 1 ? 0 : -1);
+	if (sep != SIZE_MAX)
+		return (props_res_text(r, c + sep + 1, clen - sep - 1, out));
+	r->unresolved = true;
+	pbuf_str(out, "${");
+	pbuf_add(out, c, clen);
+	pbuf_str(out, "}");
+	return (0);
+}
+
+/* Resolve every placeholder in s[0, len) into out. */
+static int
+props_res_text(struct props_res *r, const char *s, size_t len,
+    struct pbuf *out)
+{
+	const char	*q;
+	size_t		 i = 0, j, end;
+	int		 rc = -1;
+
+	if (++r->nest > PROPS_RES_NEST) {
+		cause_set(r->cause, "%s: placeholders nested too deeply",
+		    props_who(r->p));
+		goto out;
+	}
+	while (i < len) {
+		for (q = s + i; (q = memchr(q, '$', s + len - q)) != NULL;
+		    q++) {
+			if (q + 1 < s + len && q[1] == '{')
+				break;
+		}
+		if (q == NULL) {
+			pbuf_add(out, s + i, len - i);
+			break;
+		}
+		j = q - s;
+		if ((end = props_res_end(s, len, j)) == SIZE_MAX) {
+			/* Not a placeholder: keep "${" and go on. */
+			pbuf_add(out, s + i, j + 2 - i);
+			i = j + 2;
+			continue;
+		}
+		pbuf_add(out, s + i, j - i);
+		if (props_res_one(r, s + j + 2, end - j - 2, out) != 0)
+			goto out;
+		i = end + 1;
+		if (out->len > PROPS_RES_MAXOUT) {
+			cause_set(r->cause, "%s: placeholder expansion too "
+			    "large", props_who(r->p));
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	r->nest--;
+	return (rc);
+}
+
+/* Resolve the placeholders in value. */
+int
+props_resolve(const struct props *p, const char *value, int flags,
+    char **out, bool *unresolved, char **cause)
+{
+	struct props_res	r;
+	struct pbuf		b = { NULL, 0, 0 };
+
+	*out = NULL;
+	if (unresolved != NULL)
+		*unresolved = false;
+	memset(&r, 0, sizeof r);
+	r.p = p;
+	r.flags = flags;
+	r.cause = cause;
+	if (props_res_text(&r, value, strlen(value), &b) != 0) {
+		while (r.depth > 0)
+			free(r.stack[--r.depth]);
+		free(b.d);
+		return (-1);
+	}
+	*out = pbuf_take(&b, NULL);
+	if (unresolved != NULL)
+		*unresolved = r.unresolved;
+	return (0);
+}

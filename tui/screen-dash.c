@@ -1,0 +1,1477 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * screen-dash.c -- the dashboard: header, four panels (keystore, SSL
+ * settings, expiry timeline, trust), the findings strip and the key-hint
+ * bar, drawn from struct server_model only.
+ *
+ * Layout: a 2x2 grid from 80x22 up (the grid grows with the terminal and
+ * panels show more columns when wide); below that, down to 60x15, one panel
+ * at a time under a tab row; below that, tui.c's too-small message.
+ */
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <wchar.h>
+#include <wctype.h>
+
+#include "tui.h"
+
+enum dash_panel {
+	P_KEYSTORE = 0,			/* tab order = reading order */
+	P_SETTINGS,
+	P_EXPIRY,
+	P_TRUST,
+	P_FINDINGS,			/* only when the terminal is tall */
+	P__MAX
+};
+
+/* The panels the compact (tabs) layout cycles through. */
+#define P_TABS	4
+
+static const char *dash_panel_names[P__MAX] = {
+	"Keystore", "SSL settings", "Expiry", "Trust", "Findings"
+};
+
+struct rect {
+	int	y, x, h, w;
+};
+
+/* A keystore panel row: an entry (ci 0) or a chain certificate. */
+struct ks_row {
+	const struct ks_entry	*e;
+	size_t			 ci;
+};
+
+/* An expiry panel row. */
+struct exp_row {
+	struct cert		*c;
+	const struct ks_entry	*e;	/* NULL for the cacerts anchor */
+	bool			 cacerts;
+	long			 days;
+};
+
+/* A trust panel line: "label    text". */
+struct trust_line {
+	enum theme_role	 role;
+	const char	*label;		/* static, or NULL */
+	char		*text;
+	bool		 tail;		/* a path: crop its front */
+};
+
+struct dash {
+	int			 focus;
+	int			 sel[P__MAX];
+	int			 top[P__MAX];
+	struct rect		 r[P__MAX];
+	bool			 visible[P__MAX];
+	bool			 tabs;		/* one panel at a time */
+
+	char			 filter[256];
+	bool			 filtering;	/* typing the filter */
+
+	struct ks_row		*ks;
+	size_t			 nks;
+	struct exp_row		*ex;
+	size_t			 nex;
+	struct trust_line	*tl;
+	size_t			 ntl;
+};
+
+static const char	*dash_sev_label(enum sev);
+
+/* Thresholds of the model, with product.md's defaults. */
+static void
+dash_thresholds(const struct server_model *m, int *warn, int *crit)
+{
+	*warn = m->warn_days > 0 ? m->warn_days : 30;
+	*crit = m->crit_days > 0 ? m->crit_days : 14;
+}
+
+enum sev
+dash_cert_sev(const struct server_model *m, long days)
+{
+	int	warn, crit;
+
+	dash_thresholds(m, &warn, &crit);
+	if (days <= crit)
+		return (SEV_CRIT);
+	if (days <= warn)
+		return (SEV_WARN);
+	return (SEV_OK);
+}
+
+/* The bar role for a severity. */
+static enum theme_role
+dash_bar_role(enum sev s)
+{
+	if (s == SEV_CRIT)
+		return (THEME_BAR_CRIT);
+	if (s == SEV_WARN)
+		return (THEME_BAR_WARN);
+	return (THEME_BAR_OK);
+}
+
+/* The share of its lifetime a certificate has left (0..1). */
+static double
+dash_life_left(const struct cert *c, time_t now)
+{
+	double	total, left;
+
+	total = (double)(c->info.not_after - c->info.not_before);
+	left = (double)(c->info.not_after - (int64_t)now);
+	if (total <= 0 || left <= 0)
+		return (0);
+	return (left > total ? 1 : left / total);
+}
+
+/* "412d" or "-3d". */
+static void
+dash_days(char *buf, size_t len, long days)
+{
+	snprintf(buf, len, "%ldd", days);
+}
+
+/* Case-insensitive substring test (ASCII folding; UTF-8 passes through). */
+static bool
+dash_match(const char *hay, size_t len, const char *needle)
+{
+	size_t	n = strlen(needle), i;
+
+	if (n == 0)
+		return (true);
+	if (hay == NULL || n > len)
+		return (false);
+	for (i = 0; i + n <= len; i++)
+		if (strncasecmp(hay + i, needle, n) == 0)
+			return (true);
+	return (false);
+}
+
+/* Does an entry pass the keystore filter? */
+static bool
+dash_entry_matches(const struct dash *d, const struct ks_entry *e)
+{
+	size_t	i;
+
+	if (d->filter[0] == '\0')
+		return (true);
+	if (dash_match(e->alias, e->alias_len, d->filter))
+		return (true);
+	for (i = 0; i < e->nchain; i++)
+		if (dash_match(e->chain[i]->info.subject,
+		    strlen(e->chain[i]->info.subject != NULL ?
+		    e->chain[i]->info.subject : ""), d->filter))
+			return (true);
+	return (false);
+}
+
+/* Are two certificates the same one? */
+static bool
+dash_same_cert(const struct cert *a, const struct cert *b)
+{
+	if (a == b)
+		return (true);
+	if (a->der != NULL && b->der != NULL)
+		return (a->len == b->len && memcmp(a->der, b->der, a->len) == 0);
+	return (a->info.not_after == b->info.not_after &&
+	    a->info.subject != NULL && b->info.subject != NULL &&
+	    strcmp(a->info.subject, b->info.subject) == 0 &&
+	    a->info.serial != NULL && b->info.serial != NULL &&
+	    strcmp(a->info.serial, b->info.serial) == 0);
+}
+
+/* Sort expiry rows: soonest first. */
+static int
+dash_exp_cmp(const void *a, const void *b)
+{
+	const struct exp_row	*x = a, *y = b;
+
+	if (x->days != y->days)
+		return (x->days < y->days ? -1 : 1);
+	return (x->cacerts - y->cacerts);
+}
+
+/* The cacerts certificate that anchors the server chain, or NULL. */
+static struct cert *
+dash_anchor(const struct server_model *m)
+{
+	struct ks_entry	*e;
+
+	if (m->jre.trust == NULL || m->trusted_alias == NULL)
+		return (NULL);
+	e = keystore_find(m->jre.trust, m->trusted_alias);
+	if (e == NULL || e->nchain == 0)
+		return (NULL);
+	return (e->chain[0]);
+}
+
+/* Add a trust panel line. */
+static void
+dash_tl_add(struct dash *d, enum theme_role role, const char *label,
+    bool tail, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void
+dash_tl_add(struct dash *d, enum theme_role role, const char *label,
+    bool tail, const char *fmt, ...)
+{
+	va_list	ap;
+
+	d->tl = xreallocarray(d->tl, d->ntl + 1, sizeof *d->tl);
+	d->tl[d->ntl].role = role;
+	d->tl[d->ntl].label = label;
+	d->tl[d->ntl].tail = tail;
+	va_start(ap, fmt);
+	xvasprintf(&d->tl[d->ntl].text, fmt, ap);
+	va_end(ap);
+	d->ntl++;
+}
+
+/* Free the row arrays. */
+static void
+dash_rows_free(struct dash *d)
+{
+	size_t	i;
+
+	free(d->ks);
+	free(d->ex);
+	for (i = 0; i < d->ntl; i++)
+		free(d->tl[i].text);
+	free(d->tl);
+	d->ks = NULL;
+	d->ex = NULL;
+	d->tl = NULL;
+	d->nks = d->nex = d->ntl = 0;
+}
+
+/* Build the trust panel's lines. */
+static void
+dash_trust_lines(struct tui *t, struct dash *d)
+{
+	const struct server_model	*m = t->model;
+	const struct jre_info		*j = &m->jre;
+	struct cert			*anchor;
+	char				*cn;
+
+	if (m->key_entry == NULL)
+		dash_tl_add(d, THEME_MUTED, NULL, false,
+		    "no server certificate to check");
+	else if (m->trusted)
+		dash_tl_add(d, THEME_OK, NULL, false, "%s trusted as %s",
+		    t->g->ok, m->trusted_alias != NULL ? m->trusted_alias :
+		    "?");
+	else
+		dash_tl_add(d, THEME_CRIT, NULL, false, "%s NOT trusted by "
+		    "this cacerts", t->g->crit);
+	if ((anchor = dash_anchor(m)) != NULL) {
+		cn = draw_cn(anchor->info.subject);
+		dash_tl_add(d, THEME_TEXT, "root", false, "%s", cn);
+		free(cn);
+	} else if (m->key_entry != NULL && m->key_entry->nchain > 0) {
+		cn = draw_cn(m->key_entry->chain[m->key_entry->nchain - 1]->
+		    info.issuer);
+		dash_tl_add(d, THEME_TEXT, "ends at", false, "%s", cn);
+		free(cn);
+	}
+	if (j->cacerts == NULL) {
+		dash_tl_add(d, THEME_MUTED, NULL, false,
+		    "no cacerts found (no JRE)");
+	} else {
+		dash_tl_add(d, THEME_TEXT, "file", true, "%s", j->cacerts);
+		if (j->trust != NULL)
+			dash_tl_add(d, THEME_TEXT, "format", false,
+			    "%s, %zu entries", ks_format_name(j->trust->format),
+			    j->trust->nentries);
+		else
+			dash_tl_add(d, THEME_CRIT, "format", false, "%s %s",
+			    t->g->crit, j->trust_error != NULL ?
+			    j->trust_error : "cannot be read");
+		if (j->cacerts_symlink)
+			dash_tl_add(d, THEME_TEXT, "symlink", true, "%s %s",
+			    t->g->arrow, j->cacerts_real != NULL ?
+			    j->cacerts_real : "?");
+		if (j->cacerts_distro)
+			dash_tl_add(d, THEME_WARN, NULL, false,
+			    "%s managed by ca-certificates-java", t->g->warn);
+		if (j->jssecacerts)
+			dash_tl_add(d, THEME_WARN, NULL, false,
+			    "%s jssecacerts exists: the JRE uses it instead",
+			    t->g->warn);
+	}
+	if (j->home != NULL)
+		dash_tl_add(d, THEME_MUTED, "JRE", true, "%s%s%s",
+		    j->version != NULL ? j->version : "",
+		    j->version != NULL ? "  " : "", j->home);
+	if (m->trust_note != NULL)
+		dash_tl_add(d, THEME_MUTED, NULL, false, "%s", m->trust_note);
+}
+
+/* Rebuild the panels' rows from the model (cheap; done every frame). */
+static void
+dash_rows(struct tui *t, struct dash *d)
+{
+	const struct server_model	*m = t->model;
+	const struct keystore		*ks = m->ks;
+	struct ks_entry			*e;
+	struct cert			*anchor;
+	size_t				 i, j, k;
+
+	dash_rows_free(d);
+	if (ks != NULL) {
+		for (i = 0; i < ks->nentries; i++) {
+			e = ks->entries[i];
+			if (!dash_entry_matches(d, e))
+				continue;
+			for (j = 0; j == 0 || j < e->nchain; j++) {
+				d->ks = xreallocarray(d->ks, d->nks + 1,
+				    sizeof *d->ks);
+				d->ks[d->nks].e = e;
+				d->ks[d->nks++].ci = j;
+				if (e->type != KS_ENTRY_KEY)
+					break;
+			}
+			/* Every certificate once, for the timeline. */
+			for (j = 0; j < e->nchain; j++) {
+				for (k = 0; k < d->nex; k++)
+					if (dash_same_cert(d->ex[k].c,
+					    e->chain[j]))
+						break;
+				if (k < d->nex)
+					continue;
+				d->ex = xreallocarray(d->ex, d->nex + 1,
+				    sizeof *d->ex);
+				d->ex[d->nex].c = e->chain[j];
+				d->ex[d->nex].e = e;
+				d->ex[d->nex].cacerts = false;
+				d->ex[d->nex++].days = cert_days_left(
+				    e->chain[j], t->now);
+			}
+		}
+	}
+	if ((anchor = dash_anchor(m)) != NULL) {
+		for (k = 0; k < d->nex; k++)
+			if (dash_same_cert(d->ex[k].c, anchor))
+				break;
+		if (k == d->nex) {
+			d->ex = xreallocarray(d->ex, d->nex + 1, sizeof *d->ex);
+			d->ex[d->nex].c = anchor;
+			d->ex[d->nex].e = NULL;
+			d->ex[d->nex].cacerts = true;
+			d->ex[d->nex++].days = cert_days_left(anchor, t->now);
+		}
+	}
+	if (d->nex > 1)
+		qsort(d->ex, d->nex, sizeof *d->ex, dash_exp_cmp);
+	dash_trust_lines(t, d);
+}
+
+/* How many rows a panel has to select from. */
+static int
+dash_nrows(struct tui *t, struct dash *d, int p)
+{
+	switch (p) {
+	case P_KEYSTORE:
+		return ((int)d->nks);
+	case P_SETTINGS:
+		return ((int)t->model->nsettings);
+	case P_EXPIRY:
+		return ((int)d->nex);
+	case P_FINDINGS:
+		return ((int)t->model->nfindings);
+	default:
+		return ((int)d->ntl);
+	}
+}
+
+/* Rows visible in a panel's body. */
+static int
+dash_body_rows(struct dash *d, int p)
+{
+	int	h = d->r[p].h - 2;
+
+	if (p == P_EXPIRY)
+		h -= 2;			/* the scale and the axis */
+	return (h > 0 ? h : 0);
+}
+
+/* Keep selection and scroll of panel p inside its rows. */
+static void
+dash_clamp(struct tui *t, struct dash *d, int p)
+{
+	int	n = dash_nrows(t, d, p), vis = dash_body_rows(d, p);
+
+	if (d->sel[p] >= n)
+		d->sel[p] = n - 1;
+	if (d->sel[p] < 0)
+		d->sel[p] = 0;
+	if (vis <= 0)
+		return;
+	if (d->sel[p] < d->top[p])
+		d->top[p] = d->sel[p];
+	if (d->sel[p] >= d->top[p] + vis)
+		d->top[p] = d->sel[p] - vis + 1;
+	if (d->top[p] > n - vis)
+		d->top[p] = n - vis;
+	if (d->top[p] < 0)
+		d->top[p] = 0;
+}
+
+/*
+ * Compute panel rectangles for the terminal size.  The grid gives the top
+ * and bottom rows what their content needs; height left over beyond that
+ * goes to a findings panel across the bottom.
+ */
+static void
+dash_layout(struct tui *t, struct dash *d)
+{
+	int	ph, th, fh, lw, top_need, bot_need, extra, i;
+
+	memset(d->visible, 0, sizeof d->visible);
+	d->tabs = COLS < TUI_GRID_COLS || LINES < TUI_GRID_ROWS;
+	if (d->tabs) {
+		/* header, tab row, panel, strip, hints */
+		if (d->focus >= P_TABS)
+			d->focus = P_KEYSTORE;
+		for (i = 0; i < P__MAX; i++) {
+			d->r[i].y = 2;
+			d->r[i].x = 0;
+			d->r[i].h = LINES - 4;
+			d->r[i].w = COLS;
+		}
+		d->visible[d->focus] = true;
+		return;
+	}
+
+	/* Rows between the header and the strip. */
+	ph = LINES - 3;
+	top_need = (int)d->nks + 2;
+	if ((int)t->model->nsettings + 2 > top_need)
+		top_need = (int)t->model->nsettings + 2;
+	bot_need = (int)d->nex + 4;
+	if ((int)d->ntl + 2 > bot_need)
+		bot_need = (int)d->ntl + 2;
+	fh = 0;
+	extra = ph - top_need - bot_need;
+	if (t->model->nfindings > 0 && extra >= 5) {
+		fh = (int)t->model->nfindings + 2;
+		if (fh > extra)
+			fh = extra;
+		ph -= fh;
+	}
+	th = (ph + 1) / 2;
+	if (top_need + bot_need <= ph)
+		th = top_need + (ph - top_need - bot_need) / 2;
+	else if (top_need < th)
+		th = top_need;
+	else if (bot_need < ph - th)
+		th = ph - bot_need;
+	if (th < 5)
+		th = 5;
+	if (ph - th < 6)
+		th = ph - 6;
+	lw = COLS / 2;
+
+	d->r[P_KEYSTORE] = (struct rect){ 1, 0, th, lw };
+	d->r[P_SETTINGS] = (struct rect){ 1, lw, th, COLS - lw };
+	d->r[P_EXPIRY] = (struct rect){ 1 + th, 0, ph - th, lw };
+	d->r[P_TRUST] = (struct rect){ 1 + th, lw, ph - th, COLS - lw };
+	d->r[P_FINDINGS] = (struct rect){ 1 + ph, 0, fh, COLS };
+	for (i = 0; i < P__MAX; i++)
+		d->visible[i] = i != P_FINDINGS || fh > 0;
+	if (!d->visible[d->focus])
+		d->focus = P_KEYSTORE;
+}
+
+/* A path relative to the server directory when it is inside it. */
+static const char *
+dash_rel(const struct server_model *m, const char *path)
+{
+	size_t	n;
+
+	if (path == NULL || m->shared_data_path == NULL)
+		return (path);
+	n = strlen(m->shared_data_path);
+	if (n > 0 && strncmp(path, m->shared_data_path, n) == 0 &&
+	    path[n] == '/' && path[n + 1] != '\0')
+		return (path + n + 1);
+	return (path);
+}
+
+/* Frame a panel; the focused one in the focus role. */
+static void
+dash_frame(struct tui *t, struct dash *d, int p, const char *subtitle)
+{
+	struct rect	*r = &d->r[p];
+	char		*title;
+	int		 n, vis;
+
+	if (p == P_KEYSTORE && d->filter[0] != '\0')
+		xasprintf(&title, "%s /%s", dash_panel_names[p], d->filter);
+	else
+		title = xstrdup(dash_panel_names[p]);
+	draw_box(t, r->y, r->x, r->h, r->w,
+	    p == d->focus ? THEME_FOCUS : THEME_BORDER, title, subtitle);
+	free(title);
+	/* Scroll marks on the right edge. */
+	n = dash_nrows(t, d, p);
+	vis = dash_body_rows(d, p);
+	if (d->top[p] > 0)
+		draw_text(t, r->y + 1 + (p == P_EXPIRY ? 2 : 0),
+		    r->x + r->w - 1, 1, THEME_MUTED, t->g->up);
+	if (d->top[p] + vis < n)
+		draw_text(t, r->y + r->h - 2, r->x + r->w - 1, 1,
+		    THEME_MUTED, t->g->down);
+}
+
+/* Is row i of panel p the focused selection?  Then highlight it. */
+static bool
+dash_row_sel(struct tui *t, struct dash *d, int p, int i, int y)
+{
+	struct rect	*r = &d->r[p];
+
+	if (p != d->focus || i != d->sel[p])
+		return (false);
+	draw_fill(t, y, r->x + 1, r->w - 2, THEME_SELECTED);
+	tui_cursor(t, y, r->x + 1);
+	return (true);
+}
+
+/* Keystore panel column widths. */
+struct ks_cols {
+	int	label, type, key, bar, days, date;
+};
+
+static void
+dash_ks_cols(int w, struct ks_cols *c)
+{
+	int	rest;
+
+	/* The alias first; then bar, type, key and date as room allows. */
+	memset(c, 0, sizeof *c);
+	c->days = 6;
+	rest = w - 2 - c->days;		/* 2: the mark column */
+	if (rest - 7 >= 16)
+		c->bar = 7;
+	rest -= c->bar;
+	if (rest - 8 >= 19)
+		c->type = 8;
+	rest -= c->type;
+	if (rest - 10 >= 19)
+		c->key = 10;
+	rest -= c->key;
+	if (rest - 11 >= 24)
+		c->date = 11;
+	rest -= c->date;
+	/* A very wide panel: longer bars rather than a sea of blanks. */
+	if (c->bar > 0 && rest > 36) {
+		c->bar += rest - 36 > 16 ? 16 : rest - 36;
+		rest = w - 2 - c->days - c->bar - c->type - c->key - c->date;
+	}
+	c->label = rest;
+}
+
+/* One keystore row. */
+static void
+dash_ks_row(struct tui *t, struct dash *d, const struct ks_row *row, int y,
+    int x, int w, bool sel)
+{
+	const struct server_model	*m = t->model;
+	const struct ks_entry		*e = row->e;
+	struct cert			*c = NULL;
+	struct ks_cols			 col;
+	enum theme_role			 tr = sel ? THEME_SELECTED : THEME_TEXT;
+	enum theme_role			 mr = sel ? THEME_SELECTED : THEME_MUTED;
+	enum sev			 sev;
+	char				 buf[64], *cn;
+	const char			*type;
+	long				 days;
+	int				 cx, n;
+
+	dash_ks_cols(w, &col);
+	if (row->ci < e->nchain)
+		c = e->chain[row->ci];
+	cx = x;
+	if (row->ci == 0) {
+		if (e->type == KS_ENTRY_KEY && (e == m->key_entry ||
+		    (m->key_alias != NULL && strlen(m->key_alias) ==
+		    e->alias_len && strncasecmp(m->key_alias, e->alias,
+		    e->alias_len) == 0)))
+			draw_text(t, y, cx, 1, sel ? THEME_SELECTED :
+			    THEME_MARK, t->g->star);
+		cx += 2;
+		draw_textn(t, y, cx, col.label - 1, tr, e->alias,
+		    e->alias_len);
+	} else {
+		n = 2 * (int)row->ci - 1;
+		cx += n;
+		cx += draw_text(t, y, cx, col.label + 2 - n, mr, t->g->tree);
+		cx += 1;
+		cn = draw_cn(c->info.subject);
+		draw_text(t, y, cx, x + 2 + col.label - 1 - cx, mr, cn);
+		free(cn);
+	}
+	cx = x + 2 + col.label;
+	if (col.type > 0) {
+		if (row->ci == 0) {
+			type = e->type == KS_ENTRY_KEY ? "key" :
+			    e->type == KS_ENTRY_TRUSTED ? "trusted" : "secret";
+			draw_text(t, y, cx, col.type - 1, mr, type);
+		}
+		cx += col.type;
+	}
+	if (col.key > 0) {
+		if (c != NULL && (row->ci == 0 || col.date > 0))
+			draw_text(t, y, cx, col.key - 1, mr, c->info.key);
+		else if (c == NULL && e->secret_alg != NULL)
+			draw_text(t, y, cx, col.key - 1, mr, e->secret_alg);
+		cx += col.key;
+	}
+	if (c == NULL)
+		return;
+	days = cert_days_left(c, t->now);
+	sev = dash_cert_sev(m, days);
+	if (col.date > 0) {
+		time_iso8601(c->info.not_after, buf, sizeof buf);
+		buf[10] = '\0';
+		draw_text(t, y, cx, col.date - 1, mr, buf);
+		cx += col.date;
+	}
+	if (col.bar > 0) {
+		draw_bar(t, y, cx, col.bar - 1, dash_life_left(c, t->now),
+		    dash_bar_role(sev));
+		cx += col.bar;
+	}
+	dash_days(buf, sizeof buf, days);
+	draw_text_right(t, y, cx, col.days - 1, sel ? THEME_SELECTED :
+	    sev == SEV_OK ? tr : colour_sev(sev), buf);
+}
+
+/* The keystore panel. */
+static void
+dash_keystore(struct tui *t, struct dash *d)
+{
+	const struct server_model	*m = t->model;
+	struct rect			*r = &d->r[P_KEYSTORE];
+	char				*sub;
+	int				 i, y, vis;
+	bool				 sel;
+
+	xasprintf(&sub, "%s%s%s", m->keystore_path != NULL ?
+	    dash_rel(m, m->keystore_path) : "", m->ks != NULL ? "  " : "",
+	    m->ks != NULL ? ks_format_name(m->ks->format) : "");
+	dash_frame(t, d, P_KEYSTORE, sub);
+	free(sub);
+
+	vis = dash_body_rows(d, P_KEYSTORE);
+	if (m->ks == NULL) {
+		draw_text(t, r->y + 1, r->x + 1, r->w - 2, THEME_CRIT,
+		    m->ks_error != NULL ? m->ks_error : "no keystore loaded");
+		if (P_KEYSTORE == d->focus)
+			tui_cursor(t, r->y + 1, r->x + 1);
+		return;
+	}
+	if (d->nks == 0) {
+		draw_text(t, r->y + 1, r->x + 1, r->w - 2, THEME_MUTED,
+		    d->filter[0] ? "no entry matches the filter" :
+		    "the keystore is empty");
+		if (P_KEYSTORE == d->focus)
+			tui_cursor(t, r->y + 1, r->x + 1);
+		return;
+	}
+	for (i = d->top[P_KEYSTORE]; i < (int)d->nks &&
+	    i < d->top[P_KEYSTORE] + vis; i++) {
+		y = r->y + 1 + i - d->top[P_KEYSTORE];
+		sel = dash_row_sel(t, d, P_KEYSTORE, i, y);
+		dash_ks_row(t, d, &d->ks[i], y, r->x + 1, r->w - 2, sel);
+	}
+}
+
+/* A key as shown: without "server." when the full keys do not fit. */
+static const char *
+dash_key_text(const char *key, bool shrt)
+{
+	if (shrt && strncmp(key, "server.", 7) == 0 && key[7] != '\0')
+		return (key + 7);
+	return (key);
+}
+
+/* Settings panel columns. */
+struct set_cols {
+	int	key, value, check;	/* check 1: the mark only */
+	bool	shrt;			/* keys without "server." */
+};
+
+/* One settings row. */
+static void
+dash_setting_row(struct tui *t, const struct setting *s, int y, int x,
+    const struct set_cols *c, bool sel)
+{
+	enum theme_role	 tr = sel ? THEME_SELECTED : THEME_TEXT;
+	enum theme_role	 sr;
+	const char	*mark;
+	int		 cx;
+
+	draw_text(t, y, x, c->key, tr, dash_key_text(s->key, c->shrt));
+	cx = x + c->key + 1;
+	if (s->secret)
+		draw_text(t, y, cx, c->value, tr, t->g->mask);
+	else if (s->value == NULL)
+		draw_text(t, y, cx, c->value, sel ? tr : THEME_MUTED,
+		    "(unset)");
+	else if (strchr(s->value, '/') != NULL ||
+	    strchr(s->value, '\\') != NULL)
+		draw_text_tail(t, y, cx, c->value, tr, s->value);
+	else
+		draw_text(t, y, cx, c->value, tr, s->value);
+	cx += c->value + 1;
+	sr = sel ? THEME_SELECTED : colour_sev(s->sev);
+	switch (s->sev) {
+	case SEV_CRIT:
+		mark = t->g->crit;
+		break;
+	case SEV_WARN:
+		mark = t->g->warn;
+		break;
+	case SEV_INFO:
+		mark = t->g->info;
+		break;
+	default:
+		mark = t->g->ok;
+		break;
+	}
+	if (s->check == NULL && s->sev == SEV_OK)
+		return;
+	cx += draw_text(t, y, cx, 1, sr, mark);
+	if (s->check != NULL && c->check > 2)
+		draw_text(t, y, cx + 1, c->check - 2, sr, s->check);
+}
+
+/*
+ * Settings columns for width w: whole keys when they fit, else without
+ * "server."; check texts from 52 columns, the mark alone below; the value
+ * gets the rest (at least 10).
+ */
+static void
+dash_set_cols(const struct server_model *m, int w, struct set_cols *c)
+{
+	int	i, n, kfull = 0, kshort = 0, chk = 0;
+
+	for (i = 0; i < (int)m->nsettings; i++) {
+		if ((n = draw_width(m->settings[i]->key)) > kfull)
+			kfull = n;
+		n = draw_width(dash_key_text(m->settings[i]->key, true));
+		if (n > kshort)
+			kshort = n;
+		n = 2 + draw_width(m->settings[i]->check);
+		if (n > chk)
+			chk = n;
+	}
+	c->check = w >= 52 ? (chk > w * 30 / 100 ? w * 30 / 100 : chk) : 1;
+	c->shrt = kfull + 1 + c->check + 1 + 10 > w;
+	c->key = c->shrt ? kshort : kfull;
+	if (c->key > w - c->check - 2 - 10)
+		c->key = w - c->check - 2 - 10;
+	if (c->key < 4)
+		c->key = 4;
+	c->value = w - c->key - c->check - 2;
+}
+
+/* The SSL settings panel. */
+static void
+dash_settings(struct tui *t, struct dash *d)
+{
+	const struct server_model	*m = t->model;
+	struct rect			*r = &d->r[P_SETTINGS];
+	struct set_cols			 c;
+	int				 i, y, vis, w;
+	bool				 sel;
+
+	dash_frame(t, d, P_SETTINGS, dash_rel(m, m->properties));
+	w = r->w - 2;
+	vis = dash_body_rows(d, P_SETTINGS);
+	if (m->nsettings == 0) {
+		draw_text(t, r->y + 1, r->x + 1, w, THEME_MUTED,
+		    m->properties == NULL ? "no application.properties "
+		    "loaded" : "no SSL settings in this file");
+		if (P_SETTINGS == d->focus)
+			tui_cursor(t, r->y + 1, r->x + 1);
+		return;
+	}
+	dash_set_cols(m, w, &c);
+	for (i = d->top[P_SETTINGS]; i < (int)m->nsettings &&
+	    i < d->top[P_SETTINGS] + vis; i++) {
+		y = r->y + 1 + i - d->top[P_SETTINGS];
+		sel = dash_row_sel(t, d, P_SETTINGS, i, y);
+		dash_setting_row(t, m->settings[i], y, r->x + 1, &c, sel);
+	}
+}
+
+/*
+ * Where the timeline puts a number of days: log(1 + days/30) scaled to
+ * 0..1 at 10 years, interpolated between the ticks (no libm needed).
+ */
+static int
+dash_scale_x(long days, int x, int w)
+{
+	static const struct {
+		long	days;
+		double	f;
+	} pt[] = {
+		{ 0, 0 }, { 30, 0.1441 }, { 90, 0.2883 }, { 365, 0.5360 },
+		{ 1825, 0.8576 }, { 3650, 1.0 }
+	};
+	double	f = 1.0;
+	size_t	i;
+
+	if (days < 0)
+		days = 0;
+	for (i = 1; i < sizeof pt / sizeof pt[0]; i++) {
+		if (days <= pt[i].days) {
+			f = pt[i - 1].f + (pt[i].f - pt[i - 1].f) *
+			    (double)(days - pt[i - 1].days) /
+			    (double)(pt[i].days - pt[i - 1].days);
+			break;
+		}
+	}
+	return (x + (int)(f * (w - 1) + 0.5));
+}
+
+/* The expiry panel: a timeline of every certificate. */
+static void
+dash_expiry(struct tui *t, struct dash *d)
+{
+	static const struct {
+		long		 days;
+		const char	*label;
+	} ticks[] = {
+		{ 0, "now" }, { 30, "30d" }, { 90, "90d" }, { 365, "1y" },
+		{ 1825, "5y" }, { 3650, "10y" }
+	};
+	const struct server_model	*m = t->model;
+	struct rect			*r = &d->r[P_EXPIRY];
+	const struct exp_row		*e;
+	enum theme_role			 tr, br;
+	enum sev			 sev;
+	char				 buf[64], *label, *cn;
+	int				 x0, w, lw, sx, sw, i, y, px, lx;
+	int				 warn, crit, vis, n, pass;
+	char				*used;
+	size_t				 k;
+	bool				 sel;
+
+	dash_thresholds(m, &warn, &crit);
+	snprintf(buf, sizeof buf, "warn %dd  crit %dd", warn, crit);
+	dash_frame(t, d, P_EXPIRY, buf);
+	x0 = r->x + 1;
+	w = r->w - 2;
+	lw = w * 3 / 10 > 24 ? 24 : w * 3 / 10 < 8 ? 8 : w * 3 / 10;
+	sx = x0 + lw + 1;
+	sw = w - lw - 1 - 6;
+	if (sw < 10 || r->h < 5)
+		return;
+
+	/*
+	 * The scale: labels where they fit (now, 1y and 10y first, then the
+	 * others in the gaps, one blank apart), then the axis with ticks.
+	 */
+	used = xcalloc((size_t)w + 2, 1);
+	for (pass = 0; pass < 2; pass++) {
+		for (k = 0; k < sizeof ticks / sizeof ticks[0]; k++) {
+			if ((ticks[k].days == 0 || ticks[k].days == 365 ||
+			    ticks[k].days == 3650) != (pass == 0))
+				continue;
+			px = dash_scale_x(ticks[k].days, sx, sw);
+			n = draw_width(ticks[k].label);
+			lx = k == 0 ? px : px - n / 2;
+			if (lx + n > x0 + w)
+				lx = x0 + w - n;
+			for (i = lx - 1; i <= lx + n; i++)
+				if (i >= x0 && i < x0 + w && used[i - x0])
+					break;
+			if (i <= lx + n)
+				continue;
+			for (i = lx; i < lx + n; i++)
+				used[i - x0] = 1;
+			draw_text(t, r->y + 1, lx, n, THEME_MUTED,
+			    ticks[k].label);
+		}
+	}
+	free(used);
+	for (i = 0; i < sw; i++)
+		draw_text(t, r->y + 2, sx + i, 1, THEME_BORDER, t->g->axis);
+	for (k = 0; k < sizeof ticks / sizeof ticks[0]; k++)
+		draw_text(t, r->y + 2, dash_scale_x(ticks[k].days, sx, sw), 1,
+		    THEME_BORDER, t->g->tick);
+	draw_text(t, r->y + 2, dash_scale_x(warn, sx, sw), 1, THEME_WARN,
+	    "!");
+	draw_text(t, r->y + 2, dash_scale_x(crit, sx, sw), 1, THEME_CRIT,
+	    "!");
+	draw_text(t, r->y + 2, x0, lw, THEME_MUTED, "certificate");
+
+	vis = dash_body_rows(d, P_EXPIRY);
+	if (d->nex == 0) {
+		draw_text(t, r->y + 3, x0, w, THEME_MUTED, "no certificates");
+		if (P_EXPIRY == d->focus)
+			tui_cursor(t, r->y + 3, x0);
+		return;
+	}
+	for (i = d->top[P_EXPIRY]; i < (int)d->nex &&
+	    i < d->top[P_EXPIRY] + vis; i++) {
+		e = &d->ex[i];
+		y = r->y + 3 + i - d->top[P_EXPIRY];
+		sel = dash_row_sel(t, d, P_EXPIRY, i, y);
+		tr = sel ? THEME_SELECTED : THEME_TEXT;
+		sev = dash_cert_sev(m, e->days);
+		br = dash_bar_role(sev);
+		cn = draw_cn(e->c->info.subject);
+		if (e->cacerts)
+			xasprintf(&label, "cacerts: %s", cn);
+		else
+			label = xstrdup(cn);
+		free(cn);
+		draw_text(t, y, x0, lw, e->cacerts && !sel ? THEME_MUTED : tr,
+		    label);
+		free(label);
+		if (e->days < 0) {
+			draw_printf(t, y, sx, w - lw - 1, sel ? tr : THEME_CRIT,
+			    "%s expired %ld day%s ago", t->g->crit, -e->days,
+			    e->days == -1 ? "" : "s");
+			continue;
+		}
+		px = dash_scale_x(e->days, sx, sw);
+		for (n = sx; n <= px; n++)
+			draw_text(t, y, n, 1, br, t->g->bar_full);
+		dash_days(buf, sizeof buf, e->days);
+		draw_text(t, y, px + 2, sx + sw + 6 - (px + 2),
+		    sel ? tr : sev == SEV_OK ? THEME_TEXT : colour_sev(sev),
+		    buf);
+	}
+}
+
+/* The trust panel. */
+static void
+dash_trust(struct tui *t, struct dash *d)
+{
+	struct rect		*r = &d->r[P_TRUST];
+	const struct trust_line	*l;
+	enum theme_role		 role;
+	int			 i, y, x, w, vis;
+	bool			 sel;
+
+	dash_frame(t, d, P_TRUST, dash_rel(t->model, t->model->jre.cacerts));
+	vis = dash_body_rows(d, P_TRUST);
+	for (i = d->top[P_TRUST]; i < (int)d->ntl &&
+	    i < d->top[P_TRUST] + vis; i++) {
+		l = &d->tl[i];
+		y = r->y + 1 + i - d->top[P_TRUST];
+		sel = dash_row_sel(t, d, P_TRUST, i, y);
+		x = r->x + 1;
+		w = r->w - 2;
+		if (l->label != NULL) {
+			draw_text(t, y, x, 8, sel ? THEME_SELECTED :
+			    THEME_MUTED, l->label);
+			x += 9;
+			w -= 9;
+		}
+		role = sel ? THEME_SELECTED : l->role;
+		if (l->tail)
+			draw_text_tail(t, y, x, w, role, l->text);
+		else
+			draw_text(t, y, x, w, role, l->text);
+	}
+}
+
+/* The findings panel (tall terminals): one line per finding. */
+static void
+dash_findings(struct tui *t, struct dash *d)
+{
+	const struct server_model	*m = t->model;
+	const struct finding		*f;
+	struct rect			*r = &d->r[P_FINDINGS];
+	char				 sub[64];
+	int				 i, y, x, vis;
+	bool				 sel;
+
+	snprintf(sub, sizeof sub, "%zu, Enter: how to fix", m->nfindings);
+	dash_frame(t, d, P_FINDINGS, sub);
+	vis = dash_body_rows(d, P_FINDINGS);
+	for (i = d->top[P_FINDINGS]; i < (int)m->nfindings &&
+	    i < d->top[P_FINDINGS] + vis; i++) {
+		f = m->findings[i];
+		y = r->y + 1 + i - d->top[P_FINDINGS];
+		sel = dash_row_sel(t, d, P_FINDINGS, i, y);
+		x = r->x + 1;
+		draw_text(t, y, x, 5, sel ? THEME_SELECTED :
+		    colour_sev(f->sev), dash_sev_label(f->sev));
+		x += 6;
+		x += draw_text(t, y, x, r->x + r->w - 1 - x, sel ?
+		    THEME_SELECTED : THEME_TEXT, f->message);
+		if (f->fix != NULL && r->x + r->w - 1 - x > 12)
+			draw_printf(t, y, x + 2, r->x + r->w - 3 - x, sel ?
+			    THEME_SELECTED : THEME_MUTED, "fix: %s", f->fix);
+	}
+}
+
+/* Counts of findings by severity. */
+static void
+dash_counts(const struct server_model *m, int counts[SEV__MAX])
+{
+	size_t	i;
+
+	memset(counts, 0, sizeof(int) * SEV__MAX);
+	for (i = 0; i < m->nfindings; i++)
+		if ((unsigned)m->findings[i]->sev < SEV__MAX)
+			counts[m->findings[i]->sev]++;
+}
+
+/* The overall status: " ● 1 critical 2 warnings " (or short words). */
+static void
+dash_status(const struct tui *t, char *buf, size_t len, bool shrt)
+{
+	const struct server_model	*m = t->model;
+	int				 c[SEV__MAX];
+	size_t				 n;
+
+	dash_counts(m, c);
+	if (m->nfindings == 0) {
+		snprintf(buf, len, " %s no findings ", t->g->ok);
+		return;
+	}
+	snprintf(buf, len, " %s", t->g->bullet);
+	if (c[SEV_CRIT] > 0 && (n = strlen(buf)) < len)
+		snprintf(buf + n, len - n, " %d %s", c[SEV_CRIT],
+		    shrt ? "crit" : "critical");
+	if (c[SEV_WARN] > 0 && (n = strlen(buf)) < len)
+		snprintf(buf + n, len - n, " %d %s%s", c[SEV_WARN],
+		    shrt ? "warn" : "warning", !shrt && c[SEV_WARN] > 1 ?
+		    "s" : "");
+	if (c[SEV_INFO] > 0 && (n = strlen(buf)) < len)
+		snprintf(buf + n, len - n, " %d info", c[SEV_INFO]);
+	if ((n = strlen(buf)) < len)
+		snprintf(buf + n, len - n, " ");
+}
+
+/*
+ * The header line: tlsdeck, the server, JRE and cacerts, overall status.
+ * When it does not fit: short status words, then a shorter JRE part, then
+ * none; the server path gets the rest (its end kept).
+ */
+static void
+dash_header(struct tui *t)
+{
+	const struct server_model	*m = t->model;
+	const char			*where;
+	char				 status[2][128], mid[3][128], cac[64];
+	int				 sw, mw, x, pw, si, mi;
+	enum sev			 worst = findings_worst(m);
+
+	draw_fill(t, 0, 0, COLS, THEME_HEADER);
+	dash_status(t, status[0], sizeof status[0], false);
+	dash_status(t, status[1], sizeof status[1], true);
+	if (m->jre.trust != NULL)
+		snprintf(cac, sizeof cac, "%s %zu",
+		    ks_format_name(m->jre.trust->format),
+		    m->jre.trust->nentries);
+	else
+		snprintf(cac, sizeof cac, "%s",
+		    m->jre.cacerts != NULL ? "unreadable" : "none");
+	snprintf(mid[0], sizeof mid[0], "JRE %s  cacerts %s",
+	    m->jre.version != NULL ? m->jre.version : "?", cac);
+	snprintf(mid[1], sizeof mid[1], "JRE %s  %s",
+	    m->jre.version != NULL ? m->jre.version : "?", cac);
+	mid[2][0] = '\0';
+
+	x = 1 + draw_text(t, 0, 1, COLS - 1, THEME_HEADER, TLSDECK_NAME) + 2;
+	for (si = 0; si < 2; si++) {
+		for (mi = 0; mi < 3; mi++) {
+			sw = draw_width(status[si]);
+			mw = mi < 2 ? draw_width(mid[mi]) + 2 : 0;
+			if ((pw = COLS - x - sw - mw - 1) >= 16)
+				goto fit;
+		}
+	}
+	si = 1;
+	mi = 2;
+	sw = draw_width(status[si]);
+	mw = 0;
+	pw = COLS - x - sw - 1;
+fit:
+	where = m->shared_data_path != NULL ? m->shared_data_path :
+	    m->properties != NULL ? m->properties :
+	    m->keystore_path != NULL ? m->keystore_path : "(no server)";
+	draw_text_tail(t, 0, x, pw, THEME_HEADER, where);
+	if (mw > 0)
+		draw_text(t, 0, COLS - sw - mw, mw - 2, THEME_HEADER, mid[mi]);
+	draw_text(t, 0, COLS - sw, sw, m->nfindings == 0 ? THEME_HEADER :
+	    colour_sev(worst), status[si]);
+}
+
+/* Severity labels for the strip and the findings list. */
+static const char *
+dash_sev_label(enum sev s)
+{
+	switch (s) {
+	case SEV_CRIT:
+		return ("CRIT");
+	case SEV_WARN:
+		return ("WARN");
+	case SEV_INFO:
+		return ("INFO");
+	default:
+		return ("OK");
+	}
+}
+
+/* The findings strip (or the status message, or the filter prompt). */
+static void
+dash_strip(struct tui *t, struct dash *d, int y)
+{
+	const struct server_model	*m = t->model;
+	const struct finding		*f;
+	char				 right[64];
+	int				 x, rw;
+
+	if (d->filtering) {
+		x = 1 + draw_text(t, y, 1, COLS - 2, THEME_KEY, "/");
+		x += draw_text(t, y, x, COLS - x - 30, THEME_TEXT, d->filter);
+		tui_cursor(t, y, x);
+		draw_text_right(t, y, COLS - 31, 30, THEME_MUTED,
+		    "Enter: keep  Esc: clear ");
+		return;
+	}
+	if (t->msg != NULL) {
+		x = 1 + draw_text(t, y, 1, 5, colour_sev(t->msg_sev),
+		    dash_sev_label(t->msg_sev));
+		draw_text(t, y, x + 1, COLS - x - 2, colour_sev(t->msg_sev),
+		    t->msg);
+		return;
+	}
+	if (t->load_error != NULL) {
+		x = 1 + draw_text(t, y, 1, 5, THEME_CRIT, "CRIT");
+		draw_printf(t, y, x + 1, COLS - x - 2, THEME_CRIT,
+		    "not loaded: %s", t->load_error);
+		return;
+	}
+	if (m->nfindings == 0) {
+		draw_printf(t, y, 1, COLS - 2, THEME_OK, "OK    %s no findings",
+		    t->g->ok);
+		return;
+	}
+
+	f = m->findings[0];
+	snprintf(right, sizeof right, "f: all findings (%zu)", m->nfindings);
+	rw = draw_width(right);
+	draw_text(t, y, 1, 5, colour_sev(f->sev), dash_sev_label(f->sev));
+	draw_text(t, y, 7, COLS - 7 - rw - 3, colour_sev(f->sev) == THEME_OK ?
+	    THEME_TEXT : colour_sev(f->sev), f->message);
+	draw_text_right(t, y, COLS - rw - 2, rw + 1, THEME_MUTED, right);
+}
+
+/* The tab row of the compact layout. */
+static void
+dash_tabs(struct tui *t, struct dash *d)
+{
+	int	i, x = 1;
+
+	draw_fill(t, 1, 0, COLS, THEME_TEXT);
+	for (i = 0; i < P_TABS; i++) {
+		if (i > 0)
+			x += draw_text(t, 1, x, COLS - x, THEME_MUTED, " | ");
+		x += draw_printf(t, 1, x, COLS - x, i == d->focus ?
+		    THEME_SELECTED : THEME_TEXT, " %s ", dash_panel_names[i]);
+	}
+}
+
+/* Draw the whole dashboard. */
+static void
+dash_draw(struct tui *t, struct screen *s)
+{
+	struct dash	*d = s->data;
+	int		 i;
+
+	dash_rows(t, d);
+	dash_layout(t, d);
+	for (i = 0; i < P__MAX; i++)
+		dash_clamp(t, d, i);
+	dash_header(t);
+	if (d->tabs)
+		dash_tabs(t, d);
+	if (d->visible[P_KEYSTORE])
+		dash_keystore(t, d);
+	if (d->visible[P_SETTINGS])
+		dash_settings(t, d);
+	if (d->visible[P_EXPIRY])
+		dash_expiry(t, d);
+	if (d->visible[P_TRUST])
+		dash_trust(t, d);
+	if (d->visible[P_FINDINGS])
+		dash_findings(t, d);
+	dash_strip(t, d, LINES - 2);
+	draw_hints(t, LINES - 1, SCOPE_DASH);
+}
+
+/* Open the detail of the selected row's certificate. */
+static void
+dash_open(struct tui *t, struct dash *d)
+{
+	const struct server_model	*m = t->model;
+	const struct ks_row		*kr;
+	const struct exp_row		*er;
+	const struct setting		*st;
+	struct cert			*anchor;
+	char				*text, *tmp;
+	size_t				 i;
+	int				 sel = d->sel[d->focus];
+
+	switch (d->focus) {
+	case P_KEYSTORE:
+		if (sel >= (int)d->nks)
+			return;
+		kr = &d->ks[sel];
+		if (kr->ci < kr->e->nchain)
+			detail_open(t, kr->e, kr->e->chain[kr->ci], "keystore");
+		else
+			msg_open(t, "Entry", "%s has no certificate (a %s)",
+			    kr->e->alias, ks_etype_name(kr->e->type));
+		break;
+	case P_EXPIRY:
+		if (sel >= (int)d->nex)
+			return;
+		er = &d->ex[sel];
+		detail_open(t, er->e, er->c, er->cacerts ? "cacerts" :
+		    "keystore");
+		break;
+	case P_SETTINGS:
+		if (sel >= (int)m->nsettings)
+			return;
+		st = m->settings[sel];
+		xasprintf(&text, "%s\n\nvalue: %s\nline:  %d\ncheck: %s %s",
+		    st->key, st->secret ? t->g->mask : st->value != NULL ?
+		    st->value : "(unset)", st->line, sev_name(st->sev),
+		    st->check != NULL ? st->check : "");
+		for (i = 0; i < m->nfindings; i++) {
+			if (m->findings[i]->line != st->line ||
+			    st->line == 0)
+				continue;
+			xasprintf(&tmp, "%s\n\n%s: %s", text,
+			    sev_name(m->findings[i]->sev),
+			    m->findings[i]->message);
+			free(text);
+			text = tmp;
+		}
+		msg_open(t, "Setting", "%s", text);
+		free(text);
+		break;
+	case P_FINDINGS:
+		if (sel < (int)m->nfindings)
+			findings_explain(t, m->findings[sel]);
+		break;
+	default:
+		if ((anchor = dash_anchor(m)) != NULL)
+			detail_open(t, NULL, anchor, "cacerts");
+		break;
+	}
+}
+
+/* Typing the filter: printable characters, Backspace, Enter, Esc. */
+static int
+dash_filter_key(struct tui *t, struct dash *d, enum tui_action a, int ch)
+{
+	char		 mb[MB_LEN_MAX + 1];
+	mbstate_t	 st;
+	size_t		 n, len = strlen(d->filter);
+
+	if (ch == TK_ESC) {
+		d->filtering = false;
+		d->filter[0] = '\0';
+		return (KR_HANDLED);
+	}
+	if (a == ACT_OPEN) {
+		d->filtering = false;
+		return (KR_HANDLED);
+	}
+	if (ch == TK(KEY_BACKSPACE) || ch == 127 || ch == 8) {
+		/* Drop the last UTF-8 character. */
+		while (len > 0 && ((unsigned char)d->filter[len - 1] & 0xc0) ==
+		    0x80)
+			len--;
+		if (len > 0)
+			len--;
+		d->filter[len] = '\0';
+		d->sel[P_KEYSTORE] = d->top[P_KEYSTORE] = 0;
+		return (KR_HANDLED);
+	}
+	if (ch < TK(0) && ch >= 0x20 && iswprint((wint_t)ch)) {
+		memset(&st, 0, sizeof st);
+		n = wcrtomb(mb, (wchar_t)ch, &st);
+		if (n != (size_t)-1 && len + n < sizeof d->filter) {
+			memcpy(d->filter + len, mb, n);
+			d->filter[len + n] = '\0';
+		}
+		d->sel[P_KEYSTORE] = d->top[P_KEYSTORE] = 0;
+		return (KR_HANDLED);
+	}
+	if (a == ACT_UP || a == ACT_DOWN || a == ACT_QUIT)
+		return (KR_UNHANDLED);	/* navigation still works */
+	return (KR_HANDLED);
+}
+
+/* Mouse: focus the panel under the click and select the row. */
+static void
+dash_click(struct tui *t, struct dash *d)
+{
+	struct rect	*r;
+	int		 i, body;
+
+	for (i = 0; i < P__MAX; i++) {
+		r = &d->r[i];
+		if (!d->visible[i] || t->mouse_y < r->y ||
+		    t->mouse_y >= r->y + r->h || t->mouse_x < r->x ||
+		    t->mouse_x >= r->x + r->w)
+			continue;
+		d->focus = i;
+		body = r->y + 1 + (i == P_EXPIRY ? 2 : 0);
+		if (t->mouse_y >= body && t->mouse_y < r->y + r->h - 1)
+			d->sel[i] = d->top[i] + t->mouse_y - body;
+		dash_clamp(t, d, i);
+		return;
+	}
+}
+
+/* Move the focus to the next (dir 1) or previous (-1) visible panel. */
+static void
+dash_focus_next(struct dash *d, int dir)
+{
+	int	i, n = d->tabs ? P_TABS : P__MAX;
+
+	for (i = 0; i < n; i++) {
+		d->focus = (d->focus + dir + n) % n;
+		if (d->tabs || d->visible[d->focus])
+			return;
+	}
+}
+
+/* The dashboard's keys. */
+static int
+dash_key(struct tui *t, struct screen *s, enum tui_action a, int ch)
+{
+	struct dash	*d = s->data;
+	int		 p, r, page;
+
+	if (d->filtering && (r = dash_filter_key(t, d, a, ch)) != KR_UNHANDLED)
+		return (r);
+	p = d->focus;
+	page = dash_body_rows(d, p) > 1 ? dash_body_rows(d, p) - 1 : 1;
+	switch (a) {
+	case ACT_NEXT_PANEL:
+		dash_focus_next(d, 1);
+		break;
+	case ACT_PREV_PANEL:
+		dash_focus_next(d, -1);
+		break;
+	case ACT_LEFT:
+		if (d->tabs)
+			dash_focus_next(d, -1);
+		else if (d->focus == P_SETTINGS || d->focus == P_TRUST)
+			d->focus--;
+		break;
+	case ACT_RIGHT:
+		if (d->tabs)
+			dash_focus_next(d, 1);
+		else if (d->focus == P_KEYSTORE || d->focus == P_EXPIRY)
+			d->focus++;
+		break;
+	case ACT_UP:
+		d->sel[p]--;
+		break;
+	case ACT_DOWN:
+		d->sel[p]++;
+		break;
+	case ACT_PGUP:
+		d->sel[p] -= page;
+		break;
+	case ACT_PGDN:
+		d->sel[p] += page;
+		break;
+	case ACT_TOP:
+		d->sel[p] = 0;
+		break;
+	case ACT_BOTTOM:
+		d->sel[p] = dash_nrows(t, d, p) - 1;
+		break;
+	case ACT_OPEN:
+		dash_open(t, d);
+		break;
+	case ACT_FILTER:
+		d->filtering = true;
+		d->focus = P_KEYSTORE;
+		break;
+	case ACT_BACK:
+		d->filter[0] = '\0';
+		break;
+	case ACT_FINDINGS:
+		tui_push(t, &screen_findings, NULL);
+		break;
+	case ACT_REFRESH:
+		tui_reload(t);
+		if (t->load_error == NULL)
+			tui_message(t, SEV_OK, "reloaded");
+		break;
+	case ACT_WIZ_ENABLE:
+	case ACT_WIZ_RENEW:
+	case ACT_FORM_REPLY:
+	case ACT_FORM_SETTINGS:
+	case ACT_FORM_EXPORT:
+	case ACT_FORM_TRUST:
+		tui_message(t, SEV_INFO, "%s: not available yet (the forms "
+		    "come with the wizards)",
+		    a == ACT_WIZ_ENABLE ? "Enable HTTPS" :
+		    a == ACT_WIZ_RENEW ? "Renew" :
+		    a == ACT_FORM_REPLY ? form_name(FORM_IMPORT_REPLY) :
+		    a == ACT_FORM_SETTINGS ? form_name(FORM_SETTINGS) :
+		    a == ACT_FORM_EXPORT ? form_name(FORM_EXPORT) :
+		    form_name(FORM_TRUST));
+		break;
+	case ACT_MOUSE:
+		dash_click(t, d);
+		break;
+	case ACT_QUIT:
+		return (KR_QUIT);
+	default:
+		return (KR_UNHANDLED);
+	}
+	/* Rows may have changed (filter, reload): rebuild, then clamp. */
+	dash_rows(t, d);
+	dash_clamp(t, d, d->focus);
+	return (KR_HANDLED);
+}
+
+static int
+dash_init(struct tui *t, struct screen *s, void *arg, char **cause)
+{
+	s->data = xcalloc(1, sizeof(struct dash));
+	return (0);
+}
+
+static void
+dash_free(struct tui *t, struct screen *s)
+{
+	struct dash	*d = s->data;
+
+	if (d == NULL)
+		return;
+	dash_rows_free(d);
+	free(d);
+	s->data = NULL;
+}
+
+const struct screen_ops screen_dash = {
+	.name = "dashboard",
+	.scope = SCOPE_DASH,
+	.overlay = false,
+	.init = dash_init,
+	.draw = dash_draw,
+	.key = dash_key,
+	.free = dash_free,
+};
