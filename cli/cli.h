@@ -124,5 +124,21 @@ extern const struct cmd_entry cmd_list_entry;
 extern const struct cmd_entry cmd_show_entry;
 extern const struct cmd_entry cmd_history_entry;
 extern const struct cmd_entry cmd_restore_entry;
+/* Steps (part A): cmd-genkey.c, cmd-csr.c, cmd-import.c, cmd-export.c */
+extern const struct cmd_entry cmd_genkey_entry;
+extern const struct cmd_entry cmd_csr_entry;
+extern const struct cmd_entry cmd_import_reply_entry;
+extern const struct cmd_entry cmd_import_cert_entry;
+extern const struct cmd_entry cmd_import_pem_entry;
+extern const struct cmd_entry cmd_export_entry;
+/*
+ * cmd-import.c, shared by the step commands: the store password for a
+ * change (asked on a terminal; twice when the file is created), and the
+ * report of a step (text or JSON on stdout, notes on stderr).
+ */
+int	 cli_step_storepass(const char *path, const struct pw_opts *,
+	     struct secret **, char **cause);
+void	 cli_step_report(const char *path, const char *what,
+	     const struct step_result *, bool json);
 
 #endif

@@ -22,6 +22,7 @@ struct cert_text {
 	size_t	 len;
 };
 
+/* Copy a DER certificate and walk it. */
 struct cert *
 cert_new(const unsigned char *der, size_t len, char **cause)
 {
@@ -40,6 +41,7 @@ cert_new(const unsigned char *der, size_t len, char **cause)
 	return (c);
 }
 
+/* A cert from an OpenSSL X509, which it keeps a reference to. */
 struct cert *
 cert_from_x509(struct x509_st *x, char **cause)
 {
@@ -62,6 +64,7 @@ cert_from_x509(struct x509_st *x, char **cause)
 	return (c);
 }
 
+/* A deep copy (the X509, if any, is shared by reference). */
 struct cert *
 cert_dup(const struct cert *c)
 {
@@ -82,6 +85,7 @@ cert_dup(const struct cert *c)
 	return (d);
 }
 
+/* Free a cert and its X509 (NULL is fine). */
 void
 cert_free(struct cert *c)
 {
@@ -104,6 +108,7 @@ cert_fp(struct cert *c)
 	c->have_fp = true;
 }
 
+/* The SHA-256 fingerprint, computed once. */
 const unsigned char *
 cert_sha256(struct cert *c)
 {
@@ -111,6 +116,7 @@ cert_sha256(struct cert *c)
 	return (c->sha256);
 }
 
+/* The SHA-1 fingerprint, computed once. */
 const unsigned char *
 cert_sha1(struct cert *c)
 {
@@ -118,6 +124,7 @@ cert_sha1(struct cert *c)
 	return (c->sha1);
 }
 
+/* Bytes as upper-case colon-separated hex, as keytool prints them. */
 char *
 cert_fp_hex(const unsigned char *p, size_t len)
 {
@@ -136,6 +143,7 @@ cert_fp_hex(const unsigned char *p, size_t len)
 	return (s);
 }
 
+/* The OpenSSL decoding, made on first use and kept. */
 struct x509_st *
 cert_x509(struct cert *c, char **cause)
 {
@@ -149,6 +157,7 @@ cert_x509(struct cert *c, char **cause)
 	return (c->x509);
 }
 
+/* Whole days until not_after, rounded down (negative once expired). */
 long
 cert_days_left(const struct cert *c, time_t now)
 {
@@ -160,6 +169,7 @@ cert_days_left(const struct cert *c, time_t now)
 	return ((long)(d / 86400));
 }
 
+/* The certificate as PEM text, 64 columns. */
 char *
 cert_pem(const struct cert *c)
 {
@@ -217,6 +227,27 @@ cert_text_add(struct cert_text *t, const char *fmt, ...)
 	memcpy(t->s + t->len, s, n + 1);
 	t->len += n;
 	free(s);
+}
+
+/* "2048-bit RSA key", "256-bit EC (P-256) key", as keytool words it. */
+static void
+cert_describe_key(struct cert_text *t, const struct cert_info *ci)
+{
+	const char	*sp = strrchr(ci->key, ' ');
+	char		 num[16];
+
+	cert_text_add(t, "Subject Public Key Algorithm: ");
+	snprintf(num, sizeof num, " %d", ci->key_bits);
+	if (ci->key_bits <= 0)
+		cert_text_add(t, "%s\n", ci->key);
+	else if (sp != NULL && strcmp(sp, num) == 0)
+		cert_text_add(t, "%d-bit %.*s key\n", ci->key_bits,
+		    (int)(sp - ci->key), ci->key);
+	else if (strncmp(ci->key, "EC ", 3) == 0)
+		cert_text_add(t, "%d-bit EC (%s) key\n", ci->key_bits,
+		    ci->key + 3);
+	else
+		cert_text_add(t, "%d-bit %s key\n", ci->key_bits, ci->key);
 }
 
 /* The key usage bits, keytool's names. */
@@ -282,6 +313,7 @@ cert_describe_ku(struct cert_text *t, X509 *x)
 	}
 }
 
+/* A keytool -list -v style description of one certificate. */
 char *
 cert_describe(struct cert *c, time_t now)
 {
@@ -314,12 +346,7 @@ cert_describe(struct cert *c, time_t now)
 	cert_text_add(&t, "\t SHA256: %s\n", fp2);
 	cert_text_add(&t, "Signature algorithm name: %s%s\n", ci->sig_alg,
 	    ci->weak_sig ? " (weak)" : "");
-	if (ci->key_bits > 0)
-		cert_text_add(&t, "Subject Public Key Algorithm: %s "
-		    "(%d-bit key)\n", ci->key, ci->key_bits);
-	else
-		cert_text_add(&t, "Subject Public Key Algorithm: %s\n",
-		    ci->key);
+	cert_describe_key(&t, ci);
 	cert_text_add(&t, "Version: %d\n", ci->version);
 	if (ci->self_signed)
 		cert_text_add(&t, "Self-signed: yes\n");
@@ -356,6 +383,7 @@ cert_describe(struct cert *c, time_t now)
 	return (t.s);
 }
 
+/* Is b a's issuer: names match and b's key verifies a's signature? */
 bool
 cert_issued_by(struct cert *a, struct cert *b)
 {
@@ -381,6 +409,7 @@ cert_issued_by(struct cert *a, struct cert *b)
 	return (ok == 1);
 }
 
+/* Do both certificates carry the same SubjectPublicKeyInfo? */
 bool
 cert_same_key(const struct cert *a, const struct cert *b)
 {
@@ -389,6 +418,7 @@ cert_same_key(const struct cert *a, const struct cert *b)
 	    a->info.spki_der.len) == 0);
 }
 
+/* Seconds since the epoch as "YYYY-MM-DDTHH:MM:SSZ" (no time_t limits). */
 void
 time_iso8601(int64_t t, char *buf, size_t len)
 {

@@ -479,6 +479,11 @@ struct setting {
 	int		 line;		/* line in the properties file, or 0 */
 	enum sev	 sev;		/* result of its check */
 	char		*check;		/* short check text: "found", "key" */
+	/* server.c additions */
+	char		*raw;		/* the value as written (placeholders
+					   unresolved), NULL for secrets */
+	int		 count;		/* entries for the key (relaxed): >1
+					   is a duplicate */
 };
 
 /* The JRE the server runs on. */
@@ -494,6 +499,29 @@ struct jre_info {
 	bool		 jssecacerts;	/* lib/security/jssecacerts exists */
 	struct keystore	*trust;		/* loaded cacerts, or NULL */
 	char		*trust_error;	/* why it could not be loaded */
+	/* server.c additions */
+	int		 update;	/* 8u292 -> 292, 11.0.12 -> 12, or 0 */
+	char		*trust_pass_how; /* what opened it: "no password",
+					   "changeit", "/etc/default/cacerts"
+					   (storepass), or NULL */
+	bool		 trust_verified; /* integrity checked with it */
+	char		*jssecacerts_path; /* when jssecacerts exists: the JVM
+					   trusts it INSTEAD of cacerts, and
+					   trust is loaded from it */
+};
+
+/* One certificate the audit looked at (the Expiry panel's rows). */
+struct cert_ref {
+	struct cert	*cert;		/* borrowed from ks or jre.trust */
+	char		*file;		/* the store holding it */
+	char		*alias;		/* its entry (printable UTF-8) */
+	const char	*position;	/* "leaf", "intermediate", "root",
+					   "trusted" (another entry) or
+					   "anchor" (from cacerts) */
+	bool		 served;	/* in the chain the server sends (or
+					   its trust anchor) */
+	long		 days_left;	/* at model->now */
+	enum sev	 sev;		/* expiry severity (SEV_OK when fine) */
 };
 
 struct server_model {
@@ -521,6 +549,29 @@ struct server_model {
 	int		 warn_days;	/* thresholds used */
 	int		 crit_days;
 	time_t		 now;
+	/* server.c additions (issue 4) */
+	struct props	*props;		/* the parsed application.properties
+					   (NULL when unreadable) */
+	char		*keystore_raw;	/* server.ssl.key-store as written */
+	char		*keystore_how;	/* how the path was resolved (relative
+					   paths, file:, classpath:) */
+	bool		 ssl;		/* HTTPS configured (key-store set, not
+					   server.ssl.enabled=false) */
+	int		 listening;	/* server.port has a LISTEN socket: 1,
+					   0, or -1 when not checked */
+	int		 listen_pid;	/* the process owning it, or 0 */
+	int		 warn_percent;	/* of lifetime left; 0: off */
+	int		 crit_percent;
+	struct cert	**chain;	/* served chain completed from ks and
+					   trust, leaf first (borrowed
+					   pointers; array owned) */
+	size_t		 nchain;
+	bool		 chain_complete; /* ends at a self-signed certificate */
+	size_t		 nsent;		/* how many of chain the key entry
+					   holds (what the server sends) */
+	struct cert_ref	*certs;		/* every certificate audited, sorted
+					   by days left */
+	size_t		 ncerts;
 };
 
 /* Severity names: "ok", "info", "warning", "critical". */
@@ -539,6 +590,140 @@ void		 findings_sort(struct server_model *);
 /* The worst severity among the findings (SEV_OK when none). */
 enum sev	 findings_worst(const struct server_model *);
 void		 server_model_free(struct server_model *);
+
+/* ------------------------------------------------------------------ */
+/* server.c: finding and loading the server model (issue 4;
+ * product.md 2, formats.md 4-6).  Read-only: nothing is written. */
+
+#define SERVER_WARN_DAYS	30	/* default thresholds (days left) */
+#define SERVER_CRIT_DAYS	14
+#define SERVER_VENDOR_PROPERTIES \
+	"/etc/opt/actian/integration-manager/conf/application.properties"
+#define SERVER_DISTRO_CACERTS	"/etc/ssl/certs/java/cacerts"
+#define SERVER_DISTRO_DEFAULTS	"/etc/default/cacerts"
+
+/* server_opts.flags */
+#define SERVER_NO_LIVE		0x01	/* no look at the running server
+					   (/proc: listening port, process) */
+
+struct server_opts {
+	const char	*properties;	/* --properties FILE */
+	const char	*server;	/* --server DIR (the sharedDataPath) */
+	const char	*jre;		/* --jre DIR */
+	const char	*cacerts;	/* --cacerts FILE */
+	int		 warn_days;	/* thresholds; see server_opts_init */
+	int		 crit_days;
+	int		 warn_percent;	/* of the lifetime left; 0: off */
+	int		 crit_percent;
+	time_t		 now;		/* 0: time(NULL) (tests set it) */
+	int		 flags;		/* SERVER_* */
+	const char	*proc;		/* procfs root, NULL for "/proc" */
+};
+
+/* Defaults: no paths, 30/14 days, no percentages, now, live checks. */
+void	 server_opts_init(struct server_opts *);
+/*
+ * Which application.properties: --properties, --server DIR
+ * (DIR/conf/application.properties, else DIR/application.properties),
+ * $TLSDECK_PROPERTIES, ./application.properties,
+ * ./conf/application.properties, SERVER_VENDOR_PROPERTIES.  *how says
+ * which ("--server DIR", "$TLSDECK_PROPERTIES", ...).  Fails when none
+ * exists (an explicit path that is missing fails too).
+ */
+int	 server_find_properties(const struct server_opts *, char **path,
+	     char **how, char **cause);
+/*
+ * Build the whole model: properties (resolved), keystore (opened with the
+ * password written there; key recovered), JRE and its cacerts (no
+ * password, then "changeit", then /etc/default/cacerts' storepass), the
+ * served chain and its trust, the settings rows, then audit_run().  Fails
+ * only when no properties file can be read; every other problem is a
+ * finding.
+ */
+int	 server_model_load(const struct server_opts *, struct server_model **,
+	     char **cause);
+/*
+ * Open a cacerts-like truststore: no password (passwordless PKCS#12),
+ * "changeit", then the storepass in /etc/default/cacerts; an unverified
+ * listing as the last resort.  *how as jre_info.trust_pass_how (NULL when
+ * unverified); *verified says whether integrity was checked.  *pass (may
+ * be NULL) receives the password that worked, for writing.
+ */
+int	 cacerts_open(const char *path, struct keystore **, struct secret **pass,
+	     char **how, bool *verified, char **cause);
+/* Parse a release file's JAVA_VERSION ("1.8.0_292", "17.0.15"). */
+bool	 jre_parse_version(const char *version, int *major, int *update);
+/* Can this JRE read PKCS#12 files with PBES2/AES and SHA-256 MACs
+ * (8u301+, 11.0.12+, 12+)?  1 yes, 0 no, -1 unknown version. */
+int	 jre_reads_new_pkcs12(int major, int update);
+/* Is TCP port listening (LISTEN in PROC/net/tcp or tcp6)?  1, 0, or -1
+ * when procfs cannot be read; *inode receives the socket's inode. */
+int	 server_port_listening(const char *proc, int port,
+	     unsigned long *inode);
+/* The process holding socket inode (PROC/PID/fd), 0 if none is visible. */
+int	 server_socket_pid(const char *proc, unsigned long inode);
+
+/* ------------------------------------------------------------------ */
+/* audit.c: every finding (product.md 5).  Codes are stable; see audit.c
+ * for the list. */
+
+/* Run every check over a loaded model (server_model_load calls it). */
+void	 audit_run(struct server_model *);
+/* Expiry severity of a certificate under the model's thresholds. */
+enum sev audit_cert_sev(const struct server_model *, const struct cert *);
+/*
+ * Hook for probe: compare the chain a port served with the keystore's
+ * key-alias certificate; adds "served-cert-differs" (critical: a restart
+ * is pending, or another server answers) or nothing.  where: "host:port".
+ */
+void	 audit_served(struct server_model *, struct cert **served, size_t n,
+	     const char *where);
+/* The monitoring exit code: 0 OK, 1 WARNING, 2 CRITICAL. */
+int	 audit_exit_code(const struct server_model *);
+/* Host name from a URL ("https://h:443/x" -> "h"), port (-1 if none),
+ * scheme; false when it is not a URL. */
+bool	 audit_parse_url(const char *url, char **scheme, char **host,
+	     int *port);
+/* Does the certificate's SAN cover host (DNS with one-label wildcards,
+ * or IP)? */
+bool	 audit_san_matches(const struct cert *, const char *host);
+
+/* ------------------------------------------------------------------ */
+/* config.c: tlsdeck's own settings (YAML, libcyaml).  Files, later ones
+ * overriding earlier ones key by key: /etc/tlsdeck/config.yaml, then
+ * $XDG_CONFIG_HOME/tlsdeck/config.yaml (~/.config/...); --config FILE
+ * replaces both (and must exist).  Unknown keys are errors:
+ * "FILE: line L, column C: Unexpected key: K". */
+
+#define CONFIG_SYSTEM_FILE	"/etc/tlsdeck/config.yaml"
+
+struct tlsdeck_config {
+	int		 warn_days;	/* -1 when not set */
+	int		 crit_days;
+	int		 warn_percent;
+	int		 crit_percent;
+	char		*theme;		/* or NULL */
+	int		 no_color;	/* -1 not set, 0, 1 */
+	int		 ascii;
+	int		 mouse;
+	char		*properties;	/* default --properties, or NULL */
+	char		*server;
+	char		*jre;
+	char		*cacerts;
+	char		*files;		/* the files read, ", "-separated, or
+					   NULL when none */
+};
+
+/* Parse YAML from memory into c (keys present override c's values). */
+int	 config_parse(const void *, size_t, const char *name,
+	     struct tlsdeck_config *, char **cause);
+/* Load the configuration: explicit (--config) or the default files. */
+int	 config_load(const char *explicit_path, struct tlsdeck_config **,
+	     char **cause);
+void	 config_free(struct tlsdeck_config *);
+/* Copy the thresholds and paths a config sets into opts (paths only
+ * where opts has none). */
+void	 config_apply(const struct tlsdeck_config *, struct server_opts *);
 
 /* ------------------------------------------------------------------ */
 /* safewrite.c / backup.c: the one way tlsdeck replaces a file (product.md 6).
@@ -898,5 +1083,188 @@ int		 chain_order_reply(struct cert **reply, size_t nreply,
 		     struct cert *current, const char *alias,
 		     struct cert ***out, size_t *nout, size_t *nunused,
 		     char **cause);
+
+
+/* ------------------------------------------------------------------ */
+/* step.c: a keystore opened for change (every writing step uses this).
+ * ks_txn_open locks the file (sw_open), loads it with pass (or creates an
+ * empty keystore of fmt_if_new with KS_TXN_CREATE); ks_txn_commit
+ * serializes, then sw_commit's verify re-parses the bytes with the same
+ * password and checks the intended aliases, types, fingerprints and that
+ * changed keys are recoverable; backs up and replaces (new files 0600). */
+#define KS_TXN_CREATE	0x01	/* create when missing */
+#define KS_TXN_MUSTNEW	0x02	/* fail when the file exists */
+
+struct ks_txn {
+	struct sw_file	*sw;
+	struct keystore	*ks;
+	struct secret	*pass;		/* store password (owned copy) */
+	bool		 created;	/* the file did not exist */
+};
+
+int	 ks_txn_open(const char *path, const struct secret *pass, int flags,
+	     enum ks_format fmt_if_new, struct ks_txn **, char **cause);
+int	 ks_txn_commit(struct ks_txn *, const char *command,
+	     const char *description, char **cause);
+void	 ks_txn_close(struct ks_txn *);
+
+/* ------------------------------------------------------------------ */
+/* Steps (part A): step-genkey.c, step-csr.c, step-import.c,
+ * step-export.c -- genkey, csr, import-reply, import-cert, import-pem and
+ * export as core functions (product.md 2 and 4).  Writing steps go through
+ * ks_txn: checked before anything is written, verified, backed up; a
+ * refused step changes nothing.  Nothing is printed: what keytool would
+ * print as a warning comes back in result->notes.  With dry_run set a
+ * step does every check and fills the result, but writes nothing. */
+
+/* Where the root of an installed chain was found. */
+enum step_anchor {
+	STEP_ANCHOR_NONE = 0,	/* the chain is incomplete */
+	STEP_ANCHOR_SELF,	/* the leaf itself is self-signed */
+	STEP_ANCHOR_REPLY,	/* the given files only: not trusted anywhere */
+	STEP_ANCHOR_KEYSTORE,	/* a certificate of the keystore */
+	STEP_ANCHOR_CACERTS	/* the JRE's cacerts */
+};
+
+struct step_result {
+	bool		 created;	/* the keystore file was created */
+	bool		 replaced;	/* an existing entry was replaced */
+	unsigned int	 backup_id;	/* backup of the previous file, or 0 */
+	enum ks_format	 format;	/* of the keystore */
+	char		**aliases;	/* entries written (as stored) */
+	size_t		 naliases;
+	/*
+	 * Key entry steps: the chain installed, leaf first.  import-cert:
+	 * the certificates imported, parallel to aliases.  Copies, owned.
+	 */
+	struct cert	**chain;
+	size_t		 nchain;
+	enum step_anchor anchor;
+	char		*cacerts;	/* the cacerts file used, or NULL */
+	char		**notes;	/* one line each */
+	size_t		 nnotes;
+};
+
+void	 step_result_free(struct step_result *);	/* contents only */
+/* The alias as ks will store it (JKS: lower-cased as Java does), malloc'd. */
+char	*step_alias_for(const struct keystore *, const char *alias);
+/* Put e in ks: in place of the entry with its alias, else appended.
+ * Returns true when an entry was replaced. */
+bool	 step_put_entry(struct keystore *, struct ks_entry *);
+/* Now in milliseconds since the epoch (entry dates). */
+int64_t	 step_now_ms(void);
+/* Set a new key entry's key password: JKS keeps keypass when it differs
+ * from the store password; PKCS12 uses the store password (a note says
+ * so when another was given). */
+void	 step_set_keypass(const struct keystore *, struct ks_entry *,
+	     const struct secret *keypass, const struct secret *storepass,
+	     struct step_result *);
+/* Append a note (printf-style). */
+void	 step_note(struct step_result *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+struct step_genkey_opts {
+	const char	*alias;
+	const char	*dname;		/* keytool -dname syntax */
+	const char	*san;		/* san_parse syntax, or NULL */
+	const char	*keyalg;	/* "rsa" (NULL) or "ec" */
+	int		 keysize;	/* RSA: 0 is 2048; EC: 256/384/521 */
+	const char	*curve;		/* EC: NULL is P-256 (or keysize's) */
+	int		 days;		/* 0 is 3650 */
+	enum ks_format	 storetype;	/* a new file: PKCS12 (UNKNOWN) or
+					   JKS; an existing one must match */
+	bool		 replace;	/* overwrite an existing alias */
+	const struct secret *keypass;	/* JKS key password (NULL: store
+					   password); PKCS12 ignores it */
+	volatile int	*cancel;	/* may be NULL */
+	bool		 dry_run;
+};
+/* Generate a key pair and a self-signed certificate under alias. */
+int	 step_genkey(const char *path, const struct secret *storepass,
+	     const struct step_genkey_opts *, struct step_result *,
+	     char **cause);
+
+struct step_csr_opts {
+	const char	*alias;
+	const char	*dname;		/* NULL: the certificate's subject */
+	const char	*san;		/* NULL: the certificate's SANs; "":
+					   none */
+	const struct secret *keypass;	/* NULL: the store password */
+};
+/* A PKCS#10 request (PEM, *pem malloc'd) for a key entry of ks. */
+int	 step_csr(struct keystore *, const struct secret *storepass,
+	     const struct step_csr_opts *, char **pem, struct step_result *,
+	     char **cause);
+
+struct step_reply_opts {
+	const char	*alias;
+	const char *const *files;	/* the CA's files, any order/form */
+	size_t		 nfiles;
+	const char	*cacerts;	/* NULL: $JAVA_HOME's, if any */
+	bool		 allow_untrusted; /* install an incomplete chain or
+					   one with expired certificates */
+	const struct secret *keypass;	/* only when the key must be
+					   re-protected (may be NULL) */
+	bool		 dry_run;
+};
+/* Install a CA reply on a key entry (formats.md 3.4, done better). */
+int	 step_import_reply(const char *path, const struct secret *storepass,
+	     const struct step_reply_opts *, struct step_result *,
+	     char **cause);
+
+struct step_certs_opts {
+	const char	*alias;		/* NULL: from each CN */
+	const char *const *files;
+	size_t		 nfiles;
+	bool		 replace;	/* overwrite trusted entries of the
+					   same alias */
+	enum ks_format	 storetype;	/* for a new file */
+	bool		 dry_run;
+};
+/* Import trusted certificates, one entry per certificate. */
+int	 step_import_cert(const char *path, const struct secret *storepass,
+	     const struct step_certs_opts *, struct step_result *,
+	     char **cause);
+/* The alias import-cert derives from a certificate: its CN (else O,
+ * else "cert") lower-cased, spaces as '-'.  malloc'd. */
+char	*step_alias_from_cert(const struct cert *);
+
+struct step_pem_opts {
+	const char	*alias;
+	const char	*key_file;	/* PKCS#8 / traditional, maybe
+					   encrypted */
+	const struct secret *key_passphrase; /* for an encrypted key */
+	const char *const *cert_files;	/* the chain, any order */
+	size_t		 ncert_files;
+	const char	*cacerts;	/* NULL: $JAVA_HOME's, if any */
+	bool		 replace;
+	enum ks_format	 storetype;	/* for a new file */
+	const struct secret *keypass;	/* JKS key password (NULL: store
+					   password) */
+	bool		 dry_run;
+};
+/* Import a PEM key and its chain as a key entry. */
+int	 step_import_pem(const char *path, const struct secret *storepass,
+	     const struct step_pem_opts *, struct step_result *,
+	     char **cause);
+
+/* cacerts: $JAVA_HOME/lib/security/cacerts (or jre/lib/...) when it
+ * exists, malloc'd; NULL otherwise. */
+char	*step_cacerts_default(void);
+/* Load a cacerts for its certificates: passwordless, then "changeit". */
+int	 step_cacerts_load(const char *path, struct keystore **,
+	     char **cause);
+
+#define STEP_EXPORT_CHAIN	0x01	/* the whole chain, not the leaf */
+#define STEP_EXPORT_DER		0x02	/* DER (a single certificate only) */
+/* The certificate(s) of an entry as PEM or DER; *out malloc'd. */
+int	 step_export(const struct keystore *, const char *alias, int flags,
+	     unsigned char **out, size_t *outlen, size_t *ncerts,
+	     char **cause);
+/* Write a new output file (CSR, export) through the safe path; an
+ * existing file is refused unless force (then it is backed up). */
+int	 step_write_file(const char *path, const unsigned char *, size_t,
+	     bool force, unsigned int mode, const char *command,
+	     const char *description, char **cause);
 
 #endif /* TLSDECK_CORE_H */

@@ -36,6 +36,10 @@ csr_create(struct evp_pkey_st *pk, const struct X509_name_st *subject,
 	int				 rc = -1;
 
 	*pem_out = NULL;
+	if (pk == NULL || subject == NULL) {
+		cause_set(cause, "certificate request: no key or subject");
+		goto out;
+	}
 	if ((mdname = keygen_digest(pk)) != NULL &&
 	    (md = EVP_get_digestbyname(mdname)) == NULL) {
 		cause_ssl(cause, "digest %s", mdname);

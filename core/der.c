@@ -1232,6 +1232,7 @@ der_tbs(struct der_walk *w, const struct der_tlv *tbs, struct cert_info *ci)
 	return (0);
 }
 
+/* Walk a certificate into ci (see core.h); -1 with *cause if malformed. */
 int
 der_cert_walk(const unsigned char *der, size_t len, struct cert_info *ci,
     char **cause)
@@ -1254,7 +1255,8 @@ der_cert_walk(const unsigned char *der, size_t len, struct cert_info *ci,
 	}
 	der_rd_init(&r, &cert);
 	if (der_expect(&w, &r, DER_SEQUENCE, &tbs, "certificate body") != 0 ||
-	    der_expect(&w, &r, DER_SEQUENCE, &alg, "signature algorithm") != 0 ||
+	    der_expect(&w, &r, DER_SEQUENCE, &alg,
+	    "signature algorithm") != 0 ||
 	    der_expect(&w, &r, DER_BITSTRING, &sig, "signature") != 0)
 		goto fail;
 	if (!der_rd_done(&r)) {
@@ -1277,6 +1279,7 @@ fail:
 	return (-1);
 }
 
+/* Free what der_cert_walk allocated and reset ci. */
 void
 cert_info_done(struct cert_info *ci)
 {

@@ -95,7 +95,7 @@ struct jser_class {
 
 /* One handle of a serialization stream. */
 struct jser_handle {
-	struct jser_class	*cls;	/* NULL unless a class descriptor */
+	struct jser_class	*cls;	/* NULL unless a class */
 };
 
 /* The state of the serialization skipper. */
@@ -214,8 +214,12 @@ jks_buf_u16(struct jks_buf *b, uint16_t v)
 static void
 jks_buf_u32(struct jks_buf *b, uint32_t v)
 {
-	unsigned char	p[4] = { v >> 24, (v >> 16) & 0xff, (v >> 8) & 0xff,
-			    v & 0xff };
+	unsigned char	p[4];
+
+	p[0] = v >> 24;
+	p[1] = (v >> 16) & 0xff;
+	p[2] = (v >> 8) & 0xff;
+	p[3] = v & 0xff;
 
 	jks_buf_add(b, p, sizeof p);
 }
@@ -1088,6 +1092,7 @@ out:
 	return (rc);
 }
 
+/* Parse a JKS or JCEKS file into ks; verify the digest when pass != NULL. */
 int
 jks_load(const unsigned char *buf, size_t len, const struct secret *pass,
     int flags, struct keystore *ks, char **cause)
@@ -1115,13 +1120,17 @@ jks_load(const unsigned char *buf, size_t len, const struct secret *pass,
 		    magic);
 		goto out;
 	}
-	if (jks_rd_u32(&r, &c.version) != 0 || jks_rd_u32(&r, &c.count) != 0) {
+	if (jks_rd_u32(&r, &c.version) != 0) {
 		cause_set(cause, "file is truncated (header)");
 		goto out;
 	}
 	if (c.version != 1 && c.version != 2) {
 		cause_set(cause, "unsupported %s version %u (1 and 2 exist)",
 		    ks_format_name(c.format), c.version);
+		goto out;
+	}
+	if (jks_rd_u32(&r, &c.count) != 0) {
+		cause_set(cause, "file is truncated (header)");
 		goto out;
 	}
 
@@ -1464,6 +1473,7 @@ jks_prot_is_sun(const unsigned char *prot, size_t len)
 	return (ok);
 }
 
+/* Decrypt the key of entry e into e->pkey (Sun protector or JCEKS 3DES). */
 int
 jks_recover_key(const struct keystore *ks, struct ks_entry *e,
     const struct secret *keypass, char **cause)
@@ -1595,6 +1605,7 @@ out:
 	return (rc);
 }
 
+/* Protect pkey with the Sun key protector: EncryptedPrivateKeyInfo DER. */
 int
 jks_protect_key(struct evp_pkey_st *pkey, const struct secret *pass,
     unsigned char **out, size_t *outlen, char **cause)
@@ -1750,7 +1761,7 @@ jks_write_entry(struct jks_buf *b, const struct ks_entry *e,
 			if (jks_protect_key(e->pkey, e->keypass != NULL ?
 			    e->keypass : pass, &prot, &plen, &why) != 0) {
 				cause_set(cause, "entry \"%s\": %s", alias,
-				    why != NULL ? why : "cannot protect the key");
+				    why != NULL ? why : "cannot protect it");
 				goto out;
 			}
 		} else {
@@ -1807,6 +1818,7 @@ out:
 	return (rc);
 }
 
+/* Serialize ks as a JKS version 2 file keyed with pass. */
 int
 jks_write(const struct keystore *ks, const struct secret *pass,
     unsigned char **out, size_t *outlen, char **cause)

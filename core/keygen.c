@@ -1542,6 +1542,10 @@ keygen_selfsigned(struct evp_pkey_st *pk, const struct X509_name_st *subject,
 	int		 rc = -1;
 
 	*out = NULL;
+	if (pk == NULL || subject == NULL) {
+		cause_set(cause, "self-signed certificate: no key or subject");
+		goto out;
+	}
 	if (days < 1 || days > KEYGEN_MAX_DAYS) {
 		cause_set(cause, "validity of %d days is out of range "
 		    "(1 to %d)", days, KEYGEN_MAX_DAYS);

@@ -116,6 +116,8 @@ jre_info_done(struct jre_info *j)
 	free(j->cacerts_real);
 	keystore_free(j->trust);
 	free(j->trust_error);
+	free(j->trust_pass_how);
+	free(j->jssecacerts_path);
 }
 
 void
@@ -138,6 +140,7 @@ server_model_free(struct server_model *m)
 		free(m->settings[i]->key);
 		free(m->settings[i]->value);
 		free(m->settings[i]->check);
+		free(m->settings[i]->raw);
 		free(m->settings[i]);
 	}
 	free(m->settings);
@@ -154,5 +157,15 @@ server_model_free(struct server_model *m)
 	free(m->ks_error);
 	free(m->trusted_alias);
 	free(m->trust_note);
+	/* server.c additions */
+	for (i = 0; i < m->ncerts; i++) {
+		free(m->certs[i].file);
+		free(m->certs[i].alias);
+	}
+	free(m->certs);
+	free(m->chain);
+	free(m->keystore_raw);
+	free(m->keystore_how);
+	props_free(m->props);
 	free(m);
 }

@@ -27,8 +27,8 @@ struct pem_block {
 	const unsigned char	*end;		/* after the END line */
 	const unsigned char	*body;		/* between the lines */
 	size_t			 body_len;
-	int			 line;		/* line of BEGIN, from 1 */
-	int			 encrypted;	/* Proc-Type: 4,ENCRYPTED */
+	int			 line;	/* line of BEGIN, from 1 */
+	int			 encrypted; /* Proc-Type: 4,ENCRYPTED */
 };
 
 /* A list of certificates being read. */
@@ -419,6 +419,7 @@ pem_read_any(const unsigned char *buf, size_t len, enum ks_format *fmt,
 	}
 }
 
+/* Free a list of certificates and the list (NULL is fine). */
 void
 certs_free(struct cert **v, size_t n)
 {
@@ -431,6 +432,7 @@ certs_free(struct cert **v, size_t n)
 	free(v);
 }
 
+/* Certificates from a PEM, DER or PKCS#7 buffer; messages start "NAME: ". */
 int
 certs_read_mem(const unsigned char *buf, size_t len, const char *name,
     struct cert ***certs, size_t *n, char **cause)
@@ -450,6 +452,7 @@ certs_read_mem(const unsigned char *buf, size_t len, const char *name,
 	return (0);
 }
 
+/* Certificates from a file in any of the forms certs_read_mem reads. */
 int
 certs_read_file(const char *path, struct cert ***certs, size_t *n,
     char **cause)
@@ -528,6 +531,7 @@ pem_alias(const struct keystore *ks, const struct cert *c, size_t i)
 	return (alias);
 }
 
+/* Load a certificate file as a read-only store of trusted entries. */
 int
 certfile_load(const unsigned char *buf, size_t len, struct keystore *ks,
     char **cause)
@@ -603,6 +607,7 @@ pem_der_encrypted(const unsigned char *buf, size_t len)
 	return (p == buf + len);
 }
 
+/* Is the first private key in the buffer encrypted? */
 bool
 pem_key_needs_pass(const unsigned char *buf, size_t len)
 {
@@ -618,6 +623,7 @@ pem_key_needs_pass(const unsigned char *buf, size_t len)
 	return (false);
 }
 
+/* Read the first private key of a PEM or DER buffer. */
 int
 pem_key_read_mem(const unsigned char *buf, size_t len, const char *name,
     const struct secret *pass, struct evp_pkey_st **pkey, char **cause)

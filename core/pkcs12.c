@@ -1183,25 +1183,57 @@ p12_mac_check(PKCS12 *p12, const struct secret *pass, int flags,
 	return (0);
 }
 
-/* Decrypt an encryptedData safe; the legacy provider is tried once. */
-static unsigned char *
-p12_decrypt(const X509_ALGOR *alg, const ASN1_OCTET_STRING *data,
-    const struct secret *pass, int *outlen)
+/*
+ * Decrypt an encryptedData safe in place (a big truststore is not copied
+ * once more); the padding is checked here.  The legacy provider is loaded
+ * and the set-up retried once if the cipher is missing.  *outlen is the
+ * plaintext length.
+ */
+static int
+p12_decrypt(const X509_ALGOR *alg, ASN1_OCTET_STRING *data,
+    const struct secret *pass, size_t *outlen)
 {
-	unsigned char	*out = NULL;
-	int		 try;
+	EVP_CIPHER_CTX	*ctx = NULL;
+	unsigned char	*d = data->data;
+	int		 n = 0, m = 0, bs, pad, i, try, rc = -1;
 
 	for (try = 0; try < 2; try++) {
-		if (PKCS12_pbe_crypt_ex(alg, pass->buf, (int)pass->len,
-		    data->data, data->length, &out, outlen, 0, NULL,
-		    NULL) != NULL)
-			return (out);
-		if (try == 1 || p12_legacy_state != 0)
+		if ((ctx = EVP_CIPHER_CTX_new()) == NULL)
+			goto out;
+		if (EVP_PBE_CipherInit_ex(alg->algorithm, pass->buf,
+		    (int)pass->len, alg->parameter, ctx, 0, NULL, NULL))
 			break;
+		EVP_CIPHER_CTX_free(ctx);
+		ctx = NULL;
+		if (try == 1 || p12_legacy_state != 0)
+			goto out;
 		ERR_clear_error();
 		p12_legacy_load();
 	}
-	return (NULL);
+	if (ctx == NULL)
+		goto out;
+	bs = EVP_CIPHER_CTX_get_block_size(ctx);
+	if (bs < 1 || data->length <= 0 || data->length % bs != 0)
+		goto out;
+	EVP_CIPHER_CTX_set_padding(ctx, 0);
+	if (!EVP_DecryptUpdate(ctx, d, &n, d, data->length) ||
+	    !EVP_DecryptFinal_ex(ctx, d + n, &m))
+		goto out;
+	n += m;
+	if (bs > 1) {
+		pad = n > 0 ? d[n - 1] : 0;
+		if (pad < 1 || pad > bs || pad > n)
+			goto out;
+		for (i = n - pad; i < n; i++)
+			if (d[i] != pad)
+				goto out;
+		n -= pad;
+	}
+	*outlen = (size_t)n;
+	rc = 0;
+out:
+	EVP_CIPHER_CTX_free(ctx);
+	return (rc);
 }
 
 int
@@ -1215,10 +1247,9 @@ pkcs12_load(const unsigned char *buf, size_t len, const struct secret *pass,
 	PKCS7_ENC_CONTENT	*ec;
 	struct p12_load		 ld;
 	struct p12_alg		 a;
-	unsigned char		*plain = NULL;
 	char			 why[256];
-	size_t			 i, ncerts = 0;
-	int			 nid, r, rc = -1, plainlen = 0;
+	size_t			 i, ncerts = 0, plainlen = 0;
+	int			 nid, r, rc = -1;
 	bool			 mac, enc = false, skipped = false;
 
 	memset(&ld, 0, sizeof ld);
@@ -1294,8 +1325,8 @@ pkcs12_load(const unsigned char *buf, size_t len, const struct secret *pass,
 			    why);
 			goto out;
 		}
-		if ((plain = p12_decrypt(ec->algorithm, ec->enc_data, pass,
-		    &plainlen)) == NULL) {
+		if (p12_decrypt(ec->algorithm, ec->enc_data, pass,
+		    &plainlen) != 0) {
 			ERR_clear_error();
 			if (mac)
 				cause_set(cause, "keystore password is "
@@ -1308,11 +1339,13 @@ pkcs12_load(const unsigned char *buf, size_t len, const struct secret *pass,
 				    "incorrect");
 			goto out;
 		}
-		r = p12_parse_safe(&ld, plain, (size_t)plainlen, cause);
-		OPENSSL_clear_free(plain, (size_t)plainlen);
-		plain = NULL;
-		if (r != 0)
+		if (p12_parse_safe(&ld, ec->enc_data->data, plainlen,
+		    mac ? cause : NULL) != 0) {
+			/* Java: any failure here is a wrong password */
+			cause_set(cause, "keystore password is incorrect (or "
+			    "the file is damaged)");
 			goto out;
+		}
 	}
 	for (i = 0; i < ld.nbags; i++) {
 		if (ld.bags[i].kind == P12_BAG_CERT)

@@ -67,7 +67,7 @@ struct props_reader {
 	size_t			 len;
 	size_t			 off;
 	unsigned char		*lb;
-	size_t			*lbpos;		/* input offset of each lb byte */
+	size_t			*lbpos;		/* input offset of each byte */
 	size_t			 lblen;
 	size_t			 lbcap;
 };
@@ -1037,20 +1037,122 @@ props_sep_ok(const unsigned char *s, size_t len)
 	return (memchr(s, '=', len) != NULL || memchr(s, ':', len) != NULL);
 }
 
+/* Set the entry idx in want to key=value. */
+static void
+props_kv_set(struct props_kv *want, long idx, const char *key,
+    const char *value)
+{
+	want[idx].k = key;
+	want[idx].kl = strlen(key);
+	want[idx].v = value;
+	want[idx].vl = strlen(value);
+}
+
+/*
+ * The new bytes when entry e is rewritten in place: its indentation, its key
+ * as written (or ekey for another spelling), its separator, the escaped
+ * value and its line end.
+ */
+static void
+props_set_line(const struct props *p, const struct props_ent *e,
+    const char *key, const struct pbuf *ekey, const struct pbuf *eval,
+    struct pbuf *nb)
+{
+	const struct props_rec	*rec = &p->recs[e->rec];
+	const unsigned char	*sep = e->lb + e->keylen;
+	size_t			 n = e->valstart - e->keylen;
+
+	pbuf_add(nb, p->buf, rec->off + e->indent);
+	if (e->pub.key_len == strlen(key) &&
+	    memcmp(e->pub.key, key, e->pub.key_len) == 0)
+		pbuf_add(nb, e->lb, e->keylen);
+	else
+		pbuf_add(nb, ekey->d, ekey->len);
+	/* A whitespace separator will not do after an empty key. */
+	if (props_sep_ok(sep, n) || (n != 0 && *key != '\0'))
+		pbuf_add(nb, sep, n);
+	else if (eval->len != 0 || *key == '\0')
+		pbuf_str(nb, "=");
+	pbuf_add(nb, eval->d, eval->len);
+	pbuf_str(nb, props_rec_term(p, rec));
+	pbuf_add(nb, p->buf + rec->off + rec->len,
+	    p->len - rec->off - rec->len);
+}
+
+/*
+ * The new bytes when a line is inserted after the last key sharing the
+ * longest dotted prefix with key (or at the end); *idx is set to the new
+ * entry's index.
+ */
+static void
+props_set_insert(const struct props *p, const char *canon, size_t clen,
+    const struct pbuf *ekey, const struct pbuf *eval, struct pbuf *nb,
+    long *idx)
+{
+	const struct props_ent	*e, *anchor = NULL;
+	const struct props_rec	*rec;
+	const char		*eol = props_eol(p), *term;
+	size_t			 i, n, best = 0, at;
+
+	for (i = 0; i < p->nents; i++) {
+		n = props_common(canon, clen, p->ents[i].pub.canon,
+		    p->ents[i].canon_len);
+		if (n > 0 && n >= best) {
+			best = n;
+			anchor = &p->ents[i];
+		}
+	}
+	if (anchor != NULL) {
+		rec = &p->recs[anchor->rec];
+		at = rec->off + rec->len;
+		*idx = (long)(anchor - p->ents) + 1;
+	} else {
+		at = p->len;
+		*idx = (long)p->nents;
+	}
+	pbuf_add(nb, p->buf, at);
+	if (at == p->len && p->nrecs != 0) {
+		/* After the last line: make sure it has ended. */
+		rec = &p->recs[p->nrecs - 1];
+		term = props_rec_term(p, rec);
+		e = rec->ent == -1 ? NULL : &p->ents[rec->ent];
+		if (e != NULL && e->eof_cont && e->lblen == 0) {
+			/* A lone backslash at the end: key "", value "". */
+			nb->len = rec->off;
+			pbuf_str(nb, "=");
+			pbuf_str(nb, *term != '\0' ? term : eol);
+		} else {
+			if (*term == '\0')
+				pbuf_str(nb, eol);
+			/* A blank line ends a continuation cut by EOF. */
+			if (e != NULL && e->eof_cont)
+				pbuf_str(nb, strcmp(term, "\r") == 0 ?
+				    "\r" : eol);
+		}
+	}
+	pbuf_add(nb, ekey->d, ekey->len);
+	if (anchor != NULL && props_sep_ok(anchor->lb + anchor->keylen,
+	    anchor->valstart - anchor->keylen))
+		pbuf_add(nb, anchor->lb + anchor->keylen,
+		    anchor->valstart - anchor->keylen);
+	else
+		pbuf_str(nb, "=");
+	pbuf_add(nb, eval->d, eval->len);
+	pbuf_str(nb, eol);
+	pbuf_add(nb, p->buf + at, p->len - at);
+}
+
 /* Set key to value. */
 int
 props_set(struct props *p, const char *key, const char *value, char **cause)
 {
-	struct pbuf		 ekey = { NULL, 0, 0 }, eval = { NULL, 0, 0 };
-	struct pbuf		 nb = { NULL, 0, 0 };
-	struct props_kv		*want = NULL;
-	struct props_ent	*e, *anchor = NULL;
-	struct props_rec	*rec;
-	const char		*eol, *term;
-	char			*canon;
-	size_t			 clen, nwant, at, n, best = 0, i;
-	long			 idx;
-	int			 rc = -1;
+	struct pbuf	 ekey = { NULL, 0, 0 }, eval = { NULL, 0, 0 };
+	struct pbuf	 nb = { NULL, 0, 0 };
+	struct props_kv	*want = NULL;
+	char		*canon = NULL;
+	size_t		 clen, nwant;
+	long		 idx;
+	int		 rc = -1;
 
 	if (props_escape(&ekey, key, true) != 0) {
 		cause_set(cause, "%s: key is not valid UTF-8", props_who(p));
@@ -1063,98 +1165,22 @@ props_set(struct props *p, const char *key, const char *value, char **cause)
 	}
 	pbuf_add(&ekey, "", 0);
 	pbuf_add(&eval, "", 0);
-	eol = props_eol(p);
 	want = props_kv_all(p);
 	nwant = p->nents;
 	canon = props_canon(key, strlen(key), &clen);
-	idx = props_find_canon(p, canon, clen);
-
-	if (idx != -1) {
-		/* Rewrite that logical line in place. */
-		e = &p->ents[idx];
-		rec = &p->recs[e->rec];
-		pbuf_add(&nb, p->buf, rec->off);
-		pbuf_add(&nb, p->buf + rec->off, e->indent);
-		if (e->pub.key_len == strlen(key) &&
-		    memcmp(e->pub.key, key, e->pub.key_len) == 0)
-			pbuf_add(&nb, e->lb, e->keylen);
-		else
-			pbuf_add(&nb, ekey.d, ekey.len);
-		n = e->valstart - e->keylen;
-		if (props_sep_ok(e->lb + e->keylen, n) ||
-		    (n != 0 && *key != '\0'))
-			pbuf_add(&nb, e->lb + e->keylen, n);
-		else if (n != 0 || eval.len != 0 || *key == '\0')
-			pbuf_str(&nb, "=");
-		pbuf_add(&nb, eval.d, eval.len);
-		pbuf_str(&nb, props_rec_term(p, rec));
-		pbuf_add(&nb, p->buf + rec->off + rec->len,
-		    p->len - rec->off - rec->len);
-		want[idx].k = key;
-		want[idx].kl = strlen(key);
-		want[idx].v = value;
-		want[idx].vl = strlen(value);
-		free(canon);
-		rc = props_commit(p, &nb, want, nwant, cause);
-		goto out;
+	if ((idx = props_find_canon(p, canon, clen)) != -1)
+		props_set_line(p, &p->ents[idx], key, &ekey, &eval, &nb);
+	else {
+		props_set_insert(p, canon, clen, &ekey, &eval, &nb, &idx);
+		want = xreallocarray(want, nwant + 1, sizeof *want);
+		memmove(want + idx + 1, want + idx,
+		    (nwant - idx) * sizeof *want);
+		nwant++;
 	}
-
-	/* Insert after the last key of the closest block, or at the end. */
-	for (i = 0; i < p->nents; i++) {
-		n = props_common(canon, clen, p->ents[i].pub.canon,
-		    p->ents[i].canon_len);
-		if (n > 0 && n >= best) {
-			best = n;
-			anchor = &p->ents[i];
-		}
-	}
-	free(canon);
-	if (anchor != NULL) {
-		rec = &p->recs[anchor->rec];
-		at = rec->off + rec->len;
-		idx = (long)(anchor - p->ents) + 1;
-	} else {
-		at = p->len;
-		idx = (long)p->nents;
-	}
-	pbuf_add(&nb, p->buf, at);
-	if (at == p->len && p->nrecs != 0) {
-		rec = &p->recs[p->nrecs - 1];
-		term = props_rec_term(p, rec);
-		e = rec->ent == -1 ? NULL : &p->ents[rec->ent];
-		if (e != NULL && e->eof_cont && e->lblen == 0) {
-			/* A lone backslash at the end: key "", value "". */
-			nb.len = rec->off;
-			pbuf_str(&nb, "=");
-			pbuf_str(&nb, *term != '\0' ? term : eol);
-		} else {
-			if (*term == '\0')
-				pbuf_str(&nb, eol);
-			/* A blank line ends a continuation cut by EOF. */
-			if (e != NULL && e->eof_cont)
-				pbuf_str(&nb, strcmp(term, "\r") == 0 ?
-				    "\r" : eol);
-		}
-	}
-	pbuf_add(&nb, ekey.d, ekey.len);
-	if (anchor != NULL && props_sep_ok(anchor->lb + anchor->keylen,
-	    anchor->valstart - anchor->keylen))
-		pbuf_add(&nb, anchor->lb + anchor->keylen,
-		    anchor->valstart - anchor->keylen);
-	else
-		pbuf_str(&nb, "=");
-	pbuf_add(&nb, eval.d, eval.len);
-	pbuf_str(&nb, eol);
-	pbuf_add(&nb, p->buf + at, p->len - at);
-
-	want = xreallocarray(want, nwant + 1, sizeof *want);
-	memmove(want + idx + 1, want + idx, (nwant - idx) * sizeof *want);
-	want[idx].k = key;
-	want[idx].kl = strlen(key);
-	want[idx].v = value;
-	want[idx].vl = strlen(value);
-	rc = props_commit(p, &nb, want, nwant + 1, cause);
+	props_kv_set(want, idx, key, value);
+	rc = props_commit(p, &nb, want, nwant, cause);
 out:
+	free(canon);
 	free(want);
 	free(ekey.d);
 	free(eval.d);

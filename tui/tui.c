@@ -79,8 +79,13 @@ tui_display_init(struct tui *t)
 	cs = nl_langinfo(CODESET);
 	t->utf8 = cs != NULL && (strcmp(cs, "UTF-8") == 0 ||
 	    strcmp(cs, "utf8") == 0);
-	t->ascii = t->opts.ascii || !t->utf8;
-	t->g = t->ascii ? &draw_glyphs_ascii : &draw_glyphs_utf8;
+	/*
+	 * Lines: Unicode in a UTF-8 locale, else the terminal's ACS (both
+	 * through WACS_*), or plain ASCII with --ascii.  Marks and bars need
+	 * UTF-8: ASCII ones otherwise.
+	 */
+	t->ascii = t->opts.ascii;
+	t->g = t->ascii || !t->utf8 ? &draw_glyphs_ascii : &draw_glyphs_utf8;
 	if (t->theme == NULL)
 		t->theme = theme_builtin("default");
 	colour_init(t);

@@ -161,7 +161,7 @@ struct tui_opts {
 struct tui {
 	struct tui_opts		 opts;
 	bool			 colour;	/* colours in use */
-	bool			 ascii;		/* ASCII line drawing */
+	bool			 ascii;		/* ASCII line drawing (--ascii) */
 	bool			 utf8;		/* the locale is UTF-8 */
 	struct theme		*theme;
 	attr_t			 attr[THEME__MAX];

@@ -11,7 +11,8 @@
  *   p12-tool rewrite IN OUT
  *	Load IN; with P12RECOVER=1 recover every key (and when the write
  *	password differs, drop the stored form so keys are encrypted again);
- *	with P12DEFAULTS=1 use the default scheme; write OUT.
+ *	with P12DEFAULTS=1 use the default scheme; with P12ITER=N use N
+ *	iterations everywhere (keys too, with P12RECOVER=1); write OUT.
  *   p12-tool build OUT KEYALIAS KEY.pem CHAIN.pem [TRUSTALIAS CERT.pem]...
  *	A new PKCS#12 (P12PASSWORDLESS=1: passwordless) holding one key
  *	entry and trusted entries.
@@ -133,18 +134,24 @@ cmd_rewrite(const char *in, const char *out)
 	struct keystore	*ks = load(in);
 	struct secret	*sp = env_pass("P12PASS"), *np = env_pass("P12NEWPASS");
 	struct ks_entry	*e;
+	const char	*iter;
 	char		*cause = NULL;
 	size_t		 i;
 
 	if (env_flag("P12DEFAULTS"))
 		pkcs12_params_default(&ks->p12, ks->passwordless);
+	if ((iter = getenv("P12ITER")) != NULL) {
+		ks->p12.mac_iter = ks->p12.key_iter = atoi(iter);
+		if (ks->p12.cert_pbe_nid != -1)
+			ks->p12.cert_iter = atoi(iter);
+	}
 	for (i = 0; env_flag("P12RECOVER") && i < ks->nentries; i++) {
 		e = ks->entries[i];
 		if (e->type != KS_ENTRY_KEY)
 			continue;
 		if (keystore_recover_key(ks, e, sp, &cause) != 0)
 			die("recover", cause);
-		if (np != NULL && !secret_equal(np, sp)) {
+		if (iter != NULL || (np != NULL && !secret_equal(np, sp))) {
 			free(e->prot);
 			e->prot = NULL;
 			e->prot_len = 0;

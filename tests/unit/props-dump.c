@@ -9,7 +9,8 @@
  *					char outside 0x20-0x7e and \ [ ] as
  *					\uxxxx; "ERROR malformed" when the
  *					file does not load
- *	props-dump -g SEED N DIR	write N random files DIR/rand-NNN.properties
+ *	props-dump -g SEED N DIR	write N random files, DIR/rand-NNN
+ *					.properties
  *	props-dump -s FILE KEY VALUE	props_set, the result on stdout
  */
 #include <stdint.h>

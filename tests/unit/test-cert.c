@@ -388,7 +388,8 @@ test_truncated(void **state)
 			cut = malloc(n == 0 ? 1 : n);
 			memcpy(cut, der, n);
 			cause = NULL;
-			assert_int_equal(der_cert_walk(cut, n, &ci, &cause), -1);
+			assert_int_equal(der_cert_walk(cut, n, &ci, &cause),
+			    -1);
 			assert_non_null(cause);
 			assert_non_null(strstr(cause, "certificate"));
 			free(cause);
@@ -505,7 +506,7 @@ struct mk {
 	unsigned		 nb_tag, na_tag;
 	const char		*nb, *na;
 	struct tb		*subject;	/* Name contents, or NULL */
-	struct tb		*exts;		/* Extension list, or NULL */
+	struct tb		*exts;		/* Extensions, or NULL */
 	int			 version;	/* 0: omit */
 };
 
@@ -532,7 +533,8 @@ mk_cert(const struct mk *o)
 	    0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d,
 	    0x03, 0x01, 0x07 };
 	struct tb	 tbs = { NULL, 0 }, t = { NULL, 0 }, u = { NULL, 0 };
-	struct tb	 cert = { NULL, 0 }, out = { NULL, 0 }, iss = { NULL, 0 };
+	struct tb	 cert = { NULL, 0 }, out = { NULL, 0 };
+	struct tb	 iss = { NULL, 0 };
 	unsigned char	 v, point[65];
 
 	if (o->version > 0) {
@@ -860,7 +862,8 @@ test_api(void **state)
 	assert_non_null(ca);
 	assert_ptr_equal(cert_x509(ca, NULL), sk_X509_value(sk, 0));
 	sk_X509_pop_free(sk, X509_free);
-	assert_non_null(cert_x509(ca, NULL));	/* still held by the cert */
+	/* still held by the cert */
+	assert_non_null(cert_x509(ca, NULL));
 
 	sk = read_x509s(td_path("samples/certs/int.pem"));
 	der = x509_der(sk_X509_value(sk, 0), &len);
@@ -931,6 +934,8 @@ test_api(void **state)
 	assert_non_null(strstr(desc, fp));
 	assert_non_null(strstr(desc, "Signature algorithm name: "
 	    "SHA256withRSA\n"));
+	assert_non_null(strstr(desc, "Subject Public Key Algorithm: 2048-bit "
+	    "RSA key\n"));
 	assert_non_null(strstr(desc, "DNS:app.example.com, DNS:www.example"
 	    ".com, IP:10.0.0.5"));
 	assert_non_null(strstr(desc, "Extended key usage: serverAuth"));
@@ -1012,7 +1017,7 @@ test_system_certs(void **state)
 			assert_memory_equal(cert_sha1(c), md, 20);
 			ASN1_TIME_diff(&day, &sec, NULL, X509_get0_notAfter(x));
 			t = (int64_t)time(NULL);
-			/* OpenSSL's diff is from now: compare within a second */
+			/* OpenSSL's diff is from now: within a second */
 			assert_true(llabs((long long)(c->info.not_after -
 			    (t + (int64_t)day * 86400 + sec))) <= 1);
 			bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x),
@@ -1086,6 +1091,7 @@ test_system_certs(void **state)
 	free(blobs);
 }
 
+/* Run the tests. */
 int
 main(void)
 {

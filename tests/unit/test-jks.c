@@ -24,6 +24,9 @@
 #define FP_JCEKS_SERVER "83:A3:05:96:9B:27:2D:2B:AC:A7:DA:32:9C:BF:5D:28:" \
 	"93:8B:48:09:43:3F:42:B7:33:74:29:0A:D0:0A:4F:4D"
 
+/* "pässwörd" in UTF-8 */
+#define PW_UNICODE	"p\xc3\xa4ssw\xc3\xb6rd"
+
 #define S_JKS17		"samples/sample-jks17.jks"
 #define S_JDK25		"samples/sample-jdk25.jks"
 #define S_UNICODE	"samples/sample-jks-unicode-alias.jks"
@@ -36,7 +39,7 @@ struct want {
 	const char	*alias;
 	enum ks_etype	 type;
 	size_t		 nchain;
-	const char	*fp[3];		/* SHA-256 of each chain certificate */
+	const char	*fp[3];	/* SHA-256 of the chain certificates */
 };
 
 /* Load a sample from memory with password pw (NULL: none); asserts. */
@@ -115,7 +118,8 @@ check_recover(struct keystore *ks, const char *alias, const char *good,
     const char *bad)
 {
 	struct ks_entry	*e = keystore_find(ks, alias);
-	struct secret	*g = secret_from_str(good), *b = secret_from_str(bad);
+	struct secret	*g = secret_from_str(good);
+	struct secret	*b = secret_from_str(bad);
 	char		*cause = NULL;
 
 	assert_non_null(e);
@@ -193,7 +197,7 @@ test_unicode(void **state)
 {
 	static const unsigned char alias[] = {
 	    0x63, 0x61, 0x66, 0xc3, 0xa9, 0x00, 0xf0, 0x9f, 0x98, 0x80 };
-	struct keystore	*ks = load_ok(S_UNICODE, "p\xc3\xa4ssw\xc3\xb6rd");
+	struct keystore	*ks = load_ok(S_UNICODE, PW_UNICODE);
 	struct ks_entry	*e;
 
 	assert_true(ks->verified);
@@ -353,7 +357,7 @@ test_truncated(void **state)
 	} s[] = {
 		{ S_JKS17, "storepass" }, { S_JDK25, "storepass" },
 		{ S_NONJAVA, "storepass" }, { S_JCEKS, "storepass" },
-		{ S_UNICODE, "p\xc3\xa4ssw\xc3\xb6rd" }, { S_UPPER, "changeit" },
+		{ S_UNICODE, PW_UNICODE }, { S_UPPER, "changeit" },
 	};
 	struct keystore	*ks;
 	struct secret	*pw;
@@ -500,7 +504,7 @@ test_jceks_serial(void **state)
 	/* aeskey's stream starts at offset 32 (AC ED 00 05 73 72 ...). */
 	buf = td_read(S_JCEKS, &len);
 	assert_memory_equal(buf + 32, "\xac\xed\x00\x05\x73\x72", 6);
-	buf[37] = 0x7b;		/* TC_EXCEPTION instead of TC_CLASSDESC */
+	buf[37] = 0x7b;		/* TC_EXCEPTION, not TC_CLASSDESC */
 	assert_null(load_buf(buf, len, NULL, &cause));
 	assert_non_null(strstr(cause, "cannot parse the serialized secret "
 	    "key"));
@@ -567,7 +571,7 @@ test_write_identity(void **state)
 	} s[] = {
 		{ S_JKS17, "storepass" }, { S_JDK25, "storepass" },
 		{ S_NONJAVA, "storepass" },
-		{ S_UNICODE, "p\xc3\xa4ssw\xc3\xb6rd" },
+		{ S_UNICODE, PW_UNICODE },
 	};
 	struct keystore	*ks;
 	struct secret	*pw;

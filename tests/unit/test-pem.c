@@ -82,7 +82,8 @@ test_containers(void **state)
 		assert_memory_equal(cert_sha256(v[0]), leaf, 32);
 		assert_memory_equal(cert_sha256(v[1]), in, 32);
 		assert_memory_equal(cert_sha256(v[2]), ca, 32);
-		assert_string_equal(v[2]->info.subject, "O=Lab, CN=Lab Root CA");
+		assert_string_equal(v[2]->info.subject,
+		    "O=Lab, CN=Lab Root CA");
 		certs_free(v, 3);
 	}
 	v = read_ok("certs/ca.der", 1);
@@ -111,7 +112,8 @@ test_errors(void **state)
 	    ": line 1: bad base64 in the CERTIFICATE block");
 	read_bad("certs/no-end.pem", ": line 1: BEGIN CERTIFICATE without END");
 	read_bad("certs/cert-and-csr.pem",
-	    ": line 21: a \"NEW CERTIFICATE REQUEST\" block is not a certificate");
+	    ": line 21: a \"NEW CERTIFICATE REQUEST\" block is not a "
+	    "certificate");
 	read_bad("certs/empty.pem", ": file is empty");
 	read_bad("certs/not-pem.txt",
 	    ": not a certificate file (expected PEM, DER or PKCS#7)");
@@ -350,6 +352,7 @@ test_keys(void **state)
 	secret_free(bad);
 }
 
+/* Run the tests. */
 int
 main(void)
 {

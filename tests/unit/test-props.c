@@ -299,7 +299,8 @@ test_nonascii(void **state)
 	assert_int_equal(lines[3], 5);
 	free(lines);
 	assert_false(props_entry(p, 2)->nonascii);	/* escaped */
-	assert_string_equal(props_get(p, "escaped"), "caf\xc3\xa9 \xe2\x82\xac");
+	assert_string_equal(props_get(p, "escaped"),
+	    "caf\xc3\xa9 \xe2\x82\xac");
 	props_free(p);
 }
 
