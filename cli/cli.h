@@ -131,14 +131,65 @@ extern const struct cmd_entry cmd_import_reply_entry;
 extern const struct cmd_entry cmd_import_cert_entry;
 extern const struct cmd_entry cmd_import_pem_entry;
 extern const struct cmd_entry cmd_export_entry;
+/* Steps (part B): cmd-trust.c, cmd-manage.c */
+extern const struct cmd_entry cmd_trust_entry;
+extern const struct cmd_entry cmd_delete_entry;
+extern const struct cmd_entry cmd_rename_entry;
+extern const struct cmd_entry cmd_passwd_entry;
 /*
  * cmd-import.c, shared by the step commands: the store password for a
  * change (asked on a terminal; twice when the file is created), and the
- * report of a step (text or JSON on stdout, notes on stderr).
+ * report of a step (text or JSON on stdout, notes on stderr; certs:
+ * the result lists imported certificates, not a chain).
  */
 int	 cli_step_storepass(const char *path, const struct pw_opts *,
 	     struct secret **, char **cause);
 void	 cli_step_report(const char *path, const char *what,
-	     const struct step_result *, bool json);
+	     const struct step_result *, bool json, bool certs);
+
+/*
+ * The server commands (issue 4): cmd-status.c, cmd-audit.c,
+ * cmd-configure.c.  cmd-status.c holds what they share: the GLOBAL
+ * options, loading the config file and the model, and JSON of findings.
+ */
+extern const struct cmd_entry cmd_status_entry;
+extern const struct cmd_entry cmd_audit_entry;
+extern const struct cmd_entry cmd_configure_entry;
+enum {
+	OPT_G_PROPERTIES = 1080,	/* 1080..1089: the GLOBAL options */
+	OPT_G_SERVER,
+	OPT_G_JRE,
+	OPT_G_CACERTS,
+	OPT_G_THEME,
+	OPT_G_NO_COLOR,
+	OPT_G_CONFIG,
+	OPT_G_NO_LIVE,
+};
+#define CLI_GLOBAL_OPTIONS \
+	{ "properties", required_argument, NULL, OPT_G_PROPERTIES }, \
+	{ "server", required_argument, NULL, OPT_G_SERVER }, \
+	{ "jre", required_argument, NULL, OPT_G_JRE }, \
+	{ "cacerts", required_argument, NULL, OPT_G_CACERTS }, \
+	{ "theme", required_argument, NULL, OPT_G_THEME }, \
+	{ "no-color", no_argument, NULL, OPT_G_NO_COLOR }, \
+	{ "no-colour", no_argument, NULL, OPT_G_NO_COLOR }, \
+	{ "config", required_argument, NULL, OPT_G_CONFIG }, \
+	{ "no-live", no_argument, NULL, OPT_G_NO_LIVE }
+#define CLI_GLOBAL_USAGE \
+	"[--properties FILE | --server DIR] [--jre DIR | --cacerts FILE] " \
+	"[--config FILE] [--no-live]"
+/* Handle one GLOBAL option: 1 if ch was one, else 0. */
+int	 cli_global_option(int ch, char *arg, struct global_opts *, int *flags);
+/*
+ * Server options from defaults, the config file (g->config or the default
+ * files), then g; -1 with *cause (config errors) otherwise.  *cfg (may be
+ * NULL) receives the config, freed with config_free.
+ */
+int	 cli_server_opts(const struct global_opts *, int flags,
+	     struct server_opts *, struct tlsdeck_config **cfg, char **cause);
+/* The findings as a JSON array (json_t *). */
+void	*cli_json_findings(const struct server_model *);
+/* The audited certificates as a JSON array (json_t *). */
+void	*cli_json_certs(const struct server_model *);
 
 #endif

@@ -19,6 +19,19 @@ const struct cmd_entry *cmd_table[] = {
 	&cmd_show_entry,
 	&cmd_history_entry,
 	&cmd_restore_entry,
+	&cmd_genkey_entry,
+	&cmd_csr_entry,
+	&cmd_import_reply_entry,
+	&cmd_import_cert_entry,
+	&cmd_import_pem_entry,
+	&cmd_export_entry,
+	&cmd_status_entry,
+	&cmd_audit_entry,
+	&cmd_configure_entry,
+	&cmd_trust_entry,
+	&cmd_delete_entry,
+	&cmd_rename_entry,
+	&cmd_passwd_entry,
 	/* (commands: add new entries above this line) */
 	NULL
 };

@@ -454,6 +454,9 @@ struct finding {
 	char		*message;	/* what is wrong */
 	char		*fix;		/* what to do */
 	int		 form;		/* enum form_kind that fixes it, or -1 */
+	/* audit.c additions */
+	char		*key;		/* the property it concerns (its
+					   settings row), or NULL */
 };
 
 /* The forms of product.md 4 (the TUI maps each to a screen). */
@@ -667,6 +670,18 @@ int	 server_socket_pid(const char *proc, unsigned long inode);
 /* audit.c: every finding (product.md 5).  Codes are stable; see audit.c
  * for the list. */
 
+/*
+ * Add a finding (code from audit.c's table, which gives its form); key is
+ * the property whose settings row shows it (or NULL).
+ */
+struct finding	*audit_add(struct server_model *, const char *code, enum sev,
+		     const char *file, int line, const char *alias,
+		     const char *key, const char *fix, const char *fmt, ...)
+		     __attribute__((format(printf, 9, 10)));
+/* The short check text for a code ("missing", "wrong"); "" if unknown. */
+const char	*audit_code_label(const char *code);
+/* The form that fixes a code, or FORM_NONE. */
+int		 audit_code_form(const char *code);
 /* Run every check over a loaded model (server_model_load calls it). */
 void	 audit_run(struct server_model *);
 /* Expiry severity of a certificate under the model's thresholds. */
@@ -1266,5 +1281,122 @@ int	 step_export(const struct keystore *, const char *alias, int flags,
 int	 step_write_file(const char *path, const unsigned char *, size_t,
 	     bool force, unsigned int mode, const char *command,
 	     const char *description, char **cause);
+
+/* ------------------------------------------------------------------ */
+/* Steps (part B): jre.c, step-trust.c, step-manage.c -- trust, delete,
+ * rename and passwd (product.md 2, 4 and 6; formats.md 2.5, 3.5, 6).
+ * Every change goes through ks_txn; a refused step writes nothing. */
+
+/* jre.c: the cacerts a command writes to without the server model. */
+struct jre_cacerts {
+	char	*path;		/* as found (may be a symlink) */
+	char	*home;		/* the JRE directory, or NULL if unknown */
+	char	*how;		/* "--cacerts", "--jre DIR", "$JAVA_HOME",
+				   "java on $PATH (REAL)" */
+	char	*jssecacerts;	/* lib/security/jssecacerts beside it (the
+				   JVM trusts it instead), or NULL */
+};
+/*
+ * --cacerts FILE (its home when it ends in lib/security/cacerts), --jre DIR
+ * (DIR/lib/security/cacerts or DIR/jre/lib/security/cacerts), $JAVA_HOME,
+ * then the java on $PATH: realpath, two levels up.
+ */
+int	 jre_cacerts_find(const char *jre, const char *cacerts,
+	     struct jre_cacerts *, char **cause);
+void	 jre_cacerts_done(struct jre_cacerts *);
+/* "X/lib/security/cacerts" -> "X" (malloc'd), else NULL. */
+char	*jre_home_of(const char *cacerts);
+/* The storepass= of a Debian-style defaults file (NULL: the system's
+ * SERVER_DISTRO_DEFAULTS), or NULL when it sets none. */
+struct secret *jre_defaults_storepass(const char *file);
+
+/* step-trust.c: import a certificate into a JRE's cacerts. */
+struct step_trust_opts {
+	const char	*cert_file;	/* CERT: one certificate, or a bundle
+					   holding exactly one root */
+	const char	*from_keystore;	/* or: a keystore entry's certificate
+					   (the leaf when self-signed, else
+					   its chain's root) */
+	const char	*from_alias;	/* NULL: the keystore's only key
+					   entry */
+	const struct secret *from_pass;	/* the keystore's password, or NULL */
+	const char	*alias;		/* in cacerts; NULL: from the CN */
+	const char	*cacerts;	/* the file (a symlink is followed) */
+	const char	*jre_home;	/* NULL: from the cacerts path */
+	const struct secret *cacerts_pass; /* NULL: no password, "changeit",
+					   then the defaults file's storepass */
+	const char	*defaults_file;	/* NULL: SERVER_DISTRO_DEFAULTS */
+	const char	*distro_cacerts; /* NULL: SERVER_DISTRO_CACERTS */
+	bool		 dry_run;
+};
+
+struct step_trust_info {
+	char		*cacerts_real;	/* the file written (link resolved) */
+	bool		 symlink;	/* cacerts was reached through a link */
+	bool		 shared;	/* the link's target is outside the
+					   JRE: every JDK linked to it */
+	bool		 distro;	/* managed by ca-certificates-java */
+	bool		 already;	/* the certificate was there already:
+					   nothing written */
+	char		*existing_alias; /* ... under this alias */
+	bool		 need_pass;	/* failed for want of the password */
+	char		*pass_how;	/* "no password", "changeit", the
+					   defaults file, "given" */
+	bool		 passwordless;	/* PKCS#12 with no MAC (kept so) */
+	size_t		 nentries;	/* entries after the step */
+	char		*what;		/* which certificate and why, e.g.
+					   "the root of entry \"x\"'s chain" */
+};
+void	 step_trust_info_free(struct step_trust_info *);	/* contents */
+/*
+ * result: aliases[0] the new alias, chain[0] the certificate, format,
+ * cacerts (as given), backup_id, notes (symlink, shared file, distribution
+ * management, jssecacerts, a certificate that is no CA or expired).
+ * Already trusted (same SHA-256 under some alias): 0, info->already, no
+ * write.  Alias clash: refused.  The file keeps its format, password and
+ * (PKCS#12) protection; a passwordless file stays passwordless.
+ */
+int	 step_trust(const struct step_trust_opts *, struct step_result *,
+	     struct step_trust_info *, char **cause);
+
+/* step-manage.c: delete, rename, passwd. */
+#define STEP_PASS_MIN	6	/* keytool refuses shorter passwords */
+
+/* Remove an entry.  result: aliases[0] (as it was stored), backup_id. */
+int	 step_delete(const char *path, const struct secret *storepass,
+	     const char *alias, bool dry_run, struct step_result *,
+	     char **cause);
+/*
+ * Rename an entry.  The new alias is stored as Java would: JKS lower-cases
+ * every alias, PKCS#12 lower-cases key entries and keeps the case of
+ * trusted ones.  An alias another entry has (case-insensitively) is
+ * refused.  result: aliases[0] the new alias as stored.
+ */
+int	 step_rename(const char *path, const struct secret *storepass,
+	     const char *alias, const char *new_alias, bool dry_run,
+	     struct step_result *, char **cause);
+
+struct step_passwd_opts {
+	const struct secret *new_storepass; /* NULL: keep */
+	const char	*alias;		/* key entry whose password changes */
+	const struct secret *keypass;	/* its current one (NULL: the store
+					   password) */
+	const struct secret *new_keypass; /* JKS only */
+	bool		 dry_run;
+};
+/*
+ * Change the store password and/or a JKS key password (>= STEP_PASS_MIN
+ * characters).  PKCS#12: every key is re-encrypted with the new store
+ * password (key password = store password, as keytool requires); a key
+ * password change is refused.  JKS: the integrity digest is keyed with the
+ * new password; each key whose password was the old store password is
+ * re-protected with the new one (what Spring Boot assumes when
+ * server.ssl.key-password is unset); keys with their own password keep it
+ * (a note names them).  Passwordless PKCS#12 has no password to change:
+ * refused.
+ */
+int	 step_passwd(const char *path, const struct secret *storepass,
+	     const struct step_passwd_opts *, struct step_result *,
+	     char **cause);
 
 #endif /* TLSDECK_CORE_H */

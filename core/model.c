@@ -133,6 +133,7 @@ server_model_free(struct server_model *m)
 		free(m->findings[i]->alias);
 		free(m->findings[i]->message);
 		free(m->findings[i]->fix);
+		free(m->findings[i]->key);
 		free(m->findings[i]);
 	}
 	free(m->findings);

@@ -29,6 +29,7 @@
 #include <openssl/asn1.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/objects.h>
 #include <openssl/pkcs12.h>
 #include <openssl/pkcs7.h>
@@ -108,7 +109,9 @@ struct p12_bag {
 	unsigned char		*value;		/* e->prot material */
 	size_t			 value_len;
 	bool			 alg_ok;	/* key bags: algorithm usable */
-	struct p12_alg		 alg;
+	bool			 alg_legacy;
+	int			 alg_nid;
+	int			 alg_iter;
 };
 
 /* State of one load. */
@@ -119,17 +122,16 @@ struct p12_load {
 	int64_t		 now_ms;
 };
 
-/* An entry being built, and the key list Java keeps on the side. */
+/* An entry in Java's alias map (a later bag replaces it in place). */
 struct p12_slot {
-	struct ks_entry	*e;		/* NULL once replaced */
+	struct ks_entry	*e;
 	struct p12_bag	*tbag;		/* trusted entry: its bag */
 };
 
+/* Java's keyList: every key bag, even one whose entry was replaced. */
 struct p12_key {
 	struct p12_bag	*bag;
 	struct ks_entry	*e;		/* NULL once replaced by a later bag */
-	const char	*alias;
-	size_t		 alias_len;
 };
 
 static int	 p12_legacy_state;	/* 0 untried, 1 loaded, -1 missing */
@@ -721,6 +723,7 @@ p12_parse_keybag(struct p12_bag *b, const struct p12_tlv *val, char **cause)
 	const unsigned char	*p = val->raw;
 	const X509_ALGOR	*alg;
 	X509_SIG		*sig;
+	struct p12_alg		 a;
 	unsigned char		*der = NULL;
 	char			 why[256];
 	int			 n;
@@ -731,7 +734,10 @@ p12_parse_keybag(struct p12_bag *b, const struct p12_tlv *val, char **cause)
 		return (-1);
 	}
 	X509_SIG_get0(sig, &alg, NULL);
-	b->alg_ok = p12_alg_inspect(alg, &b->alg, why, sizeof why) == 0;
+	b->alg_ok = p12_alg_inspect(alg, &a, why, sizeof why) == 0;
+	b->alg_nid = a.nid;
+	b->alg_iter = a.iter;
+	b->alg_legacy = a.legacy;
 	n = i2d_X509_SIG(sig, &der);
 	X509_SIG_free(sig);
 	if (n <= 0) {
@@ -1111,12 +1117,15 @@ p12_build(struct p12_load *ld, struct keystore *ks, char **cause)
 		    p12_build_chain(ld, &m.keys[i], cause) != 0)
 			goto out;
 	}
+	/* keystore_add, with the array sized once for big truststores */
+	ks->entries = xreallocarray(ks->entries, ks->nentries + m.nslots + 1,
+	    sizeof *ks->entries);
 	for (i = 0; i < m.nslots; i++) {
 		if (m.slots[i].tbag != NULL) {
 			ks_entry_add_cert(m.slots[i].e, m.slots[i].tbag->cert);
 			m.slots[i].tbag->cert = NULL;
 		}
-		keystore_add(ks, m.slots[i].e);
+		ks->entries[ks->nentries++] = m.slots[i].e;
 		m.slots[i].e = NULL;
 	}
 	rc = 0;
@@ -1127,60 +1136,6 @@ out:
 	free(m.hash);
 	free(m.keys);
 	return (rc);
-}
-
-/* Read the MacData parameters and verify the MAC with pass. */
-static int
-p12_mac_check(PKCS12 *p12, const struct secret *pass, int flags,
-    struct keystore *ks, char **cause)
-{
-	const ASN1_OCTET_STRING	*dig = NULL, *salt = NULL;
-	const ASN1_INTEGER	*iter = NULL;
-	const X509_ALGOR	*alg = NULL;
-	const ASN1_OBJECT	*obj = NULL;
-	char			 name[64];
-	int			 nid, it;
-
-	PKCS12_get0_mac(&dig, &alg, &salt, &iter, p12);
-	if (alg == NULL || dig == NULL) {
-		cause_set(cause, "malformed integrity MAC");
-		return (-1);
-	}
-	X509_ALGOR_get0(&obj, NULL, NULL, alg);
-	nid = OBJ_obj2nid(obj);
-	p12_obj_name(obj, name, sizeof name);
-	ks->p12.mac_md_nid = nid;
-	ks->p12.mac_salt_len = salt != NULL ? salt->length : 0;
-	if ((it = p12_iter(iter)) < 0) {
-		cause_set(cause, "integrity MAC iteration count out of range "
-		    "(1..%d)", P12_MAX_ITER);
-		return (-1);
-	}
-	ks->p12.mac_iter = it;
-	if (pass == NULL) {
-		if (flags & KS_LOAD_NOVERIFY) {
-			ks->verified = false;
-			return (0);
-		}
-		cause_set(cause, "password required: the keystore has an "
-		    "integrity MAC");
-		return (-1);
-	}
-	if (nid == NID_undef || !p12_md_usable(nid)) {
-		cause_set(cause, "uses algorithms this OpenSSL cannot read: "
-		    "integrity MAC %s (this is not a password problem)", name);
-		return (-1);
-	}
-	if (pass->len > INT_MAX ||
-	    (!PKCS12_verify_mac(p12, pass->buf, (int)pass->len) &&
-	    !(pass->len == 0 && PKCS12_verify_mac(p12, NULL, 0)))) {
-		ERR_clear_error();
-		cause_set(cause, "keystore password is incorrect (or the file "
-		    "was modified)");
-		return (-1);
-	}
-	ks->verified = true;
-	return (0);
 }
 
 /*
@@ -1236,63 +1191,362 @@ out:
 	return (rc);
 }
 
+/* One ContentInfo of the AuthenticatedSafe. */
+struct p12_part {
+	int			 nid;
+	const unsigned char	*data;	/* data: the SafeContents */
+	size_t			 len;
+	PKCS7			*p7;	/* encryptedData, decoded */
+};
+
+/*
+ * The PFX: its parts and MacData.  DER input is read in place (a 10,000
+ * certificate truststore is not copied twice by d2i_PKCS12 and
+ * PKCS12_unpack_authsafes); anything else goes through OpenSSL's decoder.
+ */
+struct p12_outer {
+	struct p12_part		*parts;
+	size_t			 nparts;
+	bool			 own;		/* parts[].p7 are ours */
+	bool			 mac;
+	int			 mac_nid;
+	char			 mac_name[64];
+	const unsigned char	*mac_dig;
+	size_t			 mac_diglen;
+	const unsigned char	*mac_salt;
+	size_t			 mac_saltlen;
+	int			 mac_iter;	/* -1: out of range */
+	const unsigned char	*authsafe;	/* the MAC'd bytes (DER) */
+	size_t			 authsafe_len;
+	PKCS12			*p12;		/* OpenSSL's decode */
+	STACK_OF(PKCS7)		*safes;
+};
+
+static const unsigned char oid_p7data[] = {
+	0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01 };
+static const unsigned char oid_p7encdata[] = {
+	0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x06 };
+
+/* Free what an outer read holds. */
+static void
+p12_outer_clear(struct p12_outer *o)
+{
+	size_t	i;
+
+	for (i = 0; o->own && i < o->nparts; i++)
+		PKCS7_free(o->parts[i].p7);
+	free(o->parts);
+	sk_PKCS7_pop_free(o->safes, PKCS7_free);
+	PKCS12_free(o->p12);
+	memset(o, 0, sizeof *o);
+}
+
+/* Append an empty part. */
+static struct p12_part *
+p12_part_add(struct p12_outer *o)
+{
+	struct p12_part	*pt;
+
+	o->parts = xreallocarray(o->parts, o->nparts + 1, sizeof *o->parts);
+	pt = &o->parts[o->nparts++];
+	memset(pt, 0, sizeof *pt);
+	return (pt);
+}
+
+/* ContentInfo: SEQUENCE { OID, [0] EXPLICIT content }. */
+static int
+p12_der_ci(const struct p12_tlv *ci, struct p12_tlv *oid,
+    struct p12_tlv *content)
+{
+	const unsigned char	*p = ci->val, *end = ci->val + ci->len, *q;
+	struct p12_tlv		 ctx;
+
+	if (p12_der_expect(&p, end, 0x06, oid) != 0 ||
+	    p12_der_expect(&p, end, 0xa0, &ctx) != 0 || p != end)
+		return (-1);
+	q = ctx.val;
+	if (p12_der_next(&q, ctx.val + ctx.len, content) != 0 ||
+	    q != ctx.val + ctx.len)
+		return (-1);
+	return (0);
+}
+
+/* A DER INTEGER iteration count; -1 when negative or out of range. */
+static int
+p12_der_iter(const struct p12_tlv *t)
+{
+	size_t	i;
+	long	v = 0;
+
+	if (t->len < 1 || t->len > 4 || (t->val[0] & 0x80))
+		return (-1);
+	for (i = 0; i < t->len; i++)
+		v = (v << 8) | t->val[i];
+	return (v < 1 || v > P12_MAX_ITER ? -1 : (int)v);
+}
+
+/* MacData: SEQUENCE { DigestInfo { alg, digest }, salt, iter DEFAULT 1 }. */
+static int
+p12_der_macdata(const struct p12_tlv *md, struct p12_outer *o)
+{
+	const unsigned char	*p = md->val, *end = md->val + md->len, *q;
+	const unsigned char	*r;
+	struct p12_tlv		 di, alg, oid, dig, salt, it;
+	ASN1_OBJECT		*obj;
+
+	if (p12_der_expect(&p, end, 0x30, &di) != 0 ||
+	    p12_der_expect(&p, end, 0x04, &salt) != 0)
+		return (-1);
+	o->mac_iter = 1;
+	if (p < end) {
+		if (p12_der_expect(&p, end, 0x02, &it) != 0 || p != end)
+			return (-1);
+		o->mac_iter = p12_der_iter(&it);
+	}
+	q = di.val;
+	if (p12_der_expect(&q, di.val + di.len, 0x30, &alg) != 0 ||
+	    p12_der_expect(&q, di.val + di.len, 0x04, &dig) != 0)
+		return (-1);
+	r = alg.val;
+	if (p12_der_expect(&r, alg.val + alg.len, 0x06, &oid) != 0)
+		return (-1);
+	r = oid.raw;
+	if ((obj = d2i_ASN1_OBJECT(NULL, &r, (long)oid.rawlen)) == NULL) {
+		ERR_clear_error();
+		return (-1);
+	}
+	o->mac_nid = OBJ_obj2nid(obj);
+	p12_obj_name(obj, o->mac_name, sizeof o->mac_name);
+	ASN1_OBJECT_free(obj);
+	o->mac = true;
+	o->mac_dig = dig.val;
+	o->mac_diglen = dig.len;
+	o->mac_salt = salt.val;
+	o->mac_saltlen = salt.len;
+	return (0);
+}
+
+/* Read a DER PFX in place; -1 (nothing set) for anything else. */
+static int
+p12_outer_der(const unsigned char *buf, size_t len, struct p12_outer *o)
+{
+	const unsigned char	*p = buf, *end = buf + len, *q, *qend, *r;
+	struct p12_tlv		 pfx, ver, ci, oid, oct, as, c, content, md;
+	struct p12_part		*pt;
+
+	if (p12_der_expect(&p, end, 0x30, &pfx) != 0)
+		return (-1);
+	q = pfx.val;
+	qend = pfx.val + pfx.len;
+	if (p12_der_expect(&q, qend, 0x02, &ver) != 0 || ver.len != 1 ||
+	    ver.val[0] != 3 || p12_der_expect(&q, qend, 0x30, &ci) != 0 ||
+	    p12_der_ci(&ci, &oid, &oct) != 0 ||
+	    !P12_OID_IS(&oid, oid_p7data) || oct.tag != 0x04)
+		return (-1);
+	if (q < qend && (p12_der_expect(&q, qend, 0x30, &md) != 0 ||
+	    q != qend || p12_der_macdata(&md, o) != 0))
+		goto fail;
+	o->authsafe = oct.val;
+	o->authsafe_len = oct.len;
+	o->own = true;
+	r = oct.val;
+	if (p12_der_expect(&r, oct.val + oct.len, 0x30, &as) != 0 ||
+	    r != oct.val + oct.len)
+		goto fail;
+	r = as.val;
+	while (r < as.val + as.len) {
+		if (p12_der_expect(&r, as.val + as.len, 0x30, &c) != 0 ||
+		    p12_der_ci(&c, &oid, &content) != 0)
+			goto fail;
+		pt = p12_part_add(o);
+		if (P12_OID_IS(&oid, oid_p7data)) {
+			if (content.tag != 0x04)
+				goto fail;
+			pt->nid = NID_pkcs7_data;
+			pt->data = content.val;
+			pt->len = content.len;
+		} else if (P12_OID_IS(&oid, oid_p7encdata)) {
+			q = c.raw;
+			if ((pt->p7 = d2i_PKCS7(NULL, &q, (long)c.rawlen)) ==
+			    NULL)
+				goto fail;
+			pt->nid = NID_pkcs7_encrypted;
+		} else
+			pt->nid = NID_undef;
+	}
+	return (0);
+fail:
+	ERR_clear_error();
+	p12_outer_clear(o);
+	return (-1);
+}
+
+/* Read a PFX through OpenSSL (BER input). */
+static int
+p12_outer_openssl(const unsigned char *buf, size_t len, struct p12_outer *o,
+    char **cause)
+{
+	const ASN1_OCTET_STRING	*dig = NULL, *salt = NULL;
+	const ASN1_INTEGER	*iter = NULL;
+	const X509_ALGOR	*alg = NULL;
+	const ASN1_OBJECT	*obj = NULL;
+	const unsigned char	*p = buf;
+	struct p12_part		*pt;
+	PKCS7			*p7;
+	int			 i;
+
+	if (len > LONG_MAX || (o->p12 = d2i_PKCS12(NULL, &p, (long)len)) ==
+	    NULL) {
+		ERR_clear_error();
+		cause_set(cause, "not a readable PKCS#12 keystore (damaged or "
+		    "truncated)");
+		return (-1);
+	}
+	if (PKCS12_mac_present(o->p12)) {
+		PKCS12_get0_mac(&dig, &alg, &salt, &iter, o->p12);
+		if (alg == NULL || dig == NULL) {
+			cause_set(cause, "malformed integrity MAC");
+			return (-1);
+		}
+		X509_ALGOR_get0(&obj, NULL, NULL, alg);
+		o->mac = true;
+		o->mac_nid = OBJ_obj2nid(obj);
+		p12_obj_name(obj, o->mac_name, sizeof o->mac_name);
+		o->mac_saltlen = salt != NULL ? (size_t)salt->length : 0;
+		o->mac_iter = p12_iter(iter);
+	}
+	if ((o->safes = PKCS12_unpack_authsafes(o->p12)) == NULL) {
+		cause_ssl(cause, "cannot read the keystore contents");
+		return (-1);
+	}
+	for (i = 0; i < sk_PKCS7_num(o->safes); i++) {
+		p7 = sk_PKCS7_value(o->safes, i);
+		pt = p12_part_add(o);
+		pt->nid = OBJ_obj2nid(p7->type);
+		if (pt->nid == NID_pkcs7_data) {
+			if (p7->d.data == NULL) {
+				cause_set(cause, "malformed SafeContents");
+				return (-1);
+			}
+			pt->data = p7->d.data->data;
+			pt->len = (size_t)p7->d.data->length;
+		} else if (pt->nid == NID_pkcs7_encrypted)
+			pt->p7 = p7;
+	}
+	return (0);
+}
+
+/* Verify the MAC with a password (OpenSSL's MAC, on the bytes in place). */
+static bool
+p12_mac_verify(const struct p12_outer *o, const char *pw, int pwlen)
+{
+	unsigned char	 key[EVP_MAX_MD_SIZE], mac[EVP_MAX_MD_SIZE];
+	unsigned int	 maclen = 0;
+	const EVP_MD	*md;
+	int		 mdsize;
+	bool		 ok;
+
+	if (o->p12 != NULL)
+		return (PKCS12_verify_mac(o->p12, pw, pwlen) == 1);
+	if ((md = EVP_get_digestbynid(o->mac_nid)) == NULL ||
+	    (mdsize = EVP_MD_get_size(md)) <= 0 || o->mac_saltlen > INT_MAX)
+		return (false);
+	if (!PKCS12_key_gen_utf8_ex(pw, pwlen, (unsigned char *)o->mac_salt,
+	    (int)o->mac_saltlen, PKCS12_MAC_ID, o->mac_iter, mdsize, key, md,
+	    NULL, NULL))
+		return (false);
+	ok = HMAC(md, key, mdsize, o->authsafe, o->authsafe_len, mac,
+	    &maclen) != NULL && maclen == o->mac_diglen &&
+	    CRYPTO_memcmp(mac, o->mac_dig, maclen) == 0;
+	OPENSSL_cleanse(key, sizeof key);
+	return (ok);
+}
+
+/* Record the MacData parameters and verify the MAC with pass. */
+static int
+p12_mac_check(const struct p12_outer *o, const struct secret *pass,
+    int flags, struct keystore *ks, char **cause)
+{
+	ks->p12.mac_md_nid = o->mac_nid;
+	ks->p12.mac_salt_len = (int)o->mac_saltlen;
+	if (o->mac_iter < 0) {
+		cause_set(cause, "integrity MAC iteration count out of range "
+		    "(1..%d)", P12_MAX_ITER);
+		return (-1);
+	}
+	ks->p12.mac_iter = o->mac_iter;
+	if (pass == NULL) {
+		if (flags & KS_LOAD_NOVERIFY) {
+			ks->verified = false;
+			return (0);
+		}
+		cause_set(cause, "password required: the keystore has an "
+		    "integrity MAC");
+		return (-1);
+	}
+	if (o->mac_nid == NID_undef || !p12_md_usable(o->mac_nid)) {
+		cause_set(cause, "uses algorithms this OpenSSL cannot read: "
+		    "integrity MAC %s (this is not a password problem)",
+		    o->mac_name);
+		return (-1);
+	}
+	if (pass->len > INT_MAX ||
+	    (!p12_mac_verify(o, pass->buf, (int)pass->len) &&
+	    !(pass->len == 0 && p12_mac_verify(o, NULL, 0)))) {
+		ERR_clear_error();
+		cause_set(cause, "keystore password is incorrect (or the file "
+		    "was modified)");
+		return (-1);
+	}
+	ks->verified = true;
+	return (0);
+}
+
+/* Load a PKCS#12 as Java's PKCS12KeyStore would (formats.md 2.3). */
 int
 pkcs12_load(const unsigned char *buf, size_t len, const struct secret *pass,
     int flags, struct keystore *ks, char **cause)
 {
-	const unsigned char	*p = buf;
-	PKCS12			*p12 = NULL;
-	STACK_OF(PKCS7)		*safes = NULL;
-	PKCS7			*p7;
+	struct p12_outer	 o;
+	struct p12_part		*pt;
 	PKCS7_ENC_CONTENT	*ec;
 	struct p12_load		 ld;
 	struct p12_alg		 a;
 	char			 why[256];
 	size_t			 i, ncerts = 0, plainlen = 0;
-	int			 nid, r, rc = -1;
-	bool			 mac, enc = false, skipped = false;
+	int			 r, rc = -1;
+	bool			 enc = false, skipped = false;
 
 	memset(&ld, 0, sizeof ld);
+	memset(&o, 0, sizeof o);
 	ld.now_ms = p12_now_ms();
-	if (len > LONG_MAX ||
-	    (p12 = d2i_PKCS12(NULL, &p, (long)len)) == NULL) {
-		ERR_clear_error();
-		cause_set(cause, "not a readable PKCS#12 keystore (damaged or "
-		    "truncated)");
+	if (p12_outer_der(buf, len, &o) != 0 &&
+	    p12_outer_openssl(buf, len, &o, cause) != 0)
 		goto out;
-	}
 	ks->format = KS_FMT_PKCS12;
 	pkcs12_params_default(&ks->p12, false);
-	mac = PKCS12_mac_present(p12) == 1;
-	ks->p12.mac = mac;
+	ks->p12.mac = o.mac;
 	ks->verified = true;
-	if (mac && p12_mac_check(p12, pass, flags, ks, cause) != 0)
+	if (o.mac && p12_mac_check(&o, pass, flags, ks, cause) != 0)
 		goto out;
-	if (mac && pass == NULL)
+	if (o.mac && pass == NULL)
 		ks->verified = false;
-	if ((safes = PKCS12_unpack_authsafes(p12)) == NULL) {
-		cause_ssl(cause, "cannot read the keystore contents");
-		goto out;
-	}
-	for (i = 0; i < (size_t)sk_PKCS7_num(safes); i++) {
-		p7 = sk_PKCS7_value(safes, (int)i);
-		nid = OBJ_obj2nid(p7->type);
-		if (nid == NID_pkcs7_data) {
-			if (p7->d.data == NULL ||
-			    p12_parse_safe(&ld, p7->d.data->data,
-			    (size_t)p7->d.data->length, cause) != 0) {
-				cause_set(cause, "malformed SafeContents");
+	for (i = 0; i < o.nparts; i++) {
+		pt = &o.parts[i];
+		if (pt->nid == NID_pkcs7_data) {
+			if (p12_parse_safe(&ld, pt->data, pt->len, cause) != 0)
 				goto out;
-			}
 			continue;
 		}
-		if (nid != NID_pkcs7_encrypted) {
+		if (pt->nid != NID_pkcs7_encrypted || pt->p7 == NULL ||
+		    OBJ_obj2nid(pt->p7->type) != NID_pkcs7_encrypted) {
 			cause_set(cause, "public-key protected PKCS#12 is not "
 			    "supported (Java cannot read it either)");
 			goto out;
 		}
 		enc = true;
-		ec = p7->d.encrypted != NULL ? p7->d.encrypted->enc_data : NULL;
+		ec = pt->p7->d.encrypted != NULL ?
+		    pt->p7->d.encrypted->enc_data : NULL;
 		if (ec == NULL || ec->algorithm == NULL ||
 		    ec->enc_data == NULL) {
 			cause_set(cause, "malformed encrypted safe");
@@ -1306,7 +1560,7 @@ pkcs12_load(const unsigned char *buf, size_t len, const struct secret *pass,
 				ks->p12.legacy = true;
 		}
 		if (pass == NULL) {
-			if (mac || (flags & KS_LOAD_NOVERIFY)) {
+			if (o.mac || (flags & KS_LOAD_NOVERIFY)) {
 				skipped = true;
 				continue;
 			}
@@ -1328,7 +1582,7 @@ pkcs12_load(const unsigned char *buf, size_t len, const struct secret *pass,
 		if (p12_decrypt(ec->algorithm, ec->enc_data, pass,
 		    &plainlen) != 0) {
 			ERR_clear_error();
-			if (mac)
+			if (o.mac)
 				cause_set(cause, "keystore password is "
 				    "incorrect for the encrypted certificates "
 				    "(the integrity MAC accepted it: a "
@@ -1340,7 +1594,7 @@ pkcs12_load(const unsigned char *buf, size_t len, const struct secret *pass,
 			goto out;
 		}
 		if (p12_parse_safe(&ld, ec->enc_data->data, plainlen,
-		    mac ? cause : NULL) != 0) {
+		    o.mac ? cause : NULL) != 0) {
 			/* Java: any failure here is a wrong password */
 			cause_set(cause, "keystore password is incorrect (or "
 			    "the file is damaged)");
@@ -1351,17 +1605,17 @@ pkcs12_load(const unsigned char *buf, size_t len, const struct secret *pass,
 		if (ld.bags[i].kind == P12_BAG_CERT)
 			ncerts++;
 		if (ld.bags[i].kind == P12_BAG_KEY && ld.bags[i].alg_ok) {
-			ks->p12.key_pbe_nid = ld.bags[i].alg.nid;
-			ks->p12.key_iter = ld.bags[i].alg.iter;
-			if (ld.bags[i].alg.legacy)
+			ks->p12.key_pbe_nid = ld.bags[i].alg_nid;
+			ks->p12.key_iter = ld.bags[i].alg_iter;
+			if (ld.bags[i].alg_legacy)
 				ks->p12.legacy = true;
 		}
 	}
-	if (!enc && (ncerts > 0 || !mac)) {
+	if (!enc && (ncerts > 0 || !o.mac)) {
 		ks->p12.cert_pbe_nid = -1;
 		ks->p12.cert_iter = 0;
 	}
-	ks->passwordless = !mac && !enc;
+	ks->passwordless = !o.mac && !enc;
 	if (skipped)
 		ks->verified = false;
 	if (p12_build(&ld, ks, cause) != 0)
@@ -1370,8 +1624,7 @@ pkcs12_load(const unsigned char *buf, size_t len, const struct secret *pass,
 out:
 	p12_bags_trim(&ld, 0);
 	free(ld.bags);
-	sk_PKCS7_pop_free(safes, PKCS7_free);
-	PKCS12_free(p12);
+	p12_outer_clear(&o);
 	ERR_clear_error();
 	return (rc);
 }
@@ -1387,6 +1640,7 @@ p12_prot_is_plain(const struct ks_entry *e)
 	    memcmp(e->prot, p12_plain_marker, P12_MARKER_LEN) == 0);
 }
 
+/* Decrypt a key entry's stored key into e->pkey; check it against the leaf. */
 int
 pkcs12_recover_key(const struct keystore *ks, struct ks_entry *e,
     const struct secret *pass, char **cause)
@@ -1479,6 +1733,7 @@ out:
 /* ------------------------------------------------------------------ */
 /* Parameters */
 
+/* The scheme of a new file: keytool 17/25's defaults, or passwordless. */
 void
 pkcs12_params_default(struct ks_p12_params *p, bool passwordless)
 {
@@ -1510,12 +1765,14 @@ p12_pbe_usable(int nid, int iter, bool *legacy)
 	return (p12_cipher_usable(cnid, legacy));
 }
 
+/* Whether OpenSSL's legacy provider is (or can be) loaded. */
 bool
 pkcs12_legacy_available(void)
 {
 	return (p12_legacy_load());
 }
 
+/* The scheme pkcs12_write will use; true when it differs from ks->p12. */
 bool
 pkcs12_write_params(const struct keystore *ks, struct ks_p12_params *p)
 {
@@ -1560,6 +1817,7 @@ p12_pbe_name(int nid)
 	return (OBJ_nid2ln(nid) != NULL ? OBJ_nid2ln(nid) : "unknown");
 }
 
+/* One line for people: "MAC SHA256 (10000 iterations), ...". */
 char *
 pkcs12_params_describe(const struct ks_p12_params *p)
 {
@@ -1848,6 +2106,7 @@ p12_push(STACK_OF(PKCS12_SAFEBAG) *sk, PKCS12_SAFEBAG **bag, char **cause)
 	return (0);
 }
 
+/* Serialize bag by bag (formats.md 2.7) with pkcs12_write_params. */
 int
 pkcs12_write(const struct keystore *ks, const struct secret *pass,
     unsigned char **out, size_t *outlen, char **cause)

@@ -36,6 +36,7 @@ struct srv {
 	char			*base_dir;	/* its parent */
 	struct props		*res;		/* document placeholders are
 						   resolved against */
+	bool			 res_own;	/* res is a private copy */
 	struct secret		*storepass;	/* resolved, or NULL */
 	struct secret		*keypass;	/* key-password, or NULL */
 	int			 storepass_line;
@@ -242,6 +243,79 @@ srv_resolve(const struct srv *s, const char *v)
 	return (out);
 }
 
+/* Resolve v strictly: -1 on a cycle, 1 when a placeholder is left. */
+static int
+srv_resolve_strict(const struct srv *s, const char *v, char **out)
+{
+	bool	unres = false;
+
+	*out = NULL;
+	if (strstr(v, "${") == NULL || s->res == NULL) {
+		*out = xstrdup(v);
+		return (0);
+	}
+	if (props_resolve(s->res, v, 0, out, &unres, NULL) != 0)
+		return (-1);
+	return (unres ? 1 : 0);
+}
+
+/* Keys whose problems stop HTTPS (they have settings rows). */
+static bool
+srv_relevant(const char *canon)
+{
+	return (strncmp(canon, "server.ssl.", 11) == 0 ||
+	    strcmp(canon, "server.port") == 0 ||
+	    strcmp(canon, "im.baseurl") == 0 ||
+	    strcmp(canon, "security.requiressl") == 0 ||
+	    strcmp(canon, "shareddatapath") == 0 ||
+	    strcmp(canon, "installpath") == 0);
+}
+
+/*
+ * Placeholders that loop (Spring fails at start-up) or that nothing
+ * defines (Spring keeps "${x}" literally).  Only the keys tlsdeck reads
+ * are judged for the latter: others may come from the start script.
+ */
+static void
+srv_placeholders(struct srv *s)
+{
+	struct server_model	*m = s->m;
+	const struct prop_entry	*pe;
+	char			*out, *c, *msg;
+	size_t			 i, plen = strlen(m->properties);
+	bool			 unres, rel;
+
+	for (i = 0; i < props_count(m->props); i++) {
+		pe = props_entry(m->props, i);
+		if (strstr(pe->value, "${") == NULL)
+			continue;
+		rel = srv_relevant(pe->canon);
+		c = out = NULL;
+		if (props_resolve(s->res, pe->value, 0, &out, &unres,
+		    &c) != 0) {
+			msg = c;
+			if (c != NULL && strncmp(c, m->properties, plen) == 0 &&
+			    strncmp(c + plen, ": ", 2) == 0)
+				msg = c + plen + 2;
+			audit_add(m, "placeholder-cycle", rel ? SEV_CRIT :
+			    SEV_WARN, m->properties, pe->line, NULL, rel ?
+			    pe->key : NULL, "break the loop: give one of the "
+			    "names a plain value", "%s: %s (the server fails "
+			    "to start)", pe->key, msg != NULL ? msg :
+			    "placeholder cannot be resolved");
+		} else if (unres && rel)
+			audit_add(m, "placeholder-unresolved", SEV_WARN,
+			    m->properties, pe->line, NULL, pe->key, "define "
+			    "the name in the file (or the environment), or "
+			    "write the value", "%s = \"%s\": a placeholder "
+			    "is defined neither in the file nor in the "
+			    "environment, and Spring keeps it as written",
+			    pe->key, out);
+		free(out);
+		free(c);
+	}
+}
+
 /* The resolved value of key, or NULL when unset; *line its line. */
 static char *
 srv_get(const struct srv *s, const char *key, int *line)
@@ -330,17 +404,20 @@ srv_properties(struct srv *s, char **cause)
 			guess = xstrdup(s->base_dir);
 	}
 	if (guess != NULL) {
+		s->res = NULL;
 		if (props_parse(buf, len, m->properties, &s->res, NULL) != 0 ||
 		    props_set(s->res, "sharedDataPath", guess, NULL) != 0) {
 			props_free(s->res);
 			s->res = m->props;
-		} else
+		} else {
+			s->res_own = true;
 			audit_add(m, "shared-data-path-assumed", SEV_INFO,
 			    m->properties, 0, NULL, "sharedDataPath",
 			    "define sharedDataPath in the file if the server "
 			    "does not get it from its start script",
 			    "${sharedDataPath} is used but not defined here; "
 			    "taken as %s (the directory above conf/)", guess);
+		}
 	}
 	rc = 0;
 out:
@@ -689,8 +766,7 @@ srv_keystore(struct srv *s)
 	m->keystore_raw = xstrdup(pe->value);
 	m->ssl = en == NULL || !srv_false(en);
 	if (en != NULL && !m->ssl) {
-		(void)srv_get(s, "server.ssl.enabled", &line);
-		free(srv_get(s, "server.ssl.enabled", &line));
+		line = srv_entry(s, "server.ssl.enabled", NULL)->line;
 		audit_add(m, "ssl-disabled", SEV_WARN, m->properties, line,
 		    NULL, "server.ssl.enabled", "remove server.ssl.enabled="
 		    "false (or set it to true) to serve HTTPS",
@@ -698,7 +774,13 @@ srv_keystore(struct srv *s)
 		    "but the server speaks plain HTTP");
 	}
 	free(en);
-	v = srv_resolve(s, pe->value);
+	if (srv_resolve_strict(s, pe->value, &v) != 0) {
+		/* placeholder-cycle or -unresolved says why */
+		m->keystore_path = v != NULL ? v : xstrdup(pe->value);
+		xasprintf(&m->ks_error, "server.ssl.key-store \"%s\" cannot "
+		    "be resolved", pe->value);
+		return;
+	}
 	if (*v == '\0') {
 		audit_add(m, "keystore-missing", SEV_CRIT, m->properties,
 		    s->store_line, NULL, "server.ssl.key-store", "set "
@@ -1497,6 +1579,20 @@ srv_basics(struct srv *s)
 	}
 }
 
+/* Does the keystore hold a key (true when it could not be read)? */
+static bool
+srv_has_key(const struct keystore *ks)
+{
+	size_t	i;
+
+	if (ks == NULL)
+		return (true);
+	for (i = 0; i < ks->nentries; i++)
+		if (ks->entries[i]->type == KS_ENTRY_KEY)
+			return (true);
+	return (false);
+}
+
 int
 server_model_load(const struct server_opts *o, struct server_model **mp,
     char **cause)
@@ -1522,6 +1618,7 @@ server_model_load(const struct server_opts *o, struct server_model **mp,
 	if (srv_properties(&s, cause) != 0)
 		goto out;
 	if (m->props != NULL) {
+		srv_placeholders(&s);
 		srv_basics(&s);
 		srv_live(&s);
 		srv_keystore(&s);
@@ -1530,8 +1627,8 @@ server_model_load(const struct server_opts *o, struct server_model **mp,
 	srv_p12_compat(&s);
 	srv_trust(&s);
 	audit_run(m);
-	if (m->props != NULL && s.store_mode != 0 && (s.store_mode &
-	    S_IROTH) && (m->ks == NULL || m->key_entry != NULL))
+	if (m->props != NULL && (s.store_mode & S_IROTH) &&
+	    srv_has_key(m->ks))
 		audit_add(m, "keystore-world-readable", SEV_WARN,
 		    m->keystore_path, 0, NULL, NULL, "chmod o-r (0640 or "
 		    "0600, owned by the server's user)", "the keystore "
@@ -1544,8 +1641,7 @@ server_model_load(const struct server_opts *o, struct server_model **mp,
 	m = NULL;
 	rc = 0;
 out:
-	if (s.res != NULL && (m == NULL ? s.res != (*mp)->props :
-	    s.res != m->props))
+	if (s.res_own)
 		props_free(s.res);
 	secret_free(s.storepass);
 	secret_free(s.keypass);

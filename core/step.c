@@ -36,6 +36,7 @@ txn_check_entry(const struct txn_check *tc, struct keystore *nk,
 	struct ks_entry		*n;
 	const struct secret	*kp;
 	char			*c2 = NULL;
+	size_t			 i;
 	int			 rc = -1;
 
 	if ((n = keystore_find(nk, e->alias)) == NULL) {
@@ -47,16 +48,24 @@ txn_check_entry(const struct txn_check *tc, struct keystore *nk,
 		    e->alias, ks_etype_name(n->type), ks_etype_name(e->type));
 		goto out;
 	}
-	if (n->nchain != e->nchain) {
+	/*
+	 * PKCS#12 stores no chains: a reader (Java too) builds them from
+	 * every certificate in the file, so a shorter chain may read back
+	 * longer, the intended one first.
+	 */
+	if (n->nchain != e->nchain && !(nk->format == KS_FMT_PKCS12 &&
+	    e->type == KS_ENTRY_KEY && n->nchain > e->nchain)) {
 		cause_set(cause, "entry \"%s\" reads back with a chain of %zu, "
 		    "not %zu", e->alias, n->nchain, e->nchain);
 		goto out;
 	}
-	if (e->nchain > 0 && memcmp(cert_sha256(n->chain[0]),
-	    cert_sha256(e->chain[0]), 32) != 0) {
-		cause_set(cause, "entry \"%s\" reads back with another "
-		    "certificate", e->alias);
-		goto out;
+	for (i = 0; i < e->nchain; i++) {
+		if (memcmp(cert_sha256(n->chain[i]), cert_sha256(e->chain[i]),
+		    32) != 0) {
+			cause_set(cause, "entry \"%s\" reads back with another "
+			    "certificate (#%zu of its chain)", e->alias, i + 1);
+			goto out;
+		}
 	}
 	if (txn_key_changed(e)) {
 		kp = tc->ks->format == KS_FMT_JKS && e->keypass != NULL ?

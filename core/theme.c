@@ -168,6 +168,7 @@ struct theme_log {
 	size_t	 len;
 };
 
+/* The YAML key of a role. */
 const char *
 theme_role_name(enum theme_role r)
 {
@@ -176,6 +177,7 @@ theme_role_name(enum theme_role r)
 	return (theme_role_names[r]);
 }
 
+/* The YAML name of a colour. */
 const char *
 theme_colour_name(enum theme_colour c)
 {
@@ -187,6 +189,7 @@ theme_colour_name(enum theme_colour c)
 	return ("default");
 }
 
+/* A compiled-in theme: "default" or "mono". */
 struct theme *
 theme_builtin(const char *name)
 {
@@ -203,6 +206,7 @@ theme_builtin(const char *name)
 	return (t);
 }
 
+/* Free a theme (NULL is fine). */
 void
 theme_free(struct theme *t)
 {
@@ -341,14 +345,15 @@ theme_validate(const struct theme *t, char **cause)
 		s = &t->roles[i];
 		if (s->fg != COLOUR_DEFAULT && s->fg == s->bg) {
 			cause_set(cause, "role %s: fg and bg are both %s "
-			    "(the text would be invisible)", theme_role_names[i],
-			    theme_colour_name(s->fg));
+			    "(the text would be invisible)",
+			    theme_role_names[i], theme_colour_name(s->fg));
 			return (-1);
 		}
 	}
 	return (0);
 }
 
+/* Parse and check a theme from memory. */
 struct theme *
 theme_load_data(const void *buf, size_t len, const char *name, char **cause)
 {
@@ -411,6 +416,7 @@ out:
 	return (t);
 }
 
+/* Load a theme file. */
 struct theme *
 theme_load_file(const char *path, char **cause)
 {
@@ -480,6 +486,7 @@ theme_exe_dir(void)
 	return (xstrdup(buf));
 }
 
+/* Find a theme by name or path. */
 struct theme *
 theme_find(const char *name, char **cause)
 {

@@ -51,6 +51,7 @@ colour_flags(unsigned int a)
 	return (r);
 }
 
+/* Decide on colour and build one colour pair per role. */
 void
 colour_init(struct tui *t)
 {
@@ -90,6 +91,7 @@ colour_init(struct tui *t)
 	theme_free(mono);
 }
 
+/* The curses attribute of a role. */
 attr_t
 colour_attr(const struct tui *t, enum theme_role r)
 {
@@ -98,6 +100,7 @@ colour_attr(const struct tui *t, enum theme_role r)
 	return (t->attr[r]);
 }
 
+/* The role that shows a severity. */
 enum theme_role
 colour_sev(enum sev s)
 {

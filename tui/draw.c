@@ -83,6 +83,7 @@ draw_next(const char *s, size_t len, wchar_t *wc, int *width)
 	return (n);
 }
 
+/* Display width of len bytes of UTF-8. */
 int
 draw_widthn(const char *s, size_t len)
 {
@@ -97,6 +98,7 @@ draw_widthn(const char *s, size_t len)
 	return (total);
 }
 
+/* Display width of a UTF-8 string (0 for NULL). */
 int
 draw_width(const char *s)
 {
@@ -114,6 +116,7 @@ draw_put(struct tui *t, int y, int x, enum theme_role role, const wchar_t *wb,
 	mvwaddnwstr(stdscr, y, x, wb, n);
 }
 
+/* Draw len bytes of UTF-8, cropped to w columns with an ellipsis. */
 int
 draw_textn(struct tui *t, int y, int x, int w, enum theme_role role,
     const char *s, size_t len)
@@ -143,6 +146,7 @@ draw_textn(struct tui *t, int y, int x, int w, enum theme_role role,
 	return (used);
 }
 
+/* Draw a UTF-8 string, cropped to w columns. */
 int
 draw_text(struct tui *t, int y, int x, int w, enum theme_role role,
     const char *s)
@@ -152,6 +156,7 @@ draw_text(struct tui *t, int y, int x, int w, enum theme_role role,
 	return (draw_textn(t, y, x, w, role, s, strlen(s)));
 }
 
+/* Draw a string keeping its end: "…/conf/keystore.p12". */
 int
 draw_text_tail(struct tui *t, int y, int x, int w, enum theme_role role,
     const char *s)
@@ -176,6 +181,7 @@ draw_text_tail(struct tui *t, int y, int x, int w, enum theme_role role,
 	    len - start));
 }
 
+/* Draw a string right-aligned in w columns. */
 int
 draw_text_right(struct tui *t, int y, int x, int w, enum theme_role role,
     const char *s)
@@ -189,6 +195,7 @@ draw_text_right(struct tui *t, int y, int x, int w, enum theme_role role,
 	return (draw_text(t, y, x + w - n, n, role, s));
 }
 
+/* Format, then draw as draw_text. */
 int
 draw_printf(struct tui *t, int y, int x, int w, enum theme_role role,
     const char *fmt, ...)
@@ -205,6 +212,7 @@ draw_printf(struct tui *t, int y, int x, int w, enum theme_role role,
 	return (n);
 }
 
+/* Fill w columns with blanks in a role. */
 void
 draw_fill(struct tui *t, int y, int x, int w, enum theme_role role)
 {
@@ -244,12 +252,14 @@ draw_line(struct tui *t, int y, int x, int n, bool vertical,
 		mvwhline_set(stdscr, y, x, &cc, n);
 }
 
+/* A horizontal line. */
 void
 draw_hline(struct tui *t, int y, int x, int w, enum theme_role role)
 {
 	draw_line(t, y, x, w, false, WACS_HLINE, '-', role);
 }
 
+/* A frame with the title (and a muted subtitle) in its top border. */
 void
 draw_box(struct tui *t, int y, int x, int h, int w, enum theme_role role,
     const char *title, const char *subtitle)
@@ -279,6 +289,7 @@ draw_box(struct tui *t, int y, int x, int h, int w, enum theme_role role,
 	draw_fill(t, y, x + 2 + tw, 1, THEME_TITLE);
 }
 
+/* A bar of w columns, frac of it full. */
 void
 draw_bar(struct tui *t, int y, int x, int w, double frac, enum theme_role role)
 {
@@ -318,6 +329,7 @@ draw_hint_list(unsigned int scope, const struct tui_key **out, size_t max)
 	return (n);
 }
 
+/* The key-hint bar: long labels, short ones, or fewer keys. */
 void
 draw_hints(struct tui *t, int y, unsigned int scope)
 {
@@ -358,6 +370,7 @@ draw_hints(struct tui *t, int y, unsigned int scope)
 	}
 }
 
+/* The CN of a keytool-style subject, or the whole subject. */
 char *
 draw_cn(const char *subject)
 {
@@ -384,6 +397,7 @@ draw_wrap_add(char ***lines, size_t *n, const char *s, size_t len)
 	(*lines)[(*n)++] = xstrndup(s, len);
 }
 
+/* Wrap text into lines of at most w columns. */
 size_t
 draw_wrap(const char *text, int w, char ***lines)
 {
@@ -426,6 +440,7 @@ draw_wrap(const char *text, int w, char ***lines)
 	return (n);
 }
 
+/* Free what draw_wrap returned. */
 void
 draw_wrap_free(char **lines, size_t n)
 {

@@ -93,6 +93,7 @@ const struct tui_key tui_keys[] = {
 	{ 0, NULL, ACT_NONE, 0, NULL, NULL, NULL }
 };
 
+/* Look a key up in the table for a scope. */
 enum tui_action
 tui_key_action(int key, unsigned int scope)
 {
@@ -105,6 +106,7 @@ tui_key_action(int key, unsigned int scope)
 	return (ACT_NONE);
 }
 
+/* The first key name bound to an action in a scope. */
 const char *
 tui_key_name(enum tui_action a, unsigned int scope)
 {
@@ -172,6 +174,7 @@ keys_help_section(char **out, const char *title, unsigned int scope)
 	*out = tmp;
 }
 
+/* The help text: every documented binding, by scope. */
 char *
 tui_key_help(void)
 {

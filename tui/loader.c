@@ -1,15 +1,13 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * loader.c -- where the dashboard's struct server_model comes from.
- *
- * XXX The real source is core's server_model_load() (core/server.c and
- * core/audit.c, issue 4), not written yet.  Until then tui_model_load()
- * offers two stand-ins, reachable only through hidden options:
+ * loader.c -- where the dashboard's struct server_model comes from:
+ * core's server_model_load() (discovery and audit, core/server.c), with
+ * the GLOBAL options and the configuration file.  Two stand-ins, reachable
+ * only through hidden options, serve tests and demonstrations:
  *   --demo-model      a fixed, realistic model built in memory (no files);
  *   --keystore FILE   a model around one keystore file (password from
  *                     $TLSDECK_STOREPASS, or none), with expiry findings.
- * Wiring in server discovery means replacing the marked block in
- * tui_model_load() and nothing else: the screens draw any model.
+ * The screens draw any model.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +15,7 @@
 
 #include "tui.h"
 
+/* A model with nothing loaded. */
 struct server_model *
 tui_model_empty(void)
 {
@@ -74,13 +73,15 @@ demo_entry(struct keystore *ks, const char *alias, enum ks_etype type,
 	return (e);
 }
 
+/* The demonstration model: a realistic server, built in memory. */
 struct server_model *
 tui_model_demo(time_t now)
 {
 	static const char	*dir = "/etc/opt/actian/integration-manager";
-	static const char	*root = "CN=Example Root CA, O=Example Corp, C=US";
-	static const char	*ica = "CN=Example Issuing CA 1, O=Example Corp, "
-	    "C=US";
+	static const char	*root =
+	    "CN=Example Root CA, O=Example Corp, C=US";
+	static const char	*ica =
+	    "CN=Example Issuing CA 1, O=Example Corp, C=US";
 	static const struct {
 		const char	*alias;
 		const char	*cn;
@@ -206,7 +207,7 @@ tui_model_demo(time_t now)
 	return (m);
 }
 
-/* XXX stand-in: a model around one keystore file, expiry findings only. */
+/* Stand-in: a model around one keystore file, expiry findings only. */
 static int
 loader_keystore(const char *path, struct server_model **mp, char **cause)
 {
@@ -240,7 +241,7 @@ loader_keystore(const char *path, struct server_model **mp, char **cause)
 		}
 		for (j = 0; j < e->nchain; j++) {
 			days = cert_days_left(e->chain[j], m->now);
-			sev = dash_cert_sev(m, days);
+			sev = audit_cert_sev(m, e->chain[j]);
 			if (sev == SEV_OK)
 				continue;
 			if (days < 0)
@@ -260,10 +261,13 @@ loader_keystore(const char *path, struct server_model **mp, char **cause)
 	return (0);
 }
 
+/* Build the server model the options ask for. */
 int
 tui_model_load(const struct tui_opts *o, struct server_model **mp,
     char **cause)
 {
+	struct server_opts	so;
+
 	*mp = NULL;
 	if (o->demo) {
 		*mp = tui_model_demo(time(NULL));
@@ -272,12 +276,12 @@ tui_model_load(const struct tui_opts *o, struct server_model **mp,
 	if (o->keystore != NULL)
 		return (loader_keystore(o->keystore, mp, cause));
 
-	/*
-	 * XXX lead: wire in core's server discovery here, e.g.
-	 *	return (server_model_load(o->properties, o->server, o->jre,
-	 *	    o->cacerts, mp, cause));
-	 */
-	cause_set(cause, "server discovery is not built yet (try "
-	    "--keystore FILE or --demo-model)");
-	return (-1);
+	/* The real thing: discovery, then the audit (core/server.c). */
+	server_opts_init(&so);
+	so.properties = o->properties;
+	so.server = o->server;
+	so.jre = o->jre;
+	so.cacerts = o->cacerts;
+	config_apply(o->cfg, &so);
+	return (server_model_load(&so, mp, cause));
 }

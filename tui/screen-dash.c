@@ -51,6 +51,7 @@ struct exp_row {
 	const struct ks_entry	*e;	/* NULL for the cacerts anchor */
 	bool			 cacerts;
 	long			 days;
+	enum sev		 sev;
 };
 
 /* A trust panel line: "label    text". */
@@ -88,19 +89,6 @@ dash_thresholds(const struct server_model *m, int *warn, int *crit)
 {
 	*warn = m->warn_days > 0 ? m->warn_days : 30;
 	*crit = m->crit_days > 0 ? m->crit_days : 14;
-}
-
-enum sev
-dash_cert_sev(const struct server_model *m, long days)
-{
-	int	warn, crit;
-
-	dash_thresholds(m, &warn, &crit);
-	if (days <= crit)
-		return (SEV_CRIT);
-	if (days <= warn)
-		return (SEV_WARN);
-	return (SEV_OK);
 }
 
 /* The bar role for a severity. */
@@ -175,7 +163,8 @@ dash_same_cert(const struct cert *a, const struct cert *b)
 	if (a == b)
 		return (true);
 	if (a->der != NULL && b->der != NULL)
-		return (a->len == b->len && memcmp(a->der, b->der, a->len) == 0);
+		return (a->len == b->len &&
+		    memcmp(a->der, b->der, a->len) == 0);
 	return (a->info.not_after == b->info.not_after &&
 	    a->info.subject != NULL && b->info.subject != NULL &&
 	    strcmp(a->info.subject, b->info.subject) == 0 &&
@@ -208,10 +197,11 @@ dash_anchor(const struct server_model *m)
 	return (e->chain[0]);
 }
 
+static void	dash_tl_add(struct dash *, enum theme_role, const char *,
+		    bool, const char *, ...)
+		    __attribute__((format(printf, 5, 6)));
+
 /* Add a trust panel line. */
-static void
-dash_tl_add(struct dash *d, enum theme_role role, const char *label,
-    bool tail, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 static void
 dash_tl_add(struct dash *d, enum theme_role role, const char *label,
     bool tail, const char *fmt, ...)
@@ -287,6 +277,14 @@ dash_trust_lines(struct tui *t, struct dash *d)
 			dash_tl_add(d, THEME_CRIT, "format", false, "%s %s",
 			    t->g->crit, j->trust_error != NULL ?
 			    j->trust_error : "cannot be read");
+		if (j->trust != NULL && j->trust_pass_how != NULL)
+			dash_tl_add(d, THEME_MUTED, "opened", false,
+			    "with %s", j->trust_pass_how);
+		else if (j->trust != NULL && !j->trust_verified &&
+		    m->ncerts > 0)
+			dash_tl_add(d, THEME_WARN, "opened", false,
+			    "%s integrity not verified (password unknown)",
+			    t->g->warn);
 		if (j->cacerts_symlink)
 			dash_tl_add(d, THEME_TEXT, "symlink", true, "%s %s",
 			    t->g->arrow, j->cacerts_real != NULL ?
@@ -298,6 +296,9 @@ dash_trust_lines(struct tui *t, struct dash *d)
 			dash_tl_add(d, THEME_WARN, NULL, false,
 			    "%s jssecacerts exists: the JRE uses it instead",
 			    t->g->warn);
+		if (j->jssecacerts_path != NULL)
+			dash_tl_add(d, THEME_WARN, "used", true, "%s",
+			    j->jssecacerts_path);
 	}
 	if (j->home != NULL)
 		dash_tl_add(d, THEME_MUTED, "JRE", true, "%s%s%s",
@@ -307,62 +308,92 @@ dash_trust_lines(struct tui *t, struct dash *d)
 		dash_tl_add(d, THEME_MUTED, NULL, false, "%s", m->trust_note);
 }
 
+/* Add an expiry row. */
+static void
+dash_ex_add(struct dash *d, struct cert *c, const struct ks_entry *e,
+    bool cacerts, long days, enum sev sev)
+{
+	d->ex = xreallocarray(d->ex, d->nex + 1, sizeof *d->ex);
+	d->ex[d->nex].c = c;
+	d->ex[d->nex].e = e;
+	d->ex[d->nex].cacerts = cacerts;
+	d->ex[d->nex].days = days;
+	d->ex[d->nex].sev = sev;
+	d->nex++;
+}
+
+/*
+ * The timeline's rows: the audit's list of every certificate it looked at
+ * (model->certs) when there is one; else every certificate of the
+ * keystore once, plus the cacerts anchor of the server chain.
+ */
+static void
+dash_ex_rows(struct tui *t, struct dash *d)
+{
+	const struct server_model	*m = t->model;
+	const struct cert_ref		*r;
+	struct ks_entry			*e;
+	struct cert			*c;
+	size_t				 i, j, k;
+
+	if (m->ncerts > 0) {
+		for (i = 0; i < m->ncerts; i++) {
+			r = &m->certs[i];
+			e = NULL;
+			if (m->ks != NULL && r->alias != NULL &&
+			    strcmp(r->position, "anchor") != 0)
+				e = keystore_find(m->ks, r->alias);
+			dash_ex_add(d, r->cert, e, strcmp(r->position,
+			    "anchor") == 0, r->days_left, r->sev);
+		}
+		return;
+	}
+	for (i = 0; m->ks != NULL && i < m->ks->nentries; i++) {
+		e = m->ks->entries[i];
+		for (j = 0; j < e->nchain; j++) {
+			for (k = 0; k < d->nex; k++)
+				if (dash_same_cert(d->ex[k].c, e->chain[j]))
+					break;
+			if (k == d->nex)
+				dash_ex_add(d, e->chain[j], e, false,
+				    cert_days_left(e->chain[j], m->now),
+				    audit_cert_sev(m, e->chain[j]));
+		}
+	}
+	if ((c = dash_anchor(m)) != NULL) {
+		for (k = 0; k < d->nex; k++)
+			if (dash_same_cert(d->ex[k].c, c))
+				break;
+		if (k == d->nex)
+			dash_ex_add(d, c, NULL, true, cert_days_left(c, m->now),
+			    audit_cert_sev(m, c));
+	}
+	if (d->nex > 1)
+		qsort(d->ex, d->nex, sizeof *d->ex, dash_exp_cmp);
+}
+
 /* Rebuild the panels' rows from the model (cheap; done every frame). */
 static void
 dash_rows(struct tui *t, struct dash *d)
 {
-	const struct server_model	*m = t->model;
-	const struct keystore		*ks = m->ks;
-	struct ks_entry			*e;
-	struct cert			*anchor;
-	size_t				 i, j, k;
+	const struct keystore	*ks = t->model->ks;
+	struct ks_entry		*e;
+	size_t			 i, j;
 
 	dash_rows_free(d);
-	if (ks != NULL) {
-		for (i = 0; i < ks->nentries; i++) {
-			e = ks->entries[i];
-			if (!dash_entry_matches(d, e))
-				continue;
-			for (j = 0; j == 0 || j < e->nchain; j++) {
-				d->ks = xreallocarray(d->ks, d->nks + 1,
-				    sizeof *d->ks);
-				d->ks[d->nks].e = e;
-				d->ks[d->nks++].ci = j;
-				if (e->type != KS_ENTRY_KEY)
-					break;
-			}
-			/* Every certificate once, for the timeline. */
-			for (j = 0; j < e->nchain; j++) {
-				for (k = 0; k < d->nex; k++)
-					if (dash_same_cert(d->ex[k].c,
-					    e->chain[j]))
-						break;
-				if (k < d->nex)
-					continue;
-				d->ex = xreallocarray(d->ex, d->nex + 1,
-				    sizeof *d->ex);
-				d->ex[d->nex].c = e->chain[j];
-				d->ex[d->nex].e = e;
-				d->ex[d->nex].cacerts = false;
-				d->ex[d->nex++].days = cert_days_left(
-				    e->chain[j], t->now);
-			}
-		}
-	}
-	if ((anchor = dash_anchor(m)) != NULL) {
-		for (k = 0; k < d->nex; k++)
-			if (dash_same_cert(d->ex[k].c, anchor))
+	for (i = 0; ks != NULL && i < ks->nentries; i++) {
+		e = ks->entries[i];
+		if (!dash_entry_matches(d, e))
+			continue;
+		for (j = 0; j == 0 || j < e->nchain; j++) {
+			d->ks = xreallocarray(d->ks, d->nks + 1, sizeof *d->ks);
+			d->ks[d->nks].e = e;
+			d->ks[d->nks++].ci = j;
+			if (e->type != KS_ENTRY_KEY)
 				break;
-		if (k == d->nex) {
-			d->ex = xreallocarray(d->ex, d->nex + 1, sizeof *d->ex);
-			d->ex[d->nex].c = anchor;
-			d->ex[d->nex].e = NULL;
-			d->ex[d->nex].cacerts = true;
-			d->ex[d->nex++].days = cert_days_left(anchor, t->now);
 		}
 	}
-	if (d->nex > 1)
-		qsort(d->ex, d->nex, sizeof *d->ex, dash_exp_cmp);
+	dash_ex_rows(t, d);
 	dash_trust_lines(t, d);
 }
 
@@ -542,6 +573,7 @@ struct ks_cols {
 	int	label, type, key, bar, days, date;
 };
 
+/* Keystore panel columns for a width. */
 static void
 dash_ks_cols(int w, struct ks_cols *c)
 {
@@ -580,14 +612,15 @@ dash_ks_row(struct tui *t, struct dash *d, const struct ks_row *row, int y,
 	const struct ks_entry		*e = row->e;
 	struct cert			*c = NULL;
 	struct ks_cols			 col;
-	enum theme_role			 tr = sel ? THEME_SELECTED : THEME_TEXT;
-	enum theme_role			 mr = sel ? THEME_SELECTED : THEME_MUTED;
+	enum theme_role			 tr, mr;
 	enum sev			 sev;
 	char				 buf[64], *cn;
 	const char			*type;
 	long				 days;
 	int				 cx, n;
 
+	tr = sel ? THEME_SELECTED : THEME_TEXT;
+	mr = sel ? THEME_SELECTED : THEME_MUTED;
 	dash_ks_cols(w, &col);
 	if (row->ci < e->nchain)
 		c = e->chain[row->ci];
@@ -630,7 +663,7 @@ dash_ks_row(struct tui *t, struct dash *d, const struct ks_row *row, int y,
 	if (c == NULL)
 		return;
 	days = cert_days_left(c, t->now);
-	sev = dash_cert_sev(m, days);
+	sev = audit_cert_sev(m, c);
 	if (col.date > 0) {
 		time_iso8601(c->info.not_after, buf, sizeof buf);
 		buf[10] = '\0';
@@ -922,7 +955,7 @@ dash_expiry(struct tui *t, struct dash *d)
 		y = r->y + 3 + i - d->top[P_EXPIRY];
 		sel = dash_row_sel(t, d, P_EXPIRY, i, y);
 		tr = sel ? THEME_SELECTED : THEME_TEXT;
-		sev = dash_cert_sev(m, e->days);
+		sev = e->sev;
 		br = dash_bar_role(sev);
 		cn = draw_cn(e->c->info.subject);
 		if (e->cacerts)
@@ -1141,16 +1174,15 @@ dash_strip(struct tui *t, struct dash *d, int y)
 		return;
 	}
 	if (t->msg != NULL) {
-		x = 1 + draw_text(t, y, 1, 5, colour_sev(t->msg_sev),
+		draw_text(t, y, 1, 5, colour_sev(t->msg_sev),
 		    dash_sev_label(t->msg_sev));
-		draw_text(t, y, x + 1, COLS - x - 2, colour_sev(t->msg_sev),
-		    t->msg);
+		draw_text(t, y, 7, COLS - 8, colour_sev(t->msg_sev), t->msg);
 		return;
 	}
 	if (t->load_error != NULL) {
-		x = 1 + draw_text(t, y, 1, 5, THEME_CRIT, "CRIT");
-		draw_printf(t, y, x + 1, COLS - x - 2, THEME_CRIT,
-		    "not loaded: %s", t->load_error);
+		draw_text(t, y, 1, 5, THEME_CRIT, "CRIT");
+		draw_printf(t, y, 7, COLS - 8, THEME_CRIT, "not loaded: %s",
+		    t->load_error);
 		return;
 	}
 	if (m->nfindings == 0) {
@@ -1447,6 +1479,7 @@ dash_key(struct tui *t, struct screen *s, enum tui_action a, int ch)
 	return (KR_HANDLED);
 }
 
+/* Open the dashboard: all panels at their first row. */
 static int
 dash_init(struct tui *t, struct screen *s, void *arg, char **cause)
 {
@@ -1454,6 +1487,7 @@ dash_init(struct tui *t, struct screen *s, void *arg, char **cause)
 	return (0);
 }
 
+/* Close the dashboard. */
 static void
 dash_free(struct tui *t, struct screen *s)
 {

@@ -19,6 +19,7 @@ struct fview {
 	int	top;
 };
 
+/* The name of a form, or NULL for none. */
 const char *
 form_name(int form)
 {
@@ -38,6 +39,7 @@ form_name(int form)
 	return (names[form]);
 }
 
+/* A message box: the finding, its fix and the form for it. */
 void
 findings_explain(struct tui *t, const struct finding *f)
 {
@@ -60,6 +62,7 @@ findings_vis(void)
 	return (n > 0 ? n : 1);
 }
 
+/* Open the findings list. */
 static int
 findings_init(struct tui *t, struct screen *s, void *arg, char **cause)
 {
@@ -109,6 +112,7 @@ findings_where(const struct finding *f)
 	return (tmp);
 }
 
+/* Draw the findings, three rows each. */
 static void
 findings_draw(struct tui *t, struct screen *s)
 {
@@ -163,6 +167,7 @@ findings_draw(struct tui *t, struct screen *s)
 	draw_hints(t, LINES - 1, SCOPE_LIST);
 }
 
+/* Keys of the findings list. */
 static int
 findings_key(struct tui *t, struct screen *s, enum tui_action a, int ch)
 {
@@ -201,6 +206,7 @@ findings_key(struct tui *t, struct screen *s, enum tui_action a, int ch)
 	return (KR_HANDLED);
 }
 
+/* Close the findings list. */
 static void
 findings_free(struct tui *t, struct screen *s)
 {
@@ -224,6 +230,7 @@ struct msgbox {
 	char	*text;
 };
 
+/* Open a message box (arg: a struct msgbox, taken). */
 static int
 msg_init(struct tui *t, struct screen *s, void *arg, char **cause)
 {
@@ -231,6 +238,7 @@ msg_init(struct tui *t, struct screen *s, void *arg, char **cause)
 	return (0);
 }
 
+/* Draw the box centred over the screen below. */
 static void
 msg_draw(struct tui *t, struct screen *s)
 {
@@ -263,6 +271,7 @@ msg_draw(struct tui *t, struct screen *s)
 	draw_wrap_free(lines, n);
 }
 
+/* Any key closes the box; F10 still quits. */
 static int
 msg_key(struct tui *t, struct screen *s, enum tui_action a, int ch)
 {
@@ -271,6 +280,7 @@ msg_key(struct tui *t, struct screen *s, enum tui_action a, int ch)
 	return (KR_POP);
 }
 
+/* Free the box. */
 static void
 msg_free(struct tui *t, struct screen *s)
 {
@@ -294,6 +304,7 @@ const struct screen_ops screen_msg = {
 	.free = msg_free,
 };
 
+/* Push a message box with formatted text. */
 int
 msg_open(struct tui *t, const char *title, const char *fmt, ...)
 {

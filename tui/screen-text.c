@@ -48,6 +48,7 @@ text_clamp(struct text_view *v)
 		v->top = 0;
 }
 
+/* Open the viewer on a struct text_arg (strings taken). */
 static int
 text_init(struct tui *t, struct screen *s, void *arg, char **cause)
 {
@@ -62,6 +63,7 @@ text_init(struct tui *t, struct screen *s, void *arg, char **cause)
 	return (0);
 }
 
+/* Draw the visible part of the text. */
 static void
 text_draw(struct tui *t, struct screen *s)
 {
@@ -85,6 +87,7 @@ text_draw(struct tui *t, struct screen *s)
 	tui_cursor(t, 1, 2);
 }
 
+/* Scroll keys; Esc, q and Left go back. */
 static int
 text_key(struct tui *t, struct screen *s, enum tui_action a, int ch)
 {
@@ -128,6 +131,7 @@ text_key(struct tui *t, struct screen *s, enum tui_action a, int ch)
 	return (KR_HANDLED);
 }
 
+/* Close the viewer. */
 static void
 text_free(struct tui *t, struct screen *s)
 {
@@ -181,6 +185,7 @@ detail_summary(struct cert *c, time_t now)
 	return (s);
 }
 
+/* Open the detail view of one certificate. */
 int
 detail_open(struct tui *t, const struct ks_entry *e, struct cert *c,
     const char *origin)
@@ -193,7 +198,7 @@ detail_open(struct tui *t, const struct ks_entry *e, struct cert *c,
 
 	memset(&a, 0, sizeof a);
 	days = cert_days_left(c, t->now);
-	sev = dash_cert_sev(t->model, days);
+	sev = audit_cert_sev(t->model, c);
 	if (e != NULL) {
 		for (i = 0; i < e->nchain; i++)
 			if (e->chain[i] == c)
@@ -227,6 +232,7 @@ detail_open(struct tui *t, const struct ks_entry *e, struct cert *c,
 	return (0);
 }
 
+/* Open the help screen. */
 int
 help_open(struct tui *t)
 {

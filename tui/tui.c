@@ -42,6 +42,7 @@ tui_sighandler(int sig)
 	tui_signo = sig;
 }
 
+/* A new tui (no terminal yet). */
 struct tui *
 tui_new(const struct tui_opts *o)
 {
@@ -57,6 +58,7 @@ tui_new(const struct tui_opts *o)
 	return (t);
 }
 
+/* Pop every screen and free the tui. */
 void
 tui_free(struct tui *t)
 {
@@ -71,6 +73,7 @@ tui_free(struct tui *t)
 	free(t);
 }
 
+/* Glyphs and colours for the terminal just opened. */
 void
 tui_display_init(struct tui *t)
 {
@@ -91,6 +94,7 @@ tui_display_init(struct tui *t)
 	colour_init(t);
 }
 
+/* Open a screen on top of the stack. */
 int
 tui_push(struct tui *t, const struct screen_ops *ops, void *arg)
 {
@@ -114,6 +118,7 @@ tui_push(struct tui *t, const struct screen_ops *ops, void *arg)
 	return (0);
 }
 
+/* Close the top screen. */
 void
 tui_pop(struct tui *t)
 {
@@ -127,6 +132,7 @@ tui_pop(struct tui *t)
 	memset(s, 0, sizeof *s);
 }
 
+/* Back to the bottom screen. */
 void
 tui_pop_all(struct tui *t)
 {
@@ -134,6 +140,7 @@ tui_pop_all(struct tui *t)
 		tui_pop(t);
 }
 
+/* Set the status line message. */
 void
 tui_message(struct tui *t, enum sev sev, const char *fmt, ...)
 {
@@ -146,6 +153,7 @@ tui_message(struct tui *t, enum sev sev, const char *fmt, ...)
 	t->msg_sev = sev;
 }
 
+/* Where the hardware cursor goes after this frame. */
 void
 tui_cursor(struct tui *t, int y, int x)
 {
@@ -153,6 +161,7 @@ tui_cursor(struct tui *t, int y, int x)
 	t->cx = x;
 }
 
+/* Below the minimum size? */
 bool
 tui_too_small(void)
 {
@@ -191,6 +200,7 @@ tui_draw_small(struct tui *t)
 	tui_cursor(t, y, 0);
 }
 
+/* One frame: erase, draw the stack, place the cursor, update. */
 void
 tui_draw(struct tui *t)
 {
@@ -231,6 +241,7 @@ tui_result(struct tui *t, int r)
 	return (true);
 }
 
+/* Dispatch one input code; false when it is time to quit. */
 bool
 tui_input(struct tui *t, int ch)
 {
@@ -280,6 +291,7 @@ tui_input(struct tui *t, int ch)
 	return (true);
 }
 
+/* Load the model again (r); on failure an empty model. */
 void
 tui_reload(struct tui *t)
 {
@@ -313,6 +325,7 @@ tui_getkey(void)
 	return ((int)wc);
 }
 
+/* Usage of the dashboard's options. */
 static void
 tui_usage(FILE *f)
 {
@@ -456,15 +469,17 @@ tui_load_theme(struct tui *t)
 	}
 }
 
+/* The dashboard: set up the terminal, run the loop, restore. */
 int
 tui_main(int argc, char **argv)
 {
 	struct tui_opts		 o;
 	struct tui		*t;
+	struct tlsdeck_config	*cfg = NULL;
 	struct sigaction	 sa;
 	const char		*term;
 	SCREEN			*scr;
-	char			*note;
+	char			*note, *cause = NULL;
 	int			 ch, rc = 0;
 
 	memset(&o, 0, sizeof o);
@@ -485,8 +500,30 @@ tui_main(int argc, char **argv)
 	}
 	setlocale(LC_ALL, "");
 
+	/* The configuration: flags win over it, as no-color.org says. */
+	if (config_load(o.config, &cfg, &cause) != 0) {
+		if (o.config != NULL) {
+			fprintf(stderr, "%s: %s\n", TLSDECK_NAME, cause);
+			free(cause);
+			return (1);
+		}
+		cfg = NULL;	/* a broken default file: say so, go on */
+	}
+	if (cfg != NULL) {
+		if (o.theme == NULL)
+			o.theme = cfg->theme;
+		o.no_color = o.no_color || cfg->no_color == 1;
+		o.ascii = o.ascii || cfg->ascii == 1;
+		o.mouse = o.mouse || cfg->mouse == 1;
+		o.cfg = cfg;
+	}
+
 	t = tui_new(&o);
 	tui_load_theme(t);
+	if (cause != NULL) {
+		tui_message(t, SEV_CRIT, "config: %s", cause);
+		free(cause);
+	}
 	note = t->msg != NULL ? xstrdup(t->msg) : NULL;
 	tui_reload(t);
 
@@ -496,6 +533,7 @@ tui_main(int argc, char **argv)
 		    term != NULL ? term : "", TLSDECK_NAME);
 		free(note);
 		tui_free(t);
+		config_free(cfg);
 		return (1);
 	}
 	tui_screen = scr;
@@ -552,5 +590,6 @@ out:
 	tui_screen = NULL;
 	fatal_set_hook(NULL);
 	tui_free(t);
+	config_free(cfg);
 	return (rc);
 }

@@ -151,7 +151,8 @@ struct tui_opts {
 	bool		 no_color;
 	bool		 ascii;
 	bool		 mouse;
-	/* XXX stand-ins until server_model_load exists (loader.c) */
+	const struct tlsdeck_config *cfg; /* loaded by tui_main, or NULL */
+	/* hidden stand-ins for tests and demonstrations (loader.c) */
 	bool		 demo;		/* --demo-model */
 	const char	*keystore;	/* --keystore FILE */
 };
@@ -161,7 +162,7 @@ struct tui_opts {
 struct tui {
 	struct tui_opts		 opts;
 	bool			 colour;	/* colours in use */
-	bool			 ascii;		/* ASCII line drawing (--ascii) */
+	bool			 ascii;		/* --ascii line drawing */
 	bool			 utf8;		/* the locale is UTF-8 */
 	struct theme		*theme;
 	attr_t			 attr[THEME__MAX];
@@ -177,8 +178,8 @@ struct tui {
 	char			*msg;		/* status line message */
 	enum sev		 msg_sev;
 
-	int			 cy, cx;	/* the hardware cursor goes here:
-						   the focused item */
+	int			 cy, cx;	/* the hardware cursor: on the
+						   focused item */
 	int			 mouse_y, mouse_x;
 	bool			 quit;
 };
@@ -260,8 +261,6 @@ char		*draw_cn(const char *subject);
 
 /* screen-dash.c */
 extern const struct screen_ops screen_dash;
-/* Severity of a certificate with days left under the model's thresholds. */
-enum sev	 dash_cert_sev(const struct server_model *, long days);
 
 /* screen-text.c: a scrollable text viewer (detail, help). */
 struct text_arg {

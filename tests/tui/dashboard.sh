@@ -65,6 +65,16 @@ tt_wait_for '│  old-server'
 tt_keys F5
 tt_wait_for 'SSL settings: not available yet'
 
+# r reloads the model (a message says so; the panels are back)
+tt_keys r
+tt_wait_for 'OK    reloaded'
+tt_screen | grep -q '★ integration-manager' || tt_fail "reload lost the model"
+
+# no --mouse: a click on the trust panel changes nothing
+tt_click 50 15
+tt_keys Down
+tt_wait_cursor 1,3
+
 # q quits with status 0
 tt_keys q
 st=$(tt_wait_exit)
@@ -81,6 +91,19 @@ tt_screen | grep -q 'server.ssl.key-store-password ••••••  *✓ open
 echo "--- 120x40 ---"; tt_screen
 tt_keys F10
 [ "$(tt_wait_exit)" = 0 ] || tt_fail "F10 did not quit cleanly"
+
+# --mouse: a click focuses the panel and selects the row under it
+tt kill-server >/dev/null 2>&1
+tt_start 80 24 --demo-model --mouse
+tt_wait_for '★ integration-manager'
+tt_click 50 5
+tt_wait_cursor 41,5
+tt_click 10 16
+tt_wait_cursor 1,16
+tt_keys Enter
+tt_wait_for 'Owner: CN=Partner CA'
+tt_keys Escape q
+[ "$(tt_wait_exit)" = 0 ] || tt_fail "bad exit after the mouse test"
 
 # A real keystore (JKS, no password: listed without verification)
 tt kill-server >/dev/null 2>&1

@@ -119,3 +119,19 @@ tt_wait_exit() {
 
 # tt_row N: line N (0-based) of the screen.
 tt_row() { tt_screen | sed -n "$(( $1 + 1 ))p"; }
+
+# tt_click COL ROW (0-based): a left click, encoded as the program asked
+# (SGR 1006 when it turned that on, else X10); raw bytes via send-keys -H.
+tt_click() {
+	_x=$(( $1 + 1 )) _y=$(( $2 + 1 ))
+	if [ "$(tt display-message -p -t "$TT_T" '#{mouse_sgr_flag}')" = 1 ]
+	then
+		for _e in M m; do
+			tt_keys -H $(printf '\033[<0;%d;%d%s' "$_x" "$_y" "$_e" |
+			    od -An -tx1)
+		done
+	else
+		tt_keys -H 1b 5b 4d 20 $(printf '%x %x' $((_x + 32)) $((_y + 32)))
+		tt_keys -H 1b 5b 4d 23 $(printf '%x %x' $((_x + 32)) $((_y + 32)))
+	fi
+}

@@ -587,6 +587,93 @@ test_no_colour(void **state)
 	unsetenv("NO_COLOR");
 }
 
+/* The audit's certificate list, when the model has one, is the timeline. */
+static void
+test_expiry_from_audit(void **state)
+{
+	struct server_model	*m;
+	struct tui		*t;
+	struct cert_ref		*r;
+	int			 y1, y2;
+
+	m = fx_model();
+	m->certs = xcalloc(2, sizeof *m->certs);
+	r = &m->certs[0];
+	r->cert = m->ks->entries[0]->chain[0];
+	r->alias = xstrdup("tomcat");
+	r->position = "leaf";
+	r->days_left = 100;
+	r->sev = SEV_WARN;		/* the audit's say, not recomputed */
+	r = &m->certs[1];
+	r->cert = m->jre.trust->entries[0]->chain[0];
+	r->alias = xstrdup("lab-root");
+	r->position = "anchor";
+	r->days_left = 5000;
+	m->ncerts = 2;
+	rt_size(120, 40);
+	t = rt_tui(m, NULL);
+	y1 = rt_find_from("tomcat.exam", rt_find("certificate"));
+	y2 = rt_find("cacerts: Lab R");
+	assert_int_not_equal(y1, -1);
+	assert_int_equal(y2, y1 + 1);
+	/* only those two: the partner and expired certificates are not in */
+	assert_int_equal(rt_find("Partner Root"), -1);
+	assert_int_equal(rt_find("old.example.org"), -1);
+	assert_non_null(strstr(rt_row(y1), "100d"));
+	tui_free(t);
+}
+
+/* Another terminal type for a while: draw the fixture, check colours. */
+static void
+test_8_colours_and_none(void **state)
+{
+	struct tui	*t;
+	SCREEN		*s;
+	FILE		*out, *in;
+	short		 fg, bg;
+
+	out = fopen("/dev/null", "w");
+	in = fopen("/dev/null", "r");
+	assert_non_null(out);
+	assert_non_null(in);
+
+	/* xterm: 8 colours; bright-black (muted) is black in bold */
+	s = newterm("xterm", out, in);
+	assert_non_null(s);
+	set_term(s);
+	t = rt_tui(fx_model(), NULL);
+	assert_true(t->colour);
+	assert_int_equal(COLORS, 8);
+	pair_content(PAIR_NUMBER(colour_attr(t, THEME_MUTED)), &fg, &bg);
+	assert_int_equal(fg, COLOR_BLACK);
+	assert_true(colour_attr(t, THEME_MUTED) & A_BOLD);
+	pair_content(PAIR_NUMBER(colour_attr(t, THEME_CRIT)), &fg, &bg);
+	assert_int_equal(fg, COLOR_RED);
+	assert_screen_has("\xe2\x98\x85 tomcat");
+	tui_free(t);
+	endwin();
+	set_term(rt_screen);
+	delscreen(s);
+	set_term(rt_screen);
+
+	/* vt100: no colours at all, attributes only */
+	s = newterm("vt100", out, in);
+	assert_non_null(s);
+	set_term(s);
+	t = rt_tui(fx_model(), NULL);
+	assert_false(t->colour);
+	assert_true(colour_attr(t, THEME_SELECTED) & A_REVERSE);
+	assert_screen_has("tomcat");
+	tui_free(t);
+	endwin();
+	set_term(rt_screen);
+	delscreen(s);
+	/* delscreen of another screen unsets the current one: set it again */
+	set_term(rt_screen);
+	fclose(out);
+	fclose(in);
+}
+
 /* One SCREEN for the whole run, on /dev/null. */
 static int
 rt_setup(void **state)
@@ -633,6 +720,9 @@ main(void)
 		cmocka_unit_test(test_empty_model),
 		cmocka_unit_test(test_demo_model),
 		cmocka_unit_test(test_no_colour),
+		cmocka_unit_test(test_expiry_from_audit),
+		/* last: after switching SCREENs the first one reads blank */
+		cmocka_unit_test(test_8_colours_and_none),
 	};
 
 	return (cmocka_run_group_tests(tests, rt_setup, rt_teardown));

@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * cmd-audit.c -- tlsdeck audit: the findings for monitoring.  Exit codes
+ * follow the Nagios/Icinga convention (0 OK, 1 WARNING, 2 CRITICAL, 3
+ * UNKNOWN); --format prometheus writes the text exposition format for
+ * node_exporter's textfile collector.
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+
+#define AUDIT_OK	0
+#define AUDIT_WARNING	1
+#define AUDIT_CRITICAL	2
+#define AUDIT_UNKNOWN	3
+
+enum {
+	OPT_WARN_DAYS = OPT__CLI_MAX + 1,
+	OPT_CRIT_DAYS,
+	OPT_WARN_PERCENT,
+	OPT_CRIT_PERCENT,
+};
+
+static const struct option audit_options[] = {
+	CLI_GLOBAL_OPTIONS,
+	{ "format", required_argument, NULL, 'f' },
+	{ "warn-days", required_argument, NULL, OPT_WARN_DAYS },
+	{ "crit-days", required_argument, NULL, OPT_CRIT_DAYS },
+	{ "warn-percent", required_argument, NULL, OPT_WARN_PERCENT },
+	{ "crit-percent", required_argument, NULL, OPT_CRIT_PERCENT },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 }
+};
+
+static const char *audit_words[] = { "OK", "WARNING", "CRITICAL",
+    "UNKNOWN" };
+
+/* A non-negative integer up to max, or -1. */
+static int
+audit_number(const char *s, int max)
+{
+	char	*end;
+	long	 v;
+
+	if (*s < '0' || *s > '9')
+		return (-1);
+	v = strtol(s, &end, 10);
+	if (*end != '\0' || v < 0 || v > max)
+		return (-1);
+	return ((int)v);
+}
+
+/* Write s as a Prometheus label value: \\ \" \n escaped, valid UTF-8. */
+static void
+audit_prom_label(FILE *f, const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)(s != NULL ? s :
+				    "");
+	size_t			 n, i;
+
+	while (*p != '\0') {
+		if (*p == '\\')
+			fputs("\\\\", f);
+		else if (*p == '"')
+			fputs("\\\"", f);
+		else if (*p == '\n')
+			fputs("\\n", f);
+		else if (*p < 0x20 || *p == 0x7f)
+			fputc('?', f);
+		else if (*p < 0x80)
+			fputc(*p, f);
+		else {
+			/* one UTF-8 sequence, or U+FFFD for a bad byte */
+			n = *p >= 0xf0 && *p <= 0xf4 ? 4 : *p >= 0xe0 ? 3 :
+			    *p >= 0xc2 && *p <= 0xdf ? 2 : 0;
+			for (i = 1; i < n; i++)
+				if ((p[i] & 0xc0) != 0x80)
+					n = 0;
+			if (n == 3 && ((p[0] == 0xe0 && p[1] < 0xa0) ||
+			    (p[0] == 0xed && p[1] >= 0xa0)))
+				n = 0;
+			if (n == 4 && ((p[0] == 0xf0 && p[1] < 0x90) ||
+			    (p[0] == 0xf4 && p[1] >= 0x90)))
+				n = 0;
+			if (n == 0) {
+				fputs("\xef\xbf\xbd", f);
+				p++;
+				continue;
+			}
+			fwrite(p, 1, n, f);
+			p += n;
+			continue;
+		}
+		p++;
+	}
+}
+
+/* The labels of one certificate. */
+static void
+audit_prom_cert_labels(FILE *f, const struct cert_ref *r)
+{
+	fputs("{file=\"", f);
+	audit_prom_label(f, r->file);
+	fputs("\",alias=\"", f);
+	audit_prom_label(f, r->alias);
+	fputs("\",subject=\"", f);
+	audit_prom_label(f, r->cert->info.subject);
+	fputs("\",position=\"", f);
+	audit_prom_label(f, r->position);
+	fputs("\"}", f);
+}
+
+/* The Prometheus text format; m may be NULL (UNKNOWN). */
+static void
+audit_prometheus(FILE *f, const struct server_model *m, int status)
+{
+	size_t	i, n[SEV__MAX] = { 0 };
+	int	s;
+
+	fputs("# HELP tlsdeck_cert_not_after_seconds Expiry time of a "
+	    "certificate (Unix time).\n"
+	    "# TYPE tlsdeck_cert_not_after_seconds gauge\n", f);
+	for (i = 0; m != NULL && i < m->ncerts; i++) {
+		fputs("tlsdeck_cert_not_after_seconds", f);
+		audit_prom_cert_labels(f, &m->certs[i]);
+		fprintf(f, " %lld\n",
+		    (long long)m->certs[i].cert->info.not_after);
+	}
+	fputs("# HELP tlsdeck_cert_days_left Whole days until a certificate "
+	    "expires (negative once expired).\n"
+	    "# TYPE tlsdeck_cert_days_left gauge\n", f);
+	for (i = 0; m != NULL && i < m->ncerts; i++) {
+		fputs("tlsdeck_cert_days_left", f);
+		audit_prom_cert_labels(f, &m->certs[i]);
+		fprintf(f, " %ld\n", m->certs[i].days_left);
+	}
+	for (i = 0; m != NULL && i < m->nfindings; i++)
+		n[m->findings[i]->sev]++;
+	fputs("# HELP tlsdeck_findings Audit findings by severity.\n"
+	    "# TYPE tlsdeck_findings gauge\n", f);
+	for (s = SEV_CRIT; s >= SEV_INFO; s--)
+		fprintf(f, "tlsdeck_findings{severity=\"%s\"} %zu\n",
+		    sev_name(s), n[s]);
+	fputs("# HELP tlsdeck_audit_status Audit result: 0 OK, 1 WARNING, 2 "
+	    "CRITICAL, 3 UNKNOWN.\n"
+	    "# TYPE tlsdeck_audit_status gauge\n", f);
+	fprintf(f, "tlsdeck_audit_status %d\n", status);
+}
+
+/* Text: a Nagios-style first line, then one block per finding. */
+static void
+audit_text(FILE *f, const struct server_model *m, int status)
+{
+	const struct finding	*fd;
+	size_t			 i, n[SEV__MAX] = { 0 };
+
+	for (i = 0; i < m->nfindings; i++)
+		n[m->findings[i]->sev]++;
+	fprintf(f, "%s - %zu critical, %zu warning(s), %zu info (%s) | "
+	    "critical=%zu warning=%zu info=%zu\n", audit_words[status],
+	    n[SEV_CRIT], n[SEV_WARN], n[SEV_INFO], m->properties,
+	    n[SEV_CRIT], n[SEV_WARN], n[SEV_INFO]);
+	for (i = 0; i < m->nfindings; i++) {
+		fd = m->findings[i];
+		fprintf(f, "%-8s  %s", fd->sev == SEV_CRIT ? "CRITICAL" :
+		    fd->sev == SEV_WARN ? "WARNING" : "info", fd->code);
+		if (fd->file != NULL) {
+			fprintf(f, "  %s", fd->file);
+			if (fd->line > 0)
+				fprintf(f, ":%d", fd->line);
+		}
+		if (fd->alias != NULL)
+			fprintf(f, " (%s)", fd->alias);
+		fprintf(f, "\n          %s\n", fd->message);
+		if (fd->fix != NULL)
+			fprintf(f, "          fix: %s\n", fd->fix);
+	}
+}
+
+/* tlsdeck audit */
+static int
+cmd_audit_exec(int argc, char **argv)
+{
+	const struct cmd_entry	*ce = &cmd_audit_entry;
+	struct global_opts	 g;
+	struct server_opts	 so;
+	struct server_model	*m = NULL;
+	json_t			*j;
+	char			*cause = NULL;
+	int			 ch, fmt = OUT_TEXT, flags = 0;
+	int			 warn = -1, crit = -1, wpct = -1, cpct = -1;
+	int			 status, rc = AUDIT_UNKNOWN, v;
+
+	memset(&g, 0, sizeof g);
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "f:", audit_options,
+	    NULL)) != -1) {
+		if (cli_global_option(ch, optarg, &g, &flags))
+			continue;
+		switch (ch) {
+		case 'f':
+			fmt = cli_parse_format(optarg, 1 << OUT_TEXT |
+			    1 << OUT_JSON | 1 << OUT_PROMETHEUS);
+			if (fmt < 0) {
+				cli_usage(ce, "unknown format: %s", optarg);
+				goto out;
+			}
+			break;
+		case OPT_WARN_DAYS:
+		case OPT_CRIT_DAYS:
+		case OPT_WARN_PERCENT:
+		case OPT_CRIT_PERCENT:
+			v = audit_number(optarg, ch == OPT_WARN_DAYS ||
+			    ch == OPT_CRIT_DAYS ? KEYGEN_MAX_DAYS : 100);
+			if (v < 0) {
+				cli_usage(ce, "%s: not a number in range: %s",
+				    argv[optind - 1], optarg);
+				goto out;
+			}
+			if (ch == OPT_WARN_DAYS)
+				warn = v;
+			else if (ch == OPT_CRIT_DAYS)
+				crit = v;
+			else if (ch == OPT_WARN_PERCENT)
+				wpct = v;
+			else
+				cpct = v;
+			break;
+		case OPT_HELP:
+			cli_help(ce, stdout);
+			rc = AUDIT_OK;
+			goto out;
+		default:
+			cli_usage(ce, "unknown or incomplete option: %s",
+			    argv[optind - 1]);
+			goto out;
+		}
+	}
+	if (optind != argc) {
+		cli_usage(ce, "unexpected argument: %s", argv[optind]);
+		goto out;
+	}
+	if (cli_server_opts(&g, flags, &so, NULL, &cause) != 0)
+		goto unknown;
+	if (warn >= 0)
+		so.warn_days = warn;
+	if (crit >= 0)
+		so.crit_days = crit;
+	if (wpct >= 0)
+		so.warn_percent = wpct;
+	if (cpct >= 0)
+		so.crit_percent = cpct;
+	if (so.crit_days > so.warn_days) {
+		xasprintf(&cause, "the critical threshold (%d days) is above "
+		    "the warning threshold (%d days)", so.crit_days,
+		    so.warn_days);
+		goto unknown;
+	}
+	if (server_model_load(&so, &m, &cause) != 0)
+		goto unknown;
+
+	status = audit_exit_code(m);
+	if (fmt == OUT_PROMETHEUS)
+		audit_prometheus(stdout, m, status);
+	else if (fmt == OUT_JSON) {
+		j = json_object();
+		json_object_set_new(j, "status", json_string(
+		    audit_words[status]));
+		json_object_set_new(j, "exit", json_integer(status));
+		json_object_set_new(j, "properties", json_string(
+		    m->properties));
+		json_object_set_new(j, "certificates", cli_json_certs(m));
+		json_object_set_new(j, "findings", cli_json_findings(m));
+		out_json_dump(j, stdout);
+	} else
+		audit_text(stdout, m, status);
+	rc = fflush(stdout) == 0 ? status : AUDIT_UNKNOWN;
+	goto out;
+
+unknown:
+	/* Nothing to judge: say so where the monitor looks. */
+	cli_error("%s", cause);
+	if (fmt == OUT_PROMETHEUS)
+		audit_prometheus(stdout, NULL, AUDIT_UNKNOWN);
+	else if (fmt == OUT_JSON) {
+		j = json_object();
+		json_object_set_new(j, "status", json_string("UNKNOWN"));
+		json_object_set_new(j, "exit", json_integer(AUDIT_UNKNOWN));
+		json_object_set_new(j, "error", json_string(cause));
+		out_json_dump(j, stdout);
+	} else
+		printf("UNKNOWN - %s\n", cause);
+	rc = AUDIT_UNKNOWN;
+out:
+	server_model_free(m);
+	free(cause);
+	return (rc);
+}
+
+const struct cmd_entry cmd_audit_entry = {
+	"audit", CLI_GLOBAL_USAGE " [--format text|json|prometheus] "
+	"[--warn-days N] [--crit-days N] [--warn-percent P] "
+	"[--crit-percent P]",
+	"Check the server's HTTPS set-up; exit 0 OK, 1 WARNING, 2 CRITICAL, "
+	"3 UNKNOWN (for Nagios/Icinga, or Prometheus' textfile collector).",
+	cmd_audit_exec
+};

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: ISC */
+/* cmd-genkey.c -- tlsdeck genkey: a key pair and self-signed certificate. */
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum {
+	OPT_ALIAS = OPT__CLI_MAX + 1,
+	OPT_DNAME,
+	OPT_SAN,
+	OPT_KEYALG,
+	OPT_KEYSIZE,
+	OPT_CURVE,
+	OPT_DAYS,
+	OPT_STORETYPE,
+	OPT_REPLACE,
+	OPT_DRY_RUN,
+};
+
+static const struct option genkey_options[] = {
+	{ "alias", required_argument, NULL, 'a' },
+	{ "dname", required_argument, NULL, OPT_DNAME },
+	{ "san", required_argument, NULL, OPT_SAN },
+	{ "keyalg", required_argument, NULL, OPT_KEYALG },
+	{ "keysize", required_argument, NULL, OPT_KEYSIZE },
+	{ "curve", required_argument, NULL, OPT_CURVE },
+	{ "days", required_argument, NULL, OPT_DAYS },
+	{ "storetype", required_argument, NULL, OPT_STORETYPE },
+	{ "replace", no_argument, NULL, OPT_REPLACE },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "format", required_argument, NULL, 'f' },
+	CLI_PASSWORD_OPTIONS,
+	{ NULL, 0, NULL, 0 }
+};
+
+/* A positive decimal number, or -1. */
+static int
+genkey_number(const char *s)
+{
+	char	*end;
+	long	 v;
+
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || v <= 0 || v > INT_MAX)
+		return (-1);
+	return ((int)v);
+}
+
+/* tlsdeck genkey FILE --alias A --dname DN ... */
+static int
+cmd_genkey_exec(int argc, char **argv)
+{
+	const struct cmd_entry	*ce = &cmd_genkey_entry;
+	struct pw_opts		 store = { 0 }, key = { 0 };
+	struct step_genkey_opts	 o;
+	struct step_result	 r = { 0 };
+	struct secret		*pass = NULL, *kpass = NULL;
+	char			*cause = NULL, *what = NULL;
+	bool			 json = false;
+	int			 ch, f, rc = EXIT_FAIL;
+
+	memset(&o, 0, sizeof o);
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "a:f:", genkey_options,
+	    NULL)) != -1) {
+		if (cli_password_option(ch, optarg, &store, &key))
+			continue;
+		switch (ch) {
+		case 'a':
+			o.alias = optarg;
+			break;
+		case OPT_DNAME:
+			o.dname = optarg;
+			break;
+		case OPT_SAN:
+			o.san = optarg;
+			break;
+		case OPT_KEYALG:
+			o.keyalg = optarg;
+			break;
+		case OPT_CURVE:
+			o.curve = optarg;
+			break;
+		case OPT_KEYSIZE:
+		case OPT_DAYS:
+			if ((f = genkey_number(optarg)) < 0) {
+				rc = cli_usage(ce, "not a positive number: %s",
+				    optarg);
+				goto out;
+			}
+			if (ch == OPT_KEYSIZE)
+				o.keysize = f;
+			else
+				o.days = f;
+			break;
+		case OPT_STORETYPE:
+			o.storetype = ks_format_parse(optarg);
+			if (o.storetype != KS_FMT_PKCS12 &&
+			    o.storetype != KS_FMT_JKS) {
+				rc = cli_usage(ce, "unknown store type: %s "
+				    "(pkcs12 or jks)", optarg);
+				goto out;
+			}
+			break;
+		case OPT_REPLACE:
+			o.replace = true;
+			break;
+		case OPT_DRY_RUN:
+			o.dry_run = true;
+			break;
+		case 'f':
+			f = cli_parse_format(optarg, 1 << OUT_TEXT |
+			    1 << OUT_JSON);
+			if (f < 0) {
+				rc = cli_usage(ce, "unknown format: %s",
+				    optarg);
+				goto out;
+			}
+			json = f == OUT_JSON;
+			break;
+		case OPT_HELP:
+			cli_help(ce, stdout);
+			rc = EXIT_OK;
+			goto out;
+		default:
+			rc = cli_usage(ce, "unknown or incomplete option: %s",
+			    argv[optind - 1]);
+			goto out;
+		}
+	}
+	if (argc - optind != 1) {
+		rc = cli_usage(ce, argc - optind == 0 ? "FILE is missing" :
+		    "too many arguments");
+		goto out;
+	}
+	if (o.alias == NULL || o.dname == NULL) {
+		rc = cli_usage(ce, "--alias and --dname are needed");
+		goto out;
+	}
+	if (cli_step_storepass(argv[optind], &store, &pass, &cause) != 0 ||
+	    ((key.env != NULL || key.file != NULL || key.given != NULL) &&
+	    cli_password(&key, "", false, &kpass, &cause) != 0)) {
+		cli_error("%s", cause);
+		goto out;
+	}
+	o.keypass = kpass;
+	if (step_genkey(argv[optind], pass, &o, &r, &cause) != 0) {
+		cli_error("%s", cause);
+		goto out;
+	}
+	xasprintf(&what, "%s key entry \"%s\" (%s, self-signed) %s %s "
+	    "keystore %s%s", o.dry_run ? "Would add" : r.replaced ?
+	    "Replaced" : "Added", r.aliases[0], r.chain[0]->info.key,
+	    r.created ? "in the new" : "in the", ks_format_name(r.format),
+	    argv[optind], o.dry_run ? " (dry run: nothing written)" : ".");
+	cli_step_report(argv[optind], what, &r, json, false);
+	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+out:
+	free(cause);
+	free(what);
+	step_result_free(&r);
+	secret_free(pass);
+	secret_free(kpass);
+	cli_pw_opts_done(&store);
+	cli_pw_opts_done(&key);
+	return (rc);
+}
+
+const struct cmd_entry cmd_genkey_entry = {
+	"genkey", "FILE --alias A --dname DN [--san LIST] [--keyalg rsa|ec] "
+	"[--keysize N | --curve P-256|P-384] [--days N] "
+	"[--storetype pkcs12|jks] [--replace] [--dry-run] "
+	"[--format text|json] [PASSWORD OPTIONS]",
+	"Generate a key pair and a self-signed certificate (as keytool "
+	"-genkeypair).\n"
+	"The keystore is created if missing (PKCS12 unless --storetype jks).\n"
+	"  -a, --alias A            alias of the new entry\n"
+	"  --dname DN               \"CN=host.example.com, OU=IT, O=Example, "
+	"C=US\"\n"
+	"  --san LIST               dns:host,ip:10.0.0.5,email:x@y,uri:https:"
+	"//...\n"
+	"  --keyalg rsa|ec          key algorithm (default rsa)\n"
+	"  --keysize N              RSA 2048 (default), 3072 or 4096\n"
+	"  --curve P-256|P-384      EC curve (default P-256)\n"
+	"  --days N                 validity (default 3650)\n"
+	"  --storetype pkcs12|jks   type of a new keystore (default pkcs12)\n"
+	"  --replace                replace an existing entry of the same "
+	"alias\n"
+	"  --dry-run                check, write nothing\n"
+	"  --format text|json       output format (default text)\n"
+	"  --storepass-env VAR | --storepass-file FILE   store password "
+	"(else asked)\n"
+	"  --keypass-env VAR | --keypass-file FILE       JKS key password "
+	"(default: the\n"
+	"                           store password; PKCS12 always uses the "
+	"store password)", cmd_genkey_exec
+};

@@ -1,0 +1,507 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * cmd-status.c -- tlsdeck status: the dashboard's four panels as text or
+ * JSON (header, keystore, settings, trust, findings).  Also what the server
+ * commands share: GLOBAL options, the config file, JSON of findings.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+
+static const struct option status_options[] = {
+	CLI_GLOBAL_OPTIONS,
+	{ "format", required_argument, NULL, 'f' },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 }
+};
+
+int
+cli_global_option(int ch, char *arg, struct global_opts *g, int *flags)
+{
+	switch (ch) {
+	case OPT_G_PROPERTIES:
+		g->properties = arg;
+		return (1);
+	case OPT_G_SERVER:
+		g->server = arg;
+		return (1);
+	case OPT_G_JRE:
+		g->jre = arg;
+		return (1);
+	case OPT_G_CACERTS:
+		g->cacerts = arg;
+		return (1);
+	case OPT_G_THEME:
+		g->theme = arg;		/* accepted; the dashboard uses it */
+		return (1);
+	case OPT_G_NO_COLOR:
+		g->no_color = true;
+		return (1);
+	case OPT_G_CONFIG:
+		g->config = arg;
+		return (1);
+	case OPT_G_NO_LIVE:
+		*flags |= SERVER_NO_LIVE;
+		return (1);
+	}
+	return (0);
+}
+
+int
+cli_server_opts(const struct global_opts *g, int flags,
+    struct server_opts *so, struct tlsdeck_config **cfgp, char **cause)
+{
+	struct tlsdeck_config	*cfg = NULL;
+
+	if (cfgp != NULL)
+		*cfgp = NULL;
+	if (g->properties != NULL && g->server != NULL) {
+		cause_set(cause, "--properties and --server exclude each "
+		    "other");
+		return (-1);
+	}
+	if (g->jre != NULL && g->cacerts != NULL) {
+		cause_set(cause, "--jre and --cacerts exclude each other");
+		return (-1);
+	}
+	server_opts_init(so);
+	so->properties = g->properties;
+	so->server = g->server;
+	so->jre = g->jre;
+	so->cacerts = g->cacerts;
+	so->flags = flags;
+	if (config_load(g->config, &cfg, cause) != 0)
+		return (-1);
+	config_apply(cfg, so);
+	if (cfgp != NULL)
+		*cfgp = cfg;
+	else
+		config_free(cfg);
+	return (0);
+}
+
+/* A JSON string from bytes that may not be UTF-8 (NULL: null). */
+static json_t *
+st_str(const char *s)
+{
+	json_t	*j;
+	char	*fixed;
+	size_t	 i;
+
+	if (s == NULL)
+		return (json_null());
+	if ((j = json_string(s)) != NULL)
+		return (j);
+	fixed = xstrdup(s);
+	for (i = 0; fixed[i] != '\0'; i++)
+		if ((unsigned char)fixed[i] >= 0x80)
+			fixed[i] = '?';
+	j = json_string(fixed);
+	free(fixed);
+	return (j);
+}
+
+static json_t *
+st_time(int64_t t)
+{
+	char	buf[32];
+
+	time_iso8601(t, buf, sizeof buf);
+	return (json_string(buf));
+}
+
+void *
+cli_json_findings(const struct server_model *m)
+{
+	const struct finding	*f;
+	json_t			*arr, *j;
+	size_t			 i;
+
+	arr = json_array();
+	for (i = 0; i < m->nfindings; i++) {
+		f = m->findings[i];
+		j = json_object();
+		json_object_set_new(j, "code", json_string(f->code));
+		json_object_set_new(j, "severity", json_string(
+		    sev_name(f->sev)));
+		json_object_set_new(j, "file", st_str(f->file));
+		json_object_set_new(j, "line", f->line > 0 ?
+		    json_integer(f->line) : json_null());
+		json_object_set_new(j, "alias", st_str(f->alias));
+		json_object_set_new(j, "key", st_str(f->key));
+		json_object_set_new(j, "message", st_str(f->message));
+		json_object_set_new(j, "fix", st_str(f->fix));
+		json_object_set_new(j, "form", f->form >= 0 ?
+		    json_integer(f->form) : json_null());
+		json_array_append_new(arr, j);
+	}
+	return (arr);
+}
+
+void *
+cli_json_certs(const struct server_model *m)
+{
+	const struct cert_ref	*r;
+	json_t			*arr, *j;
+	char			*fp;
+	size_t			 i;
+
+	arr = json_array();
+	for (i = 0; i < m->ncerts; i++) {
+		r = &m->certs[i];
+		j = json_object();
+		json_object_set_new(j, "file", st_str(r->file));
+		json_object_set_new(j, "alias", st_str(r->alias));
+		json_object_set_new(j, "position", json_string(r->position));
+		json_object_set_new(j, "served", json_boolean(r->served));
+		json_object_set_new(j, "subject", st_str(
+		    r->cert->info.subject));
+		json_object_set_new(j, "not_before",
+		    st_time(r->cert->info.not_before));
+		json_object_set_new(j, "not_after",
+		    st_time(r->cert->info.not_after));
+		json_object_set_new(j, "days_left",
+		    json_integer(r->days_left));
+		json_object_set_new(j, "status", json_string(
+		    sev_name(r->sev)));
+		fp = cert_fp_hex(cert_sha256(r->cert), 32);
+		json_object_set_new(j, "sha256", json_string(fp));
+		free(fp);
+		json_array_append_new(arr, j);
+	}
+	return (arr);
+}
+
+/* The whole model as one JSON document. */
+static json_t *
+st_json(const struct server_model *m, const struct tlsdeck_config *cfg)
+{
+	const struct jre_info	*jr = &m->jre;
+	const struct setting	*s;
+	json_t			*j, *o, *arr, *e;
+	char			*fp;
+	size_t			 i, k;
+	int			 worst = (int)findings_worst(m);
+
+	j = json_object();
+	json_object_set_new(j, "status", json_string(worst == SEV_CRIT ?
+	    "critical" : worst == SEV_WARN ? "warning" : "ok"));
+	json_object_set_new(j, "now", st_time(m->now));
+	json_object_set_new(j, "properties", st_str(m->properties));
+	json_object_set_new(j, "found_by", st_str(m->how));
+	json_object_set_new(j, "config", st_str(cfg != NULL ? cfg->files :
+	    NULL));
+	json_object_set_new(j, "shared_data_path",
+	    st_str(m->shared_data_path));
+	json_object_set_new(j, "install_path", st_str(m->install_path));
+	json_object_set_new(j, "port", json_integer(m->port));
+	json_object_set_new(j, "listening", m->listening < 0 ? json_null() :
+	    json_boolean(m->listening));
+	json_object_set_new(j, "listen_pid", m->listen_pid > 0 ?
+	    json_integer(m->listen_pid) : json_null());
+	json_object_set_new(j, "https", json_boolean(m->ssl));
+	json_object_set_new(j, "base_url", st_str(m->base_url));
+	o = json_object();
+	json_object_set_new(o, "warn_days", json_integer(m->warn_days));
+	json_object_set_new(o, "crit_days", json_integer(m->crit_days));
+	json_object_set_new(o, "warn_percent", json_integer(m->warn_percent));
+	json_object_set_new(o, "crit_percent", json_integer(m->crit_percent));
+	json_object_set_new(j, "thresholds", o);
+
+	/* Keystore panel */
+	o = json_object();
+	json_object_set_new(o, "path", st_str(m->keystore_path));
+	json_object_set_new(o, "as_written", st_str(m->keystore_raw));
+	json_object_set_new(o, "resolved_how", st_str(m->keystore_how));
+	json_object_set_new(o, "declared_type", st_str(m->keystore_type));
+	json_object_set_new(o, "format", m->ks != NULL ?
+	    json_string(ks_format_name(m->ks->format)) : json_null());
+	json_object_set_new(o, "verified", json_boolean(m->ks != NULL &&
+	    m->ks->verified));
+	json_object_set_new(o, "passwordless", json_boolean(m->ks != NULL &&
+	    m->ks->passwordless));
+	json_object_set_new(o, "error", st_str(m->ks_error));
+	json_object_set_new(o, "key_alias", st_str(m->key_alias));
+	json_object_set_new(o, "key_recovered", json_boolean(
+	    m->key_entry != NULL && m->key_entry->pkey != NULL));
+	arr = json_array();
+	for (i = 0; m->ks != NULL && i < m->ks->nentries; i++) {
+		e = out_json_entry(m->ks->entries[i], m->now, false);
+		json_object_set_new(e, "served", json_boolean(
+		    m->ks->entries[i] == m->key_entry));
+		json_array_append_new(arr, e);
+	}
+	json_object_set_new(o, "entries", arr);
+	json_object_set_new(j, "keystore", o);
+
+	/* Settings panel */
+	arr = json_array();
+	for (i = 0; i < m->nsettings; i++) {
+		s = m->settings[i];
+		o = json_object();
+		json_object_set_new(o, "key", json_string(s->key));
+		json_object_set_new(o, "value", s->secret ?
+		    (s->line > 0 ? json_string("********") : json_null()) :
+		    st_str(s->value));
+		json_object_set_new(o, "as_written", st_str(s->raw));
+		json_object_set_new(o, "secret", json_boolean(s->secret));
+		json_object_set_new(o, "line", s->line > 0 ?
+		    json_integer(s->line) : json_null());
+		json_object_set_new(o, "count", json_integer(s->count));
+		json_object_set_new(o, "status", json_string(
+		    sev_name(s->sev)));
+		json_object_set_new(o, "check", st_str(s->check));
+		json_array_append_new(arr, o);
+	}
+	json_object_set_new(j, "settings", arr);
+
+	/* JRE and trust panel */
+	o = json_object();
+	json_object_set_new(o, "home", st_str(jr->home));
+	json_object_set_new(o, "found_by", st_str(jr->how));
+	json_object_set_new(o, "version", st_str(jr->version));
+	json_object_set_new(o, "major", json_integer(jr->major));
+	json_object_set_new(o, "cacerts", st_str(jr->cacerts));
+	json_object_set_new(o, "cacerts_real", st_str(jr->cacerts_real));
+	json_object_set_new(o, "cacerts_symlink",
+	    json_boolean(jr->cacerts_symlink));
+	json_object_set_new(o, "cacerts_distro",
+	    json_boolean(jr->cacerts_distro));
+	json_object_set_new(o, "jssecacerts", st_str(jr->jssecacerts_path));
+	json_object_set_new(o, "truststore_format", jr->trust != NULL ?
+	    json_string(ks_format_name(jr->trust->format)) : json_null());
+	json_object_set_new(o, "truststore_entries", jr->trust != NULL ?
+	    json_integer((json_int_t)jr->trust->nentries) : json_null());
+	json_object_set_new(o, "truststore_password",
+	    st_str(jr->trust_pass_how));
+	json_object_set_new(o, "truststore_verified",
+	    json_boolean(jr->trust_verified));
+	json_object_set_new(o, "error", st_str(jr->trust_error));
+	json_object_set_new(j, "jre", o);
+
+	o = json_object();
+	json_object_set_new(o, "trusted", json_boolean(m->trusted));
+	json_object_set_new(o, "alias", st_str(m->trusted_alias));
+	json_object_set_new(o, "note", st_str(m->trust_note));
+	json_object_set_new(o, "complete", json_boolean(m->chain_complete));
+	arr = json_array();
+	for (k = 0; k < m->nchain; k++) {
+		e = json_object();
+		json_object_set_new(e, "subject",
+		    st_str(m->chain[k]->info.subject));
+		json_object_set_new(e, "issuer",
+		    st_str(m->chain[k]->info.issuer));
+		fp = cert_fp_hex(cert_sha256(m->chain[k]), 32);
+		json_object_set_new(e, "sha256", json_string(fp));
+		free(fp);
+		json_object_set_new(e, "sent", json_boolean(k < m->nsent));
+		json_array_append_new(arr, e);
+	}
+	json_object_set_new(o, "chain", arr);
+	json_object_set_new(j, "trust", o);
+
+	json_object_set_new(j, "certificates", cli_json_certs(m));
+	json_object_set_new(j, "findings", cli_json_findings(m));
+	return (j);
+}
+
+/* Print s, or "-" when NULL. */
+static const char *
+st_or(const char *s)
+{
+	return (s != NULL ? s : "-");
+}
+
+/* Upper-case severity word for text output. */
+static const char *
+st_sev(enum sev s)
+{
+	switch (s) {
+	case SEV_CRIT:
+		return ("CRITICAL");
+	case SEV_WARN:
+		return ("WARNING");
+	case SEV_INFO:
+		return ("info");
+	default:
+		return ("ok");
+	}
+}
+
+/* The findings as text (shared look with audit). */
+static void
+st_text_findings(FILE *f, const struct server_model *m)
+{
+	const struct finding	*fd;
+	size_t			 i;
+
+	for (i = 0; i < m->nfindings; i++) {
+		fd = m->findings[i];
+		fprintf(f, "  %-8s  %s", st_sev(fd->sev), fd->code);
+		if (fd->file != NULL) {
+			fprintf(f, "  %s", fd->file);
+			if (fd->line > 0)
+				fprintf(f, ":%d", fd->line);
+		}
+		if (fd->alias != NULL)
+			fprintf(f, " (%s)", fd->alias);
+		fprintf(f, "\n            %s\n", fd->message);
+		if (fd->fix != NULL)
+			fprintf(f, "            fix: %s\n", fd->fix);
+	}
+}
+
+/* The four panels as text. */
+static void
+st_text(FILE *f, const struct server_model *m)
+{
+	const struct jre_info	*jr = &m->jre;
+	const struct setting	*s;
+	struct ks_entry		*e;
+	size_t			 i, k, n[SEV__MAX] = { 0 };
+	char			 date[32];
+
+	for (i = 0; i < m->nfindings; i++)
+		n[m->findings[i]->sev]++;
+	fprintf(f, "Server     %s  (%s)\n", m->properties, st_or(m->how));
+	fprintf(f, "           sharedDataPath %s, installPath %s\n",
+	    st_or(m->shared_data_path), st_or(m->install_path));
+	fprintf(f, "           port %d, %s%s, base URL %s\n", m->port,
+	    m->ssl ? "HTTPS" : "HTTP", m->listening == 1 ? ", listening" :
+	    m->listening == 0 ? ", NOT listening" : "", st_or(m->base_url));
+	if (jr->home != NULL || jr->cacerts != NULL)
+		fprintf(f, "JRE        %s %s  (%s)\n", st_or(jr->version),
+		    st_or(jr->home), st_or(jr->how));
+	else
+		fprintf(f, "JRE        not found\n");
+	fprintf(f, "Status     %s: %zu critical, %zu warning(s), %zu info\n",
+	    st_sev(findings_worst(m)), n[SEV_CRIT], n[SEV_WARN], n[SEV_INFO]);
+
+	fprintf(f, "\nKeystore   %s", st_or(m->keystore_path));
+	if (m->ks != NULL)
+		fprintf(f, "  %s, %zu entr%s%s\n", ks_format_name(
+		    m->ks->format), m->ks->nentries, m->ks->nentries == 1 ?
+		    "y" : "ies", m->ks->verified || m->ks->passwordless ? "" :
+		    " (not verified)");
+	else
+		fprintf(f, "  (%s)\n", st_or(m->ks_error));
+	for (i = 0; m->ks != NULL && i < m->ks->nentries; i++) {
+		e = m->ks->entries[i];
+		fprintf(f, "  %s %s  %s", e == m->key_entry ? "*" : " ",
+		    e->alias, ks_etype_name(e->type));
+		if (e->nchain > 0)
+			fprintf(f, "  %s", e->chain[0]->info.key);
+		fputc('\n', f);
+		for (k = 0; k < e->nchain; k++) {
+			time_iso8601(e->chain[k]->info.not_after, date,
+			    sizeof date);
+			fprintf(f, "      %s%s  until %s (%ld days)\n",
+			    k > 0 ? "<- " : "", e->chain[k]->info.subject,
+			    date, cert_days_left(e->chain[k], m->now));
+		}
+	}
+
+	fprintf(f, "\nSettings   %s\n", m->properties);
+	for (i = 0; i < m->nsettings; i++) {
+		s = m->settings[i];
+		fprintf(f, "  %-8s  %-30s %-34s %s", st_sev(s->sev), s->key,
+		    s->secret ? (s->line > 0 ? "********" : "-") :
+		    st_or(s->value), st_or(s->check));
+		if (s->line > 0)
+			fprintf(f, "  (line %d)", s->line);
+		fputc('\n', f);
+	}
+
+	fprintf(f, "\nTrust      %s", st_or(jr->jssecacerts ?
+	    jr->jssecacerts_path : jr->cacerts));
+	if (jr->trust != NULL)
+		fprintf(f, "  %s, %zu entries, %s\n", ks_format_name(
+		    jr->trust->format), jr->trust->nentries,
+		    jr->trust_pass_how != NULL ? jr->trust_pass_how :
+		    "password unknown");
+	else
+		fputc('\n', f);
+	if (jr->cacerts_symlink)
+		fprintf(f, "  symlink to %s%s\n", st_or(jr->cacerts_real),
+		    jr->cacerts_distro ? " (ca-certificates-java)" : "");
+	for (k = 0; k < m->nchain; k++)
+		fprintf(f, "  %s%s%s\n", k > 0 ? "<- " : "",
+		    m->chain[k]->info.subject, k < m->nsent ? "" :
+		    "  (not sent)");
+	fprintf(f, "  %s\n", st_or(m->trust_note));
+
+	fprintf(f, "\nFindings   %zu\n", m->nfindings);
+	st_text_findings(f, m);
+}
+
+/* tlsdeck status */
+static int
+cmd_status_exec(int argc, char **argv)
+{
+	const struct cmd_entry	*ce = &cmd_status_entry;
+	struct global_opts	 g;
+	struct server_opts	 so;
+	struct tlsdeck_config	*cfg = NULL;
+	struct server_model	*m = NULL;
+	char			*cause = NULL;
+	int			 ch, fmt = OUT_TEXT, flags = 0, rc = EXIT_FAIL;
+
+	memset(&g, 0, sizeof g);
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "f:", status_options,
+	    NULL)) != -1) {
+		if (cli_global_option(ch, optarg, &g, &flags))
+			continue;
+		switch (ch) {
+		case 'f':
+			fmt = cli_parse_format(optarg, 1 << OUT_TEXT |
+			    1 << OUT_JSON);
+			if (fmt < 0) {
+				rc = cli_usage(ce, "unknown format: %s",
+				    optarg);
+				goto out;
+			}
+			break;
+		case OPT_HELP:
+			cli_help(ce, stdout);
+			rc = EXIT_OK;
+			goto out;
+		default:
+			rc = cli_usage(ce, "unknown or incomplete option: %s",
+			    argv[optind - 1]);
+			goto out;
+		}
+	}
+	if (optind != argc) {
+		rc = cli_usage(ce, "unexpected argument: %s", argv[optind]);
+		goto out;
+	}
+	if (cli_server_opts(&g, flags, &so, &cfg, &cause) != 0 ||
+	    server_model_load(&so, &m, &cause) != 0) {
+		cli_error("%s", cause);
+		goto out;
+	}
+	if (fmt == OUT_JSON)
+		out_json_dump(st_json(m, cfg), stdout);
+	else
+		st_text(stdout, m);
+	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+out:
+	server_model_free(m);
+	config_free(cfg);
+	free(cause);
+	return (rc);
+}
+
+const struct cmd_entry cmd_status_entry = {
+	"status", CLI_GLOBAL_USAGE " [--format text|json]",
+	"Show what the dashboard shows: the server, its keystore, the SSL "
+	"settings, the JRE's trust and the findings.", cmd_status_exec
+};

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * jre.c -- which cacerts a command such as trust writes to, without the
+ * whole server model: --cacerts FILE, --jre DIR, $JAVA_HOME, or the `java`
+ * on $PATH (its real path, two directories up).  server.c does the full
+ * discovery from application.properties; this is the small fallback.
+ */
+#include <sys/stat.h>
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core.h"
+
+/* Relative places of cacerts under a JRE home (JDK 9+, then JDK 8). */
+static const char *jre_rel[] = {
+	"lib/security/cacerts",
+	"jre/lib/security/cacerts"
+};
+
+/* Does path name something (a dangling symlink does not count)? */
+static bool
+jre_exists(const char *path)
+{
+	struct stat	sb;
+
+	return (stat(path, &sb) == 0);
+}
+
+/* The first cacerts under home, malloc'd; NULL when there is none. */
+static char *
+jre_cacerts_under(const char *home)
+{
+	char	*p;
+	size_t	 i;
+
+	for (i = 0; i < sizeof jre_rel / sizeof jre_rel[0]; i++) {
+		xasprintf(&p, "%s/%s", home, jre_rel[i]);
+		if (jre_exists(p))
+			return (p);
+		free(p);
+	}
+	return (NULL);
+}
+
+/* The JRE home of a cacerts path ending in lib/security/cacerts, or NULL. */
+char *
+jre_home_of(const char *cacerts)
+{
+	static const char	 tail[] = "/lib/security/cacerts";
+	size_t			 n = strlen(cacerts), t = sizeof tail - 1;
+
+	if (n <= t || strcmp(cacerts + n - t, tail) != 0)
+		return (NULL);
+	return (xstrndup(cacerts, n - t));
+}
+
+/* The real path of the java found on $PATH, malloc'd; NULL if none. */
+static char *
+jre_java_on_path(void)
+{
+	const char	*path = getenv("PATH");
+	char		*copy, *dir, *next, *p, real[PATH_MAX];
+	char		*found = NULL;
+
+	if (path == NULL || *path == '\0')
+		return (NULL);
+	copy = xstrdup(path);
+	for (dir = copy; dir != NULL && found == NULL; dir = next) {
+		if ((next = strchr(dir, ':')) != NULL)
+			*next++ = '\0';
+		xasprintf(&p, "%s/java", *dir == '\0' ? "." : dir);
+		if (access(p, X_OK) == 0 && realpath(p, real) != NULL)
+			found = xstrdup(real);
+		free(p);
+	}
+	free(copy);
+	return (found);
+}
+
+/* Find the cacerts to use; see core.h. */
+int
+jre_cacerts_find(const char *jre, const char *cacerts, struct jre_cacerts *jc,
+    char **cause)
+{
+	const char	*jh;
+	char		*java = NULL, *home = NULL, *slash;
+	int		 i, rc = -1;
+
+	memset(jc, 0, sizeof *jc);
+	if (cacerts != NULL) {
+		if (!jre_exists(cacerts)) {
+			cause_set(cause, "%s: no such file", cacerts);
+			goto out;
+		}
+		jc->path = xstrdup(cacerts);
+		jc->home = jre_home_of(cacerts);
+		jc->how = xstrdup("--cacerts");
+		rc = 0;
+		goto out;
+	}
+	if (jre != NULL) {
+		if ((jc->path = jre_cacerts_under(jre)) == NULL) {
+			cause_set(cause, "%s: no lib/security/cacerts in this "
+			    "JRE (--jre names the directory holding bin/java)",
+			    jre);
+			goto out;
+		}
+		jc->home = xstrdup(jre);
+		xasprintf(&jc->how, "--jre %s", jre);
+		rc = 0;
+		goto out;
+	}
+	if ((jh = getenv("JAVA_HOME")) != NULL && *jh != '\0' &&
+	    (jc->path = jre_cacerts_under(jh)) != NULL) {
+		jc->home = xstrdup(jh);
+		jc->how = xstrdup("$JAVA_HOME");
+		rc = 0;
+		goto out;
+	}
+	if ((java = jre_java_on_path()) != NULL) {
+		/* .../bin/java: the home is two levels up. */
+		home = xstrdup(java);
+		for (i = 0; i < 2; i++) {
+			if ((slash = strrchr(home, '/')) != NULL)
+				*slash = '\0';
+		}
+		if (*home != '\0' &&
+		    (jc->path = jre_cacerts_under(home)) != NULL) {
+			jc->home = home;
+			home = NULL;
+			xasprintf(&jc->how, "java on $PATH (%s)", java);
+			rc = 0;
+			goto out;
+		}
+	}
+	cause_set(cause, "cannot tell which Java to trust the certificate in "
+	    "(no $JAVA_HOME with a cacerts, no java on $PATH): name it with "
+	    "--jre DIR or --cacerts FILE");
+out:
+	if (rc == 0) {
+		xasprintf(&java, "%s", jc->path);
+		slash = strrchr(java, '/');
+		if (slash != NULL) {
+			*slash = '\0';
+			xasprintf(&home, "%s/jssecacerts", java);
+			if (jre_exists(home)) {
+				jc->jssecacerts = home;
+				home = NULL;
+			}
+		}
+	} else
+		jre_cacerts_done(jc);
+	free(java);
+	free(home);
+	return (rc);
+}
+
+/* Free what jre_cacerts_find filled. */
+void
+jre_cacerts_done(struct jre_cacerts *jc)
+{
+	if (jc == NULL)
+		return;
+	free(jc->path);
+	free(jc->home);
+	free(jc->how);
+	free(jc->jssecacerts);
+	memset(jc, 0, sizeof *jc);
+}
+
+/* The storepass= of a Debian-style /etc/default/cacerts; see core.h. */
+struct secret *
+jre_defaults_storepass(const char *file)
+{
+	unsigned char	*buf = NULL;
+	struct secret	*sec = NULL;
+	size_t		 len, i, s, e, nl;
+
+	if (file == NULL)
+		file = SERVER_DISTRO_DEFAULTS;
+	if (file_read(file, &buf, &len, NULL) != 0)
+		return (NULL);
+	for (i = 0; i < len; i = nl + 1) {
+		for (nl = i; nl < len && buf[nl] != '\n'; nl++)
+			;
+		e = nl;
+		s = i;
+		while (s < e && (buf[s] == ' ' || buf[s] == '\t'))
+			s++;
+		if (e - s < 10 || memcmp(buf + s, "storepass=", 10) != 0)
+			continue;
+		s += 10;
+		while (e > s && (buf[e - 1] == '\r' || buf[e - 1] == ' ' ||
+		    buf[e - 1] == '\t'))
+			e--;
+		/* A shell assignment: strip one pair of quotes. */
+		if (e - s >= 2 && (buf[s] == '"' || buf[s] == '\'') &&
+		    buf[e - 1] == buf[s]) {
+			s++;
+			e--;
+		}
+		secret_free(sec);
+		sec = secret_new(buf + s, e - s);	/* the last one wins */
+	}
+	explicit_bzero(buf, len);
+	free(buf);
+	return (sec);
+}
