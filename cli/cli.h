@@ -182,8 +182,9 @@ enum {
 int	 cli_global_option(int ch, char *arg, struct global_opts *, int *flags);
 /*
  * Server options from defaults, the config file (g->config or the default
- * files), then g; -1 with *cause (config errors) otherwise.  *cfg (may be
- * NULL) receives the config, freed with config_free.
+ * files), then g.  Returns 0, -1 with *cause (config errors) or -2 with
+ * *cause for a usage error (options that exclude each other).  *cfg (may
+ * be NULL) receives the config, freed with config_free.
  */
 int	 cli_server_opts(const struct global_opts *, int flags,
 	     struct server_opts *, struct tlsdeck_config **cfg, char **cause);
@@ -191,5 +192,8 @@ int	 cli_server_opts(const struct global_opts *, int flags,
 void	*cli_json_findings(const struct server_model *);
 /* The audited certificates as a JSON array (json_t *). */
 void	*cli_json_certs(const struct server_model *);
+
+/* cmd-demo.c: tlsdeck demo (core/demo.c, then the dashboard). */
+extern const struct cmd_entry cmd_demo_entry;
 
 #endif

@@ -336,14 +336,14 @@ conf_diff(FILE *f, const char *name, const struct conf_lines *a,
 				ops[ne++] = ' ';
 				i++;
 				j++;
-			} else if (j < m && (i == n ||
-			    t[i * (m + 1) + j + 1] >= t[(i + 1) * (m + 1) +
-			    j])) {
-				ops[ne++] = '+';
-				j++;
-			} else {
+			} else if (i < n && (j == m ||
+			    t[(i + 1) * (m + 1) + j] >= t[i * (m + 1) + j +
+			    1])) {
 				ops[ne++] = '-';
 				i++;
+			} else {
+				ops[ne++] = '+';
+				j++;
 			}
 		}
 		free(t);
@@ -555,8 +555,15 @@ cmd_configure_exec(int argc, char **argv)
 		    "--unset or --dedup");
 		goto out;
 	}
-	if (cli_server_opts(&g, flags, &so, NULL, &cause) != 0 ||
-	    server_find_properties(&so, &path, &how, &cause) != 0 ||
+	switch (cli_server_opts(&g, flags, &so, NULL, &cause)) {
+	case -2:
+		rc = cli_usage(ce, "%s", cause);
+		goto out;
+	case -1:
+		cli_error("%s", cause);
+		goto out;
+	}
+	if (server_find_properties(&so, &path, &how, &cause) != 0 ||
 	    sw_open(path, 0, &sw, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;

@@ -33,6 +33,7 @@ cmd_csr_exec(int argc, char **argv)
 	struct step_csr_opts	 o;
 	struct step_result	 r = { 0 };
 	struct keystore		*ks = NULL;
+	struct ks_entry		*e;
 	struct secret		*pass = NULL, *kpass = NULL;
 	const char		*out = NULL;
 	char			*cause = NULL, *pem = NULL, *desc = NULL;
@@ -97,11 +98,15 @@ cmd_csr_exec(int argc, char **argv)
 	o.keypass = kpass;
 	if (step_csr(ks, pass, &o, &pem, &r, &cause) != 0) {
 		/* On a terminal, ask for a key password that differs. */
-		if (kpass != NULL || !isatty(STDIN_FILENO) ||
-		    keystore_find(ks, o.alias) == NULL ||
-		    keystore_find(ks, o.alias)->type != KS_ENTRY_KEY ||
-		    keystore_find(ks, o.alias)->pkey != NULL) {
+		e = keystore_find(ks, o.alias);
+		if (kpass != NULL || e == NULL || e->type != KS_ENTRY_KEY ||
+		    e->pkey != NULL) {
 			cli_error("%s", cause);
+			goto out;
+		}
+		if (!isatty(STDIN_FILENO)) {
+			cli_error("%s (give the key password with "
+			    "--keypass-env or --keypass-file)", cause);
 			goto out;
 		}
 		free(cause);
@@ -153,7 +158,7 @@ const struct cmd_entry cmd_csr_entry = {
 	"  --san LIST               dns:host,ip:10.0.0.5,... (\"\" for none)\n"
 	"  --dname DN               subject (default: the certificate's)\n"
 	"  -o, --output OUT         write to a new file OUT (default: stdout)\n"
-	"  --force                  replace an existing OUT (a backup is kept)\n"
+	"  --force                  replace an existing OUT (it is backed up)\n"
 	"  --storepass-env VAR | --storepass-file FILE   store password\n"
 	"  --keypass-env VAR | --keypass-file FILE       JKS key password, "
 	"when it\n"

@@ -137,7 +137,7 @@ const struct cmd_entry cmd_export_entry = {
 	"certificate)\n"
 	"  --chain                  the whole chain, leaf first (PEM)\n"
 	"  -o, --output OUT         a new file, or - for standard output\n"
-	"  --force                  replace an existing OUT (a backup is kept)\n"
+	"  --force                  replace an existing OUT (it is backed up)\n"
 	"  --storepass-env VAR | --storepass-file FILE   store password "
 	"(optional:\n"
 	"                           certificates are readable without it)",

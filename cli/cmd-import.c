@@ -79,8 +79,8 @@ step_anchor_text(enum step_anchor a)
 		return ("self-signed: clients must trust this certificate "
 		    "itself");
 	case STEP_ANCHOR_REPLY:
-		return ("from the given files only (not trusted in the keystore "
-		    "or cacerts)");
+		return ("from the given files only (not trusted in the "
+		    "keystore or cacerts)");
 	case STEP_ANCHOR_KEYSTORE:
 		return ("a trusted certificate of the keystore");
 	case STEP_ANCHOR_CACERTS:
@@ -142,7 +142,8 @@ cli_step_report(const char *path, const char *what,
 		json_object_set_new(j, "aliases", a);
 		a = json_array();
 		for (i = 0; i < r->nchain; i++)
-			json_array_append_new(a, out_json_cert(r->chain[i], now));
+			json_array_append_new(a, out_json_cert(r->chain[i],
+			    now));
 		json_object_set_new(j, "chain", a);
 		json_object_set_new(j, "root",
 		    json_string(step_anchor_name(r->anchor)));

@@ -237,7 +237,8 @@ cmd_passwd_exec(int argc, char **argv)
 	struct manage_args	 a;
 	struct step_passwd_opts	 o;
 	struct step_result	 r;
-	struct secret		*pass = NULL, *kp = NULL, *ns = NULL, *nk = NULL;
+	struct secret		*pass = NULL, *kp = NULL;
+	struct secret		*ns = NULL, *nk = NULL;
 	char			*cause = NULL, *what = NULL;
 	bool			 want_store, want_key;
 	int			 rc = EXIT_FAIL;

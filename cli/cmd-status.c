@@ -64,11 +64,11 @@ cli_server_opts(const struct global_opts *g, int flags,
 	if (g->properties != NULL && g->server != NULL) {
 		cause_set(cause, "--properties and --server exclude each "
 		    "other");
-		return (-1);
+		return (-2);
 	}
 	if (g->jre != NULL && g->cacerts != NULL) {
 		cause_set(cause, "--jre and --cacerts exclude each other");
-		return (-1);
+		return (-2);
 	}
 	server_opts_init(so);
 	so->properties = g->properties;
@@ -483,8 +483,15 @@ cmd_status_exec(int argc, char **argv)
 		rc = cli_usage(ce, "unexpected argument: %s", argv[optind]);
 		goto out;
 	}
-	if (cli_server_opts(&g, flags, &so, &cfg, &cause) != 0 ||
-	    server_model_load(&so, &m, &cause) != 0) {
+	switch (cli_server_opts(&g, flags, &so, &cfg, &cause)) {
+	case -2:
+		rc = cli_usage(ce, "%s", cause);
+		goto out;
+	case -1:
+		cli_error("%s", cause);
+		goto out;
+	}
+	if (server_model_load(&so, &m, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}

@@ -201,8 +201,8 @@ cmd_trust_exec(int argc, char **argv)
 		case 'f':
 			if ((fmt = cli_parse_format(optarg, 1 << OUT_TEXT |
 			    1 << OUT_JSON)) < 0) {
-				rc = cli_usage(ce, "unknown format: %s (text or "
-				    "json)", optarg);
+				rc = cli_usage(ce, "unknown format: %s "
+				    "(text or json)", optarg);
 				goto out;
 			}
 			json = fmt == OUT_JSON;
@@ -293,9 +293,6 @@ cmd_trust_exec(int argc, char **argv)
 		goto out;
 	}
 	trust_report(&jc, &r, &ti, json, o.dry_run);
-	if (jc.jssecacerts != NULL && !json)
-		cli_warn("%s exists: the JVM uses it instead of cacerts",
-		    jc.jssecacerts);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 out:
 	free(cause);

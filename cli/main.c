@@ -32,6 +32,7 @@ const struct cmd_entry *cmd_table[] = {
 	&cmd_delete_entry,
 	&cmd_rename_entry,
 	&cmd_passwd_entry,
+	&cmd_demo_entry,
 	/* (commands: add new entries above this line) */
 	NULL
 };

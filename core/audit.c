@@ -170,25 +170,25 @@ audit_line(const struct server_model *m, const char *key)
 	return (line);
 }
 
-/* A copy of s with control characters written as escapes (for messages). */
+/* A copy of s with control characters shown as <TAB>, <LF>, <U+0000>. */
 static char *
 audit_printable(const char *s, size_t len)
 {
 	char	*o, *p;
 	size_t	 i;
 
-	o = p = xmalloc(len * 6 + 1);
+	o = p = xmalloc(len * 8 + 1);
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == '\t')
-			p += sprintf(p, "\\t");
+			p += sprintf(p, "<TAB>");
 		else if (c == '\n')
-			p += sprintf(p, "\\n");
+			p += sprintf(p, "<LF>");
 		else if (c == '\r')
-			p += sprintf(p, "\\r");
+			p += sprintf(p, "<CR>");
 		else if (c < 0x20 || c == 0x7f)
-			p += sprintf(p, "\\u%04X", c);
+			p += sprintf(p, "<U+%04X>", c);
 		else
 			*p++ = (char)c;
 	}

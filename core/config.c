@@ -306,7 +306,9 @@ config_file(const char *path, bool must, struct tlsdeck_config *c,
 	int		 rc;
 
 	*found = false;
-	if (!must && access(path, F_OK) != 0 && errno == ENOENT)
+	/* A default file we cannot even see (no such file, or a directory
+	 * we may not search, as $HOME for another user) is absent. */
+	if (!must && access(path, F_OK) != 0)
 		return (0);
 	if (file_read(path, &buf, &len, cause) != 0)
 		return (-1);

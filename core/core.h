@@ -397,9 +397,10 @@ char		*props_canon_key(const char *key);
 /*
  * Set key to value (UTF-8; written ASCII-only with escapes so Java reads
  * back exactly value).  The last entry matching key (relaxed) is rewritten
- * in place, keeping its indentation, separator and line end; otherwise a
- * line is inserted after the last key sharing the longest dotted prefix, or
- * at the end, with the file's dominant line end.
+ * in place, keeping its indentation, separator and line end (and its key as
+ * written when it is exactly key; another spelling becomes key); otherwise
+ * a line is inserted after the last key sharing the longest dotted prefix,
+ * or at the end, with the file's dominant line end.
  */
 int		 props_set(struct props *, const char *key, const char *value,
 		     char **cause);
@@ -1398,5 +1399,65 @@ struct step_passwd_opts {
 int	 step_passwd(const char *path, const struct secret *storepass,
 	     const struct step_passwd_opts *, struct step_result *,
 	     char **cause);
+
+/* ------------------------------------------------------------------ */
+/* step-settings.c: the settings step of the forms and wizards
+ * (product.md 4): properties of application.properties set through the
+ * safe-write path (props_set, a verifier that re-reads them, a backup),
+ * every other byte kept.  The restart commands the wizards end with. */
+
+struct step_prop {
+	const char	*key;
+	const char	*value;		/* NULL (and no secret): remove it */
+	const struct secret *secret;	/* a password (instead of value) */
+};
+
+struct step_settings_opts {
+	const struct step_prop *props;
+	size_t		 nprops;
+	bool		 dedup;		/* leave one line for each key set */
+	bool		 dry_run;
+};
+/*
+ * Set (or remove) each property, in order.  result->notes: one line per
+ * property ("change server.port (line 7): 8080 -> 443", passwords never
+ * shown; "... nothing written" when the file already holds them);
+ * backup_id.  With dry_run the notes are filled and nothing is written.
+ */
+int	 step_settings(const char *path, const struct step_settings_opts *,
+	     struct step_result *, char **cause);
+/* Does a property hold a password (password, secret, passphrase)? */
+bool	 step_settings_is_secret(const char *key);
+/* The resolved value of key's last entry as a secret, or NULL. */
+struct secret *step_settings_secret(const struct props *, const char *key);
+/*
+ * How to restart the server (product.md 4): "INITD stop" and "INITD start"
+ * when INITD (NULL: /etc/init.d/imservice) exists or the tree looks like
+ * Integration Manager (sharedDataPath, im.base-url); else "systemctl
+ * restart UNIT" for the unit of the process listening on server.port
+ * (PROC/PID/cgroup; proc NULL is /proc) or a unit file naming the server's
+ * paths; else a sentence.  *lines malloc'd (free each, then the array).
+ */
+void	 step_restart_hint(const struct server_model *, const char *initd,
+	     const char *proc, char ***lines, size_t *n);
+
+/* ------------------------------------------------------------------ */
+/* demo.c: tlsdeck demo -- a complete demo server tree built with the core
+ * (conf/application.properties, conf/ssl/keystore.p12 with a CA-signed
+ * chain and a certificate expiring in 10 days, jre/release and
+ * jre/lib/security/cacerts).  Every key and certificate is new. */
+
+#define DEMO_STOREPASS	"tlsdeck-demo"	/* the demo keystore's password */
+
+struct demo_info {
+	char	*dir;			/* absolute */
+	char	*properties;
+	char	*keystore;
+	char	*cacerts;
+};
+/* Build the tree in dir (created if missing; NULL: a new directory under
+ * $TMPDIR).  Refuses a directory that already holds a tree. */
+int	 demo_build(const char *dir, struct demo_info *, char **cause);
+void	 demo_info_done(struct demo_info *);
 
 #endif /* TLSDECK_CORE_H */

@@ -86,7 +86,7 @@ jre_cacerts_find(const char *jre, const char *cacerts, struct jre_cacerts *jc,
     char **cause)
 {
 	const char	*jh;
-	char		*java = NULL, *home = NULL, *slash;
+	char		*java = NULL, *home = NULL, *slash, *dir, *js;
 	int		 i, rc = -1;
 
 	memset(jc, 0, sizeof *jc);
@@ -140,22 +140,24 @@ jre_cacerts_find(const char *jre, const char *cacerts, struct jre_cacerts *jc,
 	    "(no $JAVA_HOME with a cacerts, no java on $PATH): name it with "
 	    "--jre DIR or --cacerts FILE");
 out:
-	if (rc == 0) {
-		xasprintf(&java, "%s", jc->path);
-		slash = strrchr(java, '/');
-		if (slash != NULL) {
-			*slash = '\0';
-			xasprintf(&home, "%s/jssecacerts", java);
-			if (jre_exists(home)) {
-				jc->jssecacerts = home;
-				home = NULL;
-			}
-		}
-	} else
-		jre_cacerts_done(jc);
 	free(java);
 	free(home);
-	return (rc);
+	if (rc != 0) {
+		jre_cacerts_done(jc);
+		return (rc);
+	}
+	/* The JVM trusts lib/security/jssecacerts instead, if it exists. */
+	dir = xstrdup(jc->path);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	xasprintf(&js, "%s/jssecacerts", slash != NULL ? dir : ".");
+	if (jre_exists(js)) {
+		jc->jssecacerts = js;
+		js = NULL;
+	}
+	free(js);
+	free(dir);
+	return (0);
 }
 
 /* Free what jre_cacerts_find filled. */

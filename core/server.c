@@ -576,6 +576,14 @@ srv_keystore_open(struct srv *s)
 		    "server.ssl.key-store names a directory: %s", path);
 		return;
 	}
+	if (!S_ISREG(sb.st_mode)) {
+		xasprintf(&m->ks_error, "%s: not a regular file", path);
+		audit_add(m, "keystore-corrupt", SEV_CRIT, m->properties,
+		    s->store_line, NULL, "server.ssl.key-store", "name the "
+		    "keystore file itself", "cannot read keystore: %s",
+		    m->ks_error);
+		return;
+	}
 	s->store_mode = sb.st_mode & 07777;
 	if (file_read(path, &buf, &len, &c) != 0) {
 		m->ks_error = c;
@@ -711,7 +719,14 @@ srv_key_entry(struct srv *s)
 		goto out;
 	kp = s->keypass != NULL ? s->keypass : s->storepass;
 	if (keystore_recover_key(ks, e, kp, &c) != 0) {
-		if (s->keypass != NULL)
+		if (strstr(c, "does not match") != NULL)
+			audit_add(m, "key-cert-mismatch", SEV_CRIT,
+			    m->keystore_path, 0, e->alias, NULL, "import the "
+			    "certificate issued for this key (Import CA "
+			    "reply), or make a new key pair", "the "
+			    "certificate of \"%s\" does not belong to its "
+			    "private key", e->alias);
+		else if (s->keypass != NULL)
 			audit_add(m, "key-password-wrong", SEV_CRIT,
 			    m->properties, s->keypass_line, e->alias,
 			    "server.ssl.key-password", "correct "
@@ -1551,14 +1566,18 @@ srv_basics(struct srv *s)
 	long			 port;
 	int			 line;
 
-	m->shared_data_path = srv_get(s, "sharedDataPath", NULL);
-	if (m->shared_data_path == NULL && s->res != m->props &&
-	    s->res != NULL)
-		m->shared_data_path = xstrdup(props_get(s->res,
-		    "sharedDataPath"));
-	if (m->shared_data_path == NULL && s->o->server != NULL)
-		m->shared_data_path = srv_absolute(s->o->server);
-	m->install_path = srv_get(s, "installPath", NULL);
+	/* From the file, the environment, or as assumed (srv_properties). */
+	if (srv_resolve_strict(s, "${sharedDataPath}", &v) == 0)
+		m->shared_data_path = v;
+	else {
+		free(v);
+		if (s->o->server != NULL)
+			m->shared_data_path = srv_absolute(s->o->server);
+	}
+	if (srv_resolve_strict(s, "${installPath}", &v) == 0)
+		m->install_path = v;
+	else
+		free(v);
 	m->base_url = srv_get(s, "im.base-url", NULL);
 	m->port = 8080;
 	if ((v = srv_get(s, "server.port", &line)) != NULL) {
@@ -1622,7 +1641,8 @@ server_model_load(const struct server_opts *o, struct server_model **mp,
 		srv_basics(&s);
 		srv_live(&s);
 		srv_keystore(&s);
-	}
+	} else if (o->server != NULL)
+		m->shared_data_path = srv_absolute(o->server);
 	srv_jre(&s);
 	srv_p12_compat(&s);
 	srv_trust(&s);

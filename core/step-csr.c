@@ -17,7 +17,7 @@ step_csr(struct keystore *ks, const struct secret *storepass,
     const struct step_csr_opts *o, char **pem, struct step_result *r,
     char **cause)
 {
-	const char		*name = ks->path != NULL ? ks->path : "keystore";
+	const char		*name;
 	const struct secret	*kp;
 	struct ks_entry		*e;
 	struct X509_name_st	*dn = NULL;
@@ -30,6 +30,7 @@ step_csr(struct keystore *ks, const struct secret *storepass,
 
 	*pem = NULL;
 	memset(r, 0, sizeof *r);
+	name = ks->path != NULL ? ks->path : "keystore";
 	r->format = ks->format;
 	if (o->alias == NULL || *o->alias == '\0') {
 		cause_set(cause, "an alias is needed");

@@ -122,7 +122,8 @@ step_genkey(const char *path, const struct secret *storepass,
 	    o->storetype != t->ks->format) {
 		cause_set(cause, "%s: is a %s keystore, not %s (the store type "
 		    "applies to new files)", path,
-		    ks_format_name(t->ks->format), ks_format_name(o->storetype));
+		    ks_format_name(t->ks->format),
+		    ks_format_name(o->storetype));
 		goto out;
 	}
 	alias = step_alias_for(t->ks, o->alias);

@@ -65,6 +65,7 @@ imp_pool_add_ks(struct imp_pool *p, const struct keystore *ks,
 	}
 }
 
+/* Free the pool's arrays (the certificates are borrowed). */
 static void
 imp_pool_free(struct imp_pool *p)
 {
@@ -207,7 +208,8 @@ imp_note_unused(struct step_result *r, struct cert **given, size_t ngiven,
 		if (j == n) {
 			if (unused++ == 0)
 				step_note(r, "not part of the chain, not "
-				    "installed: \"%s\"", given[i]->info.subject);
+				    "installed: \"%s\"",
+				    given[i]->info.subject);
 		}
 	}
 	if (unused > 1)
@@ -346,8 +348,8 @@ step_import_reply(const char *path, const struct secret *storepass,
 			    "for the key of entry \"%s\"", o->files[0],
 			    reply[0]->info.subject, e->alias);
 		else
-			cause_set(cause, "the reply (%zu certificates) does not "
-			    "contain the public key of entry \"%s\" in %s",
+			cause_set(cause, "the reply (%zu certificates) does "
+			    "not contain the public key of entry \"%s\" in %s",
 			    nreply, e->alias, path);
 		goto out;
 	}
@@ -377,10 +379,12 @@ step_import_reply(const char *path, const struct secret *storepass,
 	}
 	if (!complete) {
 		if (!o->allow_untrusted) {
-			cause_set(cause, "%s: incomplete chain: no issuer of "
-			    "\"%s\" in the reply, the keystore%s; give the CA's "
-			    "certificates too, or allow an untrusted chain",
-			    path, chain[nchain - 1]->info.issuer, ca != NULL ?
+			cause_set(cause, "%s: incomplete chain: \"%s\", the "
+			    "issuer of \"%s\", is not in the reply, the "
+			    "keystore%s; give the CA's certificates too, or "
+			    "allow an untrusted chain", path,
+			    chain[nchain - 1]->info.issuer,
+			    chain[nchain - 1]->info.subject, ca != NULL ?
 			    " or cacerts" : " (no cacerts found)");
 			goto out;
 		}
@@ -400,9 +404,18 @@ step_import_reply(const char *path, const struct secret *storepass,
 	imp_note_unused(r, reply, nreply, chain, nchain);
 
 	/* The key is not changed: only its chain (JKS: bit for bit). */
-	if (o->keypass != NULL &&
-	    keystore_recover_key(t->ks, e, o->keypass, cause) != 0)
-		goto out;
+	if (o->keypass != NULL) {
+		if (keystore_recover_key(t->ks, e, o->keypass, cause) != 0)
+			goto out;
+		if (t->ks->format == KS_FMT_PKCS12) {
+			/* Re-protected with the store password, and checked
+			 * on the way out. */
+			explicit_bzero(e->prot, e->prot_len);
+			free(e->prot);
+			e->prot = NULL;
+			e->prot_len = 0;
+		}
+	}
 	imp_result_chain(r, chain, nchain, complete, &pool);
 	imp_note_anchor(r, chain, nchain);
 	for (i = 0; i < e->nchain; i++)
@@ -569,7 +582,8 @@ step_import_cert(const char *path, const struct secret *storepass,
 	    o->storetype != t->ks->format) {
 		cause_set(cause, "%s: is a %s keystore, not %s (the store type "
 		    "applies to new files)", path,
-		    ks_format_name(t->ks->format), ks_format_name(o->storetype));
+		    ks_format_name(t->ks->format),
+		    ks_format_name(o->storetype));
 		goto out;
 	}
 
@@ -734,7 +748,8 @@ step_import_pem(const char *path, const struct secret *storepass,
 	    o->storetype != t->ks->format) {
 		cause_set(cause, "%s: is a %s keystore, not %s (the store type "
 		    "applies to new files)", path,
-		    ks_format_name(t->ks->format), ks_format_name(o->storetype));
+		    ks_format_name(t->ks->format),
+		    ks_format_name(o->storetype));
 		goto out;
 	}
 	alias = step_alias_for(t->ks, o->alias);

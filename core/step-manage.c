@@ -145,16 +145,17 @@ step_rename(const char *path, const struct secret *storepass,
 	if ((other = keystore_find(t->ks, stored)) != NULL && other != e) {
 		cause_set(cause, "%s: alias \"%s\" is taken by another entry "
 		    "(\"%s\", %s)%s", path, new_alias, other->alias,
-		    ks_etype_name(other->type), t->ks->format == KS_FMT_JKS ||
-		    strcmp(other->alias, new_alias) != 0 ? "; Java compares "
-		    "aliases ignoring case" : "");
+		    ks_etype_name(other->type), strcmp(other->alias,
+		    new_alias) != 0 ? "; Java compares aliases ignoring case" :
+		    "");
 		goto out;
 	}
 	if (e->alias_len == strlen(stored) &&
 	    memcmp(e->alias, stored, e->alias_len) == 0) {
-		cause_set(cause, "%s: entry \"%s\" is already stored as \"%s\"%s",
-		    path, alias, stored, strcmp(stored, new_alias) != 0 ?
-		    " (Java lower-cases it)" : "");
+		cause_set(cause, "%s: entry \"%s\" is already stored as "
+		    "\"%s\"%s", path, alias, stored,
+		    strcmp(stored, new_alias) != 0 ? " (Java lower-cases it)" :
+		    "");
 		goto out;
 	}
 	if (strcmp(stored, new_alias) != 0)

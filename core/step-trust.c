@@ -186,7 +186,7 @@ out:
 	return (rc);
 }
 
-/* The certificate of a cacerts entry that is an anchor for c, or NULL. */
+/* The entry whose certificate is c (same SHA-256), or NULL. */
 static struct ks_entry *
 trust_find_same(const struct keystore *ks, struct cert *c)
 {
@@ -302,10 +302,9 @@ trust_from_keystore(const struct step_trust_opts *o,
 		goto out;
 	}
 	if ((*anchor = trust_find_issuer(cacerts, top)) != NULL) {
-		*out = cert_dup(top);
-		xasprintf(what, "entry \"%s\"'s chain, whose top \"%s\" is "
-		    "issued by a certificate cacerts trusts", e->alias,
-		    top->info.subject);
+		*out = cert_dup((*anchor)->chain[0]);
+		xasprintf(what, "the issuer of \"%s\", the top of entry "
+		    "\"%s\"'s chain", top->info.subject, e->alias);
 		rc = 0;
 		goto out;
 	}

@@ -34,6 +34,34 @@ const struct tui_key tui_keys[] = {
 	{ TK(KEY_F(7)), "F7", ACT_FORM_TRUST, SCOPE_DASH,
 	  "trust the server certificate in the JRE's cacerts",
 	  "Trust", "Trust" },
+	{ TK(KEY_F(8)), "F8", ACT_FORMS, SCOPE_DASH,
+	  "every form: key pair, CSR, imports, settings, export, trust",
+	  "Forms", "Forms" },
+
+	{ TK(KEY_F(2)), "F2", ACT_SUBMIT, SCOPE_FORM,
+	  "continue: check, show what will happen, then apply",
+	  "Continue", "Go" },
+	{ 'y', "y", ACT_SUBMIT, SCOPE_FORM, NULL, NULL, NULL },
+	{ '\t', "Tab", ACT_NEXT_PANEL, SCOPE_FORM,
+	  "next field", "Next", "Next" },
+	{ TK(KEY_DOWN), "Down", ACT_NEXT_PANEL, SCOPE_FORM, NULL, NULL,
+	  NULL },
+	{ TK(KEY_BTAB), "Shift-Tab", ACT_PREV_PANEL, SCOPE_FORM,
+	  "previous field", NULL, NULL },
+	{ TK(KEY_UP), "Up", ACT_PREV_PANEL, SCOPE_FORM, NULL, NULL, NULL },
+	{ '\r', "Enter", ACT_OPEN, SCOPE_FORM,
+	  "next field; on the last field, continue", NULL, NULL },
+	{ '\n', "Enter", ACT_OPEN, SCOPE_FORM, NULL, NULL, NULL },
+	{ TK(KEY_ENTER), "Enter", ACT_OPEN, SCOPE_FORM, NULL, NULL, NULL },
+	{ ' ', "Space", ACT_RIGHT, SCOPE_FORM,
+	  "next choice of a choice field (also Left, Right)", NULL, NULL },
+	{ TK(KEY_RIGHT), "Right", ACT_RIGHT, SCOPE_FORM, NULL, NULL, NULL },
+	{ TK(KEY_LEFT), "Left", ACT_LEFT, SCOPE_FORM, NULL, NULL, NULL },
+	{ TK_CTRL('u'), "Ctrl-U", ACT_NONE, SCOPE_FORM,
+	  "clear the field", NULL, NULL },
+	{ TK_ESC, "Esc", ACT_BACK, SCOPE_FORM,
+	  "back: the previous page, or close (nothing is written); "
+	  "cancels a running step", "Back", "Back" },
 
 	{ '\t', "Tab", ACT_NEXT_PANEL, SCOPE_DASH,
 	  "next panel", NULL, NULL },
@@ -184,5 +212,7 @@ tui_key_help(void)
 	keys_help_section(&out, "Dashboard", SCOPE_DASH);
 	keys_help_section(&out, "Viewers and lists (detail, findings, help)",
 	    SCOPE_LIST);
+	keys_help_section(&out, "Forms and wizards (text fields take every "
+	    "printable key)", SCOPE_FORM);
 	return (out);
 }

@@ -1452,18 +1452,16 @@ dash_key(struct tui *t, struct screen *s, enum tui_action a, int ch)
 		break;
 	case ACT_WIZ_ENABLE:
 	case ACT_WIZ_RENEW:
+	case ACT_FORMS:
+		wizard_menu(t, a);
+		break;
 	case ACT_FORM_REPLY:
 	case ACT_FORM_SETTINGS:
 	case ACT_FORM_EXPORT:
 	case ACT_FORM_TRUST:
-		tui_message(t, SEV_INFO, "%s: not available yet (the forms "
-		    "come with the wizards)",
-		    a == ACT_WIZ_ENABLE ? "Enable HTTPS" :
-		    a == ACT_WIZ_RENEW ? "Renew" :
-		    a == ACT_FORM_REPLY ? form_name(FORM_IMPORT_REPLY) :
-		    a == ACT_FORM_SETTINGS ? form_name(FORM_SETTINGS) :
-		    a == ACT_FORM_EXPORT ? form_name(FORM_EXPORT) :
-		    form_name(FORM_TRUST));
+		form_open(t, a == ACT_FORM_REPLY ? FORM_IMPORT_REPLY :
+		    a == ACT_FORM_SETTINGS ? FORM_SETTINGS :
+		    a == ACT_FORM_EXPORT ? FORM_EXPORT : FORM_TRUST, NULL);
 		break;
 	case ACT_MOUSE:
 		dash_click(t, d);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * screen-findings.c -- every finding, most severe first: what is wrong,
- * what to do, where.  Enter names the form that fixes it (the forms come
- * with the wizards).  Also the modal message box other screens use.
+ * what to do, where.  Enter opens the form that fixes it (wizard.c).
+ * Also the modal message box other screens use.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -39,18 +39,14 @@ form_name(int form)
 	return (names[form]);
 }
 
-/* A message box: the finding, its fix and the form for it. */
+/* Enter on a finding: the form that fixes it, or a message box. */
 void
 findings_explain(struct tui *t, const struct finding *f)
 {
-	if (form_name(f->form) != NULL)
-		msg_open(t, "Fix", "%s\n\n%s%sThe form that fixes this: %s.\n"
-		    "(The forms are not built yet.)", f->message,
-		    f->fix != NULL ? f->fix : "", f->fix != NULL ? "\n\n" : "",
-		    form_name(f->form));
-	else
-		msg_open(t, "Fix", "%s\n\n%s", f->message,
-		    f->fix != NULL ? f->fix : "No form fixes this.");
+	if (form_name(f->form) != NULL && form_open(t, f->form, f) == 0)
+		return;
+	msg_open(t, "Fix", "%s\n\n%s", f->message,
+	    f->fix != NULL ? f->fix : "No form fixes this.");
 }
 
 /* Findings that fit on the screen. */

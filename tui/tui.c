@@ -291,6 +291,20 @@ tui_input(struct tui *t, int ch)
 	return (true);
 }
 
+/* Let every screen that wants it look at its jobs; true to redraw. */
+bool
+tui_tick(struct tui *t)
+{
+	int	i;
+	bool	redraw = false;
+
+	for (i = t->depth - 1; i >= 0; i--)
+		if (t->stack[i].ops->tick != NULL &&
+		    t->stack[i].ops->tick(t, &t->stack[i]))
+			redraw = true;
+	return (redraw);
+}
+
 /* Load the model again (r); on failure an empty model. */
 void
 tui_reload(struct tui *t)
@@ -576,11 +590,19 @@ tui_main(int argc, char **argv)
 			rc = 128 + tui_signo;
 			break;
 		}
+		/* Jobs running (form.c): wake often to show progress. */
+		wtimeout(stdscr, t->busy > 0 ? TUI_TICK_MS : 1000);
 		ch = tui_getkey();
-		if (ch == -1)
-			continue;	/* timeout or EINTR */
+		if (ch == -1) {
+			/* timeout or EINTR */
+			if (t->busy > 0 && tui_tick(t) && tui_signo == 0)
+				tui_draw(t);
+			continue;
+		}
 		if (!tui_input(t, ch))
 			break;
+		if (t->busy > 0)
+			tui_tick(t);
 		if (tui_signo == 0)
 			tui_draw(t);
 	}

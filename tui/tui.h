@@ -61,12 +61,15 @@ enum tui_action {
 	ACT_FORM_EXPORT,
 	ACT_FORM_TRUST,
 	ACT_MOUSE,
+	ACT_FORMS,		/* the menu of every form */
+	ACT_SUBMIT,		/* forms: continue (review, apply) */
 	ACT__MAX
 };
 
 /* Key table scopes: where a binding applies. */
 #define SCOPE_GLOBAL	0x01		/* every screen */
 #define SCOPE_DASH	0x02		/* the dashboard */
+#define SCOPE_FORM	0x08		/* forms and wizards (form.c) */
 #define SCOPE_LIST	0x04		/* viewers and lists (help, detail,
 					   findings) */
 
@@ -113,6 +116,9 @@ struct screen_ops {
 	int		(*key)(struct tui *, struct screen *, enum tui_action,
 			    int ch);
 	void		(*free)(struct tui *, struct screen *);
+	/* while t->busy: called every TUI_TICK_MS without input; true
+	   to redraw (may be NULL) */
+	bool		(*tick)(struct tui *, struct screen *);
 };
 
 struct screen {
@@ -182,6 +188,8 @@ struct tui {
 						   focused item */
 	int			 mouse_y, mouse_x;
 	bool			 quit;
+	int			 busy;		/* running jobs (form.c): the
+						   loop ticks while > 0 */
 };
 
 /* tui.c */
@@ -201,6 +209,10 @@ bool		 tui_input(struct tui *, int ch);
 /* Status line message (replaces the findings strip until a key). */
 void		 tui_message(struct tui *, enum sev, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
+/* Call the screens' tick functions (while t->busy); true to redraw. */
+bool		 tui_tick(struct tui *);
+/* How often the loop ticks while a job runs. */
+#define TUI_TICK_MS	100
 /* Re-run the model loader; on failure keep an empty model. */
 void		 tui_reload(struct tui *);
 /* Place the hardware cursor (screen readers follow it). */
@@ -297,5 +309,211 @@ int		 tui_model_load(const struct tui_opts *, struct server_model **,
 struct server_model *tui_model_empty(void);
 /* A demonstration model with certificates relative to now (no DER). */
 struct server_model *tui_model_demo(time_t now);
+
+/* ------------------------------------------------------------------ */
+/* Forms and wizards (product.md 4): passwd.c, form.c, form-*.c,
+ * wizard.c.  Nothing is written before the plan is confirmed; every write
+ * is a core step (safe-write path, backups); the dashboard's model is
+ * reloaded after. */
+
+/* passwd.c: password entry into a buffer that is wiped (not libform). */
+struct pw_entry;
+struct pw_entry	*pw_new(const struct secret *prefill);
+/* A key: printable appends, Backspace deletes, Ctrl-U clears; true when
+ * the value changed. */
+bool		 pw_key(struct pw_entry *, int ch);
+/* The value as a secret view into the entry (never freed by callers). */
+const struct secret *pw_secret(struct pw_entry *);
+size_t		 pw_chars(const struct pw_entry *);
+bool		 pw_prefilled(const struct pw_entry *);
+void		 pw_clear(struct pw_entry *);
+void		 pw_free(struct pw_entry *);
+/* One mask glyph per character; returns the cursor column. */
+int		 pw_draw(struct tui *, const struct pw_entry *, int y, int x,
+		     int w, attr_t);
+
+/* What the forms know about the server (copied from the model). */
+struct form_env {
+	char		*properties;
+	char		*shared;	/* sharedDataPath, or NULL */
+	char		*keystore;	/* the configured keystore, or where
+					   a new one goes */
+	char		*keystore_raw;	/* server.ssl.key-store as written */
+	bool		 keystore_exists;
+	enum ks_format	 format;	/* of the configured keystore */
+	struct secret	*storepass;	/* from application.properties */
+	char		*alias;		/* key-alias, or the vendor's */
+	char		*host;		/* of im.base-url, or this host */
+	char		*san;		/* default SANs for a new key */
+	char		*cert_san;	/* SANs of the configured key's
+					   certificate, or NULL */
+	int		 port;
+	bool		 ssl;
+	char		*base_url;
+	char		*cacerts;	/* the server JRE's, or NULL */
+	char		*jre_home;
+};
+
+/* The wizards' shared values: what earlier pages chose. */
+enum wiz_kind {
+	WIZ_FORM = 0,		/* one form on its own */
+	WIZ_SELF_SIGNED,	/* Enable HTTPS: self-signed */
+	WIZ_CA_PART1,		/* Enable HTTPS: CA-signed, key + CSR */
+	WIZ_CA_PART2,		/* ... import the reply, settings, trust */
+	WIZ_RENEW_SELF,		/* Renew: new key, self-signed */
+	WIZ_RENEW_CA1,		/* Renew: new key + CSR */
+	WIZ_RENEW_CA2,		/* Renew: import the reply, switch */
+	WIZ__MAX
+};
+
+struct wiz_ctx {
+	enum wiz_kind	 kind;
+	char		*keystore;	/* the keystore the plan writes */
+	struct secret	*storepass;
+	enum ks_format	 format;
+	char		*alias;		/* the key entry the plan works on */
+	char		*old_alias;	/* renew: the alias in use now */
+	char		*san;
+	bool		 ks_new;	/* an earlier step creates the file */
+	bool		 entry_new;	/* ... or the entry */
+	bool		 self_signed;	/* its certificate is self-signed */
+};
+
+/* A step: what a form does, run off the input loop by the runner. */
+struct fstep {
+	char		*title;
+	char		**plan;		/* what will happen, one per line */
+	size_t		 nplan;
+	char		*doing;		/* progress text ("generating ...") */
+	/* Runs in a worker thread: core calls only, no curses. */
+	int		(*run)(struct fstep *, volatile int *cancel,
+			    char **cause);
+	void		*arg;
+	void		(*free_arg)(void *);
+	char		**out;		/* result lines (run fills them) */
+	size_t		 nout;
+	char		*cause;		/* why it failed */
+	int		 rc;
+	bool		 ran;
+	bool		 writes;	/* changes files: reload after */
+	bool		 restart;	/* the server reads it at start */
+};
+struct fstep	*fstep_new(const char *fmt, ...)
+		    __attribute__((format(printf, 1, 2)));
+void		 fstep_free(struct fstep *);
+void		 fstep_line(char ***, size_t *, const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
+void		 fstep_lines_free(char **, size_t);
+/* A step result's notes and backup as result lines. */
+void		 fstep_notes(struct fstep *, const struct step_result *);
+
+struct form;
+/* An item's check, run as you type: NULL when there is nothing to say,
+ * else a malloc'd message with *sev (SEV_CRIT blocks the form). */
+typedef char	*(*form_check_fn)(struct form *, int item, enum sev *);
+
+struct form_def {
+	enum form_kind	 kind;
+	const char	*title;
+	const char	*about;		/* one line under the title */
+	void		(*init)(struct form *);	/* add the items */
+	/* the whole-form checks and the step; NULL with *cause */
+	struct fstep	*(*build)(struct form *, char **cause);
+	void		(*free)(struct form *);	/* form_priv, or NULL */
+	/* an item that does not apply now (not checked), or NULL */
+	bool		(*skip)(struct form *, int item);
+};
+extern const struct form_def form_genkey_def;
+extern const struct form_def form_csr_def;
+extern const struct form_def form_reply_def;
+extern const struct form_def form_certs_def;
+extern const struct form_def form_pem_def;
+extern const struct form_def form_settings_def;
+extern const struct form_def form_export_def;
+extern const struct form_def form_trust_def;
+
+/* form_add_keystore flags */
+#define FKS_CREATE	0x01	/* may be a new file (asks twice) */
+#define FKS_ASK		0x02	/* ask even when a wizard chose it */
+/* form_add_alias flags */
+#define FKA_NEW		0x01	/* must be free (or Replace: yes) */
+#define FKA_KEY		0x02	/* must be a key entry */
+#define FKA_ASK		0x04	/* ask even when a wizard chose it */
+/* form_key results */
+#define FORM_K_UNHANDLED 0
+#define FORM_K_HANDLED	1
+#define FORM_K_SUBMIT	2
+#define FORM_K_BACK	3
+
+/* form.c */
+struct form_env	*form_env_new(const struct server_model *);
+void		 form_env_free(struct form_env *);
+struct form	*form_new(struct tui *, const struct form_def *,
+		     struct wiz_ctx *, struct form_env *);
+void		 form_free(struct form *);
+const struct form_def *form_def(struct form *);
+void		 form_subtitle(struct form *, const char *);
+void		 form_draw(struct form *);
+int		 form_key(struct form *, enum tui_action, int ch);
+/* All checks, then the form's step; NULL when it cannot go ahead. */
+struct fstep	*form_submit(struct form *);
+void		 form_focus(struct form *, int item);
+void		 form_recheck(struct form *);
+void		 form_status(struct form *, enum sev, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+/* Items (indices stay valid) */
+int		 form_text(struct form *, const char *label, const char *value,
+		     form_check_fn);
+int		 form_choice(struct form *, const char *label,
+		     const char *const *values, int sel, form_check_fn);
+int		 form_password(struct form *, const char *label,
+		     const struct secret *, form_check_fn);
+int		 form_note(struct form *, const char *label, const char *fmt,
+		     ...) __attribute__((format(printf, 3, 4)));
+const char	*form_get(struct form *, int item);
+int		 form_get_choice(struct form *, int item);
+const struct secret *form_get_secret(struct form *, int item);
+bool		 form_get_prefilled(struct form *, int item);
+void		 form_set(struct form *, int item, const char *);
+size_t		 form_nitems(struct form *);
+struct tui	*form_tui(struct form *);
+struct form_env	*form_env(struct form *);
+struct wiz_ctx	*form_ctx(struct form *);
+void		*form_priv(struct form *);
+void		 form_set_priv(struct form *, void *);
+/* The keystore, its password and the alias a form works on. */
+void		 form_add_keystore(struct form *, int flags);
+void		 form_add_alias(struct form *, const char *label,
+		     const char *value, int flags);
+const char	*form_ks_path(struct form *);
+const struct secret *form_ks_pass(struct form *);
+bool		 form_ks_later(struct form *);
+struct keystore	*form_keystore(struct form *, const char **err);
+const char	*form_alias(struct form *);
+bool		 form_replace(struct form *);
+/* Shared checks */
+char		*form_check_file(struct form *, int, enum sev *);
+char		*form_check_outfile(struct form *, int, enum sev *);
+char		*form_check_certfiles(struct form *, int, enum sev *);
+size_t		 form_split_files(const char *, char ***);
+char		*form_dirname(const char *);
+/* mkdir -p of a file's directory (the worker, before creating it). */
+int		 form_mkdirs(const char *path, char **cause);
+char		*form_dn(const char *const *names, const char *const *values,
+		     size_t n);
+char		*form_dn_part(const char *dn, const char *name);
+/* Reload the model without closing screens (after a write). */
+void		 form_refresh_model(struct tui *);
+
+/* wizard.c */
+/* Open one form (F4..F7, a finding's fix); the finding may be NULL. */
+int		 form_open(struct tui *, enum form_kind,
+		     const struct finding *);
+/* The chooser of F2 (Enable HTTPS), F3 (Renew) or F8 (every form). */
+int		 wizard_menu(struct tui *, enum tui_action);
+/* Open a wizard directly. */
+int		 wizard_open(struct tui *, enum wiz_kind);
+extern const struct screen_ops screen_wizard;
+extern const struct screen_ops screen_menu;
 
 #endif /* TLSDECK_TUI_H */

@@ -7,10 +7,11 @@
 //       serve "hello from tlsdeck" over HTTPS on 127.0.0.1 (a free port,
 //       written to PORTFILE) with the key entry ALIAS, then exit after
 //       SECONDS whatever happens.
-//   java HttpsCheck client PORT TRUSTSTORE [STOREPASS_VAR]
-//       GET https://127.0.0.1:PORT/ trusting only TRUSTSTORE (loaded with
-//       the password, or none); prints "OK <code> <body>" and exits 0; a
-//       failed handshake prints "HANDSHAKE-FAILED: <reason>" and exits 3.
+//   java HttpsCheck client PORT TRUSTSTORE[=STOREPASS_VAR]...
+//       for each truststore, GET https://127.0.0.1:PORT/ trusting only it
+//       (loaded with the password, or none) and print "TRUSTSTORE: OK
+//       <code> <body> (...)" or "TRUSTSTORE: HANDSHAKE-FAILED: <reason>";
+//       other errors end the run with an exception (exit 1).
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
@@ -42,8 +43,8 @@ public class HttpsCheck {
 			return null;
 		String v = System.getenv(var);
 		if (v == null)
-			throw new IllegalArgumentException("environment variable " +
-			    var + " is not set");
+			throw new IllegalArgumentException(
+			    "environment variable " + var + " is not set");
 		return v.toCharArray();
 	}
 
@@ -139,10 +140,12 @@ public class HttpsCheck {
 		    hs.getAddress().getPort() + " with alias " + alias);
 	}
 
-	static int client(String[] a) throws Exception {
-		int port = Integer.parseInt(a[1]);
-		char[] pass = a.length > 3 ? env(a[3]) : null;
-		KeyStore ts = KeyStore.getInstance(new File(a[2]), pass);
+	// One GET trusting only the truststore spec ("PATH" or "PATH=VAR").
+	static String client(int port, String spec) throws Exception {
+		int eq = spec.lastIndexOf('=');
+		String path = eq < 0 ? spec : spec.substring(0, eq);
+		char[] pass = eq < 0 ? null : env(spec.substring(eq + 1));
+		KeyStore ts = KeyStore.getInstance(new File(path), pass);
 		TrustManagerFactory tmf = TrustManagerFactory.getInstance(
 		    TrustManagerFactory.getDefaultAlgorithm());
 		tmf.init(ts);
@@ -151,8 +154,8 @@ public class HttpsCheck {
 		URL url = new URL("https://127.0.0.1:" + port + "/");
 		HttpsURLConnection c = (HttpsURLConnection)url.openConnection();
 		c.setSSLSocketFactory(ctx.getSocketFactory());
-		c.setConnectTimeout(5000);
-		c.setReadTimeout(5000);
+		c.setConnectTimeout(10000);
+		c.setReadTimeout(10000);
 		try {
 			int code = c.getResponseCode();
 			String body;
@@ -160,17 +163,14 @@ public class HttpsCheck {
 				body = new String(in.readAllBytes(),
 				    StandardCharsets.UTF_8);
 			}
-			System.out.println("OK " + code + " " + body + " (" +
-			    ts.size() + " trusted entries, " + ts.getType() +
-			    ")");
-			return code == 200 ? 0 : 1;
+			return "OK " + code + " " + body + " (" + ts.size() +
+			    " entries, " + ts.getType() + ")";
 		} catch (SSLException e) {
 			Throwable t = e;
 			StringBuilder why = new StringBuilder(e.toString());
 			while ((t = t.getCause()) != null)
 				why.append(" / ").append(t);
-			System.out.println("HANDSHAKE-FAILED: " + why);
-			return 3;
+			return "HANDSHAKE-FAILED: " + why;
 		}
 	}
 
@@ -179,12 +179,15 @@ public class HttpsCheck {
 			server(a);
 			return;
 		}
-		if ((a.length == 3 || a.length == 4) && a[0].equals("client")) {
-			System.exit(client(a));
+		if (a.length >= 3 && a[0].equals("client")) {
+			int port = Integer.parseInt(a[1]);
+			for (int i = 2; i < a.length; i++)
+				System.out.println(a[i] + ": " + client(port, a[i]));
+			return;
 		}
 		System.err.println("usage: HttpsCheck server KEYSTORE " +
 		    "STOREPASS_VAR KEYPASS_VAR ALIAS PORTFILE SECONDS\n" +
-		    "       HttpsCheck client PORT TRUSTSTORE [STOREPASS_VAR]");
+		    "       HttpsCheck client PORT TRUSTSTORE[=PASS_VAR]...");
 		System.exit(2);
 	}
 }

@@ -35,11 +35,10 @@ printf '%s\n%s\n%s\n' "$SP" "$SP2" "$KP" >"$T/secrets"
 : >"$T/leaks"
 (
 	while [ -e "$T/secrets" ]; do
-		for f in /proc/[0-9]*/cmdline; do
-			tr '\0' ' ' <"$f" 2>/dev/null | grep -F -f "$T/secrets" \
-			    >>"$T/leaks" 2>/dev/null
-		done
-		sleep 0.05
+		# One grep a round: "/proc/PID/cmdline:ARGV" for each hit.
+		grep -a -s -F -f "$T/secrets" /proc/[0-9]*/cmdline 2>/dev/null |
+		    tr '\0' ' ' >>"$T/leaks"
+		sleep 0.1
 	done
 ) &
 sampler=$!
@@ -103,9 +102,15 @@ stop_server() {
 	srv=
 }
 
-# client TRUSTSTORE [PASSVAR]: the Java client's output in $T/client.out
+# client SPEC...: one JVM, one GET per truststore ("PATH" or "PATH=VAR");
+# its output, a line per truststore, in $T/client.out
 client() {
-	$JAVA HttpsCheck client "$port" "$@" >"$T/client.out" 2>&1
+	$JAVA HttpsCheck client "$port" "$@" >"$T/client.out" 2>&1 ||
+	    { cat "$T/client.out" "$T/server.log"; fail "Java client failed"; }
+}
+# result PATH: what the client said about that truststore
+result() {
+	sed -n "s|^$1: ||p" "$T/client.out"
 }
 
 # check_case NAME KEYSTORE STOREPASS_VAR KEYPASS_VAR ALIAS
@@ -157,19 +162,16 @@ check_case() {
 	    --storepass-env "$spv" 2>/dev/null || fail "$name: export"
 
 	start_server "$ks" "$spv" "$kpv" "$alias"
-	client "$name-cacerts.jks" CP ||
-	    { cat "$T/client.out" "$T/server.log"; fail "$name: JKS client"; }
-	grep -q '^OK 200 hello from tlsdeck' "$T/client.out" ||
-	    fail "$name: JKS client: $(cat "$T/client.out")"
-	client "$name-cacerts-nopw.p12" ||
-	    { cat "$T/client.out"; fail "$name: PKCS12 (no password) client"; }
-	grep -q '^OK 200 hello from tlsdeck' "$T/client.out" ||
-	    fail "$name: PKCS12 client: $(cat "$T/client.out")"
+	client "$name-cacerts.jks=CP" "$name-cacerts-nopw.p12" \
+	    "$name-orig-cacerts.jks=CP" "$name-orig-cacerts-nopw.p12"
+	for ts in "$name-cacerts.jks=CP" "$name-cacerts-nopw.p12"; do
+		result "$ts" | grep -q '^OK 200 hello from tlsdeck' ||
+		    fail "$name: $ts: $(result "$ts")"
+	done
 	# Negative controls: the unmodified copies do not trust the server.
-	for ts in "$name-orig-cacerts.jks" "$name-orig-cacerts-nopw.p12"; do
-		client "$ts" && fail "$name: $ts trusted the server"
-		grep -q 'PKIX path building failed' "$T/client.out" ||
-		    fail "$name: $ts: $(cat "$T/client.out")"
+	for ts in "$name-orig-cacerts.jks=CP" "$name-orig-cacerts-nopw.p12"; do
+		result "$ts" | grep -q 'HANDSHAKE-FAILED.*PKIX path building failed' ||
+		    fail "$name: $ts: $(result "$ts")"
 	done
 	# openssl agrees, with the certificate tlsdeck exported.
 	x openssl s_client -connect "127.0.0.1:$port" -verify_return_error \
@@ -190,8 +192,28 @@ check_case() {
 td genkey srv.p12 --alias Server --dname "CN=localhost, O=tlsdeck test" \
     --san dns:localhost,ip:127.0.0.1 --storepass-env SP >/dev/null ||
     fail "genkey PKCS12"
+# Refusals from the command line: exit 1 (2 for usage), file unchanged.
+sum=$(sha256sum <srv.p12)
+SHORT=abc12 x "$TLSDECK" passwd srv.p12 --storepass-env SP \
+    --new-storepass-env SHORT </dev/null >out.txt 2>&1
+[ $? = 1 ] && grep -q 'at least 6' out.txt || fail "short password: $(cat out.txt)"
+td passwd srv.p12 --storepass-env SP </dev/null >out.txt 2>&1
+[ $? = 2 ] || fail "passwd without a new password: $(cat out.txt)"
+td passwd srv.p12 --storepass-env SP --alias server --new-keypass-env KP \
+    </dev/null >out.txt 2>&1
+[ $? = 1 ] || fail "PKCS12 key password accepted: $(cat out.txt)"
+td rename srv.p12 --storepass-env SP --alias server --to SERVER \
+    </dev/null >out.txt 2>&1
+[ $? = 1 ] || fail "rename to the same alias: $(cat out.txt)"
+td delete srv.p12 --storepass-env SP --alias nosuch </dev/null >out.txt 2>&1
+[ $? = 1 ] || fail "delete of a missing alias: $(cat out.txt)"
+td delete srv.p12 --storepass-env SP2 --alias server </dev/null >out.txt 2>&1
+[ $? = 1 ] || fail "delete with a wrong password: $(cat out.txt)"
+[ "$(sha256sum <srv.p12)" = "$sum" ] || fail "a refusal changed srv.p12"
 td passwd srv.p12 --storepass-env SP --new-storepass-env SP2 >/dev/null \
     2>&1 || fail "passwd PKCS12"
+x kt -list -keystore srv.p12 -storepass:env SP2 -alias server >/dev/null \
+    2>&1 || fail "keytool cannot open srv.p12 with the new password"
 check_case p12 srv.p12 SP2 - server
 
 # ---- JKS with a separate key password (passwd) and a renamed alias ----------

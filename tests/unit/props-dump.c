@@ -23,6 +23,7 @@
 struct dump_kv {
 	uint16_t	*k;
 	size_t		 kl;
+	size_t		 idx;		/* position in the file */
 	const char	*v;
 	size_t		 vl;
 };
@@ -81,7 +82,7 @@ dump_print(const uint16_t *u, size_t n)
 	}
 }
 
-/* Java String.compareTo: by UTF-16 unit, then length. */
+/* Java String.compareTo (by UTF-16 unit, then length), then position. */
 static int
 dump_cmp(const void *a, const void *b)
 {
@@ -92,7 +93,9 @@ dump_cmp(const void *a, const void *b)
 		if (x->k[i] != y->k[i])
 			return (x->k[i] < y->k[i] ? -1 : 1);
 	}
-	return (x->kl < y->kl ? -1 : x->kl > y->kl);
+	if (x->kl != y->kl)
+		return (x->kl < y->kl ? -1 : 1);
+	return (x->idx < y->idx ? -1 : x->idx > y->idx);
 }
 
 /* One file. */
@@ -103,7 +106,7 @@ dump_file(const char *path)
 	const struct prop_entry	*e;
 	struct dump_kv		*kv;
 	char			*cause = NULL;
-	size_t			 n, i, j, nkv = 0, vn;
+	size_t			 n, i, vn;
 	uint16_t		*vu;
 
 	printf("== %s\n", path);
@@ -120,39 +123,27 @@ dump_file(const char *path)
 		abort();
 	for (i = 0; i < n; i++) {
 		e = props_entry(p, i);
-		for (j = 0; j < nkv; j++) {
-			if (kv[j].vl == e->key_len &&
-			    memcmp(kv[j].v, e->key, e->key_len) == 0)
-				break;
-		}
-		if (j == nkv) {
-			kv[nkv].v = e->key;	/* temporarily: key bytes */
-			kv[nkv++].vl = e->key_len;
-		}
+		kv[i].k = dump_u16(e->key, e->key_len, &kv[i].kl);
+		kv[i].idx = i;
+		kv[i].v = e->value;
+		kv[i].vl = e->value_len;
 	}
-	/* Last wins: look each key's value up from the end. */
-	for (j = 0; j < nkv; j++) {
-		for (i = n; i > 0; i--) {
-			e = props_entry(p, i - 1);
-			if (e->key_len == kv[j].vl &&
-			    memcmp(e->key, kv[j].v, e->key_len) == 0)
-				break;
-		}
-		kv[j].k = dump_u16(e->key, e->key_len, &kv[j].kl);
-		kv[j].v = e->value;
-		kv[j].vl = e->value_len;
-	}
-	qsort(kv, nkv, sizeof *kv, dump_cmp);
-	for (j = 0; j < nkv; j++) {
+	qsort(kv, n, sizeof *kv, dump_cmp);
+	for (i = 0; i < n; i++) {
+		/* Last wins: print only the last of equal keys. */
+		if (i + 1 < n && kv[i].kl == kv[i + 1].kl &&
+		    memcmp(kv[i].k, kv[i + 1].k, kv[i].kl * 2) == 0)
+			continue;
 		putchar('[');
-		dump_print(kv[j].k, kv[j].kl);
+		dump_print(kv[i].k, kv[i].kl);
 		printf("] => [");
-		vu = dump_u16(kv[j].v, kv[j].vl, &vn);
+		vu = dump_u16(kv[i].v, kv[i].vl, &vn);
 		dump_print(vu, vn);
 		printf("]\n");
 		free(vu);
-		free(kv[j].k);
 	}
+	for (i = 0; i < n; i++)
+		free(kv[i].k);
 	free(kv);
 	props_free(p);
 }

@@ -861,7 +861,8 @@ mk_cert(EVP_PKEY **key, const char *cn)
 	return (x);
 }
 
-/* Wrap one or two SafeContents into a MAC'd PFX (pw), all plain data. */
+/* Wrap one or two SafeContents into a PFX, all plain data; MAC'd with pw
+ * unless iter is 0. */
 static unsigned char *
 mk_pfx(STACK_OF(PKCS12_SAFEBAG) *bags, STACK_OF(PKCS12_SAFEBAG) *bags2,
     const char *pw, int iter, size_t *len)
@@ -876,7 +877,9 @@ mk_pfx(STACK_OF(PKCS12_SAFEBAG) *bags, STACK_OF(PKCS12_SAFEBAG) *bags2,
 		sk_PKCS7_push(safes, PKCS12_pack_p7data(bags2));
 	p12 = PKCS12_add_safes(safes, 0);
 	assert_non_null(p12);
-	assert_true(PKCS12_set_mac(p12, pw, -1, NULL, 0, iter, EVP_sha256()));
+	if (iter > 0)
+		assert_true(PKCS12_set_mac(p12, pw, -1, NULL, 0, iter,
+		    EVP_sha256()));
 	n = i2d_PKCS12(p12, &out);
 	assert_true(n > 0);
 	*len = (size_t)n;
@@ -1034,6 +1037,44 @@ test_secret_bag(void **state)
 	sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);
 }
 
+/*
+ * A secretBag whose type OID is x509Certificate (found by the fuzzer):
+ * listed, but not written (OpenSSL 3.0 would mis-free such a bag).
+ */
+static void
+test_secret_bag_certtype(void **state)
+{
+	static const unsigned char	 rc4[] = { 0x06, 0x0a, 0x2a, 0x86, 0x48,
+	    0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01, 0x01 };
+	static const unsigned char	 x509[] = { 0x06, 0x0a, 0x2a, 0x86, 0x48,
+	    0x86, 0xf7, 0x0d, 0x01, 0x09, 0x16, 0x01 };
+	static const unsigned char	 blob[] = "x";
+	STACK_OF(PKCS12_SAFEBAG)	*bags = sk_PKCS12_SAFEBAG_new_null();
+	PKCS12_SAFEBAG			*bag;
+	struct keystore			*ks;
+	unsigned char			*buf, *out = NULL;
+	size_t				 len, outlen, off;
+	char				*cause = NULL;
+
+	bag = PKCS12_SAFEBAG_create_secret(NID_pbe_WithSHA1And128BitRC4,
+	    V_ASN1_OCTET_STRING, blob, sizeof blob);
+	PKCS12_add_friendlyname_utf8(bag, "odd", -1);
+	sk_PKCS12_SAFEBAG_push(bags, bag);
+	buf = mk_pfx(bags, NULL, NULL, 0, &len);
+	off = find_bytes(buf, len, rc4, sizeof rc4);
+	memcpy(buf + off, x509, sizeof x509);
+	assert_int_equal(load_buf(buf, len, NULL, 0, &ks, &cause), 0);
+	assert_int_equal(ks->nentries, 1);
+	assert_int_equal(ks->entries[0]->type, KS_ENTRY_SECRET);
+	assert_int_equal(pkcs12_write(ks, NULL, &out, &outlen, &cause), -1);
+	assert_null(out);
+	assert_non_null(strstr(cause, "not in a form tlsdeck can write"));
+	free(cause);
+	keystore_free(ks);
+	OPENSSL_free(buf);
+	sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);
+}
+
 /* Unknown algorithms are named as the problem, not the password. */
 static void
 test_unknown_algorithms(void **state)
@@ -1124,6 +1165,7 @@ main(void)
 		cmocka_unit_test(test_no_localkeyid),
 		cmocka_unit_test(test_plain_keybag),
 		cmocka_unit_test(test_secret_bag),
+		cmocka_unit_test(test_secret_bag_certtype),
 		cmocka_unit_test(test_unknown_algorithms),
 		cmocka_unit_test(test_iteration_limit),
 	};

@@ -665,6 +665,75 @@ test_trust_from_keystore(void **state)
 	step_trust_info_free(&ti);
 	free((char *)o.from_keystore);
 
+	/* A chain that stops below the root: its issuer in cacerts counts
+	 * as trusted; without it the step is refused. */
+	{
+		struct keystore	*ks;
+		struct ks_entry	*e;
+		unsigned char	*out = NULL;
+		size_t		 outlen = 0, k;
+		char		*partial, *jks;
+
+		ks = load(td_path("samples/sample-jks17.jks"), "storepass");
+		assert_non_null(e = keystore_find(ks, "server"));
+		assert_int_equal(e->nchain, 3);
+		cert_free(e->chain[2]);
+		e->nchain = 2;
+		for (k = 0; k < ks->nentries; k++)
+			if (strcmp(ks->entries[k]->alias, "labroot") == 0)
+				keystore_remove(ks, k);
+		assert_int_equal(keystore_serialize(ks, sp, &out, &outlen,
+		    NULL), 0);
+		partial = tpath("partial.jks");
+		put_file(partial, out, outlen);
+		free(out);
+		keystore_free(ks);
+
+		jks = make_jks_cacerts("changeit");
+		opts_cert(&o, jks, NULL);
+		o.from_keystore = partial;
+		o.from_pass = sp;
+		assert_int_equal(step_trust(&o, &r, &ti, &cause), 0);
+		assert_true(ti.already);
+		assert_string_equal(ti.existing_alias, "labroot");
+		assert_memory_equal(cert_sha256(r.chain[0]), root, 32);
+		assert_non_null(strstr(ti.what, "issuer"));
+		step_result_free(&r);
+		step_trust_info_free(&ti);
+
+		/* An empty passwordless truststore. */
+		free(jks);
+		jks = copy_sample("samples/sample-openssl30-trust-nopw.p12");
+		ks = load(jks, NULL);
+		while (ks->nentries > 0) {
+			assert_int_equal(step_delete(jks, NULL,
+			    ks->entries[0]->alias, false, &r, &cause), 0);
+			step_result_free(&r);
+			keystore_remove(ks, 0);
+		}
+		keystore_free(ks);
+		ks = load(jks, NULL);
+		assert_int_equal(ks->nentries, 0);
+		assert_true(ks->passwordless);
+		keystore_free(ks);
+		free(before);
+		before = slurp(jks, &blen);
+		opts_cert(&o, jks, NULL);
+		o.from_keystore = partial;
+		o.from_pass = sp;
+		assert_int_equal(step_trust(&o, &r, &ti, &cause), -1);
+		assert_non_null(strstr(cause, "root CA"));
+		assert_true(same_bytes(jks, before, blen));
+		free(cause);
+		cause = NULL;
+		step_result_free(&r);
+		step_trust_info_free(&ti);
+		free(before);
+		before = slurp(p, &blen);
+		free(partial);
+		free(jks);
+	}
+
 	/* A bundle (leaf, intermediate, root): its root, already there. */
 	opts_cert(&o, p, "certs/bundle-crlf.pem");
 	assert_int_equal(step_trust(&o, &r, &ti, &cause), 0);

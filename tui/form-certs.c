@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * form-certs.c -- Import trusted certificates: one entry per certificate
+ * of the files (a bundle becomes several), the alias from the CN unless
+ * given.  Checks: the files read, the alias is free (or Replace),
+ * duplicates by fingerprint (core's dry run says so).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui.h"
+
+static const char *const ct_yn[] = { "no", "yes", NULL };
+static const char *const ct_types[] = { "PKCS12", "JKS", NULL };
+
+struct ct {
+	int	 i_files, i_alias, i_replace, i_type;
+};
+
+struct ct_arg {
+	char		*path;
+	struct secret	*pass;
+	char		*alias;		/* NULL: from the CN */
+	char		**files;
+	size_t		 nfiles;
+	bool		 replace;
+	enum ks_format	 storetype;
+};
+
+/* Check: the alias, when given, is free in the keystore (or Replace). */
+static char *
+ct_check_alias(struct form *f, int i, enum sev *sev)
+{
+	struct ct	*c = form_priv(f);
+	struct keystore	*ks;
+	struct ks_entry	*e;
+	const char	*alias = form_get(f, i), *err;
+	char		*r = NULL, **files = NULL, *tmp;
+	struct cert	**certs = NULL;
+	size_t		 n, nc = 0, k;
+
+	if (*alias == '\0') {
+		/* What the CN gives, for the first file. */
+		n = form_split_files(form_get(f, c->i_files), &files);
+		if (n > 0 && certs_read_file(files[0], &certs, &nc, NULL) ==
+		    0 && nc > 0) {
+			tmp = step_alias_from_cert(certs[0]);
+			*sev = SEV_INFO;
+			xasprintf(&r, "empty: from each certificate's CN "
+			    "(\"%s\"%s)", tmp, nc > 1 || n > 1 ? ", ..." : "");
+			free(tmp);
+		}
+		certs_free(certs, nc);
+		for (k = 0; k < n; k++)
+			free(files[k]);
+		free(files);
+		return (r);
+	}
+	if ((ks = form_keystore(f, &err)) == NULL)
+		return (NULL);
+	if ((e = keystore_find(ks, alias)) == NULL)
+		return (NULL);
+	if (e->type == KS_ENTRY_TRUSTED &&
+	    form_get_choice(f, c->i_replace) == 1) {
+		*sev = SEV_WARN;
+		xasprintf(&r, "replaces the trusted entry \"%s\"", e->alias);
+		return (r);
+	}
+	*sev = SEV_CRIT;
+	xasprintf(&r, "alias \"%s\" exists (%s): choose another%s",
+	    e->alias, ks_etype_name(e->type), e->type == KS_ENTRY_TRUSTED ?
+	    " or set Replace to yes" : "");
+	return (r);
+}
+
+/* Add the items. */
+static void
+ct_init(struct form *f)
+{
+	struct form_env	*env = form_env(f);
+	struct ct	*c;
+
+	c = xcalloc(1, sizeof *c);
+	form_set_priv(f, c);
+	form_add_keystore(f, FKS_CREATE | FKS_ASK);
+	c->i_files = form_text(f, "Certificate file(s)", "",
+	    form_check_certfiles);
+	c->i_alias = form_text(f, "Alias", "", ct_check_alias);
+	c->i_replace = form_choice(f, "Replace a trusted entry", ct_yn, 0,
+	    NULL);
+	c->i_type = form_choice(f, "Store type (new file)", ct_types,
+	    env->format == KS_FMT_JKS ? 1 : 0, NULL);
+}
+
+static void
+ct_arg_free(void *p)
+{
+	struct ct_arg	*a = p;
+	size_t		 i;
+
+	if (a == NULL)
+		return;
+	free(a->path);
+	secret_free(a->pass);
+	free(a->alias);
+	for (i = 0; i < a->nfiles; i++)
+		free(a->files[i]);
+	free(a->files);
+	free(a);
+}
+
+/* Run or dry-run the core step. */
+static int
+ct_step(const struct ct_arg *a, bool dry, struct step_result *r,
+    char **cause)
+{
+	struct step_certs_opts	o;
+
+	memset(&o, 0, sizeof o);
+	o.alias = a->alias;
+	o.files = (const char *const *)a->files;
+	o.nfiles = a->nfiles;
+	o.replace = a->replace;
+	o.storetype = a->storetype;
+	o.dry_run = dry;
+	return (step_import_cert(a->path, a->pass, &o, r, cause));
+}
+
+/* The entries as lines. */
+static void
+ct_lines(char ***v, size_t *n, const struct step_result *r)
+{
+	size_t	i;
+
+	for (i = 0; i < r->naliases; i++)
+		fstep_line(v, n, "\"%s\": %s", r->aliases[i], i < r->nchain ?
+		    r->chain[i]->info.subject : "?");
+	for (i = 0; i < r->nnotes; i++)
+		fstep_line(v, n, "note: %s", r->notes[i]);
+}
+
+/* The worker. */
+static int
+ct_run(struct fstep *s, volatile int *cancel, char **cause)
+{
+	struct step_result	r;
+
+	if (form_mkdirs(((struct ct_arg *)s->arg)->path, cause) != 0 ||
+	    ct_step(s->arg, false, &r, cause) != 0)
+		return (-1);
+	fstep_line(&s->out, &s->nout, "imported %zu trusted entr%s:",
+	    r.naliases, r.naliases == 1 ? "y" : "ies");
+	ct_lines(&s->out, &s->nout, &r);
+	if (r.backup_id != 0)
+		fstep_line(&s->out, &s->nout, "backup %u of the previous "
+		    "file (tlsdeck restore %u)", r.backup_id, r.backup_id);
+	step_result_free(&r);
+	return (0);
+}
+
+/* The step: the dry run names the entries. */
+static struct fstep *
+ct_build(struct form *f, char **cause)
+{
+	struct ct		*c = form_priv(f);
+	struct ct_arg		*a;
+	struct fstep		*s;
+	struct step_result	 r;
+
+	a = xcalloc(1, sizeof *a);
+	a->path = xstrdup(form_ks_path(f));
+	a->pass = secret_dup(form_ks_pass(f));
+	if (*form_get(f, c->i_alias) != '\0')
+		a->alias = xstrdup(form_get(f, c->i_alias));
+	a->nfiles = form_split_files(form_get(f, c->i_files), &a->files);
+	a->replace = form_get_choice(f, c->i_replace) == 1;
+	a->storetype = form_get_choice(f, c->i_type) == 1 ? KS_FMT_JKS :
+	    KS_FMT_PKCS12;
+	if (ct_step(a, true, &r, cause) != 0) {
+		ct_arg_free(a);
+		return (NULL);
+	}
+	s = fstep_new("Import trusted certificates into %s", a->path);
+	s->arg = a;
+	s->free_arg = ct_arg_free;
+	s->run = ct_run;
+	s->writes = true;
+	fstep_line(&s->plan, &s->nplan, "%s %s; add %zu trusted entr%s:",
+	    r.created ? "create the keystore" : "a backup of", a->path,
+	    r.naliases, r.naliases == 1 ? "y" : "ies");
+	ct_lines(&s->plan, &s->nplan, &r);
+	step_result_free(&r);
+	return (s);
+}
+
+static void
+ct_free(struct form *f)
+{
+	free(form_priv(f));
+}
+
+const struct form_def form_certs_def = {
+	.kind = FORM_IMPORT_CERT,
+	.title = "Import trusted certificates",
+	.about = "CA or partner certificates as trusted entries, one per "
+	    "certificate (keytool -importcert).",
+	.init = ct_init,
+	.build = ct_build,
+	.free = ct_free,
+};

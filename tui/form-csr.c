@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * form-csr.c -- Certificate request: a PKCS#10 request for a key entry,
+ * written to a new file for the CA.  The SANs are copied from the current
+ * certificate (keytool -certreq loses them: formats.md 3.2) unless given.
+ * The step is core's step_csr, then step_write_file.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui.h"
+
+static const char *const cs_yn[] = { "no", "yes", NULL };
+
+struct cs {
+	int	 i_san, i_out, i_over;
+};
+
+struct cs_arg {
+	char		*path;
+	struct secret	*pass;
+	char		*alias;
+	char		*san;		/* NULL: the certificate's */
+	char		*out;
+	bool		 force;
+};
+
+/* Check: the SANs parse (empty: the certificate's are kept). */
+static char *
+cs_check_san(struct form *f, int i, enum sev *sev)
+{
+	struct san_list	*sl = NULL;
+	char		*cause = NULL;
+
+	if (*form_get(f, i) == '\0') {
+		*sev = SEV_WARN;
+		return (xstrdup("no SANs: clients check the host name there"));
+	}
+	if (san_parse(form_get(f, i), &sl, &cause) != 0) {
+		*sev = SEV_CRIT;
+		return (cause);
+	}
+	san_list_free(sl);
+	return (NULL);
+}
+
+/* Add the items. */
+static void
+cs_init(struct form *f)
+{
+	struct form_env	*env = form_env(f);
+	struct wiz_ctx	*ctx = form_ctx(f);
+	struct cs	*c;
+	char		*dir, *out;
+	const char	*san;
+
+	c = xcalloc(1, sizeof *c);
+	form_set_priv(f, c);
+	form_add_keystore(f, 0);
+	form_add_alias(f, "Key entry", NULL, FKA_KEY);
+	san = ctx != NULL && ctx->san != NULL ? ctx->san :
+	    env->cert_san != NULL ? env->cert_san : env->san;
+	c->i_san = form_text(f, "Subject alt. names", san, cs_check_san);
+	dir = form_dirname(form_ks_path(f));
+	xasprintf(&out, "%s/%s.csr", dir, form_alias(f));
+	c->i_out = form_text(f, "Request file", out, form_check_outfile);
+	c->i_over = form_choice(f, "Overwrite", cs_yn, 0, NULL);
+	free(dir);
+	free(out);
+}
+
+static void
+cs_arg_free(void *p)
+{
+	struct cs_arg	*a = p;
+
+	if (a == NULL)
+		return;
+	free(a->path);
+	secret_free(a->pass);
+	free(a->alias);
+	free(a->san);
+	free(a->out);
+	free(a);
+}
+
+/* The worker: the request, then the file. */
+static int
+cs_run(struct fstep *s, volatile int *cancel, char **cause)
+{
+	struct cs_arg		*a = s->arg;
+	struct step_csr_opts	 o;
+	struct step_result	 r;
+	struct keystore		*ks = NULL;
+	char			*pem = NULL, *desc = NULL;
+	int			 rc = -1;
+
+	memset(&r, 0, sizeof r);
+	if (keystore_load(a->path, a->pass, 0, &ks, cause) != 0)
+		goto out;
+	memset(&o, 0, sizeof o);
+	o.alias = a->alias;
+	o.san = a->san;
+	if (step_csr(ks, a->pass, &o, &pem, &r, cause) != 0)
+		goto out;
+	xasprintf(&desc, "certificate request for %s", a->alias);
+	if (step_write_file(a->out, (unsigned char *)pem, strlen(pem),
+	    a->force, 0644, "csr", desc, cause) != 0)
+		goto out;
+	fstep_line(&s->out, &s->nout, "wrote %s: send it to your CA", a->out);
+	fstep_notes(s, &r);
+	rc = 0;
+out:
+	step_result_free(&r);
+	keystore_free(ks);
+	free(pem);
+	free(desc);
+	return (rc);
+}
+
+/* The step. */
+static struct fstep *
+cs_build(struct form *f, char **cause)
+{
+	struct cs	*c = form_priv(f);
+	struct cs_arg	*a;
+	struct fstep	*s;
+
+	a = xcalloc(1, sizeof *a);
+	a->path = xstrdup(form_ks_path(f));
+	a->pass = secret_dup(form_ks_pass(f));
+	a->alias = xstrdup(form_alias(f));
+	a->san = xstrdup(form_get(f, c->i_san));
+	a->out = xstrdup(form_get(f, c->i_out));
+	a->force = form_get_choice(f, c->i_over) == 1;
+	s = fstep_new("Certificate request for \"%s\"", a->alias);
+	s->arg = a;
+	s->free_arg = cs_arg_free;
+	s->run = cs_run;
+	s->writes = true;
+	fstep_line(&s->plan, &s->nplan, "write %s: a PKCS#10 request signed "
+	    "by the key of \"%s\"%s", a->out, a->alias, a->force ?
+	    " (replaces the file; a backup first)" : "");
+	fstep_line(&s->plan, &s->nplan, "subject: the certificate's; SANs %s",
+	    *a->san != '\0' ? a->san : "(none)");
+	(void)cause;
+	return (s);
+}
+
+static void
+cs_free(struct form *f)
+{
+	free(form_priv(f));
+}
+
+const struct form_def form_csr_def = {
+	.kind = FORM_CSR,
+	.title = "Certificate request (CSR)",
+	.about = "A request for the CA, signed by the entry's key; the SANs "
+	    "are kept (keytool loses them).",
+	.init = cs_init,
+	.build = cs_build,
+	.free = cs_free,
+};

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * form-reply.c -- Import CA reply: the CA's files (any order, bundles,
+ * PKCS#7) onto a key entry.  The plan is core's dry run: the chain it
+ * will install, where its root was found, a warning when it is not
+ * trusted anywhere (keytool -noprompt would install it silently).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui.h"
+
+static const char *const rp_yn[] = { "no", "yes", NULL };
+
+struct rp {
+	int	 i_files, i_cacerts, i_untrusted;
+};
+
+struct rp_arg {
+	char		*path;
+	struct secret	*pass;
+	char		*alias;
+	char		**files;
+	size_t		 nfiles;
+	char		*cacerts;
+	bool		 untrusted;
+};
+
+/* Check: cacerts (optional). */
+static char *
+rp_check_cacerts(struct form *f, int i, enum sev *sev)
+{
+	if (*form_get(f, i) == '\0') {
+		*sev = SEV_INFO;
+		return (xstrdup("none: the chain must end in the files or "
+		    "the keystore"));
+	}
+	return (form_check_file(f, i, sev));
+}
+
+/* Add the items. */
+static void
+rp_init(struct form *f)
+{
+	struct form_env	*env = form_env(f);
+	struct rp	*r;
+
+	r = xcalloc(1, sizeof *r);
+	form_set_priv(f, r);
+	form_add_keystore(f, 0);
+	form_add_alias(f, "Key entry", NULL, FKA_KEY | FKA_ASK);
+	r->i_files = form_text(f, "CA reply file(s)", "",
+	    form_check_certfiles);
+	r->i_cacerts = form_text(f, "cacerts (chain search)", env->cacerts !=
+	    NULL ? env->cacerts : "", rp_check_cacerts);
+	r->i_untrusted = form_choice(f, "Allow an untrusted root", rp_yn, 0,
+	    NULL);
+}
+
+static void
+rp_arg_free(void *p)
+{
+	struct rp_arg	*a = p;
+	size_t		 i;
+
+	if (a == NULL)
+		return;
+	free(a->path);
+	secret_free(a->pass);
+	free(a->alias);
+	for (i = 0; i < a->nfiles; i++)
+		free(a->files[i]);
+	free(a->files);
+	free(a->cacerts);
+	free(a);
+}
+
+/* Where a chain's root was found, in words. */
+static const char *
+rp_anchor(enum step_anchor a)
+{
+	switch (a) {
+	case STEP_ANCHOR_SELF:
+		return ("the certificate is self-signed");
+	case STEP_ANCHOR_REPLY:
+		return ("root from the CA's files only: NOT trusted by the "
+		    "keystore or cacerts");
+	case STEP_ANCHOR_KEYSTORE:
+		return ("root trusted by the keystore");
+	case STEP_ANCHOR_CACERTS:
+		return ("root trusted by the JRE's cacerts");
+	default:
+		return ("incomplete chain: no root");
+	}
+}
+
+/* Run (or dry-run) the core step. */
+static int
+rp_step(const struct rp_arg *a, bool dry, struct step_result *r,
+    char **cause)
+{
+	struct step_reply_opts	o;
+
+	memset(&o, 0, sizeof o);
+	o.alias = a->alias;
+	o.files = (const char *const *)a->files;
+	o.nfiles = a->nfiles;
+	o.cacerts = a->cacerts;
+	o.allow_untrusted = a->untrusted;
+	o.dry_run = dry;
+	return (step_import_reply(a->path, a->pass, &o, r, cause));
+}
+
+/* The chain as lines. */
+static void
+rp_chain(char ***v, size_t *n, const struct step_result *r)
+{
+	size_t	i;
+
+	for (i = 0; i < r->nchain; i++)
+		fstep_line(v, n, "%s%s (%ld days left)", i == 0 ? "" : "<- ",
+		    r->chain[i]->info.subject,
+		    cert_days_left(r->chain[i], time(NULL)));
+	fstep_line(v, n, "%s", rp_anchor(r->anchor));
+}
+
+/* The worker. */
+static int
+rp_run(struct fstep *s, volatile int *cancel, char **cause)
+{
+	struct step_result	r;
+
+	if (rp_step(s->arg, false, &r, cause) != 0)
+		return (-1);
+	fstep_line(&s->out, &s->nout, "installed a chain of %zu on \"%s\":",
+	    r.nchain, r.naliases > 0 ? r.aliases[0] : "?");
+	rp_chain(&s->out, &s->nout, &r);
+	fstep_notes(s, &r);
+	step_result_free(&r);
+	return (0);
+}
+
+/* The step: the dry run shows the chain. */
+static struct fstep *
+rp_build(struct form *f, char **cause)
+{
+	struct rp		*rp = form_priv(f);
+	struct wiz_ctx		*ctx = form_ctx(f);
+	struct rp_arg		*a;
+	struct fstep		*s;
+	struct step_result	 r;
+	size_t			 i;
+
+	a = xcalloc(1, sizeof *a);
+	a->path = xstrdup(form_ks_path(f));
+	a->pass = secret_dup(form_ks_pass(f));
+	a->alias = xstrdup(form_alias(f));
+	a->nfiles = form_split_files(form_get(f, rp->i_files), &a->files);
+	if (*form_get(f, rp->i_cacerts) != '\0')
+		a->cacerts = xstrdup(form_get(f, rp->i_cacerts));
+	a->untrusted = form_get_choice(f, rp->i_untrusted) == 1;
+	if (rp_step(a, true, &r, cause) != 0) {
+		rp_arg_free(a);
+		return (NULL);
+	}
+	s = fstep_new("Import the CA's reply into \"%s\"", a->alias);
+	s->arg = a;
+	s->free_arg = rp_arg_free;
+	s->run = rp_run;
+	s->writes = true;
+	fstep_line(&s->plan, &s->nplan, "install this chain on \"%s\" in %s "
+	    "(a backup of the file first):", a->alias, a->path);
+	rp_chain(&s->plan, &s->nplan, &r);
+	for (i = 0; i < r.nnotes; i++)
+		fstep_line(&s->plan, &s->nplan, "note: %s", r.notes[i]);
+	if (ctx != NULL) {
+		free(ctx->keystore);
+		ctx->keystore = xstrdup(a->path);
+		secret_free(ctx->storepass);
+		ctx->storepass = secret_dup(a->pass);
+		ctx->format = r.format;
+		free(ctx->alias);
+		ctx->alias = xstrdup(r.naliases > 0 ? r.aliases[0] : a->alias);
+		ctx->ks_new = false;
+		ctx->entry_new = false;
+		ctx->self_signed = r.anchor == STEP_ANCHOR_SELF;
+		free(ctx->san);
+		ctx->san = NULL;
+		if (r.nchain > 0 && r.chain[0]->info.nsan > 0) {
+			struct san_list	*sl = NULL;
+
+			if (san_list_from_info(&r.chain[0]->info, &sl, NULL,
+			    NULL) == 0)
+				ctx->san = san_list_to_string(sl);
+			san_list_free(sl);
+		}
+	}
+	step_result_free(&r);
+	return (s);
+}
+
+static void
+rp_free(struct form *f)
+{
+	free(form_priv(f));
+}
+
+const struct form_def form_reply_def = {
+	.kind = FORM_IMPORT_REPLY,
+	.title = "Import CA reply",
+	.about = "The CA's signed certificate and chain onto the key entry "
+	    "(files in any order, bundles, PKCS#7).",
+	.init = rp_init,
+	.build = rp_build,
+	.free = rp_free,
+};
