@@ -192,6 +192,8 @@ int	 cli_server_opts(const struct global_opts *, int flags,
 void	*cli_json_findings(const struct server_model *);
 /* The audited certificates as a JSON array (json_t *). */
 void	*cli_json_certs(const struct server_model *);
+/* Write text with control characters (not \n or \t) shown as '?'. */
+void	 cli_write_safe(FILE *, const char *, size_t);
 
 /* cmd-demo.c: tlsdeck demo (core/demo.c, then the dashboard). */
 extern const struct cmd_entry cmd_demo_entry;

@@ -192,7 +192,9 @@ cmd_audit_exec(int argc, char **argv)
 	struct server_opts	 so;
 	struct server_model	*m = NULL;
 	json_t			*j;
-	char			*cause = NULL;
+	char			*cause = NULL, *text;
+	size_t			 textlen;
+	FILE			*mf;
 	int			 ch, fmt = OUT_TEXT, flags = 0;
 	int			 warn = -1, crit = -1, wpct = -1, cpct = -1;
 	int			 status, rc = AUDIT_UNKNOWN, v;
@@ -279,8 +281,17 @@ cmd_audit_exec(int argc, char **argv)
 		json_object_set_new(j, "certificates", cli_json_certs(m));
 		json_object_set_new(j, "findings", cli_json_findings(m));
 		out_json_dump(j, stdout);
-	} else
-		audit_text(stdout, m, status);
+	} else {
+		/* Names come from files: no terminal escapes get through. */
+		if ((mf = open_memstream(&text, &textlen)) == NULL) {
+			cli_error("out of memory");
+			goto out;
+		}
+		audit_text(mf, m, status);
+		fclose(mf);
+		cli_write_safe(stdout, text, textlen);
+		free(text);
+	}
 	rc = fflush(stdout) == 0 ? status : AUDIT_UNKNOWN;
 	goto out;
 
@@ -295,8 +306,11 @@ unknown:
 		json_object_set_new(j, "exit", json_integer(AUDIT_UNKNOWN));
 		json_object_set_new(j, "error", json_string(cause));
 		out_json_dump(j, stdout);
-	} else
-		printf("UNKNOWN - %s\n", cause);
+	} else {
+		fputs("UNKNOWN - ", stdout);
+		cli_write_safe(stdout, cause, strlen(cause));
+		fputc('\n', stdout);
+	}
 	rc = AUDIT_UNKNOWN;
 out:
 	server_model_free(m);

@@ -87,7 +87,8 @@ cli_open_keystore(const char *path, const struct pw_opts *pw, bool quiet,
 		goto out;
 	f = keystore_sniff(buf, len);
 	if (pass != NULL) {
-		rc = keystore_load_mem(buf, len, path, pass, 0, ksp, cause);
+		rc = keystore_load_owned(buf, len, path, pass, 0, ksp, cause);
+		buf = NULL;
 		goto out;
 	}
 	/* No password given: certificate files and passwordless PKCS#12
@@ -113,8 +114,9 @@ cli_open_keystore(const char *path, const struct pw_opts *pw, bool quiet,
 			pass = NULL;
 		}
 	}
-	rc = keystore_load_mem(buf, len, path, pass, pass == NULL ?
+	rc = keystore_load_owned(buf, len, path, pass, pass == NULL ?
 	    KS_LOAD_NOVERIFY : 0, ksp, cause);
+	buf = NULL;		/* owned by the keystore (or freed) */
 out:
 	free(c2);
 	if (buf != NULL) {
@@ -189,6 +191,9 @@ cmd_list_exec(int argc, char **argv)
 		goto out;
 	}
 	keystore_sort(ks);
+	/* Big listings: block-buffer stdout when it is not a terminal. */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	if (fmt == OUT_JSON) {
 		j = json_object();
 		json_object_set_new(j, "file", json_string(argv[optind]));

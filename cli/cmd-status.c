@@ -440,6 +440,26 @@ st_text(FILE *f, const struct server_model *m)
 	st_text_findings(f, m);
 }
 
+void
+cli_write_safe(FILE *f, const char *s, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i;
+
+	for (i = 0; i < len; i++) {
+		if ((p[i] < 0x20 && p[i] != '\n' && p[i] != '\t') ||
+		    p[i] == 0x7f)
+			fputc('?', f);
+		else if (p[i] == 0xc2 && i + 1 < len && p[i + 1] >= 0x80 &&
+		    p[i + 1] <= 0x9f) {
+			/* C1 controls (U+0080..U+009F) */
+			fputc('?', f);
+			i++;
+		} else
+			fputc(p[i], f);
+	}
+}
+
 /* tlsdeck status */
 static int
 cmd_status_exec(int argc, char **argv)
@@ -449,7 +469,9 @@ cmd_status_exec(int argc, char **argv)
 	struct server_opts	 so;
 	struct tlsdeck_config	*cfg = NULL;
 	struct server_model	*m = NULL;
-	char			*cause = NULL;
+	char			*cause = NULL, *text;
+	size_t			 textlen;
+	FILE			*mf;
 	int			 ch, fmt = OUT_TEXT, flags = 0, rc = EXIT_FAIL;
 
 	memset(&g, 0, sizeof g);
@@ -497,8 +519,17 @@ cmd_status_exec(int argc, char **argv)
 	}
 	if (fmt == OUT_JSON)
 		out_json_dump(st_json(m, cfg), stdout);
-	else
-		st_text(stdout, m);
+	else {
+		/* Names come from files: no terminal escapes get through. */
+		if ((mf = open_memstream(&text, &textlen)) == NULL) {
+			cli_error("out of memory");
+			goto out;
+		}
+		st_text(mf, m);
+		fclose(mf);
+		cli_write_safe(stdout, text, textlen);
+		free(text);
+	}
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 out:
 	server_model_free(m);

@@ -37,16 +37,39 @@ const struct cmd_entry *cmd_table[] = {
 	NULL
 };
 
+/*
+ * Print one message line on stderr.  Control bytes (from file names,
+ * aliases or file contents) are shown as \uXXXX: a message stays one line
+ * and cannot drive the terminal.
+ */
+static void
+cli_vmessage(const char *prefix, const char *fmt, va_list ap)
+{
+	char		*s;
+	unsigned char	 c;
+	size_t		 i;
+
+	xvasprintf(&s, fmt, ap);
+	fputs(prefix, stderr);
+	for (i = 0; s[i] != '\0'; i++) {
+		c = (unsigned char)s[i];
+		if (c < 0x20 || c == 0x7f)
+			fprintf(stderr, "\\u%04X", c);
+		else
+			fputc(c, stderr);
+	}
+	fputc('\n', stderr);
+	free(s);
+}
+
 void
 cli_error(const char *fmt, ...)
 {
 	va_list	ap;
 
-	fprintf(stderr, "%s: ", TLSDECK_NAME);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cli_vmessage(TLSDECK_NAME ": ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void
@@ -54,11 +77,9 @@ cli_warn(const char *fmt, ...)
 {
 	va_list	ap;
 
-	fprintf(stderr, "%s: warning: ", TLSDECK_NAME);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cli_vmessage(TLSDECK_NAME ": warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void
@@ -71,14 +92,15 @@ cli_help(const struct cmd_entry *ce, FILE *f)
 int
 cli_usage(const struct cmd_entry *ce, const char *fmt, ...)
 {
-	va_list	ap;
+	va_list	 ap;
+	char	*prefix;
 
 	if (fmt != NULL) {
-		fprintf(stderr, "%s %s: ", TLSDECK_NAME, ce->name);
+		xasprintf(&prefix, "%s %s: ", TLSDECK_NAME, ce->name);
 		va_start(ap, fmt);
-		vfprintf(stderr, fmt, ap);
+		cli_vmessage(prefix, fmt, ap);
 		va_end(ap);
-		fputc('\n', stderr);
+		free(prefix);
 	}
 	fprintf(stderr, "usage: %s %s %s\n", TLSDECK_NAME, ce->name,
 	    ce->usage);

@@ -117,6 +117,8 @@ struct cert_info {
 struct cert {
 	unsigned char		*der;
 	size_t			 len;
+	bool			 der_borrowed;	/* der points into a keystore's
+						   backing buffer (not owned) */
 	struct cert_info	 info;
 	bool			 have_fp;
 	unsigned char		 sha256[32];
@@ -126,6 +128,10 @@ struct cert {
 
 /* Copy der and walk it; NULL with *cause on a malformed certificate. */
 struct cert	*cert_new(const unsigned char *der, size_t len, char **cause);
+/* As cert_new, but der is borrowed: it must outlive the cert (keystore
+ * backing buffers; use ks_cert_new in codecs). */
+struct cert	*cert_new_ref(const unsigned char *der, size_t len,
+		     char **cause);
 /* Take an X509 (up-referenced, the caller keeps its own reference). */
 struct cert	*cert_from_x509(struct x509_st *, char **cause);
 struct cert	*cert_dup(const struct cert *);
@@ -228,6 +234,10 @@ struct keystore {
 	bool		 passwordless;	/* PKCS#12 with no MAC (JDK 18+) */
 	struct ks_p12_params p12;
 	int		 jks_version;	/* 1 or 2 */
+	unsigned char	*backing;	/* the file's bytes when loaded with
+					   keystore_load_owned: certificates
+					   may point into it */
+	size_t		 backing_len;
 };
 
 /* keystore_load flags */
@@ -253,6 +263,17 @@ int	 keystore_load(const char *path, const struct secret *pass, int flags,
 int	 keystore_load_mem(const unsigned char *, size_t, const char *name,
 	     const struct secret *pass, int flags, struct keystore **,
 	     char **cause);
+/*
+ * As keystore_load_mem, taking ownership of buf (malloc'd): it becomes
+ * ks->backing and certificates reference it instead of copying (freed with
+ * the keystore, or at once on failure).
+ */
+int	 keystore_load_owned(unsigned char *buf, size_t len, const char *name,
+	     const struct secret *pass, int flags, struct keystore **,
+	     char **cause);
+/* For codecs: cert_new_ref when der lies inside ks->backing, else cert_new. */
+struct cert	*ks_cert_new(const struct keystore *, const unsigned char *der,
+		     size_t len, char **cause);
 struct keystore	*keystore_new(enum ks_format);
 void	 keystore_free(struct keystore *);
 
@@ -1459,5 +1480,102 @@ struct demo_info {
  * $TMPDIR).  Refuses a directory that already holds a tree. */
 int	 demo_build(const char *dir, struct demo_info *, char **cause);
 void	 demo_info_done(struct demo_info *);
+
+/* ------------------------------------------------------------------ */
+/* probe.c: what the port really serves (issue 4, live; product.md 2, 5).
+ * A TLS client (OpenSSL) that fetches the served chain without verifying
+ * it, then judges it: against a trust store (the server JRE's cacerts, as
+ * Java's PKIX would: any trusted certificate is an anchor) and against
+ * the keystore's key-alias certificate.  Loopback or any host; bounded by
+ * a timeout (getaddrinfo itself is not). */
+
+#define PROBE_TIMEOUT_MS	3000	/* default: connect, then handshake */
+
+enum probe_error {
+	PROBE_OK = 0,
+	PROBE_ERR_RESOLVE,	/* the name does not resolve */
+	PROBE_ERR_CONNECT,	/* another connect error (unreachable) */
+	PROBE_ERR_REFUSED,	/* nothing listens (connection refused) */
+	PROBE_ERR_TIMEOUT,	/* no connection, or no answer, in time */
+	PROBE_ERR_NOT_TLS,	/* it answered, but not with TLS */
+	PROBE_ERR_HANDSHAKE,	/* TLS failed: OpenSSL's reason */
+	PROBE_ERR__MAX
+};
+
+struct probe_result {
+	char		*host;		/* as given */
+	char		*port;
+	char		*address;	/* numeric address tried last, or NULL */
+	char		*sni;		/* server name sent, or NULL (an IP) */
+	enum probe_error error;
+	char		*error_msg;	/* the cause, when error != PROBE_OK */
+	long		 elapsed_ms;	/* connect + handshake */
+	char		*protocol;	/* "TLSv1.3" */
+	char		*cipher;	/* IANA name: "TLS_AES_256_GCM_SHA384" */
+	struct cert	**chain;	/* as served, leaf first; owned */
+	size_t		 nchain;
+	/* probe_verify */
+	int		 verified;	/* 1 trusted, 0 not, -1 not checked */
+	char		*verify_error;	/* why not (OpenSSL's words) */
+	char		*trust_alias;	/* the anchor's alias in the store */
+	char		*trust_subject;	/* the anchor's subject */
+};
+
+/* "host:port", "[v6addr]:port", "host" or "v6addr" (port NULL), ":port"
+ * (host NULL).  Both malloc'd or NULL.  Fails on an empty or bad port. */
+int	 probe_parse_target(const char *, char **host, char **port,
+	     char **cause);
+/*
+ * Connect to host:port (every address getaddrinfo gives, each with
+ * timeout_ms; 0 means PROBE_TIMEOUT_MS), then a TLS handshake bounded by
+ * timeout_ms that accepts any certificate, and fetch the served chain,
+ * protocol and cipher.  sni: the name to send (NULL: host, unless host is
+ * an IP address).  Returns 0 with *res; -1 with *cause ("nothing listens
+ * on HOST:PORT (connection refused)", "... timed out ...", "HOST:PORT
+ * answered, but not with TLS: plain HTTP? ...", "TLS handshake with
+ * HOST:PORT failed: REASON") and then too *res (if res is not NULL), with
+ * error and error_msg set, so that callers can tell the cases apart.
+ * Free with probe_result_free.
+ */
+int	 probe_fetch(const char *host, const char *port, const char *sni,
+	     int timeout_ms, struct probe_result **res, char **cause);
+void	 probe_result_free(struct probe_result *);
+/* "refused", "timeout", "not-tls", ... (for JSON). */
+const char *probe_error_name(enum probe_error);
+/*
+ * Verify the served chain against the trusted certificate entries of
+ * trust (partial chains allowed, as in Java; purpose TLS server; at time
+ * now, 0: time(NULL)).  Sets verified, verify_error, trust_alias and
+ * trust_subject.  trust NULL or nothing served: verified = -1.
+ */
+void	 probe_verify(struct probe_result *, const struct keystore *trust,
+	     time_t now);
+/*
+ * Add the live findings for a probe to m: "served-cert-differs"
+ * (critical; the fix is the restart command), "served-chain-untrusted",
+ * "served-chain-incomplete", "port-not-listening" (refused; unless
+ * present), "served-not-tls" (critical: HTTPS is configured, plain HTTP
+ * answers), "probe-failed" (timeout, handshake).  Returns 1 when the
+ * served leaf is the key-alias certificate, 0 when it differs, -1 when
+ * there is nothing to compare (probe failed, no key entry).
+ */
+int	 probe_compare(const struct probe_result *, struct server_model *);
+/* Is code one of the findings probe_compare adds? */
+bool	 probe_code(const char *code);
+/*
+ * Probe the server of m and add the findings: host NULL is "localhost",
+ * port NULL is server.port, sni NULL is im.base-url's host; verified with
+ * m->jre.trust.  Returns as probe_fetch (*res may be NULL if unwanted).
+ */
+int	 probe_server(struct server_model *, const char *host,
+	     const char *port, const char *sni, int timeout_ms,
+	     struct probe_result **res, char **cause);
+/*
+ * The live hook for audit, status and the dashboard: when HTTPS is
+ * configured and the port is not known to be closed, probe_server() on
+ * localhost and keep only the findings.  One call after
+ * server_model_load() unless SERVER_NO_LIVE.
+ */
+void	 probe_audit(struct server_model *, int timeout_ms);
 
 #endif /* TLSDECK_CORE_H */

@@ -22,11 +22,18 @@ file_read(const char *path, unsigned char **bufp, size_t *lenp, char **cause)
 
 	*bufp = NULL;
 	*lenp = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
+	/*
+	 * O_NONBLOCK: opening a FIFO nobody writes to must not hang.  Reads
+	 * block again after the open, so a pipe (--storepass-file /dev/fd/N)
+	 * is read in full, and a writerless FIFO reads as empty.
+	 */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+	    O_NONBLOCK)) == -1) {
 		cause_set(cause, "%s: %s", path, strerror(errno));
 		return (-1);
 	}
-	if (fstat(fd, &st) == -1) {
+	if (fstat(fd, &st) == -1 ||
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == -1) {
 		saved = errno;
 		cause_set(cause, "%s: %s", path, strerror(saved));
 		goto fail;

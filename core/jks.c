@@ -81,6 +81,7 @@ struct jks_ctx {
 	uint32_t	 version;
 	uint32_t	 count;
 	uint32_t	 n;		/* 1-based number of this entry */
+	const struct keystore *ks;	/* being loaded (for ks_cert_new) */
 };
 
 /* A class descriptor seen in a serialization stream. */
@@ -951,7 +952,7 @@ jks_load_cert(struct jks_rd *r, const struct jks_ctx *c, struct ks_entry *e,
 	}
 	if (jks_rd_u32(r, &clen) != 0 || jks_rd_bytes(r, clen, &p) != 0)
 		goto trunc;
-	if ((*certp = cert_new(p, clen, &why)) == NULL) {
+	if ((*certp = ks_cert_new(c->ks, p, clen, &why)) == NULL) {
 		alias = jks_alias_disp(e->alias, e->alias_len);
 		if (nj > 1)
 			cause_set(cause, "entry %u of %u (\"%s\"): "
@@ -1107,6 +1108,7 @@ jks_load(const unsigned char *buf, size_t len, const struct secret *pass,
 	int		 rc = -1;
 
 	memset(&c, 0, sizeof c);
+	c.ks = ks;
 	if (jks_rd_u32(&r, &magic) != 0) {
 		cause_set(cause, "file is truncated (header)");
 		goto out;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* keystore.c -- the format-neutral keystore model, sniffing and dispatch. */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,7 +154,22 @@ keystore_free(struct keystore *ks)
 		ks_entry_free(ks->entries[i]);
 	free(ks->entries);
 	free(ks->path);
+	if (ks->backing != NULL) {
+		OPENSSL_cleanse(ks->backing, ks->backing_len);
+		free(ks->backing);
+	}
 	free(ks);
+}
+
+struct cert *
+ks_cert_new(const struct keystore *ks, const unsigned char *der, size_t len,
+    char **cause)
+{
+	if (ks->backing != NULL && der >= ks->backing &&
+	    len <= ks->backing_len &&
+	    (size_t)(der - ks->backing) <= ks->backing_len - len)
+		return (cert_new_ref(der, len, cause));
+	return (cert_new(der, len, cause));
 }
 
 struct ks_entry *
@@ -270,9 +286,11 @@ keystore_sort(struct keystore *ks)
 		    keystore_sort_cmp);
 }
 
-int
-keystore_load_mem(const unsigned char *buf, size_t len, const char *name,
-    const struct secret *pass, int flags, struct keystore **ksp, char **cause)
+/* Load from buf; if owned, buf becomes ks->backing (freed on failure). */
+static int
+keystore_load_common(unsigned char *buf, size_t len, bool owned,
+    const char *name, const struct secret *pass, int flags,
+    struct keystore **ksp, char **cause)
 {
 	struct keystore	*ks;
 	enum ks_format	 f;
@@ -283,10 +301,16 @@ keystore_load_mem(const unsigned char *buf, size_t len, const char *name,
 		name = "(memory)";
 	if (len == 0) {
 		cause_set(cause, "%s: file is empty", name);
+		if (owned)
+			free(buf);
 		return (-1);
 	}
 	f = keystore_sniff(buf, len);
 	ks = keystore_new(f);
+	if (owned) {
+		ks->backing = buf;
+		ks->backing_len = len;
+	}
 	switch (f) {
 	case KS_FMT_JKS:
 	case KS_FMT_JCEKS:
@@ -318,6 +342,22 @@ keystore_load_mem(const unsigned char *buf, size_t len, const char *name,
 }
 
 int
+keystore_load_mem(const unsigned char *buf, size_t len, const char *name,
+    const struct secret *pass, int flags, struct keystore **ksp, char **cause)
+{
+	return (keystore_load_common((unsigned char *)(uintptr_t)buf, len,
+	    false, name, pass, flags, ksp, cause));
+}
+
+int
+keystore_load_owned(unsigned char *buf, size_t len, const char *name,
+    const struct secret *pass, int flags, struct keystore **ksp, char **cause)
+{
+	return (keystore_load_common(buf, len, true, name, pass, flags, ksp,
+	    cause));
+}
+
+int
 keystore_load(const char *path, const struct secret *pass, int flags,
     struct keystore **ksp, char **cause)
 {
@@ -328,11 +368,9 @@ keystore_load(const char *path, const struct secret *pass, int flags,
 	*ksp = NULL;
 	if (file_read(path, &buf, &len, cause) != 0)
 		return (-1);
-	rc = keystore_load_mem(buf, len, path, pass, flags, ksp, cause);
+	rc = keystore_load_owned(buf, len, path, pass, flags, ksp, cause);
 	if (rc == 0)
 		(*ksp)->path = xstrdup(path);
-	OPENSSL_cleanse(buf, len);
-	free(buf);
 	return (rc);
 }
 

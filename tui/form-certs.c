@@ -203,8 +203,8 @@ ct_free(struct form *f)
 const struct form_def form_certs_def = {
 	.kind = FORM_IMPORT_CERT,
 	.title = "Import trusted certificates",
-	.about = "CA or partner certificates as trusted entries, one per "
-	    "certificate (keytool -importcert).",
+	.about = "CA or partner certificates as trusted entries (keytool "
+	    "-importcert).",
 	.init = ct_init,
 	.build = ct_build,
 	.free = ct_free,

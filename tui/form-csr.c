@@ -157,8 +157,8 @@ cs_free(struct form *f)
 const struct form_def form_csr_def = {
 	.kind = FORM_CSR,
 	.title = "Certificate request (CSR)",
-	.about = "A request for the CA, signed by the entry's key; the SANs "
-	    "are kept (keytool loses them).",
+	.about = "A request for your CA, signed by the entry's key (SANs "
+	    "kept, unlike keytool).",
 	.init = cs_init,
 	.build = cs_build,
 	.free = cs_free,

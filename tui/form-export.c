@@ -151,8 +151,8 @@ ex_free(struct form *f)
 const struct form_def form_export_def = {
 	.kind = FORM_EXPORT,
 	.title = "Export certificate",
-	.about = "A certificate (or chain) of the keystore to a file, PEM or "
-	    "DER (keytool -exportcert).",
+	.about = "A certificate or chain to a PEM or DER file (keytool "
+	    "-exportcert).",
 	.init = ex_init,
 	.build = ex_build,
 	.free = ex_free,

@@ -399,8 +399,8 @@ gk_free(struct form *f)
 const struct form_def form_genkey_def = {
 	.kind = FORM_GENKEY,
 	.title = "New key pair",
-	.about = "A key pair and a self-signed certificate in the keystore "
-	    "(keytool -genkeypair).",
+	.about = "A key pair and a self-signed certificate (keytool "
+	    "-genkeypair).",
 	.init = gk_init,
 	.build = gk_build,
 	.free = gk_free,

@@ -209,8 +209,8 @@ pm_free(struct form *f)
 const struct form_def form_pem_def = {
 	.kind = FORM_IMPORT_PEM,
 	.title = "Import key and certificate (PEM)",
-	.about = "A private key and its certificate chain from PEM files as "
-	    "a key entry (e.g. from certbot or another server).",
+	.about = "A PEM private key and its chain as a key entry (certbot, "
+	    "another server).",
 	.init = pm_init,
 	.build = pm_build,
 	.free = pm_free,

@@ -209,8 +209,8 @@ rp_free(struct form *f)
 const struct form_def form_reply_def = {
 	.kind = FORM_IMPORT_REPLY,
 	.title = "Import CA reply",
-	.about = "The CA's signed certificate and chain onto the key entry "
-	    "(files in any order, bundles, PKCS#7).",
+	.about = "The CA's certificate and chain onto the key entry (any "
+	    "order, bundles, PKCS#7).",
 	.init = rp_init,
 	.build = rp_build,
 	.free = rp_free,

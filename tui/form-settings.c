@@ -551,8 +551,8 @@ st_free(struct form *f)
 const struct form_def form_settings_def = {
 	.kind = FORM_SETTINGS,
 	.title = "SSL settings",
-	.about = "The seven properties of the HTTPS procedure, in "
-	    "application.properties (nothing else changes).",
+	.about = "The seven HTTPS properties in application.properties; "
+	    "nothing else changes.",
 	.init = st_init,
 	.build = st_build,
 	.free = st_free,

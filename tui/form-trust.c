@@ -304,8 +304,8 @@ tr_free(struct form *f)
 const struct form_def form_trust_def = {
 	.kind = FORM_TRUST,
 	.title = "Trust in cacerts",
-	.about = "Import the server's certificate into the cacerts of the "
-	    "JRE the server runs on.",
+	.about = "The server's certificate into the cacerts of the JRE it "
+	    "runs on.",
 	.init = tr_init,
 	.build = tr_build,
 	.free = tr_free,

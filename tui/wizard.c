@@ -20,6 +20,7 @@
  */
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -70,15 +71,13 @@ static const struct wiz_kind_def wiz_kinds[WIZ__MAX] = {
 	      &form_trust_def, NULL }, NULL },
 	[WIZ_RENEW_CA1] = {
 	    "Renew \xe2\x80\x94 CA-signed, part 1",
-	    "CA-signed, part 1: new key pair under a new alias and a CSR "
-	    "(the server keeps the old one)",
+	    "CA-signed, part 1: new key pair (new alias) and a CSR",
 	    { &form_genkey_def, &form_csr_def, NULL },
 	    "The server still uses the old certificate.  When the CA's "
 	    "reply comes: F3, \"CA-signed, part 2\"." },
 	[WIZ_RENEW_CA2] = {
 	    "Renew \xe2\x80\x94 CA-signed, part 2",
-	    "CA-signed, part 2: import the reply into the new entry, then "
-	    "switch to it",
+	    "CA-signed, part 2: import the reply, then switch to it",
 	    { &form_reply_def, &form_settings_def, &form_trust_def, NULL },
 	    NULL },
 };
@@ -214,12 +213,21 @@ wiz_thread(void *arg)
 static void
 wiz_start(struct tui *t, struct wiz *w)
 {
+	sigset_t	 all, old;
+	int		 r;
+
 	w->cancel = 0;
 	atomic_store(&w->progress, 0);
 	atomic_store(&w->finished, false);
 	w->state = W_BUSY;
 	w->top = 0;
-	if (pthread_create(&w->th, NULL, wiz_thread, w) != 0) {
+	/* Signals (SIGINT, SIGWINCH) stay with the main thread: the worker
+	 * starts with them blocked, so its system calls are not cut short. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	r = pthread_create(&w->th, NULL, wiz_thread, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r != 0) {
 		w->state = W_DONE;
 		w->steps[0]->cause = xstrdup("cannot start a thread");
 		w->steps[0]->rc = -1;
@@ -371,10 +379,10 @@ wiz_text(struct tui *t, struct wiz *w, struct wline **v, size_t *n)
 	}
 	wiz_text_add(v, n, THEME_TEXT, 0, false, "%s", "");
 	if (failed > 0 || ok < w->nsteps)
-		wiz_text_add(v, n, failed > 0 ? THEME_CRIT : THEME_WARN, 0,
-		    true, "%zu of %zu steps done%s; the files of the steps not "
-		    "done are unchanged", ok, w->nsteps, w->cancel &&
-		    failed == 0 ? " (cancelled)" : "");
+		wiz_text_add(v, n, w->cancel ? THEME_WARN : THEME_CRIT, 0,
+		    true, "%s%zu of %zu steps done; the files of the steps not "
+		    "done are unchanged", w->cancel ? "Cancelled: " : "", ok,
+		    w->nsteps);
 	else
 		wiz_text_add(v, n, THEME_OK, 0, true, "All %zu step%s done.",
 		    w->nsteps, w->nsteps == 1 ? "" : "s");
@@ -852,8 +860,8 @@ wizard_menu(struct tui *t, enum tui_action a)
 		break;
 	case ACT_WIZ_RENEW:
 		m->title = "Renew the server certificate";
-		m->about = "A new key under a new alias; the old one is kept "
-		    "until the new one is in place.";
+		m->about = "The old key stays in use until the new "
+		    "certificate is in place.";
 		for (k = WIZ_RENEW_SELF; k <= WIZ_RENEW_CA2; k++) {
 			m->items[m->n].label = wiz_kinds[k].menu;
 			m->items[m->n].wiz = k;

@@ -1,0 +1,1051 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * probe.c -- what the port really serves (issue 4, live; product.md 2, 5).
+ *
+ * A small TLS client: a non-blocking connect to each address of the host,
+ * then a handshake that accepts any certificate (we judge trust ourselves,
+ * with the server JRE's cacerts, as Java would).  OpenSSL runs over memory
+ * BIOs and we move the bytes, so every wait is a poll() bounded by the
+ * deadline, and the first bytes the peer sent are at hand to tell "not
+ * TLS" (an HTTP answer) from a TLS failure.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+
+#include "core.h"
+
+#define PROBE_SNIFF	64	/* first bytes kept to recognise HTTP */
+#define PROBE_BUF	16384
+
+/* One connection being probed. */
+struct probe_conn {
+	const char	*where;		/* "host:port" for messages */
+	int		 fd;
+	int		 timeout_ms;
+	int64_t		 deadline;	/* monotonic ms */
+	SSL		*ssl;
+	BIO		*rbio;		/* bytes from the peer */
+	BIO		*wbio;		/* bytes for the peer */
+	unsigned char	 sniff[PROBE_SNIFF];
+	size_t		 nsniff;
+	size_t		 nread;		/* bytes received in all */
+	bool		 eof;
+};
+
+static const char *probe_error_names[PROBE_ERR__MAX] = {
+	[PROBE_OK] = "ok",
+	[PROBE_ERR_RESOLVE] = "resolve",
+	[PROBE_ERR_CONNECT] = "connect",
+	[PROBE_ERR_REFUSED] = "refused",
+	[PROBE_ERR_TIMEOUT] = "timeout",
+	[PROBE_ERR_NOT_TLS] = "not-tls",
+	[PROBE_ERR_HANDSHAKE] = "handshake",
+};
+
+/* The codes probe_compare adds. */
+static const char *probe_codes[] = {
+	"served-cert-differs", "served-chain-untrusted",
+	"served-chain-incomplete", "port-not-listening", "served-not-tls",
+	"probe-failed",
+};
+
+const char *
+probe_error_name(enum probe_error e)
+{
+	if ((unsigned)e >= PROBE_ERR__MAX)
+		return ("unknown");
+	return (probe_error_names[e]);
+}
+
+bool
+probe_code(const char *code)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof probe_codes / sizeof probe_codes[0]; i++)
+		if (strcmp(code, probe_codes[i]) == 0)
+			return (true);
+	return (false);
+}
+
+/* Monotonic milliseconds. */
+static int64_t
+probe_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+/* Milliseconds left until deadline (0 when past), for poll(). */
+static int
+probe_left(int64_t deadline)
+{
+	int64_t	left = deadline - probe_now_ms();
+
+	return (left <= 0 ? 0 : left > 600000 ? 600000 : (int)left);
+}
+
+/* Is s an IPv4 or IPv6 address literal? */
+static bool
+probe_is_ip(const char *s)
+{
+	unsigned char	buf[sizeof(struct in6_addr)];
+
+	return (inet_pton(AF_INET, s, buf) == 1 ||
+	    inet_pton(AF_INET6, s, buf) == 1);
+}
+
+/* A port: 1..65535, digits only. */
+static bool
+probe_port_ok(const char *s)
+{
+	long	v = 0;
+
+	if (*s == '\0' || strlen(s) > 5)
+		return (false);
+	for (; *s != '\0'; s++) {
+		if (!isdigit((unsigned char)*s))
+			return (false);
+		v = v * 10 + (*s - '0');
+	}
+	return (v >= 1 && v <= 65535);
+}
+
+int
+probe_parse_target(const char *s, char **hostp, char **portp, char **cause)
+{
+	const char	*colon, *end;
+	char		*host = NULL, *port = NULL;
+	int		 rc = -1;
+
+	*hostp = *portp = NULL;
+	if (s == NULL || *s == '\0') {
+		cause_set(cause, "empty HOST:PORT");
+		goto out;
+	}
+	if (*s == '[') {
+		/* [v6addr] or [v6addr]:port */
+		if ((end = strchr(s, ']')) == NULL || end == s + 1) {
+			cause_set(cause, "%s: missing ']' after the IPv6 "
+			    "address", s);
+			goto out;
+		}
+		host = xstrndup(s + 1, (size_t)(end - s - 1));
+		if (end[1] == ':')
+			port = xstrdup(end + 2);
+		else if (end[1] != '\0') {
+			cause_set(cause, "%s: expected ':PORT' after ']'", s);
+			goto out;
+		}
+	} else if ((colon = strchr(s, ':')) != NULL &&
+	    strchr(colon + 1, ':') != NULL) {
+		/* more than one ':': a bare IPv6 address, no port */
+		host = xstrdup(s);
+	} else if (colon != NULL) {
+		if (colon != s)
+			host = xstrndup(s, (size_t)(colon - s));
+		port = xstrdup(colon + 1);
+	} else
+		host = xstrdup(s);
+	if (port != NULL && !probe_port_ok(port)) {
+		cause_set(cause, "%s: bad port \"%s\" (1 to 65535)", s, port);
+		goto out;
+	}
+	if (host != NULL && (*host == '\0' || strpbrk(host, " \t/") != NULL)) {
+		cause_set(cause, "%s: bad host name", s);
+		goto out;
+	}
+	*hostp = host;
+	*portp = port;
+	host = port = NULL;
+	rc = 0;
+out:
+	free(host);
+	free(port);
+	return (rc);
+}
+
+void
+probe_result_free(struct probe_result *r)
+{
+	if (r == NULL)
+		return;
+	free(r->host);
+	free(r->port);
+	free(r->address);
+	free(r->sni);
+	free(r->error_msg);
+	free(r->protocol);
+	free(r->cipher);
+	certs_free(r->chain, r->nchain);
+	free(r->verify_error);
+	free(r->trust_alias);
+	free(r->trust_subject);
+	free(r);
+}
+
+/* ------------------------------------------------------------------ */
+/* Connecting */
+
+/* Connect one address within timeout_ms; 0, or -1 with errno. */
+static int
+probe_connect_one(const struct addrinfo *ai, int timeout_ms, int *fdp)
+{
+	struct pollfd	pfd;
+	socklen_t	len;
+	int		fd, err = 0, n;
+	int64_t		deadline;
+
+	*fdp = -1;
+	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, ai->ai_protocol);
+	if (fd == -1)
+		return (-1);
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+		goto done;
+	if (errno != EINPROGRESS) {
+		err = errno;
+		goto fail;
+	}
+	deadline = probe_now_ms() + timeout_ms;
+	for (;;) {
+		pfd.fd = fd;
+		pfd.events = POLLOUT;
+		pfd.revents = 0;
+		n = poll(&pfd, 1, probe_left(deadline));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			err = errno;
+			goto fail;
+		}
+		if (n == 0) {
+			err = ETIMEDOUT;
+			goto fail;
+		}
+		break;
+	}
+	len = sizeof err;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+		err = errno;
+	if (err != 0)
+		goto fail;
+done:
+	*fdp = fd;
+	return (0);
+fail:
+	close(fd);
+	errno = err;
+	return (-1);
+}
+
+/*
+ * Try every address of host:port.  A timeout outweighs a refusal (the
+ * host is there but filtered), and a refusal any other error (localhost's
+ * ::1 may be unreachable while 127.0.0.1 refuses).
+ */
+static int
+probe_connect(struct probe_result *r, int timeout_ms, int *fdp,
+    char **cause)
+{
+	struct addrinfo	 hints, *res = NULL, *ai;
+	char		 addr[NI_MAXHOST];
+	int		 e, fd = -1, timedout = 0, refused = 0, other = 0;
+	int		 rc = -1;
+
+	*fdp = -1;
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_protocol = IPPROTO_TCP;
+	if ((e = getaddrinfo(r->host, r->port, &hints, &res)) != 0) {
+		r->error = PROBE_ERR_RESOLVE;
+		cause_set(cause, "%s: cannot resolve: %s", r->host,
+		    e == EAI_SYSTEM ? strerror(errno) : gai_strerror(e));
+		goto out;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		if (getnameinfo(ai->ai_addr, ai->ai_addrlen, addr,
+		    sizeof addr, NULL, 0, NI_NUMERICHOST) == 0) {
+			free(r->address);
+			r->address = xstrdup(addr);
+		}
+		if (probe_connect_one(ai, timeout_ms, &fd) == 0)
+			break;
+		if (errno == ETIMEDOUT)
+			timedout++;
+		else if (errno == ECONNREFUSED)
+			refused++;
+		else
+			other = errno;
+	}
+	if (fd == -1) {
+		if (timedout > 0) {
+			r->error = PROBE_ERR_TIMEOUT;
+			cause_set(cause, "connecting to %s:%s timed out after "
+			    "%d ms (a firewall drops the packets, or the host "
+			    "is down)", r->host, r->port, timeout_ms);
+		} else if (refused > 0) {
+			r->error = PROBE_ERR_REFUSED;
+			cause_set(cause, "nothing listens on %s:%s "
+			    "(connection refused)", r->host, r->port);
+		} else {
+			r->error = PROBE_ERR_CONNECT;
+			cause_set(cause, "cannot connect to %s:%s: %s",
+			    r->host, r->port, strerror(other));
+		}
+		goto out;
+	}
+	*fdp = fd;
+	rc = 0;
+out:
+	if (res != NULL)
+		freeaddrinfo(res);
+	return (rc);
+}
+
+/* ------------------------------------------------------------------ */
+/* The handshake over memory BIOs */
+
+/* Send what OpenSSL wrote for the peer; -1 on a socket error/timeout. */
+static int
+probe_flush(struct probe_conn *c)
+{
+	unsigned char	buf[PROBE_BUF];
+	struct pollfd	pfd;
+	ssize_t		n;
+	int		len, off, k;
+
+	while ((len = BIO_read(c->wbio, buf, sizeof buf)) > 0) {
+		off = 0;
+		while (off < len) {
+			n = send(c->fd, buf + off, (size_t)(len - off),
+			    MSG_NOSIGNAL);
+			if (n > 0) {
+				off += (int)n;
+				continue;
+			}
+			if (n == -1 && errno == EINTR)
+				continue;
+			if (n == -1 && errno != EAGAIN &&
+			    errno != EWOULDBLOCK)
+				return (-1);
+			pfd.fd = c->fd;
+			pfd.events = POLLOUT;
+			pfd.revents = 0;
+			if ((k = poll(&pfd, 1, probe_left(c->deadline))) ==
+			    0) {
+				errno = ETIMEDOUT;
+				return (-1);
+			}
+			if (k == -1 && errno != EINTR)
+				return (-1);
+		}
+	}
+	return (0);
+}
+
+/* Wait for bytes from the peer and hand them to OpenSSL. */
+static int
+probe_fill(struct probe_conn *c)
+{
+	unsigned char	buf[PROBE_BUF];
+	struct pollfd	pfd;
+	ssize_t		n;
+	int		k;
+
+	for (;;) {
+		pfd.fd = c->fd;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		k = poll(&pfd, 1, probe_left(c->deadline));
+		if (k == -1 && errno == EINTR)
+			continue;
+		if (k == -1)
+			return (-1);
+		if (k == 0) {
+			errno = ETIMEDOUT;
+			return (-1);
+		}
+		n = recv(c->fd, buf, sizeof buf, 0);
+		if (n == -1 && (errno == EINTR || errno == EAGAIN ||
+		    errno == EWOULDBLOCK))
+			continue;
+		if (n == -1) {
+			/* a reset: OpenSSL sees the end of the stream */
+			c->eof = true;
+			BIO_set_mem_eof_return(c->rbio, 0);
+			return (0);
+		}
+		if (n == 0) {
+			c->eof = true;
+			BIO_set_mem_eof_return(c->rbio, 0);
+			return (0);
+		}
+		if (c->nsniff < sizeof c->sniff) {
+			size_t	m = sizeof c->sniff - c->nsniff;
+
+			if ((size_t)n < m)
+				m = (size_t)n;
+			memcpy(c->sniff + c->nsniff, buf, m);
+			c->nsniff += m;
+		}
+		c->nread += (size_t)n;
+		if (BIO_write(c->rbio, buf, (int)n) != (int)n)
+			return (-1);
+		return (0);
+	}
+}
+
+/* Do the first bytes look like a TLS record (or an SSLv2 hello)? */
+static bool
+probe_looks_tls(const struct probe_conn *c)
+{
+	if (c->nsniff == 0)
+		return (true);	/* nothing to judge by */
+	if (c->sniff[0] >= 0x14 && c->sniff[0] <= 0x18)
+		return (c->nsniff < 2 || c->sniff[1] == 0x03);
+	return (false);
+}
+
+/* The first line the peer sent, printable, for a message (malloc'd). */
+static char *
+probe_first_line(const struct probe_conn *c)
+{
+	char	*s;
+	size_t	 i, n = 0;
+
+	s = xmalloc(c->nsniff + 1);
+	for (i = 0; i < c->nsniff && i < 60; i++) {
+		if (c->sniff[i] == '\r' || c->sniff[i] == '\n')
+			break;
+		s[n++] = c->sniff[i] >= 0x20 && c->sniff[i] < 0x7f ?
+		    (char)c->sniff[i] : '.';
+	}
+	s[n] = '\0';
+	return (s);
+}
+
+/* Why the handshake failed, in the best words we have. */
+static void
+probe_handshake_error(struct probe_result *r, struct probe_conn *c,
+    int sslerr, char **cause)
+{
+	char	*line;
+
+	if (!probe_looks_tls(c)) {
+		cause_ssl_clear();
+		r->error = PROBE_ERR_NOT_TLS;
+		line = probe_first_line(c);
+		if (strncmp(line, "HTTP/", 5) == 0)
+			cause_set(cause, "%s answered, but not with TLS: plain "
+			    "HTTP? (it said \"%s\")", c->where, line);
+		else
+			cause_set(cause, "%s answered, but not with TLS: "
+			    "plain HTTP? (it sent %zu bytes starting \"%s\")",
+			    c->where, c->nread, line);
+		free(line);
+		return;
+	}
+	r->error = PROBE_ERR_HANDSHAKE;
+	if (c->eof && c->nread == 0) {
+		cause_ssl_clear();
+		cause_set(cause, "%s closed the connection during the TLS "
+		    "handshake without an answer (not TLS, or it refused our "
+		    "hello)", c->where);
+		return;
+	}
+	if (ERR_peek_error() != 0)
+		cause_ssl(cause, "TLS handshake with %s failed", c->where);
+	else
+		cause_set(cause, "TLS handshake with %s failed (%s)", c->where,
+		    c->eof ? "the connection was closed" : sslerr ==
+		    SSL_ERROR_SYSCALL ? "I/O error" : "protocol error");
+}
+
+/* The handshake, bounded by c->deadline. */
+static int
+probe_handshake(struct probe_result *r, struct probe_conn *c, char **cause)
+{
+	int	n, e;
+
+	for (;;) {
+		ERR_clear_error();
+		n = SSL_do_handshake(c->ssl);
+		e = n == 1 ? SSL_ERROR_NONE : SSL_get_error(c->ssl, n);
+		/* a failed send: what the peer said (or its EOF) tells more */
+		(void)probe_flush(c);
+		if (n == 1)
+			return (0);
+		if (e != SSL_ERROR_WANT_READ || c->eof)
+			break;
+		if (probe_fill(c) != 0) {
+			if (errno == ETIMEDOUT) {
+				cause_ssl_clear();
+				r->error = PROBE_ERR_TIMEOUT;
+				if (c->nread == 0)
+					cause_set(cause, "%s accepted the "
+					    "connection but sent no TLS answer "
+					    "within %d ms (a server that does "
+					    "not speak first: not TLS?)",
+					    c->where, c->timeout_ms);
+				else if (!probe_looks_tls(c))
+					probe_handshake_error(r, c, e, cause);
+				else
+					cause_set(cause, "the TLS handshake "
+					    "with %s timed out after %d ms",
+					    c->where, c->timeout_ms);
+				return (-1);
+			}
+			cause_ssl_clear();
+			r->error = PROBE_ERR_CONNECT;
+			cause_set(cause, "%s: %s", c->where, strerror(errno));
+			return (-1);
+		}
+	}
+	probe_handshake_error(r, c, e, cause);
+	return (-1);
+}
+
+/* Copy what the handshake gave: protocol, cipher and the chain. */
+static int
+probe_collect(struct probe_result *r, struct probe_conn *c, char **cause)
+{
+	STACK_OF(X509)		*sk;
+	const SSL_CIPHER	*ci;
+	const char		*name;
+	struct cert		*ct;
+	char			*c2 = NULL;
+	int			 i, n;
+
+	r->protocol = xstrdup(SSL_get_version(c->ssl));
+	if ((ci = SSL_get_current_cipher(c->ssl)) != NULL) {
+		name = SSL_CIPHER_standard_name(ci);
+		r->cipher = xstrdup(name != NULL ? name :
+		    SSL_CIPHER_get_name(ci));
+	}
+	/* a client's peer chain starts with the server's certificate */
+	if ((sk = SSL_get_peer_cert_chain(c->ssl)) == NULL ||
+	    (n = sk_X509_num(sk)) == 0) {
+		r->error = PROBE_ERR_HANDSHAKE;
+		cause_set(cause, "%s sent no certificate (an anonymous or "
+		    "PSK cipher?)", c->where);
+		return (-1);
+	}
+	for (i = 0; i < n; i++) {
+		if ((ct = cert_from_x509(sk_X509_value(sk, i), &c2)) == NULL) {
+			r->error = PROBE_ERR_HANDSHAKE;
+			cause_set(cause, "%s: served certificate %d: %s",
+			    c->where, i + 1, c2);
+			free(c2);
+			return (-1);
+		}
+		r->chain = xreallocarray(r->chain, r->nchain + 1,
+		    sizeof *r->chain);
+		r->chain[r->nchain++] = ct;
+	}
+	return (0);
+}
+
+int
+probe_fetch(const char *host, const char *port, const char *sni,
+    int timeout_ms, struct probe_result **res, char **cause)
+{
+	struct probe_result	*r;
+	struct probe_conn	 c;
+	SSL_CTX			*ctx = NULL;
+	char			*where = NULL, *c2 = NULL;
+	int64_t			 start = probe_now_ms();
+	int			 rc = -1;
+
+	if (res != NULL)
+		*res = NULL;
+	memset(&c, 0, sizeof c);
+	c.fd = -1;
+	if (timeout_ms <= 0)
+		timeout_ms = PROBE_TIMEOUT_MS;
+	c.timeout_ms = timeout_ms;
+	r = xcalloc(1, sizeof *r);
+	r->verified = -1;
+	r->host = xstrdup(host != NULL ? host : "localhost");
+	r->port = xstrdup(port != NULL ? port : "443");
+	if (sni != NULL && *sni != '\0' && !probe_is_ip(sni))
+		r->sni = xstrdup(sni);
+	else if (sni == NULL && !probe_is_ip(r->host))
+		r->sni = xstrdup(r->host);
+	if (strchr(r->host, ':') != NULL)
+		xasprintf(&where, "[%s]:%s", r->host, r->port);
+	else
+		xasprintf(&where, "%s:%s", r->host, r->port);
+	c.where = where;
+
+	if (probe_connect(r, timeout_ms, &c.fd, &c2) != 0)
+		goto out;
+	c.deadline = probe_now_ms() + timeout_ms;
+
+	/*
+	 * No verification here (we report trust ourselves), security level
+	 * 0 and TLS 1.0 up: a weak or old certificate must still be
+	 * fetched, so that the audit can say what is wrong with it.
+	 */
+	cause_ssl_clear();
+	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL) {
+		r->error = PROBE_ERR_HANDSHAKE;
+		cause_ssl(&c2, "cannot create a TLS context");
+		goto out;
+	}
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	SSL_CTX_set_security_level(ctx, 0);
+	SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
+	if ((c.ssl = SSL_new(ctx)) == NULL ||
+	    (c.rbio = BIO_new(BIO_s_mem())) == NULL ||
+	    (c.wbio = BIO_new(BIO_s_mem())) == NULL) {
+		r->error = PROBE_ERR_HANDSHAKE;
+		cause_ssl(&c2, "cannot create a TLS connection");
+		goto out;
+	}
+	/* an empty read BIO means "wait for more", until the peer's EOF */
+	BIO_set_mem_eof_return(c.rbio, -1);
+	SSL_set_bio(c.ssl, c.rbio, c.wbio);
+	SSL_set_connect_state(c.ssl);
+	if (r->sni != NULL && SSL_set_tlsext_host_name(c.ssl, r->sni) != 1) {
+		r->error = PROBE_ERR_HANDSHAKE;
+		cause_ssl(&c2, "cannot send server name \"%s\"", r->sni);
+		goto out;
+	}
+	if (probe_handshake(r, &c, &c2) != 0)
+		goto out;
+	if (probe_collect(r, &c, &c2) != 0)
+		goto out;
+	/* a polite close_notify, not waited for */
+	(void)SSL_shutdown(c.ssl);
+	(void)probe_flush(&c);
+	rc = 0;
+out:
+	r->elapsed_ms = (long)(probe_now_ms() - start);
+	if (rc != 0) {
+		if (r->error == PROBE_OK)
+			r->error = PROBE_ERR_HANDSHAKE;
+		r->error_msg = xstrdup(c2 != NULL ? c2 : "probe failed");
+		if (cause != NULL && *cause == NULL) {
+			*cause = c2;
+			c2 = NULL;
+		}
+	}
+	free(c2);
+	cause_ssl_clear();
+	SSL_free(c.ssl);	/* frees the BIOs it took */
+	SSL_CTX_free(ctx);
+	if (c.fd != -1)
+		close(c.fd);
+	free(where);
+	if (res != NULL)
+		*res = r;
+	else
+		probe_result_free(r);
+	return (rc);
+}
+
+/* ------------------------------------------------------------------ */
+/* Trust */
+
+/* The alias of the trusted entry holding exactly x, or NULL. */
+static const struct ks_entry *
+probe_trust_entry(const struct keystore *trust, X509 *x)
+{
+	const struct ks_entry	*e;
+	unsigned char		*der = NULL;
+	int			 n;
+	size_t			 i;
+
+	if ((n = i2d_X509(x, &der)) <= 0)
+		return (NULL);
+	for (i = 0; i < trust->nentries; i++) {
+		e = trust->entries[i];
+		if (e->type != KS_ENTRY_TRUSTED || e->nchain == 0)
+			continue;
+		if (e->chain[0]->len == (size_t)n &&
+		    memcmp(e->chain[0]->der, der, (size_t)n) == 0) {
+			OPENSSL_free(der);
+			return (e);
+		}
+	}
+	OPENSSL_free(der);
+	return (NULL);
+}
+
+void
+probe_verify(struct probe_result *r, const struct keystore *trust,
+    time_t now)
+{
+	X509_STORE		*st = NULL;
+	X509_STORE_CTX		*ctx = NULL;
+	STACK_OF(X509)		*untrusted = NULL, *chain;
+	X509			*leaf, *x, *cur;
+	const struct ks_entry	*e;
+	char			*subj;
+	size_t			 i;
+	int			 err, depth;
+
+	free(r->verify_error);
+	free(r->trust_alias);
+	free(r->trust_subject);
+	r->verify_error = r->trust_alias = r->trust_subject = NULL;
+	r->verified = -1;
+	if (trust == NULL || r->nchain == 0)
+		return;
+	cause_ssl_clear();
+	if ((leaf = cert_x509(r->chain[0], NULL)) == NULL)
+		goto out;
+	if ((st = X509_STORE_new()) == NULL ||
+	    (ctx = X509_STORE_CTX_new()) == NULL ||
+	    (untrusted = sk_X509_new_null()) == NULL)
+		goto out;
+	/* Java's PKIX: every trusted certificate entry is an anchor */
+	for (i = 0; i < trust->nentries; i++) {
+		e = trust->entries[i];
+		if (e->type != KS_ENTRY_TRUSTED || e->nchain == 0)
+			continue;
+		if ((x = cert_x509(e->chain[0], NULL)) == NULL)
+			continue;
+		(void)X509_STORE_add_cert(st, x);	/* duplicates: fine */
+	}
+	cause_ssl_clear();
+	for (i = 1; i < r->nchain; i++)
+		if ((x = cert_x509(r->chain[i], NULL)) != NULL)
+			(void)sk_X509_push(untrusted, x);
+	if (X509_STORE_CTX_init(ctx, st, leaf, untrusted) != 1)
+		goto out;
+	X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_PARTIAL_CHAIN);
+	X509_STORE_CTX_set_time(ctx, 0, now != 0 ? now : time(NULL));
+	(void)X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_SERVER);
+	if (X509_verify_cert(ctx) == 1) {
+		r->verified = 1;
+		chain = X509_STORE_CTX_get0_chain(ctx);
+		if (chain != NULL && sk_X509_num(chain) > 0) {
+			x = sk_X509_value(chain, sk_X509_num(chain) - 1);
+			if ((e = probe_trust_entry(trust, x)) != NULL) {
+				r->trust_alias = xstrndup(e->alias,
+				    e->alias_len);
+				r->trust_subject = xstrdup(
+				    e->chain[0]->info.subject);
+			}
+		}
+		goto out;
+	}
+	r->verified = 0;
+	err = X509_STORE_CTX_get_error(ctx);
+	depth = X509_STORE_CTX_get_error_depth(ctx);
+	cur = X509_STORE_CTX_get_current_cert(ctx);
+	subj = NULL;
+	for (i = 0; cur != NULL && i < r->nchain; i++)
+		if (r->chain[i]->x509 == cur)
+			subj = r->chain[i]->info.subject;
+	if (subj != NULL)
+		xasprintf(&r->verify_error, "%s (at \"%s\")",
+		    X509_verify_cert_error_string(err), subj);
+	else
+		xasprintf(&r->verify_error, "%s (at depth %d)",
+		    X509_verify_cert_error_string(err), depth);
+out:
+	if (r->verified == -1 && r->verify_error == NULL) {
+		r->verified = 0;
+		r->verify_error = xstrdup("cannot verify: out of memory or a "
+		    "certificate OpenSSL cannot decode");
+	}
+	cause_ssl_clear();
+	X509_STORE_CTX_free(ctx);
+	X509_STORE_free(st);
+	sk_X509_free(untrusted);	/* borrowed certificates */
+}
+
+/* ------------------------------------------------------------------ */
+/* Findings */
+
+/* Is there a finding with code already? */
+static struct finding *
+probe_finding(const struct server_model *m, const char *code)
+{
+	size_t	i;
+
+	for (i = 0; i < m->nfindings; i++)
+		if (strcmp(m->findings[i]->code, code) == 0)
+			return (m->findings[i]);
+	return (NULL);
+}
+
+/* The line of a property's settings row, or 0. */
+static int
+probe_line(const struct server_model *m, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < m->nsettings; i++)
+		if (strcmp(m->settings[i]->key, key) == 0)
+			return (m->settings[i]->line);
+	return (0);
+}
+
+/* "restart the server (CMD, then CMD)" from step_restart_hint. */
+static char *
+probe_restart_fix(const struct server_model *m, const char *why)
+{
+	char	**lines, *fix, *cmds = NULL, *t;
+	size_t	  n, i;
+
+	step_restart_hint(m, NULL, NULL, &lines, &n);
+	for (i = 0; i < n; i++) {
+		if (cmds == NULL)
+			cmds = xstrdup(lines[i]);
+		else {
+			xasprintf(&t, "%s, then %s", cmds, lines[i]);
+			free(cmds);
+			cmds = t;
+		}
+		free(lines[i]);
+	}
+	free(lines);
+	if (cmds == NULL)
+		xasprintf(&fix, "restart the server %s", why);
+	else if (cmds[0] == '/' || strncmp(cmds, "systemctl ", 10) == 0)
+		xasprintf(&fix, "restart the server %s: %s", why, cmds);
+	else
+		xasprintf(&fix, "%s", cmds);	/* a sentence already */
+	free(cmds);
+	return (fix);
+}
+
+/* Is c among the served certificates (same DER)? */
+static bool
+probe_served(const struct probe_result *r, const struct cert *c)
+{
+	size_t	i;
+
+	for (i = 0; i < r->nchain; i++)
+		if (r->chain[i]->len == c->len &&
+		    memcmp(r->chain[i]->der, c->der, c->len) == 0)
+			return (true);
+	return (false);
+}
+
+/* Add each certificate of a keystore to a pool of borrowed pointers. */
+static void
+probe_pool_add(struct cert ***pool, size_t *n, const struct keystore *ks)
+{
+	size_t	i, k;
+
+	for (i = 0; ks != NULL && i < ks->nentries; i++)
+		for (k = 0; k < ks->entries[i]->nchain; k++) {
+			*pool = xreallocarray(*pool, *n + 1, sizeof **pool);
+			(*pool)[(*n)++] = ks->entries[i]->chain[k];
+		}
+}
+
+/*
+ * The intermediate a client needs but the server did not send: the path
+ * from the served leaf built from what was served, the keystore and the
+ * cacerts; every certificate on it but a self-signed top must be served.
+ */
+static struct cert *
+probe_missing(const struct probe_result *r, const struct server_model *m)
+{
+	struct cert	**pool = NULL, **path = NULL, *miss = NULL;
+	size_t		  npool = 0, npath = 0, i;
+	bool		  complete;
+
+	for (i = 0; i < r->nchain; i++) {
+		pool = xreallocarray(pool, npool + 1, sizeof *pool);
+		pool[npool++] = r->chain[i];
+	}
+	probe_pool_add(&pool, &npool, m->ks);
+	probe_pool_add(&pool, &npool, m->jre.trust);
+	if (chain_build(r->chain[0], pool, npool, &path, &npath, &complete,
+	    NULL) == 0) {
+		for (i = 1; i < npath; i++) {
+			if (i == npath - 1 && complete)
+				break;		/* the root may be left out */
+			if (!probe_served(r, path[i])) {
+				miss = path[i];
+				break;
+			}
+		}
+	}
+	free(path);
+	free(pool);
+	return (miss);
+}
+
+/* The findings of a probe that did not get a chain. */
+static void
+probe_compare_failed(const struct probe_result *r, struct server_model *m,
+    const char *where)
+{
+	char	*fix;
+
+	switch (r->error) {
+	case PROBE_ERR_REFUSED:
+		if (probe_finding(m, "port-not-listening") != NULL)
+			break;
+		audit_add(m, "port-not-listening", SEV_WARN, m->properties,
+		    probe_line(m, "server.port"), NULL, "server.port",
+		    "start the server (/etc/init.d/imservice start, or "
+		    "systemctl start ...) and check its log", "nothing listens "
+		    "on %s: the server is not running (or failed to start "
+		    "with these settings)", where);
+		break;
+	case PROBE_ERR_NOT_TLS:
+		if (!m->ssl)
+			break;		/* plain HTTP is what is configured */
+		fix = probe_restart_fix(m, "so that it reads the HTTPS "
+		    "settings");
+		audit_add(m, "served-not-tls", SEV_CRIT, m->properties,
+		    probe_line(m, "server.ssl.key-store"), NULL,
+		    "server.ssl.key-store", fix, "%s answers without TLS "
+		    "although HTTPS is configured: a restart is pending? (%s)",
+		    where, r->error_msg != NULL ? r->error_msg : "not TLS");
+		free(fix);
+		break;
+	default:
+		audit_add(m, "probe-failed", SEV_WARN, m->properties,
+		    probe_line(m, "server.port"), NULL, "server.port",
+		    "check that the server on that port is the one configured "
+		    "here, and its log", "cannot check what %s serves: %s",
+		    where, r->error_msg != NULL ? r->error_msg : "failed");
+		break;
+	}
+}
+
+int
+probe_compare(const struct probe_result *r, struct server_model *m)
+{
+	struct finding	*f;
+	struct cert	*mine, *miss;
+	char		*where, *fix;
+	const char	*store;
+	int		 match = -1;
+	bool		 same;
+
+	if (strchr(r->host, ':') != NULL)
+		xasprintf(&where, "[%s]:%s", r->host, r->port);
+	else
+		xasprintf(&where, "%s:%s", r->host, r->port);
+	if (r->error != PROBE_OK || r->nchain == 0) {
+		probe_compare_failed(r, m, where);
+		goto out;
+	}
+
+	/* the served leaf against the keystore's key-alias certificate */
+	if (m->key_entry != NULL && m->key_entry->nchain > 0) {
+		mine = m->key_entry->chain[0];
+		same = memcmp(cert_sha256(mine), cert_sha256(r->chain[0]),
+		    32) == 0;
+		match = same ? 1 : 0;
+		if (!same && probe_finding(m, "served-cert-differs") == NULL) {
+			audit_served(m, r->chain, r->nchain, where);
+			if ((f = probe_finding(m, "served-cert-differs")) !=
+			    NULL) {
+				free(f->fix);
+				f->fix = probe_restart_fix(m, "so that it "
+				    "loads the keystore's certificate (if "
+				    "this is the server configured here)");
+			}
+		}
+	}
+
+	store = m->jre.jssecacerts ? m->jre.jssecacerts_path :
+	    m->jre.cacerts;
+	if (r->verified == 0) {
+		f = audit_add(m, "served-chain-untrusted", SEV_WARN, store, 0,
+		    NULL, NULL, "import the root CA certificate (the "
+		    "certificate itself when it is self-signed) into the JRE's "
+		    "cacerts: tlsdeck trust, or the Trust form", "the JRE's "
+		    "cacerts does not trust the chain %s serves (\"%s\"): %s",
+		    where, r->chain[0]->info.subject, r->verify_error != NULL ?
+		    r->verify_error : "not trusted");
+		f->form = FORM_TRUST;
+	}
+
+	if ((miss = probe_missing(r, m)) != NULL) {
+		fix = probe_restart_fix(m, "after installing the CA reply "
+		    "with its whole chain (Import CA reply)");
+		f = audit_add(m, "served-chain-incomplete", SEV_WARN,
+		    m->keystore_path, 0, m->key_entry != NULL ?
+		    m->key_entry->alias : NULL, NULL, fix, "%s sends %zu "
+		    "certificate(s) but not the intermediate \"%s\" that "
+		    "clients need to build a path to the root", where,
+		    r->nchain, miss->info.subject);
+		f->form = FORM_IMPORT_REPLY;
+		free(fix);
+	}
+out:
+	findings_sort(m);
+	free(where);
+	return (match);
+}
+
+/* ------------------------------------------------------------------ */
+/* The server of a model */
+
+int
+probe_server(struct server_model *m, const char *host, const char *port,
+    const char *sni, int timeout_ms, struct probe_result **res, char **cause)
+{
+	struct probe_result	*r = NULL;
+	char			*scheme = NULL, *bhost = NULL, pbuf[16];
+	int			 bport, rc;
+
+	if (port == NULL) {
+		snprintf(pbuf, sizeof pbuf, "%d", m->port > 0 ? m->port :
+		    443);
+		port = pbuf;
+	}
+	if (host == NULL)
+		host = "localhost";
+	/* the name clients use: im.base-url's host, when it is a name */
+	if (sni == NULL && m->base_url != NULL &&
+	    audit_parse_url(m->base_url, &scheme, &bhost, &bport) &&
+	    bhost != NULL && *bhost != '\0' && !probe_is_ip(bhost) &&
+	    strstr(bhost, "IM_SERVER_HOSTNAME") == NULL)
+		sni = bhost;
+	rc = probe_fetch(host, port, sni, timeout_ms, &r, cause);
+	if (rc == 0)
+		probe_verify(r, m->jre.trust, m->now);
+	(void)probe_compare(r, m);
+	if (res != NULL)
+		*res = r;
+	else
+		probe_result_free(r);
+	free(scheme);
+	free(bhost);
+	return (rc);
+}
+
+void
+probe_audit(struct server_model *m, int timeout_ms)
+{
+	if (m == NULL || !m->ssl || m->listening == 0 || m->port <= 0)
+		return;
+	(void)probe_server(m, NULL, NULL, NULL, timeout_ms, NULL, NULL);
+}
