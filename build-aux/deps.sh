@@ -4,7 +4,7 @@
 pkgs="build-essential autoconf automake pkg-config libssl-dev libncurses-dev
 libcyaml-dev libjansson-dev libcmocka-dev tmux openssl"
 [ "${1:-}" = test ] && pkgs="$pkgs openjdk-17-jdk-headless clang
-libclang-rt-14-dev time python3 bc"
+libclang-rt-14-dev time python3 bc jq prometheus"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |

@@ -198,4 +198,7 @@ void	 cli_write_safe(FILE *, const char *, size_t);
 /* cmd-demo.c: tlsdeck demo (core/demo.c, then the dashboard). */
 extern const struct cmd_entry cmd_demo_entry;
 
+/* cmd-probe.c: tlsdeck probe (core/probe.c). */
+extern const struct cmd_entry cmd_probe_entry;
+
 #endif

@@ -132,13 +132,19 @@ audit_prometheus(FILE *f, const struct server_model *m, int status)
 		fprintf(f, " %lld\n",
 		    (long long)m->certs[i].cert->info.not_after);
 	}
-	fputs("# HELP tlsdeck_cert_days_left Whole days until a certificate "
-	    "expires (negative once expired).\n"
-	    "# TYPE tlsdeck_cert_days_left gauge\n", f);
+	/*
+	 * Time left in seconds, Prometheus' base unit (promtool's lint
+	 * rejects a "days" metric); divide by 86400 for days.
+	 */
+	fputs("# HELP tlsdeck_cert_remaining_seconds Seconds until a "
+	    "certificate expires (negative once expired).\n"
+	    "# TYPE tlsdeck_cert_remaining_seconds gauge\n", f);
 	for (i = 0; m != NULL && i < m->ncerts; i++) {
-		fputs("tlsdeck_cert_days_left", f);
+		fputs("tlsdeck_cert_remaining_seconds", f);
 		audit_prom_cert_labels(f, &m->certs[i]);
-		fprintf(f, " %ld\n", m->certs[i].days_left);
+		fprintf(f, " %lld\n",
+		    (long long)(m->certs[i].cert->info.not_after -
+		    (int64_t)m->now));
 	}
 	for (i = 0; m != NULL && i < m->nfindings; i++)
 		n[m->findings[i]->sev]++;

@@ -79,6 +79,7 @@ conf_key_ok(const char *k)
 	return (true);
 }
 
+/* Free the edits (values wiped). */
 static void
 conf_ops_free(struct conf_ops *o)
 {
@@ -252,6 +253,7 @@ conf_lines_init(struct conf_lines *l, const unsigned char *buf, size_t len,
 	}
 }
 
+/* Free what conf_lines_init made. */
 static void
 conf_lines_done(struct conf_lines *l)
 {
@@ -265,6 +267,7 @@ conf_lines_done(struct conf_lines *l)
 	free(l->len);
 }
 
+/* Do line i of a and line j of b hold the same bytes? */
 static bool
 conf_line_eq(const struct conf_lines *a, size_t i, const struct conf_lines *b,
     size_t j)

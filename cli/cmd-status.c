@@ -107,6 +107,7 @@ st_str(const char *s)
 	return (j);
 }
 
+/* ISO 8601 UTC as a JSON string. */
 static json_t *
 st_time(int64_t t)
 {

@@ -33,6 +33,7 @@ const struct cmd_entry *cmd_table[] = {
 	&cmd_rename_entry,
 	&cmd_passwd_entry,
 	&cmd_demo_entry,
+	&cmd_probe_entry,
 	/* (commands: add new entries above this line) */
 	NULL
 };

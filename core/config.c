@@ -11,7 +11,7 @@
  *	no-color: false
  *	ascii: false
  *	mouse: false
- *	properties: /etc/opt/actian/integration-manager/conf/application.properties
+ *	properties: /srv/im/conf/application.properties
  *	server: /etc/opt/actian/integration-manager
  *	jre: /opt/actian/jre
  *	cacerts: /path/to/cacerts
@@ -176,7 +176,8 @@ config_log_cause(const struct config_log *lg, cyaml_err_t err,
 		msg[--n] = '\0';
 	if (strncmp(msg, "Unexpected key: ", 16) == 0) {
 		config_key_pos(buf, len, msg + 16, &l, &c);
-		xasprintf(&out, "line %d, column %d: unknown key \"%s\" (known: "
+		xasprintf(&out, "line %d, column %d: unknown key \"%s\" "
+		    "(known: "
 		    "warn-days, crit-days, warn-percent, crit-percent, theme, "
 		    "no-color, ascii, mouse, properties, server, jre, cacerts)",
 		    l, c, msg + 16);

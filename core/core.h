@@ -1185,6 +1185,10 @@ struct step_result {
 void	 step_result_free(struct step_result *);	/* contents only */
 /* The alias as ks will store it (JKS: lower-cased as Java does), malloc'd. */
 char	*step_alias_for(const struct keystore *, const char *alias);
+/* Bad-input hardening (issue 6): 0 if alias may name a new entry; -1
+ * with *cause when it is empty or holds control characters (they would
+ * reach terminals, logs and properties files). */
+int	 step_alias_check(const char *alias, char **cause);
 /* Put e in ks: in place of the entry with its alias, else appended.
  * Returns true when an entry was replaced. */
 bool	 step_put_entry(struct keystore *, struct ks_entry *);

@@ -507,10 +507,10 @@ probe_handshake(struct probe_result *r, struct probe_conn *c, char **cause)
 				r->error = PROBE_ERR_TIMEOUT;
 				if (c->nread == 0)
 					cause_set(cause, "%s accepted the "
-					    "connection but sent no TLS answer "
-					    "within %d ms (a server that does "
-					    "not speak first: not TLS?)",
-					    c->where, c->timeout_ms);
+					    "connection but did not answer the "
+					    "TLS hello within %d ms (not TLS, "
+					    "or the server hangs)", c->where,
+					    c->timeout_ms);
 				else if (!probe_looks_tls(c))
 					probe_handshake_error(r, c, e, cause);
 				else
@@ -916,8 +916,9 @@ probe_compare_failed(const struct probe_result *r, struct server_model *m,
 		    "with these settings)", where);
 		break;
 	case PROBE_ERR_NOT_TLS:
-		if (!m->ssl)
-			break;		/* plain HTTP is what is configured */
+		/* plain HTTP is fine when it is what is configured */
+		if (!m->ssl || probe_finding(m, "served-not-tls") != NULL)
+			break;
 		fix = probe_restart_fix(m, "so that it reads the HTTPS "
 		    "settings");
 		audit_add(m, "served-not-tls", SEV_CRIT, m->properties,
@@ -928,6 +929,8 @@ probe_compare_failed(const struct probe_result *r, struct server_model *m,
 		free(fix);
 		break;
 	default:
+		if (probe_finding(m, "probe-failed") != NULL)
+			break;
 		audit_add(m, "probe-failed", SEV_WARN, m->properties,
 		    probe_line(m, "server.port"), NULL, "server.port",
 		    "check that the server on that port is the one configured "
@@ -976,7 +979,8 @@ probe_compare(const struct probe_result *r, struct server_model *m)
 
 	store = m->jre.jssecacerts ? m->jre.jssecacerts_path :
 	    m->jre.cacerts;
-	if (r->verified == 0) {
+	if (r->verified == 0 &&
+	    probe_finding(m, "served-chain-untrusted") == NULL) {
 		f = audit_add(m, "served-chain-untrusted", SEV_WARN, store, 0,
 		    NULL, NULL, "import the root CA certificate (the "
 		    "certificate itself when it is self-signed) into the JRE's "
@@ -987,7 +991,8 @@ probe_compare(const struct probe_result *r, struct server_model *m)
 		f->form = FORM_TRUST;
 	}
 
-	if ((miss = probe_missing(r, m)) != NULL) {
+	if (probe_finding(m, "served-chain-incomplete") == NULL &&
+	    (miss = probe_missing(r, m)) != NULL) {
 		fix = probe_restart_fix(m, "after installing the CA reply "
 		    "with its whole chain (Import CA reply)");
 		f = audit_add(m, "served-chain-incomplete", SEV_WARN,

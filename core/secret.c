@@ -90,6 +90,13 @@ secret_from_file(const char *path, struct secret **sp, char **cause)
 		return (-1);
 	for (n = 0; n < len && buf[n] != '\n' && buf[n] != '\r'; n++)
 		;
+	if (n == 0) {
+		/* an empty file is a mistake, not the empty password */
+		cause_set(cause, "%s: the password file is empty (the password "
+		    "is its first line)", path);
+		free(buf);
+		return (-1);
+	}
 	*sp = secret_new(buf, n);
 	OPENSSL_cleanse(buf, len);
 	free(buf);

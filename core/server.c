@@ -97,6 +97,7 @@ srv_basename(const char *p)
 	return ((s = strrchr(p, '/')) != NULL ? s + 1 : p);
 }
 
+/* Is p a directory (symlinks followed)? */
 static bool
 srv_is_dir(const char *p)
 {
@@ -105,6 +106,7 @@ srv_is_dir(const char *p)
 	return (stat(p, &sb) == 0 && S_ISDIR(sb.st_mode));
 }
 
+/* Does p exist (symlinks followed)? */
 static bool
 srv_exists(const char *p)
 {
@@ -1172,14 +1174,16 @@ cacerts_open(const char *path, struct keystore **ksp, struct secret **passp,
 		*passp = NULL;
 	if (file_read(path, &buf, &len, cause) != 0)
 		return (-1);
-	/* Passwordless PKCS#12 (JDK 18+). */
-	ks = srv_ks_try(buf, len, path, NULL, 0, NULL);
-	if (ks != NULL && ks->passwordless) {
-		*how = xstrdup("no password");
-		*verified = true;
-		goto done;
+	/* Passwordless PKCS#12 (JDK 18+); a JKS always has a password. */
+	if (keystore_sniff(buf, len) == KS_FMT_PKCS12) {
+		ks = srv_ks_try(buf, len, path, NULL, 0, NULL);
+		if (ks != NULL && ks->passwordless) {
+			*how = xstrdup("no password");
+			*verified = true;
+			goto done;
+		}
+		keystore_free(ks);
 	}
-	keystore_free(ks);
 	pw = secret_from_str("changeit");
 	if ((ks = srv_ks_try(buf, len, path, pw, 0, NULL)) != NULL) {
 		*how = xstrdup("changeit");

@@ -92,10 +92,8 @@ step_genkey(const char *path, const struct secret *storepass,
 	int			 bits, days, rc = -1;
 
 	memset(r, 0, sizeof *r);
-	if (o->alias == NULL || *o->alias == '\0') {
-		cause_set(cause, "an alias is needed");
+	if (step_alias_check(o->alias, cause) != 0)
 		goto out;
-	}
 	if (o->dname == NULL || *o->dname == '\0') {
 		cause_set(cause, "a distinguished name is needed (e.g. "
 		    "\"CN=host.example.com, O=Example\")");

@@ -553,10 +553,8 @@ step_import_cert(const char *path, const struct secret *storepass,
 		cause_set(cause, "no certificate file given");
 		goto out;
 	}
-	if (o->alias != NULL && *o->alias == '\0') {
-		cause_set(cause, "the alias is empty");
+	if (o->alias != NULL && step_alias_check(o->alias, cause) != 0)
 		goto out;
-	}
 	if (imp_read_files(o->files, o->nfiles, &certs, &ncerts, cause) != 0)
 		goto out;
 	/* Duplicates in the files are imported once. */
@@ -704,10 +702,8 @@ step_import_pem(const char *path, const struct secret *storepass,
 	int		  rc = -1;
 
 	memset(r, 0, sizeof *r);
-	if (o->alias == NULL || *o->alias == '\0') {
-		cause_set(cause, "an alias is needed");
+	if (step_alias_check(o->alias, cause) != 0)
 		goto out;
-	}
 	if (o->key_file == NULL || o->ncert_files == 0) {
 		cause_set(cause, "a key file and a certificate file are "
 		    "needed");

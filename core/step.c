@@ -325,6 +325,26 @@ step_alias_for(const struct keystore *ks, const char *alias)
 	return ((char *)s);
 }
 
+/* Refuse an empty alias or one with control characters. */
+int
+step_alias_check(const char *alias, char **cause)
+{
+	const unsigned char	*c;
+
+	if (alias == NULL || *alias == '\0') {
+		cause_set(cause, "an alias is needed");
+		return (-1);
+	}
+	for (c = (const unsigned char *)alias; *c != '\0'; c++) {
+		if (*c < 0x20 || *c == 0x7f) {
+			cause_set(cause, "alias \"%s\": control characters are "
+			    "not allowed in an alias", alias);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
 /* Put e in ks, replacing the entry of the same alias in its place. */
 bool
 step_put_entry(struct keystore *ks, struct ks_entry *e)

@@ -93,6 +93,7 @@ ct_init(struct form *f)
 	    env->format == KS_FMT_JKS ? 1 : 0, NULL);
 }
 
+/* Free a step's arguments (passwords wiped). */
 static void
 ct_arg_free(void *p)
 {
@@ -194,6 +195,7 @@ ct_build(struct form *f, char **cause)
 	return (s);
 }
 
+/* Free the form's own data. */
 static void
 ct_free(struct form *f)
 {

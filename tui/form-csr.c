@@ -70,6 +70,7 @@ cs_init(struct form *f)
 	free(out);
 }
 
+/* Free a step's arguments (passwords wiped). */
 static void
 cs_arg_free(void *p)
 {
@@ -148,6 +149,7 @@ cs_build(struct form *f, char **cause)
 	return (s);
 }
 
+/* Free the form's own data. */
 static void
 cs_free(struct form *f)
 {

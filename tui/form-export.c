@@ -142,6 +142,7 @@ ex_build(struct form *f, char **cause)
 	return (s);
 }
 
+/* Free the form's own data. */
 static void
 ex_free(struct form *f)
 {

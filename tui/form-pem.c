@@ -83,6 +83,7 @@ pm_init(struct form *f)
 	    env->format == KS_FMT_JKS ? 1 : 0, NULL);
 }
 
+/* Free a step's arguments (passwords wiped). */
 static void
 pm_arg_free(void *v)
 {
@@ -199,7 +200,7 @@ pm_build(struct form *f, char **cause)
 	return (s);
 }
 
-/* A changed pass phrase changes what the key check says. */
+/* Free the form's own data. */
 static void
 pm_free(struct form *f)
 {

@@ -58,6 +58,7 @@ rp_init(struct form *f)
 	    NULL);
 }
 
+/* Free a step's arguments (passwords wiped). */
 static void
 rp_arg_free(void *p)
 {
@@ -200,6 +201,7 @@ rp_build(struct form *f, char **cause)
 	return (s);
 }
 
+/* Free the form's own data. */
 static void
 rp_free(struct form *f)
 {

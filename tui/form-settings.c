@@ -437,6 +437,7 @@ st_init(struct form *f)
 		    s->ndup, s->ndup == 1 ? "" : "s");
 }
 
+/* Free a step's arguments (passwords wiped). */
 static void
 st_arg_free(void *p)
 {
@@ -532,6 +533,7 @@ st_build(struct form *f, char **cause)
 	return (fs);
 }
 
+/* Free the form's own data. */
 static void
 st_free(struct form *f)
 {

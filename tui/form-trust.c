@@ -134,6 +134,7 @@ tr_init(struct form *f)
 	form_note(f, "", "empty: none, changeit, then /etc/default/cacerts");
 }
 
+/* Free a step's arguments (passwords wiped). */
 static void
 tr_arg_free(void *p)
 {
@@ -295,6 +296,7 @@ tr_skip(struct form *f, int i)
 	return (i == t->i_file);
 }
 
+/* Free the form's own data. */
 static void
 tr_free(struct form *f)
 {

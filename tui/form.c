@@ -451,24 +451,28 @@ form_tui(struct form *f)
 	return (f->t);
 }
 
+/* The form's environment. */
 struct form_env *
 form_env(struct form *f)
 {
 	return (f->env);
 }
 
+/* The wizard's context, or NULL. */
 struct wiz_ctx *
 form_ctx(struct form *f)
 {
 	return (f->ctx);
 }
 
+/* The form's own data. */
 void *
 form_priv(struct form *f)
 {
 	return (f->priv);
 }
 
+/* Set the form's own data (freed by its def's free). */
 void
 form_set_priv(struct form *f, void *p)
 {
@@ -494,6 +498,7 @@ form_status(struct form *f, enum sev sev, const char *fmt, ...)
 /* ------------------------------------------------------------------ */
 /* The keystore the form works on */
 
+/* Forget the cached keystore (its password wiped). */
 static void
 form_cache_clear(struct fks_cache *c)
 {
@@ -1389,7 +1394,7 @@ static void
 form_draw_field(struct form *f, const struct fitem *it, int y, int x, int w,
     attr_t attr)
 {
-	cchar_t	 cells[256], blank;
+	cchar_t	 cells[256];
 	wchar_t	 wc[CCHARW_MAX + 1];
 	attr_t	 a;
 	short	 pair;
@@ -1406,9 +1411,8 @@ form_draw_field(struct form *f, const struct fitem *it, int y, int x, int w,
 		setcchar(&cells[i], wc, attr, PAIR_NUMBER(attr), NULL);
 	}
 	wattrset(stdscr, attr);
-	mvwhline(stdscr, y, x, ' ', w);
+	mvwhline(stdscr, y, x, ' ' | attr, w);
 	mvwadd_wchnstr(stdscr, y, x, cells, n);
-	setcchar(&blank, L" ", attr, PAIR_NUMBER(attr), NULL);
 	wattrset(stdscr, A_NORMAL);
 }
 

@@ -39,7 +39,7 @@ const struct tui_key tui_keys[] = {
 	  "Forms", "Forms" },
 
 	{ TK(KEY_F(2)), "F2", ACT_SUBMIT, SCOPE_FORM,
-	  "continue: check, show what will happen, then apply",
+	  "continue: check, show the plan, then apply it (y in the plan)",
 	  "Continue", "Go" },
 	{ 'y', "y", ACT_SUBMIT, SCOPE_FORM, NULL, NULL, NULL },
 	{ '\t', "Tab", ACT_NEXT_PANEL, SCOPE_FORM,
@@ -54,7 +54,8 @@ const struct tui_key tui_keys[] = {
 	{ '\n', "Enter", ACT_OPEN, SCOPE_FORM, NULL, NULL, NULL },
 	{ TK(KEY_ENTER), "Enter", ACT_OPEN, SCOPE_FORM, NULL, NULL, NULL },
 	{ ' ', "Space", ACT_RIGHT, SCOPE_FORM,
-	  "next choice of a choice field (also Left, Right)", NULL, NULL },
+	  "next choice of a choice field (Left: the previous one)", NULL,
+	  NULL },
 	{ TK(KEY_RIGHT), "Right", ACT_RIGHT, SCOPE_FORM, NULL, NULL, NULL },
 	{ TK(KEY_LEFT), "Left", ACT_LEFT, SCOPE_FORM, NULL, NULL, NULL },
 	{ TK_CTRL('u'), "Ctrl-U", ACT_NONE, SCOPE_FORM,

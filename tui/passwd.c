@@ -158,7 +158,7 @@ pw_draw(struct tui *t, const struct pw_entry *pw, int y, int x, int w,
 	int		 skip;
 
 	wattrset(stdscr, attr);
-	mvwhline(stdscr, y, x, ' ', w);
+	mvwhline(stdscr, y, x, ' ' | attr, w);
 	/* Keep the end in view when there are more than fit. */
 	shown = pw->nchars < (size_t)(w - 1) ? pw->nchars : (size_t)(w - 1);
 	skip = pw->nchars > shown ? 1 : 0;

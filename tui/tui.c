@@ -608,10 +608,11 @@ tui_main(int argc, char **argv)
 	}
 out:
 	endwin();
+	/* Screens first: forms hold curses windows that delscreen frees. */
+	tui_free(t);
 	delscreen(scr);
 	tui_screen = NULL;
 	fatal_set_hook(NULL);
-	tui_free(t);
 	config_free(cfg);
 	return (rc);
 }

@@ -282,6 +282,7 @@ struct wline {
 	bool		 cursor;	/* the hardware cursor goes here */
 };
 
+/* Append a line to the plan/result text. */
 static void
 wiz_text_add(struct wline **v, size_t *n, enum theme_role role, int indent,
     bool cursor, const char *fmt, ...)

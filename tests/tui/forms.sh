@@ -33,6 +33,7 @@ tt_wait_for 'opens the keystore \(from application.properties\)'
 tt_keys Tab C-u
 tt_wait_for "the keystore's password is needed"
 tt_type 'not-the-password'
+tt_wait_for 'Keystore password  *(•){16}( |$)'
 tt_wait_for 'wrong password'
 # the cursor is on the password field, after the mask
 y=$(tt_cursor | cut -d, -f2)

@@ -154,7 +154,8 @@ test_discovery(void **state)
 static void
 test_model(void **state)
 {
-	char			*d = tree("server.ssl.enabled-protocols=TLSv1.3\n"
+	char			*d = tree(
+	    "server.ssl.enabled-protocols=TLSv1.3\n"
 	    "server.ssl.trust-store-password=tpw\n"
 	    "installPath=/opt/im\n");
 	struct server_model	*m;
@@ -476,8 +477,10 @@ test_cacerts(void **state)
 		const char	*how;
 		bool		 verified;
 	} c[] = {
-		{ "samples/sample-jdk25-passwordless.p12", "no password", true },
-		{ "samples/sample-openssl30-trust-nopw.p12", "no password", true },
+		{ "samples/sample-jdk25-passwordless.p12", "no password",
+		    true },
+		{ "samples/sample-openssl30-trust-nopw.p12", "no password",
+		    true },
 		{ "samples/sample-openssl30-trust-pw.p12", "changeit", true },
 		{ "samples/bad-uppercase-alias.jks", "changeit", true },
 		{ "samples/sample-jks17.jks", NULL, false },
