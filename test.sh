@@ -1,6 +1,14 @@
 #!/bin/sh
 # Build and run every test; ends with "tests: N passed, N failed, N skipped".
 # Installs missing Debian packages first when run as root.
+#
+# Three passes, all counted in the final line:
+#   1. the whole suite, normal build (-Werror);
+#   2. the whole suite again under ASan+UBSan (--enable-asan), except the
+#      long keytool/JVM round trips, which exercise the same tlsdeck code
+#      paths as the CLI tests;
+#   3. the C unit tests under valgrind (memcheck, leaks).
+# TLSDECK_QUICK=1 runs pass 1 only.
 set -u
 top=$(cd "$(dirname "$0")" && pwd)
 cd "$top" || exit 1
@@ -9,19 +17,77 @@ if [ ! -x configure ] || [ configure.ac -nt configure ] ||
     [ Makefile.am -nt Makefile.in ]; then
 	autoreconf -fi >/dev/null 2>&1 || { autoreconf -fi; exit 1; }
 fi
-mkdir -p _build && cd _build || exit 1
-if [ ! -f Makefile ]; then
-	../configure --enable-werror >configure.out 2>&1 ||
-	    { cat configure.out; echo "tests: 0 passed, 1 failed, 0 skipped"; exit 1; }
+logs=
+failed=0
+# build DIR CONFIGURE-ARGS...: configure (once) and make.
+build() {
+	_d=$1; shift
+	mkdir -p "$top/$_d" && cd "$top/$_d" || return 1
+	if [ ! -f Makefile ]; then
+		"$top/configure" "$@" >configure.out 2>&1 ||
+		    { cat configure.out; return 1; }
+	fi
+	make -j2 >make.out 2>&1 || { tail -40 make.out; return 1; }
+	make -j2 check TESTS= >>make.out 2>&1 || { tail -40 make.out; return 1; }
+}
+# check DIR LABEL MAKE-ARGS...: run make check, keep its log for the count.
+check() {
+	_d=$1 _label=$2; shift 2
+	cd "$top/$_d" || return 1
+	rm -f test-suite.log
+	echo "== $_label"
+	make -j2 check "$@" >check.out 2>&1 || failed=1
+	grep -E '^(FAIL|ERROR|XPASS)' check.out
+	if [ -f test-suite.log ]; then
+		cp test-suite.log "$top/$_d/$_label.log"
+		logs="$logs $top/$_d/$_label.log"
+		[ $failed = 1 ] && sed -n '/^FAIL\|^ERROR/,+40p' test-suite.log | head -150
+	else
+		failed=1
+	fi
+	sh "$top/build-aux/test-summary.sh" test-suite.log | sed "s/^tests:/  $_label:/"
+}
+if ! build _build --enable-werror; then
+	echo "tests: 0 passed, 1 failed, 0 skipped"
+	exit 1
 fi
-make -j2 >make.out 2>&1 ||
-    { cat make.out; echo "tests: 0 passed, 1 failed, 0 skipped"; exit 1; }
-rm -f test-suite.log
-make -j2 check >check.out 2>&1
-rc=$?
-grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP|XFAIL)' check.out | grep -v '^PASS' || true
-[ $rc -ne 0 ] && [ -f test-suite.log ] && sed -n '/^FAIL\|^ERROR/,+40p' test-suite.log | head -200
-sh ../build-aux/test-summary.sh test-suite.log
+check _build normal
+if [ "${TLSDECK_QUICK:-0}" != 1 ]; then
+	cd "$top/_build" || exit 1
+	all=$(make -s print-tests 2>/dev/null)
+	slow="tests/interop/list-keytool.sh tests/interop/list-keytool25.sh
+tests/interop/steps-keytool.sh tests/interop/ca-signed.sh
+tests/interop/java-https.sh tests/interop/props-oracle.sh
+tests/interop/p12-write.sh tests/interop/jks-write.sh
+tests/server/trees.sh tests/crash/crash-write.sh tests/crash/crash-keystore.sh"
+	fast=
+	for t in $all; do
+		echo "$slow" | grep -qx "$t" || fast="$fast $t"
+	done
+	units=
+	for t in $all; do
+		case $t in tests/unit/test-*) units="$units $t" ;; esac
+	done
+	if build _build-asan --enable-asan; then
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		    check _build-asan asan TESTS="$fast"
+	else
+		echo "ASan build failed"; failed=1
+	fi
+	if command -v valgrind >/dev/null; then
+		check _build valgrind TESTS="$units" \
+		    LOG_COMPILER="sh $top/tests/valgrind-wrap.sh"
+	fi
+fi
+# One line over every pass.
+cat $logs 2>/dev/null | awk '
+  /^# PASS:/  {p+=$3}  /^# XFAIL:/ {xf+=$3}
+  /^# FAIL:/  {f+=$3}  /^# XPASS:/ {xp+=$3} /^# ERROR:/ {e+=$3}
+  /^# SKIP:/  {s+=$3}
+  END { printf "tests: %d passed, %d failed, %d skipped\n", p+xf, f+xp+e, s
+        exit (f+xp+e) ? 1 : 0 }'
 s=$?
-[ $rc -ne 0 ] && exit 1
+[ -z "$logs" ] && { echo "tests: 0 passed, 1 failed, 0 skipped"; exit 1; }
+[ $failed = 1 ] && exit 1
 exit $s

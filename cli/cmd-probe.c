@@ -31,17 +31,17 @@ static const struct option probe_options[] = {
 
 /* What the command found out, for both outputs. */
 struct probe_report {
-	struct server_model	*m;		/* NULL: no configuration */
-	char			*model_error;	/* why there is none */
+	struct server_model	*m;	/* NULL: no configuration */
+	char			*model_error; /* why there is none */
 	struct probe_result	*r;
-	struct keystore		*trust;		/* without a model */
+	struct keystore		*trust;	/* without a model */
 	const char		*trust_path;
 	char			*trust_error;
-	int			 match;		/* 1, 0, -1 not compared */
-	int			 name_ok;	/* SNI in SAN: 1, 0, -1 */
+	int			 match;	/* 1, 0, -1 not compared */
+	int			 name_ok; /* SNI in SAN: 1, 0, -1 */
 	time_t			 now;
 	int			 rc;
-	const struct finding	*hide;		/* not about this probe */
+	const struct finding	*hide;	/* not about this probe */
 };
 
 /* A JSON string from bytes that may not be UTF-8 (NULL: null). */
@@ -236,8 +236,8 @@ probe_text(FILE *f, const struct probe_report *p)
 	if (r->error != PROBE_OK)
 		fprintf(f, "           FAILED: %s\n", r->error_msg);
 	else
-		fprintf(f, "           %s, %s\n", r->protocol, r->cipher != NULL ?
-		    r->cipher : "-");
+		fprintf(f, "           %s, %s\n", r->protocol,
+		    r->cipher != NULL ? r->cipher : "-");
 
 	if (r->nchain > 0)
 		fprintf(f, "\nServed     %zu certificate%s\n", r->nchain,

@@ -2,7 +2,9 @@
 /*
  * cmd-trust.c -- tlsdeck trust: import a certificate into the cacerts of
  * the JRE the server runs on (format and password detected; symlinked and
- * distribution-managed files explained).
+ * distribution-managed files explained).  The JRE is the server's, as the
+ * server model finds it (GLOBAL options, or the discovery `status` uses);
+ * with no CERT the certificate is the server's own (its key-alias entry).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -16,9 +18,7 @@
 #include "cli.h"
 
 enum {
-	OPT_JRE = OPT__CLI_MAX + 1,
-	OPT_CACERTS,
-	OPT_FROM_KEYSTORE,
+	OPT_FROM_KEYSTORE = OPT__CLI_MAX + 1,
 	OPT_FROM_ALIAS,
 	OPT_CACERTS_ALIAS,
 	OPT_CACERTS_PASS_ENV,
@@ -27,8 +27,7 @@ enum {
 };
 
 static const struct option trust_options[] = {
-	{ "jre", required_argument, NULL, OPT_JRE },
-	{ "cacerts", required_argument, NULL, OPT_CACERTS },
+	CLI_GLOBAL_OPTIONS,
 	{ "from-keystore", required_argument, NULL, OPT_FROM_KEYSTORE },
 	{ "from-alias", required_argument, NULL, OPT_FROM_ALIAS },
 	{ "alias", required_argument, NULL, 'a' },
@@ -70,9 +69,10 @@ trust_from_pass(const char *path, const struct pw_opts *pw,
 	return (0);
 }
 
-/* The report: text or JSON on stdout. */
+/* The report: text or JSON on stdout (m: the server, or NULL). */
 static void
-trust_report(const struct jre_cacerts *jc, const struct step_result *r,
+trust_report(const struct jre_cacerts *jc, const struct server_model *m,
+    const struct step_trust_opts *o, const struct step_result *r,
     const struct step_trust_info *ti, bool json, bool dry_run)
 {
 	json_t	*j, *a;
@@ -84,6 +84,12 @@ trust_report(const struct jre_cacerts *jc, const struct step_result *r,
 		j = json_object();
 		json_object_set_new(j, "cacerts", json_string(jc->path));
 		json_object_set_new(j, "found_by", json_string(jc->how));
+		json_object_set_new(j, "properties", m != NULL ?
+		    json_string(m->properties) : json_null());
+		json_object_set_new(j, "properties_found_by", m != NULL ?
+		    json_string(m->how) : json_null());
+		json_object_set_new(j, "server_certificate",
+		    json_boolean(o->from_ks != NULL));
 		json_object_set_new(j, "file", json_string(ti->cacerts_real));
 		json_object_set_new(j, "format",
 		    json_string(ks_format_name(r->format)));
@@ -122,7 +128,11 @@ trust_report(const struct jre_cacerts *jc, const struct step_result *r,
 		printf("%s \"%s\" in %s as alias \"%s\".\n", dry_run ?
 		    "Would trust" : "Trusted", r->chain[0]->info.subject,
 		    jc->path, r->aliases[0]);
-	printf("  certificate: %s\n", ti->what);
+	if (o->from_ks != NULL)
+		printf("  certificate: %s, in the server's keystore %s\n",
+		    ti->what, o->from_keystore);
+	else
+		printf("  certificate: %s\n", ti->what);
 	fp = cert_fp_hex(cert_sha256(r->chain[0]), 32);
 	printf("  SHA-256:     %s\n", fp);
 	free(fp);
@@ -130,11 +140,73 @@ trust_report(const struct jre_cacerts *jc, const struct step_result *r,
 	    "with %s\n", ti->cacerts_real, jc->how, ks_format_name(r->format),
 	    ti->passwordless ? " without password" : "", ti->nentries,
 	    ti->pass_how);
+	if (m != NULL)
+		printf("  server:      %s (found by %s)\n", m->properties,
+		    m->how);
 	for (i = 0; i < r->nnotes; i++)
 		printf("  note: %s\n", r->notes[i]);
 	if (r->backup_id != 0)
 		printf("Backup of the previous file: %u (tlsdeck history; "
 		    "tlsdeck restore %u)\n", r->backup_id, r->backup_id);
+}
+
+/* Why the model has no server certificate: its finding, or NULL. */
+static const char *
+trust_no_entry_why(const struct server_model *m)
+{
+	static const char	*codes[] = { "alias-missing", "alias-not-key",
+	    "no-key-entry" };
+	size_t			 i, k;
+
+	for (i = 0; i < m->nfindings; i++) {
+		for (k = 0; k < sizeof codes / sizeof codes[0]; k++) {
+			if (strcmp(m->findings[i]->code, codes[k]) == 0)
+				return (m->findings[i]->message);
+		}
+	}
+	return (NULL);
+}
+
+/*
+ * With no CERT: the server's own certificate, from the keystore the model
+ * opened with the password of application.properties (its key-alias
+ * entry, or from_alias).
+ */
+static int
+trust_server_cert(const struct server_model *m, const char *from_alias,
+    struct step_trust_opts *o, char **cause)
+{
+	const char	*why;
+
+	if (m->keystore_path == NULL) {
+		cause_set(cause, "%s: server.ssl.key-store is not set: the "
+		    "server has no certificate of its own to trust (give "
+		    "CERT)", m->properties);
+		return (-1);
+	}
+	if (m->ks == NULL) {
+		cause_set(cause, "cannot read the server's keystore: %s",
+		    m->ks_error != NULL ? m->ks_error : m->keystore_path);
+		return (-1);
+	}
+	if (from_alias == NULL) {
+		if (m->key_entry == NULL) {
+			why = trust_no_entry_why(m);
+			cause_set(cause, "%s: no server certificate to trust%s%s",
+			    m->keystore_path, why != NULL ? ": " : "",
+			    why != NULL ? why : "");
+			return (-1);
+		}
+		from_alias = m->key_entry->alias;
+	}
+	if (!m->ks->verified && !m->ks->passwordless)
+		cli_warn("%s: opened without its password (not set, or wrong, "
+		    "in %s): its integrity was not checked", m->keystore_path,
+		    m->properties);
+	o->from_ks = m->ks;
+	o->from_keystore = m->keystore_path;
+	o->from_alias = from_alias;
+	return (0);
 }
 
 /* tlsdeck trust [GLOBAL] [CERT | --from-keystore FILE ...] */
@@ -143,18 +215,22 @@ cmd_trust_exec(int argc, char **argv)
 {
 	const struct cmd_entry	*ce = &cmd_trust_entry;
 	struct pw_opts		 store = { 0 }, cpw = { 0 };
+	struct global_opts	 g;
+	struct server_opts	 so;
+	struct server_model	*m = NULL;
 	struct step_trust_opts	 o;
 	struct step_trust_info	 ti;
 	struct step_result	 r;
 	struct jre_cacerts	 jc;
 	struct secret		*from_pass = NULL, *cpass = NULL;
-	const char		*jre = NULL, *cacerts = NULL;
 	const char		*aliases[2] = { NULL, NULL };
+	const char		*from_alias = NULL;
 	char			*cause = NULL, *prompt = NULL;
 	size_t			 naliases = 0;
-	bool			 json = false;
-	int			 ch, fmt, rc = EXIT_FAIL;
+	bool			 json = false, server_cert, own_jre;
+	int			 ch, fmt, sflags = 0, rc = EXIT_FAIL;
 
+	memset(&g, 0, sizeof g);
 	memset(&o, 0, sizeof o);
 	memset(&ti, 0, sizeof ti);
 	memset(&r, 0, sizeof r);
@@ -165,18 +241,14 @@ cmd_trust_exec(int argc, char **argv)
 	    NULL)) != -1) {
 		if (cli_password_option(ch, optarg, &store, NULL))
 			continue;
+		if (cli_global_option(ch, optarg, &g, &sflags))
+			continue;
 		switch (ch) {
-		case OPT_JRE:
-			jre = optarg;
-			break;
-		case OPT_CACERTS:
-			cacerts = optarg;
-			break;
 		case OPT_FROM_KEYSTORE:
 			o.from_keystore = optarg;
 			break;
 		case OPT_FROM_ALIAS:
-			o.from_alias = optarg;
+			from_alias = optarg;
 			break;
 		case 'a':
 			if (naliases == 2) {
@@ -223,21 +295,29 @@ cmd_trust_exec(int argc, char **argv)
 	}
 	if (argc - optind == 1)
 		o.cert_file = argv[optind];
-	if ((o.cert_file == NULL) == (o.from_keystore == NULL)) {
+	if (o.cert_file != NULL && o.from_keystore != NULL) {
 		rc = cli_usage(ce, "give a certificate file CERT or "
-		    "--from-keystore FILE (not both)");
+		    "--from-keystore FILE, not both");
 		goto out;
 	}
-	if (jre != NULL && cacerts != NULL) {
-		rc = cli_usage(ce, "--jre and --cacerts exclude each other");
+	/* Neither: the server's own certificate. */
+	server_cert = o.cert_file == NULL && o.from_keystore == NULL;
+	switch (cli_server_opts(&g, sflags, &so, NULL, &cause)) {
+	case 0:
+		break;
+	case -2:
+		rc = cli_usage(ce, "%s", cause);
+		goto out;
+	default:
+		cli_error("trust: %s", cause);
 		goto out;
 	}
 	/*
 	 * --alias: with --from-keystore, the first names the entry and a
 	 * second the alias in cacerts; otherwise the alias in cacerts.
 	 */
-	if (o.from_keystore != NULL && o.from_alias == NULL) {
-		o.from_alias = aliases[0];
+	if (o.from_keystore != NULL && from_alias == NULL) {
+		from_alias = aliases[0];
 		if (o.alias == NULL)
 			o.alias = aliases[1];
 	} else {
@@ -248,18 +328,56 @@ cmd_trust_exec(int argc, char **argv)
 		if (o.alias == NULL)
 			o.alias = aliases[0];
 	}
-	if (o.from_keystore == NULL && o.from_alias != NULL) {
-		rc = cli_usage(ce, "--from-alias needs --from-keystore");
+	if (o.cert_file != NULL && from_alias != NULL) {
+		rc = cli_usage(ce, "--from-alias names an entry of "
+		    "--from-keystore FILE (or, with no CERT, of the server's "
+		    "keystore)");
+		goto out;
+	}
+	if (server_cert && (store.env != NULL || store.file != NULL ||
+	    store.given != NULL)) {
+		rc = cli_usage(ce, "the server's keystore is opened with the "
+		    "password in its application.properties: PASSWORD OPTIONS "
+		    "go with --from-keystore FILE");
 		goto out;
 	}
 
-	if (jre_cacerts_find(jre, cacerts, &jc, &cause) != 0) {
+	/*
+	 * The server model: for its certificate, and for its JRE unless
+	 * --jre or --cacerts names one.  No server found (and none named):
+	 * the JRE of $JAVA_HOME or of the java on $PATH, as before.
+	 */
+	own_jre = so.jre != NULL || so.cacerts != NULL;
+	if ((server_cert || !own_jre) &&
+	    server_model_load(&so, &m, &cause) != 0) {
+		if (server_cert || so.properties != NULL ||
+		    so.server != NULL) {
+			cli_error("trust: %s%s", cause, server_cert ? " (with "
+			    "no CERT, trust trusts the server's own "
+			    "certificate)" : "");
+			goto out;
+		}
+		free(cause);
+		cause = NULL;
+	}
+	if (own_jre || m == NULL) {
+		if (jre_cacerts_find(so.jre, so.cacerts, &jc, &cause) != 0) {
+			cli_error("trust: %s", cause);
+			goto out;
+		}
+	} else if (jre_cacerts_from_model(m, &jc, &cause) != 0) {
 		cli_error("trust: %s", cause);
 		goto out;
 	}
 	o.cacerts = jc.path;
 	o.jre_home = jc.home;
-	if (o.from_keystore != NULL) {
+	if (server_cert) {
+		if (trust_server_cert(m, from_alias, &o, &cause) != 0) {
+			cli_error("trust: %s", cause);
+			goto out;
+		}
+	} else if (o.from_keystore != NULL) {
+		o.from_alias = from_alias;
 		if (trust_from_pass(o.from_keystore, &store, &from_pass,
 		    &cause) != 0) {
 			cli_error("%s", cause);
@@ -292,7 +410,7 @@ cmd_trust_exec(int argc, char **argv)
 		cli_error("trust: %s", cause);
 		goto out;
 	}
-	trust_report(&jc, &r, &ti, json, o.dry_run);
+	trust_report(&jc, m, &o, &r, &ti, json, o.dry_run);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 out:
 	free(cause);
@@ -302,31 +420,47 @@ out:
 	step_result_free(&r);
 	step_trust_info_free(&ti);
 	jre_cacerts_done(&jc);
+	server_model_free(m);
 	cli_pw_opts_done(&store);
 	return (rc);
 }
 
 const struct cmd_entry cmd_trust_entry = {
-	"trust", "[--jre DIR | --cacerts FILE] [CERT | --from-keystore FILE "
+	"trust", CLI_GLOBAL_USAGE " [CERT | --from-keystore FILE "
 	"[--from-alias A]] [--alias NAME] [--cacerts-pass-env VAR | "
 	"--cacerts-pass-file F] [--dry-run] [--format text|json] "
 	"[PASSWORD OPTIONS]",
-	"Import a certificate into the JRE's cacerts (JKS or PKCS12, password "
-	"detected).\n"
+	"Import a certificate into the cacerts of the JRE the server runs on "
+	"(JKS or\nPKCS12, password detected).\n"
+	"  (no CERT)                the server's own certificate: the "
+	"key-alias entry of\n"
+	"                           its keystore, opened with the password "
+	"of its\n"
+	"                           application.properties (the leaf when "
+	"self-signed,\n"
+	"                           else the root of its chain)\n"
 	"  CERT                     a certificate file (PEM, DER, PKCS#7); a "
 	"bundle: its root\n"
 	"  --from-keystore FILE     or an entry of a keystore: the leaf when "
 	"self-signed,\n"
 	"                           else the root of its chain (PASSWORD "
 	"OPTIONS open FILE)\n"
-	"  --from-alias A           that entry (default: the only key entry); "
-	"with\n"
-	"                           --from-keystore a first --alias A names it "
-	"too\n"
+	"  --from-alias A           that entry (default: the only key entry; "
+	"with no CERT,\n"
+	"                           the key-alias); with --from-keystore a "
+	"first --alias A\n"
+	"                           names it too\n"
 	"  -a, --alias NAME         the alias in cacerts (default: from the "
 	"CN)\n"
 	"  --cacerts-alias NAME     the same, whatever else is given\n"
-	"  --jre DIR | --cacerts FILE  which cacerts (default: $JAVA_HOME, "
+	"  --properties FILE | --server DIR  the server (default: "
+	"$TLSDECK_PROPERTIES,\n"
+	"                           ./application.properties, "
+	"./conf/application.properties,\n"
+	"                           the vendor's location)\n"
+	"  --jre DIR | --cacerts FILE  which cacerts (default: the server's "
+	"JRE, as status\n"
+	"                           finds it; with no server, $JAVA_HOME, "
 	"then java on $PATH)\n"
 	"  --cacerts-pass-env VAR | --cacerts-pass-file F\n"
 	"                           its password (default: none, changeit, "

@@ -1335,6 +1335,15 @@ char	*jre_home_of(const char *cacerts);
 /* The storepass= of a Debian-style defaults file (NULL: the system's
  * SERVER_DISTRO_DEFAULTS), or NULL when it sets none. */
 struct secret *jre_defaults_storepass(const char *file);
+/*
+ * jre.c addition (trust on the server): the cacerts of the JRE the server
+ * runs on, as server_model_load found it (m->jre: path as found, home);
+ * how names the way and the server ("${sharedDataPath}/jre, the JRE of
+ * the server in PROPS").  Fails when the model found no JRE, or a JRE
+ * without cacerts, saying so.
+ */
+int	 jre_cacerts_from_model(const struct server_model *,
+	     struct jre_cacerts *, char **cause);
 
 /* step-trust.c: import a certificate into a JRE's cacerts. */
 struct step_trust_opts {
@@ -1354,6 +1363,11 @@ struct step_trust_opts {
 	const char	*defaults_file;	/* NULL: SERVER_DISTRO_DEFAULTS */
 	const char	*distro_cacerts; /* NULL: SERVER_DISTRO_CACERTS */
 	bool		 dry_run;
+	/* step-trust.c addition: the server's keystore, already open
+	 * (server_model_load's m->ks, with the password of the
+	 * properties); used instead of loading from_keystore, which then
+	 * only names it in messages.  from_pass is not used. */
+	const struct keystore *from_ks;
 };
 
 struct step_trust_info {
@@ -1567,9 +1581,10 @@ int	 probe_compare(const struct probe_result *, struct server_model *);
 /* Is code one of the findings probe_compare adds? */
 bool	 probe_code(const char *code);
 /*
- * Probe the server of m and add the findings: host NULL is "localhost",
- * port NULL is server.port, sni NULL is im.base-url's host; verified with
- * m->jre.trust.  Returns as probe_fetch (*res may be NULL if unwanted).
+ * Probe the server of m and add the findings: host NULL is server.address
+ * (when it names one interface) or "localhost", port NULL is server.port,
+ * sni NULL is im.base-url's host; verified with m->jre.trust.  Returns as
+ * probe_fetch (*res may be NULL if unwanted).
  */
 int	 probe_server(struct server_model *, const char *host,
 	     const char *port, const char *sni, int timeout_ms,

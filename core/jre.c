@@ -3,10 +3,12 @@
  * jre.c -- which cacerts a command such as trust writes to, without the
  * whole server model: --cacerts FILE, --jre DIR, $JAVA_HOME, or the `java`
  * on $PATH (its real path, two directories up).  server.c does the full
- * discovery from application.properties; this is the small fallback.
+ * discovery from application.properties (jre_cacerts_from_model takes its
+ * result); this is the fallback when there is no server to ask.
  */
 #include <sys/stat.h>
 
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,7 +94,8 @@ jre_cacerts_find(const char *jre, const char *cacerts, struct jre_cacerts *jc,
 	memset(jc, 0, sizeof *jc);
 	if (cacerts != NULL) {
 		if (!jre_exists(cacerts)) {
-			cause_set(cause, "%s: no such file", cacerts);
+			/* stat's errno: a symlink loop is not "no such file" */
+			cause_set(cause, "%s: %s", cacerts, strerror(errno));
 			goto out;
 		}
 		jc->path = xstrdup(cacerts);
@@ -157,6 +160,40 @@ out:
 	}
 	free(js);
 	free(dir);
+	return (0);
+}
+
+/* The cacerts of the server's JRE as the model found it; see core.h. */
+int
+jre_cacerts_from_model(const struct server_model *m, struct jre_cacerts *jc,
+    char **cause)
+{
+	const struct jre_info	*j = &m->jre;
+	struct stat		 sb;
+
+	memset(jc, 0, sizeof *jc);
+	if (j->cacerts == NULL) {
+		cause_set(cause, "cannot tell which Java the server of %s "
+		    "runs on (no ${sharedDataPath}/jre, ${installPath}/jre, "
+		    "java process on port %d, $JAVA_HOME or java on $PATH): "
+		    "name it with --jre DIR or --cacerts FILE", m->properties,
+		    m->port);
+		return (-1);
+	}
+	if (stat(j->cacerts, &sb) != 0) {
+		cause_set(cause, "%s: %s (the cacerts of the server's JRE, "
+		    "found by %s): name the right one with --jre DIR or "
+		    "--cacerts FILE", j->cacerts, strerror(errno),
+		    j->how != NULL ? j->how : "?");
+		return (-1);
+	}
+	jc->path = xstrdup(j->cacerts);
+	jc->home = j->home != NULL ? xstrdup(j->home) :
+	    jre_home_of(j->cacerts);
+	xasprintf(&jc->how, "%s, the JRE of the server in %s",
+	    j->how != NULL ? j->how : "?", m->properties);
+	if (j->jssecacerts_path != NULL)
+		jc->jssecacerts = xstrdup(j->jssecacerts_path);
 	return (0);
 }
 

@@ -69,6 +69,7 @@ static const char *probe_codes[] = {
 	"probe-failed",
 };
 
+/* The JSON name of an error kind. */
 const char *
 probe_error_name(enum probe_error e)
 {
@@ -77,6 +78,7 @@ probe_error_name(enum probe_error e)
 	return (probe_error_names[e]);
 }
 
+/* Is code one of ours (probe_codes)? */
 bool
 probe_code(const char *code)
 {
@@ -133,6 +135,7 @@ probe_port_ok(const char *s)
 	return (v >= 1 && v <= 65535);
 }
 
+/* Split HOST:PORT, [V6]:PORT, HOST or :PORT. */
 int
 probe_parse_target(const char *s, char **hostp, char **portp, char **cause)
 {
@@ -187,6 +190,7 @@ out:
 	return (rc);
 }
 
+/* Free a result and everything it holds (NULL-safe). */
 void
 probe_result_free(struct probe_result *r)
 {
@@ -569,6 +573,7 @@ probe_collect(struct probe_result *r, struct probe_conn *c, char **cause)
 	return (0);
 }
 
+/* Connect, shake hands, and keep what the server sent. */
 int
 probe_fetch(const char *host, const char *port, const char *sni,
     int timeout_ms, struct probe_result **res, char **cause)
@@ -696,6 +701,7 @@ probe_trust_entry(const struct keystore *trust, X509 *x)
 	return (NULL);
 }
 
+/* Verify the served chain as Java's PKIX would, with OpenSSL. */
 void
 probe_verify(struct probe_result *r, const struct keystore *trust,
     time_t now)
@@ -884,8 +890,9 @@ probe_missing(const struct probe_result *r, const struct server_model *m)
 	if (chain_build(r->chain[0], pool, npool, &path, &npath, &complete,
 	    NULL) == 0) {
 		for (i = 1; i < npath; i++) {
+			/* the root may be left out */
 			if (i == npath - 1 && complete)
-				break;		/* the root may be left out */
+				break;
 			if (!probe_served(r, path[i])) {
 				miss = path[i];
 				break;
@@ -940,6 +947,7 @@ probe_compare_failed(const struct probe_result *r, struct server_model *m,
 	}
 }
 
+/* The served chain against the model: the live findings. */
 int
 probe_compare(const struct probe_result *r, struct server_model *m)
 {
@@ -1013,11 +1021,13 @@ out:
 /* ------------------------------------------------------------------ */
 /* The server of a model */
 
+/* Probe m's server (or host:port) and judge what it serves. */
 int
 probe_server(struct server_model *m, const char *host, const char *port,
     const char *sni, int timeout_ms, struct probe_result **res, char **cause)
 {
 	struct probe_result	*r = NULL;
+	const char		*addr;
 	char			*scheme = NULL, *bhost = NULL, pbuf[16];
 	int			 bport, rc;
 
@@ -1026,6 +1036,12 @@ probe_server(struct server_model *m, const char *host, const char *port,
 		    443);
 		port = pbuf;
 	}
+	/* server.address when it names one interface, else localhost */
+	if (host == NULL && m->props != NULL &&
+	    (addr = props_get(m->props, "server.address")) != NULL &&
+	    *addr != '\0' && strchr(addr, '$') == NULL &&
+	    strcmp(addr, "0.0.0.0") != 0 && strcmp(addr, "::") != 0)
+		host = addr;
 	if (host == NULL)
 		host = "localhost";
 	/* the name clients use: im.base-url's host, when it is a name */
@@ -1047,6 +1063,7 @@ probe_server(struct server_model *m, const char *host, const char *port,
 	return (rc);
 }
 
+/* The live hook: probe when HTTPS is configured and may listen. */
 void
 probe_audit(struct server_model *m, int timeout_ms)
 {

@@ -135,6 +135,8 @@ step_rename(const char *path, const struct secret *storepass,
 		cause_set(cause, "give the entry's alias and its new alias");
 		return (-1);
 	}
+	if (step_alias_check(new_alias, cause) != 0)
+		return (-1);
 	if (ks_txn_open(path, storepass, 0, KS_FMT_UNKNOWN, &t, cause) != 0)
 		goto out;
 	if ((e = keystore_find(t->ks, alias)) == NULL) {

@@ -230,22 +230,33 @@ trust_from_keystore(const struct step_trust_opts *o,
     const struct keystore *cacerts, struct cert **out,
     struct ks_entry **anchor, char **what, char **cause)
 {
-	struct keystore	 *ks = NULL;
+	const struct keystore *ks;
+	struct keystore	 *own = NULL;
 	struct ks_entry	 *e = NULL, *x;
 	struct cert	**pool = NULL, **chain = NULL, *top;
+	const char	 *name = o->from_keystore;
 	size_t		  npool = 0, nchain = 0, i, j, nkeys = 0;
 	bool		  complete = false;
 	int		  rc = -1;
 
 	*out = NULL;
 	*anchor = NULL;
-	if (keystore_load(o->from_keystore, o->from_pass, o->from_pass ==
-	    NULL ? KS_LOAD_NOVERIFY : 0, &ks, cause) != 0)
-		goto out;
+	if (o->from_ks != NULL) {
+		/* The server's keystore, opened by the model. */
+		ks = o->from_ks;
+		if (name == NULL)
+			name = ks->path != NULL ? ks->path : "the keystore";
+	} else {
+		if (keystore_load(o->from_keystore, o->from_pass,
+		    o->from_pass == NULL ? KS_LOAD_NOVERIFY : 0, &own,
+		    cause) != 0)
+			goto out;
+		ks = own;
+	}
 	if (o->from_alias != NULL) {
 		if ((e = keystore_find(ks, o->from_alias)) == NULL) {
 			cause_set(cause, "%s: no entry \"%s\"%s",
-			    o->from_keystore, o->from_alias, !ks->verified &&
+			    name, o->from_alias, !ks->verified &&
 			    ks->format == KS_FMT_PKCS12 ? " (its certificates "
 			    "are encrypted: give the store password)" : "");
 			goto out;
@@ -259,14 +270,13 @@ trust_from_keystore(const struct step_trust_opts *o,
 		}
 		if (nkeys != 1) {
 			cause_set(cause, "%s: has %zu key entries: name the "
-			    "entry whose certificate to trust",
-			    o->from_keystore, nkeys);
+			    "entry whose certificate to trust", name, nkeys);
 			goto out;
 		}
 	}
 	if (e->type == KS_ENTRY_SECRET || e->nchain == 0) {
 		cause_set(cause, "%s: entry \"%s\" holds no certificate",
-		    o->from_keystore, e->alias);
+		    name, e->alias);
 		goto out;
 	}
 	if (e->type == KS_ENTRY_TRUSTED) {
@@ -310,12 +320,12 @@ trust_from_keystore(const struct step_trust_opts *o,
 	}
 	cause_set(cause, "%s: the chain of entry \"%s\" ends at \"%s\", "
 	    "issued by \"%s\", which neither the keystore nor cacerts holds: "
-	    "give the root CA's certificate file instead", o->from_keystore,
-	    e->alias, top->info.subject, top->info.issuer);
+	    "give the root CA's certificate file instead", name, e->alias,
+	    top->info.subject, top->info.issuer);
 out:
 	free(pool);
 	free(chain);
-	keystore_free(ks);
+	keystore_free(own);
 	return (rc);
 }
 
@@ -423,15 +433,14 @@ step_trust(const struct step_trust_opts *o, struct step_result *r,
 		cause_set(cause, "no cacerts file given");
 		return (-1);
 	}
-	if ((o->cert_file == NULL) == (o->from_keystore == NULL)) {
+	if ((o->cert_file == NULL) == (o->from_keystore == NULL &&
+	    o->from_ks == NULL)) {
 		cause_set(cause, "give either a certificate file or a keystore "
 		    "entry to trust");
 		return (-1);
 	}
-	if (o->alias != NULL && *o->alias == '\0') {
-		cause_set(cause, "the alias is empty");
+	if (o->alias != NULL && step_alias_check(o->alias, cause) != 0)
 		return (-1);
-	}
 	r->cacerts = xstrdup(o->cacerts);
 	if (trust_open(o, &ks, &pass, ti, cause) != 0)
 		goto out;

@@ -552,7 +552,8 @@ wiz_key(struct tui *t, struct screen *s, enum tui_action a, int ch)
 	}
 	switch (w->state) {
 	case W_PLAN:
-		if (a == ACT_SUBMIT || (a == ACT_OPEN && w->nsteps > 0)) {
+		/* Asked once, deliberately: y or F2, not Enter. */
+		if (a == ACT_SUBMIT && w->nsteps > 0) {
 			wiz_start(t, w);
 			return (KR_HANDLED);
 		}

@@ -1,0 +1,14 @@
+#!/bin/sh
+# Run a TAP test program under valgrind (memcheck, leaks included).  Any
+# valgrind error turns into "Bail out!", which the TAP driver reports as a
+# failure even with --ignore-exit.
+log=$(mktemp "${TMPDIR:-/tmp}/vg.XXXXXX")
+valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+    --log-file="$log" "$@"
+rc=$?
+if [ -s "$log" ] || [ $rc = 99 ]; then
+	sed 's/^/# /' "$log"
+	echo "Bail out! valgrind found errors in $1"
+fi
+rm -f "$log"
+exit $rc
