@@ -63,5 +63,40 @@ for n in 1000 10000; do
 	    "openssl pkcs12 -nokeys" openssl pkcs12 -in "$w/ts$n.p12" \
 	    -nokeys -passin env:PW -out /dev/null
 done
+# Importing one certificate into cacerts (a fresh copy each run; tlsdeck's
+# backup included, TLSDECK_BACKUP_DIR in the work dir).
+cp "$top/tests/data/samples/certs/leaf.pem" "$w/one.pem"
+export TLSDECK_BACKUP_DIR="$w/backups"
+cat >"$w/imp-td.sh" <<EOS
+cp "$w/cacerts.jks" "$w/imp-td.jks"
+exec "$td" trust --cacerts "$w/imp-td.jks" --alias bench-import "$w/one.pem"
+EOS
+cat >"$w/imp-kt.sh" <<EOS
+cp "$w/cacerts.jks" "$w/imp-kt.jks"
+exec "$KT" -importcert -noprompt -keystore "$w/imp-kt.jks" -storepass:env PW \
+    -alias bench-import -file "$w/one.pem"
+EOS
+row "import 1 cert into cacerts" sh "$w/imp-td.sh" -- "keytool -importcert" \
+    sh "$w/imp-kt.sh"
+
+# The dashboard: time from start to the first complete paint on the demo
+# tree (the process exits right after it: TLSDECK_EXIT_AFTER_PAINT), and
+# the bytes written to the terminal for that full paint at 120x40.
+if command -v script >/dev/null; then
+	"$td" demo "$w/demo" --no-open >/dev/null
+	for _i in $(seq "$RUNS"); do
+		script -qec "stty cols 120 rows 40; s=\$(date +%s%N); \
+		    TERM=xterm-256color TLSDECK_EXIT_AFTER_PAINT=1 \
+		    $td --properties $w/demo/conf/application.properties; \
+		    e=\$(date +%s%N); echo \$(( (e - s) / 1000 )) >$w/paint.t" \
+		    /dev/null >"$w/paint.out"
+		cat "$w/paint.t"
+	done | sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)] / 1000}' >"$w/paint.ms"
+	echo
+	echo "| dashboard | first complete paint (demo tree, 120x40) | bytes to the terminal for it |"
+	echo "|---|---|---|"
+	printf '| tlsdeck | %s ms | %s |\n' "$(cat "$w/paint.ms")" \
+	    "$(wc -c <"$w/paint.out")"
+fi
 echo
 echo "machine: $(nproc) cores, $(uname -sr); runs per median: $RUNS; $(date -u +%Y-%m-%dT%H:%MZ)"

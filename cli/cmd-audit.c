@@ -273,6 +273,9 @@ cmd_audit_exec(int argc, char **argv)
 	}
 	if (server_model_load(&so, &m, &cause) != 0)
 		goto unknown;
+	/* The live look: what the port serves (findings only). */
+	if (!(so.flags & SERVER_NO_LIVE))
+		probe_audit(m, 0);
 
 	status = audit_exit_code(m);
 	if (fmt == OUT_PROMETHEUS)

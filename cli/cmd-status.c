@@ -518,6 +518,9 @@ cmd_status_exec(int argc, char **argv)
 		cli_error("%s", cause);
 		goto out;
 	}
+	/* The live look: what the port serves (findings only). */
+	if (!(so.flags & SERVER_NO_LIVE))
+		probe_audit(m, 0);
 	if (fmt == OUT_JSON)
 		out_json_dump(st_json(m, cfg), stdout);
 	else {

@@ -192,9 +192,9 @@ trust_server_cert(const struct server_model *m, const char *from_alias,
 	if (from_alias == NULL) {
 		if (m->key_entry == NULL) {
 			why = trust_no_entry_why(m);
-			cause_set(cause, "%s: no server certificate to trust%s%s",
-			    m->keystore_path, why != NULL ? ": " : "",
-			    why != NULL ? why : "");
+			cause_set(cause, "%s: no server certificate to "
+			    "trust%s%s", m->keystore_path, why != NULL ?
+			    ": " : "", why != NULL ? why : "");
 			return (-1);
 		}
 		from_alias = m->key_entry->alias;
@@ -352,9 +352,9 @@ cmd_trust_exec(int argc, char **argv)
 	    server_model_load(&so, &m, &cause) != 0) {
 		if (server_cert || so.properties != NULL ||
 		    so.server != NULL) {
-			cli_error("trust: %s%s", cause, server_cert ? " (with "
-			    "no CERT, trust trusts the server's own "
-			    "certificate)" : "");
+			cli_error("trust: %s%s", cause, server_cert ? "; or "
+			    "give the certificate to trust: CERT or "
+			    "--from-keystore FILE" : "");
 			goto out;
 		}
 		free(cause);

@@ -86,6 +86,10 @@ static const struct audit_code {
 	/* live */
 	{ "port-not-listening",		FORM_NONE,	   "not listening" },
 	{ "served-cert-differs",	FORM_NONE,	   "differs" },
+	{ "served-chain-untrusted",	FORM_TRUST,	   "untrusted" },
+	{ "served-chain-incomplete",	FORM_IMPORT_REPLY, "short chain" },
+	{ "served-not-tls",		FORM_NONE,	   "not TLS" },
+	{ "probe-failed",		FORM_NONE,	   "probe failed" },
 };
 
 /* Passwords from documentation and habit (the vendor's own first). */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* model.c -- the server model's containers: findings and settings rows. */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,34 @@ model_strdup(const char *s)
 	return (s == NULL ? NULL : xstrdup(s));
 }
 
+/*
+ * Show control bytes of s (from a properties file or a keystore) as
+ * \uXXXX, in place of s: a finding is printed on terminals as it is.
+ */
+static void
+model_visible(char **s)
+{
+	const unsigned char	*c;
+	char			*out, *o;
+
+	for (c = (const unsigned char *)*s; *c != '\0'; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			break;
+	if (*c == '\0')
+		return;
+	o = out = xmalloc(strlen(*s) * 6 + 1);
+	for (c = (const unsigned char *)*s; *c != '\0'; c++) {
+		if (*c < 0x20 || *c == 0x7f) {
+			snprintf(o, 7, "\\u%04X", *c);
+			o += 6;
+		} else
+			*o++ = (char)*c;
+	}
+	*o = '\0';
+	free(*s);
+	*s = out;
+}
+
 struct finding *
 finding_add(struct server_model *m, const char *code, enum sev sev,
     const char *file, int line, const char *alias, int form, const char *fix,
@@ -47,6 +76,7 @@ finding_add(struct server_model *m, const char *code, enum sev sev,
 	va_start(ap, fmt);
 	xvasprintf(&f->message, fmt, ap);
 	va_end(ap);
+	model_visible(&f->message);
 	m->findings = xreallocarray(m->findings, m->nfindings + 1,
 	    sizeof *m->findings);
 	m->findings[m->nfindings++] = f;

@@ -791,6 +791,18 @@ srv_keystore(struct srv *s)
 		    "but the server speaks plain HTTP");
 	}
 	free(en);
+	if (memchr(pe->value, '\0', pe->value_len) != NULL) {
+		/* a \u0000 escape: C (and the OS) would cut the path there */
+		m->keystore_path = xstrdup(pe->value);
+		xasprintf(&m->ks_error, "server.ssl.key-store holds a NUL "
+		    "character (\\u0000)");
+		audit_add(m, "keystore-missing", SEV_CRIT, m->properties,
+		    s->store_line, NULL, "server.ssl.key-store", "remove the "
+		    "\\u0000 escape from server.ssl.key-store",
+		    "server.ssl.key-store holds a NUL character (\\u0000): "
+		    "no file has that name");
+		return;
+	}
 	if (srv_resolve_strict(s, pe->value, &v) != 0) {
 		/* placeholder-cycle or -unresolved says why */
 		m->keystore_path = v != NULL ? v : xstrdup(pe->value);

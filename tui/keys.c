@@ -80,6 +80,9 @@ const struct tui_key tui_keys[] = {
 	  "all findings", NULL, NULL },
 	{ 'r', "r", ACT_REFRESH, SCOPE_DASH,
 	  "reload the server state from disk", NULL, NULL },
+	{ 'H', "H", ACT_HISTORY, SCOPE_DASH,
+	  "history of changes: every backup, restore one (h is left)",
+	  NULL, NULL },
 	{ 'q', "q", ACT_QUIT, SCOPE_DASH, "quit", NULL, NULL },
 
 	{ TK(KEY_UP), "Up", ACT_UP, SCOPE_DASH | SCOPE_LIST,

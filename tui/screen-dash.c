@@ -1445,6 +1445,9 @@ dash_key(struct tui *t, struct screen *s, enum tui_action a, int ch)
 	case ACT_FINDINGS:
 		tui_push(t, &screen_findings, NULL);
 		break;
+	case ACT_HISTORY:
+		tui_push(t, &screen_history, NULL);
+		break;
 	case ACT_REFRESH:
 		tui_reload(t);
 		if (t->load_error == NULL)

@@ -63,6 +63,7 @@ enum tui_action {
 	ACT_MOUSE,
 	ACT_FORMS,		/* the menu of every form */
 	ACT_SUBMIT,		/* forms: continue (review, apply) */
+	ACT_HISTORY,		/* the history of changes (backups) */
 	ACT__MAX
 };
 
@@ -289,6 +290,8 @@ int		 help_open(struct tui *);
 
 /* screen-findings.c */
 extern const struct screen_ops screen_findings;
+/* screen-history.c: the backups, newest first; Enter restores one. */
+extern const struct screen_ops screen_history;
 /* screen-msg.c: a modal message box; any key closes it. */
 extern const struct screen_ops screen_msg;
 int		 msg_open(struct tui *, const char *title, const char *fmt,

@@ -63,6 +63,8 @@ chmod 000 "$X/unreadable.p12"
 # a keystore with its password, and the key and properties for the dashboard
 printf 'server.port=8443\nserver.ssl.key-store=%s\nserver.ssl.key-store-password=storepass\nserver.ssl.key-alias=server\n' \
     "$F/good.p12" >"$F/app.properties"
+printf 'server.port=8443\nserver.ssl.key-store=%s\nserver.ssl.key-store-password=storepass\nserver.ssl.key-alias=ser\\u0007ver\n' \
+    "$F/good.p12" >"$F/ctl-alias.properties"
 # nobody must reach X (mktemp -d is 0700)
 chmod 755 "$T" "$X"
 
@@ -88,15 +90,30 @@ if [ "${VALGRIND:-0}" = 1 ] && command -v valgrind >/dev/null; then
 	USE_VG=1
 fi
 
-# What the files are: names, types, sizes, modes, link targets; the
-# contents' SHA-256 for the fixtures.  The backup directory must not appear.
+# What the files are: every name with its type, size, mode, inode, mtime
+# (not of directories) and link target -- cheap enough for every case --
+# and the SHA-256 of each file the case names.  The backup directory must
+# not appear.  The whole fixture tree is also hashed at the start and end.
 snap() {
-	(
-		cd "$T" || exit 1
-		find f x home backups -printf '%p %y %s %m %l\n' 2>/dev/null |
-		    LC_ALL=C sort
-		cd f && find . -type f -exec sha256sum {} + | LC_ALL=C sort
-	)
+	find "$T/f" "$T/x" "$T/home" "$T/backups" \( -type d \
+	    -printf '%p d %m\n' \) -o -printf '%p %y %s %m %i %T@ %l\n' \
+	    2>/dev/null
+	# keep the arguments that name files under $T (also after VAR=)
+	_n=$#
+	while [ "$_n" -gt 0 ]; do
+		_a=${1#*=}
+		shift
+		_n=$((_n - 1))
+		case $_a in
+		"$T"/*) [ -f "$_a" ] && set -- "$@" "$_a" ;;
+		esac
+	done
+	[ $# -gt 0 ] && find "$@" -maxdepth 0 -type f -size -1024k \
+	    -exec sha256sum {} +
+	:
+}
+hash_all() {
+	(cd "$T/f" && find . -type f -exec sha256sum {} + | LC_ALL=C sort)
 }
 
 # Quote words for the shell tmux runs.
@@ -106,6 +123,7 @@ q() {
 	done
 }
 
+hash_all >"$T/all-before"
 NCASES=0
 NFAIL=0
 FAILED=
@@ -147,6 +165,9 @@ c() {
 	if [ -n "$USE_VG" ]; then
 		set -- valgrind --error-exitcode=99 -q --leak-check=full \
 		    --errors-for-leak-kinds=definite "$@"
+	elif [ -n "$tty" ]; then
+		# in the terminal's foreground process group, or SIGTTIN
+		set -- timeout --foreground -k 2 20 "$@"
 	else
 		set -- timeout -k 2 20 "$@"
 	fi
@@ -158,7 +179,7 @@ c() {
 		set -- $AS_NOBODY "$@"
 	fi
 
-	snap >"$T/before"
+	snap "$@" >"$T/before"
 	rm -f "$T/out" "$T/err" "$T/rc"
 	if [ -n "$tty" ]; then
 		tmux -S "$T/tmux" -f /dev/null new-session -d -s bi \
@@ -189,7 +210,7 @@ c() {
 		"$@" >"$T/out" 2>"$T/err" </dev/null
 		rc=$?
 	fi
-	snap >"$T/after"
+	snap "$@" >"$T/after"
 
 	why=
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
@@ -201,34 +222,40 @@ c() {
 	elif [ "$rc" != "$want" ]; then
 		why="exit $rc, expected $want"
 	fi
-	nl=$(wc -l <"$T/err" | tr -d ' ')
 	case $mode in
 	stderr)
-		msg=$(grep -av '^tlsdeck: \(note\|warning\): ' "$T/err" |
-		    grep -av '^usage: tlsdeck ')
-		extra=$(grep -ac '^tlsdeck: \(note\|warning\): ' "$T/err")
-		usage=$(grep -ac '^usage: tlsdeck ' "$T/err")
-		if [ "$(printf '%s\n' "$msg" | grep -ac .)" != 1 ]; then
-			why="$why${why:+; }$nl stderr lines, expected one message"
-		elif ! printf '%s\n' "$msg" |
-		    grep -Eaq '^tlsdeck( [a-z-]+)?: '; then
-			why="$why${why:+; }message does not start with tlsdeck:"
-		elif ! printf '%s\n' "$msg" | grep -Eaq -- "$re"; then
-			why="$why${why:+; }message does not match /$re/"
-		fi
-		if [ "$extra" -gt 0 ] && [ -z "$note" ]; then
-			why="$why${why:+; }undocumented warning line"
-		elif [ "$extra" -gt 1 ]; then
-			why="$why${why:+; }$extra warning lines"
-		fi
-		if [ "$usage" -gt 0 ] && [ "$want" = 1 ]; then
-			why="$why${why:+; }usage line for a non-usage error"
-		elif [ "$usage" -gt 1 ]; then
-			why="$why${why:+; }$usage usage lines"
-		fi
+		# one awk: the message line, and what is wrong with stderr
+		RE=$re LC_ALL=C awk -v want="$want" -v note="$note" '
+		{ n++ }
+		/^tlsdeck: (note|warning): / { extra++; next }
+		/^usage: tlsdeck / { usage++; next }
+		{ if (++m == 1) msg = $0 }
+		END {
+			re = ENVIRON["RE"]
+			if (m != 1)
+				w = n " stderr lines, expected one message"
+			else if (msg !~ /^tlsdeck( [a-z-]+)?: /)
+				w = "message does not start with tlsdeck:"
+			else if (msg !~ re)
+				w = "message does not match /" re "/"
+			if (extra > 0 && note == "")
+				w = w (w != "" ? "; " : "") \
+				    "undocumented warning line"
+			else if (extra > 1)
+				w = w (w != "" ? "; " : "") extra " warning lines"
+			if (usage > 0 && want == 1)
+				w = w (w != "" ? "; " : "") \
+				    "usage line for a non-usage error"
+			else if (usage > 1)
+				w = w (w != "" ? "; " : "") usage " usage lines"
+			print w
+			print msg
+		}' "$T/err" >"$T/check"
+		{ read -r w; read -r msg; } <"$T/check"
+		[ -n "$w" ] && why="$why${why:+; }$w"
 		;;
 	stdout|screen)
-		msg=$(grep -Ea -m1 -- "$re" "$T/out")
+		msg=$(LC_ALL=C grep -Ea -m1 -- "$re" "$T/out")
 		if [ -s "$T/err" ]; then
 			why="$why${why:+; }stderr not empty: $(head -1 "$T/err")"
 		elif [ -z "$msg" ]; then
@@ -246,8 +273,7 @@ c() {
 		NFAIL=$((NFAIL + 1))
 		FAILED="$FAILED $name"
 	else
-		echo "ok   $name ($rc): $(printf '%s' "$msg" | head -1 |
-		    cut -c1-150)"
+		echo "ok   $name ($rc): $msg"
 	fi
 }
 
@@ -350,7 +376,10 @@ c status-properties-missing 1 'none.properties: No such file or directory' statu
 c status-server-missing 1 '/nonexistent/im: not a directory' status --server /nonexistent/im --no-live
 c status-properties-and-server 2 '--properties and --server exclude each other' status --properties "$F/app.properties" --server "$X/adir" --no-live
 c audit-placeholder-loop 2 'CRITICAL +placeholder-cycle +.*props-loop.properties:1' +stdout audit --properties "$F/props-loop.properties" --no-live --cacerts "$F/good.jks"
-c audit-malformed-unicode 2 'CRITICAL +properties-malformed +.*props-bad-unicode.properties:2' +stdout audit --properties "$F/props-bad-unicode.properties" --no-live --cacerts "$F/good.jks"
+c audit-malformed-escape 2 'props-bad-unicode.properties: line 2: malformed .uxxxx encoding' +stdout audit --properties "$F/props-bad-unicode.properties" --no-live --cacerts "$F/good.jks"
+c audit-nul-in-path 2 'server.ssl.key-store holds a NUL character' +stdout audit --properties "$F/props-nul-path.properties" --no-live --cacerts "$F/good.jks"
+c audit-control-char-alias 2 'no entry "ser\\u0007ver"' +stdout audit --properties "$F/ctl-alias.properties" --no-live --cacerts "$F/good.jks"
+c audit-binary-properties 1 'properties-non-ascii +.*props-binary.properties' +stdout audit --properties "$F/props-binary.properties" --no-live --cacerts "$F/good.jks"
 c audit-bad-thresholds 3 '(--warn-days|-5: not a number)' audit --properties "$F/app.properties" --no-live --warn-days -5
 c configure-properties-is-dir 1 'application.properties: (not a regular file|is a directory)' configure --properties "$X/application.properties" --set server.port=8443
 c configure-missing-env 1 '--set-env server.ssl.key-store-password: environment variable NO_SUCH_VAR is not set' configure --properties "$F/app.properties" --set-env server.ssl.key-store-password=NO_SUCH_VAR
@@ -380,6 +409,13 @@ c dashboard-theme-unknown-role 0 'theme: .*theme-unknown-role.yaml' +tty +screen
 c dashboard-theme-fifo 0 'theme: .*fifo' +tty +screen --theme "$X/fifo" --properties "$F/app.properties"
 c dashboard-properties-dir 0 'application.properties: is a directory' +tty +screen --properties "$X/application.properties"
 
+hash_all >"$T/all-after"
+if ! cmp -s "$T/all-before" "$T/all-after"; then
+	echo "FAIL: fixture files changed:"
+	diff "$T/all-before" "$T/all-after"
+	NFAIL=$((NFAIL + 1))
+	FAILED="$FAILED (fixture-hashes)"
+fi
 echo "$NCASES cases, $NFAIL failed${NSKIP:+, skipped:$NSKIP}"
 [ -n "${ONLY:-}" ] || [ "$NCASES" -ge 40 ] || fail "only $NCASES cases"
 [ $NFAIL = 0 ] || fail "failing cases:$FAILED"

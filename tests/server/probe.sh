@@ -7,8 +7,9 @@
 # nobody listens on, python's plain HTTP server, and a listener that never
 # answers.  The tree is made as tests/server/trees.sh makes them
 # (tests/data/servers/mktree.sh: an OpenSSL CA, the root put into the
-# JRE's cacerts by keytool).  Every server runs under timeout(1) and is
-# killed on exit; every probe is bounded too.
+# JRE's cacerts by keytool), its keystore by tlsdeck import-pem.  Every
+# server runs under timeout(1) and is killed on exit; every probe is
+# bounded too.
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 need_keytool
 command -v openssl >/dev/null || skip "openssl missing"
@@ -110,6 +111,13 @@ P=$(freeport)
 SRV_PORT=$P mk_openssl_tree "$T/srv" "$T/ca" "$T/base" -days 400 ||
     fail "OpenSSL tree"
 S=$T/srv
+# the keystore the server reads is written by tlsdeck import-pem from the
+# OpenSSL key and chain (s_server serves those PEM files, the JVM this)
+rm -f "$S/conf/ssl/keystore.p12"
+"$TLSDECK" import-pem "$S/conf/ssl/keystore.p12" --alias integration-manager \
+    --key "$S/leaf.key" --cert "$S/leaf.pem" --cert "$S/chain.pem" \
+    --storepass-env SRV_PASS >"$T/import.log" 2>&1 ||
+    { cat "$T/import.log"; fail "tlsdeck import-pem"; }
 LEAF_FP=$(fp "$S/leaf.pem")
 # another certificate for the same name: what a server still running
 # with the previous keystore would serve

@@ -107,9 +107,9 @@ run 0 trust --server "$S" --format json
 [ "$(j .format)" = JKS ] || fail "self: format: $out"
 [ "$(j .opened_with)" = changeit ] || fail "self: opened with: $out"
 [ "$(j .cacerts)" = "$SC" ] || fail "self: cacerts $(j .cacerts)"
-case $(j .found_by) in
-'${sharedDataPath}/jre, the JRE of the server in '"$S"/conf/application.properties) ;;
-*) fail "self: found by: $(j .found_by)" ;; esac
+want='${sharedDataPath}/jre, the JRE of the server in '
+[ "$(j .found_by)" = "$want$S/conf/application.properties" ] ||
+    fail "self: found by: $(j .found_by)"
 case $(j .what) in *self-signed*integration-manager*) ;;
 *) fail "self: what: $(j .what)" ;; esac
 [ "$(j .certificate.sha256)" = "$(fp "$T/self.pem")" ] ||

@@ -456,7 +456,7 @@ test_fetch_verify(void **state)
  * trusting the root, the documented properties (server.port 8443).
  */
 static char *
-probe_tree(void)
+probe_tree(const char *extra)
 {
 	char		*d = st_tree_new();
 	struct keystore	*ks = st_ks(KS_FMT_PKCS12, false);
@@ -466,7 +466,7 @@ probe_tree(void)
 	st_add_key(ks, "integration-manager", leaf_key, chain, 3, NULL);
 	st_save(ks, d, "conf/ssl/keystore.p12", PASS, 0600);
 	st_jre(d, "17.0.15", &root_x, &alias, 1);
-	st_props(d, "keystore.p12", "PKCS12", PASS, "");
+	st_props(d, "keystore.p12", "PKCS12", PASS, extra);
 	return (d);
 }
 
@@ -520,7 +520,7 @@ probe_model(const char *d, const char *port, int want_rc,
 static void
 test_tree_live(void **state)
 {
-	char			*d = probe_tree();
+	char			*d = probe_tree("");
 	struct server_model	*m;
 	struct probe_result	*r;
 	const struct finding	*f;
@@ -619,7 +619,7 @@ test_tree_live(void **state)
 static void
 test_probe_audit(void **state)
 {
-	char			*d = probe_tree();
+	char			*d = probe_tree("");
 	struct server_model	*m;
 	size_t			 n;
 
@@ -637,6 +637,38 @@ test_probe_audit(void **state)
 	st_tree_rm(d);
 }
 
+/* server.address names the interface to probe; 0.0.0.0 does not. */
+static void
+test_server_address(void **state)
+{
+	char			*d = probe_tree("server.address=127.0.0.1\n");
+	char			*d2 = probe_tree("server.address=0.0.0.0\n");
+	struct server_model	*m;
+	struct probe_result	*r = NULL;
+	struct srv		 s;
+
+	(void)state;
+	srv_start(&s, SRV_TLS, leaf_x, leaf_key, int_x, 2);
+	m = st_load(d, 1);
+	assert_int_equal(probe_server(m, NULL, s.port, NULL, 2000, &r, NULL),
+	    0);
+	assert_string_equal(r->host, "127.0.0.1");
+	assert_string_equal(r->sni, "im.example.test");
+	assert_string_equal(srv_sni(&s), "im.example.test");
+	probe_result_free(r);
+	server_model_free(m);
+	m = st_load(d2, 1);
+	assert_int_equal(probe_server(m, NULL, s.port, NULL, 2000, &r, NULL),
+	    0);
+	assert_string_equal(r->host, "localhost");
+	assert_string_equal(srv_sni(&s), "im.example.test");
+	probe_result_free(r);
+	server_model_free(m);
+	srv_stop(&s);
+	st_tree_rm(d);
+	st_tree_rm(d2);
+}
+
 int
 main(void)
 {
@@ -649,6 +681,7 @@ main(void)
 		cmocka_unit_test(test_fetch_verify),
 		cmocka_unit_test(test_tree_live),
 		cmocka_unit_test(test_probe_audit),
+		cmocka_unit_test(test_server_address),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));
