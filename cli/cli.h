@@ -62,6 +62,18 @@ void	 cli_help(const struct cmd_entry *, FILE *);
 /* Parse "text|json|pem|..."; -1 if not in allowed (a bit set of 1<<fmt). */
 int	 cli_parse_format(const char *, unsigned allowed);
 
+/* opts.c */
+/*
+ * The default: of a command's getopt_long switch: -f/--format (into *fmt,
+ * one of allowed), --help (printed) and anything else (a usage error).
+ * Returns 0 to go on, else 1 with *rc set (EXIT_OK after --help).
+ */
+int	 cli_common_option(const struct cmd_entry *, int ch, const char *arg,
+	     char **argv, unsigned allowed, int *fmt, int *rc);
+/* Exactly one FILE operand left after the options?  Else a usage error
+ * (1, *rc set). */
+int	 cli_one_file(const struct cmd_entry *, int argc, int *rc);
+
 /*
  * Get a password: from pw->env, pw->file or pw->given, else (if prompt is
  * set and stdin/tty is a terminal) ask on /dev/tty without echo.  *sp is

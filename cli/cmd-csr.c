@@ -75,11 +75,8 @@ cmd_csr_exec(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (argc - optind != 1) {
-		rc = cli_usage(ce, argc - optind == 0 ? "FILE is missing" :
-		    "too many arguments");
+	if (cli_one_file(ce, argc, &rc) != 0)
 		goto out;
-	}
 	if (o.alias == NULL) {
 		rc = cli_usage(ce, "--alias is needed");
 		goto out;

@@ -76,11 +76,8 @@ cmd_export_exec(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (argc - optind != 1) {
-		rc = cli_usage(ce, argc - optind == 0 ? "FILE is missing" :
-		    "too many arguments");
+	if (cli_one_file(ce, argc, &rc) != 0)
 		goto out;
-	}
 	if (alias == NULL || out == NULL) {
 		rc = cli_usage(ce, "--alias and -o OUT are needed (-o - for "
 		    "standard output)");

@@ -60,8 +60,7 @@ cmd_genkey_exec(int argc, char **argv)
 	struct step_result	 r = { 0 };
 	struct secret		*pass = NULL, *kpass = NULL;
 	char			*cause = NULL, *what = NULL;
-	bool			 json = false;
-	int			 ch, f, rc = EXIT_FAIL;
+	int			 ch, f, fmt = OUT_TEXT, rc = EXIT_FAIL;
 
 	memset(&o, 0, sizeof o);
 	optind = 1;
@@ -113,31 +112,15 @@ cmd_genkey_exec(int argc, char **argv)
 		case OPT_DRY_RUN:
 			o.dry_run = true;
 			break;
-		case 'f':
-			f = cli_parse_format(optarg, 1 << OUT_TEXT |
-			    1 << OUT_JSON);
-			if (f < 0) {
-				rc = cli_usage(ce, "unknown format: %s",
-				    optarg);
-				goto out;
-			}
-			json = f == OUT_JSON;
-			break;
-		case OPT_HELP:
-			cli_help(ce, stdout);
-			rc = EXIT_OK;
-			goto out;
 		default:
-			rc = cli_usage(ce, "unknown or incomplete option: %s",
-			    argv[optind - 1]);
-			goto out;
+			if (cli_common_option(ce, ch, optarg, argv,
+			    1 << OUT_TEXT | 1 << OUT_JSON, &fmt, &rc) != 0)
+				goto out;
+			break;
 		}
 	}
-	if (argc - optind != 1) {
-		rc = cli_usage(ce, argc - optind == 0 ? "FILE is missing" :
-		    "too many arguments");
+	if (cli_one_file(ce, argc, &rc) != 0)
 		goto out;
-	}
 	if (o.alias == NULL || o.dname == NULL) {
 		rc = cli_usage(ce, "--alias and --dname are needed");
 		goto out;
@@ -158,7 +141,7 @@ cmd_genkey_exec(int argc, char **argv)
 	    "Replaced" : "Added", r.aliases[0], r.chain[0]->info.key,
 	    r.created ? "in the new" : "in the", ks_format_name(r.format),
 	    argv[optind], o.dry_run ? " (dry run: nothing written)" : ".");
-	cli_step_report(argv[optind], what, &r, json, false);
+	cli_step_report(argv[optind], what, &r, fmt == OUT_JSON, false);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 out:
 	free(cause);

@@ -95,25 +95,9 @@ cmd_history_exec(int argc, char **argv)
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "f:", history_options,
 	    NULL)) != -1) {
-		switch (ch) {
-		case 'f':
-			fmt = cli_parse_format(optarg, 1 << OUT_TEXT |
-			    1 << OUT_JSON);
-			if (fmt < 0) {
-				rc = cli_usage(ce, "unknown format: %s",
-				    optarg);
-				goto out;
-			}
-			break;
-		case OPT_HELP:
-			cli_help(ce, stdout);
-			rc = EXIT_OK;
+		if (cli_common_option(ce, ch, optarg, argv,
+		    1 << OUT_TEXT | 1 << OUT_JSON, &fmt, &rc) != 0)
 			goto out;
-		default:
-			rc = cli_usage(ce, "unknown or incomplete option: %s",
-			    argv[optind - 1]);
-			goto out;
-		}
 	}
 	if (argc - optind != 0) {
 		rc = cli_usage(ce, "too many arguments");

@@ -181,18 +181,6 @@ cli_step_report(const char *path, const char *what,
 		    "tlsdeck restore %u)\n", r->backup_id, r->backup_id);
 }
 
-/* Parse --format text|json for a step command; -1 on a bad value. */
-static int
-step_parse_format(const struct cmd_entry *ce, const char *arg, bool *json)
-{
-	int	f;
-
-	if ((f = cli_parse_format(arg, 1 << OUT_TEXT | 1 << OUT_JSON)) < 0)
-		return (cli_usage(ce, "unknown format: %s", arg), -1);
-	*json = f == OUT_JSON;
-	return (0);
-}
-
 /* Parse --storetype pkcs12|jks; -1 on a bad value. */
 static int
 step_parse_storetype(const struct cmd_entry *ce, const char *arg,
@@ -235,7 +223,7 @@ cmd_import_reply_exec(int argc, char **argv)
 	struct step_result	 r = { 0 };
 	struct secret		*pass = NULL, *kpass = NULL;
 	char			*cause = NULL, *what = NULL;
-	bool			 json = false;
+	int			 fmt = OUT_TEXT;
 	int			 ch, rc = EXIT_FAIL;
 
 	memset(&o, 0, sizeof o);
@@ -249,12 +237,6 @@ cmd_import_reply_exec(int argc, char **argv)
 		case 'a':
 			o.alias = optarg;
 			break;
-		case 'f':
-			if (step_parse_format(ce, optarg, &json) != 0) {
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			break;
 		case OPT_CACERTS:
 			o.cacerts = optarg;
 			break;
@@ -264,14 +246,11 @@ cmd_import_reply_exec(int argc, char **argv)
 		case OPT_DRY_RUN:
 			o.dry_run = true;
 			break;
-		case OPT_HELP:
-			cli_help(ce, stdout);
-			rc = EXIT_OK;
-			goto out;
 		default:
-			rc = cli_usage(ce, "unknown or incomplete option: %s",
-			    argv[optind - 1]);
-			goto out;
+			if (cli_common_option(ce, ch, optarg, argv,
+			    1 << OUT_TEXT | 1 << OUT_JSON, &fmt, &rc) != 0)
+				goto out;
+			break;
 		}
 	}
 	if (argc - optind < 2) {
@@ -298,7 +277,7 @@ cmd_import_reply_exec(int argc, char **argv)
 	xasprintf(&what, "%s the CA reply in entry \"%s\" of %s%s",
 	    o.dry_run ? "Would install" : "Installed", r.aliases[0],
 	    argv[optind], o.dry_run ? " (dry run: nothing written)" : ".");
-	cli_step_report(argv[optind], what, &r, json, false);
+	cli_step_report(argv[optind], what, &r, fmt == OUT_JSON, false);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 out:
 	free(cause);
@@ -333,7 +312,7 @@ cmd_import_cert_exec(int argc, char **argv)
 	struct step_result	 r = { 0 };
 	struct secret		*pass = NULL;
 	char			*cause = NULL, *what = NULL;
-	bool			 json = false;
+	int			 fmt = OUT_TEXT;
 	int			 ch, rc = EXIT_FAIL;
 
 	memset(&o, 0, sizeof o);
@@ -346,12 +325,6 @@ cmd_import_cert_exec(int argc, char **argv)
 		switch (ch) {
 		case 'a':
 			o.alias = optarg;
-			break;
-		case 'f':
-			if (step_parse_format(ce, optarg, &json) != 0) {
-				rc = EXIT_USAGE;
-				goto out;
-			}
 			break;
 		case OPT_REPLACE:
 			o.replace = true;
@@ -366,14 +339,11 @@ cmd_import_cert_exec(int argc, char **argv)
 		case OPT_DRY_RUN:
 			o.dry_run = true;
 			break;
-		case OPT_HELP:
-			cli_help(ce, stdout);
-			rc = EXIT_OK;
-			goto out;
 		default:
-			rc = cli_usage(ce, "unknown or incomplete option: %s",
-			    argv[optind - 1]);
-			goto out;
+			if (cli_common_option(ce, ch, optarg, argv,
+			    1 << OUT_TEXT | 1 << OUT_JSON, &fmt, &rc) != 0)
+				goto out;
+			break;
 		}
 	}
 	if (argc - optind < 2) {
@@ -394,7 +364,7 @@ cmd_import_cert_exec(int argc, char **argv)
 	    o.dry_run ? "Would import" : "Imported", r.naliases,
 	    r.naliases == 1 ? "" : "s", r.created ? "the new keystore " : "",
 	    argv[optind], o.dry_run ? " (dry run: nothing written):" : ":");
-	cli_step_report(argv[optind], what, &r, json, true);
+	cli_step_report(argv[optind], what, &r, fmt == OUT_JSON, true);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 out:
 	free(cause);
@@ -461,7 +431,7 @@ cmd_import_pem_exec(int argc, char **argv)
 	struct secret		*pass = NULL, *kpass = NULL, *phrase = NULL;
 	const char		**certs = NULL;
 	char			*cause = NULL, *what = NULL;
-	bool			 json = false;
+	int			 fmt = OUT_TEXT;
 	size_t			 ncerts = 0;
 	int			 ch, rc = EXIT_FAIL;
 
@@ -475,12 +445,6 @@ cmd_import_pem_exec(int argc, char **argv)
 		switch (ch) {
 		case 'a':
 			o.alias = optarg;
-			break;
-		case 'f':
-			if (step_parse_format(ce, optarg, &json) != 0) {
-				rc = EXIT_USAGE;
-				goto out;
-			}
 			break;
 		case OPT_KEY:
 			o.key_file = optarg;
@@ -512,21 +476,15 @@ cmd_import_pem_exec(int argc, char **argv)
 		case OPT_DRY_RUN:
 			o.dry_run = true;
 			break;
-		case OPT_HELP:
-			cli_help(ce, stdout);
-			rc = EXIT_OK;
-			goto out;
 		default:
-			rc = cli_usage(ce, "unknown or incomplete option: %s",
-			    argv[optind - 1]);
-			goto out;
+			if (cli_common_option(ce, ch, optarg, argv,
+			    1 << OUT_TEXT | 1 << OUT_JSON, &fmt, &rc) != 0)
+				goto out;
+			break;
 		}
 	}
-	if (argc - optind != 1) {
-		rc = cli_usage(ce, argc - optind == 0 ? "FILE is missing" :
-		    "too many arguments");
+	if (cli_one_file(ce, argc, &rc) != 0)
 		goto out;
-	}
 	if (o.alias == NULL || o.key_file == NULL || ncerts == 0) {
 		rc = cli_usage(ce, "--alias, --key and --cert are needed");
 		goto out;
@@ -550,7 +508,7 @@ cmd_import_pem_exec(int argc, char **argv)
 	    o.dry_run ? "Would import" : "Imported", r.aliases[0],
 	    r.created ? "the new keystore " : "", argv[optind],
 	    o.dry_run ? " (dry run: nothing written)" : ".");
-	cli_step_report(argv[optind], what, &r, json, false);
+	cli_step_report(argv[optind], what, &r, fmt == OUT_JSON, false);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 out:
 	free(cause);

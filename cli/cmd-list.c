@@ -160,31 +160,12 @@ cmd_list_exec(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "f:", list_options, NULL)) != -1) {
 		if (cli_password_option(ch, optarg, &store, NULL))
 			continue;
-		switch (ch) {
-		case 'f':
-			fmt = cli_parse_format(optarg, 1 << OUT_TEXT |
-			    1 << OUT_JSON);
-			if (fmt < 0) {
-				rc = cli_usage(ce, "unknown format: %s",
-				    optarg);
-				goto out;
-			}
-			break;
-		case OPT_HELP:
-			cli_help(ce, stdout);
-			rc = EXIT_OK;
+		if (cli_common_option(ce, ch, optarg, argv,
+		    1 << OUT_TEXT | 1 << OUT_JSON, &fmt, &rc) != 0)
 			goto out;
-		default:
-			rc = cli_usage(ce, "unknown or incomplete option: %s",
-			    argv[optind - 1]);
-			goto out;
-		}
 	}
-	if (argc - optind != 1) {
-		rc = cli_usage(ce, argc - optind == 0 ? "FILE is missing" :
-		    "too many arguments");
+	if (cli_one_file(ce, argc, &rc) != 0)
 		goto out;
-	}
 	if (cli_open_keystore(argv[optind], &store, fmt == OUT_JSON, &ks,
 	    &pass, &cause) != 0) {
 		cli_error("%s", cause);
@@ -251,25 +232,10 @@ cmd_show_exec(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "f:", list_options, NULL)) != -1) {
 		if (cli_password_option(ch, optarg, &store, &key))
 			continue;
-		switch (ch) {
-		case 'f':
-			fmt = cli_parse_format(optarg, 1 << OUT_TEXT |
-			    1 << OUT_JSON | 1 << OUT_PEM);
-			if (fmt < 0) {
-				rc = cli_usage(ce, "unknown format: %s",
-				    optarg);
-				goto out;
-			}
-			break;
-		case OPT_HELP:
-			cli_help(ce, stdout);
-			rc = EXIT_OK;
+		if (cli_common_option(ce, ch, optarg, argv,
+		    1 << OUT_TEXT | 1 << OUT_JSON | 1 << OUT_PEM, &fmt,
+		    &rc) != 0)
 			goto out;
-		default:
-			rc = cli_usage(ce, "unknown or incomplete option: %s",
-			    argv[optind - 1]);
-			goto out;
-		}
 	}
 	if (argc - optind != 2) {
 		rc = cli_usage(ce, argc - optind < 2 ? "FILE and ALIAS are "

@@ -369,15 +369,6 @@ cmd_probe_exec(int argc, char **argv)
 		if (cli_global_option(ch, optarg, &g, &flags))
 			continue;
 		switch (ch) {
-		case 'f':
-			fmt = cli_parse_format(optarg, 1 << OUT_TEXT |
-			    1 << OUT_JSON);
-			if (fmt < 0) {
-				rc = cli_usage(ce, "unknown format: %s",
-				    optarg);
-				goto out;
-			}
-			break;
 		case OPT_SNI:
 			sni = optarg;
 			break;
@@ -388,14 +379,11 @@ cmd_probe_exec(int argc, char **argv)
 				goto out;
 			}
 			break;
-		case OPT_HELP:
-			cli_help(ce, stdout);
-			rc = EXIT_OK;
-			goto out;
 		default:
-			rc = cli_usage(ce, "unknown or incomplete option: %s",
-			    argv[optind - 1]);
-			goto out;
+			if (cli_common_option(ce, ch, optarg, argv,
+			    1 << OUT_TEXT | 1 << OUT_JSON, &fmt, &rc) != 0)
+				goto out;
+			break;
 		}
 	}
 	if (argc - optind > 1) {

@@ -482,25 +482,9 @@ cmd_status_exec(int argc, char **argv)
 	    NULL)) != -1) {
 		if (cli_global_option(ch, optarg, &g, &flags))
 			continue;
-		switch (ch) {
-		case 'f':
-			fmt = cli_parse_format(optarg, 1 << OUT_TEXT |
-			    1 << OUT_JSON);
-			if (fmt < 0) {
-				rc = cli_usage(ce, "unknown format: %s",
-				    optarg);
-				goto out;
-			}
-			break;
-		case OPT_HELP:
-			cli_help(ce, stdout);
-			rc = EXIT_OK;
+		if (cli_common_option(ce, ch, optarg, argv,
+		    1 << OUT_TEXT | 1 << OUT_JSON, &fmt, &rc) != 0)
 			goto out;
-		default:
-			rc = cli_usage(ce, "unknown or incomplete option: %s",
-			    argv[optind - 1]);
-			goto out;
-		}
 	}
 	if (optind != argc) {
 		rc = cli_usage(ce, "unexpected argument: %s", argv[optind]);

@@ -89,68 +89,12 @@ static const cyaml_schema_field_t mf_doc_fields[] = {
 	CYAML_FIELD_END
 };
 
+/* libcyaml flags for the manifest, loading and saving. */
+#define MF_CYAML_FLAGS	(CYAML_CFG_NO_ALIAS | CYAML_CFG_STYLE_BLOCK)
+
 static const cyaml_schema_value_t mf_doc_schema = {
 	CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, struct mf_doc, mf_doc_fields),
 };
-
-/* libcyaml's messages, captured (it must never print). */
-struct mf_log {
-	char	buf[512];
-	size_t	len;
-	bool	located;
-};
-
-/* libcyaml log_fn: keep ERROR lines, joined with "; ". */
-static void
-mf_log_fn(cyaml_log_t level, void *ctx, const char *fmt, va_list ap)
-{
-	struct mf_log	*lg = ctx;
-	char		 line[256], *s, *e;
-	int		 n;
-
-	if (level < CYAML_LOG_ERROR || lg == NULL)
-		return;
-	n = vsnprintf(line, sizeof line, fmt, ap);
-	if (n <= 0)
-		return;
-	s = line;
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (strncmp(s, "Load: ", 6) == 0)
-		s += 6;
-	if (strncmp(s, "Backtrace:", 10) == 0)
-		return;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == '\n' || e[-1] == ' '))
-		*--e = '\0';
-	if (*s == '\0')
-		return;
-	/* Keep the innermost location only: the rest of the backtrace
-	 * (enclosing sequence entries and mappings) is noise here. */
-	if (strncmp(s, "in ", 3) == 0) {
-		if (lg->located)
-			return;
-		lg->located = true;
-	}
-	n = snprintf(lg->buf + lg->len, sizeof lg->buf - lg->len, "%s%s",
-	    lg->len != 0 ? "; " : "", s);
-	if (n > 0)
-		lg->len += (size_t)n < sizeof lg->buf - lg->len ? (size_t)n :
-		    sizeof lg->buf - lg->len - 1;
-}
-
-/* A libcyaml configuration logging into lg. */
-static void
-mf_config(cyaml_config_t *cfg, struct mf_log *lg)
-{
-	memset(cfg, 0, sizeof *cfg);
-	memset(lg, 0, sizeof *lg);
-	cfg->log_fn = mf_log_fn;
-	cfg->log_ctx = lg;
-	cfg->mem_fn = cyaml_mem;
-	cfg->log_level = CYAML_LOG_ERROR;
-	cfg->flags = CYAML_CFG_NO_ALIAS | CYAML_CFG_STYLE_BLOCK;
-}
 
 /* Free one record from backup_find (NULL-safe). */
 void
@@ -280,10 +224,11 @@ mf_parse(const char *mpath, const unsigned char *buf, size_t len,
     struct backup_rec **recsp, size_t *np, char **cause)
 {
 	cyaml_config_t		 cfg;
-	struct mf_log		 lg;
+	struct yamlerr		 lg;
 	struct mf_doc		*doc = NULL;
 	struct backup_rec	*recs = NULL;
 	cyaml_err_t		 err;
+	char			*why;
 	size_t			 i, j, n = 0;
 	int			 rc = -1;
 
@@ -291,13 +236,15 @@ mf_parse(const char *mpath, const unsigned char *buf, size_t len,
 	*np = 0;
 	if (buf == NULL || mf_blank(buf, len))
 		return (0);
-	mf_config(&cfg, &lg);
+	yamlerr_setup(&cfg, &lg, MF_CYAML_FLAGS);
 	err = cyaml_load_data(buf, len, &cfg, &mf_doc_schema,
 	    (cyaml_data_t **)&doc, NULL);
 	if (err != CYAML_OK) {
+		why = yamlerr_joined(&lg);
 		cause_set(cause, "%s: invalid backup manifest: %s%s%s (fix it "
 		    "or move it away)", mpath, cyaml_strerror(err),
-		    lg.len != 0 ? ": " : "", lg.buf);
+		    *why != '\0' ? ": " : "", why);
+		free(why);
 		return (-1);
 	}
 	if (doc == NULL)
@@ -338,10 +285,10 @@ mf_serialize(const char *mpath, const struct backup_rec *recs, size_t n,
     unsigned char **outp, size_t *lenp, char **cause)
 {
 	cyaml_config_t	 cfg;
-	struct mf_log	 lg;
+	struct yamlerr	 lg;
 	struct mf_doc	 doc;
 	struct mf_rec	*m;
-	char		*out = NULL, (*modes)[8];
+	char		*out = NULL, (*modes)[8], *why;
 	size_t		 len = 0, i;
 	cyaml_err_t	 err;
 	int		 rc = -1;
@@ -366,12 +313,13 @@ mf_serialize(const char *mpath, const struct backup_rec *recs, size_t n,
 	doc.version = BACKUP_MANIFEST_VERSION;
 	doc.backups = m;
 	doc.backups_count = (unsigned int)n;
-	mf_config(&cfg, &lg);
+	yamlerr_setup(&cfg, &lg, MF_CYAML_FLAGS);
 	err = cyaml_save_data(&out, &len, &cfg, &mf_doc_schema, &doc, 0);
 	if (err != CYAML_OK) {
+		why = yamlerr_joined(&lg);
 		cause_set(cause, "%s: cannot write the backup manifest: %s%s%s",
-		    mpath, cyaml_strerror(err), lg.len != 0 ? ": " : "",
-		    lg.buf);
+		    mpath, cyaml_strerror(err), *why != '\0' ? ": " : "", why);
+		free(why);
 		goto out;
 	}
 	*outp = xmalloc(len + 1);

@@ -83,30 +83,6 @@ static const cyaml_schema_value_t config_schema = {
 	    config_fields),
 };
 
-/* Collected libcyaml diagnostics (errors only). */
-struct config_log {
-	char	 text[1024];
-	size_t	 len;
-};
-
-/* libcyaml log function: keep the text, never print. */
-static void
-config_log_fn(cyaml_log_t level, void *ctx, const char *fmt, va_list ap)
-{
-	struct config_log	*lg = ctx;
-	int			 n;
-
-	if (level < CYAML_LOG_ERROR || lg->len >= sizeof lg->text - 1)
-		return;
-	n = vsnprintf(lg->text + lg->len, sizeof lg->text - lg->len, fmt, ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof lg->text - lg->len)
-		lg->len = sizeof lg->text - 1;
-	else
-		lg->len += (size_t)n;
-}
-
 /* The line and column of "key:" at the start of a line (after blanks). */
 static void
 config_key_pos(const unsigned char *buf, size_t len, const char *key,
@@ -138,42 +114,17 @@ config_key_pos(const unsigned char *buf, size_t len, const char *key,
 }
 
 /*
- * libcyaml's log is a message and a backtrace of "(line: L, column: C)"
- * positions; make "line L, column C: MESSAGE", moving an unknown key's
+ * libcyaml's log as "line L, column C: MESSAGE", moving an unknown key's
  * position from its mapping to the key itself.
  */
 static char *
-config_log_cause(const struct config_log *lg, cyaml_err_t err,
+config_log_cause(const struct yamlerr *ye, cyaml_err_t err,
     const unsigned char *buf, size_t len)
 {
-	const char	*p, *pos;
-	char		*msg = NULL, *one, *out, *s;
-	size_t		 n;
-	int		 l = 0, c = 0;
+	char	*msg, *out;
+	int	 l, c;
 
-	for (p = lg->text; *p != '\0'; p += n + (p[n] == '\n')) {
-		n = strcspn(p, "\n");
-		one = xstrndup(p, n);
-		if (msg == NULL && strncmp(one, "  ", 2) != 0 &&
-		    strstr(one, "Backtrace") == NULL) {
-			s = one;
-			while (*s == ' ')
-				s++;
-			if (strncmp(s, "Load: ", 6) == 0)
-				s += 6;
-			if (*s != '\0')
-				msg = xstrdup(s);
-		}
-		if (l == 0 && (pos = strstr(one, "(line: ")) != NULL &&
-		    sscanf(pos, "(line: %d, column: %d)", &l, &c) != 2)
-			l = c = 0;
-		free(one);
-	}
-	if (msg == NULL)
-		msg = xstrdup(cyaml_strerror(err));
-	n = strlen(msg);
-	while (n > 0 && (msg[n - 1] == ' ' || msg[n - 1] == ':'))
-		msg[--n] = '\0';
+	msg = yamlerr_first(ye, err, &l, &c);
 	if (strncmp(msg, "Unexpected key: ", 16) == 0) {
 		config_key_pos(buf, len, msg + 16, &l, &c);
 		xasprintf(&out, "line %d, column %d: unknown key \"%s\" "
@@ -218,7 +169,7 @@ int
 config_parse(const void *buf, size_t len, const char *name,
     struct tlsdeck_config *c, char **cause)
 {
-	struct config_log	 lg;
+	struct yamlerr		 lg;
 	cyaml_config_t		 cfg;
 	struct config_file	*f = NULL;
 	struct tlsdeck_config	 t;
@@ -228,13 +179,7 @@ config_parse(const void *buf, size_t len, const char *name,
 
 	if (name == NULL)
 		name = "config";
-	memset(&lg, 0, sizeof lg);
-	memset(&cfg, 0, sizeof cfg);
-	cfg.log_fn = config_log_fn;
-	cfg.log_ctx = &lg;
-	cfg.mem_fn = cyaml_mem;
-	cfg.log_level = CYAML_LOG_ERROR;
-	cfg.flags = CYAML_CFG_DEFAULT | CYAML_CFG_NO_ALIAS;
+	yamlerr_setup(&cfg, &lg, CYAML_CFG_DEFAULT | CYAML_CFG_NO_ALIAS);
 
 	/* An empty file (or only comments) sets nothing. */
 	if (len == 0)

@@ -1597,4 +1597,21 @@ int	 probe_server(struct server_model *, const char *host,
  */
 void	 probe_audit(struct server_model *, int timeout_ms);
 
+/* yamlerr.c: libcyaml's diagnostics captured (never printed) into a
+ * buffer and made into causes; for config.c, theme.c and backup.c. */
+struct cyaml_config;
+struct yamlerr {
+	char	 text[1024];
+	size_t	 len;
+};
+/* Zero cfg and ye; cfg then logs errors into ye and loads with flags
+ * (cyaml_cfg_flags_t). */
+void	 yamlerr_setup(struct cyaml_config *cfg, struct yamlerr *ye,
+	     unsigned int flags);
+/* The first message (without "Load: "), else cyaml_strerror(err); *lp,
+ * *cp get the innermost "(line: L, column: C)", or 0. */
+char	*yamlerr_first(const struct yamlerr *, int err, int *lp, int *cp);
+/* The log lines joined with "; ", only the innermost "in ..." kept. */
+char	*yamlerr_joined(const struct yamlerr *);
+
 #endif /* TLSDECK_CORE_H */

@@ -140,6 +140,8 @@ struct p12_key {
 };
 
 static int	 p12_legacy_state;	/* 0 untried, 1 loaded, -1 missing */
+/* Kept for the life of the process (held, so not a leak). */
+static OSSL_PROVIDER	*p12_prov_default, *p12_prov_legacy;
 
 /* Load OpenSSL's legacy provider (and the default one) once. */
 static bool
@@ -147,8 +149,10 @@ p12_legacy_load(void)
 {
 	if (p12_legacy_state == 0) {
 		p12_legacy_state = -1;
-		if (OSSL_PROVIDER_load(NULL, "default") != NULL &&
-		    OSSL_PROVIDER_load(NULL, "legacy") != NULL)
+		if ((p12_prov_default = OSSL_PROVIDER_load(NULL,
+		    "default")) != NULL &&
+		    (p12_prov_legacy = OSSL_PROVIDER_load(NULL,
+		    "legacy")) != NULL)
 			p12_legacy_state = 1;
 		ERR_clear_error();
 	}

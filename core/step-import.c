@@ -145,6 +145,32 @@ imp_cacerts(const char *given, struct keystore **ksp, struct step_result *r,
 	return (0);
 }
 
+/*
+ * Build leaf's chain from certs (the files; leaf itself skipped), the
+ * keystore ks and cacerts (given or the default, loaded into *cap), in
+ * that order; pool collects the candidates and where they came from.
+ */
+static int
+imp_chain(struct cert *leaf, struct cert **certs, size_t n,
+    const struct keystore *ks, const char *cacerts, struct keystore **cap,
+    struct imp_pool *pool, struct step_result *r, struct cert ***chainp,
+    size_t *nchainp, bool *complete, char **cause)
+{
+	size_t	i;
+
+	if (imp_cacerts(cacerts, cap, r, cause) != 0)
+		return (-1);
+	for (i = 0; i < n; i++) {
+		if (certs[i] != leaf)
+			imp_pool_add(pool, certs[i], STEP_ANCHOR_REPLY);
+	}
+	imp_pool_add_ks(pool, ks, STEP_ANCHOR_KEYSTORE);
+	if (*cap != NULL)
+		imp_pool_add_ks(pool, *cap, STEP_ANCHOR_CACERTS);
+	return (chain_build(leaf, pool->c, pool->n, chainp, nchainp, complete,
+	    cause));
+}
+
 /* First certificate in the chain that is expired or not yet valid. */
 static struct cert *
 imp_invalid_cert(struct cert **chain, size_t n, time_t now)
@@ -355,17 +381,8 @@ step_import_reply(const char *path, const struct secret *storepass,
 	}
 
 	/* The chain: from the reply, the keystore, cacerts. */
-	if (imp_cacerts(o->cacerts, &ca, r, cause) != 0)
-		goto out;
-	for (i = 0; i < nreply; i++) {
-		if (reply[i] != leaf)
-			imp_pool_add(&pool, reply[i], STEP_ANCHOR_REPLY);
-	}
-	imp_pool_add_ks(&pool, t->ks, STEP_ANCHOR_KEYSTORE);
-	if (ca != NULL)
-		imp_pool_add_ks(&pool, ca, STEP_ANCHOR_CACERTS);
-	if (chain_build(leaf, pool.c, pool.n, &chain, &nchain, &complete,
-	    cause) != 0)
+	if (imp_chain(leaf, reply, nreply, t->ks, o->cacerts, &ca, &pool, r,
+	    &chain, &nchain, &complete, cause) != 0)
 		goto out;
 
 	same = nchain == e->nchain;
@@ -757,17 +774,8 @@ step_import_pem(const char *path, const struct secret *storepass,
 	}
 
 	/* The chain, leaf first, completed where possible. */
-	if (imp_cacerts(o->cacerts, &ca, r, cause) != 0)
-		goto out;
-	for (i = 0; i < ncerts; i++) {
-		if (certs[i] != leaf)
-			imp_pool_add(&pool, certs[i], STEP_ANCHOR_REPLY);
-	}
-	imp_pool_add_ks(&pool, t->ks, STEP_ANCHOR_KEYSTORE);
-	if (ca != NULL)
-		imp_pool_add_ks(&pool, ca, STEP_ANCHOR_CACERTS);
-	if (chain_build(leaf, pool.c, pool.n, &chain, &nchain, &complete,
-	    cause) != 0)
+	if (imp_chain(leaf, certs, ncerts, t->ks, o->cacerts, &ca, &pool, r,
+	    &chain, &nchain, &complete, cause) != 0)
 		goto out;
 	if (!complete)
 		step_note(r, "the chain ends at \"%s\": its issuer is not in "

@@ -162,12 +162,6 @@ static const struct theme_style theme_mono_roles[THEME__MAX] = {
 	[THEME_BAR_CRIT] =	{ 0, 0, THEME_A_BOLD },
 };
 
-/* Collected libcyaml diagnostics (errors only). */
-struct theme_log {
-	char	 text[1024];
-	size_t	 len;
-};
-
 /* The YAML key of a role. */
 const char *
 theme_role_name(enum theme_role r)
@@ -217,40 +211,6 @@ theme_free(struct theme *t)
 	free(t);
 }
 
-/* libcyaml log function: keep error text, never print. */
-static void
-theme_log_fn(cyaml_log_t level, void *ctx, const char *fmt, va_list ap)
-{
-	struct theme_log	*lg = ctx;
-	int			 n;
-
-	if (level < CYAML_LOG_ERROR || lg->len >= sizeof lg->text - 1)
-		return;
-	n = vsnprintf(lg->text + lg->len, sizeof lg->text - lg->len, fmt, ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof lg->text - lg->len)
-		lg->len = sizeof lg->text - 1;
-	else
-		lg->len += (size_t)n;
-}
-
-/* Copy one line of s (up to the newline) without "Load: " and padding. */
-static char *
-theme_log_line(const char *s)
-{
-	size_t	 n;
-
-	while (*s == ' ')
-		s++;
-	if (strncmp(s, "Load: ", 6) == 0)
-		s += 6;
-	n = strcspn(s, "\n");
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == ':'))
-		n--;
-	return (xstrndup(s, n));
-}
-
 /*
  * libcyaml places an unknown key at its enclosing mapping.  Find the key
  * itself in the text, from line *lp on, and move *lp and *cp there.
@@ -298,32 +258,13 @@ theme_find_key(const unsigned char *buf, size_t len, const char *key, int *lp,
  * the innermost node, nearest the problem.
  */
 static char *
-theme_log_cause(const struct theme_log *lg, cyaml_err_t err,
+theme_log_cause(const struct yamlerr *ye, cyaml_err_t err,
     const unsigned char *buf, size_t len)
 {
-	const char	*line, *pos;
-	char		*msg = NULL, *out, *one;
-	size_t		 n;
-	int		 l = 0, c = 0;
+	char	*msg, *out;
+	int	 l, c;
 
-	for (line = lg->text; *line != '\0'; line += n + (line[n] == '\n')) {
-		n = strcspn(line, "\n");
-		one = xstrndup(line, n);
-		if (msg == NULL && strncmp(one, "  ", 2) != 0 &&
-		    strstr(one, "Backtrace") == NULL) {
-			msg = theme_log_line(one);
-			if (*msg == '\0') {
-				free(msg);
-				msg = NULL;
-			}
-		}
-		if (l == 0 && (pos = strstr(one, "(line: ")) != NULL &&
-		    sscanf(pos, "(line: %d, column: %d)", &l, &c) != 2)
-			l = c = 0;
-		free(one);
-	}
-	if (msg == NULL)
-		msg = xstrdup(cyaml_strerror(err));
+	msg = yamlerr_first(ye, err, &l, &c);
 	if (l > 0 && strncmp(msg, "Unexpected key: ", 16) == 0)
 		theme_find_key(buf, len, msg + 16, &l, &c);
 	if (l > 0)
@@ -357,7 +298,7 @@ theme_validate(const struct theme *t, char **cause)
 struct theme *
 theme_load_data(const void *buf, size_t len, const char *name, char **cause)
 {
-	struct theme_log	 lg;
+	struct yamlerr		 lg;
 	cyaml_config_t		 cfg;
 	struct theme_file	*tf = NULL;
 	struct theme		*t = NULL;
@@ -368,13 +309,7 @@ theme_load_data(const void *buf, size_t len, const char *name, char **cause)
 
 	if (name == NULL)
 		name = "theme";
-	memset(&lg, 0, sizeof lg);
-	memset(&cfg, 0, sizeof cfg);
-	cfg.log_fn = theme_log_fn;
-	cfg.log_ctx = &lg;
-	cfg.mem_fn = cyaml_mem;
-	cfg.log_level = CYAML_LOG_ERROR;
-	cfg.flags = CYAML_CFG_DEFAULT | CYAML_CFG_NO_ALIAS;
+	yamlerr_setup(&cfg, &lg, CYAML_CFG_DEFAULT | CYAML_CFG_NO_ALIAS);
 
 	if (len == 0) {
 		cause_set(cause, "%s: empty theme file", name);

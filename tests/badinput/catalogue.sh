@@ -337,6 +337,9 @@ c genkey-bad-keysize 2 'not a positive number: -1' genkey "$F/good.p12" --alias 
 c genkey-unreadable 1 'unreadable.p12: Permission denied' +nobody +env TLSDECK_BACKUP_DIR=/nonexistent/b genkey "$X/unreadable.p12" --alias x --dname CN=x --storepass-env SP
 c csr-trusted-entry 1 'good.p12: entry "LabRoot" is a trustedCertEntry, not a key entry' csr "$F/good.p12" --alias LabRoot --storepass-env SP
 c csr-output-exists 1 'ca.pem: already exists; not overwritten' +note csr "$F/good.p12" --alias server --storepass-env SP -o "$F/ca.pem"
+c csr-jks-key-password-needed 1 'good.jks: cannot recover key "server": wrong key password \(give the key password' csr "$F/good.jks" --alias server --storepass-env SP
+c csr-jks-wrong-key-password 1 'good.jks: cannot recover key "server": wrong key password' csr "$F/good.jks" --alias server --storepass-env SP --keypass-env WRONG
+c export-wrong-store-password 1 'good.jks: keystore password is incorrect' export "$F/good.jks" --alias server -o "$X/out.pem" --storepass-env WRONG
 c csr-keybag-iter-huge 1 'p12-keybag-iter-huge.p12: key entry "server": .*iteration count out of range' csr "$F/p12-keybag-iter-huge.p12" --alias server --storepass-env SP
 c import-reply-keystore-as-reply 1 'good.jks: is a JKS keystore, not a certificate file' import-reply "$F/good.p12" --alias server "$F/good.jks" --storepass-env SP
 c import-reply-wrong-key 1 'srv2.pem: public keys in reply and keystore don.t match' import-reply "$F/good.p12" --alias server "$F/srv2.pem" --storepass-env SP
@@ -398,6 +401,14 @@ c rename-control-alias 1 'control characters' rename "$F/good.p12" --alias serve
 c passwd-empty-new-pass-file 1 'pw-empty: the password file is empty' passwd "$F/good.p12" --storepass-env SP --new-storepass-file "$F/pw-empty"
 c passwd-wrong-pass 1 'good.p12: keystore password is incorrect' passwd "$F/good.p12" --storepass-env WRONG --new-storepass-env SP
 c passwd-truncated 1 'jks-trunc-half.jks: file is truncated' passwd "$F/jks-trunc-half.jks" --storepass-env SP --new-storepass-env SP
+
+# ---- probe (port 1 of the loopback: nothing listens there)
+c probe-refused 1 'probe: nothing listens on 127.0.0.1:1 \(connection refused\)' probe 127.0.0.1:1 --properties "$F/app.properties" --timeout 2000
+c probe-bad-port 2 '127.0.0.1:99999: bad port "99999"' probe 127.0.0.1:99999
+c probe-ipv6-unclosed 2 "\\[::1: missing '\\]'" probe '[::1'
+c probe-bad-timeout 2 'bad --timeout' probe 127.0.0.1:1 --timeout 0
+c probe-config-junk 1 'config-junk.yaml: line 1' probe --config "$F/config-junk.yaml" 127.0.0.1:1
+c probe-properties-dir 1 'probe: .*application.properties: is a directory' probe --properties "$X/application.properties"
 
 # ---- demo and the dashboard
 c demo-dir-is-file 1 'demo: .*pw: (File exists|Not a directory|not a directory)' demo "$F/pw" --no-open

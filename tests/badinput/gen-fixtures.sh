@@ -57,6 +57,13 @@ jks_hand() {
 }
 
 size() { wc -c <"$1" | tr -d ' '; }
+# junk N SEED: N pseudo-random bytes, the same on every run (AES-CTR of
+# zeros under a key made from SEED).
+junk() {
+	head -c "$1" /dev/zero | openssl enc -aes-128-ctr -nosalt \
+	    -K "$(printf '%s' "$2" | openssl dgst -md5 -r | cut -c1-32)" \
+	    -iv 00000000000000000000000000000000
+}
 
 # ---- JKS / JCEKS, from keytool's sample-jks17.jks (password storepass)
 jks=$S/sample-jks17.jks
@@ -137,7 +144,7 @@ done
 # a DER SEQUENCE claiming 0x7fffffff bytes
 hex 30847fffffff020103 >p12-seqlen-huge.p12
 # random bytes with a plausible PKCS#12 start
-{ hex 3082; head -c 1200 /dev/urandom; } >p12-junk.p12
+{ hex 3082; junk 1200 p12-junk; } >p12-junk.p12
 
 # ---- certificates and keys
 head -c 300 "$C/ca.der" >cert-trunc.der
@@ -161,7 +168,7 @@ printf 'server.port=${a}\na=${server.port}\nserver.ssl.key-store=${ks}\nks=${ks}
     >props-loop.properties
 printf 'server.port=8443\nserver.ssl.key-store=/nonexistent/a\\u0000b.p12\n' \
     >props-nul-path.properties
-{ head -c 3000 /dev/urandom; printf '\nserver.port=8443\n'; } \
+{ junk 3000 props-binary; printf '\nserver.port=8443\n'; } \
     >props-binary.properties
 
 # ---- YAML: tlsdeck's config and themes

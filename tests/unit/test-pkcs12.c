@@ -650,6 +650,13 @@ test_legacy_missing(void **state)
 	pid_t			 pid;
 	int			 st;
 
+	/*
+	 * The child provokes OpenSSL's failed provider load, which leaks
+	 * inside libcrypto (OSSL_LIB_CTX_new_child), and leaves by _exit:
+	 * memcheck would count both against us.
+	 */
+	if (getenv("TLSDECK_UNDER_VALGRIND") != NULL)
+		skip();
 	buf = td_read(S_LEGACY, &len);
 	if ((pid = fork()) == 0) {
 		setenv("OPENSSL_MODULES", "/nonexistent", 1);
