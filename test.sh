@@ -71,7 +71,7 @@ tests/server/trees.sh tests/crash/crash-write.sh tests/crash/crash-keystore.sh"
 	done
 	if build _build-asan --enable-asan; then
 		LSAN_OPTIONS=suppressions=$top/tests/lsan.supp \
-		ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:fast_unwind_on_malloc=0 \
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		    check _build-asan asan TESTS="$fast"
 	else
