@@ -191,16 +191,16 @@ c() {
 			until tmux -S "$T/tmux" capture-pane -p -t bi:0.0 |
 			    grep -Eaq -- "$re"; do
 				n=$((n + 1))
-				[ $n -gt 500 ] && break
-				sleep 0.02
+				[ $n -gt 200 ] && break
+				sleep 0.05
 			done
 			tmux -S "$T/tmux" capture-pane -p -t bi:0.0 >"$T/out"
 			tmux -S "$T/tmux" send-keys -t bi:0.0 q
 		fi
 		n=0
-		until [ -s "$T/rc" ] || [ $n -gt 1000 ]; do
+		until [ -s "$T/rc" ] || [ $n -gt 400 ]; do
 			n=$((n + 1))
-			sleep 0.02
+			sleep 0.05
 		done
 		tmux -S "$T/tmux" kill-server >/dev/null 2>&1
 		rc=$(cat "$T/rc" 2>/dev/null)
