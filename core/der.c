@@ -53,6 +53,7 @@ struct der_buf {
 	char	*s;
 	size_t	 len;
 	size_t	 cap;
+	char	*stack;		/* caller's storage s starts in, or NULL */
 };
 
 /* tags */
@@ -289,10 +290,17 @@ der_expect(struct der_walk *w, struct der_rd *r, unsigned tag,
 static void
 der_buf_reserve(struct der_buf *b, size_t len)
 {
+	char	*o;
+
 	if (b->len + len + 1 > b->cap) {
 		while (b->len + len + 1 > b->cap)
 			b->cap = b->cap == 0 ? 128 : b->cap * 2;
-		b->s = xreallocarray(b->s, b->cap, 1);
+		if (b->s != NULL && b->s == b->stack) {
+			o = xmalloc(b->cap);
+			memcpy(o, b->s, b->len + 1);
+			b->s = o;
+		} else
+			b->s = xreallocarray(b->s, b->cap, 1);
 	}
 }
 
@@ -343,7 +351,10 @@ der_buf_take(struct der_buf *b)
 
 	if (b->s == NULL)
 		return (xstrdup(""));
-	s = b->s;
+	if (b->s == b->stack)
+		s = xstrndup(b->s, b->len);
+	else
+		s = b->s;
 	b->s = NULL;
 	b->len = b->cap = 0;
 	return (s);
@@ -627,11 +638,16 @@ der_name_string(const struct der_tlv *name, char **out)
 {
 	struct der_tlv	 stack[16], *rdns = stack, rdn, ava;
 	struct der_rd	 r, rr;
-	struct der_buf	 b = { NULL, 0, 0 };
+	struct der_buf	 b;
+	char		 area[512];	/* most names fit: one exact malloc */
 	size_t		 n = 0, cap = 16, i;
 	int		 rc = -1, first;
 
 	*out = NULL;
+	area[0] = '\0';
+	b.s = b.stack = area;
+	b.len = 0;
+	b.cap = sizeof area;
 	der_rd_init(&r, name);
 	while (!der_rd_done(&r)) {
 		if (der_next(&r, &rdn) != DER_OK || rdn.tag != DER_SET ||
@@ -666,7 +682,8 @@ der_name_string(const struct der_tlv *name, char **out)
 	*out = der_buf_take(&b);
 	rc = 0;
 out:
-	free(b.s);
+	if (b.s != b.stack)
+		free(b.s);
 	if (rdns != stack)
 		free(rdns);
 	return (rc);
@@ -758,7 +775,7 @@ der_serial(const struct der_tlv *t, char **out)
 	static const char	 hex[] = "0123456789abcdef";
 	unsigned char		*mag = NULL;
 	const unsigned char	*p = t->p;
-	struct der_buf		 b = { NULL, 0, 0 };
+	struct der_buf		 b = { NULL, 0, 0, NULL };
 	size_t			 len = t->len, i;
 	int			 carry, started = 0;
 	char			 c;
@@ -823,7 +840,7 @@ der_key(const struct der_tlv *spki, struct cert_info *ci)
 {
 	struct der_rd	 r, ar, kr;
 	struct der_tlv	 alg, oid, params, bits, seq, n;
-	struct der_buf	 b = { NULL, 0, 0 };
+	struct der_buf	 b = { NULL, 0, 0, NULL };
 	size_t		 i;
 	const char	*kind = NULL;
 
@@ -938,7 +955,7 @@ der_sig(const struct der_tlv *alg, struct cert_info *ci)
 {
 	struct der_rd	 r;
 	struct der_tlv	 oid, params;
-	struct der_buf	 b = { NULL, 0, 0 };
+	struct der_buf	 b = { NULL, 0, 0, NULL };
 	size_t		 i;
 
 	snprintf(ci->sig_alg, sizeof ci->sig_alg, "unknown");
@@ -1001,7 +1018,7 @@ der_ext_san(const unsigned char *p, size_t len, struct cert_info *ci)
 {
 	struct der_rd	 r = { p, p + len }, gr;
 	struct der_tlv	 names, gn, in;
-	struct der_buf	 b = { NULL, 0, 0 };
+	struct der_buf	 b = { NULL, 0, 0, NULL };
 	char		*s;
 
 	if (der_get(&r, DER_SEQUENCE, &names) != 0)

@@ -5,10 +5,37 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "core.h"
+
+#define FILE_HUGE	(2UL * 1024 * 1024)
+
+/*
+ * A buffer for len bytes of a file, free()-able.  A large one is aligned
+ * to 2 MB, rounded up to a multiple of it and advised to transparent huge
+ * pages: a 10 MB truststore then faults in five 2 MB pages instead of
+ * 2,700 4 kB ones, which on a virtual machine is most of the cost of
+ * reading it.  The advice is a hint; its failure is harmless.
+ */
+static unsigned char *
+file_alloc(size_t len)
+{
+	void	*p;
+	size_t	 n;
+
+	if (len < 2 * FILE_HUGE)
+		return (xmalloc(len));
+	n = (len + FILE_HUGE - 1) & ~(FILE_HUGE - 1);
+	if (posix_memalign(&p, FILE_HUGE, n) != 0)
+		return (xmalloc(len));
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, n, MADV_HUGEPAGE);
+#endif
+	return (p);
+}
 
 /* Read a whole regular file into a malloc'd buffer (NUL-terminated). */
 int
@@ -56,8 +83,9 @@ file_read(const char *path, unsigned char **bufp, size_t *lenp, char **cause)
 		errno = EFBIG;
 		goto fail;
 	}
-	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
-	buf = xmalloc(cap);
+	/* A regular file: its size, a byte to see the end, and the NUL. */
+	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 2 : 65536;
+	buf = file_alloc(cap);
 	for (;;) {
 		if (off + 1 >= cap) {
 			if (cap >= FILE_MAX_SIZE) {
