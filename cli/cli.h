@@ -160,6 +160,63 @@ void	 cli_step_report(const char *path, const char *what,
 	     const struct step_result *, bool json, bool certs);
 
 /*
+ * opts.c: the options the step commands share (cmd-genkey.c,
+ * cmd-import.c), parsed into one struct step_args.  A command's table
+ * lists the rows it takes (CLI_STEP_OPTIONS, then e.g. --cacerts,
+ * --replace, --storetype); its getopt_long switch handles its own options
+ * and passes the rest to cli_step_option.
+ */
+enum {
+	OPT_S_CACERTS = 1090,		/* 1090..1099: the step options */
+	OPT_S_REPLACE,
+	OPT_S_STORETYPE,
+	OPT_S_DRY_RUN,
+};
+#define CLI_STEP_OPTIONS \
+	{ "alias", required_argument, NULL, 'a' }, \
+	{ "dry-run", no_argument, NULL, OPT_S_DRY_RUN }, \
+	{ "format", required_argument, NULL, 'f' }, \
+	CLI_PASSWORD_OPTIONS
+#define CLI_STEP_CACERTS \
+	{ "cacerts", required_argument, NULL, OPT_S_CACERTS }
+#define CLI_STEP_REPLACE \
+	{ "replace", no_argument, NULL, OPT_S_REPLACE }
+#define CLI_STEP_STORETYPE \
+	{ "storetype", required_argument, NULL, OPT_S_STORETYPE }
+
+struct step_args {
+	struct pw_opts	 store;
+	struct pw_opts	 key;
+	bool		 no_keypass;	/* set before parsing: the command
+					   takes no key password */
+	const char	*alias;
+	const char	*cacerts;
+	enum ks_format	 storetype;	/* KS_FMT_UNKNOWN: the default */
+	bool		 replace;
+	bool		 dry_run;
+	int		 fmt;		/* OUT_TEXT or OUT_JSON */
+	struct secret	*pass;		/* from cli_step_passwords */
+	struct secret	*kpass;
+};
+/* Handle an option of a step command's default: case: 0 to go on, else 1
+ * with *rc set (--help, a usage error). */
+int	 cli_step_option(const struct cmd_entry *, int ch, char *arg,
+	     char **argv, struct step_args *, int *rc);
+/* The store password for path (cli_step_storepass) and the key password
+ * when one was given. */
+int	 cli_step_passwords(const char *path, struct step_args *,
+	     char **cause);
+/* The end of a step command: cli_step_report in sa's format, then the
+ * exit code (EXIT_FAIL when stdout cannot be flushed). */
+int	 cli_step_finish(const char *path, const char *what,
+	     const struct step_result *, const struct step_args *,
+	     bool certs);
+/* Free what a step_args holds (passwords wiped). */
+void	 cli_step_args_done(struct step_args *);
+/* Was a password source given? */
+bool	 cli_pw_given(const struct pw_opts *);
+
+/*
  * The server commands (issue 4): cmd-status.c, cmd-audit.c,
  * cmd-configure.c.  cmd-status.c holds what they share: the GLOBAL
  * options, loading the config file and the model, and JSON of findings.

@@ -203,7 +203,8 @@ cmd_audit_exec(int argc, char **argv)
 	FILE			*mf;
 	int			 ch, fmt = OUT_TEXT, flags = 0;
 	int			 warn = -1, crit = -1, wpct = -1, cpct = -1;
-	int			 status, rc = AUDIT_UNKNOWN, v;
+	const struct option	*o;
+	int			 status, rc = AUDIT_UNKNOWN, v, max;
 
 	memset(&g, 0, sizeof g);
 	optind = 1;
@@ -225,11 +226,15 @@ cmd_audit_exec(int argc, char **argv)
 		case OPT_CRIT_DAYS:
 		case OPT_WARN_PERCENT:
 		case OPT_CRIT_PERCENT:
-			v = audit_number(optarg, ch == OPT_WARN_DAYS ||
-			    ch == OPT_CRIT_DAYS ? KEYGEN_MAX_DAYS : 100);
+			max = ch == OPT_WARN_DAYS || ch == OPT_CRIT_DAYS ?
+			    KEYGEN_MAX_DAYS : 100;
+			v = audit_number(optarg, max);
 			if (v < 0) {
-				cli_usage(ce, "%s: not a number in range: %s",
-				    argv[optind - 1], optarg);
+				for (o = audit_options; o->name != NULL; o++)
+					if (o->val == ch)
+						break;
+				cli_usage(ce, "--%s: %s is not a whole number "
+				    "from 0 to %d", o->name, optarg, max);
 				goto out;
 			}
 			if (ch == OPT_WARN_DAYS)

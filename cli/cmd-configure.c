@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * cmd-configure.c -- tlsdeck configure: edit application.properties,
- * keeping every other byte (props_set/unset/dedup), shown as a unified
- * diff first and written through the safe-write path with a backup.
- * Passwords are never taken from argv (--set-env KEY=VAR) and are masked
- * in the diff.
+ * cmd-configure.c -- tlsdeck configure: edit application.properties
+ * through core's settings step (step_settings: every other byte kept, the
+ * safe-write path, a backup), shown first as a unified diff.  Passwords
+ * are never taken from argv (--set-env KEY=VAR) and are masked in the
+ * diff.
  */
-#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,166 +37,42 @@ static const struct option configure_options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* One edit, in command-line order. */
-struct conf_op {
-	int		 kind;		/* OPT_SET, OPT_SET_ENV, OPT_UNSET */
-	char		*key;
-	char		*value;		/* resolved value for sets */
-	bool		 secret;
-};
-
+/* The edits, in command-line order (keys, values and secrets owned). */
 struct conf_ops {
-	struct conf_op	*v;
+	struct step_prop *v;
 	size_t		 n;
-	bool		 dedup;
 };
-
-/* A secret-looking key (never on argv, masked in the diff). */
-static bool
-conf_secret_key(const char *key)
-{
-	char	*c = props_canon_key(key);
-	bool	 r;
-
-	r = strstr(c, "password") != NULL || strstr(c, "secret") != NULL ||
-	    strstr(c, "passphrase") != NULL ||
-	    (strlen(c) >= 4 && strcmp(c + strlen(c) - 4, "pass") == 0);
-	free(c);
-	return (r);
-}
-
-/* A property name that props_set can write (printable, no separators at
- * the edges). */
-static bool
-conf_key_ok(const char *k)
-{
-	if (*k == '\0')
-		return (false);
-	for (; *k != '\0'; k++)
-		if ((unsigned char)*k < 0x21 || *k == 0x7f)
-			return (false);
-	return (true);
-}
 
 /* Free the edits (values wiped). */
 static void
 conf_ops_free(struct conf_ops *o)
 {
-	size_t	i;
+	char	*v;
+	size_t	 i;
 
 	for (i = 0; i < o->n; i++) {
-		free(o->v[i].key);
-		if (o->v[i].value != NULL) {
-			OPENSSL_cleanse(o->v[i].value, strlen(o->v[i].value));
-			free(o->v[i].value);
+		free((char *)o->v[i].key);
+		if ((v = (char *)o->v[i].value) != NULL) {
+			OPENSSL_cleanse(v, strlen(v));
+			free(v);
 		}
+		secret_free((struct secret *)o->v[i].secret);
 	}
 	free(o->v);
 }
 
-/* Apply the edits to p. */
-static int
-conf_apply(struct props *p, const struct conf_ops *o, char **cause)
+/* Add an edit: value and secret NULL for --unset. */
+static void
+conf_ops_add(struct conf_ops *o, char *key, char *value,
+    struct secret *secret)
 {
-	const struct prop_entry	*pe;
-	char			**keys = NULL;
-	size_t			 i, j, nkeys = 0, removed;
-	int			 rc = -1;
+	struct step_prop	*sp;
 
-	for (i = 0; i < o->n; i++) {
-		if (o->v[i].kind == OPT_UNSET) {
-			if (props_unset(p, o->v[i].key, &removed, cause) != 0)
-				goto out;
-		} else if (props_set(p, o->v[i].key, o->v[i].value,
-		    cause) != 0)
-			goto out;
-	}
-	if (o->dedup) {
-		/* Every key that occurs more than once (relaxed names). */
-		for (i = 0; i < props_count(p); i++) {
-			pe = props_entry(p, i);
-			if (pe->key_len == 0 || memchr(pe->key, '\0',
-			    pe->key_len) != NULL)
-				continue;
-			for (j = 0; j < nkeys; j++)
-				if (strcmp(keys[j], pe->canon) == 0)
-					break;
-			if (j < nkeys)
-				continue;
-			keys = xreallocarray(keys, nkeys + 1, sizeof *keys);
-			keys[nkeys++] = xstrdup(pe->canon);
-		}
-		for (j = 0; j < nkeys; j++)
-			if (props_dedup(p, keys[j], &removed, cause) != 0)
-				goto out;
-	}
-	rc = 0;
-out:
-	for (j = 0; j < nkeys; j++)
-		free(keys[j]);
-	free(keys);
-	return (rc);
-}
-
-/* sw_commit's verifier: the new bytes read back hold every edit. */
-static int
-conf_verify(const unsigned char *buf, size_t len, void *arg, char **cause)
-{
-	const struct conf_ops	*o = arg;
-	const struct prop_entry	**list = NULL;
-	struct props		*p = NULL;
-	size_t			 i, j, n, k;
-	int			 rc = -1;
-	bool			 later;
-
-	if (props_parse(buf, len, "new application.properties", &p,
-	    cause) != 0)
-		return (-1);
-	for (i = 0; i < o->n; i++) {
-		/* Only the last edit of a key counts. */
-		later = false;
-		for (j = i + 1; j < o->n && !later; j++) {
-			char	*a = props_canon_key(o->v[i].key);
-			char	*b = props_canon_key(o->v[j].key);
-
-			later = strcmp(a, b) == 0;
-			free(a);
-			free(b);
-		}
-		if (later)
-			continue;
-		n = props_find_all(p, o->v[i].key, &list);
-		if (o->v[i].kind == OPT_UNSET && n != 0) {
-			cause_set(cause, "%s is still set after the edit",
-			    o->v[i].key);
-			goto out;
-		}
-		if (o->v[i].kind != OPT_UNSET && (n == 0 ||
-		    strcmp(list[n - 1]->value, o->v[i].value) != 0)) {
-			cause_set(cause, "%s does not read back as written",
-			    o->v[i].key);
-			goto out;
-		}
-		free(list);
-		list = NULL;
-	}
-	if (o->dedup) {
-		for (k = 0; k < props_count(p); k++) {
-			n = props_find_all(p, props_entry(p, k)->key, &list);
-			free(list);
-			list = NULL;
-			if (n > 1 && props_entry(p, k)->key_len > 0) {
-				cause_set(cause, "%s is still duplicated",
-				    props_entry(p, k)->key);
-				goto out;
-			}
-		}
-	}
-	rc = 0;
-out:
-	free(list);
-	props_free(p);
-	return (rc);
+	o->v = xreallocarray(o->v, o->n + 1, sizeof *o->v);
+	sp = &o->v[o->n++];
+	sp->key = key;
+	sp->value = value;
+	sp->secret = secret;
 }
 
 /* ------------------------------------------------------------------ */
@@ -239,7 +114,7 @@ conf_lines_init(struct conf_lines *l, const unsigned char *buf, size_t len,
 	l->show = xcalloc(l->n + 1, sizeof *l->show);
 	for (e = 0; p != NULL && e < props_count(p); e++) {
 		pe = props_entry(p, e);
-		if (!conf_secret_key(pe->key))
+		if (!step_settings_is_secret(pe->key))
 			continue;
 		for (ln = pe->line; ln <= pe->last_line && ln >= 1 &&
 		    (size_t)ln <= l->n; ln++) {
@@ -422,7 +297,7 @@ conf_split(const struct cmd_entry *ce, const char *opt, const char *arg,
 	}
 	*k = xstrndup(arg, eq - arg);
 	*v = xstrdup(eq + 1);
-	if (!conf_key_ok(*k)) {
+	if (!step_settings_key_ok(*k)) {
 		cli_usage(ce, "%s: not a property name: %s", opt, *k);
 		free(*k);
 		free(*v);
@@ -431,53 +306,89 @@ conf_split(const struct cmd_entry *ce, const char *opt, const char *arg,
 	return (0);
 }
 
-/* A one-line description for the backup manifest (keys, no values). */
-static char *
-conf_describe(const struct conf_ops *o)
-{
-	char	*d = NULL, *t;
-	size_t	 i;
+/* What configure's step shows before it writes. */
+struct conf_show {
+	const char	*name;		/* the file, as found */
+	bool		 shown;		/* the bytes change */
+	char		*written;	/* the file written (links resolved) */
+};
 
-	for (i = 0; i < o->n; i++) {
-		xasprintf(&t, "%s%s%s %s", d != NULL ? d : "", d != NULL ?
-		    ", " : "", o->v[i].kind == OPT_UNSET ? "unset" : "set",
-		    o->v[i].key);
-		free(d);
-		d = t;
+/* step_settings' show hook: the diff, on stdout, before the write. */
+static void
+conf_show(const struct step_settings_change *ch, void *arg)
+{
+	struct conf_show	*cs = arg;
+	struct conf_lines	 la, lb;
+
+	conf_lines_init(&la, ch->before, ch->beforelen, ch->before_props);
+	conf_lines_init(&lb, ch->after, ch->afterlen, ch->after_props);
+	conf_diff(stdout, cs->name, &la, &lb);
+	conf_lines_done(&la);
+	conf_lines_done(&lb);
+	fflush(stdout);
+	cs->shown = true;
+	free(cs->written);
+	cs->written = xstrdup(ch->path);
+}
+
+/* One --set or --set-env: 0, or -1 (*rc set for a usage error). */
+static int
+conf_set_option(const struct cmd_entry *ce, int ch, const char *arg,
+    struct conf_ops *o, int *rc)
+{
+	const char	*env;
+	char		*k, *v;
+
+	if (conf_split(ce, ch == OPT_SET ? "--set" : "--set-env", arg, &k,
+	    &v) != 0) {
+		*rc = EXIT_USAGE;
+		return (-1);
 	}
-	if (o->dedup) {
-		xasprintf(&t, "%s%sdedup", d != NULL ? d : "", d != NULL ?
-		    ", " : "");
-		free(d);
-		d = t;
+	if (ch == OPT_SET && step_settings_is_secret(k)) {
+		OPENSSL_cleanse(v, strlen(v));
+		*rc = cli_usage(ce, "refusing %s on the command line (anyone "
+		    "can read it with ps): put it in an environment variable "
+		    "and use --set-env %s=VAR", k, k);
+		free(k);
+		free(v);
+		return (-1);
 	}
-	return (d);
+	if (ch == OPT_SET) {
+		conf_ops_add(o, k, v, NULL);
+		return (0);
+	}
+	if ((env = getenv(v)) == NULL) {
+		cli_error("--set-env %s: environment variable %s is not set",
+		    k, v);
+		free(k);
+		free(v);
+		return (-1);
+	}
+	free(v);
+	conf_ops_add(o, k, NULL, secret_from_str(env));
+	return (0);
 }
 
 /* tlsdeck configure */
 static int
 cmd_configure_exec(int argc, char **argv)
 {
-	const struct cmd_entry	*ce = &cmd_configure_entry;
-	struct global_opts	 g;
-	struct server_opts	 so;
-	struct conf_ops		 o;
-	struct conf_op		*op;
-	struct sw_file		*sw = NULL;
-	struct props		*old = NULL, *p = NULL;
-	struct conf_lines	 la, lb;
-	struct sw_meta		 meta;
-	const unsigned char	*cur;
-	unsigned char		*out = NULL;
-	const char		*env;
-	char			*cause = NULL, *path = NULL, *how = NULL;
-	char			*k, *v, *desc = NULL;
-	size_t			 curlen, outlen = 0;
-	int			 ch, flags = 0, rc = EXIT_FAIL;
-	bool			 dry = false, lines = false;
+	const struct cmd_entry		*ce = &cmd_configure_entry;
+	struct global_opts		 g;
+	struct server_opts		 so;
+	struct conf_ops			 ops;
+	struct step_settings_opts	 o;
+	struct step_result		 r;
+	struct conf_show		 cs;
+	char				*cause = NULL, *path = NULL;
+	char				*how = NULL;
+	int				 ch, flags = 0, rc = EXIT_FAIL;
 
 	memset(&g, 0, sizeof g);
+	memset(&ops, 0, sizeof ops);
 	memset(&o, 0, sizeof o);
+	memset(&r, 0, sizeof r);
+	memset(&cs, 0, sizeof cs);
 	optind = 1;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "n", configure_options,
@@ -487,57 +398,23 @@ cmd_configure_exec(int argc, char **argv)
 		switch (ch) {
 		case OPT_SET:
 		case OPT_SET_ENV:
-			if (conf_split(ce, ch == OPT_SET ? "--set" :
-			    "--set-env", optarg, &k, &v) != 0) {
-				rc = EXIT_USAGE;
+			if (conf_set_option(ce, ch, optarg, &ops, &rc) != 0)
 				goto out;
-			}
-			if (ch == OPT_SET && conf_secret_key(k)) {
-				OPENSSL_cleanse(v, strlen(v));
-				rc = cli_usage(ce, "refusing %s on the command "
-				    "line (anyone can read it with ps): put "
-				    "it in an environment variable and use "
-				    "--set-env %s=VAR", k, k);
-				free(k);
-				free(v);
-				goto out;
-			}
-			if (ch == OPT_SET_ENV) {
-				if ((env = getenv(v)) == NULL) {
-					cli_error("--set-env %s: environment "
-					    "variable %s is not set", k, v);
-					free(k);
-					free(v);
-					goto out;
-				}
-				free(v);
-				v = xstrdup(env);
-			}
-			o.v = xreallocarray(o.v, o.n + 1, sizeof *o.v);
-			op = &o.v[o.n++];
-			op->kind = ch;
-			op->key = k;
-			op->value = v;
-			op->secret = conf_secret_key(k);
 			break;
 		case OPT_UNSET:
-			if (!conf_key_ok(optarg)) {
+			if (!step_settings_key_ok(optarg)) {
 				rc = cli_usage(ce, "--unset: not a property "
 				    "name: %s", optarg);
 				goto out;
 			}
-			o.v = xreallocarray(o.v, o.n + 1, sizeof *o.v);
-			op = &o.v[o.n++];
-			memset(op, 0, sizeof *op);
-			op->kind = OPT_UNSET;
-			op->key = xstrdup(optarg);
+			conf_ops_add(&ops, xstrdup(optarg), NULL, NULL);
 			break;
 		case OPT_DEDUP:
-			o.dedup = true;
+			o.dedup_all = true;
 			break;
 		case 'n':
 		case OPT_DRY_RUN:
-			dry = true;
+			o.dry_run = true;
 			break;
 		case OPT_HELP:
 			cli_help(ce, stdout);
@@ -553,7 +430,7 @@ cmd_configure_exec(int argc, char **argv)
 		rc = cli_usage(ce, "unexpected argument: %s", argv[optind]);
 		goto out;
 	}
-	if (o.n == 0 && !o.dedup) {
+	if (ops.n == 0 && !o.dedup_all) {
 		rc = cli_usage(ce, "nothing to do: give --set, --set-env, "
 		    "--unset or --dedup");
 		goto out;
@@ -566,62 +443,39 @@ cmd_configure_exec(int argc, char **argv)
 		cli_error("%s", cause);
 		goto out;
 	}
-	if (server_find_properties(&so, &path, &how, &cause) != 0 ||
-	    sw_open(path, 0, &sw, &cause) != 0) {
+	if (server_find_properties(&so, &path, &how, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
-	sw_content(sw, &cur, &curlen);
-	if (props_parse(cur, curlen, path, &old, &cause) != 0 ||
-	    props_parse(cur, curlen, path, &p, &cause) != 0 ||
-	    conf_apply(p, &o, &cause) != 0) {
+	o.props = ops.v;
+	o.nprops = ops.n;
+	o.show = conf_show;
+	o.show_arg = &cs;
+	cs.name = path;
+	if (step_settings(path, &o, &r, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
-	props_serialize(p, &out, &outlen);
-	if (outlen == curlen && memcmp(out, cur, curlen) == 0) {
+	if (!cs.shown) {
 		printf("%s: nothing to change\n", path);
 		rc = EXIT_OK;
 		goto out;
 	}
-	conf_lines_init(&la, cur, curlen, old);
-	conf_lines_init(&lb, out, outlen, p);
-	lines = true;
-	conf_diff(stdout, path, &la, &lb);
-	if (dry) {
+	if (o.dry_run) {
 		printf("(dry run: %s not changed)\n", path);
 		rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 		goto out;
 	}
-	fflush(stdout);
-	desc = conf_describe(&o);
-	memset(&meta, 0, sizeof meta);
-	meta.command = "configure";
-	meta.description = desc;
-	if (sw_commit(sw, out, outlen, conf_verify, &o, &meta, &cause) != 0) {
-		cli_error("%s", cause);
-		goto out;
-	}
-	printf("wrote %s", sw_path(sw));
-	if (sw_backup_id(sw) != 0)
-		printf(" (backup %u: tlsdeck restore %u)", sw_backup_id(sw),
-		    sw_backup_id(sw));
+	printf("wrote %s", cs.written);
+	if (r.backup_id != 0)
+		printf(" (backup %u: tlsdeck restore %u)", r.backup_id,
+		    r.backup_id);
 	printf("\nrestart the server for the change to take effect\n");
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 out:
-	if (lines) {
-		conf_lines_done(&la);
-		conf_lines_done(&lb);
-	}
-	if (out != NULL) {
-		OPENSSL_cleanse(out, outlen);
-		free(out);
-	}
-	props_free(old);
-	props_free(p);
-	sw_close(sw);
-	conf_ops_free(&o);
-	free(desc);
+	step_result_free(&r);
+	conf_ops_free(&ops);
+	free(cs.written);
 	free(path);
 	free(how);
 	free(cause);

@@ -9,31 +9,24 @@
 #include "cli.h"
 
 enum {
-	OPT_ALIAS = OPT__CLI_MAX + 1,
-	OPT_DNAME,
+	OPT_DNAME = OPT__CLI_MAX + 1,
 	OPT_SAN,
 	OPT_KEYALG,
 	OPT_KEYSIZE,
 	OPT_CURVE,
 	OPT_DAYS,
-	OPT_STORETYPE,
-	OPT_REPLACE,
-	OPT_DRY_RUN,
 };
 
 static const struct option genkey_options[] = {
-	{ "alias", required_argument, NULL, 'a' },
 	{ "dname", required_argument, NULL, OPT_DNAME },
 	{ "san", required_argument, NULL, OPT_SAN },
 	{ "keyalg", required_argument, NULL, OPT_KEYALG },
 	{ "keysize", required_argument, NULL, OPT_KEYSIZE },
 	{ "curve", required_argument, NULL, OPT_CURVE },
 	{ "days", required_argument, NULL, OPT_DAYS },
-	{ "storetype", required_argument, NULL, OPT_STORETYPE },
-	{ "replace", no_argument, NULL, OPT_REPLACE },
-	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-	{ "format", required_argument, NULL, 'f' },
-	CLI_PASSWORD_OPTIONS,
+	CLI_STEP_STORETYPE,
+	CLI_STEP_REPLACE,
+	CLI_STEP_OPTIONS,
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -55,24 +48,18 @@ static int
 cmd_genkey_exec(int argc, char **argv)
 {
 	const struct cmd_entry	*ce = &cmd_genkey_entry;
-	struct pw_opts		 store = { 0 }, key = { 0 };
+	struct step_args	 sa = { 0 };
 	struct step_genkey_opts	 o;
 	struct step_result	 r = { 0 };
-	struct secret		*pass = NULL, *kpass = NULL;
 	char			*cause = NULL, *what = NULL;
-	int			 ch, f, fmt = OUT_TEXT, rc = EXIT_FAIL;
+	int			 ch, f, rc = EXIT_FAIL;
 
 	memset(&o, 0, sizeof o);
 	optind = 1;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "a:f:", genkey_options,
 	    NULL)) != -1) {
-		if (cli_password_option(ch, optarg, &store, &key))
-			continue;
 		switch (ch) {
-		case 'a':
-			o.alias = optarg;
-			break;
 		case OPT_DNAME:
 			o.dname = optarg;
 			break;
@@ -97,42 +84,29 @@ cmd_genkey_exec(int argc, char **argv)
 			else
 				o.days = f;
 			break;
-		case OPT_STORETYPE:
-			o.storetype = ks_format_parse(optarg);
-			if (o.storetype != KS_FMT_PKCS12 &&
-			    o.storetype != KS_FMT_JKS) {
-				rc = cli_usage(ce, "unknown store type: %s "
-				    "(pkcs12 or jks)", optarg);
-				goto out;
-			}
-			break;
-		case OPT_REPLACE:
-			o.replace = true;
-			break;
-		case OPT_DRY_RUN:
-			o.dry_run = true;
-			break;
 		default:
-			if (cli_common_option(ce, ch, optarg, argv,
-			    1 << OUT_TEXT | 1 << OUT_JSON, &fmt, &rc) != 0)
+			if (cli_step_option(ce, ch, optarg, argv, &sa,
+			    &rc) != 0)
 				goto out;
 			break;
 		}
 	}
 	if (cli_one_file(ce, argc, &rc) != 0)
 		goto out;
-	if (o.alias == NULL || o.dname == NULL) {
+	if (sa.alias == NULL || o.dname == NULL) {
 		rc = cli_usage(ce, "--alias and --dname are needed");
 		goto out;
 	}
-	if (cli_step_storepass(argv[optind], &store, &pass, &cause) != 0 ||
-	    ((key.env != NULL || key.file != NULL || key.given != NULL) &&
-	    cli_password(&key, "", false, &kpass, &cause) != 0)) {
+	o.alias = sa.alias;
+	o.storetype = sa.storetype;
+	o.replace = sa.replace;
+	o.dry_run = sa.dry_run;
+	if (cli_step_passwords(argv[optind], &sa, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
-	o.keypass = kpass;
-	if (step_genkey(argv[optind], pass, &o, &r, &cause) != 0) {
+	o.keypass = sa.kpass;
+	if (step_genkey(argv[optind], sa.pass, &o, &r, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
@@ -141,16 +115,12 @@ cmd_genkey_exec(int argc, char **argv)
 	    "Replaced" : "Added", r.aliases[0], r.chain[0]->info.key,
 	    r.created ? "in the new" : "in the", ks_format_name(r.format),
 	    argv[optind], o.dry_run ? " (dry run: nothing written)" : ".");
-	cli_step_report(argv[optind], what, &r, fmt == OUT_JSON, false);
-	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+	rc = cli_step_finish(argv[optind], what, &r, &sa, false);
 out:
 	free(cause);
 	free(what);
 	step_result_free(&r);
-	secret_free(pass);
-	secret_free(kpass);
-	cli_pw_opts_done(&store);
-	cli_pw_opts_done(&key);
+	cli_step_args_done(&sa);
 	return (rc);
 }
 

@@ -16,12 +16,7 @@
 #include "cli.h"
 
 enum {
-	OPT_ALIAS = OPT__CLI_MAX + 1,
-	OPT_CACERTS,
-	OPT_ALLOW_UNTRUSTED,
-	OPT_DRY_RUN,
-	OPT_REPLACE,
-	OPT_STORETYPE,
+	OPT_ALLOW_UNTRUSTED = OPT__CLI_MAX + 1,
 	OPT_KEY,
 	OPT_CERT,
 	OPT_KEY_PASSPHRASE_ENV,
@@ -41,7 +36,7 @@ cli_step_storepass(const char *path, const struct pw_opts *pw,
 	bool		 creating;
 
 	*sp = NULL;
-	if (pw->env != NULL || pw->file != NULL || pw->given != NULL)
+	if (cli_pw_given(pw))
 		return (cli_password(pw, "", false, sp, cause));
 	if (!isatty(STDIN_FILENO))
 		return (0);
@@ -181,35 +176,12 @@ cli_step_report(const char *path, const char *what,
 		    "tlsdeck restore %u)\n", r->backup_id, r->backup_id);
 }
 
-/* Parse --storetype pkcs12|jks; -1 on a bad value. */
-static int
-step_parse_storetype(const struct cmd_entry *ce, const char *arg,
-    enum ks_format *f)
-{
-	*f = ks_format_parse(arg);
-	if (*f != KS_FMT_PKCS12 && *f != KS_FMT_JKS) {
-		cli_usage(ce, "unknown store type: %s (pkcs12 or jks)", arg);
-		return (-1);
-	}
-	return (0);
-}
-
-/* Was a password source given? */
-static bool
-step_pw_given(const struct pw_opts *pw)
-{
-	return (pw->env != NULL || pw->file != NULL || pw->given != NULL);
-}
-
 /* ------------------------------------------------------------------ */
 
 static const struct option reply_options[] = {
-	{ "alias", required_argument, NULL, 'a' },
-	{ "cacerts", required_argument, NULL, OPT_CACERTS },
+	CLI_STEP_CACERTS,
 	{ "allow-untrusted", no_argument, NULL, OPT_ALLOW_UNTRUSTED },
-	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-	{ "format", required_argument, NULL, 'f' },
-	CLI_PASSWORD_OPTIONS,
+	CLI_STEP_OPTIONS,
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -218,12 +190,10 @@ static int
 cmd_import_reply_exec(int argc, char **argv)
 {
 	const struct cmd_entry	*ce = &cmd_import_reply_entry;
-	struct pw_opts		 store = { 0 }, key = { 0 };
+	struct step_args	 sa = { 0 };
 	struct step_reply_opts	 o;
 	struct step_result	 r = { 0 };
-	struct secret		*pass = NULL, *kpass = NULL;
 	char			*cause = NULL, *what = NULL;
-	int			 fmt = OUT_TEXT;
 	int			 ch, rc = EXIT_FAIL;
 
 	memset(&o, 0, sizeof o);
@@ -231,74 +201,51 @@ cmd_import_reply_exec(int argc, char **argv)
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "a:f:", reply_options,
 	    NULL)) != -1) {
-		if (cli_password_option(ch, optarg, &store, &key))
-			continue;
-		switch (ch) {
-		case 'a':
-			o.alias = optarg;
-			break;
-		case OPT_CACERTS:
-			o.cacerts = optarg;
-			break;
-		case OPT_ALLOW_UNTRUSTED:
+		if (ch == OPT_ALLOW_UNTRUSTED)
 			o.allow_untrusted = true;
-			break;
-		case OPT_DRY_RUN:
-			o.dry_run = true;
-			break;
-		default:
-			if (cli_common_option(ce, ch, optarg, argv,
-			    1 << OUT_TEXT | 1 << OUT_JSON, &fmt, &rc) != 0)
-				goto out;
-			break;
-		}
+		else if (cli_step_option(ce, ch, optarg, argv, &sa, &rc) != 0)
+			goto out;
 	}
 	if (argc - optind < 2) {
 		rc = cli_usage(ce, "FILE and at least one REPLY are needed");
 		goto out;
 	}
-	if (o.alias == NULL) {
+	if (sa.alias == NULL) {
 		rc = cli_usage(ce, "--alias is needed");
 		goto out;
 	}
+	o.alias = sa.alias;
+	o.cacerts = sa.cacerts;
+	o.dry_run = sa.dry_run;
 	o.files = (const char *const *)argv + optind + 1;
 	o.nfiles = argc - optind - 1;
-	if (cli_step_storepass(argv[optind], &store, &pass, &cause) != 0 ||
-	    (step_pw_given(&key) &&
-	    cli_password(&key, "", false, &kpass, &cause) != 0)) {
+	if (cli_step_passwords(argv[optind], &sa, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
-	o.keypass = kpass;
-	if (step_import_reply(argv[optind], pass, &o, &r, &cause) != 0) {
+	o.keypass = sa.kpass;
+	if (step_import_reply(argv[optind], sa.pass, &o, &r, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
 	xasprintf(&what, "%s the CA reply in entry \"%s\" of %s%s",
 	    o.dry_run ? "Would install" : "Installed", r.aliases[0],
 	    argv[optind], o.dry_run ? " (dry run: nothing written)" : ".");
-	cli_step_report(argv[optind], what, &r, fmt == OUT_JSON, false);
-	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+	rc = cli_step_finish(argv[optind], what, &r, &sa, false);
 out:
 	free(cause);
 	free(what);
 	step_result_free(&r);
-	secret_free(pass);
-	secret_free(kpass);
-	cli_pw_opts_done(&store);
-	cli_pw_opts_done(&key);
+	cli_step_args_done(&sa);
 	return (rc);
 }
 
 /* ------------------------------------------------------------------ */
 
 static const struct option cert_options[] = {
-	{ "alias", required_argument, NULL, 'a' },
-	{ "replace", no_argument, NULL, OPT_REPLACE },
-	{ "storetype", required_argument, NULL, OPT_STORETYPE },
-	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-	{ "format", required_argument, NULL, 'f' },
-	CLI_PASSWORD_OPTIONS,
+	CLI_STEP_REPLACE,
+	CLI_STEP_STORETYPE,
+	CLI_STEP_OPTIONS,
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -307,56 +254,36 @@ static int
 cmd_import_cert_exec(int argc, char **argv)
 {
 	const struct cmd_entry	*ce = &cmd_import_cert_entry;
-	struct pw_opts		 store = { 0 };
+	struct step_args	 sa = { 0 };
 	struct step_certs_opts	 o;
 	struct step_result	 r = { 0 };
-	struct secret		*pass = NULL;
 	char			*cause = NULL, *what = NULL;
-	int			 fmt = OUT_TEXT;
 	int			 ch, rc = EXIT_FAIL;
 
 	memset(&o, 0, sizeof o);
+	sa.no_keypass = true;
 	optind = 1;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "a:f:", cert_options,
 	    NULL)) != -1) {
-		if (cli_password_option(ch, optarg, &store, NULL))
-			continue;
-		switch (ch) {
-		case 'a':
-			o.alias = optarg;
-			break;
-		case OPT_REPLACE:
-			o.replace = true;
-			break;
-		case OPT_STORETYPE:
-			if (step_parse_storetype(ce, optarg,
-			    &o.storetype) != 0) {
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			break;
-		case OPT_DRY_RUN:
-			o.dry_run = true;
-			break;
-		default:
-			if (cli_common_option(ce, ch, optarg, argv,
-			    1 << OUT_TEXT | 1 << OUT_JSON, &fmt, &rc) != 0)
-				goto out;
-			break;
-		}
+		if (cli_step_option(ce, ch, optarg, argv, &sa, &rc) != 0)
+			goto out;
 	}
 	if (argc - optind < 2) {
 		rc = cli_usage(ce, "FILE and at least one CERT are needed");
 		goto out;
 	}
+	o.alias = sa.alias;
+	o.replace = sa.replace;
+	o.storetype = sa.storetype;
+	o.dry_run = sa.dry_run;
 	o.files = (const char *const *)argv + optind + 1;
 	o.nfiles = argc - optind - 1;
-	if (cli_step_storepass(argv[optind], &store, &pass, &cause) != 0) {
+	if (cli_step_passwords(argv[optind], &sa, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
-	if (step_import_cert(argv[optind], pass, &o, &r, &cause) != 0) {
+	if (step_import_cert(argv[optind], sa.pass, &o, &r, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
@@ -364,33 +291,28 @@ cmd_import_cert_exec(int argc, char **argv)
 	    o.dry_run ? "Would import" : "Imported", r.naliases,
 	    r.naliases == 1 ? "" : "s", r.created ? "the new keystore " : "",
 	    argv[optind], o.dry_run ? " (dry run: nothing written):" : ":");
-	cli_step_report(argv[optind], what, &r, fmt == OUT_JSON, true);
-	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+	rc = cli_step_finish(argv[optind], what, &r, &sa, true);
 out:
 	free(cause);
 	free(what);
 	step_result_free(&r);
-	secret_free(pass);
-	cli_pw_opts_done(&store);
+	cli_step_args_done(&sa);
 	return (rc);
 }
 
 /* ------------------------------------------------------------------ */
 
 static const struct option pem_options[] = {
-	{ "alias", required_argument, NULL, 'a' },
 	{ "key", required_argument, NULL, OPT_KEY },
 	{ "cert", required_argument, NULL, OPT_CERT },
 	{ "key-passphrase-env", required_argument, NULL,
 	    OPT_KEY_PASSPHRASE_ENV },
 	{ "key-passphrase-file", required_argument, NULL,
 	    OPT_KEY_PASSPHRASE_FILE },
-	{ "cacerts", required_argument, NULL, OPT_CACERTS },
-	{ "replace", no_argument, NULL, OPT_REPLACE },
-	{ "storetype", required_argument, NULL, OPT_STORETYPE },
-	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-	{ "format", required_argument, NULL, 'f' },
-	CLI_PASSWORD_OPTIONS,
+	CLI_STEP_CACERTS,
+	CLI_STEP_REPLACE,
+	CLI_STEP_STORETYPE,
+	CLI_STEP_OPTIONS,
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -405,7 +327,7 @@ pem_passphrase(const char *keyfile, const struct pw_opts *pp,
 	bool		 needs;
 
 	*sp = NULL;
-	if (step_pw_given(pp))
+	if (cli_pw_given(pp))
 		return (cli_password(pp, "", false, sp, cause));
 	if (file_read(keyfile, &buf, &len, cause) != 0)
 		return (-1);
@@ -425,13 +347,13 @@ static int
 cmd_import_pem_exec(int argc, char **argv)
 {
 	const struct cmd_entry	*ce = &cmd_import_pem_entry;
-	struct pw_opts		 store = { 0 }, key = { 0 }, pp = { 0 };
+	struct step_args	 sa = { 0 };
+	struct pw_opts		 pp = { 0 };
 	struct step_pem_opts	 o;
 	struct step_result	 r = { 0 };
-	struct secret		*pass = NULL, *kpass = NULL, *phrase = NULL;
+	struct secret		*phrase = NULL;
 	const char		**certs = NULL;
 	char			*cause = NULL, *what = NULL;
-	int			 fmt = OUT_TEXT;
 	size_t			 ncerts = 0;
 	int			 ch, rc = EXIT_FAIL;
 
@@ -440,12 +362,7 @@ cmd_import_pem_exec(int argc, char **argv)
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "a:f:", pem_options,
 	    NULL)) != -1) {
-		if (cli_password_option(ch, optarg, &store, &key))
-			continue;
 		switch (ch) {
-		case 'a':
-			o.alias = optarg;
-			break;
 		case OPT_KEY:
 			o.key_file = optarg;
 			break;
@@ -460,47 +377,34 @@ cmd_import_pem_exec(int argc, char **argv)
 		case OPT_KEY_PASSPHRASE_FILE:
 			pp.file = optarg;
 			break;
-		case OPT_CACERTS:
-			o.cacerts = optarg;
-			break;
-		case OPT_REPLACE:
-			o.replace = true;
-			break;
-		case OPT_STORETYPE:
-			if (step_parse_storetype(ce, optarg,
-			    &o.storetype) != 0) {
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			break;
-		case OPT_DRY_RUN:
-			o.dry_run = true;
-			break;
 		default:
-			if (cli_common_option(ce, ch, optarg, argv,
-			    1 << OUT_TEXT | 1 << OUT_JSON, &fmt, &rc) != 0)
+			if (cli_step_option(ce, ch, optarg, argv, &sa,
+			    &rc) != 0)
 				goto out;
 			break;
 		}
 	}
 	if (cli_one_file(ce, argc, &rc) != 0)
 		goto out;
-	if (o.alias == NULL || o.key_file == NULL || ncerts == 0) {
+	if (sa.alias == NULL || o.key_file == NULL || ncerts == 0) {
 		rc = cli_usage(ce, "--alias, --key and --cert are needed");
 		goto out;
 	}
+	o.alias = sa.alias;
+	o.cacerts = sa.cacerts;
+	o.replace = sa.replace;
+	o.storetype = sa.storetype;
+	o.dry_run = sa.dry_run;
 	o.cert_files = certs;
 	o.ncert_files = ncerts;
 	if (pem_passphrase(o.key_file, &pp, &phrase, &cause) != 0 ||
-	    cli_step_storepass(argv[optind], &store, &pass, &cause) != 0 ||
-	    (step_pw_given(&key) &&
-	    cli_password(&key, "", false, &kpass, &cause) != 0)) {
+	    cli_step_passwords(argv[optind], &sa, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
 	o.key_passphrase = phrase;
-	o.keypass = kpass;
-	if (step_import_pem(argv[optind], pass, &o, &r, &cause) != 0) {
+	o.keypass = sa.kpass;
+	if (step_import_pem(argv[optind], sa.pass, &o, &r, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
@@ -508,18 +412,14 @@ cmd_import_pem_exec(int argc, char **argv)
 	    o.dry_run ? "Would import" : "Imported", r.aliases[0],
 	    r.created ? "the new keystore " : "", argv[optind],
 	    o.dry_run ? " (dry run: nothing written)" : ".");
-	cli_step_report(argv[optind], what, &r, fmt == OUT_JSON, false);
-	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+	rc = cli_step_finish(argv[optind], what, &r, &sa, false);
 out:
 	free(cause);
 	free(what);
 	free(certs);
 	step_result_free(&r);
-	secret_free(pass);
-	secret_free(kpass);
 	secret_free(phrase);
-	cli_pw_opts_done(&store);
-	cli_pw_opts_done(&key);
+	cli_step_args_done(&sa);
 	return (rc);
 }
 

@@ -453,6 +453,11 @@ cmd_probe_exec(int argc, char **argv)
 	} else
 		p.rc = EXIT_FAIL;
 
+	if (p.r == NULL) {		/* nothing was tried */
+		cli_error("probe: %s", cause);
+		rc = EXIT_FAIL;
+		goto out;
+	}
 	/* Names come from the network: no terminal escapes get through. */
 	if (fmt == OUT_JSON)
 		out_json_dump(probe_json(&p), stdout);

@@ -168,7 +168,8 @@ mf_rec_take(const char *mpath, size_t i, const struct mf_rec *m,
 		    mpath, i + 1);
 		return (-1);
 	}
-	if (strchr(m->file, '/') != NULL || m->file[0] == '.') {
+	if (m->file[0] == '\0' || strchr(m->file, '/') != NULL ||
+	    m->file[0] == '.') {
 		cause_set(cause, "%s: backup %u: invalid file name \"%s\"",
 		    mpath, m->id, m->file);
 		return (-1);
@@ -219,8 +220,8 @@ mf_blank(const unsigned char *buf, size_t len)
 }
 
 /* Parse manifest text into records.  mpath is used in messages. */
-static int
-mf_parse(const char *mpath, const unsigned char *buf, size_t len,
+int
+backup_manifest_parse(const char *mpath, const unsigned char *buf, size_t len,
     struct backup_rec **recsp, size_t *np, char **cause)
 {
 	cyaml_config_t		 cfg;
@@ -280,8 +281,8 @@ out:
 }
 
 /* Manifest text for recs (malloc'd, NUL-terminated). */
-static int
-mf_serialize(const char *mpath, const struct backup_rec *recs, size_t n,
+int
+backup_manifest_text(const char *mpath, const struct backup_rec *recs, size_t n,
     unsigned char **outp, size_t *lenp, char **cause)
 {
 	cyaml_config_t	 cfg;
@@ -436,7 +437,7 @@ mf_verify(const unsigned char *buf, size_t len, void *arg, char **cause)
 	size_t			 n = 0;
 	int			 rc = -1;
 
-	if (mf_parse(x->mpath, buf, len, &recs, &n, cause) != 0)
+	if (backup_manifest_parse(x->mpath, buf, len, &recs, &n, cause) != 0)
 		return (-1);
 	if (n != x->count || n == 0 || recs[n - 1].id != x->last_id)
 		cause_set(cause, "manifest has %zu entries, expected %zu", n,
@@ -552,7 +553,7 @@ backup_create(const char *path, const unsigned char *data, size_t len,
 	if (sw_open(mpath, SW_CREATE | SW_NOBACKUP, &mf, cause) != 0)
 		goto out;
 	sw_content(mf, &mbuf, &mlen);
-	if (mf_parse(mpath, mbuf, mlen, &recs, &n, cause) != 0)
+	if (backup_manifest_parse(mpath, mbuf, mlen, &recs, &n, cause) != 0)
 		goto out;
 	for (i = 0; i < n; i++)
 		if (recs[i].id >= id)
@@ -581,7 +582,7 @@ backup_create(const char *path, const unsigned char *data, size_t len,
 	r->uid = (unsigned int)getuid();
 	r->mode = mode & 07777;
 
-	if (mf_serialize(mpath, recs, n, &yaml, &ylen, cause) != 0) {
+	if (backup_manifest_text(mpath, recs, n, &yaml, &ylen, cause) != 0) {
 		(void)unlink(full);
 		goto out;
 	}
@@ -639,7 +640,7 @@ backup_list(struct backup_rec **recsp, size_t *np, char **cause)
 			cause_set(cause, "%s", rcause);
 		goto out;
 	}
-	rc = mf_parse(mpath, buf, len, recsp, np, cause);
+	rc = backup_manifest_parse(mpath, buf, len, recsp, np, cause);
 out:
 	free(rcause);
 	free(buf);

@@ -676,6 +676,38 @@ int	 server_model_load(const struct server_opts *, struct server_model **,
  */
 int	 cacerts_open(const char *path, struct keystore **, struct secret **pass,
 	     char **how, bool *verified, char **cause);
+/*
+ * server.c additions: the one JRE discovery and cacerts opening, used by
+ * the model, jre.c (jre_cacerts_find) and step-trust.c.
+ *
+ * cacerts_open_with: what cacerts_open does, with choices.  A damaged
+ * file fails before any password is tried.  Then: no password
+ * (passwordless PKCS#12: *how "no password", *pass NULL); given (not
+ * NULL) alone ("given"; a wrong one fails with the loader's message);
+ * else "changeit", then the storepass of the defaults file (NULL:
+ * SERVER_DISTRO_DEFAULTS; "FILE (storepass)").  A password counts only
+ * when the integrity was checked with it.  When none opens it: the
+ * unverified listing (*how NULL), or with CACERTS_WRITE a failure.
+ * CACERTS_WRITE also refuses what cannot be written (JCEKS, certificate
+ * files).  *need_pass (may be NULL): failed for want of the password.
+ */
+#define CACERTS_WRITE	0x01	/* a store to write to: JKS or PKCS#12,
+				   opened with its password */
+int	 cacerts_open_with(const char *path, const struct secret *given,
+	     const char *defaults, int flags, struct keystore **,
+	     struct secret **pass, char **how, bool *need_pass, char **cause);
+/* The Java home of a java binary: its real path, named java, two levels
+ * up (malloc'd), or NULL. */
+char	*jre_home_of_java(const char *java);
+/* The real path of the first executable java on $PATH, or NULL. */
+char	*jre_java_on_path(void);
+/* The cacerts under a Java home: lib/security/cacerts, else the JDK 8
+ * jre/lib/security/cacerts (a link counts even when dangling), malloc'd;
+ * NULL when neither is there. */
+char	*jre_cacerts_under(const char *home);
+/* lib/security/jssecacerts beside a cacerts path (the JVM trusts it
+ * instead) when it exists, malloc'd; else NULL. */
+char	*jre_jssecacerts(const char *cacerts);
 /* Parse a release file's JAVA_VERSION ("1.8.0_292", "17.0.15"). */
 bool	 jre_parse_version(const char *version, int *major, int *update);
 /* Can this JRE read PKCS#12 files with PBES2/AES and SHA-256 MACs
@@ -844,6 +876,12 @@ struct backup_rec {
 
 /* Which directory (malloc'd); not created. */
 int	 backup_dir(char **dir, char **cause);
+/* The manifest's text to records and back (mpath names it in messages);
+ * exposed for tests and fuzzing. */
+int	 backup_manifest_parse(const char *mpath, const unsigned char *,
+	     size_t, struct backup_rec **, size_t *, char **cause);
+int	 backup_manifest_text(const char *mpath, const struct backup_rec *,
+	     size_t, unsigned char **, size_t *, char **cause);
 /* Save a copy of data (the content of path) before path is replaced. */
 int	 backup_create(const char *path, const unsigned char *data, size_t len,
 	     unsigned int mode, const struct sw_meta *, unsigned int *id,
@@ -1451,11 +1489,21 @@ struct step_prop {
 	const struct secret *secret;	/* a password (instead of value) */
 };
 
+struct step_settings_change;
 struct step_settings_opts {
 	const struct step_prop *props;
 	size_t		 nprops;
 	bool		 dedup;		/* leave one line for each key set */
 	bool		 dry_run;
+	/* step-settings.c additions (tlsdeck configure runs the step):
+	 * dedup_all leaves one line for every key of the file (then
+	 * nprops may be 0); show, when set, is called with the change
+	 * before anything is written (and on a dry run), only when the
+	 * bytes change. */
+	bool		 dedup_all;
+	void		(*show)(const struct step_settings_change *,
+			    void *arg);
+	void		*show_arg;
 };
 /*
  * Set (or remove) each property, in order.  result->notes: one line per
@@ -1465,8 +1513,27 @@ struct step_settings_opts {
  */
 int	 step_settings(const char *path, const struct step_settings_opts *,
 	     struct step_result *, char **cause);
-/* Does a property hold a password (password, secret, passphrase)? */
+/* Does a property hold a password (password, secret, passphrase, or a
+ * name ending in pass)? */
 bool	 step_settings_is_secret(const char *key);
+/*
+ * step-settings.c additions.  What an edit does, for a caller to show
+ * (a diff; step_settings_is_secret says which lines to mask): borrowed,
+ * valid during the show call only.  The backup manifest describes the
+ * edit as "set K, unset K2, dedup" (keys only, never values).
+ */
+struct step_settings_change {
+	const char		*path;		/* the file (links resolved) */
+	const unsigned char	*before;	/* its bytes now */
+	size_t			 beforelen;
+	const struct props	*before_props;
+	const unsigned char	*after;		/* what would be written */
+	size_t			 afterlen;
+	const struct props	*after_props;	/* the edited document */
+};
+/* A property name the step writes: not empty, no blank or control
+ * characters (step_settings refuses others). */
+bool	 step_settings_key_ok(const char *key);
 /* The resolved value of key's last entry as a secret, or NULL. */
 struct secret *step_settings_secret(const struct props *, const char *key);
 /*
@@ -1596,6 +1663,32 @@ int	 probe_server(struct server_model *, const char *host,
  * server_model_load() unless SERVER_NO_LIVE.
  */
 void	 probe_audit(struct server_model *, int timeout_ms);
+/*
+ * probe.c additions (the dashboard's live probe): probe_server split so
+ * that the network part can run in a worker thread that shares nothing
+ * with the model.  probe_server is probe_target, probe_fetch,
+ * probe_verify with m->jre.trust, then probe_compare.
+ */
+struct probe_target {
+	char	*host;
+	char	*port;
+	char	*sni;		/* NULL: probe_fetch's default (the host) */
+};
+/* Where probe_server would connect for m (host, port, sni NULL as there).
+ * Fails when server.port is not a number (give HOST:PORT). */
+int	 probe_target(const struct server_model *, const char *host,
+	     const char *port, const char *sni, struct probe_target *,
+	     char **cause);
+void	 probe_target_done(struct probe_target *);	/* contents */
+/* probe_fetch that also stops, failing with "... was cancelled", as soon
+ * as cancel_fd (-1: none; e.g. a pipe's read end) becomes readable.
+ * Resolving the host name is not interrupted. */
+int	 probe_fetch_cancel(const char *host, const char *port,
+	     const char *sni, int timeout_ms, int cancel_fd,
+	     struct probe_result **, char **cause);
+/* A copy of the trusted certificate entries of trust (NULL: NULL) that
+ * shares no certificate or X509 with it, for probe_verify in a thread. */
+struct keystore *probe_trust_copy(const struct keystore *trust);
 
 /* yamlerr.c: libcyaml's diagnostics captured (never printed) into a
  * buffer and made into causes; for config.c, theme.c and backup.c. */

@@ -9,18 +9,10 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core.h"
-
-/* Relative places of cacerts under a JRE home (JDK 9+, then JDK 8). */
-static const char *jre_rel[] = {
-	"lib/security/cacerts",
-	"jre/lib/security/cacerts"
-};
 
 /* Does path name something (a dangling symlink does not count)? */
 static bool
@@ -29,22 +21,6 @@ jre_exists(const char *path)
 	struct stat	sb;
 
 	return (stat(path, &sb) == 0);
-}
-
-/* The first cacerts under home, malloc'd; NULL when there is none. */
-static char *
-jre_cacerts_under(const char *home)
-{
-	char	*p;
-	size_t	 i;
-
-	for (i = 0; i < sizeof jre_rel / sizeof jre_rel[0]; i++) {
-		xasprintf(&p, "%s/%s", home, jre_rel[i]);
-		if (jre_exists(p))
-			return (p);
-		free(p);
-	}
-	return (NULL);
 }
 
 /* The JRE home of a cacerts path ending in lib/security/cacerts, or NULL. */
@@ -59,37 +35,14 @@ jre_home_of(const char *cacerts)
 	return (xstrndup(cacerts, n - t));
 }
 
-/* The real path of the java found on $PATH, malloc'd; NULL if none. */
-static char *
-jre_java_on_path(void)
-{
-	const char	*path = getenv("PATH");
-	char		*copy, *dir, *next, *p, real[PATH_MAX];
-	char		*found = NULL;
-
-	if (path == NULL || *path == '\0')
-		return (NULL);
-	copy = xstrdup(path);
-	for (dir = copy; dir != NULL && found == NULL; dir = next) {
-		if ((next = strchr(dir, ':')) != NULL)
-			*next++ = '\0';
-		xasprintf(&p, "%s/java", *dir == '\0' ? "." : dir);
-		if (access(p, X_OK) == 0 && realpath(p, real) != NULL)
-			found = xstrdup(real);
-		free(p);
-	}
-	free(copy);
-	return (found);
-}
-
 /* Find the cacerts to use; see core.h. */
 int
 jre_cacerts_find(const char *jre, const char *cacerts, struct jre_cacerts *jc,
     char **cause)
 {
 	const char	*jh;
-	char		*java = NULL, *home = NULL, *slash, *dir, *js;
-	int		 i, rc = -1;
+	char		*java = NULL, *home = NULL;
+	int		 rc = -1;
 
 	memset(jc, 0, sizeof *jc);
 	if (cacerts != NULL) {
@@ -123,15 +76,9 @@ jre_cacerts_find(const char *jre, const char *cacerts, struct jre_cacerts *jc,
 		rc = 0;
 		goto out;
 	}
-	if ((java = jre_java_on_path()) != NULL) {
-		/* .../bin/java: the home is two levels up. */
-		home = xstrdup(java);
-		for (i = 0; i < 2; i++) {
-			if ((slash = strrchr(home, '/')) != NULL)
-				*slash = '\0';
-		}
-		if (*home != '\0' &&
-		    (jc->path = jre_cacerts_under(home)) != NULL) {
+	if ((java = jre_java_on_path()) != NULL &&
+	    (home = jre_home_of_java(java)) != NULL) {
+		if ((jc->path = jre_cacerts_under(home)) != NULL) {
 			jc->home = home;
 			home = NULL;
 			xasprintf(&jc->how, "java on $PATH (%s)", java);
@@ -150,16 +97,7 @@ out:
 		return (rc);
 	}
 	/* The JVM trusts lib/security/jssecacerts instead, if it exists. */
-	dir = xstrdup(jc->path);
-	if ((slash = strrchr(dir, '/')) != NULL)
-		*slash = '\0';
-	xasprintf(&js, "%s/jssecacerts", slash != NULL ? dir : ".");
-	if (jre_exists(js)) {
-		jc->jssecacerts = js;
-		js = NULL;
-	}
-	free(js);
-	free(dir);
+	jc->jssecacerts = jre_jssecacerts(jc->path);
 	return (0);
 }
 

@@ -41,6 +41,7 @@
 struct probe_conn {
 	const char	*where;		/* "host:port" for messages */
 	int		 fd;
+	int		 cancel_fd;	/* readable: stop (-1: none) */
 	int		 timeout_ms;
 	int64_t		 deadline;	/* monotonic ms */
 	SSL		*ssl;
@@ -107,6 +108,36 @@ probe_left(int64_t deadline)
 	int64_t	left = deadline - probe_now_ms();
 
 	return (left <= 0 ? 0 : left > 600000 ? 600000 : (int)left);
+}
+
+/*
+ * Wait for events on fd until deadline, or until cancel_fd (-1: none) is
+ * readable.  1 ready, 0 timed out, -1 with errno (ECANCELED: cancelled).
+ */
+static int
+probe_wait(int fd, short events, int64_t deadline, int cancel_fd)
+{
+	struct pollfd	pfd[2];
+	int		n;
+
+	for (;;) {
+		pfd[0].fd = fd;
+		pfd[0].events = events;
+		pfd[0].revents = 0;
+		pfd[1].fd = cancel_fd;		/* poll ignores -1 */
+		pfd[1].events = POLLIN;
+		pfd[1].revents = 0;
+		n = poll(pfd, 2, probe_left(deadline));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return (-1);
+		if (pfd[1].revents != 0) {
+			errno = ECANCELED;
+			return (-1);
+		}
+		return (n == 0 ? 0 : 1);
+	}
 }
 
 /* Is s an IPv4 or IPv6 address literal? */
@@ -215,12 +246,11 @@ probe_result_free(struct probe_result *r)
 
 /* Connect one address within timeout_ms; 0, or -1 with errno. */
 static int
-probe_connect_one(const struct addrinfo *ai, int timeout_ms, int *fdp)
+probe_connect_one(const struct addrinfo *ai, int timeout_ms, int cancel_fd,
+    int *fdp)
 {
-	struct pollfd	pfd;
 	socklen_t	len;
 	int		fd, err = 0, n;
-	int64_t		deadline;
 
 	*fdp = -1;
 	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
@@ -233,23 +263,14 @@ probe_connect_one(const struct addrinfo *ai, int timeout_ms, int *fdp)
 		err = errno;
 		goto fail;
 	}
-	deadline = probe_now_ms() + timeout_ms;
-	for (;;) {
-		pfd.fd = fd;
-		pfd.events = POLLOUT;
-		pfd.revents = 0;
-		n = poll(&pfd, 1, probe_left(deadline));
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			err = errno;
-			goto fail;
-		}
-		if (n == 0) {
-			err = ETIMEDOUT;
-			goto fail;
-		}
-		break;
+	n = probe_wait(fd, POLLOUT, probe_now_ms() + timeout_ms, cancel_fd);
+	if (n == -1) {
+		err = errno;
+		goto fail;
+	}
+	if (n == 0) {
+		err = ETIMEDOUT;
+		goto fail;
 	}
 	len = sizeof err;
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
@@ -271,13 +292,14 @@ fail:
  * ::1 may be unreachable while 127.0.0.1 refuses).
  */
 static int
-probe_connect(struct probe_result *r, int timeout_ms, int *fdp,
-    char **cause)
+probe_connect(struct probe_result *r, int timeout_ms, int cancel_fd,
+    int *fdp, char **cause)
 {
 	struct addrinfo	 hints, *res = NULL, *ai;
 	char		 addr[NI_MAXHOST];
 	int		 e, fd = -1, timedout = 0, refused = 0, other = 0;
 	int		 rc = -1;
+	bool		 cancelled = false;
 
 	*fdp = -1;
 	memset(&hints, 0, sizeof hints);
@@ -296,8 +318,12 @@ probe_connect(struct probe_result *r, int timeout_ms, int *fdp,
 			free(r->address);
 			r->address = xstrdup(addr);
 		}
-		if (probe_connect_one(ai, timeout_ms, &fd) == 0)
+		if (probe_connect_one(ai, timeout_ms, cancel_fd, &fd) == 0)
 			break;
+		if (errno == ECANCELED) {
+			cancelled = true;
+			break;
+		}
 		if (errno == ETIMEDOUT)
 			timedout++;
 		else if (errno == ECONNREFUSED)
@@ -306,7 +332,11 @@ probe_connect(struct probe_result *r, int timeout_ms, int *fdp,
 			other = errno;
 	}
 	if (fd == -1) {
-		if (timedout > 0) {
+		if (cancelled) {
+			r->error = PROBE_ERR_CONNECT;
+			cause_set(cause, "connecting to %s:%s was cancelled",
+			    r->host, r->port);
+		} else if (timedout > 0) {
 			r->error = PROBE_ERR_TIMEOUT;
 			cause_set(cause, "connecting to %s:%s timed out after "
 			    "%d ms (a firewall drops the packets, or the host "
@@ -338,7 +368,6 @@ static int
 probe_flush(struct probe_conn *c)
 {
 	unsigned char	buf[PROBE_BUF];
-	struct pollfd	pfd;
 	ssize_t		n;
 	int		len, off, k;
 
@@ -356,15 +385,13 @@ probe_flush(struct probe_conn *c)
 			if (n == -1 && errno != EAGAIN &&
 			    errno != EWOULDBLOCK)
 				return (-1);
-			pfd.fd = c->fd;
-			pfd.events = POLLOUT;
-			pfd.revents = 0;
-			if ((k = poll(&pfd, 1, probe_left(c->deadline))) ==
-			    0) {
+			k = probe_wait(c->fd, POLLOUT, c->deadline,
+			    c->cancel_fd);
+			if (k == 0) {
 				errno = ETIMEDOUT;
 				return (-1);
 			}
-			if (k == -1 && errno != EINTR)
+			if (k == -1)
 				return (-1);
 		}
 	}
@@ -376,17 +403,11 @@ static int
 probe_fill(struct probe_conn *c)
 {
 	unsigned char	buf[PROBE_BUF];
-	struct pollfd	pfd;
 	ssize_t		n;
 	int		k;
 
 	for (;;) {
-		pfd.fd = c->fd;
-		pfd.events = POLLIN;
-		pfd.revents = 0;
-		k = poll(&pfd, 1, probe_left(c->deadline));
-		if (k == -1 && errno == EINTR)
-			continue;
+		k = probe_wait(c->fd, POLLIN, c->deadline, c->cancel_fd);
 		if (k == -1)
 			return (-1);
 		if (k == 0) {
@@ -525,7 +546,12 @@ probe_handshake(struct probe_result *r, struct probe_conn *c, char **cause)
 			}
 			cause_ssl_clear();
 			r->error = PROBE_ERR_CONNECT;
-			cause_set(cause, "%s: %s", c->where, strerror(errno));
+			if (errno == ECANCELED)
+				cause_set(cause, "the TLS handshake with %s "
+				    "was cancelled", c->where);
+			else
+				cause_set(cause, "%s: %s", c->where,
+				    strerror(errno));
 			return (-1);
 		}
 	}
@@ -578,6 +604,15 @@ int
 probe_fetch(const char *host, const char *port, const char *sni,
     int timeout_ms, struct probe_result **res, char **cause)
 {
+	return (probe_fetch_cancel(host, port, sni, timeout_ms, -1, res,
+	    cause));
+}
+
+/* probe_fetch, stopped early when cancel_fd becomes readable. */
+int
+probe_fetch_cancel(const char *host, const char *port, const char *sni,
+    int timeout_ms, int cancel_fd, struct probe_result **res, char **cause)
+{
 	struct probe_result	*r;
 	struct probe_conn	 c;
 	SSL_CTX			*ctx = NULL;
@@ -589,6 +624,7 @@ probe_fetch(const char *host, const char *port, const char *sni,
 		*res = NULL;
 	memset(&c, 0, sizeof c);
 	c.fd = -1;
+	c.cancel_fd = cancel_fd;
 	if (timeout_ms <= 0)
 		timeout_ms = PROBE_TIMEOUT_MS;
 	c.timeout_ms = timeout_ms;
@@ -606,7 +642,7 @@ probe_fetch(const char *host, const char *port, const char *sni,
 		xasprintf(&where, "%s:%s", r->host, r->port);
 	c.where = where;
 
-	if (probe_connect(r, timeout_ms, &c.fd, &c2) != 0)
+	if (probe_connect(r, timeout_ms, cancel_fd, &c.fd, &c2) != 0)
 		goto out;
 	c.deadline = probe_now_ms() + timeout_ms;
 
@@ -1021,19 +1057,28 @@ out:
 /* ------------------------------------------------------------------ */
 /* The server of a model */
 
-/* Probe m's server (or host:port) and judge what it serves. */
+/* Where probe_server connects for m: host, port and server name. */
 int
-probe_server(struct server_model *m, const char *host, const char *port,
-    const char *sni, int timeout_ms, struct probe_result **res, char **cause)
+probe_target(const struct server_model *m, const char *host,
+    const char *port, const char *sni, struct probe_target *tg,
+    char **cause)
 {
-	struct probe_result	*r = NULL;
-	const char		*addr;
-	char			*scheme = NULL, *bhost = NULL, pbuf[16];
-	int			 bport, rc;
+	const char	*addr;
+	char		*scheme = NULL, *bhost = NULL, pbuf[16];
+	int		 bport;
 
+	memset(tg, 0, sizeof *tg);
 	if (port == NULL) {
-		snprintf(pbuf, sizeof pbuf, "%d", m->port > 0 ? m->port :
-		    443);
+		if (m->port <= 0) {
+			addr = m->props != NULL ? props_get(m->props,
+			    "server.port") : NULL;
+			cause_set(cause, "%s: server.port \"%s\" is not a port "
+			    "number: give HOST:PORT to probe", m->properties !=
+			    NULL ? m->properties : "the configuration",
+			    addr != NULL ? addr : "");
+			return (-1);
+		}
+		snprintf(pbuf, sizeof pbuf, "%d", m->port);
 		port = pbuf;
 	}
 	/* server.address when it names one interface, else localhost */
@@ -1050,7 +1095,73 @@ probe_server(struct server_model *m, const char *host, const char *port,
 	    bhost != NULL && *bhost != '\0' && !probe_is_ip(bhost) &&
 	    strstr(bhost, "IM_SERVER_HOSTNAME") == NULL)
 		sni = bhost;
-	rc = probe_fetch(host, port, sni, timeout_ms, &r, cause);
+	tg->host = xstrdup(host);
+	tg->port = xstrdup(port);
+	tg->sni = sni != NULL ? xstrdup(sni) : NULL;
+	free(scheme);
+	free(bhost);
+	return (0);
+}
+
+/* Free what a target holds (not the struct). */
+void
+probe_target_done(struct probe_target *tg)
+{
+	if (tg == NULL)
+		return;
+	free(tg->host);
+	free(tg->port);
+	free(tg->sni);
+	memset(tg, 0, sizeof *tg);
+}
+
+/* A private copy of the trusted certificates of trust (or NULL). */
+struct keystore *
+probe_trust_copy(const struct keystore *trust)
+{
+	const struct ks_entry	*e;
+	struct ks_entry		*n;
+	struct keystore		*ks;
+	struct cert		*c;
+	size_t			 i;
+
+	if (trust == NULL)
+		return (NULL);
+	ks = keystore_new(trust->format);
+	for (i = 0; i < trust->nentries; i++) {
+		e = trust->entries[i];
+		if (e->type != KS_ENTRY_TRUSTED || e->nchain == 0)
+			continue;
+		/* a new decode: nothing (DER, X509) shared with trust */
+		if ((c = cert_new(e->chain[0]->der, e->chain[0]->len,
+		    NULL)) == NULL)
+			continue;
+		n = ks_entry_new("", KS_ENTRY_TRUSTED);
+		free(n->alias);
+		n->alias = xmalloc(e->alias_len + 1);
+		memcpy(n->alias, e->alias, e->alias_len);
+		n->alias[e->alias_len] = '\0';
+		n->alias_len = e->alias_len;
+		ks_entry_add_cert(n, c);
+		keystore_add(ks, n);
+	}
+	return (ks);
+}
+
+/* Probe m's server (or host:port) and judge what it serves. */
+int
+probe_server(struct server_model *m, const char *host, const char *port,
+    const char *sni, int timeout_ms, struct probe_result **res, char **cause)
+{
+	struct probe_result	*r = NULL;
+	struct probe_target	 tg;
+	int			 rc;
+
+	if (res != NULL)
+		*res = NULL;
+	if (probe_target(m, host, port, sni, &tg, cause) != 0)
+		return (-1);
+	rc = probe_fetch(tg.host, tg.port, tg.sni, timeout_ms, &r, cause);
 	if (rc == 0)
 		probe_verify(r, m->jre.trust, m->now);
 	(void)probe_compare(r, m);
@@ -1058,8 +1169,7 @@ probe_server(struct server_model *m, const char *host, const char *port,
 		*res = r;
 	else
 		probe_result_free(r);
-	free(scheme);
-	free(bhost);
+	probe_target_done(&tg);
 	return (rc);
 }
 

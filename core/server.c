@@ -47,8 +47,6 @@ struct srv {
 	unsigned int		 store_mode;	/* keystore file mode */
 };
 
-static const char *srv_cacerts_defaults = SERVER_DISTRO_DEFAULTS;
-
 void
 server_opts_init(struct server_opts *o)
 {
@@ -1026,9 +1024,12 @@ srv_java_home(const char *dir)
 	return (ok);
 }
 
+/* ------------------------------------------------------------------ */
+/* JRE discovery, shared with jre.c and step-trust.c (see core.h) */
+
 /* The Java home of a java binary (…/bin/java -> …), resolved. */
-static char *
-srv_home_of_java(const char *java)
+char *
+jre_home_of_java(const char *java)
 {
 	char	real[PATH_MAX], *bin, *home;
 
@@ -1042,27 +1043,62 @@ srv_home_of_java(const char *java)
 	return (home);
 }
 
-/* java on $PATH, or NULL. */
-static char *
-srv_java_on_path(void)
+/* The real path of the first executable java on $PATH, or NULL. */
+char *
+jre_java_on_path(void)
 {
 	const char	*path = getenv("PATH");
-	char		*copy, *dir, *save = NULL, *p, *home = NULL;
+	char		*copy, *dir, *next, *p, real[PATH_MAX];
+	char		*found = NULL;
 
-	if (path == NULL)
+	if (path == NULL || *path == '\0')
 		return (NULL);
 	copy = xstrdup(path);
-	for (dir = strtok_r(copy, ":", &save); dir != NULL && home == NULL;
-	    dir = strtok_r(NULL, ":", &save)) {
-		if (*dir == '\0')
-			continue;
-		p = srv_join(dir, "java");
-		if (access(p, X_OK) == 0)
-			home = srv_home_of_java(p);
+	for (dir = copy; dir != NULL && found == NULL; dir = next) {
+		if ((next = strchr(dir, ':')) != NULL)
+			*next++ = '\0';
+		/* An empty entry is the current directory. */
+		p = srv_join(*dir == '\0' ? "." : dir, "java");
+		if (access(p, X_OK) == 0 && realpath(p, real) != NULL)
+			found = xstrdup(real);
 		free(p);
 	}
 	free(copy);
-	return (home);
+	return (found);
+}
+
+/* The cacerts under a Java home (JDK 9+, then JDK 8), or NULL. */
+char *
+jre_cacerts_under(const char *home)
+{
+	static const char	*rel[] = { "lib/security/cacerts",
+	    "jre/lib/security/cacerts" };
+	struct stat		 sb;
+	char			*p;
+	size_t			 i;
+
+	for (i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+		p = srv_join(home, rel[i]);
+		if (lstat(p, &sb) == 0)
+			return (p);
+		free(p);
+	}
+	return (NULL);
+}
+
+/* The jssecacerts beside cacerts when it exists, or NULL. */
+char *
+jre_jssecacerts(const char *cacerts)
+{
+	char	*dir, *p;
+
+	dir = srv_dirname(cacerts);
+	p = srv_join(dir, "jssecacerts");
+	free(dir);
+	if (srv_exists(p))
+		return (p);
+	free(p);
+	return (NULL);
 }
 
 /* Pick the JRE: the first candidate that looks like one. */
@@ -1100,7 +1136,7 @@ srv_jre_find(struct srv *s)
 	if (m->listen_pid > 0) {
 		xasprintf(&exe, "%s/%d/exe", s->o->proc != NULL ?
 		    s->o->proc : "/proc", m->listen_pid);
-		p = srv_home_of_java(exe);
+		p = jre_home_of_java(exe);
 		free(exe);
 		if (p != NULL && srv_java_home(p)) {
 			j->home = p;
@@ -1115,8 +1151,10 @@ srv_jre_find(struct srv *s)
 		j->how = xstrdup("$JAVA_HOME");
 		return;
 	}
-	if ((p = srv_java_on_path()) != NULL) {
-		if (srv_java_home(p)) {
+	if ((exe = jre_java_on_path()) != NULL) {
+		p = jre_home_of_java(exe);
+		free(exe);
+		if (p != NULL && srv_java_home(p)) {
 			j->home = p;
 			j->how = xstrdup("java on $PATH");
 			return;
@@ -1147,86 +1185,133 @@ srv_jre_version(struct jre_info *j)
 		jre_parse_version(j->version, &j->major, &j->update);
 }
 
-/* The storepass= of /etc/default/cacerts, or NULL. */
-static struct secret *
-srv_defaults_storepass(void)
+/* Load cacerts bytes with pass: it counts only when the integrity was
+ * checked with it (or the file is passwordless). */
+static struct keystore *
+srv_cacerts_try(const unsigned char *buf, size_t len, const char *path,
+    const struct secret *pass, char **cause)
 {
-	unsigned char	*buf = NULL;
-	size_t		 len;
-	char		*v;
-	struct secret	*sec = NULL;
+	struct keystore	*ks;
 
-	if (file_read(srv_cacerts_defaults, &buf, &len, NULL) != 0)
-		return (NULL);
-	if ((v = srv_release_value(buf, len, "storepass")) != NULL) {
-		sec = secret_from_str(v);
-		OPENSSL_cleanse(v, strlen(v));
-		free(v);
+	ks = srv_ks_try(buf, len, path, pass, 0, cause);
+	if (ks != NULL && !ks->verified && !ks->passwordless) {
+		keystore_free(ks);
+		ks = NULL;
 	}
-	OPENSSL_cleanse(buf, len);
-	free(buf);
-	return (sec);
+	return (ks);
 }
 
+/* Open a cacerts, finding its password; see core.h. */
 int
-cacerts_open(const char *path, struct keystore **ksp, struct secret **passp,
-    char **how, bool *verified, char **cause)
+cacerts_open_with(const char *path, const struct secret *given,
+    const char *defaults, int flags, struct keystore **ksp,
+    struct secret **passp, char **how, bool *need_pass, char **cause)
 {
 	unsigned char	*buf = NULL;
-	size_t		 len;
-	struct keystore	*ks = NULL;
+	size_t		 len = 0;
+	struct keystore	*list = NULL, *ks = NULL;
 	struct secret	*pw = NULL;
+	enum ks_format	 f;
 	char		*c = NULL;
 	int		 rc = -1;
 
 	*ksp = NULL;
 	*how = NULL;
-	*verified = false;
 	if (passp != NULL)
 		*passp = NULL;
+	if (need_pass != NULL)
+		*need_pass = false;
+	if (defaults == NULL)
+		defaults = SERVER_DISTRO_DEFAULTS;
 	if (file_read(path, &buf, &len, cause) != 0)
 		return (-1);
-	/* Passwordless PKCS#12 (JDK 18+); a JKS always has a password. */
-	if (keystore_sniff(buf, len) == KS_FMT_PKCS12) {
-		ks = srv_ks_try(buf, len, path, NULL, 0, NULL);
-		if (ks != NULL && ks->passwordless) {
-			*how = xstrdup("no password");
-			*verified = true;
-			goto done;
+	f = keystore_sniff(buf, len);
+	if ((flags & CACERTS_WRITE) && f == KS_FMT_JCEKS) {
+		cause_set(cause, "%s: is a JCEKS keystore, which tlsdeck only "
+		    "reads", path);
+		goto out;
+	}
+	if ((flags & CACERTS_WRITE) && f != KS_FMT_JKS &&
+	    f != KS_FMT_PKCS12) {
+		cause_set(cause, "%s: not a JKS or PKCS12 truststore (%s)",
+		    path, len == 0 ? "empty file" : ks_format_name(f));
+		goto out;
+	}
+	/* Damaged files fail here, before any password is tried; a
+	 * passwordless PKCS#12 (JDK 18+) opens in full. */
+	if ((list = srv_ks_try(buf, len, path, NULL, KS_LOAD_NOVERIFY,
+	    cause)) == NULL)
+		goto out;
+	if (list->passwordless) {
+		*how = xstrdup("no password");
+		ks = list;
+		list = NULL;
+		goto done;
+	}
+	if (given != NULL) {
+		if ((ks = srv_cacerts_try(buf, len, path, given,
+		    &c)) == NULL) {
+			if (need_pass != NULL)
+				*need_pass = true;
+			cause_set(cause, "%s", c != NULL ? c :
+			    "the password is incorrect");
+			goto out;
 		}
-		keystore_free(ks);
+		pw = secret_dup(given);
+		*how = xstrdup("given");
+		goto done;
 	}
 	pw = secret_from_str("changeit");
-	if ((ks = srv_ks_try(buf, len, path, pw, 0, NULL)) != NULL) {
+	if ((ks = srv_cacerts_try(buf, len, path, pw, NULL)) != NULL) {
 		*how = xstrdup("changeit");
-		*verified = true;
 		goto done;
 	}
 	secret_free(pw);
-	if ((pw = srv_defaults_storepass()) != NULL &&
-	    (ks = srv_ks_try(buf, len, path, pw, 0, NULL)) != NULL) {
-		xasprintf(how, "%s (storepass)", srv_cacerts_defaults);
-		*verified = true;
+	if ((pw = jre_defaults_storepass(defaults)) != NULL &&
+	    (ks = srv_cacerts_try(buf, len, path, pw, NULL)) != NULL) {
+		xasprintf(how, "%s (storepass)", defaults);
 		goto done;
 	}
 	secret_free(pw);
 	pw = NULL;
-	if ((ks = srv_ks_try(buf, len, path, NULL, KS_LOAD_NOVERIFY,
-	    &c)) == NULL) {
-		cause_set(cause, "%s", c);
+	if (flags & CACERTS_WRITE) {
+		if (need_pass != NULL)
+			*need_pass = true;
+		cause_set(cause, "%s: the store password is not \"changeit\" "
+		    "(nor the storepass of %s): give it", path, defaults);
 		goto out;
 	}
+	/* The last resort: listed without checking its integrity. */
+	ks = list;
+	list = NULL;
 done:
 	*ksp = ks;
+	ks = NULL;
 	if (passp != NULL) {
 		*passp = pw;
 		pw = NULL;
 	}
 	rc = 0;
 out:
+	keystore_free(list);
+	keystore_free(ks);
 	secret_free(pw);
 	free(c);
+	OPENSSL_cleanse(buf, len);
 	free(buf);
+	return (rc);
+}
+
+/* Open a cacerts for reading; see core.h. */
+int
+cacerts_open(const char *path, struct keystore **ksp, struct secret **passp,
+    char **how, bool *verified, char **cause)
+{
+	int	rc;
+
+	rc = cacerts_open_with(path, NULL, NULL, 0, ksp, passp, how, NULL,
+	    cause);
+	*verified = rc == 0 && *how != NULL;
 	return (rc);
 }
 
@@ -1237,9 +1322,8 @@ srv_jre(struct srv *s)
 	struct server_model	*m = s->m;
 	struct jre_info		*j = &m->jre;
 	struct stat		 sb;
-	char			*p = NULL, *dir, *c = NULL, real[PATH_MAX];
+	char			*c = NULL, real[PATH_MAX];
 	const char		*load;
-	int			 i;
 
 	if (s->o->cacerts != NULL) {
 		j->cacerts = srv_absolute(s->o->cacerts);
@@ -1256,15 +1340,7 @@ srv_jre(struct srv *s)
 			return;
 		}
 		srv_jre_version(j);
-		for (i = 0; i < 2 && j->cacerts == NULL; i++) {
-			p = srv_join(j->home, i == 0 ? "lib/security/cacerts" :
-			    "jre/lib/security/cacerts");
-			if (lstat(p, &sb) == 0)
-				j->cacerts = p;
-			else
-				free(p);
-		}
-		if (j->cacerts == NULL) {
+		if ((j->cacerts = jre_cacerts_under(j->home)) == NULL) {
 			j->cacerts = srv_join(j->home, "lib/security/cacerts");
 			xasprintf(&j->trust_error, "%s: no such file",
 			    j->cacerts);
@@ -1298,20 +1374,15 @@ srv_jre(struct srv *s)
 		    j->cacerts_real);
 
 	/* jssecacerts replaces cacerts for the default TrustManager. */
-	dir = srv_dirname(j->cacerts);
-	p = srv_join(dir, "jssecacerts");
-	free(dir);
-	if (s->o->cacerts == NULL && srv_exists(p)) {
+	if (s->o->cacerts == NULL &&
+	    (j->jssecacerts_path = jre_jssecacerts(j->cacerts)) != NULL) {
 		j->jssecacerts = true;
-		j->jssecacerts_path = p;
-		p = NULL;
 		audit_add(m, "jssecacerts-present", SEV_WARN,
 		    j->jssecacerts_path, 0, NULL, NULL, "import into "
 		    "jssecacerts too, or remove it if it is stale",
 		    "%s exists: the JVM trusts it instead of cacerts",
 		    j->jssecacerts_path);
 	}
-	free(p);
 	load = j->jssecacerts ? j->jssecacerts_path : j->cacerts;
 	if (cacerts_open(load, &j->trust, NULL, &j->trust_pass_how,
 	    &j->trust_verified, &c) != 0) {
@@ -1327,7 +1398,8 @@ srv_jre(struct srv *s)
 		audit_add(m, "cacerts-password-unknown", SEV_WARN, load, 0,
 		    NULL, NULL, "importing into it will ask for its password",
 		    "the truststore opens with no password, changeit or "
-		    "%s: its integrity was not checked", srv_cacerts_defaults);
+		    "%s: its integrity was not checked",
+		    SERVER_DISTRO_DEFAULTS);
 	}
 }
 

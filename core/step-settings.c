@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * step-settings.c -- the settings step of the forms and wizards
- * (product.md 4): set properties of application.properties, every other
- * byte kept (props_set, props_dedup), through the safe-write path with a
- * verifier and a backup.  Also what the wizards end with: the password a
- * property holds (as a secret) and the commands that restart the server.
+ * step-settings.c -- the settings step of the forms, the wizards and
+ * `tlsdeck configure` (product.md 4): set or remove properties of
+ * application.properties, every other byte kept (props_set, props_unset,
+ * props_dedup), through the safe-write path with a verifier and a backup;
+ * the change is handed to a show hook (configure's diff) before it is
+ * written.  Also what the wizards end with: the password a property holds
+ * (as a secret) and the commands that restart the server.
  */
 #include <sys/stat.h>
 
@@ -43,17 +45,58 @@ settings_wipe(char *s)
 	free(s);
 }
 
-/* Is the key one whose value must not be shown? */
+/* Is the key one whose value must not be shown (nor put on argv)? */
 bool
 step_settings_is_secret(const char *key)
 {
 	char	*c = props_canon_key(key);
+	size_t	 n = strlen(c);
 	bool	 r;
 
 	r = strstr(c, "password") != NULL || strstr(c, "secret") != NULL ||
-	    strstr(c, "passphrase") != NULL;
+	    strstr(c, "passphrase") != NULL ||
+	    (n >= 4 && strcmp(c + n - 4, "pass") == 0);
 	free(c);
 	return (r);
+}
+
+/* A property name the step writes: printable, no blanks. */
+bool
+step_settings_key_ok(const char *k)
+{
+	if (k == NULL || *k == '\0')
+		return (false);
+	for (; *k != '\0'; k++)
+		if ((unsigned char)*k < 0x21 || *k == 0x7f)
+			return (false);
+	return (true);
+}
+
+/* Is props[i] the last edit of its key (relaxed)?  Only that one counts. */
+static bool
+settings_last(const struct step_settings_opts *o, size_t i)
+{
+	char	*a, *b;
+	size_t	 j;
+	bool	 later = false;
+
+	a = props_canon_key(o->props[i].key);
+	for (j = i + 1; j < o->nprops && !later; j++) {
+		b = props_canon_key(o->props[j].key);
+		later = strcmp(a, b) == 0;
+		free(b);
+	}
+	free(a);
+	return (!later);
+}
+
+/* Entry i of p names a key props_dedup can take (not empty, no NUL)? */
+static bool
+settings_plain_key(const struct props *p, size_t i)
+{
+	const struct prop_entry	*pe = props_entry(p, i);
+
+	return (pe->key_len > 0 && memchr(pe->key, '\0', pe->key_len) == NULL);
 }
 
 /* sw_commit's verifier: each property reads back once, as intended. */
@@ -73,6 +116,8 @@ settings_verify(const unsigned char *buf, size_t len, void *arg,
 		return (-1);
 	for (i = 0; i < o->nprops; i++) {
 		sp = &o->props[i];
+		if (!settings_last(o, i))
+			continue;
 		n = props_find_all(p, sp->key, &list);
 		if (settings_value(sp) == NULL && n != 0) {
 			cause_set(cause, "%s is still set after the edit",
@@ -92,6 +137,18 @@ settings_verify(const unsigned char *buf, size_t len, void *arg,
 		}
 		free(list);
 		list = NULL;
+	}
+	for (i = 0; o->dedup_all && i < props_count(p); i++) {
+		if (!settings_plain_key(p, i))
+			continue;
+		n = props_find_all(p, props_entry(p, i)->key, &list);
+		free(list);
+		list = NULL;
+		if (n > 1) {
+			cause_set(cause, "%s is still duplicated",
+			    props_entry(p, i)->key);
+			goto out;
+		}
 	}
 	rc = 0;
 out:
@@ -136,25 +193,96 @@ settings_note(struct step_result *r, const struct props *old,
 	free(list);
 }
 
+/* Leave one line (the last) for every key of p, relaxed names. */
+static int
+settings_dedup_all(struct props *p, struct step_result *r, char **cause)
+{
+	const struct prop_entry	*pe;
+	char			**keys = NULL;
+	size_t			 i, j, nkeys = 0, removed;
+	int			 rc = -1;
+
+	for (i = 0; i < props_count(p); i++) {
+		if (!settings_plain_key(p, i))
+			continue;
+		pe = props_entry(p, i);
+		for (j = 0; j < nkeys; j++)
+			if (strcmp(keys[j], pe->canon) == 0)
+				break;
+		if (j < nkeys)
+			continue;
+		keys = xreallocarray(keys, nkeys + 1, sizeof *keys);
+		keys[nkeys++] = xstrdup(pe->canon);
+	}
+	for (j = 0; j < nkeys; j++) {
+		if (props_dedup(p, keys[j], &removed, cause) != 0)
+			goto out;
+		if (removed > 0)
+			step_note(r, "remove %zu duplicate line%s of %s",
+			    removed, removed == 1 ? "" : "s", keys[j]);
+	}
+	rc = 0;
+out:
+	for (j = 0; j < nkeys; j++)
+		free(keys[j]);
+	free(keys);
+	return (rc);
+}
+
+/* A one-line description for the backup manifest (keys, no values). */
+static char *
+settings_describe(const struct step_settings_opts *o)
+{
+	char	*d = NULL, *t;
+	size_t	 i;
+
+	for (i = 0; i < o->nprops; i++) {
+		xasprintf(&t, "%s%s%s %s", d != NULL ? d : "", d != NULL ?
+		    ", " : "", settings_value(&o->props[i]) == NULL ?
+		    "unset" : "set", o->props[i].key);
+		free(d);
+		d = t;
+	}
+	if (o->dedup_all) {
+		xasprintf(&t, "%s%sdedup", d != NULL ? d : "", d != NULL ?
+		    ", " : "");
+		free(d);
+		d = t;
+	}
+	return (d);
+}
+
 /* settings: see core.h. */
 int
 step_settings(const char *path, const struct step_settings_opts *o,
     struct step_result *r, char **cause)
 {
-	const struct step_prop	*sp;
-	struct sw_file		*sw = NULL;
-	struct props		*old = NULL, *p = NULL;
-	struct sw_meta		 meta;
-	const unsigned char	*cur;
-	unsigned char		*out = NULL;
-	size_t			 curlen, outlen = 0, i, removed;
-	char			*desc = NULL, *tmp;
-	int			 rc = -1;
+	const struct step_prop		*sp;
+	struct step_settings_change	 ch;
+	struct sw_file			*sw = NULL;
+	struct props			*old = NULL, *p = NULL;
+	struct sw_meta			 meta;
+	const unsigned char		*cur;
+	unsigned char			*out = NULL;
+	size_t				 curlen, outlen = 0, i, removed;
+	char				*desc = NULL;
+	int				 rc = -1;
 
 	memset(r, 0, sizeof *r);
-	if (o->nprops == 0) {
+	if (o->nprops == 0 && !o->dedup_all) {
 		cause_set(cause, "no property to set");
 		goto out;
+	}
+	for (i = 0; i < o->nprops; i++) {
+		sp = &o->props[i];
+		if (sp->key == NULL || *sp->key == '\0') {
+			cause_set(cause, "a property name is empty");
+			goto out;
+		}
+		if (!step_settings_key_ok(sp->key)) {
+			cause_set(cause, "not a property name: %s", sp->key);
+			goto out;
+		}
 	}
 	if (sw_open(path, 0, &sw, cause) != 0)
 		goto out;
@@ -164,10 +292,6 @@ step_settings(const char *path, const struct step_settings_opts *o,
 		goto out;
 	for (i = 0; i < o->nprops; i++) {
 		sp = &o->props[i];
-		if (sp->key == NULL || *sp->key == '\0') {
-			cause_set(cause, "a property name is empty");
-			goto out;
-		}
 		settings_note(r, old, sp, o->dedup);
 		if (settings_value(sp) == NULL) {
 			if (props_unset(p, sp->key, &removed, cause) != 0)
@@ -179,11 +303,9 @@ step_settings(const char *path, const struct step_settings_opts *o,
 		if (o->dedup && props_dedup(p, sp->key, &removed,
 		    cause) != 0)
 			goto out;
-		xasprintf(&tmp, "%s%s%s", desc != NULL ? desc : "set ",
-		    desc != NULL ? ", " : "", sp->key);
-		free(desc);
-		desc = tmp;
 	}
+	if (o->dedup_all && settings_dedup_all(p, r, cause) != 0)
+		goto out;
 	props_serialize(p, &out, &outlen);
 	if (outlen == curlen && memcmp(out, cur, curlen) == 0) {
 		step_note(r, "%s already holds these settings: nothing "
@@ -191,10 +313,22 @@ step_settings(const char *path, const struct step_settings_opts *o,
 		rc = 0;
 		goto out;
 	}
+	if (o->show != NULL) {
+		memset(&ch, 0, sizeof ch);
+		ch.path = sw_path(sw);
+		ch.before = cur;
+		ch.beforelen = curlen;
+		ch.before_props = old;
+		ch.after = out;
+		ch.afterlen = outlen;
+		ch.after_props = p;
+		o->show(&ch, o->show_arg);
+	}
 	if (o->dry_run) {
 		rc = 0;
 		goto out;
 	}
+	desc = settings_describe(o);
 	memset(&meta, 0, sizeof meta);
 	meta.command = "configure";
 	meta.description = desc != NULL ? desc : "settings";

@@ -34,120 +34,6 @@ step_trust_info_free(struct step_trust_info *ti)
 	memset(ti, 0, sizeof *ti);
 }
 
-/* Load buf with pass; accepted only when its integrity was checked (or
- * the file is passwordless). */
-static struct keystore *
-trust_try(const unsigned char *buf, size_t len, const char *name,
-    const struct secret *pass, char **cause)
-{
-	struct keystore	*ks = NULL;
-
-	if (keystore_load_mem(buf, len, name, pass, 0, &ks, cause) != 0)
-		return (NULL);
-	if (!ks->verified && !ks->passwordless) {
-		keystore_free(ks);
-		return (NULL);
-	}
-	return (ks);
-}
-
-/*
- * Open cacerts for reading and find the password that opens it: none
- * (passwordless PKCS#12), the one given, or "changeit" then the defaults
- * file's storepass.  *passp is NULL for a passwordless file.
- */
-static int
-trust_open(const struct step_trust_opts *o, struct keystore **ksp,
-    struct secret **passp, struct step_trust_info *ti, char **cause)
-{
-	unsigned char	*buf = NULL;
-	size_t		 len = 0;
-	struct keystore	*ks = NULL;
-	struct secret	*pw = NULL;
-	enum ks_format	 f;
-	char		*c2 = NULL;
-	const char	*defaults;
-	int		 rc = -1;
-
-	*ksp = NULL;
-	*passp = NULL;
-	if (file_read(o->cacerts, &buf, &len, cause) != 0)
-		return (-1);
-	f = keystore_sniff(buf, len);
-	if (f == KS_FMT_JCEKS) {
-		cause_set(cause, "%s: is a JCEKS keystore, which tlsdeck only "
-		    "reads", o->cacerts);
-		goto out;
-	}
-	if (f != KS_FMT_JKS && f != KS_FMT_PKCS12) {
-		cause_set(cause, "%s: not a JKS or PKCS12 truststore (%s)",
-		    o->cacerts, len == 0 ? "empty file" : ks_format_name(f));
-		goto out;
-	}
-	/* Damaged files fail here, before any password is tried. */
-	if (keystore_load_mem(buf, len, o->cacerts, NULL, KS_LOAD_NOVERIFY,
-	    &ks, cause) != 0)
-		goto out;
-	if (ks->passwordless) {
-		ti->pass_how = xstrdup("no password");
-		goto done;
-	}
-	keystore_free(ks);
-	ks = NULL;
-	if (o->cacerts_pass != NULL) {
-		if ((ks = trust_try(buf, len, o->cacerts, o->cacerts_pass,
-		    &c2)) == NULL) {
-			ti->need_pass = true;
-			cause_set(cause, "%s", c2 != NULL ? c2 :
-			    "the password is incorrect");
-			goto out;
-		}
-		pw = secret_dup(o->cacerts_pass);
-		ti->pass_how = xstrdup("given");
-		goto done;
-	}
-	pw = secret_from_str("changeit");
-	if ((ks = trust_try(buf, len, o->cacerts, pw, NULL)) != NULL) {
-		ti->pass_how = xstrdup("changeit");
-		goto done;
-	}
-	secret_free(pw);
-	defaults = o->defaults_file != NULL ? o->defaults_file :
-	    SERVER_DISTRO_DEFAULTS;
-	if ((pw = jre_defaults_storepass(defaults)) != NULL &&
-	    (ks = trust_try(buf, len, o->cacerts, pw, NULL)) != NULL) {
-		xasprintf(&ti->pass_how, "storepass of %s", defaults);
-		goto done;
-	}
-	secret_free(pw);
-	pw = NULL;
-	ti->need_pass = true;
-	cause_set(cause, "%s: the store password is not \"changeit\" (nor "
-	    "the storepass of %s): give it", o->cacerts, defaults);
-	goto out;
-done:
-	ks->path = xstrdup(o->cacerts);
-	ti->passwordless = ks->passwordless;
-	if (ks->passwordless) {
-		secret_free(pw);
-		pw = NULL;
-	}
-	*ksp = ks;
-	*passp = pw;
-	ks = NULL;
-	pw = NULL;
-	rc = 0;
-out:
-	keystore_free(ks);
-	secret_free(pw);
-	free(c2);
-	if (buf != NULL) {
-		explicit_bzero(buf, len);
-		free(buf);
-	}
-	return (rc);
-}
-
 /* The certificate of a file: its only one, or the only root of a bundle. */
 static int
 trust_from_file(const char *path, struct cert **out, char **what,
@@ -346,7 +232,7 @@ trust_where(const struct step_trust_opts *o, struct step_trust_info *ti,
     struct step_result *r)
 {
 	struct stat	 sb;
-	char		 real[PATH_MAX], hreal[PATH_MAX], *home, *dir, *js;
+	char		 real[PATH_MAX], hreal[PATH_MAX], *home, *js;
 	const char	*distro;
 
 	ti->symlink = lstat(o->cacerts, &sb) == 0 && S_ISLNK(sb.st_mode);
@@ -378,16 +264,11 @@ trust_where(const struct step_trust_opts *o, struct step_trust_info *ti,
 		    "with \"" TRUST_DISTRO_PREFIX "\", so this one stays; it "
 		    "is kept JKS as the package expects", ti->cacerts_real);
 	/* The JVM prefers jssecacerts when it exists. */
-	dir = xstrdup(o->cacerts);
-	if ((js = strrchr(dir, '/')) != NULL)
-		*js = '\0';
-	xasprintf(&js, "%s/jssecacerts", js != NULL ? dir : ".");
-	if (stat(js, &sb) == 0)
+	if ((js = jre_jssecacerts(o->cacerts)) != NULL)
 		step_note(r, "%s exists: the JVM trusts it instead of cacerts; "
 		    "import the certificate there too (tlsdeck trust "
 		    "--cacerts %s)", js, js);
 	free(js);
-	free(dir);
 	free(home);
 }
 
@@ -442,8 +323,12 @@ step_trust(const struct step_trust_opts *o, struct step_result *r,
 	if (o->alias != NULL && step_alias_check(o->alias, cause) != 0)
 		return (-1);
 	r->cacerts = xstrdup(o->cacerts);
-	if (trust_open(o, &ks, &pass, ti, cause) != 0)
+	/* No password, the one given, "changeit", the defaults file's. */
+	if (cacerts_open_with(o->cacerts, o->cacerts_pass, o->defaults_file,
+	    CACERTS_WRITE, &ks, &pass, &ti->pass_how, &ti->need_pass,
+	    cause) != 0)
 		goto out;
+	ti->passwordless = ks->passwordless;
 	r->format = ks->format;
 	trust_where(o, ti, r);
 

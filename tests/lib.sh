@@ -13,7 +13,8 @@ KEYTOOL25=
 [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/keytool ] &&
     KEYTOOL25=/usr/lib/jvm/temurin-25-jdk-amd64/bin/keytool
 T=$(mktemp -d "${TMPDIR:-/tmp}/tlsdeck-test.XXXXXX")
-trap 'rm -rf "$T"' EXIT INT TERM
+trap 'rm -rf "$T"' EXIT
+trap 'exit 99' INT TERM HUP
 fail() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "SKIP: $*" >&2; exit 77; }
 need_keytool() { [ -n "$KEYTOOL17" ] || skip "keytool 17 not installed"; }

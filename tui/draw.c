@@ -450,3 +450,60 @@ draw_wrap_free(char **lines, size_t n)
 		free(lines[i]);
 	free(lines);
 }
+
+/* Keep a list's selection on an item and in view. */
+void
+draw_list_clamp(struct draw_list *l, int n, int vis)
+{
+	if (l->sel >= n)
+		l->sel = n - 1;
+	if (l->sel < 0)
+		l->sel = 0;
+	if (l->sel < l->top)
+		l->top = l->sel;
+	if (l->sel >= l->top + vis)
+		l->top = l->sel - vis + 1;
+	if (l->top < 0)
+		l->top = 0;
+}
+
+/* Move a list's selection by a key; false when a is not a move. */
+bool
+draw_list_move(struct draw_list *l, enum tui_action a, int n, int vis)
+{
+	switch (a) {
+	case ACT_UP:
+		l->sel--;
+		break;
+	case ACT_DOWN:
+		l->sel++;
+		break;
+	case ACT_PGUP:
+		l->sel -= vis;
+		break;
+	case ACT_PGDN:
+		l->sel += vis;
+		break;
+	case ACT_TOP:
+		l->sel = 0;
+		break;
+	case ACT_BOTTOM:
+		l->sel = n - 1;
+		break;
+	default:
+		return (false);
+	}
+	draw_list_clamp(l, n, vis);
+	return (true);
+}
+
+/* Arrows at the right edge where items are hidden above or below. */
+void
+draw_list_arrows(struct tui *t, const struct draw_list *l, int n, int vis,
+    int y_up, int y_down)
+{
+	if (l->top > 0)
+		draw_text(t, y_up, COLS - 1, 1, THEME_MUTED, t->g->up);
+	if (l->top + vis < n)
+		draw_text(t, y_down, COLS - 1, 1, THEME_MUTED, t->g->down);
+}

@@ -11,21 +11,10 @@
 
 #include "tui.h"
 
-static const char *const ct_yn[] = { "no", "yes", NULL };
 static const char *const ct_types[] = { "PKCS12", "JKS", NULL };
 
 struct ct {
 	int	 i_files, i_alias, i_replace, i_type;
-};
-
-struct ct_arg {
-	char		*path;
-	struct secret	*pass;
-	char		*alias;		/* NULL: from the CN */
-	char		**files;
-	size_t		 nfiles;
-	bool		 replace;
-	enum ks_format	 storetype;
 };
 
 /* Check: the alias, when given, is free in the keystore (or Replace). */
@@ -38,7 +27,7 @@ ct_check_alias(struct form *f, int i, enum sev *sev)
 	const char	*alias = form_get(f, i), *err;
 	char		*r = NULL, **files = NULL, *tmp;
 	struct cert	**certs = NULL;
-	size_t		 n, nc = 0, k;
+	size_t		 n, nc = 0;
 
 	if (*alias == '\0') {
 		/* What the CN gives, for the first file. */
@@ -52,9 +41,7 @@ ct_check_alias(struct form *f, int i, enum sev *sev)
 			free(tmp);
 		}
 		certs_free(certs, nc);
-		for (k = 0; k < n; k++)
-			free(files[k]);
-		free(files);
+		fstep_lines_free(files, n);
 		return (r);
 	}
 	if ((ks = form_keystore(f, &err)) == NULL)
@@ -67,11 +54,7 @@ ct_check_alias(struct form *f, int i, enum sev *sev)
 		xasprintf(&r, "replaces the trusted entry \"%s\"", e->alias);
 		return (r);
 	}
-	*sev = SEV_CRIT;
-	xasprintf(&r, "alias \"%s\" exists (%s): choose another%s",
-	    e->alias, ks_etype_name(e->type), e->type == KS_ENTRY_TRUSTED ?
-	    " or set Replace to yes" : "");
-	return (r);
+	return (form_alias_taken(e, e->type == KS_ENTRY_TRUSTED, sev));
 }
 
 /* Add the items. */
@@ -87,7 +70,7 @@ ct_init(struct form *f)
 	c->i_files = form_text(f, "Certificate file(s)", "",
 	    form_check_certfiles);
 	c->i_alias = form_text(f, "Alias", "", ct_check_alias);
-	c->i_replace = form_choice(f, "Replace a trusted entry", ct_yn, 0,
+	c->i_replace = form_choice(f, "Replace a trusted entry", form_yn, 0,
 	    NULL);
 	c->i_type = form_choice(f, "Store type (new file)", ct_types,
 	    env->format == KS_FMT_JKS ? 1 : 0, NULL);
@@ -97,23 +80,15 @@ ct_init(struct form *f)
 static void
 ct_arg_free(void *p)
 {
-	struct ct_arg	*a = p;
-	size_t		 i;
-
-	if (a == NULL)
+	if (p == NULL)
 		return;
-	free(a->path);
-	secret_free(a->pass);
-	free(a->alias);
-	for (i = 0; i < a->nfiles; i++)
-		free(a->files[i]);
-	free(a->files);
-	free(a);
+	form_farg_clear(p);
+	free(p);
 }
 
 /* Run or dry-run the core step. */
 static int
-ct_step(const struct ct_arg *a, bool dry, struct step_result *r,
+ct_step(const struct form_farg *a, bool dry, struct step_result *r,
     char **cause)
 {
 	struct step_certs_opts	o;
@@ -137,8 +112,6 @@ ct_lines(char ***v, size_t *n, const struct step_result *r)
 	for (i = 0; i < r->naliases; i++)
 		fstep_line(v, n, "\"%s\": %s", r->aliases[i], i < r->nchain ?
 		    r->chain[i]->info.subject : "?");
-	for (i = 0; i < r->nnotes; i++)
-		fstep_line(v, n, "note: %s", r->notes[i]);
 }
 
 /* The worker. */
@@ -147,15 +120,13 @@ ct_run(struct fstep *s, volatile int *cancel, char **cause)
 {
 	struct step_result	r;
 
-	if (form_mkdirs(((struct ct_arg *)s->arg)->path, cause) != 0 ||
+	if (form_mkdirs(((struct form_farg *)s->arg)->path, cause) != 0 ||
 	    ct_step(s->arg, false, &r, cause) != 0)
 		return (-1);
 	fstep_line(&s->out, &s->nout, "imported %zu trusted entr%s:",
 	    r.naliases, r.naliases == 1 ? "y" : "ies");
 	ct_lines(&s->out, &s->nout, &r);
-	if (r.backup_id != 0)
-		fstep_line(&s->out, &s->nout, "backup %u of the previous "
-		    "file (tlsdeck restore %u)", r.backup_id, r.backup_id);
+	fstep_notes(s, &r);
 	step_result_free(&r);
 	return (0);
 }
@@ -165,16 +136,13 @@ static struct fstep *
 ct_build(struct form *f, char **cause)
 {
 	struct ct		*c = form_priv(f);
-	struct ct_arg		*a;
+	const char		*alias = form_get(f, c->i_alias);
+	struct form_farg	*a;
 	struct fstep		*s;
 	struct step_result	 r;
 
-	a = xcalloc(1, sizeof *a);
-	a->path = xstrdup(form_ks_path(f));
-	a->pass = secret_dup(form_ks_pass(f));
-	if (*form_get(f, c->i_alias) != '\0')
-		a->alias = xstrdup(form_get(f, c->i_alias));
-	a->nfiles = form_split_files(form_get(f, c->i_files), &a->files);
+	a = xmalloc(sizeof *a);
+	form_farg_init(f, a, c->i_files, *alias != '\0' ? alias : NULL, NULL);
 	a->replace = form_get_choice(f, c->i_replace) == 1;
 	a->storetype = form_get_choice(f, c->i_type) == 1 ? KS_FMT_JKS :
 	    KS_FMT_PKCS12;
@@ -183,23 +151,14 @@ ct_build(struct form *f, char **cause)
 		return (NULL);
 	}
 	s = fstep_new("Import trusted certificates into %s", a->path);
-	s->arg = a;
-	s->free_arg = ct_arg_free;
-	s->run = ct_run;
-	s->writes = true;
+	fstep_writes(s, a, ct_arg_free, ct_run);
 	fstep_line(&s->plan, &s->nplan, "%s %s; add %zu trusted entr%s:",
 	    r.created ? "create the keystore" : "a backup of", a->path,
 	    r.naliases, r.naliases == 1 ? "y" : "ies");
 	ct_lines(&s->plan, &s->nplan, &r);
+	fstep_plan_notes(s, &r);
 	step_result_free(&r);
 	return (s);
-}
-
-/* Free the form's own data. */
-static void
-ct_free(struct form *f)
-{
-	free(form_priv(f));
 }
 
 const struct form_def form_certs_def = {
@@ -209,5 +168,5 @@ const struct form_def form_certs_def = {
 	    "-importcert).",
 	.init = ct_init,
 	.build = ct_build,
-	.free = ct_free,
+	.free = form_free_priv,
 };

@@ -18,16 +18,9 @@ struct pm {
 };
 
 struct pm_arg {
-	char		*path;
-	struct secret	*pass;
-	char		*alias;
+	struct form_farg fa;		/* files: the chain */
 	char		*key;
 	struct secret	*phrase;
-	char		**files;
-	size_t		 nfiles;
-	bool		 replace;
-	enum ks_format	 storetype;
-	char		*cacerts;
 };
 
 /* Check: the key file reads (with the pass phrase when encrypted). */
@@ -88,19 +81,12 @@ static void
 pm_arg_free(void *v)
 {
 	struct pm_arg	*a = v;
-	size_t		 i;
 
 	if (a == NULL)
 		return;
-	free(a->path);
-	secret_free(a->pass);
-	free(a->alias);
+	form_farg_clear(&a->fa);
 	free(a->key);
 	secret_free(a->phrase);
-	for (i = 0; i < a->nfiles; i++)
-		free(a->files[i]);
-	free(a->files);
-	free(a->cacerts);
 	free(a);
 }
 
@@ -112,16 +98,16 @@ pm_step(const struct pm_arg *a, bool dry, struct step_result *r,
 	struct step_pem_opts	o;
 
 	memset(&o, 0, sizeof o);
-	o.alias = a->alias;
+	o.alias = a->fa.alias;
 	o.key_file = a->key;
 	o.key_passphrase = a->phrase;
-	o.cert_files = (const char *const *)a->files;
-	o.ncert_files = a->nfiles;
-	o.cacerts = a->cacerts;
-	o.replace = a->replace;
-	o.storetype = a->storetype;
+	o.cert_files = (const char *const *)a->fa.files;
+	o.ncert_files = a->fa.nfiles;
+	o.cacerts = a->fa.cacerts;
+	o.replace = a->fa.replace;
+	o.storetype = a->fa.storetype;
 	o.dry_run = dry;
-	return (step_import_pem(a->path, a->pass, &o, r, cause));
+	return (step_import_pem(a->fa.path, a->fa.pass, &o, r, cause));
 }
 
 /* The chain as lines. */
@@ -133,8 +119,6 @@ pm_lines(char ***v, size_t *n, const struct step_result *r)
 	for (i = 0; i < r->nchain; i++)
 		fstep_line(v, n, "%s%s", i == 0 ? "" : "<- ",
 		    r->chain[i]->info.subject);
-	for (i = 0; i < r->nnotes; i++)
-		fstep_line(v, n, "note: %s", r->notes[i]);
 }
 
 /* The worker. */
@@ -144,16 +128,14 @@ pm_run(struct fstep *s, volatile int *cancel, char **cause)
 	struct pm_arg		*a = s->arg;
 	struct step_result	 r;
 
-	if (form_mkdirs(a->path, cause) != 0 ||
+	if (form_mkdirs(a->fa.path, cause) != 0 ||
 	    pm_step(a, false, &r, cause) != 0)
 		return (-1);
 	fstep_line(&s->out, &s->nout, "%s key entry \"%s\" in %s:",
 	    r.replaced ? "replaced" : "added", r.naliases > 0 ?
-	    r.aliases[0] : a->alias, a->path);
+	    r.aliases[0] : a->fa.alias, a->fa.path);
 	pm_lines(&s->out, &s->nout, &r);
-	if (r.backup_id != 0)
-		fstep_line(&s->out, &s->nout, "backup %u of the previous "
-		    "file (tlsdeck restore %u)", r.backup_id, r.backup_id);
+	fstep_notes(s, &r);
 	step_result_free(&r);
 	return (0);
 }
@@ -170,41 +152,28 @@ pm_build(struct form *f, char **cause)
 	const struct secret	*ph;
 
 	a = xcalloc(1, sizeof *a);
-	a->path = xstrdup(form_ks_path(f));
-	a->pass = secret_dup(form_ks_pass(f));
-	a->alias = xstrdup(form_alias(f));
+	form_farg_init(f, &a->fa, p->i_chain, form_alias(f), env->cacerts);
+	a->fa.replace = form_replace(f);
+	a->fa.storetype = form_get_choice(f, p->i_type) == 1 ? KS_FMT_JKS :
+	    KS_FMT_PKCS12;
 	a->key = xstrdup(form_get(f, p->i_key));
 	ph = form_get_secret(f, p->i_phrase);
 	if (ph->len > 0)
 		a->phrase = secret_dup(ph);
-	a->nfiles = form_split_files(form_get(f, p->i_chain), &a->files);
-	a->replace = form_replace(f);
-	a->storetype = form_get_choice(f, p->i_type) == 1 ? KS_FMT_JKS :
-	    KS_FMT_PKCS12;
-	if (env->cacerts != NULL)
-		a->cacerts = xstrdup(env->cacerts);
 	if (pm_step(a, true, &r, cause) != 0) {
 		pm_arg_free(a);
 		return (NULL);
 	}
-	s = fstep_new("Import key and certificate as \"%s\"", a->alias);
-	s->arg = a;
-	s->free_arg = pm_arg_free;
-	s->run = pm_run;
-	s->writes = true;
+	s = fstep_new("Import key and certificate as \"%s\"", a->fa.alias);
+	fstep_writes(s, a, pm_arg_free, pm_run);
 	fstep_line(&s->plan, &s->nplan, "%s %s: key entry \"%s\" (%s) with "
 	    "this chain:", r.created ? "create" : "a backup of, then change",
-	    a->path, a->alias, r.nchain > 0 ? r.chain[0]->info.key : "?");
+	    a->fa.path, a->fa.alias, r.nchain > 0 ? r.chain[0]->info.key :
+	    "?");
 	pm_lines(&s->plan, &s->nplan, &r);
+	fstep_plan_notes(s, &r);
 	step_result_free(&r);
 	return (s);
-}
-
-/* Free the form's own data. */
-static void
-pm_free(struct form *f)
-{
-	free(form_priv(f));
 }
 
 const struct form_def form_pem_def = {
@@ -214,5 +183,5 @@ const struct form_def form_pem_def = {
 	    "another server).",
 	.init = pm_init,
 	.build = pm_build,
-	.free = pm_free,
+	.free = form_free_priv,
 };

@@ -11,19 +11,12 @@
 
 #include "tui.h"
 
-static const char *const rp_yn[] = { "no", "yes", NULL };
-
 struct rp {
 	int	 i_files, i_cacerts, i_untrusted;
 };
 
 struct rp_arg {
-	char		*path;
-	struct secret	*pass;
-	char		*alias;
-	char		**files;
-	size_t		 nfiles;
-	char		*cacerts;
+	struct form_farg fa;		/* files: the CA's reply */
 	bool		 untrusted;
 };
 
@@ -54,8 +47,8 @@ rp_init(struct form *f)
 	    form_check_certfiles);
 	r->i_cacerts = form_text(f, "cacerts (chain search)", env->cacerts !=
 	    NULL ? env->cacerts : "", rp_check_cacerts);
-	r->i_untrusted = form_choice(f, "Allow an untrusted root", rp_yn, 0,
-	    NULL);
+	r->i_untrusted = form_choice(f, "Allow an untrusted root", form_yn,
+	    0, NULL);
 }
 
 /* Free a step's arguments (passwords wiped). */
@@ -63,17 +56,10 @@ static void
 rp_arg_free(void *p)
 {
 	struct rp_arg	*a = p;
-	size_t		 i;
 
 	if (a == NULL)
 		return;
-	free(a->path);
-	secret_free(a->pass);
-	free(a->alias);
-	for (i = 0; i < a->nfiles; i++)
-		free(a->files[i]);
-	free(a->files);
-	free(a->cacerts);
+	form_farg_clear(&a->fa);
 	free(a);
 }
 
@@ -104,13 +90,13 @@ rp_step(const struct rp_arg *a, bool dry, struct step_result *r,
 	struct step_reply_opts	o;
 
 	memset(&o, 0, sizeof o);
-	o.alias = a->alias;
-	o.files = (const char *const *)a->files;
-	o.nfiles = a->nfiles;
-	o.cacerts = a->cacerts;
+	o.alias = a->fa.alias;
+	o.files = (const char *const *)a->fa.files;
+	o.nfiles = a->fa.nfiles;
+	o.cacerts = a->fa.cacerts;
 	o.allow_untrusted = a->untrusted;
 	o.dry_run = dry;
-	return (step_import_reply(a->path, a->pass, &o, r, cause));
+	return (step_import_reply(a->fa.path, a->fa.pass, &o, r, cause));
 }
 
 /* The chain as lines. */
@@ -148,41 +134,34 @@ rp_build(struct form *f, char **cause)
 {
 	struct rp		*rp = form_priv(f);
 	struct wiz_ctx		*ctx = form_ctx(f);
+	const char		*cacerts = form_get(f, rp->i_cacerts);
 	struct rp_arg		*a;
 	struct fstep		*s;
 	struct step_result	 r;
-	size_t			 i;
 
 	a = xcalloc(1, sizeof *a);
-	a->path = xstrdup(form_ks_path(f));
-	a->pass = secret_dup(form_ks_pass(f));
-	a->alias = xstrdup(form_alias(f));
-	a->nfiles = form_split_files(form_get(f, rp->i_files), &a->files);
-	if (*form_get(f, rp->i_cacerts) != '\0')
-		a->cacerts = xstrdup(form_get(f, rp->i_cacerts));
+	form_farg_init(f, &a->fa, rp->i_files, form_alias(f),
+	    *cacerts != '\0' ? cacerts : NULL);
 	a->untrusted = form_get_choice(f, rp->i_untrusted) == 1;
 	if (rp_step(a, true, &r, cause) != 0) {
 		rp_arg_free(a);
 		return (NULL);
 	}
-	s = fstep_new("Import the CA's reply into \"%s\"", a->alias);
-	s->arg = a;
-	s->free_arg = rp_arg_free;
-	s->run = rp_run;
-	s->writes = true;
+	s = fstep_new("Import the CA's reply into \"%s\"", a->fa.alias);
+	fstep_writes(s, a, rp_arg_free, rp_run);
 	fstep_line(&s->plan, &s->nplan, "install this chain on \"%s\" in %s "
-	    "(a backup of the file first):", a->alias, a->path);
+	    "(a backup of the file first):", a->fa.alias, a->fa.path);
 	rp_chain(&s->plan, &s->nplan, &r);
-	for (i = 0; i < r.nnotes; i++)
-		fstep_line(&s->plan, &s->nplan, "note: %s", r.notes[i]);
+	fstep_plan_notes(s, &r);
 	if (ctx != NULL) {
 		free(ctx->keystore);
-		ctx->keystore = xstrdup(a->path);
+		ctx->keystore = xstrdup(a->fa.path);
 		secret_free(ctx->storepass);
-		ctx->storepass = secret_dup(a->pass);
+		ctx->storepass = secret_dup(a->fa.pass);
 		ctx->format = r.format;
 		free(ctx->alias);
-		ctx->alias = xstrdup(r.naliases > 0 ? r.aliases[0] : a->alias);
+		ctx->alias = xstrdup(r.naliases > 0 ? r.aliases[0] :
+		    a->fa.alias);
 		ctx->ks_new = false;
 		ctx->entry_new = false;
 		ctx->self_signed = r.anchor == STEP_ANCHOR_SELF;
@@ -201,13 +180,6 @@ rp_build(struct form *f, char **cause)
 	return (s);
 }
 
-/* Free the form's own data. */
-static void
-rp_free(struct form *f)
-{
-	free(form_priv(f));
-}
-
 const struct form_def form_reply_def = {
 	.kind = FORM_IMPORT_REPLY,
 	.title = "Import CA reply",
@@ -215,5 +187,5 @@ const struct form_def form_reply_def = {
 	    "order, bundles, PKCS#7).",
 	.init = rp_init,
 	.build = rp_build,
-	.free = rp_free,
+	.free = form_free_priv,
 };

@@ -813,11 +813,7 @@ form_check_alias(struct form *f, int i, enum sev *sev)
 			    ks_etype_name(e->type), e->alias);
 			return (r);
 		}
-		*sev = SEV_CRIT;
-		xasprintf(&r, "alias \"%s\" exists (%s): choose another%s",
-		    e->alias, ks_etype_name(e->type), f->i_replace >= 0 ?
-		    " or set Replace to yes" : "");
-		return (r);
+		return (form_alias_taken(e, f->i_replace >= 0, sev));
 	}
 	if (e == NULL) {
 		*sev = SEV_CRIT;
@@ -895,12 +891,9 @@ form_add_alias(struct form *f, const char *label, const char *value,
 	f->i_alias = form_text(f, label, value != NULL ? value :
 	    f->ctx != NULL && f->ctx->alias != NULL ? f->ctx->alias :
 	    f->env->alias, form_check_alias);
-	if (flags & FKA_NEW) {
-		static const char *const yn[] = { "no", "yes", NULL };
-
+	if (flags & FKA_NEW)
 		f->i_replace = form_choice(f, "Replace existing entry",
-		    yn, 0, form_check_replace);
-	}
+		    form_yn, 0, form_check_replace);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1025,11 +1018,83 @@ form_check_certfiles(struct form *f, int i, enum sev *sev)
 		xasprintf(&r, "%zu certificate%s in %zu file%s", total,
 		    total == 1 ? "" : "s", n, n == 1 ? "" : "s");
 	}
-	for (j = 0; j < n; j++)
-		free(files[j]);
-	free(files);
+	fstep_lines_free(files, n);
 	free(c2);
 	return (r);
+}
+
+/* ------------------------------------------------------------------ */
+/* Helpers shared by the file forms (certificates, PEM, CA reply) */
+
+/* The choices of a yes/no item. */
+const char *const form_yn[] = { "no", "yes", NULL };
+
+/* Check message: the alias is taken by e (SEV_CRIT). */
+char *
+form_alias_taken(const struct ks_entry *e, bool can_replace, enum sev *sev)
+{
+	char	*r;
+
+	*sev = SEV_CRIT;
+	xasprintf(&r, "alias \"%s\" exists (%s): choose another%s",
+	    e->alias, ks_etype_name(e->type), can_replace ?
+	    " or set Replace to yes" : "");
+	return (r);
+}
+
+/* Fill a file form's step arguments: the keystore and its password, the
+ * alias and cacerts (copied, NULL stays NULL) and the files of item. */
+void
+form_farg_init(struct form *f, struct form_farg *a, int item,
+    const char *alias, const char *cacerts)
+{
+	memset(a, 0, sizeof *a);
+	a->path = xstrdup(form_ks_path(f));
+	a->pass = secret_dup(form_ks_pass(f));
+	if (alias != NULL)
+		a->alias = xstrdup(alias);
+	if (cacerts != NULL)
+		a->cacerts = xstrdup(cacerts);
+	a->nfiles = form_split_files(form_get(f, item), &a->files);
+}
+
+/* Free what form_farg_init filled (the password wiped). */
+void
+form_farg_clear(struct form_farg *a)
+{
+	free(a->path);
+	secret_free(a->pass);
+	free(a->alias);
+	fstep_lines_free(a->files, a->nfiles);
+	free(a->cacerts);
+}
+
+/* Make s a step that writes files: its argument, free function, worker. */
+void
+fstep_writes(struct fstep *s, void *arg, void (*free_arg)(void *),
+    int (*run)(struct fstep *, volatile int *, char **))
+{
+	s->arg = arg;
+	s->free_arg = free_arg;
+	s->run = run;
+	s->writes = true;
+}
+
+/* The notes of a step result (a dry run) as plan lines. */
+void
+fstep_plan_notes(struct fstep *s, const struct step_result *r)
+{
+	size_t	i;
+
+	for (i = 0; i < r->nnotes; i++)
+		fstep_line(&s->plan, &s->nplan, "note: %s", r->notes[i]);
+}
+
+/* A form's free function when its own data is one allocation. */
+void
+form_free_priv(struct form *f)
+{
+	free(f->priv);
 }
 
 /* ------------------------------------------------------------------ */

@@ -4,7 +4,9 @@
  * its buffers and cannot wipe them).  The characters go into one fixed
  * buffer inside the entry (never reallocated, so no stale copies), are
  * shown as one mask glyph each, and are wiped when the entry is cleared or
- * freed.  The core sees them as a struct secret that points into that
+ * freed.  A value the entry was created with (an existing password) shows
+ * as a fixed-width mask, so its length is not on screen, and the first key
+ * typed replaces it rather than extending a value nobody can see.  The core sees them as a struct secret that points into that
  * buffer (pw_secret), never as a copy.
  */
 #include <stdlib.h>
@@ -16,6 +18,8 @@
 
 /* Longest password taken, in bytes of UTF-8. */
 #define PW_MAX		1024
+/* Glyphs shown for a prefilled value, whatever its length. */
+#define PW_PREFILL_MASK	8
 
 struct pw_entry {
 	char		 buf[PW_MAX + 1];
@@ -87,6 +91,10 @@ pw_key(struct pw_entry *pw, int ch)
 	if (ch == TK(KEY_BACKSPACE) || ch == 127 || ch == 8) {
 		if (pw->len == 0)
 			return (false);
+		if (pw->prefilled) {	/* nothing to edit character-wise */
+			pw_clear(pw);
+			return (true);
+		}
 		/* Drop the last UTF-8 character. */
 		n = pw->len;
 		while (n > 0 && ((unsigned char)pw->buf[n - 1] & 0xc0) == 0x80)
@@ -107,6 +115,8 @@ pw_key(struct pw_entry *pw, int ch)
 	}
 	if (ch < 0x20 || ch >= TK(0) || !iswprint((wint_t)ch))
 		return (false);
+	if (pw->prefilled)
+		pw_clear(pw);
 	memset(&st, 0, sizeof st);
 	n = wcrtomb(mb, (wchar_t)ch, &st);
 	if (n == (size_t)-1 || pw->len + n > PW_MAX) {
@@ -146,22 +156,24 @@ pw_prefilled(const struct pw_entry *pw)
 }
 
 /*
- * Draw the mask (one glyph per character, the field's w columns filled in
- * role); returns the column of the cursor (after the last glyph).
+ * Draw the mask (one glyph per character typed, a fixed width for a
+ * prefilled value; the field's w columns filled in role); returns the
+ * column of the cursor (after the last glyph).
  */
 int
 pw_draw(struct tui *t, const struct pw_entry *pw, int y, int x, int w,
     attr_t attr)
 {
 	const char	*g = t->ascii || !t->utf8 ? "*" : "\xe2\x80\xa2";
-	size_t		 i, shown;
+	size_t		 i, shown, n;
 	int		 skip;
 
 	wattrset(stdscr, attr);
 	mvwhline(stdscr, y, x, ' ' | attr, w);
+	n = pw->prefilled && pw->len > 0 ? PW_PREFILL_MASK : pw->nchars;
 	/* Keep the end in view when there are more than fit. */
-	shown = pw->nchars < (size_t)(w - 1) ? pw->nchars : (size_t)(w - 1);
-	skip = pw->nchars > shown ? 1 : 0;
+	shown = n < (size_t)(w - 1) ? n : (size_t)(w - 1);
+	skip = n > shown ? 1 : 0;
 	if (skip)
 		mvwaddstr(stdscr, y, x, "<");
 	for (i = skip; i < shown; i++)

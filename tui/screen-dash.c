@@ -235,6 +235,71 @@ dash_rows_free(struct dash *d)
 	d->nks = d->nex = d->ntl = 0;
 }
 
+/* The live probe's line(s): what server.port really serves. */
+static void
+dash_live_lines(struct tui *t, struct dash *d)
+{
+	const struct tui_live	*l = t->live;
+	char			*cn;
+
+	if (l == NULL || l->model != t->model)
+		return;
+	switch (l->state) {
+	case LIVE_OFF:
+		if (l->note != NULL)
+			dash_tl_add(d, THEME_MUTED, "served", false, "%s",
+			    l->note);
+		return;
+	case LIVE_CLOSED:
+		dash_tl_add(d, THEME_MUTED, "served", false, "nothing listens "
+		    "on :%d (not running)", l->port);
+		return;
+	case LIVE_RUNNING:
+		if (tui_live_seconds(t) > 0)
+			dash_tl_add(d, THEME_MUTED, "served", false,
+			    "probing :%d%s %ds", l->port, t->g->ellipsis,
+			    tui_live_seconds(t));
+		else
+			dash_tl_add(d, THEME_MUTED, "served", false,
+			    "probing :%d%s", l->port, t->g->ellipsis);
+		return;
+	case LIVE_DONE:
+		break;
+	}
+	if (l->match == 1)
+		dash_tl_add(d, THEME_OK, "served", false,
+		    "%s chain matches the keystore", t->g->ok);
+	else if (l->match == 0) {
+		cn = draw_cn(l->served != NULL ? l->served : "?");
+		dash_tl_add(d, THEME_CRIT, "served", false, "%s :%d differs "
+		    "from the keystore", t->g->crit, l->port);
+		dash_tl_add(d, THEME_CRIT, "", false, "restart pending? (%s)",
+		    cn);
+		free(cn);
+	} else if (l->error == PROBE_OK) {
+		cn = draw_cn(l->served != NULL ? l->served : "?");
+		dash_tl_add(d, THEME_TEXT, "served", false, ":%d serves %s",
+		    l->port, cn);
+		free(cn);
+	} else if (l->error == PROBE_ERR_REFUSED)
+		dash_tl_add(d, THEME_WARN, "served", false, "%s nothing "
+		    "listens on :%d", t->g->warn, l->port);
+	else if (l->error == PROBE_ERR_TIMEOUT)
+		dash_tl_add(d, THEME_WARN, "served", false, "%s no TLS answer "
+		    "from :%d in %ld s", t->g->warn, l->port,
+		    (l->elapsed_ms + 500) / 1000);
+	else if (l->error == PROBE_ERR_NOT_TLS)
+		dash_tl_add(d, THEME_CRIT, "served", false, "%s :%d answers "
+		    "without TLS", t->g->crit, l->port);
+	else
+		dash_tl_add(d, THEME_WARN, "served", false, "%s %s",
+		    t->g->warn, l->error_msg != NULL ? l->error_msg :
+		    "cannot check");
+	if (l->error == PROBE_OK && l->verified == 0)
+		dash_tl_add(d, THEME_WARN, NULL, false, "%s served chain NOT "
+		    "trusted by this cacerts", t->g->warn);
+}
+
 /* Build the trust panel's lines. */
 static void
 dash_trust_lines(struct tui *t, struct dash *d)
@@ -254,6 +319,7 @@ dash_trust_lines(struct tui *t, struct dash *d)
 	else
 		dash_tl_add(d, THEME_CRIT, NULL, false, "%s NOT trusted by "
 		    "this cacerts", t->g->crit);
+	dash_live_lines(t, d);
 	if ((anchor = dash_anchor(m)) != NULL) {
 		cn = draw_cn(anchor->info.subject);
 		dash_tl_add(d, THEME_TEXT, "root", false, "%s", cn);

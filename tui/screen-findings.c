@@ -14,11 +14,6 @@
 /* Rows one finding takes: message, fix, where. */
 #define FINDING_ROWS	3
 
-struct fview {
-	int	sel;
-	int	top;
-};
-
 /* The name of a form, or NULL for none. */
 const char *
 form_name(int form)
@@ -62,26 +57,8 @@ findings_vis(void)
 static int
 findings_init(struct tui *t, struct screen *s, void *arg, char **cause)
 {
-	s->data = xcalloc(1, sizeof(struct fview));
+	s->data = xcalloc(1, sizeof(struct draw_list));
 	return (0);
-}
-
-/* Keep the selection on a finding and in view. */
-static void
-findings_clamp(struct tui *t, struct fview *v)
-{
-	int	n = (int)t->model->nfindings;
-
-	if (v->sel >= n)
-		v->sel = n - 1;
-	if (v->sel < 0)
-		v->sel = 0;
-	if (v->sel < v->top)
-		v->top = v->sel;
-	if (v->sel >= v->top + findings_vis())
-		v->top = v->sel - findings_vis() + 1;
-	if (v->top < 0)
-		v->top = 0;
 }
 
 /* "FILE:LINE  alias A  [code]" for a finding (malloc'd). */
@@ -113,7 +90,7 @@ static void
 findings_draw(struct tui *t, struct screen *s)
 {
 	const struct server_model	*m = t->model;
-	struct fview			*v = s->data;
+	struct draw_list		*v = s->data;
 	const struct finding		*f;
 	enum theme_role			 r, mr;
 	char				 sub[64], *where, *fix;
@@ -121,7 +98,7 @@ findings_draw(struct tui *t, struct screen *s)
 	int				 i, y, w = COLS - 4;
 	bool				 sel;
 
-	findings_clamp(t, v);
+	draw_list_clamp(v, (int)m->nfindings, findings_vis());
 	snprintf(sub, sizeof sub, "%zu, most severe first", m->nfindings);
 	draw_box(t, 0, 0, LINES - 1, COLS, THEME_FOCUS, "Findings", sub);
 	if (m->nfindings == 0) {
@@ -156,10 +133,8 @@ findings_draw(struct tui *t, struct screen *s)
 		draw_text(t, y + 2, 8, w - 6, THEME_MUTED, where);
 		free(where);
 	}
-	if (v->top > 0)
-		draw_text(t, 1, COLS - 1, 1, THEME_MUTED, t->g->up);
-	if (v->top + findings_vis() < (int)m->nfindings)
-		draw_text(t, LINES - 3, COLS - 1, 1, THEME_MUTED, t->g->down);
+	draw_list_arrows(t, v, (int)m->nfindings, findings_vis(), 1,
+	    LINES - 3);
 	draw_hints(t, LINES - 1, SCOPE_LIST);
 }
 
@@ -167,38 +142,22 @@ findings_draw(struct tui *t, struct screen *s)
 static int
 findings_key(struct tui *t, struct screen *s, enum tui_action a, int ch)
 {
-	struct fview		*v = s->data;
+	struct draw_list	*v = s->data;
+	int			 n = (int)t->model->nfindings;
 
+	if (draw_list_move(v, a, n, findings_vis()))
+		return (KR_HANDLED);
 	switch (a) {
-	case ACT_UP:
-		v->sel--;
-		break;
-	case ACT_DOWN:
-		v->sel++;
-		break;
-	case ACT_PGUP:
-		v->sel -= findings_vis();
-		break;
-	case ACT_PGDN:
-		v->sel += findings_vis();
-		break;
-	case ACT_TOP:
-		v->sel = 0;
-		break;
-	case ACT_BOTTOM:
-		v->sel = (int)t->model->nfindings - 1;
-		break;
 	case ACT_OPEN:
-		if (v->sel >= (int)t->model->nfindings)
-			break;
-		findings_explain(t, t->model->findings[v->sel]);
+		if (v->sel < n)
+			findings_explain(t, t->model->findings[v->sel]);
 		break;
 	case ACT_BACK:
 		return (KR_POP);
 	default:
 		return (KR_UNHANDLED);
 	}
-	findings_clamp(t, v);
+	draw_list_clamp(v, (int)t->model->nfindings, findings_vis());
 	return (KR_HANDLED);
 }
 

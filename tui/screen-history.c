@@ -19,8 +19,7 @@ struct hview {
 	size_t			 n;
 	char			*dir;
 	char			*error;		/* backup_list failed */
-	int			 sel;		/* 0 is the newest */
-	int			 top;
+	struct draw_list	 list;		/* sel 0 is the newest */
 
 	bool			 confirm;	/* asking y for recs[csel] */
 	int			 csel;
@@ -68,22 +67,6 @@ hist_load(struct hview *v)
 		v->recs = NULL;
 		v->n = 0;
 	}
-}
-
-/* Keep the selection on a backup and in view. */
-static void
-hist_clamp(struct hview *v)
-{
-	if (v->sel >= (int)v->n)
-		v->sel = (int)v->n - 1;
-	if (v->sel < 0)
-		v->sel = 0;
-	if (v->sel < v->top)
-		v->top = v->sel;
-	if (v->sel >= v->top + hist_vis())
-		v->top = v->sel - hist_vis() + 1;
-	if (v->top < 0)
-		v->top = 0;
 }
 
 /* Open the history: read the manifest. */
@@ -182,7 +165,7 @@ hist_draw(struct tui *t, struct screen *s)
 	size_t		 nw, k;
 	int		 i, y, h = LINES - 2, w = COLS - 4;
 
-	hist_clamp(v);
+	draw_list_clamp(&v->list, (int)v->n, hist_vis());
 	snprintf(sub, sizeof sub, "%zu, newest first", v->n);
 	draw_box(t, 0, 0, h, COLS, THEME_FOCUS, "History of changes",
 	    v->error == NULL ? sub : NULL);
@@ -206,16 +189,13 @@ hist_draw(struct tui *t, struct screen *s)
 		if (COLS - 53 > 0)
 			draw_text(t, 2, 52, COLS - 53, THEME_HEADER, "FILE");
 	}
-	for (i = v->top; v->error == NULL && i < (int)v->n &&
-	    i < v->top + hist_vis(); i++) {
-		y = 1 + HIST_HEAD + i - v->top;
-		hist_draw_row(t, y, hist_rec(v, i), i == v->sel);
+	for (i = v->list.top; v->error == NULL && i < (int)v->n &&
+	    i < v->list.top + hist_vis(); i++) {
+		y = 1 + HIST_HEAD + i - v->list.top;
+		hist_draw_row(t, y, hist_rec(v, i), i == v->list.sel);
 	}
-	if (v->top > 0)
-		draw_text(t, 1 + HIST_HEAD, COLS - 1, 1, THEME_MUTED,
-		    t->g->up);
-	if (v->top + hist_vis() < (int)v->n)
-		draw_text(t, h - 2, COLS - 1, 1, THEME_MUTED, t->g->down);
+	draw_list_arrows(t, &v->list, (int)v->n, hist_vis(), 1 + HIST_HEAD,
+	    h - 2);
 	if (v->result != NULL)
 		draw_text(t, LINES - 2, 1, COLS - 2, colour_sev(v->result_sev),
 		    v->result);
@@ -228,7 +208,7 @@ hist_draw(struct tui *t, struct screen *s)
 static void
 hist_ask(struct hview *v)
 {
-	v->csel = (int)v->n - 1 - v->sel;
+	v->csel = (int)v->n - 1 - v->list.sel;
 	free(v->dry_error);
 	v->dry_error = NULL;
 	if (backup_restore(&v->recs[v->csel], BACKUP_DRY_RUN, &v->dry,
@@ -264,7 +244,7 @@ hist_restore(struct tui *t, struct hview *v)
 		xasprintf(&v->result, "restored backup %u (the file did not "
 		    "exist): %s", r->id, r->path);
 	hist_load(v);
-	v->sel = 0;
+	v->list.sel = 0;
 	form_refresh_model(t);
 }
 
@@ -297,27 +277,11 @@ hist_key(struct tui *t, struct screen *s, enum tui_action a, int ch)
 
 	if (v->confirm)
 		return (hist_confirm_key(t, v, a, ch));
+	if (draw_list_move(&v->list, a, (int)v->n, hist_vis()))
+		return (KR_HANDLED);
 	switch (a) {
-	case ACT_UP:
-		v->sel--;
-		break;
-	case ACT_DOWN:
-		v->sel++;
-		break;
-	case ACT_PGUP:
-		v->sel -= hist_vis();
-		break;
-	case ACT_PGDN:
-		v->sel += hist_vis();
-		break;
-	case ACT_TOP:
-		v->sel = 0;
-		break;
-	case ACT_BOTTOM:
-		v->sel = (int)v->n - 1;
-		break;
 	case ACT_OPEN:
-		if (v->error == NULL && v->sel < (int)v->n)
+		if (v->error == NULL && v->list.sel < (int)v->n)
 			hist_ask(v);
 		break;
 	case ACT_BACK:
@@ -325,7 +289,7 @@ hist_key(struct tui *t, struct screen *s, enum tui_action a, int ch)
 	default:
 		return (KR_UNHANDLED);
 	}
-	hist_clamp(v);
+	draw_list_clamp(&v->list, (int)v->n, hist_vis());
 	return (KR_HANDLED);
 }
 

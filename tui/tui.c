@@ -55,6 +55,7 @@ tui_new(const struct tui_opts *o)
 	t->utf8 = true;
 	t->cy = t->cx = -1;
 	t->now = time(NULL);
+	t->live = tui_live_new();
 	return (t);
 }
 
@@ -66,6 +67,7 @@ tui_free(struct tui *t)
 		return;
 	while (t->depth > 0)
 		tui_pop(t);
+	tui_live_free(t->live);		/* cancels a running probe */
 	server_model_free(t->model);
 	theme_free(t->theme);
 	free(t->load_error);
@@ -346,7 +348,7 @@ tui_usage(FILE *f)
 	fprintf(f, "usage: %s [--properties FILE | --server DIR] "
 	    "[--jre DIR | --cacerts FILE]\n"
 	    "       [--theme NAME] [--no-color] [--ascii] [--mouse] "
-	    "[--config FILE]\n", TLSDECK_NAME);
+	    "[--config FILE] [--no-live]\n", TLSDECK_NAME);
 }
 
 /* Parse the GLOBAL options; -1 on a usage error (printed). */
@@ -356,7 +358,7 @@ tui_parse(int argc, char **argv, struct tui_opts *o)
 	enum {
 		OPT_PROPERTIES = 256, OPT_SERVER, OPT_JRE, OPT_CACERTS,
 		OPT_THEME, OPT_NO_COLOR, OPT_ASCII, OPT_MOUSE, OPT_CONFIG,
-		OPT_DEMO, OPT_KEYSTORE, OPT_HELP
+		OPT_DEMO, OPT_KEYSTORE, OPT_HELP, OPT_NO_LIVE
 	};
 	static const struct option longopts[] = {
 		{ "properties",	required_argument, NULL, OPT_PROPERTIES },
@@ -369,8 +371,9 @@ tui_parse(int argc, char **argv, struct tui_opts *o)
 		{ "ascii",	no_argument,	   NULL, OPT_ASCII },
 		{ "mouse",	no_argument,	   NULL, OPT_MOUSE },
 		{ "config",	required_argument, NULL, OPT_CONFIG },
+		{ "no-live",	no_argument,	   NULL, OPT_NO_LIVE },
 		{ "help",	no_argument,	   NULL, OPT_HELP },
-		/* XXX hidden stand-ins until server_model_load exists */
+		/* hidden: a built-in model and a bare keystore, for tests */
 		{ "demo-model",	no_argument,	   NULL, OPT_DEMO },
 		{ "keystore",	required_argument, NULL, OPT_KEYSTORE },
 		{ NULL, 0, NULL, 0 }
@@ -378,6 +381,7 @@ tui_parse(int argc, char **argv, struct tui_opts *o)
 	int	c;
 
 	optind = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_PROPERTIES:
@@ -407,6 +411,9 @@ tui_parse(int argc, char **argv, struct tui_opts *o)
 		case OPT_CONFIG:
 			o->config = optarg;
 			break;
+		case OPT_NO_LIVE:
+			o->no_live = true;
+			break;
 		case OPT_DEMO:
 			o->demo = true;
 			break;
@@ -417,14 +424,15 @@ tui_parse(int argc, char **argv, struct tui_opts *o)
 			tui_usage(stdout);
 			exit(0);
 		default:
-			tui_usage(stderr);
+			fprintf(stderr, "%s: unknown or incomplete option: %s "
+			    "(see %s --help)\n", TLSDECK_NAME, argv[optind - 1],
+			    TLSDECK_NAME);
 			return (-1);
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "%s: unexpected argument: %s\n", TLSDECK_NAME,
-		    argv[optind]);
-		tui_usage(stderr);
+		fprintf(stderr, "%s: unexpected argument: %s (see %s --help)\n",
+		    TLSDECK_NAME, argv[optind], TLSDECK_NAME);
 		return (-1);
 	}
 	if (o->properties != NULL && o->server != NULL) {
@@ -495,6 +503,7 @@ tui_main(int argc, char **argv)
 	SCREEN			*scr;
 	char			*note, *cause = NULL;
 	int			 ch, rc = 0;
+	bool			 redraw;
 
 	memset(&o, 0, sizeof o);
 	if (tui_parse(argc, argv, &o) != 0)
@@ -588,17 +597,24 @@ tui_main(int argc, char **argv)
 	/* bench/run.sh: time to the first complete paint, then leave. */
 	if (getenv("TLSDECK_EXIT_AFTER_PAINT") != NULL)
 		goto out;
+	/* The model is on the screen: now probe the live server. */
+	if (tui_live_poll(t))
+		tui_draw(t);
 	for (;;) {
 		if (tui_signo != 0) {
 			rc = 128 + tui_signo;
 			break;
 		}
-		/* Jobs running (form.c): wake often to show progress. */
-		wtimeout(stdscr, t->busy > 0 ? TUI_TICK_MS : 1000);
+		/* Jobs or a probe running: wake often to show progress. */
+		wtimeout(stdscr, t->busy > 0 || tui_live_busy(t) ?
+		    TUI_TICK_MS : 1000);
 		ch = tui_getkey();
 		if (ch == -1) {
 			/* timeout or EINTR */
-			if (t->busy > 0 && tui_tick(t) && tui_signo == 0)
+			redraw = t->busy > 0 && tui_tick(t);
+			if (tui_live_poll(t))
+				redraw = true;
+			if (redraw && tui_signo == 0)
 				tui_draw(t);
 			continue;
 		}
@@ -606,6 +622,8 @@ tui_main(int argc, char **argv)
 			break;
 		if (t->busy > 0)
 			tui_tick(t);
+		/* After r or a form's write: the new model is probed. */
+		(void)tui_live_poll(t);
 		if (tui_signo == 0)
 			tui_draw(t);
 	}

@@ -162,6 +162,8 @@ struct tui_opts {
 	/* hidden stand-ins for tests and demonstrations (loader.c) */
 	bool		 demo;		/* --demo-model */
 	const char	*keystore;	/* --keystore FILE */
+	/* loader.c addition */
+	bool		 no_live;	/* --no-live: no look at the server */
 };
 
 #define TUI_STACK_MAX	16
@@ -191,6 +193,8 @@ struct tui {
 	bool			 quit;
 	int			 busy;		/* running jobs (form.c): the
 						   loop ticks while > 0 */
+	/* loader.c addition: the live probe (never NULL after tui_new) */
+	struct tui_live		*live;
 };
 
 /* tui.c */
@@ -271,6 +275,19 @@ size_t		 draw_wrap(const char *text, int w, char ***lines);
 void		 draw_wrap_free(char **, size_t);
 /* The "CN=" value of a subject, or the subject (malloc'd). */
 char		*draw_cn(const char *subject);
+/* A list's selection and first row shown (findings, history). */
+struct draw_list {
+	int	sel;
+	int	top;
+};
+/* Keep sel on one of n items and in view (vis items fit). */
+void		 draw_list_clamp(struct draw_list *, int n, int vis);
+/* Up, down, pages, top, bottom: move and clamp; false for other keys. */
+bool		 draw_list_move(struct draw_list *, enum tui_action, int n,
+		     int vis);
+/* Arrows at the right edge (rows y_up, y_down) for hidden items. */
+void		 draw_list_arrows(struct tui *, const struct draw_list *, int n,
+		     int vis, int y_up, int y_down);
 
 /* screen-dash.c */
 extern const struct screen_ops screen_dash;
@@ -508,6 +525,36 @@ char		*form_dn_part(const char *dn, const char *name);
 /* Reload the model without closing screens (after a write). */
 void		 form_refresh_model(struct tui *);
 
+/* form helpers shared by the file forms (form-certs.c, form-pem.c,
+ * form-reply.c; the others may use them too) */
+/* The arguments their steps share (the rest is each form's own). */
+struct form_farg {
+	char		*path;		/* the keystore */
+	struct secret	*pass;		/* its password (wiped) */
+	char		*alias;		/* NULL: none given */
+	char		**files;	/* the certificate files */
+	size_t		 nfiles;
+	char		*cacerts;	/* NULL: none */
+	bool		 replace;
+	enum ks_format	 storetype;
+};
+extern const char *const form_yn[];	/* "no", "yes": a choice item */
+/* "alias exists (type): choose another", SEV_CRIT. */
+char		*form_alias_taken(const struct ks_entry *, bool can_replace,
+		     enum sev *);
+/* Keystore, password, alias and cacerts (copied; NULL stays NULL), the
+ * files of item; form_farg_clear frees them. */
+void		 form_farg_init(struct form *, struct form_farg *, int item,
+		     const char *alias, const char *cacerts);
+void		 form_farg_clear(struct form_farg *);
+/* A step that writes files: its argument, free function and worker. */
+void		 fstep_writes(struct fstep *, void *arg, void (*)(void *),
+		     int (*)(struct fstep *, volatile int *, char **));
+/* A dry run's notes as plan lines (fstep_notes: as result lines). */
+void		 fstep_plan_notes(struct fstep *, const struct step_result *);
+/* form_def.free when the form's own data is one allocation. */
+void		 form_free_priv(struct form *);
+
 /* wizard.c */
 /* Open one form (F4..F7, a finding's fix); the finding may be NULL. */
 int		 form_open(struct tui *, enum form_kind,
@@ -518,5 +565,53 @@ int		 wizard_menu(struct tui *, enum tui_action);
 int		 wizard_open(struct tui *, enum wiz_kind);
 extern const struct screen_ops screen_wizard;
 extern const struct screen_ops screen_menu;
+
+/* ------------------------------------------------------------------ */
+/* loader.c: the live probe (product.md 3).  After the first paint, a
+ * worker thread fetches and verifies what server.port serves
+ * (probe_fetch_cancel, probe_verify with a private copy of the trust
+ * store); the loop polls, and the UI thread applies the result to the
+ * model (probe_compare: the live findings).  A new model (r, a form's
+ * write) is probed again; quitting cancels the probe at once. */
+enum live_state {
+	LIVE_OFF = 0,		/* not probed: no HTTPS, --no-live (note) */
+	LIVE_CLOSED,		/* nothing listens on server.port (/proc) */
+	LIVE_RUNNING,
+	LIVE_DONE
+};
+struct live_job;
+struct tui_live {
+	enum live_state		 state;
+	const struct server_model *model;	/* the model it is for (only
+						   compared, never read) */
+	struct live_job		*job;		/* the worker, while running */
+	int64_t			 started_ms;	/* monotonic */
+	int			 shown_s;	/* seconds last drawn */
+	int			 port;		/* server.port */
+	char			*where;		/* "localhost:8443" */
+	char			*note;		/* why not probed, or NULL */
+	/* LIVE_DONE: what the probe found */
+	int			 match;		/* probe_compare: 1 the
+						   keystore's certificate, 0
+						   another, -1 nothing to
+						   compare */
+	enum probe_error	 error;
+	char			*error_msg;
+	int			 verified;	/* by the JRE's cacerts: 1, 0,
+						   -1 */
+	char			*protocol;
+	char			*served;	/* the served leaf's subject */
+	long			 elapsed_ms;
+};
+struct tui_live	*tui_live_new(void);
+void		 tui_live_free(struct tui_live *);	/* cancels */
+/* Probe t->model's server (cancelling a running probe), or note why not. */
+void		 tui_live_start(struct tui *);
+/* Apply a finished probe; start one for a new model; true to redraw. */
+bool		 tui_live_poll(struct tui *);
+/* Is a probe running (the loop then wakes every TUI_TICK_MS)? */
+bool		 tui_live_busy(const struct tui *);
+/* Seconds the running probe has taken so far. */
+int		 tui_live_seconds(const struct tui *);
 
 #endif /* TLSDECK_TUI_H */

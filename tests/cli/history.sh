@@ -11,7 +11,8 @@ TLSDECK=${TLSDECK:-./tlsdeck}
 command -v jq >/dev/null || { echo "SKIP: jq missing"; exit 77; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tlsdeck-hist.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 99' INT TERM HUP
 TLSDECK_BACKUP_DIR=$tmp/backups
 export TLSDECK_BACKUP_DIR
 f=$tmp/store.p12

@@ -82,7 +82,7 @@ while [ "$i" -lt "$runs" ]; do
 	el=$(($(date +%s) - start))
 	[ "$el" -ge "$limit" ] && [ "$kills" -ge 30 ] && [ "$changed" -ge 5 ] &&
 	    [ "$unchanged" -ge 5 ] && break
-	[ "$el" -ge $((limit * 3)) ] && break
+	[ "$el" -ge $((limit * 10)) ] && break
 done
 "$TLSDECK" history --format json >"$T/history.json" || fail "history"
 # The survivor still reads as Java would: status parses it.

@@ -141,7 +141,9 @@ while [ "$i" -lt "$runs" ]; do
 	    [ "$changed" -ge 10 ] && [ "$unchanged" -ge 5 ]; then
 		break
 	fi
-	[ "$el" -ge $((limit * 3)) ] && break
+	# A loaded machine runs fewer kills a second: go on to the minimum
+	# counts, within a hard cap.
+	[ "$el" -ge $((limit * 10)) ] && break
 done
 
 echo "$kills kills in $(($(date +%s) - start)) s"

@@ -49,7 +49,8 @@ cleanup() {
 	wait "$sampler" 2>/dev/null
 	rm -rf "$T"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 99' INT TERM HUP
 
 # x CMD ARGS...: run a child after checking no password is on its argv.
 x() {

@@ -17,7 +17,8 @@ command -v java >/dev/null 2>&1 || { echo "skip: no java"; exit 77; }
 [ -x "$DUMP" ] || { echo "missing $DUMP"; exit 99; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/props-oracle.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 99' INT TERM HUP
 fail=0
 
 javac -d "$tmp" "$TOP_SRCDIR/tests/interop/PropsDump.java" || exit 99

@@ -19,72 +19,13 @@ command -v jq >/dev/null || skip "jq missing"
 unset TLSDECK_PROPERTIES JAVA_HOME
 export TLSDECK_BACKUP_DIR="$T/backups"
 
-pids=
+. "$TOP_SRCDIR/tests/netlib.sh"
 cleanup() {
-	for p in $pids; do
-		kill "$p" 2>/dev/null
-	done
-	for p in $pids; do
-		wait "$p" 2>/dev/null
-	done
+	net_cleanup
 	rm -rf "$T"
 }
-trap cleanup EXIT INT TERM
-
-# bg CMD...: run a server in the background for 60 s at most.
-bg() {
-	timeout 60 "$@" </dev/null &
-	pids="$pids $!"
-	last=$!
-}
-# stop: end the last server started.
-stop() {
-	kill "$last" 2>/dev/null
-	wait "$last" 2>/dev/null
-}
-
-# used PORT: does a socket (any state, any address) have PORT?
-used() {
-	if command -v ss >/dev/null 2>&1; then
-		[ -n "$(ss -Hant "sport = :$1" 2>/dev/null)" ]
-	else
-		python3 -c 'import socket, sys
-s = socket.socket()
-try:
-    s.bind(("127.0.0.1", int(sys.argv[1])))
-except OSError:
-    sys.exit(0)
-sys.exit(1)' "$1"
-	fi
-}
-# freeport: a port nothing uses (a start that differs from run to run).
-nports=0
-freeport() {
-	nports=$((nports + 1))
-	_p=$((20000 + ($$ * 131 + nports * 977) % 40000))
-	while used "$_p"; do
-		_p=$((_p + 1))
-	done
-	echo "$_p"
-}
-# wait_listen PORT: until a socket listens there (10 s at most).
-wait_listen() {
-	_i=0
-	while :; do
-		if command -v ss >/dev/null 2>&1; then
-			[ -n "$(ss -Hltn "sport = :$1" 2>/dev/null)" ] &&
-			    return 0
-		else
-			python3 -c 'import socket, sys
-socket.create_connection(("localhost", int(sys.argv[1])), 1).close()' \
-			    "$1" 2>/dev/null && return 0
-		fi
-		_i=$((_i + 1))
-		[ "$_i" -le 200 ] || fail "nothing listens on $1"
-		kill -0 "$last" 2>/dev/null || fail "the server for $1 died"
-		sleep 0.05
-	done
-}
+trap cleanup EXIT
+trap 'exit 99' INT TERM HUP
 
 # probe ARGS...: tlsdeck probe, bounded; stdout in $out, stderr in
 # $T/err, exit code in $rc.
@@ -129,7 +70,7 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/other.key" \
 bg openssl s_server -accept "127.0.0.1:$P" -cert "$S/leaf.pem" \
     -key "$S/leaf.key" -cert_chain "$S/chain.pem" -trace -www \
     >"$T/s_server.log" 2>&1
-wait_listen "$P"
+wait_listen "$P" || fail "the server for $P died"
 probe --server "$S" --format json
 [ "$rc" = 0 ] || fail "match: exit $rc: $(cat "$T/err") $out"
 [ "$(j .keystore.match)" = true ] || fail "match: $(j -c .keystore)"
@@ -165,7 +106,7 @@ if grep -q '^0\{31\}1 .* lo$' /proc/net/if_inet6 2>/dev/null; then
 	P6=$(freeport)
 	bg openssl s_server -accept "[::1]:$P6" -cert "$S/leaf.pem" \
 	    -key "$S/leaf.key" -cert_chain "$S/chain.pem" -www -quiet
-	wait_listen "$P6"
+	wait_listen "$P6" || fail "the server for $P6 died"
 	probe --server "$S" "[::1]:$P6" --format json
 	[ "$rc" = 0 ] || fail "IPv6: exit $rc: $(cat "$T/err")"
 	[ "$(j .address)" = ::1 ] && [ "$(j .keystore.match)" = true ] ||
@@ -176,7 +117,7 @@ fi
 # ---- (a'') the leaf without its intermediate ----------------------------
 bg openssl s_server -accept "127.0.0.1:$P" -cert "$S/leaf.pem" \
     -key "$S/leaf.key" -www -quiet
-wait_listen "$P"
+wait_listen "$P" || fail "the server for $P died"
 probe --server "$S" --format json
 [ "$rc" = 1 ] || fail "leaf only: exit $rc"
 [ "$(j .keystore.match)" = true ] || fail "leaf only: match"
@@ -190,7 +131,7 @@ stop
 # ---- (b) s_server with another certificate: restart pending ------------
 bg openssl s_server -accept "127.0.0.1:$P" -cert "$T/other.pem" \
     -key "$T/other.key" -www -quiet
-wait_listen "$P"
+wait_listen "$P" || fail "the server for $P died"
 probe --server "$S" --format json
 [ "$rc" = 1 ] || fail "mismatch: exit $rc"
 [ "$(j .keystore.match)" = false ] || fail "mismatch: $(j -c .keystore)"
@@ -253,9 +194,8 @@ grep -q "nothing listens on 127.0.0.1:$P" "$T/err" ||
     fail "refused: $(cat "$T/err")"
 
 # ---- (e) plain HTTP on the port -----------------------------------------
-PH=$(freeport)
-bg python3 -m http.server --bind 127.0.0.1 "$PH" >/dev/null 2>&1
-wait_listen "$PH"
+serve PH python3 -m http.server --bind 127.0.0.1 @PORT@ ||
+    fail "no HTTP server would start"
 probe "127.0.0.1:$PH" --server "$S" --format json
 [ "$rc" = 1 ] || fail "HTTP: exit $rc"
 grep -q "127.0.0.1:$PH answered, but not with TLS: plain HTTP?" "$T/err" ||
@@ -265,8 +205,7 @@ grep -q "127.0.0.1:$PH answered, but not with TLS: plain HTTP?" "$T/err" ||
 stop
 
 # ---- (f) a listener that never answers: a timeout in about 3 s -----------
-PS=$(freeport)
-bg python3 -c '
+serve PS python3 -c '
 import socket, sys, time
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -275,8 +214,7 @@ s.listen(8)
 held = []
 while True:
     held.append(s.accept()[0])
-' "$PS"
-wait_listen "$PS"
+' @PORT@ || fail "no silent listener would start"
 t0=$(date +%s%N)
 probe "127.0.0.1:$PS" --server "$S"
 ms=$((($(date +%s%N) - t0) / 1000000))

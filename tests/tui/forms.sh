@@ -76,8 +76,12 @@ tt_wait_for '1 duplicate line of these keys'
 tt_keys C-u
 tt_type '99999'
 tt_wait_for 'a port number, 1 to 65535'
-tt_keys Tab Tab Tab Tab C-u
+# the password from the file shows as a fixed-width mask, not its length
+# (12 characters), and typing replaces it rather than appending to it
+tt_wait_for 'key-store-password  +(•){8} '
+tt_keys Tab Tab Tab Tab
 tt_type 'nope-nope'
+tt_wait_for 'key-store-password  +(•){9} '
 tt_wait_for 'wrong password'
 tt_keys F2
 tt_wait_for '2 fields need attention: nothing was written'
