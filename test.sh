@@ -22,6 +22,7 @@ failed=0
 # build DIR CONFIGURE-ARGS...: configure (once) and make.
 build() {
 	_d=$1; shift
+	_t0=$(date +%s)
 	mkdir -p "$top/$_d" && cd "$top/$_d" || return 1
 	if [ ! -f Makefile ]; then
 		"$top/configure" "$@" >configure.out 2>&1 ||
@@ -29,6 +30,7 @@ build() {
 	fi
 	make -j2 >make.out 2>&1 || { tail -40 make.out; return 1; }
 	make -j2 check TESTS= >>make.out 2>&1 || { tail -40 make.out; return 1; }
+	echo "== built $_d ($(($(date +%s) - _t0)) s)"
 }
 # check DIR LABEL MAKE-ARGS...: run make check, keep its log for the count.
 check() {
@@ -36,6 +38,7 @@ check() {
 	cd "$top/$_d" || return 1
 	rm -f test-suite.log
 	echo "== $_label"
+	_t0=$(date +%s)
 	make -j2 check "$@" >check.out 2>&1 || failed=1
 	grep -E '^(FAIL|ERROR|XPASS)' check.out
 	if [ -f test-suite.log ]; then
@@ -45,7 +48,8 @@ check() {
 	else
 		failed=1
 	fi
-	sh "$top/build-aux/test-summary.sh" test-suite.log | sed "s/^tests:/  $_label:/"
+	sh "$top/build-aux/test-summary.sh" test-suite.log |
+	    sed "s/^tests:/  $_label:/; s/\$/ ($(($(date +%s) - _t0)) s)/"
 }
 if ! build _build --enable-werror; then
 	echo "tests: 0 passed, 1 failed, 0 skipped"
