@@ -5,7 +5,7 @@
 # kill: the file is exactly the old or the new version (byte for byte), it
 # still parses with the intended values, at most one stale temporary file
 # is left, and every completed run left a backup of the old version.
-# Bounded to about 15 s (CRASH_SECONDS).
+# Bounded to about 8 s (CRASH_SECONDS).
 . "$TOP_SRCDIR/tests/lib.sh"
 command -v sha256sum >/dev/null 2>&1 || skip "no sha256sum"
 export TLSDECK_BACKUP_DIR="$T/backups"
@@ -28,7 +28,7 @@ per=$(( ($(date +%s%N) - t0) / 1000 ))
 [ "$per" -ge 2000 ] || per=2000
 echo "one configure takes about $per us; kill delays 0..$((per * 2)) us"
 runs=${CRASH_RUNS:-300}
-limit=${CRASH_SECONDS:-15}
+limit=${CRASH_SECONDS:-8}
 start=$(date +%s)
 kills=0 changed=0 unchanged=0 restores=0
 : >"$T/expect"

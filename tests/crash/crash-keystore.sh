@@ -10,7 +10,7 @@
 #  - at most one stale ".tlsdeck-tmp-*" file is left beside it;
 #  - every run that changed the file left a backup of the old version
 #    (tlsdeck history, TLSDECK_BACKUP_DIR in a temporary directory).
-# Bounded to about 20 s (CRASH_SECONDS).
+# Bounded to about 10 s (CRASH_SECONDS).
 . "$TOP_SRCDIR/tests/lib.sh"
 SYSCACERTS=/etc/ssl/certs/java/cacerts
 [ -r "$SYSCACERTS" ] || skip "$SYSCACERTS not readable"
@@ -56,7 +56,7 @@ span=$((per * 2))
 echo "one trust takes about $per us; kill delays 0..$span us"
 
 runs=${CRASH_RUNS:-400}
-limit=${CRASH_SECONDS:-20}
+limit=${CRASH_SECONDS:-10}
 start=$(date +%s)
 kills=0 changed=0 unchanged=0 samples=0
 : >"$T/expect"				# SHA-256 of each replaced version

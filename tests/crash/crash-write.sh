@@ -9,7 +9,7 @@
 #  - the backup manifest still parses;
 #  - every commit that completed has its backup, present and with the hash
 #    of the content it replaced.
-# 200 runs with random delays, bounded to about 20 s.
+# 200 runs with random delays, bounded to about 10 s (CRASH_SECONDS).
 drv=${TOP_BUILDDIR:-.}/tests/crash/sw-driver
 [ -x "$drv" ] || { echo "SKIP: $drv not built"; exit 77; }
 command -v sleep >/dev/null || exit 77
@@ -30,7 +30,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 [ "$(stat -c %a "$tmp/real/store.bin")" = 640 ] || fail "new file mode"
 
 runs=${CRASH_RUNS:-200}
-limit=${CRASH_SECONDS:-20}
+limit=${CRASH_SECONDS:-10}
 # Calibrate: how long does one commit take here, process start included?
 # Kills land anywhere in the first ~4 commits, whatever the machine's load.
 t0=$(date +%s%N)
