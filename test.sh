@@ -6,8 +6,10 @@
 #   1. the whole suite, normal build (-Werror);
 #   2. the whole suite again under ASan+UBSan (--enable-asan), except the
 #      long keytool/JVM round trips, which exercise the same tlsdeck code
-#      paths as the CLI tests;
-#   3. the C unit tests under valgrind (memcheck, leaks).
+#      paths as the CLI tests, and the tests that are about processes, not
+#      memory (SIGKILL crash tests, the strace secrets test, help vs man);
+#   3. the C unit tests under valgrind (memcheck, leaks), niced, at the
+#      same time as pass 2.
 # TLSDECK_QUICK=1 runs pass 1 only.
 set -u
 top=$(cd "$(dirname "$0")" && pwd)
@@ -32,15 +34,24 @@ build() {
 	make -j2 check TESTS= >>make.out 2>&1 || { tail -40 make.out; return 1; }
 	echo "== built $_d ($(($(date +%s) - _t0)) s)"
 }
-# check DIR LABEL MAKE-ARGS...: run make check, keep its log for the count.
-check() {
+# check_run DIR LABEL MAKE-ARGS...: run make check in DIR (niced by
+# $NICE when set); its output, status and start time are kept there.
+check_run() {
 	_d=$1 _label=$2; shift 2
 	cd "$top/$_d" || return 1
 	rm -f test-suite.log
+	date +%s >"$_label.t0"
+	${NICE:+nice -n "$NICE"} make -j2 check "$@" >"$_label.out" 2>&1
+	echo $? >"$_label.rc"
+}
+# check_report DIR LABEL: print what check_run left, keep its log for the
+# count.
+check_report() {
+	_d=$1 _label=$2
+	cd "$top/$_d" || return 1
 	echo "== $_label"
-	_t0=$(date +%s)
-	make -j2 check "$@" >check.out 2>&1 || failed=1
-	grep -E '^(FAIL|ERROR|XPASS)' check.out
+	[ "$(cat "$_label.rc" 2>/dev/null)" = 0 ] || failed=1
+	grep -E '^(FAIL|ERROR|XPASS)' "$_label.out"
 	if [ -f test-suite.log ]; then
 		cp test-suite.log "$top/$_d/$_label.log"
 		logs="$logs $top/$_d/$_label.log"
@@ -49,7 +60,11 @@ check() {
 		failed=1
 	fi
 	sh "$top/build-aux/test-summary.sh" test-suite.log |
-	    sed "s/^tests:/  $_label:/; s/\$/ ($(($(date +%s) - _t0)) s)/"
+	    sed "s/^tests:/  $_label:/; s/\$/ ($(($(date +%s) - $(cat "$_label.t0"))) s)/"
+}
+check() {
+	check_run "$@"
+	check_report "$1" "$2"
 }
 if ! build _build --enable-werror; then
 	echo "tests: 0 passed, 1 failed, 0 skipped"
@@ -64,7 +79,8 @@ if [ "${TLSDECK_QUICK:-0}" != 1 ]; then
 tests/interop/steps-keytool.sh tests/interop/ca-signed.sh
 tests/interop/java-https.sh tests/interop/props-oracle.sh
 tests/interop/p12-write.sh tests/interop/jks-write.sh
-tests/server/trees.sh tests/crash/crash-write.sh tests/crash/crash-keystore.sh"
+tests/server/trees.sh tests/crash/crash-write.sh tests/crash/crash-keystore.sh
+tests/crash/crash-config.sh tests/secrets/secrets.sh tests/cli/help-vs-man.sh"
 	fast=
 	for t in $all; do
 		echo "$slow" | grep -qx "$t" || fast="$fast $t"
@@ -73,6 +89,14 @@ tests/server/trees.sh tests/crash/crash-write.sh tests/crash/crash-keystore.sh"
 	for t in $all; do
 		case $t in tests/unit/test-*) units="$units $t" ;; esac
 	done
+	# memcheck is slow and single-threaded: it runs niced beside the
+	# ASan build and pass, on the CPU their waits leave.
+	vgpid=
+	if command -v valgrind >/dev/null; then
+		(NICE=10 check_run _build valgrind TESTS="$units" \
+		    LOG_COMPILER="sh $top/tests/valgrind-wrap.sh") &
+		vgpid=$!
+	fi
 	if build _build-asan --enable-asan; then
 		LSAN_OPTIONS=suppressions=$top/tests/lsan.supp \
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
@@ -81,9 +105,9 @@ tests/server/trees.sh tests/crash/crash-write.sh tests/crash/crash-keystore.sh"
 	else
 		echo "ASan build failed"; failed=1
 	fi
-	if command -v valgrind >/dev/null; then
-		check _build valgrind TESTS="$units" \
-		    LOG_COMPILER="sh $top/tests/valgrind-wrap.sh"
+	if [ -n "$vgpid" ]; then
+		wait "$vgpid"
+		check_report _build valgrind
 	fi
 fi
 # One line over every pass.
