@@ -10,6 +10,19 @@
 #
 # Every server runs under timeout(1), at most 60 s.
 
+# A listener that accepts on 127.0.0.1:PORT and never answers:
+#   bg python3 -c "$SILENT_PY" PORT
+SILENT_PY='
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(8)
+held = []
+while True:
+    held.append(s.accept()[0])
+'
+
 pids=
 
 # bg CMD...: run a server in the background.

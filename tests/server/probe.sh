@@ -205,16 +205,8 @@ grep -q "127.0.0.1:$PH answered, but not with TLS: plain HTTP?" "$T/err" ||
 stop
 
 # ---- (f) a listener that never answers: a timeout in about 3 s -----------
-serve PS python3 -c '
-import socket, sys, time
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1])))
-s.listen(8)
-held = []
-while True:
-    held.append(s.accept()[0])
-' @PORT@ || fail "no silent listener would start"
+serve PS python3 -c "$SILENT_PY" @PORT@ ||
+    fail "no silent listener would start"
 t0=$(date +%s%N)
 probe "127.0.0.1:$PS" --server "$S"
 ms=$((($(date +%s%N) - t0) / 1000000))

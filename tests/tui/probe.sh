@@ -89,16 +89,7 @@ tt kill-server
 stop
 
 # ---- (c) a listener that never answers: quit while probing --------------
-bg python3 -c '
-import socket, sys
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1])))
-s.listen(8)
-held = []
-while True:
-    held.append(s.accept()[0])
-' "$P"
+bg python3 -c "$SILENT_PY" "$P"
 wait_listen "$P" || tt_fail "the server for $P died"
 tt_start 100 30 --server "$S"
 tt_wait_for "served   probing :$P"
