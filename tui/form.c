@@ -754,8 +754,11 @@ form_check_confirm(struct form *f, int i, enum sev *sev)
 {
 	const char	*err;
 
-	if (form_keystore(f, &err) != NULL || err != NULL ||
-	    form_ks_later(f))
+	if (form_keystore(f, &err) != NULL || err != NULL) {
+		*sev = SEV_INFO;
+		return (xstrdup("not needed: the keystore exists"));
+	}
+	if (form_ks_later(f))
 		return (NULL);
 	if (!secret_equal(form_get_secret(f, i), form_ks_pass(f))) {
 		*sev = SEV_CRIT;

@@ -119,6 +119,15 @@ tt_wait_exit() {
 
 # tt_row N: line N (0-based) of the screen.
 tt_row() { tt_screen | sed -n "$(( $1 + 1 ))p"; }
+# tt_wait_cursor_row ERE [SECONDS]: until the row the cursor is on matches.
+tt_wait_cursor_row() {
+	_end=$(( $(_tt_ms) + ${2:-$TT_TIMEOUT} * 1000 ))
+	until tt_row "$(tt_cursor | cut -d, -f2)" | grep -Eq "$1"; do
+		[ "$(_tt_ms)" -ge "$_end" ] &&
+		    tt_fail "cursor at $(tt_cursor), not on a row matching $1"
+		sleep 0.02
+	done
+}
 
 # tt_click COL ROW (0-based): a left click, encoded as the program asked
 # (SGR 1006 when it turned that on, else X10); raw bytes via send-keys -H.

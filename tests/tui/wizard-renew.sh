@@ -226,10 +226,12 @@ while :; do
 	tt_keys 1
 	tt_wait_for 'New key pair  step 1 of 4'
 	tt_wait_for 'opens the keystore'
+	# the confirmation is only for a new keystore, and says so
+	tt_wait_for 'Password again \(new\) .*' 
+	tt_wait_for 'not needed: the keystore exists'
 	# the key size: 13 fields below the keystore file
 	tt_keys Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab
-	tt_wait_cursor 30,19
-	tt_row 19 | grep -q 'Key size (bits)  *2048' || tt_fail "not the size"
+	tt_wait_cursor_row 'Key size \(bits\)  *2048'
 	tt_keys C-u
 	tt_type 4096
 	tt_wait_for 'a 4096-bit key takes a few seconds to make'
