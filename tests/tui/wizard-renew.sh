@@ -227,7 +227,6 @@ while :; do
 	tt_wait_for 'New key pair  step 1 of 4'
 	tt_wait_for 'opens the keystore'
 	# the confirmation is only for a new keystore, and says so
-	tt_wait_for 'Password again \(new\) .*' 
 	tt_wait_for 'not needed: the keystore exists'
 	# the key size: 13 fields below the keystore file
 	tt_keys Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab
