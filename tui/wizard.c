@@ -473,7 +473,9 @@ wiz_draw_runner(struct tui *t, struct wiz *w)
 		cx = 2;
 	}
 	tui_cursor(t, cy, cx);
-	draw_hints(t, LINES - 1, SCOPE_FORM);
+	/* The prompt above says this page's keys; the form keys (Tab, F2
+	 * Continue) would mislead here. */
+	draw_hints(t, LINES - 1, SCOPE_GLOBAL);
 }
 
 /* ------------------------------------------------------------------ */
