@@ -128,6 +128,10 @@ struct json_t;
 void	 out_json_dump(void *json, FILE *);	/* json_t *, decref'd */
 void	*out_json_cert(struct cert *, time_t now);
 void	*out_json_entry(struct ks_entry *, time_t now, bool with_pem);
+/* A string that may not be UTF-8 (bad bytes as U+FFFD; NULL: null). */
+void	*out_json_cstr(const char *);
+/* Seconds since the epoch as an ISO 8601 UTC string. */
+void	*out_json_time(int64_t);
 void	 out_text_cert(FILE *, struct cert *, time_t now, const char *indent);
 void	 out_text_entry(FILE *, struct ks_entry *, time_t now);
 
@@ -259,6 +263,9 @@ int	 cli_server_opts(const struct global_opts *, int flags,
 	     struct server_opts *, struct tlsdeck_config **cfg, char **cause);
 /* The findings as a JSON array (json_t *). */
 void	*cli_json_findings(const struct server_model *);
+/* The findings as text, each line after indent (status, audit, probe). */
+void	 cli_text_findings(FILE *, const struct server_model *,
+	     const char *indent);
 /* The audited certificates as a JSON array (json_t *). */
 void	*cli_json_certs(const struct server_model *);
 /* Write text with control characters (not \n or \t) shown as '?'. */

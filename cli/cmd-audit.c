@@ -163,7 +163,6 @@ audit_prometheus(FILE *f, const struct server_model *m, int status)
 static void
 audit_text(FILE *f, const struct server_model *m, int status)
 {
-	const struct finding	*fd;
 	size_t			 i, n[SEV__MAX] = { 0 };
 
 	for (i = 0; i < m->nfindings; i++)
@@ -172,21 +171,7 @@ audit_text(FILE *f, const struct server_model *m, int status)
 	    "critical=%zu warning=%zu info=%zu\n", audit_words[status],
 	    n[SEV_CRIT], n[SEV_WARN], n[SEV_INFO], m->properties,
 	    n[SEV_CRIT], n[SEV_WARN], n[SEV_INFO]);
-	for (i = 0; i < m->nfindings; i++) {
-		fd = m->findings[i];
-		fprintf(f, "%-8s  %s", fd->sev == SEV_CRIT ? "CRITICAL" :
-		    fd->sev == SEV_WARN ? "WARNING" : "info", fd->code);
-		if (fd->file != NULL) {
-			fprintf(f, "  %s", fd->file);
-			if (fd->line > 0)
-				fprintf(f, ":%d", fd->line);
-		}
-		if (fd->alias != NULL)
-			fprintf(f, " (%s)", fd->alias);
-		fprintf(f, "\n          %s\n", fd->message);
-		if (fd->fix != NULL)
-			fprintf(f, "          fix: %s\n", fd->fix);
-	}
+	cli_text_findings(f, m, "");
 }
 
 /* tlsdeck audit */

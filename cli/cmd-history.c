@@ -26,25 +26,6 @@ static const struct option restore_options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* A JSON string from bytes that may not be UTF-8 (paths). */
-static json_t *
-history_json_str(const char *s)
-{
-	json_t	*j;
-	char	*fixed;
-	size_t	 i;
-
-	if ((j = json_string(s)) != NULL)
-		return (j);
-	fixed = xstrdup(s);
-	for (i = 0; fixed[i] != '\0'; i++)
-		if ((unsigned char)fixed[i] >= 0x80)
-			fixed[i] = '?';
-	j = json_string(fixed);
-	free(fixed);
-	return (j);
-}
-
 /* One backup as a JSON object. */
 static json_t *
 history_json_rec(const struct backup_rec *r)
@@ -56,11 +37,11 @@ history_json_rec(const struct backup_rec *r)
 	j = json_object();
 	json_object_set_new(j, "id", json_integer(r->id));
 	json_object_set_new(j, "time", json_string(r->time));
-	json_object_set_new(j, "command", history_json_str(r->command));
+	json_object_set_new(j, "command", out_json_cstr(r->command));
 	json_object_set_new(j, "description",
-	    history_json_str(r->description));
-	json_object_set_new(j, "path", history_json_str(r->path));
-	json_object_set_new(j, "backup_file", history_json_str(r->file));
+	    out_json_cstr(r->description));
+	json_object_set_new(j, "path", out_json_cstr(r->path));
+	json_object_set_new(j, "backup_file", out_json_cstr(r->file));
 	json_object_set_new(j, "size", json_integer((json_int_t)r->size));
 	json_object_set_new(j, "sha256", json_string(r->sha256));
 	json_object_set_new(j, "uid", json_integer(r->uid));
@@ -110,7 +91,7 @@ cmd_history_exec(int argc, char **argv)
 	}
 	if (fmt == OUT_JSON) {
 		j = json_object();
-		json_object_set_new(j, "backup_dir", history_json_str(dir));
+		json_object_set_new(j, "backup_dir", out_json_cstr(dir));
 		arr = json_array();
 		for (i = 0; i < n; i++)
 			json_array_append_new(arr, history_json_rec(&recs[i]));

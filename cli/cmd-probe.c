@@ -44,27 +44,6 @@ struct probe_report {
 	const struct finding	*hide;	/* not about this probe */
 };
 
-/* A JSON string from bytes that may not be UTF-8 (NULL: null). */
-static json_t *
-probe_json_str(const char *s)
-{
-	json_t	*j;
-	char	*fixed;
-	size_t	 i;
-
-	if (s == NULL)
-		return (json_null());
-	if ((j = json_string(s)) != NULL)
-		return (j);
-	fixed = xstrdup(s);
-	for (i = 0; fixed[i] != '\0'; i++)
-		if ((unsigned char)fixed[i] >= 0x80)
-			fixed[i] = '?';
-	j = json_string(fixed);
-	free(fixed);
-	return (j);
-}
-
 /* -1/0/1 as null/false/true. */
 static json_t *
 probe_json_tri(int v)
@@ -127,22 +106,22 @@ probe_json(const struct probe_report *p)
 	j = json_object();
 	json_object_set_new(j, "ok", json_boolean(p->rc == EXIT_OK));
 	json_object_set_new(j, "exit", json_integer(p->rc));
-	json_object_set_new(j, "host", probe_json_str(r->host));
+	json_object_set_new(j, "host", out_json_cstr(r->host));
 	json_object_set_new(j, "port", json_integer(atoi(r->port)));
-	json_object_set_new(j, "address", probe_json_str(r->address));
-	json_object_set_new(j, "sni", probe_json_str(r->sni));
+	json_object_set_new(j, "address", out_json_cstr(r->address));
+	json_object_set_new(j, "sni", out_json_cstr(r->sni));
 	json_object_set_new(j, "elapsed_ms", json_integer(r->elapsed_ms));
 	if (r->error != PROBE_OK) {
 		o = json_object();
 		json_object_set_new(o, "kind", json_string(
 		    probe_error_name(r->error)));
-		json_object_set_new(o, "message", probe_json_str(
+		json_object_set_new(o, "message", out_json_cstr(
 		    r->error_msg));
 		json_object_set_new(j, "error", o);
 	} else
 		json_object_set_new(j, "error", json_null());
-	json_object_set_new(j, "protocol", probe_json_str(r->protocol));
-	json_object_set_new(j, "cipher", probe_json_str(r->cipher));
+	json_object_set_new(j, "protocol", out_json_cstr(r->protocol));
+	json_object_set_new(j, "cipher", out_json_cstr(r->cipher));
 	arr = json_array();
 	for (i = 0; i < r->nchain; i++) {
 		cj = out_json_cert(r->chain[i], p->now);
@@ -152,14 +131,14 @@ probe_json(const struct probe_report *p)
 
 	o = json_object();
 	ke = p->m != NULL ? p->m->key_entry : NULL;
-	json_object_set_new(o, "properties", probe_json_str(p->m != NULL ?
+	json_object_set_new(o, "properties", out_json_cstr(p->m != NULL ?
 	    p->m->properties : NULL));
-	json_object_set_new(o, "path", probe_json_str(p->m != NULL ?
+	json_object_set_new(o, "path", out_json_cstr(p->m != NULL ?
 	    p->m->keystore_path : NULL));
-	json_object_set_new(o, "alias", probe_json_str(p->m != NULL ?
+	json_object_set_new(o, "alias", out_json_cstr(p->m != NULL ?
 	    p->m->key_alias : NULL));
 	if (ke != NULL && ke->nchain > 0) {
-		json_object_set_new(o, "subject", probe_json_str(
+		json_object_set_new(o, "subject", out_json_cstr(
 		    ke->chain[0]->info.subject));
 		fp = cert_fp_hex(cert_sha256(ke->chain[0]), 32);
 		json_object_set_new(o, "sha256", json_string(fp));
@@ -169,18 +148,18 @@ probe_json(const struct probe_report *p)
 		json_object_set_new(o, "sha256", json_null());
 	}
 	json_object_set_new(o, "match", probe_json_tri(p->match));
-	json_object_set_new(o, "error", probe_json_str(p->m == NULL ?
+	json_object_set_new(o, "error", out_json_cstr(p->m == NULL ?
 	    p->model_error : p->m->ks_error));
 	json_object_set_new(j, "keystore", o);
 
 	o = json_object();
-	json_object_set_new(o, "cacerts", probe_json_str(probe_trust_path(p)));
+	json_object_set_new(o, "cacerts", out_json_cstr(probe_trust_path(p)));
 	json_object_set_new(o, "verified", probe_json_tri(r->verified));
-	json_object_set_new(o, "error", probe_json_str(r->verified == 0 ?
+	json_object_set_new(o, "error", out_json_cstr(r->verified == 0 ?
 	    r->verify_error : r->verified < 0 && r->nchain > 0 ?
 	    probe_trust_why(p) : NULL));
-	json_object_set_new(o, "alias", probe_json_str(r->trust_alias));
-	json_object_set_new(o, "anchor", probe_json_str(r->trust_subject));
+	json_object_set_new(o, "alias", out_json_cstr(r->trust_alias));
+	json_object_set_new(o, "anchor", out_json_cstr(r->trust_subject));
 	json_object_set_new(j, "trust", o);
 	json_object_set_new(j, "name_in_san", probe_json_tri(p->name_ok));
 
@@ -188,31 +167,6 @@ probe_json(const struct probe_report *p)
 	json_object_set_new(j, "findings", cli_json_findings(&live));
 	free(live.findings);
 	return (j);
-}
-
-/* The findings as text (as tlsdeck status shows them). */
-static void
-probe_text_findings(FILE *f, const struct server_model *live)
-{
-	static const char	*words[SEV__MAX] = { "ok", "info", "WARNING",
-	    "CRITICAL" };
-	const struct finding	*fd;
-	size_t			 i;
-
-	for (i = 0; i < live->nfindings; i++) {
-		fd = live->findings[i];
-		fprintf(f, "  %-8s  %s", words[fd->sev], fd->code);
-		if (fd->file != NULL) {
-			fprintf(f, "  %s", fd->file);
-			if (fd->line > 0)
-				fprintf(f, ":%d", fd->line);
-		}
-		if (fd->alias != NULL)
-			fprintf(f, " (%s)", fd->alias);
-		fprintf(f, "\n            %s\n", fd->message);
-		if (fd->fix != NULL)
-			fprintf(f, "            fix: %s\n", fd->fix);
-	}
 }
 
 /* The report as text. */
@@ -300,7 +254,7 @@ probe_text(FILE *f, const struct probe_report *p)
 	probe_live_findings(p, &live);
 	if (live.nfindings > 0) {
 		fprintf(f, "\nFindings   %zu\n", live.nfindings);
-		probe_text_findings(f, &live);
+		cli_text_findings(f, &live, "  ");
 	}
 	free(live.findings);
 }

@@ -86,37 +86,6 @@ cli_server_opts(const struct global_opts *g, int flags,
 	return (0);
 }
 
-/* A JSON string from bytes that may not be UTF-8 (NULL: null). */
-static json_t *
-st_str(const char *s)
-{
-	json_t	*j;
-	char	*fixed;
-	size_t	 i;
-
-	if (s == NULL)
-		return (json_null());
-	if ((j = json_string(s)) != NULL)
-		return (j);
-	fixed = xstrdup(s);
-	for (i = 0; fixed[i] != '\0'; i++)
-		if ((unsigned char)fixed[i] >= 0x80)
-			fixed[i] = '?';
-	j = json_string(fixed);
-	free(fixed);
-	return (j);
-}
-
-/* ISO 8601 UTC as a JSON string. */
-static json_t *
-st_time(int64_t t)
-{
-	char	buf[32];
-
-	time_iso8601(t, buf, sizeof buf);
-	return (json_string(buf));
-}
-
 void *
 cli_json_findings(const struct server_model *m)
 {
@@ -131,13 +100,13 @@ cli_json_findings(const struct server_model *m)
 		json_object_set_new(j, "code", json_string(f->code));
 		json_object_set_new(j, "severity", json_string(
 		    sev_name(f->sev)));
-		json_object_set_new(j, "file", st_str(f->file));
+		json_object_set_new(j, "file", out_json_cstr(f->file));
 		json_object_set_new(j, "line", f->line > 0 ?
 		    json_integer(f->line) : json_null());
-		json_object_set_new(j, "alias", st_str(f->alias));
-		json_object_set_new(j, "key", st_str(f->key));
-		json_object_set_new(j, "message", st_str(f->message));
-		json_object_set_new(j, "fix", st_str(f->fix));
+		json_object_set_new(j, "alias", out_json_cstr(f->alias));
+		json_object_set_new(j, "key", out_json_cstr(f->key));
+		json_object_set_new(j, "message", out_json_cstr(f->message));
+		json_object_set_new(j, "fix", out_json_cstr(f->fix));
 		json_object_set_new(j, "form", f->form >= 0 ?
 		    json_integer(f->form) : json_null());
 		json_array_append_new(arr, j);
@@ -157,16 +126,16 @@ cli_json_certs(const struct server_model *m)
 	for (i = 0; i < m->ncerts; i++) {
 		r = &m->certs[i];
 		j = json_object();
-		json_object_set_new(j, "file", st_str(r->file));
-		json_object_set_new(j, "alias", st_str(r->alias));
+		json_object_set_new(j, "file", out_json_cstr(r->file));
+		json_object_set_new(j, "alias", out_json_cstr(r->alias));
 		json_object_set_new(j, "position", json_string(r->position));
 		json_object_set_new(j, "served", json_boolean(r->served));
-		json_object_set_new(j, "subject", st_str(
+		json_object_set_new(j, "subject", out_json_cstr(
 		    r->cert->info.subject));
 		json_object_set_new(j, "not_before",
-		    st_time(r->cert->info.not_before));
+		    out_json_time(r->cert->info.not_before));
 		json_object_set_new(j, "not_after",
-		    st_time(r->cert->info.not_after));
+		    out_json_time(r->cert->info.not_after));
 		json_object_set_new(j, "days_left",
 		    json_integer(r->days_left));
 		json_object_set_new(j, "status", json_string(
@@ -193,21 +162,21 @@ st_json(const struct server_model *m, const struct tlsdeck_config *cfg)
 	j = json_object();
 	json_object_set_new(j, "status", json_string(worst == SEV_CRIT ?
 	    "critical" : worst == SEV_WARN ? "warning" : "ok"));
-	json_object_set_new(j, "now", st_time(m->now));
-	json_object_set_new(j, "properties", st_str(m->properties));
-	json_object_set_new(j, "found_by", st_str(m->how));
-	json_object_set_new(j, "config", st_str(cfg != NULL ? cfg->files :
+	json_object_set_new(j, "now", out_json_time(m->now));
+	json_object_set_new(j, "properties", out_json_cstr(m->properties));
+	json_object_set_new(j, "found_by", out_json_cstr(m->how));
+	json_object_set_new(j, "config", out_json_cstr(cfg != NULL ? cfg->files :
 	    NULL));
 	json_object_set_new(j, "shared_data_path",
-	    st_str(m->shared_data_path));
-	json_object_set_new(j, "install_path", st_str(m->install_path));
+	    out_json_cstr(m->shared_data_path));
+	json_object_set_new(j, "install_path", out_json_cstr(m->install_path));
 	json_object_set_new(j, "port", json_integer(m->port));
 	json_object_set_new(j, "listening", m->listening < 0 ? json_null() :
 	    json_boolean(m->listening));
 	json_object_set_new(j, "listen_pid", m->listen_pid > 0 ?
 	    json_integer(m->listen_pid) : json_null());
 	json_object_set_new(j, "https", json_boolean(m->ssl));
-	json_object_set_new(j, "base_url", st_str(m->base_url));
+	json_object_set_new(j, "base_url", out_json_cstr(m->base_url));
 	o = json_object();
 	json_object_set_new(o, "warn_days", json_integer(m->warn_days));
 	json_object_set_new(o, "crit_days", json_integer(m->crit_days));
@@ -217,18 +186,18 @@ st_json(const struct server_model *m, const struct tlsdeck_config *cfg)
 
 	/* Keystore panel */
 	o = json_object();
-	json_object_set_new(o, "path", st_str(m->keystore_path));
-	json_object_set_new(o, "as_written", st_str(m->keystore_raw));
-	json_object_set_new(o, "resolved_how", st_str(m->keystore_how));
-	json_object_set_new(o, "declared_type", st_str(m->keystore_type));
+	json_object_set_new(o, "path", out_json_cstr(m->keystore_path));
+	json_object_set_new(o, "as_written", out_json_cstr(m->keystore_raw));
+	json_object_set_new(o, "resolved_how", out_json_cstr(m->keystore_how));
+	json_object_set_new(o, "declared_type", out_json_cstr(m->keystore_type));
 	json_object_set_new(o, "format", m->ks != NULL ?
 	    json_string(ks_format_name(m->ks->format)) : json_null());
 	json_object_set_new(o, "verified", json_boolean(m->ks != NULL &&
 	    m->ks->verified));
 	json_object_set_new(o, "passwordless", json_boolean(m->ks != NULL &&
 	    m->ks->passwordless));
-	json_object_set_new(o, "error", st_str(m->ks_error));
-	json_object_set_new(o, "key_alias", st_str(m->key_alias));
+	json_object_set_new(o, "error", out_json_cstr(m->ks_error));
+	json_object_set_new(o, "key_alias", out_json_cstr(m->key_alias));
 	json_object_set_new(o, "key_recovered", json_boolean(
 	    m->key_entry != NULL && m->key_entry->pkey != NULL));
 	arr = json_array();
@@ -249,55 +218,55 @@ st_json(const struct server_model *m, const struct tlsdeck_config *cfg)
 		json_object_set_new(o, "key", json_string(s->key));
 		json_object_set_new(o, "value", s->secret ?
 		    (s->line > 0 ? json_string("********") : json_null()) :
-		    st_str(s->value));
-		json_object_set_new(o, "as_written", st_str(s->raw));
+		    out_json_cstr(s->value));
+		json_object_set_new(o, "as_written", out_json_cstr(s->raw));
 		json_object_set_new(o, "secret", json_boolean(s->secret));
 		json_object_set_new(o, "line", s->line > 0 ?
 		    json_integer(s->line) : json_null());
 		json_object_set_new(o, "count", json_integer(s->count));
 		json_object_set_new(o, "status", json_string(
 		    sev_name(s->sev)));
-		json_object_set_new(o, "check", st_str(s->check));
+		json_object_set_new(o, "check", out_json_cstr(s->check));
 		json_array_append_new(arr, o);
 	}
 	json_object_set_new(j, "settings", arr);
 
 	/* JRE and trust panel */
 	o = json_object();
-	json_object_set_new(o, "home", st_str(jr->home));
-	json_object_set_new(o, "found_by", st_str(jr->how));
-	json_object_set_new(o, "version", st_str(jr->version));
+	json_object_set_new(o, "home", out_json_cstr(jr->home));
+	json_object_set_new(o, "found_by", out_json_cstr(jr->how));
+	json_object_set_new(o, "version", out_json_cstr(jr->version));
 	json_object_set_new(o, "major", json_integer(jr->major));
-	json_object_set_new(o, "cacerts", st_str(jr->cacerts));
-	json_object_set_new(o, "cacerts_real", st_str(jr->cacerts_real));
+	json_object_set_new(o, "cacerts", out_json_cstr(jr->cacerts));
+	json_object_set_new(o, "cacerts_real", out_json_cstr(jr->cacerts_real));
 	json_object_set_new(o, "cacerts_symlink",
 	    json_boolean(jr->cacerts_symlink));
 	json_object_set_new(o, "cacerts_distro",
 	    json_boolean(jr->cacerts_distro));
-	json_object_set_new(o, "jssecacerts", st_str(jr->jssecacerts_path));
+	json_object_set_new(o, "jssecacerts", out_json_cstr(jr->jssecacerts_path));
 	json_object_set_new(o, "truststore_format", jr->trust != NULL ?
 	    json_string(ks_format_name(jr->trust->format)) : json_null());
 	json_object_set_new(o, "truststore_entries", jr->trust != NULL ?
 	    json_integer((json_int_t)jr->trust->nentries) : json_null());
 	json_object_set_new(o, "truststore_password",
-	    st_str(jr->trust_pass_how));
+	    out_json_cstr(jr->trust_pass_how));
 	json_object_set_new(o, "truststore_verified",
 	    json_boolean(jr->trust_verified));
-	json_object_set_new(o, "error", st_str(jr->trust_error));
+	json_object_set_new(o, "error", out_json_cstr(jr->trust_error));
 	json_object_set_new(j, "jre", o);
 
 	o = json_object();
 	json_object_set_new(o, "trusted", json_boolean(m->trusted));
-	json_object_set_new(o, "alias", st_str(m->trusted_alias));
-	json_object_set_new(o, "note", st_str(m->trust_note));
+	json_object_set_new(o, "alias", out_json_cstr(m->trusted_alias));
+	json_object_set_new(o, "note", out_json_cstr(m->trust_note));
 	json_object_set_new(o, "complete", json_boolean(m->chain_complete));
 	arr = json_array();
 	for (k = 0; k < m->nchain; k++) {
 		e = json_object();
 		json_object_set_new(e, "subject",
-		    st_str(m->chain[k]->info.subject));
+		    out_json_cstr(m->chain[k]->info.subject));
 		json_object_set_new(e, "issuer",
-		    st_str(m->chain[k]->info.issuer));
+		    out_json_cstr(m->chain[k]->info.issuer));
 		fp = cert_fp_hex(cert_sha256(m->chain[k]), 32);
 		json_object_set_new(e, "sha256", json_string(fp));
 		free(fp);
@@ -335,16 +304,16 @@ st_sev(enum sev s)
 	}
 }
 
-/* The findings as text (shared look with audit). */
-static void
-st_text_findings(FILE *f, const struct server_model *m)
+/* The findings as text: status, audit and probe show them alike. */
+void
+cli_text_findings(FILE *f, const struct server_model *m, const char *indent)
 {
 	const struct finding	*fd;
 	size_t			 i;
 
 	for (i = 0; i < m->nfindings; i++) {
 		fd = m->findings[i];
-		fprintf(f, "  %-8s  %s", st_sev(fd->sev), fd->code);
+		fprintf(f, "%s%-8s  %s", indent, st_sev(fd->sev), fd->code);
 		if (fd->file != NULL) {
 			fprintf(f, "  %s", fd->file);
 			if (fd->line > 0)
@@ -352,9 +321,9 @@ st_text_findings(FILE *f, const struct server_model *m)
 		}
 		if (fd->alias != NULL)
 			fprintf(f, " (%s)", fd->alias);
-		fprintf(f, "\n            %s\n", fd->message);
+		fprintf(f, "\n%s          %s\n", indent, fd->message);
 		if (fd->fix != NULL)
-			fprintf(f, "            fix: %s\n", fd->fix);
+			fprintf(f, "%s          fix: %s\n", indent, fd->fix);
 	}
 }
 
@@ -438,7 +407,7 @@ st_text(FILE *f, const struct server_model *m)
 	fprintf(f, "  %s\n", st_or(m->trust_note));
 
 	fprintf(f, "\nFindings   %zu\n", m->nfindings);
-	st_text_findings(f, m);
+	cli_text_findings(f, m, "  ");
 }
 
 void

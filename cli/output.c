@@ -46,8 +46,15 @@ out_json_str(const char *s, size_t len)
 	return (j != NULL ? j : json_string("?"));
 }
 
+/* The same for a NUL-terminated string (NULL: null). */
+void *
+out_json_cstr(const char *s)
+{
+	return (out_json_str(s, s != NULL ? strlen(s) : 0));
+}
+
 /* ISO 8601 UTC string. */
-static json_t *
+void *
 out_json_time(int64_t t)
 {
 	char	buf[32];

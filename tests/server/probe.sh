@@ -227,4 +227,19 @@ for args in "--timeout 0" "host:99999" "--format yaml" "a:1 b:2" "--bogus"; do
 	[ "$rc" = 2 ] || fail "usage ($args): exit $rc"
 done
 "$TLSDECK" probe --help | grep -q '^usage: tlsdeck probe ' || fail "--help"
+
+# ---- (h) server.port that is not a number: refused, not port 443 ----------
+mkdir -p "$T/np"
+printf 'server.port=${NO_SUCH_PORT}\nserver.ssl.enabled=true\n' \
+    >"$T/np/application.properties"
+sum=$(sha256sum "$T/np/application.properties")
+for fmt in text json; do
+	probe --properties "$T/np/application.properties" --format $fmt
+	[ "$rc" = 1 ] || fail "port not a number ($fmt): exit $rc"
+	[ "$(wc -l <"$T/err")" = 1 ] || fail "not one line: $(cat "$T/err")"
+	grep -q "$T/np/application.properties: server.port \"\${NO_SUCH_PORT}\" is not a port number: give HOST:PORT" \
+	    "$T/err" || fail "port not a number: $(cat "$T/err")"
+done
+[ "$(sha256sum "$T/np/application.properties")" = "$sum" ] ||
+    fail "the properties changed"
 exit 0
