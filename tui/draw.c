@@ -440,9 +440,9 @@ draw_wrap(const char *text, int w, char ***lines)
 	return (n);
 }
 
-/* Free what draw_wrap returned. */
+/* Free an array of n malloc'd strings (draw_wrap's, fstep_line's). */
 void
-draw_wrap_free(char **lines, size_t n)
+draw_lines_free(char **lines, size_t n)
 {
 	size_t	i;
 

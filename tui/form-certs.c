@@ -41,7 +41,7 @@ ct_check_alias(struct form *f, int i, enum sev *sev)
 			free(tmp);
 		}
 		certs_free(certs, nc);
-		fstep_lines_free(files, n);
+		draw_lines_free(files, n);
 		return (r);
 	}
 	if ((ks = form_keystore(f, &err)) == NULL)

@@ -136,10 +136,7 @@ cs_build(struct form *f, char **cause)
 	a->out = xstrdup(form_get(f, c->i_out));
 	a->force = form_get_choice(f, c->i_over) == 1;
 	s = fstep_new("Certificate request for \"%s\"", a->alias);
-	s->arg = a;
-	s->free_arg = cs_arg_free;
-	s->run = cs_run;
-	s->writes = true;
+	fstep_writes(s, a, cs_arg_free, cs_run);
 	fstep_line(&s->plan, &s->nplan, "write %s: a PKCS#10 request signed "
 	    "by the key of \"%s\"%s", a->out, a->alias, a->force ?
 	    " (replaces the file; a backup first)" : "");
@@ -149,13 +146,6 @@ cs_build(struct form *f, char **cause)
 	return (s);
 }
 
-/* Free the form's own data. */
-static void
-cs_free(struct form *f)
-{
-	free(form_priv(f));
-}
-
 const struct form_def form_csr_def = {
 	.kind = FORM_CSR,
 	.title = "Certificate request (CSR)",
@@ -163,5 +153,5 @@ const struct form_def form_csr_def = {
 	    "kept, unlike keytool).",
 	.init = cs_init,
 	.build = cs_build,
-	.free = cs_free,
+	.free = form_free_priv,
 };

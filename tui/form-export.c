@@ -128,10 +128,7 @@ ex_build(struct form *f, char **cause)
 	    (form_get_choice(f, x->i_what) == 1 ? STEP_EXPORT_CHAIN : 0);
 	a->force = form_get_choice(f, x->i_over) == 1;
 	s = fstep_new("Export \"%s\" to %s", a->alias, a->out);
-	s->arg = a;
-	s->free_arg = ex_arg_free;
-	s->run = ex_run;
-	s->writes = true;
+	fstep_writes(s, a, ex_arg_free, ex_run);
 	fstep_line(&s->plan, &s->nplan, "write %s: the %s of \"%s\" as %s%s",
 	    a->out, (a->flags & STEP_EXPORT_CHAIN) ? "whole chain" :
 	    "certificate", a->alias, (a->flags & STEP_EXPORT_DER) ? "DER" :
@@ -142,13 +139,6 @@ ex_build(struct form *f, char **cause)
 	return (s);
 }
 
-/* Free the form's own data. */
-static void
-ex_free(struct form *f)
-{
-	free(form_priv(f));
-}
-
 const struct form_def form_export_def = {
 	.kind = FORM_EXPORT,
 	.title = "Export certificate",
@@ -156,5 +146,5 @@ const struct form_def form_export_def = {
 	    "-exportcert).",
 	.init = ex_init,
 	.build = ex_build,
-	.free = ex_free,
+	.free = form_free_priv,
 };

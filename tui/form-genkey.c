@@ -344,10 +344,7 @@ gk_build(struct form *f, char **cause)
 	    form_get_choice(f, g->i_type) == 1 ? KS_FMT_JKS : KS_FMT_PKCS12;
 
 	s = fstep_new("New key pair \"%s\"", a->alias);
-	s->arg = a;
-	s->free_arg = gk_arg_free;
-	s->run = gk_run;
-	s->writes = true;
+	fstep_writes(s, a, gk_arg_free, gk_run);
 	if (ks == NULL && err == NULL)
 		fstep_line(&s->plan, &s->nplan, "create the %s keystore %s "
 		    "(mode 0600)", ks_format_name(a->storetype), a->path);
@@ -389,13 +386,6 @@ gk_build(struct form *f, char **cause)
 	return (s);
 }
 
-/* Free the form's own data. */
-static void
-gk_free(struct form *f)
-{
-	free(form_priv(f));
-}
-
 const struct form_def form_genkey_def = {
 	.kind = FORM_GENKEY,
 	.title = "New key pair",
@@ -403,5 +393,5 @@ const struct form_def form_genkey_def = {
 	    "-genkeypair).",
 	.init = gk_init,
 	.build = gk_build,
-	.free = gk_free,
+	.free = form_free_priv,
 };

@@ -520,10 +520,7 @@ st_build(struct form *f, char **cause)
 		return (NULL);
 	}
 	fs = fstep_new("SSL settings in %s", a->path);
-	fs->arg = a;
-	fs->free_arg = st_arg_free;
-	fs->run = st_run;
-	fs->writes = true;
+	fstep_writes(fs, a, st_arg_free, st_run);
 	fs->restart = true;
 	for (k = 0; k < r.nnotes; k++)
 		fstep_line(&fs->plan, &fs->nplan, "%s", r.notes[k]);

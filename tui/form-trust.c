@@ -243,10 +243,7 @@ tr_build(struct form *f, char **cause)
 		a->cacerts_pass = secret_dup(cp);
 
 	s = fstep_new("Trust in %s", a->cacerts);
-	s->arg = a;
-	s->free_arg = tr_arg_free;
-	s->run = tr_run;
-	s->writes = true;
+	fstep_writes(s, a, tr_arg_free, tr_run);
 	s->restart = true;
 	/* In a wizard the certificate may not exist before step 1 runs. */
 	later = ctx != NULL && ctx->alias != NULL && (ctx->entry_new ||
@@ -296,13 +293,6 @@ tr_skip(struct form *f, int i)
 	return (i == t->i_file);
 }
 
-/* Free the form's own data. */
-static void
-tr_free(struct form *f)
-{
-	free(form_priv(f));
-}
-
 const struct form_def form_trust_def = {
 	.kind = FORM_TRUST,
 	.title = "Trust in cacerts",
@@ -310,6 +300,6 @@ const struct form_def form_trust_def = {
 	    "runs on.",
 	.init = tr_init,
 	.build = tr_build,
-	.free = tr_free,
+	.free = form_free_priv,
 	.skip = tr_skip,
 };

@@ -225,17 +225,6 @@ fstep_line(char ***lines, size_t *n, const char *fmt, ...)
 	(*n)++;
 }
 
-/* Free a line array. */
-void
-fstep_lines_free(char **lines, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		free(lines[i]);
-	free(lines);
-}
-
 /* A new step with a title (printf-style). */
 struct fstep *
 fstep_new(const char *fmt, ...)
@@ -260,8 +249,8 @@ fstep_free(struct fstep *s)
 		s->free_arg(s->arg);
 	free(s->title);
 	free(s->doing);
-	fstep_lines_free(s->plan, s->nplan);
-	fstep_lines_free(s->out, s->nout);
+	draw_lines_free(s->plan, s->nplan);
+	draw_lines_free(s->out, s->nout);
 	free(s->cause);
 	free(s);
 }
@@ -1021,7 +1010,7 @@ form_check_certfiles(struct form *f, int i, enum sev *sev)
 		xasprintf(&r, "%zu certificate%s in %zu file%s", total,
 		    total == 1 ? "" : "s", n, n == 1 ? "" : "s");
 	}
-	fstep_lines_free(files, n);
+	draw_lines_free(files, n);
 	free(c2);
 	return (r);
 }
@@ -1068,7 +1057,7 @@ form_farg_clear(struct form_farg *a)
 	free(a->path);
 	secret_free(a->pass);
 	free(a->alias);
-	fstep_lines_free(a->files, a->nfiles);
+	draw_lines_free(a->files, a->nfiles);
 	free(a->cacerts);
 }
 
@@ -1446,14 +1435,14 @@ form_item_rows(const struct form *f, const struct fitem *it, int mw)
 
 	if (it->kind == FK_NOTE && it->text != NULL && it->text[0] != '/') {
 		n = draw_wrap(it->text, mw + 2, &lines);
-		draw_wrap_free(lines, n);
+		draw_lines_free(lines, n);
 		return (n > FORM_MSG_ROWS ? FORM_MSG_ROWS : n > 0 ? (int)n :
 		    1);
 	}
 	if (it->msg == NULL)
 		return (1);
 	n = draw_wrap(it->msg, mw, &lines);
-	draw_wrap_free(lines, n);
+	draw_lines_free(lines, n);
 	return (1 + (n > FORM_MSG_ROWS ? FORM_MSG_ROWS : (int)n));
 }
 
@@ -1605,7 +1594,7 @@ form_draw(struct form *f)
 				draw_text(t, y, fx, mw + 2, THEME_TEXT,
 				    lines[j]);
 			}
-			draw_wrap_free(lines, nl);
+			draw_lines_free(lines, nl);
 			break;
 		}
 		y++;
@@ -1623,7 +1612,7 @@ form_draw(struct form *f)
 			    THEME_MUTED : colour_sev(it->sev), lines[j]);
 			y++;
 		}
-		draw_wrap_free(lines, nl);
+		draw_lines_free(lines, nl);
 	}
 	if (f->top > 0)
 		draw_text(t, FORM_TOP, COLS - 2, 1, THEME_MUTED, t->g->up);

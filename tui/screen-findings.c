@@ -223,7 +223,7 @@ msg_draw(struct tui *t, struct screen *s)
 	draw_text_right(t, y + h - 2, x + 2, w - 4, THEME_MUTED,
 	    "any key: close");
 	tui_cursor(t, y + 1, x + 2);
-	draw_wrap_free(lines, n);
+	draw_lines_free(lines, n);
 }
 
 /* Any key closes the box; F10 still quits. */

@@ -132,7 +132,7 @@ hist_draw_confirm(struct tui *t, struct hview *v)
 	for (i = 0; i < nl; i++) {
 		nw = draw_wrap(lines[i], w - 4, &wl);
 		h += (int)nw;
-		draw_wrap_free(wl, nw);
+		draw_lines_free(wl, nw);
 	}
 	if (h > LINES - 2)
 		h = LINES - 2;
@@ -147,7 +147,7 @@ hist_draw_confirm(struct tui *t, struct hview *v)
 		for (k = 0; k < nw && row < y + h - 2; k++)
 			draw_text(t, row++, x + 2, w - 4,
 			    i == nl - 1 ? role : THEME_TEXT, wl[k]);
-		draw_wrap_free(wl, nw);
+		draw_lines_free(wl, nw);
 		free(lines[i]);
 	}
 	draw_text_right(t, y + h - 2, x + 2, w - 4, THEME_MUTED,
@@ -173,7 +173,7 @@ hist_draw(struct tui *t, struct screen *s)
 		nw = draw_wrap(v->error, w, &wl);
 		for (k = 0; k < nw && (int)k + 1 < h - 1; k++)
 			draw_text(t, 1 + (int)k, 2, w, THEME_CRIT, wl[k]);
-		draw_wrap_free(wl, nw);
+		draw_lines_free(wl, nw);
 		tui_cursor(t, 1, 2);
 	} else if (v->n == 0) {
 		draw_printf(t, 1, 2, w, THEME_TEXT, "no changes recorded yet "

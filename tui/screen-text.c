@@ -33,7 +33,7 @@ text_wrap(struct text_view *v, int w)
 {
 	if (v->lines != NULL && v->width == w)
 		return;
-	draw_wrap_free(v->lines, v->nlines);
+	draw_lines_free(v->lines, v->nlines);
 	v->nlines = draw_wrap(v->text, w, &v->lines);
 	v->width = w;
 }
@@ -139,7 +139,7 @@ text_free(struct tui *t, struct screen *s)
 
 	if (v == NULL)
 		return;
-	draw_wrap_free(v->lines, v->nlines);
+	draw_lines_free(v->lines, v->nlines);
 	free(v->title);
 	free(v->text);
 	free(v);

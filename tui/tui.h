@@ -270,9 +270,10 @@ void		 draw_bar(struct tui *, int y, int x, int w, double frac,
 /* The key-hint bar for the top screen's scope, on row y. */
 void		 draw_hints(struct tui *, int y, unsigned int scope);
 /* Split text into lines of at most w columns (at spaces when possible);
- * returns the count, *lines freed with draw_wrap_free. */
+ * returns the count, *lines freed with draw_lines_free. */
 size_t		 draw_wrap(const char *text, int w, char ***lines);
-void		 draw_wrap_free(char **, size_t);
+/* Free an array of n malloc'd strings (draw_wrap's, fstep_line's). */
+void		 draw_lines_free(char **, size_t);
 /* The "CN=" value of a subject, or the subject (malloc'd). */
 char		*draw_cn(const char *subject);
 /* A list's selection and first row shown (findings, history). */
@@ -423,7 +424,6 @@ struct fstep	*fstep_new(const char *fmt, ...)
 void		 fstep_free(struct fstep *);
 void		 fstep_line(char ***, size_t *, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
-void		 fstep_lines_free(char **, size_t);
 /* A step result's notes and backup as result lines. */
 void		 fstep_notes(struct fstep *, const struct step_result *);
 

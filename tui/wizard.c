@@ -176,7 +176,7 @@ wiz_plan(struct tui *t, struct wiz *w)
 	w->top = 0;
 	for (i = 0; i < w->nsteps; i++)
 		restart = restart || w->steps[i]->restart;
-	fstep_lines_free(w->restart, w->nrestart);
+	draw_lines_free(w->restart, w->nrestart);
 	w->restart = NULL;
 	w->nrestart = 0;
 	if (restart)
@@ -419,7 +419,7 @@ wiz_draw_runner(struct tui *t, struct wiz *w)
 		nl = draw_wrap(v[i].text, COLS - 4 - v[i].indent -
 		    (v[i].indent == 0 ? 5 : 2), &lines);
 		total += nl > 0 ? (int)nl : 1;
-		draw_wrap_free(lines, nl);
+		draw_lines_free(lines, nl);
 	}
 	w->ntext = total;
 	if (w->top > total - rows)
@@ -447,7 +447,7 @@ wiz_draw_runner(struct tui *t, struct wiz *w)
 			}
 			y++;
 		}
-		draw_wrap_free(lines, nl);
+		draw_lines_free(lines, nl);
 		free(v[i].text);
 	}
 	free(v);
@@ -604,7 +604,7 @@ wiz_free(struct tui *t, struct screen *s)
 		form_free(w->forms[i]);
 		fstep_free(w->steps[i]);
 	}
-	fstep_lines_free(w->restart, w->nrestart);
+	draw_lines_free(w->restart, w->nrestart);
 	form_env_free(w->env);
 	free(w->ctx.keystore);
 	secret_free(w->ctx.storepass);
