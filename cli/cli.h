@@ -3,6 +3,7 @@
 #ifndef TLSDECK_CLI_H
 #define TLSDECK_CLI_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -51,9 +52,16 @@ struct global_opts {
 
 /* main.c */
 extern const struct cmd_entry *cmd_table[];
+
+/* output.c: messages on stderr (control bytes shown as \uXXXX) */
+/* Print PREFIX MSG on stderr. */
+void	 cli_vmessage(const char *prefix, const char *fmt, va_list)
+	    __attribute__((format(printf, 2, 0)));
 /* Print "tlsdeck: MSG" on stderr. */
 void	 cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	 cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* opts.c */
 /* Print a usage error for cmd and return EXIT_USAGE. */
 int	 cli_usage(const struct cmd_entry *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
@@ -61,8 +69,6 @@ int	 cli_usage(const struct cmd_entry *, const char *fmt, ...)
 void	 cli_help(const struct cmd_entry *, FILE *);
 /* Parse "text|json|pem|..."; -1 if not in allowed (a bit set of 1<<fmt). */
 int	 cli_parse_format(const char *, unsigned allowed);
-
-/* opts.c */
 /*
  * The default: of a command's getopt_long switch: -f/--format (into *fmt,
  * one of allowed), --help (printed) and anything else (a usage error).

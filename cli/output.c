@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: ISC */
-/* output.c -- text and JSON renderings of core data, shared by commands. */
+/*
+ * output.c -- what the commands print: messages on stderr, and text and JSON
+ * renderings of core data.
+ */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +11,51 @@
 #include <jansson.h>
 
 #include "cli.h"
+
+/*
+ * Print one message line on stderr.  Control bytes (from file names,
+ * aliases or file contents) are shown as \uXXXX: a message stays one line
+ * and cannot drive the terminal.
+ */
+void
+cli_vmessage(const char *prefix, const char *fmt, va_list ap)
+{
+	char		*s;
+	unsigned char	 c;
+	size_t		 i;
+
+	xvasprintf(&s, fmt, ap);
+	fputs(prefix, stderr);
+	for (i = 0; s[i] != '\0'; i++) {
+		c = (unsigned char)s[i];
+		if (c < 0x20 || c == 0x7f)
+			fprintf(stderr, "\\u%04X", c);
+		else
+			fputc(c, stderr);
+	}
+	fputc('\n', stderr);
+	free(s);
+}
+
+void
+cli_error(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	cli_vmessage(TLSDECK_NAME ": ", fmt, ap);
+	va_end(ap);
+}
+
+void
+cli_warn(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	cli_vmessage(TLSDECK_NAME ": warning: ", fmt, ap);
+	va_end(ap);
+}
 
 /* Print and release a JSON document (one document, indented, newline). */
 void
