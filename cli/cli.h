@@ -159,10 +159,10 @@ extern const struct cmd_entry cmd_delete_entry;
 extern const struct cmd_entry cmd_rename_entry;
 extern const struct cmd_entry cmd_passwd_entry;
 /*
- * cmd-import.c, shared by the step commands: the store password for a
- * change (asked on a terminal; twice when the file is created), and the
- * report of a step (text or JSON on stdout, notes on stderr; certs:
- * the result lists imported certificates, not a chain).
+ * Shared by the step commands: the store password for a change (opts.c:
+ * asked on a terminal; twice when the file is created), and the report of
+ * a step (output.c: text or JSON on stdout, notes on stderr; certs: the
+ * result lists imported certificates, not a chain).
  */
 int	 cli_step_storepass(const char *path, const struct pw_opts *,
 	     struct secret **, char **cause);
@@ -216,8 +216,8 @@ int	 cli_step_option(const struct cmd_entry *, int ch, char *arg,
  * when one was given. */
 int	 cli_step_passwords(const char *path, struct step_args *,
 	     char **cause);
-/* The end of a step command: cli_step_report in sa's format, then the
- * exit code (EXIT_FAIL when stdout cannot be flushed). */
+/* output.c: the end of a step command: cli_step_report in sa's format,
+ * then the exit code (EXIT_FAIL when stdout cannot be flushed). */
 int	 cli_step_finish(const char *path, const char *what,
 	     const struct step_result *, const struct step_args *,
 	     bool certs);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -217,11 +218,163 @@ cli_step_args_done(struct step_args *sa)
 	cli_pw_opts_done(&sa->key);
 }
 
-/* Report a step command's result; see cli.h. */
 int
-cli_step_finish(const char *path, const char *what,
-    const struct step_result *r, const struct step_args *sa, bool certs)
+cli_password_option(int ch, char *arg, struct pw_opts *store,
+    struct pw_opts *key)
 {
-	cli_step_report(path, what, r, sa->fmt == OUT_JSON, certs);
-	return (fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL);
+	struct pw_opts	*pw;
+
+	switch (ch) {
+	case OPT_STOREPASS_ENV:
+	case OPT_STOREPASS_FILE:
+	case OPT_STOREPASS:
+		pw = store;
+		break;
+	case OPT_KEYPASS_ENV:
+	case OPT_KEYPASS_FILE:
+	case OPT_KEYPASS:
+		pw = key;
+		break;
+	default:
+		return (0);
+	}
+	if (pw == NULL)
+		return (0);
+	switch (ch) {
+	case OPT_STOREPASS_ENV:
+	case OPT_KEYPASS_ENV:
+		pw->env = arg;
+		break;
+	case OPT_STOREPASS_FILE:
+	case OPT_KEYPASS_FILE:
+		pw->file = arg;
+		break;
+	default:
+		secret_free(pw->given);
+		pw->given = secret_from_str(arg);
+		explicit_bzero(arg, strlen(arg));
+		cli_warn("a password on the command line is visible to other "
+		    "users in ps; use --%s-env or --%s-file",
+		    ch == OPT_STOREPASS ? "storepass" : "keypass",
+		    ch == OPT_STOREPASS ? "storepass" : "keypass");
+		break;
+	}
+	return (1);
+}
+
+void
+cli_pw_opts_done(struct pw_opts *pw)
+{
+	secret_free(pw->given);
+	pw->given = NULL;
+}
+
+/* Does the loader need a password for this file to be read in full? */
+static bool
+list_needs_password(enum ks_format f)
+{
+	return (f == KS_FMT_JKS || f == KS_FMT_JCEKS || f == KS_FMT_PKCS12);
+}
+
+int
+cli_open_keystore(const char *path, const struct pw_opts *pw, bool quiet,
+    struct keystore **ksp, struct secret **passp, char **cause)
+{
+	struct secret	*pass = NULL;
+	unsigned char	*buf = NULL;
+	size_t		 len;
+	enum ks_format	 f;
+	int		 rc = -1;
+	char		*c2 = NULL;
+
+	*ksp = NULL;
+	*passp = NULL;
+	if (cli_password(pw, "", false, &pass, cause) != 0)
+		return (-1);
+	if (file_read(path, &buf, &len, cause) != 0)
+		goto out;
+	f = keystore_sniff(buf, len);
+	if (pass != NULL) {
+		rc = keystore_load_owned(buf, len, path, pass, 0, ksp, cause);
+		buf = NULL;
+		goto out;
+	}
+	/* No password given: certificate files and passwordless PKCS#12
+	 * open as they are. */
+	if (!list_needs_password(f) || f == KS_FMT_PKCS12) {
+		rc = keystore_load_mem(buf, len, path, NULL, 0, ksp, &c2);
+		if (rc == 0 || f != KS_FMT_PKCS12 || !isatty(STDIN_FILENO)) {
+			if (rc != 0) {
+				cause_set(cause, "%s", c2);
+			}
+			goto out;
+		}
+		free(c2);
+		c2 = NULL;
+	}
+	if (isatty(STDIN_FILENO)) {
+		pass = cli_prompt_tty(f == KS_FMT_PKCS12 ?
+		    "Enter keystore password: " :
+		    "Enter keystore password (Enter to skip the integrity "
+		    "check): ", cause);
+		if (pass != NULL && pass->len == 0 && f != KS_FMT_PKCS12) {
+			secret_free(pass);
+			pass = NULL;
+		}
+	}
+	rc = keystore_load_owned(buf, len, path, pass, pass == NULL ?
+	    KS_LOAD_NOVERIFY : 0, ksp, cause);
+	buf = NULL;		/* owned by the keystore (or freed) */
+out:
+	free(c2);
+	if (buf != NULL) {
+		explicit_bzero(buf, len);
+		free(buf);
+	}
+	if (rc == 0) {
+		(*ksp)->path = xstrdup(path);
+		if (!(*ksp)->verified && !quiet)
+			cli_warn("%s: integrity not verified (no store "
+			    "password given)", path);
+		*passp = pass;
+	} else
+		secret_free(pass);
+	return (rc);
+}
+
+/* The store password for a change; asked twice for a new file. */
+int
+cli_step_storepass(const char *path, const struct pw_opts *pw,
+    struct secret **sp, char **cause)
+{
+	struct secret	*s, *s2;
+	struct stat	 st;
+	bool		 creating;
+
+	*sp = NULL;
+	if (cli_pw_given(pw))
+		return (cli_password(pw, "", false, sp, cause));
+	if (!isatty(STDIN_FILENO))
+		return (0);
+	creating = stat(path, &st) == -1 && errno == ENOENT;
+	s = cli_prompt_tty(creating ? "Password for the new keystore: " :
+	    "Enter keystore password: ", cause);
+	if (s == NULL)
+		return (0);
+	if (creating) {
+		s2 = cli_prompt_tty("Re-enter the password: ", cause);
+		if (s2 == NULL || !secret_equal(s, s2)) {
+			secret_free(s);
+			secret_free(s2);
+			cause_set(cause, "the passwords do not match");
+			return (-1);
+		}
+		secret_free(s2);
+	} else if (s->len == 0) {
+		/* Enter alone: a passwordless PKCS#12. */
+		secret_free(s);
+		s = NULL;
+	}
+	*sp = s;
+	return (0);
 }

@@ -277,3 +277,125 @@ out_text_entry(FILE *f, struct ks_entry *e, time_t now)
 		out_text_cert(f, e->chain[i], now, ind);
 	}
 }
+
+/* What the root of an installed chain is, in words. */
+static const char *
+step_anchor_text(enum step_anchor a)
+{
+	switch (a) {
+	case STEP_ANCHOR_NONE:
+		return ("none: the chain is incomplete");
+	case STEP_ANCHOR_SELF:
+		return ("self-signed: clients must trust this certificate "
+		    "itself");
+	case STEP_ANCHOR_REPLY:
+		return ("from the given files only (not trusted in the "
+		    "keystore or cacerts)");
+	case STEP_ANCHOR_KEYSTORE:
+		return ("a trusted certificate of the keystore");
+	case STEP_ANCHOR_CACERTS:
+		return ("trusted in cacerts");
+	}
+	return ("?");
+}
+
+/* Short JSON name of an anchor. */
+static const char *
+step_anchor_name(enum step_anchor a)
+{
+	static const char	*names[] = { "none", "self", "files",
+	    "keystore", "cacerts" };
+
+	return ((unsigned)a < sizeof names / sizeof names[0] ? names[a] : "?");
+}
+
+/* One certificate of a chain on one or two lines. */
+static void
+step_text_cert(const char *label, struct cert *c, time_t now)
+{
+	char	na[32];
+	long	days;
+
+	time_iso8601(c->info.not_after, na, sizeof na);
+	days = cert_days_left(c, now);
+	printf("  %s %s\n", label, c->info.subject);
+	printf("      issuer %s; %s until %s (%s%ld days%s)\n",
+	    c->info.self_signed ? "itself" : c->info.issuer, c->info.key, na,
+	    days < 0 ? "EXPIRED " : "", days < 0 ? -days : days,
+	    days < 0 ? " ago" : " left");
+}
+
+/* Print a step's result: text or JSON on stdout, notes on stderr. */
+void
+cli_step_report(const char *path, const char *what,
+    const struct step_result *r, bool json, bool certs)
+{
+	json_t	*j, *a;
+	time_t	 now = time(NULL);
+	char	 label[32], *fp;
+	size_t	 i;
+
+	for (i = 0; i < r->nnotes; i++)
+		fprintf(stderr, "%s: note: %s\n", TLSDECK_NAME, r->notes[i]);
+	if (json) {
+		j = json_object();
+		json_object_set_new(j, "file", json_string(path));
+		json_object_set_new(j, "format",
+		    json_string(ks_format_name(r->format)));
+		json_object_set_new(j, "created", json_boolean(r->created));
+		json_object_set_new(j, "replaced", json_boolean(r->replaced));
+		json_object_set_new(j, "backup_id", r->backup_id != 0 ?
+		    json_integer(r->backup_id) : json_null());
+		a = json_array();
+		for (i = 0; i < r->naliases; i++)
+			json_array_append_new(a, json_string(r->aliases[i]));
+		json_object_set_new(j, "aliases", a);
+		a = json_array();
+		for (i = 0; i < r->nchain; i++)
+			json_array_append_new(a, out_json_cert(r->chain[i],
+			    now));
+		json_object_set_new(j, "chain", a);
+		json_object_set_new(j, "root",
+		    json_string(step_anchor_name(r->anchor)));
+		json_object_set_new(j, "cacerts", r->cacerts != NULL ?
+		    json_string(r->cacerts) : json_null());
+		a = json_array();
+		for (i = 0; i < r->nnotes; i++)
+			json_array_append_new(a, json_string(r->notes[i]));
+		json_object_set_new(j, "notes", a);
+		out_json_dump(j, stdout);
+		return;
+	}
+	printf("%s\n", what);
+	if (certs) {
+		for (i = 0; i < r->naliases; i++) {
+			snprintf(label, sizeof label, "%s:", r->aliases[i]);
+			step_text_cert(label, r->chain[i], now);
+			fp = cert_fp_hex(cert_sha256(r->chain[i]), 32);
+			printf("      SHA-256 %s\n", fp);
+			free(fp);
+		}
+	} else if (r->nchain > 0) {
+		printf("Certificate chain (%zu, leaf first):\n", r->nchain);
+		for (i = 0; i < r->nchain; i++) {
+			snprintf(label, sizeof label, "[%zu]", i + 1);
+			step_text_cert(label, r->chain[i], now);
+		}
+		printf("Root: %s%s%s\n", step_anchor_text(r->anchor),
+		    r->anchor == STEP_ANCHOR_CACERTS && r->cacerts ? " " : "",
+		    r->anchor == STEP_ANCHOR_CACERTS && r->cacerts ?
+		    r->cacerts : "");
+	}
+	if (r->backup_id != 0)
+		printf("Backup of the previous file: %u (tlsdeck history; "
+		    "tlsdeck restore %u)\n", r->backup_id, r->backup_id);
+}
+
+/* Report a step command's result; see cli.h. */
+int
+cli_step_finish(const char *path, const char *what,
+    const struct step_result *r, const struct step_args *sa, bool certs)
+{
+	cli_step_report(path, what, r, sa->fmt == OUT_JSON, certs);
+	return (fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL);
+}
