@@ -140,6 +140,8 @@ void	*out_json_cstr(const char *);
 void	*out_json_time(int64_t);
 void	 out_text_cert(FILE *, struct cert *, time_t now, const char *indent);
 void	 out_text_entry(FILE *, struct ks_entry *, time_t now);
+/* A severity as a word: CRITICAL, WARNING, info, ok. */
+const char *out_text_sev(enum sev);
 
 /* Commands (one descriptor each). */
 extern const struct cmd_entry cmd_list_entry;
@@ -227,9 +229,10 @@ void	 cli_step_args_done(struct step_args *);
 bool	 cli_pw_given(const struct pw_opts *);
 
 /*
- * The server commands (issue 4): cmd-status.c, cmd-audit.c,
- * cmd-configure.c.  cmd-status.c holds what they share: the GLOBAL
- * options, loading the config file and the model, and JSON of findings.
+ * The server commands: cmd-status.c, cmd-audit.c, cmd-configure.c (and
+ * trust, probe).  What they share: the GLOBAL options and loading the
+ * config file (opts.c), the findings and certificates as JSON or text
+ * (output.c).
  */
 extern const struct cmd_entry cmd_status_entry;
 extern const struct cmd_entry cmd_audit_entry;
@@ -257,7 +260,7 @@ enum {
 #define CLI_GLOBAL_USAGE \
 	"[--properties FILE | --server DIR] [--jre DIR | --cacerts FILE] " \
 	"[--config FILE] [--no-live]"
-/* Handle one GLOBAL option: 1 if ch was one, else 0. */
+/* opts.c: handle one GLOBAL option: 1 if ch was one, else 0. */
 int	 cli_global_option(int ch, char *arg, struct global_opts *, int *flags);
 /*
  * Server options from defaults, the config file (g->config or the default
@@ -267,7 +270,7 @@ int	 cli_global_option(int ch, char *arg, struct global_opts *, int *flags);
  */
 int	 cli_server_opts(const struct global_opts *, int flags,
 	     struct server_opts *, struct tlsdeck_config **cfg, char **cause);
-/* The findings as a JSON array (json_t *). */
+/* output.c: the findings as a JSON array (json_t *). */
 void	*cli_json_findings(const struct server_model *);
 /* The findings as text, each line after indent (status, audit, probe). */
 void	 cli_text_findings(FILE *, const struct server_model *,

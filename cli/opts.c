@@ -378,3 +378,68 @@ cli_step_storepass(const char *path, const struct pw_opts *pw,
 	*sp = s;
 	return (0);
 }
+
+int
+cli_global_option(int ch, char *arg, struct global_opts *g, int *flags)
+{
+	switch (ch) {
+	case OPT_G_PROPERTIES:
+		g->properties = arg;
+		return (1);
+	case OPT_G_SERVER:
+		g->server = arg;
+		return (1);
+	case OPT_G_JRE:
+		g->jre = arg;
+		return (1);
+	case OPT_G_CACERTS:
+		g->cacerts = arg;
+		return (1);
+	case OPT_G_THEME:
+		g->theme = arg;		/* accepted; the dashboard uses it */
+		return (1);
+	case OPT_G_NO_COLOR:
+		g->no_color = true;
+		return (1);
+	case OPT_G_CONFIG:
+		g->config = arg;
+		return (1);
+	case OPT_G_NO_LIVE:
+		*flags |= SERVER_NO_LIVE;
+		return (1);
+	}
+	return (0);
+}
+
+int
+cli_server_opts(const struct global_opts *g, int flags,
+    struct server_opts *so, struct tlsdeck_config **cfgp, char **cause)
+{
+	struct tlsdeck_config	*cfg = NULL;
+
+	if (cfgp != NULL)
+		*cfgp = NULL;
+	if (g->properties != NULL && g->server != NULL) {
+		cause_set(cause, "--properties and --server exclude each "
+		    "other");
+		return (-2);
+	}
+	if (g->jre != NULL && g->cacerts != NULL) {
+		cause_set(cause, "--jre and --cacerts exclude each other");
+		return (-2);
+	}
+	server_opts_init(so);
+	so->properties = g->properties;
+	so->server = g->server;
+	so->jre = g->jre;
+	so->cacerts = g->cacerts;
+	so->flags = flags;
+	if (config_load(g->config, &cfg, cause) != 0)
+		return (-1);
+	config_apply(cfg, so);
+	if (cfgp != NULL)
+		*cfgp = cfg;
+	else
+		config_free(cfg);
+	return (0);
+}

@@ -399,3 +399,125 @@ cli_step_finish(const char *path, const char *what,
 	cli_step_report(path, what, r, sa->fmt == OUT_JSON, certs);
 	return (fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL);
 }
+
+/* Upper-case severity word for text output. */
+const char *
+out_text_sev(enum sev s)
+{
+	switch (s) {
+	case SEV_CRIT:
+		return ("CRITICAL");
+	case SEV_WARN:
+		return ("WARNING");
+	case SEV_INFO:
+		return ("info");
+	default:
+		return ("ok");
+	}
+}
+
+/* The findings as text: status, audit and probe show them alike. */
+void
+cli_text_findings(FILE *f, const struct server_model *m, const char *indent)
+{
+	const struct finding	*fd;
+	size_t			 i;
+
+	for (i = 0; i < m->nfindings; i++) {
+		fd = m->findings[i];
+		fprintf(f, "%s%-8s  %s", indent, out_text_sev(fd->sev),
+		    fd->code);
+		if (fd->file != NULL) {
+			fprintf(f, "  %s", fd->file);
+			if (fd->line > 0)
+				fprintf(f, ":%d", fd->line);
+		}
+		if (fd->alias != NULL)
+			fprintf(f, " (%s)", fd->alias);
+		fprintf(f, "\n%s          %s\n", indent, fd->message);
+		if (fd->fix != NULL)
+			fprintf(f, "%s          fix: %s\n", indent, fd->fix);
+	}
+}
+
+void *
+cli_json_findings(const struct server_model *m)
+{
+	const struct finding	*f;
+	json_t			*arr, *j;
+	size_t			 i;
+
+	arr = json_array();
+	for (i = 0; i < m->nfindings; i++) {
+		f = m->findings[i];
+		j = json_object();
+		json_object_set_new(j, "code", json_string(f->code));
+		json_object_set_new(j, "severity", json_string(
+		    sev_name(f->sev)));
+		json_object_set_new(j, "file", out_json_cstr(f->file));
+		json_object_set_new(j, "line", f->line > 0 ?
+		    json_integer(f->line) : json_null());
+		json_object_set_new(j, "alias", out_json_cstr(f->alias));
+		json_object_set_new(j, "key", out_json_cstr(f->key));
+		json_object_set_new(j, "message", out_json_cstr(f->message));
+		json_object_set_new(j, "fix", out_json_cstr(f->fix));
+		json_object_set_new(j, "form", f->form >= 0 ?
+		    json_integer(f->form) : json_null());
+		json_array_append_new(arr, j);
+	}
+	return (arr);
+}
+
+void *
+cli_json_certs(const struct server_model *m)
+{
+	const struct cert_ref	*r;
+	json_t			*arr, *j;
+	char			*fp;
+	size_t			 i;
+
+	arr = json_array();
+	for (i = 0; i < m->ncerts; i++) {
+		r = &m->certs[i];
+		j = json_object();
+		json_object_set_new(j, "file", out_json_cstr(r->file));
+		json_object_set_new(j, "alias", out_json_cstr(r->alias));
+		json_object_set_new(j, "position", json_string(r->position));
+		json_object_set_new(j, "served", json_boolean(r->served));
+		json_object_set_new(j, "subject", out_json_cstr(
+		    r->cert->info.subject));
+		json_object_set_new(j, "not_before",
+		    out_json_time(r->cert->info.not_before));
+		json_object_set_new(j, "not_after",
+		    out_json_time(r->cert->info.not_after));
+		json_object_set_new(j, "days_left",
+		    json_integer(r->days_left));
+		json_object_set_new(j, "status", json_string(
+		    sev_name(r->sev)));
+		fp = cert_fp_hex(cert_sha256(r->cert), 32);
+		json_object_set_new(j, "sha256", json_string(fp));
+		free(fp);
+		json_array_append_new(arr, j);
+	}
+	return (arr);
+}
+
+void
+cli_write_safe(FILE *f, const char *s, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i;
+
+	for (i = 0; i < len; i++) {
+		if ((p[i] < 0x20 && p[i] != '\n' && p[i] != '\t') ||
+		    p[i] == 0x7f)
+			fputc('?', f);
+		else if (p[i] == 0xc2 && i + 1 < len && p[i + 1] >= 0x80 &&
+		    p[i + 1] <= 0x9f) {
+			/* C1 controls (U+0080..U+009F) */
+			fputc('?', f);
+			i++;
+		} else
+			fputc(p[i], f);
+	}
+}
