@@ -283,6 +283,14 @@ void	 cli_write_safe(FILE *, const char *, size_t);
 /* cmd-demo.c: tlsdeck demo (core/demo.c, then the dashboard). */
 extern const struct cmd_entry cmd_demo_entry;
 
+/*
+ * The dashboard (tui/tui.c), the one entry point cli/ calls (tlsdeck with
+ * no command, and demo): argv holds the GLOBAL options; returns the exit
+ * code.  tui/tui.h declares it for tui/; cli/ includes no tui/ header
+ * (tests/check-layering.sh checks both and that they agree).
+ */
+int	 tui_main(int argc, char **argv);
+
 /* cmd-probe.c: tlsdeck probe (core/probe.c). */
 extern const struct cmd_entry cmd_probe_entry;
 

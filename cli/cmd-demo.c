@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "../tui/tui.h"
 
 enum {
 	OPT_NO_OPEN = OPT__CLI_MAX + 1,

@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "../tui/tui.h"
 
 /* Every subcommand; the order is the order of --help. */
 const struct cmd_entry *cmd_table[] = {
