@@ -19,62 +19,55 @@ enum {
 static const struct option reply_options[] = {
 	CLI_STEP_CACERTS,
 	{ "allow-untrusted", no_argument, NULL, OPT_ALLOW_UNTRUSTED },
-	CLI_STEP_OPTIONS,
 	{ NULL, 0, NULL, 0 }
 };
 
+/* import-reply's --allow-untrusted, into its struct step_reply_opts. */
+static int
+reply_option(struct cmd_ctx *c, int ch, char *arg)
+{
+	struct step_reply_opts	*o = c->data;
+
+	o->allow_untrusted = true;
+	return (0);
+}
+
 /* tlsdeck import-reply FILE --alias A REPLY... */
 static int
-cmd_import_reply_exec(int argc, char **argv)
+cmd_import_reply_exec(struct cmd_ctx *c)
 {
-	const struct cmd_entry	*ce = &cmd_import_reply_entry;
-	struct step_args	 sa = { 0 };
-	struct step_reply_opts	 o;
+	struct step_reply_opts	*o = c->data;
 	struct step_result	 r = { 0 };
+	const char		*file = c->argv[0];
 	char			*cause = NULL, *what = NULL;
-	int			 ch, rc = EXIT_FAIL;
+	int			 rc = EXIT_FAIL;
 
-	memset(&o, 0, sizeof o);
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "a:f:", reply_options,
-	    NULL)) != -1) {
-		if (ch == OPT_ALLOW_UNTRUSTED)
-			o.allow_untrusted = true;
-		else if (cli_step_option(ce, ch, optarg, argv, &sa, &rc) != 0)
-			goto out;
-	}
-	if (argc - optind < 2) {
-		rc = cli_usage(ce, "FILE and at least one REPLY are needed");
+	if (c->alias == NULL) {
+		rc = cli_usage(c->entry, "--alias is needed");
 		goto out;
 	}
-	if (sa.alias == NULL) {
-		rc = cli_usage(ce, "--alias is needed");
-		goto out;
-	}
-	o.alias = sa.alias;
-	o.cacerts = sa.cacerts;
-	o.dry_run = sa.dry_run;
-	o.files = (const char *const *)argv + optind + 1;
-	o.nfiles = argc - optind - 1;
-	if (cli_step_passwords(argv[optind], &sa, &cause) != 0) {
+	o->alias = c->alias;
+	o->cacerts = c->cacerts;
+	o->dry_run = c->dry_run;
+	o->files = (const char *const *)c->argv + 1;
+	o->nfiles = c->argc - 1;
+	if (cli_step_passwords(file, c, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
-	o.keypass = sa.kpass;
-	if (step_import_reply(argv[optind], sa.pass, &o, &r, &cause) != 0) {
+	o->keypass = c->kpass;
+	if (step_import_reply(file, c->pass, o, &r, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
 	xasprintf(&what, "%s the CA reply in entry \"%s\" of %s%s",
-	    o.dry_run ? "Would install" : "Installed", r.aliases[0],
-	    argv[optind], o.dry_run ? " (dry run: nothing written)" : ".");
-	rc = cli_step_finish(argv[optind], what, &r, &sa, false);
+	    o->dry_run ? "Would install" : "Installed", r.aliases[0],
+	    file, o->dry_run ? " (dry run: nothing written)" : ".");
+	rc = cli_step_finish(file, what, &r, c, false);
 out:
 	free(cause);
 	free(what);
 	step_result_free(&r);
-	cli_step_args_done(&sa);
 	return (rc);
 }
 
@@ -83,58 +76,43 @@ out:
 static const struct option cert_options[] = {
 	CLI_STEP_REPLACE,
 	CLI_STEP_STORETYPE,
-	CLI_STEP_OPTIONS,
 	{ NULL, 0, NULL, 0 }
 };
 
 /* tlsdeck import-cert FILE [--alias A] CERT... */
 static int
-cmd_import_cert_exec(int argc, char **argv)
+cmd_import_cert_exec(struct cmd_ctx *c)
 {
-	const struct cmd_entry	*ce = &cmd_import_cert_entry;
-	struct step_args	 sa = { 0 };
 	struct step_certs_opts	 o;
 	struct step_result	 r = { 0 };
+	const char		*file = c->argv[0];
 	char			*cause = NULL, *what = NULL;
-	int			 ch, rc = EXIT_FAIL;
+	int			 rc = EXIT_FAIL;
 
 	memset(&o, 0, sizeof o);
-	sa.no_keypass = true;
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "a:f:", cert_options,
-	    NULL)) != -1) {
-		if (cli_step_option(ce, ch, optarg, argv, &sa, &rc) != 0)
-			goto out;
-	}
-	if (argc - optind < 2) {
-		rc = cli_usage(ce, "FILE and at least one CERT are needed");
-		goto out;
-	}
-	o.alias = sa.alias;
-	o.replace = sa.replace;
-	o.storetype = sa.storetype;
-	o.dry_run = sa.dry_run;
-	o.files = (const char *const *)argv + optind + 1;
-	o.nfiles = argc - optind - 1;
-	if (cli_step_passwords(argv[optind], &sa, &cause) != 0) {
+	o.alias = c->alias;
+	o.replace = c->replace;
+	o.storetype = c->storetype;
+	o.dry_run = c->dry_run;
+	o.files = (const char *const *)c->argv + 1;
+	o.nfiles = c->argc - 1;
+	if (cli_step_passwords(file, c, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
-	if (step_import_cert(argv[optind], sa.pass, &o, &r, &cause) != 0) {
+	if (step_import_cert(file, c->pass, &o, &r, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
 	xasprintf(&what, "%s %zu trusted certificate%s into %s%s%s",
 	    o.dry_run ? "Would import" : "Imported", r.naliases,
 	    r.naliases == 1 ? "" : "s", r.created ? "the new keystore " : "",
-	    argv[optind], o.dry_run ? " (dry run: nothing written):" : ":");
-	rc = cli_step_finish(argv[optind], what, &r, &sa, true);
+	    file, o.dry_run ? " (dry run: nothing written):" : ":");
+	rc = cli_step_finish(file, what, &r, c, true);
 out:
 	free(cause);
 	free(what);
 	step_result_free(&r);
-	cli_step_args_done(&sa);
 	return (rc);
 }
 
@@ -150,9 +128,48 @@ static const struct option pem_options[] = {
 	CLI_STEP_CACERTS,
 	CLI_STEP_REPLACE,
 	CLI_STEP_STORETYPE,
-	CLI_STEP_OPTIONS,
 	{ NULL, 0, NULL, 0 }
 };
+
+/* import-pem's own options (its ctx->data). */
+struct pem_args {
+	const char	*key_file;
+	const char	**certs;	/* --cert, in order */
+	size_t		 ncerts;
+	struct pw_opts	 pp;		/* the key file's pass phrase */
+};
+
+static int
+pem_option(struct cmd_ctx *c, int ch, char *arg)
+{
+	struct pem_args	*a = c->data;
+
+	switch (ch) {
+	case OPT_KEY:
+		a->key_file = arg;
+		break;
+	case OPT_CERT:
+		a->certs = xreallocarray(a->certs, a->ncerts + 1,
+		    sizeof *a->certs);
+		a->certs[a->ncerts++] = arg;
+		break;
+	case OPT_KEY_PASSPHRASE_ENV:
+		a->pp.env = arg;
+		break;
+	case OPT_KEY_PASSPHRASE_FILE:
+		a->pp.file = arg;
+		break;
+	}
+	return (0);
+}
+
+static void
+pem_free(void *data)
+{
+	struct pem_args	*a = data;
+
+	free(a->certs);
+}
 
 /* The pass phrase of an encrypted key file: given, or asked. */
 static int
@@ -182,89 +199,61 @@ pem_passphrase(const char *keyfile, const struct pw_opts *pp,
 
 /* tlsdeck import-pem FILE --alias A --key KEY.pem --cert CHAIN.pem */
 static int
-cmd_import_pem_exec(int argc, char **argv)
+cmd_import_pem_exec(struct cmd_ctx *c)
 {
-	const struct cmd_entry	*ce = &cmd_import_pem_entry;
-	struct step_args	 sa = { 0 };
-	struct pw_opts		 pp = { 0 };
+	struct pem_args		*a = c->data;
 	struct step_pem_opts	 o;
 	struct step_result	 r = { 0 };
 	struct secret		*phrase = NULL;
-	const char		**certs = NULL;
+	const char		*file = c->argv[0];
 	char			*cause = NULL, *what = NULL;
-	size_t			 ncerts = 0;
-	int			 ch, rc = EXIT_FAIL;
+	int			 rc = EXIT_FAIL;
 
+	if (c->alias == NULL || a->key_file == NULL || a->ncerts == 0) {
+		rc = cli_usage(c->entry, "--alias, --key and --cert are "
+		    "needed");
+		goto out;
+	}
 	memset(&o, 0, sizeof o);
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "a:f:", pem_options,
-	    NULL)) != -1) {
-		switch (ch) {
-		case OPT_KEY:
-			o.key_file = optarg;
-			break;
-		case OPT_CERT:
-			certs = xreallocarray(certs, ncerts + 1,
-			    sizeof *certs);
-			certs[ncerts++] = optarg;
-			break;
-		case OPT_KEY_PASSPHRASE_ENV:
-			pp.env = optarg;
-			break;
-		case OPT_KEY_PASSPHRASE_FILE:
-			pp.file = optarg;
-			break;
-		default:
-			if (cli_step_option(ce, ch, optarg, argv, &sa,
-			    &rc) != 0)
-				goto out;
-			break;
-		}
-	}
-	if (cli_one_file(ce, argc, &rc) != 0)
-		goto out;
-	if (sa.alias == NULL || o.key_file == NULL || ncerts == 0) {
-		rc = cli_usage(ce, "--alias, --key and --cert are needed");
-		goto out;
-	}
-	o.alias = sa.alias;
-	o.cacerts = sa.cacerts;
-	o.replace = sa.replace;
-	o.storetype = sa.storetype;
-	o.dry_run = sa.dry_run;
-	o.cert_files = certs;
-	o.ncert_files = ncerts;
-	if (pem_passphrase(o.key_file, &pp, &phrase, &cause) != 0 ||
-	    cli_step_passwords(argv[optind], &sa, &cause) != 0) {
+	o.key_file = a->key_file;
+	o.alias = c->alias;
+	o.cacerts = c->cacerts;
+	o.replace = c->replace;
+	o.storetype = c->storetype;
+	o.dry_run = c->dry_run;
+	o.cert_files = a->certs;
+	o.ncert_files = a->ncerts;
+	if (pem_passphrase(o.key_file, &a->pp, &phrase, &cause) != 0 ||
+	    cli_step_passwords(file, c, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
 	o.key_passphrase = phrase;
-	o.keypass = sa.kpass;
-	if (step_import_pem(argv[optind], sa.pass, &o, &r, &cause) != 0) {
+	o.keypass = c->kpass;
+	if (step_import_pem(file, c->pass, &o, &r, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
 	xasprintf(&what, "%s key entry \"%s\" in %s%s%s",
 	    o.dry_run ? "Would import" : "Imported", r.aliases[0],
-	    r.created ? "the new keystore " : "", argv[optind],
+	    r.created ? "the new keystore " : "", file,
 	    o.dry_run ? " (dry run: nothing written)" : ".");
-	rc = cli_step_finish(argv[optind], what, &r, &sa, false);
+	rc = cli_step_finish(file, what, &r, c, false);
 out:
 	free(cause);
 	free(what);
-	free(certs);
 	step_result_free(&r);
 	secret_free(phrase);
-	cli_step_args_done(&sa);
 	return (rc);
 }
 
 const struct cmd_entry cmd_import_reply_entry = {
-	"import-reply", "FILE --alias A REPLY... [--cacerts FILE] "
+	.name = "import-reply",
+	.usage =
+	"FILE --alias A REPLY... [--cacerts FILE] "
 	"[--allow-untrusted] [--dry-run] [--format text|json] "
 	"[PASSWORD OPTIONS]",
+	.summary =
 	"Install a CA reply on a key entry: the files in any order, PEM "
 	"bundles, DER or PKCS#7.\n"
 	"The reply must carry the entry's public key; the chain is built from "
@@ -283,13 +272,23 @@ const struct cmd_entry cmd_import_reply_entry = {
 	"  --storepass-env VAR | --storepass-file FILE   store password "
 	"(else asked)\n"
 	"  --keypass-env VAR | --keypass-file FILE       key password, when "
-	"it differs", cmd_import_reply_exec
+	"it differs",
+	.options = reply_options,
+	.flags = CMD_ALIAS | CMD_DRY_RUN | CMD_STOREPASS | CMD_KEYPASS,
+	.formats = OUT_F(OUT_TEXT) | OUT_F(OUT_JSON),
+	.operands = { 2, -1, "FILE and at least one REPLY are needed" },
+	.size = sizeof (struct step_reply_opts),
+	.option = reply_option,
+	.exec = cmd_import_reply_exec
 };
 
 const struct cmd_entry cmd_import_cert_entry = {
-	"import-cert", "FILE [--alias A] CERT... [--replace] "
+	.name = "import-cert",
+	.usage =
+	"FILE [--alias A] CERT... [--replace] "
 	"[--storetype pkcs12|jks] [--dry-run] [--format text|json] "
 	"[PASSWORD OPTIONS]",
+	.summary =
 	"Import trusted certificates: each certificate of the files (PEM "
 	"bundles, DER,\nPKCS#7) becomes one trustedCertEntry.  The keystore "
 	"is created if missing.\n"
@@ -304,14 +303,22 @@ const struct cmd_entry cmd_import_cert_entry = {
 	"  --storepass-env VAR | --storepass-file FILE   store password "
 	"(else asked)\n"
 	"A certificate already present (same SHA-256) is refused, with its "
-	"alias.", cmd_import_cert_exec
+	"alias.",
+	.options = cert_options,
+	.flags = CMD_ALIAS | CMD_DRY_RUN | CMD_STOREPASS,
+	.formats = OUT_F(OUT_TEXT) | OUT_F(OUT_JSON),
+	.operands = { 2, -1, "FILE and at least one CERT are needed" },
+	.exec = cmd_import_cert_exec
 };
 
 const struct cmd_entry cmd_import_pem_entry = {
-	"import-pem", "FILE --alias A --key KEY.pem --cert CHAIN.pem "
+	.name = "import-pem",
+	.usage =
+	"FILE --alias A --key KEY.pem --cert CHAIN.pem "
 	"[--key-passphrase-env VAR | --key-passphrase-file F] [--replace] "
 	"[--storetype pkcs12|jks] [--cacerts FILE] [--dry-run] "
 	"[--format text|json] [PASSWORD OPTIONS]",
+	.summary =
 	"Import a private key made with OpenSSL (PKCS#8, traditional RSA/EC, "
 	"encrypted\nPEM) and its certificate chain as a key entry.  The key "
 	"must match a\ncertificate of the chain; the chain is put in order "
@@ -331,5 +338,13 @@ const struct cmd_entry cmd_import_pem_entry = {
 	"  --storepass-env VAR | --storepass-file FILE   store password\n"
 	"  --keypass-env VAR | --keypass-file FILE       JKS key password "
 	"(default:\n"
-	"                           the store password)", cmd_import_pem_exec
+	"                           the store password)",
+	.options = pem_options,
+	.flags = CMD_ALIAS | CMD_DRY_RUN | CMD_STOREPASS | CMD_KEYPASS,
+	.formats = OUT_F(OUT_TEXT) | OUT_F(OUT_JSON),
+	.operands = { 1, 1, "FILE is missing" },
+	.size = sizeof (struct pem_args),
+	.option = pem_option,
+	.free = pem_free,
+	.exec = cmd_import_pem_exec
 };

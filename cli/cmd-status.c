@@ -3,7 +3,6 @@
  * cmd-status.c -- tlsdeck status: the dashboard's four panels as text or
  * JSON (header, keystore, settings, trust, findings).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,13 +11,6 @@
 #include <jansson.h>
 
 #include "cli.h"
-
-static const struct option status_options[] = {
-	CLI_GLOBAL_OPTIONS,
-	{ "format", required_argument, NULL, 'f' },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ NULL, 0, NULL, 0 }
-};
 
 /* The whole model as one JSON document. */
 static json_t *
@@ -246,36 +238,19 @@ st_text(FILE *f, const struct server_model *m)
 
 /* tlsdeck status */
 static int
-cmd_status_exec(int argc, char **argv)
+cmd_status_exec(struct cmd_ctx *c)
 {
-	const struct cmd_entry	*ce = &cmd_status_entry;
-	struct global_opts	 g;
 	struct server_opts	 so;
 	struct tlsdeck_config	*cfg = NULL;
 	struct server_model	*m = NULL;
 	char			*cause = NULL, *text;
 	size_t			 textlen;
 	FILE			*mf;
-	int			 ch, fmt = OUT_TEXT, flags = 0, rc = EXIT_FAIL;
+	int			 rc = EXIT_FAIL;
 
-	memset(&g, 0, sizeof g);
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "f:", status_options,
-	    NULL)) != -1) {
-		if (cli_global_option(ch, optarg, &g, &flags))
-			continue;
-		if (cli_common_option(ce, ch, optarg, argv,
-		    1 << OUT_TEXT | 1 << OUT_JSON, &fmt, &rc) != 0)
-			goto out;
-	}
-	if (optind != argc) {
-		rc = cli_usage(ce, "unexpected argument: %s", argv[optind]);
-		goto out;
-	}
-	switch (cli_server_opts(&g, flags, &so, &cfg, &cause)) {
+	switch (cli_server_opts(&c->g, c->server_flags, &so, &cfg, &cause)) {
 	case -2:
-		rc = cli_usage(ce, "%s", cause);
+		rc = cli_usage(c->entry, "%s", cause);
 		goto out;
 	case -1:
 		cli_error("%s", cause);
@@ -288,7 +263,7 @@ cmd_status_exec(int argc, char **argv)
 	/* The live look: what the port serves (findings only). */
 	if (!(so.flags & SERVER_NO_LIVE))
 		probe_audit(m, 0);
-	if (fmt == OUT_JSON)
+	if (c->fmt == OUT_JSON)
 		out_json_dump(st_json(m, cfg), stdout);
 	else {
 		/* Names come from files: no terminal escapes get through. */
@@ -310,7 +285,13 @@ out:
 }
 
 const struct cmd_entry cmd_status_entry = {
-	"status", CLI_GLOBAL_USAGE " [--format text|json]",
+	.name = "status",
+	.usage = CLI_GLOBAL_USAGE " [--format text|json]",
+	.summary =
 	"Show what the dashboard shows: the server, its keystore, the SSL "
-	"settings, the JRE's trust and the findings.", cmd_status_exec
+	"settings, the JRE's trust and the findings.",
+	.flags = CMD_GLOBAL | CMD_NAME_EXTRA,
+	.formats = OUT_F(OUT_TEXT) | OUT_F(OUT_JSON),
+	.operands = { 0, 0, NULL },
+	.exec = cmd_status_exec
 };

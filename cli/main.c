@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: ISC */
-/* main.c -- tlsdeck's entry point: global options and subcommand dispatch. */
+/* main.c -- tlsdeck's entry point: the command table and the dispatch. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 
 /* Every subcommand; the order is the order of --help. */
-const struct cmd_entry *cmd_table[] = {
+static const struct cmd_entry *cmd_table[] = {
 	&cmd_list_entry,
 	&cmd_show_entry,
 	&cmd_history_entry,
@@ -63,7 +63,7 @@ main(int argc, char **argv)
 		}
 		for (ce = cmd_table; *ce != NULL; ce++) {
 			if (strcmp(argv[1], (*ce)->name) == 0)
-				return ((*ce)->exec(argc - 1, argv + 1));
+				return (cmd_run(*ce, argc - 1, argv + 1));
 		}
 		if (argv[1][0] != '-') {
 			cli_error("unknown command: %s", argv[1]);

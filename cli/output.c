@@ -394,9 +394,9 @@ cli_step_report(const char *path, const char *what,
 /* Report a step command's result; see cli.h. */
 int
 cli_step_finish(const char *path, const char *what,
-    const struct step_result *r, const struct step_args *sa, bool certs)
+    const struct step_result *r, const struct cmd_ctx *c, bool certs)
 {
-	cli_step_report(path, what, r, sa->fmt == OUT_JSON, certs);
+	cli_step_report(path, what, r, c->fmt == OUT_JSON, certs);
 	return (fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL);
 }
 
