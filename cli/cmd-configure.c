@@ -23,32 +23,32 @@ enum {
 	OPT_SET_ENV,
 	OPT_UNSET,
 	OPT_DEDUP,
-	OPT_DRY_RUN,
 };
 
 static const struct option configure_options[] = {
-	CLI_GLOBAL_OPTIONS,
 	{ "set", required_argument, NULL, OPT_SET },
 	{ "set-env", required_argument, NULL, OPT_SET_ENV },
 	{ "unset", required_argument, NULL, OPT_UNSET },
 	{ "dedup", no_argument, NULL, OPT_DEDUP },
-	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-	{ "help", no_argument, NULL, OPT_HELP },
+	{ "dry-run", no_argument, NULL, 'n' },
 	{ NULL, 0, NULL, 0 }
 };
 
-/* The edits, in command-line order (keys, values and secrets owned). */
+/* The edits, in command-line order (keys, values and secrets owned), and
+ * --dedup: configure's ctx->data. */
 struct conf_ops {
 	struct step_prop *v;
 	size_t		 n;
+	bool		 dedup;
 };
 
-/* Free the edits (values wiped). */
+/* Free the edits (values wiped); configure's ctx->data. */
 static void
-conf_ops_free(struct conf_ops *o)
+conf_ops_free(void *data)
 {
-	char	*v;
-	size_t	 i;
+	struct conf_ops	*o = data;
+	char		*v;
+	size_t		 i;
 
 	for (i = 0; i < o->n; i++) {
 		free((char *)o->v[i].key);
@@ -284,21 +284,21 @@ conf_diff(FILE *f, const char *name, const struct conf_lines *a,
 
 /* ------------------------------------------------------------------ */
 
-/* Split "K=V" (the first '='). */
+/* Split "K=V" (the first '='): 0, or -1 (a usage error, c->rc set). */
 static int
-conf_split(const struct cmd_entry *ce, const char *opt, const char *arg,
-    char **k, char **v)
+conf_split(struct cmd_ctx *c, const char *opt, const char *arg, char **k,
+    char **v)
 {
 	const char	*eq = strchr(arg, '=');
 
 	if (eq == NULL || eq == arg) {
-		cli_usage(ce, "%s wants KEY=VALUE: %s", opt, arg);
+		cmd_usage(c, "%s wants KEY=VALUE: %s", opt, arg);
 		return (-1);
 	}
 	*k = xstrndup(arg, eq - arg);
 	*v = xstrdup(eq + 1);
 	if (!step_settings_key_ok(*k)) {
-		cli_usage(ce, "%s: not a property name: %s", opt, *k);
+		cmd_usage(c, "%s: not a property name: %s", opt, *k);
 		free(*k);
 		free(*v);
 		return (-1);
@@ -331,22 +331,20 @@ conf_show(const struct step_settings_change *ch, void *arg)
 	cs->written = xstrdup(ch->path);
 }
 
-/* One --set or --set-env: 0, or -1 (*rc set for a usage error). */
+/* One --set or --set-env: 0, or -1 after a message (c->rc set). */
 static int
-conf_set_option(const struct cmd_entry *ce, int ch, const char *arg,
-    struct conf_ops *o, int *rc)
+conf_set_option(struct cmd_ctx *c, int ch, const char *arg,
+    struct conf_ops *o)
 {
 	const char	*env;
 	char		*k, *v;
 
-	if (conf_split(ce, ch == OPT_SET ? "--set" : "--set-env", arg, &k,
-	    &v) != 0) {
-		*rc = EXIT_USAGE;
+	if (conf_split(c, ch == OPT_SET ? "--set" : "--set-env", arg, &k,
+	    &v) != 0)
 		return (-1);
-	}
 	if (ch == OPT_SET && step_settings_is_secret(k)) {
 		OPENSSL_cleanse(v, strlen(v));
-		*rc = cli_usage(ce, "refusing %s on the command line (anyone "
+		cmd_usage(c, "refusing %s on the command line (anyone "
 		    "can read it with ps): put it in an environment variable "
 		    "and use --set-env %s=VAR", k, k);
 		free(k);
@@ -369,75 +367,58 @@ conf_set_option(const struct cmd_entry *ce, int ch, const char *arg,
 	return (0);
 }
 
+/* --set, --set-env, --unset, --dedup, -n/--dry-run */
+static int
+conf_option(struct cmd_ctx *c, int ch, char *arg)
+{
+	struct conf_ops	*ops = c->data;
+
+	switch (ch) {
+	case OPT_SET:
+	case OPT_SET_ENV:
+		return (conf_set_option(c, ch, arg, ops));
+	case OPT_UNSET:
+		if (!step_settings_key_ok(arg))
+			return (cmd_usage(c, "--unset: not a property name: %s",
+			    arg));
+		conf_ops_add(ops, xstrdup(arg), NULL, NULL);
+		break;
+	case OPT_DEDUP:
+		ops->dedup = true;
+		break;
+	case 'n':
+		c->dry_run = true;
+		break;
+	}
+	return (0);
+}
+
 /* tlsdeck configure */
 static int
-cmd_configure_exec(int argc, char **argv)
+cmd_configure_exec(struct cmd_ctx *c)
 {
-	const struct cmd_entry		*ce = &cmd_configure_entry;
-	struct global_opts		 g;
+	struct conf_ops			*ops = c->data;
 	struct server_opts		 so;
-	struct conf_ops			 ops;
 	struct step_settings_opts	 o;
 	struct step_result		 r;
 	struct conf_show		 cs;
 	char				*cause = NULL, *path = NULL;
 	char				*how = NULL;
-	int				 ch, flags = 0, rc = EXIT_FAIL;
+	int				 rc = EXIT_FAIL;
 
-	memset(&g, 0, sizeof g);
-	memset(&ops, 0, sizeof ops);
 	memset(&o, 0, sizeof o);
 	memset(&r, 0, sizeof r);
 	memset(&cs, 0, sizeof cs);
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "n", configure_options,
-	    NULL)) != -1) {
-		if (cli_global_option(ch, optarg, &g, &flags))
-			continue;
-		switch (ch) {
-		case OPT_SET:
-		case OPT_SET_ENV:
-			if (conf_set_option(ce, ch, optarg, &ops, &rc) != 0)
-				goto out;
-			break;
-		case OPT_UNSET:
-			if (!step_settings_key_ok(optarg)) {
-				rc = cli_usage(ce, "--unset: not a property "
-				    "name: %s", optarg);
-				goto out;
-			}
-			conf_ops_add(&ops, xstrdup(optarg), NULL, NULL);
-			break;
-		case OPT_DEDUP:
-			o.dedup_all = true;
-			break;
-		case 'n':
-		case OPT_DRY_RUN:
-			o.dry_run = true;
-			break;
-		case OPT_HELP:
-			cli_help(ce, stdout);
-			rc = EXIT_OK;
-			goto out;
-		default:
-			rc = cli_usage(ce, "unknown or incomplete option: %s",
-			    argv[optind - 1]);
-			goto out;
-		}
-	}
-	if (optind != argc) {
-		rc = cli_usage(ce, "unexpected argument: %s", argv[optind]);
+	o.dedup_all = ops->dedup;
+	o.dry_run = c->dry_run;
+	if (ops->n == 0 && !o.dedup_all) {
+		rc = cli_usage(c->entry, "nothing to do: give --set, "
+		    "--set-env, --unset or --dedup");
 		goto out;
 	}
-	if (ops.n == 0 && !o.dedup_all) {
-		rc = cli_usage(ce, "nothing to do: give --set, --set-env, "
-		    "--unset or --dedup");
-		goto out;
-	}
-	switch (cli_server_opts(&g, flags, &so, NULL, &cause)) {
+	switch (cli_server_opts(&c->g, c->server_flags, &so, NULL, &cause)) {
 	case -2:
-		rc = cli_usage(ce, "%s", cause);
+		rc = cli_usage(c->entry, "%s", cause);
 		goto out;
 	case -1:
 		cli_error("%s", cause);
@@ -447,8 +428,8 @@ cmd_configure_exec(int argc, char **argv)
 		cli_error("%s", cause);
 		goto out;
 	}
-	o.props = ops.v;
-	o.nprops = ops.n;
+	o.props = ops->v;
+	o.nprops = ops->n;
 	o.show = conf_show;
 	o.show_arg = &cs;
 	cs.name = path;
@@ -474,7 +455,6 @@ cmd_configure_exec(int argc, char **argv)
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 out:
 	step_result_free(&r);
-	conf_ops_free(&ops);
 	free(cs.written);
 	free(path);
 	free(how);
@@ -483,9 +463,18 @@ out:
 }
 
 const struct cmd_entry cmd_configure_entry = {
-	"configure", CLI_GLOBAL_USAGE " --set KEY=VALUE... [--set-env "
+	.name = "configure",
+	.usage = CLI_GLOBAL_USAGE " --set KEY=VALUE... [--set-env "
 	"KEY=VAR] [--unset KEY] [--dedup] [--dry-run]",
+	.summary =
 	"Edit application.properties (everything else kept byte for byte): "
 	"shows the diff, then writes it with a backup.  Passwords only "
-	"through --set-env.", cmd_configure_exec
+	"through --set-env.",
+	.options = configure_options,
+	.flags = CMD_GLOBAL | CMD_NAME_EXTRA,
+	.operands = { 0, 0, NULL },
+	.size = sizeof (struct conf_ops),
+	.option = conf_option,
+	.free = conf_ops_free,
+	.exec = cmd_configure_exec
 };
