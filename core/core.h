@@ -92,7 +92,8 @@ struct der_span {
 
 struct cert_info {
 	char		*subject;	/* keytool style: "CN=a, OU=b, O=c" */
-	char		*issuer;
+	char		*issuer;	/* may be subject itself (a root):
+					   free with cert_info_done */
 	char		*serial;	/* lower-case hex, no leading zeros */
 	int64_t		 not_before;	/* seconds since the epoch, UTC */
 	int64_t		 not_after;

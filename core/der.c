@@ -775,13 +775,17 @@ der_serial(const struct der_tlv *t, char **out)
 	static const char	 hex[] = "0123456789abcdef";
 	unsigned char		*mag = NULL;
 	const unsigned char	*p = t->p;
-	struct der_buf		 b = { NULL, 0, 0, NULL };
+	struct der_buf		 b;
 	size_t			 len = t->len, i;
 	int			 carry, started = 0;
-	char			 c;
+	char			 c, area[128];	/* one exact malloc */
 
 	if (len == 0)
 		return (-1);
+	area[0] = '\0';
+	b.s = b.stack = area;
+	b.len = 0;
+	b.cap = sizeof area;
 	if (p[0] & 0x80) {
 		/* two's complement: negate into a magnitude */
 		mag = xmalloc(len);
@@ -1018,8 +1022,8 @@ der_ext_san(const unsigned char *p, size_t len, struct cert_info *ci)
 {
 	struct der_rd	 r = { p, p + len }, gr;
 	struct der_tlv	 names, gn, in;
-	struct der_buf	 b = { NULL, 0, 0, NULL };
-	char		*s;
+	struct der_buf	 b;
+	char		*s, area[256];	/* one exact malloc per name */
 
 	if (der_get(&r, DER_SEQUENCE, &names) != 0)
 		return;
@@ -1027,6 +1031,10 @@ der_ext_san(const unsigned char *p, size_t len, struct cert_info *ci)
 	while (!der_rd_done(&r)) {
 		if (der_next(&r, &gn) != DER_OK)
 			break;
+		area[0] = '\0';
+		b.s = b.stack = area;
+		b.len = 0;
+		b.cap = sizeof area;
 		switch (gn.tag) {
 		case 0x81:
 			der_buf_str(&b, "email:");
@@ -1223,7 +1231,11 @@ der_tbs(struct der_walk *w, const struct der_tlv *tbs, struct cert_info *ci)
 		return (-1);
 	ci->subject_der.p = t.hdr;
 	ci->subject_der.len = t.tot;
-	if (der_name_string(&t, &ci->subject) != 0)
+	/* A root names itself: one string for both (see cert_info_done). */
+	if (t.tot == ci->issuer_der.len &&
+	    memcmp(t.hdr, ci->issuer_der.p, t.tot) == 0)
+		ci->subject = ci->issuer;
+	else if (der_name_string(&t, &ci->subject) != 0)
 		return (der_fail(w, t.hdr, "subject name", "is malformed"));
 	if (der_expect(w, &r, DER_SEQUENCE, &spki, "public key info") != 0)
 		return (-1);
@@ -1304,8 +1316,9 @@ cert_info_done(struct cert_info *ci)
 
 	if (ci == NULL)
 		return;
+	if (ci->issuer != ci->subject)
+		free(ci->issuer);
 	free(ci->subject);
-	free(ci->issuer);
 	free(ci->serial);
 	for (i = 0; i < ci->nsan; i++)
 		free(ci->san[i]);

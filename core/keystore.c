@@ -239,6 +239,8 @@ alias_casecmp(const char *a, size_t alen, const char *b, size_t blen)
 	int	ca, cb;
 
 	for (i = 0; i < alen && i < blen; i++) {
+		if (a[i] == b[i])
+			continue;
 		ca = (unsigned char)a[i];
 		cb = (unsigned char)b[i];
 		if (ca >= 'A' && ca <= 'Z')
@@ -281,7 +283,15 @@ keystore_sort_cmp(const void *a, const void *b)
 void
 keystore_sort(struct keystore *ks)
 {
-	if (ks->nentries > 1)
+	size_t	i;
+
+	/* tlsdeck writes its keystores sorted: check before sorting */
+	for (i = 1; i < ks->nentries; i++) {
+		if (keystore_sort_cmp(&ks->entries[i - 1],
+		    &ks->entries[i]) > 0)
+			break;
+	}
+	if (i < ks->nentries)
 		qsort(ks->entries, ks->nentries, sizeof *ks->entries,
 		    keystore_sort_cmp);
 }
