@@ -64,6 +64,26 @@ cert_new_ref(const unsigned char *der, size_t len, char **cause)
 	return (c);
 }
 
+/*
+ * A borrowed-DER cert allocated, with its strings, in a keystore's arena:
+ * freed with the arena (cert_free then only drops the X509).
+ */
+struct cert *
+cert_new_packed(struct arena *a, const unsigned char *der, size_t len,
+    char **cause)
+{
+	struct cert	*c;
+
+	c = arena_calloc(a, sizeof *c);
+	c->der = (unsigned char *)(uintptr_t)der;
+	c->len = len;
+	c->der_borrowed = true;
+	c->packed = true;
+	if (der_cert_walk_in(a, c->der, c->len, &c->info, cause) != 0)
+		return (NULL);
+	return (c);
+}
+
 /* A cert from an OpenSSL X509, which it keeps a reference to. */
 struct cert *
 cert_from_x509(struct x509_st *x, char **cause)
@@ -114,8 +134,11 @@ cert_free(struct cert *c)
 {
 	if (c == NULL)
 		return;
-	cert_info_done(&c->info);
 	X509_free(c->x509);
+	c->x509 = NULL;
+	if (c->packed)
+		return;
+	cert_info_done(&c->info);
 	if (!c->der_borrowed)
 		free(c->der);
 	free(c);

@@ -56,6 +56,15 @@ void	 fatal_set_hook(void (*)(void));
 void	 fatalx(const char *, ...) __attribute__((noreturn,
 	    format(printf, 1, 2)));
 
+/* arena.c: a bump allocator, freed all at once (a loaded keystore's
+ * entries and certificates: see struct keystore). */
+struct arena;
+struct arena	*arena_new(size_t hint);	/* hint: bytes expected */
+void		*arena_alloc(struct arena *, size_t);	/* never NULL */
+void		*arena_calloc(struct arena *, size_t);
+char		*arena_strndup(struct arena *, const char *, size_t);
+void		 arena_free(struct arena *);
+
 /* ------------------------------------------------------------------ */
 /* secret.c: passwords.  buf is NUL-terminated UTF-8, len excludes the NUL.
  * Freed with secret_free, which wipes. */
@@ -120,6 +129,8 @@ struct cert {
 	size_t			 len;
 	bool			 der_borrowed;	/* der points into a keystore's
 						   backing buffer (not owned) */
+	bool			 packed;	/* the cert and its info strings
+						   live in a keystore's arena */
 	struct cert_info	 info;
 	bool			 have_fp;
 	unsigned char		 sha256[32];
@@ -133,6 +144,9 @@ struct cert	*cert_new(const unsigned char *der, size_t len, char **cause);
  * backing buffers; use ks_cert_new in codecs). */
 struct cert	*cert_new_ref(const unsigned char *der, size_t len,
 		     char **cause);
+/* As cert_new_ref, with the cert and its strings in arena a. */
+struct cert	*cert_new_packed(struct arena *a, const unsigned char *der,
+		     size_t len, char **cause);
 /* Take an X509 (up-referenced, the caller keeps its own reference). */
 struct cert	*cert_from_x509(struct x509_st *, char **cause);
 struct cert	*cert_dup(const struct cert *);
@@ -157,9 +171,13 @@ bool		 cert_same_key(const struct cert *, const struct cert *);
 /* ISO 8601 UTC "2026-11-29T15:16:16Z" into buf (at least 21 bytes). */
 void		 time_iso8601(int64_t, char *buf, size_t len);
 
-/* The DER walker used by cert_new (exposed for tests and fuzzing). */
+/* The DER walker used by cert_new (exposed for tests and fuzzing).  With
+ * der_cert_walk_in, the strings are allocated in arena a (then never give
+ * ci to cert_info_done). */
 int		 der_cert_walk(const unsigned char *der, size_t len,
 		     struct cert_info *, char **cause);
+int		 der_cert_walk_in(struct arena *a, const unsigned char *der,
+		     size_t len, struct cert_info *, char **cause);
 void		 cert_info_done(struct cert_info *);
 
 /* ------------------------------------------------------------------ */
@@ -188,6 +206,9 @@ enum ks_etype {
 					   Java cannot look it up */
 #define KS_EF_NO_DATE		0x02	/* no stored date (PKCS#12 trusted) */
 #define KS_EF_KEY_UNREADABLE	0x04	/* key blob present, not recoverable */
+#define KS_EF_PACKED		0x08	/* the entry lives in its keystore's
+					   arena (ks_entry_free knows) */
+#define KS_EF_CHAIN_PACKED	0x10	/* so does its chain array */
 
 struct ks_entry {
 	char		*alias;		/* UTF-8; may contain NUL: use
@@ -239,6 +260,8 @@ struct keystore {
 					   keystore_load_owned: certificates
 					   may point into it */
 	size_t		 backing_len;
+	struct arena	*arena;		/* with backing: the loaded entries
+					   and certificates (packed) */
 };
 
 /* keystore_load flags */
@@ -283,6 +306,10 @@ struct ks_entry	*keystore_find(const struct keystore *, const char *alias);
 /* Sort entries by alias (keytool's listing order). */
 void	 keystore_sort(struct keystore *);
 struct ks_entry	*ks_entry_new(const char *alias, enum ks_etype);
+/* For codecs: an entry in ks->arena when there is one (alias malloc'd and
+ * owned by the entry, may be NULL), else ks_entry_new. */
+struct ks_entry	*ks_entry_new_in(struct keystore *, char *alias,
+		     size_t alias_len, enum ks_etype);
 void	 ks_entry_free(struct ks_entry *);
 /* Append; the keystore takes ownership. */
 void	 keystore_add(struct keystore *, struct ks_entry *);

@@ -46,6 +46,7 @@ struct der_walk {
 	const unsigned char	*base;
 	char			**cause;
 	int			 failed;
+	struct arena		*arena;	/* for the strings, or NULL */
 };
 
 /* A growable string. */
@@ -343,15 +344,19 @@ der_buf_hex(struct der_buf *b, const unsigned char *p, size_t len)
 	}
 }
 
-/* Take the string out of the buffer (never NULL). */
+/* Take the string out of the buffer (never NULL), into arena a if any. */
 static char *
-der_buf_take(struct der_buf *b)
+der_buf_take(struct der_buf *b, struct arena *a)
 {
 	char	*s;
 
-	if (b->s == NULL)
-		return (xstrdup(""));
-	if (b->s == b->stack)
+	if (a != NULL) {
+		s = arena_strndup(a, b->s != NULL ? b->s : "", b->len);
+		if (b->s != b->stack)
+			free(b->s);
+	} else if (b->s == NULL)
+		s = xstrdup("");
+	else if (b->s == b->stack)
 		s = xstrndup(b->s, b->len);
 	else
 		s = b->s;
@@ -634,7 +639,7 @@ der_name_ava(struct der_buf *b, const struct der_tlv *ava)
  * ", "; the values of a multi-valued RDN joined by " + ".
  */
 static int
-der_name_string(const struct der_tlv *name, char **out)
+der_name_string(const struct der_tlv *name, char **out, struct arena *a)
 {
 	struct der_tlv	 stack[16], *rdns = stack, rdn, ava;
 	struct der_rd	 r, rr;
@@ -679,7 +684,7 @@ der_name_string(const struct der_tlv *name, char **out)
 			first = 0;
 		}
 	}
-	*out = der_buf_take(&b);
+	*out = der_buf_take(&b, a);
 	rc = 0;
 out:
 	if (b.s != b.stack)
@@ -770,7 +775,7 @@ der_time(const struct der_tlv *t, int64_t *out)
 
 /* Serial number as lower-case hex without leading zeros ("-" if negative). */
 static int
-der_serial(const struct der_tlv *t, char **out)
+der_serial(const struct der_tlv *t, char **out, struct arena *a)
 {
 	static const char	 hex[] = "0123456789abcdef";
 	unsigned char		*mag = NULL;
@@ -813,7 +818,7 @@ der_serial(const struct der_tlv *t, char **out)
 	if (!started)
 		der_buf_ch(&b, '0');
 	free(mag);
-	*out = der_buf_take(&b);
+	*out = der_buf_take(&b, a);
 	return (0);
 }
 
@@ -1018,7 +1023,8 @@ der_san_add(struct cert_info *ci, char *s)
 
 /* subjectAltName: GeneralNames. */
 static void
-der_ext_san(const unsigned char *p, size_t len, struct cert_info *ci)
+der_ext_san(const unsigned char *p, size_t len, struct cert_info *ci,
+    struct arena *a)
 {
 	struct der_rd	 r = { p, p + len }, gr;
 	struct der_tlv	 names, gn, in;
@@ -1061,7 +1067,7 @@ der_ext_san(const unsigned char *p, size_t len, struct cert_info *ci)
 			der_buf_str(&b, "DIRNAME:");
 			der_rd_init(&gr, &gn);
 			if (der_get(&gr, DER_SEQUENCE, &in) == 0 &&
-			    der_name_string(&in, &s) == 0) {
+			    der_name_string(&in, &s, NULL) == 0) {
 				der_buf_str(&b, s);
 				free(s);
 			} else
@@ -1077,7 +1083,7 @@ der_ext_san(const unsigned char *p, size_t len, struct cert_info *ci)
 			der_buf_str(&b, "OTHER");
 			break;
 		}
-		der_san_add(ci, der_buf_take(&b));
+		der_san_add(ci, der_buf_take(&b, a));
 	}
 }
 
@@ -1170,7 +1176,7 @@ der_exts(struct der_walk *w, const struct der_tlv *wrap,
 			    "has trailing data"));
 		/* the first of duplicated extensions wins */
 		if (DER_OID_IS(&oid, OID_EXT_SAN) && !(seen & 1)) {
-			der_ext_san(val.p, val.len, ci);
+			der_ext_san(val.p, val.len, ci, w->arena);
 			seen |= 1;
 		} else if (DER_OID_IS(&oid, OID_EXT_BC) && !(seen & 2)) {
 			der_ext_bc(val.p, val.len, ci);
@@ -1207,7 +1213,7 @@ der_tbs(struct der_walk *w, const struct der_tlv *tbs, struct cert_info *ci)
 	}
 	if (der_expect(w, &r, DER_INTEGER, &t, "serial number") != 0)
 		return (-1);
-	if (der_serial(&t, &ci->serial) != 0)
+	if (der_serial(&t, &ci->serial, w->arena) != 0)
 		return (der_fail(w, t.hdr, "serial number", "is empty"));
 	if (der_expect(w, &r, DER_SEQUENCE, &alg, "signature algorithm") != 0)
 		return (-1);
@@ -1215,7 +1221,7 @@ der_tbs(struct der_walk *w, const struct der_tlv *tbs, struct cert_info *ci)
 		return (-1);
 	ci->issuer_der.p = t.hdr;
 	ci->issuer_der.len = t.tot;
-	if (der_name_string(&t, &ci->issuer) != 0)
+	if (der_name_string(&t, &ci->issuer, w->arena) != 0)
 		return (der_fail(w, t.hdr, "issuer name", "is malformed"));
 	if (der_expect(w, &r, DER_SEQUENCE, &t, "validity") != 0)
 		return (-1);
@@ -1235,7 +1241,7 @@ der_tbs(struct der_walk *w, const struct der_tlv *tbs, struct cert_info *ci)
 	if (t.tot == ci->issuer_der.len &&
 	    memcmp(t.hdr, ci->issuer_der.p, t.tot) == 0)
 		ci->subject = ci->issuer;
-	else if (der_name_string(&t, &ci->subject) != 0)
+	else if (der_name_string(&t, &ci->subject, w->arena) != 0)
 		return (der_fail(w, t.hdr, "subject name", "is malformed"));
 	if (der_expect(w, &r, DER_SEQUENCE, &spki, "public key info") != 0)
 		return (-1);
@@ -1266,9 +1272,18 @@ int
 der_cert_walk(const unsigned char *der, size_t len, struct cert_info *ci,
     char **cause)
 {
-	struct der_walk	 w = { der, cause, 0 };
+	return (der_cert_walk_in(NULL, der, len, ci, cause));
+}
+
+/* The same with the strings (and the SAN array) in arena a, if not NULL. */
+int
+der_cert_walk_in(struct arena *a, const unsigned char *der, size_t len,
+    struct cert_info *ci, char **cause)
+{
+	struct der_walk	 w = { der, cause, 0, a };
 	struct der_rd	 r = { der, der + len };
 	struct der_tlv	 cert, tbs, alg, sig;
+	char		**san;
 
 	memset(ci, 0, sizeof *ci);
 	ci->pathlen = -1;
@@ -1302,9 +1317,21 @@ der_cert_walk(const unsigned char *der, size_t len, struct cert_info *ci,
 	    (ci->ski.len != ci->aki.len ||
 	    memcmp(ci->ski.p, ci->aki.p, ci->ski.len) != 0))
 		ci->self_signed = false;
+	if (a != NULL && ci->nsan > 0) {
+		san = arena_alloc(a, ci->nsan * sizeof *san);
+		memcpy(san, ci->san, ci->nsan * sizeof *san);
+		free(ci->san);
+		ci->san = san;
+	}
 	return (0);
 fail:
-	cert_info_done(ci);
+	if (a != NULL) {
+		/* the strings stay in the arena */
+		free(ci->san);
+		memset(ci, 0, sizeof *ci);
+		ci->pathlen = -1;
+	} else
+		cert_info_done(ci);
 	return (-1);
 }
 

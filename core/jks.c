@@ -81,7 +81,8 @@ struct jks_ctx {
 	uint32_t	 version;
 	uint32_t	 count;
 	uint32_t	 n;		/* 1-based number of this entry */
-	const struct keystore *ks;	/* being loaded (for ks_cert_new) */
+	struct keystore	*ks;		/* being loaded (ks_cert_new and
+					   ks_entry_new_in) */
 };
 
 /* A class descriptor seen in a serialization stream. */
@@ -1021,10 +1022,7 @@ jks_load_entry(struct jks_rd *r, const struct jks_ctx *c,
 		    "modified UTF-8", c->n, c->count);
 		goto out;
 	}
-	e = ks_entry_new("", type);
-	free(e->alias);
-	e->alias = alias;
-	e->alias_len = alen;
+	e = ks_entry_new_in(c->ks, alias, alen, type);
 	alias = NULL;
 	if (upper)
 		e->flags |= KS_EF_ALIAS_NOT_LOWER;
@@ -1057,7 +1055,11 @@ jks_load_entry(struct jks_rd *r, const struct jks_ctx *c,
 	case KS_ENTRY_TRUSTED:
 		if (jks_load_cert(r, c, e, 0, 1, &cert, trunc, cause) != 0)
 			goto out;
-		e->chain = xcalloc(1, sizeof *e->chain);
+		if (c->ks->arena != NULL) {
+			e->chain = arena_alloc(c->ks->arena, sizeof *e->chain);
+			e->flags |= KS_EF_CHAIN_PACKED;
+		} else
+			e->chain = xcalloc(1, sizeof *e->chain);
 		e->chain[0] = cert;
 		e->nchain = 1;
 		break;
