@@ -134,6 +134,25 @@ out:
 	return (rc);
 }
 
+/* Every certificate's fingerprints, before printing (on two threads when
+ * there are many). */
+static void
+list_fingerprints(struct keystore *ks)
+{
+	struct cert	**v;
+	size_t		 i, j, n = 0;
+
+	for (i = 0; i < ks->nentries; i++)
+		n += ks->entries[i]->nchain;
+	v = xreallocarray(NULL, n + 1, sizeof *v);
+	for (n = 0, i = 0; i < ks->nentries; i++) {
+		for (j = 0; j < ks->entries[i]->nchain; j++)
+			v[n++] = ks->entries[i]->chain[j];
+	}
+	cert_fp_all(v, n);
+	free(v);
+}
+
 /* Options shared by list and show. */
 static const struct option list_options[] = {
 	{ "format", required_argument, NULL, 'f' },
@@ -172,6 +191,7 @@ cmd_list_exec(int argc, char **argv)
 		goto out;
 	}
 	keystore_sort(ks);
+	list_fingerprints(ks);
 	/* Big listings: block-buffer stdout when it is not a terminal. */
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, NULL, _IOFBF, 1 << 16);

@@ -154,6 +154,9 @@ void		 cert_free(struct cert *);
 /* Fingerprints, computed on first call. */
 const unsigned char *cert_sha256(struct cert *);
 const unsigned char *cert_sha1(struct cert *);
+/* Both fingerprints of n certificates (none twice in v), two threads when
+ * there are many (a listing computes them all first). */
+void		 cert_fp_all(struct cert *const *v, size_t n);
 /* Upper-case colon-separated hex ("AB:CD:..."), malloc'd. */
 char		*cert_fp_hex(const unsigned char *, size_t);
 /* Full OpenSSL decode, cached in cert->x509; NULL on failure. Borrowed. */
