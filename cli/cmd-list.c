@@ -192,9 +192,11 @@ cmd_list_exec(int argc, char **argv)
 	}
 	keystore_sort(ks);
 	list_fingerprints(ks);
-	/* Big listings: block-buffer stdout when it is not a terminal. */
+	/* Big listings: block-buffer stdout when it is not a terminal, and
+	 * take its lock once (cert_fp_all may have made us threaded). */
 	if (!isatty(STDOUT_FILENO))
-		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+		setvbuf(stdout, NULL, _IOFBF, 1 << 18);
+	flockfile(stdout);
 	if (fmt == OUT_JSON) {
 		j = json_object();
 		json_object_set_new(j, "file", json_string(argv[optind]));
@@ -223,6 +225,7 @@ cmd_list_exec(int argc, char **argv)
 		}
 	}
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+	funlockfile(stdout);
 out:
 	free(cause);
 	keystore_free(ks);
