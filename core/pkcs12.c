@@ -6,12 +6,13 @@
  * file is walked in place with a small bounds-checked DER reader (PFX,
  * AuthenticatedSafe, SafeContents, bags); OpenSSL computes the MAC
  * (PKCS12_key_gen_utf8_ex + HMAC, as PKCS12_verify_mac does) and decrypts
- * the encrypted safe in place.  BER input goes through d2i_PKCS12 and
- * PKCS12_unpack_authsafes instead, and a BER SafeContents is re-encoded as
- * DER first.  Certificates are never decoded by OpenSSL while listing:
- * their DER goes straight to cert_new (a 10,000-certificate truststore
- * loads in ~50 ms).  Iteration counts above Java's limit are refused
- * before any work.
+ * the encrypted safe in place, in the keystore's own copy of the file when
+ * it has one (keystore_load_owned: its certificates then point into it).
+ * BER input goes through d2i_PKCS12 and PKCS12_unpack_authsafes instead,
+ * and a BER SafeContents is re-encoded as DER first.  Certificates are
+ * never decoded by OpenSSL while listing: their DER goes straight to
+ * ks_cert_new.  Iteration counts above Java's limit are refused before any
+ * work.
  *
  * What ks_entry.prot holds for a PKCS#12 entry:
  *  - pkcs8ShroudedKeyBag: the EncryptedPrivateKeyInfo (X509_SIG) DER;
@@ -1360,9 +1361,9 @@ p12_der_macdata(const struct p12_tlv *md, struct p12_outer *o)
 /*
  * EncryptedData: SEQUENCE { version, EncryptedContentInfo SEQUENCE {
  * contentType, contentEncryptionAlgorithm, [0] IMPLICIT OCTET STRING } },
- * read in place: the ciphertext is not
- * copied (it is decrypted where it is).  -1 when it is not that DER
- * shape (a constructed [0] among others): OpenSSL's decoder then reads it.
+ * read in place: the ciphertext is not copied (it is decrypted where it
+ * is).  -1 when it is not that DER shape (a constructed [0] among others):
+ * OpenSSL's decoder then reads it.
  */
 static int
 p12_der_encdata(const struct p12_tlv *ed, struct p12_part *pt)
