@@ -504,7 +504,7 @@ out:
  * The digest of a large file, computed on a second thread while the main
  * one parses the entries: it covers every byte before the last 20 whatever
  * they hold, so it need not wait for the parse (a 10,000-certificate
- * truststore is 11 MB of SHA-1, a third of listing it).
+ * truststore is 11 MB of SHA-1, as long as walking its certificates).
  */
 struct jks_digest_job {
 	const unsigned char	*buf;
