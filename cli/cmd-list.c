@@ -10,6 +10,25 @@
 #include "cli.h"
 
 /* tlsdeck list FILE */
+/* Every certificate's fingerprints, before printing (on two threads when
+ * there are many). */
+static void
+list_fingerprints(struct keystore *ks)
+{
+	struct cert	**v;
+	size_t		 i, j, n = 0;
+
+	for (i = 0; i < ks->nentries; i++)
+		n += ks->entries[i]->nchain;
+	v = xreallocarray(NULL, n + 1, sizeof *v);
+	for (n = 0, i = 0; i < ks->nentries; i++) {
+		for (j = 0; j < ks->entries[i]->nchain; j++)
+			v[n++] = ks->entries[i]->chain[j];
+	}
+	cert_fp_all(v, n);
+	free(v);
+}
+
 static int
 cmd_list_exec(struct cmd_ctx *c)
 {
@@ -27,9 +46,12 @@ cmd_list_exec(struct cmd_ctx *c)
 		goto out;
 	}
 	keystore_sort(ks);
-	/* Big listings: block-buffer stdout when it is not a terminal. */
+	list_fingerprints(ks);
+	/* Big listings: block-buffer stdout when it is not a terminal, and
+	 * take its lock once (cert_fp_all may have made us threaded). */
 	if (!isatty(STDOUT_FILENO))
-		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+		setvbuf(stdout, NULL, _IOFBF, 1 << 18);
+	flockfile(stdout);
 	if (fmt == OUT_JSON) {
 		j = json_object();
 		json_object_set_new(j, "file", json_string(c->argv[0]));
@@ -58,6 +80,7 @@ cmd_list_exec(struct cmd_ctx *c)
 		}
 	}
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+	funlockfile(stdout);
 out:
 	free(cause);
 	keystore_free(ks);

@@ -93,6 +93,15 @@ void	 fatal_set_hook(void (*)(void));
 void	 fatalx(const char *, ...) __attribute__((noreturn,
 	    format(printf, 1, 2)));
 
+/* arena.c: a bump allocator, freed all at once (a loaded keystore's
+ * entries and certificates: see struct keystore). */
+struct arena;
+struct arena	*arena_new(size_t hint);	/* hint: bytes expected */
+void		*arena_alloc(struct arena *, size_t);	/* never NULL */
+void		*arena_calloc(struct arena *, size_t);
+char		*arena_strndup(struct arena *, const char *, size_t);
+void		 arena_free(struct arena *);
+
 /* ------------------------------------------------------------------ */
 /* secret.c: passwords.  buf is NUL-terminated UTF-8, len excludes the NUL.
  * Freed with secret_free, which wipes. */
@@ -129,7 +138,8 @@ struct der_span {
 
 struct cert_info {
 	char		*subject;	/* keytool style: "CN=a, OU=b, O=c" */
-	char		*issuer;
+	char		*issuer;	/* may be subject itself (a root):
+					   free with cert_info_done */
 	char		*serial;	/* lower-case hex, no leading zeros */
 	int64_t		 not_before;	/* seconds since the epoch, UTC */
 	int64_t		 not_after;
@@ -156,6 +166,8 @@ struct cert {
 	size_t			 len;
 	bool			 der_borrowed;	/* der points into a keystore's
 						   backing buffer (not owned) */
+	bool			 packed;	/* the cert and its info strings
+						   live in a keystore's arena */
 	struct cert_info	 info;
 	bool			 have_fp;
 	unsigned char		 sha256[32];
@@ -169,6 +181,9 @@ struct cert	*cert_new(const unsigned char *der, size_t len, char **cause);
  * backing buffers; use ks_cert_new in codecs). */
 struct cert	*cert_new_ref(const unsigned char *der, size_t len,
 		     char **cause);
+/* As cert_new_ref, with the cert and its strings in arena a. */
+struct cert	*cert_new_packed(struct arena *a, const unsigned char *der,
+		     size_t len, char **cause);
 /* Take an X509 (up-referenced, the caller keeps its own reference). */
 struct cert	*cert_from_x509(struct x509_st *, char **cause);
 struct cert	*cert_dup(const struct cert *);
@@ -176,6 +191,9 @@ void		 cert_free(struct cert *);
 /* Fingerprints, computed on first call. */
 const unsigned char *cert_sha256(struct cert *);
 const unsigned char *cert_sha1(struct cert *);
+/* Both fingerprints of n certificates (none twice in v), two threads when
+ * there are many (a listing computes them all first). */
+void		 cert_fp_all(struct cert *const *v, size_t n);
 /* Upper-case colon-separated hex ("AB:CD:..."), malloc'd. */
 char		*cert_fp_hex(const unsigned char *, size_t);
 /* Full OpenSSL decode, cached in cert->x509; NULL on failure. Borrowed. */
@@ -193,9 +211,13 @@ bool		 cert_same_key(const struct cert *, const struct cert *);
 /* ISO 8601 UTC "2026-11-29T15:16:16Z" into buf (at least 21 bytes). */
 void		 time_iso8601(int64_t, char *buf, size_t len);
 
-/* The DER walker used by cert_new (exposed for tests and fuzzing). */
+/* The DER walker used by cert_new (exposed for tests and fuzzing).  With
+ * der_cert_walk_in, the strings are allocated in arena a (then never give
+ * ci to cert_info_done). */
 int		 der_cert_walk(const unsigned char *der, size_t len,
 		     struct cert_info *, char **cause);
+int		 der_cert_walk_in(struct arena *a, const unsigned char *der,
+		     size_t len, struct cert_info *, char **cause);
 void		 cert_info_done(struct cert_info *);
 
 /* ------------------------------------------------------------------ */
@@ -224,6 +246,9 @@ enum ks_etype {
 					   Java cannot look it up */
 #define KS_EF_NO_DATE		0x02	/* no stored date (PKCS#12 trusted) */
 #define KS_EF_KEY_UNREADABLE	0x04	/* key blob present, not recoverable */
+#define KS_EF_PACKED		0x08	/* the entry lives in its keystore's
+					   arena (ks_entry_free knows) */
+#define KS_EF_CHAIN_PACKED	0x10	/* so does its chain array */
 
 struct ks_entry {
 	char		*alias;		/* UTF-8; may contain NUL: use
@@ -275,6 +300,8 @@ struct keystore {
 					   keystore_load_owned: certificates
 					   may point into it */
 	size_t		 backing_len;
+	struct arena	*arena;		/* with backing: the loaded entries
+					   and certificates (packed) */
 };
 
 /* keystore_load flags */
@@ -319,6 +346,10 @@ struct ks_entry	*keystore_find(const struct keystore *, const char *alias);
 /* Sort entries by alias (keytool's listing order). */
 void	 keystore_sort(struct keystore *);
 struct ks_entry	*ks_entry_new(const char *alias, enum ks_etype);
+/* For codecs: an entry in ks->arena when there is one (alias malloc'd and
+ * owned by the entry, may be NULL), else ks_entry_new. */
+struct ks_entry	*ks_entry_new_in(struct keystore *, char *alias,
+		     size_t alias_len, enum ks_etype);
 void	 ks_entry_free(struct ks_entry *);
 /* Append; the keystore takes ownership. */
 void	 keystore_add(struct keystore *, struct ks_entry *);

@@ -153,9 +153,13 @@ keystore_free(struct keystore *ks)
 	for (i = 0; i < ks->nentries; i++)
 		ks_entry_free(ks->entries[i]);
 	free(ks->entries);
+	arena_free(ks->arena);
 	free(ks->path);
 	if (ks->backing != NULL) {
-		OPENSSL_cleanse(ks->backing, ks->backing_len);
+		/* JKS and JCEKS hold nothing in clear (keys are encrypted):
+		 * a 10 MB truststore is not wiped byte by byte */
+		if (ks->format != KS_FMT_JKS && ks->format != KS_FMT_JCEKS)
+			OPENSSL_cleanse(ks->backing, ks->backing_len);
 		free(ks->backing);
 	}
 	free(ks);
@@ -167,9 +171,31 @@ ks_cert_new(const struct keystore *ks, const unsigned char *der, size_t len,
 {
 	if (ks->backing != NULL && der >= ks->backing &&
 	    len <= ks->backing_len &&
-	    (size_t)(der - ks->backing) <= ks->backing_len - len)
+	    (size_t)(der - ks->backing) <= ks->backing_len - len) {
+		if (ks->arena != NULL)
+			return (cert_new_packed(ks->arena, der, len, cause));
 		return (cert_new_ref(der, len, cause));
+	}
 	return (cert_new(der, len, cause));
+}
+
+struct ks_entry *
+ks_entry_new_in(struct keystore *ks, char *alias, size_t alias_len,
+    enum ks_etype t)
+{
+	struct ks_entry	*e;
+
+	if (ks->arena == NULL) {
+		e = ks_entry_new("", t);
+		free(e->alias);
+	} else {
+		e = arena_calloc(ks->arena, sizeof *e);
+		e->type = t;
+		e->flags = KS_EF_PACKED;
+	}
+	e->alias = alias != NULL ? alias : xstrdup("");
+	e->alias_len = alias != NULL ? alias_len : 0;
+	return (e);
 }
 
 struct ks_entry *
@@ -193,7 +219,8 @@ ks_entry_free(struct ks_entry *e)
 		return;
 	for (i = 0; i < e->nchain; i++)
 		cert_free(e->chain[i]);
-	free(e->chain);
+	if (!(e->flags & KS_EF_CHAIN_PACKED))
+		free(e->chain);
 	if (e->prot != NULL) {
 		OPENSSL_cleanse(e->prot, e->prot_len);
 		free(e->prot);
@@ -202,7 +229,8 @@ ks_entry_free(struct ks_entry *e)
 	secret_free(e->keypass);
 	free(e->secret_alg);
 	free(e->alias);
-	free(e);
+	if (!(e->flags & KS_EF_PACKED))
+		free(e);
 }
 
 void
@@ -227,7 +255,16 @@ keystore_remove(struct keystore *ks, size_t i)
 void
 ks_entry_add_cert(struct ks_entry *e, struct cert *c)
 {
-	e->chain = xreallocarray(e->chain, e->nchain + 1, sizeof *e->chain);
+	struct cert	**v;
+
+	if (e->flags & KS_EF_CHAIN_PACKED) {
+		v = xreallocarray(NULL, e->nchain + 1, sizeof *v);
+		memcpy(v, e->chain, e->nchain * sizeof *v);
+		e->chain = v;
+		e->flags &= ~KS_EF_CHAIN_PACKED;
+	} else
+		e->chain = xreallocarray(e->chain, e->nchain + 1,
+		    sizeof *e->chain);
 	e->chain[e->nchain++] = c;
 }
 
@@ -239,6 +276,8 @@ alias_casecmp(const char *a, size_t alen, const char *b, size_t blen)
 	int	ca, cb;
 
 	for (i = 0; i < alen && i < blen; i++) {
+		if (a[i] == b[i])
+			continue;
 		ca = (unsigned char)a[i];
 		cb = (unsigned char)b[i];
 		if (ca >= 'A' && ca <= 'Z')
@@ -281,7 +320,15 @@ keystore_sort_cmp(const void *a, const void *b)
 void
 keystore_sort(struct keystore *ks)
 {
-	if (ks->nentries > 1)
+	size_t	i;
+
+	/* tlsdeck writes its keystores sorted: check before sorting */
+	for (i = 1; i < ks->nentries; i++) {
+		if (keystore_sort_cmp(&ks->entries[i - 1],
+		    &ks->entries[i]) > 0)
+			break;
+	}
+	if (i < ks->nentries)
 		qsort(ks->entries, ks->nentries, sizeof *ks->entries,
 		    keystore_sort_cmp);
 }
@@ -310,6 +357,8 @@ keystore_load_common(unsigned char *buf, size_t len, bool owned,
 	if (owned) {
 		ks->backing = buf;
 		ks->backing_len = len;
+		/* the entries take about half the file */
+		ks->arena = arena_new(len / 2);
 	}
 	switch (f) {
 	case KS_FMT_JKS:
