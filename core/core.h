@@ -363,6 +363,16 @@ bool	 pem_key_needs_pass(const unsigned char *, size_t);
 /* Read a whole regular file (refuses directories, > FILE_MAX_SIZE). */
 int	 file_read(const char *path, unsigned char **buf, size_t *len,
 	     char **cause);
+/* fileio.c: path names.  path_join(a, b): "a/b" (b when b is absolute
+ * or a is NULL or empty); path_dirname: "." when there is no slash;
+ * path_absolute: the working directory prepended, not resolved.
+ * path_exists and path_is_dir follow symlinks. */
+char		*path_join(const char *, const char *);
+char		*path_dirname(const char *);
+const char	*path_basename(const char *);
+char		*path_absolute(const char *);
+bool		 path_exists(const char *);
+bool		 path_is_dir(const char *);
 
 /* ------------------------------------------------------------------ */
 /* props.c: application.properties as a lossless document (formats.md 4).
@@ -667,6 +677,18 @@ int	 server_find_properties(const struct server_opts *, char **path,
  */
 int	 server_model_load(const struct server_opts *, struct server_model **,
 	     char **cause);
+/* Is TCP port listening (LISTEN in PROC/net/tcp or tcp6)?  1, 0, or -1
+ * when procfs cannot be read; *inode receives the socket's inode. */
+int	 server_port_listening(const char *proc, int port,
+	     unsigned long *inode);
+/* The process holding socket inode (PROC/PID/fd), 0 if none is visible. */
+int	 server_socket_pid(const char *proc, unsigned long inode);
+
+/* ------------------------------------------------------------------ */
+/* jre.c: Java runtimes and their cacerts -- the one JRE discovery and
+ * cacerts opening, used by the model (server.c), trust (step-trust.c) and
+ * jre_cacerts_find. */
+
 /*
  * Open a cacerts-like truststore: no password (passwordless PKCS#12),
  * "changeit", then the storepass in /etc/default/cacerts; an unverified
@@ -677,9 +699,6 @@ int	 server_model_load(const struct server_opts *, struct server_model **,
 int	 cacerts_open(const char *path, struct keystore **, struct secret **pass,
 	     char **how, bool *verified, char **cause);
 /*
- * server.c additions: the one JRE discovery and cacerts opening, used by
- * the model, jre.c (jre_cacerts_find) and step-trust.c.
- *
  * cacerts_open_with: what cacerts_open does, with choices.  A damaged
  * file fails before any password is tried.  Then: no password
  * (passwordless PKCS#12: *how "no password", *pass NULL); given (not
@@ -713,12 +732,36 @@ bool	 jre_parse_version(const char *version, int *major, int *update);
 /* Can this JRE read PKCS#12 files with PBES2/AES and SHA-256 MACs
  * (8u301+, 11.0.12+, 12+)?  1 yes, 0 no, -1 unknown version. */
 int	 jre_reads_new_pkcs12(int major, int update);
-/* Is TCP port listening (LISTEN in PROC/net/tcp or tcp6)?  1, 0, or -1
- * when procfs cannot be read; *inode receives the socket's inode. */
-int	 server_port_listening(const char *proc, int port,
-	     unsigned long *inode);
-/* The process holding socket inode (PROC/PID/fd), 0 if none is visible. */
-int	 server_socket_pid(const char *proc, unsigned long inode);
+/* The cacerts a command writes to without the server model. */
+struct jre_cacerts {
+	char	*path;		/* as found (may be a symlink) */
+	char	*home;		/* the JRE directory, or NULL if unknown */
+	char	*how;		/* "--cacerts", "--jre DIR", "$JAVA_HOME",
+				   "java on $PATH (REAL)" */
+	char	*jssecacerts;	/* lib/security/jssecacerts beside it (the
+				   JVM trusts it instead), or NULL */
+};
+/*
+ * --cacerts FILE (its home when it ends in lib/security/cacerts), --jre DIR
+ * (DIR/lib/security/cacerts or DIR/jre/lib/security/cacerts), $JAVA_HOME,
+ * then the java on $PATH: realpath, two levels up.
+ */
+int	 jre_cacerts_find(const char *jre, const char *cacerts,
+	     struct jre_cacerts *, char **cause);
+void	 jre_cacerts_done(struct jre_cacerts *);
+/* "X/lib/security/cacerts" -> "X" (malloc'd), else NULL. */
+char	*jre_home_of(const char *cacerts);
+/* The storepass= of a Debian-style defaults file (NULL: the system's
+ * SERVER_DISTRO_DEFAULTS), or NULL when it sets none. */
+struct secret *jre_defaults_storepass(const char *file);
+/*
+ * The cacerts of the JRE the server runs on, as server_model_load found
+ * it (m->jre: path as found, home); how names the way and the server
+ * ("${sharedDataPath}/jre, the JRE of the server in PROPS").  Fails when
+ * the model found no JRE, or a JRE without cacerts, saying so.
+ */
+int	 jre_cacerts_from_model(const struct server_model *,
+	     struct jre_cacerts *, char **cause);
 
 /* ------------------------------------------------------------------ */
 /* audit.c: every finding (product.md 5).  Codes are stable; see audit.c
@@ -1350,38 +1393,6 @@ int	 step_write_file(const char *path, const unsigned char *, size_t,
 /* Steps (part B): jre.c, step-trust.c, step-manage.c -- trust, delete,
  * rename and passwd (product.md 2, 4 and 6; formats.md 2.5, 3.5, 6).
  * Every change goes through ks_txn; a refused step writes nothing. */
-
-/* jre.c: the cacerts a command writes to without the server model. */
-struct jre_cacerts {
-	char	*path;		/* as found (may be a symlink) */
-	char	*home;		/* the JRE directory, or NULL if unknown */
-	char	*how;		/* "--cacerts", "--jre DIR", "$JAVA_HOME",
-				   "java on $PATH (REAL)" */
-	char	*jssecacerts;	/* lib/security/jssecacerts beside it (the
-				   JVM trusts it instead), or NULL */
-};
-/*
- * --cacerts FILE (its home when it ends in lib/security/cacerts), --jre DIR
- * (DIR/lib/security/cacerts or DIR/jre/lib/security/cacerts), $JAVA_HOME,
- * then the java on $PATH: realpath, two levels up.
- */
-int	 jre_cacerts_find(const char *jre, const char *cacerts,
-	     struct jre_cacerts *, char **cause);
-void	 jre_cacerts_done(struct jre_cacerts *);
-/* "X/lib/security/cacerts" -> "X" (malloc'd), else NULL. */
-char	*jre_home_of(const char *cacerts);
-/* The storepass= of a Debian-style defaults file (NULL: the system's
- * SERVER_DISTRO_DEFAULTS), or NULL when it sets none. */
-struct secret *jre_defaults_storepass(const char *file);
-/*
- * jre.c addition (trust on the server): the cacerts of the JRE the server
- * runs on, as server_model_load found it (m->jre: path as found, home);
- * how names the way and the server ("${sharedDataPath}/jre, the JRE of
- * the server in PROPS").  Fails when the model found no JRE, or a JRE
- * without cacerts, saying so.
- */
-int	 jre_cacerts_from_model(const struct server_model *,
-	     struct jre_cacerts *, char **cause);
 
 /* step-trust.c: import a certificate into a JRE's cacerts. */
 struct step_trust_opts {
