@@ -146,6 +146,14 @@ cert_sha1(struct cert *c)
 	return (c->sha1);
 }
 
+/* The same certificate: the same encoding. */
+bool
+cert_equal(const struct cert *a, const struct cert *b)
+{
+	return (a == b || (a->len == b->len && a->len != 0 &&
+	    memcmp(a->der, b->der, a->len) == 0));
+}
+
 /* Bytes as upper-case colon-separated hex, as keytool prints them. */
 char *
 cert_fp_hex(const unsigned char *p, size_t len)
@@ -349,8 +357,8 @@ cert_describe(struct cert *c, time_t now)
 	time_iso8601(ci->not_before, nb, sizeof nb);
 	time_iso8601(ci->not_after, na, sizeof na);
 	days = cert_days_left(c, now);
-	fp1 = cert_fp_hex(cert_sha1(c), 20);
-	fp2 = cert_fp_hex(cert_sha256(c), 32);
+	fp1 = cert_fp_hex(cert_sha1(c), CERT_SHA1_LEN);
+	fp2 = cert_fp_hex(cert_sha256(c), CERT_SHA256_LEN);
 	cert_text_add(&t, "Owner: %s\n", ci->subject);
 	cert_text_add(&t, "Issuer: %s\n", ci->issuer);
 	cert_text_add(&t, "Serial number: %s\n", ci->serial);

@@ -114,6 +114,9 @@ struct cert_info {
 	struct der_span	 aki;
 };
 
+#define CERT_SHA256_LEN	32	/* bytes of a SHA-256 fingerprint */
+#define CERT_SHA1_LEN	20	/* bytes of a SHA-1 fingerprint */
+
 struct cert {
 	unsigned char		*der;
 	size_t			 len;
@@ -121,8 +124,8 @@ struct cert {
 						   backing buffer (not owned) */
 	struct cert_info	 info;
 	bool			 have_fp;
-	unsigned char		 sha256[32];
-	unsigned char		 sha1[20];
+	unsigned char		 sha256[CERT_SHA256_LEN];
+	unsigned char		 sha1[CERT_SHA1_LEN];
 	struct x509_st		*x509;	/* decoded on demand, owned */
 };
 
@@ -136,9 +139,12 @@ struct cert	*cert_new_ref(const unsigned char *der, size_t len,
 struct cert	*cert_from_x509(struct x509_st *, char **cause);
 struct cert	*cert_dup(const struct cert *);
 void		 cert_free(struct cert *);
-/* Fingerprints, computed on first call. */
+/* Fingerprints (CERT_SHA256_LEN, CERT_SHA1_LEN bytes), computed on first
+ * call. */
 const unsigned char *cert_sha256(struct cert *);
 const unsigned char *cert_sha1(struct cert *);
+/* The same certificate: the same DER bytes (so the same fingerprints). */
+bool		 cert_equal(const struct cert *, const struct cert *);
 /* Upper-case colon-separated hex ("AB:CD:..."), malloc'd. */
 char		*cert_fp_hex(const unsigned char *, size_t);
 /* Full OpenSSL decode, cached in cert->x509; NULL on failure. Borrowed. */
