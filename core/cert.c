@@ -195,8 +195,8 @@ cert_days_left(const struct cert *c, time_t now)
 
 	/* floor division */
 	if (d < 0)
-		return ((long)(-((-d + 86399) / 86400)));
-	return ((long)(d / 86400));
+		return ((long)(-((-d + SECS_PER_DAY - 1) / SECS_PER_DAY)));
+	return ((long)(d / SECS_PER_DAY));
 }
 
 /* The certificate as PEM text, 64 columns. */
@@ -464,10 +464,10 @@ time_iso8601(int64_t t, char *buf, size_t len)
 {
 	int64_t	days, secs, z, era, doe, yoe, y, doy, mp, d, m;
 
-	days = t / 86400;
-	secs = t % 86400;
+	days = t / SECS_PER_DAY;
+	secs = t % SECS_PER_DAY;
 	if (secs < 0) {
-		secs += 86400;
+		secs += SECS_PER_DAY;
 		days--;
 	}
 	/* civil date from days since 1970-01-01 (proleptic Gregorian) */

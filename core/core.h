@@ -25,6 +25,7 @@ struct x509_st;
 struct evp_pkey_st;
 
 #define TLSDECK_NAME	"tlsdeck"
+#define SECS_PER_DAY	86400	/* UTC days: no leap seconds (X.509, POSIX) */
 
 /* ------------------------------------------------------------------ */
 /* cause.c: error messages */
@@ -149,7 +150,8 @@ bool		 cert_equal(const struct cert *, const struct cert *);
 char		*cert_fp_hex(const unsigned char *, size_t);
 /* Full OpenSSL decode, cached in cert->x509; NULL on failure. Borrowed. */
 struct x509_st	*cert_x509(struct cert *, char **cause);
-/* Days left at time now (negative once expired), floor of seconds/86400. */
+/* Days left at time now (negative once expired): the floor of seconds /
+ * SECS_PER_DAY. */
 long		 cert_days_left(const struct cert *, time_t now);
 /* PEM text, malloc'd. */
 char		*cert_pem(const struct cert *);

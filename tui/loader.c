@@ -68,8 +68,9 @@ demo_cert(const char *subject, const char *issuer, const char *serial,
 	c->info.serial = xstrdup(serial);
 	c->info.version = 3;
 	/* An hour past the day, so days left is exactly left. */
-	c->info.not_before = (int64_t)now - (int64_t)age * 86400;
-	c->info.not_after = (int64_t)now + (int64_t)left * 86400 + 3600;
+	c->info.not_before = (int64_t)now - (int64_t)age * SECS_PER_DAY;
+	c->info.not_after = (int64_t)now + (int64_t)left * SECS_PER_DAY +
+	    3600;
 	snprintf(c->info.key, sizeof c->info.key, "%s", key);
 	c->info.key_bits = atoi(strchr(key, ' ') != NULL ?
 	    strchr(key, ' ') + 1 : "0");
@@ -93,7 +94,7 @@ demo_entry(struct keystore *ks, const char *alias, enum ks_etype type,
 	struct ks_entry	*e;
 
 	e = ks_entry_new(alias, type);
-	e->date_ms = ((int64_t)now - 86400 * 300) * 1000;
+	e->date_ms = ((int64_t)now - SECS_PER_DAY * 300) * 1000;
 	keystore_add(ks, e);
 	return (e);
 }
