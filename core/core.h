@@ -572,7 +572,8 @@ struct server_model {
 	char		*how;		/* how it was found */
 	char		*shared_data_path;
 	char		*install_path;
-	int		 port;		/* server.port (8080 if unset) */
+	int		 port;		/* server.port (SERVER_DEFAULT_PORT
+					   if unset) */
 	char		*base_url;	/* im.base-url, resolved */
 	char		*keystore_path;	/* resolved server.ssl.key-store */
 	char		*keystore_type;	/* declared type */
@@ -632,6 +633,10 @@ void		 setting_check(struct setting *, enum sev, const char *check);
 void		 findings_sort(struct server_model *);
 /* The worst severity among the findings (SEV_OK when none). */
 enum sev	 findings_worst(const struct server_model *);
+/* An empty model at time now (0: time(NULL)): the default thresholds
+ * (SERVER_WARN_DAYS, SERVER_CRIT_DAYS) and port (SERVER_DEFAULT_PORT),
+ * listening not checked (-1). */
+struct server_model *server_model_new(time_t now);
 void		 server_model_free(struct server_model *);
 
 /* ------------------------------------------------------------------ */
@@ -640,6 +645,7 @@ void		 server_model_free(struct server_model *);
 
 #define SERVER_WARN_DAYS	30	/* default thresholds (days left) */
 #define SERVER_CRIT_DAYS	14
+#define SERVER_DEFAULT_PORT	8080	/* server.port when unset */
 #define SERVER_VENDOR_PROPERTIES \
 	"/etc/opt/actian/integration-manager/conf/application.properties"
 #define SERVER_DISTRO_CACERTS	"/etc/ssl/certs/java/cacerts"
@@ -1584,6 +1590,10 @@ struct demo_info {
  * $TMPDIR).  Refuses a directory that already holds a tree. */
 int	 demo_build(const char *dir, struct demo_info *, char **cause);
 void	 demo_info_done(struct demo_info *);
+/* demo-model.c: the dashboard's demonstration model (--demo-model), built
+ * in memory at time now (0: time(NULL)); no files, certificates without
+ * DER.  Free with server_model_free. */
+struct server_model *demo_model(time_t now);
 
 /* ------------------------------------------------------------------ */
 /* probe.c: what the port really serves (issue 4, live; product.md 2, 5).

@@ -1267,7 +1267,7 @@ srv_settings(struct srv *s)
 {
 	struct server_model	*m = s->m;
 	const struct prop_entry	*pe;
-	char			*c, **seen = NULL, lbl[32];
+	char			*c, **seen = NULL, lbl[32], dflt[32];
 	size_t			 i, j, nseen = 0;
 	bool			 dup;
 	static const char	*fixed[] = { "server.port",
@@ -1280,7 +1280,8 @@ srv_settings(struct srv *s)
 		snprintf(lbl, sizeof lbl, "listening");
 	else
 		snprintf(lbl, sizeof lbl, "%s", m->ssl ? "HTTPS" : "HTTP");
-	srv_row(s, "server.port", false, true, lbl, "default 8080");
+	snprintf(dflt, sizeof dflt, "default %d", SERVER_DEFAULT_PORT);
+	srv_row(s, "server.port", false, true, lbl, dflt);
 	srv_row(s, "server.ssl.enabled", false, false, m->ssl ? "on" : "off",
 	    NULL);
 	srv_row(s, "server.ssl.key-store", false, true, m->ks != NULL ?
@@ -1347,7 +1348,7 @@ srv_basics(struct srv *s)
 	else
 		free(v);
 	m->base_url = srv_get(s, "im.base-url", NULL);
-	m->port = 8080;
+	m->port = SERVER_DEFAULT_PORT;
 	if ((v = srv_get(s, "server.port", &line)) != NULL) {
 		errno = 0;
 		port = strtol(v, &end, 10);
@@ -1390,16 +1391,13 @@ server_model_load(const struct server_opts *o, struct server_model **mp,
 
 	*mp = NULL;
 	memset(&s, 0, sizeof s);
-	m = xcalloc(1, sizeof *m);
+	m = server_model_new(o->now);
 	s.o = o;
 	s.m = m;
-	m->now = o->now != 0 ? o->now : time(NULL);
 	m->warn_days = o->warn_days;
 	m->crit_days = o->crit_days;
 	m->warn_percent = o->warn_percent;
 	m->crit_percent = o->crit_percent;
-	m->listening = -1;
-	m->port = 8080;
 	if (server_find_properties(o, &m->properties, &m->how, cause) != 0)
 		goto out;
 	if (srv_properties(&s, cause) != 0)

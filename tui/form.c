@@ -1690,7 +1690,7 @@ form_refresh_model(struct tui *t)
 	if (tui_model_load(&t->opts, &m, &cause) != 0) {
 		free(t->load_error);
 		t->load_error = cause != NULL ? cause : xstrdup("not loaded");
-		m = tui_model_empty();
+		m = server_model_new(0);
 	} else {
 		free(t->load_error);
 		t->load_error = NULL;

@@ -83,12 +83,12 @@ struct dash {
 
 static const char	*dash_sev_label(enum sev);
 
-/* Thresholds of the model, with product.md's defaults. */
+/* Thresholds of the model, or core's defaults. */
 static void
 dash_thresholds(const struct server_model *m, int *warn, int *crit)
 {
-	*warn = m->warn_days > 0 ? m->warn_days : 30;
-	*crit = m->crit_days > 0 ? m->crit_days : 14;
+	*warn = m->warn_days > 0 ? m->warn_days : SERVER_WARN_DAYS;
+	*crit = m->crit_days > 0 ? m->crit_days : SERVER_CRIT_DAYS;
 }
 
 /* The bar role for a severity. */

@@ -319,7 +319,7 @@ tui_reload(struct tui *t)
 	t->load_error = NULL;
 	if (tui_model_load(&t->opts, &m, &cause) != 0) {
 		t->load_error = cause != NULL ? cause : xstrdup("not loaded");
-		m = tui_model_empty();
+		m = server_model_new(0);
 	}
 	server_model_free(t->model);
 	t->model = m;

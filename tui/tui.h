@@ -193,7 +193,7 @@ struct tui {
 	bool			 quit;
 	int			 busy;		/* running jobs (form.c): the
 						   loop ticks while > 0 */
-	/* loader.c addition: the live probe (never NULL after tui_new) */
+	/* the live probe (live.c; never NULL after tui_new) */
 	struct tui_live		*live;
 };
 
@@ -326,10 +326,6 @@ const char	*form_name(int form);
  */
 int		 tui_model_load(const struct tui_opts *, struct server_model **,
 		     char **cause);
-/* An empty model (nothing loaded). */
-struct server_model *tui_model_empty(void);
-/* A demonstration model with certificates relative to now (no DER). */
-struct server_model *tui_model_demo(time_t now);
 
 /* ------------------------------------------------------------------ */
 /* Forms and wizards (product.md 4): passwd.c, form.c, form-*.c,
@@ -567,7 +563,7 @@ extern const struct screen_ops screen_wizard;
 extern const struct screen_ops screen_menu;
 
 /* ------------------------------------------------------------------ */
-/* loader.c: the live probe (product.md 3).  After the first paint, a
+/* live.c: the live probe (product.md 3).  After the first paint, a
  * worker thread fetches and verifies what server.port serves
  * (probe_fetch_cancel, probe_verify with a private copy of the trust
  * store); the loop polls, and the UI thread applies the result to the

@@ -53,7 +53,7 @@ fx_model(void)
 	struct ks_entry		*e;
 	struct setting		*s;
 
-	m = tui_model_empty();
+	m = server_model_new(0);
 	m->now = FX_NOW;
 	m->properties = xstrdup("/srv/app/conf/application.properties");
 	m->keystore_path = xstrdup("/srv/app/conf/keystore.p12");
@@ -540,7 +540,7 @@ test_empty_model(void **state)
 	struct tui	*t;
 
 	rt_size(80, 24);
-	t = rt_tui(tui_model_empty(), NULL);
+	t = rt_tui(server_model_new(0), NULL);
 	assert_screen_has("no keystore loaded");
 	assert_screen_has("no application.properties loaded");
 	assert_screen_has("no certificates");
@@ -554,7 +554,7 @@ test_demo_model(void **state)
 	struct tui	*t;
 
 	rt_size(80, 24);
-	t = rt_tui(tui_model_demo(FX_NOW), NULL);
+	t = rt_tui(demo_model(FX_NOW), NULL);
 	assert_non_null(strstr(rt_row(rt_find("integration-manager")),
 	    "412d"));
 	assert_screen_has("caf\xc3\xa9-partner");
