@@ -1679,23 +1679,3 @@ form_dn_part(const char *dn, const char *name)
 	}
 	return (NULL);
 }
-
-/* The model is reloaded after a write without closing the screens. */
-void
-form_refresh_model(struct tui *t)
-{
-	struct server_model	*m = NULL;
-	char			*cause = NULL;
-
-	if (tui_model_load(&t->opts, &m, &cause) != 0) {
-		free(t->load_error);
-		t->load_error = cause != NULL ? cause : xstrdup("not loaded");
-		m = server_model_new(0);
-	} else {
-		free(t->load_error);
-		t->load_error = NULL;
-	}
-	server_model_free(t->model);
-	t->model = m;
-	t->now = m->now != 0 ? m->now : time(NULL);
-}

@@ -118,7 +118,7 @@ tui_live_start(struct tui *t)
 		return;
 	live_cancel(l);
 	live_clear(l);
-	l->model = m;
+	l->model_gen = t->model_gen;
 	l->state = LIVE_OFF;
 	l->port = m != NULL ? m->port : 0;
 	if (m == NULL || !m->ssl)
@@ -205,7 +205,7 @@ tui_live_poll(struct tui *t)
 	if (l == NULL || t->model == NULL)
 		return (false);
 	/* A new model (r, a form's write): probe again. */
-	if (l->model != t->model) {
+	if (l->model_gen != t->model_gen) {
 		tui_live_start(t);
 		return (true);
 	}

@@ -94,3 +94,37 @@ tui_model_load(const struct tui_opts *o, struct server_model **mp,
 	config_apply(o->cfg, &so);
 	return (server_model_load(&so, mp, cause));
 }
+
+/* Make m the model; see tui.h. */
+void
+tui_set_model(struct tui *t, struct server_model *m)
+{
+	server_model_free(t->model);
+	t->model = m;
+	t->model_gen++;
+	t->now = m->now != 0 ? m->now : time(NULL);
+}
+
+/* Load the model again, keeping the screens; on failure an empty model. */
+void
+tui_model_reload(struct tui *t)
+{
+	struct server_model	*m = NULL;
+	char			*cause = NULL;
+
+	free(t->load_error);
+	t->load_error = NULL;
+	if (tui_model_load(&t->opts, &m, &cause) != 0) {
+		t->load_error = cause != NULL ? cause : xstrdup("not loaded");
+		m = server_model_new(0);
+	}
+	tui_set_model(t, m);
+}
+
+/* Load the model again (r): back to the dashboard first. */
+void
+tui_reload(struct tui *t)
+{
+	tui_pop_all(t);
+	tui_model_reload(t);
+}

@@ -240,7 +240,7 @@ dash_live_lines(struct tui *t, struct dash *d)
 	const struct tui_live	*l = t->live;
 	char			*cn;
 
-	if (l == NULL || l->model != t->model)
+	if (l == NULL || l->model_gen != t->model_gen)
 		return;
 	switch (l->state) {
 	case LIVE_OFF:

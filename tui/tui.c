@@ -307,25 +307,6 @@ tui_tick(struct tui *t)
 	return (redraw);
 }
 
-/* Load the model again (r); on failure an empty model. */
-void
-tui_reload(struct tui *t)
-{
-	struct server_model	*m = NULL;
-	char			*cause = NULL;
-
-	tui_pop_all(t);
-	free(t->load_error);
-	t->load_error = NULL;
-	if (tui_model_load(&t->opts, &m, &cause) != 0) {
-		t->load_error = cause != NULL ? cause : xstrdup("not loaded");
-		m = server_model_new(0);
-	}
-	server_model_free(t->model);
-	t->model = m;
-	t->now = m->now != 0 ? m->now : time(NULL);
-}
-
 /* Read one key as an input code: characters as is, keys as TK(code). */
 static int
 tui_getkey(void)

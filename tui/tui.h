@@ -178,6 +178,8 @@ struct tui {
 	const struct tui_glyphs	*g;
 
 	struct server_model	*model;		/* never NULL once running */
+	unsigned int		 model_gen;	/* counts the models set
+						   (tui_set_model) */
 	char			*load_error;	/* why the model is empty */
 	time_t			 now;
 
@@ -218,8 +220,6 @@ void		 tui_message(struct tui *, enum sev, const char *, ...)
 bool		 tui_tick(struct tui *);
 /* How often the loop ticks while a job runs. */
 #define TUI_TICK_MS	100
-/* Re-run the model loader; on failure keep an empty model. */
-void		 tui_reload(struct tui *);
 /* Place the hardware cursor (screen readers follow it). */
 void		 tui_cursor(struct tui *, int y, int x);
 /* Is the terminal too small to draw anything but the message? */
@@ -326,6 +326,14 @@ const char	*form_name(int form);
  */
 int		 tui_model_load(const struct tui_opts *, struct server_model **,
 		     char **cause);
+/* Make m (taken) the model: the old one is freed, model_gen counts on (the
+ * live probe starts again), now follows the model.  Screens stay open. */
+void		 tui_set_model(struct tui *, struct server_model *m);
+/* Load the model again (tui_model_load, or an empty model and
+ * load_error) and set it; after a form's write or a restore. */
+void		 tui_model_reload(struct tui *);
+/* r: close every screen above the dashboard, then tui_model_reload. */
+void		 tui_reload(struct tui *);
 
 /* ------------------------------------------------------------------ */
 /* Forms and wizards (product.md 4): passwd.c, form.c, form-*.c,
@@ -518,8 +526,6 @@ int		 form_mkdirs(const char *path, char **cause);
 char		*form_dn(const char *const *names, const char *const *values,
 		     size_t n);
 char		*form_dn_part(const char *dn, const char *name);
-/* Reload the model without closing screens (after a write). */
-void		 form_refresh_model(struct tui *);
 
 /* form helpers shared by the file forms (form-certs.c, form-pem.c,
  * form-reply.c; the others may use them too) */
@@ -578,8 +584,8 @@ enum live_state {
 struct live_job;
 struct tui_live {
 	enum live_state		 state;
-	const struct server_model *model;	/* the model it is for (only
-						   compared, never read) */
+	unsigned int		 model_gen;	/* the tui's model_gen it is
+						   for */
 	struct live_job		*job;		/* the worker, while running */
 	int64_t			 started_ms;	/* monotonic */
 	int			 shown_s;	/* seconds last drawn */

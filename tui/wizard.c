@@ -269,7 +269,7 @@ wiz_tick(struct tui *t, struct screen *sc)
 		    w->steps[i]->writes);
 	/* The dashboard underneath shows the new state. */
 	if (wrote)
-		form_refresh_model(t);
+		tui_model_reload(t);
 	w->top = INT_MAX;		/* the end in view */
 	return (true);
 }

@@ -126,8 +126,7 @@ rt_tui(struct server_model *m, const struct tui_opts *o)
 	struct tui	*t;
 
 	t = tui_new(o);
-	t->model = m;
-	t->now = m->now;
+	tui_set_model(t, m);
 	tui_display_init(t);
 	assert_int_equal(tui_push(t, &screen_dash, NULL), 0);
 	tui_draw(t);
@@ -548,6 +547,35 @@ test_empty_model(void **state)
 	tui_free(t);
 }
 
+/*
+ * The live probe follows the model by its generation, not its address: a
+ * model allocated where a freed one was (two reloads between polls) is
+ * still probed again.
+ */
+static void
+test_live_generation(void **state)
+{
+	struct tui		*t;
+	struct server_model	*m;
+	uintptr_t		 first;
+
+	rt_size(80, 24);
+	m = server_model_new(FX_NOW);
+	first = (uintptr_t)m;
+	t = rt_tui(m, NULL);
+	assert_true(tui_live_poll(t));		/* a new model */
+	assert_false(tui_live_poll(t));		/* nothing to do */
+	tui_set_model(t, server_model_new(FX_NOW));	/* frees the first */
+	m = server_model_new(FX_NOW);
+	print_message("# the third model %s the first one's address\n",
+	    (uintptr_t)m == first ? "reuses" : "does not reuse");
+	tui_set_model(t, m);
+	assert_true(tui_live_poll(t));
+	assert_int_equal(t->live->model_gen, t->model_gen);
+	assert_false(tui_live_poll(t));
+	tui_free(t);
+}
+
 static void
 test_demo_model(void **state)
 {
@@ -723,6 +751,7 @@ main(void)
 		cmocka_unit_test(test_findings_screen),
 		cmocka_unit_test(test_empty_model),
 		cmocka_unit_test(test_demo_model),
+		cmocka_unit_test(test_live_generation),
 		cmocka_unit_test(test_no_colour),
 		cmocka_unit_test(test_expiry_from_audit),
 		/* last: after switching SCREENs the first one reads blank */
