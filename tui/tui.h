@@ -211,8 +211,6 @@ void		 tui_pop(struct tui *);
 void		 tui_pop_all(struct tui *);
 /* Draw the stack (or the too-small message) and update the terminal. */
 void		 tui_draw(struct tui *);
-/* Feed one input code (as the loop does); false once it should quit. */
-bool		 tui_input(struct tui *, int ch);
 /* Status line message (replaces the findings strip until a key). */
 void		 tui_message(struct tui *, enum sev, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
@@ -224,6 +222,10 @@ bool		 tui_tick(struct tui *);
 void		 tui_cursor(struct tui *, int y, int x);
 /* Is the terminal too small to draw anything but the message? */
 bool		 tui_too_small(void);
+
+/* loop.c: tui_main (above), the input loop and the keys no screen takes. */
+/* Feed one input code (as the loop does); false once it should quit. */
+bool		 tui_input(struct tui *, int ch);
 
 /* colour.c */
 void		 colour_init(struct tui *);
@@ -310,14 +312,12 @@ int		 help_open(struct tui *);
 extern const struct screen_ops screen_findings;
 /* screen-history.c: the backups, newest first; Enter restores one. */
 extern const struct screen_ops screen_history;
+/* Say what fixes a finding: its form, or a message box. */
+void		 findings_explain(struct tui *, const struct finding *);
 /* screen-msg.c: a modal message box; any key closes it. */
 extern const struct screen_ops screen_msg;
 int		 msg_open(struct tui *, const char *title, const char *fmt,
 		     ...) __attribute__((format(printf, 3, 4)));
-/* Say what fixes a finding (a message box naming its form). */
-void		 findings_explain(struct tui *, const struct finding *);
-/* The name of a form ("Settings"), for messages until forms exist. */
-const char	*form_name(int form);
 
 /* loader.c: where the model comes from. */
 /*
@@ -561,6 +561,8 @@ void		 form_free_priv(struct form *);
 /* Open one form (F4..F7, a finding's fix); the finding may be NULL. */
 int		 form_open(struct tui *, enum form_kind,
 		     const struct finding *);
+/* The name of a form ("SSL settings": its title), or NULL for none. */
+const char	*form_name(int form);
 /* The chooser of F2 (Enable HTTPS), F3 (Renew) or F8 (every form). */
 int		 wizard_menu(struct tui *, enum tui_action);
 /* Open a wizard directly. */

@@ -705,6 +705,15 @@ wiz_push(struct tui *t, enum wiz_kind kind, const struct form_def *def,
 	return (0);
 }
 
+/* The name of a form (its title), or NULL for none. */
+const char *
+form_name(int form)
+{
+	if (form < 0 || form >= FORM__MAX || wiz_forms[form] == NULL)
+		return (NULL);
+	return (wiz_forms[form]->title);
+}
+
 /* Open one form. */
 int
 form_open(struct tui *t, enum form_kind kind, const struct finding *f)
