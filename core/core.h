@@ -1072,6 +1072,17 @@ int		 dn_parse(const char *, struct X509_name_st **, char **cause);
 /* keytool-style text ("CN=a, OU=b, O=c") that dn_parse reads back. */
 char		*dn_to_string(const struct X509_name_st *);
 void		 dn_free(struct X509_name_st *);
+/* A keytool-style DN ("CN=a, O=b") from n names and values, in that
+ * order; empty values are left out, values escaped as dn_to_string does
+ * (",+;\"\\<>=", a leading '#' or space, a trailing space), so dn_parse
+ * reads them back.  malloc'd; "" when every value is empty. */
+char		*dn_build(const char *const *names, const char *const *values,
+		     size_t n);
+/* The value of the first attribute called name (case-insensitive, "CN")
+ * in a keytool-style DN such as cert_info.subject, quotes and escapes
+ * undone as dn_parse does ("CN=Smith\, John" gives "Smith, John").
+ * malloc'd; NULL when absent, or when the text before it does not parse. */
+char		*dn_get(const char *dn, const char *name);
 
 enum san_type {
 	SAN_DNS = 0,

@@ -643,6 +643,51 @@ dn_free(struct X509_name_st *name)
 	X509_NAME_free(name);
 }
 
+/* A keytool-style DN from names and values; see core.h. */
+char *
+dn_build(const char *const *names, const char *const *values, size_t n)
+{
+	char	*buf = NULL;
+	size_t	 len = 0, size = 0, i;
+
+	dn_buf_add(&buf, &len, &size, '\0');
+	len = 0;
+	for (i = 0; i < n; i++) {
+		if (values[i] == NULL || *values[i] == '\0')
+			continue;
+		if (len > 0)
+			dn_buf_str(&buf, &len, &size, ", ");
+		dn_buf_str(&buf, &len, &size, names[i]);
+		dn_buf_add(&buf, &len, &size, '=');
+		dn_append_value(&buf, &len, &size, values[i],
+		    strlen(values[i]));
+	}
+	return (buf);
+}
+
+/* One attribute's value of a keytool-style DN, unescaped; see core.h. */
+char *
+dn_get(const char *dn, const char *name)
+{
+	const char	*p = dn;
+	char		 key[64], *v;
+	size_t		 len;
+
+	if (dn == NULL)
+		return (NULL);
+	for (;;) {
+		if (dn_read_key(&p, key, sizeof key, NULL) != 0 ||
+		    (v = dn_read_value(&p, key, &len, NULL)) == NULL)
+			return (NULL);
+		if (strcasecmp(key, name) == 0)
+			return (v);
+		free(v);
+		if (*p == '\0')
+			return (NULL);
+		p++;	/* ',', ';' or '+' */
+	}
+}
+
 /* ------------------------------------------------------------------ */
 /* subjectAltName lists */
 

@@ -65,7 +65,7 @@ gk_dname(struct form *f)
 
 	for (i = 0; i < GK_NDN; i++)
 		v[i] = form_get(f, g->i_dn[i]);
-	return (form_dn(gk_dn_names, v, GK_NDN));
+	return (dn_build(gk_dn_names, v, GK_NDN));
 }
 
 /* Check: the DN parses (shown on the CN field). */
@@ -246,7 +246,7 @@ gk_init(struct form *f)
 		    "Org. unit (OU)", "Organisation (O)", "Locality (L)",
 		    "State (ST)", "Country (C)" };
 
-		v = subject != NULL ? form_dn_part(subject, gk_dn_names[i]) :
+		v = subject != NULL ? dn_get(subject, gk_dn_names[i]) :
 		    NULL;
 		if (v == NULL && i == 0)
 			v = xstrdup(env->host);

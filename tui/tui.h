@@ -276,7 +276,7 @@ void		 draw_hints(struct tui *, int y, unsigned int scope);
 size_t		 draw_wrap(const char *text, int w, char ***lines);
 /* Free an array of n malloc'd strings (draw_wrap's, fstep_line's). */
 void		 draw_lines_free(char **, size_t);
-/* The "CN=" value of a subject, or the subject (malloc'd). */
+/* The CN of a subject (dn_get: unescaped), or the subject (malloc'd). */
 char		*draw_cn(const char *subject);
 /* A list's selection and first row shown (findings, history). */
 struct draw_list {
@@ -523,9 +523,6 @@ size_t		 form_split_files(const char *, char ***);
 char		*form_dirname(const char *);
 /* mkdir -p of a file's directory (the worker, before creating it). */
 int		 form_mkdirs(const char *path, char **cause);
-char		*form_dn(const char *const *names, const char *const *values,
-		     size_t n);
-char		*form_dn_part(const char *dn, const char *name);
 
 /* form helpers shared by the file forms (form-certs.c, form-pem.c,
  * form-reply.c; the others may use them too) */

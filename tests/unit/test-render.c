@@ -576,6 +576,24 @@ test_live_generation(void **state)
 	tui_free(t);
 }
 
+/* The CN shown for a subject: unescaped (a comma is no end), or the
+ * subject when it has none. */
+static void
+test_draw_cn(void **state)
+{
+	char	*s;
+
+	s = draw_cn("CN=Smith\\, John, O=Example");
+	assert_string_equal(s, "Smith, John");
+	free(s);
+	s = draw_cn("O=Example, CN=a\\+b");
+	assert_string_equal(s, "a+b");
+	free(s);
+	s = draw_cn("O=Example");
+	assert_string_equal(s, "O=Example");
+	free(s);
+}
+
 static void
 test_demo_model(void **state)
 {
@@ -751,6 +769,7 @@ main(void)
 		cmocka_unit_test(test_findings_screen),
 		cmocka_unit_test(test_empty_model),
 		cmocka_unit_test(test_demo_model),
+		cmocka_unit_test(test_draw_cn),
 		cmocka_unit_test(test_live_generation),
 		cmocka_unit_test(test_no_colour),
 		cmocka_unit_test(test_expiry_from_audit),
