@@ -11,7 +11,6 @@
 
 #include "tui.h"
 
-static const char *const cs_yn[] = { "no", "yes", NULL };
 
 struct cs {
 	int	 i_san, i_out, i_over;
@@ -65,7 +64,7 @@ cs_init(struct form *f)
 	dir = form_dirname(form_ks_path(f));
 	xasprintf(&out, "%s/%s.csr", dir, form_alias(f));
 	c->i_out = form_text(f, "Request file", out, form_check_outfile);
-	c->i_over = form_choice(f, "Overwrite", cs_yn, 0, NULL);
+	c->i_over = form_choice(f, "Overwrite", form_yn, 0, NULL);
 	free(dir);
 	free(out);
 }

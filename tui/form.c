@@ -1021,6 +1021,30 @@ form_check_certfiles(struct form *f, int i, enum sev *sev)
 /* The choices of a yes/no item. */
 const char *const form_yn[] = { "no", "yes", NULL };
 
+/* The store types a form offers for a new keystore, the default first
+ * (ks_format_parse reads each). */
+static const char *const form_storetypes[] = { "PKCS12", "JKS", NULL };
+
+/* A choice of store type, sel preselected (the default if not offered). */
+int
+form_storetype(struct form *f, const char *label, enum ks_format sel,
+    form_check_fn check)
+{
+	int	i, n = 0;
+
+	for (i = 0; form_storetypes[i] != NULL; i++)
+		if (ks_format_parse(form_storetypes[i]) == sel)
+			n = i;
+	return (form_choice(f, label, form_storetypes, n, check));
+}
+
+/* The format chosen in a form_storetype item. */
+enum ks_format
+form_get_storetype(struct form *f, int item)
+{
+	return (ks_format_parse(form_storetypes[form_get_choice(f, item)]));
+}
+
 /* Check message: the alias is taken by e (SEV_CRIT). */
 char *
 form_alias_taken(const struct ks_entry *e, bool can_replace, enum sev *sev)

@@ -538,6 +538,11 @@ struct form_farg {
 	enum ks_format	 storetype;
 };
 extern const char *const form_yn[];	/* "no", "yes": a choice item */
+/* A choice of store type for a new keystore ("PKCS12", "JKS"), sel
+ * preselected; form_get_storetype gives the format chosen. */
+int		 form_storetype(struct form *, const char *label,
+		     enum ks_format sel, form_check_fn);
+enum ks_format	 form_get_storetype(struct form *, int item);
 /* "alias exists (type): choose another", SEV_CRIT. */
 char		*form_alias_taken(const struct ks_entry *, bool can_replace,
 		     enum sev *);
