@@ -16,6 +16,7 @@
 #define TLSDECK_CORE_H
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -1143,7 +1144,7 @@ int		 keygen_generate(const char *alg, int bits, const char *curve,
 /* The same; setting *cancel non-zero (from another thread or a signal
  * handler) makes RSA generation stop and fail with "cancelled". */
 int		 keygen_generate_cancel(const char *alg, int bits,
-		     const char *curve, volatile int *cancel,
+		     const char *curve, atomic_int *cancel,
 		     struct evp_pkey_st **, char **cause);
 /*
  * A self-signed X.509 v3 certificate as keytool -genkeypair makes it
@@ -1323,7 +1324,7 @@ struct step_genkey_opts {
 	bool		 replace;	/* overwrite an existing alias */
 	const struct secret *keypass;	/* JKS key password (NULL: store
 					   password); PKCS12 ignores it */
-	volatile int	*cancel;	/* may be NULL */
+	atomic_int	*cancel;	/* may be NULL */
 	bool		 dry_run;
 };
 /* Generate a key pair and a self-signed certificate under alias. */

@@ -1275,7 +1275,7 @@ out:
 
 /* What the key generation callback sees. */
 struct keygen_cbarg {
-	volatile int	*cancel;
+	atomic_int	*cancel;
 };
 
 /* Key generation progress: returning 0 stops it. */
@@ -1286,7 +1286,7 @@ keygen_progress(EVP_PKEY_CTX *ctx)
 
 	if (a == NULL || a->cancel == NULL)
 		return (1);
-	return (*a->cancel == 0);
+	return (atomic_load(a->cancel) == 0);
 }
 
 /* Map a curve name given by the user to OpenSSL's group name. */
@@ -1339,7 +1339,7 @@ keygen_check(const char *alg, int bits, const char *curve, char **cause)
 /* Generate a key pair; *cancel (may be NULL) stops it. */
 int
 keygen_generate_cancel(const char *alg, int bits, const char *curve,
-    volatile int *cancel, struct evp_pkey_st **out, char **cause)
+    atomic_int *cancel, struct evp_pkey_st **out, char **cause)
 {
 	struct keygen_cbarg	 arg;
 	EVP_PKEY_CTX		*ctx = NULL;
@@ -1369,12 +1369,12 @@ keygen_generate_cancel(const char *alg, int bits, const char *curve,
 	arg.cancel = cancel;
 	EVP_PKEY_CTX_set_app_data(ctx, &arg);
 	EVP_PKEY_CTX_set_cb(ctx, keygen_progress);
-	if (cancel != NULL && *cancel) {
+	if (cancel != NULL && atomic_load(cancel)) {
 		cause_set(cause, "key generation cancelled");
 		goto out;
 	}
 	if (EVP_PKEY_generate(ctx, &pk) <= 0) {
-		if (cancel != NULL && *cancel) {
+		if (cancel != NULL && atomic_load(cancel)) {
 			cause_ssl_clear();
 			cause_set(cause, "key generation cancelled");
 		} else

@@ -115,7 +115,7 @@ ct_lines(char ***v, size_t *n, const struct step_result *r)
 
 /* The worker. */
 static int
-ct_run(struct fstep *s, volatile int *cancel, char **cause)
+ct_run(struct fstep *s, atomic_int *cancel, char **cause)
 {
 	struct step_result	r;
 

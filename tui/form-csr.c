@@ -87,7 +87,7 @@ cs_arg_free(void *p)
 
 /* The worker: the request, then the file. */
 static int
-cs_run(struct fstep *s, volatile int *cancel, char **cause)
+cs_run(struct fstep *s, atomic_int *cancel, char **cause)
 {
 	struct cs_arg		*a = s->arg;
 	struct step_csr_opts	 o;

@@ -81,7 +81,7 @@ ex_arg_free(void *p)
 
 /* The worker: load, export, write. */
 static int
-ex_run(struct fstep *s, volatile int *cancel, char **cause)
+ex_run(struct fstep *s, atomic_int *cancel, char **cause)
 {
 	struct ex_arg	*a = s->arg;
 	struct keystore	*ks = NULL;

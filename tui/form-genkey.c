@@ -282,7 +282,7 @@ gk_arg_free(void *p)
 
 /* The worker: core's genkey. */
 static int
-gk_run(struct fstep *s, volatile int *cancel, char **cause)
+gk_run(struct fstep *s, atomic_int *cancel, char **cause)
 {
 	struct gk_arg		*a = s->arg;
 	struct step_genkey_opts	 o;

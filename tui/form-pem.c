@@ -122,7 +122,7 @@ pm_lines(char ***v, size_t *n, const struct step_result *r)
 
 /* The worker. */
 static int
-pm_run(struct fstep *s, volatile int *cancel, char **cause)
+pm_run(struct fstep *s, atomic_int *cancel, char **cause)
 {
 	struct pm_arg		*a = s->arg;
 	struct step_result	 r;

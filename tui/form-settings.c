@@ -452,7 +452,7 @@ st_arg_free(void *p)
 
 /* The worker: core's settings step. */
 static int
-st_run(struct fstep *s, volatile int *cancel, char **cause)
+st_run(struct fstep *s, atomic_int *cancel, char **cause)
 {
 	struct st_arg			*a = s->arg;
 	struct step_settings_opts	 o;

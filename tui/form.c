@@ -1088,7 +1088,7 @@ form_farg_clear(struct form_farg *a)
 /* Make s a step that writes files: its argument, free function, worker. */
 void
 fstep_writes(struct fstep *s, void *arg, void (*free_arg)(void *),
-    int (*run)(struct fstep *, volatile int *, char **))
+    int (*run)(struct fstep *, atomic_int *, char **))
 {
 	s->arg = arg;
 	s->free_arg = free_arg;

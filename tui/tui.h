@@ -411,7 +411,7 @@ struct fstep {
 	size_t		 nplan;
 	char		*doing;		/* progress text ("generating ...") */
 	/* Runs in a worker thread: core calls only, no curses. */
-	int		(*run)(struct fstep *, volatile int *cancel,
+	int		(*run)(struct fstep *, atomic_int *cancel,
 			    char **cause);
 	void		*arg;
 	void		(*free_arg)(void *);
@@ -553,7 +553,7 @@ void		 form_farg_init(struct form *, struct form_farg *, int item,
 void		 form_farg_clear(struct form_farg *);
 /* A step that writes files: its argument, free function and worker. */
 void		 fstep_writes(struct fstep *, void *arg, void (*)(void *),
-		     int (*)(struct fstep *, volatile int *, char **));
+		     int (*)(struct fstep *, atomic_int *, char **));
 /* A dry run's notes as plan lines (fstep_notes: as result lines). */
 void		 fstep_plan_notes(struct fstep *, const struct step_result *);
 /* form_def.free when the form's own data is one allocation. */

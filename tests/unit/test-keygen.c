@@ -596,13 +596,13 @@ test_keys(void **state)
 	assert_int_equal(keygen_check("EC", 0, "prime256v1", NULL), 0);
 }
 
-static volatile int	cancel_flag;
+static atomic_int	cancel_flag;
 
 /* SIGALRM handler: ask the key generation to stop. */
 static void
 on_alarm(int sig)
 {
-	cancel_flag = 1;
+	atomic_store(&cancel_flag, 1);
 }
 
 /* The cancel hook stops an RSA generation under way, and before. */
@@ -613,7 +613,7 @@ test_cancel(void **state)
 	EVP_PKEY		*pk = NULL;
 	char			*cause = NULL;
 
-	cancel_flag = 1;
+	atomic_store(&cancel_flag, 1);
 	assert_int_equal(keygen_generate_cancel("rsa", 2048, NULL,
 	    &cancel_flag, &pk, &cause), -1);
 	assert_string_equal(cause, "key generation cancelled");
@@ -621,7 +621,7 @@ test_cancel(void **state)
 	cause = NULL;
 
 	/* 2 ms into an RSA 4096 generation (which takes far longer) */
-	cancel_flag = 0;
+	atomic_store(&cancel_flag, 0);
 	signal(SIGALRM, on_alarm);
 	memset(&it, 0, sizeof it);
 	it.it_value.tv_usec = 2000;
