@@ -162,8 +162,8 @@ struct tui_opts {
 	/* hidden stand-ins for tests and demonstrations (loader.c) */
 	bool		 demo;		/* --demo-model */
 	const char	*keystore;	/* --keystore FILE */
-	/* loader.c addition */
-	bool		 no_live;	/* --no-live: no look at the server */
+	bool		 no_live;	/* --no-live: no look at the server
+					   (loader.c, live.c) */
 };
 
 #define TUI_STACK_MAX	16
