@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * live.c -- the dashboard's live probe (product.md 3): once the model is
- * on the screen, a worker thread fetches and verifies what server.port
- * serves (core/probe.c) while the screen stays responsive; the UI thread
- * then applies the result to the model.  The worker shares nothing with
+ * live.c -- the dashboard's live probe: once the model is on the screen,
+ * a worker thread fetches and verifies what server.port serves
+ * (core/probe.c) while the screen stays responsive; the UI thread then
+ * applies the result to the model.  The worker shares nothing with
  * the model the UI thread draws: it gets the target, a copy of the trust
  * store and the time, and fills its own struct probe_result.
  */

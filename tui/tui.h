@@ -563,7 +563,8 @@ void		 form_free_priv(struct form *);
 /* Open one form (F4..F7, a finding's fix); the finding may be NULL. */
 int		 form_open(struct tui *, enum form_kind,
 		     const struct finding *);
-/* The name of a form ("SSL settings": its title), or NULL for none. */
+/* The name of a form ("SSL settings": its title), or NULL for
+ * FORM_NONE. */
 const char	*form_name(int form);
 /* The chooser of F2 (Enable HTTPS), F3 (Renew) or F8 (every form). */
 int		 wizard_menu(struct tui *, enum tui_action);
@@ -573,7 +574,7 @@ extern const struct screen_ops screen_wizard;
 extern const struct screen_ops screen_menu;
 
 /* ------------------------------------------------------------------ */
-/* live.c: the live probe (product.md 3).  After the first paint, a
+/* live.c: the live probe.  After the first paint, a
  * worker thread fetches and verifies what server.port serves
  * (probe_fetch_cancel, probe_verify with a private copy of the trust
  * store); the loop polls, and the UI thread applies the result to the
