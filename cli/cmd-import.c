@@ -156,7 +156,8 @@ cli_step_report(const char *path, const char *what,
 		for (i = 0; i < r->naliases; i++) {
 			snprintf(label, sizeof label, "%s:", r->aliases[i]);
 			step_text_cert(label, r->chain[i], now);
-			fp = cert_fp_hex(cert_sha256(r->chain[i]), 32);
+			fp = cert_fp_hex(cert_sha256(r->chain[i]),
+			    CERT_SHA256_LEN);
 			printf("      SHA-256 %s\n", fp);
 			free(fp);
 		}

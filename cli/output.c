@@ -82,7 +82,7 @@ out_json_cert(struct cert *c, time_t now)
 	json_object_set_new(j, "not_after", out_json_time(ci->not_after));
 	json_object_set_new(j, "days_left",
 	    json_integer(cert_days_left(c, now)));
-	fp = cert_fp_hex(cert_sha256(c), 32);
+	fp = cert_fp_hex(cert_sha256(c), CERT_SHA256_LEN);
 	json_object_set_new(j, "sha256", json_string(fp));
 	free(fp);
 	fp = cert_fp_hex(cert_sha1(c), 20);
@@ -172,7 +172,7 @@ out_text_cert(FILE *f, struct cert *c, time_t now, const char *ind)
 		fprintf(f, " (NOT YET VALID; %ld days left)\n", days);
 	else
 		fprintf(f, " (%ld days left)\n", days);
-	fp = cert_fp_hex(cert_sha256(c), 32);
+	fp = cert_fp_hex(cert_sha256(c), CERT_SHA256_LEN);
 	fprintf(f, "%sSHA256:    %s\n", ind, fp);
 	free(fp);
 	fp = cert_fp_hex(cert_sha1(c), 20);
