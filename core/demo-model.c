@@ -59,15 +59,91 @@ dm_entry(struct keystore *ks, const char *alias, enum ks_etype type,
 	return (e);
 }
 
-/* The demonstration model; see core.h. */
-struct server_model *
-demo_model(time_t now)
+#define DM_DIR		"/etc/opt/actian/integration-manager"
+#define DM_KEYSTORE	DM_DIR "/conf/ssl/keystore.p12"
+#define DM_BASE_URL	"https://im.example.com:443"
+#define DM_ROOT		"CN=Example Root CA, O=Example Corp, C=US"
+#define DM_ICA		"CN=Example Issuing CA 1, O=Example Corp, C=US"
+
+/* The server's keystore: a CA-signed chain and some trouble. */
+static void
+dm_keystore(struct server_model *m)
 {
-	static const char	*dir = "/etc/opt/actian/integration-manager";
-	static const char	*root =
-	    "CN=Example Root CA, O=Example Corp, C=US";
-	static const char	*ica =
-	    "CN=Example Issuing CA 1, O=Example Corp, C=US";
+	struct keystore	*ks;
+	struct ks_entry	*e;
+	time_t		 now = m->now;
+
+	ks = keystore_new(KS_FMT_PKCS12);
+	ks->path = xstrdup(m->keystore_path);
+	ks->verified = true;
+	e = dm_entry(ks, "integration-manager", KS_ENTRY_KEY, now);
+	ks_entry_add_cert(e, dm_cert("CN=im.example.com, O=Example Corp, "
+	    "C=US", DM_ICA, "4a1f09c3", now, 318, 412, "RSA 2048", false,
+	    "DNS:im.example.com"));
+	ks_entry_add_cert(e, dm_cert(DM_ICA, DM_ROOT, "1002", now, 2000, 3620,
+	    "RSA 4096", true, NULL));
+	ks_entry_add_cert(e, dm_cert(DM_ROOT, DM_ROOT, "1001", now, 3650,
+	    7290, "RSA 4096", true, NULL));
+	m->key_entry = e;
+	e = dm_entry(ks, "old-server", KS_ENTRY_KEY, now);
+	ks_entry_add_cert(e, dm_cert("CN=old.example.com", "CN=old.example."
+	    "com", "5e2a", now, 356, 9, "RSA 2048", false,
+	    "DNS:old.example.com"));
+	e = dm_entry(ks, "root", KS_ENTRY_TRUSTED, now);
+	ks_entry_add_cert(e, dm_cert(DM_ROOT, DM_ROOT, "1001", now, 3650,
+	    7290, "RSA 4096", true, NULL));
+	e = dm_entry(ks, "intermediate", KS_ENTRY_TRUSTED, now);
+	ks_entry_add_cert(e, dm_cert(DM_ICA, DM_ROOT, "1002", now, 2000, 3620,
+	    "RSA 4096", true, NULL));
+	e = dm_entry(ks, "caf\xc3\xa9-partner", KS_ENTRY_TRUSTED, now);
+	ks_entry_add_cert(e, dm_cert("CN=Partner CA, O=Partner GmbH, C=DE",
+	    "CN=Partner CA, O=Partner GmbH, C=DE", "77", now, 1800, 25,
+	    "EC P-256", true, NULL));
+	m->ks = ks;
+}
+
+/* The seven settings, plus the usual mistake. */
+static void
+dm_settings(struct server_model *m)
+{
+	static const struct {
+		const char	*key;
+		const char	*value;
+		bool		 secret;
+		int		 line;
+		enum sev	 sev;
+		const char	*check;
+	} rows[] = {
+		{ "server.port", "443", false, 12, SEV_OK, "HTTPS" },
+		{ "server.ssl.enabled", "true", false, 13, SEV_OK, "on" },
+		{ "server.ssl.key-store", DM_KEYSTORE, false, 14, SEV_OK,
+		    "found" },
+		{ "server.ssl.key-store-type", "PKCS12", false, 15, SEV_OK,
+		    "matches" },
+		{ "server.ssl.key-store-password", "x", true, 16, SEV_OK,
+		    "opens" },
+		{ "server.ssl.key-alias", "integration-manager", false, 17,
+		    SEV_OK, "key entry" },
+		{ "server.ssl.key-password", "x", true, 18, SEV_OK,
+		    "opens key" },
+		{ "im.base-url", DM_BASE_URL, false, 20, SEV_OK, "in SAN" },
+		{ "security.require-ssl", "true", false, 21, SEV_WARN,
+		    "no effect" },
+	};
+	struct setting	*s;
+	size_t		 i;
+
+	for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		s = setting_add(m, rows[i].key, rows[i].value, rows[i].secret,
+		    rows[i].line);
+		setting_check(s, rows[i].sev, rows[i].check);
+	}
+}
+
+/* The JRE and its cacerts (a distribution-managed symlink). */
+static void
+dm_jre(struct server_model *m)
+{
 	static const struct {
 		const char	*alias;
 		const char	*cn;
@@ -80,89 +156,24 @@ demo_model(time_t now)
 		{ "usertrustrsaca", "CN=USERTrust RSA Certification "
 		    "Authority, O=The USERTRUST Network, C=US", 4456 },
 	};
-	struct server_model	*m;
-	struct keystore		*ks, *cac;
-	struct ks_entry		*e;
-	struct setting		*s;
-	char			*p;
-	size_t			 i;
+	struct keystore	*cac;
+	struct ks_entry	*e;
+	time_t		 now = m->now;
+	size_t		 i;
 
-	m = server_model_new(now);
-	now = m->now;
-	m->how = xstrdup("demonstration model (--demo-model)");
-	m->shared_data_path = xstrdup(dir);
-	xasprintf(&m->properties, "%s/conf/application.properties", dir);
-	m->port = 443;
-	m->base_url = xstrdup("https://im.example.com:443");
-	xasprintf(&m->keystore_path, "%s/conf/ssl/keystore.p12", dir);
-	m->keystore_type = xstrdup("PKCS12");
-	m->key_alias = xstrdup("integration-manager");
-
-	/* The server's keystore: a CA-signed chain and some trouble. */
-	ks = keystore_new(KS_FMT_PKCS12);
-	ks->path = xstrdup(m->keystore_path);
-	ks->verified = true;
-	e = dm_entry(ks, "integration-manager", KS_ENTRY_KEY, now);
-	ks_entry_add_cert(e, dm_cert("CN=im.example.com, O=Example Corp, "
-	    "C=US", ica, "4a1f09c3", now, 318, 412, "RSA 2048", false,
-	    "DNS:im.example.com"));
-	ks_entry_add_cert(e, dm_cert(ica, root, "1002", now, 2000, 3620,
-	    "RSA 4096", true, NULL));
-	ks_entry_add_cert(e, dm_cert(root, root, "1001", now, 3650, 7290,
-	    "RSA 4096", true, NULL));
-	m->key_entry = e;
-	e = dm_entry(ks, "old-server", KS_ENTRY_KEY, now);
-	ks_entry_add_cert(e, dm_cert("CN=old.example.com", "CN=old.example."
-	    "com", "5e2a", now, 356, 9, "RSA 2048", false,
-	    "DNS:old.example.com"));
-	e = dm_entry(ks, "root", KS_ENTRY_TRUSTED, now);
-	ks_entry_add_cert(e, dm_cert(root, root, "1001", now, 3650, 7290,
-	    "RSA 4096", true, NULL));
-	e = dm_entry(ks, "intermediate", KS_ENTRY_TRUSTED, now);
-	ks_entry_add_cert(e, dm_cert(ica, root, "1002", now, 2000, 3620,
-	    "RSA 4096", true, NULL));
-	e = dm_entry(ks, "caf\xc3\xa9-partner", KS_ENTRY_TRUSTED, now);
-	ks_entry_add_cert(e, dm_cert("CN=Partner CA, O=Partner GmbH, C=DE",
-	    "CN=Partner CA, O=Partner GmbH, C=DE", "77", now, 1800, 25,
-	    "EC P-256", true, NULL));
-	m->ks = ks;
-
-	/* The seven settings, plus the usual mistake. */
-	s = setting_add(m, "server.port", "443", false, 12);
-	setting_check(s, SEV_OK, "HTTPS");
-	s = setting_add(m, "server.ssl.enabled", "true", false, 13);
-	setting_check(s, SEV_OK, "on");
-	s = setting_add(m, "server.ssl.key-store", m->keystore_path, false,
-	    14);
-	setting_check(s, SEV_OK, "found");
-	s = setting_add(m, "server.ssl.key-store-type", "PKCS12", false, 15);
-	setting_check(s, SEV_OK, "matches");
-	s = setting_add(m, "server.ssl.key-store-password", "x", true, 16);
-	setting_check(s, SEV_OK, "opens");
-	s = setting_add(m, "server.ssl.key-alias", "integration-manager",
-	    false, 17);
-	setting_check(s, SEV_OK, "key entry");
-	s = setting_add(m, "server.ssl.key-password", "x", true, 18);
-	setting_check(s, SEV_OK, "opens key");
-	s = setting_add(m, "im.base-url", m->base_url, false, 20);
-	setting_check(s, SEV_OK, "in SAN");
-	s = setting_add(m, "security.require-ssl", "true", false, 21);
-	setting_check(s, SEV_WARN, "no effect");
-
-	/* The JRE and its cacerts (a distribution-managed symlink). */
-	xasprintf(&m->jre.home, "%s/jre", dir);
+	m->jre.home = xstrdup(DM_DIR "/jre");
 	m->jre.how = xstrdup("${sharedDataPath}/jre");
 	m->jre.version = xstrdup("17.0.15");
 	m->jre.major = 17;
-	xasprintf(&m->jre.cacerts, "%s/jre/lib/security/cacerts", dir);
+	m->jre.cacerts = xstrdup(DM_DIR "/jre/lib/security/cacerts");
 	m->jre.cacerts_real = xstrdup("/etc/ssl/certs/java/cacerts");
 	m->jre.cacerts_symlink = true;
 	m->jre.cacerts_distro = true;
 	cac = keystore_new(KS_FMT_JKS);
 	cac->path = xstrdup(m->jre.cacerts_real);
 	e = dm_entry(cac, "example-root", KS_ENTRY_TRUSTED, now);
-	ks_entry_add_cert(e, dm_cert(root, root, "1001", now, 3650, 7290,
-	    "RSA 4096", true, NULL));
+	ks_entry_add_cert(e, dm_cert(DM_ROOT, DM_ROOT, "1001", now, 3650,
+	    7290, "RSA 4096", true, NULL));
 	for (i = 0; i < sizeof anchors / sizeof anchors[0]; i++) {
 		e = dm_entry(cac, anchors[i].alias, KS_ENTRY_TRUSTED, now);
 		ks_entry_add_cert(e, dm_cert(anchors[i].cn, anchors[i].cn,
@@ -171,8 +182,27 @@ demo_model(time_t now)
 	m->jre.trust = cac;
 	m->trusted = true;
 	m->trusted_alias = xstrdup("example-root");
+}
 
-	p = m->properties;
+/* The demonstration model; see core.h. */
+struct server_model *
+demo_model(time_t now)
+{
+	struct server_model	*m;
+
+	m = server_model_new(now);
+	m->how = xstrdup("demonstration model (--demo-model)");
+	m->shared_data_path = xstrdup(DM_DIR);
+	m->properties = xstrdup(DM_DIR "/conf/application.properties");
+	m->port = 443;
+	m->base_url = xstrdup(DM_BASE_URL);
+	m->keystore_path = xstrdup(DM_KEYSTORE);
+	m->keystore_type = xstrdup("PKCS12");
+	m->key_alias = xstrdup("integration-manager");
+	dm_keystore(m);
+	dm_settings(m);
+	dm_jre(m);
+
 	finding_add(m, "cert-expiring", SEV_CRIT, m->keystore_path, 0,
 	    "old-server", FORM_GENKEY, "renew it, or delete the entry if "
 	    "nothing uses it", "old-server: certificate expires in 9 days "
@@ -181,10 +211,10 @@ demo_model(time_t now)
 	    "caf\xc3\xa9-partner", FORM_IMPORT_CERT, "import the partner's "
 	    "new CA certificate", "caf\xc3\xa9-partner: certificate expires "
 	    "in 25 days (CN=Partner CA)");
-	finding_add(m, "require-ssl-no-effect", SEV_WARN, p, 21, NULL,
-	    FORM_SETTINGS, "remove the line; server.ssl.enabled=true is what "
-	    "counts", "security.require-ssl has no effect on Spring Boot 2 "
-	    "and later");
+	finding_add(m, "require-ssl-no-effect", SEV_WARN, m->properties, 21,
+	    NULL, FORM_SETTINGS, "remove the line; server.ssl.enabled=true is "
+	    "what counts", "security.require-ssl has no effect on Spring "
+	    "Boot 2 and later");
 	finding_add(m, "cacerts-distro", SEV_INFO, m->jre.cacerts, 0, NULL,
 	    FORM_TRUST, "re-run the trust step after ca-certificates-java "
 	    "updates", "cacerts is managed by ca-certificates-java: updates "

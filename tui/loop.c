@@ -268,24 +268,13 @@ tui_load_theme(struct tui *t)
 	}
 }
 
-/* The dashboard: set up the terminal, run the loop, restore. */
-int
-tui_main(int argc, char **argv)
+/* Refuse what cannot show the dashboard (TERM=dumb, no terminal): 0, or
+ * the exit code after saying why. */
+static int
+tui_check_term(void)
 {
-	struct tui_opts		 o;
-	struct tui		*t;
-	struct tlsdeck_config	*cfg = NULL;
-	struct sigaction	 sa;
-	const char		*term;
-	SCREEN			*scr;
-	char			*note, *cause = NULL;
-	int			 ch, rc = 0;
-	bool			 redraw;
+	const char	*term = getenv("TERM");
 
-	memset(&o, 0, sizeof o);
-	if (tui_parse(argc, argv, &o) != 0)
-		return (2);
-	term = getenv("TERM");
 	if (term != NULL && strcmp(term, "dumb") == 0) {
 		fprintf(stderr, "%s: TERM=dumb cannot show the dashboard; use "
 		    "'%s status' (or '%s audit') for plain text\n",
@@ -298,46 +287,47 @@ tui_main(int argc, char **argv)
 		    TLSDECK_NAME);
 		return (1);
 	}
-	setlocale(LC_ALL, "");
+	return (0);
+}
 
-	/* The configuration: flags win over it, as no-color.org says. */
-	if (config_load(o.config, &cfg, &cause) != 0) {
-		if (o.config != NULL) {
-			fprintf(stderr, "%s: %s\n", TLSDECK_NAME, cause);
-			free(cause);
-			return (1);
+/*
+ * The configuration into o: flags win over it, as no-color.org says.  A
+ * broken --config FILE fails (said); a broken default file leaves *cause
+ * for the status line and goes on without it.
+ */
+static int
+tui_config(struct tui_opts *o, struct tlsdeck_config **cfgp, char **cause)
+{
+	struct tlsdeck_config	*cfg = NULL;
+
+	*cfgp = NULL;
+	if (config_load(o->config, &cfg, cause) != 0) {
+		if (o->config != NULL) {
+			fprintf(stderr, "%s: %s\n", TLSDECK_NAME, *cause);
+			free(*cause);
+			*cause = NULL;
+			return (-1);
 		}
 		cfg = NULL;	/* a broken default file: say so, go on */
 	}
 	if (cfg != NULL) {
-		if (o.theme == NULL)
-			o.theme = cfg->theme;
-		o.no_color = o.no_color || cfg->no_color == 1;
-		o.ascii = o.ascii || cfg->ascii == 1;
-		o.mouse = o.mouse || cfg->mouse == 1;
-		o.cfg = cfg;
+		if (o->theme == NULL)
+			o->theme = cfg->theme;
+		o->no_color = o->no_color || cfg->no_color == 1;
+		o->ascii = o->ascii || cfg->ascii == 1;
+		o->mouse = o->mouse || cfg->mouse == 1;
+		o->cfg = cfg;
 	}
+	*cfgp = cfg;
+	return (0);
+}
 
-	t = tui_new(&o);
-	tui_load_theme(t);
-	if (cause != NULL) {
-		tui_message(t, SEV_CRIT, "config: %s", cause);
-		free(cause);
-	}
-	note = t->msg != NULL ? xstrdup(t->msg) : NULL;
-	tui_reload(t);
-
-	if ((scr = tui_open_term(t)) == NULL) {
-		fprintf(stderr, "%s: cannot use this terminal (TERM=%s); use "
-		    "'%s status' for plain text\n", TLSDECK_NAME,
-		    term != NULL ? term : "", TLSDECK_NAME);
-		free(note);
-		tui_free(t);
-		config_free(cfg);
-		return (1);
-	}
-	tui_screen = scr;
-	fatal_set_hook(tui_fatal_hook);
+/* Signals, input modes, the mouse, colours and glyphs of the terminal
+ * just opened. */
+static void
+tui_term_modes(struct tui *t)
+{
+	struct sigaction	sa;
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = tui_sighandler;
@@ -356,32 +346,30 @@ tui_main(int argc, char **argv)
 	intrflush(stdscr, FALSE);
 	wtimeout(stdscr, 1000);
 	curs_set(1);
-	if (o.mouse)
+	if (t->opts.mouse)
 		mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED |
 		    BUTTON1_DOUBLE_CLICKED, NULL);
 	tui_display_init(t);
+}
 
-	/* A theme error outranks a TERM note; a load error shows itself. */
-	if (note != NULL)
-		tui_message(t, SEV_CRIT, "%s", note);
-	free(note);
-	if (tui_push(t, &screen_dash, NULL) != 0) {
-		rc = 1;
-		goto out;
-	}
+/* The first paint, then keys, ticks and the live probe until quit; the
+ * exit code. */
+static int
+tui_loop(struct tui *t)
+{
+	int	ch;
+	bool	redraw;
 
 	tui_draw(t);
 	/* bench/run.sh: time to the first complete paint, then leave. */
 	if (getenv("TLSDECK_EXIT_AFTER_PAINT") != NULL)
-		goto out;
+		return (0);
 	/* The model is on the screen: now probe the live server. */
 	if (tui_live_poll(t))
 		tui_draw(t);
 	for (;;) {
-		if (tui_signo != 0) {
-			rc = 128 + tui_signo;
-			break;
-		}
+		if (tui_signo != 0)
+			return (128 + tui_signo);
 		/* Jobs or a probe running: wake often to show progress. */
 		wtimeout(stdscr, t->busy > 0 || tui_live_busy(t) ?
 		    TUI_TICK_MS : 1000);
@@ -396,7 +384,7 @@ tui_main(int argc, char **argv)
 			continue;
 		}
 		if (!tui_input(t, ch))
-			break;
+			return (0);
 		if (t->busy > 0)
 			tui_tick(t);
 		/* After r or a form's write: the new model is probed. */
@@ -404,7 +392,61 @@ tui_main(int argc, char **argv)
 		if (tui_signo == 0)
 			tui_draw(t);
 	}
-out:
+}
+
+/* The dashboard: set up the terminal, run the loop, restore. */
+int
+tui_main(int argc, char **argv)
+{
+	struct tui_opts		 o;
+	struct tui		*t;
+	struct tlsdeck_config	*cfg;
+	const char		*term;
+	SCREEN			*scr;
+	char			*note, *cause = NULL;
+	int			 rc;
+
+	memset(&o, 0, sizeof o);
+	if (tui_parse(argc, argv, &o) != 0)
+		return (2);
+	if ((rc = tui_check_term()) != 0)
+		return (rc);
+	setlocale(LC_ALL, "");
+	if (tui_config(&o, &cfg, &cause) != 0)
+		return (1);
+
+	t = tui_new(&o);
+	tui_load_theme(t);
+	if (cause != NULL) {
+		tui_message(t, SEV_CRIT, "config: %s", cause);
+		free(cause);
+	}
+	note = t->msg != NULL ? xstrdup(t->msg) : NULL;
+	tui_reload(t);
+
+	if ((scr = tui_open_term(t)) == NULL) {
+		term = getenv("TERM");
+		fprintf(stderr, "%s: cannot use this terminal (TERM=%s); use "
+		    "'%s status' for plain text\n", TLSDECK_NAME,
+		    term != NULL ? term : "", TLSDECK_NAME);
+		free(note);
+		tui_free(t);
+		config_free(cfg);
+		return (1);
+	}
+	tui_screen = scr;
+	fatal_set_hook(tui_fatal_hook);
+	tui_term_modes(t);
+
+	/* A theme error outranks a TERM note; a load error shows itself. */
+	if (note != NULL)
+		tui_message(t, SEV_CRIT, "%s", note);
+	free(note);
+	if (tui_push(t, &screen_dash, NULL) != 0)
+		rc = 1;
+	else
+		rc = tui_loop(t);
+
 	endwin();
 	/* Screens first: forms hold curses windows that delscreen frees. */
 	tui_free(t);
