@@ -372,16 +372,6 @@ bool	 pem_key_needs_pass(const unsigned char *, size_t);
 /* Read a whole regular file (refuses directories, > FILE_MAX_SIZE). */
 int	 file_read(const char *path, unsigned char **buf, size_t *len,
 	     char **cause);
-/* fileio.c: path names.  path_join(a, b): "a/b" (b when b is absolute
- * or a is NULL or empty); path_dirname: "." when there is no slash;
- * path_absolute: the working directory prepended, not resolved.
- * path_exists and path_is_dir follow symlinks. */
-char		*path_join(const char *, const char *);
-char		*path_dirname(const char *);
-const char	*path_basename(const char *);
-char		*path_absolute(const char *);
-bool		 path_exists(const char *);
-bool		 path_is_dir(const char *);
 
 /* ------------------------------------------------------------------ */
 /* props.c: application.properties as a lossless document (formats.md 4).
@@ -1049,6 +1039,19 @@ struct theme	*theme_load_file(const char *path, char **cause);
  */
 struct theme	*theme_find(const char *name, char **cause);
 void		 theme_free(struct theme *);
+
+/* ------------------------------------------------------------------ */
+/* path.c: path names.  path_join(a, b): "a/b" (b when b is absolute or a
+ * is NULL or empty); path_dirname: "." when there is no slash;
+ * path_absolute: the working directory prepended, not resolved.
+ * path_exists and path_is_dir follow symlinks.  Results are malloc'd but
+ * path_basename's, which points into its argument. */
+char		*path_join(const char *, const char *);
+char		*path_dirname(const char *);
+const char	*path_basename(const char *);
+char		*path_absolute(const char *);
+bool		 path_exists(const char *);
+bool		 path_is_dir(const char *);
 
 /* ------------------------------------------------------------------ */
 /* keygen.c / csr.c: distinguished names, SAN lists, key pairs,
