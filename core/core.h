@@ -1084,8 +1084,9 @@ char		*dn_build(const char *const *names, const char *const *values,
 		     size_t n);
 /* The value of the first attribute called name (case-insensitive, "CN")
  * in a keytool-style DN such as cert_info.subject, quotes and escapes
- * undone as dn_parse does ("CN=Smith\, John" gives "Smith, John").
- * malloc'd; NULL when absent, or when the text before it does not parse. */
+ * undone as dn_parse does ("CN=Smith\, John" gives "Smith, John"); a
+ * value dn_parse refuses (#hex) is stepped over.  malloc'd; NULL when
+ * absent, or when the text before it is not KEY=value. */
 char		*dn_get(const char *dn, const char *name);
 
 enum san_type {

@@ -665,21 +665,44 @@ dn_build(const char *const *names, const char *const *values, size_t n)
 	return (buf);
 }
 
+/* Move *pp past a value dn_read_value refuses (a #hex one): to the next
+ * ',', ';' or '+' outside quotes and escapes. */
+static void
+dn_skip_value(const char **pp)
+{
+	const char	*p = *pp;
+	bool		 quoted = false;
+
+	for (; *p != '\0'; p++) {
+		if (*p == '\\' && p[1] != '\0')
+			p++;
+		else if (*p == '"')
+			quoted = !quoted;
+		else if (!quoted && (*p == ',' || *p == ';' || *p == '+'))
+			break;
+	}
+	*pp = p;
+}
+
 /* One attribute's value of a keytool-style DN, unescaped; see core.h. */
 char *
 dn_get(const char *dn, const char *name)
 {
-	const char	*p = dn;
+	const char	*p = dn, *start;
 	char		 key[64], *v;
 	size_t		 len;
 
 	if (dn == NULL)
 		return (NULL);
 	for (;;) {
-		if (dn_read_key(&p, key, sizeof key, NULL) != 0 ||
-		    (v = dn_read_value(&p, key, &len, NULL)) == NULL)
+		if (dn_read_key(&p, key, sizeof key, NULL) != 0)
 			return (NULL);
-		if (strcasecmp(key, name) == 0)
+		start = p;
+		if ((v = dn_read_value(&p, key, &len, NULL)) == NULL) {
+			/* not this one's to judge: step over it */
+			p = start;
+			dn_skip_value(&p);
+		} else if (strcasecmp(key, name) == 0)
 			return (v);
 		free(v);
 		if (*p == '\0')

@@ -320,6 +320,14 @@ test_dn_get_build(void **state)
 	assert_null(dn_get("CN=a, O=b", "C"));
 	assert_null(dn_get(NULL, "CN"));
 	assert_null(dn_get("not a name", "CN"));
+	/* a value dn_parse refuses (#hex, as der.c writes non-strings) */
+	v = dn_get("UID=#04026869, CN=after\\, hex", "CN");
+	assert_string_equal(v, "after, hex");
+	free(v);
+	assert_null(dn_get("UID=#04026869, O=x", "UID"));
+	v = dn_get("O=\"a, b\" + CN=c", "CN");
+	assert_string_equal(v, "c");
+	free(v);
 
 	/* dn_build escapes what dn_parse and dn_get undo */
 	s = dn_build(names, values, 6);
