@@ -382,6 +382,7 @@ cmd_configure_exec(int argc, char **argv)
 	struct conf_show		 cs;
 	char				*cause = NULL, *path = NULL;
 	char				*how = NULL;
+	size_t				 i;
 	int				 ch, flags = 0, rc = EXIT_FAIL;
 
 	memset(&g, 0, sizeof g);
@@ -471,6 +472,8 @@ cmd_configure_exec(int argc, char **argv)
 		printf(" (backup %u: tlsdeck restore %u)", r.backup_id,
 		    r.backup_id);
 	printf("\nrestart the server for the change to take effect\n");
+	for (i = r.write_notes; i < r.nnotes; i++)
+		fprintf(stderr, "%s: note: %s\n", TLSDECK_NAME, r.notes[i]);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 out:
 	step_result_free(&r);

@@ -141,7 +141,7 @@ sw_put(const char *path, int flags, const char *s, unsigned int mode,
     unsigned int *idp, char **cause)
 {
 	struct sw_file	*f = NULL;
-	struct sw_meta	 meta = { "test", "unit test write", mode };
+	struct sw_meta	 meta = { "test", "unit test write", mode, 0 };
 	int		 rc;
 
 	if (sw_open(path, flags, &f, cause) != 0)
@@ -517,7 +517,7 @@ test_backup_created(void **state)
 	struct fx		*fx = *state;
 	struct backup_rec	*recs = NULL, *r = NULL;
 	struct sw_file		*f = NULL;
-	struct sw_meta		 meta = { "trust", "import ca.pem as myca", 0 };
+	struct sw_meta		 meta = { "trust", "import ca.pem as myca", 0, 0 };
 	struct stat		 st;
 	regex_t			 re;
 	char			*p = wpath(fx, "keystore.p12"), *cause = NULL;
@@ -774,7 +774,7 @@ test_manifest_strings(void **state)
 	struct fx		*fx = *state;
 	struct backup_rec	*recs = NULL;
 	struct sw_file		*f = NULL;
-	struct sw_meta		 meta = { "configure", "", 0 };
+	struct sw_meta		 meta = { "configure", "", 0, 0 };
 	size_t			 n = 0;
 	char			*p = wpath(fx, "a: b #c 'd\".props");
 	char			*cause = NULL;
@@ -796,23 +796,34 @@ test_manifest_strings(void **state)
 	free(p);
 }
 
-/* sw_open removes temp files left by a killed writer. */
+/* sw_open removes this user's temp files left by a killed writer, and
+ * keeps another user's (theirs may be live: locks are per user). */
 static void
 test_stale_temp_removed(void **state)
 {
 	struct fx	*fx = *state;
 	struct sw_file	*f = NULL;
-	char		*p = wpath(fx, "ks"), *t = wpath(fx, SW_TMP_PREFIX "ks.Ab12Cd");
-	char		*cause = NULL;
+	char		*p = wpath(fx, "ks"), *t, *o, *name, *cause = NULL;
 
+	xasprintf(&name, SW_TMP_PREFIX "%lu-ks.Ab12Cd",
+	    (unsigned long)geteuid());
+	t = wpath(fx, name);
+	free(name);
+	xasprintf(&name, SW_TMP_PREFIX "%lu-ks.Ef34Gh",
+	    (unsigned long)geteuid() + 4242);
+	o = wpath(fx, name);
+	free(name);
 	put_file(p, "x", 1, 0600);
 	put_file(t, "half-written", 12, 0600);
-	assert_int_equal(ntemp(fx->work), 1);
+	put_file(o, "someone else's", 14, 0600);
+	assert_int_equal(ntemp(fx->work), 2);
 	assert_int_equal(sw_open(p, 0, &f, &cause), 0);
-	assert_int_equal(ntemp(fx->work), 0);
+	assert_int_equal(ntemp(fx->work), 1);
+	assert_int_equal(access(o, F_OK), 0);
 	sw_close(f);
 	free(p);
 	free(t);
+	free(o);
 }
 
 /* A second writer waits for the lock, then gives up with a message. */
