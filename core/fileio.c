@@ -557,6 +557,11 @@ fr_walk(struct fr_state *s, const char *path, int flags, struct fr_end *e,
 			    (flags & FILE_AT_CREATE)) {
 				e->base = xstrdup(comps[i]);
 				break;
+			} else if (!last) {
+				fr_err(cause, errno, "%s: directory %s/%s: %s",
+				    s->orig, s->real, comps[i],
+				    strerror(errno));
+				goto out;
 			} else {
 				fr_err(cause, errno, "%s: %s", s->orig,
 				    strerror(errno));

@@ -242,6 +242,17 @@ fail:
 static int
 sw_setup(struct sw_file *f, struct sw_file **fp, char **cause)
 {
+	int	fd;
+
+	/* The file's own errors first: they say more than the lock's. */
+	fd = openat(f->at.dirfd, f->at.base, O_RDONLY | O_NOFOLLOW |
+	    O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd == -1 && errno != ENOENT && errno != ELOOP) {
+		cause_set(cause, "%s: %s", f->path, strerror(errno));
+		goto fail;
+	}
+	if (fd != -1)
+		close(fd);
 	if (file_lock(f->at.dirfd, f->at.dir, f->path, &f->lock, cause) != 0)
 		goto fail;
 	sw_clean_stale(f);
