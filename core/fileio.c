@@ -213,8 +213,12 @@ static int
 fr_dup(struct fr_state *dst, const struct fr_state *src)
 {
 	*dst = *src;
+	dst->real = NULL;
+	dst->dirs = NULL;
+	dst->n = 0;
 	if ((dst->fd = fcntl(src->fd, F_DUPFD_CLOEXEC, 0)) == -1)
 		return (-1);
+	dst->n = src->n;
 	dst->real = xstrdup(src->real);
 	dst->dirs = xreallocarray(NULL, src->n, sizeof *dst->dirs);
 	memcpy(dst->dirs, src->dirs, src->n * sizeof *dst->dirs);

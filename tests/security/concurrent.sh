@@ -22,19 +22,21 @@ run 0 configure --properties "$p" --set a=2
 n0=$("$TLSDECK" history --format json | jq '.backups | length')
 
 # The second rename* of the run is the properties file's (the first is
-# the backup manifest's): hold it 3 s.
-strace -f -qq -o /dev/null -e trace=rename,renameat,renameat2 \
+# the backup manifest's): hold it 3 s.  strace writes the call's entry
+# (with its paths) before the delay: once it is there, tlsdeck has made
+# its last check and waits in the rename.
+strace -f -qq -s 256 -o "$T/trace" -e trace=rename,renameat,renameat2 \
     -e inject=rename,renameat,renameat2:delay_enter=3000000:when=2 \
     "$TLSDECK" configure --properties "$p" --set b=2 >"$T/out" 2>"$T/err" &
 pid=$!
-# Wait for its temporary file, then past its fsync and verification.
 i=0
-while ! ls -A "$T/conf" | grep -q '^\.tlsdeck-tmp-' && [ $i -lt 200 ]; do
+while ! grep -q '"application.properties"' "$T/trace" 2>/dev/null &&
+    [ $i -lt 400 ]; do
 	sleep 0.05
 	i=$((i + 1))
 done
-ls -A "$T/conf" | grep -q '^\.tlsdeck-tmp-' || fail "no temporary file seen"
-sleep 1
+grep -q '"application.properties"' "$T/trace" ||
+    fail "the rename was not seen: $(cat "$T/trace")"
 printf 'appended=by-another-program\n' >>"$p"
 wait "$pid"
 rc=$?
