@@ -552,8 +552,9 @@ sw_attrs(struct sw_file *f, const struct sw_meta *meta, uid_t *uidp,
 			uid = dst.st_uid;
 			gid = dst.st_gid;
 			file_who(uid, who, sizeof who);
-			sw_note(f, "%s: a new file in the directory of %s, so it "
-			    "is theirs (tlsdeck runs as root)", f->path, who);
+			sw_note(f, "%s: a new file in the directory of %s, "
+			    "so it is theirs (tlsdeck runs as root)", f->path,
+			    who);
 		}
 	}
 	if (meta != NULL && (meta->flags & SW_PRIVATE)) {

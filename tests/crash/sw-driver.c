@@ -85,7 +85,8 @@ static void
 commit_once(const char *path, int flags, int want, FILE *log)
 {
 	struct sw_file		*f = NULL;
-	struct sw_meta		 meta = { "crash-test", "alternate A/B", 0640, 0 };
+	struct sw_meta		 meta = { "crash-test", "alternate A/B", 0640,
+	    0 };
 	const unsigned char	*cur;
 	char			*cause = NULL, old[65];
 	size_t			 len;

@@ -539,7 +539,8 @@ test_backup_created(void **state)
 	struct fx		*fx = *state;
 	struct backup_rec	*recs = NULL, *r = NULL;
 	struct sw_file		*f = NULL;
-	struct sw_meta		 meta = { "trust", "import ca.pem as myca", 0, 0 };
+	struct sw_meta		 meta = { "trust", "import ca.pem as myca", 0,
+	    0 };
 	struct stat		 st;
 	regex_t			 re;
 	char			*p = wpath(fx, "keystore.p12"), *cause = NULL;
