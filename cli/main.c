@@ -50,6 +50,7 @@ main(int argc, char **argv)
 {
 	const struct cmd_entry	**ce;
 
+	file_signals_init();
 	if (argc >= 2) {
 		if (strcmp(argv[1], "--help") == 0 ||
 		    strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {

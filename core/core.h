@@ -52,6 +52,9 @@
 #ifndef TLSDECK_CORE_H
 #define TLSDECK_CORE_H
 
+#include <sys/types.h>
+#include <sys/stat.h>
+
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -79,6 +82,12 @@ void	 cause_prefix(char **cause, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* Drain and discard the OpenSSL error queue. */
 void	 cause_ssl_clear(void);
+/* A value for a message or a backup description: s itself when it fits
+ * in buf (size bytes, at least 32), else its first bytes (whole UTF-8
+ * characters), "..." and its length, written to buf.  An alias may be
+ * 65,535 bytes (JKS): never a line of 64 kB. */
+const char *cause_short(const char *s, char *buf, size_t size);
+#define CAUSE_SHORT	96	/* buffer size for a value in a message */
 
 /* xmalloc.c: allocation that aborts on out-of-memory (fatal only there). */
 void	*xmalloc(size_t);
@@ -434,12 +443,80 @@ int	 pem_key_read_mem(const unsigned char *, size_t, const char *name,
 bool	 pem_key_needs_pass(const unsigned char *, size_t);
 
 /* ------------------------------------------------------------------ */
-/* fileio.c: bounded reads */
+/* fileio.c: paths under the ownership rule, bounded reads, private
+ * directories and locks (docs/security.md).
+ *
+ * file_resolve walks a path from "/" one component at a time, each
+ * directory opened O_PATH | O_NOFOLLOW relative to the one before.  A
+ * symbolic link is followed only when root, the user running tlsdeck or
+ * the owner of its target made it, and no one else can write a directory
+ * from "/" down to the link (a sticky one counts as safe where the entry
+ * passed through is one of theirs); otherwise it fails with one line
+ * naming the link, its owner and what it points to.  The caller opens
+ * at->base relative to at->dirfd with O_NOFOLLOW: nothing can swap a
+ * component between the check and the use. */
 
 #define FILE_MAX_SIZE	(256UL * 1024 * 1024)
-/* Read a whole regular file (refuses directories, > FILE_MAX_SIZE). */
+
+#define FILE_AT_CREATE	0x01	/* the last component may be missing */
+#define FILE_AT_PROC	0x02	/* a /proc link last (/dev/stdin) is opened
+				   by the kernel: reads only */
+#define FILE_AT_MKDIR	0x04	/* create missing directories (0700) */
+#define FILE_AT_PRIVATE	0x08	/* every directory on the way is root's or
+				   the user's, writable by no one else */
+
+struct file_at {
+	int		 dirfd;		/* the last directory (O_RDONLY, or
+					   O_PATH when it is not readable) */
+	char		*dir;		/* its path, links resolved */
+	char		*base;		/* the last component */
+	char		*real;		/* dir/base */
+	bool		 exists;
+	bool		 proc;		/* FILE_AT_PROC: open it following */
+	struct stat	 st;		/* lstat of real when it exists */
+};
+
+int	 file_resolve(const char *path, int flags, struct file_at *,
+	     char **cause);
+void	 file_at_free(struct file_at *);
+/* Read a whole file (regular, FIFO or device) resolved by file_resolve
+ * and opened O_NOFOLLOW; refuses directories and > FILE_MAX_SIZE.
+ * NUL-terminated.  On failure errno says why (ENOENT: missing). */
 int	 file_read(const char *path, unsigned char **buf, size_t *len,
 	     char **cause);
+/* Read name in the open directory dirfd with O_NOFOLLOW (path names it
+ * in messages). */
+int	 file_read_at(int dirfd, const char *name, const char *path,
+	     unsigned char **buf, size_t *len, char **cause);
+/* "name (uid N)" or "uid N" into buf, for messages. */
+void	 file_who(uid_t, char *buf, size_t len);
+/* tlsdeck's private state directory (not created): $TLSDECK_STATE_DIR,
+ * else /var/lib/tlsdeck as root, else ${XDG_STATE_HOME:-~/.local/state}/
+ * tlsdeck.  Locks live in its "locks" directory. */
+int	 state_dir(char **dir, char **cause);
+/* Open directory path (what names it in messages), creating it and its
+ * parents 0700: it must be the user's, not writable by group or others
+ * (closed to readers too when it is not), under directories that are
+ * root's or the user's and writable by no one else.  Nothing is ever
+ * chmod'ed that someone else could write.  *real (may be NULL) gets its
+ * resolved path. */
+int	 file_private_dir(const char *path, const char *what, int *fd,
+	     char **real, char **cause);
+/*
+ * Lock the directory dirfd (dir, what: for messages) against other
+ * writers run by the same user: an flock(2) on $STATE/locks/DEV-INO.lock,
+ * keyed by the directory's device and inode, so it covers files that do
+ * not exist yet and survives renames, and only the user can create it.
+ * Waits SW_LOCK_WAIT_MS ($TLSDECK_LOCK_WAIT_MS); the message names the
+ * holder's pid.  file_unlock removes the lock file.
+ */
+struct file_lock;
+int	 file_lock(int dirfd, const char *dir, const char *what,
+	     struct file_lock **, char **cause);
+void	 file_unlock(struct file_lock *);
+/* Process-wide, once at start: ignore SIGXFSZ, so a write over
+ * RLIMIT_FSIZE fails with EFBIG (one line, temp files removed). */
+void	 file_signals_init(void);
 
 /* ------------------------------------------------------------------ */
 /* props.c: application.properties (docs/formats.md, The .properties grammar).
@@ -907,30 +984,48 @@ void	 config_free(struct tlsdeck_config *);
 void	 config_apply(const struct tlsdeck_config *, struct server_opts *);
 
 /* ------------------------------------------------------------------ */
-/* safewrite.c / backup.c: the one way tlsdeck replaces a file.
+/* safewrite.c / backup.c: the one way tlsdeck replaces a file
+ * (docs/security.md).
  *
- * sw_open resolves symlinks (the target is replaced, never the link), takes
- * an exclusive flock(2) on the target's DIRECTORY (works for files that do
- * not exist yet and leaves nothing behind; held until sw_close, waiting up
- * to SW_LOCK_WAIT_MS, or $TLSDECK_LOCK_WAIT_MS, for another tlsdeck; two
- * files in one directory share the lock), removes stale ".tlsdeck-tmp-*"
- * files there (safe: any live writer would hold the lock), then reads the
- * file and records dev, inode, size, mtime and SHA-256.
+ * sw_open resolves the path under the ownership rule (file_resolve: the
+ * target of a trusted link is replaced, never the link), takes the
+ * directory's lock (file_lock; two files in one directory share it),
+ * removes the user's stale ".tlsdeck-tmp-UID-*" files there (safe: a live
+ * writer of this user would hold the lock), then opens the file with
+ * O_NOFOLLOW, keeps it open and records dev, inode, size, mtime and
+ * SHA-256.  A file with several hard links is refused (the rename would
+ * split them).
  *
- * sw_commit: refuses if the file changed since it was read (stat + hash);
- * writes ".tlsdeck-tmp-NAME.XXXXXX" in the same directory with the
- * original's mode and owner (a new file: meta->mode, default 0600), fsyncs,
- * reads it back from disk and calls verify; backs the original up
- * (backup_create: copy fsync'd and in the manifest); re-checks the target;
- * renames (a new file never clobbers one that appeared meanwhile); fsyncs
- * the directory.  On any failure the temporary file is removed and the
- * original is untouched; the message names the file and what happened.
- * A file with several hard links is refused (the rename would split them).
+ * sw_replace (no backup): refuses if the file changed since it was read
+ * (stat + hash); writes ".tlsdeck-tmp-UID-NAME.XXXXXX" in the same
+ * directory (openat, O_EXCL | O_NOFOLLOW) with the owner and mode the
+ * result must have, fsyncs, reads it back from disk and calls verify;
+ * checks the name and the open file once more (two system calls) and
+ * renames (renameat2 RENAME_NOREPLACE for a new file); then checks the
+ * replaced file again: if another program wrote to it meanwhile, its
+ * version is put back and the call fails naming the conflict; fsyncs the
+ * directory.  On any failure the temporary file is removed and the
+ * message names the file and what happened.
+ *
+ * sw_commit (backup.c): backup_create, then sw_replace; when the replace
+ * fails, the backup's entry is removed again (no history for a change
+ * that did not happen).
+ *
+ * Modes: an existing file keeps its owner and permission bits (never
+ * setuid, setgid or sticky); a new one gets meta->mode (0600 when 0)
+ * without those bits or world-write, and when root creates it in another
+ * user's directory, that user's ownership.  With SW_PRIVATE (the content
+ * holds a private key) the result has no bits for others, and none for
+ * the group when the group is a general one (gid 100, "users").  Each
+ * change of mode or crossing of users is said in sw_notes.
  */
 #define SW_CREATE	0x01	/* the file may not exist yet */
 #define SW_NOBACKUP	0x02	/* no backup (the backup manifest itself) */
 #define SW_LOCK_WAIT_MS	10000
 #define SW_TMP_PREFIX	".tlsdeck-tmp-"
+
+/* sw_meta.flags */
+#define SW_PRIVATE	0x01	/* the result holds a private key */
 
 struct sw_file;
 
@@ -939,6 +1034,7 @@ struct sw_meta {
 	const char	*command;	/* "trust", "restore", ... */
 	const char	*description;	/* short, one line */
 	unsigned int	 mode;		/* mode of a NEW file; 0 means 0600 */
+	int		 flags;		/* SW_PRIVATE */
 };
 
 /* Called on the bytes read back from the temporary file; 0 to accept. */
@@ -947,17 +1043,37 @@ typedef int (*sw_verify_fn)(const unsigned char *, size_t, void *arg,
 
 int	 sw_open(const char *path, int flags, struct sw_file **,
 	     char **cause);
+/* sw_open for name in an open directory (dir names it in messages). */
+int	 sw_openat(int dirfd, const char *dir, const char *name, int flags,
+	     struct sw_file **, char **cause);
 /* The bytes read by sw_open (or the last commit); NULL, 0 if new. */
 void	 sw_content(const struct sw_file *, const unsigned char **,
 	     size_t *);
 bool	 sw_exists(const struct sw_file *);
 /* The resolved path that is replaced (borrowed, valid until sw_close). */
 const char *sw_path(const struct sw_file *);
+/* The path as given to sw_open, for messages (borrowed). */
+const char *sw_name(const struct sw_file *);
 /* Lower-case hex SHA-256 of the current content (borrowed). */
 const char *sw_sha256(const struct sw_file *);
+/* Permission bits of the file as read (0 when new). */
+unsigned int sw_mode(const struct sw_file *);
+int	 sw_flags(const struct sw_file *);
 /* Backup id made by the last successful sw_commit, 0 when none. */
 unsigned int sw_backup_id(const struct sw_file *);
-/* Replace the file with data; verify may be NULL.  May be called again. */
+void	 sw_set_backup_id(struct sw_file *, unsigned int);
+/* What the last replace said besides success: modes tightened, users
+ * crossed (borrowed, valid until the next replace or sw_close). */
+size_t	 sw_notes(const struct sw_file *, const char *const **);
+/* After a failed sw_replace: another writer's version that could not be
+ * put back (borrowed), or NULL. */
+const unsigned char *sw_lost(const struct sw_file *, size_t *);
+/* Replace the file with data, without a backup; verify may be NULL. */
+int	 sw_replace(struct sw_file *, const unsigned char *data, size_t len,
+	     sw_verify_fn verify, void *arg, const struct sw_meta *,
+	     char **cause);
+/* Back up (unless new or SW_NOBACKUP), then sw_replace.  May be called
+ * again on the same handle. */
 int	 sw_commit(struct sw_file *, const unsigned char *data, size_t len,
 	     sw_verify_fn verify, void *arg, const struct sw_meta *,
 	     char **cause);
@@ -967,12 +1083,20 @@ void	 sw_close(struct sw_file *);
 void	 sw_sha256_hex(const unsigned char *, size_t, char out[65]);
 
 /*
- * Backups: <dir>/<UTC stamp>-<id>-<basename> (mode 0600, dir 0700) plus
- * <dir>/manifest.yaml (libcyaml; rewritten through sw_commit under the
+ * Backups: <dir>/<UTC stamp>-<id>-<basename> (mode 0600) plus
+ * <dir>/manifest.yaml (libcyaml; rewritten through sw_replace under the
  * backup directory's lock).  dir: $TLSDECK_BACKUP_DIR, else
- * /var/backups/tlsdeck when euid is 0, else
- * ${XDG_STATE_HOME:-~/.local/state}/tlsdeck/backups.
+ * /var/backups/tlsdeck when euid is 0, else $STATE/backups (state_dir).
+ * The directory is opened with file_private_dir, and every entry in it
+ * must be a regular file of the user's that no one else can write, or
+ * nothing is written (one line saying which file and how to fix it).
+ * Descriptions longer than BACKUP_DESC_MAX are shortened (cause_short).
  */
+#define BACKUP_DESC_MAX	1024
+/* Permission bits a restore may give a new file: no setuid, setgid,
+ * sticky or world-write, whatever the manifest says. */
+#define BACKUP_MODE_MASK 0775
+
 struct backup_rec {
 	unsigned int	 id;		/* 1, 2, ... */
 	char		*time;		/* ISO 8601 UTC */
@@ -998,6 +1122,9 @@ int	 backup_manifest_text(const char *mpath, const struct backup_rec *,
 int	 backup_create(const char *path, const unsigned char *data, size_t len,
 	     unsigned int mode, const struct sw_meta *, unsigned int *id,
 	     char **cause);
+/* Remove backup id from the manifest and its copy (a change that did not
+ * happen). */
+int	 backup_forget(unsigned int id, char **cause);
 /* All backups, oldest first (empty when there is no manifest yet). */
 int	 backup_list(struct backup_rec **, size_t *, char **cause);
 void	 backup_list_free(struct backup_rec *, size_t);
@@ -1014,8 +1141,12 @@ struct backup_outcome {
 	bool		 same;		/* it already held the backup's bytes:
 					   nothing was written */
 	unsigned int	 prev_id;	/* backup of the replaced content */
+	char		 note[512];	/* modes tightened, users crossed
+					   ("; "-joined), or "" */
 };
-/* Put a backup's bytes back at its path, through sw_commit. */
+/* Put a backup's bytes back at its recorded path (under the ownership
+ * rule), through sw_commit; a new file's mode is masked with
+ * BACKUP_MODE_MASK. */
 int	 backup_restore(const struct backup_rec *, int flags,
 	     struct backup_outcome *, char **cause);
 
@@ -1304,7 +1435,8 @@ int		 chain_order_reply(struct cert **reply, size_t nreply,
  * empty keystore of fmt_if_new with KS_TXN_CREATE); ks_txn_commit
  * serializes, then sw_commit's verify re-parses the bytes with the same
  * password and checks the intended aliases, types, fingerprints and that
- * changed keys are recoverable; backs up and replaces (new files 0600). */
+ * changed keys are recoverable; backs up and replaces (new files 0600;
+ * SW_PRIVATE whenever the result holds a key entry). */
 #define KS_TXN_CREATE	0x01	/* create when missing */
 #define KS_TXN_MUSTNEW	0x02	/* fail when the file exists */
 
@@ -1356,6 +1488,8 @@ struct step_result {
 	char		*cacerts;	/* the cacerts file used, or NULL */
 	char		**notes;	/* one line each */
 	size_t		 nnotes;
+	size_t		 write_notes;	/* notes[write_notes..] are the safe
+					   write's (modes, owners) */
 };
 
 void	 step_result_free(struct step_result *);	/* contents only */
@@ -1376,6 +1510,8 @@ int64_t	 step_now_ms(void);
 void	 step_set_keypass(const struct keystore *, struct ks_entry *,
 	     const struct secret *keypass, const struct secret *storepass,
 	     struct step_result *);
+/* Record the safe write's backup id and notes in the result. */
+void	 step_result_sw(struct step_result *, const struct sw_file *);
 /* Append a note (printf-style). */
 void	 step_note(struct step_result *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
