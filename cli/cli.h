@@ -277,4 +277,7 @@ extern const struct cmd_entry cmd_demo_entry;
 /* cmd-probe.c: tlsdeck probe (core/probe.c). */
 extern const struct cmd_entry cmd_probe_entry;
 
+/* cmd-acme.c: tlsdeck acme (core/acme.c). */
+extern const struct cmd_entry cmd_acme_entry;
+
 #endif
