@@ -351,8 +351,9 @@ acme_plan(struct acme_cli *c, const struct acme_account_info *ai)
 
 /* The report of an issued certificate. */
 static void
-acme_report(const struct acme_cli *c, const struct acme_account_info *ai,
-    const struct acme_cert_result *res, const struct step_result *sr)
+acme_report(const struct acme_cli *c, struct acme *a,
+    const struct acme_account_info *ai, const struct acme_cert_result *res,
+    const struct step_result *sr)
 {
 	struct cert	*leaf = res->chain[0];
 	json_t		*j, *arr, *o;
@@ -386,6 +387,8 @@ acme_report(const struct acme_cli *c, const struct acme_account_info *ai,
 		json_object_set_new(j, "alternates", arr);
 		json_object_set_new(j, "preferred_found",
 		    json_boolean(res->preferred_found));
+		json_object_set_new(j, "bad_nonce_retries",
+		    json_integer(acme_bad_nonces(a)));
 		arr = json_array();
 		for (i = 0; i < res->nchain; i++)
 			json_array_append_new(arr, out_json_cert(res->chain[i],
@@ -692,7 +695,7 @@ cmd_acme_exec(int argc, char **argv)
 	if (c.keystore != NULL && acme_keystore_write(&c, &pk, &res, &sr,
 	    &cause) != 0)
 		goto fail;
-	acme_report(&c, &ai, &res, &sr);
+	acme_report(&c, a, &ai, &res, &sr);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 	goto done;
 fail:

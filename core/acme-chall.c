@@ -644,7 +644,9 @@ acme_hook_run(const char *cmd, const char *verb, const char *name,
 		return (-1);
 	}
 	if (pid == 0) {
-		/* Only async-signal-safe calls from here. */
+		/* Only async-signal-safe calls from here.  Its own process
+		 * group: a Ctrl-C reaches us, and we stop all of it. */
+		setpgid(0, 0);
 		sigaction(SIGPIPE, &sa, NULL);
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
@@ -656,6 +658,7 @@ acme_hook_run(const char *cmd, const char *verb, const char *name,
 		execve(prog, argv, environ);
 		_exit(127);
 	}
+	setpgid(pid, pid);	/* either side may win the race */
 	free(prog);
 	close(p[1]);
 	close(devnull);
@@ -706,11 +709,13 @@ acme_hook_run(const char *cmd, const char *verb, const char *name,
 			why = "timeout";
 	}
 	if (why != NULL) {
-		kill(pid, SIGTERM);
+		/* The hook and whatever it started. */
+		kill(-pid, SIGTERM);
 		if (!hook_reap(pid, 2000, &status)) {
-			kill(pid, SIGKILL);
+			kill(-pid, SIGKILL);
 			hook_reap(pid, 2000, &status);
 		}
+		kill(-pid, SIGKILL);
 		if (strcmp(why, "cancelled") == 0)
 			cause_set(cause, "dns hook %s %s %s: cancelled", cmd,
 			    verb, name);

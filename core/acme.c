@@ -944,6 +944,12 @@ acme_directory(struct acme *a, char **cause)
 	return (0);
 }
 
+unsigned int
+acme_bad_nonces(const struct acme *a)
+{
+	return (a->badnonces);
+}
+
 const char *
 acme_terms(const struct acme *a)
 {
@@ -1744,7 +1750,7 @@ acme_order_poll(struct acme *a, const char *url, const char *busy,
     char **cause)
 {
 	struct acme_resp	 r;
-	char			 pat[32], *ra = NULL;
+	char			 pat[32], *ra = NULL, *u;
 	int			 attempt, rc = -1;
 
 	for (attempt = 0; ; attempt++) {
@@ -1760,6 +1766,9 @@ acme_order_poll(struct acme *a, const char *url, const char *busy,
 		acme_order_obj_done(o);
 		if (acme_parse_order(r.body, r.len, o, cause) != 0) {
 			acme_resp_done(&r);
+			u = acme_url_text(url);
+			cause_prefix(cause, "%s", u);
+			free(u);
 			break;
 		}
 		free(ra);
@@ -2046,8 +2055,12 @@ acme_order_cert(struct acme *a, const char *const *names, size_t n,
 		goto out;
 	}
 	url = xstrdup(r.location);
-	if (acme_parse_order(r.body, r.len, &o, cause) != 0)
+	if (acme_parse_order(r.body, r.len, &o, cause) != 0) {
+		b64 = acme_url_text(a->dir.new_order);
+		cause_prefix(cause, "%s", b64);
+		free(b64);
 		goto out;
+	}
 	acme_resp_done(&r);
 	res->order_url = xstrdup(url);
 	for (i = 0; i < n; i++) {
@@ -2149,9 +2162,14 @@ acme_order_cert(struct acme *a, const char *const *names, size_t n,
 			acme_fail(a, o.finalize, &r, all, cause);
 			goto out;
 		}
+		b64 = acme_url_text(o.finalize);
 		acme_order_obj_done(&o);
-		if (acme_parse_order(r.body, r.len, &o, cause) != 0)
+		if (acme_parse_order(r.body, r.len, &o, cause) != 0) {
+			cause_prefix(cause, "%s", b64);
+			free(b64);
 			goto out;
+		}
+		free(b64);
 		acme_resp_done(&r);
 	}
 	if (acme_order_poll(a, url, "|processing|ready|", all, "not issued "

@@ -1868,6 +1868,8 @@ void	 acme_free(struct acme *);
 int	 acme_account(struct acme *, bool dry_run, struct acme_account_info *,
 	     char **cause);
 void	 acme_account_info_done(struct acme_account_info *);
+/* How many badNonce answers were retried so far. */
+unsigned int acme_bad_nonces(const struct acme *);
 /* The directory's terms of service URL (after acme_account or
  * acme_directory), or NULL.  Borrowed. */
 const char *acme_terms(const struct acme *);

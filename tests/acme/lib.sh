@@ -18,9 +18,6 @@
 # ($CTS_MGMT is its management API: /set-txt, /clear-txt).
 # Every process runs under timeout(1) and is stopped by its PID.
 
-command -v pebble >/dev/null 2>&1 || skip "pebble not installed"
-command -v pebble-challtestsrv >/dev/null 2>&1 ||
-    skip "pebble-challtestsrv not installed"
 command -v openssl >/dev/null 2>&1 || skip "openssl missing"
 . "$TOP_SRCDIR/tests/netlib.sh"
 
@@ -82,6 +79,9 @@ pb_bg() {
 # (the directory URL), PB_CA, PB_PORT, PB_MGMT, PB_HTTP, CTS_DNS,
 # CTS_MGMT.  Fails the test when they do not come up in five tries.
 pebble_start() {
+	command -v pebble >/dev/null 2>&1 || skip "pebble not installed"
+	command -v pebble-challtestsrv >/dev/null 2>&1 ||
+	    skip "pebble-challtestsrv not installed"
 	pebble_pki || fail "cannot make the test CA"
 	for _try in 1 2 3 4 5; do
 		pb_port CTS_DNS
