@@ -563,6 +563,8 @@ hook_last_line(const char *out, size_t len)
 	start = end;
 	while (start > 0 && out[start - 1] != '\n')
 		start--;
+	while (start < end && (out[start] == ' ' || out[start] == '\t'))
+		start++;
 	copy = xstrndup(out + start, end - start);
 	line = acme_clean(copy, 300);
 	free(copy);
