@@ -126,13 +126,15 @@ acme_add_names(struct acme_cli *c, const char *arg)
 	}
 }
 
-/* Progress on stderr, one line each (text output only). */
+/* Progress on stdout, one line each, before the report (text output
+ * only): stderr keeps the one line of a failure. */
 static void
 acme_progress(const struct acme_event *ev, void *arg)
 {
-	fprintf(stderr, "%s: acme: ", TLSDECK_NAME);
-	cli_write_safe(stderr, ev->text, strlen(ev->text));
-	fputc('\n', stderr);
+	fputs("- ", stdout);
+	cli_write_safe(stdout, ev->text, strlen(ev->text));
+	fputc('\n', stdout);
+	fflush(stdout);
 }
 
 /* The key for the certificate: rsa2048 (default), rsa3072, ec256, ec384. */

@@ -17,7 +17,7 @@ run_bg() {
 	"$TLSDECK" acme "$@" >"$T/out" 2>"$T/err" &
 	ap=$!
 }
-# wait_err PATTERN: until stderr (or the hook log) says it (20 s).
+# wait_for FILE PATTERN: until FILE says it (20 s).
 wait_for() {
 	_i=0
 	until grep -q -- "$2" "$1" 2>/dev/null; do
@@ -41,8 +41,7 @@ stopped() {
 	wait "$ap"
 	_rc=$?
 	[ "$_rc" = 1 ] || { cat "$T/err"; fail "exit $_rc after SIG$1"; }
-	tail -1 "$T/err" | grep -q "^tlsdeck: acme: .*cancelled$" ||
-	    { cat "$T/err"; fail "no 'cancelled' line after SIG$1"; }
+	one_line "SIG$1" "^tlsdeck: acme: .*cancelled$"
 	echo "# stopped $(($(date +%s) - _t0)) s after SIG$1"
 }
 
@@ -80,10 +79,10 @@ pb_port LP
 run_bg --directory "https://127.0.0.1:$FP/pending-forever/dir" \
     --ca-file "$PB_CA" -d a.tlsdeck.test --http-port "$LP" \
     --http-address 127.0.0.1 --agree-tos --key ec256 -o "$T/chain.pem"
-wait_for "$T/err" "listening on 127.0.0.1 port $LP"
+wait_for "$T/out" "listening on 127.0.0.1 port $LP"
 sleep 0.5
 stopped INT
-grep -q "listener closed" "$T/err" || fail "listener not closed"
+grep -q "^- listener closed" "$T/out" || fail "listener not closed"
 [ -z "$(ss -Hltn "sport = :$LP")" ] || fail "port $LP still listening"
 [ ! -e "$T/chain.pem" ] || fail "a chain was written"
 
