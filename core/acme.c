@@ -827,11 +827,17 @@ acme_new(const struct acme_opts *o, struct acme **ap, char **cause)
 		cause_set(cause, "the ACME directory must be an https URL");
 		return (-1);
 	}
-	if (o->ca_file != NULL && (stat(o->ca_file, &st) == -1 ||
-	    !S_ISREG(st.st_mode) || access(o->ca_file, R_OK) == -1)) {
-		cause_set(cause, "%s: %s", o->ca_file, errno != 0 &&
-		    errno != EEXIST ? strerror(errno) : "not a readable file");
-		return (-1);
+	if (o->ca_file != NULL) {
+		if (stat(o->ca_file, &st) == -1 ||
+		    access(o->ca_file, R_OK) == -1) {
+			cause_set(cause, "%s: %s", o->ca_file,
+			    strerror(errno));
+			return (-1);
+		}
+		if (!S_ISREG(st.st_mode)) {
+			cause_set(cause, "%s: not a regular file", o->ca_file);
+			return (-1);
+		}
 	}
 	if (o->email != NULL && !acme_email_ok(o->email)) {
 		cause_set(cause, "\"%s\" is not an email address tlsdeck can "

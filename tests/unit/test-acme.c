@@ -598,6 +598,16 @@ test_http01(void **state)
 	/* Closed: nothing listens any more. */
 	assert_null(http_ask(port, "GET / HTTP/1.1\r\n\r\n"));
 
+	/* Every address: IPv4 and (when the host has it) IPv6. */
+	port = free_port();
+	assert_int_equal(acme_http01_start(NULL, port, t, 2, &h, &cause), 0);
+	a = http_ask(port, "GET /.well-known/acme-challenge/tok1tok1tok1tok1"
+	    "tok1 HTTP/1.1\r\n\r\n");
+	assert_non_null(a);
+	assert_true(strncmp(a, "HTTP/1.1 200 OK\r\n", 17) == 0);
+	free(a);
+	acme_http01_stop(h);
+
 	/* The port taken: one line that says so. */
 	assert_int_equal(acme_http01_start("127.0.0.1", port, t, 1, &h,
 	    NULL), 0);
