@@ -20,7 +20,7 @@ acme_ok "account" -d a.tlsdeck.test --http-port "$PB_HTTP" \
     --http-address 127.0.0.1 --agree-tos --key ec256
 
 # 1. webroot, served by another web server on the http-01 port.
-bg python3 -m http.server --bind 127.0.0.1 --directory "$T/www" "$PB_HTTP"
+pb_bg python3 -m http.server --bind 127.0.0.1 --directory "$T/www" "$PB_HTTP"
 wait_listen "$PB_HTTP" || fail "http.server did not start"
 # Watch the token file while tlsdeck runs: it must exist, 0644.
 (
@@ -45,7 +45,7 @@ printf "%s\n" "$out" | grep -q "2 token files removed" ||
 # A .well-known that was there stays, only our files go.
 mkdir -p "$T/www/.well-known/acme-challenge"
 echo keep >"$T/www/.well-known/keep"
-bg python3 -m http.server --bind 127.0.0.1 --directory "$T/www" "$PB_HTTP"
+pb_bg python3 -m http.server --bind 127.0.0.1 --directory "$T/www" "$PB_HTTP"
 wait_listen "$PB_HTTP" || fail "http.server did not start"
 acme_ok "webroot, existing dirs" -d w3.tlsdeck.test --webroot "$T/www" \
     --key ec256

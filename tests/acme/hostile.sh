@@ -15,10 +15,7 @@
 command -v python3 >/dev/null || skip "python3 missing"
 command -v jq >/dev/null || skip "jq missing"
 
-pebble_pki || fail "cannot make the test CA"
-serve FP python3 "$TOP_SRCDIR/tests/acme/fake-acme.py" @PORT@ \
-    "$T/pki/cert.pem" "$T/pki/key.pem" "$T/pki/cert.pem" ||
-    fail "the fake ACME server did not start"
+fake_start
 
 n=0
 # hostile SCENARIO EXPECTED: one run against /SCENARIO/dir.

@@ -68,9 +68,10 @@ pb_port() {
 	eval "$1=$_p"
 }
 
-# pb_bg CMD...: a background process of ours (its PID in PB_PIDS).
+# pb_bg CMD...: a background process of ours (its PID in PB_PIDS), at
+# most 10 minutes (a loaded machine makes these tests slow).
 pb_bg() {
-	timeout 300 "$@" &
+	timeout 600 "$@" &
 	PB_PIDS="$PB_PIDS $!"
 	last=$!
 }
@@ -132,6 +133,23 @@ EOF
 	done
 	cat "$T/pebble.log"
 	fail "pebble did not start"
+}
+
+# fake_start: tests/acme/fake-acme.py on a free port ($FP), its leaf
+# answer the test CA's server certificate.
+fake_start() {
+	pebble_pki || fail "cannot make the test CA"
+	for _try in 1 2 3 4 5; do
+		pb_port FP
+		pb_bg python3 "$TOP_SRCDIR/tests/acme/fake-acme.py" "$FP" \
+		    "$T/pki/cert.pem" "$T/pki/key.pem" "$T/pki/cert.pem" \
+		    >"$T/fake.log" 2>&1
+		wait_listen "$FP" && return 0
+		kill "$last" 2>/dev/null
+		wait "$last" 2>/dev/null
+	done
+	cat "$T/fake.log"
+	fail "the fake ACME server did not start"
 }
 
 # wait_listen_udp PORT: until a UDP socket is bound there (10 s).
