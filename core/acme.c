@@ -22,6 +22,7 @@
 #include <arpa/inet.h>
 
 #include <ctype.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -97,13 +98,90 @@ struct acme_task {
 	int		 polls;
 };
 
+/*
+ * libcurl is loaded with dlopen the first time a client is made, not
+ * linked: it and the libraries it pulls in (Kerberos, LDAP, GnuTLS,
+ * SASL, p11-kit: 28 on Debian 12) would otherwise be mapped and
+ * relocated by every tlsdeck command, doubling the start-up time of
+ * "tlsdeck list" for a feature used twice a day.  libcurl.so.4's ABI has
+ * been stable since 2006; the headers give the types only.
+ */
+#define ACME_LIBCURL		"libcurl.so.4"
+#if LIBCURL_VERSION_NUM >= 0x075500
+#define ACME_CURL_MIN		0x075500	/* the headers' CURLOPT_*_STR */
+#else
+#define ACME_CURL_MIN		0x074400	/* 7.68: what configure asks */
+#endif
+
+static struct {
+	CURLcode		 (*global_init)(long);
+	CURL			*(*easy_init)(void);
+	CURLcode		 (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode		 (*easy_perform)(CURL *);
+	CURLcode		 (*easy_getinfo)(CURL *, CURLINFO, ...);
+	void			 (*easy_reset)(CURL *);
+	void			 (*easy_cleanup)(CURL *);
+	const char		*(*easy_strerror)(CURLcode);
+	struct curl_slist	*(*slist_append)(struct curl_slist *,
+				     const char *);
+	void			 (*slist_free_all)(struct curl_slist *);
+	curl_version_info_data	*(*version_info)(CURLversion);
+	unsigned int		 version;
+}			cu;
 static pthread_once_t	acme_curl_once = PTHREAD_ONCE_INIT;
-static CURLcode		acme_curl_init_rc;
+static char		acme_curl_error[512];	/* empty: loaded */
 
 static void
 acme_curl_init(void)
 {
-	acme_curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+	curl_version_info_data	*vi;
+	void			*h;
+	const char		*missing = NULL;
+	CURLcode		 cc;
+
+	if ((h = dlopen(ACME_LIBCURL, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		snprintf(acme_curl_error, sizeof acme_curl_error, "the ACME "
+		    "client needs libcurl (%s): %s", ACME_LIBCURL, dlerror());
+		return;
+	}
+#define ACME_SYM(f, name) do {						\
+	if (missing == NULL &&						\
+	    (*(void **)&cu.f = dlsym(h, name)) == NULL)			\
+		missing = name;						\
+} while (0)
+	ACME_SYM(global_init, "curl_global_init");
+	ACME_SYM(easy_init, "curl_easy_init");
+	ACME_SYM(easy_setopt, "curl_easy_setopt");
+	ACME_SYM(easy_perform, "curl_easy_perform");
+	ACME_SYM(easy_getinfo, "curl_easy_getinfo");
+	ACME_SYM(easy_reset, "curl_easy_reset");
+	ACME_SYM(easy_cleanup, "curl_easy_cleanup");
+	ACME_SYM(easy_strerror, "curl_easy_strerror");
+	ACME_SYM(slist_append, "curl_slist_append");
+	ACME_SYM(slist_free_all, "curl_slist_free_all");
+	ACME_SYM(version_info, "curl_version_info");
+#undef ACME_SYM
+	if (missing != NULL) {
+		snprintf(acme_curl_error, sizeof acme_curl_error, "%s: no "
+		    "%s", ACME_LIBCURL, missing);
+		return;
+	}
+	vi = cu.version_info(CURLVERSION_NOW);
+	if (vi == NULL || vi->version_num < ACME_CURL_MIN ||
+	    (vi->features & CURL_VERSION_SSL) == 0) {
+		snprintf(acme_curl_error, sizeof acme_curl_error, "%s: "
+		    "libcurl %s%s; the ACME client needs %u.%u or later, "
+		    "with TLS", ACME_LIBCURL, vi != NULL ? vi->version : "?",
+		    vi != NULL && (vi->features & CURL_VERSION_SSL) == 0 ?
+		    " without TLS" : "", ACME_CURL_MIN >> 16,
+		    ACME_CURL_MIN >> 8 & 0xff);
+		return;
+	}
+	cu.version = vi->version_num;
+	if ((cc = cu.global_init(CURL_GLOBAL_DEFAULT)) != CURLE_OK)
+		snprintf(acme_curl_error, sizeof acme_curl_error, "libcurl: "
+		    "%s", cu.easy_strerror(cc));
+	/* The handle stays open: libcurl lives as long as the process. */
 }
 
 static int64_t
@@ -335,7 +413,7 @@ acme_http(struct acme *a, enum acme_method m, const char *url,
     const char *body, const char *accept, struct acme_resp *r, char **cause)
 {
 	struct curl_slist	*hdrs = NULL;
-	CURLcode		 cc;
+	CURLcode		 cc, oc = CURLE_OK;
 	char			*u = NULL, *h = NULL;
 	int			 rc = -1;
 
@@ -350,55 +428,62 @@ acme_http(struct acme *a, enum acme_method m, const char *url,
 		free(u);
 		return (-1);
 	}
-	curl_easy_reset(a->curl);
+	cu.easy_reset(a->curl);
 	a->errbuf[0] = '\0';
-	curl_easy_setopt(a->curl, CURLOPT_URL, url);
+	/* Each option must take: a libcurl that refused one (HTTPS only,
+	 * verification, the size bound) is not used at all. */
+#define ACME_SET(o, v) do {						\
+	if (oc == CURLE_OK)						\
+		oc = cu.easy_setopt(a->curl, o, v);			\
+} while (0)
+	ACME_SET(CURLOPT_URL, url);
 #if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(a->curl, CURLOPT_PROTOCOLS_STR, "https");
-	curl_easy_setopt(a->curl, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+	ACME_SET(CURLOPT_PROTOCOLS_STR, "https");
+	ACME_SET(CURLOPT_REDIR_PROTOCOLS_STR, "https");
 #else
-	curl_easy_setopt(a->curl, CURLOPT_PROTOCOLS, (long)CURLPROTO_HTTPS);
-	curl_easy_setopt(a->curl, CURLOPT_REDIR_PROTOCOLS,
-	    (long)CURLPROTO_HTTPS);
+	ACME_SET(CURLOPT_PROTOCOLS, (long)CURLPROTO_HTTPS);
+	ACME_SET(CURLOPT_REDIR_PROTOCOLS, (long)CURLPROTO_HTTPS);
 #endif
-	curl_easy_setopt(a->curl, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(a->curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(a->curl, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(a->curl, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(a->curl, CURLOPT_SSLVERSION,
-	    (long)CURL_SSLVERSION_TLSv1_2);
+	ACME_SET(CURLOPT_FOLLOWLOCATION, 0L);
+	ACME_SET(CURLOPT_NOSIGNAL, 1L);
+	ACME_SET(CURLOPT_SSL_VERIFYPEER, 1L);
+	ACME_SET(CURLOPT_SSL_VERIFYHOST, 2L);
+	ACME_SET(CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 	if (a->o.ca_file != NULL)
-		curl_easy_setopt(a->curl, CURLOPT_CAINFO, a->o.ca_file);
-	curl_easy_setopt(a->curl, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
-	curl_easy_setopt(a->curl, CURLOPT_TIMEOUT_MS,
-	    (long)ACME_REQUEST_TIMEOUT * 1000);
-	curl_easy_setopt(a->curl, CURLOPT_MAXFILESIZE_LARGE,
-	    (curl_off_t)ACME_BODY_MAX);
-	curl_easy_setopt(a->curl, CURLOPT_USERAGENT, ACME_USER_AGENT);
-	curl_easy_setopt(a->curl, CURLOPT_ERRORBUFFER, a->errbuf);
-	curl_easy_setopt(a->curl, CURLOPT_WRITEFUNCTION, acme_write_cb);
-	curl_easy_setopt(a->curl, CURLOPT_WRITEDATA, r);
-	curl_easy_setopt(a->curl, CURLOPT_HEADERFUNCTION, acme_header_cb);
-	curl_easy_setopt(a->curl, CURLOPT_HEADERDATA, r);
-	curl_easy_setopt(a->curl, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(a->curl, CURLOPT_XFERINFOFUNCTION, acme_xfer_cb);
-	curl_easy_setopt(a->curl, CURLOPT_XFERINFODATA, a);
+		ACME_SET(CURLOPT_CAINFO, a->o.ca_file);
+	ACME_SET(CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+	ACME_SET(CURLOPT_TIMEOUT_MS, (long)ACME_REQUEST_TIMEOUT * 1000);
+	ACME_SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)ACME_BODY_MAX);
+	ACME_SET(CURLOPT_USERAGENT, ACME_USER_AGENT);
+	ACME_SET(CURLOPT_ERRORBUFFER, a->errbuf);
+	ACME_SET(CURLOPT_WRITEFUNCTION, acme_write_cb);
+	ACME_SET(CURLOPT_WRITEDATA, r);
+	ACME_SET(CURLOPT_HEADERFUNCTION, acme_header_cb);
+	ACME_SET(CURLOPT_HEADERDATA, r);
+	ACME_SET(CURLOPT_NOPROGRESS, 0L);
+	ACME_SET(CURLOPT_XFERINFOFUNCTION, acme_xfer_cb);
+	ACME_SET(CURLOPT_XFERINFODATA, a);
 	xasprintf(&h, "Accept: %s", accept != NULL ? accept :
 	    "application/json");
-	hdrs = curl_slist_append(hdrs, h);
+	hdrs = cu.slist_append(hdrs, h);
 	if (m == M_POST) {
-		hdrs = curl_slist_append(hdrs,
+		hdrs = cu.slist_append(hdrs,
 		    "Content-Type: application/jose+json");
-		curl_easy_setopt(a->curl, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(a->curl, CURLOPT_POSTFIELDSIZE,
-		    (long)strlen(body));
+		ACME_SET(CURLOPT_POSTFIELDS, body);
+		ACME_SET(CURLOPT_POSTFIELDSIZE, (long)strlen(body));
 	} else if (m == M_HEAD)
-		curl_easy_setopt(a->curl, CURLOPT_NOBODY, 1L);
+		ACME_SET(CURLOPT_NOBODY, 1L);
 	if (hdrs == NULL)
 		fatalx("curl_slist_append: out of memory");
-	curl_easy_setopt(a->curl, CURLOPT_HTTPHEADER, hdrs);
+	ACME_SET(CURLOPT_HTTPHEADER, hdrs);
+#undef ACME_SET
+	if (oc != CURLE_OK) {
+		cause_set(cause, "libcurl refused an option: %s",
+		    cu.easy_strerror(oc));
+		goto out;
+	}
 
-	cc = curl_easy_perform(a->curl);
+	cc = cu.easy_perform(a->curl);
 	u = acme_url_text(url);
 	if (cc != CURLE_OK) {
 		if (cc == CURLE_ABORTED_BY_CALLBACK)
@@ -413,15 +498,15 @@ acme_http(struct acme *a, enum acme_method m, const char *url,
 		    cc == CURLE_SSL_CACERT_BADFILE)
 			cause_set(cause, "%s: the server's certificate is not "
 			    "trusted: %s%s", u, a->errbuf[0] != '\0' ?
-			    a->errbuf : curl_easy_strerror(cc),
+			    a->errbuf : cu.easy_strerror(cc),
 			    a->o.ca_file == NULL ? " (a private CA's root "
 			    "can be given as the CA file)" : "");
 		else
 			cause_set(cause, "%s: %s", u, a->errbuf[0] != '\0' ?
-			    a->errbuf : curl_easy_strerror(cc));
+			    a->errbuf : cu.easy_strerror(cc));
 		goto out;
 	}
-	curl_easy_getinfo(a->curl, CURLINFO_RESPONSE_CODE, &r->status);
+	cu.easy_getinfo(a->curl, CURLINFO_RESPONSE_CODE, &r->status);
 	if (r->nonce != NULL && acme_nonce_ok(r->nonce)) {
 		free(a->nonce);
 		a->nonce = r->nonce;
@@ -441,7 +526,7 @@ acme_http(struct acme *a, enum acme_method m, const char *url,
 out:
 	if (rc != 0)
 		acme_resp_done(r);
-	curl_slist_free_all(hdrs);
+	cu.slist_free_all(hdrs);
 	free(h);
 	free(u);
 	return (rc);
@@ -876,16 +961,15 @@ acme_new(const struct acme_opts *o, struct acme **ap, char **cause)
 		return (-1);
 	}
 	pthread_once(&acme_curl_once, acme_curl_init);
-	if (acme_curl_init_rc != CURLE_OK) {
-		cause_set(cause, "libcurl: %s",
-		    curl_easy_strerror(acme_curl_init_rc));
+	if (acme_curl_error[0] != '\0') {
+		cause_set(cause, "%s", acme_curl_error);
 		return (-1);
 	}
 	a = xcalloc(1, sizeof *a);
 	a->o = *o;
 	if (a->o.timeout <= 0)
 		a->o.timeout = ACME_TIMEOUT;
-	if ((a->curl = curl_easy_init()) == NULL) {
+	if ((a->curl = cu.easy_init()) == NULL) {
 		free(a);
 		cause_set(cause, "libcurl: cannot make a handle");
 		return (-1);
@@ -909,7 +993,7 @@ acme_free(struct acme *a)
 	if (a == NULL)
 		return;
 	if (a->curl != NULL)
-		curl_easy_cleanup(a->curl);
+		cu.easy_cleanup(a->curl);
 	acme_dir_done(&a->dir);
 	EVP_PKEY_free(a->akey);
 	free(a->host);
