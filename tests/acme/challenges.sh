@@ -8,11 +8,13 @@
 # that fails (nothing serves the web root: one line naming the name and
 # the CA's problem, the files still removed); a hook that fails (its
 # message in the one line, its record removed); account keys of each
-# kind the CA takes (ES256 was issue.sh's; ES384 and RS256 here).
+# kind the CA takes (ES256 was issue.sh's; ES384 and RS256 here); a key
+# file the CA has no account for.
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 . "$TOP_SRCDIR/tests/acme/lib.sh"
 command -v python3 >/dev/null || skip "python3 missing"
 command -v curl >/dev/null || skip "curl missing"
+command -v jq >/dev/null || skip "jq missing"
 
 pebble_start
 mkdir -p "$T/www"
@@ -20,7 +22,8 @@ acme_ok "account" -d a.tlsdeck.test --http-port "$PB_HTTP" \
     --http-address 127.0.0.1 --agree-tos --key ec256
 
 # 1. webroot, served by another web server on the http-01 port.
-pb_bg python3 -m http.server --bind 127.0.0.1 --directory "$T/www" "$PB_HTTP"
+pb_bg python3 -m http.server --bind 127.0.0.1 --directory "$T/www" "$PB_HTTP" \
+    >"$T/www.log" 2>&1
 wait_listen "$PB_HTTP" || fail "http.server did not start"
 # Watch the token file while tlsdeck runs: it must exist, 0644.
 (
@@ -45,7 +48,8 @@ printf "%s\n" "$out" | grep -q "2 token files removed" ||
 # A .well-known that was there stays, only our files go.
 mkdir -p "$T/www/.well-known/acme-challenge"
 echo keep >"$T/www/.well-known/keep"
-pb_bg python3 -m http.server --bind 127.0.0.1 --directory "$T/www" "$PB_HTTP"
+pb_bg python3 -m http.server --bind 127.0.0.1 --directory "$T/www" "$PB_HTTP" \
+    >"$T/www.log" 2>&1
 wait_listen "$PB_HTTP" || fail "http.server did not start"
 acme_ok "webroot, existing dirs" -d w3.tlsdeck.test --webroot "$T/www" \
     --key ec256
@@ -109,4 +113,23 @@ for kind in ec384 rsa2048; do
 	rsa2048) openssl pkey -in "$k" -noout -text | grep -q '2048 bit' ;;
 	esac || fail "account key $kind: $(openssl pkey -in "$k" -noout -text | head -2)"
 done
+
+# 6. A key the CA does not know (a CA that forgot its accounts, or a key
+# put there): the lookup finds nothing, --agree-tos registers that key,
+# and the file is not touched.
+export TLSDECK_ACME_DIR="$T/state-preset"
+d="$TLSDECK_ACME_DIR/$(printf %s "$PB_DIR" | sha256sum | cut -d' ' -f1)"
+mkdir -p "$d" && chmod 700 "$TLSDECK_ACME_DIR" "$d"
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
+    -out "$d/account.pem" 2>/dev/null || fail "openssl genpkey"
+chmod 600 "$d/account.pem"
+sum=$(sha256sum <"$d/account.pem")
+acme -d k.tlsdeck.test --http-port "$PB_HTTP" --key ec256
+[ "$rc" = 1 ] || fail "unknown key without --agree-tos: exit $rc"
+one_line "unknown key" "agree with --agree-tos"
+acme_ok "unknown key" -d k.tlsdeck.test --http-port "$PB_HTTP" --key ec256 \
+    --agree-tos --format json
+[ "$(printf "%s\n" "$out" | jq -r .account.created)" = true ] ||
+    fail "not registered: $out"
+[ "$(sha256sum <"$d/account.pem")" = "$sum" ] || fail "the key file changed"
 echo "ok"
