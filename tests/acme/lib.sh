@@ -25,6 +25,7 @@ command -v openssl >/dev/null 2>&1 || skip "openssl missing"
 export TLSDECK_ACME_DIR="$T/acme-state"
 export TLSDECK_BACKUP_DIR="$T/backups"
 PB_PIDS=
+PB_EAB_KEY=zWNDZM6eQGHWpSRTPal5eIUYFTu7EajVIoguysqZ9wG44nMEtx3MUAsUDkMTQ12W
 
 acme_cleanup() {
 	pebble_stop
@@ -76,7 +77,9 @@ pb_bg() {
 	last=$!
 }
 
-# pebble_start [VAR=VALUE...]: challtestsrv, then pebble; sets PB_DIR
+# pebble_start [VAR=VALUE...]: challtestsrv, then pebble (PB_EAB=true:
+# new accounts need the external account binding of key id "kid-1",
+# MAC key $PB_EAB_KEY); sets PB_DIR
 # (the directory URL), PB_CA, PB_PORT, PB_MGMT, PB_HTTP, CTS_DNS,
 # CTS_MGMT.  Fails the test when they do not come up in five tries.
 pebble_start() {
@@ -115,7 +118,10 @@ pebble_start() {
     "httpPort": $PB_HTTP,
     "tlsPort": $PB_TLS,
     "ocspResponderURL": "",
-    "externalAccountBindingRequired": false
+    "externalAccountBindingRequired": ${PB_EAB:-false},
+    "externalAccountMACKeys": {
+      "kid-1": "zWNDZM6eQGHWpSRTPal5eIUYFTu7EajVIoguysqZ9wG44nMEtx3MUAsUDkMTQ12W"
+    }
   }
 }
 EOF
