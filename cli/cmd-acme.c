@@ -680,6 +680,10 @@ cmd_acme_exec(int argc, char **argv)
 		goto fail;
 	}
 
+	/* The key first: without it the chain is of no use. */
+	if (c.keystore != NULL && acme_keystore_write(&c, &pk, &res, &sr,
+	    &cause) != 0)
+		goto fail;
 	if (c.output != NULL) {
 		pem = NULL;
 		len = 0;
@@ -694,9 +698,6 @@ cmd_acme_exec(int argc, char **argv)
 		    "ACME certificate chain", &cause) != 0)
 			goto fail;
 	}
-	if (c.keystore != NULL && acme_keystore_write(&c, &pk, &res, &sr,
-	    &cause) != 0)
-		goto fail;
 	acme_report(&c, a, &ai, &res, &sr);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 	goto done;
