@@ -1524,8 +1524,8 @@ acme_task_free(struct acme_task *t)
 }
 
 /* Wait before polling again: Retry-After when the CA gave one (at
- * least 0.2 s), else 0.25, 0.5, 1, 2, 4, 5, 5... s; never past the
- * deadline. */
+ * least 0.2 s), else 0.1, 0.2, 0.4 ... 3.2, then every 5 s; never past
+ * the deadline. */
 static int
 acme_poll_wait(struct acme *a, const char *retry_after, int attempt,
     const char *name, const char *what, char **cause)
@@ -1536,7 +1536,7 @@ acme_poll_wait(struct acme *a, const char *retry_after, int attempt,
 	if ((ra = acme_retry_after(retry_after, time(NULL))) >= 0)
 		ms = ra * 1000 < 200 ? 200 : (int64_t)ra * 1000;
 	else
-		ms = attempt >= 5 ? 5000 : 250 << attempt;
+		ms = attempt >= 6 ? 5000 : 100 << attempt;
 	if (now >= a->deadline) {
 		cause_set(cause, "%s%sthe CA has still %s after %d s (given "
 		    "up)", name != NULL ? name : "", name != NULL ? ": " : "",
@@ -1833,11 +1833,12 @@ acme_validate(struct acme *a, struct acme_task *tasks, size_t n,
 }
 
 /* Poll the order until its status is not in the set busy ("|a|b|");
- * *o holds it then. */
+ * *o holds it then.  stale: *o is older than what happened since (the
+ * validation), so it is fetched again at once. */
 static int
 acme_order_poll(struct acme *a, const char *url, const char *busy,
-    const char *names, const char *what, struct acme_order_obj *o,
-    char **cause)
+    bool stale, const char *names, const char *what,
+    struct acme_order_obj *o, char **cause)
 {
 	struct acme_resp	 r;
 	char			 pat[32], *ra = NULL, *u;
@@ -1845,11 +1846,12 @@ acme_order_poll(struct acme *a, const char *url, const char *busy,
 
 	for (attempt = 0; ; attempt++) {
 		snprintf(pat, sizeof pat, "|%s|", o->status);
-		if (strstr(busy, pat) == NULL) {
+		if (strstr(busy, pat) == NULL && !(stale && attempt == 0)) {
 			rc = 0;
 			break;
 		}
-		if (acme_poll_wait(a, ra, attempt, names, what, cause) != 0)
+		if (!(stale && attempt == 0) && acme_poll_wait(a, ra,
+		    attempt - stale, names, what, cause) != 0)
 			break;
 		if (acme_get(a, url, names, &r, cause) != 0)
 			break;
@@ -2233,8 +2235,8 @@ acme_order_cert(struct acme *a, const char *const *names, size_t n,
 	res->nvalidated = ntasks;
 
 	/* Finalization. */
-	if (acme_order_poll(a, url, "|pending|", all, "not made the order "
-	    "ready", &o, cause) != 0)
+	if (acme_order_poll(a, url, "|pending|", ntasks > 0, all, "not made "
+	    "the order ready", &o, cause) != 0)
 		goto out;
 	if (strcmp(o.status, "ready") == 0) {
 		acme_emit(a, ACME_S_FINALIZE, NULL, 0, 0, "finalizing with the "
@@ -2262,8 +2264,8 @@ acme_order_cert(struct acme *a, const char *const *names, size_t n,
 		free(b64);
 		acme_resp_done(&r);
 	}
-	if (acme_order_poll(a, url, "|processing|ready|", all, "not issued "
-	    "the certificate", &o, cause) != 0)
+	if (acme_order_poll(a, url, "|processing|ready|", false, all,
+	    "not issued the certificate", &o, cause) != 0)
 		goto out;
 	if (strcmp(o.status, "valid") != 0) {
 		if (o.error != NULL) {
