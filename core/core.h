@@ -1953,4 +1953,335 @@ char	*yamlerr_first(const struct yamlerr *, int err, int *lp, int *cp);
 /* The log lines joined with "; ", only the innermost "in ..." kept. */
 char	*yamlerr_joined(const struct yamlerr *);
 
+/* ------------------------------------------------------------------ */
+/* jws.c: JSON Web Signatures for ACME (RFC 7515, 7517, 7518, 7638).
+ * Account keys: RSA (RS256), EC P-256 (ES256) and P-384 (ES384); the EC
+ * signature is r||s, each zero-padded to the curve's size, not DER. */
+
+/* base64url without padding (RFC 4648 5); malloc'd. */
+char	*b64url_encode(const void *, size_t);
+/* Decode base64url (no padding, no white space); *out malloc'd. */
+int	 b64url_decode(const char *, size_t, unsigned char **out,
+	     size_t *outlen, char **cause);
+/* "RS256", "ES256", "ES384", or NULL for a key ACME cannot sign with. */
+const char *jws_alg(struct evp_pkey_st *);
+/* The public JWK in RFC 7638's canonical form (members sorted, no white
+ * space): the thumbprint's input and the "jwk" header.  Malloc'd. */
+int	 jws_jwk(struct evp_pkey_st *, char **json, char **cause);
+/* base64url(SHA-256(canonical JWK)) (RFC 7638); malloc'd. */
+int	 jws_thumbprint(struct evp_pkey_st *, char **out, char **cause);
+/*
+ * A flattened JWS (RFC 8555 6.2) as a JSON text, malloc'd: protected
+ * {alg, nonce, url, and kid, or the jwk when kid is NULL}; payload NULL
+ * is the empty payload of a POST-as-GET.
+ */
+int	 jws_sign(struct evp_pkey_st *, const char *url, const char *nonce,
+	     const char *kid, const char *payload, char **out, char **cause);
+/* The externalAccountBinding object (RFC 8555 7.3.4): an HS256 JWS of
+ * the account's JWK with the CA's key id and base64url MAC key. */
+int	 jws_eab(const char *eab_kid, const struct secret *hmac_b64,
+	     const char *url, const char *jwk, char **out, char **cause);
+
+/* ------------------------------------------------------------------ */
+/* acme.c, acme-parse.c, acme-chall.c: the ACME client (RFC 8555) over
+ * libcurl (HTTPS only, verified against the system store or ca_file; no
+ * redirects; bounded bodies and times) and jansson (every answer checked
+ * for types, sizes and counts).  See docs/acme.md.
+ *
+ * The caller makes the certificate's key and CSR (keygen.c, csr.c; the
+ * key never reaches this module) and gets the chain back; what it does
+ * with them (the keystore, the server's settings, the reload) is its own
+ * transaction.  Progress goes to a callback; every wait checks the cancel
+ * flag and fd, and a cancelled run removes what it provisioned. */
+
+#define ACME_LE_PRODUCTION \
+	"https://acme-v02.api.letsencrypt.org/directory"
+#define ACME_LE_STAGING \
+	"https://acme-staging-v02.api.letsencrypt.org/directory"
+#define ACME_MAX_NAMES		100	/* identifiers in one order */
+#define ACME_BODY_MAX		(1024 * 1024)	/* any answer, bytes */
+#define ACME_REQUEST_TIMEOUT	30	/* seconds, one HTTP request */
+#define ACME_TIMEOUT		300	/* seconds, validation + issuance */
+
+enum acme_chall {
+	ACME_HTTP01 = 0,	/* our own listener on http_port */
+	ACME_WEBROOT,		/* http-01: files under webroot */
+	ACME_DNS01,		/* dns-01 through dns_hook */
+	ACME_CHALL__MAX
+};
+
+/* The steps a run reports (acme_event.step). */
+enum acme_step {
+	ACME_S_DIRECTORY = 0,
+	ACME_S_ACCOUNT,
+	ACME_S_ORDER,
+	ACME_S_AUTHZ,		/* one per name: what it needs */
+	ACME_S_PROVISION,	/* listener up, file written, hook run */
+	ACME_S_VALIDATE,	/* the CA checks a name */
+	ACME_S_CLEANUP,
+	ACME_S_FINALIZE,
+	ACME_S_DOWNLOAD,
+	ACME_S_DONE,
+	ACME_S__MAX
+};
+
+struct acme_event {
+	enum acme_step	 step;
+	const char	*name;		/* the identifier, or NULL */
+	const char	*text;		/* one line for a log or a screen */
+	size_t		 done;		/* of total (names), 0/0 when n/a */
+	size_t		 total;
+};
+
+struct acme_opts {
+	const char	*directory;	/* the directory URL (https://) */
+	const char	*ca_file;	/* PEM roots for the CA's TLS, or NULL:
+					   the system store */
+	const char	*state_dir;	/* NULL: acme_state_dir() */
+	const char	*email;		/* contact, or NULL */
+	bool		 agree_tos;	/* needed to create an account */
+	const char	*account_key;	/* new account key: "ec256" (NULL),
+					   "ec384", "rsa2048", "rsa3072" */
+	const char	*eab_kid;	/* external account binding, or NULL */
+	const struct secret *eab_hmac;	/* its base64url MAC key */
+	enum acme_chall	 chall;
+	const char	*http_address;	/* ACME_HTTP01: NULL every address,
+					   else e.g. "127.0.0.1" or "::1" */
+	int		 http_port;	/* 0: 80 */
+	const char	*webroot;	/* ACME_WEBROOT */
+	const char	*dns_hook;	/* ACME_DNS01: program run as
+					   "CMD add|remove NAME VALUE" */
+	int		 dns_wait;	/* seconds after the hooks (0) */
+	const char	*preferred_issuer; /* a chain whose top certificate's
+					   issuer CN (or subject CN) is this;
+					   NULL: the default chain */
+	int		 timeout;	/* seconds for validation and issuance
+					   (0: ACME_TIMEOUT) */
+	volatile int	*cancel;	/* non-zero: stop (may be NULL) */
+	int		 cancel_fd;	/* readable: stop (-1: none) */
+	void		(*progress)(const struct acme_event *, void *arg);
+	void		*progress_arg;	/* called on the acme thread */
+};
+
+/* acme_account: what the account is. */
+struct acme_account_info {
+	char		*key_path;	/* the account key file */
+	char		*url;		/* the account URL (JWS kid) */
+	char		*status;	/* "valid" */
+	char		*contact;	/* the first contact, or NULL */
+	bool		 created;	/* registered by this call */
+	bool		 key_created;	/* its key was generated now */
+	bool		 need_tos;	/* failed: agree to the terms first */
+	char		*terms;		/* the terms of service URL, or NULL */
+	bool		 exists;	/* dry run: the CA knows the account */
+};
+
+struct acme_cert_result {
+	struct cert	**chain;	/* leaf first; owned */
+	size_t		 nchain;
+	char		*order_url;
+	char		*cert_url;	/* the chain's URL */
+	char		*issuer;	/* top certificate's issuer, text */
+	char		**alternates;	/* the other chains' top issuers */
+	size_t		 nalternates;
+	bool		 preferred_found; /* preferred_issuer matched */
+	size_t		 nvalidated;	/* names the CA validated now (the
+					   others were valid already) */
+};
+
+struct acme;
+
+/* The state directory for account keys: $TLSDECK_ACME_DIR, else
+ * /var/lib/tlsdeck/acme as root, else
+ * ${XDG_STATE_HOME:-~/.local/state}/tlsdeck/acme.  Malloc'd. */
+int	 acme_state_dir(char **dir, char **cause);
+/* The account key file for a directory URL:
+ * STATE/<SHA-256 hex of the URL>/account.pem.  Malloc'd. */
+int	 acme_account_path(const char *state_dir, const char *directory,
+	     char **path, char **cause);
+/* A client (checks the options; no network yet).  opts is copied
+ * shallowly: its strings must outlive the client. */
+int	 acme_new(const struct acme_opts *, struct acme **, char **cause);
+void	 acme_free(struct acme *);
+/*
+ * The account: its key from the state directory (0600; a key readable by
+ * others is refused) and a lookup (onlyReturnExisting); else, with
+ * agree_tos, a new key and a new account with the contact (the key file
+ * is written only once the CA has the account).  Without agree_tos:
+ * -1, info->need_tos and info->terms.  A changed email updates the
+ * contact.  dry_run: looks only (info->exists), creates nothing.
+ */
+int	 acme_account(struct acme *, bool dry_run, struct acme_account_info *,
+	     char **cause);
+void	 acme_account_info_done(struct acme_account_info *);
+/* How many badNonce answers were retried so far. */
+unsigned int acme_bad_nonces(const struct acme *);
+/* The directory's terms of service URL (after acme_account or
+ * acme_directory), or NULL.  Borrowed. */
+const char *acme_terms(const struct acme *);
+/* Fetch the directory (acme_account does it too). */
+int	 acme_directory(struct acme *, char **cause);
+/*
+ * Order a certificate for names (DNS names, "*.x" wildcards, IP
+ * addresses) with csr (DER; its SANs must be exactly the names): the
+ * order, each authorization's challenge answered and cleaned up, the
+ * finalization, the chain (the preferred issuer's when offered; the
+ * leaf must carry the CSR's key).  Needs acme_account first.  A failure
+ * is one line naming the name and the problem.
+ */
+int	 acme_order_cert(struct acme *, const char *const *names, size_t n,
+	     const unsigned char *csr, size_t csrlen,
+	     struct acme_cert_result *, char **cause);
+void	 acme_cert_result_done(struct acme_cert_result *);
+/* A CSR in DER for a key and names (CN: the first name when it fits,
+ * SAN: every name), for acme_order_cert.  *der malloc'd. */
+int	 acme_csr(struct evp_pkey_st *, const char *const *names, size_t n,
+	     unsigned char **der, size_t *len, char **cause);
+/* Check a name as an order identifier (lower-cases it in place);
+ * *is_ip says which type. */
+int	 acme_name_check(char *name, bool *is_ip, char **cause);
+const char *acme_chall_name(enum acme_chall);	/* "http-01", "dns-01" */
+const char *acme_step_name(enum acme_step);	/* "order", ... */
+
+/*
+ * acme-chall.c: the challenge responders (RFC 8555 8.3, 8.4).
+ *
+ * http-01: a small poll()-based HTTP/1.x server in its own thread that
+ * answers GET (and HEAD) /.well-known/acme-challenge/TOKEN with exactly
+ * the key authorization and everything else with 404; bounded (clients,
+ * request size, seconds per connection).  It listens only between
+ * acme_http01_start and acme_http01_stop.  address NULL: every address
+ * (IPv6 and IPv4).
+ */
+struct acme_token {
+	const char	*token;
+	const char	*keyauth;	/* token.thumbprint */
+};
+struct acme_http01;
+int	 acme_http01_start(const char *address, int port,
+	     const struct acme_token *, size_t n, struct acme_http01 **,
+	     char **cause);
+/* Challenge answers (200) sent so far. */
+unsigned int acme_http01_served(struct acme_http01 *);
+void	 acme_http01_stop(struct acme_http01 *);	/* NULL-safe */
+/*
+ * http-01 by files: ROOT/.well-known/acme-challenge/TOKEN (0644, through
+ * the safe-write path; the directories are made 0755 when missing), all
+ * removed by acme_webroot_clean (with the directories it made).
+ */
+struct acme_webroot {
+	char	*root;
+	char	*made[2];	/* directories made, innermost first */
+	char	**files;
+	size_t	 nfiles;
+};
+int	 acme_webroot_put(struct acme_webroot *, const char *root,
+	     const char *token, const char *keyauth, char **cause);
+void	 acme_webroot_clean(struct acme_webroot *);
+/* The dns-01 TXT value: base64url(SHA-256(key authorization)). */
+char	*acme_dns_value(const char *keyauth);
+/*
+ * Run the dns hook "CMD VERB NAME VALUE" (fork and execve, no shell;
+ * CMD without '/' is looked up in $PATH), stdin /dev/null, its output
+ * kept (bounded) for the message.  At most timeout seconds; cancel
+ * (flag or fd, either may be absent) stops it (TERM, then KILL).
+ */
+int	 acme_hook_run(const char *cmd, const char *verb, const char *name,
+	     const char *value, int timeout, volatile int *cancel,
+	     int cancel_fd, char **cause);
+
+/*
+ * acme-parse.c: the answers, parsed from untrusted JSON (bounded counts
+ * and lengths; wrong types are errors naming the member).  Exposed for
+ * tests and fuzzing.
+ */
+struct acme_subproblem {
+	char	*type;			/* without the error namespace */
+	char	*detail;
+	char	*ident;			/* the identifier's value, or NULL */
+};
+struct acme_problem {
+	char			*type;	/* "badNonce", or the full URI when
+					   not urn:ietf:params:acme:error: */
+	char			*detail;
+	int			 status;
+	char			*ident;	/* identifier, or NULL */
+	char			*instance; /* a URL for the user, or NULL */
+	struct acme_subproblem	*sub;
+	size_t			 nsub;
+};
+struct acme_dir {
+	char	*new_nonce;
+	char	*new_account;
+	char	*new_order;
+	char	*revoke_cert;
+	char	*key_change;
+	char	*terms;			/* meta.termsOfService */
+	char	*website;
+	bool	 eab_required;		/* meta.externalAccountRequired */
+};
+struct acme_account_obj {
+	char	*status;
+	char	*contact;		/* the first contact URL, or NULL */
+};
+struct acme_ident {
+	char	*type;			/* "dns", "ip" */
+	char	*value;
+};
+struct acme_order_obj {
+	char			*status;
+	struct acme_ident	*idents;
+	size_t			 nidents;
+	char			**authzs;
+	size_t			 nauthzs;
+	char			*finalize;
+	char			*certificate;	/* or NULL */
+	struct acme_problem	*error;		/* or NULL */
+};
+struct acme_chall_obj {
+	char			*type;
+	char			*url;
+	char			*status;
+	char			*token;		/* or NULL */
+	struct acme_problem	*error;		/* or NULL */
+};
+struct acme_authz_obj {
+	struct acme_ident	 ident;
+	char			*status;
+	bool			 wildcard;
+	struct acme_chall_obj	*challs;
+	size_t			 nchalls;
+};
+/* acme_parse_* fill a zeroed struct; on failure they free what they set.
+ * what names the answer in messages ("directory", URL). */
+int	 acme_parse_dir(const char *, size_t, struct acme_dir *,
+	     char **cause);
+int	 acme_parse_problem(const char *, size_t, struct acme_problem *,
+	     char **cause);
+int	 acme_parse_account(const char *, size_t, struct acme_account_obj *,
+	     char **cause);
+int	 acme_parse_order(const char *, size_t, struct acme_order_obj *,
+	     char **cause);
+int	 acme_parse_authz(const char *, size_t, struct acme_authz_obj *,
+	     char **cause);
+void	 acme_dir_done(struct acme_dir *);
+void	 acme_problem_done(struct acme_problem *);
+void	 acme_account_obj_done(struct acme_account_obj *);
+void	 acme_order_obj_done(struct acme_order_obj *);
+void	 acme_authz_obj_done(struct acme_authz_obj *);
+/* A problem as one line: "NAME: TYPE: DETAIL" (name: the problem's
+ * identifier, else the given one, else none); subproblems name their
+ * identifiers.  Control characters become '?'.  Malloc'd. */
+char	*acme_problem_line(const struct acme_problem *, const char *name);
+/* Printable, one line, at most max bytes ("..." when cut).  Malloc'd. */
+char	*acme_clean(const char *, size_t max);
+/* An https URL we will talk to (no blanks or control characters). */
+bool	 acme_url_ok(const char *);
+/* Retry-After: delta-seconds or an HTTP date, as seconds from now
+ * (>= 0), or -1 when it is neither. */
+long	 acme_retry_after(const char *, time_t now);
+/* A Link header value: the URL of each link with rel=REL (bounded);
+ * *urls malloc'd. */
+size_t	 acme_links(const char *value, const char *rel, char ***urls);
+
 #endif /* TLSDECK_CORE_H */
