@@ -174,32 +174,6 @@ audit_line(const struct server_model *m, const char *key)
 	return (line);
 }
 
-/* A copy of s with control characters shown as <TAB>, <LF>, <U+0000>. */
-static char *
-audit_printable(const char *s, size_t len)
-{
-	char	*o, *p;
-	size_t	 i;
-
-	o = p = xmalloc(len * 8 + 1);
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '\t')
-			p += sprintf(p, "<TAB>");
-		else if (c == '\n')
-			p += sprintf(p, "<LF>");
-		else if (c == '\r')
-			p += sprintf(p, "<CR>");
-		else if (c < 0x20 || c == 0x7f)
-			p += sprintf(p, "<U+%04X>", c);
-		else
-			*p++ = (char)c;
-	}
-	*p = '\0';
-	return (o);
-}
-
 /* ------------------------------------------------------------------ */
 /* URLs and names */
 
@@ -355,7 +329,7 @@ audit_ref_add(struct server_model *m, struct cert *c, const char *file,
 	struct cert_ref	*r;
 	char		*alias;
 
-	alias = audit_printable(e->alias, e->alias_len);
+	alias = termesc(e->alias, e->alias_len, 0);
 	m->certs = xreallocarray(m->certs, m->ncerts + 1, sizeof *m->certs);
 	r = &m->certs[m->ncerts++];
 	memset(r, 0, sizeof *r);
@@ -625,37 +599,49 @@ audit_key_relevant(const char *canon)
 	    strcmp(canon, "installpath") == 0);
 }
 
-/* Duplicated keys (relaxed names), both lines named. */
+/* Lines of a duplicated key named in its finding (the first ones and the
+ * last): a key repeated 100,000 times still makes one short line. */
+#define AUDIT_DUP_LINES	5
+
+/*
+ * Duplicated keys (relaxed names), every line named up to AUDIT_DUP_LINES.
+ * The document is indexed by relaxed key: one pass, no pairwise compare.
+ */
 static void
 audit_duplicates(struct server_model *m)
 {
-	const struct prop_entry	*pe, *q, **list = NULL;
-	size_t			 i, j, n;
-	char			*lines, *t;
-	bool			 earlier;
+	const struct prop_entry	*pe, **list = NULL;
+	size_t			 i, j, n, len, cap;
+	char			*lines, t[64];
+	bool			 first;
 
 	for (i = 0; i < props_count(m->props); i++) {
 		pe = props_entry(m->props, i);
 		if (pe->key_len == 0 || memchr(pe->key, '\0', pe->key_len))
 			continue;
-		earlier = false;
-		for (j = 0; j < i && !earlier; j++) {
-			q = props_entry(m->props, j);
-			earlier = strcmp(q->canon, pe->canon) == 0;
-		}
-		if (earlier)
+		if (props_same(m->props, i, &first) < 2 || !first)
 			continue;
-		if ((n = props_find_all(m->props, pe->key, &list)) < 2) {
-			free(list);
-			continue;
-		}
-		lines = NULL;
+		n = props_find_all(m->props, pe->key, &list);
+		cap = 2048;
+		lines = xmalloc(cap);
+		len = 0;
+		lines[0] = '\0';
 		for (j = 0; j < n; j++) {
-			xasprintf(&t, "%s%s%d (%s)", lines != NULL ? lines :
-			    "", j == 0 ? "" : j == n - 1 ? " and " : ", ",
-			    list[j]->line, list[j]->key);
-			free(lines);
-			lines = t;
+			if (j == AUDIT_DUP_LINES - 1 && n > AUDIT_DUP_LINES) {
+				snprintf(t, sizeof t, ", ... (%zu more)",
+				    n - AUDIT_DUP_LINES);
+				j = n - 1;
+			} else
+				t[0] = '\0';
+			len += snprintf(lines + len, cap - len, "%s%s%d (",
+			    t, j == 0 ? "" : j == n - 1 ? " and " : ", ",
+			    list[j]->line);
+			/* The key as written (up to 200 bytes of it). */
+			len += snprintf(lines + len, cap - len, "%.*s)",
+			    list[j]->key_len > 200 ? 200 :
+			    (int)list[j]->key_len, list[j]->key);
+			if (len >= cap)
+				len = cap - 1;
 		}
 		audit_add(m, "property-duplicate", SEV_WARN, m->properties,
 		    pe->line, NULL, pe->key, "keep one line (tlsdeck configure "
@@ -664,6 +650,7 @@ audit_duplicates(struct server_model *m)
 		    list[n - 1]->line);
 		free(lines);
 		free(list);
+		list = NULL;
 	}
 }
 
@@ -680,8 +667,8 @@ audit_text(struct server_model *m)
 		pe = props_entry(m->props, i);
 		if (!props_eats_backslash(pe))
 			continue;
-		raw = audit_printable(pe->raw_value, strlen(pe->raw_value));
-		val = audit_printable(pe->value, pe->value_len);
+		raw = termesc_str(pe->raw_value, 0);
+		val = termesc(pe->value, pe->value_len, 0);
 		audit_add(m, "properties-backslash", SEV_WARN, m->properties,
 		    pe->line, NULL, audit_key_relevant(pe->canon) ? pe->key :
 		    NULL, "write / or \\\\ instead of \\ (the SSL settings "
