@@ -602,6 +602,10 @@ audit_key_relevant(const char *canon)
 /* Lines of a duplicated key named in its finding (the first ones and the
  * last): a key repeated 100,000 times still makes one short line. */
 #define AUDIT_DUP_LINES	5
+/* Findings of one kind made line by line (duplicates, backslashes): past
+ * this many, one more finding counts the rest, so that a hostile file of
+ * 100,000 such lines makes a short report, not 100,000 findings. */
+#define AUDIT_LINE_FINDINGS	100
 
 /*
  * Duplicated keys (relaxed names), every line named up to AUDIT_DUP_LINES.
@@ -611,8 +615,9 @@ static void
 audit_duplicates(struct server_model *m)
 {
 	const struct prop_entry	*pe, **list = NULL;
-	size_t			 i, j, n, len, cap;
+	size_t			 i, j, n, len, cap, found = 0, more = 0;
 	char			*lines, t[64];
+	int			 more_line = 0;
 	bool			 first;
 
 	for (i = 0; i < props_count(m->props); i++) {
@@ -621,6 +626,12 @@ audit_duplicates(struct server_model *m)
 			continue;
 		if (props_same(m->props, i, &first) < 2 || !first)
 			continue;
+		if (++found > AUDIT_LINE_FINDINGS) {
+			if (more == 0)
+				more_line = pe->line;
+			more++;
+			continue;
+		}
 		n = props_find_all(m->props, pe->key, &list);
 		cap = 2048;
 		lines = xmalloc(cap);
@@ -652,6 +663,11 @@ audit_duplicates(struct server_model *m)
 		free(list);
 		list = NULL;
 	}
+	if (more > 0)
+		audit_add(m, "property-duplicate", SEV_WARN, m->properties,
+		    more_line, NULL, NULL, "keep one line of each (tlsdeck "
+		    "configure --dedup)", "%zu more keys are set more than "
+		    "once (the first of them on line %d)", more, more_line);
 }
 
 /* Backslashes Java eats, non-ASCII bytes. */
@@ -660,13 +676,19 @@ audit_text(struct server_model *m)
 {
 	const struct prop_entry	*pe;
 	char			*raw, *val, *list = NULL, *t;
-	int			*lines = NULL;
-	size_t			 i, n;
+	int			*lines = NULL, more_line = 0;
+	size_t			 i, n, found = 0, more = 0;
 
 	for (i = 0; i < props_count(m->props); i++) {
 		pe = props_entry(m->props, i);
 		if (!props_eats_backslash(pe))
 			continue;
+		if (++found > AUDIT_LINE_FINDINGS) {
+			if (more == 0)
+				more_line = pe->line;
+			more++;
+			continue;
+		}
 		raw = termesc_str(pe->raw_value, 0);
 		val = termesc(pe->value, pe->value_len, 0);
 		audit_add(m, "properties-backslash", SEV_WARN, m->properties,
@@ -677,6 +699,11 @@ audit_text(struct server_model *m)
 		free(raw);
 		free(val);
 	}
+	if (more > 0)
+		audit_add(m, "properties-backslash", SEV_WARN, m->properties,
+		    more_line, NULL, NULL, "write / or \\\\ instead of \\",
+		    "%zu more values hold a backslash Java eats (the first "
+		    "of them on line %d)", more, more_line);
 	if ((n = props_nonascii_lines(m->props, &lines)) > 0) {
 		for (i = 0; i < n && i < 5; i++) {
 			xasprintf(&t, "%s%s%d", list != NULL ? list : "",

@@ -28,6 +28,10 @@
 
 #include "core.h"
 
+/* Placeholder findings listed one by one; past this many, one finding
+ * counts the rest (a hostile file cannot make 100,000 of them). */
+#define SRV_LINE_FINDINGS	100
+
 /* Loading state (private to one server_model_load). */
 struct srv {
 	const struct server_opts *o;
@@ -291,7 +295,10 @@ srv_placeholders(struct srv *s)
 	const struct prop_entry	*pe;
 	char			*out, *c, *msg;
 	size_t			 i, plen = strlen(m->properties);
-	bool			 unres, rel;
+	size_t			 found = 0, more = 0;
+	enum sev		 more_sev = SEV_WARN;
+	int			 more_line = 0;
+	bool			 unres, rel, bad;
 
 	for (i = 0; i < props_count(m->props); i++) {
 		pe = props_entry(m->props, i);
@@ -299,8 +306,23 @@ srv_placeholders(struct srv *s)
 			continue;
 		rel = srv_relevant(pe->canon);
 		c = out = NULL;
-		if (props_resolve(s->res, pe->value, 0, &out, &unres,
-		    &c) != 0) {
+		bad = props_resolve(s->res, pe->value, 0, &out, &unres,
+		    &c) != 0;
+		if (!bad && !(unres && rel)) {
+			free(out);
+			continue;
+		}
+		if (++found > SRV_LINE_FINDINGS) {
+			/* Counted, not listed: see below. */
+			if (more++ == 0)
+				more_line = pe->line;
+			if (bad && rel)
+				more_sev = SEV_CRIT;
+			free(out);
+			free(c);
+			continue;
+		}
+		if (bad) {
 			msg = c;
 			if (c != NULL && strncmp(c, m->properties, plen) == 0 &&
 			    strncmp(c + plen, ": ", 2) == 0)
@@ -311,7 +333,7 @@ srv_placeholders(struct srv *s)
 			    "names a plain value", "%s: %s (the server fails "
 			    "to start)", pe->key, msg != NULL ? msg :
 			    "placeholder cannot be resolved");
-		} else if (unres && rel)
+		} else
 			audit_add(m, "placeholder-unresolved", SEV_WARN,
 			    m->properties, pe->line, NULL, pe->key, "define "
 			    "the name in the file (or the environment), or "
@@ -322,6 +344,12 @@ srv_placeholders(struct srv *s)
 		free(out);
 		free(c);
 	}
+	if (more > 0)
+		audit_add(m, "placeholder-cycle", more_sev, m->properties,
+		    more_line, NULL, NULL, "define or untangle the names",
+		    "%zu more values hold placeholders that loop or that "
+		    "nothing defines (the first of them on line %d)", more,
+		    more_line);
 }
 
 /* The resolved value of key, or NULL when unset; *line its line. */

@@ -25,6 +25,7 @@
 #define SETTINGS_INITD		"/etc/init.d/imservice"
 #define SETTINGS_UNIT_MAX	(64 * 1024)	/* bytes of a unit file read */
 #define SETTINGS_UNITS_MAX	2000		/* unit files looked at */
+#define SETTINGS_NOTES_MAX	100		/* keys named by --dedup notes */
 
 /* A secret value as a NUL-terminated string to hand to props_set. */
 static const char *
@@ -180,7 +181,7 @@ static int
 settings_dedup_all(struct props *p, struct step_result *r, char **cause)
 {
 	const struct prop_entry	*pe;
-	size_t			 i, n, removed;
+	size_t			 i, n, removed, keys = 0, more = 0;
 	bool			 first;
 
 	for (i = 0; i < props_count(p); i++) {
@@ -188,10 +189,17 @@ settings_dedup_all(struct props *p, struct step_result *r, char **cause)
 			continue;
 		if ((n = props_same(p, i, &first)) < 2 || !first)
 			continue;
+		if (++keys > SETTINGS_NOTES_MAX) {
+			more += n - 1;
+			continue;
+		}
 		pe = props_entry(p, i);
 		step_note(r, "remove %zu duplicate line%s of %s", n - 1,
 		    n == 2 ? "" : "s", pe->canon);
 	}
+	if (more > 0)
+		step_note(r, "remove %zu duplicate lines of %zu more keys",
+		    more, keys - SETTINGS_NOTES_MAX);
 	return (props_dedup_all(p, &removed, cause));
 }
 
