@@ -51,9 +51,16 @@ struct global_opts {
 
 /* main.c */
 extern const struct cmd_entry *cmd_table[];
-/* Print "tlsdeck: MSG" on stderr. */
+/* The termesc flags for this terminal's locale (TERMESC_ASCII when it is
+ * not UTF-8). */
+int	 cli_termesc_flags(void);
+/* Print "tlsdeck: MSG" on stderr, escaped for the terminal (termesc). */
 void	 cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	 cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "tlsdeck: note: MSG" and "tlsdeck: MSG" (not an error), escaped too. */
+void	 cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	 cli_message(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
 /* Print a usage error for cmd and return EXIT_USAGE. */
 int	 cli_usage(const struct cmd_entry *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
@@ -268,8 +275,23 @@ void	 cli_text_findings(FILE *, const struct server_model *,
 	     const char *indent);
 /* The audited certificates as a JSON array (json_t *). */
 void	*cli_json_certs(const struct server_model *);
-/* Write text with control characters (not \n or \t) shown as '?'. */
+/* Write text escaped for the terminal (termesc: lines and tabs kept). */
 void	 cli_write_safe(FILE *, const char *, size_t);
+/* The same for one line (a tab or a line end is escaped too). */
+void	 cli_puts_safe(FILE *, const char *);
+/*
+ * Text output through the one escaper: print to cli_text_begin()'s stream;
+ * cli_text_end() writes what was printed to f with cli_write_safe.  The
+ * text commands (list, show, status, audit, probe, history and the step
+ * reports) print this way.
+ */
+struct cli_text {
+	FILE	*mf;
+	char	*buf;
+	size_t	 len;
+};
+FILE	*cli_text_begin(struct cli_text *);
+void	 cli_text_end(struct cli_text *, FILE *f);
 
 /* cmd-demo.c: tlsdeck demo (core/demo.c, then the dashboard). */
 extern const struct cmd_entry cmd_demo_entry;

@@ -116,7 +116,7 @@ cmd_csr_exec(int argc, char **argv)
 		}
 	}
 	for (i = 0; i < r.nnotes; i++)
-		fprintf(stderr, "%s: note: %s\n", TLSDECK_NAME, r.notes[i]);
+		cli_note("%s", r.notes[i]);
 	if (out == NULL || strcmp(out, "-") == 0) {
 		fputs(pem, stdout);
 	} else {
@@ -127,8 +127,8 @@ cmd_csr_exec(int argc, char **argv)
 			cli_error("%s", cause);
 			goto out;
 		}
-		fprintf(stderr, "%s: wrote the request for \"%s\" to %s\n",
-		    TLSDECK_NAME, r.aliases[0], out);
+		cli_message("wrote the request for \"%s\" to %s",
+		    r.aliases[0], out);
 	}
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 out:

@@ -49,18 +49,6 @@ history_json_rec(const struct backup_rec *r)
 	return (j);
 }
 
-/* Print s with control characters made visible (one line per backup). */
-static void
-history_text_str(FILE *f, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			fputc('?', f);
-		else
-			fputc(*s, f);
-	}
-}
-
 /* tlsdeck history */
 static int
 cmd_history_exec(int argc, char **argv)
@@ -68,7 +56,9 @@ cmd_history_exec(int argc, char **argv)
 	const struct cmd_entry	*ce = &cmd_history_entry;
 	struct backup_rec	*recs = NULL;
 	json_t			*j, *arr;
-	char			*cause = NULL, *dir = NULL;
+	struct cli_text		 tx;
+	FILE			*f;
+	char			*cause = NULL, *dir = NULL, *line;
 	size_t			 n = 0, i;
 	int			 ch, fmt = OUT_TEXT, rc = EXIT_FAIL;
 
@@ -97,25 +87,28 @@ cmd_history_exec(int argc, char **argv)
 			json_array_append_new(arr, history_json_rec(&recs[i]));
 		json_object_set_new(j, "backups", arr);
 		out_json_dump(j, stdout);
-	} else if (n == 0)
-		printf("No backups yet (backup directory: %s)\n", dir);
-	else {
-		printf("Backups in %s (oldest first):\n", dir);
-		printf("%5s  %-20s  %-12s %10s  %s\n", "ID", "WHEN (UTC)",
+	} else if (n == 0) {
+		f = cli_text_begin(&tx);
+		fprintf(f, "No backups yet (backup directory: %s)\n", dir);
+		cli_text_end(&tx, stdout);
+	} else {
+		/* Paths and descriptions come from the manifest: escaped,
+		 * one backup a line. */
+		f = cli_text_begin(&tx);
+		fprintf(f, "Backups in %s (oldest first):\n", dir);
+		fprintf(f, "%5s  %-20s  %-12s %10s  %s\n", "ID", "WHEN (UTC)",
 		    "COMMAND", "SIZE", "FILE");
+		cli_text_end(&tx, stdout);
 		for (i = 0; i < n; i++) {
-			printf("%5u  %-20s  ", recs[i].id, recs[i].time);
-			history_text_str(stdout, recs[i].command);
-			printf("%*s %10llu  ", (int)(strlen(recs[i].command) <
-			    12 ? 12 - strlen(recs[i].command) : 0), "",
-			    (unsigned long long)recs[i].size);
-			history_text_str(stdout, recs[i].path);
-			if (recs[i].description[0] != '\0') {
-				fputs("  (", stdout);
-				history_text_str(stdout, recs[i].description);
-				fputc(')', stdout);
-			}
+			xasprintf(&line, "%5u  %-20s  %-12s %10llu  %s%s%s%s",
+			    recs[i].id, recs[i].time, recs[i].command,
+			    (unsigned long long)recs[i].size, recs[i].path,
+			    recs[i].description[0] != '\0' ? "  (" : "",
+			    recs[i].description,
+			    recs[i].description[0] != '\0' ? ")" : "");
+			cli_puts_safe(stdout, line);
 			fputc('\n', stdout);
+			free(line);
 		}
 	}
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;

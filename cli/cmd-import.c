@@ -96,15 +96,15 @@ step_anchor_name(enum step_anchor a)
 
 /* One certificate of a chain on one or two lines. */
 static void
-step_text_cert(const char *label, struct cert *c, time_t now)
+step_text_cert(FILE *f, const char *label, struct cert *c, time_t now)
 {
 	char	na[32];
 	long	days;
 
 	time_iso8601(c->info.not_after, na, sizeof na);
 	days = cert_days_left(c, now);
-	printf("  %s %s\n", label, c->info.subject);
-	printf("      issuer %s; %s until %s (%s%ld days%s)\n",
+	fprintf(f, "  %s %s\n", label, c->info.subject);
+	fprintf(f, "      issuer %s; %s until %s (%s%ld days%s)\n",
 	    c->info.self_signed ? "itself" : c->info.issuer, c->info.key, na,
 	    days < 0 ? "EXPIRED " : "", days < 0 ? -days : days,
 	    days < 0 ? " ago" : " left");
@@ -115,13 +115,15 @@ void
 cli_step_report(const char *path, const char *what,
     const struct step_result *r, bool json, bool certs)
 {
-	json_t	*j, *a;
-	time_t	 now = time(NULL);
-	char	 label[32], *fp;
-	size_t	 i;
+	json_t		*j, *a;
+	struct cli_text	 tx;
+	FILE		*f;
+	time_t		 now = time(NULL);
+	char		 label[32], *fp;
+	size_t		 i;
 
 	for (i = 0; i < r->nnotes; i++)
-		fprintf(stderr, "%s: note: %s\n", TLSDECK_NAME, r->notes[i]);
+		cli_note("%s", r->notes[i]);
 	if (json) {
 		j = json_object();
 		json_object_set_new(j, "file", json_string(path));
@@ -151,29 +153,33 @@ cli_step_report(const char *path, const char *what,
 		out_json_dump(j, stdout);
 		return;
 	}
-	printf("%s\n", what);
+	/* Aliases and names come from files: escaped. */
+	f = cli_text_begin(&tx);
+	fprintf(f, "%s\n", what);
 	if (certs) {
 		for (i = 0; i < r->naliases; i++) {
 			snprintf(label, sizeof label, "%s:", r->aliases[i]);
-			step_text_cert(label, r->chain[i], now);
+			step_text_cert(f, label, r->chain[i], now);
 			fp = cert_fp_hex(cert_sha256(r->chain[i]), 32);
-			printf("      SHA-256 %s\n", fp);
+			fprintf(f, "      SHA-256 %s\n", fp);
 			free(fp);
 		}
 	} else if (r->nchain > 0) {
-		printf("Certificate chain (%zu, leaf first):\n", r->nchain);
+		fprintf(f, "Certificate chain (%zu, leaf first):\n",
+		    r->nchain);
 		for (i = 0; i < r->nchain; i++) {
 			snprintf(label, sizeof label, "[%zu]", i + 1);
-			step_text_cert(label, r->chain[i], now);
+			step_text_cert(f, label, r->chain[i], now);
 		}
-		printf("Root: %s%s%s\n", step_anchor_text(r->anchor),
+		fprintf(f, "Root: %s%s%s\n", step_anchor_text(r->anchor),
 		    r->anchor == STEP_ANCHOR_CACERTS && r->cacerts ? " " : "",
 		    r->anchor == STEP_ANCHOR_CACERTS && r->cacerts ?
 		    r->cacerts : "");
 	}
 	if (r->backup_id != 0)
-		printf("Backup of the previous file: %u (tlsdeck history; "
+		fprintf(f, "Backup of the previous file: %u (tlsdeck history; "
 		    "tlsdeck restore %u)\n", r->backup_id, r->backup_id);
+	cli_text_end(&tx, stdout);
 }
 
 /* ------------------------------------------------------------------ */

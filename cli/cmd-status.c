@@ -413,21 +413,44 @@ st_text(FILE *f, const struct server_model *m)
 void
 cli_write_safe(FILE *f, const char *s, size_t len)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i;
+	char	*e;
 
-	for (i = 0; i < len; i++) {
-		if ((p[i] < 0x20 && p[i] != '\n' && p[i] != '\t') ||
-		    p[i] == 0x7f)
-			fputc('?', f);
-		else if (p[i] == 0xc2 && i + 1 < len && p[i + 1] >= 0x80 &&
-		    p[i + 1] <= 0x9f) {
-			/* C1 controls (U+0080..U+009F) */
-			fputc('?', f);
-			i++;
-		} else
-			fputc(p[i], f);
+	if (!termesc_needed(s, len, TERMESC_LINES | cli_termesc_flags())) {
+		fwrite(s, 1, len, f);
+		return;
 	}
+	e = termesc(s, len, TERMESC_LINES | cli_termesc_flags());
+	fputs(e, f);
+	free(e);
+}
+
+void
+cli_puts_safe(FILE *f, const char *s)
+{
+	char	*e;
+
+	e = termesc_str(s, cli_termesc_flags());
+	fputs(e, f);
+	free(e);
+}
+
+FILE *
+cli_text_begin(struct cli_text *t)
+{
+	memset(t, 0, sizeof *t);
+	if ((t->mf = open_memstream(&t->buf, &t->len)) == NULL)
+		fatalx("open_memstream: out of memory");
+	return (t->mf);
+}
+
+void
+cli_text_end(struct cli_text *t, FILE *f)
+{
+	if (fclose(t->mf) != 0)
+		fatalx("open_memstream: out of memory");
+	cli_write_safe(f, t->buf, t->len);
+	free(t->buf);
+	memset(t, 0, sizeof *t);
 }
 
 /* tlsdeck status */

@@ -3,10 +3,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -39,27 +41,43 @@ const struct cmd_entry *cmd_table[] = {
 };
 
 /*
- * Print one message line on stderr.  Control bytes (from file names,
- * aliases or file contents) are shown as \uXXXX: a message stays one line
- * and cannot drive the terminal.
+ * The termesc flags for this terminal: TERMESC_ASCII when the locale names
+ * a character set that is not UTF-8 (there, the bytes of a UTF-8
+ * character could be C1 controls).
+ */
+int
+cli_termesc_flags(void)
+{
+	static int	 flags = -1;
+	const char	*v = NULL, *dot;
+
+	if (flags != -1)
+		return (flags);
+	flags = 0;
+	if ((v = getenv("LC_ALL")) == NULL || *v == '\0')
+		if ((v = getenv("LC_CTYPE")) == NULL || *v == '\0')
+			v = getenv("LANG");
+	if (v != NULL && (dot = strchr(v, '.')) != NULL &&
+	    strncasecmp(dot + 1, "utf-8", 5) != 0 &&
+	    strncasecmp(dot + 1, "utf8", 4) != 0)
+		flags = TERMESC_ASCII;
+	return (flags);
+}
+
+/*
+ * Print one message line on stderr, escaped (termesc): what comes from
+ * file names, aliases, certificates or file contents stays one line and
+ * cannot drive the terminal.
  */
 static void
 cli_vmessage(const char *prefix, const char *fmt, va_list ap)
 {
-	char		*s;
-	unsigned char	 c;
-	size_t		 i;
+	char	*s, *e;
 
 	xvasprintf(&s, fmt, ap);
-	fputs(prefix, stderr);
-	for (i = 0; s[i] != '\0'; i++) {
-		c = (unsigned char)s[i];
-		if (c < 0x20 || c == 0x7f)
-			fprintf(stderr, "\\u%04X", c);
-		else
-			fputc(c, stderr);
-	}
-	fputc('\n', stderr);
+	e = termesc_str(s, cli_termesc_flags());
+	fprintf(stderr, "%s%s\n", prefix, e);
+	free(e);
 	free(s);
 }
 
@@ -80,6 +98,26 @@ cli_warn(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	cli_vmessage(TLSDECK_NAME ": warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void
+cli_message(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	cli_vmessage(TLSDECK_NAME ": ", fmt, ap);
+	va_end(ap);
+}
+
+void
+cli_note(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	cli_vmessage(TLSDECK_NAME ": note: ", fmt, ap);
 	va_end(ap);
 }
 
@@ -121,12 +159,75 @@ cli_parse_format(const char *s, unsigned allowed)
 	return (-1);
 }
 
+/*
+ * The prompt's terminal, restored by prompt_sighandler.  Every signal
+ * that can arrive while echo is off is caught: the handler puts the
+ * terminal back as it was, then takes the signal's usual action (the
+ * process ends, or stops); a process that is continued after a stop gets
+ * echo off and the prompt again, and the read goes on.
+ */
+static const int	 prompt_signals[] = { SIGINT, SIGTERM, SIGHUP,
+    SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU, SIGALRM, SIGUSR1, SIGUSR2, SIGPIPE,
+    SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGXCPU, SIGXFSZ };
+#define PROMPT_NSIG	(sizeof prompt_signals / sizeof prompt_signals[0])
+static int		 prompt_fd = -1;
+static const char	*prompt_text;
+static struct termios	 prompt_saved, prompt_noecho;
+static struct sigaction	 prompt_old[PROMPT_NSIG];
+
+/* A signal at the prompt: the terminal back, then the signal's action. */
+static void
+prompt_sighandler(int sig)
+{
+	struct sigaction	 sa, mine;
+	sigset_t		 set, old;
+	int			 saved = errno;
+
+	/* (The other prompt signals are blocked while this runs.) */
+	(void)tcsetattr(prompt_fd, TCSANOW, &prompt_saved);
+	(void)write(prompt_fd, "\n", 1);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(sig, &sa, &mine);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	(void)sigprocmask(SIG_UNBLOCK, &set, &old);
+	(void)kill(getpid(), sig);
+	/* Still here: continued after a stop. */
+	(void)sigprocmask(SIG_SETMASK, &old, NULL);
+	(void)sigaction(sig, &mine, NULL);
+	(void)tcsetattr(prompt_fd, TCSAFLUSH, &prompt_noecho);
+	(void)write(prompt_fd, prompt_text, strlen(prompt_text));
+	errno = saved;
+}
+
+/* Catch the prompt signals (on = true) or put their actions back. */
+static void
+prompt_signals_set(bool on)
+{
+	struct sigaction	sa;
+	size_t			i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = prompt_sighandler;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < PROMPT_NSIG; i++)
+		sigaddset(&sa.sa_mask, prompt_signals[i]);
+	sa.sa_flags = SA_RESTART;
+	for (i = 0; i < PROMPT_NSIG; i++) {
+		if (on)
+			sigaction(prompt_signals[i], &sa, &prompt_old[i]);
+		else
+			sigaction(prompt_signals[i], &prompt_old[i], NULL);
+	}
+}
+
 struct secret *
 cli_prompt_tty(const char *prompt, char **cause)
 {
-	struct termios	 t, saved;
 	struct secret	*s;
-	char		 buf[1024];
+	char		 buf[1024], *ep;
 	size_t		 n = 0;
 	ssize_t		 r;
 	char		 c;
@@ -134,15 +235,18 @@ cli_prompt_tty(const char *prompt, char **cause)
 
 	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC)) == -1)
 		return (NULL);
-	if (tcgetattr(fd, &saved) == -1) {
+	if (tcgetattr(fd, &prompt_saved) == -1) {
 		close(fd);
 		return (NULL);
 	}
-	t = saved;
-	t.c_lflag &= ~(ECHO | ECHONL);
-	t.c_lflag |= ICANON;
-	(void)write(fd, prompt, strlen(prompt));
-	tcsetattr(fd, TCSAFLUSH, &t);
+	prompt_fd = fd;
+	prompt_text = ep = termesc_str(prompt, cli_termesc_flags());
+	prompt_noecho = prompt_saved;
+	prompt_noecho.c_lflag &= ~(ECHO | ECHONL);
+	prompt_noecho.c_lflag |= ICANON;
+	prompt_signals_set(true);
+	(void)write(fd, ep, strlen(ep));
+	tcsetattr(fd, TCSAFLUSH, &prompt_noecho);
 	for (;;) {
 		r = read(fd, &c, 1);
 		if (r == -1 && errno == EINTR)
@@ -152,8 +256,12 @@ cli_prompt_tty(const char *prompt, char **cause)
 		if (n < sizeof buf - 1)
 			buf[n++] = c;
 	}
-	tcsetattr(fd, TCSAFLUSH, &saved);
+	tcsetattr(fd, TCSAFLUSH, &prompt_saved);
+	prompt_signals_set(false);
 	(void)write(fd, "\n", 1);
+	prompt_fd = -1;
+	prompt_text = NULL;
+	free(ep);
 	close(fd);
 	s = secret_new(buf, n);
 	explicit_bzero(buf, sizeof buf);
@@ -198,7 +306,13 @@ int
 main(int argc, char **argv)
 {
 	const struct cmd_entry	**ce;
+	char			 *cause = NULL;
 
+	/* Before anything can read a password: no core dumps. */
+	if (secret_process_harden(&cause) != 0) {
+		cli_warn("%s", cause);
+		free(cause);
+	}
 	if (argc >= 2) {
 		if (strcmp(argv[1], "--help") == 0 ||
 		    strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {

@@ -135,20 +135,11 @@ out_json_entry(struct ks_entry *e, time_t now, bool with_pem)
 	return (j);
 }
 
-/* Print an alias safely (NUL and control bytes shown as \uXXXX). */
+/* Print an alias as stored (callers print through cli_text: escaped). */
 static void
 out_text_alias(FILE *f, const struct ks_entry *e)
 {
-	size_t	i;
-	unsigned char c;
-
-	for (i = 0; i < e->alias_len; i++) {
-		c = (unsigned char)e->alias[i];
-		if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\u%04X", c);
-		else
-			fputc(c, f);
-	}
+	fwrite(e->alias, 1, e->alias_len, f);
 }
 
 void
@@ -191,7 +182,8 @@ out_text_cert(FILE *f, struct cert *c, time_t now, const char *ind)
 		    ci->self_signed ? " self-signed" : "");
 }
 
-/* One entry as text, like keytool -list -v with days left. */
+/* One entry as text, like keytool -list -v with days left (to a
+ * cli_text stream: aliases and names are escaped there). */
 void
 out_text_entry(FILE *f, struct ks_entry *e, time_t now)
 {
