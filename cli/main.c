@@ -202,7 +202,9 @@ prompt_sighandler(int sig)
 	errno = saved;
 }
 
-/* Catch the prompt signals (on = true) or put their actions back. */
+/* Catch the prompt signals (on = true) or put their actions back.  A
+ * signal ignored when tlsdeck started (nohup, a script's background job)
+ * stays ignored. */
 static void
 prompt_signals_set(bool on)
 {
@@ -216,10 +218,13 @@ prompt_signals_set(bool on)
 		sigaddset(&sa.sa_mask, prompt_signals[i]);
 	sa.sa_flags = SA_RESTART;
 	for (i = 0; i < PROMPT_NSIG; i++) {
-		if (on)
-			sigaction(prompt_signals[i], &sa, &prompt_old[i]);
-		else
+		if (!on) {
 			sigaction(prompt_signals[i], &prompt_old[i], NULL);
+			continue;
+		}
+		sigaction(prompt_signals[i], NULL, &prompt_old[i]);
+		if (prompt_old[i].sa_handler != SIG_IGN)
+			sigaction(prompt_signals[i], &sa, NULL);
 	}
 }
 

@@ -7,7 +7,7 @@
  * instead of exiting; TERM=dumb is refused with a pointer to the plain
  * commands; NO_COLOR/--no-color; --ascii line drawing; the mouse only with
  * --mouse; a short ESCDELAY; the hardware cursor on the focused item; the
- * terminal restored on fatal errors and on SIGINT/SIGTERM/SIGHUP.
+ * terminal restored on fatal errors and on SIGINT/SIGTERM/SIGHUP/SIGQUIT.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -35,7 +35,8 @@ tui_fatal_hook(void)
 		endwin();
 }
 
-/* SIGINT/SIGTERM/SIGHUP: note it; the loop wakes up (EINTR) and leaves. */
+/* SIGINT/SIGTERM/SIGHUP/SIGQUIT: note it; the loop wakes up (EINTR) and
+ * leaves (the terminal restored). */
 static void
 tui_sighandler(int sig)
 {
@@ -569,6 +570,7 @@ tui_main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);	/* ^\ in cbreak mode */
 
 	if (getenv("ESCDELAY") == NULL)
 		set_escdelay(50);
