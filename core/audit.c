@@ -689,6 +689,16 @@ audit_text(struct server_model *m)
 			more++;
 			continue;
 		}
+		if (secret_key_name(pe->key)) {
+			/* A secret: say so without showing it. */
+			audit_add(m, "properties-backslash", SEV_WARN,
+			    m->properties, pe->line, NULL,
+			    audit_key_relevant(pe->canon) ? pe->key : NULL,
+			    "write \\\\ for a backslash in it", "%s: Java reads "
+			    "the value with its backslashes taken as escapes "
+			    "(it is not the one written)", pe->key);
+			continue;
+		}
 		raw = termesc_str(pe->raw_value, 0);
 		val = termesc(pe->value, pe->value_len, 0);
 		audit_add(m, "properties-backslash", SEV_WARN, m->properties,
@@ -851,9 +861,11 @@ audit_settings(struct server_model *m)
 		free(host);
 	}
 
-	/* Who can read the passwords? */
-	for (i = 0; i < props_count(m->props) && !pw; i++)
-		pw = audit_is_password(props_entry(m->props, i));
+	/* Who can read the passwords (and other secrets)? */
+	for (i = 0; i < props_count(m->props) && !pw; i++) {
+		pe = props_entry(m->props, i);
+		pw = pe->value_len > 0 && secret_key_name(pe->key);
+	}
 	if (pw && stat(m->properties, &sb) == 0 && (sb.st_mode & S_IROTH))
 		audit_add(m, "properties-world-readable", SEV_WARN,
 		    m->properties, 0, NULL, NULL, "chmod o-r (0640, group of "

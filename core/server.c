@@ -333,7 +333,14 @@ srv_placeholders(struct srv *s)
 			    "names a plain value", "%s: %s (the server fails "
 			    "to start)", pe->key, msg != NULL ? msg :
 			    "placeholder cannot be resolved");
-		} else
+		} else if (secret_key_name(pe->key))
+			audit_add(m, "placeholder-unresolved", SEV_WARN,
+			    m->properties, pe->line, NULL, pe->key, "define "
+			    "the name in the file (or the environment), or "
+			    "write the value", "%s: a placeholder is defined "
+			    "neither in the file nor in the environment, and "
+			    "Spring keeps it as written", pe->key);
+		else
 			audit_add(m, "placeholder-unresolved", SEV_WARN,
 			    m->properties, pe->line, NULL, pe->key, "define "
 			    "the name in the file (or the environment), or "
