@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
@@ -342,6 +343,19 @@ tui_getkey(void)
 	return ((int)wc);
 }
 
+/* Are more keys waiting (a paste, a held key)?  Then the loop handles
+ * them before it draws: one frame for the lot, not one per key. */
+static bool
+tui_input_pending(void)
+{
+	struct pollfd	pfd;
+
+	pfd.fd = STDIN_FILENO;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	return (poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLIN));
+}
+
 /* Usage of the dashboard's options. */
 static void
 tui_usage(FILE *f)
@@ -622,6 +636,8 @@ tui_main(int argc, char **argv)
 		}
 		if (!tui_input(t, ch))
 			break;
+		if (tui_input_pending() && tui_signo == 0)
+			continue;
 		if (t->busy > 0)
 			tui_tick(t);
 		/* After r or a form's write: the new model is probed. */
