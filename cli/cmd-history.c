@@ -126,6 +126,8 @@ cmd_restore_exec(int argc, char **argv)
 	const struct cmd_entry	*ce = &cmd_restore_entry;
 	struct backup_rec	*r = NULL;
 	struct backup_outcome	 o;
+	struct cli_text		 tx;
+	FILE			*f;
 	char			*cause = NULL;
 	int			 ch, rc = EXIT_FAIL;
 	bool			 dry = false;
@@ -159,24 +161,27 @@ cmd_restore_exec(int argc, char **argv)
 		cli_error("%s", cause);
 		goto out;
 	}
+	/* The path and command come from the manifest: escaped. */
+	f = cli_text_begin(&tx);
 	if (o.same)
-		printf("%s already holds backup %u (%s, %llu bytes); nothing "
+		fprintf(f, "%s already holds backup %u (%s, %llu bytes); nothing "
 		    "to do\n", r->path, r->id, r->time,
 		    (unsigned long long)r->size);
 	else if (dry)
-		printf("would restore %s from backup %u (%s, %s, %llu "
+		fprintf(f, "would restore %s from backup %u (%s, %s, %llu "
 		    "bytes)%s\n", r->path, r->id, r->time, r->command,
 		    (unsigned long long)r->size, o.existed ? "; the current "
 		    "file would be backed up first" : "; the file does not "
 		    "exist now and would be created");
 	else if (o.prev_id != 0)
-		printf("restored %s from backup %u (%s, %llu bytes); the "
+		fprintf(f, "restored %s from backup %u (%s, %llu bytes); the "
 		    "replaced content is backup %u\n", r->path, r->id,
 		    r->time, (unsigned long long)r->size, o.prev_id);
 	else
-		printf("restored %s from backup %u (%s, %llu bytes); the "
+		fprintf(f, "restored %s from backup %u (%s, %llu bytes); the "
 		    "file did not exist\n", r->path, r->id, r->time,
 		    (unsigned long long)r->size);
+	cli_text_end(&tx, stdout);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 out:
 	backup_rec_free(r);
