@@ -164,8 +164,8 @@ cmd_restore_exec(int argc, char **argv)
 	/* The path and command come from the manifest: escaped. */
 	f = cli_text_begin(&tx);
 	if (o.same)
-		fprintf(f, "%s already holds backup %u (%s, %llu bytes); nothing "
-		    "to do\n", r->path, r->id, r->time,
+		fprintf(f, "%s already holds backup %u (%s, %llu bytes); "
+		    "nothing to do\n", r->path, r->id, r->time,
 		    (unsigned long long)r->size);
 	else if (dry)
 		fprintf(f, "would restore %s from backup %u (%s, %s, %llu "

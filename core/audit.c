@@ -694,9 +694,9 @@ audit_text(struct server_model *m)
 			audit_add(m, "properties-backslash", SEV_WARN,
 			    m->properties, pe->line, NULL,
 			    audit_key_relevant(pe->canon) ? pe->key : NULL,
-			    "write \\\\ for a backslash in it", "%s: Java reads "
-			    "the value with its backslashes taken as escapes "
-			    "(it is not the one written)", pe->key);
+			    "write \\\\ for a backslash in it", "%s: Java "
+			    "reads the value with its backslashes taken as "
+			    "escapes (it is not the one written)", pe->key);
 			continue;
 		}
 		raw = termesc_str(pe->raw_value, 0);

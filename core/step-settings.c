@@ -25,7 +25,7 @@
 #define SETTINGS_INITD		"/etc/init.d/imservice"
 #define SETTINGS_UNIT_MAX	(64 * 1024)	/* bytes of a unit file read */
 #define SETTINGS_UNITS_MAX	2000		/* unit files looked at */
-#define SETTINGS_NOTES_MAX	100		/* keys named by --dedup notes */
+#define SETTINGS_NOTES_MAX	100		/* keys --dedup notes name */
 
 /* A secret value as a NUL-terminated string to hand to props_set. */
 static const char *

@@ -95,7 +95,8 @@ test_key_name(void **state)
 	    "stripe.api.key", "gpg.passphrase", "jwt.private-key",
 	    "keystorePass", "truststorePass", "keyPass",
 	    "certificateKeystorePassword", "db.pwd", "passwd",
-	    "credential-reference.clear-text", "jetty.sslContext.keyStorePassword",
+	    "credential-reference.clear-text",
+	    "jetty.sslContext.keyStorePassword",
 	    "quarkus.http.ssl.certificate.key-store-password" };
 	static const char	*no[] = { "server.port", "server.ssl.key-store",
 	    "server.ssl.key-alias", "server.ssl.key-store-type",
