@@ -647,6 +647,8 @@ audit_duplicates(struct server_model *m)
 			len += snprintf(lines + len, cap - len, "%s%s%d (",
 			    t, j == 0 ? "" : j == n - 1 ? " and " : ", ",
 			    list[j]->line);
+			if (len >= cap)
+				len = cap - 1;
 			/* The key as written (up to 200 bytes of it). */
 			len += snprintf(lines + len, cap - len, "%.*s)",
 			    list[j]->key_len > 200 ? 200 :

@@ -1349,6 +1349,7 @@ props_commit(struct props *p, struct pbuf *nb, const struct props_kv *want,
 		cause_set(cause, "%s: edit refused, the result would not "
 		    "load: %s", props_who(p), cause2);
 		free(cause2);
+		cause2 = NULL;
 		goto out;
 	}
 	if (q->nents != nwant)
