@@ -57,6 +57,7 @@ struct srv {
 struct srv_fkey {
 	char			*canon;
 	const struct finding	*f;
+	size_t			 idx;		/* its place in m->findings */
 };
 
 void
@@ -1630,7 +1631,8 @@ srv_row(struct srv *s, const char *key, bool secret, bool always,
 		setting_check(row, SEV_OK, ok_label);
 }
 
-/* Order of srv_fkey: by relaxed key, then as the findings were. */
+/* Order of srv_fkey: by relaxed key, then as the findings are (the first
+ * of the worst severity labels the row, as a pass over them would). */
 static int
 srv_fkey_cmp(const void *a, const void *b)
 {
@@ -1639,7 +1641,7 @@ srv_fkey_cmp(const void *a, const void *b)
 
 	if ((c = strcmp(x->canon, y->canon)) != 0)
 		return (c);
-	return (x->f < y->f ? -1 : x->f > y->f);
+	return (x->idx < y->idx ? -1 : x->idx > y->idx);
 }
 
 /* Index the findings that name a property by its relaxed key (once, so
@@ -1657,6 +1659,7 @@ srv_fkeys(struct srv *s)
 			continue;
 		s->fkeys[s->nfkeys].canon = props_canon_key(
 		    m->findings[i]->key);
+		s->fkeys[s->nfkeys].idx = i;
 		s->fkeys[s->nfkeys++].f = m->findings[i];
 	}
 	qsort(s->fkeys, s->nfkeys, sizeof *s->fkeys, srv_fkey_cmp);
