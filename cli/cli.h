@@ -8,7 +8,7 @@
 
 #include "core.h"
 
-/* Exit codes (product.md 2). */
+/* Exit codes (tlsdeck.1, EXIT STATUS). */
 #define EXIT_OK		0
 #define EXIT_FAIL	1
 #define EXIT_USAGE	2
@@ -140,14 +140,14 @@ extern const struct cmd_entry cmd_list_entry;
 extern const struct cmd_entry cmd_show_entry;
 extern const struct cmd_entry cmd_history_entry;
 extern const struct cmd_entry cmd_restore_entry;
-/* Steps (part A): cmd-genkey.c, cmd-csr.c, cmd-import.c, cmd-export.c */
+/* Keystore steps: cmd-genkey.c, cmd-csr.c, cmd-import.c, cmd-export.c */
 extern const struct cmd_entry cmd_genkey_entry;
 extern const struct cmd_entry cmd_csr_entry;
 extern const struct cmd_entry cmd_import_reply_entry;
 extern const struct cmd_entry cmd_import_cert_entry;
 extern const struct cmd_entry cmd_import_pem_entry;
 extern const struct cmd_entry cmd_export_entry;
-/* Steps (part B): cmd-trust.c, cmd-manage.c */
+/* Trust and keystore management: cmd-trust.c, cmd-manage.c */
 extern const struct cmd_entry cmd_trust_entry;
 extern const struct cmd_entry cmd_delete_entry;
 extern const struct cmd_entry cmd_rename_entry;
@@ -221,7 +221,7 @@ void	 cli_step_args_done(struct step_args *);
 bool	 cli_pw_given(const struct pw_opts *);
 
 /*
- * The server commands (issue 4): cmd-status.c, cmd-audit.c,
+ * The server commands: cmd-status.c, cmd-audit.c,
  * cmd-configure.c.  cmd-status.c holds what they share: the GLOBAL
  * options, loading the config file and the model, and JSON of findings.
  */

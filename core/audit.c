@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * audit.c -- findings (product.md 5): data, not errors.  Each has a stable
+ * audit.c -- findings, data not errors (docs/findings.md).  Each has a stable
  * code, a severity, where (file:line or alias), what is wrong, what to do,
  * and the form that fixes it.
  *

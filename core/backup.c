@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * backup.c -- a copy of every file before tlsdeck replaces it, a manifest of
- * those copies (libcyaml), and restore (product.md 6).
+ * those copies (libcyaml), and restore.
  *
  * Layout of the backup directory (mode 0700):
  *	manifest.yaml				the list, oldest first

@@ -2,7 +2,7 @@
 /*
  * chain.c -- certificate chains: building one from a leaf and a pool of
  * candidates (keytool's establishCertChain), and putting a CA reply in
- * order (keytool's validateReply), formats.md 3.4.
+ * order (keytool's validateReply); see docs/formats.md, CA replies.
  */
 #include <stdlib.h>
 #include <string.h>

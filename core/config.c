@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * config.c -- tlsdeck's own settings: config.yaml read with libcyaml 1.3.1
- * (style.md b.7, tui.md 4).
+ * config.c -- tlsdeck's own settings: config.yaml read with libcyaml 1.3.1.
  *
  *	warn-days: 30		# expiry thresholds (days left)
  *	crit-days: 14

@@ -5,12 +5,49 @@
  * so it names no OpenSSL or libcyaml type: OpenSSL objects appear only as
  * forward-declared struct pointers.
  *
- * Conventions (style.md b.4, b.5):
+ * Conventions:
  *  - int functions return 0 on success, -1 on failure; on failure, if cause
  *    is not NULL, *cause is set to a malloc'd one-line message the caller
  *    frees.  Messages about a file start with "PATH: ".
  *  - A char * result belongs to the caller; const char * is borrowed.
  *  - Containers own their elements; _free functions are NULL-safe.
+ *
+ * Contents, in the order of the sections below, each with its group
+ * (docs/architecture.md, core/ in four groups).  What is marked [core] is
+ * internal to core/ and its tests: cli/ and tui/ never call it, they use
+ * the keystore model, the server model and the steps.
+ *
+ *   cause.c, xmalloc.c   errors, allocation              infrastructure
+ *   secret.c             passwords                       infrastructure
+ *   der.c, cert.c        certificates (der_cert_walk,    formats and crypto
+ *                        cert_new_ref [core])
+ *   keystore.c           the keystore model, sniffing    formats and crypto
+ *     jks.c, pkcs12.c    the codecs [core]               formats and crypto
+ *     pem.c              certificate files, PEM keys     formats and crypto
+ *   fileio.c             bounded reads                   infrastructure
+ *   props.c              application.properties          server model
+ *   model.c              the server model's types        server model
+ *   server.c             discovery and loading           server model
+ *                        (cacerts_open_with, jre_*,
+ *                        server_port_* [core])
+ *   audit.c              the checks (audit_add,          server model
+ *                        audit_run [core])
+ *   config.c             config.yaml                     infrastructure
+ *   safewrite.c          replacing a file (sw_* [core])  infrastructure
+ *     backup.c           backups, history, restore       infrastructure
+ *   theme.c              colour themes                   infrastructure
+ *   keygen.c, csr.c      names, SANs, keys, requests     formats and crypto
+ *   chain.c              chains, CA replies              formats and crypto
+ *   step.c               ks_txn [core], step results     steps
+ *   step-genkey.c, step-csr.c, step-import.c,
+ *   step-export.c        the keystore steps              steps
+ *   jre.c                a cacerts without the model     server model
+ *   step-trust.c,
+ *   step-manage.c        trust, delete, rename, passwd   steps
+ *   step-settings.c      application.properties edits    steps
+ *   demo.c               the demo server tree            server model
+ *   probe.c              what the port serves            server model
+ *   yamlerr.c [core]     libcyaml diagnostics            infrastructure
  */
 #ifndef TLSDECK_CORE_H
 #define TLSDECK_CORE_H
@@ -325,7 +362,7 @@ int	 pkcs12_write(const struct keystore *, const struct secret *pass,
 /* Defaults for a new file: PBES2/AES-256/10000, SHA-256 MAC 10000. */
 void	 pkcs12_params_default(struct ks_p12_params *, bool passwordless);
 /*
- * pkcs12.c additions.  pkcs12_write uses ks->p12 (the loaded file's scheme,
+ * The writing scheme.  pkcs12_write uses ks->p12 (the loaded file's scheme,
  * or the defaults); an algorithm this OpenSSL cannot run (e.g. RC2 without
  * the legacy provider) is replaced by the default.  pkcs12_write_params
  * fills the scheme the writer will use and returns true when it differs
@@ -375,7 +412,7 @@ bool		 path_exists(const char *);
 bool		 path_is_dir(const char *);
 
 /* ------------------------------------------------------------------ */
-/* props.c: application.properties as a lossless document (formats.md 4).
+/* props.c: application.properties (docs/formats.md, The .properties grammar).
  *
  * Read exactly as java.util.Properties.load(InputStream) reads it
  * (ISO-8859-1, escapes, continuation lines, comments, CR/LF/CRLF); every
@@ -446,12 +483,12 @@ int		 props_dedup(struct props *, const char *key, size_t *removed,
 #define PROPS_RES_NOENV	0x01	/* do not look in the environment */
 /*
  * Resolve ${name} and ${name:default} placeholders as Spring Boot does
- * (formats.md 4.3): nested, the environment first (NAME, then Spring's
- * NAME_FORM: upper-case, '.' -> '_', '-' dropped or '-' -> '_'), then this
- * file; found values are resolved again.  An unresolvable placeholder stays
- * as written and sets *unresolved (may be NULL).  A cycle fails with
- * "circular placeholder reference: a -> b -> a"; so do runaway nesting and
- * expansion.
+ * (docs/formats.md, Placeholders): nested, the environment first (NAME,
+ * then Spring's NAME_FORM: upper-case, '.' -> '_', '-' dropped or '-' ->
+ * '_'), then this file; found values are resolved again.  An unresolvable
+ * placeholder stays as written and sets *unresolved (may be NULL).  A
+ * cycle fails with "circular placeholder reference: a -> b -> a"; so do
+ * runaway nesting and expansion.
  */
 int		 props_resolve(const struct props *, const char *value,
 		     int flags, char **out, bool *unresolved, char **cause);
@@ -466,7 +503,7 @@ bool		 props_eats_backslash(const struct prop_entry *);
 
 
 /* ------------------------------------------------------------------ */
-/* audit.c / server.c: the server model and findings (issue 4).  The
+/* model.c, audit.c, server.c: the server model and findings.  The
  * dashboard draws only from these structs. */
 
 enum sev {
@@ -486,12 +523,11 @@ struct finding {
 	char		*message;	/* what is wrong */
 	char		*fix;		/* what to do */
 	int		 form;		/* enum form_kind that fixes it, or -1 */
-	/* audit.c additions */
 	char		*key;		/* the property it concerns (its
 					   settings row), or NULL */
 };
 
-/* The forms of product.md 4 (the TUI maps each to a screen). */
+/* The forms that fix findings (the TUI maps each to a screen). */
 enum form_kind {
 	FORM_NONE = -1,
 	FORM_GENKEY = 0,
@@ -514,7 +550,6 @@ struct setting {
 	int		 line;		/* line in the properties file, or 0 */
 	enum sev	 sev;		/* result of its check */
 	char		*check;		/* short check text: "found", "key" */
-	/* server.c additions */
 	char		*raw;		/* the value as written (placeholders
 					   unresolved), NULL for secrets */
 	int		 count;		/* entries for the key (relaxed): >1
@@ -534,7 +569,6 @@ struct jre_info {
 	bool		 jssecacerts;	/* lib/security/jssecacerts exists */
 	struct keystore	*trust;		/* loaded cacerts, or NULL */
 	char		*trust_error;	/* why it could not be loaded */
-	/* server.c additions */
 	int		 update;	/* 8u292 -> 292, 11.0.12 -> 12, or 0 */
 	char		*trust_pass_how; /* what opened it: "no password",
 					   "changeit", "/etc/default/cacerts"
@@ -584,7 +618,6 @@ struct server_model {
 	int		 warn_days;	/* thresholds used */
 	int		 crit_days;
 	time_t		 now;
-	/* server.c additions (issue 4) */
 	struct props	*props;		/* the parsed application.properties
 					   (NULL when unreadable) */
 	char		*keystore_raw;	/* server.ssl.key-store as written */
@@ -627,8 +660,8 @@ enum sev	 findings_worst(const struct server_model *);
 void		 server_model_free(struct server_model *);
 
 /* ------------------------------------------------------------------ */
-/* server.c: finding and loading the server model (issue 4;
- * product.md 2, formats.md 4-6).  Read-only: nothing is written. */
+/* server.c: finding and loading the server model (docs/architecture.md,
+ * The server model).  Read-only: nothing is written. */
 
 #define SERVER_WARN_DAYS	30	/* default thresholds (days left) */
 #define SERVER_CRIT_DAYS	14
@@ -764,8 +797,8 @@ int	 jre_cacerts_from_model(const struct server_model *,
 	     struct jre_cacerts *, char **cause);
 
 /* ------------------------------------------------------------------ */
-/* audit.c: every finding (product.md 5).  Codes are stable; see audit.c
- * for the list. */
+/* audit.c: every finding.  Codes are stable; docs/findings.md lists them
+ * (tests/check-findings.sh checks it against audit.c's table). */
 
 /*
  * Add a finding (code from audit.c's table, which gives its form); key is
@@ -838,7 +871,7 @@ void	 config_free(struct tlsdeck_config *);
 void	 config_apply(const struct tlsdeck_config *, struct server_opts *);
 
 /* ------------------------------------------------------------------ */
-/* safewrite.c / backup.c: the one way tlsdeck replaces a file (product.md 6).
+/* safewrite.c / backup.c: the one way tlsdeck replaces a file.
  *
  * sw_open resolves symlinks (the target is replaced, never the link), takes
  * an exclusive flock(2) on the target's DIRECTORY (works for files that do
@@ -951,7 +984,7 @@ int	 backup_restore(const struct backup_rec *, int flags,
 	     struct backup_outcome *, char **cause);
 
 /* ------------------------------------------------------------------ */
-/* theme.c: colour themes (themes/NAME.yaml, libcyaml; style.md b.7).
+/* theme.c: colour themes (themes/NAME.yaml, libcyaml).
  * Screens name roles, never colours; tui/colour.c maps a role to curses
  * attributes.  THEME_ROLES generates the role enum, the YAML keys and the
  * libcyaml schema rows: X(ENUM_SUFFIX, "yaml-key"). */
@@ -1037,7 +1070,8 @@ void		 theme_free(struct theme *);
 
 /* ------------------------------------------------------------------ */
 /* keygen.c / csr.c: distinguished names, SAN lists, key pairs,
- * self-signed certificates and PKCS#10 requests (formats.md 3.1-3.2). */
+ * self-signed certificates and PKCS#10 requests (docs/formats.md,
+ * genkeypair and certreq). */
 
 struct X509_name_st;		/* OpenSSL's X509_NAME */
 struct X509_extension_st;	/* OpenSSL's X509_EXTENSION */
@@ -1172,7 +1206,7 @@ void		 csr_info_free(struct csr_info *);
 bool		 csr_key_matches(const struct csr_info *, struct evp_pkey_st *);
 
 /* ------------------------------------------------------------------ */
-/* chain.c: certificate chains (formats.md 3.4) */
+/* chain.c: certificate chains (docs/formats.md, CA replies) */
 
 #define CHAIN_MAX_DEPTH	10	/* longest chain built, leaf included */
 
@@ -1227,9 +1261,9 @@ int	 ks_txn_commit(struct ks_txn *, const char *command,
 void	 ks_txn_close(struct ks_txn *);
 
 /* ------------------------------------------------------------------ */
-/* Steps (part A): step-genkey.c, step-csr.c, step-import.c,
+/* Keystore steps: step-genkey.c, step-csr.c, step-import.c,
  * step-export.c -- genkey, csr, import-reply, import-cert, import-pem and
- * export as core functions (product.md 2 and 4).  Writing steps go through
+ * export as core functions.  Writing steps go through
  * ks_txn: checked before anything is written, verified, backed up; a
  * refused step changes nothing.  Nothing is printed: what keytool would
  * print as a warning comes back in result->notes.  With dry_run set a
@@ -1266,7 +1300,7 @@ struct step_result {
 void	 step_result_free(struct step_result *);	/* contents only */
 /* The alias as ks will store it (JKS: lower-cased as Java does), malloc'd. */
 char	*step_alias_for(const struct keystore *, const char *alias);
-/* Bad-input hardening (issue 6): 0 if alias may name a new entry; -1
+/* 0 if alias may name a new entry; -1
  * with *cause when it is empty or holds control characters (they would
  * reach terminals, logs and properties files). */
 int	 step_alias_check(const char *alias, char **cause);
@@ -1329,7 +1363,7 @@ struct step_reply_opts {
 					   re-protected (may be NULL) */
 	bool		 dry_run;
 };
-/* Install a CA reply on a key entry (formats.md 3.4, done better). */
+/* Install a CA reply on a key entry (docs/formats.md, CA replies). */
 int	 step_import_reply(const char *path, const struct secret *storepass,
 	     const struct step_reply_opts *, struct step_result *,
 	     char **cause);
@@ -1390,8 +1424,8 @@ int	 step_write_file(const char *path, const unsigned char *, size_t,
 	     const char *description, char **cause);
 
 /* ------------------------------------------------------------------ */
-/* Steps (part B): jre.c, step-trust.c, step-manage.c -- trust, delete,
- * rename and passwd (product.md 2, 4 and 6; formats.md 2.5, 3.5, 6).
+/* Trust and keystore management: jre.c, step-trust.c, step-manage.c --
+ * trust, delete, rename and passwd (docs/formats.md, JDK cacerts).
  * Every change goes through ks_txn; a refused step writes nothing. */
 
 /* step-trust.c: import a certificate into a JRE's cacerts. */
@@ -1412,7 +1446,7 @@ struct step_trust_opts {
 	const char	*defaults_file;	/* NULL: SERVER_DISTRO_DEFAULTS */
 	const char	*distro_cacerts; /* NULL: SERVER_DISTRO_CACERTS */
 	bool		 dry_run;
-	/* step-trust.c addition: the server's keystore, already open
+	/* the server's keystore, already open
 	 * (server_model_load's m->ks, with the password of the
 	 * properties); used instead of loading from_keystore, which then
 	 * only names it in messages.  from_pass is not used. */
@@ -1489,8 +1523,8 @@ int	 step_passwd(const char *path, const struct secret *storepass,
 	     char **cause);
 
 /* ------------------------------------------------------------------ */
-/* step-settings.c: the settings step of the forms and wizards
- * (product.md 4): properties of application.properties set through the
+/* step-settings.c: the settings step of the forms and wizards:
+ * properties of application.properties set through the
  * safe-write path (props_set, a verifier that re-reads them, a backup),
  * every other byte kept.  The restart commands the wizards end with. */
 
@@ -1506,7 +1540,7 @@ struct step_settings_opts {
 	size_t		 nprops;
 	bool		 dedup;		/* leave one line for each key set */
 	bool		 dry_run;
-	/* step-settings.c additions (tlsdeck configure runs the step):
+	/* for tlsdeck configure, which runs the step:
 	 * dedup_all leaves one line for every key of the file (then
 	 * nprops may be 0); show, when set, is called with the change
 	 * before anything is written (and on a dry run), only when the
@@ -1528,7 +1562,7 @@ int	 step_settings(const char *path, const struct step_settings_opts *,
  * name ending in pass)? */
 bool	 step_settings_is_secret(const char *key);
 /*
- * step-settings.c additions.  What an edit does, for a caller to show
+ * What an edit does, for a caller to show
  * (a diff; step_settings_is_secret says which lines to mask): borrowed,
  * valid during the show call only.  The backup manifest describes the
  * edit as "set K, unset K2, dedup" (keys only, never values).
@@ -1548,7 +1582,7 @@ bool	 step_settings_key_ok(const char *key);
 /* The resolved value of key's last entry as a secret, or NULL. */
 struct secret *step_settings_secret(const struct props *, const char *key);
 /*
- * How to restart the server (product.md 4): "INITD stop" and "INITD start"
+ * How to restart the server: "INITD stop" and "INITD start"
  * when INITD (NULL: /etc/init.d/imservice) exists or the tree looks like
  * Integration Manager (sharedDataPath, im.base-url); else "systemctl
  * restart UNIT" for the unit of the process listening on server.port
@@ -1578,7 +1612,7 @@ int	 demo_build(const char *dir, struct demo_info *, char **cause);
 void	 demo_info_done(struct demo_info *);
 
 /* ------------------------------------------------------------------ */
-/* probe.c: what the port really serves (issue 4, live; product.md 2, 5).
+/* probe.c: what the port really serves (the live findings).
  * A TLS client (OpenSSL) that fetches the served chain without verifying
  * it, then judges it: against a trust store (the server JRE's cacerts, as
  * Java's PKIX would: any trusted certificate is an anchor) and against
@@ -1675,7 +1709,7 @@ int	 probe_server(struct server_model *, const char *host,
  */
 void	 probe_audit(struct server_model *, int timeout_ms);
 /*
- * probe.c additions (the dashboard's live probe): probe_server split so
+ * For the dashboard's live probe: probe_server split so
  * that the network part can run in a worker thread that shares nothing
  * with the model.  probe_server is probe_target, probe_fetch,
  * probe_verify with m->jre.trust, then probe_compare.

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * csr.c -- PKCS#10 certificate requests.  Unlike keytool -certreq, the
- * request carries the SANs (formats.md 3.2): the caller passes those of the
- * current certificate by default.
+ * request carries the SANs (docs/formats.md, certreq): the caller passes
+ * those of the current certificate by default.
  */
 #include <limits.h>
 #include <stdio.h>

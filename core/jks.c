@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * jks.c -- the JKS and JCEKS codec (formats.md sections 1 and 1b).
+ * jks.c -- the JKS and JCEKS codec (docs/formats.md, JKS and JCEKS).
  *
  * The input is untrusted: every length is checked against the bytes that
  * remain before it is used, counts read from the file never size an
@@ -306,7 +306,8 @@ jks_mutf8_unit(const unsigned char *s, size_t n, size_t *i, uint32_t *c)
 }
 
 /*
- * Decode modified UTF-8 (formats.md 1.2) into UTF-8: C0 80 becomes a NUL
+ * Decode modified UTF-8 (docs/formats.md, Modified UTF-8 strings) into
+ * UTF-8: C0 80 becomes a NUL
  * byte and a surrogate pair one 4-byte sequence; a lone surrogate becomes
  * U+FFFD.  The output is never longer than the input.  *upper is set when
  * the alias has a character Java would lower-case.
@@ -464,7 +465,7 @@ jks_alias_disp(const char *a, size_t n)
 }
 
 /* ------------------------------------------------------------------ */
-/* The "Mighty Aphrodite" digest (formats.md 1.5). */
+/* The "Mighty Aphrodite" digest (docs/formats.md, The integrity digest). */
 
 /* digest = SHA1(UTF16BE(pass) || "Mighty Aphrodite" || buf). */
 static int
@@ -496,7 +497,7 @@ out:
 }
 
 /* ------------------------------------------------------------------ */
-/* The Java serialization skipper (JCEKS tag 3, formats.md 1b). */
+/* The serialization skipper (docs/formats.md, JCEKS secret key entries). */
 
 /* Register a new handle; returns its index. */
 static size_t
@@ -1197,7 +1198,8 @@ out:
 /* Key protection. */
 
 /*
- * The Sun key protector keystream (formats.md 1.6): D1 = SHA1(K || salt),
+ * The Sun key protector keystream (docs/formats.md, The key protector):
+ * D1 = SHA1(K || salt),
  * Di+1 = SHA1(K || Di); data ^= D1 || D2 || ...  k is the UTF-16BE password.
  */
 static int
@@ -1303,7 +1305,8 @@ out:
 }
 
 /*
- * The JCEKS PBEWithMD5AndTripleDES key and IV (formats.md 1b): each salt
+ * The JCEKS PBEWithMD5AndTripleDES key and IV (docs/formats.md, JCEKS key
+ * protection): each salt
  * half is hashed with the password count times; 24 key bytes, 8 IV bytes.
  */
 static int
@@ -1628,7 +1631,7 @@ jks_protect_key(struct evp_pkey_st *pkey, const struct secret *pass,
 		cause_set(cause, "no key or password to protect it with");
 		goto out;
 	}
-	/* The plaintext is PKCS#8 PrivateKeyInfo (formats.md 1.6). */
+	/* The plaintext is PKCS#8 (docs/formats.md, The key protector). */
 	if ((p8 = EVP_PKEY2PKCS8(pkey)) == NULL ||
 	    (plen = i2d_PKCS8_PRIV_KEY_INFO(p8, NULL)) <= 0) {
 		cause_ssl(cause, "cannot encode the private key as PKCS#8");

@@ -188,7 +188,6 @@ server_model_free(struct server_model *m)
 	free(m->ks_error);
 	free(m->trusted_alias);
 	free(m->trust_note);
-	/* server.c additions */
 	for (i = 0; i < m->ncerts; i++) {
 		free(m->certs[i].file);
 		free(m->certs[i].alias);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * pkcs12.c -- Java-flavoured PKCS#12 through OpenSSL 3.0 (formats.md 2).
+ * pkcs12.c -- Java-flavoured PKCS#12 through OpenSSL 3.0 (docs/formats.md,
+ * PKCS#12 as Java reads and writes it).
  *
  * Loading follows Java's PKCS12KeyStore rather than PKCS12_parse.  A DER
  * file is walked in place with a small bounds-checked DER reader (PFX,
@@ -20,7 +21,8 @@
  *    encrypts them when writing);
  *  - secretBag: the whole SecretBag DER (SEQUENCE { secretTypeId, [0] }).
  *
- * Writing builds the file bag by bag (formats.md 2.7) with the scheme in
+ * Writing builds the file bag by bag (docs/formats.md, Writing PKCS#12 with
+ * OpenSSL 3.0) with the scheme in
  * ks->p12: the file's own when it was loaded (Java does the same), the
  * defaults otherwise.  Parts that need OpenSSL's legacy provider fall back
  * to the defaults when that provider cannot be loaded (pkcs12_write_params
@@ -1511,7 +1513,8 @@ p12_mac_check(const struct p12_outer *o, const struct secret *pass,
 	return (0);
 }
 
-/* Load a PKCS#12 as Java's PKCS12KeyStore would (formats.md 2.3). */
+/* Load a PKCS#12 as Java's PKCS12KeyStore would (docs/formats.md, How Java
+ * reads a PKCS#12). */
 int
 pkcs12_load(const unsigned char *buf, size_t len, const struct secret *pass,
     int flags, struct keystore *ks, char **cause)
@@ -2122,7 +2125,8 @@ p12_push(STACK_OF(PKCS12_SAFEBAG) *sk, PKCS12_SAFEBAG **bag, char **cause)
 	return (0);
 }
 
-/* Serialize bag by bag (formats.md 2.7) with pkcs12_write_params. */
+/* Serialize bag by bag (docs/formats.md, Writing PKCS#12 with OpenSSL 3.0)
+ * with pkcs12_write_params. */
 int
 pkcs12_write(const struct keystore *ks, const struct secret *pass,
     unsigned char **out, size_t *outlen, char **cause)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * probe.c -- what the port really serves (issue 4, live; product.md 2, 5).
+ * probe.c -- what the port really serves, and the live findings.
  *
  * A small TLS client: a non-blocking connect to each address of the host,
  * then a handshake that accepts any certificate (we judge trust ourselves,

@@ -3,7 +3,8 @@
  * props.c -- application.properties as a lossless document.
  *
  * The reader follows java.util.Properties.load(InputStream) (the LineReader,
- * load0 and loadConvert of JDK 17 and 25; formats.md 4.1) byte for byte.
+ * load0 and loadConvert of JDK 17 and 25) byte for byte: docs/formats.md,
+ * The .properties grammar.
  * The file is cut into records that cover it exactly: one for each logical
  * line Java returns (an entry), and one for each physical line Java skips
  * before it (blank lines and comments: "trivia").  A record starts in the

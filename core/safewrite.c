@@ -2,7 +2,7 @@
 /*
  * safewrite.c -- the one way tlsdeck replaces a file: lock, check it did not
  * change, temporary file in the same directory, fsync, read back and verify,
- * back up, rename, fsync the directory (product.md 6).
+ * back up, rename, fsync the directory.
  *
  * The lock is an flock(2) on the target's directory: it covers files that do
  * not exist yet, leaves no lock file behind, and survives the rename (a lock

@@ -3,8 +3,8 @@
  * server.c -- the server model: which application.properties, what it
  * says (placeholders resolved), the keystore it names, the JRE the server
  * runs on and its cacerts (found and opened with jre.c), the chain the
- * server sends and whether that JRE trusts it (product.md 2, formats.md
- * 4-6).
+ * server sends and whether that JRE trusts it (docs/architecture.md, The
+ * server model).
  *
  * Loading problems (a missing keystore, a wrong password, no JRE) become
  * findings here; what the loaded files say is judged by audit.c.  Only an
@@ -1083,7 +1083,7 @@ srv_jre(struct srv *s)
 	}
 }
 
-/* PKCS#12 algorithms the JRE cannot read (formats.md 2.4). */
+/* What the JRE cannot read (docs/formats.md, Algorithms by JDK version). */
 static void
 srv_p12_compat(struct srv *s)
 {

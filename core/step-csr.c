@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * step-csr.c -- csr: a PKCS#10 request for a key entry.  Unlike keytool
- * -certreq (formats.md 3.2), the SANs of the entry's current certificate
- * are kept unless others are given.
+ * -certreq (docs/formats.md, certreq), the SANs of the entry's current
+ * certificate are kept unless others are given.
  */
 #include <stdlib.h>
 #include <string.h>

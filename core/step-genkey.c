@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * step-genkey.c -- genkey: a key pair and its self-signed certificate in a
- * new or existing keystore (keytool -genkeypair, formats.md 3.1, with the
- * defaults of product.md 4: RSA 2048, 3650 days, PKCS12).
+ * new or existing keystore (keytool -genkeypair: docs/formats.md,
+ * genkeypair), by default RSA 2048, 3650 days, PKCS12.
  */
 #include <stdlib.h>
 #include <string.h>

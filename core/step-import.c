@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * step-import.c -- import-reply, import-cert and import-pem: certificates
- * and keys from files into a keystore (formats.md 3.3, 3.4).
+ * and keys from files into a keystore (docs/formats.md, CA replies).
  *
  * A CA reply is installed as keytool should: the certificate with the
  * entry's public key first, then the chain built by signature from the

@@ -2,7 +2,8 @@
 /*
  * step-manage.c -- delete, rename and passwd: keytool's -delete,
  * -changealias, -storepasswd and -keypasswd, through ks_txn (checked,
- * verified, backed up) and with Java's alias rules (formats.md 1.7, 2.2).
+ * verified, backed up) and with Java's alias rules (docs/formats.md,
+ * Passwords and aliases).
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * step-settings.c -- the settings step of the forms, the wizards and
- * `tlsdeck configure` (product.md 4): set or remove properties of
+ * `tlsdeck configure`: set or remove properties of
  * application.properties, every other byte kept (props_set, props_unset,
  * props_dedup), through the safe-write path with a verifier and a backup;
  * the change is handed to a show hook (configure's diff) before it is

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * step-trust.c -- trust: import a certificate into the cacerts of the JRE
- * the server runs on, whatever its format (formats.md 2.5, 6): JKS with
+ * the server runs on, whatever its format (docs/formats.md, JDK cacerts):
+ * JKS with
  * "changeit" or the storepass of /etc/default/cacerts, passwordless
  * PKCS#12 (kept passwordless: plain certificates, no MAC, as Java keeps
  * it) or PKCS#12 with a password.  A symlinked cacerts (Debian) is written

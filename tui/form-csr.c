@@ -2,7 +2,8 @@
 /*
  * form-csr.c -- Certificate request: a PKCS#10 request for a key entry,
  * written to a new file for the CA.  The SANs are copied from the current
- * certificate (keytool -certreq loses them: formats.md 3.2) unless given.
+ * certificate (keytool -certreq loses them: docs/formats.md, certreq)
+ * unless given.
  * The step is core's step_csr, then step_write_file.
  */
 #include <stdio.h>

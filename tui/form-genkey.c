@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * form-genkey.c -- New key pair (self-signed): product.md 4.  Alias
+ * form-genkey.c -- New key pair (self-signed).  Alias
  * (integration-manager), DN fields, SANs (the host of im.base-url and
  * localhost), RSA 2048/3072/4096 or EC P-256/P-384, 3650 days, PKCS12.
  * Checks as you type: alias free or Replace, SAN syntax, key size, DN.

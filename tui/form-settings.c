@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * form-settings.c -- SSL settings: the seven properties of the vendor's
- * HTTPS procedure (formats.md 5.3), pre-filled from the keystore, the
+ * HTTPS procedure (docs/formats.md, Integration Manager layout),
+ * pre-filled from the keystore, the
  * model and the wizard.  Checks as you type: the port, the keystore path
  * exists and its real format is the type declared, the password opens it,
  * the alias is a key entry, the base URL's host is in the certificate's

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * form.c -- the form widget every form of product.md 4 is made of: labelled
+ * form.c -- the form widget every form is made of: labelled
  * items (libform text fields, choice fields, password entries from
  * passwd.c, read-only notes), each checked as you type with an error line
  * under it, plus what the forms share: where the server's files are (the
  * form environment), the keystore the form works on (cached per password),
  * and the step a form hands to the runner (wizard.c).
  *
- * libform (tui.md 2): one FORM holds the text fields, posted on an
+ * libform: one FORM holds the text fields, posted on an
  * off-screen pad (everything on screen is drawn into stdscr each frame, so
  * the pad's cells are copied to where the field is shown).  O_BLANK,
  * O_AUTOSKIP, O_STATIC and the form's O_BS_OVERLOAD/O_NL_OVERLOAD are off;
@@ -1199,7 +1199,7 @@ form_subtitle(struct form *f, const char *s)
 }
 
 /* Copy the current field's buffer into its item (REQ_VALIDATION syncs
- * libform's buffer with what was typed, tui.md 2.2). */
+ * libform's buffer with what was typed). */
 static void
 form_sync(struct form *f)
 {

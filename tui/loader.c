@@ -9,7 +9,7 @@
  *                     $TLSDECK_STOREPASS, or none), with expiry findings.
  * The screens draw any model.
  *
- * The live probe (product.md 3) is here too: once the model is on the
+ * The live probe is here too: once the model is on the
  * screen, a worker thread fetches and verifies what server.port serves
  * (core/probe.c) while the screen stays responsive; the UI thread then
  * applies the result to the model.  The worker shares nothing with the

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * passwd.c -- password entry without libform (tui.md 2.2: libform keeps
+ * passwd.c -- password entry without libform (libform keeps
  * its buffers and cannot wipe them).  The characters go into one fixed
  * buffer inside the entry (never reallocated, so no stale copies), are
  * shown as one mask glyph each, and are wiped when the entry is cleared or

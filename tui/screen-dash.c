@@ -83,7 +83,7 @@ struct dash {
 
 static const char	*dash_sev_label(enum sev);
 
-/* Thresholds of the model, with product.md's defaults. */
+/* Thresholds of the model, or the defaults (30 and 14 days). */
 static void
 dash_thresholds(const struct server_model *m, int *warn, int *crit)
 {

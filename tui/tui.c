@@ -3,7 +3,7 @@
  * tui.c -- the dashboard's frame: options, terminal set-up and restore, the
  * screen stack, the input loop and the too-small screen.
  *
- * Terminal rules (tui.md 3): newterm() so an unknown TERM falls back
+ * Terminal rules: newterm() so an unknown TERM falls back
  * instead of exiting; TERM=dumb is refused with a pointer to the plain
  * commands; NO_COLOR/--no-color; --ascii line drawing; the mouse only with
  * --mouse; a short ESCDELAY; the hardware cursor on the focused item; the

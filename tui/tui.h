@@ -2,7 +2,7 @@
 /*
  * tui.h -- the dashboard (ncurses).  Calls core; never OpenSSL or libcyaml.
  *
- * Structure (style.md b.6): a stack of screens, each a const struct
+ * Structure: a stack of screens, each a const struct
  * screen_ops; one key table (keys.c) that both the dispatcher and the help
  * screen read; colours by theme role only (colour.c); drawing primitives
  * that crop UTF-8 by display width (draw.c).  Everything draws into stdscr;
@@ -162,7 +162,6 @@ struct tui_opts {
 	/* hidden stand-ins for tests and demonstrations (loader.c) */
 	bool		 demo;		/* --demo-model */
 	const char	*keystore;	/* --keystore FILE */
-	/* loader.c addition */
 	bool		 no_live;	/* --no-live: no look at the server */
 };
 
@@ -193,7 +192,7 @@ struct tui {
 	bool			 quit;
 	int			 busy;		/* running jobs (form.c): the
 						   loop ticks while > 0 */
-	/* loader.c addition: the live probe (never NULL after tui_new) */
+	/* the live probe (loader.c; never NULL after tui_new) */
 	struct tui_live		*live;
 };
 
@@ -316,7 +315,7 @@ int		 msg_open(struct tui *, const char *title, const char *fmt,
 		     ...) __attribute__((format(printf, 3, 4)));
 /* Say what fixes a finding (a message box naming its form). */
 void		 findings_explain(struct tui *, const struct finding *);
-/* The name of a form ("Settings"), for messages until forms exist. */
+/* The name of a form ("SSL settings"), or NULL for FORM_NONE. */
 const char	*form_name(int form);
 
 /* loader.c: where the model comes from. */
@@ -332,7 +331,7 @@ struct server_model *tui_model_empty(void);
 struct server_model *tui_model_demo(time_t now);
 
 /* ------------------------------------------------------------------ */
-/* Forms and wizards (product.md 4): passwd.c, form.c, form-*.c,
+/* Forms and wizards: passwd.c, form.c, form-*.c,
  * wizard.c.  Nothing is written before the plan is confirmed; every write
  * is a core step (safe-write path, backups); the dashboard's model is
  * reloaded after. */
@@ -567,7 +566,7 @@ extern const struct screen_ops screen_wizard;
 extern const struct screen_ops screen_menu;
 
 /* ------------------------------------------------------------------ */
-/* loader.c: the live probe (product.md 3).  After the first paint, a
+/* loader.c: the live probe.  After the first paint, a
  * worker thread fetches and verifies what server.port serves
  * (probe_fetch_cancel, probe_verify with a private copy of the trust
  * store); the loop polls, and the UI thread applies the result to the

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * wizard.c -- forms and wizards on screen (product.md 4).  A wizard is a
+ * wizard.c -- forms and wizards on screen.  A wizard is a
  * list of form pages; each page, once its checks pass, hands over a step.
  * Then the plan: every step and what it will do, asked once; then the
  * steps run one by one in a worker thread (key generation is slow: the

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
-# catalogue.sh -- the bad-input catalogue (issue 6): malformed and hostile
+# catalogue.sh -- the bad-input catalogue: malformed and hostile
 # inputs for every command.  Each case must end with the expected exit
 # code (1 failure, 2 usage; audit: 2 CRITICAL, 3 UNKNOWN for a usage
 # error; the dashboard: 0 with the message on screen for a broken theme

@@ -41,7 +41,7 @@ utf() {
 	printf '%s' "$1" | od -An -tx1 | tr -d ' \n'
 }
 # jks_seal BODYFILE PASSWORD OUT: body + SHA-1(pw UTF-16BE, "Mighty
-# Aphrodite", body), as JKS ends (formats.md 1.5).
+# Aphrodite", body), as JKS ends (docs/formats.md, The integrity digest).
 jks_seal() {
 	{
 		printf '%s' "$2" | iconv -f UTF-8 -t UTF-16BE

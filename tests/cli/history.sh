@@ -1,9 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # history.sh -- tlsdeck history / restore on real backups made through the
-# safe-write path (by tests/crash/sw-driver, until the keystore commands
-# exist): listing in text and JSON, restore and --dry-run, refusals, exit
-# codes, and a corrupt manifest.
+# safe-write path (made by tests/crash/sw-driver): listing in text and
+# JSON, restore and --dry-run, refusals, exit codes, and a corrupt
+# manifest.
 drv=${TOP_BUILDDIR:-.}/tests/crash/sw-driver
 TLSDECK=${TLSDECK:-./tlsdeck}
 [ -x "$TLSDECK" ] || { echo "SKIP: no tlsdeck binary"; exit 77; }

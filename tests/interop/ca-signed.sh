@@ -1,5 +1,5 @@
 #!/bin/sh
-# The CA-signed path end to end (product.md 4, formats.md 3.2 and 3.4): a
+# The CA-signed path end to end (docs/formats.md, certreq and CA replies): a
 # test CA made with openssl (root + intermediate), our genkey and csr (the
 # SANs kept: openssl req -text), the request signed by the intermediate,
 # and the reply installed with tlsdeck import-reply as root, intermediate

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
-# secrets.sh -- passwords stay secret (issue 6, product.md 6):
+# secrets.sh -- passwords stay secret:
 #  - tlsdeck runs no other program, so no password can reach a child's
 #    argv: every command runs with PATH holding only logging wrappers, and
 #    under strace (when it works) every execve is counted;

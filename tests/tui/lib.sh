@@ -8,7 +8,7 @@
 #   tt_type 'caf'                        # literal text
 #   [ "$(tt_wait_exit)" = 0 ] || tt_fail "bad exit"
 #
-# Pinned (tui.md 1.2): a private socket (-S) and no config (-f /dev/null),
+# Pinned: a private socket (-S) and no config (-f /dev/null),
 # TERM=tmux-256color inside the pane (the keys tmux sends decode right),
 # LC_ALL=C.UTF-8, ESCDELAY=25.  Waits poll every 20 ms up to a deadline; no
 # fixed sleeps.  The exit status comes from a file the wrapper writes, not

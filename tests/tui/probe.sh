@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
-# probe.sh -- the dashboard's live probe (product.md 3): a server tree
+# probe.sh -- the dashboard's live probe: a server tree
 # whose keystore tlsdeck import-pem made from an OpenSSL key, served on a
 # free loopback port by openssl s_server with (a) the keystore's own
 # certificate: the trust panel says the chain matches; (b) another

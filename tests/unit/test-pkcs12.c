@@ -755,7 +755,7 @@ count_bags(const unsigned char *buf, size_t len, const char *pw,
 	ASN1_OBJECT_free(trust);
 }
 
-/* The bags follow formats.md 2.2; shared chain certificates once. */
+/* Bags as in docs/formats.md, Bag attributes; shared certificates once. */
 static void
 test_written_bags(void **state)
 {

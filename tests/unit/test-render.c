@@ -2,7 +2,7 @@
 /*
  * test-render.c -- headless render tests of the dashboard: curses on
  * /dev/null (newterm), fixed models built here, the screen read back cell
- * by cell with mvwinnwstr (tui.md 1.1).  No terminal, no tmux.
+ * by cell with mvwinnwstr.  No terminal, no tmux.
  */
 #include <locale.h>
 #include <stdio.h>

@@ -17,7 +17,7 @@ test_utf16_ascii(void **state)
 	secret_free(u);
 }
 
-/* "pässwörd" as formats.md 1.5 shows: 00 70 00 e4 ... */
+/* "pässwörd" (docs/formats.md, The integrity digest): 00 70 00 e4 ... */
 static void
 test_utf16_latin1(void **state)
 {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * test-steps2.c -- trust, delete, rename and passwd (steps part B) and the
+ * test-steps2.c -- the trust, delete, rename and passwd steps, and the
  * small cacerts discovery of jre.c, on copies of the samples in a
  * temporary directory.  Every refusal must leave the file byte-identical.
  */

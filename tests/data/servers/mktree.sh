@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: ISC
 # mktree.sh -- build Integration Manager server trees the way an
-# administrator does (formats.md 5.3): keytool -genkeypair into
-# ${sharedDataPath}/conf/ssl/keystore.p12, the documented properties, then
-# -exportcert and -importcert into the bundled JRE's cacerts.  Sourced by
-# tests/server/*.sh after tests/lib.sh (kt, need_keytool).
+# administrator does (docs/formats.md, Integration Manager layout):
+# keytool -genkeypair into ${sharedDataPath}/conf/ssl/keystore.p12, the
+# documented properties, then -exportcert and -importcert into the bundled
+# JRE's cacerts.  Sourced by tests/server/*.sh after tests/lib.sh (kt,
+# need_keytool).
 #
 # A tree:  DIR/conf/application.properties
 #          DIR/conf/ssl/keystore.p12 (or .jks)
@@ -45,7 +46,8 @@ mk_jre() {
 }
 
 # props_write DIR STOREFILE TYPE [EXTRA LINE...]: the documented block
-# (formats.md 5.3) with our password and host, then EXTRA lines.
+# (docs/formats.md, Integration Manager layout) with our password and
+# host, then EXTRA lines.
 props_write() {
 	d=$1 store=$2 type=$3
 	shift 3
