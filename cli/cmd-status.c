@@ -173,8 +173,8 @@ st_json(const struct server_model *m, const struct tlsdeck_config *cfg)
 	json_object_set_new(j, "port", json_integer(m->port));
 	json_object_set_new(j, "listening", m->listening < 0 ? json_null() :
 	    json_boolean(m->listening));
-	json_object_set_new(j, "listen_pid", m->listen_pid > 0 ?
-	    json_integer(m->listen_pid) : json_null());
+	json_object_set_new(j, "listen_pid", m->proc.pid > 0 ?
+	    json_integer(m->proc.pid) : json_null());
 	json_object_set_new(j, "https", json_boolean(m->ssl));
 	json_object_set_new(j, "base_url", out_json_cstr(m->base_url));
 	o = json_object();
@@ -186,25 +186,25 @@ st_json(const struct server_model *m, const struct tlsdeck_config *cfg)
 
 	/* Keystore panel */
 	o = json_object();
-	json_object_set_new(o, "path", out_json_cstr(m->keystore_path));
-	json_object_set_new(o, "as_written", out_json_cstr(m->keystore_raw));
-	json_object_set_new(o, "resolved_how", out_json_cstr(m->keystore_how));
-	json_object_set_new(o, "declared_type", out_json_cstr(m->keystore_type));
-	json_object_set_new(o, "format", m->ks != NULL ?
-	    json_string(ks_format_name(m->ks->format)) : json_null());
-	json_object_set_new(o, "verified", json_boolean(m->ks != NULL &&
-	    m->ks->verified));
-	json_object_set_new(o, "passwordless", json_boolean(m->ks != NULL &&
-	    m->ks->passwordless));
-	json_object_set_new(o, "error", out_json_cstr(m->ks_error));
-	json_object_set_new(o, "key_alias", out_json_cstr(m->key_alias));
+	json_object_set_new(o, "path", out_json_cstr(m->served->path));
+	json_object_set_new(o, "as_written", out_json_cstr(m->served->raw));
+	json_object_set_new(o, "resolved_how", out_json_cstr(m->served->how));
+	json_object_set_new(o, "declared_type", out_json_cstr(m->served->declared_type));
+	json_object_set_new(o, "format", m->served->ks != NULL ?
+	    json_string(ks_format_name(m->served->ks->format)) : json_null());
+	json_object_set_new(o, "verified", json_boolean(m->served->ks != NULL &&
+	    m->served->ks->verified));
+	json_object_set_new(o, "passwordless", json_boolean(m->served->ks != NULL &&
+	    m->served->ks->passwordless));
+	json_object_set_new(o, "error", out_json_cstr(m->served->ks_error));
+	json_object_set_new(o, "key_alias", out_json_cstr(m->served->alias));
 	json_object_set_new(o, "key_recovered", json_boolean(
-	    m->key_entry != NULL && m->key_entry->pkey != NULL));
+	    m->served->key_entry != NULL && m->served->key_entry->pkey != NULL));
 	arr = json_array();
-	for (i = 0; m->ks != NULL && i < m->ks->nentries; i++) {
-		e = out_json_entry(m->ks->entries[i], m->now, false);
+	for (i = 0; m->served->ks != NULL && i < m->served->ks->nentries; i++) {
+		e = out_json_entry(m->served->ks->entries[i], m->now, false);
 		json_object_set_new(e, "served", json_boolean(
-		    m->ks->entries[i] == m->key_entry));
+		    m->served->ks->entries[i] == m->served->key_entry));
 		json_array_append_new(arr, e);
 	}
 	json_object_set_new(o, "entries", arr);
@@ -256,21 +256,21 @@ st_json(const struct server_model *m, const struct tlsdeck_config *cfg)
 	json_object_set_new(j, "jre", o);
 
 	o = json_object();
-	json_object_set_new(o, "trusted", json_boolean(m->trusted));
-	json_object_set_new(o, "alias", out_json_cstr(m->trusted_alias));
-	json_object_set_new(o, "note", out_json_cstr(m->trust_note));
-	json_object_set_new(o, "complete", json_boolean(m->chain_complete));
+	json_object_set_new(o, "trusted", json_boolean(m->served->trusted));
+	json_object_set_new(o, "alias", out_json_cstr(m->served->trusted_alias));
+	json_object_set_new(o, "note", out_json_cstr(m->served->trust_note));
+	json_object_set_new(o, "complete", json_boolean(m->served->chain_complete));
 	arr = json_array();
-	for (k = 0; k < m->nchain; k++) {
+	for (k = 0; k < m->served->nchain; k++) {
 		e = json_object();
 		json_object_set_new(e, "subject",
-		    out_json_cstr(m->chain[k]->info.subject));
+		    out_json_cstr(m->served->chain[k]->info.subject));
 		json_object_set_new(e, "issuer",
-		    out_json_cstr(m->chain[k]->info.issuer));
-		fp = cert_fp_hex(cert_sha256(m->chain[k]), 32);
+		    out_json_cstr(m->served->chain[k]->info.issuer));
+		fp = cert_fp_hex(cert_sha256(m->served->chain[k]), 32);
 		json_object_set_new(e, "sha256", json_string(fp));
 		free(fp);
-		json_object_set_new(e, "sent", json_boolean(k < m->nsent));
+		json_object_set_new(e, "sent", json_boolean(k < m->served->nsent));
 		json_array_append_new(arr, e);
 	}
 	json_object_set_new(o, "chain", arr);
@@ -353,17 +353,17 @@ st_text(FILE *f, const struct server_model *m)
 	fprintf(f, "Status     %s: %zu critical, %zu warning(s), %zu info\n",
 	    st_sev(findings_worst(m)), n[SEV_CRIT], n[SEV_WARN], n[SEV_INFO]);
 
-	fprintf(f, "\nKeystore   %s", st_or(m->keystore_path));
-	if (m->ks != NULL)
+	fprintf(f, "\nKeystore   %s", st_or(m->served->path));
+	if (m->served->ks != NULL)
 		fprintf(f, "  %s, %zu entr%s%s\n", ks_format_name(
-		    m->ks->format), m->ks->nentries, m->ks->nentries == 1 ?
-		    "y" : "ies", m->ks->verified || m->ks->passwordless ? "" :
+		    m->served->ks->format), m->served->ks->nentries, m->served->ks->nentries == 1 ?
+		    "y" : "ies", m->served->ks->verified || m->served->ks->passwordless ? "" :
 		    " (not verified)");
 	else
-		fprintf(f, "  (%s)\n", st_or(m->ks_error));
-	for (i = 0; m->ks != NULL && i < m->ks->nentries; i++) {
-		e = m->ks->entries[i];
-		fprintf(f, "  %s %s  %s", e == m->key_entry ? "*" : " ",
+		fprintf(f, "  (%s)\n", st_or(m->served->ks_error));
+	for (i = 0; m->served->ks != NULL && i < m->served->ks->nentries; i++) {
+		e = m->served->ks->entries[i];
+		fprintf(f, "  %s %s  %s", e == m->served->key_entry ? "*" : " ",
 		    e->alias, ks_etype_name(e->type));
 		if (e->nchain > 0)
 			fprintf(f, "  %s", e->chain[0]->info.key);
@@ -400,11 +400,11 @@ st_text(FILE *f, const struct server_model *m)
 	if (jr->cacerts_symlink)
 		fprintf(f, "  symlink to %s%s\n", st_or(jr->cacerts_real),
 		    jr->cacerts_distro ? " (ca-certificates-java)" : "");
-	for (k = 0; k < m->nchain; k++)
+	for (k = 0; k < m->served->nchain; k++)
 		fprintf(f, "  %s%s%s\n", k > 0 ? "<- " : "",
-		    m->chain[k]->info.subject, k < m->nsent ? "" :
+		    m->served->chain[k]->info.subject, k < m->served->nsent ? "" :
 		    "  (not sent)");
-	fprintf(f, "  %s\n", st_or(m->trust_note));
+	fprintf(f, "  %s\n", st_or(m->served->trust_note));
 
 	fprintf(f, "\nFindings   %zu\n", m->nfindings);
 	cli_text_findings(f, m, "  ");

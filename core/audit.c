@@ -396,19 +396,19 @@ audit_ref_cmp(const void *a, const void *b)
 static void
 audit_collect(struct server_model *m)
 {
-	struct ks_entry	*e = m->key_entry, *te;
-	struct keystore	*ks = m->ks;
+	struct ks_entry	*e = m->served->key_entry, *te;
+	struct keystore	*ks = m->served->ks;
 	size_t		 i, j;
 
 	if (e != NULL) {
 		for (i = 0; i < e->nchain; i++)
 			if (!audit_ref_has(m, e->chain[i]))
-				audit_ref_add(m, e->chain[i], m->keystore_path,
+				audit_ref_add(m, e->chain[i], m->served->path,
 				    e, audit_position(e->chain, e->nchain, i),
 				    true);
 	}
-	if (m->trusted && m->trusted_alias != NULL && m->jre.trust != NULL &&
-	    (te = keystore_find(m->jre.trust, m->trusted_alias)) != NULL &&
+	if (m->served->trusted && m->served->trusted_alias != NULL && m->jre.trust != NULL &&
+	    (te = keystore_find(m->jre.trust, m->served->trusted_alias)) != NULL &&
 	    te->nchain > 0 && !audit_ref_has(m, te->chain[0]))
 		audit_ref_add(m, te->chain[0], m->jre.jssecacerts ?
 		    m->jre.jssecacerts_path : m->jre.cacerts, te, "anchor",
@@ -420,7 +420,7 @@ audit_collect(struct server_model *m)
 		for (j = 0; j < te->nchain; j++) {
 			if (audit_ref_has(m, te->chain[j]))
 				continue;
-			audit_ref_add(m, te->chain[j], m->keystore_path, te,
+			audit_ref_add(m, te->chain[j], m->served->path, te,
 			    te->type == KS_ENTRY_KEY ? audit_position(
 			    te->chain, te->nchain, j) : "trusted", false);
 		}
@@ -477,7 +477,7 @@ audit_dates(struct server_model *m)
 static void
 audit_strength(struct server_model *m)
 {
-	struct ks_entry	*e = m->key_entry;
+	struct ks_entry	*e = m->served->key_entry;
 	struct cert	*c;
 	const char	*k, *pos;
 	size_t		 i;
@@ -496,7 +496,7 @@ audit_strength(struct server_model *m)
 			weak = c->info.key_bits > 0 && c->info.key_bits < 256;
 		if (weak)
 			audit_add(m, "cert-weak-key", SEV_CRIT,
-			    m->keystore_path, 0, e->alias, NULL, i == 0 ?
+			    m->served->path, 0, e->alias, NULL, i == 0 ?
 			    "make a new key pair: RSA 2048+ or EC P-256+ "
 			    "(Renew wizard)" : "ask the CA for a chain with "
 			    "stronger keys", "%s certificate \"%s\" has a "
@@ -504,7 +504,7 @@ audit_strength(struct server_model *m)
 			    pos, c->info.subject, k);
 		if (c->info.weak_sig && (i == 0 || !c->info.self_signed))
 			audit_add(m, "cert-weak-signature", SEV_CRIT,
-			    m->keystore_path, 0, e->alias, NULL, i == 0 ?
+			    m->served->path, 0, e->alias, NULL, i == 0 ?
 			    "get a new certificate signed with SHA-256 (new "
 			    "CSR, or a new self-signed one)" : "ask the CA "
 			    "for a SHA-256 chain", "%s certificate \"%s\" is "
@@ -517,7 +517,7 @@ audit_strength(struct server_model *m)
 static void
 audit_names(struct server_model *m)
 {
-	struct ks_entry	*e = m->key_entry;
+	struct ks_entry	*e = m->served->key_entry;
 	struct cert	*leaf;
 	char		*scheme = NULL, *host = NULL;
 	int		 port;
@@ -526,13 +526,13 @@ audit_names(struct server_model *m)
 		return;
 	leaf = e->chain[0];
 	if (leaf->info.self_signed)
-		audit_add(m, "cert-self-signed", SEV_INFO, m->keystore_path, 0,
+		audit_add(m, "cert-self-signed", SEV_INFO, m->served->path, 0,
 		    e->alias, NULL, "fine for tests; for production get it "
 		    "signed by a CA (CSR form)", "the server certificate "
 		    "\"%s\" is self-signed: browsers warn unless it is "
 		    "imported into their trust store", leaf->info.subject);
 	if (leaf->info.nsan == 0) {
-		audit_add(m, "cert-no-san", SEV_WARN, m->keystore_path, 0,
+		audit_add(m, "cert-no-san", SEV_WARN, m->served->path, 0,
 		    e->alias, NULL, "make a new certificate with a SAN "
 		    "(New key pair / CSR with SANs: keytool -certreq drops "
 		    "them unless -ext SAN= is given again)", "the server "
@@ -572,17 +572,17 @@ out:
 static void
 audit_chain(struct server_model *m)
 {
-	struct ks_entry	*e = m->key_entry;
+	struct ks_entry	*e = m->served->key_entry;
 	struct cert	*top, *miss;
 	const char	*store;
 
-	if (e == NULL || e->nchain == 0 || m->nchain == 0)
+	if (e == NULL || e->nchain == 0 || m->served->nchain == 0)
 		return;
-	top = m->chain[m->nchain - 1];
+	top = m->served->chain[m->served->nchain - 1];
 	store = m->jre.jssecacerts ? m->jre.jssecacerts_path :
 	    m->jre.cacerts;
-	if (!m->chain_complete && !m->trusted) {
-		audit_add(m, "chain-incomplete", SEV_CRIT, m->keystore_path, 0,
+	if (!m->served->chain_complete && !m->served->trusted) {
+		audit_add(m, "chain-incomplete", SEV_CRIT, m->served->path, 0,
 		    e->alias, NULL, "import the issuing CA's certificates "
 		    "(Import CA reply, or Import trusted certificate)",
 		    "no path from \"%s\" to a root: the issuer \"%s\" is "
@@ -590,16 +590,16 @@ audit_chain(struct server_model *m)
 		    e->chain[0]->info.subject, top->info.issuer);
 		return;
 	}
-	if (m->nsent < m->nchain && !m->chain[m->nsent]->info.self_signed) {
-		miss = m->chain[m->nsent];
-		audit_add(m, "chain-not-sent", SEV_WARN, m->keystore_path, 0,
+	if (m->served->nsent < m->served->nchain && !m->served->chain[m->served->nsent]->info.self_signed) {
+		miss = m->served->chain[m->served->nsent];
+		audit_add(m, "chain-not-sent", SEV_WARN, m->served->path, 0,
 		    e->alias, NULL, "import the CA reply again with its whole "
 		    "chain (Import CA reply)", "key entry \"%s\" holds %zu "
 		    "certificate(s): the server does not send intermediate "
-		    "\"%s\", which clients need", e->alias, m->nsent,
+		    "\"%s\", which clients need", e->alias, m->served->nsent,
 		    miss->info.subject);
 	}
-	if (m->jre.trust != NULL && !m->trusted && m->chain_complete)
+	if (m->jre.trust != NULL && !m->served->trusted && m->served->chain_complete)
 		audit_add(m, "cert-untrusted", SEV_WARN, store, 0, e->alias,
 		    NULL, top == e->chain[0] ? "import the server certificate "
 		    "into the JRE's cacerts (Trust form)" : "import the root "
@@ -739,7 +739,7 @@ audit_settings(struct server_model *m)
 	list = NULL;
 
 	/* The declared type against the file. */
-	if ((t = m->keystore_type) != NULL && *t != '\0') {
+	if ((t = m->served->declared_type) != NULL && *t != '\0') {
 		line = audit_line(m, "server.ssl.key-store-type");
 		f = ks_format_parse(t);
 		if (f == KS_FMT_UNKNOWN && strcasecmp(t, "PKCS11") != 0 &&
@@ -752,31 +752,31 @@ audit_settings(struct server_model *m)
 			    "(the file's real format)", "server.ssl.key-store-"
 			    "type \"%s\" is not a keystore type Java knows: "
 			    "the server will not start", t);
-		else if (m->ks != NULL && f != m->ks->format)
+		else if (m->served->ks != NULL && f != m->served->ks->format)
 			audit_add(m, "keystore-type-mismatch",
 			    (f == KS_FMT_JKS || f == KS_FMT_PKCS12) &&
-			    (m->ks->format == KS_FMT_JKS ||
-			    m->ks->format == KS_FMT_PKCS12) ? SEV_WARN :
+			    (m->served->ks->format == KS_FMT_JKS ||
+			    m->served->ks->format == KS_FMT_PKCS12) ? SEV_WARN :
 			    SEV_CRIT, m->properties, line, NULL,
 			    "server.ssl.key-store-type", "set "
 			    "server.ssl.key-store-type to the real format",
 			    "server.ssl.key-store-type is %s but %s is %s%s",
-			    t, m->keystore_path, ks_format_name(m->ks->format),
+			    t, m->served->path, ks_format_name(m->served->ks->format),
 			    (f == KS_FMT_JKS || f == KS_FMT_PKCS12) &&
-			    (m->ks->format == KS_FMT_JKS ||
-			    m->ks->format == KS_FMT_PKCS12) ? " (Java loads "
+			    (m->served->ks->format == KS_FMT_JKS ||
+			    m->served->ks->format == KS_FMT_PKCS12) ? " (Java loads "
 			    "it anyway while keystore.type.compat is true)" :
 			    ": Java cannot load it as declared");
 	}
-	if (m->ks != NULL && (m->ks->format == KS_FMT_PEM ||
-	    m->ks->format == KS_FMT_DER || m->ks->format == KS_FMT_PKCS7) &&
+	if (m->served->ks != NULL && (m->served->ks->format == KS_FMT_PEM ||
+	    m->served->ks->format == KS_FMT_DER || m->served->ks->format == KS_FMT_PKCS7) &&
 	    !audit_has(m, "keystore-type-mismatch"))
 		audit_add(m, "keystore-type-mismatch", SEV_CRIT, m->properties,
 		    audit_line(m, "server.ssl.key-store"), NULL,
 		    "server.ssl.key-store", "import the key and certificate "
 		    "into a PKCS12 keystore (Import key + certificate)",
 		    "%s is a %s certificate file, not a keystore",
-		    m->keystore_path, ks_format_name(m->ks->format));
+		    m->served->path, ks_format_name(m->served->ks->format));
 
 	/* security.require-ssl */
 	if ((n = props_find_all(m->props, "security.require-ssl",
@@ -816,7 +816,7 @@ audit_settings(struct server_model *m)
 				    "im.base-url uses %s:// but the server "
 				    "speaks HTTPS", scheme);
 			else if (!m->ssl && strcmp(scheme, "https") == 0 &&
-			    m->keystore_raw != NULL)
+			    m->served->raw != NULL)
 				audit_add(m, "base-url-scheme", SEV_WARN,
 				    m->properties, line, NULL, "im.base-url",
 				    "write http:// in im.base-url, or enable "
@@ -909,15 +909,15 @@ audit_served(struct server_model *m, struct cert **served, size_t n,
 	struct cert	*mine;
 	char		*a, *b;
 
-	if (n == 0 || m->key_entry == NULL || m->key_entry->nchain == 0)
+	if (n == 0 || m->served->key_entry == NULL || m->served->key_entry->nchain == 0)
 		return;
-	mine = m->key_entry->chain[0];
+	mine = m->served->key_entry->chain[0];
 	if (memcmp(cert_sha256(mine), cert_sha256(served[0]), 32) == 0)
 		return;
 	a = cert_fp_hex(cert_sha256(served[0]), 32);
 	b = cert_fp_hex(cert_sha256(mine), 32);
-	audit_add(m, "served-cert-differs", SEV_CRIT, m->keystore_path, 0,
-	    m->key_entry->alias, NULL, "restart the server to load the "
+	audit_add(m, "served-cert-differs", SEV_CRIT, m->served->path, 0,
+	    m->served->key_entry->alias, NULL, "restart the server to load the "
 	    "keystore's certificate (or check what answers on that port)",
 	    "%s serves \"%s\" (SHA-256 %s), not the keystore's \"%s\" (%s): "
 	    "a restart is pending?", where, served[0]->info.subject, a,

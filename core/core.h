@@ -492,6 +492,15 @@ int		 props_dedup(struct props *, const char *key, size_t *removed,
  */
 int		 props_resolve(const struct props *, const char *value,
 		     int flags, char **out, bool *unresolved, char **cause);
+/* A lookup for props_resolve_with: the value of name (NUL-terminated),
+ * *vlen its length, or NULL when nothing defines it. */
+typedef const char *(*props_lookup_fn)(void *arg, const char *name,
+		     size_t *vlen);
+/* props_resolve with the names looked up by fn instead of p's entries
+ * (p, which may be NULL, only names the document in messages). */
+int		 props_resolve_with(const struct props *, props_lookup_fn,
+		     void *arg, const char *value, int flags, char **out,
+		     bool *unresolved, char **cause);
 /* Physical lines holding bytes >= 0x80 (Java reads them as ISO-8859-1);
  * *lines malloc'd, ascending. */
 size_t		 props_nonascii_lines(const struct props *, int **lines);
@@ -514,6 +523,8 @@ enum sev {
 	SEV__MAX
 };
 
+struct key_material;
+
 struct finding {
 	char		*code;		/* stable, e.g. "cert-expiring" */
 	enum sev	 sev;
@@ -525,6 +536,8 @@ struct finding {
 	int		 form;		/* enum form_kind that fixes it, or -1 */
 	char		*key;		/* the property it concerns (its
 					   settings row), or NULL */
+	struct key_material *material;	/* the key material it concerns, or
+					   NULL */
 };
 
 /* The forms that fix findings (the TUI maps each to a screen). */
@@ -541,19 +554,183 @@ enum form_kind {
 	FORM__MAX
 };
 
-/* One row of the SSL settings panel. */
+/* ------------------------------------------------------------------ */
+/* The model's sources and key materials (docs/server-model.md). */
+
+struct yamldoc;
+
+/* Where a value comes from. */
+enum cfg_src_type {
+	CFG_SRC_FILE = 0,	/* a configuration file (or one document) */
+	CFG_SRC_ENV,		/* the environment of a process */
+	CFG_SRC_CMDLINE,	/* command-line arguments (--k=v) */
+	CFG_SRC_SYSPROP,	/* Java system properties (-Dk=v) */
+	CFG_SRC_JSON,		/* SPRING_APPLICATION_JSON */
+	CFG_SRC_ASSUMED,	/* a value tlsdeck assumes (not the
+				   server's: sharedDataPath) */
+	CFG_SRC__MAX
+};
+
+/* The format of a configuration file. */
+enum cfg_format {
+	CFG_FMT_NONE = 0,	/* not a file */
+	CFG_FMT_PROPERTIES,
+	CFG_FMT_YAML,
+	CFG_FMT_XML,
+	CFG_FMT_INI,
+	CFG_FMT__MAX
+};
+
+/* One value of a source that is not a file document. */
+struct cfg_kv {
+	char		*key;		/* dotted name: "server.ssl.key-alias";
+					   the environment: as Spring maps it
+					   ("server.ssl.key.alias") */
+	char		*canon;		/* props_canon_key(key); environment:
+					   cfg_env_canon(key) */
+	char		*value;		/* wiped when freed */
+	char		*name;		/* as written: the variable
+					   (SERVER_SSL_KEY_ALIAS), the
+					   argument (--server.port=8443) */
+};
+
+/*
+ * A source of settings.  Sources have a precedence: the highest that
+ * sets a key wins, as the server resolves it.  A file source owns its
+ * parsed document; the documents of one multi-document YAML file are one
+ * source each (doc), the first owning the parse.
+ */
+struct cfg_source {
+	enum cfg_src_type type;
+	enum cfg_format	 format;
+	char		*path;		/* file (absolute), or NULL */
+	char		*label;		/* "conf/application.properties",
+					   "environment of pid 4242" */
+	int		 pid;		/* process sources: its pid */
+	char		*profile;	/* profile-specific file or document:
+					   its profile(s), or NULL */
+	int		 doc;		/* YAML: document index, else -1 */
+	int		 precedence;	/* higher wins */
+	bool		 writable;	/* a file parsed as its own format:
+					   configure may edit it */
+	bool		 main;		/* the file --properties/--server
+					   named (m->properties) */
+	struct props	*props;		/* CFG_FMT_PROPERTIES */
+	struct yamldoc	*yaml;		/* CFG_FMT_YAML */
+	bool		 yaml_owner;	/* frees yaml */
+	struct cfg_kv	*kv;		/* the other sources */
+	size_t		 nkv;
+};
+
+/* One row of the SSL settings panel (and of JSON's settings). */
 struct setting {
 	char		*key;		/* e.g. "server.ssl.key-store" */
 	char		*value;		/* as written (resolved), NULL if unset;
 					   passwords are never stored here */
 	bool		 secret;	/* a password: show masked */
-	int		 line;		/* line in the properties file, or 0 */
+	int		 line;		/* line in its source file, or 0 */
 	enum sev	 sev;		/* result of its check */
 	char		*check;		/* short check text: "found", "key" */
 	char		*raw;		/* the value as written (placeholders
 					   unresolved), NULL for secrets */
-	int		 count;		/* entries for the key (relaxed): >1
-					   is a duplicate */
+	int		 count;		/* entries for the key (relaxed) in its
+					   source: >1 is a duplicate */
+	char		*source;	/* where the value comes from:
+					   "conf/application.properties:12",
+					   "environment of pid 4242
+					   (SERVER_SSL_KEY_ALIAS)"; NULL when
+					   unset */
+	const struct cfg_source *src;	/* the source that wins, or NULL */
+	char		**overrides;	/* where the values that lost are
+					   (labels as source) */
+	size_t		 noverrides;
+	struct key_material *material;	/* the key material the setting
+					   configures, or NULL */
+};
+
+/* The role of a key material. */
+enum km_role {
+	KM_ROLE_SERVER = 0,	/* what the HTTPS connector serves */
+	KM_ROLE_SNI,		/* a certificate chosen by host name */
+	KM_ROLE_CLIENT_TRUST,	/* trusted for client authentication */
+	KM_ROLE_QUEUE,		/* TLS to the message broker (IM) */
+	KM_ROLE_ENCRYPTION,	/* decrypts stored values (IM): never
+				   renewed */
+	KM_ROLE__MAX
+};
+
+/* Where a key material is. */
+enum km_where {
+	KM_NONE = 0,		/* not configured */
+	KM_KEYSTORE,		/* a keystore file (path) */
+	KM_PEM,			/* PEM files: cert_path, key_path */
+	KM_PEM_INLINE,		/* PEM text inside a setting */
+	KM_CLASSPATH		/* a resource inside the application:
+				   read-only, not opened */
+};
+
+/* The native names of the settings that configure a material (NULL: the
+ * kind has none), for messages, rows and edits. */
+struct km_keys {
+	char		*store;		/* server.ssl.key-store */
+	char		*storepass;
+	char		*type;
+	char		*alias;
+	char		*keypass;
+	char		*cert;		/* PEM: server.ssl.certificate */
+	char		*key;		/* PEM: its private key */
+};
+
+/* One key material of the server: what every panel, finding, step and
+ * JSON object works on. */
+struct key_material {
+	enum km_role	 role;
+	char		*name;		/* bundle, host name, or NULL */
+	enum km_where	 where;
+	char		*path;		/* resolved keystore file; PEM: the
+					   certificate file */
+	char		*raw;		/* the location as written */
+	char		*how;		/* how the path was resolved (relative
+					   paths, file:, classpath:) */
+	char		*cert_path;	/* PEM: certificate (and chain) */
+	char		*key_path;	/* PEM: private key */
+	char		*declared_type;	/* the type setting, or NULL */
+	char		*alias;		/* key alias: the setting, else the
+					   only key entry's */
+	struct km_keys	 keys;
+	char		**configured_by; /* the settings that chose it, as
+					   set (native names) */
+	size_t		 nconfigured_by;
+	struct secret	*storepass;	/* never shown; NULL when unset */
+	struct secret	*keypass;
+	bool		 opened;	/* the password opened it (verified) */
+	/* loaded */
+	struct keystore	*ks;		/* loaded (PEM: format PEM, one key
+					   entry), or NULL */
+	char		*ks_error;	/* why not */
+	struct ks_entry	*key_entry;	/* the alias's key entry, or NULL */
+	unsigned int	 mode;		/* the file's permission bits */
+	int		 uid;		/* its owner, or -1 */
+	int		 gid;
+	/* the chain: completed from ks and the JRE's trust, leaf first
+	 * (borrowed pointers; array owned) */
+	struct cert	**chain;
+	size_t		 nchain;
+	bool		 chain_complete; /* ends at a self-signed certificate */
+	size_t		 nsent;		/* how many of chain the key entry
+					   holds (what is sent) */
+	bool		 trusted;	/* its root is in the JRE's cacerts */
+	char		*trusted_alias;	/* the cacerts alias anchoring it */
+	char		*trust_note;
+	/* use */
+	bool		 renewable;	/* forms may renew or replace it */
+	char		*not_renewable;	/* why not (one line), or NULL */
+	char		**hosts;	/* host names it serves (SNI) */
+	size_t		 nhosts;
+	int		 port;		/* the port it serves, or 0 */
+	bool		 reload_on_update; /* the server reloads it when the
+					   files change */
+	long		 quiet_period_ms; /* ... after this quiet period */
 };
 
 /* The JRE the server runs on. */
@@ -591,28 +768,36 @@ struct cert_ref {
 					   its trust anchor) */
 	long		 days_left;	/* at model->now */
 	enum sev	 sev;		/* expiry severity (SEV_OK when fine) */
+	struct key_material *material;	/* whose certificate, or NULL (an
+					   anchor from cacerts) */
 };
 
+/* The running server, when one was found (/proc). */
+struct server_proc {
+	int		 pid;		/* 0: none found */
+	int		 uid;		/* its real user and group */
+	int		 gid;
+	char		*cwd;		/* its working directory, or NULL */
+	char		*exe;		/* its executable, or NULL */
+	char		*unit;		/* its systemd unit (cgroup), or NULL */
+	bool		 cmdline_read;	/* its arguments were read */
+	bool		 environ_read;	/* its environment was readable */
+};
+
+struct server_kind;
+
 struct server_model {
-	char		*properties;	/* path of application.properties */
+	const struct server_kind *kind;	/* "spring", ... (never NULL) */
+	char		*properties;	/* the main configuration file (what
+					   --properties or --server named) */
 	char		*how;		/* how it was found */
 	char		*shared_data_path;
 	char		*install_path;
 	int		 port;		/* server.port (8080 if unset) */
 	char		*base_url;	/* im.base-url, resolved */
-	char		*keystore_path;	/* resolved server.ssl.key-store */
-	char		*keystore_type;	/* declared type */
-	char		*key_alias;
-	struct keystore	*ks;		/* loaded keystore, or NULL */
-	char		*ks_error;
-	struct ks_entry	*key_entry;	/* the key-alias entry in ks, or NULL */
 	struct setting	**settings;
 	size_t		 nsettings;
 	struct jre_info	 jre;
-	/* Trust: is the server chain's root in the JRE's cacerts? */
-	bool		 trusted;
-	char		*trusted_alias;	/* cacerts alias that anchors it */
-	char		*trust_note;
 	struct finding	**findings;	/* sorted: most severe first */
 	size_t		 nfindings;
 	int		 warn_days;	/* thresholds used */
@@ -620,26 +805,28 @@ struct server_model {
 	time_t		 now;
 	struct props	*props;		/* the parsed application.properties
 					   (NULL when unreadable) */
-	char		*keystore_raw;	/* server.ssl.key-store as written */
-	char		*keystore_how;	/* how the path was resolved (relative
-					   paths, file:, classpath:) */
-	bool		 ssl;		/* HTTPS configured (key-store set, not
-					   server.ssl.enabled=false) */
+	bool		 ssl;		/* HTTPS configured (key material set,
+					   not server.ssl.enabled=false) */
 	int		 listening;	/* server.port has a LISTEN socket: 1,
 					   0, or -1 when not checked */
-	int		 listen_pid;	/* the process owning it, or 0 */
 	int		 warn_percent;	/* of lifetime left; 0: off */
 	int		 crit_percent;
-	struct cert	**chain;	/* served chain completed from ks and
-					   trust, leaf first (borrowed
-					   pointers; array owned) */
-	size_t		 nchain;
-	bool		 chain_complete; /* ends at a self-signed certificate */
-	size_t		 nsent;		/* how many of chain the key entry
-					   holds (what the server sends) */
 	struct cert_ref	*certs;		/* every certificate audited, sorted
 					   by days left */
 	size_t		 ncerts;
+	/* the sources, highest precedence first */
+	struct cfg_source **sources;
+	size_t		 nsources;
+	/* every key material; served is the one the HTTPS connector
+	 * serves (never NULL: where is KM_NONE when nothing is
+	 * configured) */
+	struct key_material **materials;
+	size_t		 nmaterials;
+	struct key_material *served;
+	struct server_proc proc;	/* the running server: the process
+					   owning the port (pid 0: none) */
+	char		**profiles;	/* the active profiles, in order */
+	size_t		 nprofiles;
 };
 
 /* Severity names: "ok", "info", "warning", "critical". */
@@ -658,6 +845,68 @@ void		 findings_sort(struct server_model *);
 /* The worst severity among the findings (SEV_OK when none). */
 enum sev	 findings_worst(const struct server_model *);
 void		 server_model_free(struct server_model *);
+/* model.c additions: a model with its served material (role server,
+ * nothing configured), kind spring, port 8080, thresholds 30/14, now. */
+struct server_model *server_model_new(void);
+/* A new key material of role, appended to m->materials. */
+struct key_material *key_material_add(struct server_model *, enum km_role);
+void		 key_material_free(struct key_material *);
+/* Append a setting name to mat->configured_by (once). */
+void		 key_material_configured_by(struct key_material *,
+		     const char *key);
+/* "server", "sni", "client-trust", "queue", "encryption". */
+const char	*km_role_name(enum km_role);
+/* "none", "keystore", "pem", "pem-inline", "classpath". */
+const char	*km_where_name(enum km_where);
+/* A new source (strings copied), appended to m->sources; sort with
+ * cfg_sources_sort once all are in. */
+struct cfg_source *cfg_source_add(struct server_model *, enum cfg_src_type,
+		     enum cfg_format, const char *path, const char *label,
+		     int precedence);
+void		 cfg_source_free(struct cfg_source *);
+/* Append a value to a source that is not a file document. */
+struct cfg_kv	*cfg_kv_add(struct cfg_source *, const char *key,
+		     const char *value, const char *name);
+/* Sort m->sources, highest precedence first (stable). */
+void		 cfg_sources_sort(struct server_model *);
+/* "file", "environment", "command line", "system properties",
+ * "SPRING_APPLICATION_JSON", "assumed". */
+const char	*cfg_src_type_name(enum cfg_src_type);
+/* "properties", "yaml", "xml", "ini", or "" (none). */
+const char	*cfg_format_name(enum cfg_format);
+/* The index of a material in m->materials, or -1. */
+int		 key_material_index(const struct server_model *,
+		     const struct key_material *);
+
+/* source.c: what the sources say (docs/server-model.md, Sources and
+ * settings). */
+struct cfg_hit {
+	const struct cfg_source	*src;	/* the source holding the value */
+	const char	*key;		/* as written there */
+	const char	*value;		/* what the server reads */
+	size_t		 value_len;
+	const char	*raw;		/* as written (escapes applied) */
+	int		 line;		/* in a file, or 0 */
+	const char	*name;		/* variable or argument, or NULL */
+	int		 count;		/* entries for the key in src */
+	const struct prop_entry *pe;	/* a properties file's entry */
+};
+/* Relaxed form for environment names (SERVER_SSL_KEY_STORE and
+ * server.ssl.key-store match); malloc'd. */
+char		*cfg_env_canon(const char *key);
+/* Does src set key (relaxed; its last entry wins)?  1 with *hit, or 0. */
+int		 cfg_source_get(const struct cfg_source *, const char *key,
+		     struct cfg_hit *);
+/* The winning value of key among m->sources: 1 with *hit, or 0. */
+int		 cfg_get(const struct server_model *, const char *key,
+		     struct cfg_hit *);
+/* Where a value is: "conf/application.properties:12", "environment of
+ * pid 4242 (SERVER_SSL_KEY_ALIAS)", "command line of pid 4242"
+ * (malloc'd). */
+char		*cfg_hit_where(const struct cfg_hit *);
+/* Resolve placeholders against the sources (as props_resolve). */
+int		 cfg_resolve(const struct server_model *, const char *value,
+		     char **out, bool *unresolved, char **cause);
 
 /* ------------------------------------------------------------------ */
 /* server.c: finding and loading the server model (docs/architecture.md,
@@ -690,6 +939,35 @@ struct server_opts {
 
 /* Defaults: no paths, 30/14 days, no percentages, now, live checks. */
 void	 server_opts_init(struct server_opts *);
+
+/*
+ * A server kind (docs/server-model.md, Kinds): one module, core/kind-*.c.
+ * The rest of the core never asks which kind a server is.
+ */
+struct srvload;			/* server.c's loading state */
+struct step_prop;
+struct server_kind {
+	const char	*name;		/* "spring" */
+	const char	*title;		/* "Spring Boot" */
+	/* Does DIR look like this kind?  1 with *file, its main
+	 * configuration file, and *why (both malloc'd); 0 when not. */
+	int		(*detect)(const char *dir, char **file, char **why);
+	/* Read every source into the model: sources, key materials (to
+	 * be opened by server.c), the kind's findings.  -1 only when the
+	 * main file cannot be read at all. */
+	int		(*load)(struct srvload *, char **cause);
+	/* Once the materials are open: the settings rows. */
+	void		(*rows)(struct srvload *);
+	/* Neutral names ("key-store", "key-alias", ...) to native ones,
+	 * NULL-terminated pairs. */
+	const char *const (*names)[2];
+};
+extern const struct server_kind server_kind_spring;
+/* The kinds, in detection order, NULL-terminated. */
+extern const struct server_kind *const server_kinds[];
+/* The native name of a neutral one ("key-alias" ->
+ * "server.ssl.key-alias"), or name itself. */
+const char *server_kind_native(const struct server_kind *, const char *name);
 /*
  * Which application.properties: --properties, --server DIR
  * (DIR/conf/application.properties, else DIR/application.properties),

@@ -921,7 +921,7 @@ probe_missing(const struct probe_result *r, const struct server_model *m)
 		pool = xreallocarray(pool, npool + 1, sizeof *pool);
 		pool[npool++] = r->chain[i];
 	}
-	probe_pool_add(&pool, &npool, m->ks);
+	probe_pool_add(&pool, &npool, m->served->ks);
 	probe_pool_add(&pool, &npool, m->jre.trust);
 	if (chain_build(r->chain[0], pool, npool, &path, &npath, &complete,
 	    NULL) == 0) {
@@ -1004,8 +1004,8 @@ probe_compare(const struct probe_result *r, struct server_model *m)
 	}
 
 	/* the served leaf against the keystore's key-alias certificate */
-	if (m->key_entry != NULL && m->key_entry->nchain > 0) {
-		mine = m->key_entry->chain[0];
+	if (m->served->key_entry != NULL && m->served->key_entry->nchain > 0) {
+		mine = m->served->key_entry->chain[0];
 		same = memcmp(cert_sha256(mine), cert_sha256(r->chain[0]),
 		    32) == 0;
 		match = same ? 1 : 0;
@@ -1040,8 +1040,8 @@ probe_compare(const struct probe_result *r, struct server_model *m)
 		fix = probe_restart_fix(m, "after installing the CA reply "
 		    "with its whole chain (Import CA reply)");
 		f = audit_add(m, "served-chain-incomplete", SEV_WARN,
-		    m->keystore_path, 0, m->key_entry != NULL ?
-		    m->key_entry->alias : NULL, NULL, fix, "%s sends %zu "
+		    m->served->path, 0, m->served->key_entry != NULL ?
+		    m->served->key_entry->alias : NULL, NULL, fix, "%s sends %zu "
 		    "certificate(s) but not the intermediate \"%s\" that "
 		    "clients need to build a path to the root", where,
 		    r->nchain, miss->info.subject);

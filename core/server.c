@@ -382,7 +382,7 @@ srv_url_decode(char *p)
 }
 
 /*
- * Where the key-store value points: sets m->keystore_path and
+ * Where the key-store value points: sets m->served->path and
  * keystore_how; false for classpath: (nothing to open).
  */
 static bool
@@ -393,8 +393,8 @@ srv_keystore_path(struct srv *s, const char *v)
 
 	if (strncmp(v, "classpath:", 10) == 0 ||
 	    strncmp(v, "classpath*:", 11) == 0) {
-		m->keystore_path = xstrdup(v);
-		m->keystore_how = xstrdup("classpath: a resource inside the "
+		m->served->path = xstrdup(v);
+		m->served->how = xstrdup("classpath: a resource inside the "
 		    "application's jar");
 		audit_add(m, "keystore-classpath", SEV_WARN, m->properties,
 		    s->store_line, NULL, "server.ssl.key-store",
@@ -414,33 +414,33 @@ srv_keystore_path(struct srv *s, const char *v)
 			p = b;
 		}
 		srv_url_decode(p);
-		xasprintf(&m->keystore_how, "file: URL");
+		xasprintf(&m->served->how, "file: URL");
 	} else
 		p = xstrdup(v);
 	if (p[0] == '/') {
-		m->keystore_path = p;
+		m->served->path = p;
 		return (true);
 	}
 
 	/* Relative: the server resolves it against its working directory. */
 	a = path_join(s->base_dir, p);
 	b = getcwd(cwd, sizeof cwd) != NULL ? path_join(cwd, p) : NULL;
-	free(m->keystore_how);
-	m->keystore_how = NULL;
+	free(m->served->how);
+	m->served->how = NULL;
 	if (path_exists(a)) {
-		m->keystore_path = a;
+		m->served->path = a;
 		a = NULL;
-		xasprintf(&m->keystore_how, "relative path, found against "
+		xasprintf(&m->served->how, "relative path, found against "
 		    "the directory above the properties (%s)", s->base_dir);
 	} else if (b != NULL && path_exists(b)) {
-		m->keystore_path = b;
+		m->served->path = b;
 		b = NULL;
-		xasprintf(&m->keystore_how, "relative path, found against "
+		xasprintf(&m->served->how, "relative path, found against "
 		    "the current directory (%s)", cwd);
 	} else {
-		m->keystore_path = a;
+		m->served->path = a;
 		a = NULL;
-		xasprintf(&m->keystore_how, "relative path, not found against "
+		xasprintf(&m->served->how, "relative path, not found against "
 		    "the directory above the properties nor the current "
 		    "directory");
 	}
@@ -448,7 +448,7 @@ srv_keystore_path(struct srv *s, const char *v)
 	    s->store_line, NULL, "server.ssl.key-store", "write an absolute "
 	    "path (or ${sharedDataPath}/...)", "server.ssl.key-store is the "
 	    "relative path \"%s\": the server resolves it against its own "
-	    "working directory; %s", p, m->keystore_how);
+	    "working directory; %s", p, m->served->how);
 	free(a);
 	free(b);
 	free(p);
@@ -473,7 +473,7 @@ static void
 srv_keystore_open(struct srv *s)
 {
 	struct server_model	*m = s->m;
-	const char		*path = m->keystore_path;
+	const char		*path = m->served->path;
 	unsigned char		*buf = NULL;
 	size_t			 len;
 	struct stat		 sb;
@@ -483,7 +483,7 @@ srv_keystore_open(struct srv *s)
 
 	if (stat(path, &sb) != 0) {
 		saved = errno;
-		xasprintf(&m->ks_error, "%s: %s", path, strerror(saved));
+		xasprintf(&m->served->ks_error, "%s: %s", path, strerror(saved));
 		if (saved == ENOENT || saved == ENOTDIR)
 			audit_add(m, "keystore-missing", SEV_CRIT,
 			    m->properties, s->store_line, NULL,
@@ -499,7 +499,7 @@ srv_keystore_open(struct srv *s)
 		return;
 	}
 	if (S_ISDIR(sb.st_mode)) {
-		xasprintf(&m->ks_error, "%s: is a directory", path);
+		xasprintf(&m->served->ks_error, "%s: is a directory", path);
 		audit_add(m, "keystore-is-directory", SEV_CRIT, m->properties,
 		    s->store_line, NULL, "server.ssl.key-store", "name the "
 		    "keystore file itself (e.g. .../conf/ssl/keystore.p12)",
@@ -507,16 +507,16 @@ srv_keystore_open(struct srv *s)
 		return;
 	}
 	if (!S_ISREG(sb.st_mode)) {
-		xasprintf(&m->ks_error, "%s: not a regular file", path);
+		xasprintf(&m->served->ks_error, "%s: not a regular file", path);
 		audit_add(m, "keystore-corrupt", SEV_CRIT, m->properties,
 		    s->store_line, NULL, "server.ssl.key-store", "name the "
 		    "keystore file itself", "cannot read keystore: %s",
-		    m->ks_error);
+		    m->served->ks_error);
 		return;
 	}
 	s->store_mode = sb.st_mode & 07777;
 	if (file_read(path, &buf, &len, &c) != 0) {
-		m->ks_error = c;
+		m->served->ks_error = c;
 		audit_add(m, "keystore-unreadable", SEV_WARN, m->properties,
 		    s->store_line, NULL, "server.ssl.key-store",
 		    "run tlsdeck as root or as the server's user", "cannot "
@@ -543,7 +543,7 @@ srv_keystore_open(struct srv *s)
 	/* Readable without the password?  Then the password is wrong. */
 	ks = srv_ks_try(buf, len, path, NULL, KS_LOAD_NOVERIFY, &c2);
 	if (ks != NULL && s->storepass == NULL) {
-		m->ks_error = c;
+		m->served->ks_error = c;
 		c = NULL;
 		audit_add(m, "keystore-password-missing", SEV_CRIT,
 		    m->properties, 0, NULL, "server.ssl.key-store-password",
@@ -553,7 +553,7 @@ srv_keystore_open(struct srv *s)
 		    "needs one", path);
 	} else if (ks != NULL && (strstr(c, "incorrect") != NULL ||
 	    ks->format == KS_FMT_JKS || ks->format == KS_FMT_JCEKS)) {
-		m->ks_error = c;
+		m->served->ks_error = c;
 		c = NULL;
 		audit_add(m, "keystore-password-wrong", SEV_CRIT,
 		    m->properties, s->storepass_line, NULL,
@@ -562,15 +562,15 @@ srv_keystore_open(struct srv *s)
 		    "server.ssl.key-store-password does not open %s "
 		    "(the server will not start)", path);
 	} else {
-		m->ks_error = c;
+		m->served->ks_error = c;
 		c = NULL;
 		audit_add(m, "keystore-corrupt", SEV_CRIT, m->properties,
 		    s->store_line, NULL, "server.ssl.key-store", "restore the "
 		    "keystore from a backup (tlsdeck history) or create a new "
-		    "one", "cannot read keystore: %s", m->ks_error);
+		    "one", "cannot read keystore: %s", m->served->ks_error);
 	}
 out:
-	m->ks = ks;
+	m->served->ks = ks;
 	free(c);
 	free(c2);
 	OPENSSL_cleanse(buf, len);
@@ -582,7 +582,7 @@ static void
 srv_key_entry(struct srv *s)
 {
 	struct server_model	*m = s->m;
-	struct keystore		*ks = m->ks;
+	struct keystore		*ks = m->served->ks;
 	struct ks_entry		*e = NULL;
 	const struct secret	*kp;
 	struct x509_st		*x;
@@ -599,14 +599,14 @@ srv_key_entry(struct srv *s)
 		free(list);
 		list = t;
 	}
-	if (m->key_alias != NULL) {
-		e = keystore_find(ks, m->key_alias);
+	if (m->served->alias != NULL) {
+		e = keystore_find(ks, m->served->alias);
 		if (e == NULL) {
 			audit_add(m, "alias-missing", SEV_CRIT, m->properties,
 			    s->alias_line, NULL, "server.ssl.key-alias",
 			    "set server.ssl.key-alias to a key entry of the "
 			    "keystore", "keystore %s has no entry \"%s\"%s%s",
-			    m->keystore_path, m->key_alias, list != NULL ?
+			    m->served->path, m->served->alias, list != NULL ?
 			    "; key entries: " : " and no key entry at all",
 			    list != NULL ? list : "");
 			goto out;
@@ -623,7 +623,7 @@ srv_key_entry(struct srv *s)
 			goto out;
 		}
 	} else if (nkeys == 0) {
-		audit_add(m, "no-key-entry", SEV_CRIT, m->keystore_path, 0,
+		audit_add(m, "no-key-entry", SEV_CRIT, m->served->path, 0,
 		    NULL, NULL, "create a key pair in it (New key pair) or "
 		    "import one (Import key + certificate)", "the keystore "
 		    "holds no key entry: nothing to serve");
@@ -636,13 +636,13 @@ srv_key_entry(struct srv *s)
 		    nkeys, list, e->alias);
 	}
 	if (e->flags & KS_EF_ALIAS_NOT_LOWER)
-		audit_add(m, "alias-not-lowercase", SEV_CRIT, m->keystore_path,
+		audit_add(m, "alias-not-lowercase", SEV_CRIT, m->served->path,
 		    0, e->alias, NULL, "rename the entry to lower case "
 		    "(tlsdeck rename)", "JKS entry \"%s\" is stored with "
 		    "upper-case letters: Java cannot look it up", e->alias);
-	m->key_entry = e;
-	if (m->key_alias == NULL)
-		m->key_alias = xstrndup(e->alias, e->alias_len);
+	m->served->key_entry = e;
+	if (m->served->alias == NULL)
+		m->served->alias = xstrndup(e->alias, e->alias_len);
 
 	/* The key: key-password, else the store password. */
 	if (!s->store_opened && !ks->passwordless)
@@ -651,7 +651,7 @@ srv_key_entry(struct srv *s)
 	if (keystore_recover_key(ks, e, kp, &c) != 0) {
 		if (strstr(c, "does not match") != NULL)
 			audit_add(m, "key-cert-mismatch", SEV_CRIT,
-			    m->keystore_path, 0, e->alias, NULL, "import the "
+			    m->served->path, 0, e->alias, NULL, "import the "
 			    "certificate issued for this key (Import CA "
 			    "reply), or make a new key pair", "the "
 			    "certificate of \"%s\" does not belong to its "
@@ -676,7 +676,7 @@ srv_key_entry(struct srv *s)
 	if (e->nchain > 0 && e->pkey != NULL &&
 	    (x = cert_x509(e->chain[0], NULL)) != NULL &&
 	    !key_matches_cert(e->pkey, x))
-		audit_add(m, "key-cert-mismatch", SEV_CRIT, m->keystore_path, 0,
+		audit_add(m, "key-cert-mismatch", SEV_CRIT, m->served->path, 0,
 		    e->alias, NULL, "import the certificate issued for this "
 		    "key (Import CA reply), or make a new key pair", "the "
 		    "certificate of \"%s\" does not belong to its private key",
@@ -697,8 +697,8 @@ srv_keystore(struct srv *s)
 
 	pe = srv_entry(s, "server.ssl.key-store", NULL);
 	en = srv_get(s, "server.ssl.enabled", NULL);
-	m->key_alias = srv_get(s, "server.ssl.key-alias", &s->alias_line);
-	m->keystore_type = srv_get(s, "server.ssl.key-store-type", NULL);
+	m->served->alias = srv_get(s, "server.ssl.key-alias", &s->alias_line);
+	m->served->declared_type = srv_get(s, "server.ssl.key-store-type", NULL);
 	s->storepass = srv_get_secret(s, "server.ssl.key-store-password",
 	    &s->storepass_line);
 	s->keypass = srv_get_secret(s, "server.ssl.key-password",
@@ -708,7 +708,7 @@ srv_keystore(struct srv *s)
 		return;
 	}
 	s->store_line = pe->line;
-	m->keystore_raw = xstrdup(pe->value);
+	m->served->raw = xstrdup(pe->value);
 	m->ssl = en == NULL || !srv_false(en);
 	if (en != NULL && !m->ssl) {
 		line = srv_entry(s, "server.ssl.enabled", NULL)->line;
@@ -721,8 +721,8 @@ srv_keystore(struct srv *s)
 	free(en);
 	if (memchr(pe->value, '\0', pe->value_len) != NULL) {
 		/* a \u0000 escape: C (and the OS) would cut the path there */
-		m->keystore_path = xstrdup(pe->value);
-		xasprintf(&m->ks_error, "server.ssl.key-store holds a NUL "
+		m->served->path = xstrdup(pe->value);
+		xasprintf(&m->served->ks_error, "server.ssl.key-store holds a NUL "
 		    "character (\\u0000)");
 		audit_add(m, "keystore-missing", SEV_CRIT, m->properties,
 		    s->store_line, NULL, "server.ssl.key-store", "remove the "
@@ -733,8 +733,8 @@ srv_keystore(struct srv *s)
 	}
 	if (srv_resolve_strict(s, pe->value, &v) != 0) {
 		/* placeholder-cycle or -unresolved says why */
-		m->keystore_path = v != NULL ? v : xstrdup(pe->value);
-		xasprintf(&m->ks_error, "server.ssl.key-store \"%s\" cannot "
+		m->served->path = v != NULL ? v : xstrdup(pe->value);
+		xasprintf(&m->served->ks_error, "server.ssl.key-store \"%s\" cannot "
 		    "be resolved", pe->value);
 		return;
 	}
@@ -748,7 +748,7 @@ srv_keystore(struct srv *s)
 	}
 	if (srv_keystore_path(s, v)) {
 		srv_keystore_open(s);
-		if (m->ks != NULL)
+		if (m->served->ks != NULL)
 			srv_key_entry(s);
 	}
 	free(v);
@@ -859,7 +859,7 @@ srv_live(struct srv *s)
 		return;
 	m->listening = server_port_listening(s->o->proc, m->port, &ino);
 	if (m->listening == 1)
-		m->listen_pid = server_socket_pid(s->o->proc, ino);
+		m->proc.pid = server_socket_pid(s->o->proc, ino);
 }
 
 /* ------------------------------------------------------------------ */
@@ -943,15 +943,15 @@ srv_jre_find(struct srv *s)
 		}
 		free(c);
 	}
-	if (m->listen_pid > 0) {
+	if (m->proc.pid > 0) {
 		xasprintf(&exe, "%s/%d/exe", s->o->proc != NULL ?
-		    s->o->proc : "/proc", m->listen_pid);
+		    s->o->proc : "/proc", m->proc.pid);
 		p = jre_home_of_java(exe);
 		free(exe);
 		if (p != NULL && srv_java_home(p)) {
 			j->home = p;
 			xasprintf(&j->how, "the java process listening on port "
-			    "%d (pid %d)", m->port, m->listen_pid);
+			    "%d (pid %d)", m->port, m->proc.pid);
 			return;
 		}
 		free(p);
@@ -1091,10 +1091,10 @@ srv_p12_compat(struct srv *s)
 	const struct ks_p12_params *pp;
 	const char		*what = NULL;
 
-	if (m->ks == NULL || m->ks->format != KS_FMT_PKCS12 ||
+	if (m->served->ks == NULL || m->served->ks->format != KS_FMT_PKCS12 ||
 	    jre_reads_new_pkcs12(m->jre.major, m->jre.update) != 0)
 		return;
-	pp = &m->ks->p12;
+	pp = &m->served->ks->p12;
 	if (pp->key_pbe_nid == NID_aes_256_cbc ||
 	    pp->key_pbe_nid == NID_aes_128_cbc ||
 	    pp->key_pbe_nid == NID_aes_192_cbc)
@@ -1108,7 +1108,7 @@ srv_p12_compat(struct srv *s)
 		what = "a SHA-2 integrity MAC";
 	if (what == NULL)
 		return;
-	audit_add(m, "pkcs12-too-new", SEV_CRIT, m->keystore_path, 0, NULL,
+	audit_add(m, "pkcs12-too-new", SEV_CRIT, m->served->path, 0, NULL,
 	    NULL, "rewrite the keystore with legacy algorithms (keytool "
 	    "-J-Dkeystore.pkcs12.legacy ...) or update the JRE",
 	    "the keystore uses %s, which Java %s cannot read (needs 8u301, "
@@ -1152,18 +1152,18 @@ static void
 srv_trust(struct srv *s)
 {
 	struct server_model	*m = s->m;
-	struct ks_entry		*e = m->key_entry, *te;
+	struct ks_entry		*e = m->served->key_entry, *te;
 	struct keystore		*tr = m->jre.trust;
 	struct cert		**pool = NULL, *top;
 	size_t			 npool = 0, i, k;
 
 	if (e == NULL || e->nchain == 0) {
-		m->trust_note = xstrdup("no server certificate to check");
+		m->served->trust_note = xstrdup("no server certificate to check");
 		return;
 	}
-	m->nsent = e->nchain;
+	m->served->nsent = e->nchain;
 	for (k = 0; k < 2; k++) {
-		struct keystore	*src = k == 0 ? m->ks : tr;
+		struct keystore	*src = k == 0 ? m->served->ks : tr;
 
 		if (src == NULL)
 			continue;
@@ -1177,41 +1177,41 @@ srv_trust(struct srv *s)
 			}
 		}
 	}
-	if (chain_build(e->chain[0], pool, npool, &m->chain, &m->nchain,
-	    &m->chain_complete, NULL) != 0) {
-		m->chain = NULL;
-		m->nchain = 0;
+	if (chain_build(e->chain[0], pool, npool, &m->served->chain, &m->served->nchain,
+	    &m->served->chain_complete, NULL) != 0) {
+		m->served->chain = NULL;
+		m->served->nchain = 0;
 	}
 	free(pool);
 	if (tr == NULL) {
-		xasprintf(&m->trust_note, "trust not checked: %s",
+		xasprintf(&m->served->trust_note, "trust not checked: %s",
 		    m->jre.trust_error != NULL ? m->jre.trust_error :
 		    "no cacerts");
 		return;
 	}
-	for (i = 0; i < m->nchain; i++) {
-		if ((te = srv_trusted(tr, m->chain[i])) != NULL) {
-			m->trusted = true;
-			m->trusted_alias = xstrndup(te->alias, te->alias_len);
+	for (i = 0; i < m->served->nchain; i++) {
+		if ((te = srv_trusted(tr, m->served->chain[i])) != NULL) {
+			m->served->trusted = true;
+			m->served->trusted_alias = xstrndup(te->alias, te->alias_len);
 			break;
 		}
 	}
-	top = m->nchain > 0 ? m->chain[m->nchain - 1] : e->chain[0];
-	if (m->trusted && i == 0)
-		xasprintf(&m->trust_note, "the server certificate itself is "
+	top = m->served->nchain > 0 ? m->served->chain[m->served->nchain - 1] : e->chain[0];
+	if (m->served->trusted && i == 0)
+		xasprintf(&m->served->trust_note, "the server certificate itself is "
 		    "in %s as \"%s\"", path_basename(m->jre.jssecacerts ?
 		    m->jre.jssecacerts_path : m->jre.cacerts),
-		    m->trusted_alias);
-	else if (m->trusted)
-		xasprintf(&m->trust_note, "server chain -> %s \"%s\", "
-		    "trusted as \"%s\"", m->chain[i]->info.self_signed ?
-		    "root" : "CA", m->chain[i]->info.subject,
-		    m->trusted_alias);
-	else if (!m->chain_complete)
-		xasprintf(&m->trust_note, "chain incomplete: no issuer for "
+		    m->served->trusted_alias);
+	else if (m->served->trusted)
+		xasprintf(&m->served->trust_note, "server chain -> %s \"%s\", "
+		    "trusted as \"%s\"", m->served->chain[i]->info.self_signed ?
+		    "root" : "CA", m->served->chain[i]->info.subject,
+		    m->served->trusted_alias);
+	else if (!m->served->chain_complete)
+		xasprintf(&m->served->trust_note, "chain incomplete: no issuer for "
 		    "\"%s\" in the keystore or cacerts", top->info.subject);
 	else
-		xasprintf(&m->trust_note, "root \"%s\" is not in %s",
+		xasprintf(&m->served->trust_note, "root \"%s\" is not in %s",
 		    top->info.subject, path_basename(m->jre.jssecacerts ?
 		    m->jre.jssecacerts_path : m->jre.cacerts));
 }
@@ -1283,17 +1283,17 @@ srv_settings(struct srv *s)
 	srv_row(s, "server.port", false, true, lbl, "default 8080");
 	srv_row(s, "server.ssl.enabled", false, false, m->ssl ? "on" : "off",
 	    NULL);
-	srv_row(s, "server.ssl.key-store", false, true, m->ks != NULL ?
+	srv_row(s, "server.ssl.key-store", false, true, m->served->ks != NULL ?
 	    "found" : "set", "unset");
 	srv_row(s, "server.ssl.key-store-type", false, true, "matches",
-	    m->ks != NULL ? "default" : "unset");
+	    m->served->ks != NULL ? "default" : "unset");
 	srv_row(s, "server.ssl.key-store-password", true, true,
-	    s->store_opened ? "opens" : "set", m->ks != NULL &&
-	    m->ks->passwordless ? "none needed" : "unset");
-	srv_row(s, "server.ssl.key-alias", false, true, m->key_entry != NULL ?
-	    "key entry" : "set", m->key_entry != NULL ? "only key" : "unset");
+	    s->store_opened ? "opens" : "set", m->served->ks != NULL &&
+	    m->served->ks->passwordless ? "none needed" : "unset");
+	srv_row(s, "server.ssl.key-alias", false, true, m->served->key_entry != NULL ?
+	    "key entry" : "set", m->served->key_entry != NULL ? "only key" : "unset");
 	srv_row(s, "server.ssl.key-password", true, false,
-	    m->key_entry != NULL && m->key_entry->pkey != NULL ?
+	    m->served->key_entry != NULL && m->served->key_entry->pkey != NULL ?
 	    "opens key" : "set", NULL);
 	srv_row(s, "security.require-ssl", false, true, "set", "unset");
 	srv_row(s, "im.base-url", false, true, "in SAN", "unset");
@@ -1390,7 +1390,7 @@ server_model_load(const struct server_opts *o, struct server_model **mp,
 
 	*mp = NULL;
 	memset(&s, 0, sizeof s);
-	m = xcalloc(1, sizeof *m);
+	m = server_model_new();
 	s.o = o;
 	s.m = m;
 	m->now = o->now != 0 ? o->now : time(NULL);
@@ -1416,9 +1416,9 @@ server_model_load(const struct server_opts *o, struct server_model **mp,
 	srv_trust(&s);
 	audit_run(m);
 	if (m->props != NULL && (s.store_mode & S_IROTH) &&
-	    srv_has_key(m->ks))
+	    srv_has_key(m->served->ks))
 		audit_add(m, "keystore-world-readable", SEV_WARN,
-		    m->keystore_path, 0, NULL, NULL, "chmod o-r (0640 or "
+		    m->served->path, 0, NULL, NULL, "chmod o-r (0640 or "
 		    "0600, owned by the server's user)", "the keystore "
 		    "(mode %04o) is readable by every user on the host",
 		    s.store_mode);

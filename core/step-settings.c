@@ -480,8 +480,8 @@ step_restart_hint(const struct server_model *m, const char *initd,
 		settings_line(lines, n, "%s start", script);
 		return;
 	}
-	if (m != NULL && m->listen_pid > 0)
-		unit = settings_unit_of_pid(proc, m->listen_pid);
+	if (m != NULL && m->proc.pid > 0)
+		unit = settings_unit_of_pid(proc, m->proc.pid);
 	if (unit == NULL && m != NULL && m->properties != NULL) {
 		confdir = xstrdup(m->properties);
 		if ((sl = strrchr(confdir, '/')) != NULL && sl != confdir)

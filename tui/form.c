@@ -126,8 +126,8 @@ form_env_new(const struct server_model *m)
 		e->properties = xstrdup(m->properties);
 	if (m->shared_data_path != NULL)
 		e->shared = xstrdup(m->shared_data_path);
-	if (m->keystore_path != NULL)
-		e->keystore = xstrdup(m->keystore_path);
+	if (m->served->path != NULL)
+		e->keystore = xstrdup(m->served->path);
 	else if (m->shared_data_path != NULL)
 		xasprintf(&e->keystore, "%s/conf/ssl/keystore.p12",
 		    m->shared_data_path);
@@ -140,7 +140,7 @@ form_env_new(const struct server_model *m)
 	e->keystore_exists = access(e->keystore, F_OK) == 0;
 	e->storepass = step_settings_secret(m->props,
 	    "server.ssl.key-store-password");
-	e->alias = xstrdup(m->key_alias != NULL ? m->key_alias :
+	e->alias = xstrdup(m->served->alias != NULL ? m->served->alias :
 	    "integration-manager");
 	e->port = m->port;
 	e->ssl = m->ssl;
@@ -161,11 +161,11 @@ form_env_new(const struct server_model *m)
 		e->san = xstrdup("dns:localhost");
 	else
 		xasprintf(&e->san, "dns:%s,dns:localhost", e->host);
-	if (m->key_entry != NULL && m->key_entry->nchain > 0 &&
-	    m->key_entry->chain[0]->info.nsan > 0) {
+	if (m->served->key_entry != NULL && m->served->key_entry->nchain > 0 &&
+	    m->served->key_entry->chain[0]->info.nsan > 0) {
 		struct san_list	*sl = NULL;
 
-		if (san_list_from_info(&m->key_entry->chain[0]->info, &sl,
+		if (san_list_from_info(&m->served->key_entry->chain[0]->info, &sl,
 		    NULL, NULL) == 0 && sl->n > 0) {
 			free(e->cert_san);
 			e->cert_san = san_list_to_string(sl);
@@ -181,10 +181,10 @@ form_env_new(const struct server_model *m)
 		    m->settings[i]->raw != NULL)
 			e->keystore_raw = xstrdup(m->settings[i]->raw);
 	}
-	if (m->ks != NULL)
-		e->format = m->ks->format;
-	else if (m->keystore_type != NULL)
-		e->format = ks_format_parse(m->keystore_type);
+	if (m->served->ks != NULL)
+		e->format = m->served->ks->format;
+	else if (m->served->declared_type != NULL)
+		e->format = ks_format_parse(m->served->declared_type);
 	return (e);
 }
 

@@ -44,14 +44,7 @@ struct live_job {
 struct server_model *
 tui_model_empty(void)
 {
-	struct server_model	*m;
-
-	m = xcalloc(1, sizeof *m);
-	m->now = time(NULL);
-	m->warn_days = 30;
-	m->crit_days = 14;
-	m->port = 8080;
-	return (m);
+	return (server_model_new());
 }
 
 /* A certificate without DER, for the demonstration model. */
@@ -133,13 +126,13 @@ tui_model_demo(time_t now)
 	xasprintf(&m->properties, "%s/conf/application.properties", dir);
 	m->port = 443;
 	m->base_url = xstrdup("https://im.example.com:443");
-	xasprintf(&m->keystore_path, "%s/conf/ssl/keystore.p12", dir);
-	m->keystore_type = xstrdup("PKCS12");
-	m->key_alias = xstrdup("integration-manager");
+	xasprintf(&m->served->path, "%s/conf/ssl/keystore.p12", dir);
+	m->served->declared_type = xstrdup("PKCS12");
+	m->served->alias = xstrdup("integration-manager");
 
 	/* The server's keystore: a CA-signed chain and some trouble. */
 	ks = keystore_new(KS_FMT_PKCS12);
-	ks->path = xstrdup(m->keystore_path);
+	ks->path = xstrdup(m->served->path);
 	ks->verified = true;
 	e = demo_entry(ks, "integration-manager", KS_ENTRY_KEY, now);
 	ks_entry_add_cert(e, demo_cert("CN=im.example.com, O=Example Corp, "
@@ -149,7 +142,7 @@ tui_model_demo(time_t now)
 	    "RSA 4096", true, NULL));
 	ks_entry_add_cert(e, demo_cert(root, root, "1001", now, 3650, 7290,
 	    "RSA 4096", true, NULL));
-	m->key_entry = e;
+	m->served->key_entry = e;
 	e = demo_entry(ks, "old-server", KS_ENTRY_KEY, now);
 	ks_entry_add_cert(e, demo_cert("CN=old.example.com", "CN=old.example."
 	    "com", "5e2a", now, 356, 9, "RSA 2048", false,
@@ -164,14 +157,14 @@ tui_model_demo(time_t now)
 	ks_entry_add_cert(e, demo_cert("CN=Partner CA, O=Partner GmbH, C=DE",
 	    "CN=Partner CA, O=Partner GmbH, C=DE", "77", now, 1800, 25,
 	    "EC P-256", true, NULL));
-	m->ks = ks;
+	m->served->ks = ks;
 
 	/* The seven settings, plus the usual mistake. */
 	s = setting_add(m, "server.port", "443", false, 12);
 	setting_check(s, SEV_OK, "HTTPS");
 	s = setting_add(m, "server.ssl.enabled", "true", false, 13);
 	setting_check(s, SEV_OK, "on");
-	s = setting_add(m, "server.ssl.key-store", m->keystore_path, false,
+	s = setting_add(m, "server.ssl.key-store", m->served->path, false,
 	    14);
 	setting_check(s, SEV_OK, "found");
 	s = setting_add(m, "server.ssl.key-store-type", "PKCS12", false, 15);
@@ -208,15 +201,15 @@ tui_model_demo(time_t now)
 		    "1", now, 3000, anchors[i].left, "RSA 4096", true, NULL));
 	}
 	m->jre.trust = cac;
-	m->trusted = true;
-	m->trusted_alias = xstrdup("example-root");
+	m->served->trusted = true;
+	m->served->trusted_alias = xstrdup("example-root");
 
 	p = m->properties;
-	finding_add(m, "cert-expiring", SEV_CRIT, m->keystore_path, 0,
+	finding_add(m, "cert-expiring", SEV_CRIT, m->served->path, 0,
 	    "old-server", FORM_GENKEY, "renew it, or delete the entry if "
 	    "nothing uses it", "old-server: certificate expires in 9 days "
 	    "(CN=old.example.com)");
-	finding_add(m, "cert-expiring", SEV_WARN, m->keystore_path, 0,
+	finding_add(m, "cert-expiring", SEV_WARN, m->served->path, 0,
 	    "caf\xc3\xa9-partner", FORM_IMPORT_CERT, "import the partner's "
 	    "new CA certificate", "caf\xc3\xa9-partner: certificate expires "
 	    "in 25 days (CN=Partner CA)");
@@ -255,14 +248,14 @@ loader_keystore(const char *path, struct server_model **mp, char **cause)
 	secret_free(pass);
 	m = tui_model_empty();
 	m->how = xstrdup("--keystore");
-	m->keystore_path = xstrdup(path);
-	m->keystore_type = xstrdup(ks_format_name(ks->format));
-	m->ks = ks;
+	m->served->path = xstrdup(path);
+	m->served->declared_type = xstrdup(ks_format_name(ks->format));
+	m->served->ks = ks;
 	for (i = 0; i < ks->nentries; i++) {
 		e = ks->entries[i];
-		if (e->type == KS_ENTRY_KEY && m->key_entry == NULL) {
-			m->key_entry = e;
-			m->key_alias = xstrndup(e->alias, e->alias_len);
+		if (e->type == KS_ENTRY_KEY && m->served->key_entry == NULL) {
+			m->served->key_entry = e;
+			m->served->alias = xstrndup(e->alias, e->alias_len);
 		}
 		for (j = 0; j < e->nchain; j++) {
 			days = cert_days_left(e->chain[j], m->now);

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * source.c -- the model's sources of settings (docs/server-model.md,
+ * Sources and settings): what one source says about a key, which source
+ * wins, where a value comes from, and placeholders resolved against all
+ * of them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+/*
+ * The relaxed form used to match environment variables: ASCII lower-case,
+ * without '.', '-', '_', '[' and ']'.  SERVER_SSL_KEY_STORE,
+ * SERVER_SSL_KEYSTORE and server.ssl.key-store all give
+ * "serversslkeystore"; _0_ and [0] both give "0".
+ */
+char *
+cfg_env_canon(const char *key)
+{
+	char	*out, *o;
+
+	o = out = xmalloc(strlen(key) + 1);
+	for (; *key != '\0'; key++) {
+		if (strchr(".-_[]", *key) != NULL)
+			continue;
+		if (*key >= 'A' && *key <= 'Z')
+			*o++ = (char)(*key - 'A' + 'a');
+		else
+			*o++ = *key;
+	}
+	*o = '\0';
+	return (out);
+}
+
+/* YAML documents: read once yamldoc.c is in. */
+static int
+cfg_yaml_get(const struct cfg_source *src, const char *key,
+    struct cfg_hit *hit)
+{
+	(void)src;
+	(void)key;
+	(void)hit;
+	return (0);
+}
+
+/* The last value of a key-value source matching key. */
+static int
+cfg_kv_get(const struct cfg_source *src, const char *key,
+    struct cfg_hit *hit)
+{
+	const struct cfg_kv	*kv = NULL;
+	char			*canon;
+	size_t			 i;
+	int			 n = 0;
+
+	canon = src->type == CFG_SRC_ENV ? cfg_env_canon(key) :
+	    props_canon_key(key);
+	for (i = 0; i < src->nkv; i++) {
+		if (strcmp(src->kv[i].canon, canon) == 0) {
+			kv = &src->kv[i];
+			n++;
+		}
+	}
+	free(canon);
+	if (kv == NULL)
+		return (0);
+	hit->key = kv->key;
+	hit->value = kv->value;
+	hit->value_len = strlen(kv->value);
+	hit->raw = kv->value;
+	hit->name = kv->name;
+	hit->count = n;
+	return (1);
+}
+
+/* The last entry of a properties file matching key (relaxed). */
+static int
+cfg_props_get(const struct cfg_source *src, const char *key,
+    struct cfg_hit *hit)
+{
+	const struct prop_entry	**list = NULL, *pe;
+	size_t			  n;
+
+	if (src->props == NULL)
+		return (0);
+	if ((n = props_find_all(src->props, key, &list)) == 0)
+		return (0);
+	pe = list[n - 1];
+	free(list);
+	hit->key = pe->key;
+	hit->value = pe->value;
+	hit->value_len = pe->value_len;
+	hit->raw = pe->value;
+	hit->line = pe->line;
+	hit->count = (int)n;
+	hit->pe = pe;
+	return (1);
+}
+
+int
+cfg_source_get(const struct cfg_source *src, const char *key,
+    struct cfg_hit *hit)
+{
+	memset(hit, 0, sizeof *hit);
+	hit->src = src;
+	switch (src->format) {
+	case CFG_FMT_PROPERTIES:
+		return (cfg_props_get(src, key, hit));
+	case CFG_FMT_YAML:
+		return (cfg_yaml_get(src, key, hit));
+	case CFG_FMT_NONE:
+		return (cfg_kv_get(src, key, hit));
+	default:
+		return (0);
+	}
+}
+
+int
+cfg_get(const struct server_model *m, const char *key, struct cfg_hit *hit)
+{
+	size_t	i;
+
+	for (i = 0; i < m->nsources; i++)
+		if (cfg_source_get(m->sources[i], key, hit))
+			return (1);
+	memset(hit, 0, sizeof *hit);
+	return (0);
+}
+
+char *
+cfg_hit_where(const struct cfg_hit *hit)
+{
+	const struct cfg_source	*src = hit->src;
+	char			*s;
+
+	if (src == NULL)
+		return (NULL);
+	if (src->type == CFG_SRC_FILE && hit->line > 0)
+		xasprintf(&s, "%s:%d", src->label, hit->line);
+	else if (hit->name != NULL && src->type == CFG_SRC_ENV)
+		xasprintf(&s, "%s (%s)", src->label, hit->name);
+	else
+		s = xstrdup(src->label);
+	return (s);
+}
+
+/* Placeholders: the winning value of a name among the sources. */
+static const char *
+cfg_lookup(void *arg, const char *name, size_t *vlen)
+{
+	const struct server_model	*m = arg;
+	struct cfg_hit			 hit;
+
+	if (!cfg_get(m, name, &hit))
+		return (NULL);
+	*vlen = hit.value_len;
+	return (hit.value);
+}
+
+int
+cfg_resolve(const struct server_model *m, const char *value, char **out,
+    bool *unresolved, char **cause)
+{
+	int	flags = 0;
+
+	/* The server's own environment, when read, is one of the
+	 * sources: tlsdeck's is then not consulted. */
+	if (m->proc.environ_read)
+		flags |= PROPS_RES_NOENV;
+	return (props_resolve_with(m->props, cfg_lookup, (void *)m, value,
+	    flags, out, unresolved, cause));
+}
