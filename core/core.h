@@ -694,6 +694,9 @@ struct key_material {
 					   paths, file:, classpath:) */
 	char		*cert_path;	/* PEM: certificate (and chain) */
 	char		*key_path;	/* PEM: private key */
+	char		*inline_cert;	/* PEM text given in the setting */
+	struct secret	*inline_key;	/* the same for the key (never
+					   shown) */
 	char		*declared_type;	/* the type setting, or NULL */
 	char		*alias;		/* key alias: the setting, else the
 					   only key entry's */
@@ -803,8 +806,6 @@ struct server_model {
 	int		 warn_days;	/* thresholds used */
 	int		 crit_days;
 	time_t		 now;
-	struct props	*props;		/* the parsed application.properties
-					   (NULL when unreadable) */
 	bool		 ssl;		/* HTTPS configured (key material set,
 					   not server.ssl.enabled=false) */
 	int		 listening;	/* server.port has a LISTEN socket: 1,
@@ -900,10 +901,29 @@ int		 cfg_source_get(const struct cfg_source *, const char *key,
 /* The winning value of key among m->sources: 1 with *hit, or 0. */
 int		 cfg_get(const struct server_model *, const char *key,
 		     struct cfg_hit *);
+/* The winning value of key as written (borrowed), or NULL. */
+const char	*cfg_value(const struct server_model *, const char *key);
+/* Where a finding about key points: the file and line of the source that
+ * sets it (a source that is no file: its label, line 0); unset: the main
+ * file (m->properties), line 0. */
+void		 cfg_where(const struct server_model *, const char *key,
+		     const char **file, int *line);
 /* Where a value is: "conf/application.properties:12", "environment of
  * pid 4242 (SERVER_SSL_KEY_ALIAS)", "command line of pid 4242"
  * (malloc'd). */
 char		*cfg_hit_where(const struct cfg_hit *);
+/* The entries of a source, in its order. */
+size_t		 cfg_source_count(const struct cfg_source *);
+void		 cfg_source_entry(const struct cfg_source *, size_t,
+		     struct cfg_hit *);
+/*
+ * Refuse what is plainly not a configuration file of the format want
+ * (properties or YAML): binary data, UTF-16, XML, JSON, an INI file.
+ * -1 with one line naming the file ("NAME: looks like XML (a Tomcat
+ * server.xml?), ..."); 0 otherwise.
+ */
+int		 cfg_sniff(const unsigned char *, size_t, const char *name,
+		     enum cfg_format want, char **cause);
 /* Resolve placeholders against the sources (as props_resolve). */
 int		 cfg_resolve(const struct server_model *, const char *value,
 		     char **out, bool *unresolved, char **cause);
@@ -956,8 +976,9 @@ struct server_kind {
 	 * be opened by server.c), the kind's findings.  -1 only when the
 	 * main file cannot be read at all. */
 	int		(*load)(struct srvload *, char **cause);
-	/* Once the materials are open: the settings rows. */
-	void		(*rows)(struct srvload *);
+	/* Once the materials are open and audited: the kind's own checks
+	 * on them and the settings rows. */
+	void		(*finish)(struct srvload *);
 	/* Neutral names ("key-store", "key-alias", ...) to native ones,
 	 * NULL-terminated pairs. */
 	const char *const (*names)[2];

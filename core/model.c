@@ -288,6 +288,8 @@ key_material_free(struct key_material *mat)
 	free(mat->how);
 	free(mat->cert_path);
 	free(mat->key_path);
+	free(mat->inline_cert);
+	secret_free(mat->inline_key);
 	free(mat->declared_type);
 	free(mat->alias);
 	free(mat->keys.store);
@@ -439,6 +441,5 @@ server_model_free(struct server_model *m)
 	for (i = 0; i < m->nprofiles; i++)
 		free(m->profiles[i]);
 	free(m->profiles);
-	props_free(m->props);
 	free(m);
 }

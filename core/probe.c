@@ -1070,8 +1070,7 @@ probe_target(const struct server_model *m, const char *host,
 	memset(tg, 0, sizeof *tg);
 	if (port == NULL) {
 		if (m->port <= 0) {
-			addr = m->props != NULL ? props_get(m->props,
-			    "server.port") : NULL;
+			addr = cfg_value(m, "server.port");
 			cause_set(cause, "%s: server.port \"%s\" is not a port "
 			    "number: give HOST:PORT to probe", m->properties !=
 			    NULL ? m->properties : "the configuration",
@@ -1082,8 +1081,8 @@ probe_target(const struct server_model *m, const char *host,
 		port = pbuf;
 	}
 	/* server.address when it names one interface, else localhost */
-	if (host == NULL && m->props != NULL &&
-	    (addr = props_get(m->props, "server.address")) != NULL &&
+	if (host == NULL &&
+	    (addr = cfg_value(m, "server.address")) != NULL &&
 	    *addr != '\0' && strchr(addr, '$') == NULL &&
 	    strcmp(addr, "0.0.0.0") != 0 && strcmp(addr, "::") != 0)
 		host = addr;

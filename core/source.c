@@ -46,6 +46,21 @@ cfg_yaml_get(const struct cfg_source *src, const char *key,
 	return (0);
 }
 
+static size_t
+cfg_yaml_count(const struct cfg_source *src)
+{
+	(void)src;
+	return (0);
+}
+
+static void
+cfg_yaml_entry(const struct cfg_source *src, size_t i, struct cfg_hit *hit)
+{
+	(void)src;
+	(void)i;
+	(void)hit;
+}
+
 /* The last value of a key-value source matching key. */
 static int
 cfg_kv_get(const struct cfg_source *src, const char *key,
@@ -147,6 +162,31 @@ cfg_hit_where(const struct cfg_hit *hit)
 	return (s);
 }
 
+const char *
+cfg_value(const struct server_model *m, const char *key)
+{
+	struct cfg_hit	hit;
+
+	return (cfg_get(m, key, &hit) ? hit.value : NULL);
+}
+
+void
+cfg_where(const struct server_model *m, const char *key, const char **file,
+    int *line)
+{
+	struct cfg_hit	hit;
+
+	*file = m->properties;
+	*line = 0;
+	if (key == NULL || !cfg_get(m, key, &hit))
+		return;
+	if (hit.src->type == CFG_SRC_FILE) {
+		*file = hit.src->path;
+		*line = hit.line;
+	} else
+		*file = hit.src->label;
+}
+
 /* Placeholders: the winning value of a name among the sources. */
 static const char *
 cfg_lookup(void *arg, const char *name, size_t *vlen)
@@ -165,11 +205,119 @@ cfg_resolve(const struct server_model *m, const char *value, char **out,
     bool *unresolved, char **cause)
 {
 	int	flags = 0;
+	size_t	i;
 
 	/* The server's own environment, when read, is one of the
 	 * sources: tlsdeck's is then not consulted. */
-	if (m->proc.environ_read)
-		flags |= PROPS_RES_NOENV;
-	return (props_resolve_with(m->props, cfg_lookup, (void *)m, value,
+	for (i = 0; i < m->nsources; i++)
+		if (m->sources[i]->type == CFG_SRC_ENV)
+			flags |= PROPS_RES_NOENV;
+	return (props_resolve_with(NULL, cfg_lookup, (void *)m, value,
 	    flags, out, unresolved, cause));
+}
+
+size_t
+cfg_source_count(const struct cfg_source *src)
+{
+	switch (src->format) {
+	case CFG_FMT_PROPERTIES:
+		return (src->props != NULL ? props_count(src->props) : 0);
+	case CFG_FMT_YAML:
+		return (cfg_yaml_count(src));
+	case CFG_FMT_NONE:
+		return (src->nkv);
+	default:
+		return (0);
+	}
+}
+
+void
+cfg_source_entry(const struct cfg_source *src, size_t i, struct cfg_hit *hit)
+{
+	const struct prop_entry	*pe;
+	const struct cfg_kv	*kv;
+
+	memset(hit, 0, sizeof *hit);
+	hit->src = src;
+	hit->count = 1;
+	switch (src->format) {
+	case CFG_FMT_PROPERTIES:
+		pe = props_entry(src->props, i);
+		hit->key = pe->key;
+		hit->value = pe->value;
+		hit->value_len = pe->value_len;
+		hit->raw = pe->value;
+		hit->line = pe->line;
+		hit->pe = pe;
+		break;
+	case CFG_FMT_YAML:
+		cfg_yaml_entry(src, i, hit);
+		break;
+	default:
+		kv = &src->kv[i];
+		hit->key = kv->key;
+		hit->value = kv->value;
+		hit->value_len = strlen(kv->value);
+		hit->raw = kv->value;
+		hit->name = kv->name;
+		break;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Is it the format we expect?  Java reads any bytes as properties, so
+ * what is plainly something else is refused before it is parsed. */
+
+/* The first character that is not blank (after a UTF-8 BOM). */
+static const unsigned char *
+cfg_first(const unsigned char *buf, size_t len)
+{
+	const unsigned char	*p = buf, *e = buf + len;
+
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\r' ||
+	    *p == '\n' || *p == '\f'))
+		p++;
+	return (p < e ? p : NULL);
+}
+
+int
+cfg_sniff(const unsigned char *buf, size_t len, const char *name,
+    enum cfg_format want, char **cause)
+{
+	const unsigned char	*p;
+	const char		*what = NULL;
+	size_t			 i, ctl = 0;
+	const char		*fmt = want == CFG_FMT_YAML ? "a YAML" :
+				    "a properties";
+
+	if (len >= 2 && ((buf[0] == 0xff && buf[1] == 0xfe) ||
+	    (buf[0] == 0xfe && buf[1] == 0xff)))
+		what = "UTF-16 text";
+	else if (memchr(buf, '\0', len) != NULL)
+		what = "binary data (NUL bytes)";
+	if (what == NULL) {
+		for (i = 0; i < len; i++)
+			if ((buf[i] < 0x20 && buf[i] != '\t' &&
+			    buf[i] != '\n' && buf[i] != '\r' &&
+			    buf[i] != '\f') || buf[i] == 0x7f)
+				ctl++;
+		/* Java reads them, but no one writes them by hand */
+		if (ctl > 0 && (ctl * 100 > len || ctl >= 16))
+			what = "binary data (control characters)";
+	}
+	if (what == NULL && (p = cfg_first(buf, len)) != NULL) {
+		if (*p == '<')
+			what = "XML (a Tomcat server.xml?)";
+		else if (want == CFG_FMT_PROPERTIES && *p == '{')
+			what = "JSON";
+		else if (want == CFG_FMT_PROPERTIES && *p == '[')
+			what = "an INI file (a Jetty start.ini?)";
+	}
+	if (what == NULL)
+		return (0);
+	cause_set(cause, "%s: looks like %s, not %s file of a Spring Boot "
+	    "server: nothing read or written", name, what, fmt);
+	return (-1);
 }

@@ -90,13 +90,16 @@ settings_last(const struct step_settings_opts *o, size_t i)
 	return (!later);
 }
 
-/* Entry i of p names a key props_dedup can take (not empty, no NUL)? */
+/* Entry i of p names a key props_dedup can take: a property name (not
+ * empty, no NUL, blank or control character): only such lines are ever
+ * removed as duplicates. */
 static bool
 settings_plain_key(const struct props *p, size_t i)
 {
 	const struct prop_entry	*pe = props_entry(p, i);
 
-	return (pe->key_len > 0 && memchr(pe->key, '\0', pe->key_len) == NULL);
+	return (pe->key_len > 0 && memchr(pe->key, '\0', pe->key_len) ==
+	    NULL && step_settings_key_ok(pe->key));
 }
 
 /* sw_commit's verifier: each property reads back once, as intended. */
@@ -287,6 +290,9 @@ step_settings(const char *path, const struct step_settings_opts *o,
 	if (sw_open(path, 0, &sw, cause) != 0)
 		goto out;
 	sw_content(sw, &cur, &curlen);
+	/* Never edit a file that is not a properties file. */
+	if (cfg_sniff(cur, curlen, path, CFG_FMT_PROPERTIES, cause) != 0)
+		goto out;
 	if (props_parse(cur, curlen, path, &old, cause) != 0 ||
 	    props_parse(cur, curlen, path, &p, cause) != 0)
 		goto out;
@@ -471,8 +477,8 @@ step_restart_hint(const struct server_model *m, const char *initd,
 	*lines = NULL;
 	*n = 0;
 	im = stat(script, &sb) == 0 || (m != NULL &&
-	    (m->shared_data_path != NULL || (m->props != NULL &&
-	    props_get(m->props, "im.base-url") != NULL) ||
+	    (m->shared_data_path != NULL || cfg_value(m, "im.base-url") !=
+	    NULL ||
 	    (m->properties != NULL && strstr(m->properties,
 	    "integration-manager") != NULL)));
 	if (im) {

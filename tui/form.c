@@ -138,8 +138,8 @@ form_env_new(const struct server_model *m)
 	} else
 		e->keystore = xstrdup("keystore.p12");
 	e->keystore_exists = access(e->keystore, F_OK) == 0;
-	e->storepass = step_settings_secret(m->props,
-	    "server.ssl.key-store-password");
+	e->storepass = m->served->storepass != NULL ?
+	    secret_dup(m->served->storepass) : NULL;
 	e->alias = xstrdup(m->served->alias != NULL ? m->served->alias :
 	    "integration-manager");
 	e->port = m->port;

@@ -668,9 +668,16 @@ test_bad_input(void **state)
 		}
 		st_write(d, "conf/application.properties", junk,
 		    sizeof junk >> (round % 4), 0640);
-		m = st_load(d, 1);
-		check_table(m);
-		server_model_free(m);
+		/* Binary junk is no properties file: refused, naming it. */
+		server_opts_init(&o);
+		o.server = d;
+		o.flags = SERVER_NO_LIVE;
+		assert_int_equal(server_model_load(&o, &m, &cause), -1);
+		assert_null(m);
+		assert_non_null(strstr(cause, "conf/application.properties: "
+		    "looks like binary data"));
+		free(cause);
+		cause = NULL;
 	}
 
 	/* \u with bad hex: Java throws, the server would not start. */
