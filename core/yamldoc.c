@@ -810,7 +810,11 @@ yd_parse_error(const struct yamldoc *d, const yaml_parser_t *p, char **cause)
 
 	if (p->error == YAML_MEMORY_ERROR)
 		fatalx("libyaml: out of memory");
-	if (p->context != NULL)
+	if (p->context != NULL && p->context_mark.line + 1 != line)
+		cause_set(cause, "%s: line %zu: %s (%s started at line %zu)",
+		    yd_who(d), line, problem, p->context,
+		    p->context_mark.line + 1);
+	else if (p->context != NULL)
 		cause_set(cause, "%s: line %zu: %s (%s)", yd_who(d), line,
 		    problem, p->context);
 	else
@@ -1593,6 +1597,30 @@ yd_printable(uint32_t cp)
 	return (true);
 }
 
+/*
+ * Does Spring read plain text s as the string s?  A number or boolean
+ * does when Java prints it as written (443, true, 1.5), not otherwise
+ * (0123 reads as 83, yes as true); a key must be a string.
+ */
+static bool
+yd_plain_same(const char *s, size_t n, bool key)
+{
+	enum yd_type	 t = yd_resolve(s, n);
+	char		*v;
+	bool		 same;
+
+	if (t == YT_STR)
+		return (true);
+	if (key || t == YT_NULL || t == YT_MERGE)
+		return (false);
+	if (t == YT_BOOL)
+		return (strcmp(s, "true") == 0 || strcmp(s, "false") == 0);
+	v = t == YT_INT ? yd_int_string(s) : yd_float_string(s);
+	same = strcmp(v, s) == 0;
+	free(v);
+	return (same);
+}
+
 /* Can s be written as a plain scalar that SnakeYAML reads back as the
  * string s (in a flow collection when inflow)? */
 static bool
@@ -1602,7 +1630,7 @@ yd_plain_ok(const char *s, bool inflow, bool key)
 	size_t			 n = strlen(s);
 	uint32_t		 cp;
 
-	if (n == 0 || yd_resolve(s, n) != YT_STR)
+	if (n == 0 || !yd_plain_same(s, n, key))
 		return (false);
 	if (strchr("-?:,[]{}#&*!|>'\"%@` \t", s[0]) != NULL)
 		return (false);
@@ -1726,7 +1754,7 @@ yd_style_of(enum yamldoc_style st)
  */
 static int
 yd_commit(struct yamldoc *d, struct confbuf *nb, int doc, const char *c,
-    const char *want, size_t nwant, char **cause)
+    const char *gone, const char *want, size_t nwant, char **cause)
 {
 	struct yamldoc	*q = NULL, tmp;
 	char		*cause2 = NULL;
@@ -1744,11 +1772,14 @@ yd_commit(struct yamldoc *d, struct confbuf *nb, int doc, const char *c,
 	}
 	if (ndocs == 0 && want != NULL)
 		ndocs = 1;
-	if (q->ndocs != ndocs)
+	/* Removing the last setting of a one-document file empties it. */
+	if (q->ndocs != ndocs && !(want == NULL && ndocs == 1 &&
+	    q->ndocs == 0))
 		goto bad;
 	for (i = j = 0; i < d->nents || j < q->nents; ) {
 		if (i < d->nents && d->ents[i].pub.doc == doc &&
-		    strcmp(d->ents[i].pub.canon, c) == 0) {
+		    (strcmp(d->ents[i].pub.canon, c) == 0 || (gone != NULL &&
+		    strcmp(d->ents[i].pub.canon, gone) == 0))) {
 			i++;
 			continue;
 		}
@@ -1937,13 +1968,16 @@ yd_is_void(const struct ynode *n)
 /* Insert key (elements segs[0, nsegs)) = value into document doc. */
 static int
 yd_insert(struct yamldoc *d, int doc, const char *key, char **segs,
-    size_t nsegs, const char *value, struct confbuf *nb, char **cause)
+    size_t nsegs, const char *value, struct confbuf *nb, char **gone,
+    char **cause)
 {
 	struct ynode	*cur, *k, *v, *it, *cand, *candkey;
 	const char	*eol = confdoc_eol(d->buf, d->len);
 	char		*ks, **ksegs;
+	struct confbuf	 dk = { NULL, 0, 0 };
+	char		*dseg;
 	size_t		 nk, i = 0, j, m, ncand, candj = 0, at, idx;
-	bool		 needeol, isvoid = false;
+	bool		 needeol, isvoid = false, dotted = false;
 	int		 indent, step;
 
 	for (m = 0; m < nsegs; m++) {
@@ -2057,14 +2091,40 @@ yd_insert(struct yamldoc *d, int doc, const char *key, char **segs,
 		i = candj;
 	}
 	if (ncand == 1) {
-		/* "key:" with nothing: the new levels go under it. */
+		/* "key:" with nothing: the new levels go under it, and the
+		 * empty setting it was goes. */
 		isvoid = true;
 		i = candj;
+		for (idx = 0; idx < d->nents; idx++) {
+			if (d->ents[idx].node == cand)
+				*gone = xstrdup(d->ents[idx].pub.canon);
+		}
 	}
 	for (j = i; j < nsegs; j++) {
 		if (segs[j][0] == '[' && segs[j][1] >= '0' &&
 		    segs[j][1] <= '9')
 			goto nolist;
+	}
+	if (!isvoid) {
+		for (idx = 0; idx + 1 < cur->nkids; idx += 2) {
+			k = yd_deref(cur->kids[idx], NULL);
+			if (yd_is_merge(k)) {
+				cause_set(cause, "%s: line %d: this mapping "
+				    "takes keys from a << merge: add %s by "
+				    "hand", yd_who(d), k->line, key);
+				return (-1);
+			}
+			/* Does the mapping spell keys dotted ("a.b: c")? */
+			if (yd_key_string(d, cur->kids[idx], &ks, NULL,
+			    cause) != 0)
+				return (-1);
+			ksegs = yd_segs(ks, &nk);
+			free(ks);
+			if (ksegs != NULL && nk > 1 && nsegs - i > 1 &&
+			    yd_segs_match(ksegs, 1, segs + i))
+				dotted = true;
+			yd_segs_free(ksegs, nk);
+		}
 	}
 	step = yd_step(cur);
 	if (isvoid) {
@@ -2077,7 +2137,17 @@ yd_insert(struct yamldoc *d, int doc, const char *key, char **segs,
 	confbuf_add(nb, d->buf, at);
 	if (needeol)
 		confbuf_str(nb, eol);
-	yd_lines(nb, segs + i, nsegs - i, indent, step, value, eol);
+	if (dotted) {
+		for (j = i; j < nsegs; j++) {
+			if (j > i && segs[j][0] != '[')
+				confbuf_str(&dk, ".");
+			confbuf_str(&dk, segs[j]);
+		}
+		dseg = (char *)dk.d;
+		yd_lines(nb, &dseg, 1, indent, step, value, eol);
+		free(dk.d);
+	} else
+		yd_lines(nb, segs + i, nsegs - i, indent, step, value, eol);
 	confbuf_add(nb, d->buf + at, d->len - at);
 	return (0);
 nolist:
@@ -2106,7 +2176,7 @@ yamldoc_set(struct yamldoc *d, int doc, const char *key, const char *value,
 {
 	struct confbuf		 nb = { NULL, 0, 0 }, sb = { NULL, 0, 0 };
 	const struct yd_ent	*e;
-	char			*c = NULL, **segs = NULL;
+	char			*c = NULL, **segs = NULL, *gone = NULL;
 	size_t			 nsegs = 0, nwant;
 	long			 idx;
 	int			 rc = -1;
@@ -2162,13 +2232,14 @@ yamldoc_set(struct yamldoc *d, int doc, const char *key, const char *value,
 		    d->len - e->pub.off - e->pub.len);
 	} else {
 		nwant = 1;
-		if (yd_insert(d, doc, key, segs, nsegs, value, &nb,
+		if (yd_insert(d, doc, key, segs, nsegs, value, &nb, &gone,
 		    cause) != 0)
 			goto out;
 	}
-	rc = yd_commit(d, &nb, doc, c, value, nwant, cause);
+	rc = yd_commit(d, &nb, doc, c, gone, value, nwant, cause);
 out:
 	yd_segs_free(segs, nsegs);
+	free(gone);
 	free(c);
 	free(nb.d);
 	free(sb.d);
@@ -2363,7 +2434,7 @@ yamldoc_unset(struct yamldoc *d, int doc, const char *key, size_t *removed,
 		at = cuts[i].to;
 	}
 	confbuf_add(&nb, d->buf + at, d->len - at);
-	rc = yd_commit(d, &nb, doc, cn, NULL, 0, cause);
+	rc = yd_commit(d, &nb, doc, cn, NULL, NULL, 0, cause);
 	if (rc == 0 && removed != NULL)
 		*removed = n;
 out:
