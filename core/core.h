@@ -2051,4 +2051,343 @@ char	*yamlerr_first(const struct yamlerr *, int err, int *lp, int *cp);
 /* The log lines joined with "; ", only the innermost "in ..." kept. */
 char	*yamlerr_joined(const struct yamlerr *);
 
+/* ------------------------------------------------------------------ */
+/* config documents: the servers' own configuration files, read and
+ * edited losslessly (docs/config-formats.md).  yamldoc.c (Spring Boot
+ * application.yml, libyaml), xmldoc.c (Tomcat server.xml, libxml2),
+ * inidoc.c (Jetty start.ini and start.d/NAME.ini) and obf.c (Jetty's OBF:
+ * passwords).  The conventions of props.c: parse keeps every byte, an
+ * unedited document serializes to its input byte for byte, every edit
+ * builds new bytes, parses them again and checks that only what it meant
+ * to change changed (else it fails and changes nothing); messages are
+ * "NAME: line N: ...".  Entry and element pointers are valid until the
+ * next edit or _free. */
+
+#define CONFIG_MAX_SIZE	(4UL * 1024 * 1024)	/* bytes of one document */
+
+/* confdoc.c: what the three documents share.  A growing byte buffer
+ * (always NUL-terminated once used). */
+struct confbuf {
+	unsigned char	*d;
+	size_t		 len;
+	size_t		 cap;
+};
+void		 confbuf_add(struct confbuf *, const void *, size_t);
+void		 confbuf_str(struct confbuf *, const char *);
+void		 confbuf_printf(struct confbuf *, const char *, ...)
+		     __attribute__((format(printf, 2, 3)));
+/* confdoc_check flags */
+#define CONFDOC_ANY_BYTES	0x01	/* bytes need not be UTF-8 (an XML
+					   encoding declaration decides) */
+/*
+ * Refuse what no configuration document holds, with one line naming NAME
+ * (and the line): more than CONFIG_MAX_SIZE bytes, a UTF-16 or UTF-32
+ * byte order mark, NUL bytes (binary data), and bytes that are not UTF-8.
+ */
+int		 confdoc_check(const unsigned char *, size_t, const char *name,
+		     int flags, char **cause);
+/* Is s[0, n) UTF-8 (no overlong forms, surrogates or NUL)?  *bad gets the
+ * offset of the first bad byte (may be NULL). */
+bool		 confdoc_utf8(const unsigned char *, size_t, size_t *bad);
+/* The dominant line end of a text ("\n" when it has none). */
+const char	*confdoc_eol(const unsigned char *, size_t);
+/* 1-based line of byte off (CR, LF and CRLF end lines). */
+int		 confdoc_line(const unsigned char *, size_t, size_t off);
+
+/* yamldoc.c: application.yml.  Read with libyaml and flattened as Spring
+ * Boot flattens it: nested keys joined with '.', list items as key[0],
+ * key[1], keys that are not strings as [key] (ports: {8080: x} gives
+ * ports[8080]), plain scalars typed as SnakeYAML types them (YAML 1.1:
+ * yes/on -> "true", 0x1F -> "31", 010 -> "8", null/~/empty -> "") and
+ * printed as Java prints them; aliases and << merge keys are followed;
+ * duplicate keys are refused as Spring Boot refuses them.  Each document
+ * of a multi-document file (---) keeps its index and its profile. */
+
+struct yamldoc;
+
+enum yamldoc_style {
+	YAMLDOC_PLAIN = 0,
+	YAMLDOC_SINGLE,		/* 'x' */
+	YAMLDOC_DOUBLE,		/* "x" (escapes decoded) */
+	YAMLDOC_LITERAL,	/* | (read only) */
+	YAMLDOC_FOLDED,		/* > (read only) */
+	YAMLDOC_FLOWCOLL	/* an empty [] or {} (value "") */
+};
+
+/* yamldoc_entry.flags */
+#define YAMLDOC_NULL	0x01	/* null: ~, null, or nothing */
+#define YAMLDOC_EMPTY	0x02	/* an empty list or mapping */
+#define YAMLDOC_TYPED	0x04	/* a plain scalar SnakeYAML reads as a
+				   number or boolean: value differs from
+				   what is written (0123 -> 83) */
+#define YAMLDOC_ALIAS	0x08	/* reached through an alias or a <<
+				   merge: the bytes are shared */
+#define YAMLDOC_ANCHOR	0x10	/* the scalar or a collection above it
+				   carries an anchor (&x) */
+#define YAMLDOC_FLOW	0x20	/* inside a flow collection ([..] {..}) */
+#define YAMLDOC_TAG	0x40	/* carries a tag (!!str ...) */
+#define YAMLDOC_MULTILINE 0x80	/* the scalar spans several lines */
+
+struct yamldoc_entry {
+	char		*key;		/* flattened: server.ssl.bundle,
+					   a.b[0].c */
+	char		*canon;		/* props_canon_key(key) */
+	char		*value;		/* what Spring reads (UTF-8); may hold
+					   NUL (\0): see value_len */
+	size_t		 value_len;
+	int		 doc;		/* document index (0-based, every
+					   document of the stream counted) */
+	const char	*profile;	/* the document's profile, or NULL */
+	int		 line;		/* of the value (1-based) */
+	int		 column;	/* 1-based, in characters */
+	enum yamldoc_style style;
+	int		 flags;
+	size_t		 off;		/* the value's bytes (quotes and block */
+	size_t		 len;		/* headers included; len 0: nothing
+					   written, as in "key:") */
+};
+
+/* Parse (name is used in messages and may be NULL).  Fails, with one line,
+ * on what libyaml or Spring Boot refuses (syntax, duplicate keys, unknown
+ * aliases), on complex keys, input over CONFIG_MAX_SIZE, UTF-16, nesting
+ * deeper than 64 and alias expansion beyond 100000 entries. */
+int		 yamldoc_parse(const unsigned char *, size_t, const char *name,
+		     struct yamldoc **, char **cause);
+int		 yamldoc_load(const char *path, struct yamldoc **,
+		     char **cause);
+void		 yamldoc_free(struct yamldoc *);
+void		 yamldoc_serialize(const struct yamldoc *, unsigned char **out,
+		     size_t *len);
+const char	*yamldoc_name(const struct yamldoc *);
+/* Flattened entries, documents in order, each in Spring's order. */
+size_t		 yamldoc_count(const struct yamldoc *);
+const struct yamldoc_entry *yamldoc_entry(const struct yamldoc *, size_t);
+/* Documents in the stream (0 for an empty file) and the profile of one:
+ * spring.config.activate.on-profile, else the legacy spring.profiles (a
+ * list joined with ","), or NULL. */
+int		 yamldoc_ndocs(const struct yamldoc *);
+const char	*yamldoc_profile(const struct yamldoc *, int doc);
+/* The last entry of document doc (-1: any) matching key in Spring's
+ * relaxed form, or NULL. */
+const struct yamldoc_entry *yamldoc_find(const struct yamldoc *, int doc,
+		     const char *key);
+/*
+ * Set key to value (one line of UTF-8) in document doc.  An existing
+ * scalar is rewritten in place: only its bytes change, in its own quoting
+ * style when the value allows it (plain stays plain only when SnakeYAML
+ * reads the new text back as that string; else single, then double
+ * quotes).  A missing key is inserted after the last entry of the deepest
+ * block mapping on its path, at that mapping's indentation, the missing
+ * levels as nested block mappings.  Refused: block scalars, anchored or
+ * aliased values, flow mappings on the path, new list items, ambiguous
+ * insertion points, and any edit after which the flattened view is not
+ * the old one with only key changed.
+ */
+int		 yamldoc_set(struct yamldoc *, int doc, const char *key,
+		     const char *value, char **cause);
+/* Remove every entry of document doc matching key (relaxed): each must be
+ * a one-line "key: scalar" of a block mapping; a mapping left empty loses
+ * its own line too.  *removed (may be NULL) counts the entries. */
+int		 yamldoc_unset(struct yamldoc *, int doc, const char *key,
+		     size_t *removed, char **cause);
+
+/* xmldoc.c: Tomcat's server.xml.  Checked by libxml2 (no network, no
+ * external DTD or entity ever loaded or expanded) and cut by our own
+ * tokenizer, which keeps the byte spans of every start tag and attribute
+ * value; the two must agree on every element and attribute. */
+
+struct xmldoc;
+
+/* xmldoc_flags() */
+#define XMLDOC_DOCTYPE	0x01	/* has a DOCTYPE */
+#define XMLDOC_ENTITIES	0x02	/* declares entities (internal) */
+#define XMLDOC_EXTERNAL	0x04	/* declares external entities: includes
+				   other files */
+#define XMLDOC_XINCLUDE	0x08	/* uses XInclude */
+#define XMLDOC_ENTREF	0x10	/* references a declared entity */
+#define XMLDOC_NOEDIT	(XMLDOC_DOCTYPE | XMLDOC_ENTITIES | \
+			 XMLDOC_EXTERNAL | XMLDOC_XINCLUDE | XMLDOC_ENTREF)
+
+/* xmldoc_attr.flags */
+#define XMLDOC_AF_ENTREF 0x01	/* holds a reference to a declared entity
+				   (kept as "&name;" in value) */
+
+struct xmldoc_attr {
+	char		*name;		/* as written (prefix:local) */
+	char		*value;		/* decoded (entities, character
+					   references, normalized blanks),
+					   UTF-8 */
+	size_t		 name_off;	/* the name's first byte */
+	size_t		 val_off;	/* the value's bytes between the */
+	size_t		 val_len;	/* quotes */
+	char		 quote;		/* '"' or '\'' */
+	int		 line;
+	int		 flags;
+};
+
+struct xmldoc_elem {
+	char		*name;		/* as written (prefix:local) */
+	size_t		 index;		/* in document order (0: the root) */
+	size_t		 parent;	/* index, or SIZE_MAX for the root */
+	int		 depth;		/* 0: the root */
+	int		 line;		/* of the start tag */
+	size_t		 off;		/* the start tag: '<' to '>' */
+	size_t		 len;
+	size_t		 end;		/* after the end tag (or "/>") */
+	bool		 empty;		/* <x/> */
+	struct xmldoc_attr *attrs;
+	size_t		 nattrs;
+	size_t		 nkids;		/* child elements */
+};
+
+/* Parse (name is used in messages and may be NULL).  One line on what
+ * libxml2 refuses, input over CONFIG_MAX_SIZE, UTF-16, nesting deeper than
+ * 100 levels, or a disagreement between libxml2 and our tokenizer. */
+int		 xmldoc_parse(const unsigned char *, size_t, const char *name,
+		     struct xmldoc **, char **cause);
+int		 xmldoc_load(const char *path, struct xmldoc **, char **cause);
+void		 xmldoc_free(struct xmldoc *);
+void		 xmldoc_serialize(const struct xmldoc *, unsigned char **out,
+		     size_t *len);
+const char	*xmldoc_name(const struct xmldoc *);
+int		 xmldoc_flags(const struct xmldoc *);
+/* When xmldoc_flags() has XMLDOC_NOEDIT bits: one line saying what the
+ * document does ("NAME: server.xml includes other files through entities
+ * (connector.xml): ..."), for a finding; else NULL.  Borrowed. */
+const char	*xmldoc_warning(const struct xmldoc *);
+/* Elements in document order. */
+size_t		 xmldoc_count(const struct xmldoc *);
+const struct xmldoc_elem *xmldoc_elem(const struct xmldoc *, size_t);
+/* Elements on an absolute path of names, e.g. "Server/Service/Connector"
+ * or "Server/Service/Connector/SSLHostConfig/Certificate", in document
+ * order; *list malloc'd (NULL if none). */
+size_t		 xmldoc_find(const struct xmldoc *, const char *path,
+		     const struct xmldoc_elem ***list);
+/* Child elements of elem named name (NULL: all). */
+size_t		 xmldoc_children(const struct xmldoc *,
+		     const struct xmldoc_elem *, const char *name,
+		     const struct xmldoc_elem ***list);
+/* An attribute (exact name) of elem, or NULL; its decoded value. */
+const struct xmldoc_attr *xmldoc_attr(const struct xmldoc_elem *,
+		     const char *name);
+const char	*xmldoc_get(const struct xmldoc_elem *, const char *name);
+/*
+ * Set attribute name of element index to value (UTF-8).  An existing value
+ * is replaced between its quotes (escaped for its quote character); a new
+ * attribute goes after the last one of the tag, on the same line or on a
+ * continuation line aligned with the others.  Refused on documents with
+ * XMLDOC_NOEDIT flags, and when libxml2 does not read the result as the
+ * old tree with only that value changed.
+ */
+int		 xmldoc_set_attr(struct xmldoc *, size_t elem,
+		     const char *name, const char *value, char **cause);
+/* Remove attribute name (and the blanks before it) from element elem;
+ * absent: 0, nothing changed. */
+int		 xmldoc_remove_attr(struct xmldoc *, size_t elem,
+		     const char *name, char **cause);
+/*
+ * Insert text, one complete element (with its own children; lines after
+ * the first indented relative to it), on a new line after element elem,
+ * with elem's indentation (a sibling).  The new element's index is
+ * elem's index plus the number of elements in elem's subtree.
+ */
+int		 xmldoc_insert_after(struct xmldoc *, size_t elem,
+		     const char *text, char **cause);
+/* Decode XML text (predefined entities, character references) into a
+ * malloc'd UTF-8 string; -1 on a malformed or undeclared reference. */
+int		 xmldoc_unescape(const char *, size_t, char **out);
+
+/* inidoc.c: Jetty's start.ini and start.d/NAME.ini, read as Jetty's start.jar
+ * reads them (TextFile and StartArgs of Jetty 9.4 to 12): one argument a
+ * line, the line trimmed, '#' comments, "--module=a,b", "name=value",
+ * "name+=value" (appends), "name?=value" (default), "-Dname=value"; the
+ * name is everything before the first '=' (blanks included).  Values are
+ * raw: ${...} is expanded by Jetty when used, not here. */
+
+struct inidoc;
+
+enum inidoc_kind {
+	INIDOC_PROPERTY = 0,	/* name=value, name+=value, name?=value */
+	INIDOC_SYSPROP,		/* -Dname=value (also a property) */
+	INIDOC_MODULE,		/* --module=a,b / --modules= */
+	INIDOC_ADD_MODULE,	/* --add-module(s)=, --add-to-start(d)= */
+	INIDOC_OPTION,		/* any other --option or JVM argument */
+	INIDOC_FILE		/* a bare XML or properties file name */
+};
+
+struct inidoc_entry {
+	enum inidoc_kind kind;
+	char		*key;		/* property name (without + or ?), or
+					   the option ("--module") */
+	char		*value;		/* after the first '=' (modules: the
+					   list as written) */
+	char		 op;		/* '=', '+' (+=) or '?' (?=) */
+	bool		 spaced;	/* blanks around the '=': Jetty keeps
+					   them in the name and value */
+	int		 line;		/* 1-based */
+	size_t		 off;		/* the physical line, line end */
+	size_t		 len;		/* included */
+};
+
+/* Parse (name is used in messages and may be NULL).  One line on input
+ * over CONFIG_MAX_SIZE, invalid UTF-8 or NUL bytes, an option missing its
+ * value (--module=) and a line Jetty refuses ("Unrecognized argument"). */
+int		 inidoc_parse(const unsigned char *, size_t, const char *name,
+		     struct inidoc **, char **cause);
+int		 inidoc_load(const char *path, struct inidoc **, char **cause);
+void		 inidoc_free(struct inidoc *);
+void		 inidoc_serialize(const struct inidoc *, unsigned char **out,
+		     size_t *len);
+const char	*inidoc_name(const struct inidoc *);
+/* Entries (comments and blank lines are not entries), in file order. */
+size_t		 inidoc_count(const struct inidoc *);
+const struct inidoc_entry *inidoc_entry(const struct inidoc *, size_t);
+/* The value property key has after this file alone (=, += and ?=
+ * applied in order, as Jetty applies them), malloc'd, or NULL. */
+char		*inidoc_get(const struct inidoc *, const char *key);
+/* The same folded into *value (malloc'd, or NULL when unset so far), for
+ * reading the files in Jetty's order: start.ini, then start.d/NAME.ini in
+ * natural order.  Returns the number of assignments seen. */
+int		 inidoc_fold(const struct inidoc *, const char *key,
+		     char **value);
+/* The last entry assigning key, or NULL. */
+const struct inidoc_entry *inidoc_find(const struct inidoc *,
+		     const char *key);
+/* Modules the file enables (--module=, in order, each once); *list
+ * malloc'd, the strings borrowed. */
+size_t		 inidoc_modules(const struct inidoc *, const char ***list);
+/*
+ * Set property key to value (one line).  The last line assigning it with
+ * '=' or '?=' is rewritten in place (name and operator kept); else a line
+ * "key=value" goes after a commented-out "# key=..." template line, else
+ * after the last property sharing the longest dotted prefix (at least two
+ * elements: jetty.sslContext), else after the --module line naming ssl,
+ * else at the end.  A key whose last assignment is += is refused.
+ */
+int		 inidoc_set(struct inidoc *, const char *key, const char *value,
+		     char **cause);
+/* Remove every line assigning key; *removed may be NULL. */
+int		 inidoc_unset(struct inidoc *, const char *key,
+		     size_t *removed, char **cause);
+/* Enable module: a "--module=NAME" line after the last --module line (or
+ * at the end); nothing when a --module line names it already. */
+int		 inidoc_add_module(struct inidoc *, const char *module,
+		     char **cause);
+
+/* obf.c: Jetty's password forms (org.eclipse.jetty.util.security). */
+enum obf_kind {
+	OBF_PLAIN = 0,		/* the password itself */
+	OBF_OBF,		/* "OBF:..." reversible obfuscation */
+	OBF_MD5,		/* "MD5:..." one-way digest */
+	OBF_CRYPT		/* "CRYPT:..." one-way crypt(3) */
+};
+enum obf_kind	 obf_kind(const char *);
+/* The password of an "OBF:" string (repeated OBF: prefixes undone, as
+ * Jetty does) into a new secret.  One line on MD5:/CRYPT: (not
+ * reversible) and on a corrupt string; the message never quotes it. */
+int		 obf_decode(const char *, struct secret **, char **cause);
+/* "OBF:..." for a password, byte for byte what Jetty's
+ * Password.obfuscate() writes (UTF-8 bytes); a secret itself. */
+struct secret	*obf_encode(const struct secret *);
+
 #endif /* TLSDECK_CORE_H */
