@@ -558,6 +558,7 @@ enum form_kind {
 /* The model's sources and key materials (docs/server-model.md). */
 
 struct yamldoc;
+struct yamldoc_entry;
 
 /* Where a value comes from. */
 enum cfg_src_type {
@@ -607,17 +608,26 @@ struct cfg_source {
 	char		*label;		/* "conf/application.properties",
 					   "environment of pid 4242" */
 	int		 pid;		/* process sources: its pid */
-	char		*profile;	/* profile-specific file or document:
-					   its profile(s), or NULL */
+	char		*profile;	/* profile-specific file: its profile,
+					   or NULL */
+	char		*on_profile;	/* a YAML document's activation
+					   (spring.config.activate.on-profile),
+					   or NULL */
+	bool		 pending;	/* its activation is not decided yet:
+					   cfg_get skips it */
 	int		 doc;		/* YAML: document index, else -1 */
 	int		 precedence;	/* higher wins */
 	bool		 writable;	/* a file parsed as its own format:
 					   configure may edit it */
 	bool		 main;		/* the file --properties/--server
 					   named (m->properties) */
+	char		*error;		/* why it could not be parsed (then
+					   not writable), or NULL */
 	struct props	*props;		/* CFG_FMT_PROPERTIES */
 	struct yamldoc	*yaml;		/* CFG_FMT_YAML */
 	bool		 yaml_owner;	/* frees yaml */
+	size_t		 yfirst;	/* YAML: this document's entries */
+	size_t		 ycount;
 	struct cfg_kv	*kv;		/* the other sources */
 	size_t		 nkv;
 };
@@ -865,6 +875,9 @@ struct cfg_source *cfg_source_add(struct server_model *, enum cfg_src_type,
 		     enum cfg_format, const char *path, const char *label,
 		     int precedence);
 void		 cfg_source_free(struct cfg_source *);
+/* Take a source out of m->sources and free it (a YAML document that owns
+ * its file's parse hands it to another document of the file). */
+void		 cfg_source_remove(struct server_model *, struct cfg_source *);
 /* Append a value to a source that is not a file document. */
 struct cfg_kv	*cfg_kv_add(struct cfg_source *, const char *key,
 		     const char *value, const char *name);
@@ -891,6 +904,7 @@ struct cfg_hit {
 	const char	*name;		/* variable or argument, or NULL */
 	int		 count;		/* entries for the key in src */
 	const struct prop_entry *pe;	/* a properties file's entry */
+	const struct yamldoc_entry *ye;	/* a YAML document's entry */
 };
 /* Relaxed form for environment names (SERVER_SSL_KEY_STORE and
  * server.ssl.key-store match); malloc'd. */
@@ -924,6 +938,18 @@ void		 cfg_source_entry(const struct cfg_source *, size_t,
  */
 int		 cfg_sniff(const unsigned char *, size_t, const char *name,
 		     enum cfg_format want, char **cause);
+/*
+ * Where a change of key is written (docs/server-model.md, Writing back):
+ * the file that sets it and wins; the main file when nothing sets it;
+ * for a removal (unset) every file that sets it.  *targets malloc'd (the
+ * sources, borrowed).  Refused (-1, *cause naming the source) when a
+ * source that is no file wins -- the environment, command line, system
+ * properties or SPRING_APPLICATION_JSON of the running server -- or when
+ * the file could not be parsed as its own format.
+ */
+int		 cfg_plan(const struct server_model *, const char *key,
+		     bool unset, const struct cfg_source ***targets,
+		     size_t *ntargets, char **cause);
 /* Resolve placeholders against the sources (as props_resolve). */
 int		 cfg_resolve(const struct server_model *, const char *value,
 		     char **out, bool *unresolved, char **cause);
@@ -942,6 +968,9 @@ int		 cfg_resolve(const struct server_model *, const char *value,
 /* server_opts.flags */
 #define SERVER_NO_LIVE		0x01	/* no look at the running server
 					   (/proc: listening port, process) */
+#define SERVER_SOURCES_ONLY	0x02	/* read the sources and stop: no
+					   key material opened, no JRE, no
+					   audit (configure) */
 
 struct server_opts {
 	const char	*properties;	/* --properties FILE */
@@ -1874,7 +1903,20 @@ struct step_settings_change {
 	const unsigned char	*after;		/* what would be written */
 	size_t			 afterlen;
 	const struct props	*after_props;	/* the edited document */
+	/* step-yaml.c: a YAML file's documents (the props are NULL) */
+	const struct yamldoc	*before_yaml;
+	const struct yamldoc	*after_yaml;
 };
+/*
+ * step-yaml.c: step_settings for a YAML file, property i in document
+ * docs[i] (yamldoc_set and yamldoc_unset: only the scalars' bytes change;
+ * what cannot be edited in place is refused).  dedup is refused (YAML has
+ * no duplicate keys).  The file is re-read and every key checked before
+ * the rename.
+ */
+int	 step_settings_yaml(const char *path, const int *docs,
+	     const struct step_settings_opts *, struct step_result *,
+	     char **cause);
 /* A property name the step writes: not empty, no blank or control
  * characters (step_settings refuses others). */
 bool	 step_settings_key_ok(const char *key);

@@ -123,13 +123,17 @@ spring_file(struct srvload *s, const char *path, const char *profile)
 {
 	struct cfg_source	*src;
 	char			*c = NULL;
+	size_t			 i;
 
 	if (!path_exists(path) || path_is_dir(path))
 		return;
 	if ((src = spring_loaded(s, path)) != NULL) {
-		/* the main file, met again in its place */
-		if (src->main)
-			src->precedence = SRC_PREC_FILE + s->nfiles++;
+		/* the main file, met again in its place: each document */
+		for (i = 0; src->main && i < s->m->nsources; i++)
+			if (s->m->sources[i]->path != NULL &&
+			    strcmp(s->m->sources[i]->path, path) == 0)
+				s->m->sources[i]->precedence = SRC_PREC_FILE +
+				    s->nfiles++;
 		return;
 	}
 	if (srv_file_source(s, path, spring_format(path), profile, &c) ==
@@ -538,6 +542,128 @@ spring_profiles_add(struct server_model *m, const char *v)
 	free(copy);
 }
 
+/* Is profile p active? */
+static bool
+spring_profile_on(const struct server_model *m, const char *p, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < m->nprofiles; i++)
+		if (strlen(m->profiles[i]) == n &&
+		    strncmp(m->profiles[i], p, n) == 0)
+			return (true);
+	return (false);
+}
+
+/*
+ * A profile expression as spring.config.activate.on-profile takes it:
+ * names, "!", "&", "|", parentheses; a comma-separated list matches when
+ * one of its expressions does.  *p advances; *bad on a syntax error.
+ */
+static bool	spring_pexpr(const struct server_model *, const char **, bool *,
+		    int);
+
+static void
+spring_pskip(const char **p)
+{
+	while (**p == ' ' || **p == '\t')
+		(*p)++;
+}
+
+static bool
+spring_pfactor(const struct server_model *m, const char **p, bool *bad,
+    int depth)
+{
+	const char	*b;
+	bool		 v;
+
+	spring_pskip(p);
+	if (**p == '!') {
+		(*p)++;
+		return (!spring_pfactor(m, p, bad, depth + 1));
+	}
+	if (**p == '(') {
+		(*p)++;
+		v = spring_pexpr(m, p, bad, depth + 1);
+		spring_pskip(p);
+		if (**p != ')')
+			*bad = true;
+		else
+			(*p)++;
+		return (v);
+	}
+	b = *p;
+	while (**p != '\0' && strchr("!&|(), \t", **p) == NULL)
+		(*p)++;
+	if (*p == b) {
+		*bad = true;
+		return (false);
+	}
+	return (spring_profile_on(m, b, (size_t)(*p - b)));
+}
+
+static bool
+spring_pexpr(const struct server_model *m, const char **p, bool *bad,
+    int depth)
+{
+	bool	v, w;
+	char	op;
+
+	if (depth > 32) {
+		*bad = true;
+		return (false);
+	}
+	v = spring_pfactor(m, p, bad, depth);
+	for (;;) {
+		spring_pskip(p);
+		if (**p != '&' && **p != '|')
+			return (v);
+		op = **p;
+		(*p)++;
+		w = spring_pfactor(m, p, bad, depth);
+		v = op == '&' ? v && w : v || w;
+	}
+}
+
+static bool
+spring_profile_match(const struct server_model *m, const char *expr)
+{
+	const char	*p = expr;
+	bool		 bad = false, any = false;
+
+	for (;;) {
+		if (spring_pexpr(m, &p, &bad, 0))
+			any = true;
+		spring_pskip(&p);
+		if (*p != ',')
+			break;
+		p++;
+	}
+	return (any && !bad && *p == '\0');
+}
+
+/* The YAML documents of inactive profiles leave; the others count. */
+static void
+spring_activate(struct srvload *s)
+{
+	struct server_model	*m = s->m;
+	struct cfg_source	*src;
+	size_t			 i;
+
+	for (i = 0; i < m->nsources;) {
+		src = m->sources[i];
+		if (!src->pending) {
+			i++;
+			continue;
+		}
+		if (spring_profile_match(m, src->on_profile)) {
+			src->pending = false;
+			i++;
+		} else
+			cfg_source_remove(m, src);
+	}
+}
+
 /* Every file Spring Boot reads, with its precedence. */
 static void
 spring_files(struct srvload *s)
@@ -587,6 +713,7 @@ spring_files(struct srvload *s)
 		for (i = 0; i < ls.n; i++)
 			spring_location_files(s, &ls.v[i], m->profiles[j]);
 	cfg_sources_sort(m);
+	spring_activate(s);
 	spring_locs_free(&ls);
 }
 
@@ -1417,12 +1544,14 @@ spring_load(struct srvload *s, char **cause)
 	struct cfg_source	*main;
 	char			*v, *end;
 	long			 port;
+	size_t			 i;
 	int			 first;
 
 	if ((main = srv_file_source(s, m->properties,
 	    spring_format(m->properties), NULL, cause)) == NULL)
 		return (-1);
-	main->main = true;
+	for (i = 0; i < m->nsources; i++)
+		m->sources[i]->main = true;
 	if (main->format == CFG_FMT_PROPERTIES && main->props == NULL) {
 		/* malformed: the server would not start; nothing more */
 		if (s->o->server != NULL)

@@ -362,7 +362,11 @@ cfg_source_free(struct cfg_source *src)
 	free(src->path);
 	free(src->label);
 	free(src->profile);
+	free(src->on_profile);
+	free(src->error);
 	props_free(src->props);
+	if (src->yaml_owner)
+		yamldoc_free(src->yaml);
 	for (i = 0; i < src->nkv; i++) {
 		free(src->kv[i].key);
 		free(src->kv[i].canon);
@@ -372,6 +376,30 @@ cfg_source_free(struct cfg_source *src)
 	}
 	free(src->kv);
 	free(src);
+}
+
+void
+cfg_source_remove(struct server_model *m, struct cfg_source *src)
+{
+	size_t	i, j;
+
+	for (i = 0; i < m->nsources && m->sources[i] != src; i++)
+		continue;
+	if (i == m->nsources)
+		return;
+	memmove(&m->sources[i], &m->sources[i + 1],
+	    (m->nsources - i - 1) * sizeof *m->sources);
+	m->nsources--;
+	if (src->yaml_owner) {
+		for (j = 0; j < m->nsources; j++) {
+			if (m->sources[j]->yaml == src->yaml) {
+				m->sources[j]->yaml_owner = true;
+				src->yaml_owner = false;
+				break;
+			}
+		}
+	}
+	cfg_source_free(src);
 }
 
 void

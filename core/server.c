@@ -227,6 +227,53 @@ srv_label(struct srvload *s, const char *path)
 	return (xstrdup(path));
 }
 
+/* A YAML file: one source per document, the first owning the parse;
+ * a document with an activation condition is pending until the kind
+ * decides.  NULL with *cause when it is no YAML. */
+static struct cfg_source *
+srv_yaml_sources(struct srvload *s, const unsigned char *buf, size_t len,
+    const char *path, const char *label, const char *profile, char **cause)
+{
+	struct yamldoc		*y = NULL;
+	struct cfg_source	*src, *first = NULL;
+	const struct yamldoc_entry *ye;
+	const char		*on;
+	size_t			 i, n, k;
+	int			 d, nd;
+
+	if (yamldoc_parse(buf, len, path, &y, cause) != 0)
+		return (NULL);
+	nd = yamldoc_ndocs(y);
+	n = yamldoc_count(y);
+	k = 0;
+	for (d = 0; d < (nd > 0 ? nd : 1); d++) {
+		src = cfg_source_add(s->m, CFG_SRC_FILE, CFG_FMT_YAML, path,
+		    label, SRC_PREC_FILE + s->nfiles++);
+		src->yaml = y;
+		src->doc = d;
+		src->writable = true;
+		if (profile != NULL)
+			src->profile = xstrdup(profile);
+		if (nd > 0 && (on = yamldoc_profile(y, d)) != NULL) {
+			src->on_profile = xstrdup(on);
+			src->pending = true;
+		}
+		src->yfirst = k;
+		for (i = k; i < n; i++) {
+			ye = yamldoc_entry(y, i);
+			if (ye->doc != d)
+				break;
+		}
+		src->ycount = i - k;
+		k = i;
+		if (first == NULL) {
+			first = src;
+			src->yaml_owner = true;
+		}
+	}
+	return (first);
+}
+
 struct cfg_source *
 srv_file_source(struct srvload *s, const char *path, enum cfg_format fmt,
     const char *profile, char **cause)
@@ -242,13 +289,14 @@ srv_file_source(struct srvload *s, const char *path, enum cfg_format fmt,
 		free(buf);
 		return (NULL);
 	}
-	if (fmt != CFG_FMT_PROPERTIES) {
-		cause_set(cause, "%s: YAML is not read yet: give the "
-		    "application.properties", path);
-		free(buf);
-		return (NULL);
-	}
 	label = srv_label(s, path);
+	if (fmt == CFG_FMT_YAML) {
+		src = srv_yaml_sources(s, buf, len, path, label, profile,
+		    cause);
+		free(label);
+		free(buf);
+		return (src);
+	}
 	src = cfg_source_add(s->m, CFG_SRC_FILE, fmt, path, label,
 	    SRC_PREC_FILE + s->nfiles++);
 	free(label);
@@ -259,7 +307,7 @@ srv_file_source(struct srvload *s, const char *path, enum cfg_format fmt,
 		audit_add(s->m, "properties-malformed", SEV_CRIT, path, 0,
 		    NULL, NULL, "fix the escape (write \\\\ for a backslash)",
 		    "%s", c);
-		free(c);
+		src->error = c;
 	} else
 		src->writable = true;
 	free(buf);
@@ -634,6 +682,8 @@ server_model_load(const struct server_opts *o, struct server_model **mp,
 	if (kind->load(&s, cause) != 0)
 		goto out;
 	cfg_sources_sort(m);
+	if (o->flags & SERVER_SOURCES_ONLY)
+		goto done;
 	for (i = 0; i < m->nmaterials; i++)
 		srv_material_open(&s, m->materials[i]);
 	srv_jre(&s);
@@ -645,6 +695,7 @@ server_model_load(const struct server_opts *o, struct server_model **mp,
 	srv_world_readable(&s);
 	if (kind->finish != NULL)
 		kind->finish(&s);
+done:
 	findings_sort(m);
 	*mp = m;
 	m = NULL;

@@ -35,30 +35,44 @@ cfg_env_canon(const char *key)
 	return (out);
 }
 
-/* YAML documents: read once yamldoc.c is in. */
+/* YAML: the entries of one document. */
 static int
 cfg_yaml_get(const struct cfg_source *src, const char *key,
     struct cfg_hit *hit)
 {
-	(void)src;
-	(void)key;
-	(void)hit;
-	return (0);
+	const struct yamldoc_entry	*ye;
+
+	if (src->yaml == NULL ||
+	    (ye = yamldoc_find(src->yaml, src->doc, key)) == NULL)
+		return (0);
+	hit->key = ye->key;
+	hit->value = ye->value;
+	hit->value_len = ye->value_len;
+	hit->raw = ye->value;
+	hit->line = ye->line;
+	hit->count = 1;
+	hit->ye = ye;
+	return (1);
 }
 
 static size_t
 cfg_yaml_count(const struct cfg_source *src)
 {
-	(void)src;
-	return (0);
+	return (src->yaml != NULL ? src->ycount : 0);
 }
 
 static void
 cfg_yaml_entry(const struct cfg_source *src, size_t i, struct cfg_hit *hit)
 {
-	(void)src;
-	(void)i;
-	(void)hit;
+	const struct yamldoc_entry	*ye;
+
+	ye = yamldoc_entry(src->yaml, src->yfirst + i);
+	hit->key = ye->key;
+	hit->value = ye->value;
+	hit->value_len = ye->value_len;
+	hit->raw = ye->value;
+	hit->line = ye->line;
+	hit->ye = ye;
 }
 
 /* The last value of a key-value source matching key. */
@@ -139,7 +153,8 @@ cfg_get(const struct server_model *m, const char *key, struct cfg_hit *hit)
 	size_t	i;
 
 	for (i = 0; i < m->nsources; i++)
-		if (cfg_source_get(m->sources[i], key, hit))
+		if (!m->sources[i]->pending &&
+		    cfg_source_get(m->sources[i], key, hit))
 			return (1);
 	memset(hit, 0, sizeof *hit);
 	return (0);
@@ -185,6 +200,79 @@ cfg_where(const struct server_model *m, const char *key, const char **file,
 		*line = hit.line;
 	} else
 		*file = hit.src->label;
+}
+
+/* The file a key nobody sets goes to: the main file (its first document
+ * without an activation condition). */
+static const struct cfg_source *
+cfg_main_source(const struct server_model *m)
+{
+	const struct cfg_source	*src, *best = NULL;
+	size_t			 i;
+
+	for (i = 0; i < m->nsources; i++) {
+		src = m->sources[i];
+		if (!src->main || src->on_profile != NULL)
+			continue;
+		if (best == NULL || src->doc < best->doc)
+			best = src;
+	}
+	return (best);
+}
+
+int
+cfg_plan(const struct server_model *m, const char *key, bool unset,
+    const struct cfg_source ***targets, size_t *ntargets, char **cause)
+{
+	const struct cfg_source	*src;
+	struct cfg_hit		 hit;
+	char			*where;
+	size_t			 i;
+	bool			 won = false;
+
+	*targets = NULL;
+	*ntargets = 0;
+	for (i = 0; i < m->nsources; i++) {
+		src = m->sources[i];
+		if (src->pending || !cfg_source_get(src, key, &hit))
+			continue;
+		if (src->type != CFG_SRC_FILE && src->type != CFG_SRC_ASSUMED) {
+			where = cfg_hit_where(&hit);
+			cause_set(cause, "%s comes from the %s, which wins over "
+			    "every file: change it there (tlsdeck edits "
+			    "files only)", key, where);
+			free(where);
+			goto fail;
+		}
+		if (src->type == CFG_SRC_ASSUMED)
+			continue;
+		if (!src->writable) {
+			cause_set(cause, "%s (nothing written)", src->error !=
+			    NULL ? src->error : src->path);
+			goto fail;
+		}
+		if (won && !unset)
+			break;
+		won = true;
+		*targets = xreallocarray(*targets, *ntargets + 1,
+		    sizeof **targets);
+		(*targets)[(*ntargets)++] = src;
+	}
+	if (*ntargets > 0 || unset)
+		return (0);
+	if ((src = cfg_main_source(m)) == NULL || !src->writable) {
+		cause_set(cause, "%s (nothing written)", src != NULL &&
+		    src->error != NULL ? src->error : m->properties);
+		goto fail;
+	}
+	*targets = xcalloc(1, sizeof **targets);
+	(*targets)[(*ntargets)++] = src;
+	return (0);
+fail:
+	free(*targets);
+	*targets = NULL;
+	*ntargets = 0;
+	return (-1);
 }
 
 /* Placeholders: the winning value of a name among the sources. */
