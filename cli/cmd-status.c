@@ -186,7 +186,7 @@ st_json_material(const struct server_model *m,
     const struct key_material *mat)
 {
 	json_t	*o, *arr, *e;
-	char	*fp;
+	char	*fp, mode[16];
 	size_t	 i, k;
 
 	o = json_object();
@@ -226,8 +226,9 @@ st_json_material(const struct server_model *m,
 	    mat->reload_on_update));
 	json_object_set_new(o, "quiet_period_ms", mat->reload_on_update ?
 	    json_integer(mat->quiet_period_ms) : json_null());
-	json_object_set_new(o, "mode", mat->uid >= 0 ?
-	    json_integer(mat->mode) : json_null());
+	snprintf(mode, sizeof mode, "%04o", mat->mode);
+	json_object_set_new(o, "mode", mat->uid >= 0 ? json_string(mode) :
+	    json_null());
 	json_object_set_new(o, "uid", mat->uid >= 0 ?
 	    json_integer(mat->uid) : json_null());
 	json_object_set_new(o, "gid", mat->gid >= 0 ?

@@ -1463,8 +1463,11 @@ spring_sni(struct srvload *s)
 			    "server will not start", kb, bundle, bundle,
 			    bundle)->material = mat;
 		}
-		if (mat->name == NULL && name != NULL)
+		if (name != NULL) {
+			/* an SNI material is known by its host name */
+			free(mat->name);
 			mat->name = xstrdup(name);
+		}
 		free(name);
 		free(bundle);
 		free(kn);

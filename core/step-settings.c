@@ -10,6 +10,7 @@
  */
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -90,16 +91,25 @@ settings_last(const struct step_settings_opts *o, size_t i)
 	return (!later);
 }
 
-/* Entry i of p names a key props_dedup can take: a property name (not
- * empty, no NUL, blank or control character): only such lines are ever
- * removed as duplicates. */
+/* Entry i of p names a key props_dedup can take: a property name
+ * (letters, digits, "._-[]/@$", starting with a letter, digit or '_'):
+ * only such lines are ever removed as duplicates, never text that Java
+ * happens to read as a key. */
 static bool
 settings_plain_key(const struct props *p, size_t i)
 {
 	const struct prop_entry	*pe = props_entry(p, i);
+	const char		*k = pe->key;
+	size_t			 j;
 
-	return (pe->key_len > 0 && memchr(pe->key, '\0', pe->key_len) ==
-	    NULL && step_settings_key_ok(pe->key));
+	if (pe->key_len == 0 || !(isalnum((unsigned char)k[0]) ||
+	    k[0] == '_'))
+		return (false);
+	for (j = 0; j < pe->key_len; j++)
+		if (!isalnum((unsigned char)k[j]) &&
+		    strchr("._-[]/@$", k[j]) == NULL)
+			return (false);
+	return (true);
 }
 
 /* sw_commit's verifier: each property reads back once, as intended. */
