@@ -557,8 +557,8 @@ cmd_configure_exec(int argc, char **argv)
 	struct step_settings_opts	 o;
 	struct server_model		*m = NULL;
 	struct conf_group		*groups = NULL;
-	size_t				 ngroups = 0, i, wrote = 0;
-	char				*cause = NULL;
+	size_t				 ngroups = 0, i, wrote = 0, nhint;
+	char				*cause = NULL, **hint;
 	int				 ch, flags = 0, rc = EXIT_FAIL;
 
 	memset(&g, 0, sizeof g);
@@ -636,6 +636,12 @@ cmd_configure_exec(int argc, char **argv)
 		goto out;
 	}
 	printf("restart the server for the change to take effect\n");
+	step_restart_hint(m, NULL, so.proc, &hint, &nhint);
+	for (i = 0; i < nhint; i++) {
+		printf("  %s\n", hint[i]);
+		free(hint[i]);
+	}
+	free(hint);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 out:
 	conf_groups_free(groups, ngroups);

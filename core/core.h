@@ -1923,12 +1923,12 @@ bool	 step_settings_key_ok(const char *key);
 /* The resolved value of key's last entry as a secret, or NULL. */
 struct secret *step_settings_secret(const struct props *, const char *key);
 /*
- * How to restart the server: "INITD stop" and "INITD start"
- * when INITD (NULL: /etc/init.d/imservice) exists or the tree looks like
- * Integration Manager (sharedDataPath, im.base-url); else "systemctl
- * restart UNIT" for the unit of the process listening on server.port
- * (PROC/PID/cgroup; proc NULL is /proc) or a unit file naming the server's
- * paths; else a sentence.  *lines malloc'd (free each, then the array).
+ * How to restart the server, naming only what exists: "systemctl restart
+ * UNIT" for the systemd unit of the running server (m->proc.unit, else
+ * PROC/PID/cgroup; proc NULL is /proc); else "INITD stop" and "INITD
+ * start" when INITD (NULL: /etc/init.d/imservice) exists; else
+ * "systemctl restart UNIT" for a unit file naming the server's paths;
+ * else a sentence.  *lines malloc'd (free each, then the array).
  */
 void	 step_restart_hint(const struct server_model *, const char *initd,
 	     const char *proc, char ***lines, size_t *n);

@@ -481,24 +481,28 @@ step_restart_hint(const struct server_model *m, const char *initd,
 	const char		*script = initd != NULL ? initd : SETTINGS_INITD;
 	char			*unit = NULL, *confdir = NULL, *sl;
 	size_t			 i, budget = SETTINGS_UNITS_MAX;
-	bool			 im;
 	struct stat		 sb;
 
 	*lines = NULL;
 	*n = 0;
-	im = stat(script, &sb) == 0 || (m != NULL &&
-	    (m->shared_data_path != NULL || cfg_value(m, "im.base-url") !=
-	    NULL ||
-	    (m->properties != NULL && strstr(m->properties,
-	    "integration-manager") != NULL)));
-	if (im) {
+	/* The unit the running server is in. */
+	if (m != NULL && m->proc.unit != NULL)
+		unit = xstrdup(m->proc.unit);
+	else if (m != NULL && m->proc.pid > 0)
+		unit = settings_unit_of_pid(proc, m->proc.pid);
+	if (unit != NULL) {
+		settings_line(lines, n, "systemctl restart %s", unit);
+		free(unit);
+		return;
+	}
+	/* The vendor's init script, when it is there. */
+	if (stat(script, &sb) == 0 && S_ISREG(sb.st_mode)) {
 		settings_line(lines, n, "%s stop", script);
 		settings_line(lines, n, "%s start", script);
 		return;
 	}
-	if (m != NULL && m->proc.pid > 0)
-		unit = settings_unit_of_pid(proc, m->proc.pid);
-	if (unit == NULL && m != NULL && m->properties != NULL) {
+	/* A unit file that names the server's files. */
+	if (m != NULL && m->properties != NULL) {
 		confdir = xstrdup(m->properties);
 		if ((sl = strrchr(confdir, '/')) != NULL && sl != confdir)
 			*sl = '\0';
