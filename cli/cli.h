@@ -49,6 +49,11 @@ struct global_opts {
 	bool		 mouse;
 };
 
+/* cmd-manage.c: refuse (-1, *cause) when path is a key material of the
+ * server found by default that no command may change (the encryption
+ * keystore, PEM files); what: "changed". */
+int	 cli_guard_keystore(const char *path, const char *what, char **cause);
+
 /* main.c */
 extern const struct cmd_entry *cmd_table[];
 /* Print "tlsdeck: MSG" on stderr. */

@@ -453,10 +453,19 @@ conf_plan(const struct server_model *m, const struct conf_ops *ops,
     bool dedup, struct conf_group **gp, size_t *np, char **cause)
 {
 	const struct cfg_source	**t = NULL, *src = NULL;
+	const struct key_material *mat;
 	struct conf_group	*g;
 	size_t			 i, j, nt;
 
 	for (i = 0; i < ops->n; i++) {
+		mat = key_material_of_setting(m, ops->v[i].key);
+		if (mat != NULL && mat->role == KM_ROLE_ENCRYPTION) {
+			cause_set(cause, "%s: not changed: it chooses the "
+			    "encryption keystore, and %s", ops->v[i].key,
+			    mat->not_renewable != NULL ? mat->not_renewable :
+			    "it must not change");
+			return (-1);
+		}
 		if (cfg_plan(m, ops->v[i].key, ops->v[i].value == NULL &&
 		    ops->v[i].secret == NULL, &t, &nt, cause) != 0)
 			return (-1);

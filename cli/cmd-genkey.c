@@ -101,6 +101,10 @@ cmd_genkey_exec(int argc, char **argv)
 	o.storetype = sa.storetype;
 	o.replace = sa.replace;
 	o.dry_run = sa.dry_run;
+	if (cli_guard_keystore(argv[optind], "changed", &cause) != 0) {
+		cli_error("%s", cause);
+		goto out;
+	}
 	if (cli_step_passwords(argv[optind], &sa, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;

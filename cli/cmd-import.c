@@ -219,6 +219,10 @@ cmd_import_reply_exec(int argc, char **argv)
 	o.dry_run = sa.dry_run;
 	o.files = (const char *const *)argv + optind + 1;
 	o.nfiles = argc - optind - 1;
+	if (cli_guard_keystore(argv[optind], "changed", &cause) != 0) {
+		cli_error("%s", cause);
+		goto out;
+	}
 	if (cli_step_passwords(argv[optind], &sa, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
@@ -279,6 +283,10 @@ cmd_import_cert_exec(int argc, char **argv)
 	o.dry_run = sa.dry_run;
 	o.files = (const char *const *)argv + optind + 1;
 	o.nfiles = argc - optind - 1;
+	if (cli_guard_keystore(argv[optind], "changed", &cause) != 0) {
+		cli_error("%s", cause);
+		goto out;
+	}
 	if (cli_step_passwords(argv[optind], &sa, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
@@ -397,6 +405,10 @@ cmd_import_pem_exec(int argc, char **argv)
 	o.dry_run = sa.dry_run;
 	o.cert_files = certs;
 	o.ncert_files = ncerts;
+	if (cli_guard_keystore(argv[optind], "changed", &cause) != 0) {
+		cli_error("%s", cause);
+		goto out;
+	}
 	if (pem_passphrase(o.key_file, &pp, &phrase, &cause) != 0 ||
 	    cli_step_passwords(argv[optind], &sa, &cause) != 0) {
 		cli_error("%s", cause);

@@ -8,6 +8,45 @@
 
 #include "cli.h"
 
+/*
+ * Refuse to change a keystore the server must never see changed: the
+ * server found as status finds it (configuration file, environment,
+ * ./application.properties, the vendor's location), when there is one,
+ * says which (key_material_locked).
+ */
+int
+cli_guard_keystore(const char *path, const char *what, char **cause)
+{
+	struct server_opts		 so;
+	struct tlsdeck_config		*cfg = NULL;
+	struct server_model		*m = NULL;
+	const struct key_material	*mat;
+	char				*c = NULL;
+	int				 rc = 0;
+
+	server_opts_init(&so);
+	so.flags = SERVER_NO_LIVE | SERVER_SOURCES_ONLY;
+	if (config_load(NULL, &cfg, &c) == 0)
+		config_apply(cfg, &so);
+	free(c);
+	c = NULL;
+	if (server_model_load(&so, &m, &c) != 0) {
+		free(c);		/* no server known: nothing to guard */
+		config_free(cfg);
+		return (0);
+	}
+	if ((mat = key_material_locked(m, path)) != NULL) {
+		cause_set(cause, "%s: not %s: it is the %s key material of "
+		    "%s, and %s", path, what, km_role_name(mat->role),
+		    m->properties, mat->not_renewable != NULL ?
+		    mat->not_renewable : "it must not change");
+		rc = -1;
+	}
+	server_model_free(m);
+	config_free(cfg);
+	return (rc);
+}
+
 enum {
 	OPT_TO = OPT__CLI_MAX + 1,
 	OPT_DRY_RUN,
@@ -143,7 +182,8 @@ cmd_delete_exec(int argc, char **argv)
 		rc = cli_usage(ce, "--alias is needed");
 		goto out;
 	}
-	if (cli_step_storepass(a.file, &a.store, &pass, &cause) != 0 ||
+	if (cli_guard_keystore(a.file, "changed", &cause) != 0 ||
+	    cli_step_storepass(a.file, &a.store, &pass, &cause) != 0 ||
 	    step_delete(a.file, pass, a.alias, a.dry_run, &r, &cause) != 0) {
 		cli_error("delete: %s", cause);
 		goto out;
@@ -179,7 +219,8 @@ cmd_rename_exec(int argc, char **argv)
 		rc = cli_usage(ce, "--alias and --to are needed");
 		goto out;
 	}
-	if (cli_step_storepass(a.file, &a.store, &pass, &cause) != 0 ||
+	if (cli_guard_keystore(a.file, "changed", &cause) != 0 ||
+	    cli_step_storepass(a.file, &a.store, &pass, &cause) != 0 ||
 	    step_rename(a.file, pass, a.alias, a.to, a.dry_run, &r,
 	    &cause) != 0) {
 		cli_error("rename: %s", cause);
@@ -247,6 +288,10 @@ cmd_passwd_exec(int argc, char **argv)
 	memset(&o, 0, sizeof o);
 	if (manage_parse(ce, argc, argv, &a, true, &rc) != 0)
 		goto out;
+	if (cli_guard_keystore(a.file, "changed", &cause) != 0) {
+		cli_error("passwd: %s", cause);
+		goto out;
+	}
 	want_store = a.new_store.env != NULL || a.new_store.file != NULL;
 	want_key = a.new_key.env != NULL || a.new_key.file != NULL;
 	if (want_key && a.alias == NULL) {

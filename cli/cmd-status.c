@@ -303,7 +303,7 @@ st_json(const struct server_model *m, const struct tlsdeck_config *cfg)
 	const struct jre_info	*jr = &m->jre;
 	const struct setting	*s;
 	json_t			*j, *o, *arr, *e;
-	char			*fp;
+	char			*fp, mode[16];
 	size_t			 i, k;
 	int			 worst = (int)findings_worst(m);
 
@@ -333,6 +333,25 @@ st_json(const struct server_model *m, const struct tlsdeck_config *cfg)
 	json_object_set_new(j, "thresholds", o);
 
 	json_object_set_new(j, "kind", json_string(m->kind->name));
+	o = json_object();
+	json_object_set_new(o, "pid", m->proc.pid > 0 ?
+	    json_integer(m->proc.pid) : json_null());
+	json_object_set_new(o, "uid", m->proc.pid > 0 && m->proc.uid >= 0 ?
+	    json_integer(m->proc.uid) : json_null());
+	json_object_set_new(o, "gid", m->proc.pid > 0 && m->proc.gid >= 0 ?
+	    json_integer(m->proc.gid) : json_null());
+	json_object_set_new(o, "cwd", out_json_cstr(m->proc.cwd));
+	json_object_set_new(o, "unit", out_json_cstr(m->proc.unit));
+	json_object_set_new(j, "process", o);
+	o = json_object();
+	json_object_set_new(o, "uid", m->owner.uid >= 0 ?
+	    json_integer(m->owner.uid) : json_null());
+	json_object_set_new(o, "gid", m->owner.gid >= 0 ?
+	    json_integer(m->owner.gid) : json_null());
+	snprintf(mode, sizeof mode, "%04o", m->owner.mode);
+	json_object_set_new(o, "mode", json_string(mode));
+	json_object_set_new(o, "from", out_json_cstr(m->owner.how));
+	json_object_set_new(j, "new_files", o);
 	json_object_set_new(j, "profiles", st_json_strings(m->profiles,
 	    m->nprofiles));
 	json_object_set_new(j, "sources", st_json_sources(m));

@@ -80,6 +80,7 @@ static const struct audit_code {
 	/* files */
 	{ "keystore-world-readable",	FORM_NONE,	   "readable" },
 	{ "properties-world-readable",	FORM_NONE,	   "readable" },
+	{ "keystore-server-cannot-read", FORM_NONE,	   "no access" },
 	{ "pkcs12-too-new",		FORM_NONE,	   "too new" },
 	{ "jre-not-found",		FORM_NONE,	   "no JRE" },
 	{ "cacerts-missing",		FORM_NONE,	   "missing" },

@@ -795,6 +795,19 @@ struct server_proc {
 	char		*unit;		/* its systemd unit (cgroup), or NULL */
 	bool		 cmdline_read;	/* its arguments were read */
 	bool		 environ_read;	/* its environment was readable */
+	int		*groups;	/* its supplementary groups */
+	size_t		 ngroups;
+};
+
+/* Who new files are for: the server's user (docs/server-model.md,
+ * Writing back). */
+struct server_owner {
+	int		 uid;		/* -1: unknown (tlsdeck's own) */
+	int		 gid;
+	unsigned int	 mode;		/* 0640, or 0600 when the server runs
+					   as tlsdeck's own user */
+	const char	*how;		/* "the running server (pid N)", ... */
+	char		*how_buf;	/* (owned storage of how) */
 };
 
 struct server_kind;
@@ -836,6 +849,7 @@ struct server_model {
 	struct key_material *served;
 	struct server_proc proc;	/* the running server: the process
 					   owning the port (pid 0: none) */
+	struct server_owner owner;	/* who new files are for */
 	char		**profiles;	/* the active profiles, in order */
 	size_t		 nprofiles;
 };
@@ -865,6 +879,18 @@ void		 key_material_free(struct key_material *);
 /* Append a setting name to mat->configured_by (once). */
 void		 key_material_configured_by(struct key_material *,
 		     const char *key);
+/* The material a setting chose (in its configured_by, relaxed names),
+ * or NULL. */
+struct key_material *key_material_of_setting(const struct server_model *,
+		     const char *key);
+/*
+ * The material at path that no form, wizard or command may change: the
+ * encryption key (its key pair decrypts stored data), PEM files or text
+ * (renewing PEM is not supported), a classpath: resource; NULL when path
+ * is none of those.  Its not_renewable says why.
+ */
+const struct key_material *key_material_locked(const struct server_model *,
+		     const char *path);
 /* "server", "sni", "client-trust", "queue", "encryption". */
 const char	*km_role_name(enum km_role);
 /* "none", "keystore", "pem", "pem-inline", "classpath". */

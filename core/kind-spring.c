@@ -1663,28 +1663,6 @@ spring_row_key(const char *canon)
 	    strncmp(canon, "queue.ssl.", 10) == 0);
 }
 
-/* The material a setting configures. */
-static struct key_material *
-spring_row_material(const struct server_model *m, const char *key)
-{
-	const struct key_material	*mat;
-	char				*ck, *c;
-	size_t				 i, j;
-	bool				 hit = false;
-
-	ck = props_canon_key(key);
-	for (i = 0; i < m->nmaterials && !hit; i++) {
-		mat = m->materials[i];
-		for (j = 0; j < mat->nconfigured_by && !hit; j++) {
-			c = props_canon_key(mat->configured_by[j]);
-			hit = strcmp(c, ck) == 0;
-			free(c);
-		}
-	}
-	free(ck);
-	return (hit ? m->materials[i - 1] : NULL);
-}
-
 /* A file value another source overrides. */
 static void
 spring_overridden(struct srvload *s, const struct setting *row)
@@ -1786,7 +1764,7 @@ spring_finish(struct srvload *s)
 			srv_row(s, h.key, step_settings_is_secret(h.key) ||
 			    strstr(c, "password") != NULL ||
 			    strstr(c, "privatekey") != NULL, false, "set",
-			    NULL, spring_row_material(m, h.key));
+			    NULL, key_material_of_setting(m, h.key));
 		}
 	}
 	for (i = 0; i < nseen; i++)
@@ -1795,7 +1773,7 @@ spring_finish(struct srvload *s)
 	for (i = 0; i < m->nsettings; i++) {
 		row = m->settings[i];
 		if (row->material == NULL)
-			row->material = spring_row_material(m, row->key);
+			row->material = key_material_of_setting(m, row->key);
 		spring_overridden(s, row);
 	}
 }

@@ -631,6 +631,114 @@ srv_has_key(const struct keystore *ks)
 	return (false);
 }
 
+/* May the server's user (m->proc) read path: search every directory
+ * down to it, read the file? */
+static bool
+srv_readable_by(const struct server_proc *pr, const char *path)
+{
+	struct stat	 sb;
+	char		*p, *sl;
+	bool		 ok = true;
+	size_t		 i;
+	unsigned int	 want;
+
+	if (pr->uid == 0)
+		return (true);
+	p = xstrdup(path);
+	for (sl = p; ok && (sl = strchr(sl + 1, '/')) != NULL;) {
+		*sl = '\0';
+		want = S_IXOTH;
+		if (*p != '\0' && stat(p, &sb) == 0) {
+			if ((int)sb.st_uid == pr->uid)
+				want = S_IXUSR;
+			else if ((int)sb.st_gid == pr->gid)
+				want = S_IXGRP;
+			else {
+				for (i = 0; i < pr->ngroups; i++)
+					if ((int)sb.st_gid == pr->groups[i])
+						want = S_IXGRP;
+			}
+			ok = (sb.st_mode & want) != 0;
+		}
+		*sl = '/';
+	}
+	if (ok && stat(p, &sb) == 0) {
+		if ((int)sb.st_uid == pr->uid)
+			want = S_IRUSR;
+		else if ((int)sb.st_gid == pr->gid)
+			want = S_IRGRP;
+		else {
+			want = S_IROTH;
+			for (i = 0; i < pr->ngroups; i++)
+				if ((int)sb.st_gid == pr->groups[i])
+					want = S_IRGRP;
+		}
+		ok = (sb.st_mode & want) != 0;
+	}
+	free(p);
+	return (ok);
+}
+
+/* Key materials the running server's user cannot read: it fails to
+ * start (or to reload) with "Permission denied". */
+static void
+srv_server_can_read(struct srvload *s)
+{
+	struct server_model	*m = s->m;
+	struct key_material	*mat;
+	const char		*files[3];
+	size_t			 i, k;
+
+	if (m->proc.pid <= 0 || m->proc.uid < 0 || s->cwd == NULL)
+		return;
+	for (i = 0; i < m->nmaterials; i++) {
+		mat = m->materials[i];
+		files[0] = mat->where == KM_KEYSTORE ? mat->path : NULL;
+		files[1] = mat->where == KM_PEM ? mat->cert_path : NULL;
+		files[2] = mat->where == KM_PEM ? mat->key_path : NULL;
+		for (k = 0; k < 3; k++) {
+			if (files[k] == NULL || !path_exists(files[k]) ||
+			    srv_readable_by(&m->proc, files[k]))
+				continue;
+			audit_add(m, "keystore-server-cannot-read", SEV_CRIT,
+			    files[k], 0, NULL, NULL, "give the file to the "
+			    "server's user (chown, chmod 0640 or 0600) and let "
+			    "it search the directories above", "the server "
+			    "(pid %d, uid %d, gid %d) cannot read %s: it fails "
+			    "with \"Permission denied\"", m->proc.pid,
+			    m->proc.uid, m->proc.gid, files[k])->material =
+			    mat;
+		}
+	}
+}
+
+/* Who new files are for: the running server's user; else the owner of
+ * the keystore in use; else of the configuration's directory. */
+static void
+srv_owner(struct srvload *s)
+{
+	struct server_model	*m = s->m;
+	struct server_owner	*o = &m->owner;
+	struct stat		 sb;
+
+	if (m->proc.pid > 0 && m->proc.uid >= 0 && s->cwd != NULL) {
+		o->uid = m->proc.uid;
+		o->gid = m->proc.gid;
+		xasprintf(&o->how_buf, "the running server (pid %d)",
+		    m->proc.pid);
+	} else if (m->served->uid >= 0) {
+		o->uid = m->served->uid;
+		o->gid = m->served->gid;
+		xasprintf(&o->how_buf, "the keystore %s", m->served->path);
+	} else if (stat(s->main_dir, &sb) == 0) {
+		o->uid = (int)sb.st_uid;
+		o->gid = (int)sb.st_gid;
+		xasprintf(&o->how_buf, "the directory %s", s->main_dir);
+	}
+	o->how = o->how_buf;
+	o->mode = o->uid >= 0 && (uid_t)o->uid != geteuid() ? 0640 : 0600;
+}
+
 /* Keys readable by every user on the host. */
 static void
 srv_world_readable(struct srvload *s)
@@ -693,6 +801,8 @@ server_model_load(const struct server_opts *o, struct server_model **mp,
 	}
 	audit_run(m);
 	srv_world_readable(&s);
+	srv_server_can_read(&s);
+	srv_owner(&s);
 	if (kind->finish != NULL)
 		kind->finish(&s);
 done:

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <form.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -185,6 +186,21 @@ form_env_new(const struct server_model *m)
 		e->format = m->served->ks->format;
 	else if (m->served->declared_type != NULL)
 		e->format = ks_format_parse(m->served->declared_type);
+	for (i = 0; i < m->nmaterials; i++) {
+		if (m->materials[i]->path == NULL ||
+		    key_material_locked(m, m->materials[i]->path) !=
+		    m->materials[i])
+			continue;
+		e->locked = xreallocarray(e->locked, e->nlocked + 1,
+		    sizeof *e->locked);
+		e->locked_why = xreallocarray(e->locked_why, e->nlocked + 1,
+		    sizeof *e->locked_why);
+		e->locked[e->nlocked] = xstrdup(m->materials[i]->path);
+		xasprintf(&e->locked_why[e->nlocked++], "the %s key "
+		    "material: %s", km_role_name(m->materials[i]->role),
+		    m->materials[i]->not_renewable != NULL ?
+		    m->materials[i]->not_renewable : "it must not change");
+	}
 	return (e);
 }
 
@@ -192,8 +208,16 @@ form_env_new(const struct server_model *m)
 void
 form_env_free(struct form_env *e)
 {
+	size_t	i;
+
 	if (e == NULL)
 		return;
+	for (i = 0; i < e->nlocked; i++) {
+		free(e->locked[i]);
+		free(e->locked_why[i]);
+	}
+	free(e->locked);
+	free(e->locked_why);
 	free(e->properties);
 	free(e->shared);
 	free(e->keystore);
@@ -645,6 +669,28 @@ form_mkdirs(const char *path, char **cause)
 	return (rc);
 }
 
+/* Is path a key material no form may change?  Why (malloc'd), or NULL. */
+static char *
+form_locked(const struct form_env *e, const char *path)
+{
+	char	 a[PATH_MAX], b[PATH_MAX], *r;
+	size_t	 i;
+	bool	 ra;
+
+	if (e == NULL)
+		return (NULL);
+	ra = realpath(path, a) != NULL;
+	for (i = 0; i < e->nlocked; i++) {
+		if (strcmp(e->locked[i], path) == 0 || (ra &&
+		    realpath(e->locked[i], b) != NULL && strcmp(a, b) == 0)) {
+			xasprintf(&r, "never changed here: %s",
+			    e->locked_why[i]);
+			return (r);
+		}
+	}
+	return (NULL);
+}
+
 /* Check: the keystore path. */
 static char *
 form_check_ks(struct form *f, int i, enum sev *sev)
@@ -657,6 +703,10 @@ form_check_ks(struct form *f, int i, enum sev *sev)
 	if (*path == '\0') {
 		*sev = SEV_CRIT;
 		return (xstrdup("the keystore file is needed"));
+	}
+	if ((r = form_locked(form_env(f), path)) != NULL) {
+		*sev = SEV_CRIT;
+		return (r);
 	}
 	ks = form_keystore(f, &err);
 	if (ks != NULL) {

@@ -10,7 +10,9 @@
 # directory, opens the keystore with the password from the environment
 # and never shows it; configure refuses to change what the command line
 # sets, and writes what the file wins.  Then the restart hint names the
-# process's systemd unit only when it has one.
+# process's systemd unit only when it has one.  As root, the stand-in runs
+# as nobody: a key store nobody cannot read is a critical finding, and new
+# files are for nobody (0640).
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 need_keytool
 command -v jq >/dev/null || skip "jq missing"
@@ -61,6 +63,7 @@ sed -i "s#^sharedDataPath=.*#sharedDataPath=$S#" \
 ( cd "$S" && SERVER_SSL_KEY_STORE_PASSWORD=$SRV_PASS \
     SPRING_APPLICATION_JSON='{"server":{"ssl":{"key-store-type":"PKCS12"}}}' \
     exec timeout 60 "$J17/java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+    -XX:-UsePerfData \
     -Dserver.ssl.key-store=conf/ssl/web.p12 -cp "$T/classes" StandIn "$P" \
     --server.ssl.key-alias=web ) </dev/null >"$T/standin.log" 2>&1 &
 pids="$pids $!"
@@ -133,4 +136,43 @@ fi
 [ -e /etc/init.d/imservice ] ||
     ! printf '%s\n' "$out" | grep -q /etc/init.d/imservice ||
     fail "restart hint names a missing init script: $out"
+
+# ---- a server running as another user (as root only) -----------------
+[ "$(id -u)" = 0 ] || { echo "not root: ownership not checked"; exit 0; }
+command -v setpriv >/dev/null || { echo "no setpriv"; exit 0; }
+NB=$(id -u nobody 2>/dev/null) || { echo "no user nobody"; exit 0; }
+NG=$(id -g nobody)
+stop
+P2=$(freeport)
+sed -i "s/^server.port=.*/server.port=$P2/" "$S/conf/application.properties"
+# nobody may reach the tree and the classes, not the key store's
+# directory (-XX:-UsePerfData: the JVM would chdir to its perf data
+# directory and not come back to a directory it cannot read)
+chmod o+x "$T" "$S" "$S/conf"
+chmod -R o+rX "$T/classes"
+chmod 0750 "$S/conf/ssl"
+( cd "$S" && SERVER_SSL_KEY_STORE_PASSWORD=$SRV_PASS \
+    exec timeout 60 setpriv --reuid="$NB" --regid="$NG" --clear-groups \
+    "$J17/java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+    -XX:-UsePerfData \
+    -Dserver.ssl.key-store=conf/ssl/web.p12 -cp "$T/classes" StandIn "$P2" \
+    --server.ssl.key-alias=web ) </dev/null >"$T/standin2.log" 2>&1 &
+pids="$pids $!"
+last=$!
+wait_listen "$P2" || fail "the stand-in as nobody died: $(cat "$T/standin2.log")"
+out=$(timeout 30 "$TLSDECK" status --server "$S" --format json 2>"$T/err")
+[ "$(j .process.uid)" = "$NB" ] || fail "process uid: $(j -c .process)"
+[ "$(j '.findings[] | select(.code == "keystore-server-cannot-read") |
+    "\(.severity) \(.file)"')" = "critical $S/conf/ssl/web.p12" ] ||
+    fail "cannot read: $(j -c .process) $(j -c '[.findings[].code]')"
+[ "$(j .new_files.uid) $(j .new_files.gid) $(j .new_files.mode)" = \
+    "$NB $NG 0640" ] || fail "new files: $(j -c .new_files)"
+# Given to the server's user: readable, no finding.
+chmod o+x "$S/conf/ssl"
+chown "$NB" "$S/conf/ssl/web.p12"
+chmod 0600 "$S/conf/ssl/web.p12"
+out=$(timeout 30 "$TLSDECK" status --server "$S" --format json 2>"$T/err")
+[ "$(j '[.findings[] | select(.code == "keystore-server-cannot-read")] |
+    length')" = 0 ] || fail "still cannot read: $(j -c .findings)"
+[ "$(j .keystore.key_recovered)" = true ] || fail "as nobody: key"
 exit 0

@@ -346,7 +346,49 @@ st "$I"
     "\(.material.role):\(.severity)"] | sort | join(",")')" = \
     "encryption:info,queue:critical" ] ||
     fail "im: expiry $(j -c '[.findings[]|select(.code=="cert-expiring")]')"
-# The forms' and commands' refusal is by material: renewable false.
+# Nothing changes the encryption keystore: each command refuses with one
+# line saying why, the file unchanged (the server is found as status
+# finds it, here through $TLSDECK_PROPERTIES).
+enc=$(sha "$I/conf/ssl/enc.p12")
+refuse() {
+	TLSDECK_PROPERTIES=$I/conf/application.properties "$TLSDECK" "$@" \
+	    >"$T/out" 2>"$T/err" </dev/null && fail "$1 on the encryption keystore"
+	[ "$(wc -l <"$T/err")" = 1 ] || fail "$1: $(cat "$T/err")"
+	grep -q "enc.p12: not changed: it is the encryption key material of .*a new key pair loses that data" \
+	    "$T/err" || fail "$1: $(cat "$T/err")"
+	[ "$(sha "$I/conf/ssl/enc.p12")" = "$enc" ] || fail "$1 changed enc.p12"
+}
+refuse delete "$I/conf/ssl/enc.p12" --alias macros --storepass-env SRV_PASS
+refuse rename "$I/conf/ssl/enc.p12" --alias macros --to other \
+    --storepass-env SRV_PASS
+refuse passwd "$I/conf/ssl/enc.p12" --storepass-env SRV_PASS \
+    --new-storepass-env SRV_PASS
+refuse genkey "$I/conf/ssl/enc.p12" --alias macros --dname CN=x --replace \
+    --storepass-env SRV_PASS
+refuse import-pem "$I/conf/ssl/enc.p12" --alias macros \
+    --key "$I/conf/ssl/enc.key" --cert "$I/conf/ssl/enc-chain.pem" --replace \
+    --storepass-env SRV_PASS
+refuse import-reply "$I/conf/ssl/enc.p12" --alias macros \
+    "$I/conf/ssl/enc-chain.pem" --storepass-env SRV_PASS
+# Listing and exporting it are fine.
+TLSDECK_PROPERTIES=$I/conf/application.properties "$TLSDECK" list \
+    "$I/conf/ssl/enc.p12" --storepass-env SRV_PASS >/dev/null 2>&1 ||
+    fail "list of the encryption keystore refused"
+# The queue keystore is not protected: renewable.
+TLSDECK_PROPERTIES=$I/conf/application.properties "$TLSDECK" rename \
+    "$I/conf/ssl/queue.p12" --alias queue --to queue2 --dry-run \
+    --storepass-env SRV_PASS >/dev/null 2>"$T/err" ||
+    fail "queue rename refused: $(cat "$T/err")"
+# configure neither points it elsewhere nor changes its password.
+cp "$I/conf/application.properties" "$T/im.orig"
+for k in encryption.key-store encryption.certificate-name; do
+	"$TLSDECK" configure --server "$I" --no-live --set "$k=/x" \
+	    >"$T/out" 2>"$T/err" && fail "configure $k"
+	grep -q "^tlsdeck: $k: not changed: it chooses the encryption keystore" \
+	    "$T/err" || fail "configure $k: $(cat "$T/err")"
+done
+cmp -s "$T/im.orig" "$I/conf/application.properties" ||
+    fail "configure changed the IM properties"
 
 # ---- never a wrong file ---------------------------------------------
 X=$T/xml
