@@ -859,7 +859,7 @@ spring_basics(struct srvload *s)
 	else
 		free(v);
 	m->base_url = srv_value(s, "im.base-url", NULL);
-	m->port = 8080;
+	m->port = SERVER_DEFAULT_PORT;
 	if ((v = srv_value(s, "server.port", NULL)) != NULL) {
 		errno = 0;
 		port = strtol(v, &end, 10);
@@ -1563,7 +1563,7 @@ spring_load(struct srvload *s, char **cause)
 	}
 
 	/* The port from the file, to find the running server. */
-	m->port = 8080;
+	m->port = SERVER_DEFAULT_PORT;
 	if ((v = srv_value(s, "server.port", NULL)) != NULL) {
 		port = strtol(v, &end, 10);
 		if (end != v && *end == '\0' && port > 0 && port <= 65535)
@@ -1702,7 +1702,7 @@ spring_finish(struct srvload *s)
 	const struct cfg_source	*src;
 	struct cfg_hit		 h;
 	struct setting		*row;
-	char			*c, **seen = NULL, lbl[32];
+	char			*c, **seen = NULL, lbl[32], dflt[32];
 	size_t			 i, j, k, nseen = 0;
 	bool			 dup;
 
@@ -1716,7 +1716,8 @@ spring_finish(struct srvload *s)
 		snprintf(lbl, sizeof lbl, "listening");
 	else
 		snprintf(lbl, sizeof lbl, "%s", m->ssl ? "HTTPS" : "HTTP");
-	srv_row(s, "server.port", false, true, lbl, "default 8080", NULL);
+	snprintf(dflt, sizeof dflt, "default %d", SERVER_DEFAULT_PORT);
+	srv_row(s, "server.port", false, true, lbl, dflt, NULL);
 	srv_row(s, "server.ssl.enabled", false, false, m->ssl ? "on" : "off",
 	    NULL, NULL);
 	if (mat->nconfigured_by == 0 || (mat->keys.store != NULL &&

@@ -517,7 +517,7 @@ mat_trusted(struct keystore *trust, struct cert *c)
 		if (e->type != KS_ENTRY_TRUSTED || e->nchain == 0)
 			continue;
 		t = e->chain[0];
-		if (t->len == c->len && memcmp(t->der, c->der, c->len) == 0)
+		if (cert_equal(t, c))
 			return (e);
 	}
 	for (i = 0; i < trust->nentries; i++) {

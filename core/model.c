@@ -221,16 +221,16 @@ cfg_format_name(enum cfg_format f)
 }
 
 struct server_model *
-server_model_new(void)
+server_model_new(time_t now)
 {
 	struct server_model	*m;
 
 	m = xcalloc(1, sizeof *m);
 	m->kind = &server_kind_spring;
-	m->now = time(NULL);
+	m->now = now != 0 ? now : time(NULL);
 	m->warn_days = SERVER_WARN_DAYS;
 	m->crit_days = SERVER_CRIT_DAYS;
-	m->port = 8080;
+	m->port = SERVER_DEFAULT_PORT;
 	m->listening = -1;
 	m->owner.uid = m->owner.gid = -1;
 	m->owner.mode = 0600;

@@ -771,11 +771,10 @@ server_model_load(const struct server_opts *o, struct server_model **mp,
 
 	*mp = NULL;
 	memset(&s, 0, sizeof s);
-	m = server_model_new();
+	m = server_model_new(o->now);
 	s.o = o;
 	s.m = m;
 	s.proc = o->proc != NULL ? o->proc : "/proc";
-	m->now = o->now != 0 ? o->now : time(NULL);
 	m->warn_days = o->warn_days;
 	m->crit_days = o->crit_days;
 	m->warn_percent = o->warn_percent;
