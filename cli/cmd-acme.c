@@ -63,12 +63,11 @@ static const struct option acme_options[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "keystore", required_argument, NULL, OPT_KEYSTORE },
 	CLI_STEP_STORETYPE,
-	CLI_STEP_OPTIONS,
 	{ NULL, 0, NULL, 0 }
 };
 
 /* Set by SIGINT/SIGTERM; every wait in core/acme.c looks at it. */
-static volatile int	acme_cancel;
+static atomic_int	acme_cancel;
 
 static void
 acme_on_signal(int sig)
@@ -88,7 +87,7 @@ struct acme_cli {
 	const char		*eab_env;
 	const char		*eab_file;
 	struct secret		*eab;
-	struct step_args	 sa;
+	struct cmd_ctx		*ctx;
 	bool			 json;
 	int			 nchall;	/* challenge options given */
 };
@@ -167,8 +166,8 @@ acme_key_known(const char *k)
 static const char *
 acme_alias(struct acme_cli *c)
 {
-	if (c->sa.alias != NULL)
-		return (c->sa.alias);
+	if (c->ctx->alias != NULL)
+		return (c->ctx->alias);
 	if (c->alias_buf == NULL) {
 		if (strncmp(c->names[0], "*.", 2) == 0)
 			xasprintf(&c->alias_buf, "wildcard.%s",
@@ -187,10 +186,10 @@ acme_keystore_check(struct acme_cli *c, char **cause)
 	char		*alias;
 	int		 rc = -1;
 
-	if (cli_step_storepass(c->keystore, &c->sa.store, &c->sa.pass,
+	if (cli_step_storepass(c->keystore, &c->ctx->store, &c->ctx->pass,
 	    cause) != 0)
 		return (-1);
-	if (c->sa.pass == NULL || c->sa.pass->len == 0) {
+	if (c->ctx->pass == NULL || c->ctx->pass->len == 0) {
 		cause_set(cause, "%s: a store password is needed: the new key "
 		    "is kept encrypted with it (--storepass-env or "
 		    "--storepass-file)", c->keystore);
@@ -198,8 +197,8 @@ acme_keystore_check(struct acme_cli *c, char **cause)
 	}
 	if (step_alias_check(acme_alias(c), cause) != 0)
 		return (-1);
-	if (ks_txn_open(c->keystore, c->sa.pass, KS_TXN_CREATE,
-	    c->sa.storetype, &t, cause) != 0)
+	if (ks_txn_open(c->keystore, c->ctx->pass, KS_TXN_CREATE,
+	    c->ctx->storetype, &t, cause) != 0)
 		return (-1);
 	alias = step_alias_for(t->ks, acme_alias(c));
 	if (keystore_find(t->ks, alias) != NULL)
@@ -225,8 +224,8 @@ acme_keystore_write(struct acme_cli *c, struct evp_pkey_st **pk,
 	int			 rc = -1;
 
 	memset(sr, 0, sizeof *sr);
-	if (ks_txn_open(c->keystore, c->sa.pass, KS_TXN_CREATE,
-	    c->sa.storetype, &t, cause) != 0)
+	if (ks_txn_open(c->keystore, c->ctx->pass, KS_TXN_CREATE,
+	    c->ctx->storetype, &t, cause) != 0)
 		return (-1);
 	alias = step_alias_for(t->ks, acme_alias(c));
 	if (keystore_find(t->ks, alias) != NULL) {
@@ -240,7 +239,7 @@ acme_keystore_write(struct acme_cli *c, struct evp_pkey_st **pk,
 		ks_entry_add_cert(e, cert_dup(res->chain[i]));
 	e->pkey = *pk;
 	*pk = NULL;
-	step_set_keypass(t->ks, e, NULL, c->sa.pass, sr);
+	step_set_keypass(t->ks, e, NULL, c->ctx->pass, sr);
 	step_put_entry(t->ks, e);
 	xasprintf(&desc, "added alias %s: ACME certificate for %s", alias,
 	    c->names[0]);
@@ -443,160 +442,141 @@ acme_report(const struct acme_cli *c, struct acme *a,
 		printf("(no -o or --keystore: the new key was not kept)\n");
 }
 
-/* Parse the options into c; 1 with *rc on --help or a usage error. */
+/* One of acme's own options, into its struct acme_cli. */
 static int
-acme_parse(struct acme_cli *c, int argc, char **argv, int *rc)
+acme_option(struct cmd_ctx *ctx, int ch, char *arg)
 {
-	const struct cmd_entry	*ce = &cmd_acme_entry;
-	int			 ch, n;
+	struct acme_cli	*c = ctx->data;
+	int		 n;
 
-	c->o.cancel = &acme_cancel;
-	c->o.cancel_fd = -1;
-	c->o.chall = ACME_HTTP01;
-	c->sa.no_keypass = true;
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "a:d:f:o:", acme_options,
-	    NULL)) != -1) {
-		switch (ch) {
-		case OPT_DIRECTORY:
-			if (strcmp(optarg, "letsencrypt") == 0)
-				c->o.directory = ACME_LE_PRODUCTION;
-			else if (strcmp(optarg, "letsencrypt-staging") == 0)
-				c->o.directory = ACME_LE_STAGING;
-			else
-				c->o.directory = optarg;
-			break;
-		case 'd':
-			acme_add_names(c, optarg);
-			break;
-		case OPT_EMAIL:
-			c->o.email = optarg;
-			break;
-		case OPT_AGREE_TOS:
-			c->o.agree_tos = true;
-			break;
-		case OPT_CA_FILE:
-			c->o.ca_file = optarg;
-			break;
-		case OPT_HTTP_PORT:
-			if ((n = acme_number(optarg, 1, 65535)) < 0) {
-				*rc = cli_usage(ce, "--http-port: not a port: "
-				    "%s", optarg);
-				return (1);
-			}
-			c->o.http_port = n;
-			c->o.chall = ACME_HTTP01;
-			c->nchall++;
-			break;
-		case OPT_HTTP_ADDRESS:
-			c->o.http_address = optarg;
-			break;
-		case OPT_WEBROOT:
-			c->o.webroot = optarg;
-			c->o.chall = ACME_WEBROOT;
-			c->nchall++;
-			break;
-		case OPT_DNS_HOOK:
-			c->o.dns_hook = optarg;
-			c->o.chall = ACME_DNS01;
-			c->nchall++;
-			break;
-		case OPT_DNS_WAIT:
-			if ((n = acme_number(optarg, 0, 3600)) < 0) {
-				*rc = cli_usage(ce, "--dns-wait: not 0 to 3600 "
-				    "seconds: %s", optarg);
-				return (1);
-			}
-			c->o.dns_wait = n;
-			break;
-		case OPT_KEY:
-			if (!acme_key_known(optarg)) {
-				*rc = cli_usage(ce, "--key: rsa2048, rsa3072, "
-				    "ec256 or ec384, not %s", optarg);
-				return (1);
-			}
-			c->key = optarg;
-			break;
-		case OPT_ACCOUNT_KEY:
-			if (!acme_key_known(optarg)) {
-				*rc = cli_usage(ce, "--account-key: ec256, "
-				    "ec384, rsa2048 or rsa3072, not %s",
-				    optarg);
-				return (1);
-			}
-			c->o.account_key = optarg;
-			break;
-		case OPT_PREFERRED_CHAIN:
-			c->o.preferred_issuer = optarg;
-			break;
-		case OPT_EAB_KID:
-			c->o.eab_kid = optarg;
-			break;
-		case OPT_EAB_HMAC_ENV:
-			c->eab_env = optarg;
-			break;
-		case OPT_EAB_HMAC_FILE:
-			c->eab_file = optarg;
-			break;
-		case 'o':
-			c->output = optarg;
-			break;
-		case OPT_KEYSTORE:
-			c->keystore = optarg;
-			break;
-		default:
-			if (cli_step_option(ce, ch, optarg, argv, &c->sa, rc))
-				return (1);
-			break;
-		}
-	}
-	c->json = c->sa.fmt == OUT_JSON;
-	if (optind < argc) {
-		*rc = cli_usage(ce, "unexpected argument: %s", argv[optind]);
-		return (1);
-	}
-	if (c->o.directory == NULL) {
-		*rc = cli_usage(ce, "--directory URL is missing");
-		return (1);
-	}
-	if (c->nnames == 0) {
-		*rc = cli_usage(ce, "--domain NAME is missing");
-		return (1);
-	}
-	if (c->nnames > ACME_MAX_NAMES) {
-		*rc = cli_usage(ce, "at most %d names", ACME_MAX_NAMES);
-		return (1);
-	}
-	if (c->nchall > 1) {
-		*rc = cli_usage(ce, "--http-port, --webroot and --dns-hook "
-		    "exclude each other");
-		return (1);
-	}
-	if (c->o.http_address != NULL && c->o.chall != ACME_HTTP01) {
-		*rc = cli_usage(ce, "--http-address is for --http-port");
-		return (1);
-	}
-	if ((c->o.eab_kid != NULL) != (c->eab_env != NULL ||
-	    c->eab_file != NULL)) {
-		*rc = cli_usage(ce, "--eab-kid needs --eab-hmac-env or "
-		    "--eab-hmac-file (and they need it)");
-		return (1);
-	}
-	if (c->keystore == NULL && (cli_pw_given(&c->sa.store) ||
-	    c->sa.alias != NULL || c->sa.storetype != KS_FMT_UNKNOWN)) {
-		*rc = cli_usage(ce, "the alias, store type and password "
-		    "options are for --keystore");
-		return (1);
+	switch (ch) {
+	case OPT_DIRECTORY:
+		if (strcmp(arg, "letsencrypt") == 0)
+			c->o.directory = ACME_LE_PRODUCTION;
+		else if (strcmp(arg, "letsencrypt-staging") == 0)
+			c->o.directory = ACME_LE_STAGING;
+		else
+			c->o.directory = arg;
+		break;
+	case 'd':
+		acme_add_names(c, arg);
+		break;
+	case OPT_EMAIL:
+		c->o.email = arg;
+		break;
+	case OPT_AGREE_TOS:
+		c->o.agree_tos = true;
+		break;
+	case OPT_CA_FILE:
+		c->o.ca_file = arg;
+		break;
+	case OPT_HTTP_PORT:
+		if ((n = acme_number(arg, 1, 65535)) < 0)
+			return (cmd_usage(ctx, "--http-port: not a port: "
+			    "%s", arg));
+		c->o.http_port = n;
+		c->o.chall = ACME_HTTP01;
+		c->nchall++;
+		break;
+	case OPT_HTTP_ADDRESS:
+		c->o.http_address = arg;
+		break;
+	case OPT_WEBROOT:
+		c->o.webroot = arg;
+		c->o.chall = ACME_WEBROOT;
+		c->nchall++;
+		break;
+	case OPT_DNS_HOOK:
+		c->o.dns_hook = arg;
+		c->o.chall = ACME_DNS01;
+		c->nchall++;
+		break;
+	case OPT_DNS_WAIT:
+		if ((n = acme_number(arg, 0, 3600)) < 0)
+			return (cmd_usage(ctx, "--dns-wait: not 0 to 3600 "
+			    "seconds: %s", arg));
+		c->o.dns_wait = n;
+		break;
+	case OPT_KEY:
+		if (!acme_key_known(arg))
+			return (cmd_usage(ctx, "--key: rsa2048, rsa3072, "
+			    "ec256 or ec384, not %s", arg));
+		c->key = arg;
+		break;
+	case OPT_ACCOUNT_KEY:
+		if (!acme_key_known(arg))
+			return (cmd_usage(ctx, "--account-key: ec256, "
+			    "ec384, rsa2048 or rsa3072, not %s",
+			    arg));
+		c->o.account_key = arg;
+		break;
+	case OPT_PREFERRED_CHAIN:
+		c->o.preferred_issuer = arg;
+		break;
+	case OPT_EAB_KID:
+		c->o.eab_kid = arg;
+		break;
+	case OPT_EAB_HMAC_ENV:
+		c->eab_env = arg;
+		break;
+	case OPT_EAB_HMAC_FILE:
+		c->eab_file = arg;
+		break;
+	case 'o':
+		c->output = arg;
+		break;
+	case OPT_KEYSTORE:
+		c->keystore = arg;
+		break;
 	}
 	return (0);
 }
 
+/* What the options say together: 0, or the usage error's exit code. */
+static int
+acme_check(struct cmd_ctx *ctx, struct acme_cli *c)
+{
+	if (c->o.directory == NULL)
+		return (cli_usage(ctx->entry, "--directory URL is missing"));
+	if (c->nnames == 0)
+		return (cli_usage(ctx->entry, "--domain NAME is missing"));
+	if (c->nnames > ACME_MAX_NAMES)
+		return (cli_usage(ctx->entry, "at most %d names", ACME_MAX_NAMES));
+	if (c->nchall > 1)
+		return (cli_usage(ctx->entry, "--http-port, --webroot and --dns-hook "
+		    "exclude each other"));
+	if (c->o.http_address != NULL && c->o.chall != ACME_HTTP01)
+		return (cli_usage(ctx->entry, "--http-address is for --http-port"));
+	if ((c->o.eab_kid != NULL) != (c->eab_env != NULL ||
+	    c->eab_file != NULL))
+		return (cli_usage(ctx->entry, "--eab-kid needs --eab-hmac-env or "
+		    "--eab-hmac-file (and they need it)"));
+	if (c->keystore == NULL && (cli_pw_given(&ctx->store) ||
+	    ctx->alias != NULL || ctx->storetype != KS_FMT_UNKNOWN))
+		return (cli_usage(ctx->entry, "the alias, store type and password "
+		    "options are for --keystore"));
+	return (0);
+}
+
+/* What acme_option kept. */
+static void
+acme_cli_free(void *data)
+{
+	struct acme_cli	*c = data;
+	size_t		 i;
+
+	for (i = 0; i < c->nnames; i++)
+		free(c->names[i]);
+	free(c->names);
+	free(c->alias_buf);
+	secret_free(c->eab);
+}
+
 /* tlsdeck acme --directory URL --domain NAME... */
 static int
-cmd_acme_exec(int argc, char **argv)
+cmd_acme_exec(struct cmd_ctx *ctx)
 {
-	struct acme_cli		 c;
+	struct acme_cli		*cp = ctx->data, c;
 	struct acme		*a = NULL;
 	struct acme_account_info ai;
 	struct acme_cert_result	 res;
@@ -610,12 +590,17 @@ cmd_acme_exec(int argc, char **argv)
 	bool			 ip, sigs = false;
 	int			 rc = EXIT_FAIL;
 
-	memset(&c, 0, sizeof c);
 	memset(&ai, 0, sizeof ai);
 	memset(&res, 0, sizeof res);
 	memset(&sr, 0, sizeof sr);
-	if (acme_parse(&c, argc, argv, &rc) != 0)
-		goto done;
+	if ((rc = acme_check(ctx, cp)) != 0)
+		return (rc);
+	rc = EXIT_FAIL;
+	c = *cp;
+	c.ctx = ctx;
+	c.json = ctx->fmt == OUT_JSON;
+	c.o.cancel = &acme_cancel;
+	c.o.cancel_fd = -1;
 	if (!c.json)
 		c.o.progress = acme_progress;
 	for (i = 0; i < c.nnames; i++) {
@@ -650,7 +635,7 @@ cmd_acme_exec(int argc, char **argv)
 
 	if (acme_new(&c.o, &a, &cause) != 0)
 		goto fail;
-	if (acme_account(a, c.sa.dry_run, &ai, &cause) != 0) {
+	if (acme_account(a, c.ctx->dry_run, &ai, &cause) != 0) {
 		if (ai.need_tos) {
 			free(cause);
 			cause = NULL;
@@ -661,7 +646,7 @@ cmd_acme_exec(int argc, char **argv)
 		}
 		goto fail;
 	}
-	if (c.sa.dry_run) {
+	if (c.ctx->dry_run) {
 		acme_plan(&c, &ai);
 		rc = EXIT_OK;
 		goto done;
@@ -719,17 +704,15 @@ done:
 	free(csr);
 	free(pem);
 	free(cause);
-	for (i = 0; i < c.nnames; i++)
-		free(c.names[i]);
-	free(c.names);
-	free(c.alias_buf);
-	secret_free(c.eab);
-	cli_step_args_done(&c.sa);
+	/* what acme_option kept, and what was added here, go with
+	 * ctx->data */
+	*cp = c;
 	return (rc);
 }
 
 const struct cmd_entry cmd_acme_entry = {
-	"acme",
+	.name = "acme",
+	.usage =
 	"--directory URL --domain NAME... [--email ADDR] [--agree-tos] "
 	"[--ca-file PEM] [--http-port N [--http-address ADDR] | "
 	"--webroot DIR | --dns-hook CMD [--dns-wait SECONDS]] "
@@ -738,6 +721,14 @@ const struct cmd_entry cmd_acme_entry = {
 	"--eab-hmac-file FILE] [-o CHAIN.pem] [--keystore FILE [--alias A] "
 	"[--storetype pkcs12|jks] [PASSWORD OPTIONS]] [--dry-run] "
 	"[--format text|json]",
+	.summary =
 	"Get a certificate from an ACME CA (Let's Encrypt, an internal CA)",
-	cmd_acme_exec
+	.options = acme_options,
+	.flags = CMD_ALIAS | CMD_DRY_RUN | CMD_STOREPASS,
+	.formats = OUT_F(OUT_TEXT) | OUT_F(OUT_JSON),
+	.operands = { 0, 0, NULL },
+	.size = sizeof (struct acme_cli),
+	.option = acme_option,
+	.free = acme_cli_free,
+	.exec = cmd_acme_exec
 };

@@ -597,7 +597,7 @@ hook_reap(pid_t pid, int ms, int *status)
 /* Run the dns hook; see core.h. */
 int
 acme_hook_run(const char *cmd, const char *verb, const char *name,
-    const char *value, int timeout, volatile int *cancel, int cancel_fd,
+    const char *value, int timeout, atomic_int *cancel, int cancel_fd,
     char **cause)
 {
 	struct sigaction	 sa;

@@ -2761,7 +2761,7 @@ struct acme_opts {
 					   NULL: the default chain */
 	int		 timeout;	/* seconds for validation and issuance
 					   (0: ACME_TIMEOUT) */
-	volatile int	*cancel;	/* non-zero: stop (may be NULL) */
+	atomic_int	*cancel;	/* non-zero: stop (may be NULL) */
 	int		 cancel_fd;	/* readable: stop (-1: none) */
 	void		(*progress)(const struct acme_event *, void *arg);
 	void		*progress_arg;	/* called on the acme thread */
@@ -2891,7 +2891,7 @@ char	*acme_dns_value(const char *keyauth);
  * (flag or fd, either may be absent) stops it (TERM, then KILL).
  */
 int	 acme_hook_run(const char *cmd, const char *verb, const char *name,
-	     const char *value, int timeout, volatile int *cancel,
+	     const char *value, int timeout, atomic_int *cancel,
 	     int cancel_fd, char **cause);
 
 /*
