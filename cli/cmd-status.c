@@ -148,7 +148,7 @@ st_json(const struct server_model *m, const struct tlsdeck_config *cfg)
 	const struct jre_info	*jr = &m->jre;
 	const struct setting	*s;
 	json_t			*j, *o, *arr, *e;
-	char			*fp;
+	char			*fp, mode[16];
 	size_t			 i, k;
 	int			 worst = (int)findings_worst(m);
 
