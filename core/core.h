@@ -1951,7 +1951,7 @@ int		 xmldoc_remove_attr(struct xmldoc *, size_t elem,
  * with elem's indentation (a sibling).  The new element's index is
  * elem's index plus the number of elements in elem's subtree.
  */
-int		 xmldoc_insert_after(struct xmldoc *, size_t elem,
+int		 xmldoc_insert_element_after(struct xmldoc *, size_t elem,
 		     const char *text, char **cause);
 /* Decode XML text (predefined entities, character references) into a
  * malloc'd UTF-8 string; -1 on a malformed or undeclared reference. */

@@ -84,7 +84,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct yamldoc			*d = NULL, *orig = NULL, *q = NULL;
 	unsigned char			*out;
 	char				*cause = NULL, *canon;
-	char				 key[48], value[40];
+	char				 key[52], value[40];
 	size_t				 i, n, len;
 	int				 doc = 0;
 
@@ -106,9 +106,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* A key: an existing one, or bytes of the input. */
 	if (n > 0 && size > 2 && (data[0] & 1) &&
-	    strlen(yamldoc_entry(d, data[1] % n)->key) < sizeof key) {
+	    strlen(yamldoc_entry(d, data[1] % n)->key) + 2 < sizeof key) {
 		e = yamldoc_entry(d, data[1] % n);
-		snprintf(key, sizeof key, "%s", e->key);
+		/* That key, or a new one below it (an insertion). */
+		snprintf(key, sizeof key, "%s%s", e->key, (data[0] & 2) ?
+		    ".n" : "");
 		doc = e->doc;
 	} else
 		fuzz_str(key, sizeof key, data, size, size / 3, 1 + size % 9);
