@@ -62,6 +62,14 @@ fuzz_others(const struct yamldoc *old, const struct yamldoc *new, int doc,
 		a = yamldoc_entry(old, i);
 		if (a->doc == doc && strcmp(a->canon, canon) == 0)
 			continue;
+		/* "a:" with nothing becomes the mapping a new a.b goes in. */
+		if (a->doc == doc && (a->flags & YAMLDOC_NULL) && a->len == 0 &&
+		    strncmp(a->canon, canon, strlen(a->canon)) == 0 &&
+		    (canon[strlen(a->canon)] == '.' ||
+		    canon[strlen(a->canon)] == '[') &&
+		    (j >= yamldoc_count(new) || strcmp(yamldoc_entry(new,
+		    j)->key, a->key) != 0))
+			continue;
 		for (; j < yamldoc_count(new); j++) {
 			b = yamldoc_entry(new, j);
 			if (!(b->doc == doc && strcmp(b->canon, canon) == 0))
