@@ -561,6 +561,8 @@ cmd_configure_exec(struct cmd_ctx *c)
 		cli_error("%s", cause);
 		goto out;
 	}
+	/* Planned: the steps read the files again, one at a time. */
+	cfg_sources_release(m);
 	for (i = 0; i < ngroups; i++) {
 		if (conf_write(&groups[i], &o, &wrote) != 0)
 			goto out;

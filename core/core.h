@@ -1060,6 +1060,11 @@ void		 cfg_source_free(struct cfg_source *);
 /* Take a source out of m->sources and free it (a YAML document that owns
  * its file's parse hands it to another document of the file). */
 void		 cfg_source_remove(struct server_model *, struct cfg_source *);
+/* Free the parsed documents of every source (paths, labels, formats and
+ * the other fields stay): for a caller that has planned its edits and
+ * is about to parse the files again, so that memory holds one document
+ * at a time (docs/formats.md, "The properties reader"). */
+void		 cfg_sources_release(struct server_model *);
 /* Append a value to a source that is not a file document. */
 struct cfg_kv	*cfg_kv_add(struct cfg_source *, const char *key,
 		     const char *value, const char *name);

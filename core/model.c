@@ -456,6 +456,24 @@ cfg_source_remove(struct server_model *m, struct cfg_source *src)
 }
 
 void
+cfg_sources_release(struct server_model *m)
+{
+	struct cfg_source	*src;
+	size_t			 i;
+
+	for (i = 0; i < m->nsources; i++) {
+		src = m->sources[i];
+		props_free(src->props);
+		src->props = NULL;
+		if (src->yaml_owner)
+			yamldoc_free(src->yaml);
+		src->yaml_owner = false;
+	}
+	for (i = 0; i < m->nsources; i++)
+		m->sources[i]->yaml = NULL;
+}
+
+void
 cfg_sources_sort(struct server_model *m)
 {
 	struct cfg_source	*src;

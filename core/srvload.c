@@ -160,7 +160,10 @@ srv_file_source(struct srvload *s, const char *path, enum cfg_format fmt,
 
 	if (file_read(path, &buf, &len, cause) != 0)
 		return (NULL);
-	if (cfg_sniff(buf, len, path, fmt, cause) != 0) {
+	/* (a file over the size limit is the parser's to refuse: a finding
+	 * for the server's file, as a malformed one) */
+	if (len <= CONFIG_MAX_SIZE &&
+	    cfg_sniff(buf, len, path, fmt, cause) != 0) {
 		free(buf);
 		return (NULL);
 	}
@@ -180,8 +183,9 @@ srv_file_source(struct srvload *s, const char *path, enum cfg_format fmt,
 	if (props_parse(buf, len, path, &src->props, &c) != 0) {
 		/* Java throws here: the server would not start. */
 		audit_add(s->m, "properties-malformed", SEV_CRIT, path, 0,
-		    NULL, NULL, "fix the escape (write \\\\ for a backslash)",
-		    "%s", c);
+		    NULL, NULL, len > CONFIG_MAX_SIZE ? "find what filled "
+		    "the file: a real configuration is a few kB" : "fix the "
+		    "escape (write \\\\ for a backslash)", "%s", c);
 		src->error = c;
 	} else
 		src->writable = true;
