@@ -29,26 +29,38 @@ list_fingerprints(struct keystore *ks)
 	free(v);
 }
 
-/* The text of one entry (the same whether the listing kept the keystore
- * or not). */
+/*
+ * The text of one entry (the same whether the listing kept the keystore
+ * or not), escaped: aliases and names come from the file.  It may run on
+ * two threads at once (ks_list_file).
+ */
 static void
 list_text_entry(FILE *f, struct ks_entry *e, void *arg)
 {
 	const time_t	*now = arg;
+	struct cli_text	 tx;
+	FILE		*mf;
 
-	fputc('\n', f);
-	out_text_entry(f, e, *now);
+	mf = cli_text_begin(&tx);
+	fputc('\n', mf);
+	out_text_entry(mf, e, *now);
+	cli_text_end(&tx, f);
 }
 
-/* The first lines of a text listing. */
+/* The first lines of a text listing (the path escaped). */
 static void
 list_text_header(const char *path, enum ks_format format, bool passwordless,
     bool verified, size_t n)
 {
-	printf("Keystore: %s\nType: %s%s\nIntegrity: %s\n"
+	struct cli_text	 tx;
+	FILE		*mf;
+
+	mf = cli_text_begin(&tx);
+	fprintf(mf, "Keystore: %s\nType: %s%s\nIntegrity: %s\n"
 	    "Your keystore contains %zu entr%s\n", path,
 	    ks_format_name(format), passwordless ? " (passwordless)" : "",
 	    verified ? "verified" : "NOT verified", n, n == 1 ? "y" : "ies");
+	cli_text_end(&tx, stdout);
 }
 
 /* Block-buffer stdout for a big listing when it is not a terminal, and
@@ -83,6 +95,7 @@ list_text_stream(struct cmd_ctx *c, time_t *now, struct keystore **ksp,
 		free(cause);
 		return (-1);
 	}
+	(void)cli_termesc_flags();	/* settled before the threads */
 	whole = getenv("TLSDECK_LIST_WHOLE");
 	if ((whole == NULL || strcmp(whole, "1") != 0) &&
 	    ks_list_file(path, *passp, list_text_entry, now, &l) == 0) {
@@ -168,6 +181,8 @@ cmd_show_exec(struct cmd_ctx *c)
 	struct secret		*pass = NULL, *kpass = NULL;
 	struct ks_entry		*e;
 	json_t			*j;
+	struct cli_text		 tx;
+	FILE			*mf;
 	char			*cause = NULL, *pem, *desc;
 	time_t			 now = time(NULL);
 	int			 fmt = c->fmt, rc = EXIT_FAIL;
@@ -210,18 +225,23 @@ cmd_show_exec(struct cmd_ctx *c)
 		out_json_dump(j, stdout);
 		break;
 	default:
-		out_text_entry(stdout, e, now);
+		/* Names come from the file: escaped. */
+		mf = cli_text_begin(&tx);
+		out_text_entry(mf, e, now);
 		if (recovered != -1)
-			printf("Private key: %s\n", recovered ? "recovered "
-			    "with the key password" : "NOT recoverable");
+			fprintf(mf, "Private key: %s\n", recovered ?
+			    "recovered with the key password" :
+			    "NOT recoverable");
 		for (i = 0; i < e->nchain; i++) {
 			desc = cert_describe(e->chain[i], now);
-			printf("\nCertificate[%zu] in full:\n%s", i + 1, desc);
+			fprintf(mf, "\nCertificate[%zu] in full:\n%s", i + 1,
+			    desc);
 			free(desc);
 			pem = cert_pem(e->chain[i]);
-			fputs(pem, stdout);
+			fputs(pem, mf);
 			free(pem);
 		}
+		cli_text_end(&tx, stdout);
 		break;
 	}
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;

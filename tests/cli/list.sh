@@ -95,6 +95,8 @@ n = 1200
 out = struct.pack(">III", 0xFEEDFEED, 2, n)
 for i in range(n):
     alias = ("e%05d" % (i * 7919 % n)).encode()
+    if i == 600:  # an OSC title sequence, BEL and CSI (U+009B)
+        alias = "e\x1b]0;t\x07\u009b2j".encode()
     der = ders[i % len(ders)]
     out += struct.pack(">IH", 2, len(alias)) + alias
     out += struct.pack(">QH", 1700000000000 + i, 5) + b"X.509"
@@ -124,7 +126,17 @@ for f in "$S"/*.jks "$S"/*.jceks "$T/big.jks"; do
 done
 grep -q 'contains 1200 entries' "$T/l2" || fail "big.jks: $(head -5 "$T/l2")"
 [ "$(grep -c '^Alias name: ' "$T/l1")" = 1200 ] || fail "big.jks: entries"
-grep '^Alias name: ' "$T/l1" | sort -c || fail "big.jks: not sorted"
+grep '^Alias name: e[0-9]' "$T/l1" | LC_ALL=C sort -c ||
+    fail "big.jks: not sorted"
+# Aliases, and the file's name, escaped.
+E=$(printf 'x\033[2Jy\302\233')
+cp "$T/big.jks" "$T/$E.jks"
+"$TLSDECK" list --storepass-env LP "$T/$E.jks" >"$T/l1" || fail "list $E"
+grep -q 'Alias name: e\\u001B]0;t\\u0007\\u009B2j$' "$T/l1" ||
+    fail "the alias, escaped: $(grep -a 'Alias name: e.]' "$T/l1" | cat -v)"
+grep -q '^Keystore: .*/x\\u001B\[2Jy\\u009B.jks$' "$T/l1" ||
+    fail "the file name, escaped: $(head -1 "$T/l1" | cat -v)"
+LC_ALL=C grep -q "$(printf '[\033\007]')" "$T/l1" && fail "a raw control"
 # Usage errors exit 2.
 expect 2 "" "$TLSDECK" list
 expect 2 "" "$TLSDECK" list --format yaml "$S/certs/ca.pem"
