@@ -29,22 +29,15 @@ list_fingerprints(struct keystore *ks)
 	free(v);
 }
 
-/*
- * The text of one entry (the same whether the listing kept the keystore
- * or not), escaped: aliases and names come from the file.  It may run on
- * two threads at once (ks_list_file).
- */
+/* The text of one entry as it comes (the same whether the listing kept the
+ * keystore or not; on two threads at once in ks_list_file). */
 static void
 list_text_entry(FILE *f, struct ks_entry *e, void *arg)
 {
 	const time_t	*now = arg;
-	struct cli_text	 tx;
-	FILE		*mf;
 
-	mf = cli_text_begin(&tx);
-	fputc('\n', mf);
-	out_text_entry(mf, e, *now);
-	cli_text_end(&tx, f);
+	fputc('\n', f);
+	out_text_entry(f, e, *now);
 }
 
 /* The first lines of a text listing (the path escaped). */
@@ -95,14 +88,14 @@ list_text_stream(struct cmd_ctx *c, time_t *now, struct keystore **ksp,
 		free(cause);
 		return (-1);
 	}
-	(void)cli_termesc_flags();	/* settled before the threads */
 	whole = getenv("TLSDECK_LIST_WHOLE");
 	if ((whole == NULL || strcmp(whole, "1") != 0) &&
 	    ks_list_file(path, *passp, list_text_entry, now, &l) == 0) {
 		list_stdout();
 		list_text_header(path, l->format, false, l->verified, l->n);
+		/* aliases and names come from the file: escaped */
 		for (i = 0; i < l->n; i++)
-			fwrite(l->texts[i].s, 1, l->texts[i].len, stdout);
+			cli_write_safe(stdout, l->texts[i].s, l->texts[i].len);
 		rc = fflush(stdout) == 0 ? 1 : -1;
 		funlockfile(stdout);
 		ks_list_free(l);
@@ -125,6 +118,8 @@ cmd_list_exec(struct cmd_ctx *c)
 	struct keystore		*ks = NULL;
 	struct secret		*pass = NULL;
 	json_t			*j, *arr;
+	struct cli_text		 tx;
+	FILE			*mf;
 	char			*cause = NULL;
 	time_t			 now = time(NULL);
 	int			 fmt = c->fmt, rc = EXIT_FAIL, r;
@@ -161,8 +156,13 @@ cmd_list_exec(struct cmd_ctx *c)
 	} else {
 		list_text_header(c->argv[0], ks->format, ks->passwordless,
 		    ks->verified, ks->nentries);
-		for (i = 0; i < ks->nentries; i++)
-			list_text_entry(stdout, ks->entries[i], &now);
+		/* aliases and names come from the file: escaped (an entry
+		 * at a time: a listing can be large) */
+		for (i = 0; i < ks->nentries; i++) {
+			mf = cli_text_begin(&tx);
+			list_text_entry(mf, ks->entries[i], &now);
+			cli_text_end(&tx, stdout);
+		}
 	}
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 	funlockfile(stdout);
