@@ -9,8 +9,8 @@
  * order: one reader at a time); then either thread parses the chunk's
  * entries, fingerprints their certificates, writes their text through the
  * caller's function into its own output region, and gives the chunk back.
- * What stays is the text (about half the file) and, per entry, its alias
- * and number.  Nothing is shown before the digest matched and every entry
+ * What stays is the text (about half the file) and, in an index apart,
+ * each entry's alias and number.  Nothing is shown before the digest matched and every entry
  * parsed: the texts are sorted and handed over only then.
  *
  * The memory that grows is in huge pages (chunks and output regions): on a
@@ -42,13 +42,18 @@
 #define KL_QUEUE	4		/* chunks read ahead of the parsing */
 #define KL_THREAD_MIN	(512UL * 1024)	/* files this large: two threads */
 #define KL_HUGE		(2UL * 1024 * 1024)
+#define KL_PAGE		4096UL
 #define KL_ALIGN(n)	(((n) + 7) & ~(size_t)7)
 
-/* A growing region of huge pages; offsets stay valid when it moves. */
+/*
+ * A growing region of huge pages, or (small) of 4 kB pages faulted in at
+ * once when it is made; offsets stay valid when it moves.
+ */
 struct kl_out {
 	char	*base;
 	size_t	 len;
 	size_t	 cap;
+	bool	 small;
 };
 
 /* A chunk of the file: whole entries (the first one also the header). */
@@ -64,22 +69,28 @@ struct kl_chunk {
 	size_t		 aent;
 };
 
-/* What stays of an entry, in a worker's region; alias bytes follow. */
+/* What stays of an entry, in a worker's index; alias bytes follow. */
 struct kl_item {
 	uint32_t	 n;		/* its number in the file, 1-based */
 	uint32_t	 alias_len;
 	uint32_t	 w;		/* the worker whose region has it */
-	size_t		 text;		/* offset of its text there */
+	size_t		 text;		/* offset of its text in the worker's
+					   text region */
 	size_t		 text_len;
 };
 
 struct kl;
 
-/* A thread's share: its output region and stream, a scratch keystore. */
+/*
+ * A thread's share: its text region and the stream writing to it, the
+ * index of its entries (apart from the texts: sorting and collecting them
+ * reads a few hundred kB, not the texts' megabytes), a scratch keystore.
+ */
 struct kl_worker {
 	struct kl	*kl;
 	uint32_t	 id;
 	struct kl_out	 out;
+	struct kl_out	 idx;
 	FILE		*f;
 	struct keystore	*scratch;
 	pthread_t	 th;
@@ -152,7 +163,7 @@ kl_map(size_t len)
 static int
 kl_out_room(struct kl_out *o, size_t n)
 {
-	size_t	 cap;
+	size_t	 cap, align;
 	void	*p;
 
 	if (o->cap - o->len >= n)
@@ -162,15 +173,21 @@ kl_out_room(struct kl_out *o, size_t n)
 	cap = o->cap * 2;
 	if (cap < o->len + n)
 		cap = o->len + n;
-	cap = (cap + KL_HUGE - 1) & ~(KL_HUGE - 1);
-	if (o->base == NULL)
+	align = o->small ? KL_PAGE : KL_HUGE;
+	cap = (cap + align - 1) & ~(align - 1);
+	if (o->base == NULL && o->small) {
+		p = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+		    MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		if (p == MAP_FAILED)
+			p = NULL;
+	} else if (o->base == NULL)
 		p = kl_map(cap);
 	else {
 		p = mremap(o->base, o->cap, cap, MREMAP_MAYMOVE);
 		if (p == MAP_FAILED)
 			p = NULL;
 #ifdef MADV_HUGEPAGE
-		else
+		else if (!o->small)
 			(void)madvise(p, cap, MADV_HUGEPAGE);
 #endif
 	}
@@ -410,7 +427,7 @@ kl_parse(struct kl_worker *w, struct kl_chunk *c)
 	struct ks_entry		*e;
 	struct kl_item		*it;
 	char			*cause = NULL;
-	size_t			 i, j, at, size;
+	size_t			 i, j, size;
 	int			 rc = -1;
 
 	w->scratch->backing = c->buf;
@@ -429,11 +446,10 @@ kl_parse(struct kl_worker *w, struct kl_chunk *c)
 		for (j = 0; j < e->nchain; j++)
 			(void)cert_sha256(e->chain[j]);
 		size = KL_ALIGN(sizeof *it + e->alias_len + 1);
-		if (kl_out_room(&w->out, size) != 0)
+		if (kl_out_room(&w->idx, size) != 0)
 			goto bad;
-		at = w->out.len;
-		w->out.len += size;
-		it = (struct kl_item *)(void *)(w->out.base + at);
+		it = (struct kl_item *)(void *)(w->idx.base + w->idx.len);
+		w->idx.len += size;
 		it->n = c->first + (uint32_t)i;
 		it->alias_len = (uint32_t)e->alias_len;
 		it->w = w->id;
@@ -443,11 +459,7 @@ kl_parse(struct kl_worker *w, struct kl_chunk *c)
 		kl->fn(w->f, e, kl->arg);
 		if (fflush(w->f) != 0 || ferror(w->f))
 			goto bad;
-		if (kl_out_room(&w->out, 8) != 0)
-			goto bad;
-		it = (struct kl_item *)(void *)(w->out.base + at);
 		it->text_len = w->out.len - it->text;
-		w->out.len = KL_ALIGN(w->out.len);
 		ks_entry_free(e);
 		arena_reset(w->scratch->arena);
 	}
@@ -542,7 +554,10 @@ kl_worker_init(struct kl *kl, int i)
 	w->kl = kl;
 	w->id = (uint32_t)i;
 	/* about half the file is text: split between the threads */
-	if (kl_out_room(&w->out, kl->size / 2 + 64 * 1024) != 0)
+	/* the index: some 40 bytes an entry of 1 kB, split likewise */
+	w->idx.small = true;
+	if (kl_out_room(&w->out, kl->size / 2 + 64 * 1024) != 0 ||
+	    kl_out_room(&w->idx, kl->size / 64 + 4096) != 0)
 		return (-1);
 	if ((w->f = fopencookie(&w->out, "w", kl_out_io)) == NULL)
 		return (-1);
@@ -563,6 +578,8 @@ kl_free(struct kl *kl)
 		keystore_free(kl->w[i].scratch);
 		if (kl->w[i].out.base != NULL)
 			munmap(kl->w[i].out.base, kl->w[i].out.cap);
+		if (kl->w[i].idx.base != NULL)
+			munmap(kl->w[i].idx.base, kl->w[i].idx.cap);
 	}
 	for (c = kl->qhead; c != NULL; c = next) {
 		next = c->next;
@@ -595,9 +612,9 @@ kl_collect(struct kl *kl)
 
 	kl->items = xcalloc(n + 1, sizeof *kl->items);
 	for (i = 0; i < 2; i++) {
-		o = &kl->w[i].out;
-		for (off = 0; off < o->len; off = KL_ALIGN(it->text +
-		    it->text_len)) {
+		o = &kl->w[i].idx;
+		for (off = 0; off < o->len; off += KL_ALIGN(sizeof *it +
+		    it->alias_len + 1)) {
 			it = (struct kl_item *)(void *)(o->base + off);
 			if (it->n < 1 || it->n > n || kl->items[it->n - 1])
 				return (-1);
