@@ -10,12 +10,14 @@
  * entries, fingerprints their certificates, writes their text through the
  * caller's function into its own output region, and gives the chunk back.
  * What stays is the text (about half the file) and, in an index apart,
- * each entry's alias and number.  Nothing is shown before the digest matched and every entry
- * parsed: the texts are sorted and handed over only then.
+ * each entry's alias and number.  Nothing is shown before the digest
+ * matched and every entry parsed: the texts are sorted and handed over
+ * only then.
  *
- * The memory that grows is in huge pages (chunks and output regions): on a
+ * The memory that grows is in huge pages (chunks and text regions): on a
  * virtual machine a 4 kB page fault costs microseconds, and 6 MB of text
- * in 4 kB pages faulted 1,500 times.  Anything unusual gives up (-1, no
+ * in 4 kB pages faulted 1,500 times.  The index is in 4 kB pages, all
+ * faulted in by the mmap that makes it.  Anything unusual gives up (-1, no
  * message): the caller loads the file with keystore_load, which reports
  * whatever is wrong the usual way.
  */
