@@ -14,10 +14,11 @@
  * matched and every entry parsed: the texts are sorted and handed over
  * only then.
  *
- * The memory that grows is in huge pages (chunks and text regions): on a
- * virtual machine a 4 kB page fault costs microseconds, and 6 MB of text
- * in 4 kB pages faulted 1,500 times.  The index is in 4 kB pages, all
- * faulted in by the mmap that makes it.  Anything unusual gives up (-1, no
+ * For a file of 4 MB or more, the memory that grows is in huge pages
+ * (chunks and text regions): on a virtual machine a 4 kB page fault costs
+ * microseconds, and 6 MB of text in 4 kB pages faulted 1,500 times.  The
+ * index, and a smaller file's text, are in 4 kB pages, faulted in at once
+ * by the mmap that makes them.  Anything unusual gives up (-1, no
  * message): the caller loads the file with keystore_load, which reports
  * whatever is wrong the usual way.
  */
@@ -43,6 +44,7 @@
 #define KL_SLOTS	16		/* chunk buffers in the pool */
 #define KL_QUEUE	4		/* chunks read ahead of the parsing */
 #define KL_THREAD_MIN	(512UL * 1024)	/* files this large: two threads */
+#define KL_HUGE_MIN	(4UL * 1024 * 1024) /* and this large: huge pages */
 #define KL_HUGE		(2UL * 1024 * 1024)
 #define KL_PAGE		4096UL
 #define KL_ALIGN(n)	(((n) + 7) & ~(size_t)7)
@@ -130,6 +132,7 @@ struct kl {
 	size_t			 nq;
 	struct kl_chunk		*spare;		/* chunks to reuse */
 	unsigned char		*slots;		/* KL_SLOTS * chunk bytes */
+	size_t			 slots_len;
 	size_t			 nslots;	/* slots handed out so far */
 
 	struct kl_worker	 w[2];
@@ -159,6 +162,42 @@ kl_map(size_t len)
 	(void)madvise(a, len, MADV_HUGEPAGE);
 #endif
 	return (a);
+}
+
+/*
+ * The pool of chunk buffers: a huge page; for a smaller file, 4 kB pages,
+ * those the file's chunks can use faulted in at once (at most the chunks
+ * queued, being read and being parsed are in use: spares are reused).
+ */
+static void
+kl_slots_map(struct kl *kl)
+{
+	size_t	len = KL_SLOTS * kl->chunk, use;
+	void	*p;
+
+	if (kl->size >= KL_HUGE_MIN) {
+		if ((kl->slots = kl_map(KL_HUGE)) != NULL)
+			kl->slots_len = KL_HUGE;
+		return;
+	}
+	len = (len + KL_PAGE - 1) & ~(KL_PAGE - 1);
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+	    MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return;
+	kl->slots = p;
+	kl->slots_len = len;
+#ifdef MADV_POPULATE_WRITE
+	use = (KL_QUEUE + 3) * kl->chunk;
+	if (use > kl->size + kl->chunk)
+		use = kl->size + kl->chunk;
+	if (use > len)
+		use = len;
+	(void)madvise(p, (use + KL_PAGE - 1) & ~(KL_PAGE - 1),
+	    MADV_POPULATE_WRITE);
+#else
+	(void)use;
+#endif
 }
 
 /* Room for n more bytes at the end of o; -1 when it cannot grow. */
@@ -555,10 +594,17 @@ kl_worker_init(struct kl *kl, int i)
 
 	w->kl = kl;
 	w->id = (uint32_t)i;
-	/* about half the file is text: split between the threads */
-	/* the index: some 40 bytes an entry of 1 kB, split likewise */
+	/*
+	 * About 60% of the file is text, split between the threads: the
+	 * region is made that large (huge pages: only those touched count).
+	 * A small file's text, in 4 kB pages faulted in at once, is sized
+	 * closer; a 2 MB page would be most of its memory.  The index: some
+	 * 40 bytes an entry of 1 kB, split likewise.
+	 */
 	w->idx.small = true;
-	if (kl_out_room(&w->out, kl->size / 2 + 64 * 1024) != 0 ||
+	w->out.small = kl->size < KL_HUGE_MIN;
+	if (kl_out_room(&w->out, w->out.small ? kl->size * 5 / 16 + 8192 :
+	    kl->size / 2 + 64 * 1024) != 0 ||
 	    kl_out_room(&w->idx, kl->size / 64 + 4096) != 0)
 		return (-1);
 	if ((w->f = fopencookie(&w->out, "w", kl_out_io)) == NULL)
@@ -592,7 +638,7 @@ kl_free(struct kl *kl)
 		kl_chunk_free(c);
 	}
 	if (kl->slots != NULL)
-		munmap(kl->slots, KL_HUGE);
+		munmap(kl->slots, kl->slots_len);
 	free(kl->pend);
 	free(kl->items);
 	EVP_MD_CTX_free(kl->md);
@@ -652,7 +698,7 @@ ks_list_fd(int fd, size_t chunk, const struct secret *pass, ks_list_fn fn,
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
 		kl->size = (size_t)st.st_size;
 	if (kl->chunk * KL_SLOTS <= KL_HUGE)
-		kl->slots = kl_map(KL_HUGE);
+		kl_slots_map(kl);
 	if (pass != NULL && (kl->md = jks_stream_digest(pass, NULL)) == NULL)
 		goto fail;
 	kl->h.format = KS_FMT_JKS;
