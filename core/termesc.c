@@ -108,7 +108,7 @@ termesc_one(const unsigned char *s, size_t n, int flags, char *out,
 /*
  * Are the eight bytes of w all printable ASCII (0x20..0x7E)?  Bit tricks
  * on a 64-bit word: no high bit, no byte below 0x20, no DEL.  A listing
- * of 10,000 entries is 7 MB of text to look at.
+ * of 10,000 entries is 6 MB of text to look at.
  */
 static bool
 termesc_plain8(uint64_t w)
