@@ -22,6 +22,7 @@
  *   der.c, cert.c        certificates (der_cert_walk,    formats and crypto
  *                        cert_new_ref [core])
  *   keystore.c           the keystore model, sniffing    formats and crypto
+ *     kslist.c           listing without keeping         formats and crypto
  *     jks.c, pkcs12.c    the codecs [core]               formats and crypto
  *     pem.c              certificate files, PEM keys     formats and crypto
  *   fileio.c             bounded reads                   infrastructure
@@ -60,6 +61,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 struct x509_st;
@@ -111,6 +113,7 @@ struct arena	*arena_new(size_t hint);	/* hint: bytes expected */
 void		*arena_alloc(struct arena *, size_t);	/* never NULL */
 void		*arena_calloc(struct arena *, size_t);
 char		*arena_strndup(struct arena *, const char *, size_t);
+void		 arena_reset(struct arena *);	/* all gone, memory kept */
 void		 arena_free(struct arena *);
 
 /* ------------------------------------------------------------------ */
@@ -370,6 +373,9 @@ void	 keystore_free(struct keystore *);
 struct ks_entry	*keystore_find(const struct keystore *, const char *alias);
 /* Sort entries by alias (keytool's listing order). */
 void	 keystore_sort(struct keystore *);
+/* The order keystore_sort uses first: aliases compared as Java compares
+ * them (ASCII case folded); 0 for two Java takes for one. */
+int	 ks_alias_casecmp(const char *, size_t, const char *, size_t);
 struct ks_entry	*ks_entry_new(const char *alias, enum ks_etype);
 /* For codecs: an entry in ks->arena when there is one (alias malloc'd and
  * owned by the entry, may be NULL), else ks_entry_new. */
@@ -397,6 +403,37 @@ int	 keystore_recover_key(const struct keystore *, struct ks_entry *,
 int	 keystore_serialize(const struct keystore *, const struct secret *pass,
 	     unsigned char **out, size_t *outlen, char **cause);
 
+/*
+ * Listing without keeping the keystore (kslist.c): a JKS or JCEKS file is
+ * read a piece at a time, its keyed digest computed as the pieces go by;
+ * each entry is parsed, its certificates fingerprinted, its text written
+ * by fn to a memory stream, and the entry dropped.  fn runs on up to two
+ * threads at once (each with its own stream).  The texts come back in
+ * keystore_sort's order.  -1 when a file is not listed this way: not a
+ * regular JKS or JCEKS file, anything malformed, a digest that does not
+ * match, an alias Java would lower-case or see twice.  Nothing says why:
+ * keystore_load then loads the file, and says what is wrong, if anything.
+ * ks_list_fd reads fd from where it is, chunk bytes at a time (0: the
+ * default; tests use small ones).
+ */
+typedef void	(*ks_list_fn)(FILE *, struct ks_entry *, void *);
+struct ks_list_text {
+	const char	*s;
+	size_t		 len;
+};
+struct ks_list {
+	enum ks_format		 format;
+	bool			 verified;	/* the keyed digest matched */
+	size_t			 n;
+	struct ks_list_text	*texts;		/* n, in listing order */
+	void			*priv;
+};
+int	 ks_list_file(const char *path, const struct secret *pass,
+	     ks_list_fn fn, void *arg, struct ks_list **);
+int	 ks_list_fd(int fd, size_t chunk, const struct secret *pass,
+	     ks_list_fn fn, void *arg, struct ks_list **);
+void	 ks_list_free(struct ks_list *);
+
 /* jks.c: JKS and JCEKS (untrusted input, bounds-checked). */
 int	 jks_load(const unsigned char *, size_t, const struct secret *pass,
 	     int flags, struct keystore *, char **cause);
@@ -407,6 +444,30 @@ int	 jks_write(const struct keystore *, const struct secret *pass,
 /* Sun JDK key protector: protect PKCS#8 DER with pass -> EncryptedPKI DER */
 int	 jks_protect_key(struct evp_pkey_st *, const struct secret *pass,
 	     unsigned char **out, size_t *outlen, char **cause);
+/*
+ * A JKS or JCEKS file read piece by piece (kslist.c): the header (-1 when
+ * jks_load would refuse it), where an entry ends (1 and *elen; 0: more
+ * bytes needed; -1: malformed), entry n parsed as jks_load parses it (ks:
+ * a scratch keystore, backing the piece), and the keyed digest's SHA-1
+ * context, ready for the bytes before the last JKS_STREAM_DIGEST_LEN.
+ */
+#define JKS_STREAM_HEADER_LEN	12
+#define JKS_STREAM_DIGEST_LEN	20
+struct jks_stream {
+	enum ks_format	 format;	/* KS_FMT_JKS or KS_FMT_JCEKS */
+	uint32_t	 version;
+	uint32_t	 count;
+};
+struct evp_md_ctx_st;
+int	 jks_stream_header(const unsigned char *, size_t,
+	     struct jks_stream *);
+int	 jks_stream_skip(const struct jks_stream *, const unsigned char *,
+	     size_t, size_t *elen);
+int	 jks_stream_entry(const struct jks_stream *, uint32_t n,
+	     const unsigned char *, size_t, struct keystore *,
+	     struct ks_entry **, char **cause);
+struct evp_md_ctx_st *jks_stream_digest(const struct secret *pass,
+	     char **cause);
 
 /* pkcs12.c: Java-flavoured PKCS#12 through OpenSSL 3. */
 int	 pkcs12_load(const unsigned char *, size_t, const struct secret *pass,
