@@ -39,6 +39,10 @@
 
 static const char *spring_exts[] = { "properties", "yml", "yaml" };
 
+/* Placeholder findings listed one by one; past this many, one finding
+ * counts the rest (a hostile file cannot make 100,000 of them). */
+#define SPRING_LINE_FINDINGS	100
+
 /* Neutral names to Spring's. */
 static const char *const spring_names[][2] = {
 	{ "port", "server.port" },
@@ -754,10 +758,13 @@ spring_placeholders(struct srvload *s)
 {
 	struct server_model	*m = s->m;
 	const struct cfg_source	*src;
+	const char		*more_file = NULL;
 	struct cfg_hit		 h;
 	char			*out, *c, *msg, *canon;
-	size_t			 i, k;
-	bool			 unres, rel;
+	size_t			 i, k, found = 0, more = 0;
+	enum sev		 more_sev = SEV_WARN;
+	int			 more_line = 0;
+	bool			 unres, rel, bad;
 
 	for (k = 0; k < m->nsources; k++) {
 		src = m->sources[k];
@@ -772,7 +779,24 @@ spring_placeholders(struct srvload *s)
 			rel = spring_relevant(canon);
 			free(canon);
 			c = out = NULL;
-			if (cfg_resolve(m, h.value, &out, &unres, &c) != 0) {
+			bad = cfg_resolve(m, h.value, &out, &unres, &c) != 0;
+			if (!bad && !(unres && rel)) {
+				free(out);
+				continue;
+			}
+			if (++found > SPRING_LINE_FINDINGS) {
+				/* counted, not listed: see below */
+				if (more++ == 0) {
+					more_file = src->path;
+					more_line = h.line;
+				}
+				if (bad && rel)
+					more_sev = SEV_CRIT;
+				free(out);
+				free(c);
+				continue;
+			}
+			if (bad) {
 				msg = c;
 				if (c != NULL && strncmp(c, "(properties): ",
 				    14) == 0)
@@ -784,7 +808,15 @@ spring_placeholders(struct srvload *s)
 				    "%s: %s (the server fails to start)", h.key,
 				    msg != NULL ? msg : "placeholder cannot be "
 				    "resolved");
-			} else if (unres && rel)
+			} else if (secret_key_name(h.key))
+				audit_add(m, "placeholder-unresolved",
+				    SEV_WARN, src->path, h.line, NULL, h.key,
+				    "define the name in the file (or the "
+				    "environment), or write the value", "%s: a "
+				    "placeholder is defined neither in the "
+				    "file nor in the environment, and Spring "
+				    "keeps it as written", h.key);
+			else
 				audit_add(m, "placeholder-unresolved",
 				    SEV_WARN, src->path, h.line, NULL, h.key,
 				    "define the name in the file (or the "
@@ -796,6 +828,12 @@ spring_placeholders(struct srvload *s)
 			free(c);
 		}
 	}
+	if (more > 0)
+		audit_add(m, "placeholder-cycle", more_sev, more_file,
+		    more_line, NULL, NULL, "define or untangle the names",
+		    "%zu more values hold placeholders that loop or that "
+		    "nothing defines (the first of them on line %d)", more,
+		    more_line);
 }
 
 /*
