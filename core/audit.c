@@ -942,18 +942,20 @@ audit_settings(struct server_model *m)
 	}
 }
 
-/* Who can read a file's passwords? */
+/* Who can read a file's passwords (and other secrets)? */
 static void
 audit_file_mode(struct server_model *m, const struct props *p,
     const char *file)
 {
-	struct stat	sb;
-	size_t		i;
-	bool		pw = false;
+	const struct prop_entry	*pe;
+	struct stat		 sb;
+	size_t			 i;
+	bool			 pw = false;
 
-	for (i = 0; i < props_count(p) && !pw; i++)
-		pw = props_entry(p, i)->value_len > 0 &&
-		    secret_key_name(props_entry(p, i)->key);
+	for (i = 0; i < props_count(p) && !pw; i++) {
+		pe = props_entry(p, i);
+		pw = pe->value_len > 0 && secret_key_name(pe->key);
+	}
 	if (pw && stat(file, &sb) == 0 && (sb.st_mode & S_IROTH))
 		audit_add(m, "properties-world-readable", SEV_WARN,
 		    file, 0, NULL, NULL, "chmod o-r (0640, group of "

@@ -682,14 +682,15 @@ int		 props_unset(struct props *, const char *key, size_t *removed,
 /* Remove all but the last entry matching key (relaxed). */
 int		 props_dedup(struct props *, const char *key, size_t *removed,
 		     char **cause);
-/* props_dedup for every relaxed key at once (keys empty or holding NUL
- * are left alone, and entries eligible() refuses when it is not NULL),
- * in one rewrite; *removed may be NULL. */
-int		 props_dedup_all(struct props *,
-		     bool (*eligible)(const struct prop_entry *),
-		     size_t *removed, char **cause);
-/* Is entry i the last (the winning) entry of its relaxed key? */
-bool		 props_last(const struct props *, size_t i);
+/* props_dedup for every relaxed key at once, in one rewrite; only
+ * property names are taken (props_plain_key: keys empty, holding NUL or
+ * other text Java happens to read as a key, such as "<x" in an XML file,
+ * are left alone); *removed may be NULL. */
+/* Is the entry's key a property name: letters, digits and "._-[]/@$",
+ * starting with a letter, digit or '_'? */
+bool		 props_plain_key(const struct prop_entry *);
+int		 props_dedup_all(struct props *, size_t *removed,
+		     char **cause);
 
 /* props_resolve flags */
 #define PROPS_RES_NOENV	0x01	/* do not look in the environment */
@@ -2446,7 +2447,7 @@ char	*yamlerr_joined(const struct yamlerr *);
  * "NAME: line N: ...".  Entry and element pointers are valid until the
  * next edit or _free. */
 
-/* (CONFIG_MAX_SIZE, above: the bytes of one document) */
+/* (CONFIG_MAX_SIZE, above: bytes of one document) */
 
 /* confdoc.c: what the three documents share.  A growing byte buffer
  * (always NUL-terminated once used). */

@@ -39,6 +39,10 @@
 
 static const char *spring_exts[] = { "properties", "yml", "yaml" };
 
+/* Placeholder findings listed one by one; past this many, one finding
+ * counts the rest (a hostile file cannot make 100,000 of them). */
+#define SPRING_LINE_FINDINGS	100
+
 /* Neutral names to Spring's. */
 static const char *const spring_names[][2] = {
 	{ "port", "server.port" },
@@ -482,6 +486,7 @@ spring_locs_parse(struct srvload *s, struct sp_locs *ls, const char *v)
 	const char	*cwd = s->cwd;
 	char		*copy, *tok, *save = NULL, *p, *t;
 	size_t		 n;
+	bool		 dot;
 
 	copy = xstrdup(v);
 	for (tok = strtok_r(copy, ",;", &save); tok != NULL;
@@ -495,11 +500,19 @@ spring_locs_parse(struct srvload *s, struct sp_locs *ls, const char *v)
 			tok += 9;
 		if (strncmp(tok, "file:", 5) == 0)
 			tok += 5;
-		if (*tok == '\0' || strncmp(tok, "classpath", 9) == 0)
+		dot = false;
+		while (tok[0] == '.' && tok[1] == '/') {
+			tok += 2;	/* ./config/: config/ of cwd */
+			dot = true;
+		}
+		if ((*tok == '\0' && !dot) || strncmp(tok, "classpath", 9) == 0)
 			continue;	/* inside the application */
 		if (*tok != '/' && cwd == NULL)
 			continue;	/* relative to a directory unknown */
-		p = *tok == '/' ? xstrdup(tok) : path_join(cwd, tok);
+		if (*tok == '\0')
+			xasprintf(&p, "%s/", cwd);	/* "./" */
+		else
+			p = *tok == '/' ? xstrdup(tok) : path_join(cwd, tok);
 		n = strlen(p);
 		if (n >= 2 && strcmp(p + n - 2, "*/") == 0) {
 			t = xstrndup(p, n - 2);
@@ -745,9 +758,9 @@ spring_placeholders(struct srvload *s)
 {
 	struct server_model	*m = s->m;
 	const struct cfg_source	*src;
+	const char		*more_file = NULL;
 	struct cfg_hit		 h;
 	char			*out, *c, *msg, *canon;
-	const char		*more_file = NULL;
 	size_t			 i, k, found = 0, more = 0;
 	enum sev		 more_sev = SEV_WARN;
 	int			 more_line = 0;
@@ -771,12 +784,11 @@ spring_placeholders(struct srvload *s)
 				free(out);
 				continue;
 			}
-			/* Past SRV_LINE_FINDINGS, counted, not listed: a
-			 * hostile file cannot make 100,000 findings. */
-			if (++found > SRV_LINE_FINDINGS) {
+			if (++found > SPRING_LINE_FINDINGS) {
+				/* counted, not listed: see below */
 				if (more++ == 0) {
-					more_line = h.line;
 					more_file = src->path;
+					more_line = h.line;
 				}
 				if (bad && rel)
 					more_sev = SEV_CRIT;
@@ -797,12 +809,11 @@ spring_placeholders(struct srvload *s)
 				    msg != NULL ? msg : "placeholder cannot be "
 				    "resolved");
 			} else if (secret_key_name(h.key))
-				/* A secret: say so without showing it. */
 				audit_add(m, "placeholder-unresolved",
 				    SEV_WARN, src->path, h.line, NULL, h.key,
 				    "define the name in the file (or the "
-				    "environment), or write the value", "%s: "
-				    "a placeholder is defined neither in the "
+				    "environment), or write the value", "%s: a "
+				    "placeholder is defined neither in the "
 				    "file nor in the environment, and Spring "
 				    "keeps it as written", h.key);
 			else

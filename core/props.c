@@ -13,6 +13,7 @@
  * new bytes, parses them again and checks that the entries read exactly as
  * expected (every other setting unchanged) before it replaces the document.
  */
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1087,13 +1088,6 @@ props_same(const struct props *p, size_t i, bool *first)
 	return (g->n);
 }
 
-/* Is entry i the last (the winning) one of its relaxed key? */
-bool
-props_last(const struct props *p, size_t i)
-{
-	return (i < p->nents && p->grps[p->ents[i].grp].last == i);
-}
-
 /* Physical lines with bytes >= 0x80. */
 size_t
 props_nonascii_lines(const struct props *p, int **lines)
@@ -1630,11 +1624,26 @@ props_drop(struct props *p, const char *key, bool keep_last, size_t *removed,
 	return (rc);
 }
 
+bool
+props_plain_key(const struct prop_entry *pe)
+{
+	const char	*k = pe->key;
+	size_t		 j;
+
+	if (pe->key_len == 0 || !(isalnum((unsigned char)k[0]) ||
+	    k[0] == '_'))
+		return (false);
+	for (j = 0; j < pe->key_len; j++)
+		if (!isalnum((unsigned char)k[j]) &&
+		    strchr("._-[]/@$", k[j]) == NULL)
+			return (false);
+	return (true);
+}
+
 /* Leave the last entry of every relaxed key (not empty, no NUL): one
  * rewrite of the document, however many keys repeat. */
 int
-props_dedup_all(struct props *p, bool (*eligible)(const struct prop_entry *),
-    size_t *removed, char **cause)
+props_dedup_all(struct props *p, size_t *removed, char **cause)
 {
 	const struct props_ent	*e;
 	bool			*drop;
@@ -1648,8 +1657,7 @@ props_dedup_all(struct props *p, bool (*eligible)(const struct prop_entry *),
 		e = &p->ents[i];
 		if (e->canon_len == 0 ||
 		    memchr(e->pub.canon, '\0', e->canon_len) != NULL ||
-		    p->grps[e->grp].last == i ||
-		    (eligible != NULL && !eligible(&e->pub)))
+		    !props_plain_key(&e->pub) || p->grps[e->grp].last == i)
 			continue;
 		drop[i] = true;
 		n++;

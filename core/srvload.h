@@ -18,11 +18,6 @@
 #define SRC_PREC_JSON		1200
 #define SRC_PREC_CMDLINE	1300
 
-/* Findings made line by line (placeholders) listed one by one; past this
- * many, one finding counts the rest (a hostile file cannot make 100,000
- * of them). */
-#define SRV_LINE_FINDINGS	100
-
 /* A finding that names a property, under the property's relaxed key. */
 struct srv_fkey {
 	char			*canon;

@@ -77,24 +77,15 @@ settings_last(const struct step_settings_opts *o, size_t i)
 	return (!later);
 }
 
-/* The entry names a key props_dedup can take: a property name
- * (letters, digits, "._-[]/@$", starting with a letter, digit or '_'):
- * only such lines are ever removed as duplicates, never text that Java
- * happens to read as a key. */
+/* Is entry i a key props_dedup_all leaves once: a property name
+ * (props_plain_key), never text that Java happens to read as a key? */
 static bool
-settings_dedup_key(const struct prop_entry *pe)
+settings_dedup_key(const struct props *p, size_t i)
 {
-	const char		*k = pe->key;
-	size_t			 j;
+	const struct prop_entry	*pe = props_entry(p, i);
 
-	if (pe->key_len == 0 || !(isalnum((unsigned char)k[0]) ||
-	    k[0] == '_'))
-		return (false);
-	for (j = 0; j < pe->key_len; j++)
-		if (!isalnum((unsigned char)k[j]) &&
-		    strchr("._-[]/@$", k[j]) == NULL)
-			return (false);
-	return (true);
+	return (pe->canon[0] != '\0' && strlen(pe->key) == pe->key_len &&
+	    props_plain_key(pe));
 }
 
 /* sw_commit's verifier: each property reads back once, as intended. */
@@ -137,8 +128,7 @@ settings_verify(const unsigned char *buf, size_t len, void *arg,
 		list = NULL;
 	}
 	for (i = 0; o->dedup_all && i < props_count(p); i++) {
-		if (!settings_dedup_key(props_entry(p, i)) ||
-		    props_last(p, i))
+		if (!settings_dedup_key(p, i) || props_same(p, i, NULL) < 2)
 			continue;
 		cause_set(cause, "%s is still duplicated",
 		    props_entry(p, i)->key);
@@ -197,7 +187,7 @@ settings_dedup_all(struct props *p, struct step_result *r, char **cause)
 	bool			 first;
 
 	for (i = 0; i < props_count(p); i++) {
-		if (!settings_dedup_key(props_entry(p, i)))
+		if (!settings_dedup_key(p, i))
 			continue;
 		if ((n = props_same(p, i, &first)) < 2 || !first)
 			continue;
@@ -212,7 +202,7 @@ settings_dedup_all(struct props *p, struct step_result *r, char **cause)
 	if (more > 0)
 		step_note(r, "remove %zu duplicate lines of %zu more keys",
 		    more, keys - SETTINGS_NOTES_MAX);
-	return (props_dedup_all(p, settings_dedup_key, &removed, cause));
+	return (props_dedup_all(p, &removed, cause));
 }
 
 /* The lines of p that hold a secret, with what a diff shows instead. */
@@ -318,14 +308,15 @@ step_settings(const char *path, const struct step_settings_opts *o,
 	if (sw_open(path, 0, &sw, cause) != 0)
 		goto out;
 	sw_content(sw, &cur, &curlen);
+	/* Never edit a file that is not a properties file. */
+	if (cfg_sniff(cur, curlen, path, CFG_FMT_PROPERTIES, cause) != 0)
+		goto out;
 	/*
-	 * Never edit a file that is not a properties file.  One document:
-	 * the notes and the secret lines are taken from it before it is
-	 * edited (notes say what changes from the file as it is), so that
-	 * memory stays a small multiple of the file.
+	 * One document: the notes and the secret lines are taken from it
+	 * before it is edited (notes say what changes from the file as it
+	 * is), so that memory stays a small multiple of the file.
 	 */
-	if (cfg_sniff(cur, curlen, path, CFG_FMT_PROPERTIES, cause) != 0 ||
-	    props_parse(cur, curlen, path, &p, cause) != 0)
+	if (props_parse(cur, curlen, path, &p, cause) != 0)
 		goto out;
 	for (i = 0; i < o->nprops; i++)
 		settings_note(r, p, &o->props[i], o->dedup);

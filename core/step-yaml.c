@@ -24,87 +24,6 @@ yaml_value(const struct step_prop *sp)
 	return (sp->value);
 }
 
-/* By line; on one line, the mask that shows least first (a
- * continuation's, else the one with the shortest prefix: a later value's
- * prefix holds the earlier value). */
-static int
-yaml_mask_cmp(const void *a, const void *b)
-{
-	const struct step_mask	*x = a, *y = b;
-	size_t			 lx, ly;
-
-	if (x->line != y->line)
-		return (x->line < y->line ? -1 : 1);
-	lx = strncmp(x->show, "    " YAML_MASK, 12) == 0 ? 0 : strlen(x->show);
-	ly = strncmp(y->show, "    " YAML_MASK, 12) == 0 ? 0 : strlen(y->show);
-	return (lx < ly ? -1 : lx > ly);
-}
-
-/*
- * The lines of doc's secret values as the show hook prints them: the key
- * and what precedes the value on its first line, then the mask;
- * continuation lines the mask alone.  Sorted by line, one per line.
- */
-static void
-yaml_masks(const unsigned char *buf, size_t len, const struct yamldoc *y,
-    struct step_mask **mp, size_t *np)
-{
-	const struct yamldoc_entry	*ye;
-	struct step_mask		*m = NULL;
-	size_t				 e, k, start, n = 0, cap = 0, i, o;
-	int				 ln, last;
-
-	for (e = 0; y != NULL && e < yamldoc_count(y); e++) {
-		ye = yamldoc_entry(y, e);
-		if (!secret_key_name(ye->key) || ye->len == 0 ||
-		    ye->off > len || ye->len > len - ye->off)
-			continue;
-		last = ye->line;
-		for (k = ye->off; k + 1 < ye->off + ye->len; k++)
-			if (buf[k] == '\n')
-				last++;
-		for (start = ye->off; start > 0 && buf[start - 1] != '\n';
-		    start--)
-			;
-		for (ln = ye->line; ln >= 1 && ln <= last; ln++) {
-			if (n == cap) {
-				cap = cap == 0 ? 8 : cap * 2;
-				m = xreallocarray(m, cap, sizeof *m);
-			}
-			m[n].line = ln;
-			if (ln == ye->line)
-				xasprintf(&m[n].show, "%.*s" YAML_MASK,
-				    (int)(ye->off - start > 200 ? 200 :
-				    ye->off - start), buf + start);
-			else
-				m[n].show = xstrdup("    " YAML_MASK);
-			n++;
-		}
-	}
-	if (n > 1)
-		qsort(m, n, sizeof *m, yaml_mask_cmp);
-	/* One mask per line (flow mappings put several values on one). */
-	for (i = o = 0; i < n; i++) {
-		if (o > 0 && m[o - 1].line == m[i].line) {
-			free(m[i].show);
-			continue;
-		}
-		m[o++] = m[i];
-	}
-	*mp = m;
-	*np = o;
-}
-
-static void
-yaml_masks_free(struct step_mask *m, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		free(m[i].show);
-	free(m);
-}
-
 /* Is property i the last one for its key in its document? */
 static bool
 yaml_last(const struct step_settings_opts *o, const int *docs, size_t i)
@@ -168,6 +87,65 @@ out:
 	return (rc);
 }
 
+/*
+ * The lines of a YAML document that hold a secret (secret_key_name), with
+ * what a diff shows instead: the line up to the value, then the mask; a
+ * value's further lines (a block scalar) only the mask.
+ */
+static void
+yaml_masks(const unsigned char *buf, size_t len, const struct yamldoc *y,
+    struct step_mask **mp, size_t *np)
+{
+	const struct yamldoc_entry	*ye;
+	struct step_mask		*m = NULL;
+	size_t				 e, k, n = 0, cap = 0, ls;
+	int				 ln, last;
+
+	for (e = 0; y != NULL && e < yamldoc_count(y); e++) {
+		ye = yamldoc_entry(y, e);
+		if (!secret_key_name(ye->key) || ye->len == 0 ||
+		    ye->off + ye->len > len)
+			continue;
+		last = ye->line;
+		for (k = ye->off; k < ye->off + ye->len; k++)
+			if (buf[k] == '\n' && k + 1 < ye->off + ye->len)
+				last++;
+		/* the start of the value's first line */
+		for (ls = ye->off; ls > 0 && buf[ls - 1] != '\n'; ls--)
+			;
+		for (ln = ye->line; ln <= last && ln >= 1; ln++) {
+			if (n > 0 && m[n - 1].line >= ln)
+				continue;	/* masked already (entries
+						   come in file order) */
+			if (n == cap) {
+				cap = cap == 0 ? 8 : cap * 2;
+				m = xreallocarray(m, cap, sizeof *m);
+			}
+			m[n].line = ln;
+			if (ln == ye->line)
+				xasprintf(&m[n].show, "%.*s" YAML_MASK,
+				    ye->off - ls > 200 ? 200 :
+				    (int)(ye->off - ls), buf + ls);
+			else
+				m[n].show = xstrdup("    " YAML_MASK);
+			n++;
+		}
+	}
+	*mp = m;
+	*np = n;
+}
+
+/* Free what yaml_masks made. */
+static void
+yaml_masks_free(struct step_mask *m, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(m[i].show);
+	free(m);
+}
+
 /* One note per property: what changes. */
 static void
 yaml_note(struct step_result *r, const struct yamldoc *old, int doc,
@@ -208,10 +186,10 @@ step_settings_yaml(const char *path, const int *docs,
 	struct sw_meta			 meta;
 	const unsigned char		*cur;
 	unsigned char			*out = NULL;
-	struct step_mask		*bm, *am;
 	size_t				 curlen, outlen = 0, i, removed;
-	size_t				 nbm, nam;
 	char				*desc = NULL, *t;
+	struct step_mask		*bmask = NULL, *amask = NULL;
+	size_t				 nbmask = 0, namask = 0;
 	int				 rc = -1;
 
 	memset(r, 0, sizeof *r);
@@ -270,15 +248,13 @@ step_settings_yaml(const char *path, const int *docs,
 		ch.beforelen = curlen;
 		ch.after = out;
 		ch.afterlen = outlen;
-		yaml_masks(cur, curlen, old, &bm, &nbm);
-		yaml_masks(out, outlen, y, &am, &nam);
-		ch.before_mask = bm;
-		ch.nbefore_mask = nbm;
-		ch.after_mask = am;
-		ch.nafter_mask = nam;
+		yaml_masks(cur, curlen, old, &bmask, &nbmask);
+		yaml_masks(out, outlen, y, &amask, &namask);
+		ch.before_mask = bmask;
+		ch.nbefore_mask = nbmask;
+		ch.after_mask = amask;
+		ch.nafter_mask = namask;
 		o->show(&ch, o->show_arg);
-		yaml_masks_free(bm, nbm);
-		yaml_masks_free(am, nam);
 	}
 	if (o->dry_run) {
 		rc = 0;
@@ -310,6 +286,8 @@ out:
 	}
 	yamldoc_free(old);
 	yamldoc_free(y);
+	yaml_masks_free(bmask, nbmask);
+	yaml_masks_free(amask, namask);
 	sw_close(sw);
 	free(desc);
 	return (rc);
