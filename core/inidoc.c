@@ -177,7 +177,8 @@ ini_add_entry(struct inidoc *d, size_t li, char *t, char **cause)
 		e->pub.kind = INIDOC_PROPERTY;
 	property:
 		klen = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
-		if (klen > 0 && (arg[klen - 1] == '+' || arg[klen - 1] == '?')) {
+		if (klen > 0 && (arg[klen - 1] == '+' ||
+		    arg[klen - 1] == '?')) {
 			e->pub.op = arg[klen - 1];
 			klen--;
 		}
@@ -635,8 +636,8 @@ ini_key_ok(const struct inidoc *d, const char *key, char **cause)
 	if (*key == '\0' || *p != '\0' || key[0] == '#' || key[0] == '-' ||
 	    key[strlen(key) - 1] == '+' || key[strlen(key) - 1] == '?' ||
 	    !ini_text_ok(key)) {
-		cause_set(cause, "%s: not a property name Jetty can read: "
-		    "\"%s\"", ini_who(d), key);
+		cause_set(cause, "%s: not a property name Jetty can read",
+		    ini_who(d));
 		return (-1);
 	}
 	return (0);
@@ -776,8 +777,7 @@ inidoc_add_module(struct inidoc *d, const char *module, char **cause)
 			break;
 	}
 	if (*module == '\0' || *p != '\0' || !ini_text_ok(module)) {
-		cause_set(cause, "%s: not a module name: \"%s\"", ini_who(d),
-		    module);
+		cause_set(cause, "%s: not a module name", ini_who(d));
 		return (-1);
 	}
 	for (i = 0; i < d->nmods; i++) {
