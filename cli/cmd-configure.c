@@ -6,7 +6,9 @@
  * command line wins) through core's settings steps (every other byte kept,
  * the safe-write path, a backup), each shown first as a unified diff.  Passwords
  * are never taken from argv (--set-env KEY=VAR) and are masked in the
- * diff.
+ * diff.  A server kind with files of its own (Tomcat's server.xml, Jetty's
+ * ini files) plans the edits itself (server_kind.plan_set; --fix CODE:
+ * plan_fix) and core's step_conf makes them.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -26,6 +28,7 @@ enum {
 	OPT_UNSET,
 	OPT_DEDUP,
 	OPT_DRY_RUN,
+	OPT_FIX,
 };
 
 static const struct option configure_options[] = {
@@ -35,6 +38,7 @@ static const struct option configure_options[] = {
 	{ "unset", required_argument, NULL, OPT_UNSET },
 	{ "dedup", no_argument, NULL, OPT_DEDUP },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "fix", required_argument, NULL, OPT_FIX },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -163,6 +167,34 @@ conf_lines_init(struct conf_lines *l, const unsigned char *buf, size_t len,
 				    pe->key);
 			else
 				l->show[ln - 1] = xstrdup("    ********");
+		}
+	}
+}
+
+/* Mask the lines holding password values (byte spans): the value's
+ * bytes become ********; a value over several lines masks them whole. */
+static void
+conf_lines_spans(struct conf_lines *l, const unsigned char *buf,
+    const struct confspan *sp, size_t n)
+{
+	const char	*b = (const char *)buf;
+	size_t		 i, ln, off;
+
+	for (i = 0; i < n; i++) {
+		for (ln = 0; ln < l->n; ln++) {
+			off = (size_t)(l->s[ln] - b);
+			if (sp[i].off < off || sp[i].off > off + l->len[ln])
+				continue;
+			l->mask[ln] = true;
+			free(l->show[ln]);
+			if (sp[i].off + sp[i].len <= off + l->len[ln])
+				xasprintf(&l->show[ln], "%.*s********%.*s",
+				    (int)(sp[i].off - off), l->s[ln],
+				    (int)(off + l->len[ln] - sp[i].off -
+				    sp[i].len), b + sp[i].off + sp[i].len);
+			else
+				l->show[ln] = xstrdup("    ********");
+			break;
 		}
 	}
 }
@@ -363,6 +395,9 @@ conf_show(const struct step_settings_change *ch, void *arg)
 	conf_lines_init(&lb, ch->after, ch->afterlen, ch->after_props);
 	conf_lines_yaml(&la, ch->before, ch->beforelen, ch->before_yaml);
 	conf_lines_yaml(&lb, ch->after, ch->afterlen, ch->after_yaml);
+	conf_lines_spans(&la, ch->before, ch->secret_before,
+	    ch->nsecret_before);
+	conf_lines_spans(&lb, ch->after, ch->secret_after, ch->nsecret_after);
 	conf_diff(stdout, cs->name, &la, &lb);
 	conf_lines_done(&la);
 	conf_lines_done(&lb);
@@ -370,6 +405,19 @@ conf_show(const struct step_settings_change *ch, void *arg)
 	cs->shown = true;
 	free(cs->written);
 	cs->written = xstrdup(ch->path);
+}
+
+/* Is a setting a password (NAME@SCOPE: its name)? */
+static bool
+conf_is_secret(const char *k)
+{
+	char	*n;
+	bool	 r;
+
+	n = xstrndup(k, strcspn(k, "@"));
+	r = step_settings_is_secret(n);
+	free(n);
+	return (r);
 }
 
 /* One --set or --set-env: 0, or -1 (*rc set for a usage error). */
@@ -385,7 +433,7 @@ conf_set_option(const struct cmd_entry *ce, int ch, const char *arg,
 		*rc = EXIT_USAGE;
 		return (-1);
 	}
-	if (ch == OPT_SET && step_settings_is_secret(k)) {
+	if (ch == OPT_SET && conf_is_secret(k)) {
 		OPENSSL_cleanse(v, strlen(v));
 		*rc = cli_usage(ce, "refusing %s on the command line (anyone "
 		    "can read it with ps): put it in an environment variable "
@@ -546,6 +594,87 @@ out:
 	return (rc);
 }
 
+/* A kind's own plan: each file's edits, shown then written. */
+static int
+conf_kind(const struct server_model *m, const struct conf_ops *ops,
+    const char *fix, const struct step_settings_opts *base, size_t *wrote)
+{
+	struct step_conf_plan		 plan;
+	struct step_settings_opts	 o = *base;
+	struct step_result		 r;
+	struct conf_show		 cs;
+	char				*cause = NULL;
+	size_t				 i;
+	int				 rc = -1;
+
+	memset(&plan, 0, sizeof plan);
+	if (fix != NULL) {
+		if (m->kind->plan_fix == NULL) {
+			cli_error("%s: no fix for %s on %s", m->properties, fix,
+			    m->kind->title);
+			return (-1);
+		}
+		if (m->kind->plan_fix(m, fix, &plan, &cause) != 0)
+			goto fail;
+	}
+	if (ops->n > 0 && m->kind->plan_set(m, ops->v, ops->n, &plan,
+	    &cause) != 0)
+		goto fail;
+	for (i = 0; i < plan.nnotes; i++)
+		printf("note: %s\n", plan.notes[i]);
+	for (i = 0; i < plan.nfiles; i++) {
+		memset(&cs, 0, sizeof cs);
+		memset(&r, 0, sizeof r);
+		o.show = conf_show;
+		o.show_arg = &cs;
+		cs.name = plan.files[i].path;
+		if (step_conf(&plan.files[i], &o, &r, &cause) != 0) {
+			free(cs.written);
+			goto fail;
+		}
+		if (!cs.shown)
+			printf("%s: nothing to change\n", plan.files[i].path);
+		else if (o.dry_run)
+			printf("(dry run: %s not changed)\n",
+			    plan.files[i].path);
+		else {
+			printf("wrote %s", cs.written);
+			if (r.backup_id != 0)
+				printf(" (backup %u: tlsdeck restore %u)",
+				    r.backup_id, r.backup_id);
+			printf("\n");
+			(*wrote)++;
+		}
+		step_result_free(&r);
+		free(cs.written);
+	}
+	rc = 0;
+	goto out;
+fail:
+	cli_error("%s", cause);
+out:
+	step_conf_plan_free(&plan);
+	free(cause);
+	return (rc);
+}
+
+/* How to make the change take effect. */
+static void
+conf_restart(const struct server_model *m)
+{
+	char	**lines;
+	size_t	  n, i;
+
+	step_restart_hint(m, NULL, NULL, &lines, &n);
+	printf("restart the server for the change to take effect");
+	for (i = 0; i < n; i++) {
+		printf("%s%s", i == 0 ? ": " : ", then ", lines[i]);
+		free(lines[i]);
+	}
+	printf("\n");
+	free(lines);
+}
+
 /* tlsdeck configure */
 static int
 cmd_configure_exec(int argc, char **argv)
@@ -558,7 +687,7 @@ cmd_configure_exec(int argc, char **argv)
 	struct server_model		*m = NULL;
 	struct conf_group		*groups = NULL;
 	size_t				 ngroups = 0, i, wrote = 0;
-	char				*cause = NULL;
+	char				*cause = NULL, *fix = NULL;
 	int				 ch, flags = 0, rc = EXIT_FAIL;
 
 	memset(&g, 0, sizeof g);
@@ -591,6 +720,9 @@ cmd_configure_exec(int argc, char **argv)
 		case OPT_DRY_RUN:
 			o.dry_run = true;
 			break;
+		case OPT_FIX:
+			fix = optarg;
+			break;
 		case OPT_HELP:
 			cli_help(ce, stdout);
 			rc = EXIT_OK;
@@ -605,9 +737,9 @@ cmd_configure_exec(int argc, char **argv)
 		rc = cli_usage(ce, "unexpected argument: %s", argv[optind]);
 		goto out;
 	}
-	if (ops.n == 0 && !o.dedup_all) {
+	if (ops.n == 0 && !o.dedup_all && fix == NULL) {
 		rc = cli_usage(ce, "nothing to do: give --set, --set-env, "
-		    "--unset or --dedup");
+		    "--unset, --dedup or --fix");
 		goto out;
 	}
 	switch (cli_server_opts(&g, flags, &so, NULL, &cause)) {
@@ -618,9 +750,28 @@ cmd_configure_exec(int argc, char **argv)
 		cli_error("%s", cause);
 		goto out;
 	}
-	so.flags |= SERVER_SOURCES_ONLY;
+	if (fix == NULL)
+		so.flags |= SERVER_SOURCES_ONLY;
 	if (server_model_load(&so, &m, &cause) != 0) {
 		cli_error("%s", cause);
+		goto out;
+	}
+	if (m->kind->plan_set != NULL) {
+		if (o.dedup_all) {
+			cli_error("%s: --dedup: only a properties file has "
+			    "duplicate keys", m->properties);
+			goto out;
+		}
+		if (conf_kind(m, &ops, fix, &o, &wrote) != 0)
+			goto out;
+		if (!o.dry_run && wrote > 0)
+			conf_restart(m);
+		rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+		goto out;
+	}
+	if (fix != NULL) {
+		cli_error("%s: no fix for %s on %s", m->properties, fix,
+		    m->kind->title);
 		goto out;
 	}
 	if (conf_plan(m, &ops, o.dedup_all, &groups, &ngroups, &cause) != 0) {
@@ -647,7 +798,7 @@ out:
 
 const struct cmd_entry cmd_configure_entry = {
 	"configure", CLI_GLOBAL_USAGE " --set KEY=VALUE... [--set-env "
-	"KEY=VAR] [--unset KEY] [--dedup] [--dry-run]",
+	"KEY=VAR] [--unset KEY] [--dedup] [--fix CODE] [--dry-run]",
 	"Edit application.properties (everything else kept byte for byte): "
 	"shows the diff, then writes it with a backup.  Passwords only "
 	"through --set-env.", cmd_configure_exec

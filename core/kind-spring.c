@@ -1808,6 +1808,8 @@ const struct server_kind server_kind_spring = {
 
 const struct server_kind *const server_kinds[] = {
 	&server_kind_spring,
+	&server_kind_tomcat,
+	&server_kind_jetty,
 	NULL
 };
 

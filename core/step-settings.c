@@ -476,6 +476,11 @@ step_restart_hint(const struct server_model *m, const char *initd,
 
 	*lines = NULL;
 	*n = 0;
+	if (m != NULL && m->kind != NULL && m->kind->restart != NULL) {
+		m->kind->restart(m, proc, lines, n);
+		if (*n > 0)
+			return;
+	}
 	im = stat(script, &sb) == 0 || (m != NULL &&
 	    (m->shared_data_path != NULL || cfg_value(m, "im.base-url") !=
 	    NULL ||
