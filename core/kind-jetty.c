@@ -481,6 +481,32 @@ jt_home(struct srvload *s)
 	return (NULL);
 }
 
+/* The version in the name of the home's lib/jetty-server-VERSION.jar. */
+static char *
+jt_version(const char *home)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		*lib, *v = NULL;
+	size_t		 n;
+
+	lib = path_join(home, "lib");
+	if ((d = opendir(lib)) == NULL) {
+		free(lib);
+		return (NULL);
+	}
+	while ((de = readdir(d)) != NULL && v == NULL) {
+		n = strlen(de->d_name);
+		if (strncmp(de->d_name, "jetty-server-", 13) == 0 &&
+		    n > 17 && isdigit((unsigned char)de->d_name[13]) &&
+		    strcmp(de->d_name + n - 4, ".jar") == 0)
+			v = xstrndup(de->d_name + 13, n - 17);
+	}
+	closedir(d);
+	free(lib);
+	return (v);
+}
+
 static void
 jt_live(struct srvload *s)
 {
@@ -554,8 +580,10 @@ jetty_load(struct srvload *s, char **cause)
 	    "assumed by tlsdeck", SRC_PREC_ASSUMED);
 	cfg_kv_add(as, "jetty.base", m->base, NULL);
 	cfg_sources_sort(m);
-	if ((m->home = jt_home(s)) != NULL)
+	if ((m->home = jt_home(s)) != NULL) {
 		cfg_kv_add(as, "jetty.home", m->home, NULL);
+		m->version = jt_version(m->home);
+	}
 
 	m->ssl = jt_module(m, "ssl") || jt_module(m, "https") ||
 	    jt_module(m, "http2") || jt_module(m, "ssl-reload");

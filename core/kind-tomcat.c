@@ -90,6 +90,7 @@ struct tc_index {
 	size_t		 server;	/* the <Server> element */
 	int		 major;		/* Tomcat's version, 0 unknown */
 	int		 minor;
+	const struct xmldoc *doc;	/* the source's (borrowed) */
 };
 
 /* Neutral names to Tomcat's. */
@@ -459,7 +460,7 @@ tc_resolve(const struct server_model *m, const char *v, bool *unres)
 static const struct xmldoc_attr *
 tc_xattr(const struct xmldoc *d, size_t elem, const char *name)
 {
-	if (elem == TC_NONE)
+	if (elem == TC_NONE || d == NULL)
 		return (NULL);
 	return (xmldoc_attr(xmldoc_elem(d, elem), name));
 }
@@ -512,7 +513,7 @@ tc_key(const struct tc_index *x, const struct tc_cert *e, const char *name)
 	char		*k;
 
 	if (e->legacy == TC_LEGACY_CONNECTOR && tc_level(name) > 0) {
-		(void)tc_cattr(NULL, e, name, &w);
+		(void)tc_cattr(x->doc, e, name, &w);
 		if (w == NULL)
 			return (NULL);
 	}
@@ -555,8 +556,43 @@ tc_path_major(const char *p)
 	return (n);
 }
 
+/* The one /usr/share/tomcatN with a lib/catalina.jar, or NULL (none, or
+ * several). */
+static char *
+tc_home_only(void)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		*p, *jar, *found = NULL;
+	int		 n = 0;
+
+	if ((d = opendir("/usr/share")) == NULL)
+		return (NULL);
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, "tomcat", 6) != 0 ||
+		    !isdigit((unsigned char)de->d_name[6]))
+			continue;
+		p = path_join("/usr/share", de->d_name);
+		jar = path_join(p, "lib/catalina.jar");
+		if (path_exists(jar)) {
+			n++;
+			free(found);
+			found = p;
+		} else
+			free(p);
+		free(jar);
+	}
+	closedir(d);
+	if (n != 1) {
+		free(found);
+		return (NULL);
+	}
+	return (found);
+}
+
 /* CATALINA_HOME: catalina.home, the base itself, Debian's
- * /usr/share/tomcatN. */
+ * /usr/share/tomcatN; with none of those, the one Tomcat installed under
+ * /usr/share. */
 static char *
 tc_home(struct srvload *s)
 {
@@ -583,7 +619,7 @@ tc_home(struct srvload *s)
 			return (p);
 		free(p);
 	}
-	return (NULL);
+	return (tc_home_only());
 }
 
 /* "10.1.60" from the start of s (malloc'd), or NULL. */
@@ -931,6 +967,7 @@ tc_index_build(struct srvload *s, const struct xmldoc *d, struct tc_index *x)
 	char				*host, *type, *v;
 	size_t				 nc, nh, nk, i, j, k, a;
 
+	x->doc = d;
 	nc = xmldoc_find(d, "Server/Service/Connector", &conns);
 	for (i = 0; i < nc; i++) {
 		x->conns = xreallocarray(x->conns, x->nconns + 1,

@@ -254,6 +254,8 @@ srv_proc_done(struct srvload *s)
 	s->argc = s->envc = 0;
 }
 
+static bool	proc_jvm_opt_arg(const char *);
+
 /* Is argv[0] of a command line (NUL-separated) a java launcher? */
 static bool
 proc_is_java(const unsigned char *buf, size_t len)
@@ -329,6 +331,14 @@ srv_proc_sysprop(const char *proc, int pid, const char *name)
 		a = (const char *)buf + i;
 		if (i > 0 && (a[0] != '-' || strcmp(a, "-jar") == 0))
 			break;
+		if (proc_jvm_opt_arg(a)) {
+			/* its value is the next argument */
+			i += strlen(a) + 1;
+			if (i >= len)
+				break;
+			a = (const char *)buf + i;
+			continue;
+		}
 		if (strncmp(a, want, wl) == 0) {
 			free(v);
 			v = xstrdup(a + wl);
