@@ -884,7 +884,7 @@ jt_row(struct srvload *s, const char *name, const char *unset_label,
 	else if (raw == NULL)
 		setting_check(row, SEV_OK, unset_label);
 	else if (secret && obf_kind(raw) == OBF_OBF)
-		setting_check(row, SEV_OK, "OBF: opens");
+		setting_check(row, SEV_OK, "OBF form");
 	else
 		setting_check(row, SEV_OK, "set");
 	free(key);

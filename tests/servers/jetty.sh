@@ -75,9 +75,9 @@ td status --server "$J" --format json
 [ "$(j '[.findings[] | select(.severity == "critical")] | length')" = 0 ] ||
     fail "critical: $(j -c '[.findings[] | {code, message}]')"
 row='.settings[] | select(.key == "jetty.sslContext.keyStorePassword")'
-[ "$(j "$row | .source")" = start.d/ssl.ini:9 ] &&
+[ "$(j "$row | .source")" = start.d/ssl.ini:8 ] &&
     [ "$(j "$row | .value")" = "********" ] &&
-    [ "$(j "$row | .check")" = "OBF: opens" ] || fail "row: $(j -c "[$row]")"
+    [ "$(j "$row | .check")" = "OBF form" ] || fail "row: $(j -c "[$row]")"
 printf '%s' "$out" | grep -q 'jettypass1\|OBF:' && fail "a password in the JSON"
 td status --server "$J"
 printf '%s' "$out" | grep -q 'jettypass1\|OBF:' && fail "a password in the text"

@@ -175,11 +175,13 @@ ks_ec() {
 }
 # trust_of CACERTS FILE ALIAS PASS: the entry's certificate into a
 # private cacerts (PKCS12, password changeit), so that probes verify.
+ntrust=0
 trust_of() {
+	ntrust=$((ntrust + 1))
 	kt -exportcert -keystore "$2" -storepass "$4" -alias "$3" -rfc \
 	    -file "$T/export.pem" >/dev/null 2>&1 || fail "export $2 $3"
 	kt -importcert -noprompt -keystore "$1" -storetype PKCS12 \
-	    -storepass changeit -alias "$(basename "$2")-$3" \
+	    -storepass changeit -alias "$(basename "$2")-$3-$ntrust" \
 	    -file "$T/export.pem" >/dev/null 2>&1 || fail "trust $2 $3"
 }
 # fp_of FILE ALIAS PASS: the SHA-256 fingerprint of an entry, as keytool
