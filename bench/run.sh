@@ -1,17 +1,21 @@
 #!/bin/sh
 # tlsdeck benchmark: tlsdeck list against keytool -list and openssl pkcs12
 # on truststores of 144 (Debian cacerts), 1,000 and 10,000 certificates, JKS
-# and PKCS#12, in one run on this machine.  Medians of RUNS runs (default 5),
-# ratios, and peak memory from /usr/bin/time -v.  Prints a Markdown table.
+# and PKCS#12, in one run on this machine.  Medians of RUNS runs (default 5)
+# of the wall-clock time from fork to exit, ratios, and the peak resident
+# set (bench/timecmd.c, wait4).  Prints a Markdown table.
 #
 # usage: bench/run.sh [BUILDDIR]      (BUILDDIR defaults to ./_build)
+# TLSDECK=/path/to/tlsdeck measures that binary instead (another build,
+# for a before/after comparison in one run).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 b=${1:-$top/_build}
 RUNS=${RUNS:-5}
-td=$b/tlsdeck
+td=${TLSDECK:-$b/tlsdeck}
 gen=$b/bench/gen-truststore
-make -C "$b" tlsdeck bench/gen-truststore >/dev/null
+tc=$b/bench/timecmd
+make -C "$b" tlsdeck bench/gen-truststore bench/timecmd >/dev/null
 KT=${KEYTOOL:-keytool}
 w=$(mktemp -d /tmp/tlsdeck-bench.XXXXXX)
 trap 'rm -rf "$w"' EXIT
@@ -24,28 +28,18 @@ for n in 1000 10000; do
 done
 cp "$src" "$w/cacerts.jks"
 
-# median of the wall-clock seconds of RUNS runs of a command
-median() {
-	for _i in $(seq "$RUNS"); do
-		_s=$(date +%s.%N)
-		"$@" >/dev/null 2>&1 </dev/null || true
-		_e=$(date +%s.%N)
-		echo "$_e - $_s" | bc -l
-	done | sort -n | awk '{a[NR]=$1} END {printf "%.4f", a[int((NR+1)/2)]}'
-}
-# peak resident set in MB
-peak() {
-	/usr/bin/time -v "$@" 2>&1 >/dev/null </dev/null |
-	    awk '/Maximum resident/ {printf "%.1f", $6/1024}'
+# "median-seconds peak-MB" of RUNS runs of a command
+measure() {
+	"$tc" "$RUNS" "$@" | awk '{printf "%s %.1f", $1, $2 / 1024}'
 }
 row() { # label, our cmd..., --, ref label, ref cmd...
 	_label=$1; shift
 	_ours=""; while [ "$1" != -- ]; do _ours="$_ours '$1'"; shift; done; shift
 	_rl=$1; shift
-	_t1=$(eval median $_ours)
-	_m1=$(eval peak $_ours)
-	_t2=$(median "$@")
-	_m2=$(peak "$@")
+	set -- $(eval measure $_ours) "$@"
+	_t1=$1 _m1=$2; shift 2
+	set -- $(measure "$@")
+	_t2=$1 _m2=$2
 	_r=$(echo "$_t2 / $_t1" | bc -l)
 	printf '| %s | %.1f ms | %s MB | %s | %.1f ms | %s MB | %.1fx |\n' \
 	    "$_label" "$(echo "$_t1*1000" | bc -l)" "$_m1" "$_rl" \

@@ -3,11 +3,11 @@
 # Does nothing when everything is present; needs root otherwise.
 pkgs="build-essential autoconf automake pkg-config libssl-dev libncurses-dev
 libcyaml-dev libyaml-dev libxml2-dev zlib1g-dev libjansson-dev libcmocka-dev
-tmux openssl"
+libcurl4-openssl-dev tmux openssl"
 # tests/servers/ start Debian's tomcat10 and jetty9 in private directories
 [ "${1:-}" = test ] && pkgs="$pkgs openjdk-17-jdk-headless clang
 libclang-rt-14-dev time python3 bc jq prometheus python3-yaml libxml2-utils
-jetty9 tomcat10"
+jetty9 tomcat10 pebble lego"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |

@@ -1,14 +1,25 @@
 /* SPDX-License-Identifier: ISC */
-/* cli.h -- the tlsdeck command line: subcommands over core. */
+/*
+ * cli.h -- the tlsdeck command line: subcommands over core.
+ *
+ * main.c finds the command in its table and hands argv to cmd_run
+ * (opts.c), which parses every command's options the same way from its
+ * struct cmd_entry, then calls the command's exec with what was given.
+ * opts.c also holds what the commands share before they work (passwords,
+ * opening a keystore, the server options), output.c what they print
+ * (messages, text and JSON of core data), cmd-*.c the commands.
+ */
 #ifndef TLSDECK_CLI_H
 #define TLSDECK_CLI_H
 
+#include <getopt.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 
 #include "core.h"
 
-/* Exit codes (tlsdeck.1, EXIT STATUS). */
+/* Exit codes of the commands (audit has its own, for monitoring). */
 #define EXIT_OK		0
 #define EXIT_FAIL	1
 #define EXIT_USAGE	2
@@ -20,14 +31,7 @@ enum out_format {
 	OUT_DER,
 	OUT_PROMETHEUS,
 };
-
-/* One subcommand (tmux's cmd_entry idea). */
-struct cmd_entry {
-	const char	*name;
-	const char	*usage;		/* after "tlsdeck NAME " */
-	const char	*summary;	/* one line for --help */
-	int		(*exec)(int argc, char **argv);
-};
+#define OUT_F(f)	(1U << (f))	/* struct cmd_entry's formats */
 
 /* Password sources for one password (store or key). */
 struct pw_opts {
@@ -49,42 +53,77 @@ struct global_opts {
 	bool		 mouse;
 };
 
-/* main.c */
-extern const struct cmd_entry *cmd_table[];
-/* Print "tlsdeck: MSG" on stderr. */
-void	 cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void	 cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Print a usage error for cmd and return EXIT_USAGE. */
-int	 cli_usage(const struct cmd_entry *, const char *fmt, ...)
-	    __attribute__((format(printf, 2, 3)));
-/* Print a command's --help. */
-void	 cli_help(const struct cmd_entry *, FILE *);
-/* Parse "text|json|pem|..."; -1 if not in allowed (a bit set of 1<<fmt). */
-int	 cli_parse_format(const char *, unsigned allowed);
+/* ------------------------------------------------------------------ */
+/* Commands */
 
-/* opts.c */
-/*
- * The default: of a command's getopt_long switch: -f/--format (into *fmt,
- * one of allowed), --help (printed) and anything else (a usage error).
- * Returns 0 to go on, else 1 with *rc set (EXIT_OK after --help).
- */
-int	 cli_common_option(const struct cmd_entry *, int ch, const char *arg,
-	     char **argv, unsigned allowed, int *fmt, int *rc);
-/* Exactly one FILE operand left after the options?  Else a usage error
- * (1, *rc set). */
-int	 cli_one_file(const struct cmd_entry *, int argc, int *rc);
+/* What a command takes besides its own options (cmd_entry's flags). */
+#define CMD_GLOBAL	0x01	/* the GLOBAL options, into ctx->g */
+#define CMD_STOREPASS	0x02	/* --storepass-env/-file, --storepass */
+#define CMD_KEYPASS	0x04	/* --keypass-env/-file, --keypass */
+#define CMD_ALIAS	0x08	/* -a, --alias A, into ctx->alias */
+#define CMD_DRY_RUN	0x10	/* --dry-run, into ctx->dry_run */
+#define CMD_FORMAT_HINT	0x20	/* "unknown format: X (a or b)" */
+#define CMD_NAME_EXTRA	0x40	/* too many operands: "unexpected argument:
+				   X", else "too many arguments" */
+
+struct cmd_ctx;
 
 /*
- * Get a password: from pw->env, pw->file or pw->given, else (if prompt is
- * set and stdin/tty is a terminal) ask on /dev/tty without echo.  *sp is
- * NULL (and 0 returned) when there is no source and no terminal.
+ * One subcommand (as tmux's cmd_entry): its name and help, what it takes,
+ * and its work.  cmd_run parses argv with getopt_long over the command's
+ * own options and the shared ones its flags and formats ask for; a row
+ * whose val is a letter is also that short option.  --help, an unknown
+ * option, a missing argument, a bad --format and a wrong number of
+ * operands are handled there for every command, with the same messages.
+ * A command's own options reach its option hook, in command-line order;
+ * exec runs when all went well.
  */
-int	 cli_password(const struct pw_opts *, const char *prompt,
-	     bool ask, struct secret **sp, char **cause);
-/* Read a password from the terminal without echo; NULL if no terminal. */
-struct secret *cli_prompt_tty(const char *prompt, char **cause);
+struct cmd_entry {
+	const char		*name;
+	const char		*usage;		/* after "tlsdeck NAME " */
+	const char		*summary;	/* the rest of --help */
 
-/* Long-option codes shared by commands (getopt_long val). */
+	const struct option	*options;	/* its own; NULL-terminated */
+	int			 flags;		/* CMD_* */
+	unsigned		 formats;	/* --format: OUT_F()s, or 0 */
+	enum out_format		 format;	/* without --format */
+	struct {
+		int		 lower;
+		int		 upper;		/* -1: no limit */
+		const char	*missing;	/* fewer than lower */
+	} operands;
+	int			 usage_exit;	/* 0: EXIT_USAGE */
+
+	size_t			 size;		/* of ctx->data (zeroed) */
+	/* One of its own options: 0, or -1 with ctx->rc (cmd_usage). */
+	int			(*option)(struct cmd_ctx *, int ch, char *arg);
+	void			(*free)(void *data);	/* what option kept */
+	int			(*exec)(struct cmd_ctx *);	/* exit code */
+};
+
+/* One invocation: the operands and what the options gave. */
+struct cmd_ctx {
+	const struct cmd_entry	*entry;
+	int			 argc;		/* the operands */
+	char			**argv;
+	int			 fmt;		/* OUT_* */
+	struct pw_opts		 store;		/* CMD_STOREPASS */
+	struct pw_opts		 key;		/* CMD_KEYPASS */
+	struct global_opts	 g;		/* CMD_GLOBAL */
+	int			 server_flags;	/* SERVER_NO_LIVE */
+	const char		*alias;		/* CMD_ALIAS */
+	bool			 dry_run;	/* CMD_DRY_RUN */
+	const char		*cacerts;	/* CLI_STEP_CACERTS */
+	enum ks_format		 storetype;	/* CLI_STEP_STORETYPE */
+	bool			 replace;	/* CLI_STEP_REPLACE */
+	struct secret		*pass;		/* cli_step_passwords */
+	struct secret		*kpass;
+	void			*data;		/* the command's own options */
+	int			 rc;		/* when parsing stops */
+};
+
+/* Option codes (getopt_long val) of the shared options; a command numbers
+ * its own from OPT__CLI_MAX + 1, or uses a letter. */
 enum {
 	OPT_STOREPASS_ENV = 1000,
 	OPT_STOREPASS_FILE,
@@ -93,25 +132,89 @@ enum {
 	OPT_KEYPASS_FILE,
 	OPT_KEYPASS,
 	OPT_HELP,
-	OPT__CLI_MAX = 1100	/* commands number their own options above */
+	OPT_DRY_RUN,
+	OPT_G_PROPERTIES = 1080,	/* 1080..1089: the GLOBAL options */
+	OPT_G_SERVER,
+	OPT_G_JRE,
+	OPT_G_CACERTS,
+	OPT_G_THEME,
+	OPT_G_NO_COLOR,
+	OPT_G_CONFIG,
+	OPT_G_NO_LIVE,
+	OPT_S_CACERTS = 1090,		/* 1090..1099: the step options */
+	OPT_S_REPLACE,
+	OPT_S_STORETYPE,
+	OPT__CLI_MAX = 1100
 };
-/* The getopt_long rows for the password options (append to a table). */
-#define CLI_PASSWORD_OPTIONS \
-	{ "storepass-env", required_argument, NULL, OPT_STOREPASS_ENV }, \
-	{ "storepass-file", required_argument, NULL, OPT_STOREPASS_FILE }, \
-	{ "storepass", required_argument, NULL, OPT_STOREPASS }, \
-	{ "keypass-env", required_argument, NULL, OPT_KEYPASS_ENV }, \
-	{ "keypass-file", required_argument, NULL, OPT_KEYPASS_FILE }, \
-	{ "keypass", required_argument, NULL, OPT_KEYPASS }, \
-	{ "help", no_argument, NULL, OPT_HELP }
+/* Step options a command lists among its own (into ctx; cmd_run checks
+ * --storetype). */
+#define CLI_STEP_CACERTS \
+	{ "cacerts", required_argument, NULL, OPT_S_CACERTS }
+#define CLI_STEP_REPLACE \
+	{ "replace", no_argument, NULL, OPT_S_REPLACE }
+#define CLI_STEP_STORETYPE \
+	{ "storetype", required_argument, NULL, OPT_S_STORETYPE }
+/* The GLOBAL options in a usage line. */
+#define CLI_GLOBAL_USAGE \
+	"[--properties FILE | --server DIR] [--jre DIR | --cacerts FILE] " \
+	"[--config FILE] [--no-live]"
+
+/* main.c: every command, in the order of --help. */
+extern const struct cmd_entry cmd_list_entry;
+extern const struct cmd_entry cmd_show_entry;		/* cmd-list.c */
+extern const struct cmd_entry cmd_history_entry;
+extern const struct cmd_entry cmd_restore_entry;	/* cmd-history.c */
+extern const struct cmd_entry cmd_genkey_entry;
+extern const struct cmd_entry cmd_csr_entry;
+extern const struct cmd_entry cmd_import_reply_entry;
+extern const struct cmd_entry cmd_import_cert_entry;
+extern const struct cmd_entry cmd_import_pem_entry;	/* cmd-import.c */
+extern const struct cmd_entry cmd_export_entry;
+extern const struct cmd_entry cmd_status_entry;
+extern const struct cmd_entry cmd_audit_entry;
+extern const struct cmd_entry cmd_configure_entry;
+extern const struct cmd_entry cmd_trust_entry;
+extern const struct cmd_entry cmd_delete_entry;
+extern const struct cmd_entry cmd_rename_entry;
+extern const struct cmd_entry cmd_passwd_entry;		/* cmd-manage.c */
+extern const struct cmd_entry cmd_demo_entry;
+extern const struct cmd_entry cmd_probe_entry;
+
 /*
- * Handle one password option; returns 1 if ch was one, else 0.  A password
- * given on the command line is copied into a secret, the argv copy wiped,
- * and a warning printed (it was visible in ps).
+ * The dashboard (tui/tui.c), the one entry point cli/ calls (tlsdeck with
+ * no command, and demo): argv holds the GLOBAL options; returns the exit
+ * code.  tui/tui.h declares it for tui/; cli/ includes no tui/ header
+ * (tests/check-layering.sh checks both and that they agree).
  */
-int	 cli_password_option(int ch, char *arg, struct pw_opts *store,
-	     struct pw_opts *key);
-void	 cli_pw_opts_done(struct pw_opts *);
+int	 tui_main(int argc, char **argv);
+
+/* ------------------------------------------------------------------ */
+/* opts.c: options, usage, passwords, keystores, the server options */
+
+/* Parse a command's options and operands, then run it: the exit code. */
+int	 cmd_run(const struct cmd_entry *, int argc, char **argv);
+/* In an option hook: print a usage error, set ctx->rc, return -1. */
+int	 cmd_usage(struct cmd_ctx *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Print a usage error for cmd and return EXIT_USAGE. */
+int	 cli_usage(const struct cmd_entry *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Print a command's --help. */
+void	 cli_help(const struct cmd_entry *, FILE *);
+/* Parse "text|json|pem|..."; -1 if not in allowed (OUT_F bits). */
+int	 cli_parse_format(const char *, unsigned allowed);
+
+/*
+ * Get a password: from pw->env, pw->file or pw->given, else (if ask is
+ * set and stdin is a terminal) ask on /dev/tty without echo.  *sp is
+ * NULL (and 0 returned) when there is no source and no terminal.
+ */
+int	 cli_password(const struct pw_opts *, const char *prompt,
+	     bool ask, struct secret **sp, char **cause);
+/* Read a password from the terminal without echo; NULL if no terminal. */
+struct secret *cli_prompt_tty(const char *prompt, char **cause);
+/* Was a password source given? */
+bool	 cli_pw_given(const struct pw_opts *);
 /*
  * Open a keystore for reading with the store password from pw, prompting on
  * a terminal when the file needs one.  *passp receives the password used
@@ -122,137 +225,14 @@ int	 cli_open_keystore(const char *path, const struct pw_opts *pw,
 	     bool quiet, struct keystore **ksp, struct secret **passp,
 	     char **cause);
 
-/* output.c: JSON helpers (jansson) */
-struct json_t;
-/* Time as ISO 8601 UTC. */
-void	 out_json_dump(void *json, FILE *);	/* json_t *, decref'd */
-void	*out_json_cert(struct cert *, time_t now);
-void	*out_json_entry(struct ks_entry *, time_t now, bool with_pem);
-/* A string that may not be UTF-8 (bad bytes as U+FFFD; NULL: null). */
-void	*out_json_cstr(const char *);
-/* Seconds since the epoch as an ISO 8601 UTC string. */
-void	*out_json_time(int64_t);
-void	 out_text_cert(FILE *, struct cert *, time_t now, const char *indent);
-void	 out_text_entry(FILE *, struct ks_entry *, time_t now);
-
-/* Commands (one descriptor each). */
-extern const struct cmd_entry cmd_list_entry;
-extern const struct cmd_entry cmd_show_entry;
-extern const struct cmd_entry cmd_history_entry;
-extern const struct cmd_entry cmd_restore_entry;
-/* Keystore steps: cmd-genkey.c, cmd-csr.c, cmd-import.c, cmd-export.c */
-extern const struct cmd_entry cmd_genkey_entry;
-extern const struct cmd_entry cmd_csr_entry;
-extern const struct cmd_entry cmd_import_reply_entry;
-extern const struct cmd_entry cmd_import_cert_entry;
-extern const struct cmd_entry cmd_import_pem_entry;
-extern const struct cmd_entry cmd_export_entry;
-/* Trust and keystore management: cmd-trust.c, cmd-manage.c */
-extern const struct cmd_entry cmd_trust_entry;
-extern const struct cmd_entry cmd_delete_entry;
-extern const struct cmd_entry cmd_rename_entry;
-extern const struct cmd_entry cmd_passwd_entry;
-/*
- * cmd-import.c, shared by the step commands: the store password for a
- * change (asked on a terminal; twice when the file is created), and the
- * report of a step (text or JSON on stdout, notes on stderr; certs:
- * the result lists imported certificates, not a chain).
- */
+/* The store password for a change: asked on a terminal (twice when the
+ * file is created). */
 int	 cli_step_storepass(const char *path, const struct pw_opts *,
 	     struct secret **, char **cause);
-void	 cli_step_report(const char *path, const char *what,
-	     const struct step_result *, bool json, bool certs);
+/* The store password for path (cli_step_storepass) into ctx->pass, and
+ * the key password, when one was given, into ctx->kpass. */
+int	 cli_step_passwords(const char *path, struct cmd_ctx *, char **cause);
 
-/*
- * opts.c: the options the step commands share (cmd-genkey.c,
- * cmd-import.c), parsed into one struct step_args.  A command's table
- * lists the rows it takes (CLI_STEP_OPTIONS, then e.g. --cacerts,
- * --replace, --storetype); its getopt_long switch handles its own options
- * and passes the rest to cli_step_option.
- */
-enum {
-	OPT_S_CACERTS = 1090,		/* 1090..1099: the step options */
-	OPT_S_REPLACE,
-	OPT_S_STORETYPE,
-	OPT_S_DRY_RUN,
-};
-#define CLI_STEP_OPTIONS \
-	{ "alias", required_argument, NULL, 'a' }, \
-	{ "dry-run", no_argument, NULL, OPT_S_DRY_RUN }, \
-	{ "format", required_argument, NULL, 'f' }, \
-	CLI_PASSWORD_OPTIONS
-#define CLI_STEP_CACERTS \
-	{ "cacerts", required_argument, NULL, OPT_S_CACERTS }
-#define CLI_STEP_REPLACE \
-	{ "replace", no_argument, NULL, OPT_S_REPLACE }
-#define CLI_STEP_STORETYPE \
-	{ "storetype", required_argument, NULL, OPT_S_STORETYPE }
-
-struct step_args {
-	struct pw_opts	 store;
-	struct pw_opts	 key;
-	bool		 no_keypass;	/* set before parsing: the command
-					   takes no key password */
-	const char	*alias;
-	const char	*cacerts;
-	enum ks_format	 storetype;	/* KS_FMT_UNKNOWN: the default */
-	bool		 replace;
-	bool		 dry_run;
-	int		 fmt;		/* OUT_TEXT or OUT_JSON */
-	struct secret	*pass;		/* from cli_step_passwords */
-	struct secret	*kpass;
-};
-/* Handle an option of a step command's default: case: 0 to go on, else 1
- * with *rc set (--help, a usage error). */
-int	 cli_step_option(const struct cmd_entry *, int ch, char *arg,
-	     char **argv, struct step_args *, int *rc);
-/* The store password for path (cli_step_storepass) and the key password
- * when one was given. */
-int	 cli_step_passwords(const char *path, struct step_args *,
-	     char **cause);
-/* The end of a step command: cli_step_report in sa's format, then the
- * exit code (EXIT_FAIL when stdout cannot be flushed). */
-int	 cli_step_finish(const char *path, const char *what,
-	     const struct step_result *, const struct step_args *,
-	     bool certs);
-/* Free what a step_args holds (passwords wiped). */
-void	 cli_step_args_done(struct step_args *);
-/* Was a password source given? */
-bool	 cli_pw_given(const struct pw_opts *);
-
-/*
- * The server commands: cmd-status.c, cmd-audit.c,
- * cmd-configure.c.  cmd-status.c holds what they share: the GLOBAL
- * options, loading the config file and the model, and JSON of findings.
- */
-extern const struct cmd_entry cmd_status_entry;
-extern const struct cmd_entry cmd_audit_entry;
-extern const struct cmd_entry cmd_configure_entry;
-enum {
-	OPT_G_PROPERTIES = 1080,	/* 1080..1089: the GLOBAL options */
-	OPT_G_SERVER,
-	OPT_G_JRE,
-	OPT_G_CACERTS,
-	OPT_G_THEME,
-	OPT_G_NO_COLOR,
-	OPT_G_CONFIG,
-	OPT_G_NO_LIVE,
-};
-#define CLI_GLOBAL_OPTIONS \
-	{ "properties", required_argument, NULL, OPT_G_PROPERTIES }, \
-	{ "server", required_argument, NULL, OPT_G_SERVER }, \
-	{ "jre", required_argument, NULL, OPT_G_JRE }, \
-	{ "cacerts", required_argument, NULL, OPT_G_CACERTS }, \
-	{ "theme", required_argument, NULL, OPT_G_THEME }, \
-	{ "no-color", no_argument, NULL, OPT_G_NO_COLOR }, \
-	{ "no-colour", no_argument, NULL, OPT_G_NO_COLOR }, \
-	{ "config", required_argument, NULL, OPT_G_CONFIG }, \
-	{ "no-live", no_argument, NULL, OPT_G_NO_LIVE }
-#define CLI_GLOBAL_USAGE \
-	"[--properties FILE | --server DIR] [--jre DIR | --cacerts FILE] " \
-	"[--config FILE] [--no-live]"
-/* Handle one GLOBAL option: 1 if ch was one, else 0. */
-int	 cli_global_option(int ch, char *arg, struct global_opts *, int *flags);
 /*
  * Server options from defaults, the config file (g->config or the default
  * files), then g.  Returns 0, -1 with *cause (config errors) or -2 with
@@ -261,20 +241,59 @@ int	 cli_global_option(int ch, char *arg, struct global_opts *, int *flags);
  */
 int	 cli_server_opts(const struct global_opts *, int flags,
 	     struct server_opts *, struct tlsdeck_config **cfg, char **cause);
-/* The findings as a JSON array (json_t *). */
-void	*cli_json_findings(const struct server_model *);
-/* The findings as text, each line after indent (status, audit, probe). */
-void	 cli_text_findings(FILE *, const struct server_model *,
-	     const char *indent);
-/* The audited certificates as a JSON array (json_t *). */
-void	*cli_json_certs(const struct server_model *);
+
+/* ------------------------------------------------------------------ */
+/* output.c: messages on stderr, text and JSON of core data on stdout */
+
+/* Print PREFIX MSG on stderr (control bytes shown as \uXXXX). */
+void	 cli_vmessage(const char *prefix, const char *fmt, va_list)
+	    __attribute__((format(printf, 2, 0)));
+/* Print "tlsdeck: MSG" on stderr. */
+void	 cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	 cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* JSON (jansson; void * is json_t *). */
+/* Print and release one JSON document. */
+void	 out_json_dump(void *json, FILE *);
+void	*out_json_cert(struct cert *, time_t now);
+void	*out_json_entry(struct ks_entry *, time_t now, bool with_pem);
+/* A string that may not be UTF-8 (bad bytes as U+FFFD; NULL: null). */
+void	*out_json_cstr(const char *);
+/* Seconds since the epoch as an ISO 8601 UTC string. */
+void	*out_json_time(int64_t);
+void	 out_text_cert(FILE *, struct cert *, time_t now, const char *indent);
+void	 out_text_entry(FILE *, struct ks_entry *, time_t now);
+/* A severity as a word: CRITICAL, WARNING, info, ok. */
+const char *out_text_sev(enum sev);
 /* Write text with control characters (not \n or \t) shown as '?'. */
 void	 cli_write_safe(FILE *, const char *, size_t);
 
-/* cmd-demo.c: tlsdeck demo (core/demo.c, then the dashboard). */
-extern const struct cmd_entry cmd_demo_entry;
+/* The findings and the audited certificates (status, audit, probe). */
+void	*cli_json_findings(const struct server_model *);
+/* The findings as text, each line after indent. */
+void	 cli_text_findings(FILE *, const struct server_model *,
+	     const char *indent);
+void	*cli_json_certs(const struct server_model *);
+/* Which key material a finding, row or certificate concerns: a json_t
+ * {"role", "name", "path"}, or JSON null. */
+void	*cli_json_material_ref(const struct key_material *);
+/* cmd-manage.c: refuse (-1, *cause) when path is a key material of the
+ * server found by default that no command may change (the encryption
+ * keystore, PEM files); what: "changed". */
+int	 cli_guard_keystore(const char *path, const char *what, char **cause);
 
-/* cmd-probe.c: tlsdeck probe (core/probe.c). */
-extern const struct cmd_entry cmd_probe_entry;
+/*
+ * The report of a step: text or JSON on stdout, notes on stderr (certs:
+ * the result lists imported certificates, not a chain).
+ */
+void	 cli_step_report(const char *path, const char *what,
+	     const struct step_result *, bool json, bool certs);
+/* The end of a step command: cli_step_report in ctx's format, then the
+ * exit code (EXIT_FAIL when stdout cannot be flushed). */
+int	 cli_step_finish(const char *path, const char *what,
+	     const struct step_result *, const struct cmd_ctx *, bool certs);
+
+/* cmd-acme.c: tlsdeck acme (core/acme.c). */
+extern const struct cmd_entry cmd_acme_entry;
 
 #endif

@@ -28,14 +28,18 @@ enum {
 };
 
 static const struct option audit_options[] = {
-	CLI_GLOBAL_OPTIONS,
-	{ "format", required_argument, NULL, 'f' },
 	{ "warn-days", required_argument, NULL, OPT_WARN_DAYS },
 	{ "crit-days", required_argument, NULL, OPT_CRIT_DAYS },
 	{ "warn-percent", required_argument, NULL, OPT_WARN_PERCENT },
 	{ "crit-percent", required_argument, NULL, OPT_CRIT_PERCENT },
-	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
+};
+
+/* The thresholds given, in the order of the options above (audit's
+ * ctx->data). */
+struct audit_args {
+	int	thr[4];
+	bool	given[4];
 };
 
 static const char *audit_words[] = { "OK", "WARNING", "CRITICAL",
@@ -174,87 +178,75 @@ audit_text(FILE *f, const struct server_model *m, int status)
 	cli_text_findings(f, m, "");
 }
 
+/* --warn-days, --crit-days, --warn-percent, --crit-percent */
+static int
+audit_option(struct cmd_ctx *c, int ch, char *arg)
+{
+	struct audit_args	*a = c->data;
+	const struct option	*o;
+	int			 v, max;
+
+	max = ch == OPT_WARN_DAYS || ch == OPT_CRIT_DAYS ?
+	    KEYGEN_MAX_DAYS : 100;
+	if ((v = audit_number(arg, max)) < 0) {
+		for (o = audit_options; o->name != NULL; o++)
+			if (o->val == ch)
+				break;
+		return (cmd_usage(c, "--%s: %s is not a whole number from 0 "
+		    "to %d", o->name, arg, max));
+	}
+	a->thr[ch - OPT_WARN_DAYS] = v;
+	a->given[ch - OPT_WARN_DAYS] = true;
+	return (0);
+}
+
+/* Nothing to judge: say so where the monitor looks. */
+static int
+audit_unknown(int fmt, const char *cause)
+{
+	json_t	*j;
+
+	cli_error("%s", cause);
+	if (fmt == OUT_PROMETHEUS)
+		audit_prometheus(stdout, NULL, AUDIT_UNKNOWN);
+	else if (fmt == OUT_JSON) {
+		j = json_object();
+		json_object_set_new(j, "status", json_string("UNKNOWN"));
+		json_object_set_new(j, "exit", json_integer(AUDIT_UNKNOWN));
+		json_object_set_new(j, "error", json_string(cause));
+		out_json_dump(j, stdout);
+	} else {
+		fputs("UNKNOWN - ", stdout);
+		cli_write_safe(stdout, cause, strlen(cause));
+		fputc('\n', stdout);
+	}
+	return (AUDIT_UNKNOWN);
+}
+
 /* tlsdeck audit */
 static int
-cmd_audit_exec(int argc, char **argv)
+cmd_audit_exec(struct cmd_ctx *c)
 {
-	const struct cmd_entry	*ce = &cmd_audit_entry;
-	struct global_opts	 g;
+	struct audit_args	*a = c->data;
 	struct server_opts	 so;
 	struct server_model	*m = NULL;
 	json_t			*j;
 	char			*cause = NULL, *text;
 	size_t			 textlen;
 	FILE			*mf;
-	int			 ch, fmt = OUT_TEXT, flags = 0;
-	int			 warn = -1, crit = -1, wpct = -1, cpct = -1;
-	const struct option	*o;
-	int			 status, rc = AUDIT_UNKNOWN, v, max;
+	int			*thr[4], fmt = c->fmt;
+	int			 i, status, rc = AUDIT_UNKNOWN;
 
-	memset(&g, 0, sizeof g);
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "f:", audit_options,
-	    NULL)) != -1) {
-		if (cli_global_option(ch, optarg, &g, &flags))
-			continue;
-		switch (ch) {
-		case 'f':
-			fmt = cli_parse_format(optarg, 1 << OUT_TEXT |
-			    1 << OUT_JSON | 1 << OUT_PROMETHEUS);
-			if (fmt < 0) {
-				cli_usage(ce, "unknown format: %s", optarg);
-				goto out;
-			}
-			break;
-		case OPT_WARN_DAYS:
-		case OPT_CRIT_DAYS:
-		case OPT_WARN_PERCENT:
-		case OPT_CRIT_PERCENT:
-			max = ch == OPT_WARN_DAYS || ch == OPT_CRIT_DAYS ?
-			    KEYGEN_MAX_DAYS : 100;
-			v = audit_number(optarg, max);
-			if (v < 0) {
-				for (o = audit_options; o->name != NULL; o++)
-					if (o->val == ch)
-						break;
-				cli_usage(ce, "--%s: %s is not a whole number "
-				    "from 0 to %d", o->name, optarg, max);
-				goto out;
-			}
-			if (ch == OPT_WARN_DAYS)
-				warn = v;
-			else if (ch == OPT_CRIT_DAYS)
-				crit = v;
-			else if (ch == OPT_WARN_PERCENT)
-				wpct = v;
-			else
-				cpct = v;
-			break;
-		case OPT_HELP:
-			cli_help(ce, stdout);
-			rc = AUDIT_OK;
-			goto out;
-		default:
-			cli_usage(ce, "unknown or incomplete option: %s",
-			    argv[optind - 1]);
-			goto out;
-		}
-	}
-	if (optind != argc) {
-		cli_usage(ce, "unexpected argument: %s", argv[optind]);
-		goto out;
-	}
-	if (cli_server_opts(&g, flags, &so, NULL, &cause) != 0)
+	if (cli_server_opts(&c->g, c->server_flags, &so, NULL, &cause) != 0)
 		goto unknown;
-	if (warn >= 0)
-		so.warn_days = warn;
-	if (crit >= 0)
-		so.crit_days = crit;
-	if (wpct >= 0)
-		so.warn_percent = wpct;
-	if (cpct >= 0)
-		so.crit_percent = cpct;
+	thr[0] = &so.warn_days;			/* audit_options' order */
+	thr[1] = &so.crit_days;
+	thr[2] = &so.warn_percent;
+	thr[3] = &so.crit_percent;
+	for (i = 0; i < 4; i++) {
+		if (a->given[i])
+			*thr[i] = a->thr[i];
+	}
 	if (so.crit_days > so.warn_days) {
 		xasprintf(&cause, "the critical threshold (%d days) is above "
 		    "the warning threshold (%d days)", so.crit_days,
@@ -295,22 +287,7 @@ cmd_audit_exec(int argc, char **argv)
 	goto out;
 
 unknown:
-	/* Nothing to judge: say so where the monitor looks. */
-	cli_error("%s", cause);
-	if (fmt == OUT_PROMETHEUS)
-		audit_prometheus(stdout, NULL, AUDIT_UNKNOWN);
-	else if (fmt == OUT_JSON) {
-		j = json_object();
-		json_object_set_new(j, "status", json_string("UNKNOWN"));
-		json_object_set_new(j, "exit", json_integer(AUDIT_UNKNOWN));
-		json_object_set_new(j, "error", json_string(cause));
-		out_json_dump(j, stdout);
-	} else {
-		fputs("UNKNOWN - ", stdout);
-		cli_write_safe(stdout, cause, strlen(cause));
-		fputc('\n', stdout);
-	}
-	rc = AUDIT_UNKNOWN;
+	rc = audit_unknown(fmt, cause);
 out:
 	server_model_free(m);
 	free(cause);
@@ -318,10 +295,19 @@ out:
 }
 
 const struct cmd_entry cmd_audit_entry = {
-	"audit", CLI_GLOBAL_USAGE " [--format text|json|prometheus] "
+	.name = "audit",
+	.usage = CLI_GLOBAL_USAGE " [--format text|json|prometheus] "
 	"[--warn-days N] [--crit-days N] [--warn-percent P] "
 	"[--crit-percent P]",
+	.summary =
 	"Check the server's HTTPS set-up; exit 0 OK, 1 WARNING, 2 CRITICAL, "
 	"3 UNKNOWN (for Nagios/Icinga, or Prometheus' textfile collector).",
-	cmd_audit_exec
+	.options = audit_options,
+	.flags = CMD_GLOBAL | CMD_NAME_EXTRA,
+	.formats = OUT_F(OUT_TEXT) | OUT_F(OUT_JSON) | OUT_F(OUT_PROMETHEUS),
+	.operands = { 0, 0, NULL },
+	.usage_exit = AUDIT_UNKNOWN,	/* a monitor reads 2 as CRITICAL */
+	.size = sizeof (struct audit_args),
+	.option = audit_option,
+	.exec = cmd_audit_exec
 };

@@ -4,11 +4,11 @@
  * file whose value wins (cfg_plan: application.properties, a profile file,
  * a YAML document; refused when the running server's environment or
  * command line wins) through core's settings steps (every other byte kept,
- * the safe-write path, a backup), each shown first as a unified diff.  Passwords
- * are never taken from argv (--set-env KEY=VAR) and are masked in the
- * diff.  A server kind with files of its own (Tomcat's server.xml, Jetty's
- * ini files) plans the edits itself (server_kind.plan_set; --fix CODE:
- * plan_fix) and core's step_conf makes them.
+ * the safe-write path, a backup), each shown first as a unified diff.
+ * Passwords are never taken from argv (--set-env KEY=VAR) and are masked
+ * in the diff.  A server kind with files of its own (Tomcat's server.xml,
+ * Jetty's ini files) plans the edits itself (server_kind.plan_set; --fix
+ * CODE: plan_fix) and core's step_conf makes them.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -27,34 +27,35 @@ enum {
 	OPT_SET_ENV,
 	OPT_UNSET,
 	OPT_DEDUP,
-	OPT_DRY_RUN,
 	OPT_FIX,
 };
 
 static const struct option configure_options[] = {
-	CLI_GLOBAL_OPTIONS,
 	{ "set", required_argument, NULL, OPT_SET },
 	{ "set-env", required_argument, NULL, OPT_SET_ENV },
 	{ "unset", required_argument, NULL, OPT_UNSET },
 	{ "dedup", no_argument, NULL, OPT_DEDUP },
-	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "dry-run", no_argument, NULL, 'n' },
 	{ "fix", required_argument, NULL, OPT_FIX },
-	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
 
-/* The edits, in command-line order (keys, values and secrets owned). */
+/* The edits, in command-line order (keys, values and secrets owned), and
+ * --dedup: configure's ctx->data. */
 struct conf_ops {
 	struct step_prop *v;
 	size_t		 n;
+	bool		 dedup;
+	const char	*fix;		/* --fix CODE */
 };
 
-/* Free the edits (values wiped). */
+/* Free the edits (values wiped); configure's ctx->data. */
 static void
-conf_ops_free(struct conf_ops *o)
+conf_ops_free(void *data)
 {
-	char	*v;
-	size_t	 i;
+	struct conf_ops	*o = data;
+	char		*v;
+	size_t		 i;
 
 	for (i = 0; i < o->n; i++) {
 		free((char *)o->v[i].key);
@@ -355,21 +356,21 @@ conf_diff(FILE *f, const char *name, const struct conf_lines *a,
 
 /* ------------------------------------------------------------------ */
 
-/* Split "K=V" (the first '='). */
+/* Split "K=V" (the first '='): 0, or -1 (a usage error, c->rc set). */
 static int
-conf_split(const struct cmd_entry *ce, const char *opt, const char *arg,
-    char **k, char **v)
+conf_split(struct cmd_ctx *c, const char *opt, const char *arg, char **k,
+    char **v)
 {
 	const char	*eq = strchr(arg, '=');
 
 	if (eq == NULL || eq == arg) {
-		cli_usage(ce, "%s wants KEY=VALUE: %s", opt, arg);
+		cmd_usage(c, "%s wants KEY=VALUE: %s", opt, arg);
 		return (-1);
 	}
 	*k = xstrndup(arg, eq - arg);
 	*v = xstrdup(eq + 1);
 	if (!step_settings_key_ok(*k)) {
-		cli_usage(ce, "%s: not a property name: %s", opt, *k);
+		cmd_usage(c, "%s: not a property name: %s", opt, *k);
 		free(*k);
 		free(*v);
 		return (-1);
@@ -420,22 +421,20 @@ conf_is_secret(const char *k)
 	return (r);
 }
 
-/* One --set or --set-env: 0, or -1 (*rc set for a usage error). */
+/* One --set or --set-env: 0, or -1 after a message (c->rc set). */
 static int
-conf_set_option(const struct cmd_entry *ce, int ch, const char *arg,
-    struct conf_ops *o, int *rc)
+conf_set_option(struct cmd_ctx *c, int ch, const char *arg,
+    struct conf_ops *o)
 {
 	const char	*env;
 	char		*k, *v;
 
-	if (conf_split(ce, ch == OPT_SET ? "--set" : "--set-env", arg, &k,
-	    &v) != 0) {
-		*rc = EXIT_USAGE;
+	if (conf_split(c, ch == OPT_SET ? "--set" : "--set-env", arg, &k,
+	    &v) != 0)
 		return (-1);
-	}
 	if (ch == OPT_SET && conf_is_secret(k)) {
 		OPENSSL_cleanse(v, strlen(v));
-		*rc = cli_usage(ce, "refusing %s on the command line (anyone "
+		cmd_usage(c, "refusing %s on the command line (anyone "
 		    "can read it with ps): put it in an environment variable "
 		    "and use --set-env %s=VAR", k, k);
 		free(k);
@@ -455,6 +454,35 @@ conf_set_option(const struct cmd_entry *ce, int ch, const char *arg,
 	}
 	free(v);
 	conf_ops_add(o, k, NULL, secret_from_str(env));
+	return (0);
+}
+
+/* --set, --set-env, --unset, --dedup, -n/--dry-run */
+static int
+conf_option(struct cmd_ctx *c, int ch, char *arg)
+{
+	struct conf_ops	*ops = c->data;
+
+	switch (ch) {
+	case OPT_SET:
+	case OPT_SET_ENV:
+		return (conf_set_option(c, ch, arg, ops));
+	case OPT_UNSET:
+		if (!step_settings_key_ok(arg))
+			return (cmd_usage(c, "--unset: not a property name: %s",
+			    arg));
+		conf_ops_add(ops, xstrdup(arg), NULL, NULL);
+		break;
+	case OPT_DEDUP:
+		ops->dedup = true;
+		break;
+	case OPT_FIX:
+		ops->fix = arg;
+		break;
+	case 'n':
+		c->dry_run = true;
+		break;
+	}
 	return (0);
 }
 
@@ -501,10 +529,19 @@ conf_plan(const struct server_model *m, const struct conf_ops *ops,
     bool dedup, struct conf_group **gp, size_t *np, char **cause)
 {
 	const struct cfg_source	**t = NULL, *src = NULL;
+	const struct key_material *mat;
 	struct conf_group	*g;
 	size_t			 i, j, nt;
 
 	for (i = 0; i < ops->n; i++) {
+		mat = key_material_of_setting(m, ops->v[i].key);
+		if (mat != NULL && mat->role == KM_ROLE_ENCRYPTION) {
+			cause_set(cause, "%s: not changed: it chooses the "
+			    "encryption keystore, and %s", ops->v[i].key,
+			    mat->not_renewable != NULL ? mat->not_renewable :
+			    "it must not change");
+			return (-1);
+		}
 		if (cfg_plan(m, ops->v[i].key, ops->v[i].value == NULL &&
 		    ops->v[i].secret == NULL, &t, &nt, cause) != 0)
 			return (-1);
@@ -554,6 +591,7 @@ conf_write(const struct conf_group *g, const struct step_settings_opts *base,
 	struct step_result		 r;
 	struct conf_show		 cs;
 	char				*cause = NULL;
+	size_t				 i;
 	int				 rc = -1;
 
 	memset(&cs, 0, sizeof cs);
@@ -586,6 +624,8 @@ conf_write(const struct conf_group *g, const struct step_settings_opts *base,
 		printf("\n");
 		(*wrote)++;
 	}
+	for (i = r.write_notes; i < r.nnotes; i++)
+		fprintf(stderr, "%s: note: %s\n", TLSDECK_NAME, r.notes[i]);
 	rc = 0;
 out:
 	step_result_free(&r);
@@ -597,7 +637,7 @@ out:
 /* A kind's own plan: each file's edits, shown then written. */
 static int
 conf_kind(const struct server_model *m, const struct conf_ops *ops,
-    const char *fix, const struct step_settings_opts *base, size_t *wrote)
+    const struct step_settings_opts *base, size_t *wrote)
 {
 	struct step_conf_plan		 plan;
 	struct step_settings_opts	 o = *base;
@@ -608,13 +648,13 @@ conf_kind(const struct server_model *m, const struct conf_ops *ops,
 	int				 rc = -1;
 
 	memset(&plan, 0, sizeof plan);
-	if (fix != NULL) {
+	if (ops->fix != NULL) {
 		if (m->kind->plan_fix == NULL) {
-			cli_error("%s: no fix for %s on %s", m->properties, fix,
-			    m->kind->title);
+			cli_error("%s: no fix for %s on %s", m->properties,
+			    ops->fix, m->kind->title);
 			return (-1);
 		}
-		if (m->kind->plan_fix(m, fix, &plan, &cause) != 0)
+		if (m->kind->plan_fix(m, ops->fix, &plan, &cause) != 0)
 			goto fail;
 	}
 	if (ops->n > 0 && m->kind->plan_set(m, ops->v, ops->n, &plan,
@@ -658,148 +698,96 @@ out:
 	return (rc);
 }
 
-/* How to make the change take effect. */
-static void
-conf_restart(const struct server_model *m)
-{
-	char	**lines;
-	size_t	  n, i;
-
-	step_restart_hint(m, NULL, NULL, &lines, &n);
-	printf("restart the server for the change to take effect");
-	for (i = 0; i < n; i++) {
-		printf("%s%s", i == 0 ? ": " : ", then ", lines[i]);
-		free(lines[i]);
-	}
-	printf("\n");
-	free(lines);
-}
-
 /* tlsdeck configure */
 static int
-cmd_configure_exec(int argc, char **argv)
+cmd_configure_exec(struct cmd_ctx *c)
 {
-	const struct cmd_entry		*ce = &cmd_configure_entry;
-	struct global_opts		 g;
+	struct conf_ops			*ops = c->data;
 	struct server_opts		 so;
-	struct conf_ops			 ops;
 	struct step_settings_opts	 o;
 	struct server_model		*m = NULL;
 	struct conf_group		*groups = NULL;
-	size_t				 ngroups = 0, i, wrote = 0;
-	char				*cause = NULL, *fix = NULL;
-	int				 ch, flags = 0, rc = EXIT_FAIL;
+	size_t				 ngroups = 0, i, wrote = 0, nhint;
+	char				*cause = NULL, **hint;
+	int				 rc = EXIT_FAIL;
 
-	memset(&g, 0, sizeof g);
-	memset(&ops, 0, sizeof ops);
 	memset(&o, 0, sizeof o);
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "n", configure_options,
-	    NULL)) != -1) {
-		if (cli_global_option(ch, optarg, &g, &flags))
-			continue;
-		switch (ch) {
-		case OPT_SET:
-		case OPT_SET_ENV:
-			if (conf_set_option(ce, ch, optarg, &ops, &rc) != 0)
-				goto out;
-			break;
-		case OPT_UNSET:
-			if (!step_settings_key_ok(optarg)) {
-				rc = cli_usage(ce, "--unset: not a property "
-				    "name: %s", optarg);
-				goto out;
-			}
-			conf_ops_add(&ops, xstrdup(optarg), NULL, NULL);
-			break;
-		case OPT_DEDUP:
-			o.dedup_all = true;
-			break;
-		case 'n':
-		case OPT_DRY_RUN:
-			o.dry_run = true;
-			break;
-		case OPT_FIX:
-			fix = optarg;
-			break;
-		case OPT_HELP:
-			cli_help(ce, stdout);
-			rc = EXIT_OK;
-			goto out;
-		default:
-			rc = cli_usage(ce, "unknown or incomplete option: %s",
-			    argv[optind - 1]);
-			goto out;
-		}
-	}
-	if (optind != argc) {
-		rc = cli_usage(ce, "unexpected argument: %s", argv[optind]);
+	o.dry_run = c->dry_run;
+	if (ops->n == 0 && !ops->dedup && ops->fix == NULL) {
+		rc = cli_usage(c->entry, "nothing to do: give --set, "
+		    "--set-env, --unset, --dedup or --fix");
 		goto out;
 	}
-	if (ops.n == 0 && !o.dedup_all && fix == NULL) {
-		rc = cli_usage(ce, "nothing to do: give --set, --set-env, "
-		    "--unset, --dedup or --fix");
-		goto out;
-	}
-	switch (cli_server_opts(&g, flags, &so, NULL, &cause)) {
+	switch (cli_server_opts(&c->g, c->server_flags, &so, NULL, &cause)) {
 	case -2:
-		rc = cli_usage(ce, "%s", cause);
+		rc = cli_usage(c->entry, "%s", cause);
 		goto out;
 	case -1:
 		cli_error("%s", cause);
 		goto out;
 	}
-	if (fix == NULL)
+	if (ops->fix == NULL)
 		so.flags |= SERVER_SOURCES_ONLY;
 	if (server_model_load(&so, &m, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
 	if (m->kind->plan_set != NULL) {
-		if (o.dedup_all) {
+		if (ops->dedup) {
 			cli_error("%s: --dedup: only a properties file has "
 			    "duplicate keys", m->properties);
 			goto out;
 		}
-		if (conf_kind(m, &ops, fix, &o, &wrote) != 0)
+		if (conf_kind(m, ops, &o, &wrote) != 0)
 			goto out;
-		if (!o.dry_run && wrote > 0)
-			conf_restart(m);
-		rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
-		goto out;
-	}
-	if (fix != NULL) {
-		cli_error("%s: no fix for %s on %s", m->properties, fix,
+	} else if (ops->fix != NULL) {
+		cli_error("%s: no fix for %s on %s", m->properties, ops->fix,
 		    m->kind->title);
 		goto out;
-	}
-	if (conf_plan(m, &ops, o.dedup_all, &groups, &ngroups, &cause) != 0) {
-		cli_error("%s", cause);
-		goto out;
-	}
-	for (i = 0; i < ngroups; i++) {
-		if (conf_write(&groups[i], &o, &wrote) != 0)
+	} else {
+		if (conf_plan(m, ops, ops->dedup, &groups, &ngroups,
+		    &cause) != 0) {
+			cli_error("%s", cause);
 			goto out;
+		}
+		for (i = 0; i < ngroups; i++) {
+			if (conf_write(&groups[i], &o, &wrote) != 0)
+				goto out;
+		}
 	}
 	if (o.dry_run || wrote == 0) {
 		rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 		goto out;
 	}
 	printf("restart the server for the change to take effect\n");
+	step_restart_hint(m, NULL, so.proc, &hint, &nhint);
+	for (i = 0; i < nhint; i++) {
+		printf("  %s\n", hint[i]);
+		free(hint[i]);
+	}
+	free(hint);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 out:
 	conf_groups_free(groups, ngroups);
-	conf_ops_free(&ops);
 	server_model_free(m);
 	free(cause);
 	return (rc);
 }
 
 const struct cmd_entry cmd_configure_entry = {
-	"configure", CLI_GLOBAL_USAGE " --set KEY=VALUE... [--set-env "
+	.name = "configure",
+	.usage = CLI_GLOBAL_USAGE " --set KEY=VALUE... [--set-env "
 	"KEY=VAR] [--unset KEY] [--dedup] [--fix CODE] [--dry-run]",
-	"Edit application.properties (everything else kept byte for byte): "
-	"shows the diff, then writes it with a backup.  Passwords only "
-	"through --set-env.", cmd_configure_exec
+	.summary =
+	"Edit the server's settings where they win (application.properties, "
+	"a profile file, application.yml, Tomcat's server.xml, Jetty's ini "
+	"files; everything else kept byte for byte): shows the diff, then "
+	"writes it with a backup.  Passwords only through --set-env.",
+	.options = configure_options,
+	.flags = CMD_GLOBAL | CMD_NAME_EXTRA,
+	.operands = { 0, 0, NULL },
+	.size = sizeof (struct conf_ops),
+	.option = conf_option,
+	.free = conf_ops_free,
+	.exec = cmd_configure_exec
 };

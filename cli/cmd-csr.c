@@ -15,139 +15,146 @@ enum {
 };
 
 static const struct option csr_options[] = {
-	{ "alias", required_argument, NULL, 'a' },
 	{ "dname", required_argument, NULL, OPT_DNAME },
 	{ "san", required_argument, NULL, OPT_SAN },
 	{ "output", required_argument, NULL, 'o' },
 	{ "force", no_argument, NULL, OPT_FORCE },
-	CLI_PASSWORD_OPTIONS,
 	{ NULL, 0, NULL, 0 }
 };
 
+/* csr's own options (its ctx->data). */
+struct csr_args {
+	const char	*dname;
+	const char	*san;
+	const char	*out;
+	bool		 force;
+};
+
+static int
+csr_option(struct cmd_ctx *c, int ch, char *arg)
+{
+	struct csr_args	*a = c->data;
+
+	switch (ch) {
+	case OPT_DNAME:
+		a->dname = arg;
+		break;
+	case OPT_SAN:
+		a->san = arg;
+		break;
+	case 'o':
+		a->out = arg;
+		break;
+	case OPT_FORCE:
+		a->force = true;
+		break;
+	}
+	return (0);
+}
+
+/*
+ * step_csr, and on a terminal a second try with a key password asked for
+ * when the entry's key did not open with the store password.
+ */
+static int
+csr_make(struct keystore *ks, const struct secret *pass,
+    struct step_csr_opts *o, struct secret **kpass, char **pem,
+    struct step_result *r, char **cause)
+{
+	struct ks_entry	*e;
+	char		*prompt;
+
+	if (step_csr(ks, pass, o, pem, r, cause) == 0)
+		return (0);
+	e = keystore_find(ks, o->alias);
+	if (*kpass != NULL || e == NULL || e->type != KS_ENTRY_KEY ||
+	    e->pkey != NULL)
+		return (-1);
+	if (!isatty(STDIN_FILENO)) {
+		xasprintf(&prompt, "%s (give the key password with "
+		    "--keypass-env or --keypass-file)", *cause);
+		free(*cause);
+		*cause = prompt;
+		return (-1);
+	}
+	free(*cause);
+	*cause = NULL;
+	xasprintf(&prompt, "Enter key password for <%s>: ", o->alias);
+	o->keypass = *kpass = cli_prompt_tty(prompt, cause);
+	free(prompt);
+	return (step_csr(ks, pass, o, pem, r, cause));
+}
+
 /* tlsdeck csr FILE --alias A [--san LIST] [--dname DN] [-o OUT] */
 static int
-cmd_csr_exec(int argc, char **argv)
+cmd_csr_exec(struct cmd_ctx *c)
 {
-	const struct cmd_entry	*ce = &cmd_csr_entry;
-	struct pw_opts		 store = { 0 }, key = { 0 };
+	struct csr_args		*a = c->data;
 	struct step_csr_opts	 o;
 	struct step_result	 r = { 0 };
 	struct keystore		*ks = NULL;
-	struct ks_entry		*e;
 	struct secret		*pass = NULL, *kpass = NULL;
-	const char		*out = NULL;
+	const char		*file = c->argv[0];
 	char			*cause = NULL, *pem = NULL, *desc = NULL;
-	char			*prompt = NULL;
-	bool			 force = false;
 	size_t			 i;
-	int			 ch, rc = EXIT_FAIL;
+	int			 rc = EXIT_FAIL;
 
 	memset(&o, 0, sizeof o);
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "a:o:", csr_options,
-	    NULL)) != -1) {
-		if (cli_password_option(ch, optarg, &store, &key))
-			continue;
-		switch (ch) {
-		case 'a':
-			o.alias = optarg;
-			break;
-		case OPT_DNAME:
-			o.dname = optarg;
-			break;
-		case OPT_SAN:
-			o.san = optarg;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case OPT_FORCE:
-			force = true;
-			break;
-		case OPT_HELP:
-			cli_help(ce, stdout);
-			rc = EXIT_OK;
-			goto out;
-		default:
-			rc = cli_usage(ce, "unknown or incomplete option: %s",
-			    argv[optind - 1]);
-			goto out;
-		}
-	}
-	if (cli_one_file(ce, argc, &rc) != 0)
-		goto out;
+	o.alias = c->alias;
+	o.dname = a->dname;
+	o.san = a->san;
 	if (o.alias == NULL) {
-		rc = cli_usage(ce, "--alias is needed");
+		rc = cli_usage(c->entry, "--alias is needed");
 		goto out;
 	}
-	if (cli_open_keystore(argv[optind], &store, true, &ks, &pass,
+	if (cli_open_keystore(file, &c->store, true, &ks, &pass,
 	    &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
-	if (key.env != NULL || key.file != NULL || key.given != NULL) {
-		if (cli_password(&key, "", false, &kpass, &cause) != 0) {
-			cli_error("%s", cause);
-			goto out;
-		}
+	if (cli_pw_given(&c->key) &&
+	    cli_password(&c->key, "", false, &kpass, &cause) != 0) {
+		cli_error("%s", cause);
+		goto out;
 	}
 	o.keypass = kpass;
-	if (step_csr(ks, pass, &o, &pem, &r, &cause) != 0) {
-		/* On a terminal, ask for a key password that differs. */
-		e = keystore_find(ks, o.alias);
-		if (kpass != NULL || e == NULL || e->type != KS_ENTRY_KEY ||
-		    e->pkey != NULL) {
-			cli_error("%s", cause);
-			goto out;
-		}
-		if (!isatty(STDIN_FILENO)) {
-			cli_error("%s (give the key password with "
-			    "--keypass-env or --keypass-file)", cause);
-			goto out;
-		}
-		free(cause);
-		cause = NULL;
-		xasprintf(&prompt, "Enter key password for <%s>: ", o.alias);
-		o.keypass = kpass = cli_prompt_tty(prompt, &cause);
-		if (step_csr(ks, pass, &o, &pem, &r, &cause) != 0) {
-			cli_error("%s", cause);
-			goto out;
-		}
+	if (csr_make(ks, pass, &o, &kpass, &pem, &r, &cause) != 0) {
+		cli_error("%s", cause);
+		goto out;
 	}
 	for (i = 0; i < r.nnotes; i++)
 		fprintf(stderr, "%s: note: %s\n", TLSDECK_NAME, r.notes[i]);
-	if (out == NULL || strcmp(out, "-") == 0) {
+	if (a->out == NULL || strcmp(a->out, "-") == 0) {
 		fputs(pem, stdout);
 	} else {
 		xasprintf(&desc, "certificate request for alias %s of %s",
-		    o.alias, argv[optind]);
-		if (step_write_file(out, (const unsigned char *)pem,
-		    strlen(pem), force, 0644, "csr", desc, &cause) != 0) {
+		    o.alias, file);
+		if (step_write_file(a->out, (const unsigned char *)pem,
+		    strlen(pem), a->force, 0644, "csr", desc, &cause) != 0) {
 			cli_error("%s", cause);
 			goto out;
 		}
 		fprintf(stderr, "%s: wrote the request for \"%s\" to %s\n",
-		    TLSDECK_NAME, r.aliases[0], out);
+		    TLSDECK_NAME, r.aliases[0], a->out);
 	}
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 out:
 	free(cause);
 	free(pem);
 	free(desc);
-	free(prompt);
 	step_result_free(&r);
 	keystore_free(ks);
 	secret_free(pass);
 	secret_free(kpass);
-	cli_pw_opts_done(&store);
-	cli_pw_opts_done(&key);
 	return (rc);
 }
 
 const struct cmd_entry cmd_csr_entry = {
-	"csr", "FILE --alias A [--san LIST] [--dname DN] [-o OUT] [--force] "
+	.name = "csr",
+	.usage =
+	"FILE --alias A [--san LIST] [--dname DN] [-o OUT] [--force] "
 	"[PASSWORD OPTIONS]",
+	.summary =
 	"Make a PKCS#10 certificate request (PEM) for a key entry.  The "
 	"subject alternative\nnames of the entry's current certificate are "
 	"kept unless --san is given\n(keytool -certreq drops them).\n"
@@ -160,5 +167,10 @@ const struct cmd_entry cmd_csr_entry = {
 	"  --keypass-env VAR | --keypass-file FILE       JKS key password, "
 	"when it\n"
 	"                           differs from the store password",
-	cmd_csr_exec
+	.options = csr_options,
+	.flags = CMD_ALIAS | CMD_STOREPASS | CMD_KEYPASS,
+	.operands = { 1, 1, "FILE is missing" },
+	.size = sizeof (struct csr_args),
+	.option = csr_option,
+	.exec = cmd_csr_exec
 };

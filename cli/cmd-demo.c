@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "../tui/tui.h"
 
 enum {
 	OPT_NO_OPEN = OPT__CLI_MAX + 1,
@@ -17,7 +16,6 @@ enum {
 	OPT_D_NO_COLOR,
 	OPT_D_ASCII,
 	OPT_D_MOUSE,
-	OPT_D_HELP,
 };
 
 static const struct option demo_options[] = {
@@ -27,54 +25,54 @@ static const struct option demo_options[] = {
 	{ "no-colour", no_argument, NULL, OPT_D_NO_COLOR },
 	{ "ascii", no_argument, NULL, OPT_D_ASCII },
 	{ "mouse", no_argument, NULL, OPT_D_MOUSE },
-	{ "help", no_argument, NULL, OPT_D_HELP },
 	{ NULL, 0, NULL, 0 }
 };
 
+/* demo's own options (its ctx->data). */
+struct demo_args {
+	bool		 no_open;
+	const char	*theme;
+	bool		 nocolor;
+	bool		 ascii;
+	bool		 mouse;
+};
+
+static int
+demo_option(struct cmd_ctx *c, int ch, char *arg)
+{
+	struct demo_args	*a = c->data;
+
+	switch (ch) {
+	case OPT_NO_OPEN:
+		a->no_open = true;
+		break;
+	case OPT_D_THEME:
+		a->theme = arg;
+		break;
+	case OPT_D_NO_COLOR:
+		a->nocolor = true;
+		break;
+	case OPT_D_ASCII:
+		a->ascii = true;
+		break;
+	case OPT_D_MOUSE:
+		a->mouse = true;
+		break;
+	}
+	return (0);
+}
+
 /* tlsdeck demo [DIR] [--no-open] */
 static int
-cmd_demo_exec(int argc, char **argv)
+cmd_demo_exec(struct cmd_ctx *c)
 {
-	const struct cmd_entry	*ce = &cmd_demo_entry;
+	struct demo_args	*a = c->data;
 	struct demo_info	 di;
 	char			*targv[12], *cause = NULL;
-	const char		*theme = NULL;
-	bool			 open = true, nocolor = false, ascii = false;
-	bool			 mouse = false;
-	int			 ch, targc = 0, rc;
+	int			 targc = 0, rc;
 
 	memset(&di, 0, sizeof di);
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "", demo_options, NULL)) != -1) {
-		switch (ch) {
-		case OPT_NO_OPEN:
-			open = false;
-			break;
-		case OPT_D_THEME:
-			theme = optarg;
-			break;
-		case OPT_D_NO_COLOR:
-			nocolor = true;
-			break;
-		case OPT_D_ASCII:
-			ascii = true;
-			break;
-		case OPT_D_MOUSE:
-			mouse = true;
-			break;
-		case OPT_D_HELP:
-			cli_help(ce, stdout);
-			return (EXIT_OK);
-		default:
-			return (cli_usage(ce, "unknown or incomplete option: %s",
-			    argv[optind - 1]));
-		}
-	}
-	if (argc - optind > 1)
-		return (cli_usage(ce, "too many arguments"));
-	if (demo_build(argc - optind == 1 ? argv[optind] : NULL, &di,
-	    &cause) != 0) {
+	if (demo_build(c->argc == 1 ? c->argv[0] : NULL, &di, &cause) != 0) {
 		cli_error("demo: %s", cause);
 		free(cause);
 		return (EXIT_FAIL);
@@ -82,7 +80,7 @@ cmd_demo_exec(int argc, char **argv)
 	printf("demo server tree: %s\n"
 	    "  %s\n  %s (password: %s)\n  %s (JKS, changeit)\n",
 	    di.dir, di.properties, di.keystore, DEMO_STOREPASS, di.cacerts);
-	if (!open) {
+	if (a->no_open) {
 		printf("open it with: %s --properties %s\n", TLSDECK_NAME,
 		    di.properties);
 		demo_info_done(&di);
@@ -93,15 +91,15 @@ cmd_demo_exec(int argc, char **argv)
 	targv[targc++] = (char *)TLSDECK_NAME;
 	targv[targc++] = (char *)"--properties";
 	targv[targc++] = di.properties;
-	if (theme != NULL) {
+	if (a->theme != NULL) {
 		targv[targc++] = (char *)"--theme";
-		targv[targc++] = (char *)theme;
+		targv[targc++] = (char *)a->theme;
 	}
-	if (nocolor)
+	if (a->nocolor)
 		targv[targc++] = (char *)"--no-color";
-	if (ascii)
+	if (a->ascii)
 		targv[targc++] = (char *)"--ascii";
-	if (mouse)
+	if (a->mouse)
 		targv[targc++] = (char *)"--mouse";
 	targv[targc] = NULL;
 	rc = tui_main(targc, targv);
@@ -111,8 +109,10 @@ cmd_demo_exec(int argc, char **argv)
 }
 
 const struct cmd_entry cmd_demo_entry = {
-	"demo", "[DIR] [--no-open] [--theme NAME] [--no-color] [--ascii] "
+	.name = "demo",
+	.usage = "[DIR] [--no-open] [--theme NAME] [--no-color] [--ascii] "
 	"[--mouse]",
+	.summary =
 	"Build a demo server tree (Integration Manager layout: "
 	"conf/application.properties,\n"
 	"conf/ssl/keystore.p12 with a CA-signed chain and a certificate "
@@ -121,5 +121,9 @@ const struct cmd_entry cmd_demo_entry = {
 	"directory under\n"
 	"$TMPDIR), then open the dashboard on it.\n"
 	"  --no-open    only build the tree and print where it is",
-	cmd_demo_exec
+	.options = demo_options,
+	.operands = { 0, 1, NULL },
+	.size = sizeof (struct demo_args),
+	.option = demo_option,
+	.exec = cmd_demo_exec
 };

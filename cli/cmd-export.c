@@ -14,73 +14,56 @@ enum {
 };
 
 static const struct option export_options[] = {
-	{ "alias", required_argument, NULL, 'a' },
-	{ "format", required_argument, NULL, 'f' },
 	{ "chain", no_argument, NULL, OPT_CHAIN },
 	{ "output", required_argument, NULL, 'o' },
 	{ "force", no_argument, NULL, OPT_FORCE },
-	CLI_PASSWORD_OPTIONS,
 	{ NULL, 0, NULL, 0 }
 };
 
+/* export's own options (its ctx->data). */
+struct export_args {
+	const char	*out;
+	int		 flags;		/* STEP_EXPORT_* */
+	bool		 force;
+};
+
+static int
+export_option(struct cmd_ctx *c, int ch, char *arg)
+{
+	struct export_args	*a = c->data;
+
+	switch (ch) {
+	case OPT_CHAIN:
+		a->flags |= STEP_EXPORT_CHAIN;
+		break;
+	case 'o':
+		a->out = arg;
+		break;
+	case OPT_FORCE:
+		a->force = true;
+		break;
+	}
+	return (0);
+}
+
 /* tlsdeck export FILE --alias A [--format pem|der] [--chain] -o OUT */
 static int
-cmd_export_exec(int argc, char **argv)
+cmd_export_exec(struct cmd_ctx *c)
 {
-	const struct cmd_entry	*ce = &cmd_export_entry;
-	struct pw_opts		 store = { 0 };
+	struct export_args	*a = c->data;
 	struct keystore		*ks = NULL;
 	struct secret		*pass = NULL;
-	const char		*alias = NULL, *out = NULL;
+	const char		*alias = c->alias, *out = a->out;
+	const char		*file = c->argv[0];
 	unsigned char		*data = NULL;
 	char			*cause = NULL, *desc = NULL;
 	size_t			 len = 0, n = 0;
-	bool			 force = false;
-	int			 ch, fmt = OUT_PEM, flags = 0, rc = EXIT_FAIL;
+	int			 fmt = c->fmt, flags = a->flags;
+	int			 rc = EXIT_FAIL;
 
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "a:f:o:", export_options,
-	    NULL)) != -1) {
-		if (cli_password_option(ch, optarg, &store, NULL))
-			continue;
-		switch (ch) {
-		case 'a':
-			alias = optarg;
-			break;
-		case 'f':
-			fmt = cli_parse_format(optarg, 1 << OUT_PEM |
-			    1 << OUT_DER);
-			if (fmt < 0) {
-				rc = cli_usage(ce, "unknown format: %s (pem "
-				    "or der)", optarg);
-				goto out;
-			}
-			break;
-		case OPT_CHAIN:
-			flags |= STEP_EXPORT_CHAIN;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case OPT_FORCE:
-			force = true;
-			break;
-		case OPT_HELP:
-			cli_help(ce, stdout);
-			rc = EXIT_OK;
-			goto out;
-		default:
-			rc = cli_usage(ce, "unknown or incomplete option: %s",
-			    argv[optind - 1]);
-			goto out;
-		}
-	}
-	if (cli_one_file(ce, argc, &rc) != 0)
-		goto out;
 	if (alias == NULL || out == NULL) {
-		rc = cli_usage(ce, "--alias and -o OUT are needed (-o - for "
-		    "standard output)");
+		rc = cli_usage(c->entry, "--alias and -o OUT are needed (-o - "
+		    "for standard output)");
 		goto out;
 	}
 	if (fmt == OUT_DER)
@@ -90,7 +73,7 @@ cmd_export_exec(int argc, char **argv)
 		    "(use -o FILE or --format pem)");
 		goto out;
 	}
-	if (cli_open_keystore(argv[optind], &store, true, &ks, &pass,
+	if (cli_open_keystore(file, &c->store, true, &ks, &pass,
 	    &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
@@ -104,8 +87,8 @@ cmd_export_exec(int argc, char **argv)
 			goto out;
 	} else {
 		xasprintf(&desc, "export of alias %s (%zu certificate%s) "
-		    "from %s", alias, n, n == 1 ? "" : "s", argv[optind]);
-		if (step_write_file(out, data, len, force, 0644, "export",
+		    "from %s", alias, n, n == 1 ? "" : "s", file);
+		if (step_write_file(out, data, len, a->force, 0644, "export",
 		    desc, &cause) != 0) {
 			cli_error("%s", cause);
 			goto out;
@@ -121,13 +104,15 @@ out:
 	free(desc);
 	keystore_free(ks);
 	secret_free(pass);
-	cli_pw_opts_done(&store);
 	return (rc);
 }
 
 const struct cmd_entry cmd_export_entry = {
-	"export", "FILE --alias A [--format pem|der] [--chain] -o OUT "
+	.name = "export",
+	.usage =
+	"FILE --alias A [--format pem|der] [--chain] -o OUT "
 	"[--force] [PASSWORD OPTIONS]",
+	.summary =
 	"Export an entry's certificate (or its whole chain) as PEM or DER.\n"
 	"  -a, --alias A            the entry\n"
 	"  --format pem|der         output format (default pem; DER holds one "
@@ -138,5 +123,12 @@ const struct cmd_entry cmd_export_entry = {
 	"  --storepass-env VAR | --storepass-file FILE   store password "
 	"(optional:\n"
 	"                           certificates are readable without it)",
-	cmd_export_exec
+	.options = export_options,
+	.flags = CMD_ALIAS | CMD_STOREPASS | CMD_FORMAT_HINT,
+	.formats = OUT_F(OUT_PEM) | OUT_F(OUT_DER),
+	.format = OUT_PEM,
+	.operands = { 1, 1, "FILE is missing" },
+	.size = sizeof (struct export_args),
+	.option = export_option,
+	.exec = cmd_export_exec
 };

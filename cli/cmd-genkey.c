@@ -4,7 +4,6 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cli.h"
 
@@ -26,7 +25,6 @@ static const struct option genkey_options[] = {
 	{ "days", required_argument, NULL, OPT_DAYS },
 	CLI_STEP_STORETYPE,
 	CLI_STEP_REPLACE,
-	CLI_STEP_OPTIONS,
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -43,92 +41,91 @@ genkey_number(const char *s)
 	return ((int)v);
 }
 
+/* One of genkey's own options, into its struct step_genkey_opts. */
+static int
+genkey_option(struct cmd_ctx *c, int ch, char *arg)
+{
+	struct step_genkey_opts	*o = c->data;
+	int			 f;
+
+	switch (ch) {
+	case OPT_DNAME:
+		o->dname = arg;
+		break;
+	case OPT_SAN:
+		o->san = arg;
+		break;
+	case OPT_KEYALG:
+		o->keyalg = arg;
+		break;
+	case OPT_CURVE:
+		o->curve = arg;
+		break;
+	case OPT_KEYSIZE:
+	case OPT_DAYS:
+		if ((f = genkey_number(arg)) < 0)
+			return (cmd_usage(c, "not a positive number: %s", arg));
+		if (ch == OPT_KEYSIZE)
+			o->keysize = f;
+		else
+			o->days = f;
+		break;
+	}
+	return (0);
+}
+
 /* tlsdeck genkey FILE --alias A --dname DN ... */
 static int
-cmd_genkey_exec(int argc, char **argv)
+cmd_genkey_exec(struct cmd_ctx *c)
 {
-	const struct cmd_entry	*ce = &cmd_genkey_entry;
-	struct step_args	 sa = { 0 };
-	struct step_genkey_opts	 o;
+	struct step_genkey_opts	*o = c->data;
 	struct step_result	 r = { 0 };
+	const char		*file = c->argv[0];
 	char			*cause = NULL, *what = NULL;
-	int			 ch, f, rc = EXIT_FAIL;
+	int			 rc = EXIT_FAIL;
 
-	memset(&o, 0, sizeof o);
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "a:f:", genkey_options,
-	    NULL)) != -1) {
-		switch (ch) {
-		case OPT_DNAME:
-			o.dname = optarg;
-			break;
-		case OPT_SAN:
-			o.san = optarg;
-			break;
-		case OPT_KEYALG:
-			o.keyalg = optarg;
-			break;
-		case OPT_CURVE:
-			o.curve = optarg;
-			break;
-		case OPT_KEYSIZE:
-		case OPT_DAYS:
-			if ((f = genkey_number(optarg)) < 0) {
-				rc = cli_usage(ce, "not a positive number: %s",
-				    optarg);
-				goto out;
-			}
-			if (ch == OPT_KEYSIZE)
-				o.keysize = f;
-			else
-				o.days = f;
-			break;
-		default:
-			if (cli_step_option(ce, ch, optarg, argv, &sa,
-			    &rc) != 0)
-				goto out;
-			break;
-		}
-	}
-	if (cli_one_file(ce, argc, &rc) != 0)
-		goto out;
-	if (sa.alias == NULL || o.dname == NULL) {
-		rc = cli_usage(ce, "--alias and --dname are needed");
+	if (c->alias == NULL || o->dname == NULL) {
+		rc = cli_usage(c->entry, "--alias and --dname are needed");
 		goto out;
 	}
-	o.alias = sa.alias;
-	o.storetype = sa.storetype;
-	o.replace = sa.replace;
-	o.dry_run = sa.dry_run;
-	if (cli_step_passwords(argv[optind], &sa, &cause) != 0) {
+	o->alias = c->alias;
+	o->storetype = c->storetype;
+	o->replace = c->replace;
+	o->dry_run = c->dry_run;
+	if (cli_guard_keystore(file, "changed", &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
-	o.keypass = sa.kpass;
-	if (step_genkey(argv[optind], sa.pass, &o, &r, &cause) != 0) {
+	if (cli_step_passwords(file, c, &cause) != 0) {
+		cli_error("%s", cause);
+		goto out;
+	}
+	o->keypass = c->kpass;
+	if (step_genkey(file, c->pass, o, &r, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
 	xasprintf(&what, "%s key entry \"%s\" (%s, self-signed) %s %s "
-	    "keystore %s%s", o.dry_run ? "Would add" : r.replaced ?
+	    "keystore %s%s", o->dry_run ? "Would add" : r.replaced ?
 	    "Replaced" : "Added", r.aliases[0], r.chain[0]->info.key,
 	    r.created ? "in the new" : "in the", ks_format_name(r.format),
-	    argv[optind], o.dry_run ? " (dry run: nothing written)" : ".");
-	rc = cli_step_finish(argv[optind], what, &r, &sa, false);
+	    file, o->dry_run ? " (dry run: nothing written)" : ".");
+	rc = cli_step_finish(file, what, &r, c, false);
 out:
 	free(cause);
 	free(what);
 	step_result_free(&r);
-	cli_step_args_done(&sa);
 	return (rc);
 }
 
 const struct cmd_entry cmd_genkey_entry = {
-	"genkey", "FILE --alias A --dname DN [--san LIST] [--keyalg rsa|ec] "
+	.name = "genkey",
+	.usage =
+	"FILE --alias A --dname DN [--san LIST] [--keyalg rsa|ec] "
 	"[--keysize N | --curve P-256|P-384] [--days N] "
 	"[--storetype pkcs12|jks] [--replace] [--dry-run] "
 	"[--format text|json] [PASSWORD OPTIONS]",
+	.summary =
 	"Generate a key pair and a self-signed certificate (as keytool "
 	"-genkeypair).\n"
 	"The keystore is created if missing (PKCS12 unless --storetype jks).\n"
@@ -151,5 +148,12 @@ const struct cmd_entry cmd_genkey_entry = {
 	"  --keypass-env VAR | --keypass-file FILE       JKS key password "
 	"(default: the\n"
 	"                           store password; PKCS12 always uses the "
-	"store password)", cmd_genkey_exec
+	"store password)",
+	.options = genkey_options,
+	.flags = CMD_ALIAS | CMD_DRY_RUN | CMD_STOREPASS | CMD_KEYPASS,
+	.formats = OUT_F(OUT_TEXT) | OUT_F(OUT_JSON),
+	.operands = { 1, 1, "FILE is missing" },
+	.size = sizeof (struct step_genkey_opts),
+	.option = genkey_option,
+	.exec = cmd_genkey_exec
 };

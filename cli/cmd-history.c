@@ -10,19 +10,8 @@
 
 #include "cli.h"
 
-enum {
-	OPT_DRY_RUN = OPT__CLI_MAX + 1,
-};
-
-static const struct option history_options[] = {
-	{ "format", required_argument, NULL, 'f' },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ NULL, 0, NULL, 0 }
-};
-
 static const struct option restore_options[] = {
-	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-	{ "help", no_argument, NULL, OPT_HELP },
+	{ "dry-run", no_argument, NULL, 'n' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -63,33 +52,20 @@ history_text_str(FILE *f, const char *s)
 
 /* tlsdeck history */
 static int
-cmd_history_exec(int argc, char **argv)
+cmd_history_exec(struct cmd_ctx *c)
 {
-	const struct cmd_entry	*ce = &cmd_history_entry;
 	struct backup_rec	*recs = NULL;
 	json_t			*j, *arr;
 	char			*cause = NULL, *dir = NULL;
 	size_t			 n = 0, i;
-	int			 ch, fmt = OUT_TEXT, rc = EXIT_FAIL;
+	int			 rc = EXIT_FAIL;
 
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "f:", history_options,
-	    NULL)) != -1) {
-		if (cli_common_option(ce, ch, optarg, argv,
-		    1 << OUT_TEXT | 1 << OUT_JSON, &fmt, &rc) != 0)
-			goto out;
-	}
-	if (argc - optind != 0) {
-		rc = cli_usage(ce, "too many arguments");
-		goto out;
-	}
 	if (backup_dir(&dir, &cause) != 0 ||
 	    backup_list(&recs, &n, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
-	if (fmt == OUT_JSON) {
+	if (c->fmt == OUT_JSON) {
 		j = json_object();
 		json_object_set_new(j, "backup_dir", out_json_cstr(dir));
 		arr = json_array();
@@ -126,42 +102,25 @@ out:
 	return (rc);
 }
 
+/* restore's -n, --dry-run */
+static int
+restore_option(struct cmd_ctx *c, int ch, char *arg)
+{
+	c->dry_run = true;
+	return (0);
+}
+
 /* tlsdeck restore ID */
 static int
-cmd_restore_exec(int argc, char **argv)
+cmd_restore_exec(struct cmd_ctx *c)
 {
-	const struct cmd_entry	*ce = &cmd_restore_entry;
 	struct backup_rec	*r = NULL;
 	struct backup_outcome	 o;
 	char			*cause = NULL;
-	int			 ch, rc = EXIT_FAIL;
-	bool			 dry = false;
+	int			 rc = EXIT_FAIL;
+	bool			 dry = c->dry_run;
 
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "n", restore_options,
-	    NULL)) != -1) {
-		switch (ch) {
-		case 'n':
-		case OPT_DRY_RUN:
-			dry = true;
-			break;
-		case OPT_HELP:
-			cli_help(ce, stdout);
-			rc = EXIT_OK;
-			goto out;
-		default:
-			rc = cli_usage(ce, "unknown or incomplete option: %s",
-			    argv[optind - 1]);
-			goto out;
-		}
-	}
-	if (argc - optind != 1) {
-		rc = cli_usage(ce, argc - optind == 0 ? "BACKUP is missing "
-		    "(an id from tlsdeck history)" : "too many arguments");
-		goto out;
-	}
-	if (backup_find(argv[optind], &r, &cause) != 0 ||
+	if (backup_find(c->argv[0], &r, &cause) != 0 ||
 	    backup_restore(r, dry ? BACKUP_DRY_RUN : 0, &o, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
@@ -184,6 +143,8 @@ cmd_restore_exec(int argc, char **argv)
 		printf("restored %s from backup %u (%s, %llu bytes); the "
 		    "file did not exist\n", r->path, r->id, r->time,
 		    (unsigned long long)r->size);
+	if (o.note[0] != '\0')
+		fprintf(stderr, "%s: note: %s\n", TLSDECK_NAME, o.note);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 out:
 	backup_rec_free(r);
@@ -192,12 +153,23 @@ out:
 }
 
 const struct cmd_entry cmd_history_entry = {
-	"history", "[--format text|json]",
+	.name = "history",
+	.usage = "[--format text|json]",
+	.summary =
 	"List the backups tlsdeck made before each change (oldest first).",
-	cmd_history_exec
+	.formats = OUT_F(OUT_TEXT) | OUT_F(OUT_JSON),
+	.operands = { 0, 0, NULL },
+	.exec = cmd_history_exec
 };
+
 const struct cmd_entry cmd_restore_entry = {
-	"restore", "BACKUP [--dry-run]",
+	.name = "restore",
+	.usage = "BACKUP [--dry-run]",
+	.summary =
 	"Put a backup (an id from 'tlsdeck history') back in place; the "
-	"current file is backed up first.", cmd_restore_exec
+	"current file is backed up first.",
+	.options = restore_options,
+	.operands = { 1, 1, "BACKUP is missing (an id from tlsdeck history)" },
+	.option = restore_option,
+	.exec = cmd_restore_exec
 };

@@ -4,12 +4,15 @@
  * and server.port unless HOST:PORT is given), fetch the chain it serves
  * and say whether it is the keystore's key-alias certificate (a mismatch
  * usually means a restart is pending) and whether the JRE's cacerts
- * trusts it.  Exit 0 only when both hold.
+ * trusts it; a server with a certificate per name (Tomcat's host configs,
+ * a Jetty keystore's entries) is probed once for each name.  Exit 0 only
+ * when every probe matches and is trusted.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -21,12 +24,15 @@ enum {
 };
 
 static const struct option probe_options[] = {
-	CLI_GLOBAL_OPTIONS,
 	{ "sni", required_argument, NULL, OPT_SNI },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "format", required_argument, NULL, 'f' },
-	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
+};
+
+/* probe's own options (its ctx->data). */
+struct probe_args {
+	const char	*sni;
+	int		 timeout;	/* ms; 0: the default */
 };
 
 /* One more name probed (a host config or keystore entry of its own). */
@@ -186,7 +192,7 @@ probe_json(const struct probe_report *p)
 	if (ke != NULL && ke->nchain > 0) {
 		json_object_set_new(o, "subject", out_json_cstr(
 		    ke->chain[0]->info.subject));
-		fp = cert_fp_hex(cert_sha256(ke->chain[0]), 32);
+		fp = cert_fp_hex(cert_sha256(ke->chain[0]), CERT_SHA256_LEN);
 		json_object_set_new(o, "sha256", json_string(fp));
 		free(fp);
 	} else {
@@ -249,7 +255,7 @@ probe_text(FILE *f, const struct probe_report *p)
 	for (i = 0; i < r->nchain; i++) {
 		c = r->chain[i];
 		time_iso8601(c->info.not_after, date, sizeof date);
-		fp = cert_fp_hex(cert_sha256(c), 32);
+		fp = cert_fp_hex(cert_sha256(c), CERT_SHA256_LEN);
 		fprintf(f, "  [%zu] %s\n", i, c->info.subject);
 		fprintf(f, "      issuer   %s\n", c->info.issuer);
 		fprintf(f, "      until    %s (%ld days left)\n", date,
@@ -273,10 +279,10 @@ probe_text(FILE *f, const struct probe_report *p)
 			    p->xmat->ks_error != NULL ? p->xmat->ks_error : "");
 		else if (p->match == 1)
 			fprintf(f, "Keystore   MATCH: the served certificate "
-			    "is \"%s\" of %s\n", ke->alias,
-			    p->xmat->path);
+			    "is \"%s\" of %s\n", ke->alias, p->xmat->path);
 		else {
-			fp = cert_fp_hex(cert_sha256(ke->chain[0]), 32);
+			fp = cert_fp_hex(cert_sha256(ke->chain[0]),
+			    CERT_SHA256_LEN);
 			fprintf(f, "Keystore   DIFFERS: \"%s\" of %s is\n"
 			    "           %s\n           SHA-256  %s\n"
 			    "           (%s pending?)\n", ke->alias,
@@ -349,6 +355,21 @@ probe_own_trust(struct probe_report *p, const struct global_opts *g,
 	free(how);
 }
 
+/* Parse --timeout: 1..600000 ms. */
+static int
+probe_timeout_arg(const char *s)
+{
+	char	*end;
+	long	 v;
+
+	if (*s < '0' || *s > '9')
+		return (-1);
+	v = strtol(s, &end, 10);
+	if (*end != '\0' || v < 1 || v > 600000)
+		return (-1);
+	return ((int)v);
+}
+
 /* Probe each other name the server answers (host configs, keystore
  * entries chosen by SNI) on the same address and port. */
 static void
@@ -387,79 +408,111 @@ probe_each_name(struct probe_report *p, int timeout)
 	}
 }
 
-/* Parse --timeout: 1..600000 ms. */
+/*
+ * Probe: the server of the model (p->m), or HOST:PORT without one, then
+ * compare what it serves with the keystore and the trust store.  p->rc:
+ * the exit code.  0, or -1 with *cause (p->r is NULL when nothing was
+ * tried).
+ */
 static int
-probe_timeout_arg(const char *s)
+probe_run(struct probe_report *p, const struct global_opts *g,
+    const char *host, char **port, const struct probe_args *a,
+    struct jre_cacerts *jc, char **cause)
 {
-	char	*end;
-	long	 v;
+	char	 pbuf[16];
+	size_t	 i;
+	int	 frc;
 
-	if (*s < '0' || *s > '9')
-		return (-1);
-	v = strtol(s, &end, 10);
-	if (*end != '\0' || v < 1 || v > 600000)
-		return (-1);
-	return ((int)v);
+	p->now = p->m != NULL ? p->m->now : time(NULL);
+	/*
+	 * The audit's "nothing listens on server.port" is not about another
+	 * port given as HOST:PORT.
+	 */
+	for (i = 0; p->m != NULL && *port != NULL &&
+	    atoi(*port) != p->m->port && i < p->m->nfindings; i++)
+		if (strcmp(p->m->findings[i]->code, "port-not-listening") == 0)
+			p->hide = p->m->findings[i];
+	if (p->m != NULL)
+		frc = probe_server(p->m, host, *port, a->sni, a->timeout,
+		    &p->r, cause);
+	else {
+		if (*port == NULL) {
+			snprintf(pbuf, sizeof pbuf, "443");
+			*port = xstrdup(pbuf);
+		}
+		frc = probe_fetch(host != NULL ? host : "localhost", *port,
+		    a->sni, a->timeout, &p->r, cause);
+		if (frc == 0) {
+			probe_own_trust(p, g, jc);
+			probe_verify(p->r, p->trust, p->now);
+		}
+	}
+	if (p->m != NULL) {
+		p->xmat = p->m->served;
+		p->xentry = p->m->served->key_entry;
+	}
+	if (frc == 0) {
+		if (p->m != NULL)
+			p->match = probe_match(p->m, p->r, &p->xmat,
+			    &p->xentry);
+		if (p->r->sni != NULL)
+			p->name_ok = audit_san_matches(p->r->chain[0],
+			    p->r->sni);
+		/* without a configuration, trust alone decides */
+		p->rc = p->r->verified == 1 && (p->m == NULL ||
+		    p->match == 1) ? EXIT_OK : EXIT_FAIL;
+		/* every name the server answers separately */
+		if (p->m != NULL && a->sni == NULL)
+			probe_each_name(p, a->timeout);
+	} else
+		p->rc = EXIT_FAIL;
+	return (frc);
+}
+
+/* --sni, --timeout */
+static int
+probe_option(struct cmd_ctx *c, int ch, char *arg)
+{
+	struct probe_args	*a = c->data;
+
+	switch (ch) {
+	case OPT_SNI:
+		a->sni = arg;
+		break;
+	case OPT_TIMEOUT:
+		if ((a->timeout = probe_timeout_arg(arg)) < 0)
+			return (cmd_usage(c, "bad --timeout (1 to 600000 ms): "
+			    "%s", arg));
+		break;
+	}
+	return (0);
 }
 
 /* tlsdeck probe */
 static int
-cmd_probe_exec(int argc, char **argv)
+cmd_probe_exec(struct cmd_ctx *c)
 {
-	const struct cmd_entry	*ce = &cmd_probe_entry;
-	struct global_opts	 g;
+	struct probe_args	*a = c->data;
 	struct server_opts	 so;
 	struct probe_report	 p;
 	struct jre_cacerts	 jc;
-	const char		*sni = NULL;
 	char			*host = NULL, *port = NULL, *cause = NULL;
-	char			*text = NULL, pbuf[16];
+	char			*text = NULL;
 	size_t			 textlen = 0, i;
 	FILE			*mf;
-	int			 ch, fmt = OUT_TEXT, flags = 0, timeout = 0;
 	int			 rc = EXIT_FAIL, frc;
 
-	memset(&g, 0, sizeof g);
 	memset(&p, 0, sizeof p);
 	memset(&jc, 0, sizeof jc);
 	p.match = p.name_ok = -1;
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "f:", probe_options,
-	    NULL)) != -1) {
-		if (cli_global_option(ch, optarg, &g, &flags))
-			continue;
-		switch (ch) {
-		case OPT_SNI:
-			sni = optarg;
-			break;
-		case OPT_TIMEOUT:
-			if ((timeout = probe_timeout_arg(optarg)) < 0) {
-				rc = cli_usage(ce, "bad --timeout (1 to 600000 "
-				    "ms): %s", optarg);
-				goto out;
-			}
-			break;
-		default:
-			if (cli_common_option(ce, ch, optarg, argv,
-			    1 << OUT_TEXT | 1 << OUT_JSON, &fmt, &rc) != 0)
-				goto out;
-			break;
-		}
-	}
-	if (argc - optind > 1) {
-		rc = cli_usage(ce, "unexpected argument: %s",
-		    argv[optind + 1]);
+	if (c->argc > 0 &&
+	    probe_parse_target(c->argv[0], &host, &port, &cause) != 0) {
+		rc = cli_usage(c->entry, "%s", cause);
 		goto out;
 	}
-	if (optind < argc &&
-	    probe_parse_target(argv[optind], &host, &port, &cause) != 0) {
-		rc = cli_usage(ce, "%s", cause);
-		goto out;
-	}
-	switch (cli_server_opts(&g, flags, &so, NULL, &cause)) {
+	switch (cli_server_opts(&c->g, c->server_flags, &so, NULL, &cause)) {
 	case -2:
-		rc = cli_usage(ce, "%s", cause);
+		rc = cli_usage(c->entry, "%s", cause);
 		goto out;
 	case -1:
 		cli_error("%s", cause);
@@ -476,56 +529,14 @@ cmd_probe_exec(int argc, char **argv)
 		p.model_error = cause;
 		cause = NULL;
 	}
-	p.now = p.m != NULL ? p.m->now : time(NULL);
-	/*
-	 * The audit's "nothing listens on server.port" is not about another
-	 * port given as HOST:PORT.
-	 */
-	for (i = 0; p.m != NULL && port != NULL && atoi(port) != p.m->port &&
-	    i < p.m->nfindings; i++)
-		if (strcmp(p.m->findings[i]->code, "port-not-listening") == 0)
-			p.hide = p.m->findings[i];
-	if (p.m != NULL)
-		frc = probe_server(p.m, host, port, sni, timeout, &p.r,
-		    &cause);
-	else {
-		if (port == NULL) {
-			snprintf(pbuf, sizeof pbuf, "443");
-			port = xstrdup(pbuf);
-		}
-		frc = probe_fetch(host != NULL ? host : "localhost", port,
-		    sni, timeout, &p.r, &cause);
-		if (frc == 0) {
-			probe_own_trust(&p, &g, &jc);
-			probe_verify(p.r, p.trust, p.now);
-		}
-	}
-	if (p.m != NULL) {
-		p.xmat = p.m->served;
-		p.xentry = p.m->served->key_entry;
-	}
-	if (frc == 0) {
-		if (p.m != NULL)
-			p.match = probe_match(p.m, p.r, &p.xmat, &p.xentry);
-		if (p.r->sni != NULL)
-			p.name_ok = audit_san_matches(p.r->chain[0],
-			    p.r->sni);
-		/* without a configuration, trust alone decides */
-		p.rc = p.r->verified == 1 && (p.m == NULL || p.match == 1) ?
-		    EXIT_OK : EXIT_FAIL;
-		/* every name the server answers separately */
-		if (p.m != NULL && sni == NULL)
-			probe_each_name(&p, timeout);
-	} else
-		p.rc = EXIT_FAIL;
-
+	frc = probe_run(&p, &c->g, host, &port, a, &jc, &cause);
 	if (p.r == NULL) {		/* nothing was tried */
 		cli_error("probe: %s", cause);
 		rc = EXIT_FAIL;
 		goto out;
 	}
 	/* Names come from the network: no terminal escapes get through. */
-	if (fmt == OUT_JSON)
+	if (c->fmt == OUT_JSON)
 		out_json_dump(probe_json(&p), stdout);
 	else {
 		if ((mf = open_memstream(&text, &textlen)) == NULL) {
@@ -560,10 +571,19 @@ out:
 }
 
 const struct cmd_entry cmd_probe_entry = {
-	"probe", CLI_GLOBAL_USAGE " [HOST:PORT] [--sni NAME] [--timeout MS] "
+	.name = "probe",
+	.usage = CLI_GLOBAL_USAGE " [HOST:PORT] [--sni NAME] [--timeout MS] "
 	"[--format text|json]",
+	.summary =
 	"Connect to the server's port (localhost and server.port by default), "
 	"fetch the certificate chain it serves, and compare it with the "
 	"keystore's key-alias certificate and the JRE's cacerts.  Exit 0 when "
-	"it matches and is trusted, 1 otherwise.", cmd_probe_exec
+	"it matches and is trusted, 1 otherwise.",
+	.options = probe_options,
+	.flags = CMD_GLOBAL | CMD_NAME_EXTRA,
+	.formats = OUT_F(OUT_TEXT) | OUT_F(OUT_JSON),
+	.operands = { 0, 1, NULL },
+	.size = sizeof (struct probe_args),
+	.option = probe_option,
+	.exec = cmd_probe_exec
 };

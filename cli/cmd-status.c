@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * cmd-status.c -- tlsdeck status: the dashboard's four panels as text or
- * JSON (header, keystore, settings, trust, findings).  Also what the server
- * commands share: GLOBAL options, the config file, JSON of findings.
+ * JSON (header, keystore, settings, trust, findings).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,159 +11,6 @@
 #include <jansson.h>
 
 #include "cli.h"
-
-static const struct option status_options[] = {
-	CLI_GLOBAL_OPTIONS,
-	{ "format", required_argument, NULL, 'f' },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ NULL, 0, NULL, 0 }
-};
-
-int
-cli_global_option(int ch, char *arg, struct global_opts *g, int *flags)
-{
-	switch (ch) {
-	case OPT_G_PROPERTIES:
-		g->properties = arg;
-		return (1);
-	case OPT_G_SERVER:
-		g->server = arg;
-		return (1);
-	case OPT_G_JRE:
-		g->jre = arg;
-		return (1);
-	case OPT_G_CACERTS:
-		g->cacerts = arg;
-		return (1);
-	case OPT_G_THEME:
-		g->theme = arg;		/* accepted; the dashboard uses it */
-		return (1);
-	case OPT_G_NO_COLOR:
-		g->no_color = true;
-		return (1);
-	case OPT_G_CONFIG:
-		g->config = arg;
-		return (1);
-	case OPT_G_NO_LIVE:
-		*flags |= SERVER_NO_LIVE;
-		return (1);
-	}
-	return (0);
-}
-
-int
-cli_server_opts(const struct global_opts *g, int flags,
-    struct server_opts *so, struct tlsdeck_config **cfgp, char **cause)
-{
-	struct tlsdeck_config	*cfg = NULL;
-
-	if (cfgp != NULL)
-		*cfgp = NULL;
-	if (g->properties != NULL && g->server != NULL) {
-		cause_set(cause, "--properties and --server exclude each "
-		    "other");
-		return (-2);
-	}
-	if (g->jre != NULL && g->cacerts != NULL) {
-		cause_set(cause, "--jre and --cacerts exclude each other");
-		return (-2);
-	}
-	server_opts_init(so);
-	so->properties = g->properties;
-	so->server = g->server;
-	so->jre = g->jre;
-	so->cacerts = g->cacerts;
-	so->flags = flags;
-	if (config_load(g->config, &cfg, cause) != 0)
-		return (-1);
-	config_apply(cfg, so);
-	if (cfgp != NULL)
-		*cfgp = cfg;
-	else
-		config_free(cfg);
-	return (0);
-}
-
-/* Which key material: {"role", "name", "path"}, or null. */
-static json_t *
-st_json_mat_ref(const struct key_material *mat)
-{
-	json_t	*o;
-
-	if (mat == NULL)
-		return (json_null());
-	o = json_object();
-	json_object_set_new(o, "role", json_string(km_role_name(mat->role)));
-	json_object_set_new(o, "name", out_json_cstr(mat->name));
-	json_object_set_new(o, "path", out_json_cstr(mat->path));
-	return (o);
-}
-
-void *
-cli_json_findings(const struct server_model *m)
-{
-	const struct finding	*f;
-	json_t			*arr, *j;
-	size_t			 i;
-
-	arr = json_array();
-	for (i = 0; i < m->nfindings; i++) {
-		f = m->findings[i];
-		j = json_object();
-		json_object_set_new(j, "code", json_string(f->code));
-		json_object_set_new(j, "severity", json_string(
-		    sev_name(f->sev)));
-		json_object_set_new(j, "file", out_json_cstr(f->file));
-		json_object_set_new(j, "line", f->line > 0 ?
-		    json_integer(f->line) : json_null());
-		json_object_set_new(j, "alias", out_json_cstr(f->alias));
-		json_object_set_new(j, "key", out_json_cstr(f->key));
-		json_object_set_new(j, "message", out_json_cstr(f->message));
-		json_object_set_new(j, "fix", out_json_cstr(f->fix));
-		json_object_set_new(j, "form", f->form >= 0 ?
-		    json_integer(f->form) : json_null());
-		json_object_set_new(j, "material", st_json_mat_ref(
-		    f->material));
-		json_array_append_new(arr, j);
-	}
-	return (arr);
-}
-
-void *
-cli_json_certs(const struct server_model *m)
-{
-	const struct cert_ref	*r;
-	json_t			*arr, *j;
-	char			*fp;
-	size_t			 i;
-
-	arr = json_array();
-	for (i = 0; i < m->ncerts; i++) {
-		r = &m->certs[i];
-		j = json_object();
-		json_object_set_new(j, "file", out_json_cstr(r->file));
-		json_object_set_new(j, "alias", out_json_cstr(r->alias));
-		json_object_set_new(j, "position", json_string(r->position));
-		json_object_set_new(j, "served", json_boolean(r->served));
-		json_object_set_new(j, "subject", out_json_cstr(
-		    r->cert->info.subject));
-		json_object_set_new(j, "not_before",
-		    out_json_time(r->cert->info.not_before));
-		json_object_set_new(j, "not_after",
-		    out_json_time(r->cert->info.not_after));
-		json_object_set_new(j, "days_left",
-		    json_integer(r->days_left));
-		json_object_set_new(j, "status", json_string(
-		    sev_name(r->sev)));
-		fp = cert_fp_hex(cert_sha256(r->cert), 32);
-		json_object_set_new(j, "sha256", json_string(fp));
-		free(fp);
-		json_object_set_new(j, "material", st_json_mat_ref(
-		    r->material));
-		json_array_append_new(arr, j);
-	}
-	return (arr);
-}
 
 /* A string array (NULL-safe). */
 static json_t *
@@ -200,7 +45,7 @@ st_json_material(const struct server_model *m,
     const struct key_material *mat)
 {
 	json_t	*o, *arr, *e;
-	char	*fp;
+	char	*fp, mode[16];
 	size_t	 i, k;
 
 	o = json_object();
@@ -240,8 +85,9 @@ st_json_material(const struct server_model *m,
 	    mat->reload_on_update));
 	json_object_set_new(o, "quiet_period_ms", mat->reload_on_update ?
 	    json_integer(mat->quiet_period_ms) : json_null());
-	json_object_set_new(o, "mode", mat->uid >= 0 ?
-	    json_integer(mat->mode) : json_null());
+	snprintf(mode, sizeof mode, "%04o", mat->mode);
+	json_object_set_new(o, "mode", mat->uid >= 0 ? json_string(mode) :
+	    json_null());
 	json_object_set_new(o, "uid", mat->uid >= 0 ?
 	    json_integer(mat->uid) : json_null());
 	json_object_set_new(o, "gid", mat->gid >= 0 ?
@@ -322,7 +168,7 @@ st_json(const struct server_model *m, const struct tlsdeck_config *cfg)
 	const struct jre_info	*jr = &m->jre;
 	const struct setting	*s;
 	json_t			*j, *o, *arr, *e;
-	char			*fp;
+	char			*fp, mode[16];
 	size_t			 i, k;
 	int			 worst = (int)findings_worst(m);
 
@@ -355,6 +201,25 @@ st_json(const struct server_model *m, const struct tlsdeck_config *cfg)
 	json_object_set_new(j, "server_base", out_json_cstr(m->base));
 	json_object_set_new(j, "server_home", out_json_cstr(m->home));
 	json_object_set_new(j, "server_version", out_json_cstr(m->version));
+	o = json_object();
+	json_object_set_new(o, "pid", m->proc.pid > 0 ?
+	    json_integer(m->proc.pid) : json_null());
+	json_object_set_new(o, "uid", m->proc.pid > 0 && m->proc.uid >= 0 ?
+	    json_integer(m->proc.uid) : json_null());
+	json_object_set_new(o, "gid", m->proc.pid > 0 && m->proc.gid >= 0 ?
+	    json_integer(m->proc.gid) : json_null());
+	json_object_set_new(o, "cwd", out_json_cstr(m->proc.cwd));
+	json_object_set_new(o, "unit", out_json_cstr(m->proc.unit));
+	json_object_set_new(j, "process", o);
+	o = json_object();
+	json_object_set_new(o, "uid", m->owner.uid >= 0 ?
+	    json_integer(m->owner.uid) : json_null());
+	json_object_set_new(o, "gid", m->owner.gid >= 0 ?
+	    json_integer(m->owner.gid) : json_null());
+	snprintf(mode, sizeof mode, "%04o", m->owner.mode);
+	json_object_set_new(o, "mode", json_string(mode));
+	json_object_set_new(o, "from", out_json_cstr(m->owner.how));
+	json_object_set_new(j, "new_files", o);
 	json_object_set_new(j, "profiles", st_json_strings(m->profiles,
 	    m->nprofiles));
 	json_object_set_new(j, "sources", st_json_sources(m));
@@ -391,7 +256,7 @@ st_json(const struct server_model *m, const struct tlsdeck_config *cfg)
 		json_object_set_new(o, "source", out_json_cstr(s->source));
 		json_object_set_new(o, "overrides", st_json_strings(
 		    s->overrides, s->noverrides));
-		json_object_set_new(o, "material", st_json_mat_ref(
+		json_object_set_new(o, "material", cli_json_material_ref(
 		    s->material));
 		json_array_append_new(arr, o);
 	}
@@ -433,7 +298,7 @@ st_json(const struct server_model *m, const struct tlsdeck_config *cfg)
 		    out_json_cstr(m->served->chain[k]->info.subject));
 		json_object_set_new(e, "issuer",
 		    out_json_cstr(m->served->chain[k]->info.issuer));
-		fp = cert_fp_hex(cert_sha256(m->served->chain[k]), 32);
+		fp = cert_fp_hex(cert_sha256(m->served->chain[k]), CERT_SHA256_LEN);
 		json_object_set_new(e, "sha256", json_string(fp));
 		free(fp);
 		json_object_set_new(e, "sent", json_boolean(k < m->served->nsent));
@@ -454,45 +319,6 @@ st_or(const char *s)
 	return (s != NULL ? s : "-");
 }
 
-/* Upper-case severity word for text output. */
-static const char *
-st_sev(enum sev s)
-{
-	switch (s) {
-	case SEV_CRIT:
-		return ("CRITICAL");
-	case SEV_WARN:
-		return ("WARNING");
-	case SEV_INFO:
-		return ("info");
-	default:
-		return ("ok");
-	}
-}
-
-/* The findings as text: status, audit and probe show them alike. */
-void
-cli_text_findings(FILE *f, const struct server_model *m, const char *indent)
-{
-	const struct finding	*fd;
-	size_t			 i;
-
-	for (i = 0; i < m->nfindings; i++) {
-		fd = m->findings[i];
-		fprintf(f, "%s%-8s  %s", indent, st_sev(fd->sev), fd->code);
-		if (fd->file != NULL) {
-			fprintf(f, "  %s", fd->file);
-			if (fd->line > 0)
-				fprintf(f, ":%d", fd->line);
-		}
-		if (fd->alias != NULL)
-			fprintf(f, " (%s)", fd->alias);
-		fprintf(f, "\n%s          %s\n", indent, fd->message);
-		if (fd->fix != NULL)
-			fprintf(f, "%s          fix: %s\n", indent, fd->fix);
-	}
-}
-
 /* "  serves a.example, b.example" for an entry picked by SNI. */
 static void
 st_text_entry_hosts(FILE *f, const struct key_material *mat,
@@ -508,7 +334,6 @@ st_text_entry_hosts(FILE *f, const struct key_material *mat,
 			    mat->entry_hosts[i].hosts[k]);
 	}
 }
-
 /* The four panels as text. */
 static void
 st_text(FILE *f, const struct server_model *m)
@@ -547,7 +372,8 @@ st_text(FILE *f, const struct server_model *m)
 	else
 		fprintf(f, "JRE        not found\n");
 	fprintf(f, "Status     %s: %zu critical, %zu warning(s), %zu info\n",
-	    st_sev(findings_worst(m)), n[SEV_CRIT], n[SEV_WARN], n[SEV_INFO]);
+	    out_text_sev(findings_worst(m)), n[SEV_CRIT], n[SEV_WARN],
+	    n[SEV_INFO]);
 
 	fprintf(f, "\nKeystore   %s", st_or(m->served->path));
 	if (m->served->ks != NULL)
@@ -604,9 +430,9 @@ st_text(FILE *f, const struct server_model *m)
 	fprintf(f, "\nSettings   %s\n", m->properties);
 	for (i = 0; i < m->nsettings; i++) {
 		s = m->settings[i];
-		fprintf(f, "  %-8s  %-30s %-34s %s", st_sev(s->sev), s->key,
-		    s->secret ? (s->source != NULL ? "********" : "-") :
-		    st_or(s->value), st_or(s->check));
+		fprintf(f, "  %-8s  %-30s %-34s %s", out_text_sev(s->sev),
+		    s->key, s->secret ? (s->source != NULL ? "********" :
+		    "-") : st_or(s->value), st_or(s->check));
 		if (s->src != NULL && s->src->main && s->line > 0)
 			fprintf(f, "  (line %d)", s->line);
 		else if (s->source != NULL)
@@ -638,58 +464,21 @@ st_text(FILE *f, const struct server_model *m)
 	cli_text_findings(f, m, "  ");
 }
 
-void
-cli_write_safe(FILE *f, const char *s, size_t len)
-{
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i;
-
-	for (i = 0; i < len; i++) {
-		if ((p[i] < 0x20 && p[i] != '\n' && p[i] != '\t') ||
-		    p[i] == 0x7f)
-			fputc('?', f);
-		else if (p[i] == 0xc2 && i + 1 < len && p[i + 1] >= 0x80 &&
-		    p[i + 1] <= 0x9f) {
-			/* C1 controls (U+0080..U+009F) */
-			fputc('?', f);
-			i++;
-		} else
-			fputc(p[i], f);
-	}
-}
-
 /* tlsdeck status */
 static int
-cmd_status_exec(int argc, char **argv)
+cmd_status_exec(struct cmd_ctx *c)
 {
-	const struct cmd_entry	*ce = &cmd_status_entry;
-	struct global_opts	 g;
 	struct server_opts	 so;
 	struct tlsdeck_config	*cfg = NULL;
 	struct server_model	*m = NULL;
 	char			*cause = NULL, *text;
 	size_t			 textlen;
 	FILE			*mf;
-	int			 ch, fmt = OUT_TEXT, flags = 0, rc = EXIT_FAIL;
+	int			 rc = EXIT_FAIL;
 
-	memset(&g, 0, sizeof g);
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "f:", status_options,
-	    NULL)) != -1) {
-		if (cli_global_option(ch, optarg, &g, &flags))
-			continue;
-		if (cli_common_option(ce, ch, optarg, argv,
-		    1 << OUT_TEXT | 1 << OUT_JSON, &fmt, &rc) != 0)
-			goto out;
-	}
-	if (optind != argc) {
-		rc = cli_usage(ce, "unexpected argument: %s", argv[optind]);
-		goto out;
-	}
-	switch (cli_server_opts(&g, flags, &so, &cfg, &cause)) {
+	switch (cli_server_opts(&c->g, c->server_flags, &so, &cfg, &cause)) {
 	case -2:
-		rc = cli_usage(ce, "%s", cause);
+		rc = cli_usage(c->entry, "%s", cause);
 		goto out;
 	case -1:
 		cli_error("%s", cause);
@@ -702,7 +491,7 @@ cmd_status_exec(int argc, char **argv)
 	/* The live look: what the port serves (findings only). */
 	if (!(so.flags & SERVER_NO_LIVE))
 		probe_audit(m, 0);
-	if (fmt == OUT_JSON)
+	if (c->fmt == OUT_JSON)
 		out_json_dump(st_json(m, cfg), stdout);
 	else {
 		/* Names come from files: no terminal escapes get through. */
@@ -724,7 +513,13 @@ out:
 }
 
 const struct cmd_entry cmd_status_entry = {
-	"status", CLI_GLOBAL_USAGE " [--format text|json]",
+	.name = "status",
+	.usage = CLI_GLOBAL_USAGE " [--format text|json]",
+	.summary =
 	"Show what the dashboard shows: the server, its keystore, the SSL "
-	"settings, the JRE's trust and the findings.", cmd_status_exec
+	"settings, the JRE's trust and the findings.",
+	.flags = CMD_GLOBAL | CMD_NAME_EXTRA,
+	.formats = OUT_F(OUT_TEXT) | OUT_F(OUT_JSON),
+	.operands = { 0, 0, NULL },
+	.exec = cmd_status_exec
 };

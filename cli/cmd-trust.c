@@ -23,11 +23,9 @@ enum {
 	OPT_CACERTS_ALIAS,
 	OPT_CACERTS_PASS_ENV,
 	OPT_CACERTS_PASS_FILE,
-	OPT_DRY_RUN,
 };
 
 static const struct option trust_options[] = {
-	CLI_GLOBAL_OPTIONS,
 	{ "from-keystore", required_argument, NULL, OPT_FROM_KEYSTORE },
 	{ "from-alias", required_argument, NULL, OPT_FROM_ALIAS },
 	{ "alias", required_argument, NULL, 'a' },
@@ -35,11 +33,48 @@ static const struct option trust_options[] = {
 	{ "cacerts-pass-env", required_argument, NULL, OPT_CACERTS_PASS_ENV },
 	{ "cacerts-pass-file", required_argument, NULL,
 	    OPT_CACERTS_PASS_FILE },
-	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-	{ "format", required_argument, NULL, 'f' },
-	CLI_PASSWORD_OPTIONS,
 	{ NULL, 0, NULL, 0 }
 };
+
+/* trust's own options (its ctx->data). */
+struct trust_args {
+	const char	*from_keystore;
+	const char	*from_alias;
+	const char	*aliases[2];	/* -a, --alias, in order */
+	size_t		 naliases;
+	const char	*cacerts_alias;
+	struct pw_opts	 cpw;		/* the password of cacerts */
+};
+
+static int
+trust_option(struct cmd_ctx *c, int ch, char *arg)
+{
+	struct trust_args	*a = c->data;
+
+	switch (ch) {
+	case OPT_FROM_KEYSTORE:
+		a->from_keystore = arg;
+		break;
+	case OPT_FROM_ALIAS:
+		a->from_alias = arg;
+		break;
+	case 'a':
+		if (a->naliases == 2)
+			return (cmd_usage(c, "--alias given more than twice"));
+		a->aliases[a->naliases++] = arg;
+		break;
+	case OPT_CACERTS_ALIAS:
+		a->cacerts_alias = arg;
+		break;
+	case OPT_CACERTS_PASS_ENV:
+		a->cpw.env = arg;
+		break;
+	case OPT_CACERTS_PASS_FILE:
+		a->cpw.file = arg;
+		break;
+	}
+	return (0);
+}
 
 /* The --from-keystore password: given, or asked for an encrypted PKCS12. */
 static int
@@ -52,7 +87,7 @@ trust_from_pass(const char *path, const struct pw_opts *pw,
 	char		*prompt;
 
 	*sp = NULL;
-	if (pw->env != NULL || pw->file != NULL || pw->given != NULL)
+	if (cli_pw_given(pw))
 		return (cli_password(pw, "", false, sp, cause));
 	if (!isatty(STDIN_FILENO) || file_read(path, &buf, &len, NULL) != 0)
 		return (0);
@@ -133,7 +168,7 @@ trust_report(const struct jre_cacerts *jc, const struct server_model *m,
 		    ti->what, o->from_keystore);
 	else
 		printf("  certificate: %s\n", ti->what);
-	fp = cert_fp_hex(cert_sha256(r->chain[0]), 32);
+	fp = cert_fp_hex(cert_sha256(r->chain[0]), CERT_SHA256_LEN);
 	printf("  SHA-256:     %s\n", fp);
 	free(fp);
 	printf("  cacerts:     %s (found by %s): %s%s, %zu entries, opened "
@@ -209,13 +244,113 @@ trust_server_cert(const struct server_model *m, const char *from_alias,
 	return (0);
 }
 
+/*
+ * The aliases: --alias, with --from-keystore, names the entry and a second
+ * --alias the alias in cacerts; otherwise the alias in cacerts.  0, or -1
+ * after a usage error.
+ */
+static int
+trust_aliases(struct cmd_ctx *c, struct step_trust_opts *o,
+    const char **from_alias)
+{
+	struct trust_args	*a = c->data;
+	const struct cmd_entry	*ce = c->entry;
+
+	*from_alias = a->from_alias;
+	o->alias = a->cacerts_alias;
+	if (o->from_keystore != NULL && *from_alias == NULL) {
+		*from_alias = a->aliases[0];
+		if (o->alias == NULL)
+			o->alias = a->aliases[1];
+	} else {
+		if (a->naliases > 1) {
+			cli_usage(ce, "--alias given twice");
+			return (-1);
+		}
+		if (o->alias == NULL)
+			o->alias = a->aliases[0];
+	}
+	if (o->cert_file != NULL && *from_alias != NULL) {
+		cli_usage(ce, "--from-alias names an entry of "
+		    "--from-keystore FILE (or, with no CERT, of the server's "
+		    "keystore)");
+		return (-1);
+	}
+	if (o->cert_file == NULL && o->from_keystore == NULL &&
+	    cli_pw_given(&c->store)) {
+		cli_usage(ce, "the server's keystore is opened with the "
+		    "password in its application.properties: PASSWORD OPTIONS "
+		    "go with --from-keystore FILE");
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * The server model: for its certificate, and for its JRE unless --jre or
+ * --cacerts names one.  No server found (and none named): the JRE of
+ * $JAVA_HOME or of the java on $PATH.  Then the cacerts.
+ */
+static int
+trust_find(struct server_opts *so, bool server_cert, struct server_model **mp,
+    struct jre_cacerts *jc, char **cause)
+{
+	char	*c2;
+	bool	 own_jre = so->jre != NULL || so->cacerts != NULL;
+
+	if ((server_cert || !own_jre) &&
+	    server_model_load(so, mp, cause) != 0) {
+		if (server_cert || so->properties != NULL ||
+		    so->server != NULL) {
+			xasprintf(&c2, "%s%s", *cause, server_cert ? "; or "
+			    "give the certificate to trust: CERT or "
+			    "--from-keystore FILE" : "");
+			free(*cause);
+			*cause = c2;
+			return (-1);
+		}
+		free(*cause);
+		*cause = NULL;
+	}
+	if (own_jre || *mp == NULL)
+		return (jre_cacerts_find(so->jre, so->cacerts, jc, cause));
+	return (jre_cacerts_from_model(*mp, jc, cause));
+}
+
+/*
+ * step_trust, and once more with a password asked on a terminal when
+ * cacerts opened with neither changeit nor the distribution's.  0, or -1
+ * with *cause.
+ */
+static int
+trust_step(struct step_trust_opts *o, struct step_result *r,
+    struct step_trust_info *ti, const char *path, struct secret **cpass,
+    char **cause)
+{
+	char	*prompt;
+
+	if (step_trust(o, r, ti, cause) != 0 && ti->need_pass &&
+	    *cpass == NULL && isatty(STDIN_FILENO)) {
+		free(*cause);
+		*cause = NULL;
+		xasprintf(&prompt, "Enter the password of %s: ", path);
+		*cpass = cli_prompt_tty(prompt, cause);
+		free(prompt);
+		if (*cpass != NULL) {
+			o->cacerts_pass = *cpass;
+			step_result_free(r);
+			step_trust_info_free(ti);
+			step_trust(o, r, ti, cause);
+		}
+	}
+	return (*cause != NULL ? -1 : 0);
+}
+
 /* tlsdeck trust [GLOBAL] [CERT | --from-keystore FILE ...] */
 static int
-cmd_trust_exec(int argc, char **argv)
+cmd_trust_exec(struct cmd_ctx *c)
 {
-	const struct cmd_entry	*ce = &cmd_trust_entry;
-	struct pw_opts		 store = { 0 }, cpw = { 0 };
-	struct global_opts	 g;
+	struct trust_args	*a = c->data;
 	struct server_opts	 so;
 	struct server_model	*m = NULL;
 	struct step_trust_opts	 o;
@@ -223,149 +358,41 @@ cmd_trust_exec(int argc, char **argv)
 	struct step_result	 r;
 	struct jre_cacerts	 jc;
 	struct secret		*from_pass = NULL, *cpass = NULL;
-	const char		*aliases[2] = { NULL, NULL };
-	const char		*from_alias = NULL;
-	char			*cause = NULL, *prompt = NULL;
-	size_t			 naliases = 0;
-	bool			 json = false, server_cert, own_jre;
-	int			 ch, fmt, sflags = 0, rc = EXIT_FAIL;
+	const char		*from_alias;
+	char			*cause = NULL;
+	bool			 server_cert;
+	int			 rc = EXIT_FAIL;
 
-	memset(&g, 0, sizeof g);
 	memset(&o, 0, sizeof o);
 	memset(&ti, 0, sizeof ti);
 	memset(&r, 0, sizeof r);
 	memset(&jc, 0, sizeof jc);
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "a:f:", trust_options,
-	    NULL)) != -1) {
-		if (cli_password_option(ch, optarg, &store, NULL))
-			continue;
-		if (cli_global_option(ch, optarg, &g, &sflags))
-			continue;
-		switch (ch) {
-		case OPT_FROM_KEYSTORE:
-			o.from_keystore = optarg;
-			break;
-		case OPT_FROM_ALIAS:
-			from_alias = optarg;
-			break;
-		case 'a':
-			if (naliases == 2) {
-				rc = cli_usage(ce, "--alias given more than "
-				    "twice");
-				goto out;
-			}
-			aliases[naliases++] = optarg;
-			break;
-		case OPT_CACERTS_ALIAS:
-			o.alias = optarg;
-			break;
-		case OPT_CACERTS_PASS_ENV:
-			cpw.env = optarg;
-			break;
-		case OPT_CACERTS_PASS_FILE:
-			cpw.file = optarg;
-			break;
-		case OPT_DRY_RUN:
-			o.dry_run = true;
-			break;
-		case 'f':
-			if ((fmt = cli_parse_format(optarg, 1 << OUT_TEXT |
-			    1 << OUT_JSON)) < 0) {
-				rc = cli_usage(ce, "unknown format: %s "
-				    "(text or json)", optarg);
-				goto out;
-			}
-			json = fmt == OUT_JSON;
-			break;
-		case OPT_HELP:
-			cli_help(ce, stdout);
-			rc = EXIT_OK;
-			goto out;
-		default:
-			rc = cli_usage(ce, "unknown or incomplete option: %s",
-			    argv[optind - 1]);
-			goto out;
-		}
-	}
-	if (argc - optind > 1) {
-		rc = cli_usage(ce, "too many arguments");
-		goto out;
-	}
-	if (argc - optind == 1)
-		o.cert_file = argv[optind];
+	o.from_keystore = a->from_keystore;
+	o.dry_run = c->dry_run;
+	if (c->argc == 1)
+		o.cert_file = c->argv[0];
 	if (o.cert_file != NULL && o.from_keystore != NULL) {
-		rc = cli_usage(ce, "give a certificate file CERT or "
+		rc = cli_usage(c->entry, "give a certificate file CERT or "
 		    "--from-keystore FILE, not both");
 		goto out;
 	}
 	/* Neither: the server's own certificate. */
 	server_cert = o.cert_file == NULL && o.from_keystore == NULL;
-	switch (cli_server_opts(&g, sflags, &so, NULL, &cause)) {
+	switch (cli_server_opts(&c->g, c->server_flags, &so, NULL, &cause)) {
 	case 0:
 		break;
 	case -2:
-		rc = cli_usage(ce, "%s", cause);
+		rc = cli_usage(c->entry, "%s", cause);
 		goto out;
 	default:
 		cli_error("trust: %s", cause);
 		goto out;
 	}
-	/*
-	 * --alias: with --from-keystore, the first names the entry and a
-	 * second the alias in cacerts; otherwise the alias in cacerts.
-	 */
-	if (o.from_keystore != NULL && from_alias == NULL) {
-		from_alias = aliases[0];
-		if (o.alias == NULL)
-			o.alias = aliases[1];
-	} else {
-		if (naliases > 1) {
-			rc = cli_usage(ce, "--alias given twice");
-			goto out;
-		}
-		if (o.alias == NULL)
-			o.alias = aliases[0];
-	}
-	if (o.cert_file != NULL && from_alias != NULL) {
-		rc = cli_usage(ce, "--from-alias names an entry of "
-		    "--from-keystore FILE (or, with no CERT, of the server's "
-		    "keystore)");
+	if (trust_aliases(c, &o, &from_alias) != 0) {
+		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (server_cert && (store.env != NULL || store.file != NULL ||
-	    store.given != NULL)) {
-		rc = cli_usage(ce, "the server's keystore is opened with the "
-		    "password in its application.properties: PASSWORD OPTIONS "
-		    "go with --from-keystore FILE");
-		goto out;
-	}
-
-	/*
-	 * The server model: for its certificate, and for its JRE unless
-	 * --jre or --cacerts names one.  No server found (and none named):
-	 * the JRE of $JAVA_HOME or of the java on $PATH, as before.
-	 */
-	own_jre = so.jre != NULL || so.cacerts != NULL;
-	if ((server_cert || !own_jre) &&
-	    server_model_load(&so, &m, &cause) != 0) {
-		if (server_cert || so.properties != NULL ||
-		    so.server != NULL) {
-			cli_error("trust: %s%s", cause, server_cert ? "; or "
-			    "give the certificate to trust: CERT or "
-			    "--from-keystore FILE" : "");
-			goto out;
-		}
-		free(cause);
-		cause = NULL;
-	}
-	if (own_jre || m == NULL) {
-		if (jre_cacerts_find(so.jre, so.cacerts, &jc, &cause) != 0) {
-			cli_error("trust: %s", cause);
-			goto out;
-		}
-	} else if (jre_cacerts_from_model(m, &jc, &cause) != 0) {
+	if (trust_find(&so, server_cert, &m, &jc, &cause) != 0) {
 		cli_error("trust: %s", cause);
 		goto out;
 	}
@@ -378,58 +405,44 @@ cmd_trust_exec(int argc, char **argv)
 		}
 	} else if (o.from_keystore != NULL) {
 		o.from_alias = from_alias;
-		if (trust_from_pass(o.from_keystore, &store, &from_pass,
+		if (trust_from_pass(o.from_keystore, &c->store, &from_pass,
 		    &cause) != 0) {
 			cli_error("%s", cause);
 			goto out;
 		}
 		o.from_pass = from_pass;
 	}
-	if (cpw.env != NULL || cpw.file != NULL) {
-		if (cli_password(&cpw, "", false, &cpass, &cause) != 0) {
+	if (cli_pw_given(&a->cpw)) {
+		if (cli_password(&a->cpw, "", false, &cpass, &cause) != 0) {
 			cli_error("%s", cause);
 			goto out;
 		}
 		o.cacerts_pass = cpass;
 	}
-	if (step_trust(&o, &r, &ti, &cause) != 0 && ti.need_pass &&
-	    cpass == NULL && isatty(STDIN_FILENO)) {
-		/* Neither changeit nor the distribution's: ask. */
-		free(cause);
-		cause = NULL;
-		xasprintf(&prompt, "Enter the password of %s: ", jc.path);
-		cpass = cli_prompt_tty(prompt, &cause);
-		if (cpass != NULL) {
-			o.cacerts_pass = cpass;
-			step_result_free(&r);
-			step_trust_info_free(&ti);
-			step_trust(&o, &r, &ti, &cause);
-		}
-	}
-	if (cause != NULL) {
+	if (trust_step(&o, &r, &ti, jc.path, &cpass, &cause) != 0) {
 		cli_error("trust: %s", cause);
 		goto out;
 	}
-	trust_report(&jc, m, &o, &r, &ti, json, o.dry_run);
+	trust_report(&jc, m, &o, &r, &ti, c->fmt == OUT_JSON, o.dry_run);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 out:
 	free(cause);
-	free(prompt);
 	secret_free(from_pass);
 	secret_free(cpass);
 	step_result_free(&r);
 	step_trust_info_free(&ti);
 	jre_cacerts_done(&jc);
 	server_model_free(m);
-	cli_pw_opts_done(&store);
 	return (rc);
 }
 
 const struct cmd_entry cmd_trust_entry = {
-	"trust", CLI_GLOBAL_USAGE " [CERT | --from-keystore FILE "
+	.name = "trust",
+	.usage = CLI_GLOBAL_USAGE " [CERT | --from-keystore FILE "
 	"[--from-alias A]] [--alias NAME] [--cacerts-pass-env VAR | "
 	"--cacerts-pass-file F] [--dry-run] [--format text|json] "
 	"[PASSWORD OPTIONS]",
+	.summary =
 	"Import a certificate into the cacerts of the JRE the server runs on "
 	"(JKS or\nPKCS12, password detected).\n"
 	"  (no CERT)                the server's own certificate: the "
@@ -473,5 +486,11 @@ const struct cmd_entry cmd_trust_entry = {
 	"Already trusted (same SHA-256): says so, exit 0, nothing written.  A "
 	"symlinked\n"
 	"cacerts is written through to its target, keeping the link.",
-	cmd_trust_exec
+	.options = trust_options,
+	.flags = CMD_GLOBAL | CMD_STOREPASS | CMD_DRY_RUN | CMD_FORMAT_HINT,
+	.formats = OUT_F(OUT_TEXT) | OUT_F(OUT_JSON),
+	.operands = { 0, 1, NULL },
+	.size = sizeof (struct trust_args),
+	.option = trust_option,
+	.exec = cmd_trust_exec
 };

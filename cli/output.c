@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: ISC */
-/* output.c -- text and JSON renderings of core data, shared by commands. */
+/*
+ * output.c -- what the commands print: messages on stderr, and text and JSON
+ * renderings of core data.
+ */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +11,51 @@
 #include <jansson.h>
 
 #include "cli.h"
+
+/*
+ * Print one message line on stderr.  Control bytes (from file names,
+ * aliases or file contents) are shown as \uXXXX: a message stays one line
+ * and cannot drive the terminal.
+ */
+void
+cli_vmessage(const char *prefix, const char *fmt, va_list ap)
+{
+	char		*s;
+	unsigned char	 c;
+	size_t		 i;
+
+	xvasprintf(&s, fmt, ap);
+	fputs(prefix, stderr);
+	for (i = 0; s[i] != '\0'; i++) {
+		c = (unsigned char)s[i];
+		if (c < 0x20 || c == 0x7f)
+			fprintf(stderr, "\\u%04X", c);
+		else
+			fputc(c, stderr);
+	}
+	fputc('\n', stderr);
+	free(s);
+}
+
+void
+cli_error(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	cli_vmessage(TLSDECK_NAME ": ", fmt, ap);
+	va_end(ap);
+}
+
+void
+cli_warn(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	cli_vmessage(TLSDECK_NAME ": warning: ", fmt, ap);
+	va_end(ap);
+}
 
 /* Print and release a JSON document (one document, indented, newline). */
 void
@@ -82,7 +131,7 @@ out_json_cert(struct cert *c, time_t now)
 	json_object_set_new(j, "not_after", out_json_time(ci->not_after));
 	json_object_set_new(j, "days_left",
 	    json_integer(cert_days_left(c, now)));
-	fp = cert_fp_hex(cert_sha256(c), 32);
+	fp = cert_fp_hex(cert_sha256(c), CERT_SHA256_LEN);
 	json_object_set_new(j, "sha256", json_string(fp));
 	free(fp);
 	fp = cert_fp_hex(cert_sha1(c), 20);
@@ -172,7 +221,7 @@ out_text_cert(FILE *f, struct cert *c, time_t now, const char *ind)
 		fprintf(f, " (NOT YET VALID; %ld days left)\n", days);
 	else
 		fprintf(f, " (%ld days left)\n", days);
-	fp = cert_fp_hex(cert_sha256(c), 32);
+	fp = cert_fp_hex(cert_sha256(c), CERT_SHA256_LEN);
 	fprintf(f, "%sSHA256:    %s\n", ind, fp);
 	free(fp);
 	fp = cert_fp_hex(cert_sha1(c), 20);
@@ -226,5 +275,268 @@ out_text_entry(FILE *f, struct ks_entry *e, time_t now)
 		} else
 			ind[0] = '\0';
 		out_text_cert(f, e->chain[i], now, ind);
+	}
+}
+
+/* What the root of an installed chain is, in words. */
+static const char *
+step_anchor_text(enum step_anchor a)
+{
+	switch (a) {
+	case STEP_ANCHOR_NONE:
+		return ("none: the chain is incomplete");
+	case STEP_ANCHOR_SELF:
+		return ("self-signed: clients must trust this certificate "
+		    "itself");
+	case STEP_ANCHOR_REPLY:
+		return ("from the given files only (not trusted in the "
+		    "keystore or cacerts)");
+	case STEP_ANCHOR_KEYSTORE:
+		return ("a trusted certificate of the keystore");
+	case STEP_ANCHOR_CACERTS:
+		return ("trusted in cacerts");
+	}
+	return ("?");
+}
+
+/* Short JSON name of an anchor. */
+static const char *
+step_anchor_name(enum step_anchor a)
+{
+	static const char	*names[] = { "none", "self", "files",
+	    "keystore", "cacerts" };
+
+	return ((unsigned)a < sizeof names / sizeof names[0] ? names[a] : "?");
+}
+
+/* One certificate of a chain on one or two lines. */
+static void
+step_text_cert(const char *label, struct cert *c, time_t now)
+{
+	char	na[32];
+	long	days;
+
+	time_iso8601(c->info.not_after, na, sizeof na);
+	days = cert_days_left(c, now);
+	printf("  %s %s\n", label, c->info.subject);
+	printf("      issuer %s; %s until %s (%s%ld days%s)\n",
+	    c->info.self_signed ? "itself" : c->info.issuer, c->info.key, na,
+	    days < 0 ? "EXPIRED " : "", days < 0 ? -days : days,
+	    days < 0 ? " ago" : " left");
+}
+
+/* Print a step's result: text or JSON on stdout, notes on stderr. */
+void
+cli_step_report(const char *path, const char *what,
+    const struct step_result *r, bool json, bool certs)
+{
+	json_t	*j, *a;
+	time_t	 now = time(NULL);
+	char	 label[32], *fp;
+	size_t	 i;
+
+	for (i = 0; i < r->nnotes; i++)
+		fprintf(stderr, "%s: note: %s\n", TLSDECK_NAME, r->notes[i]);
+	if (json) {
+		j = json_object();
+		json_object_set_new(j, "file", json_string(path));
+		json_object_set_new(j, "format",
+		    json_string(ks_format_name(r->format)));
+		json_object_set_new(j, "created", json_boolean(r->created));
+		json_object_set_new(j, "replaced", json_boolean(r->replaced));
+		json_object_set_new(j, "backup_id", r->backup_id != 0 ?
+		    json_integer(r->backup_id) : json_null());
+		a = json_array();
+		for (i = 0; i < r->naliases; i++)
+			json_array_append_new(a, json_string(r->aliases[i]));
+		json_object_set_new(j, "aliases", a);
+		a = json_array();
+		for (i = 0; i < r->nchain; i++)
+			json_array_append_new(a, out_json_cert(r->chain[i],
+			    now));
+		json_object_set_new(j, "chain", a);
+		json_object_set_new(j, "root",
+		    json_string(step_anchor_name(r->anchor)));
+		json_object_set_new(j, "cacerts", r->cacerts != NULL ?
+		    json_string(r->cacerts) : json_null());
+		a = json_array();
+		for (i = 0; i < r->nnotes; i++)
+			json_array_append_new(a, json_string(r->notes[i]));
+		json_object_set_new(j, "notes", a);
+		out_json_dump(j, stdout);
+		return;
+	}
+	printf("%s\n", what);
+	if (certs) {
+		for (i = 0; i < r->naliases; i++) {
+			snprintf(label, sizeof label, "%s:", r->aliases[i]);
+			step_text_cert(label, r->chain[i], now);
+			fp = cert_fp_hex(cert_sha256(r->chain[i]), CERT_SHA256_LEN);
+			printf("      SHA-256 %s\n", fp);
+			free(fp);
+		}
+	} else if (r->nchain > 0) {
+		printf("Certificate chain (%zu, leaf first):\n", r->nchain);
+		for (i = 0; i < r->nchain; i++) {
+			snprintf(label, sizeof label, "[%zu]", i + 1);
+			step_text_cert(label, r->chain[i], now);
+		}
+		printf("Root: %s%s%s\n", step_anchor_text(r->anchor),
+		    r->anchor == STEP_ANCHOR_CACERTS && r->cacerts ? " " : "",
+		    r->anchor == STEP_ANCHOR_CACERTS && r->cacerts ?
+		    r->cacerts : "");
+	}
+	if (r->backup_id != 0)
+		printf("Backup of the previous file: %u (tlsdeck history; "
+		    "tlsdeck restore %u)\n", r->backup_id, r->backup_id);
+}
+
+/* Report a step command's result; see cli.h. */
+int
+cli_step_finish(const char *path, const char *what,
+    const struct step_result *r, const struct cmd_ctx *c, bool certs)
+{
+	cli_step_report(path, what, r, c->fmt == OUT_JSON, certs);
+	return (fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL);
+}
+
+/* Upper-case severity word for text output. */
+const char *
+out_text_sev(enum sev s)
+{
+	switch (s) {
+	case SEV_CRIT:
+		return ("CRITICAL");
+	case SEV_WARN:
+		return ("WARNING");
+	case SEV_INFO:
+		return ("info");
+	default:
+		return ("ok");
+	}
+}
+
+/* The findings as text: status, audit and probe show them alike. */
+void
+cli_text_findings(FILE *f, const struct server_model *m, const char *indent)
+{
+	const struct finding	*fd;
+	size_t			 i;
+
+	for (i = 0; i < m->nfindings; i++) {
+		fd = m->findings[i];
+		fprintf(f, "%s%-8s  %s", indent, out_text_sev(fd->sev),
+		    fd->code);
+		if (fd->file != NULL) {
+			fprintf(f, "  %s", fd->file);
+			if (fd->line > 0)
+				fprintf(f, ":%d", fd->line);
+		}
+		if (fd->alias != NULL)
+			fprintf(f, " (%s)", fd->alias);
+		fprintf(f, "\n%s          %s\n", indent, fd->message);
+		if (fd->fix != NULL)
+			fprintf(f, "%s          fix: %s\n", indent, fd->fix);
+	}
+}
+
+/* Which key material: {"role", "name", "path"}, or null. */
+void *
+cli_json_material_ref(const struct key_material *mat)
+{
+	json_t	*o;
+
+	if (mat == NULL)
+		return (json_null());
+	o = json_object();
+	json_object_set_new(o, "role", json_string(km_role_name(mat->role)));
+	json_object_set_new(o, "name", out_json_cstr(mat->name));
+	json_object_set_new(o, "path", out_json_cstr(mat->path));
+	return (o);
+}
+
+void *
+cli_json_findings(const struct server_model *m)
+{
+	const struct finding	*f;
+	json_t			*arr, *j;
+	size_t			 i;
+
+	arr = json_array();
+	for (i = 0; i < m->nfindings; i++) {
+		f = m->findings[i];
+		j = json_object();
+		json_object_set_new(j, "code", json_string(f->code));
+		json_object_set_new(j, "severity", json_string(
+		    sev_name(f->sev)));
+		json_object_set_new(j, "file", out_json_cstr(f->file));
+		json_object_set_new(j, "line", f->line > 0 ?
+		    json_integer(f->line) : json_null());
+		json_object_set_new(j, "alias", out_json_cstr(f->alias));
+		json_object_set_new(j, "key", out_json_cstr(f->key));
+		json_object_set_new(j, "message", out_json_cstr(f->message));
+		json_object_set_new(j, "fix", out_json_cstr(f->fix));
+		json_object_set_new(j, "form", f->form >= 0 ?
+		    json_integer(f->form) : json_null());
+		json_object_set_new(j, "material", cli_json_material_ref(
+		    f->material));
+		json_array_append_new(arr, j);
+	}
+	return (arr);
+}
+
+void *
+cli_json_certs(const struct server_model *m)
+{
+	const struct cert_ref	*r;
+	json_t			*arr, *j;
+	char			*fp;
+	size_t			 i;
+
+	arr = json_array();
+	for (i = 0; i < m->ncerts; i++) {
+		r = &m->certs[i];
+		j = json_object();
+		json_object_set_new(j, "file", out_json_cstr(r->file));
+		json_object_set_new(j, "alias", out_json_cstr(r->alias));
+		json_object_set_new(j, "position", json_string(r->position));
+		json_object_set_new(j, "served", json_boolean(r->served));
+		json_object_set_new(j, "subject", out_json_cstr(
+		    r->cert->info.subject));
+		json_object_set_new(j, "not_before",
+		    out_json_time(r->cert->info.not_before));
+		json_object_set_new(j, "not_after",
+		    out_json_time(r->cert->info.not_after));
+		json_object_set_new(j, "days_left",
+		    json_integer(r->days_left));
+		json_object_set_new(j, "status", json_string(
+		    sev_name(r->sev)));
+		fp = cert_fp_hex(cert_sha256(r->cert), CERT_SHA256_LEN);
+		json_object_set_new(j, "sha256", json_string(fp));
+		free(fp);
+		json_object_set_new(j, "material", cli_json_material_ref(
+		    r->material));
+		json_array_append_new(arr, j);
+	}
+	return (arr);
+}
+
+void
+cli_write_safe(FILE *f, const char *s, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i;
+
+	for (i = 0; i < len; i++) {
+		if ((p[i] < 0x20 && p[i] != '\n' && p[i] != '\t') ||
+		    p[i] == 0x7f)
+			fputc('?', f);
+		else if (p[i] == 0xc2 && i + 1 < len && p[i + 1] >= 0x80 &&
+		    p[i + 1] <= 0x9f) {
+			/* C1 controls (U+0080..U+009F) */
+			fputc('?', f);
+			i++;
+		} else
+			fputc(p[i], f);
 	}
 }

@@ -84,8 +84,8 @@ static const struct audit_code {
 	{ "jetty-truststore-missing",	FORM_SETTINGS,	   "missing" },
 	/* files */
 	{ "keystore-world-readable",	FORM_NONE,	   "readable" },
-	{ "keystore-server-unreadable",	FORM_NONE,	   "server can't read" },
 	{ "properties-world-readable",	FORM_NONE,	   "readable" },
+	{ "keystore-server-cannot-read", FORM_NONE,	   "no access" },
 	{ "pkcs12-too-new",		FORM_NONE,	   "too new" },
 	{ "jre-not-found",		FORM_NONE,	   "no JRE" },
 	{ "cacerts-missing",		FORM_NONE,	   "missing" },
@@ -359,8 +359,7 @@ audit_ref_has(const struct server_model *m, struct cert *c)
 	size_t	i;
 
 	for (i = 0; i < m->ncerts; i++)
-		if (memcmp(cert_sha256(m->certs[i].cert), cert_sha256(c),
-		    32) == 0)
+		if (cert_equal(m->certs[i].cert, c))
 			return (true);
 	return (false);
 }
@@ -1028,10 +1027,10 @@ audit_served(struct server_model *m, struct cert **served, size_t n,
 	if (n == 0 || m->served->key_entry == NULL || m->served->key_entry->nchain == 0)
 		return;
 	mine = m->served->key_entry->chain[0];
-	if (memcmp(cert_sha256(mine), cert_sha256(served[0]), 32) == 0)
+	if (cert_equal(mine, served[0]))
 		return;
-	a = cert_fp_hex(cert_sha256(served[0]), 32);
-	b = cert_fp_hex(cert_sha256(mine), 32);
+	a = cert_fp_hex(cert_sha256(served[0]), CERT_SHA256_LEN);
+	b = cert_fp_hex(cert_sha256(mine), CERT_SHA256_LEN);
 	audit_add(m, "served-cert-differs", SEV_CRIT, m->served->path, 0,
 	    m->served->key_entry->alias, NULL, "restart the server to load the "
 	    "keystore's certificate (or check what answers on that port)",

@@ -46,6 +46,7 @@ struct der_walk {
 	const unsigned char	*base;
 	char			**cause;
 	int			 failed;
+	struct arena		*arena;	/* for the strings, or NULL */
 };
 
 /* A growable string. */
@@ -343,15 +344,19 @@ der_buf_hex(struct der_buf *b, const unsigned char *p, size_t len)
 	}
 }
 
-/* Take the string out of the buffer (never NULL). */
+/* Take the string out of the buffer (never NULL), into arena a if any. */
 static char *
-der_buf_take(struct der_buf *b)
+der_buf_take(struct der_buf *b, struct arena *a)
 {
 	char	*s;
 
-	if (b->s == NULL)
-		return (xstrdup(""));
-	if (b->s == b->stack)
+	if (a != NULL) {
+		s = arena_strndup(a, b->s != NULL ? b->s : "", b->len);
+		if (b->s != b->stack)
+			free(b->s);
+	} else if (b->s == NULL)
+		s = xstrdup("");
+	else if (b->s == b->stack)
 		s = xstrndup(b->s, b->len);
 	else
 		s = b->s;
@@ -634,7 +639,7 @@ der_name_ava(struct der_buf *b, const struct der_tlv *ava)
  * ", "; the values of a multi-valued RDN joined by " + ".
  */
 static int
-der_name_string(const struct der_tlv *name, char **out)
+der_name_string(const struct der_tlv *name, char **out, struct arena *a)
 {
 	struct der_tlv	 stack[16], *rdns = stack, rdn, ava;
 	struct der_rd	 r, rr;
@@ -679,7 +684,7 @@ der_name_string(const struct der_tlv *name, char **out)
 			first = 0;
 		}
 	}
-	*out = der_buf_take(&b);
+	*out = der_buf_take(&b, a);
 	rc = 0;
 out:
 	if (b.s != b.stack)
@@ -764,24 +769,29 @@ der_time(const struct der_tlv *t, int64_t *out)
 	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
 	    (mo == 2 && d == 29 && !leap) || h > 23 || mi > 59 || s > 60)
 		return (-1);
-	*out = der_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+	*out = der_days_from_civil(y, mo, d) * SECS_PER_DAY + h * 3600 +
+	    mi * 60 + s;
 	return (0);
 }
 
 /* Serial number as lower-case hex without leading zeros ("-" if negative). */
 static int
-der_serial(const struct der_tlv *t, char **out)
+der_serial(const struct der_tlv *t, char **out, struct arena *a)
 {
 	static const char	 hex[] = "0123456789abcdef";
 	unsigned char		*mag = NULL;
 	const unsigned char	*p = t->p;
-	struct der_buf		 b = { NULL, 0, 0, NULL };
+	struct der_buf		 b;
 	size_t			 len = t->len, i;
 	int			 carry, started = 0;
-	char			 c;
+	char			 c, area[128];	/* one exact malloc */
 
 	if (len == 0)
 		return (-1);
+	area[0] = '\0';
+	b.s = b.stack = area;
+	b.len = 0;
+	b.cap = sizeof area;
 	if (p[0] & 0x80) {
 		/* two's complement: negate into a magnitude */
 		mag = xmalloc(len);
@@ -809,8 +819,37 @@ der_serial(const struct der_tlv *t, char **out)
 	if (!started)
 		der_buf_ch(&b, '0');
 	free(mag);
-	*out = der_buf_take(&b);
+	*out = der_buf_take(&b, a);
 	return (0);
+}
+
+/*
+ * Copy s into dst of size n, truncated as snprintf "%s" would (dst[0] set
+ * even when n is 1); with bits > 0, " bits" is appended.  The fixed key and
+ * signature names take this path: snprintf was a sixth of walking a cert.
+ */
+static void
+der_name_copy(char *dst, size_t n, const char *s, int bits)
+{
+	char	num[16];
+	size_t	len = strlen(s), k = sizeof num;
+
+	if (len >= n)
+		len = n - 1;
+	memcpy(dst, s, len);
+	if (bits > 0) {
+		num[--k] = '\0';
+		do {
+			num[--k] = (char)('0' + bits % 10);
+			bits /= 10;
+		} while (bits > 0 && k > 1);
+		num[--k] = ' ';
+		if (sizeof num - 1 - k > n - 1 - len)
+			num[k + (n - 1 - len)] = '\0';
+		memcpy(dst + len, num + k, strlen(num + k));
+		len += strlen(num + k);
+	}
+	dst[len] = '\0';
 }
 
 /* Bit length of an unsigned big-endian INTEGER's contents. */
@@ -844,7 +883,7 @@ der_key(const struct der_tlv *spki, struct cert_info *ci)
 	size_t		 i;
 	const char	*kind = NULL;
 
-	snprintf(ci->key, sizeof ci->key, "unknown");
+	der_name_copy(ci->key, sizeof ci->key, "unknown", 0);
 	ci->key_bits = 0;
 	der_rd_init(&r, spki);
 	if (der_get(&r, DER_SEQUENCE, &alg) != 0 ||
@@ -910,8 +949,8 @@ der_key(const struct der_tlv *spki, struct cert_info *ci)
 			if (der_fixed_keys[i].len == oid.len &&
 			    memcmp(der_fixed_keys[i].oid, oid.p, oid.len) ==
 			    0) {
-				snprintf(ci->key, sizeof ci->key, "%s",
-				    der_fixed_keys[i].name);
+				der_name_copy(ci->key, sizeof ci->key,
+				    der_fixed_keys[i].name, 0);
 				ci->key_bits = der_fixed_keys[i].bits;
 				return;
 			}
@@ -921,11 +960,7 @@ der_key(const struct der_tlv *spki, struct cert_info *ci)
 		free(b.s);
 		return;
 	}
-	if (ci->key_bits > 0)
-		snprintf(ci->key, sizeof ci->key, "%s %d", kind,
-		    ci->key_bits);
-	else
-		snprintf(ci->key, sizeof ci->key, "%s", kind);
+	der_name_copy(ci->key, sizeof ci->key, kind, ci->key_bits);
 }
 
 /* Is an RSASSA-PSS parameter set hashing with SHA-1 (the default)? */
@@ -958,7 +993,7 @@ der_sig(const struct der_tlv *alg, struct cert_info *ci)
 	struct der_buf	 b = { NULL, 0, 0, NULL };
 	size_t		 i;
 
-	snprintf(ci->sig_alg, sizeof ci->sig_alg, "unknown");
+	der_name_copy(ci->sig_alg, sizeof ci->sig_alg, "unknown", 0);
 	der_rd_init(&r, alg);
 	if (der_get(&r, DER_OID, &oid) != 0)
 		return;
@@ -966,8 +1001,8 @@ der_sig(const struct der_tlv *alg, struct cert_info *ci)
 		if (der_sig_algs[i].len != oid.len ||
 		    memcmp(der_sig_algs[i].oid, oid.p, oid.len) != 0)
 			continue;
-		snprintf(ci->sig_alg, sizeof ci->sig_alg, "%s",
-		    der_sig_algs[i].name);
+		der_name_copy(ci->sig_alg, sizeof ci->sig_alg,
+		    der_sig_algs[i].name, 0);
 		ci->weak_sig = (der_sig_algs[i].flags & SIG_WEAK) != 0;
 		if (DER_OID_IS(&oid, OID_RSAPSS)) {
 			params.tag = 0;
@@ -1014,12 +1049,13 @@ der_san_add(struct cert_info *ci, char *s)
 
 /* subjectAltName: GeneralNames. */
 static void
-der_ext_san(const unsigned char *p, size_t len, struct cert_info *ci)
+der_ext_san(const unsigned char *p, size_t len, struct cert_info *ci,
+    struct arena *a)
 {
 	struct der_rd	 r = { p, p + len }, gr;
 	struct der_tlv	 names, gn, in;
-	struct der_buf	 b = { NULL, 0, 0, NULL };
-	char		*s;
+	struct der_buf	 b;
+	char		*s, area[256];	/* one exact malloc per name */
 
 	if (der_get(&r, DER_SEQUENCE, &names) != 0)
 		return;
@@ -1027,6 +1063,10 @@ der_ext_san(const unsigned char *p, size_t len, struct cert_info *ci)
 	while (!der_rd_done(&r)) {
 		if (der_next(&r, &gn) != DER_OK)
 			break;
+		area[0] = '\0';
+		b.s = b.stack = area;
+		b.len = 0;
+		b.cap = sizeof area;
 		switch (gn.tag) {
 		case 0x81:
 			der_buf_str(&b, "email:");
@@ -1053,7 +1093,7 @@ der_ext_san(const unsigned char *p, size_t len, struct cert_info *ci)
 			der_buf_str(&b, "DIRNAME:");
 			der_rd_init(&gr, &gn);
 			if (der_get(&gr, DER_SEQUENCE, &in) == 0 &&
-			    der_name_string(&in, &s) == 0) {
+			    der_name_string(&in, &s, NULL) == 0) {
 				der_buf_str(&b, s);
 				free(s);
 			} else
@@ -1069,7 +1109,7 @@ der_ext_san(const unsigned char *p, size_t len, struct cert_info *ci)
 			der_buf_str(&b, "OTHER");
 			break;
 		}
-		der_san_add(ci, der_buf_take(&b));
+		der_san_add(ci, der_buf_take(&b, a));
 	}
 }
 
@@ -1162,7 +1202,7 @@ der_exts(struct der_walk *w, const struct der_tlv *wrap,
 			    "has trailing data"));
 		/* the first of duplicated extensions wins */
 		if (DER_OID_IS(&oid, OID_EXT_SAN) && !(seen & 1)) {
-			der_ext_san(val.p, val.len, ci);
+			der_ext_san(val.p, val.len, ci, w->arena);
 			seen |= 1;
 		} else if (DER_OID_IS(&oid, OID_EXT_BC) && !(seen & 2)) {
 			der_ext_bc(val.p, val.len, ci);
@@ -1199,7 +1239,7 @@ der_tbs(struct der_walk *w, const struct der_tlv *tbs, struct cert_info *ci)
 	}
 	if (der_expect(w, &r, DER_INTEGER, &t, "serial number") != 0)
 		return (-1);
-	if (der_serial(&t, &ci->serial) != 0)
+	if (der_serial(&t, &ci->serial, w->arena) != 0)
 		return (der_fail(w, t.hdr, "serial number", "is empty"));
 	if (der_expect(w, &r, DER_SEQUENCE, &alg, "signature algorithm") != 0)
 		return (-1);
@@ -1207,7 +1247,7 @@ der_tbs(struct der_walk *w, const struct der_tlv *tbs, struct cert_info *ci)
 		return (-1);
 	ci->issuer_der.p = t.hdr;
 	ci->issuer_der.len = t.tot;
-	if (der_name_string(&t, &ci->issuer) != 0)
+	if (der_name_string(&t, &ci->issuer, w->arena) != 0)
 		return (der_fail(w, t.hdr, "issuer name", "is malformed"));
 	if (der_expect(w, &r, DER_SEQUENCE, &t, "validity") != 0)
 		return (-1);
@@ -1223,7 +1263,11 @@ der_tbs(struct der_walk *w, const struct der_tlv *tbs, struct cert_info *ci)
 		return (-1);
 	ci->subject_der.p = t.hdr;
 	ci->subject_der.len = t.tot;
-	if (der_name_string(&t, &ci->subject) != 0)
+	/* A root names itself: one string for both (see cert_info_done). */
+	if (t.tot == ci->issuer_der.len &&
+	    memcmp(t.hdr, ci->issuer_der.p, t.tot) == 0)
+		ci->subject = ci->issuer;
+	else if (der_name_string(&t, &ci->subject, w->arena) != 0)
 		return (der_fail(w, t.hdr, "subject name", "is malformed"));
 	if (der_expect(w, &r, DER_SEQUENCE, &spki, "public key info") != 0)
 		return (-1);
@@ -1254,9 +1298,18 @@ int
 der_cert_walk(const unsigned char *der, size_t len, struct cert_info *ci,
     char **cause)
 {
-	struct der_walk	 w = { der, cause, 0 };
+	return (der_cert_walk_in(NULL, der, len, ci, cause));
+}
+
+/* The same with the strings (and the SAN array) in arena a, if not NULL. */
+int
+der_cert_walk_in(struct arena *a, const unsigned char *der, size_t len,
+    struct cert_info *ci, char **cause)
+{
+	struct der_walk	 w = { der, cause, 0, a };
 	struct der_rd	 r = { der, der + len };
 	struct der_tlv	 cert, tbs, alg, sig;
+	char		**san;
 
 	memset(ci, 0, sizeof *ci);
 	ci->pathlen = -1;
@@ -1290,9 +1343,21 @@ der_cert_walk(const unsigned char *der, size_t len, struct cert_info *ci,
 	    (ci->ski.len != ci->aki.len ||
 	    memcmp(ci->ski.p, ci->aki.p, ci->ski.len) != 0))
 		ci->self_signed = false;
+	if (a != NULL && ci->nsan > 0) {
+		san = arena_alloc(a, ci->nsan * sizeof *san);
+		memcpy(san, ci->san, ci->nsan * sizeof *san);
+		free(ci->san);
+		ci->san = san;
+	}
 	return (0);
 fail:
-	cert_info_done(ci);
+	if (a != NULL) {
+		/* the strings stay in the arena */
+		free(ci->san);
+		memset(ci, 0, sizeof *ci);
+		ci->pathlen = -1;
+	} else
+		cert_info_done(ci);
 	return (-1);
 }
 
@@ -1304,8 +1369,9 @@ cert_info_done(struct cert_info *ci)
 
 	if (ci == NULL)
 		return;
+	if (ci->issuer != ci->subject)
+		free(ci->issuer);
 	free(ci->subject);
-	free(ci->issuer);
 	free(ci->serial);
 	for (i = 0; i < ci->nsan; i++)
 		free(ci->san[i]);

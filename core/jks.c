@@ -9,6 +9,8 @@
  * key entry, which is skipped); writing produces JKS version 2 only.
  */
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -31,6 +33,8 @@
 
 #define OID_SUN_PROTECTOR	"1.3.6.1.4.1.42.2.17.1.1"
 #define OID_PBE_MD5_3DES	"1.3.6.1.4.1.42.2.19.1"
+/* Files this large have their keyed digest computed on a second thread. */
+#define JKS_DIGEST_THREAD_MIN	(1024 * 1024)
 /* JDK KeyProtector refuses larger counts on recovery; so do we. */
 #define JCEKS_MAX_ITER		5000000
 
@@ -81,7 +85,8 @@ struct jks_ctx {
 	uint32_t	 version;
 	uint32_t	 count;
 	uint32_t	 n;		/* 1-based number of this entry */
-	const struct keystore *ks;	/* being loaded (for ks_cert_new) */
+	struct keystore	*ks;		/* being loaded (ks_cert_new and
+					   ks_entry_new_in) */
 };
 
 /* A class descriptor seen in a serialization stream. */
@@ -446,11 +451,12 @@ jks_mutf8_encode_lower(const char *a, size_t n, unsigned char **outp,
 	return (0);
 }
 
-/* A printable copy of an alias for messages (controls shown as '?'). */
+/* A printable copy of an alias for messages (controls shown as '?', a long
+ * one shortened by cause_short). */
 static char *
 jks_alias_disp(const char *a, size_t n)
 {
-	char	*s;
+	char	*s, *t, buf[CAUSE_SHORT];
 	size_t	 i;
 
 	s = xmalloc(n + 1);
@@ -461,7 +467,11 @@ jks_alias_disp(const char *a, size_t n)
 			s[i] = a[i];
 	}
 	s[n] = '\0';
-	return (s);
+	if (n < sizeof buf)
+		return (s);
+	t = xstrdup(cause_short(s, buf, sizeof buf));
+	free(s);
+	return (t);
 }
 
 /* ------------------------------------------------------------------ */
@@ -494,6 +504,81 @@ out:
 	EVP_MD_CTX_free(ctx);
 	secret_free(u);
 	return (rc);
+}
+
+/*
+ * The digest of a large file, computed on a second thread while the main
+ * one parses the entries: it covers every byte before the last 20 whatever
+ * they hold, so it need not wait for the parse (a 10,000-certificate
+ * truststore is 11 MB of SHA-1, as long as walking its certificates).
+ */
+struct jks_digest_job {
+	const unsigned char	*buf;
+	size_t			 len;
+	const struct secret	*pass;
+	unsigned char		 md[JKS_DIGEST_LEN];
+	char			*cause;
+	int			 rc;
+	pthread_t		 th;
+	bool			 started;
+};
+
+static void *
+jks_digest_run(void *arg)
+{
+	struct jks_digest_job	*j = arg;
+
+	j->rc = jks_digest(j->buf, j->len, j->pass, j->md, &j->cause);
+	return (NULL);
+}
+
+/* Start the job when it is worth a thread; signals stay with the caller. */
+static void
+jks_digest_start(struct jks_digest_job *j, const unsigned char *buf,
+    size_t len, const struct secret *pass)
+{
+	sigset_t	all, old;
+
+	memset(j, 0, sizeof *j);
+	if (pass == NULL || len < JKS_DIGEST_LEN + JKS_DIGEST_THREAD_MIN)
+		return;
+	j->buf = buf;
+	j->len = len - JKS_DIGEST_LEN;
+	j->pass = pass;
+	sigfillset(&all);
+	if (pthread_sigmask(SIG_BLOCK, &all, &old) != 0)
+		return;
+	j->started = pthread_create(&j->th, NULL, jks_digest_run, j) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+/* Wait for the job (if any); its result stays for jks_digest_get. */
+static void
+jks_digest_wait(struct jks_digest_job *j)
+{
+	if (!j->started)
+		return;
+	pthread_join(j->th, NULL);
+	j->started = false;
+}
+
+/* The digest of buf[0, len): the job's when it covered that, else now. */
+static int
+jks_digest_get(struct jks_digest_job *j, const unsigned char *buf,
+    size_t len, const struct secret *pass, unsigned char out[JKS_DIGEST_LEN],
+    char **cause)
+{
+	if (!j->started || j->buf != buf || j->len != len) {
+		jks_digest_wait(j);
+		return (jks_digest(buf, len, pass, out, cause));
+	}
+	jks_digest_wait(j);
+	if (j->rc != 0) {
+		cause_set(cause, "%s", j->cause != NULL ? j->cause : "SHA-1");
+		return (-1);
+	}
+	memcpy(out, j->md, JKS_DIGEST_LEN);
+	return (0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1022,10 +1107,7 @@ jks_load_entry(struct jks_rd *r, const struct jks_ctx *c,
 		    "modified UTF-8", c->n, c->count);
 		goto out;
 	}
-	e = ks_entry_new("", type);
-	free(e->alias);
-	e->alias = alias;
-	e->alias_len = alen;
+	e = ks_entry_new_in(c->ks, alias, alen, type);
 	alias = NULL;
 	if (upper)
 		e->flags |= KS_EF_ALIAS_NOT_LOWER;
@@ -1058,7 +1140,11 @@ jks_load_entry(struct jks_rd *r, const struct jks_ctx *c,
 	case KS_ENTRY_TRUSTED:
 		if (jks_load_cert(r, c, e, 0, 1, &cert, trunc, cause) != 0)
 			goto out;
-		e->chain = xcalloc(1, sizeof *e->chain);
+		if (c->ks->arena != NULL) {
+			e->chain = arena_alloc(c->ks->arena, sizeof *e->chain);
+			e->flags |= KS_EF_CHAIN_PACKED;
+		} else
+			e->chain = xcalloc(1, sizeof *e->chain);
 		e->chain[0] = cert;
 		e->nchain = 1;
 		break;
@@ -1101,6 +1187,7 @@ jks_load(const unsigned char *buf, size_t len, const struct secret *pass,
 {
 	struct jks_rd	 r = { buf, len, 0, false };
 	struct jks_ctx	 c;
+	struct jks_digest_job dj;
 	struct ks_entry	**v = NULL, *e;
 	unsigned char	 md[JKS_DIGEST_LEN];
 	size_t		 nv = 0, cap = 0, i, left;
@@ -1110,6 +1197,7 @@ jks_load(const unsigned char *buf, size_t len, const struct secret *pass,
 
 	memset(&c, 0, sizeof c);
 	c.ks = ks;
+	jks_digest_start(&dj, buf, len, pass);
 	if (jks_rd_u32(&r, &magic) != 0) {
 		cause_set(cause, "file is truncated (header)");
 		goto out;
@@ -1165,7 +1253,7 @@ jks_load(const unsigned char *buf, size_t len, const struct secret *pass,
 	}
 	ks->verified = false;
 	if (pass != NULL) {
-		if (jks_digest(buf, r.off, pass, md, cause) != 0)
+		if (jks_digest_get(&dj, buf, r.off, pass, md, cause) != 0)
 			goto out;
 		if (CRYPTO_memcmp(md, buf + r.off, JKS_DIGEST_LEN) != 0) {
 			cause_set(cause, "keystore password is incorrect, or "
@@ -1188,6 +1276,8 @@ jks_load(const unsigned char *buf, size_t len, const struct secret *pass,
 	nv = 0;
 	rc = 0;
 out:
+	jks_digest_wait(&dj);
+	free(dj.cause);
 	for (i = 0; i < nv; i++)
 		ks_entry_free(v[i]);
 	free(v);

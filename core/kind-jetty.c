@@ -442,25 +442,6 @@ jt_store_path(struct srvload *s, const char *abs, const char *rel,
 }
 
 /* ------------------------------------------------------------------ */
-/* Loading */
-
-static void
-jt_run_user(struct srvload *s)
-{
-	struct passwd	*pw;
-	char		*unit, *user = NULL;
-
-	if ((unit = srv_unit_naming(s->m->base, &user)) == NULL)
-		return;
-	if (user != NULL && (pw = getpwnam(user)) != NULL) {
-		s->run_uid = (int)pw->pw_uid;
-		s->run_gid = (int)pw->pw_gid;
-		xasprintf(&s->run_how, "%s, User=%s", unit, user);
-	}
-	free(user);
-	free(unit);
-}
-
 /* The home: jetty.home of the process, else the base's own. */
 static char *
 jt_home(struct srvload *s)
@@ -519,8 +500,10 @@ jt_live(struct srvload *s)
 		return;
 	m->listening = server_port_listening(s->proc, m->port, &ino);
 	if (m->listening == 1 && m->proc.pid == 0 &&
-	    (pid = server_socket_pid(s->proc, ino)) > 0)
+	    (pid = server_socket_pid(s->proc, ino)) > 0) {
 		srv_proc_read(s, pid);
+		s->cwd = s->m->proc.cwd;
+	}
 }
 
 static int
@@ -573,6 +556,7 @@ jetty_load(struct srvload *s, char **cause)
 
 	if (!(s->o->flags & SERVER_NO_LIVE) && (pid = jt_find_proc(s)) > 0) {
 		srv_proc_read(s, pid);
+		s->cwd = s->m->proc.cwd;
 		(void)srv_proc_sysprops(s, SRC_PREC_SYSPROP);
 		jt_proc_args(s);
 	}
@@ -602,8 +586,6 @@ jetty_load(struct srvload *s, char **cause)
 	mat->keys.keypass = xstrdup(JT_P("keyManagerPassword"));
 	if (!m->ssl) {
 		jt_live(s);
-		if (m->proc.pid == 0)
-			jt_run_user(s);
 		return (0);
 	}
 
@@ -713,8 +695,6 @@ jetty_load(struct srvload *s, char **cause)
 	free(tpath);
 	free(traw);
 	jt_live(s);
-	if (m->proc.pid == 0)
-		jt_run_user(s);
 	return (0);
 }
 

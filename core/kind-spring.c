@@ -859,7 +859,7 @@ spring_basics(struct srvload *s)
 	else
 		free(v);
 	m->base_url = srv_value(s, "im.base-url", NULL);
-	m->port = 8080;
+	m->port = SERVER_DEFAULT_PORT;
 	if ((v = srv_value(s, "server.port", NULL)) != NULL) {
 		errno = 0;
 		port = strtol(v, &end, 10);
@@ -1463,8 +1463,11 @@ spring_sni(struct srvload *s)
 			    "server will not start", kb, bundle, bundle,
 			    bundle)->material = mat;
 		}
-		if (mat->name == NULL && name != NULL)
+		if (name != NULL) {
+			/* an SNI material is known by its host name */
+			free(mat->name);
 			mat->name = xstrdup(name);
+		}
 		free(name);
 		free(bundle);
 		free(kn);
@@ -1560,7 +1563,7 @@ spring_load(struct srvload *s, char **cause)
 	}
 
 	/* The port from the file, to find the running server. */
-	m->port = 8080;
+	m->port = SERVER_DEFAULT_PORT;
 	if ((v = srv_value(s, "server.port", NULL)) != NULL) {
 		port = strtol(v, &end, 10);
 		if (end != v && *end == '\0' && port > 0 && port <= 65535)
@@ -1660,28 +1663,6 @@ spring_row_key(const char *canon)
 	    strncmp(canon, "queue.ssl.", 10) == 0);
 }
 
-/* The material a setting configures. */
-static struct key_material *
-spring_row_material(const struct server_model *m, const char *key)
-{
-	const struct key_material	*mat;
-	char				*ck, *c;
-	size_t				 i, j;
-	bool				 hit = false;
-
-	ck = props_canon_key(key);
-	for (i = 0; i < m->nmaterials && !hit; i++) {
-		mat = m->materials[i];
-		for (j = 0; j < mat->nconfigured_by && !hit; j++) {
-			c = props_canon_key(mat->configured_by[j]);
-			hit = strcmp(c, ck) == 0;
-			free(c);
-		}
-	}
-	free(ck);
-	return (hit ? m->materials[i - 1] : NULL);
-}
-
 /* A file value another source overrides. */
 static void
 spring_overridden(struct srvload *s, const struct setting *row)
@@ -1721,7 +1702,7 @@ spring_finish(struct srvload *s)
 	const struct cfg_source	*src;
 	struct cfg_hit		 h;
 	struct setting		*row;
-	char			*c, **seen = NULL, lbl[32];
+	char			*c, **seen = NULL, lbl[32], dflt[32];
 	size_t			 i, j, k, nseen = 0;
 	bool			 dup;
 
@@ -1735,7 +1716,8 @@ spring_finish(struct srvload *s)
 		snprintf(lbl, sizeof lbl, "listening");
 	else
 		snprintf(lbl, sizeof lbl, "%s", m->ssl ? "HTTPS" : "HTTP");
-	srv_row(s, "server.port", false, true, lbl, "default 8080", NULL);
+	snprintf(dflt, sizeof dflt, "default %d", SERVER_DEFAULT_PORT);
+	srv_row(s, "server.port", false, true, lbl, dflt, NULL);
 	srv_row(s, "server.ssl.enabled", false, false, m->ssl ? "on" : "off",
 	    NULL, NULL);
 	if (mat->nconfigured_by == 0 || (mat->keys.store != NULL &&
@@ -1783,7 +1765,7 @@ spring_finish(struct srvload *s)
 			srv_row(s, h.key, step_settings_is_secret(h.key) ||
 			    strstr(c, "password") != NULL ||
 			    strstr(c, "privatekey") != NULL, false, "set",
-			    NULL, spring_row_material(m, h.key));
+			    NULL, key_material_of_setting(m, h.key));
 		}
 	}
 	for (i = 0; i < nseen; i++)
@@ -1792,7 +1774,7 @@ spring_finish(struct srvload *s)
 	for (i = 0; i < m->nsettings; i++) {
 		row = m->settings[i];
 		if (row->material == NULL)
-			row->material = spring_row_material(m, row->key);
+			row->material = key_material_of_setting(m, row->key);
 		spring_overridden(s, row);
 	}
 }

@@ -1467,34 +1467,6 @@ tc_legacy(struct srvload *s, struct tc_index *x)
 /* ------------------------------------------------------------------ */
 /* The running server */
 
-/* Who runs the server when it is not running: a systemd unit naming
- * the base. */
-static void
-tc_run_user(struct srvload *s)
-{
-	struct passwd	*pw;
-	char		*needle, *unit, *user = NULL;
-	int		 i;
-
-	for (i = 0; i < 2; i++) {
-		xasprintf(&needle, "CATALINA_BASE=%s%s", s->m->base, i == 0 ?
-		    "\"" : "\n");
-		unit = srv_unit_naming(needle, &user);
-		free(needle);
-		if (unit != NULL)
-			break;
-	}
-	if (unit == NULL)
-		return;
-	if (user != NULL && (pw = getpwnam(user)) != NULL) {
-		s->run_uid = (int)pw->pw_uid;
-		s->run_gid = (int)pw->pw_gid;
-		xasprintf(&s->run_how, "%s, User=%s", unit, user);
-	}
-	free(user);
-	free(unit);
-}
-
 /* Is the port listening, and by whom. */
 static void
 tc_live(struct srvload *s)
@@ -1510,6 +1482,7 @@ tc_live(struct srvload *s)
 	if (m->listening == 1 && m->proc.pid == 0 &&
 	    (pid = server_socket_pid(s->proc, ino)) > 0) {
 		srv_proc_read(s, pid);
+		s->cwd = s->m->proc.cwd;
 		(void)srv_proc_sysprops(s, SRC_PREC_SYSPROP);
 	}
 }
@@ -1564,6 +1537,7 @@ tomcat_load(struct srvload *s, char **cause)
 	if (!(s->o->flags & SERVER_NO_LIVE) &&
 	    (pid = srv_proc_by_dir(s->proc, "catalina.base", m->base)) > 0) {
 		srv_proc_read(s, pid);
+		s->cwd = s->m->proc.cwd;
 		(void)srv_proc_sysprops(s, SRC_PREC_SYSPROP);
 	}
 	as = cfg_source_add(m, CFG_SRC_ASSUMED, CFG_FMT_NONE, NULL,
@@ -1646,8 +1620,6 @@ tomcat_load(struct srvload *s, char **cause)
 	}
 	tc_legacy(s, x);
 	tc_live(s);
-	if (m->proc.pid == 0)
-		tc_run_user(s);
 	return (0);
 }
 

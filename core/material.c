@@ -10,9 +10,7 @@
  * material, pointing at the settings that chose it.
  */
 #include <errno.h>
-#include <grp.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -542,7 +540,7 @@ mat_trusted(struct keystore *trust, struct cert *c)
 		if (e->type != KS_ENTRY_TRUSTED || e->nchain == 0)
 			continue;
 		t = e->chain[0];
-		if (t->len == c->len && memcmp(t->der, c->der, c->len) == 0)
+		if (cert_equal(t, c))
 			return (e);
 	}
 	for (i = 0; i < trust->nentries; i++) {
@@ -625,114 +623,4 @@ srv_material_trust(struct srvload *s, struct key_material *mat)
 	else
 		xasprintf(&mat->trust_note, "root \"%s\" is not in %s",
 		    top->info.subject, store);
-}
-
-/* ------------------------------------------------------------------ */
-/* Can the server's user read the files? */
-
-/* May uid (in groups) do want (4 read, 1 search) on what sb describes? */
-static bool
-mat_may(const struct stat *sb, uid_t uid, const gid_t *groups, int ngroups,
-    unsigned int want)
-{
-	int	i;
-
-	if (sb->st_uid == uid)
-		return (((sb->st_mode >> 6) & want) == want);
-	for (i = 0; i < ngroups; i++)
-		if (sb->st_gid == groups[i])
-			return (((sb->st_mode >> 3) & want) == want);
-	return ((sb->st_mode & want) == want);
-}
-
-/* Why uid cannot read path (malloc'd), or NULL when it can (or when it
- * cannot be told). */
-static char *
-mat_unreadable(const char *path, uid_t uid, const gid_t *groups,
-    int ngroups)
-{
-	struct stat	 sb;
-	char		 real[PATH_MAX], *p, *why = NULL;
-
-	if (realpath(path, real) == NULL)
-		return (NULL);
-	/* every directory on the way must be searchable */
-	for (p = real + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		if (stat(real, &sb) == 0 && !mat_may(&sb, uid, groups, ngroups,
-		    1))
-			xasprintf(&why, "directory %s (mode %04o, owner %d:%d) "
-			    "is not searchable", real,
-			    (unsigned int)(sb.st_mode & 07777), (int)sb.st_uid,
-			    (int)sb.st_gid);
-		*p = '/';
-		if (why != NULL)
-			return (why);
-	}
-	if (stat(real, &sb) == 0 && !mat_may(&sb, uid, groups, ngroups, 4))
-		xasprintf(&why, "%s has mode %04o, owner %d:%d", real,
-		    (unsigned int)(sb.st_mode & 07777), (int)sb.st_uid,
-		    (int)sb.st_gid);
-	return (why);
-}
-
-void
-srv_material_access(struct srvload *s, struct key_material *mat)
-{
-	const char	*files[3], *key;
-	struct passwd	*pw;
-	struct group	*gr;
-	gid_t		 groups[256];
-	int		 ngroups = 256;
-	char		*why, *fix, *name, *group;
-	size_t		 k;
-
-	if (s->run_uid <= 0 || mat->uid == -1)
-		return;
-	files[0] = mat->where == KM_PEM ? mat->cert_path : mat->path;
-	files[1] = mat->where == KM_PEM ? mat->key_path : NULL;
-	files[2] = mat->where == KM_PEM ? mat->chain_path : NULL;
-	if (mat->where != KM_KEYSTORE && mat->where != KM_PEM)
-		return;
-	if ((pw = getpwuid((uid_t)s->run_uid)) != NULL) {
-		name = xstrdup(pw->pw_name);
-		if (getgrouplist(pw->pw_name, s->run_gid >= 0 ?
-		    (gid_t)s->run_gid : pw->pw_gid, groups, &ngroups) == -1)
-			ngroups = 0;
-	} else {
-		xasprintf(&name, "uid %d", s->run_uid);
-		ngroups = 0;
-	}
-	if (ngroups == 0 && s->run_gid >= 0) {
-		groups[0] = (gid_t)s->run_gid;
-		ngroups = 1;
-	}
-	if (s->run_gid >= 0 && (gr = getgrgid((gid_t)s->run_gid)) != NULL)
-		group = xstrdup(gr->gr_name);
-	else if (pw != NULL && (gr = getgrgid(pw->pw_gid)) != NULL)
-		group = xstrdup(gr->gr_name);
-	else
-		group = xstrdup(name);
-	for (k = 0; k < 3; k++) {
-		if (files[k] == NULL || (why = mat_unreadable(files[k],
-		    (uid_t)s->run_uid, groups, ngroups)) == NULL)
-			continue;
-		key = k == 0 ? (mat->where == KM_PEM ? mat->keys.cert :
-		    mat->keys.store) : mat->keys.key;
-		if (strncmp(why, "directory", 9) == 0)
-			xasprintf(&fix, "let %s through the directory (chmod "
-			    "o+x, or group %s with g+x)", name, name);
-		else
-			xasprintf(&fix, "chgrp %s %s && chmod 0640 %s (or make "
-			    "%s its owner)", group, files[k], files[k], name);
-		MAT_ADD(s, mat, "keystore-server-unreadable", SEV_CRIT, key,
-		    NULL, fix, "the server runs as %s (%s), who cannot read "
-		    "%s: %s; the server fails with \"Permission denied\"",
-		    name, s->run_how != NULL ? s->run_how : "?", files[k],
-		    why);
-		free(fix);
-		free(why);
-	}
-	free(group);
-	free(name);
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* model.c -- the server model's containers: findings and settings rows. */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -220,17 +221,19 @@ cfg_format_name(enum cfg_format f)
 }
 
 struct server_model *
-server_model_new(void)
+server_model_new(time_t now)
 {
 	struct server_model	*m;
 
 	m = xcalloc(1, sizeof *m);
 	m->kind = &server_kind_spring;
-	m->now = time(NULL);
+	m->now = now != 0 ? now : time(NULL);
 	m->warn_days = SERVER_WARN_DAYS;
 	m->crit_days = SERVER_CRIT_DAYS;
-	m->port = 8080;
+	m->port = SERVER_DEFAULT_PORT;
 	m->listening = -1;
+	m->owner.uid = m->owner.gid = -1;
+	m->owner.mode = 0600;
 	m->served = key_material_add(m, KM_ROLE_SERVER);
 	return (m);
 }
@@ -273,6 +276,61 @@ key_material_index(const struct server_model *m,
 		if (m->materials[i] == mat)
 			return ((int)i);
 	return (-1);
+}
+
+struct key_material *
+key_material_of_setting(const struct server_model *m, const char *key)
+{
+	struct key_material	*mat;
+	char			*ck, *c;
+	size_t			 i, j;
+	bool			 hit;
+
+	ck = props_canon_key(key);
+	for (i = 0; i < m->nmaterials; i++) {
+		mat = m->materials[i];
+		for (j = 0; j < mat->nconfigured_by; j++) {
+			c = props_canon_key(mat->configured_by[j]);
+			hit = strcmp(c, ck) == 0;
+			free(c);
+			if (hit) {
+				free(ck);
+				return (mat);
+			}
+		}
+	}
+	free(ck);
+	return (NULL);
+}
+
+/* Is the material one no step may change (see core.h)? */
+static bool
+key_material_frozen(const struct key_material *mat)
+{
+	return (mat->role == KM_ROLE_ENCRYPTION || mat->where == KM_PEM ||
+	    mat->where == KM_PEM_INLINE || mat->where == KM_CLASSPATH);
+}
+
+const struct key_material *
+key_material_locked(const struct server_model *m, const char *path)
+{
+	const struct key_material	*mat;
+	char				 a[PATH_MAX], b[PATH_MAX];
+	size_t				 i;
+	bool				 ra;
+
+	if (m == NULL || path == NULL)
+		return (NULL);
+	ra = realpath(path, a) != NULL;
+	for (i = 0; i < m->nmaterials; i++) {
+		mat = m->materials[i];
+		if (!key_material_frozen(mat) || mat->path == NULL)
+			continue;
+		if (strcmp(mat->path, path) == 0 || (ra &&
+		    realpath(mat->path, b) != NULL && strcmp(a, b) == 0))
+			return (mat);
+	}
+	return (NULL);
 }
 
 void
@@ -482,6 +540,8 @@ server_model_free(struct server_model *m)
 	free(m->proc.cwd);
 	free(m->proc.exe);
 	free(m->proc.unit);
+	free(m->proc.groups);
+	free(m->owner.how_buf);
 	for (i = 0; i < m->nprofiles; i++)
 		free(m->profiles[i]);
 	free(m->profiles);

@@ -7,12 +7,13 @@
  * file is walked in place with a small bounds-checked DER reader (PFX,
  * AuthenticatedSafe, SafeContents, bags); OpenSSL computes the MAC
  * (PKCS12_key_gen_utf8_ex + HMAC, as PKCS12_verify_mac does) and decrypts
- * the encrypted safe in place.  BER input goes through d2i_PKCS12 and
- * PKCS12_unpack_authsafes instead, and a BER SafeContents is re-encoded as
- * DER first.  Certificates are never decoded by OpenSSL while listing:
- * their DER goes straight to cert_new (a 10,000-certificate truststore
- * loads in ~50 ms).  Iteration counts above Java's limit are refused
- * before any work.
+ * the encrypted safe in place, in the keystore's own copy of the file when
+ * it has one (keystore_load_owned: its certificates then point into it).
+ * BER input goes through d2i_PKCS12 and PKCS12_unpack_authsafes instead,
+ * and a BER SafeContents is re-encoded as DER first.  Certificates are
+ * never decoded by OpenSSL while listing: their DER goes straight to
+ * ks_cert_new.  Iteration counts above Java's limit are refused before any
+ * work.
  *
  * What ks_entry.prot holds for a PKCS#12 entry:
  *  - pkcs8ShroudedKeyBag: the EncryptedPrivateKeyInfo (X509_SIG) DER;
@@ -34,6 +35,7 @@
 #include <time.h>
 
 #include <openssl/asn1.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -127,6 +129,7 @@ struct p12_load {
 	size_t		 nbags;
 	size_t		 abags;
 	int64_t		 now_ms;
+	struct keystore	*ks;		/* being loaded (ks_cert_new) */
 };
 
 /* An entry in Java's alias map (a later bag replaces it in place). */
@@ -141,24 +144,34 @@ struct p12_key {
 	struct ks_entry	*e;		/* NULL once replaced by a later bag */
 };
 
-static int	 p12_legacy_state;	/* 0 untried, 1 loaded, -1 missing */
+/* The legacy provider is loaded once per process, whichever thread (the
+ * dashboard's probe and wizard workers load keystores) asks first. */
+static CRYPTO_ONCE	 p12_legacy_once = CRYPTO_ONCE_STATIC_INIT;
+static atomic_int	 p12_legacy_state;	/* 0 untried, 1 loaded,
+						   -1 missing */
 /* Kept for the life of the process (held, so not a leak). */
 static OSSL_PROVIDER	*p12_prov_default, *p12_prov_legacy;
+
+/* Load OpenSSL's legacy provider (and the default one): run once. */
+static void
+p12_legacy_init(void)
+{
+	int	state = -1;
+
+	if ((p12_prov_default = OSSL_PROVIDER_load(NULL, "default")) != NULL &&
+	    (p12_prov_legacy = OSSL_PROVIDER_load(NULL, "legacy")) != NULL)
+		state = 1;
+	ERR_clear_error();
+	atomic_store(&p12_legacy_state, state);
+}
 
 /* Load OpenSSL's legacy provider (and the default one) once. */
 static bool
 p12_legacy_load(void)
 {
-	if (p12_legacy_state == 0) {
-		p12_legacy_state = -1;
-		if ((p12_prov_default = OSSL_PROVIDER_load(NULL,
-		    "default")) != NULL &&
-		    (p12_prov_legacy = OSSL_PROVIDER_load(NULL,
-		    "legacy")) != NULL)
-			p12_legacy_state = 1;
-		ERR_clear_error();
-	}
-	return (p12_legacy_state == 1);
+	if (!CRYPTO_THREAD_run_once(&p12_legacy_once, p12_legacy_init))
+		return (false);
+	return (atomic_load(&p12_legacy_state) == 1);
 }
 
 /* Whether a cipher can run; *legacy when it needs the legacy provider. */
@@ -700,7 +713,8 @@ p12_bag_add(struct p12_load *ld)
 
 /* certBag: SEQUENCE { certId, [0] EXPLICIT OCTET STRING }. */
 static int
-p12_parse_certbag(struct p12_bag *b, const struct p12_tlv *val, char **cause)
+p12_parse_certbag(struct p12_load *ld, struct p12_bag *b,
+    const struct p12_tlv *val, char **cause)
 {
 	const unsigned char	*p = val->val, *end = val->val + val->len, *q;
 	struct p12_tlv		 id, ctx, oct;
@@ -720,7 +734,7 @@ p12_parse_certbag(struct p12_bag *b, const struct p12_tlv *val, char **cause)
 		cause_set(cause, "malformed certificate bag %d", b->index + 1);
 		return (-1);
 	}
-	if ((b->cert = cert_new(oct.val, oct.len, cause)) == NULL) {
+	if ((b->cert = ks_cert_new(ld->ks, oct.val, oct.len, cause)) == NULL) {
 		cause_prefix(cause, "certificate in bag %d", b->index + 1);
 		return (-1);
 	}
@@ -819,7 +833,7 @@ p12_parse_bag(struct p12_load *ld, const struct p12_tlv *bag, int index,
 	}
 	switch (b->kind) {
 	case P12_BAG_CERT:
-		return (p12_parse_certbag(b, &val, cause));
+		return (p12_parse_certbag(ld, b, &val, cause));
 	case P12_BAG_KEY:
 		return (p12_parse_keybag(b, &val, cause));
 	case P12_BAG_PLAINKEY:
@@ -903,21 +917,32 @@ p12_parse_safe(struct p12_load *ld, const unsigned char *buf, size_t len,
 	return (rc);
 }
 
-/* Give an entry its alias: friendlyName, else Java's counter "1", "2"... */
-static void
-p12_entry_alias(struct ks_entry *e, const struct p12_bag *b,
+/*
+ * A new entry for bag b with its alias: friendlyName, else Java's counter
+ * "1", "2"...  A trusted certificate bag gives its alias away (nothing
+ * looks at it again).
+ */
+static struct ks_entry *
+p12_entry_new(struct keystore *ks, struct p12_bag *b, enum ks_etype t,
     unsigned int *counter)
 {
-	free(e->alias);
-	if (b->alias != NULL) {
-		e->alias = xmalloc(b->alias_len + 1);
-		memcpy(e->alias, b->alias, b->alias_len);
-		e->alias[b->alias_len] = '\0';
-		e->alias_len = b->alias_len;
+	char	*alias;
+	size_t	 len;
+
+	if (b->alias != NULL && t == KS_ENTRY_TRUSTED) {
+		alias = b->alias;
+		len = b->alias_len;
+		b->alias = NULL;
+	} else if (b->alias != NULL) {
+		alias = xmalloc(b->alias_len + 1);
+		memcpy(alias, b->alias, b->alias_len);
+		alias[b->alias_len] = '\0';
+		len = b->alias_len;
 	} else {
-		xasprintf(&e->alias, "%u", ++*counter);
-		e->alias_len = strlen(e->alias);
+		xasprintf(&alias, "%u", ++*counter);
+		len = strlen(alias);
 	}
+	return (ks_entry_new_in(ks, alias, len, t));
 }
 
 /* The entry map Java keeps (lower-cased alias, insertion order). */
@@ -1085,8 +1110,8 @@ p12_build(struct p12_load *ld, struct keystore *ks, char **cause)
 					continue;	/* Java skips it */
 				b->ekeyid_len = 2;
 			}
-			e = ks_entry_new("", b->kind == P12_BAG_SECRET ?
-			    KS_ENTRY_SECRET : KS_ENTRY_KEY);
+			e = p12_entry_new(ks, b, b->kind == P12_BAG_SECRET ?
+			    KS_ENTRY_SECRET : KS_ENTRY_KEY, &counter);
 			if (p12_keyid_date(b->ekeyid, b->ekeyid_len,
 			    &e->date_ms) != 0) {
 				e->date_ms = ld->now_ms;
@@ -1097,7 +1122,6 @@ p12_build(struct p12_load *ld, struct keystore *ks, char **cause)
 			b->value = NULL;
 			if (b->kind == P12_BAG_KEY && !b->alg_ok)
 				e->flags |= KS_EF_KEY_UNREADABLE;
-			p12_entry_alias(e, b, &counter);
 			if (b->kind != P12_BAG_SECRET) {
 				m.keys[m.nkeys].bag = b;
 				m.keys[m.nkeys].e = e;
@@ -1113,10 +1137,9 @@ p12_build(struct p12_load *ld, struct keystore *ks, char **cause)
 			}
 			if (!b->trusted)
 				break;
-			e = ks_entry_new("", KS_ENTRY_TRUSTED);
+			e = p12_entry_new(ks, b, KS_ENTRY_TRUSTED, &counter);
 			e->date_ms = ld->now_ms;
 			e->flags |= KS_EF_NO_DATE;
-			p12_entry_alias(e, b, &counter);
 			p12_map_put(&m, e, b);
 			break;
 		default:
@@ -1132,8 +1155,15 @@ p12_build(struct p12_load *ld, struct keystore *ks, char **cause)
 	ks->entries = xreallocarray(ks->entries, ks->nentries + m.nslots + 1,
 	    sizeof *ks->entries);
 	for (i = 0; i < m.nslots; i++) {
-		if (m.slots[i].tbag != NULL) {
-			ks_entry_add_cert(m.slots[i].e, m.slots[i].tbag->cert);
+		e = m.slots[i].e;
+		if (m.slots[i].tbag != NULL && ks->arena != NULL &&
+		    e->nchain == 0 && e->chain == NULL) {
+			e->chain = arena_alloc(ks->arena, sizeof *e->chain);
+			e->chain[e->nchain++] = m.slots[i].tbag->cert;
+			e->flags |= KS_EF_CHAIN_PACKED;
+			m.slots[i].tbag->cert = NULL;
+		} else if (m.slots[i].tbag != NULL) {
+			ks_entry_add_cert(e, m.slots[i].tbag->cert);
 			m.slots[i].tbag->cert = NULL;
 		}
 		ks->entries[ks->nentries++] = m.slots[i].e;
@@ -1156,11 +1186,10 @@ out:
  * plaintext length.
  */
 static int
-p12_decrypt(const X509_ALGOR *alg, ASN1_OCTET_STRING *data,
+p12_decrypt(const X509_ALGOR *alg, unsigned char *d, size_t len,
     const struct secret *pass, size_t *outlen)
 {
 	EVP_CIPHER_CTX	*ctx = NULL;
-	unsigned char	*d = data->data;
 	int		 n = 0, m = 0, bs, pad, i, try, rc = -1;
 
 	for (try = 0; try < 2; try++) {
@@ -1171,7 +1200,7 @@ p12_decrypt(const X509_ALGOR *alg, ASN1_OCTET_STRING *data,
 			break;
 		EVP_CIPHER_CTX_free(ctx);
 		ctx = NULL;
-		if (try == 1 || p12_legacy_state != 0)
+		if (try == 1 || atomic_load(&p12_legacy_state) != 0)
 			goto out;
 		ERR_clear_error();
 		p12_legacy_load();
@@ -1179,10 +1208,10 @@ p12_decrypt(const X509_ALGOR *alg, ASN1_OCTET_STRING *data,
 	if (ctx == NULL)
 		goto out;
 	bs = EVP_CIPHER_CTX_get_block_size(ctx);
-	if (bs < 1 || data->length <= 0 || data->length % bs != 0)
+	if (bs < 1 || len == 0 || len > INT_MAX || len % (size_t)bs != 0)
 		goto out;
 	EVP_CIPHER_CTX_set_padding(ctx, 0);
-	if (!EVP_DecryptUpdate(ctx, d, &n, d, data->length) ||
+	if (!EVP_DecryptUpdate(ctx, d, &n, d, (int)len) ||
 	    !EVP_DecryptFinal_ex(ctx, d + n, &m))
 		goto out;
 	n += m;
@@ -1205,9 +1234,11 @@ out:
 /* One ContentInfo of the AuthenticatedSafe. */
 struct p12_part {
 	int			 nid;
-	const unsigned char	*data;	/* data: the SafeContents */
+	const unsigned char	*data;	/* data: the SafeContents;
+					   encryptedData: the ciphertext */
 	size_t			 len;
-	PKCS7			*p7;	/* encryptedData, decoded */
+	X509_ALGOR		*alg;	/* encryptedData: its algorithm */
+	PKCS7			*p7;	/* encryptedData, decoded (BER) */
 };
 
 /*
@@ -1244,8 +1275,11 @@ p12_outer_clear(struct p12_outer *o)
 {
 	size_t	i;
 
-	for (i = 0; o->own && i < o->nparts; i++)
-		PKCS7_free(o->parts[i].p7);
+	for (i = 0; i < o->nparts; i++) {
+		X509_ALGOR_free(o->parts[i].alg);
+		if (o->own)
+			PKCS7_free(o->parts[i].p7);
+	}
 	free(o->parts);
 	sk_PKCS7_pop_free(o->safes, PKCS7_free);
 	PKCS12_free(o->p12);
@@ -1337,6 +1371,42 @@ p12_der_macdata(const struct p12_tlv *md, struct p12_outer *o)
 	return (0);
 }
 
+/*
+ * EncryptedData: SEQUENCE { version, EncryptedContentInfo SEQUENCE {
+ * contentType, contentEncryptionAlgorithm, [0] IMPLICIT OCTET STRING } },
+ * read in place: the ciphertext is not copied (it is decrypted where it
+ * is).  -1 when it is not that DER shape (a constructed [0] among others):
+ * OpenSSL's decoder then reads it.
+ */
+static int
+p12_der_encdata(const struct p12_tlv *ed, struct p12_part *pt)
+{
+	const unsigned char	*p = ed->val, *end = ed->val + ed->len, *q;
+	const unsigned char	*qend;
+	struct p12_tlv		 ver, eci, type, alg, ct;
+
+	if (ed->tag != 0x30 || p12_der_expect(&p, end, 0x02, &ver) != 0 ||
+	    p12_der_expect(&p, end, 0x30, &eci) != 0)
+		return (-1);
+	if (p != end)
+		return (-1);	/* unprotectedAttrs: as OpenSSL, refused */
+	q = eci.val;
+	qend = eci.val + eci.len;
+	if (p12_der_expect(&q, qend, 0x06, &type) != 0 ||
+	    !P12_OID_IS(&type, oid_p7data) ||
+	    p12_der_expect(&q, qend, 0x30, &alg) != 0 ||
+	    p12_der_expect(&q, qend, 0x80, &ct) != 0 || q != qend)
+		return (-1);
+	q = alg.raw;
+	if ((pt->alg = d2i_X509_ALGOR(NULL, &q, (long)alg.rawlen)) == NULL) {
+		ERR_clear_error();
+		return (-1);
+	}
+	pt->data = ct.val;
+	pt->len = ct.len;
+	return (0);
+}
+
 /* Read a DER PFX in place; -1 (nothing set) for anything else. */
 static int
 p12_outer_der(const unsigned char *buf, size_t len, struct p12_outer *o)
@@ -1377,11 +1447,14 @@ p12_outer_der(const unsigned char *buf, size_t len, struct p12_outer *o)
 			pt->data = content.val;
 			pt->len = content.len;
 		} else if (P12_OID_IS(&oid, oid_p7encdata)) {
+			pt->nid = NID_pkcs7_encrypted;
+			if (p12_der_encdata(&content, pt) == 0)
+				continue;
+			/* a constructed (BER) ciphertext: OpenSSL's decoder */
 			q = c.raw;
 			if ((pt->p7 = d2i_PKCS7(NULL, &q, (long)c.rawlen)) ==
 			    NULL)
 				goto fail;
-			pt->nid = NID_pkcs7_encrypted;
 		} else
 			pt->nid = NID_undef;
 	}
@@ -1522,16 +1595,19 @@ pkcs12_load(const unsigned char *buf, size_t len, const struct secret *pass,
 	struct p12_outer	 o;
 	struct p12_part		*pt;
 	PKCS7_ENC_CONTENT	*ec;
+	const X509_ALGOR	*alg;
 	struct p12_load		 ld;
 	struct p12_alg		 a;
+	unsigned char		*ct, *tmp = NULL;
 	char			 why[256];
-	size_t			 i, ncerts = 0, plainlen = 0;
+	size_t			 i, ncerts = 0, plainlen = 0, ctlen, tmplen = 0;
 	int			 r, rc = -1;
 	bool			 enc = false, skipped = false;
 
 	memset(&ld, 0, sizeof ld);
 	memset(&o, 0, sizeof o);
 	ld.now_ms = p12_now_ms();
+	ld.ks = ks;
 	if (p12_outer_der(buf, len, &o) != 0 &&
 	    p12_outer_openssl(buf, len, &o, cause) != 0)
 		goto out;
@@ -1550,21 +1626,31 @@ pkcs12_load(const unsigned char *buf, size_t len, const struct secret *pass,
 				goto out;
 			continue;
 		}
-		if (pt->nid != NID_pkcs7_encrypted || pt->p7 == NULL ||
-		    OBJ_obj2nid(pt->p7->type) != NID_pkcs7_encrypted) {
+		if (pt->nid != NID_pkcs7_encrypted || (pt->alg == NULL &&
+		    (pt->p7 == NULL ||
+		    OBJ_obj2nid(pt->p7->type) != NID_pkcs7_encrypted))) {
 			cause_set(cause, "public-key protected PKCS#12 is not "
 			    "supported (Java cannot read it either)");
 			goto out;
 		}
 		enc = true;
-		ec = pt->p7->d.encrypted != NULL ?
-		    pt->p7->d.encrypted->enc_data : NULL;
-		if (ec == NULL || ec->algorithm == NULL ||
-		    ec->enc_data == NULL) {
-			cause_set(cause, "malformed encrypted safe");
-			goto out;
+		if (pt->alg != NULL) {
+			alg = pt->alg;
+			ct = NULL;
+			ctlen = pt->len;
+		} else {
+			ec = pt->p7->d.encrypted != NULL ?
+			    pt->p7->d.encrypted->enc_data : NULL;
+			if (ec == NULL || ec->algorithm == NULL ||
+			    ec->enc_data == NULL || ec->enc_data->length < 0) {
+				cause_set(cause, "malformed encrypted safe");
+				goto out;
+			}
+			alg = ec->algorithm;
+			ct = ec->enc_data->data;
+			ctlen = (size_t)ec->enc_data->length;
 		}
-		r = p12_alg_inspect(ec->algorithm, &a, why, sizeof why);
+		r = p12_alg_inspect(alg, &a, why, sizeof why);
 		if (r == 0) {
 			ks->p12.cert_pbe_nid = a.nid;
 			ks->p12.cert_iter = a.iter;
@@ -1591,8 +1677,20 @@ pkcs12_load(const unsigned char *buf, size_t len, const struct secret *pass,
 			    why);
 			goto out;
 		}
-		if (p12_decrypt(ec->algorithm, ec->enc_data, pass,
-		    &plainlen) != 0) {
+		/*
+		 * Decrypt where the ciphertext is: in the keystore's own copy
+		 * of the file (its certificates then point into it), else in
+		 * a copy wiped after the bags are read.
+		 */
+		if (ct == NULL && ks->backing != NULL &&
+		    pt->data >= ks->backing &&
+		    (size_t)(pt->data - ks->backing) <= ks->backing_len &&
+		    ctlen <= ks->backing_len - (size_t)(pt->data - ks->backing))
+			ct = ks->backing + (pt->data - ks->backing);
+		else if (ct == NULL)
+			ct = tmp = xmemdup(pt->data, ctlen);
+		tmplen = ctlen;
+		if (p12_decrypt(alg, ct, ctlen, pass, &plainlen) != 0) {
 			ERR_clear_error();
 			if (o.mac)
 				cause_set(cause, "keystore password is "
@@ -1605,12 +1703,17 @@ pkcs12_load(const unsigned char *buf, size_t len, const struct secret *pass,
 				    "incorrect");
 			goto out;
 		}
-		if (p12_parse_safe(&ld, ec->enc_data->data, plainlen,
+		if (p12_parse_safe(&ld, ct, plainlen,
 		    o.mac ? cause : NULL) != 0) {
 			/* Java: any failure here is a wrong password */
 			cause_set(cause, "keystore password is incorrect (or "
 			    "the file is damaged)");
 			goto out;
+		}
+		if (tmp != NULL) {
+			OPENSSL_cleanse(tmp, tmplen);
+			free(tmp);
+			tmp = NULL;
 		}
 	}
 	for (i = 0; i < ld.nbags; i++) {
@@ -1634,6 +1737,10 @@ pkcs12_load(const unsigned char *buf, size_t len, const struct secret *pass,
 		goto out;
 	rc = 0;
 out:
+	if (tmp != NULL) {
+		OPENSSL_cleanse(tmp, tmplen);
+		free(tmp);
+	}
 	p12_bags_trim(&ld, 0);
 	free(ld.bags);
 	p12_outer_clear(&o);

@@ -886,8 +886,7 @@ probe_served(const struct probe_result *r, const struct cert *c)
 	size_t	i;
 
 	for (i = 0; i < r->nchain; i++)
-		if (r->chain[i]->len == c->len &&
-		    memcmp(r->chain[i]->der, c->der, c->len) == 0)
+		if (cert_equal(r->chain[i], c))
 			return (true);
 	return (false);
 }

@@ -158,6 +158,28 @@ proc_split(const unsigned char *buf, size_t len, char ***vp, size_t *np)
 	}
 }
 
+/* "Groups:\t4 24 27" into pr->groups. */
+static void
+proc_groups(struct server_proc *pr, const char *s)
+{
+	char	*end;
+	long	 g;
+
+	for (;;) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '\0' || pr->ngroups >= 1024)
+			return;
+		g = strtol(s, &end, 10);
+		if (end == s)
+			return;
+		pr->groups = xreallocarray(pr->groups, pr->ngroups + 1,
+		    sizeof *pr->groups);
+		pr->groups[pr->ngroups++] = (int)g;
+		s = end;
+	}
+}
+
 /* A link's target (malloc'd), or NULL. */
 static char *
 proc_link(const char *proc, int pid, const char *what)
@@ -229,6 +251,8 @@ srv_proc_read(struct srvload *s, int pid)
 				pr->uid = atoi(line + 4);
 			else if (strncmp(line, "Gid:", 4) == 0)
 				pr->gid = atoi(line + 4);
+			else if (strncmp(line, "Groups:", 7) == 0)
+				proc_groups(pr, line + 7);
 		}
 		free(buf);
 	}

@@ -721,6 +721,114 @@ srv_has_key(const struct keystore *ks)
 	return (false);
 }
 
+/* May the server's user (m->proc) read path: search every directory
+ * down to it, read the file? */
+static bool
+srv_readable_by(const struct server_proc *pr, const char *path)
+{
+	struct stat	 sb;
+	char		*p, *sl;
+	bool		 ok = true;
+	size_t		 i;
+	unsigned int	 want;
+
+	if (pr->uid == 0)
+		return (true);
+	p = xstrdup(path);
+	for (sl = p; ok && (sl = strchr(sl + 1, '/')) != NULL;) {
+		*sl = '\0';
+		want = S_IXOTH;
+		if (*p != '\0' && stat(p, &sb) == 0) {
+			if ((int)sb.st_uid == pr->uid)
+				want = S_IXUSR;
+			else if ((int)sb.st_gid == pr->gid)
+				want = S_IXGRP;
+			else {
+				for (i = 0; i < pr->ngroups; i++)
+					if ((int)sb.st_gid == pr->groups[i])
+						want = S_IXGRP;
+			}
+			ok = (sb.st_mode & want) != 0;
+		}
+		*sl = '/';
+	}
+	if (ok && stat(p, &sb) == 0) {
+		if ((int)sb.st_uid == pr->uid)
+			want = S_IRUSR;
+		else if ((int)sb.st_gid == pr->gid)
+			want = S_IRGRP;
+		else {
+			want = S_IROTH;
+			for (i = 0; i < pr->ngroups; i++)
+				if ((int)sb.st_gid == pr->groups[i])
+					want = S_IRGRP;
+		}
+		ok = (sb.st_mode & want) != 0;
+	}
+	free(p);
+	return (ok);
+}
+
+/* Key materials the running server's user cannot read: it fails to
+ * start (or to reload) with "Permission denied". */
+static void
+srv_server_can_read(struct srvload *s)
+{
+	struct server_model	*m = s->m;
+	struct key_material	*mat;
+	const char		*files[3];
+	size_t			 i, k;
+
+	if (m->proc.pid <= 0 || m->proc.uid < 0 || s->cwd == NULL)
+		return;
+	for (i = 0; i < m->nmaterials; i++) {
+		mat = m->materials[i];
+		files[0] = mat->where == KM_KEYSTORE ? mat->path : NULL;
+		files[1] = mat->where == KM_PEM ? mat->cert_path : NULL;
+		files[2] = mat->where == KM_PEM ? mat->key_path : NULL;
+		for (k = 0; k < 3; k++) {
+			if (files[k] == NULL || !path_exists(files[k]) ||
+			    srv_readable_by(&m->proc, files[k]))
+				continue;
+			audit_add(m, "keystore-server-cannot-read", SEV_CRIT,
+			    files[k], 0, NULL, NULL, "give the file to the "
+			    "server's user (chown, chmod 0640 or 0600) and let "
+			    "it search the directories above", "the server "
+			    "(pid %d, uid %d, gid %d) cannot read %s: it fails "
+			    "with \"Permission denied\"", m->proc.pid,
+			    m->proc.uid, m->proc.gid, files[k])->material =
+			    mat;
+		}
+	}
+}
+
+/* Who new files are for: the running server's user; else the owner of
+ * the keystore in use; else of the configuration's directory. */
+static void
+srv_owner(struct srvload *s)
+{
+	struct server_model	*m = s->m;
+	struct server_owner	*o = &m->owner;
+	struct stat		 sb;
+
+	if (m->proc.pid > 0 && m->proc.uid >= 0 && s->cwd != NULL) {
+		o->uid = m->proc.uid;
+		o->gid = m->proc.gid;
+		xasprintf(&o->how_buf, "the running server (pid %d)",
+		    m->proc.pid);
+	} else if (m->served->uid >= 0) {
+		o->uid = m->served->uid;
+		o->gid = m->served->gid;
+		xasprintf(&o->how_buf, "the keystore %s", m->served->path);
+	} else if (stat(s->main_dir, &sb) == 0) {
+		o->uid = (int)sb.st_uid;
+		o->gid = (int)sb.st_gid;
+		xasprintf(&o->how_buf, "the directory %s", s->main_dir);
+	}
+	o->how = o->how_buf;
+	o->mode = o->uid >= 0 && (uid_t)o->uid != geteuid() ? 0640 : 0600;
+}
+
 /* Keys readable by every user on the host. */
 static void
 srv_world_readable(struct srvload *s)
@@ -753,12 +861,10 @@ server_model_load(const struct server_opts *o, struct server_model **mp,
 
 	*mp = NULL;
 	memset(&s, 0, sizeof s);
-	m = server_model_new();
+	m = server_model_new(o->now);
 	s.o = o;
 	s.m = m;
-	s.run_uid = s.run_gid = -1;
 	s.proc = o->proc != NULL ? o->proc : "/proc";
-	m->now = o->now != 0 ? o->now : time(NULL);
 	m->warn_days = o->warn_days;
 	m->crit_days = o->crit_days;
 	m->warn_percent = o->warn_percent;
@@ -777,15 +883,6 @@ server_model_load(const struct server_opts *o, struct server_model **mp,
 		goto done;
 	for (i = 0; i < m->nmaterials; i++)
 		srv_material_open(&s, m->materials[i]);
-	/* the running server's user wins over what the kind assumed */
-	if (m->proc.pid > 0 && m->proc.uid >= 0) {
-		s.run_uid = m->proc.uid;
-		s.run_gid = m->proc.gid;
-		free(s.run_how);
-		xasprintf(&s.run_how, "pid %d", m->proc.pid);
-	}
-	for (i = 0; i < m->nmaterials; i++)
-		srv_material_access(&s, m->materials[i]);
 	srv_jre(&s);
 	for (i = 0; i < m->nmaterials; i++) {
 		srv_material_p12_compat(&s, m->materials[i]);
@@ -793,6 +890,8 @@ server_model_load(const struct server_opts *o, struct server_model **mp,
 	}
 	audit_run(m);
 	srv_world_readable(&s);
+	srv_server_can_read(&s);
+	srv_owner(&s);
 	if (kind->finish != NULL)
 		kind->finish(&s);
 done:
@@ -802,7 +901,6 @@ done:
 	rc = 0;
 out:
 	srv_proc_done(&s);
-	free(s.run_how);
 	free(s.main_dir);
 	free(s.base_dir);
 	free(s.label_root);

@@ -35,12 +35,6 @@ struct srvload {
 	size_t			 argc;
 	char			**envv;		/* wiped when freed */
 	size_t			 envc;
-	/* the user the server runs as, when known: the process's, else
-	 * what its kind says (a systemd unit's User=); -1 when unknown */
-	int			 run_uid;
-	int			 run_gid;
-	char			*run_how;	/* "pid 4242", "tomcat10.service
-						   (User=tomcat)" */
 };
 
 /* server.c */
@@ -107,8 +101,5 @@ void	 srv_material_open(struct srvload *, struct key_material *);
 void	 srv_material_trust(struct srvload *, struct key_material *);
 /* PKCS#12 algorithms the server's JRE cannot read. */
 void	 srv_material_p12_compat(struct srvload *, struct key_material *);
-/* Can the server's user (s->run_uid) read the material's files?  A
- * critical finding when not. */
-void	 srv_material_access(struct srvload *, struct key_material *);
 
 #endif /* TLSDECK_SRVLOAD_H */

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <form.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -185,6 +186,21 @@ form_env_new(const struct server_model *m)
 		e->format = m->served->ks->format;
 	else if (m->served->declared_type != NULL)
 		e->format = ks_format_parse(m->served->declared_type);
+	for (i = 0; i < m->nmaterials; i++) {
+		if (m->materials[i]->path == NULL ||
+		    key_material_locked(m, m->materials[i]->path) !=
+		    m->materials[i])
+			continue;
+		e->locked = xreallocarray(e->locked, e->nlocked + 1,
+		    sizeof *e->locked);
+		e->locked_why = xreallocarray(e->locked_why, e->nlocked + 1,
+		    sizeof *e->locked_why);
+		e->locked[e->nlocked] = xstrdup(m->materials[i]->path);
+		xasprintf(&e->locked_why[e->nlocked++], "the %s key "
+		    "material: %s", km_role_name(m->materials[i]->role),
+		    m->materials[i]->not_renewable != NULL ?
+		    m->materials[i]->not_renewable : "it must not change");
+	}
 	return (e);
 }
 
@@ -192,8 +208,16 @@ form_env_new(const struct server_model *m)
 void
 form_env_free(struct form_env *e)
 {
+	size_t	i;
+
 	if (e == NULL)
 		return;
+	for (i = 0; i < e->nlocked; i++) {
+		free(e->locked[i]);
+		free(e->locked_why[i]);
+	}
+	free(e->locked);
+	free(e->locked_why);
 	free(e->properties);
 	free(e->shared);
 	free(e->keystore);
@@ -645,6 +669,28 @@ form_mkdirs(const char *path, char **cause)
 	return (rc);
 }
 
+/* Is path a key material no form may change?  Why (malloc'd), or NULL. */
+static char *
+form_locked(const struct form_env *e, const char *path)
+{
+	char	 a[PATH_MAX], b[PATH_MAX], *r;
+	size_t	 i;
+	bool	 ra;
+
+	if (e == NULL)
+		return (NULL);
+	ra = realpath(path, a) != NULL;
+	for (i = 0; i < e->nlocked; i++) {
+		if (strcmp(e->locked[i], path) == 0 || (ra &&
+		    realpath(e->locked[i], b) != NULL && strcmp(a, b) == 0)) {
+			xasprintf(&r, "never changed here: %s",
+			    e->locked_why[i]);
+			return (r);
+		}
+	}
+	return (NULL);
+}
+
 /* Check: the keystore path. */
 static char *
 form_check_ks(struct form *f, int i, enum sev *sev)
@@ -657,6 +703,10 @@ form_check_ks(struct form *f, int i, enum sev *sev)
 	if (*path == '\0') {
 		*sev = SEV_CRIT;
 		return (xstrdup("the keystore file is needed"));
+	}
+	if ((r = form_locked(form_env(f), path)) != NULL) {
+		*sev = SEV_CRIT;
+		return (r);
 	}
 	ks = form_keystore(f, &err);
 	if (ks != NULL) {
@@ -1021,6 +1071,30 @@ form_check_certfiles(struct form *f, int i, enum sev *sev)
 /* The choices of a yes/no item. */
 const char *const form_yn[] = { "no", "yes", NULL };
 
+/* The store types a form offers for a new keystore, the default first
+ * (ks_format_parse reads each). */
+static const char *const form_storetypes[] = { "PKCS12", "JKS", NULL };
+
+/* A choice of store type, sel preselected (the default if not offered). */
+int
+form_storetype(struct form *f, const char *label, enum ks_format sel,
+    form_check_fn check)
+{
+	int	i, n = 0;
+
+	for (i = 0; form_storetypes[i] != NULL; i++)
+		if (ks_format_parse(form_storetypes[i]) == sel)
+			n = i;
+	return (form_choice(f, label, form_storetypes, n, check));
+}
+
+/* The format chosen in a form_storetype item. */
+enum ks_format
+form_get_storetype(struct form *f, int item)
+{
+	return (ks_format_parse(form_storetypes[form_get_choice(f, item)]));
+}
+
 /* Check message: the alias is taken by e (SEV_CRIT). */
 char *
 form_alias_taken(const struct ks_entry *e, bool can_replace, enum sev *sev)
@@ -1064,7 +1138,7 @@ form_farg_clear(struct form_farg *a)
 /* Make s a step that writes files: its argument, free function, worker. */
 void
 fstep_writes(struct fstep *s, void *arg, void (*free_arg)(void *),
-    int (*run)(struct fstep *, volatile int *, char **))
+    int (*run)(struct fstep *, atomic_int *, char **))
 {
 	s->arg = arg;
 	s->free_arg = free_arg;
@@ -1624,78 +1698,4 @@ form_draw(struct form *f)
 	draw_hints(t, LINES - 1, SCOPE_FORM);
 	if (cy >= 0)
 		tui_cursor(t, cy, cx);
-}
-
-/* ------------------------------------------------------------------ */
-/* Helpers for the form-*.c files */
-
-/* A DN from its parts ("CN=a, O=b"), skipping empty ones and escaping
- * the characters dn_parse treats specially.  malloc'd. */
-char *
-form_dn(const char *const *names, const char *const *values, size_t n)
-{
-	char	*out = xstrdup(""), *tmp, *esc;
-	size_t	 i, j, k;
-	const char *v;
-
-	for (i = 0; i < n; i++) {
-		v = values[i];
-		if (v == NULL || *v == '\0')
-			continue;
-		esc = xmalloc(2 * strlen(v) + 1);
-		for (j = k = 0; v[j] != '\0'; j++) {
-			if (strchr(",+\"\\<>;=", v[j]) != NULL)
-				esc[k++] = '\\';
-			esc[k++] = v[j];
-		}
-		esc[k] = '\0';
-		xasprintf(&tmp, "%s%s%s=%s", out, *out != '\0' ? ", " : "",
-		    names[i], esc);
-		free(out);
-		free(esc);
-		out = tmp;
-	}
-	return (out);
-}
-
-/* The value of one attribute of a keytool-style DN ("O" of "CN=a, O=b"),
- * or NULL; malloc'd. */
-char *
-form_dn_part(const char *dn, const char *name)
-{
-	const char	*p, *e;
-	size_t		 n = strlen(name);
-
-	if (dn == NULL)
-		return (NULL);
-	for (p = dn; *p != '\0'; p = e) {
-		while (*p == ' ' || *p == ',')
-			p++;
-		if ((e = strstr(p, ", ")) == NULL)
-			e = p + strlen(p);
-		if ((size_t)(e - p) > n && strncmp(p, name, n) == 0 &&
-		    p[n] == '=')
-			return (xstrndup(p + n + 1, (size_t)(e - p - n - 1)));
-	}
-	return (NULL);
-}
-
-/* The model is reloaded after a write without closing the screens. */
-void
-form_refresh_model(struct tui *t)
-{
-	struct server_model	*m = NULL;
-	char			*cause = NULL;
-
-	if (tui_model_load(&t->opts, &m, &cause) != 0) {
-		free(t->load_error);
-		t->load_error = cause != NULL ? cause : xstrdup("not loaded");
-		m = tui_model_empty();
-	} else {
-		free(t->load_error);
-		t->load_error = NULL;
-	}
-	server_model_free(t->model);
-	t->model = m;
-	t->now = m->now != 0 ? m->now : time(NULL);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * fuzz-jks.c -- jks_load (through keystore_load_mem) on arbitrary input,
- * with a fixed store password and without one.  Besides not crashing or
+ * fuzz-jks.c -- jks_load (through keystore_load_mem, and keystore_load_owned
+ * which must agree with it) on arbitrary input, with a fixed store password
+ * and without one.  Besides not crashing or
  * leaking: a failure always has a message; key recovery is attempted on
  * every key entry; and what loads and can be written as JKS must read back
  * verified with the same number of entries, and write again byte for byte.
@@ -42,6 +43,61 @@ fuzz_slow_key(const unsigned char *p, size_t len)
 	for (i = 0; i < n; i++)
 		count = (count << 8) | s[12 + i];
 	return (count > 2048);
+}
+
+/*
+ * The same input through keystore_load_owned (the file's own buffer kept:
+ * certificates borrow from it, entries are packed in the keystore's arena,
+ * encrypted parts are decrypted in place): it must load exactly what
+ * keystore_load_mem loaded (ref, or fail when ref is NULL), and survive
+ * sorting, fingerprints, a chain grown and an entry removed.
+ */
+static void
+fuzz_owned(const unsigned char *p, size_t len, const struct secret *pw,
+    int flags, const struct keystore *ref)
+{
+	struct keystore	*ks = NULL;
+	struct ks_entry	*e, *f;
+	char		*cause = NULL;
+	size_t		 i, j;
+
+	if (keystore_load_owned(xmemdup(p, len), len, "fuzz", pw, flags, &ks,
+	    &cause) != 0) {
+		if (cause == NULL || ks != NULL || ref != NULL)
+			abort();
+		free(cause);
+		return;
+	}
+	if (ref == NULL || ks->nentries != ref->nentries ||
+	    ks->verified != ref->verified)
+		abort();
+	for (i = 0; i < ks->nentries; i++) {
+		e = ks->entries[i];
+		f = ref->entries[i];
+		if (e->alias_len != f->alias_len || memcmp(e->alias, f->alias,
+		    e->alias_len) != 0 || e->type != f->type ||
+		    e->nchain != f->nchain)
+			abort();
+		for (j = 0; j < e->nchain; j++) {
+			if (e->chain[j]->len != f->chain[j]->len ||
+			    memcmp(e->chain[j]->der, f->chain[j]->der,
+			    e->chain[j]->len) != 0 ||
+			    strcmp(e->chain[j]->info.subject,
+			    f->chain[j]->info.subject) != 0 ||
+			    strcmp(e->chain[j]->info.serial,
+			    f->chain[j]->info.serial) != 0)
+				abort();
+			(void)cert_sha256(e->chain[j]);
+		}
+	}
+	keystore_sort(ks);
+	if (ks->nentries > 0) {
+		e = ks->entries[0];
+		if (e->nchain > 0)
+			ks_entry_add_cert(e, cert_dup(e->chain[0]));
+		keystore_remove(ks, 0);
+	}
+	keystore_free(ks);
 }
 
 /* Write ks as JKS, read it back, write again: the bytes must not change. */
@@ -97,8 +153,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		free(cause);
 		cause = NULL;
-	} else
-		keystore_free(ks);
+		ks = NULL;
+	}
+	fuzz_owned(data, size, pw, 0, ks);
+	keystore_free(ks);
 
 	if (keystore_load_mem(data, size, "fuzz", NULL, KS_LOAD_NOVERIFY,
 	    &ks, &cause) != 0) {
@@ -109,6 +167,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (ks->verified)
 		abort();
+	fuzz_owned(data, size, NULL, KS_LOAD_NOVERIFY, ks);
 	for (i = 0; i < ks->nentries; i++) {
 		if (ks->entries[i]->type != KS_ENTRY_KEY ||
 		    fuzz_slow_key(ks->entries[i]->prot,

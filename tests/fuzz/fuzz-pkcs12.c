@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * fuzz-pkcs12.c -- pkcs12_load (through keystore_load_mem) on arbitrary
- * input, with a fixed store password and without one.
+ * fuzz-pkcs12.c -- pkcs12_load (through keystore_load_mem, and
+ * keystore_load_owned which must agree with it) on arbitrary input, with a
+ * fixed store password and without one.
  *
  * An input starting with 0x30 is the file itself.  Anything else is taken,
  * after its first byte, as a SafeContents and wrapped here into a MAC-less
@@ -244,6 +245,61 @@ fuzz_rewrite(struct keystore *ks)
 	keystore_free(ks3);
 }
 
+/*
+ * The same input through keystore_load_owned (the file's own buffer kept:
+ * certificates borrow from it, entries are packed in the keystore's arena,
+ * encrypted parts are decrypted in place): it must load exactly what
+ * keystore_load_mem loaded (ref, or fail when ref is NULL), and survive
+ * sorting, fingerprints, a chain grown and an entry removed.
+ */
+static void
+fuzz_owned(const unsigned char *p, size_t len, const struct secret *pw,
+    int flags, const struct keystore *ref)
+{
+	struct keystore	*ks = NULL;
+	struct ks_entry	*e, *f;
+	char		*cause = NULL;
+	size_t		 i, j;
+
+	if (keystore_load_owned(xmemdup(p, len), len, "fuzz", pw, flags, &ks,
+	    &cause) != 0) {
+		if (cause == NULL || ks != NULL || ref != NULL)
+			abort();
+		free(cause);
+		return;
+	}
+	if (ref == NULL || ks->nentries != ref->nentries ||
+	    ks->verified != ref->verified)
+		abort();
+	for (i = 0; i < ks->nentries; i++) {
+		e = ks->entries[i];
+		f = ref->entries[i];
+		if (e->alias_len != f->alias_len || memcmp(e->alias, f->alias,
+		    e->alias_len) != 0 || e->type != f->type ||
+		    e->nchain != f->nchain)
+			abort();
+		for (j = 0; j < e->nchain; j++) {
+			if (e->chain[j]->len != f->chain[j]->len ||
+			    memcmp(e->chain[j]->der, f->chain[j]->der,
+			    e->chain[j]->len) != 0 ||
+			    strcmp(e->chain[j]->info.subject,
+			    f->chain[j]->info.subject) != 0 ||
+			    strcmp(e->chain[j]->info.serial,
+			    f->chain[j]->info.serial) != 0)
+				abort();
+			(void)cert_sha256(e->chain[j]);
+		}
+	}
+	keystore_sort(ks);
+	if (ks->nentries > 0) {
+		e = ks->entries[0];
+		if (e->nchain > 0)
+			ks_entry_add_cert(e, cert_dup(e->chain[0]));
+		keystore_remove(ks, 0);
+	}
+	keystore_free(ks);
+}
+
 /* One load; failures must say why. */
 static struct keystore *
 fuzz_load(const unsigned char *p, size_t len, const struct secret *pw,
@@ -284,8 +340,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (keystore_sniff(p, len) != KS_FMT_PKCS12)
 		goto out;
 
-	if (fuzz_cheap_file(p, len) && (ks = fuzz_load(p, len, pw, 0)) !=
-	    NULL) {
+	if (fuzz_cheap_file(p, len)) {
+		ks = fuzz_load(p, len, pw, 0);
+		fuzz_owned(p, len, pw, 0, ks);
+	} else
+		ks = NULL;
+	if (ks != NULL) {
 		for (i = 0; i < ks->nentries; i++) {
 			if (ks->entries[i]->type != KS_ENTRY_KEY ||
 			    !fuzz_cheap_key(ks->entries[i]))
@@ -302,7 +362,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if ((ks = fuzz_load(p, len, NULL, 0)) != NULL)
 		keystore_free(ks);
-	if ((ks = fuzz_load(p, len, NULL, KS_LOAD_NOVERIFY)) != NULL) {
+	ks = fuzz_load(p, len, NULL, KS_LOAD_NOVERIFY);
+	fuzz_owned(p, len, NULL, KS_LOAD_NOVERIFY, ks);
+	if (ks != NULL) {
 		fuzz_rewrite(ks);
 		keystore_free(ks);
 	}
