@@ -2722,12 +2722,12 @@ int		 xmldoc_remove_attr(struct xmldoc *, size_t elem,
  * with elem's indentation (a sibling).  The new element's index is
  * elem's index plus the number of elements in elem's subtree.
  */
-int		 xmldoc_insert_after(struct xmldoc *, size_t elem,
+int		 xmldoc_insert_element_after(struct xmldoc *, size_t elem,
 		     const char *text, char **cause);
 /*
  * Replace element elem (its start tag to its end, children included)
  * with text, one complete element, its lines after the first indented
- * as elem is.  Refused as xmldoc_insert_after; libxml2 must read the
+ * as elem is.  Refused as xmldoc_insert_element_after; libxml2 must read the
  * result as the old tree with that element replaced and nothing else
  * changed.
  */

@@ -652,7 +652,7 @@ inidoc_set(struct inidoc *d, const char *key, const char *value,
 	const struct ini_line	*l;
 	const unsigned char	*eq;
 	char			*text;
-	size_t			 i, n, best = 0, upto = SIZE_MAX;
+	size_t			 i, n, best = 0, upto = SIZE_MAX, a, b;
 	long			 idx;
 	int			 rc;
 
@@ -680,7 +680,14 @@ inidoc_set(struct inidoc *d, const char *key, const char *value,
 		}
 		l = &d->lines[e->lineidx];
 		eq = memchr(d->buf + l->off, '=', l->textlen);
-		confbuf_add(&nb, d->buf, eq + 1 - d->buf);
+		if (eq != NULL)
+			confbuf_add(&nb, d->buf, eq + 1 - d->buf);
+		else {
+			/* "-Dname" alone: it gets its "=". */
+			ini_trim(d->buf + l->off, l->textlen, &a, &b);
+			confbuf_add(&nb, d->buf, l->off + b);
+			confbuf_str(&nb, "=");
+		}
 		confbuf_str(&nb, value);
 		/* Blanks after the value are trimmed anyway: drop them. */
 		confbuf_str(&nb, ini_term(d, l));

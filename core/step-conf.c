@@ -352,7 +352,7 @@ conf_apply(const struct step_conf_file *f, const struct step_conf_edit *e,
 			rc = xmldoc_remove_attr(xd, e->elem, e->key, cause);
 			break;
 		case SC_INSERT_AFTER:
-			rc = xmldoc_insert_after(xd, e->elem, e->text, cause);
+			rc = xmldoc_insert_element_after(xd, e->elem, e->text, cause);
 			break;
 		case SC_REPLACE:
 			rc = xmldoc_replace(xd, e->elem, e->text, cause);

@@ -128,6 +128,12 @@ xd_err_fn(void *ctx, xmlErrorPtr e)
 	n = strlen(err->msg);
 	while (n > 0 && (err->msg[n - 1] == '\n' || err->msg[n - 1] == ' '))
 		err->msg[--n] = '\0';
+	/* It may quote the document: one line. */
+	for (; n > 0; n--) {
+		if ((unsigned char)err->msg[n - 1] < 0x20 ||
+		    err->msg[n - 1] == 0x7f)
+			err->msg[n - 1] = '?';
+	}
 	err->line = e->line;
 	err->set = true;
 }
@@ -1535,7 +1541,7 @@ xmldoc_remove_attr(struct xmldoc *d, size_t elem, const char *name,
 }
 
 int
-xmldoc_insert_after(struct xmldoc *d, size_t elem, const char *text,
+xmldoc_insert_element_after(struct xmldoc *d, size_t elem, const char *text,
     char **cause)
 {
 	struct confbuf			 nb = { NULL, 0, 0 };

@@ -1999,7 +1999,7 @@ yd_insert(struct yamldoc *d, int doc, const char *key, char **segs,
 	char		*ks, **ksegs;
 	struct confbuf	 dk = { NULL, 0, 0 };
 	char		*dseg;
-	size_t		 nk, i = 0, j, m, ncand, candj = 0, at, idx;
+	size_t		 nk, i = 0, j, m, ncand, candj = 0, at, idx, item;
 	bool		 needeol, isvoid = false, dotted = false;
 	int		 indent, step;
 
@@ -2071,9 +2071,9 @@ yd_insert(struct yamldoc *d, int doc, const char *key, char **segs,
 					goto notmap;
 				it = NULL;
 				if (segs[j][1] >= '0' && segs[j][1] <= '9') {
-					idx = strtoul(segs[j] + 1, NULL, 10);
-					if (idx < v->nkids)
-						it = v->kids[idx];
+					item = strtoul(segs[j] + 1, NULL, 10);
+					if (item < v->nkids)
+						it = v->kids[item];
 				}
 				if (it == NULL) {
 					cause_set(cause, "%s: line %d: %s has "
@@ -2154,7 +2154,7 @@ yd_insert(struct yamldoc *d, int doc, const char *key, char **segs,
 		indent = candkey->col + step;
 		at = yd_after(d, cand, &needeol);
 	} else {
-		indent = cur->kids[0]->col;
+		indent = cur->col;
 		at = yd_after(d, cur, &needeol);
 	}
 	confbuf_add(nb, d->buf, at);

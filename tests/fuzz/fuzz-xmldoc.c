@@ -139,7 +139,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (j = el + 1; j < n && xmldoc_elem(d, j)->depth > e->depth; j++)
 		;
 	cause = NULL;
-	if (xmldoc_insert_after(d, el, frag, &cause) != 0) {
+	if (xmldoc_insert_element_after(d, el, frag, &cause) != 0) {
 		fuzz_cause(cause, "fuzz.xml: ");
 		fuzz_same(d, data, size);
 	} else {

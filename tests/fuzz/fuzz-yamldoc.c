@@ -62,6 +62,14 @@ fuzz_others(const struct yamldoc *old, const struct yamldoc *new, int doc,
 		a = yamldoc_entry(old, i);
 		if (a->doc == doc && strcmp(a->canon, canon) == 0)
 			continue;
+		/* "a:" with nothing becomes the mapping a new a.b goes in. */
+		if (a->doc == doc && (a->flags & YAMLDOC_NULL) && a->len == 0 &&
+		    strncmp(a->canon, canon, strlen(a->canon)) == 0 &&
+		    (canon[strlen(a->canon)] == '.' ||
+		    canon[strlen(a->canon)] == '[') &&
+		    (j >= yamldoc_count(new) || strcmp(yamldoc_entry(new,
+		    j)->key, a->key) != 0))
+			continue;
 		for (; j < yamldoc_count(new); j++) {
 			b = yamldoc_entry(new, j);
 			if (!(b->doc == doc && strcmp(b->canon, canon) == 0))
@@ -84,7 +92,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct yamldoc			*d = NULL, *orig = NULL, *q = NULL;
 	unsigned char			*out;
 	char				*cause = NULL, *canon;
-	char				 key[48], value[40];
+	char				 key[52], value[40];
 	size_t				 i, n, len;
 	int				 doc = 0;
 
@@ -106,9 +114,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* A key: an existing one, or bytes of the input. */
 	if (n > 0 && size > 2 && (data[0] & 1) &&
-	    strlen(yamldoc_entry(d, data[1] % n)->key) < sizeof key) {
+	    strlen(yamldoc_entry(d, data[1] % n)->key) + 2 < sizeof key) {
 		e = yamldoc_entry(d, data[1] % n);
-		snprintf(key, sizeof key, "%s", e->key);
+		/* That key, or a new one below it (an insertion). */
+		snprintf(key, sizeof key, "%s%s", e->key, (data[0] & 2) ?
+		    ".n" : "");
 		doc = e->doc;
 	} else
 		fuzz_str(key, sizeof key, data, size, size / 3, 1 + size % 9);

@@ -274,6 +274,7 @@ test_set(void **state)
 		{ "  a=1  \r\nb=2\r\n", "a", "9", "  a=9\r\nb=2\r\n" },
 		{ "a?=1\n", "a", "9", "a?=9\n" },
 		{ "-Da=1\n", "a", "9", "-Da=9\n" },
+		{ "  -Da  \r\n", "a", "9", "  -Da=9\r\n" },
 		{ "a=1\na=2\n", "a", "9", "a=1\na=9\n" },
 		/* Jetty drops the repeated line: a reads 2 either way. */
 		{ "a=2\na=1\n", "a", "2", "a=2\na=2\n" },

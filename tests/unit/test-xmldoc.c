@@ -308,7 +308,8 @@ test_includes(void **state)
 		assert_string_equal(cause, xmldoc_warning(d));
 		free(cause);
 		cause = NULL;
-		assert_int_equal(xmldoc_insert_after(d, 1, "<x/>", &cause), -1);
+		assert_int_equal(xmldoc_insert_element_after(d, 1, "<x/>",
+		    &cause), -1);
 		free(cause);
 		xmldoc_free(d);
 	}
@@ -407,11 +408,11 @@ test_refused(void **state)
 	assert_non_null(strstr(cause, "no element 5"));
 	free(cause);
 	cause = NULL;
-	assert_int_equal(xmldoc_insert_after(d, 0, "<c/>", &cause), -1);
+	assert_int_equal(xmldoc_insert_element_after(d, 0, "<c/>", &cause), -1);
 	assert_non_null(strstr(cause, "root element"));
 	free(cause);
 	cause = NULL;
-	assert_int_equal(xmldoc_insert_after(d, 1, "<c/>", &cause), -1);
+	assert_int_equal(xmldoc_insert_element_after(d, 1, "<c/>", &cause), -1);
 	assert_non_null(strstr(cause, "does not start its line"));
 	free(cause);
 	assert_doc(d, in);
@@ -419,22 +420,23 @@ test_refused(void **state)
 
 	d = parse_str("<a>\n  <b/>\n</a>");
 	cause = NULL;
-	assert_int_equal(xmldoc_insert_after(d, 1, "<c/><d/>", &cause), -1);
+	assert_int_equal(xmldoc_insert_element_after(d, 1, "<c/><d/>",
+	    &cause), -1);
 	assert_non_null(strstr(cause, "not one complete element"));
 	free(cause);
 	cause = NULL;
-	assert_int_equal(xmldoc_insert_after(d, 1, "<c>", &cause), -1);
+	assert_int_equal(xmldoc_insert_element_after(d, 1, "<c>", &cause), -1);
 	free(cause);
 	cause = NULL;
-	assert_int_equal(xmldoc_insert_after(d, 1, "text", &cause), -1);
+	assert_int_equal(xmldoc_insert_element_after(d, 1, "text", &cause), -1);
 	free(cause);
 	cause = NULL;
-	assert_int_equal(xmldoc_insert_after(d, 1, "<!DOCTYPE c><c/>",
+	assert_int_equal(xmldoc_insert_element_after(d, 1, "<!DOCTYPE c><c/>",
 	    &cause), -1);
 	free(cause);
 	cause = NULL;
-	assert_int_equal(xmldoc_insert_after(d, 1, "<c x=\"&e;\"/>", &cause),
-	    -1);
+	assert_int_equal(xmldoc_insert_element_after(d, 1,
+	    "<c x=\"&e;\"/>", &cause), -1);
 	free(cause);
 	assert_doc(d, "<a>\n  <b/>\n</a>");
 	assert_int_equal(xmldoc_remove_attr(d, 1, "nope", NULL), 0);
@@ -487,7 +489,7 @@ test_debian_https(void **state)
 	    &cause), 0);
 	assert_spliced(d, buf, len, a->val_off, 4, "443");
 	xmllint(d);
-	if (xmldoc_insert_after(d, http, conn, &cause) != 0) {
+	if (xmldoc_insert_element_after(d, http, conn, &cause) != 0) {
 		print_error("%s\n", cause);
 		fail();
 	}
@@ -570,8 +572,8 @@ test_legacy_rewrite(void **state)
 
 	/* A second certificate after the first, in a CRLF ISO-8859-1 file. */
 	d = parse_file("conf/xml/latin1-crlf.xml");
-	assert_int_equal(xmldoc_insert_after(d, 2, "<Connector port=\"1\"/>",
-	    &cause), 0);
+	assert_int_equal(xmldoc_insert_element_after(d, 2,
+	    "<Connector port=\"1\"/>", &cause), 0);
 	assert_doc(d, "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\r\n"
 	    "<Server port=\"8005\">\r\n  <!-- caf\xe9 -->\r\n"
 	    "  <Service name=\"Caf\xe9\">\r\n"

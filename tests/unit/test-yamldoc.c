@@ -328,6 +328,10 @@ static const struct set_case set_cases[] = {
 	/* List items that exist. */
 	{ "l:\n  - n: a\n    b: x\n  - n: c\n", 0, "l[1].b", "y",
 	    "l:\n  - n: a\n    b: x\n  - n: c\n    b: y\n" },
+	{ "l:\n  - ? q\n    : r\n", 0, "l[0].s", "t",
+	    "l:\n  - ? q\n    : r\n    s: t\n" },
+	{ "m: 1\nl:\n  - n: a\n    z: x\n", 0, "l[0].q.r", "y",
+	    "m: 1\nl:\n  - n: a\n    z: x\n    q:\n      r: y\n" },
 	/* The right document of several. */
 	{ "a: 1\n---\nb: 2\n---\nc: 3\n", 1, "b", "9",
 	    "a: 1\n---\nb: 9\n---\nc: 3\n" },
@@ -386,6 +390,7 @@ test_set_refused(void **state)
 		{ "a:\n  b: 1\n", 0, "a", "2", "is a mapping" },
 		{ "a:\n  - x\n", 0, "a", "2", "is a list" },
 		{ "a:\n  - x\n", 0, "a[1]", "2", "adding list items" },
+		{ "m: 1\nl:\n  - z: x\n", 0, "l[0].z.n", "2", "holds a value" },
 		{ "a: 1\n", 0, "b[0]", "2", "adding list items" },
 		{ "a: 1\n", 0, "a", "two\nlines", "one line" },
 		{ "a: 1\n", 0, "a", "\xff", "one line of UTF-8" },
