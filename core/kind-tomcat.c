@@ -1967,7 +1967,8 @@ struct tc_op {
 	char			*scope;		/* or NULL */
 };
 
-/* "RSA" or "EC": the key of the keystore's alias (or only key entry). */
+/* "RSA" or "EC": the key of the keystore's alias (no alias: its first key
+ * entry); NULL when it cannot be read. */
 static const char *
 tc_key_type(const char *path, const struct secret *pass, const char *alias)
 {
@@ -1980,7 +1981,7 @@ tc_key_type(const char *path, const struct secret *pass, const char *alias)
 		return (NULL);
 	if (alias != NULL)
 		e = keystore_find(ks, alias);
-	for (i = 0; e == NULL && i < ks->nentries; i++)
+	for (i = 0; alias == NULL && e == NULL && i < ks->nentries; i++)
 		if (ks->entries[i]->type == KS_ENTRY_KEY)
 			e = ks->entries[i];
 	if (e != NULL && e->type == KS_ENTRY_KEY && e->nchain > 0) {
@@ -2311,12 +2312,18 @@ tomcat_plan_set(const struct server_model *m, const struct step_prop *props,
 				free(v);
 			}
 		}
-		/* the certificate's type follows the key */
-		if (strcmp(ops[i].name, "certificateKeystoreFile") == 0 &&
-		    ops[i].sp->value != NULL && e->cert != TC_NONE) {
+		/* the certificate's type follows the key: a new keystore,
+		 * or a new alias in the same one */
+		if (ops[i].sp->value != NULL && e->cert != TC_NONE &&
+		    (strcmp(ops[i].name, "certificateKeystoreFile") == 0 ||
+		    (strcmp(ops[i].name, "certificateKeyAlias") == 0 &&
+		    tc_op_find(ops, n, "certificateKeystoreFile") == NULL &&
+		    e->mat != NULL && e->mat->path != NULL))) {
 			pw = tc_op_find(ops, n, "certificateKeystorePassword");
 			al = tc_op_find(ops, n, "certificateKeyAlias");
-			path = tc_location_plain(m, ops[i].sp->value, &cp);
+			path = strcmp(ops[i].name, "certificateKeyAlias") == 0 ?
+			    xstrdup(e->mat->path) :
+			    tc_location_plain(m, ops[i].sp->value, &cp);
 			type = tc_key_type(path, pw != NULL ? pw->sp->secret :
 			    e->mat != NULL ? e->mat->storepass : NULL,
 			    al != NULL ? al->sp->value : e->mat != NULL ?
