@@ -1121,7 +1121,7 @@ probe_differs(struct server_model *m, const struct probe_result *r,
     struct key_material *mat, struct ks_entry *e, const char *where)
 {
 	struct cert	*mine = e->chain[0];
-	char		*a, *b, *fix;
+	char		*a, *b, *c, *fix;
 	size_t		 i;
 
 	for (i = 0; i < m->nfindings; i++)
@@ -1146,12 +1146,19 @@ probe_differs(struct server_model *m, const struct probe_result *r,
 	} else {
 		fix = probe_restart_fix(m, "so that it loads the keystore's "
 		    "certificate (if this is the server configured here)");
+		if (mat->reload_how != NULL) {
+			/* a reload on request (Tomcat's manager) */
+			xasprintf(&c, "%s; or %s", mat->reload_how, fix);
+			free(fix);
+			fix = c;
+		}
 		audit_add(m, "served-cert-differs", SEV_CRIT, mat->path, 0,
 		    e->alias, NULL, fix, "%s%s%s serves \"%s\" (SHA-256 %s), "
-		    "not the keystore's \"%s\" (%s): a restart is pending?",
+		    "not the keystore's \"%s\" (%s): a %s is pending?",
 		    where, r->sni != NULL ? " for " : "", r->sni != NULL ?
 		    r->sni : "", r->chain[0]->info.subject, a,
-		    mine->info.subject, b)->material = mat;
+		    mine->info.subject, b, mat->reload_how != NULL ?
+		    "reload or restart" : "restart")->material = mat;
 	}
 	free(fix);
 	free(a);
