@@ -272,6 +272,7 @@ cmd_audit_exec(struct cmd_ctx *c)
 		json_object_set_new(j, "status", json_string(
 		    audit_words[status]));
 		json_object_set_new(j, "exit", json_integer(status));
+		json_object_set_new(j, "kind", json_string(m->kind->name));
 		json_object_set_new(j, "properties", json_string(
 		    m->properties));
 		json_object_set_new(j, "certificates", cli_json_certs(m));

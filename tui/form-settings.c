@@ -17,6 +17,7 @@
  * it runs from the files as they are then (an earlier step's new key
  * decides Tomcat's type="RSA|EC"), written by step_conf.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -443,6 +444,30 @@ st_kind_key(const struct server_model *m, const char *neutral)
 	return (r);
 }
 
+/* An item's label: the name without its @SCOPE. */
+static const char *
+st_label(const char *key, char *buf, size_t len)
+{
+	const char	*at = strchr(key, '@');
+
+	snprintf(buf, len, "%.*s", at != NULL ? (int)(at - key) :
+	    (int)strlen(key), key);
+	return (buf);
+}
+
+/* Do location (as written, for the server) and path name one file? */
+static bool
+st_same_file(const char *base, const char *location, const char *path)
+{
+	char	*p = st_kind_path(base, location), a[PATH_MAX], b[PATH_MAX];
+	bool	 r;
+
+	r = strcmp(p, path) == 0 || (realpath(p, a) != NULL &&
+	    realpath(path, b) != NULL && strcmp(a, b) == 0);
+	free(p);
+	return (r);
+}
+
 /* The kind's items: its names, pre-filled from the model (or from what
  * an earlier page of the wizard made). */
 static void
@@ -455,7 +480,7 @@ st_init_kind(struct form *f)
 	struct st			*s = form_priv(f);
 	const struct secret		*pass;
 	enum ks_format			 fmt;
-	char				*v, port[16];
+	char				*v, port[16], lbl[128];
 	size_t				 k;
 
 	s->kind = true;
@@ -474,35 +499,42 @@ st_init_kind(struct form *f)
 	if (km->path != NULL)
 		s->orig[ST_STORE] = xstrdup(km->raw != NULL ? km->raw :
 		    km->path);
+	/* unset: what the server reads now (Tomcat's JKS default reads a
+	 * PKCS12 file too) */
 	if (km->declared_type != NULL)
 		s->orig[ST_TYPE] = xstrdup(km->declared_type);
+	else if (km->ks != NULL)
+		s->orig[ST_TYPE] = xstrdup(ks_format_name(km->ks->format));
 	if (km->alias != NULL)
 		s->orig[ST_ALIAS] = xstrdup(km->alias);
 
 	if (s->keys[ST_PORT] != NULL)
-		s->i[ST_PORT] = form_text(f, s->keys[ST_PORT], port,
-		    st_check_port);
-	if (ctx != NULL && ctx->keystore != NULL)
+		s->i[ST_PORT] = form_text(f, st_label(s->keys[ST_PORT], lbl,
+		    sizeof lbl), port, st_check_port);
+	/* the wizard's keystore: as written when it is the same file */
+	if (ctx != NULL && ctx->keystore != NULL && (s->orig[ST_STORE] ==
+	    NULL || !st_same_file(s->base, s->orig[ST_STORE], ctx->keystore)))
 		v = xstrdup(ctx->keystore);
 	else
 		v = xstrdup(s->orig[ST_STORE] != NULL ? s->orig[ST_STORE] :
 		    env->keystore);
 	if (s->keys[ST_STORE] != NULL)
-		s->i[ST_STORE] = form_text(f, s->keys[ST_STORE], v,
-		    st_check_store);
+		s->i[ST_STORE] = form_text(f, st_label(s->keys[ST_STORE], lbl,
+		    sizeof lbl), v, st_check_store);
 	free(v);
 	fmt = ctx != NULL && ctx->keystore != NULL ? ctx->format : env->format;
 	if (s->keys[ST_TYPE] != NULL)
-		s->i[ST_TYPE] = form_storetype(f, s->keys[ST_TYPE], fmt, NULL);
+		s->i[ST_TYPE] = form_storetype(f, st_label(s->keys[ST_TYPE],
+		    lbl, sizeof lbl), fmt, NULL);
 	pass = ctx != NULL && ctx->storepass != NULL ? ctx->storepass :
 	    env->storepass;
 	if (s->keys[ST_PASS] != NULL)
-		s->i[ST_PASS] = form_password(f, s->keys[ST_PASS], pass,
-		    st_check_pass);
+		s->i[ST_PASS] = form_password(f, st_label(s->keys[ST_PASS],
+		    lbl, sizeof lbl), pass, st_check_pass);
 	if (s->keys[ST_ALIAS] != NULL)
-		s->i[ST_ALIAS] = form_text(f, s->keys[ST_ALIAS], ctx != NULL &&
-		    ctx->alias != NULL ? ctx->alias : env->alias,
-		    st_check_alias);
+		s->i[ST_ALIAS] = form_text(f, st_label(s->keys[ST_ALIAS], lbl,
+		    sizeof lbl), ctx != NULL && ctx->alias != NULL ?
+		    ctx->alias : env->alias, st_check_alias);
 	else if (ctx != NULL && ctx->entry_new)
 		form_note(f, "Key entry", "%s serves every key entry, chosen "
 		    "by the name the client asks for (SNI)", m->kind->title);
@@ -668,6 +700,7 @@ st_build_kind(struct form *f, char **cause)
 	struct st			*s = form_priv(f);
 	const struct server_model	*m = form_tui(f)->model;
 	struct form_env			*env = form_env(f);
+	struct wiz_ctx			*ctx = form_ctx(f);
 	struct st_arg			*a;
 	struct fstep			*fs;
 	const char			*v;
@@ -714,8 +747,12 @@ st_build_kind(struct form *f, char **cause)
 	}
 	fstep_writes(fs, a, st_arg_free, st_run_kind);
 	fs->restart = true;
-	fstep_line(&fs->plan, &fs->nplan, "only these values change; the "
-	    "rest of the file is kept byte for byte; a backup first");
+	fstep_line(&fs->plan, &fs->nplan, "every other byte of the file "
+	    "kept; a backup of it first");
+	if (ctx != NULL && (ctx->ks_new || ctx->entry_new))
+		fstep_line(&fs->plan, &fs->nplan, "planned again when it runs, "
+		    "with the key an earlier step makes (Tomcat: the "
+		    "certificate's type follows it)");
 	return (fs);
 }
 
