@@ -158,7 +158,7 @@ probe_json(const struct probe_report *p)
 	j = json_object();
 	json_object_set_new(j, "ok", json_boolean(p->rc == EXIT_OK));
 	json_object_set_new(j, "exit", json_integer(p->rc));
-	json_object_set_new(j, "kind", p->m != NULL ?
+	json_object_set_new(j, "kind", p->m != NULL && p->m->kind != NULL ?
 	    json_string(p->m->kind->name) : json_null());
 	json_object_set_new(j, "host", out_json_cstr(r->host));
 	json_object_set_new(j, "port", json_integer(atoi(r->port)));

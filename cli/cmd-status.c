@@ -197,7 +197,8 @@ st_json(const struct server_model *m, const struct tlsdeck_config *cfg)
 	json_object_set_new(o, "crit_percent", json_integer(m->crit_percent));
 	json_object_set_new(j, "thresholds", o);
 
-	json_object_set_new(j, "kind", json_string(m->kind->name));
+	json_object_set_new(j, "kind", m->kind != NULL ?
+	    json_string(m->kind->name) : json_null());
 	json_object_set_new(j, "server_base", out_json_cstr(m->base));
 	json_object_set_new(j, "server_home", out_json_cstr(m->home));
 	json_object_set_new(j, "server_version", out_json_cstr(m->version));
@@ -348,7 +349,8 @@ st_text(FILE *f, const struct server_model *m)
 	for (i = 0; i < m->nfindings; i++)
 		n[m->findings[i]->sev]++;
 	fprintf(f, "Server     %s  (%s)\n", m->properties, st_or(m->how));
-	fprintf(f, "           %s", m->kind->title);
+	fprintf(f, "           %s", m->kind != NULL ? m->kind->title :
+	    "no server");
 	if (m->version != NULL)
 		fprintf(f, " %s", m->version);
 	for (i = 0; i < m->nprofiles; i++)

@@ -962,7 +962,9 @@ struct server_owner {
 struct server_kind;
 
 struct server_model {
-	const struct server_kind *kind;	/* "spring", ... (never NULL) */
+	const struct server_kind *kind;	/* "spring", ...; NULL when no
+					   server was read (a keystore
+					   opened alone) */
 	char		*properties;	/* the main configuration file (what
 					   --properties or --server named) */
 	char		*how;		/* how it was found */
@@ -1028,8 +1030,8 @@ void		 findings_sort(struct server_model *);
 enum sev	 findings_worst(const struct server_model *);
 /* An empty model at time now (0: time(NULL)): the default thresholds
  * (SERVER_WARN_DAYS, SERVER_CRIT_DAYS) and port (SERVER_DEFAULT_PORT),
- * listening not checked (-1), kind spring, and its served material (role
- * server, nothing configured: where KM_NONE). */
+ * listening not checked (-1), no kind (NULL), and its served material
+ * (role server, nothing configured: where KM_NONE). */
 struct server_model *server_model_new(time_t now);
 void		 server_model_free(struct server_model *);
 /* A new key material of role, appended to m->materials. */

@@ -1788,13 +1788,6 @@ const struct server_kind server_kind_spring = {
 	.names = spring_names,
 };
 
-const struct server_kind *const server_kinds[] = {
-	&server_kind_spring,
-	&server_kind_tomcat,
-	&server_kind_jetty,
-	NULL
-};
-
 const char *
 server_kind_native(const struct server_kind *k, const char *name)
 {

@@ -228,8 +228,8 @@ gk_init(struct form *f)
 	form_set_priv(f, g);
 	renew = ctx != NULL && ctx->old_alias != NULL;
 	form_add_keystore(f, FKS_CREATE);
-	if (renew && *server_kind_native(t->model->kind, "key-alias") ==
-	    '\0') {
+	if (renew && t->model->kind != NULL &&
+	    *server_kind_native(t->model->kind, "key-alias") == '\0') {
 		/* A kind without a key alias setting (Jetty serves every
 		 * entry, by SNI): the entry is renewed in place. */
 		alias = xstrdup(ctx->old_alias);

@@ -556,7 +556,8 @@ st_init(struct form *f)
 
 	s = xcalloc(1, sizeof *s);
 	form_set_priv(f, s);
-	if (form_tui(f)->model->kind->plan_set != NULL) {
+	if (form_tui(f)->model->kind != NULL &&
+	    form_tui(f)->model->kind->plan_set != NULL) {
 		st_init_kind(f);
 		return;
 	}

@@ -146,8 +146,8 @@ form_env_new(const struct server_model *m)
 	else if (m->served->key_entry != NULL)	/* Jetty: no alias set */
 		e->alias = xstrndup(m->served->key_entry->alias,
 		    m->served->key_entry->alias_len);
-	else if (m->kind->plan_set != NULL)	/* "tomcat", "jetty" */
-		e->alias = xstrdup(m->kind->name);
+	else if (m->kind != NULL && m->kind->plan_set != NULL)
+		e->alias = xstrdup(m->kind->name);	/* "tomcat" */
 	else
 		e->alias = xstrdup("integration-manager");
 	e->port = m->port;
