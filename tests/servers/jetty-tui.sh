@@ -66,7 +66,7 @@ tt_screen | grep -q 'Replace existing entry  *no  \[yes\]' ||
 tt_screen | grep -q 'Common name (CN)  *a.example.test' || tt_fail "CN"
 tt_keys F2
 tt_wait_for 'SSL settings  step 2 of 4'
-tt_wait_for 'jetty.sslContext.keyStorePassword'
+tt_wait_for 'jetty.sslContext.keyStoreType'
 tt_screen | grep -q 'serves every key entry' || tt_fail "no SNI note"
 tt_screen | grep -q 'key-alias\|server.ssl' && tt_fail "an alias setting"
 nopw
