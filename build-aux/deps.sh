@@ -2,11 +2,12 @@
 # Install what tlsdeck needs to build (and, with "test", to test) on Debian.
 # Does nothing when everything is present; needs root otherwise.
 pkgs="build-essential autoconf automake pkg-config libssl-dev libncurses-dev
-libcyaml-dev libyaml-dev libxml2-dev libjansson-dev libcmocka-dev
+libcyaml-dev libyaml-dev libxml2-dev zlib1g-dev libjansson-dev libcmocka-dev
 libcurl4-openssl-dev tmux openssl"
+# tests/servers/ start Debian's tomcat10 and jetty9 in private directories
 [ "${1:-}" = test ] && pkgs="$pkgs openjdk-17-jdk-headless clang
 libclang-rt-14-dev time python3 bc jq prometheus python3-yaml libxml2-utils
-jetty9 pebble lego"
+jetty9 tomcat10 pebble lego"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
@@ -18,5 +19,15 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends $missing >/dev/null ||
-    { echo "apt-get install failed:$missing" >&2; exit 1; }
+# Installing a server must not start it (they would take ports 8080 and
+# 8443): a policy-rc.d that refuses every start while apt runs.
+policy=
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	policy=/usr/sbin/policy-rc.d
+	printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy"
+fi
+rc=0
+apt-get update -qq >/dev/null &&
+    apt-get install -y -qq --no-install-recommends $missing >/dev/null || rc=1
+[ -n "$policy" ] && rm -f "$policy"
+[ $rc = 0 ] || { echo "apt-get install failed:$missing" >&2; exit 1; }

@@ -243,6 +243,8 @@ cmd_audit_exec(struct cmd_ctx *c)
 		json_object_set_new(j, "status", json_string(
 		    audit_words[status]));
 		json_object_set_new(j, "exit", json_integer(status));
+		json_object_set_new(j, "kind", m->kind != NULL ?
+		    json_string(m->kind->name) : json_null());
 		json_object_set_new(j, "properties", json_string(
 		    m->properties));
 		json_object_set_new(j, "certificates", cli_json_certs(m));

@@ -6,7 +6,9 @@
  * command line wins) through core's settings steps (every other byte kept,
  * the safe-write path, a backup), each shown first as a unified diff.
  * Passwords are never taken from argv (--set-env KEY=VAR) and are masked
- * in the diff.
+ * in the diff.  A server kind with files of its own (Tomcat's server.xml,
+ * Jetty's ini files) plans the edits itself (server_kind.plan_set; --fix
+ * CODE: plan_fix) and core's step_conf makes them.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -25,6 +27,7 @@ enum {
 	OPT_SET_ENV,
 	OPT_UNSET,
 	OPT_DEDUP,
+	OPT_FIX,
 };
 
 static const struct option configure_options[] = {
@@ -33,6 +36,7 @@ static const struct option configure_options[] = {
 	{ "unset", required_argument, NULL, OPT_UNSET },
 	{ "dedup", no_argument, NULL, OPT_DEDUP },
 	{ "dry-run", no_argument, NULL, 'n' },
+	{ "fix", required_argument, NULL, OPT_FIX },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -42,6 +46,7 @@ struct conf_ops {
 	struct step_prop *v;
 	size_t		 n;
 	bool		 dedup;
+	const char	*fix;		/* --fix CODE */
 };
 
 /* Free the edits (values wiped); configure's ctx->data. */
@@ -314,6 +319,19 @@ conf_show(const struct step_settings_change *ch, void *arg)
 	cs->written = xstrdup(ch->path);
 }
 
+/* Is a setting a password (NAME@SCOPE: its name)? */
+static bool
+conf_is_secret(const char *k)
+{
+	char	*n;
+	bool	 r;
+
+	n = xstrndup(k, strcspn(k, "@"));
+	r = secret_key_name(n);
+	free(n);
+	return (r);
+}
+
 /* One --set or --set-env: 0, or -1 after a message (c->rc set). */
 static int
 conf_set_option(struct cmd_ctx *c, int ch, const char *arg,
@@ -325,7 +343,7 @@ conf_set_option(struct cmd_ctx *c, int ch, const char *arg,
 	if (conf_split(c, ch == OPT_SET ? "--set" : "--set-env", arg, &k,
 	    &v) != 0)
 		return (-1);
-	if (ch == OPT_SET && secret_key_name(k)) {
+	if (ch == OPT_SET && conf_is_secret(k)) {
 		OPENSSL_cleanse(v, strlen(v));
 		cmd_usage(c, "refusing %s on the command line (anyone "
 		    "can read it with ps): put it in an environment variable "
@@ -368,6 +386,9 @@ conf_option(struct cmd_ctx *c, int ch, char *arg)
 		break;
 	case OPT_DEDUP:
 		ops->dedup = true;
+		break;
+	case OPT_FIX:
+		ops->fix = arg;
 		break;
 	case 'n':
 		c->dry_run = true;
@@ -524,6 +545,70 @@ out:
 	return (rc);
 }
 
+/* A kind's own plan: each file's edits, shown then written. */
+static int
+conf_kind(const struct server_model *m, const struct conf_ops *ops,
+    const struct step_settings_opts *base, size_t *wrote)
+{
+	struct step_conf_plan		 plan;
+	struct step_settings_opts	 o = *base;
+	struct step_result		 r;
+	struct conf_show		 cs;
+	char				*cause = NULL;
+	size_t				 i;
+	int				 rc = -1;
+
+	memset(&plan, 0, sizeof plan);
+	if (ops->fix != NULL) {
+		if (m->kind->plan_fix == NULL) {
+			cli_error("%s: no fix for %s on %s", m->properties,
+			    ops->fix, m->kind->title);
+			return (-1);
+		}
+		if (m->kind->plan_fix(m, ops->fix, &plan, &cause) != 0)
+			goto fail;
+	}
+	if (ops->n > 0 && m->kind->plan_set(m, ops->v, ops->n, &plan,
+	    &cause) != 0)
+		goto fail;
+	for (i = 0; i < plan.nnotes; i++)
+		printf("note: %s\n", plan.notes[i]);
+	for (i = 0; i < plan.nfiles; i++) {
+		memset(&cs, 0, sizeof cs);
+		memset(&r, 0, sizeof r);
+		o.show = conf_show;
+		o.show_arg = &cs;
+		cs.name = plan.files[i].path;
+		if (step_conf(&plan.files[i], &o, &r, &cause) != 0) {
+			free(cs.written);
+			goto fail;
+		}
+		if (!cs.shown)
+			printf("%s: nothing to change\n", plan.files[i].path);
+		else if (o.dry_run)
+			printf("(dry run: %s not changed)\n",
+			    plan.files[i].path);
+		else {
+			printf("wrote %s", cs.written);
+			if (r.backup_id != 0)
+				printf(" (backup %u: tlsdeck restore %u)",
+				    r.backup_id, r.backup_id);
+			printf("\n");
+			(*wrote)++;
+		}
+		step_result_free(&r);
+		free(cs.written);
+	}
+	rc = 0;
+	goto out;
+fail:
+	cli_error("%s", cause);
+out:
+	step_conf_plan_free(&plan);
+	free(cause);
+	return (rc);
+}
+
 /* tlsdeck configure */
 static int
 cmd_configure_exec(struct cmd_ctx *c)
@@ -539,9 +624,9 @@ cmd_configure_exec(struct cmd_ctx *c)
 
 	memset(&o, 0, sizeof o);
 	o.dry_run = c->dry_run;
-	if (ops->n == 0 && !ops->dedup) {
+	if (ops->n == 0 && !ops->dedup && ops->fix == NULL) {
 		rc = cli_usage(c->entry, "nothing to do: give --set, "
-		    "--set-env, --unset or --dedup");
+		    "--set-env, --unset, --dedup or --fix");
 		goto out;
 	}
 	switch (cli_server_opts(&c->g, c->server_flags, &so, NULL, &cause)) {
@@ -552,20 +637,36 @@ cmd_configure_exec(struct cmd_ctx *c)
 		cli_error("%s", cause);
 		goto out;
 	}
-	so.flags |= SERVER_SOURCES_ONLY;
+	if (ops->fix == NULL)
+		so.flags |= SERVER_SOURCES_ONLY;
 	if (server_model_load(&so, &m, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
-	if (conf_plan(m, ops, ops->dedup, &groups, &ngroups, &cause) != 0) {
-		cli_error("%s", cause);
-		goto out;
-	}
-	/* Planned: the steps read the files again, one at a time. */
-	cfg_sources_release(m);
-	for (i = 0; i < ngroups; i++) {
-		if (conf_write(&groups[i], &o, &wrote) != 0)
+	if (m->kind->plan_set != NULL) {
+		if (ops->dedup) {
+			cli_error("%s: --dedup: only a properties file has "
+			    "duplicate keys", m->properties);
 			goto out;
+		}
+		if (conf_kind(m, ops, &o, &wrote) != 0)
+			goto out;
+	} else if (ops->fix != NULL) {
+		cli_error("%s: no fix for %s on %s", m->properties, ops->fix,
+		    m->kind->title);
+		goto out;
+	} else {
+		if (conf_plan(m, ops, ops->dedup, &groups, &ngroups,
+		    &cause) != 0) {
+			cli_error("%s", cause);
+			goto out;
+		}
+		/* Planned: the steps read the files again, one at a time. */
+		cfg_sources_release(m);
+		for (i = 0; i < ngroups; i++) {
+			if (conf_write(&groups[i], &o, &wrote) != 0)
+				goto out;
+		}
 	}
 	if (o.dry_run || wrote == 0) {
 		rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
@@ -589,12 +690,12 @@ out:
 const struct cmd_entry cmd_configure_entry = {
 	.name = "configure",
 	.usage = CLI_GLOBAL_USAGE " --set KEY=VALUE... [--set-env "
-	"KEY=VAR] [--unset KEY] [--dedup] [--dry-run]",
+	"KEY=VAR] [--unset KEY] [--dedup] [--fix CODE] [--dry-run]",
 	.summary =
 	"Edit the server's settings where they win (application.properties, "
-	"a profile file, application.yml; everything else kept byte for "
-	"byte): shows the diff, then writes it with a backup.  Passwords only "
-	"through --set-env.",
+	"a profile file, application.yml, Tomcat's server.xml, Jetty's ini "
+	"files; everything else kept byte for byte): shows the diff, then "
+	"writes it with a backup.  Passwords only through --set-env.",
 	.options = configure_options,
 	.flags = CMD_GLOBAL | CMD_NAME_EXTRA,
 	.operands = { 0, 0, NULL },

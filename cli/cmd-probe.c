@@ -4,12 +4,15 @@
  * and server.port unless HOST:PORT is given), fetch the chain it serves
  * and say whether it is the keystore's key-alias certificate (a mismatch
  * usually means a restart is pending) and whether the JRE's cacerts
- * trusts it.  Exit 0 only when both hold.
+ * trusts it; a server with a certificate per name (Tomcat's host configs,
+ * a Jetty keystore's entries) is probed once for each name.  Exit 0 only
+ * when every probe matches and is trusted.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -32,6 +35,15 @@ struct probe_args {
 	int		 timeout;	/* ms; 0: the default */
 };
 
+/* One more name probed (a host config or keystore entry of its own). */
+struct probe_host {
+	struct probe_result	*r;		/* NULL: not fetched */
+	char			*error;
+	int			 match;
+	struct key_material	*mat;		/* what should answer */
+	struct ks_entry		*entry;
+};
+
 /* What the command found out, for both outputs. */
 struct probe_report {
 	struct server_model	*m;	/* NULL: no configuration */
@@ -45,6 +57,11 @@ struct probe_report {
 	time_t			 now;
 	int			 rc;
 	const struct finding	*hide;	/* not about this probe */
+	struct key_material	*xmat;	/* what should answer the probe */
+	struct ks_entry		*xentry;
+	struct probe_host	*hosts;	/* the other names */
+	size_t			 nhosts;
+	const char		**names;
 };
 
 /* -1/0/1 as null/false/true. */
@@ -95,6 +112,38 @@ probe_live_findings(const struct probe_report *p, struct server_model *out)
 	}
 }
 
+/* One more name probed, as JSON. */
+static json_t *
+probe_json_host(const struct probe_report *p, size_t i)
+{
+	const struct probe_host	*h = &p->hosts[i];
+	json_t			*o;
+	char			*fp;
+
+	o = json_object();
+	json_object_set_new(o, "sni", json_string(p->names[i]));
+	json_object_set_new(o, "match", probe_json_tri(h->match));
+	json_object_set_new(o, "error", out_json_cstr(h->error));
+	json_object_set_new(o, "path", out_json_cstr(h->mat != NULL ?
+	    h->mat->path : NULL));
+	json_object_set_new(o, "alias", out_json_cstr(h->entry != NULL ?
+	    h->entry->alias : NULL));
+	if (h->r != NULL && h->r->nchain > 0) {
+		json_object_set_new(o, "subject", out_json_cstr(
+		    h->r->chain[0]->info.subject));
+		fp = cert_fp_hex(cert_sha256(h->r->chain[0]), 32);
+		json_object_set_new(o, "sha256", json_string(fp));
+		free(fp);
+		json_object_set_new(o, "verified", probe_json_tri(
+		    h->r->verified));
+	} else {
+		json_object_set_new(o, "subject", json_null());
+		json_object_set_new(o, "sha256", json_null());
+		json_object_set_new(o, "verified", json_null());
+	}
+	return (o);
+}
+
 /* The report as one JSON document. */
 static json_t *
 probe_json(const struct probe_report *p)
@@ -109,6 +158,8 @@ probe_json(const struct probe_report *p)
 	j = json_object();
 	json_object_set_new(j, "ok", json_boolean(p->rc == EXIT_OK));
 	json_object_set_new(j, "exit", json_integer(p->rc));
+	json_object_set_new(j, "kind", p->m != NULL && p->m->kind != NULL ?
+	    json_string(p->m->kind->name) : json_null());
 	json_object_set_new(j, "host", out_json_cstr(r->host));
 	json_object_set_new(j, "port", json_integer(atoi(r->port)));
 	json_object_set_new(j, "address", out_json_cstr(r->address));
@@ -133,13 +184,13 @@ probe_json(const struct probe_report *p)
 	json_object_set_new(j, "chain", arr);
 
 	o = json_object();
-	ke = p->m != NULL ? p->m->served->key_entry : NULL;
+	ke = p->m != NULL ? p->xentry : NULL;
 	json_object_set_new(o, "properties", out_json_cstr(p->m != NULL ?
 	    p->m->properties : NULL));
 	json_object_set_new(o, "path", out_json_cstr(p->m != NULL ?
-	    p->m->served->path : NULL));
+	    p->xmat->path : NULL));
 	json_object_set_new(o, "alias", out_json_cstr(p->m != NULL ?
-	    p->m->served->alias : NULL));
+	    (ke != NULL ? ke->alias : p->xmat->alias) : NULL));
 	if (ke != NULL && ke->nchain > 0) {
 		json_object_set_new(o, "subject", out_json_cstr(
 		    ke->chain[0]->info.subject));
@@ -152,8 +203,12 @@ probe_json(const struct probe_report *p)
 	}
 	json_object_set_new(o, "match", probe_json_tri(p->match));
 	json_object_set_new(o, "error", out_json_cstr(p->m == NULL ?
-	    p->model_error : p->m->served->ks_error));
+	    p->model_error : p->xmat->ks_error));
 	json_object_set_new(j, "keystore", o);
+	arr = json_array();
+	for (i = 0; i < p->nhosts; i++)
+		json_array_append_new(arr, probe_json_host(p, i));
+	json_object_set_new(j, "hosts", arr);
 
 	o = json_object();
 	json_object_set_new(o, "cacerts", out_json_cstr(probe_trust_path(p)));
@@ -212,29 +267,30 @@ probe_text(FILE *f, const struct probe_report *p)
 	}
 
 	if (r->error == PROBE_OK) {
-		ke = p->m != NULL ? p->m->served->key_entry : NULL;
+		ke = p->m != NULL ? p->xentry : NULL;
 		fputc('\n', f);
 		if (p->m == NULL)
 			fprintf(f, "Keystore   not compared: %s\n",
 			    p->model_error);
 		else if (ke == NULL || ke->nchain == 0)
 			fprintf(f, "Keystore   not compared: %s has no key "
-			    "entry \"%s\"%s%s\n", p->m->served->path != NULL ?
-			    p->m->served->path : "the keystore",
-			    p->m->served->alias != NULL ? p->m->served->alias : "",
-			    p->m->served->ks_error != NULL ? ": " : "",
-			    p->m->served->ks_error != NULL ? p->m->served->ks_error : "");
+			    "entry \"%s\"%s%s\n", p->xmat->path != NULL ?
+			    p->xmat->path : "the keystore",
+			    p->xmat->alias != NULL ? p->xmat->alias : "",
+			    p->xmat->ks_error != NULL ? ": " : "",
+			    p->xmat->ks_error != NULL ? p->xmat->ks_error : "");
 		else if (p->match == 1)
 			fprintf(f, "Keystore   MATCH: the served certificate "
-			    "is \"%s\" of %s\n", ke->alias,
-			    p->m->served->path);
+			    "is \"%s\" of %s\n", ke->alias, p->xmat->path);
 		else {
-			fp = cert_fp_hex(cert_sha256(ke->chain[0]), CERT_SHA256_LEN);
+			fp = cert_fp_hex(cert_sha256(ke->chain[0]),
+			    CERT_SHA256_LEN);
 			fprintf(f, "Keystore   DIFFERS: \"%s\" of %s is\n"
 			    "           %s\n           SHA-256  %s\n"
-			    "           (restart pending?)\n", ke->alias,
-			    p->m->served->path, ke->chain[0]->info.subject,
-			    fp);
+			    "           (%s pending?)\n", ke->alias,
+			    p->xmat->path, ke->chain[0]->info.subject,
+			    fp, p->xmat->reload_on_update ? "reload" :
+			    "restart");
 			free(fp);
 		}
 		if (r->verified == 1)
@@ -252,6 +308,24 @@ probe_text(FILE *f, const struct probe_report *p)
 		if (p->name_ok >= 0)
 			fprintf(f, "Name       %s %s in the certificate's "
 			    "SAN\n", r->sni, p->name_ok ? "is" : "is NOT");
+	}
+	for (i = 0; i < p->nhosts; i++) {
+		const struct probe_host	*h = &p->hosts[i];
+
+		fprintf(f, "Host       %s  ", p->names[i]);
+		if (h->r == NULL || h->r->nchain == 0)
+			fprintf(f, "FAILED: %s\n", h->error != NULL ?
+			    h->error : "nothing served");
+		else if (h->match == 1)
+			fprintf(f, "MATCH: \"%s\" of %s\n", h->entry->alias,
+			    h->mat->path);
+		else if (h->match == 0)
+			fprintf(f, "DIFFERS: serves \"%s\", not \"%s\" of "
+			    "%s\n", h->r->chain[0]->info.subject,
+			    h->entry->alias, h->mat->path);
+		else
+			fprintf(f, "serves \"%s\" (not compared)\n",
+			    h->r->chain[0]->info.subject);
 	}
 
 	probe_live_findings(p, &live);
@@ -298,6 +372,44 @@ probe_timeout_arg(const char *s)
 	return ((int)v);
 }
 
+/* Probe each other name the server answers (host configs, keystore
+ * entries chosen by SNI) on the same address and port. */
+static void
+probe_each_name(struct probe_report *p, int timeout)
+{
+	struct probe_host	*h;
+	char			*c;
+	size_t			 i, n;
+
+	n = probe_names(p->m, &p->names);
+	p->hosts = xcalloc(n + 1, sizeof *p->hosts);
+	for (i = 0; i < n; i++) {
+		if (p->r->sni != NULL && strcasecmp(p->names[i],
+		    p->r->sni) == 0) {
+			/* the main probe sent it already */
+			memmove(&p->names[i], &p->names[i + 1],
+			    (n - i - 1) * sizeof *p->names);
+			n--;
+			i--;
+			continue;
+		}
+		h = &p->hosts[p->nhosts++];
+		c = NULL;
+		h->match = -1;
+		if (probe_fetch(p->r->host, p->r->port, p->names[i], timeout,
+		    &h->r, &c) != 0) {
+			h->error = c;
+			p->rc = EXIT_FAIL;
+			continue;
+		}
+		probe_verify(h->r, p->m->jre.trust, p->now);
+		(void)probe_compare(h->r, p->m);
+		h->match = probe_match(p->m, h->r, &h->mat, &h->entry);
+		if (h->match != 1 || h->r->verified != 1)
+			p->rc = EXIT_FAIL;
+	}
+}
+
 /*
  * Probe: the server of the model (p->m), or HOST:PORT without one, then
  * compare what it serves with the keystore and the trust store.  p->rc:
@@ -337,17 +449,23 @@ probe_run(struct probe_report *p, const struct global_opts *g,
 			probe_verify(p->r, p->trust, p->now);
 		}
 	}
+	if (p->m != NULL) {
+		p->xmat = p->m->served;
+		p->xentry = p->m->served->key_entry;
+	}
 	if (frc == 0) {
-		if (p->m != NULL && p->m->served->key_entry != NULL &&
-		    p->m->served->key_entry->nchain > 0)
-			p->match = cert_equal(p->m->served->key_entry->chain[0],
-			    p->r->chain[0]);
+		if (p->m != NULL)
+			p->match = probe_match(p->m, p->r, &p->xmat,
+			    &p->xentry);
 		if (p->r->sni != NULL)
 			p->name_ok = audit_san_matches(p->r->chain[0],
 			    p->r->sni);
 		/* without a configuration, trust alone decides */
 		p->rc = p->r->verified == 1 && (p->m == NULL ||
 		    p->match == 1) ? EXIT_OK : EXIT_FAIL;
+		/* every name the server answers separately */
+		if (p->m != NULL && a->sni == NULL)
+			probe_each_name(p, a->timeout);
 	} else
 		p->rc = EXIT_FAIL;
 	return (frc);
@@ -382,7 +500,7 @@ cmd_probe_exec(struct cmd_ctx *c)
 	struct jre_cacerts	 jc;
 	char			*host = NULL, *port = NULL, *cause = NULL;
 	char			*text = NULL;
-	size_t			 textlen = 0;
+	size_t			 textlen = 0, i;
 	FILE			*mf;
 	int			 rc = EXIT_FAIL, frc;
 
@@ -436,6 +554,12 @@ cmd_probe_exec(struct cmd_ctx *c)
 		cli_error("probe: %s", cause);
 	rc = fflush(stdout) == 0 ? p.rc : EXIT_FAIL;
 out:
+	for (i = 0; i < p.nhosts; i++) {
+		probe_result_free(p.hosts[i].r);
+		free(p.hosts[i].error);
+	}
+	free(p.hosts);
+	free(p.names);
 	probe_result_free(p.r);
 	server_model_free(p.m);
 	keystore_free(p.trust);

@@ -24,6 +24,20 @@ st_json_strings(char *const *v, size_t n)
 	return (arr);
 }
 
+/* The names a key entry serves, for a material that picks its entry by
+ * SNI. */
+static json_t *
+st_json_entry_hosts(const struct key_material *mat, const struct ks_entry *e)
+{
+	size_t	i;
+
+	for (i = 0; i < mat->nentry_hosts; i++)
+		if (mat->entry_hosts[i].entry == e)
+			return (st_json_strings(mat->entry_hosts[i].hosts,
+			    mat->entry_hosts[i].nhosts));
+	return (json_array());
+}
+
 /* One key material: what the keystore panel shows, and where it comes
  * from.  Passwords never appear. */
 static json_t *
@@ -79,11 +93,17 @@ st_json_material(const struct server_model *m,
 	json_object_set_new(o, "gid", mat->gid >= 0 ?
 	    json_integer(mat->gid) : json_null());
 	json_object_set_new(o, "served", json_boolean(mat == m->served));
+	json_object_set_new(o, "reload", out_json_cstr(mat->reload_how));
+	json_object_set_new(o, "by_sni", json_boolean(mat->by_sni));
 	arr = json_array();
 	for (i = 0; mat->ks != NULL && i < mat->ks->nentries; i++) {
 		e = out_json_entry(mat->ks->entries[i], m->now, false);
 		json_object_set_new(e, "served", json_boolean(
-		    mat->ks->entries[i] == mat->key_entry));
+		    mat->ks->entries[i] == mat->key_entry || (mat->by_sni &&
+		    mat->ks->entries[i]->type == KS_ENTRY_KEY)));
+		if (mat->by_sni)
+			json_object_set_new(e, "hosts", st_json_entry_hosts(
+			    mat, mat->ks->entries[i]));
 		json_array_append_new(arr, e);
 	}
 	json_object_set_new(o, "entries", arr);
@@ -179,6 +199,9 @@ st_json(const struct server_model *m, const struct tlsdeck_config *cfg)
 
 	json_object_set_new(j, "kind", m->kind != NULL ?
 	    json_string(m->kind->name) : json_null());
+	json_object_set_new(j, "server_base", out_json_cstr(m->base));
+	json_object_set_new(j, "server_home", out_json_cstr(m->home));
+	json_object_set_new(j, "server_version", out_json_cstr(m->version));
 	o = json_object();
 	json_object_set_new(o, "pid", m->proc.pid > 0 ?
 	    json_integer(m->proc.pid) : json_null());
@@ -218,6 +241,7 @@ st_json(const struct server_model *m, const struct tlsdeck_config *cfg)
 		s = m->settings[i];
 		o = json_object();
 		json_object_set_new(o, "key", json_string(s->key));
+		json_object_set_new(o, "scope", out_json_cstr(s->scope));
 		json_object_set_new(o, "value", s->secret ?
 		    (s->source != NULL ? json_string("********") :
 		    json_null()) :
@@ -298,6 +322,21 @@ st_or(const char *s)
 	return (s != NULL ? s : "-");
 }
 
+/* "  serves a.example, b.example" for an entry picked by SNI. */
+static void
+st_text_entry_hosts(FILE *f, const struct key_material *mat,
+    const struct ks_entry *e)
+{
+	size_t	i, k;
+
+	for (i = 0; mat->by_sni && i < mat->nentry_hosts; i++) {
+		if (mat->entry_hosts[i].entry != e)
+			continue;
+		for (k = 0; k < mat->entry_hosts[i].nhosts; k++)
+			fprintf(f, "%s%s", k == 0 ? "  serves " : ", ",
+			    mat->entry_hosts[i].hosts[k]);
+	}
+}
 /* The four panels as text. */
 static void
 st_text(FILE *f, const struct server_model *m)
@@ -314,14 +353,20 @@ st_text(FILE *f, const struct server_model *m)
 	fprintf(f, "Server     %s  (%s)\n", m->properties, st_or(m->how));
 	fprintf(f, "           %s", m->kind != NULL ? m->kind->title :
 	    "no server");
+	if (m->version != NULL)
+		fprintf(f, " %s", m->version);
 	for (i = 0; i < m->nprofiles; i++)
 		fprintf(f, "%s%s", i == 0 ? ", profiles " : ",",
 		    m->profiles[i]);
 	if (m->proc.pid > 0)
 		fprintf(f, ", pid %d", m->proc.pid);
 	fputc('\n', f);
-	fprintf(f, "           sharedDataPath %s, installPath %s\n",
-	    st_or(m->shared_data_path), st_or(m->install_path));
+	if (m->base != NULL)
+		fprintf(f, "           base %s, home %s\n", m->base,
+		    st_or(m->home));
+	else
+		fprintf(f, "           sharedDataPath %s, installPath %s\n",
+		    st_or(m->shared_data_path), st_or(m->install_path));
 	fprintf(f, "           port %d, %s%s, base URL %s\n", m->port,
 	    m->ssl ? "HTTPS" : "HTTP", m->listening == 1 ? ", listening" :
 	    m->listening == 0 ? ", NOT listening" : "", st_or(m->base_url));
@@ -344,10 +389,12 @@ st_text(FILE *f, const struct server_model *m)
 		fprintf(f, "  (%s)\n", st_or(m->served->ks_error));
 	for (i = 0; m->served->ks != NULL && i < m->served->ks->nentries; i++) {
 		e = m->served->ks->entries[i];
-		fprintf(f, "  %s %s  %s", e == m->served->key_entry ? "*" : " ",
+		fprintf(f, "  %s %s  %s", e == m->served->key_entry ||
+		    (m->served->by_sni && e->type == KS_ENTRY_KEY) ? "*" : " ",
 		    e->alias, ks_etype_name(e->type));
 		if (e->nchain > 0)
 			fprintf(f, "  %s", e->chain[0]->info.key);
+		st_text_entry_hosts(f, m->served, e);
 		fputc('\n', f);
 		for (k = 0; k < e->nchain; k++) {
 			time_iso8601(e->chain[k]->info.not_after, date,
@@ -377,6 +424,12 @@ st_text(FILE *f, const struct server_model *m)
 			fprintf(f, " (never renewed: %s)", mat->not_renewable);
 		fputc('\n', f);
 	}
+	for (i = 0; i < m->nmaterials; i++)
+		if (m->materials[i]->reload_how != NULL) {
+			fprintf(f, "  reload: %s\n",
+			    m->materials[i]->reload_how);
+			break;
+		}
 
 	fprintf(f, "\nSettings   %s\n", m->properties);
 	for (i = 0; i < m->nsettings; i++) {
@@ -388,6 +441,8 @@ st_text(FILE *f, const struct server_model *m)
 			fprintf(f, "  (line %d)", s->line);
 		else if (s->source != NULL)
 			fprintf(f, "  (%s)", s->source);
+		if (s->scope != NULL)
+			fprintf(f, "  [%s]", s->scope);
 		fputc('\n', f);
 	}
 

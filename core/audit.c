@@ -77,6 +77,11 @@ static const struct audit_code {
 	{ "ssl-bundle-missing",		FORM_NONE,	   "no bundle" },
 	{ "client-auth-no-trust",	FORM_NONE,	   "no trust" },
 	{ "spring-json-invalid",	FORM_NONE,	   "invalid" },
+	{ "config-not-editable",	FORM_NONE,	   "read only" },
+	{ "tomcat-legacy-tls",		FORM_NONE,	   "old attributes" },
+	{ "jetty-obf-invalid",		FORM_SETTINGS,	   "corrupt OBF" },
+	{ "jetty-keystore-path-absolute", FORM_SETTINGS,   "below base" },
+	{ "jetty-truststore-missing",	FORM_SETTINGS,	   "missing" },
 	/* files */
 	{ "keystore-world-readable",	FORM_NONE,	   "readable" },
 	{ "properties-world-readable",	FORM_NONE,	   "readable" },

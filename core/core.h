@@ -608,6 +608,14 @@ void	 file_unlock(struct file_lock *);
 /* Process-wide, once at start: ignore SIGXFSZ, so a write over
  * RLIMIT_FSIZE fails with EFBIG (one line, temp files removed). */
 void	 file_signals_init(void);
+/* jar.c: the bytes of entry name of a jar (ZIP) file, stored or
+ * deflated, at most max of them (NUL-terminated, *len without it); one
+ * line naming the jar on anything else (ZIP64, encryption, damage). */
+int	 jar_read(const char *path, const char *name, size_t max,
+	     unsigned char **out, size_t *len, char **cause);
+int	 jar_read_mem(const unsigned char *, size_t, const char *jar,
+	     const char *name, size_t max, unsigned char **out, size_t *len,
+	     char **cause);
 
 /* ------------------------------------------------------------------ */
 /* props.c: application.properties (docs/formats.md, The .properties grammar).
@@ -772,6 +780,9 @@ enum form_kind {
 
 struct yamldoc;
 struct yamldoc_entry;
+struct xmldoc;
+struct inidoc;
+struct cfg_hit;
 
 /* Where a value comes from. */
 enum cfg_src_type {
@@ -843,6 +854,15 @@ struct cfg_source {
 	size_t		 ycount;
 	struct cfg_kv	*kv;		/* the other sources */
 	size_t		 nkv;
+	struct xmldoc	*xml;		/* CFG_FMT_XML (server.xml) */
+	struct inidoc	*ini;		/* CFG_FMT_INI (Jetty start.ini) */
+	/* A kind's own lookup, for a document whose keys are not names
+	 * alone (server.xml: "certificateKeyAlias@8443/_default_/RSA"):
+	 * as cfg_source_get, or NULL. */
+	int		(*get)(const struct cfg_source *, const char *key,
+			    struct cfg_hit *);
+	void		*kpriv;		/* the kind's index of the document */
+	void		(*kpriv_free)(void *);
 };
 
 /* One row of the SSL settings panel (and of JSON's settings). */
@@ -869,6 +889,10 @@ struct setting {
 	size_t		 noverrides;
 	struct key_material *material;	/* the key material the setting
 					   configures, or NULL */
+	char		*scope;		/* where in the file, when a name
+					   occurs in several places: "connector
+					   8443, host _default_, type RSA"; or
+					   NULL */
 };
 
 /* The role of a key material. */
@@ -957,6 +981,24 @@ struct key_material {
 	bool		 reload_on_update; /* the server reloads it when the
 					   files change */
 	long		 quiet_period_ms; /* ... after this quiet period */
+	char		*reload_how;	/* what reloads it ("Jetty's
+					   ssl-reload module"), or NULL */
+	char		*chain_path;	/* PEM: a separate chain file, or
+					   NULL */
+	/* The server picks the key entry by the name the client sends
+	 * (SNI), among every key entry of the keystore (Jetty): each
+	 * entry with the names it serves. */
+	bool		 by_sni;
+	struct km_entry_hosts *entry_hosts;
+	size_t		 nentry_hosts;
+};
+
+/* A key entry of a by_sni material and the names it serves (from its
+ * certificate's SANs, else its CN). */
+struct km_entry_hosts {
+	struct ks_entry	*entry;		/* borrowed from the material's ks */
+	char		**hosts;	/* "a.example", "*.example", "10.0.0.1" */
+	size_t		 nhosts;
 };
 
 /* The JRE the server runs on. */
@@ -1068,6 +1110,13 @@ struct server_model {
 	struct server_owner owner;	/* who new files are for */
 	char		**profiles;	/* the active profiles, in order */
 	size_t		 nprofiles;
+	char		*base;		/* the server's own directory
+					   (CATALINA_BASE, jetty.base), or
+					   NULL */
+	char		*home;		/* its installation (CATALINA_HOME,
+					   jetty.home), or NULL */
+	char		*version;	/* the server's version ("10.1.60"),
+					   or NULL */
 };
 
 /* Severity names: "ok", "info", "warning", "critical". */
@@ -1245,6 +1294,7 @@ void	 server_opts_init(struct server_opts *);
  */
 struct srvload;			/* server.c's loading state */
 struct step_prop;
+struct step_conf_plan;
 struct server_kind {
 	const char	*name;		/* "spring" */
 	const char	*title;		/* "Spring Boot" */
@@ -1261,8 +1311,34 @@ struct server_kind {
 	/* Neutral names ("key-store", "key-alias", ...) to native ones,
 	 * NULL-terminated pairs. */
 	const char *const (*names)[2];
+	/* The Java system property a running server names its directory
+	 * with ("catalina.base"), NULL: its working directory. */
+	const char	*base_prop;
+	/* Where a package installs it, NULL-terminated (or NULL). */
+	const char *const *places;
+	/* The kind's JRE rules, after the running process: 1 with *home
+	 * and *how (malloc'd), 0 when they name none.  May be NULL. */
+	int		(*jre)(struct srvload *, char **home, char **how);
+	/* How to restart the server: *lines (malloc'd) as
+	 * step_restart_hint's, or none to leave it to the generic rules.
+	 * May be NULL. */
+	void		(*restart)(const struct server_model *, const char *proc,
+			    char ***lines, size_t *n);
+	/* Plan setting props[] (native or neutral names, NAME@SCOPE where
+	 * a name occurs in several places) as edits of the kind's files;
+	 * -1 with one line when it cannot.  NULL: the sources' files are
+	 * properties or YAML (cfg_plan). */
+	int		(*plan_set)(const struct server_model *,
+			    const struct step_prop *, size_t,
+			    struct step_conf_plan *, char **cause);
+	/* Plan the fix of a finding (by code); -1 when there is none. */
+	int		(*plan_fix)(const struct server_model *,
+			    const char *code, struct step_conf_plan *,
+			    char **cause);
 };
 extern const struct server_kind server_kind_spring;
+extern const struct server_kind server_kind_tomcat;
+extern const struct server_kind server_kind_jetty;
 /* The kinds, in detection order, NULL-terminated. */
 extern const struct server_kind *const server_kinds[];
 /* The native name of a neutral one ("key-alias" ->
@@ -2245,6 +2321,65 @@ struct step_settings_change {
 	const struct step_mask	*after_mask;
 	size_t			 nafter_mask;
 };
+/* A span of bytes in a document. */
+struct confspan {
+	size_t	off;
+	size_t	len;
+};
+
+/*
+ * step-conf.c: edits of a server kind's own files (Tomcat's server.xml
+ * through xmldoc.c, Jetty's start.ini and start.d/NAME.ini through
+ * inidoc.c), planned by the kind (server_kind.plan_set, plan_fix) and
+ * written through the safe-write path: every edit is checked by the
+ * document module, the result re-read before the rename (each value set
+ * must read back), a backup kept.
+ */
+enum step_conf_op {
+	SC_SET = 0,		/* attribute or property key = value/secret */
+	SC_UNSET,		/* remove it */
+	SC_INSERT_AFTER,	/* XML: text, one element, after elem */
+	SC_REPLACE,		/* XML: text replaces elem (and below) */
+	SC_ADD_MODULE		/* INI: --module=key */
+};
+struct step_conf_edit {
+	enum step_conf_op op;
+	size_t		 elem;		/* XML: the element (indices as they
+					   are when this edit is made) */
+	char		*key;		/* attribute, property or module */
+	char		*value;		/* or NULL with secret */
+	struct secret	*secret;	/* a password (never shown) */
+	bool		 obf;		/* INI: write the secret as OBF: */
+	char		*text;		/* XML: the element */
+};
+struct step_conf_file {
+	char		*path;
+	enum cfg_format	 format;	/* CFG_FMT_XML or CFG_FMT_INI */
+	struct step_conf_edit *edits;
+	size_t		 nedits;
+};
+struct step_conf_plan {
+	struct step_conf_file *files;
+	size_t		 nfiles;
+	char		**notes;	/* what the plan does beyond the
+					   edits, and warnings */
+	size_t		 nnotes;
+};
+/* The file entry for path (a new one at the end when there is none). */
+struct step_conf_file *step_conf_file(struct step_conf_plan *,
+	     const char *path, enum cfg_format);
+/* Append an edit (strings copied; secret duplicated). */
+struct step_conf_edit *step_conf_add(struct step_conf_file *,
+	     enum step_conf_op, size_t elem, const char *key,
+	     const char *value, const struct secret *);
+void	 step_conf_note(struct step_conf_plan *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 step_conf_plan_free(struct step_conf_plan *);	/* contents */
+/* Make one file's edits (opts: dry_run, show; the rest is ignored).
+ * result->notes: one line per edit (passwords never shown). */
+int	 step_conf(const struct step_conf_file *,
+	     const struct step_settings_opts *, struct step_result *,
+	     char **cause);
 /*
  * step-yaml.c: step_settings for a YAML file, property i in document
  * docs[i] (yamldoc_set and yamldoc_unset: only the scalars' bytes change;
@@ -2373,6 +2508,25 @@ void	 probe_verify(struct probe_result *, const struct keystore *trust,
  * there is nothing to compare (probe failed, no key entry).
  */
 int	 probe_compare(const struct probe_result *, struct server_model *);
+/* What a client naming sni (NULL: none) on port (0: any) may be served,
+ * best first: the key entries of the host configs whose names match
+ * (exact over wildcard), of the keystore entries of a by_sni material
+ * whose names match, else of the default (role server) materials, every
+ * key entry of a by_sni keystore.  *out malloc'd. */
+struct probe_expect {
+	struct key_material	*mat;
+	struct ks_entry		*entry;
+};
+size_t	 probe_expected(const struct server_model *, const char *sni,
+	     int port, struct probe_expect **out);
+/* Is the served leaf one of those?  1 with *mat and *entry the one it
+ * is; 0 with the first expected; -1 when nothing can be compared. */
+int	 probe_match(const struct server_model *, const struct probe_result *,
+	     struct key_material **mat, struct ks_entry **entry);
+/* The names a server answers separately (host configs, SNI keystore
+ * entries; no wildcards), for probing each: *names malloc'd, strings
+ * borrowed. */
+size_t	 probe_names(const struct server_model *, const char ***names);
 /* Is code one of the findings probe_compare adds? */
 bool	 probe_code(const char *code);
 /*
@@ -2681,6 +2835,15 @@ int		 xmldoc_remove_attr(struct xmldoc *, size_t elem,
  */
 int		 xmldoc_insert_element_after(struct xmldoc *, size_t elem,
 		     const char *text, char **cause);
+/*
+ * Replace element elem (its start tag to its end, children included)
+ * with text, one complete element, its lines after the first indented
+ * as elem is.  Refused as xmldoc_insert_element_after; libxml2 must read the
+ * result as the old tree with that element replaced and nothing else
+ * changed.
+ */
+int		 xmldoc_replace(struct xmldoc *, size_t elem, const char *text,
+		     char **cause);
 /* Decode XML text (predefined entities, character references) into a
  * malloc'd UTF-8 string; -1 on a malformed or undeclared reference. */
 int		 xmldoc_unescape(const char *, size_t, char **out);

@@ -1886,11 +1886,6 @@ const struct server_kind server_kind_spring = {
 	.names = spring_names,
 };
 
-const struct server_kind *const server_kinds[] = {
-	&server_kind_spring,
-	NULL
-};
-
 const char *
 server_kind_native(const struct server_kind *k, const char *name)
 {

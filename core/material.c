@@ -10,10 +10,12 @@
  * material, pointing at the settings that chose it.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -379,6 +381,27 @@ mat_pem_open(struct srvload *s, struct key_material *mat)
 		return;
 	}
 	free(buf);
+	/* A separate chain file: its certificates follow the leaf's. */
+	if (mat->chain_path != NULL && mat_file(s, mat, mat->chain_path,
+	    mat->keys.cert, &buf, &len) == 0) {
+		struct cert	**more = NULL;
+		size_t		  nmore = 0;
+
+		if (certs_read_mem(buf, len, mat->chain_path, &more, &nmore,
+		    &c) == 0) {
+			certs = xreallocarray(certs, n + nmore, sizeof *certs);
+			for (i = 0; i < nmore; i++)
+				certs[n++] = more[i];
+			free(more);
+		} else {
+			MAT_ADD(s, mat, "keystore-corrupt", SEV_CRIT,
+			    mat->keys.cert, NULL, "write the PEM chain there",
+			    "cannot read the chain file: %s", c);
+			free(c);
+			c = NULL;
+		}
+		free(buf);
+	}
 	ks = keystore_new(KS_FMT_PEM);
 	ks->path = xstrdup(name);
 	ks->verified = true;

@@ -331,7 +331,7 @@ key_material_locked(const struct server_model *m, const char *path)
 void
 key_material_free(struct key_material *mat)
 {
-	size_t	i;
+	size_t	i, j;
 
 	if (mat == NULL)
 		return;
@@ -366,6 +366,14 @@ key_material_free(struct key_material *mat)
 	for (i = 0; i < mat->nhosts; i++)
 		free(mat->hosts[i]);
 	free(mat->hosts);
+	free(mat->reload_how);
+	free(mat->chain_path);
+	for (i = 0; i < mat->nentry_hosts; i++) {
+		for (j = 0; j < mat->entry_hosts[i].nhosts; j++)
+			free(mat->entry_hosts[i].hosts[j]);
+		free(mat->entry_hosts[i].hosts);
+	}
+	free(mat->entry_hosts);
 	free(mat);
 }
 
@@ -418,6 +426,10 @@ cfg_source_free(struct cfg_source *src)
 	free(src->on_profile);
 	free(src->error);
 	props_free(src->props);
+	xmldoc_free(src->xml);
+	inidoc_free(src->ini);
+	if (src->kpriv_free != NULL)
+		src->kpriv_free(src->kpriv);
 	if (src->yaml_owner)
 		yamldoc_free(src->yaml);
 	for (i = 0; i < src->nkv; i++) {
@@ -511,6 +523,7 @@ server_model_free(struct server_model *m)
 		free(m->settings[i]->check);
 		free(m->settings[i]->raw);
 		free(m->settings[i]->source);
+		free(m->settings[i]->scope);
 		for (j = 0; j < m->settings[i]->noverrides; j++)
 			free(m->settings[i]->overrides[j]);
 		free(m->settings[i]->overrides);
@@ -523,6 +536,9 @@ server_model_free(struct server_model *m)
 	free(m->shared_data_path);
 	free(m->install_path);
 	free(m->base_url);
+	free(m->base);
+	free(m->home);
+	free(m->version);
 	for (i = 0; i < m->ncerts; i++) {
 		free(m->certs[i].file);
 		free(m->certs[i].alias);

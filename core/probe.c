@@ -993,16 +993,200 @@ probe_compare_failed(const struct probe_result *r, struct server_model *m,
 	}
 }
 
+/* ------------------------------------------------------------------ */
+/* What a client naming a host should be served */
+
+/* Does a certificate name pattern ("a.example", "*.example", an IP)
+ * match host?  2 exactly, 1 by wildcard, 0 not. */
+static int
+probe_name_match(const char *pat, const char *host)
+{
+	const char	*dot;
+
+	if (strcasecmp(pat, host) == 0)
+		return (2);
+	if (strncmp(pat, "*.", 2) == 0 && (dot = strchr(host, '.')) != NULL &&
+	    dot != host && strcasecmp(pat + 1, dot) == 0)
+		return (1);
+	return (0);
+}
+
+/* Append an expected entry (once). */
+static void
+probe_expect_add(struct probe_expect **v, size_t *n, struct key_material *mat,
+    struct ks_entry *e)
+{
+	size_t	i;
+
+	if (e == NULL || e->nchain == 0)
+		return;
+	for (i = 0; i < *n; i++)
+		if ((*v)[i].entry == e)
+			return;
+	*v = xreallocarray(*v, *n + 1, sizeof **v);
+	(*v)[*n].mat = mat;
+	(*v)[(*n)++].entry = e;
+}
+
+/* Does mat serve on port (0: any)? */
+static bool
+probe_on_port(const struct key_material *mat, int port)
+{
+	return ((mat->role == KM_ROLE_SERVER || mat->role == KM_ROLE_SNI) &&
+	    (port <= 0 || mat->port <= 0 || mat->port == port));
+}
+
+size_t
+probe_expected(const struct server_model *m, const char *sni, int port,
+    struct probe_expect **out)
+{
+	struct key_material		*mat;
+	const struct km_entry_hosts	*h;
+	size_t				 i, k, j, n = 0;
+	int				 best = 0, q;
+
+	*out = NULL;
+	/* by name: host configs first, then the entries of an SNI store,
+	 * exact names over wildcards */
+	for (q = 2; sni != NULL && q >= 1 && n == 0; q--) {
+		for (i = 0; i < m->nmaterials; i++) {
+			mat = m->materials[i];
+			if (!probe_on_port(mat, port))
+				continue;
+			if (!mat->by_sni) {
+				for (k = 0; k < mat->nhosts; k++)
+					if (probe_name_match(mat->hosts[k],
+					    sni) == q)
+						probe_expect_add(out, &n, mat,
+						    mat->key_entry);
+				continue;
+			}
+			for (k = 0; k < mat->nentry_hosts; k++) {
+				h = &mat->entry_hosts[k];
+				for (j = 0; j < h->nhosts; j++)
+					if (probe_name_match(h->hosts[j],
+					    sni) == q)
+						probe_expect_add(out, &n, mat,
+						    h->entry);
+			}
+		}
+		best = q;
+	}
+	(void)best;
+	if (n > 0)
+		return (n);
+	/* no name matches: the default host config; an SNI store lets
+	 * the JDK pick any of its keys */
+	for (i = 0; i < m->nmaterials; i++) {
+		mat = m->materials[i];
+		if (!probe_on_port(mat, port))
+			continue;
+		if (mat->by_sni && mat->ks != NULL) {
+			for (k = 0; k < mat->ks->nentries; k++)
+				if (mat->ks->entries[k]->type == KS_ENTRY_KEY)
+					probe_expect_add(out, &n, mat,
+					    mat->ks->entries[k]);
+		} else if (mat->role == KM_ROLE_SERVER)
+			probe_expect_add(out, &n, mat, mat->key_entry);
+	}
+	if (n == 0)
+		probe_expect_add(out, &n, m->served, m->served->key_entry);
+	return (n);
+}
+
+int
+probe_match(const struct server_model *m, const struct probe_result *r,
+    struct key_material **mat, struct ks_entry **entry)
+{
+	struct probe_expect	*ex;
+	size_t			 n, i;
+	int			 match = -1;
+
+	*mat = m->served;
+	*entry = m->served->key_entry;
+	if (r == NULL || r->nchain == 0)
+		return (-1);
+	n = probe_expected(m, r->sni, atoi(r->port), &ex);
+	for (i = 0; i < n; i++) {
+		if (memcmp(cert_sha256(ex[i].entry->chain[0]),
+		    cert_sha256(r->chain[0]), 32) == 0) {
+			*mat = ex[i].mat;
+			*entry = ex[i].entry;
+			match = 1;
+			break;
+		}
+	}
+	if (match != 1 && n > 0) {
+		*mat = ex[0].mat;
+		*entry = ex[0].entry;
+		match = 0;
+	}
+	free(ex);
+	return (match);
+}
+
+/* The served leaf is not what the configuration says: a restart (or a
+ * reload) is pending, or another server answers. */
+static void
+probe_differs(struct server_model *m, const struct probe_result *r,
+    struct key_material *mat, struct ks_entry *e, const char *where)
+{
+	struct cert	*mine = e->chain[0];
+	char		*a, *b, *c, *fix;
+	size_t		 i;
+
+	for (i = 0; i < m->nfindings; i++)
+		if (strcmp(m->findings[i]->code, "served-cert-differs") == 0 &&
+		    m->findings[i]->material == mat &&
+		    (m->findings[i]->alias == NULL ||
+		    strcmp(m->findings[i]->alias, e->alias) == 0))
+			return;
+	a = cert_fp_hex(cert_sha256(r->chain[0]), 32);
+	b = cert_fp_hex(cert_sha256(mine), 32);
+	if (mat->reload_on_update) {
+		xasprintf(&fix, "wait: %s", mat->reload_how != NULL ?
+		    mat->reload_how : "the server reloads the keystore when "
+		    "it changes");
+		audit_add(m, "served-cert-differs", SEV_WARN, mat->path, 0,
+		    e->alias, NULL, fix, "%s%s%s serves \"%s\" (SHA-256 %s), "
+		    "not the keystore's \"%s\" (%s): a reload is pending "
+		    "(automatic within %ld s)?", where, r->sni != NULL ?
+		    " for " : "", r->sni != NULL ? r->sni : "",
+		    r->chain[0]->info.subject, a, mine->info.subject, b,
+		    (mat->quiet_period_ms + 999) / 1000)->material = mat;
+	} else {
+		fix = probe_restart_fix(m, "so that it loads the keystore's "
+		    "certificate (if this is the server configured here)");
+		if (mat->reload_how != NULL) {
+			/* a reload on request (Tomcat's manager) */
+			xasprintf(&c, "%s; or %s", mat->reload_how, fix);
+			free(fix);
+			fix = c;
+		}
+		audit_add(m, "served-cert-differs", SEV_CRIT, mat->path, 0,
+		    e->alias, NULL, fix, "%s%s%s serves \"%s\" (SHA-256 %s), "
+		    "not the keystore's \"%s\" (%s): a %s is pending?",
+		    where, r->sni != NULL ? " for " : "", r->sni != NULL ?
+		    r->sni : "", r->chain[0]->info.subject, a,
+		    mine->info.subject, b, mat->reload_how != NULL ?
+		    "reload or restart" : "restart")->material = mat;
+	}
+	free(fix);
+	free(a);
+	free(b);
+}
+
 /* The served chain against the model: the live findings. */
 int
 probe_compare(const struct probe_result *r, struct server_model *m)
 {
 	struct finding	*f;
-	struct cert	*mine, *miss;
+	struct cert	*miss;
+	struct key_material *xmat;
+	struct ks_entry	*xe;
 	char		*where, *fix;
 	const char	*store;
 	int		 match = -1;
-	bool		 same;
 
 	if (strchr(r->host, ':') != NULL)
 		xasprintf(&where, "[%s]:%s", r->host, r->port);
@@ -1013,22 +1197,12 @@ probe_compare(const struct probe_result *r, struct server_model *m)
 		goto out;
 	}
 
-	/* the served leaf against the keystore's key-alias certificate */
-	if (m->served->key_entry != NULL && m->served->key_entry->nchain > 0) {
-		mine = m->served->key_entry->chain[0];
-		same = cert_equal(mine, r->chain[0]);
-		match = same ? 1 : 0;
-		if (!same && probe_finding(m, "served-cert-differs") == NULL) {
-			audit_served(m, r->chain, r->nchain, where);
-			if ((f = probe_finding(m, "served-cert-differs")) !=
-			    NULL) {
-				free(f->fix);
-				f->fix = probe_restart_fix(m, "so that it "
-				    "loads the keystore's certificate (if "
-				    "this is the server configured here)");
-			}
-		}
-	}
+	/* the served leaf against the entry that should answer the name
+	 * the probe sent (the key-alias certificate, a host config's, or
+	 * the keystore entry whose names match) */
+	match = probe_match(m, r, &xmat, &xe);
+	if (match == 0 && xe != NULL)
+		probe_differs(m, r, xmat, xe, where);
 
 	store = m->jre.jssecacerts ? m->jre.jssecacerts_path :
 	    m->jre.cacerts;
@@ -1188,4 +1362,43 @@ probe_audit(struct server_model *m, int timeout_ms)
 	if (m == NULL || !m->ssl || m->listening == 0 || m->port <= 0)
 		return;
 	(void)probe_server(m, NULL, NULL, NULL, timeout_ms, NULL, NULL);
+}
+
+/* Add a name (once; no wildcards or empty names). */
+static void
+probe_name_add(const char ***v, size_t *n, const char *name)
+{
+	size_t	i;
+
+	if (name == NULL || *name == '\0' || strchr(name, '*') != NULL ||
+	    probe_is_ip(name))
+		return;
+	for (i = 0; i < *n; i++)
+		if (strcasecmp((*v)[i], name) == 0)
+			return;
+	*v = xreallocarray(*v, *n + 1, sizeof **v);
+	(*v)[(*n)++] = name;
+}
+
+size_t
+probe_names(const struct server_model *m, const char ***names)
+{
+	const struct key_material	*mat;
+	size_t				 i, k, j, n = 0;
+
+	*names = NULL;
+	for (i = 0; i < m->nmaterials; i++) {
+		mat = m->materials[i];
+		if (mat->role != KM_ROLE_SERVER && mat->role != KM_ROLE_SNI)
+			continue;
+		if (mat->by_sni) {
+			for (k = 0; k < mat->nentry_hosts; k++)
+				for (j = 0; j < mat->entry_hosts[k].nhosts; j++)
+					probe_name_add(names, &n,
+					    mat->entry_hosts[k].hosts[j]);
+		} else if (mat->role == KM_ROLE_SNI)
+			for (k = 0; k < mat->nhosts; k++)
+				probe_name_add(names, &n, mat->hosts[k]);
+	}
+	return (n);
 }

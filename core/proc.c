@@ -277,3 +277,254 @@ srv_proc_done(struct srvload *s)
 	s->argv = s->envv = NULL;
 	s->argc = s->envc = 0;
 }
+
+static bool	proc_jvm_opt_arg(const char *);
+
+/* Is argv[0] of a command line (NUL-separated) a java launcher? */
+static bool
+proc_is_java(const unsigned char *buf, size_t len)
+{
+	const char	*a0 = (const char *)buf, *base;
+
+	if (len == 0)
+		return (false);
+	base = strrchr(a0, '/');
+	base = base != NULL ? base + 1 : a0;
+	return (strncmp(base, "java", 4) == 0);
+}
+
+/* qsort: ints. */
+static int
+proc_intcmp(const void *a, const void *b)
+{
+	int	x = *(const int *)a, y = *(const int *)b;
+
+	return (x < y ? -1 : x > y);
+}
+
+size_t
+srv_proc_java(const char *proc, int **pids)
+{
+	DIR		*d;
+	struct dirent	*de;
+	unsigned char	*buf;
+	size_t		 n = 0, len;
+	int		 pid;
+
+	*pids = NULL;
+	if (proc == NULL)
+		proc = "/proc";
+	if ((d = opendir(proc)) == NULL)
+		return (0);
+	while ((de = readdir(d)) != NULL) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		pid = atoi(de->d_name);
+		if (pid <= 0 || pid == (int)getpid())
+			continue;
+		if ((buf = proc_read(proc, pid, "cmdline", &len)) == NULL)
+			continue;
+		if (proc_is_java(buf, len)) {
+			*pids = xreallocarray(*pids, n + 1, sizeof **pids);
+			(*pids)[n++] = pid;
+		}
+		OPENSSL_cleanse(buf, len);
+		free(buf);
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(*pids, n, sizeof **pids, proc_intcmp);
+	return (n);
+}
+
+char *
+srv_proc_sysprop(const char *proc, int pid, const char *name)
+{
+	unsigned char	*buf;
+	char		*want, *v = NULL;
+	size_t		 len, i, wl;
+	const char	*a;
+
+	if ((buf = proc_read(proc != NULL ? proc : "/proc", pid, "cmdline",
+	    &len)) == NULL)
+		return (NULL);
+	xasprintf(&want, "-D%s=", name);
+	wl = strlen(want);
+	/* the JVM options: up to the main class or -jar (the last wins) */
+	for (i = 0; i < len; i += strlen(a) + 1) {
+		a = (const char *)buf + i;
+		if (i > 0 && (a[0] != '-' || strcmp(a, "-jar") == 0))
+			break;
+		if (proc_jvm_opt_arg(a)) {
+			/* its value is the next argument */
+			i += strlen(a) + 1;
+			if (i >= len)
+				break;
+			a = (const char *)buf + i;
+			continue;
+		}
+		if (strncmp(a, want, wl) == 0) {
+			free(v);
+			v = xstrdup(a + wl);
+		}
+	}
+	free(want);
+	OPENSSL_cleanse(buf, len);
+	free(buf);
+	return (v);
+}
+
+char *
+srv_proc_cwd(const char *proc, int pid)
+{
+	return (proc_link(proc != NULL ? proc : "/proc", pid, "cwd"));
+}
+
+int
+srv_proc_by_dir(const char *proc, const char *name, const char *dir)
+{
+	char	 want[PATH_MAX], got[PATH_MAX], *v;
+	int	*pids, pid = 0;
+	size_t	 n, i;
+
+	if (realpath(dir, want) == NULL)
+		return (0);
+	n = srv_proc_java(proc, &pids);
+	for (i = 0; i < n && pid == 0; i++) {
+		v = name != NULL ? srv_proc_sysprop(proc, pids[i], name) :
+		    srv_proc_cwd(proc, pids[i]);
+		if (v != NULL && realpath(v, got) != NULL &&
+		    strcmp(got, want) == 0)
+			pid = pids[i];
+		free(v);
+	}
+	free(pids);
+	return (pid);
+}
+
+/* The value of a unit file's NAME= line (the last), malloc'd. */
+static char *
+proc_unit_value(const char *text, const char *name)
+{
+	const char	*p, *e;
+	size_t		 n = strlen(name);
+	char		*v = NULL;
+
+	for (p = text; p != NULL && *p != '\0'; p = e != NULL ? e + 1 : NULL) {
+		e = strchr(p, '\n');
+		if (strncmp(p, name, n) == 0 && p[n] == '=') {
+			free(v);
+			v = xstrndup(p + n + 1, e != NULL ? (size_t)(e - p - n -
+			    1) : strlen(p + n + 1));
+		}
+	}
+	return (v);
+}
+
+char *
+srv_unit_naming(const char *needle, char **user)
+{
+	static const char	*dirs[] = { "/etc/systemd/system",
+	    "/lib/systemd/system", "/usr/lib/systemd/system" };
+	DIR			*d;
+	struct dirent		*de;
+	unsigned char		*buf;
+	char			*p, *unit = NULL;
+	size_t			 i, len, n;
+
+	*user = NULL;
+	for (i = 0; unit == NULL && i < sizeof dirs / sizeof dirs[0]; i++) {
+		if ((d = opendir(dirs[i])) == NULL)
+			continue;
+		while (unit == NULL && (de = readdir(d)) != NULL) {
+			n = strlen(de->d_name);
+			if (n < 9 || strcmp(de->d_name + n - 8, ".service") != 0)
+				continue;
+			p = path_join(dirs[i], de->d_name);
+			if (file_read(p, &buf, &len, NULL) == 0) {
+				if (len < 65536 && memchr(buf, '\0', len) ==
+				    NULL && strstr((char *)buf, needle) !=
+				    NULL) {
+					unit = xstrdup(de->d_name);
+					*user = proc_unit_value((char *)buf,
+					    "User");
+				}
+				free(buf);
+			}
+			free(p);
+		}
+		closedir(d);
+	}
+	return (unit);
+}
+
+/* JVM options that take the next argument as their value. */
+static bool
+proc_jvm_opt_arg(const char *a)
+{
+	static const char *opts[] = { "-cp", "-classpath", "--class-path",
+	    "-p", "--module-path", "--upgrade-module-path", "--add-modules",
+	    "--limit-modules", "--add-reads", "--add-exports", "--add-opens",
+	    "--patch-module", "--enable-native-access", NULL };
+	size_t	i;
+
+	for (i = 0; opts[i] != NULL; i++)
+		if (strcmp(a, opts[i]) == 0)
+			return (true);
+	return (false);
+}
+
+size_t
+srv_proc_main(struct srvload *s)
+{
+	const char	*a;
+	size_t		 i;
+
+	for (i = 1; i < s->argc; i++) {
+		a = s->argv[i];
+		if (a[0] != '-')
+			return (i);
+		if (strcmp(a, "-jar") == 0 || strcmp(a, "-m") == 0 ||
+		    strcmp(a, "--module") == 0)
+			return (i + 1 < s->argc ? i + 1 : s->argc);
+		if (strncmp(a, "--module=", 9) == 0)
+			return (i);
+		if (proc_jvm_opt_arg(a))
+			i++;
+	}
+	return (s->argc);
+}
+
+struct cfg_source *
+srv_proc_sysprops(struct srvload *s, int precedence)
+{
+	struct cfg_source	*src;
+	const char		*a, *eq;
+	char			*label, *k;
+	size_t			 i, mi;
+
+	if (s->m->proc.pid <= 0 || !s->m->proc.cmdline_read)
+		return (NULL);
+	xasprintf(&label, "system properties of pid %d", s->m->proc.pid);
+	src = cfg_source_add(s->m, CFG_SRC_SYSPROP, CFG_FMT_NONE, NULL, label,
+	    precedence);
+	free(label);
+	src->pid = s->m->proc.pid;
+	mi = srv_proc_main(s);
+	for (i = 1; i < mi && i < s->argc; i++) {
+		a = s->argv[i];
+		if (proc_jvm_opt_arg(a)) {
+			i++;
+			continue;
+		}
+		if (strncmp(a, "-D", 2) != 0 || a[2] == '\0')
+			continue;
+		if ((eq = strchr(a + 2, '=')) != NULL) {
+			k = xstrndup(a + 2, (size_t)(eq - a - 2));
+			cfg_kv_add(src, k, eq + 1, NULL);
+			free(k);
+		} else
+			cfg_kv_add(src, a + 2, "", NULL);
+	}
+	return (src);
+}

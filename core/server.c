@@ -34,6 +34,14 @@ server_opts_init(struct server_opts *o)
 	o->crit_days = SERVER_CRIT_DAYS;
 }
 
+/* The kinds, in detection order (docs/server-model.md). */
+const struct server_kind *const server_kinds[] = {
+	&server_kind_spring,
+	&server_kind_tomcat,
+	&server_kind_jetty,
+	NULL
+};
+
 /* ------------------------------------------------------------------ */
 /* Finding the server */
 
@@ -55,6 +63,68 @@ srv_conf_in(const char *dir)
 	return (NULL);
 }
 
+/* Does some kind recognise dir?  1 with *kp and *path. */
+static int
+srv_detect(const char *dir, const struct server_kind **kp, char **path)
+{
+	const struct server_kind	*k;
+	char				*p = NULL, *why = NULL;
+	size_t				 i;
+
+	for (i = 0; server_kinds[i] != NULL; i++) {
+		k = server_kinds[i];
+		if (k->detect != NULL && k->detect(dir, &p, &why) == 1) {
+			*kp = k;
+			*path = p;
+			free(why);
+			return (1);
+		}
+	}
+	return (0);
+}
+
+/* A running java server: the directory it names with a kind's system
+ * property (-Dcatalina.base, -Djetty.base), else its working
+ * directory, recognised by a kind.  The first process (by pid) wins. */
+static int
+srv_find_running(const struct server_opts *o, const struct server_kind **kp,
+    char **path, char **how)
+{
+	const struct server_kind	*k;
+	int				*pids;
+	size_t				 n, i, j;
+	char				*dir;
+	int				 found = 0;
+
+	n = srv_proc_java(o->proc, &pids);
+	for (i = 0; i < n && !found; i++) {
+		for (j = 0; server_kinds[j] != NULL && !found; j++) {
+			k = server_kinds[j];
+			if (k->base_prop == NULL ||
+			    (dir = srv_proc_sysprop(o->proc, pids[i],
+			    k->base_prop)) == NULL)
+				continue;
+			if (srv_detect(dir, kp, path)) {
+				xasprintf(how, "the running java process %d "
+				    "(-D%s=%s)", pids[i], k->base_prop, dir);
+				found = 1;
+			}
+			free(dir);
+		}
+		if (!found && (dir = srv_proc_cwd(o->proc, pids[i])) != NULL) {
+			if (strcmp(dir, "/") != 0 && srv_detect(dir, kp,
+			    path)) {
+				xasprintf(how, "the running java process %d "
+				    "(its working directory %s)", pids[i], dir);
+				found = 1;
+			}
+			free(dir);
+		}
+	}
+	free(pids);
+	return (found);
+}
+
 /* Which server: its kind, its main configuration file and how. */
 static int
 srv_find(const struct server_opts *o, const struct server_kind **kp,
@@ -63,7 +133,7 @@ srv_find(const struct server_opts *o, const struct server_kind **kp,
 	const struct server_kind	*k;
 	const char			*env;
 	char				*p = NULL, *why = NULL;
-	size_t				 i;
+	size_t				 i, j;
 	static const char		*local[] = { ".", "conf" };
 
 	*path = *how = NULL;
@@ -85,19 +155,15 @@ srv_find(const struct server_opts *o, const struct server_kind **kp,
 			    "/etc/opt/actian/integration-manager");
 			return (-1);
 		}
-		for (i = 0; server_kinds[i] != NULL; i++) {
-			k = server_kinds[i];
-			if (k->detect != NULL && k->detect(o->server, &p,
-			    &why) == 1) {
-				*kp = k;
-				*path = p;
-				free(why);
-				xasprintf(how, "--server %s", o->server);
-				return (0);
-			}
+		if (srv_detect(o->server, kp, path)) {
+			xasprintf(how, "--server %s", o->server);
+			return (0);
 		}
-		cause_set(cause, "%s: no conf/application.properties or "
-		    "application.properties (nor application.yml)", o->server);
+		cause_set(cause, "%s: no server found there (no "
+		    "conf/application.properties, application.properties or "
+		    "application.yml for Spring Boot, no conf/server.xml for "
+		    "Tomcat, no start.ini or start.d/*.ini for Jetty)",
+		    o->server);
 		return (-1);
 	}
 	if ((env = getenv("TLSDECK_PROPERTIES")) != NULL && *env != '\0') {
@@ -119,14 +185,32 @@ srv_find(const struct server_opts *o, const struct server_kind **kp,
 			return (0);
 		}
 	}
+	if (!(o->flags & SERVER_NO_LIVE) && srv_find_running(o, kp, path,
+	    how))
+		return (0);
 	if (path_exists(SERVER_VENDOR_PROPERTIES)) {
 		*path = xstrdup(SERVER_VENDOR_PROPERTIES);
 		*how = xstrdup("vendor default location");
 		return (0);
 	}
+	for (i = 0; server_kinds[i] != NULL; i++) {
+		k = server_kinds[i];
+		for (j = 0; k->places != NULL && k->places[j] != NULL; j++) {
+			if (k->detect == NULL || k->detect(k->places[j], &p,
+			    &why) != 1)
+				continue;
+			*kp = k;
+			*path = p;
+			free(why);
+			xasprintf(how, "%s's usual place %s", k->title,
+			    k->places[j]);
+			return (0);
+		}
+	}
 	cause_set(cause, "no application.properties found (tried "
 	    "$TLSDECK_PROPERTIES, ./application.properties, "
-	    "./conf/application.properties, %s); use --properties FILE or "
+	    "./conf/application.properties, the running java servers, %s, "
+	    "Tomcat's and Jetty's usual places); use --properties FILE or "
 	    "--server DIR", SERVER_VENDOR_PROPERTIES);
 	return (-1);
 }
@@ -228,11 +312,25 @@ srv_jre_find(struct srvload *s)
 		free(exe);
 		if (p != NULL && srv_java_home(p)) {
 			j->home = p;
-			xasprintf(&j->how, "the java process listening on port "
-			    "%d (pid %d)", m->port, m->proc.pid);
+			if (m->listening == 1)
+				xasprintf(&j->how, "the java process listening "
+				    "on port %d (pid %d)", m->port,
+				    m->proc.pid);
+			else
+				xasprintf(&j->how, "the running server (pid "
+				    "%d)", m->proc.pid);
 			return;
 		}
 		free(p);
+	}
+	if (m->kind->jre != NULL && m->kind->jre(s, &p, &c) == 1) {
+		if (srv_java_home(p)) {
+			j->home = p;
+			j->how = c;
+			return;
+		}
+		free(p);
+		free(c);
 	}
 	if ((env = getenv("JAVA_HOME")) != NULL && srv_java_home(env)) {
 		j->home = xstrdup(env);

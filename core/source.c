@@ -75,6 +75,49 @@ cfg_yaml_entry(const struct cfg_source *src, size_t i, struct cfg_hit *hit)
 	hit->ye = ye;
 }
 
+/* Jetty ini: the last line assigning key (names are exact). */
+static int
+cfg_ini_get(const struct cfg_source *src, const char *key,
+    struct cfg_hit *hit)
+{
+	const struct inidoc_entry	*ie, *e;
+	size_t				 i;
+
+	if (src->ini == NULL || (ie = inidoc_find(src->ini, key)) == NULL)
+		return (0);
+	hit->key = ie->key;
+	hit->value = ie->value;
+	hit->value_len = strlen(ie->value);
+	hit->raw = ie->value;
+	hit->line = ie->line;
+	for (i = 0; i < inidoc_count(src->ini); i++) {
+		e = inidoc_entry(src->ini, i);
+		if ((e->kind == INIDOC_PROPERTY || e->kind == INIDOC_SYSPROP) &&
+		    strcmp(e->key, key) == 0)
+			hit->count++;
+	}
+	return (1);
+}
+
+/* Jetty ini: its properties, in file order. */
+static size_t
+cfg_ini_count(const struct cfg_source *src)
+{
+	return (src->ini != NULL ? inidoc_count(src->ini) : 0);
+}
+
+static void
+cfg_ini_entry(const struct cfg_source *src, size_t i, struct cfg_hit *hit)
+{
+	const struct inidoc_entry	*ie = inidoc_entry(src->ini, i);
+
+	hit->key = ie->key;
+	hit->value = ie->value != NULL ? ie->value : "";
+	hit->value_len = strlen(hit->value);
+	hit->raw = hit->value;
+	hit->line = ie->line;
+}
+
 /* The last value of a key-value source matching key. */
 static int
 cfg_kv_get(const struct cfg_source *src, const char *key,
@@ -142,8 +185,10 @@ cfg_source_get(const struct cfg_source *src, const char *key,
 		return (cfg_yaml_get(src, key, hit));
 	case CFG_FMT_NONE:
 		return (cfg_kv_get(src, key, hit));
+	case CFG_FMT_INI:
+		return (cfg_ini_get(src, key, hit));
 	default:
-		return (0);
+		return (src->get != NULL ? src->get(src, key, hit) : 0);
 	}
 }
 
@@ -314,6 +359,8 @@ cfg_source_count(const struct cfg_source *src)
 		return (cfg_yaml_count(src));
 	case CFG_FMT_NONE:
 		return (src->nkv);
+	case CFG_FMT_INI:
+		return (cfg_ini_count(src));
 	default:
 		return (0);
 	}
@@ -340,6 +387,9 @@ cfg_source_entry(const struct cfg_source *src, size_t i, struct cfg_hit *hit)
 		break;
 	case CFG_FMT_YAML:
 		cfg_yaml_entry(src, i, hit);
+		break;
+	case CFG_FMT_INI:
+		cfg_ini_entry(src, i, hit);
 		break;
 	default:
 		kv = &src->kv[i];

@@ -88,6 +88,27 @@ void	 srv_proc_read(struct srvload *, int pid);
 void	 srv_proc_done(struct srvload *);
 /* The systemd unit of PID from PROC/PID/cgroup (malloc'd), or NULL. */
 char	*srv_proc_unit(const char *proc, int pid);
+/* The java processes (argv[0] named java*), pids ascending; *pids
+ * malloc'd. */
+size_t	 srv_proc_java(const char *proc, int **pids);
+/* The value of -Dname=VALUE among PID's JVM options (malloc'd), or
+ * NULL. */
+char	*srv_proc_sysprop(const char *proc, int pid, const char *name);
+/* PID's working directory (malloc'd), or NULL. */
+char	*srv_proc_cwd(const char *proc, int pid);
+/* Index in s->argv of the main class (the jar after -jar), or argc. */
+size_t	 srv_proc_main(struct srvload *);
+/* The running server's JVM system properties (-Dk=v before the main
+ * class) as a source of that precedence; NULL when there is no process
+ * or its command line was not read. */
+struct cfg_source *srv_proc_sysprops(struct srvload *, int precedence);
+/* The java process whose -Dname= (name NULL: working directory) is dir
+ * (compared resolved), or 0. */
+int	 srv_proc_by_dir(const char *proc, const char *name, const char *dir);
+/* A systemd unit file (in the usual directories) whose text holds
+ * needle: its name (malloc'd), or NULL; *user its User= (malloc'd, may
+ * be NULL). */
+char	*srv_unit_naming(const char *needle, char **user);
 
 /* material.c: open every key material (keystore or PEM, passwords, key
  * entry, key against certificate) and build its chain and trust. */

@@ -508,6 +508,11 @@ step_restart_hint(const struct server_model *m, const char *initd,
 
 	*lines = NULL;
 	*n = 0;
+	if (m != NULL && m->kind != NULL && m->kind->restart != NULL) {
+		m->kind->restart(m, proc, lines, n);
+		if (*n > 0)
+			return;
+	}
 	/* The unit the running server is in. */
 	if (m != NULL && m->proc.unit != NULL)
 		unit = xstrdup(m->proc.unit);

@@ -72,7 +72,8 @@ struct xd_err {
 enum xd_edit {
 	XD_SET,		/* elem's attribute attr becomes value */
 	XD_REMOVE,	/* elem's attribute attr goes */
-	XD_INSERT	/* after elem: text ws, then the element in frag */
+	XD_INSERT,	/* after elem: text ws, then the element in frag */
+	XD_REPLACE	/* elem (skip elements) becomes the one in frag */
 };
 
 struct xd_expect {
@@ -82,6 +83,7 @@ struct xd_expect {
 	const char	*value;
 	const char	*ws;
 	xmlNodePtr	 frag;
+	size_t		 skip;		/* XD_REPLACE: elements replaced */
 	size_t		 oi;		/* elements seen in the old tree */
 	bool		 hit;		/* the edit was found */
 };
@@ -1275,6 +1277,21 @@ xd_same_list(const xmlNode *a, const xmlNode *b, struct xd_expect *x,
 		if (b == NULL)
 			return (false);
 		before = x->oi;
+		if (x->op == XD_REPLACE && a->type == XML_ELEMENT_NODE &&
+		    x->oi == x->elem) {
+			/* The old element and its subtree: the new one. */
+			if (b->type != XML_ELEMENT_NODE)
+				return (false);
+			memset(&y, 0, sizeof y);
+			y.op = XD_INSERT;
+			y.elem = SIZE_MAX;
+			if (!xd_same_node(x->frag, b, &y, &dummy, depth))
+				return (false);
+			*ni += dummy;
+			x->oi += x->skip;
+			x->hit = true;
+			continue;
+		}
 		if (!xd_same_node(a, b, x, ni, depth))
 			return (false);
 		if (x->op != XD_INSERT || a->type != XML_ELEMENT_NODE ||
@@ -1598,6 +1615,73 @@ out:
 	free(cause2);
 	free(ind);
 	free(ws.d);
+	free(ft.d);
+	free(nb.d);
+	return (rc);
+}
+
+int
+xmldoc_replace(struct xmldoc *d, size_t elem, const char *text, char **cause)
+{
+	struct confbuf			 nb = { NULL, 0, 0 };
+	struct confbuf			 ft = { NULL, 0, 0 };
+	struct xd_expect		 x;
+	const struct xmldoc_elem	*e;
+	struct xmldoc			*frag = NULL;
+	const char			*eol, *p;
+	char				*ind = NULL, *cause2 = NULL;
+	size_t				 i;
+	int				 rc = -1;
+
+	if (xd_editable(d, elem, cause) != 0)
+		return (-1);
+	e = &d->els[elem];
+	if ((ind = xd_indent(d, e->off)) == NULL) {
+		cause_set(cause, "%s: line %d: <%s> does not start its line: "
+		    "edit by hand", xd_who(d), e->line, e->name);
+		return (-1);
+	}
+	for (p = text; *p != '\0'; p++) {
+		if (*p == '\r') {
+			cause_set(cause, "%s: the new element holds a CR",
+			    xd_who(d));
+			goto out;
+		}
+	}
+	eol = confdoc_eol(d->buf, d->len);
+	for (p = text; *p != '\0'; p++) {
+		if (*p == '\n') {
+			confbuf_str(&ft, eol);
+			if (p[1] != '\n' && p[1] != '\0')
+				confbuf_str(&ft, ind);
+		} else
+			confbuf_add(&ft, p, 1);
+	}
+	if (ft.d == NULL)
+		confbuf_add(&ft, "", 0);
+	if (xmldoc_parse(ft.d, ft.len, "the new element", &frag,
+	    &cause2) != 0 || frag->flags != 0 || ft.d[0] != '<' ||
+	    ft.d[1] == '?' || ft.d[1] == '!' ||
+	    frag->els[0].end != ft.len) {
+		cause_set(cause, "%s: the new element is not one complete "
+		    "element: %s", xd_who(d), cause2 != NULL ? cause2 :
+		    "something else around it");
+		goto out;
+	}
+	confbuf_add(&nb, d->buf, e->off);
+	confbuf_add(&nb, ft.d, ft.len);
+	confbuf_add(&nb, d->buf + e->end, d->len - e->end);
+	memset(&x, 0, sizeof x);
+	x.op = XD_REPLACE;
+	x.elem = elem;
+	for (i = elem; i < d->nels && d->els[i].off < e->end; i++)
+		x.skip++;
+	x.frag = xmlDocGetRootElement(frag->xml);
+	rc = xd_commit(d, &nb, &x, cause);
+out:
+	xmldoc_free(frag);
+	free(cause2);
+	free(ind);
 	free(ft.d);
 	free(nb.d);
 	return (rc);

@@ -221,24 +221,32 @@ gk_init(struct form *f)
 	struct tui	*t = form_tui(f);
 	time_t		 now;
 	struct tm	 tm;
-	int		 i;
+	int		 i, aflags = FKA_NEW | FKA_ASK;
 	bool		 renew;
 
 	g = xcalloc(1, sizeof *g);
 	form_set_priv(f, g);
 	renew = ctx != NULL && ctx->old_alias != NULL;
 	form_add_keystore(f, FKS_CREATE);
-	if (renew) {
+	if (renew && t->model->kind != NULL &&
+	    *server_kind_native(t->model->kind, "key-alias") == '\0') {
+		/* A kind without a key alias setting (Jetty serves every
+		 * entry, by SNI): the entry is renewed in place. */
+		alias = xstrdup(ctx->old_alias);
+		aflags |= FKA_REPLACE;
+	} else if (renew) {
 		now = time(NULL);
 		gmtime_r(&now, &tm);
 		strftime(stamp, sizeof stamp, "%Y%m%d", &tm);
 		xasprintf(&alias, "%s-%s", ctx->old_alias, stamp);
+	}
+	if (renew) {
 		if (t->model->served->key_entry != NULL &&
 		    t->model->served->key_entry->nchain > 0)
 			subject = t->model->served->key_entry->chain[0]->info.subject;
 	}
 	form_add_alias(f, "Alias", alias != NULL ? alias : env->alias,
-	    FKA_NEW | FKA_ASK);
+	    aflags);
 	free(alias);
 	for (i = 0; i < GK_NDN; i++) {
 		static const char *labels[GK_NDN] = { "Common name (CN)",

@@ -8,7 +8,16 @@
  * the alias is a key entry, the base URL's host is in the certificate's
  * SANs; every key is left once (no duplicates).  The step is core's
  * step_settings (props_set, safe write, backup).
+ *
+ * A server kind with its own files (Tomcat's server.xml, Jetty's ini
+ * files: docs/server-model.md) gets the kind's own names for port,
+ * key-store, key-store-type, key-store-password and key-alias (the ones it
+ * has), NAME@SCOPE for the served certificate where a name occurs in
+ * several places; the step is the kind's plan (plan_set), made again when
+ * it runs from the files as they are then (an earlier step's new key
+ * decides Tomcat's type="RSA|EC"), written by step_conf.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,8 +45,18 @@ static const char *const st_keys[ST__MAX] = {
 	"server.ssl.key-alias", "im.base-url"
 };
 
+/* Kind-neutral names of the seven (NULL: Spring Boot or IM only). */
+static const char *const st_neutral[ST__MAX] = {
+	"port", NULL, "key-store", "key-store-type", "key-store-password",
+	"key-alias", NULL
+};
+
 struct st {
-	int		 i[ST__MAX];
+	int		 i[ST__MAX];	/* -1: not on this form */
+	bool		 kind;		/* the kind's own files and names */
+	char		*keys[ST__MAX];	/* kind: the names written */
+	char		*orig[ST__MAX];	/* kind: the values now */
+	char		*base;		/* kind: the server's directory */
 	struct props	*props;		/* for ${...} and duplicates */
 	char		*resolved;	/* the key-store path, resolved */
 	struct keystore	*ks;		/* opened with the password */
@@ -52,7 +71,34 @@ struct st_arg {
 	struct step_prop props[ST__MAX];
 	char		*values[ST__MAX];
 	struct secret	*pass;
+	size_t		 nprops;
+	/* kind: the names, and the server to plan for when it runs */
+	char		*keys[ST__MAX];
+	char		*server;
 };
+
+/* A kind's keystore location as the server reads it: relative to its
+ * directory (CATALINA_BASE, jetty.base), ${catalina.base} and
+ * ${jetty.base} being that directory. */
+static char *
+st_kind_path(const char *base, const char *raw)
+{
+	static const char *const vars[] = { "${catalina.base}",
+	    "${jetty.base}" };
+	size_t			 k, n;
+	char			*r;
+
+	for (k = 0; base != NULL && k < sizeof vars / sizeof vars[0]; k++) {
+		n = strlen(vars[k]);
+		if (strncmp(raw, vars[k], n) == 0) {
+			xasprintf(&r, "%s%s", base, raw + n);
+			return (r);
+		}
+	}
+	if (raw[0] == '/' || base == NULL)
+		return (xstrdup(raw));
+	return (path_join(base, raw));
+}
 
 /* The key-store value resolved (${sharedDataPath}...), or NULL. */
 static const char *
@@ -68,8 +114,10 @@ st_resolved(struct form *f)
 		return (NULL);
 	if (strncmp(raw, "file:", 5) == 0)
 		raw += 5;
-	if (s->props != NULL && props_resolve(s->props, raw, 0, &out, NULL,
-	    &c2) == 0)
+	if (s->kind)
+		s->resolved = st_kind_path(s->base, raw);
+	else if (s->props != NULL && props_resolve(s->props, raw, 0, &out,
+	    NULL, &c2) == 0)
 		s->resolved = out;
 	else
 		s->resolved = xstrdup(raw);
@@ -156,7 +204,7 @@ st_check_store(struct form *f, int i, enum sev *sev)
 		*sev = SEV_CRIT;
 		return (xstrdup("the keystore file is needed"));
 	}
-	if (path[0] != '/') {
+	if (path[0] != '/' && !s->kind) {
 		*sev = SEV_WARN;
 		xasprintf(&r, "%s is relative to the server's working "
 		    "directory: write an absolute path", path);
@@ -370,6 +418,128 @@ st_store_value(struct form_env *env, const char *path)
 	return (xstrdup(path));
 }
 
+/* The name the kind writes for neutral (NAME@SCOPE of the served
+ * material when the name occurs in several places), or NULL when the
+ * kind has none. */
+static char *
+st_kind_key(const struct server_model *m, const char *neutral)
+{
+	const char	*nat = server_kind_native(m->kind, neutral);
+	size_t		 i, n, len;
+	char		*r;
+
+	if (*nat == '\0')
+		return (NULL);
+	len = strlen(nat);
+	for (i = n = 0; i < m->nsettings; i++) {
+		if (strncmp(m->settings[i]->key, nat, len) == 0 &&
+		    (m->settings[i]->key[len] == '\0' ||
+		    m->settings[i]->key[len] == '@'))
+			n++;
+	}
+	if (n > 1 && m->served->name != NULL)
+		xasprintf(&r, "%s@%s", nat, m->served->name);
+	else
+		r = xstrdup(nat);
+	return (r);
+}
+
+/* An item's label: the name without its @SCOPE. */
+static const char *
+st_label(const char *key, char *buf, size_t len)
+{
+	const char	*at = strchr(key, '@');
+
+	snprintf(buf, len, "%.*s", at != NULL ? (int)(at - key) :
+	    (int)strlen(key), key);
+	return (buf);
+}
+
+/* Do location (as written, for the server) and path name one file? */
+static bool
+st_same_file(const char *base, const char *location, const char *path)
+{
+	char	*p = st_kind_path(base, location), a[PATH_MAX], b[PATH_MAX];
+	bool	 r;
+
+	r = strcmp(p, path) == 0 || (realpath(p, a) != NULL &&
+	    realpath(path, b) != NULL && strcmp(a, b) == 0);
+	free(p);
+	return (r);
+}
+
+/* The kind's items: its names, pre-filled from the model (or from what
+ * an earlier page of the wizard made). */
+static void
+st_init_kind(struct form *f)
+{
+	struct form_env			*env = form_env(f);
+	struct wiz_ctx			*ctx = form_ctx(f);
+	const struct server_model	*m = form_tui(f)->model;
+	const struct key_material	*km = m->served;
+	struct st			*s = form_priv(f);
+	const struct secret		*pass;
+	enum ks_format			 fmt;
+	char				*v, port[16], lbl[128];
+	size_t				 k;
+
+	s->kind = true;
+	s->base = m->base != NULL ? xstrdup(m->base) : NULL;
+	form_note(f, "File", "%s (%s)", m->properties, m->kind->title);
+	for (k = 0; k < ST__MAX; k++) {
+		s->i[k] = -1;
+		if (st_neutral[k] != NULL)
+			s->keys[k] = st_kind_key(m, st_neutral[k]);
+	}
+	if (m->ssl && m->port > 0) {
+		snprintf(port, sizeof port, "%d", m->port);
+		s->orig[ST_PORT] = xstrdup(port);
+	} else
+		snprintf(port, sizeof port, "%d", 8443);
+	if (km->path != NULL)
+		s->orig[ST_STORE] = xstrdup(km->raw != NULL ? km->raw :
+		    km->path);
+	/* unset: what the server reads now (Tomcat's JKS default reads a
+	 * PKCS12 file too) */
+	if (km->declared_type != NULL)
+		s->orig[ST_TYPE] = xstrdup(km->declared_type);
+	else if (km->ks != NULL)
+		s->orig[ST_TYPE] = xstrdup(ks_format_name(km->ks->format));
+	if (km->alias != NULL)
+		s->orig[ST_ALIAS] = xstrdup(km->alias);
+
+	if (s->keys[ST_PORT] != NULL)
+		s->i[ST_PORT] = form_text(f, st_label(s->keys[ST_PORT], lbl,
+		    sizeof lbl), port, st_check_port);
+	/* the wizard's keystore: as written when it is the same file */
+	if (ctx != NULL && ctx->keystore != NULL && (s->orig[ST_STORE] ==
+	    NULL || !st_same_file(s->base, s->orig[ST_STORE], ctx->keystore)))
+		v = xstrdup(ctx->keystore);
+	else
+		v = xstrdup(s->orig[ST_STORE] != NULL ? s->orig[ST_STORE] :
+		    env->keystore);
+	if (s->keys[ST_STORE] != NULL)
+		s->i[ST_STORE] = form_text(f, st_label(s->keys[ST_STORE], lbl,
+		    sizeof lbl), v, st_check_store);
+	free(v);
+	fmt = ctx != NULL && ctx->keystore != NULL ? ctx->format : env->format;
+	if (s->keys[ST_TYPE] != NULL)
+		s->i[ST_TYPE] = form_storetype(f, st_label(s->keys[ST_TYPE],
+		    lbl, sizeof lbl), fmt, NULL);
+	pass = ctx != NULL && ctx->storepass != NULL ? ctx->storepass :
+	    env->storepass;
+	if (s->keys[ST_PASS] != NULL)
+		s->i[ST_PASS] = form_password(f, st_label(s->keys[ST_PASS],
+		    lbl, sizeof lbl), pass, st_check_pass);
+	if (s->keys[ST_ALIAS] != NULL)
+		s->i[ST_ALIAS] = form_text(f, st_label(s->keys[ST_ALIAS], lbl,
+		    sizeof lbl), ctx != NULL && ctx->alias != NULL ?
+		    ctx->alias : env->alias, st_check_alias);
+	else if (ctx != NULL && ctx->entry_new)
+		form_note(f, "Key entry", "%s serves every key entry, chosen "
+		    "by the name the client asks for (SNI)", m->kind->title);
+}
+
 /* Add the seven. */
 static void
 st_init(struct form *f)
@@ -386,6 +556,11 @@ st_init(struct form *f)
 
 	s = xcalloc(1, sizeof *s);
 	form_set_priv(f, s);
+	if (form_tui(f)->model->kind != NULL &&
+	    form_tui(f)->model->kind->plan_set != NULL) {
+		st_init_kind(f);
+		return;
+	}
 	if (env->properties == NULL || props_load(env->properties, &s->props,
 	    &c2) != 0) {
 		s->props = NULL;
@@ -445,10 +620,141 @@ st_arg_free(void *p)
 	if (a == NULL)
 		return;
 	free(a->path);
-	for (k = 0; k < ST__MAX; k++)
+	for (k = 0; k < ST__MAX; k++) {
 		free(a->values[k]);
+		free(a->keys[k]);
+	}
 	secret_free(a->pass);
+	free(a->server);
 	free(a);
+}
+
+/* The kind's plan for a's settings, from m; then each file's step (a
+ * dry run when dry).  Result lines into *lines. */
+static int
+st_kind_steps(const struct server_model *m, struct st_arg *a, bool dry,
+    char ***lines, size_t *nlines, char **cause)
+{
+	struct step_conf_plan		 plan;
+	struct step_settings_opts	 o;
+	struct step_result		 r;
+	size_t				 i, j;
+	int				 rc = -1;
+
+	memset(&plan, 0, sizeof plan);
+	if (m->kind->plan_set(m, a->props, a->nprops, &plan, cause) != 0)
+		goto out;
+	for (i = 0; i < plan.nnotes; i++)
+		fstep_line(lines, nlines, "%s", plan.notes[i]);
+	for (i = 0; i < plan.nfiles; i++) {
+		memset(&o, 0, sizeof o);
+		o.dry_run = dry;
+		if (step_conf(&plan.files[i], &o, &r, cause) != 0)
+			goto out;
+		for (j = 0; j < r.nnotes; j++)
+			fstep_line(lines, nlines, "%s", r.notes[j]);
+		if (r.backup_id != 0)
+			fstep_line(lines, nlines, "wrote %s (backup %u: "
+			    "tlsdeck restore %u)", plan.files[i].path,
+			    r.backup_id, r.backup_id);
+		step_result_free(&r);
+	}
+	rc = 0;
+out:
+	step_conf_plan_free(&plan);
+	return (rc);
+}
+
+/* The worker, for a kind: the server's files read again (an earlier step
+ * may have made the key the plan looks at), planned, written. */
+static int
+st_run_kind(struct fstep *s, atomic_int *cancel, char **cause)
+{
+	struct st_arg		*a = s->arg;
+	struct server_opts	 so;
+	struct server_model	*m = NULL;
+	int			 rc;
+
+	server_opts_init(&so);
+	so.server = a->server;
+	so.flags = SERVER_SOURCES_ONLY;
+	if (server_model_load(&so, &m, cause) != 0)
+		return (-1);
+	rc = st_kind_steps(m, a, false, &s->out, &s->nout, cause);
+	server_model_free(m);
+	return (rc);
+}
+
+/* The worker of a step that changes nothing. */
+static int
+st_run_none(struct fstep *s, atomic_int *cancel, char **cause)
+{
+	fstep_line(&s->out, &s->nout, "nothing to change");
+	return (0);
+}
+
+/* The step, for a kind: only what differs from the files now; a dry run
+ * of the plan says what changes. */
+static struct fstep *
+st_build_kind(struct form *f, char **cause)
+{
+	struct st			*s = form_priv(f);
+	const struct server_model	*m = form_tui(f)->model;
+	struct form_env			*env = form_env(f);
+	struct wiz_ctx			*ctx = form_ctx(f);
+	struct st_arg			*a;
+	struct fstep			*fs;
+	const char			*v;
+	size_t				 k;
+
+	if (s->base == NULL) {
+		*cause = xstrdup("the server's directory is not known");
+		return (NULL);
+	}
+	a = xcalloc(1, sizeof *a);
+	a->path = xstrdup(m->properties);
+	a->server = xstrdup(s->base);
+	for (k = 0; k < ST__MAX; k++) {
+		if (s->i[k] < 0)
+			continue;
+		if (k == ST_PASS) {
+			if (env->storepass != NULL && secret_equal(
+			    env->storepass, form_get_secret(f, s->i[k])))
+				continue;
+			a->pass = secret_dup(form_get_secret(f, s->i[k]));
+			a->props[a->nprops].secret = a->pass;
+		} else {
+			v = k == ST_TYPE ? ks_format_name(form_get_storetype(f,
+			    s->i[k])) : form_get(f, s->i[k]);
+			if (s->orig[k] != NULL && strcmp(s->orig[k], v) == 0)
+				continue;
+			a->values[k] = xstrdup(v);
+			a->props[a->nprops].value = a->values[k];
+		}
+		a->keys[k] = xstrdup(s->keys[k]);
+		a->props[a->nprops++].key = a->keys[k];
+	}
+	fs = fstep_new("SSL settings in %s", a->path);
+	if (a->nprops == 0) {
+		fstep_line(&fs->plan, &fs->nplan, "nothing to change");
+		fs->run = st_run_none;
+		st_arg_free(a);
+		return (fs);
+	}
+	if (st_kind_steps(m, a, true, &fs->plan, &fs->nplan, cause) != 0) {
+		fstep_free(fs);
+		st_arg_free(a);
+		return (NULL);
+	}
+	fstep_writes(fs, a, st_arg_free, st_run_kind);
+	fs->restart = true;
+	fstep_line(&fs->plan, &fs->nplan, "every other byte of the file "
+	    "kept; a backup of it first");
+	if (ctx != NULL && (ctx->ks_new || ctx->entry_new))
+		fstep_line(&fs->plan, &fs->nplan, "planned again when it runs, "
+		    "with the key an earlier step makes (Tomcat: the "
+		    "certificate's type follows it)");
+	return (fs);
 }
 
 /* The worker: core's settings step. */
@@ -487,6 +793,8 @@ st_build(struct form *f, char **cause)
 	struct step_result		 r;
 	size_t				 k;
 
+	if (s->kind)
+		return (st_build_kind(f, cause));
 	if (env->properties == NULL || s->props == NULL) {
 		*cause = xstrdup("no application.properties to write");
 		return (NULL);
@@ -533,10 +841,16 @@ static void
 st_free(struct form *f)
 {
 	struct st	*s = form_priv(f);
+	size_t		 k;
 
 	if (s == NULL)
 		return;
 	props_free(s->props);
+	for (k = 0; k < ST__MAX; k++) {
+		free(s->keys[k]);
+		free(s->orig[k]);
+	}
+	free(s->base);
 	free(s->resolved);
 	keystore_free(s->ks);
 	free(s->ks_err);
@@ -548,7 +862,7 @@ st_free(struct form *f)
 const struct form_def form_settings_def = {
 	.kind = FORM_SETTINGS,
 	.title = "SSL settings",
-	.about = "The seven HTTPS properties in application.properties; "
+	.about = "The HTTPS settings, in the server's own file and names; "
 	    "nothing else changes.",
 	.init = st_init,
 	.build = st_build,

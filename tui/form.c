@@ -152,8 +152,15 @@ form_env_new(const struct server_model *m)
 	e->keystore_exists = access(e->keystore, F_OK) == 0;
 	e->storepass = m->served->storepass != NULL ?
 	    secret_dup(m->served->storepass) : NULL;
-	e->alias = xstrdup(m->served->alias != NULL ? m->served->alias :
-	    "integration-manager");
+	if (m->served->alias != NULL)
+		e->alias = xstrdup(m->served->alias);
+	else if (m->served->key_entry != NULL)	/* Jetty: no alias set */
+		e->alias = xstrndup(m->served->key_entry->alias,
+		    m->served->key_entry->alias_len);
+	else if (m->kind != NULL && m->kind->plan_set != NULL)
+		e->alias = xstrdup(m->kind->name);	/* "tomcat" */
+	else
+		e->alias = xstrdup("integration-manager");
 	e->port = m->port;
 	e->ssl = m->ssl;
 	if (m->base_url != NULL)
@@ -946,7 +953,8 @@ form_add_alias(struct form *f, const char *label, const char *value,
 	    f->env->alias, form_check_alias);
 	if (flags & FKA_NEW)
 		f->i_replace = form_choice(f, "Replace existing entry",
-		    form_yn, 0, form_check_replace);
+		    form_yn, (flags & FKA_REPLACE) ? 1 : 0,
+		    form_check_replace);
 }
 
 /* ------------------------------------------------------------------ */

@@ -1289,7 +1289,8 @@ dash_status(const struct tui *t, char *buf, size_t len, bool shrt)
 }
 
 /*
- * The header line: tlsdeck, the server, JRE and cacerts, overall status.
+ * The header line: tlsdeck, the server's kind and path, JRE and cacerts,
+ * overall status.
  * When it does not fit: short status words, then a shorter JRE part, then
  * none; the server path gets the rest (its end kept).
  */
@@ -1297,9 +1298,9 @@ static void
 dash_header(struct tui *t)
 {
 	const struct server_model	*m = t->model;
-	const char			*where;
+	const char			*where, *kind;
 	char				 status[2][128], mid[3][128], cac[64];
-	int				 sw, mw, x, pw, si, mi;
+	int				 sw, mw, x, pw, si, mi, kw;
 	enum sev			 worst = findings_worst(m);
 
 	draw_fill(t, 0, 0, COLS, THEME_HEADER);
@@ -1336,6 +1337,17 @@ fit:
 	where = m->shared_data_path != NULL ? m->shared_data_path :
 	    m->properties != NULL ? m->properties :
 	    m->served->path != NULL ? m->served->path : "(no server)";
+	/* The server's kind first, when there is a server: its title, or
+	 * its short name when room is short. */
+	kind = m->properties == NULL || m->kind == NULL ? NULL :
+	    draw_width(m->kind->title) + 17 <= pw ? m->kind->title :
+	    draw_width(m->kind->name) + 17 <= pw ? m->kind->name : NULL;
+	if (kind != NULL) {
+		kw = draw_width(kind) + 1;
+		draw_text(t, 0, x, kw - 1, THEME_HEADER, kind);
+		x += kw;
+		pw -= kw;
+	}
 	draw_text_tail(t, 0, x, pw, THEME_HEADER, where);
 	if (mw > 0)
 		draw_text(t, 0, COLS - sw - mw, mw - 2, THEME_HEADER, mid[mi]);

@@ -470,6 +470,7 @@ extern const struct form_def form_trust_def;
 #define FKA_NEW		0x01	/* must be free (or Replace: yes) */
 #define FKA_KEY		0x02	/* must be a key entry */
 #define FKA_ASK		0x04	/* ask even when a wizard chose it */
+#define FKA_REPLACE	0x08	/* Replace: yes to begin with */
 /* form_key results */
 #define FORM_K_UNHANDLED 0
 #define FORM_K_HANDLED	1

@@ -119,6 +119,8 @@ struct wiz {
 	unsigned int		 spin;
 	char			**restart;
 	size_t			 nrestart;
+	char			*reload;	/* the served keystore reloads
+					   itself: how, or NULL */
 	int			 top;		/* scroll of plan/results */
 	int			 ntext;		/* lines drawn last time */
 };
@@ -182,6 +184,9 @@ wiz_plan(struct tui *t, struct wiz *w)
 	if (restart)
 		step_restart_hint(t->model, NULL, NULL, &w->restart,
 		    &w->nrestart);
+	free(w->reload);
+	w->reload = t->model->served->reload_how != NULL ?
+	    xstrdup(t->model->served->reload_how) : NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -398,6 +403,9 @@ wiz_text(struct tui *t, struct wiz *w, struct wline **v, size_t *n)
 			wiz_text_add(v, n, THEME_KEY, 4, false, "%s",
 			    w->restart[i]);
 	}
+	if (ok > 0 && w->reload != NULL)
+		wiz_text_add(v, n, THEME_TEXT, 0, false, "A new certificate "
+		    "in the keystore the server uses: %s.", w->reload);
 	if (failed == 0 && ok == w->nsteps && w->outro != NULL)
 		wiz_text_add(v, n, THEME_TEXT, 0, false, "%s", w->outro);
 }
@@ -609,6 +617,7 @@ wiz_free(struct tui *t, struct screen *s)
 		fstep_free(w->steps[i]);
 	}
 	draw_lines_free(w->restart, w->nrestart);
+	free(w->reload);
 	form_env_free(w->env);
 	free(w->ctx.keystore);
 	secret_free(w->ctx.storepass);

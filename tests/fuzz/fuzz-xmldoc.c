@@ -4,7 +4,8 @@
  * crashing: a failure is one line naming the document; what parses
  * serializes back byte for byte, every element and attribute span inside
  * it; setting or removing an attribute and inserting an element either
- * read back as asked or fail and change nothing.
+ * read back as asked or fail and change nothing; so does replacing an
+ * element.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -146,6 +147,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    strcmp(xmldoc_elem(d, j)->name, "Connector") != 0)
 			abort();
 		fuzz_reads(d, j, "port", "8443");
+	}
+	xmldoc_free(d);
+
+	/* el replaced: the new element at el, the rest shifted */
+	if (xmldoc_parse(data, size, "fuzz.xml", &d, NULL) != 0)
+		abort();
+	cause = NULL;
+	if (xmldoc_replace(d, el, frag, &cause) != 0) {
+		fuzz_cause(cause, "fuzz.xml: ");
+		fuzz_same(d, data, size);
+	} else {
+		if (xmldoc_count(d) != n - (j - el) + 2 ||
+		    strcmp(xmldoc_elem(d, el)->name, "Connector") != 0)
+			abort();
+		fuzz_reads(d, el, "port", "8443");
 	}
 	xmldoc_free(d);
 	return (0);

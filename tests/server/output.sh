@@ -146,7 +146,16 @@ run 3 audit --server "$S" --config "$T/nope.yaml"
 # ---- UNKNOWN: nothing to audit ------------------------------------------
 mkdir "$T/empty"
 cd "$T/empty" || fail cd
-if [ ! -e /etc/opt/actian/integration-manager/conf/application.properties ]; then
+# (not when a server is installed in a usual place: tlsdeck finds it)
+usual=
+for d in /etc/opt/actian/integration-manager/conf/application.properties \
+    /var/lib/tomcat11/conf/server.xml /var/lib/tomcat10/conf/server.xml \
+    /var/lib/tomcat9/conf/server.xml /var/lib/jetty9/start.ini \
+    /var/lib/jetty9/start.d /usr/share/jetty9/start.ini \
+    /usr/share/jetty9/start.d; do
+	[ -e "$d" ] && usual=$d
+done
+if [ -z "$usual" ]; then
 	run 3 audit
 	printf '%s\n' "$out" | grep -q '^UNKNOWN - no application.properties found' ||
 	    fail "UNKNOWN: $out"
