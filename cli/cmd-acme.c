@@ -213,8 +213,8 @@ acme_outcome_name(enum step_acme_outcome o)
 
 /* The JSON report (success and failure alike). */
 static void
-acme_json(const struct acme_cli *c, struct acme *a,
-    const struct step_acme_result *r, const char *error)
+acme_json(const struct acme_cli *c, const struct step_acme_result *r,
+    const char *error)
 {
 	json_t		*j = json_object(), *arr, *o;
 	char		 date[32];
@@ -269,6 +269,8 @@ acme_json(const struct acme_cli *c, struct acme *a,
 		json_object_set_new(j, "issuer", out_json_cstr(r->cert.issuer));
 		json_object_set_new(j, "alternates", acme_json_strv(
 		    r->cert.alternates, r->cert.nalternates));
+		json_object_set_new(j, "preferred_found",
+		    json_boolean(r->cert.preferred_found));
 		json_object_set_new(j, "certificate_url",
 		    out_json_cstr(r->cert.cert_url));
 		arr = json_array();
@@ -281,7 +283,7 @@ acme_json(const struct acme_cli *c, struct acme *a,
 	} else
 		json_object_set_new(j, "chain", json_array());
 	json_object_set_new(j, "bad_nonce_retries",
-	    json_integer(a != NULL ? acme_bad_nonces(a) : 0));
+	    json_integer(r->bad_nonces));
 	o = json_object();
 	json_object_set_new(o, "sha256", out_json_cstr(r->served_sha256));
 	json_object_set_new(o, "subject", out_json_cstr(r->served_subject));
@@ -529,9 +531,15 @@ cmd_acme_exec(struct cmd_ctx *ctx)
 	int			 rc;
 
 	memset(&r, 0, sizeof r);
+	r.outcome = SA_FAILED;
 	if ((rc = acme_check(ctx, c)) != 0)
 		return (rc);
 	rc = EXIT_FAIL;
+	if (!acme_url_ok(c->o.directory) ||
+	    strncmp(c->o.directory, "https://", 8) != 0) {
+		cause = xstrdup("the ACME directory must be an https URL");
+		goto fail;
+	}
 	c->ctx = ctx;
 	c->json = ctx->fmt == OUT_JSON;
 	if (c->eab_env != NULL && secret_from_env(c->eab_env, &c->eab,
@@ -593,7 +601,7 @@ cmd_acme_exec(struct cmd_ctx *ctx)
 		goto fail;
 	}
 	if (c->json)
-		acme_json(c, NULL, &r, NULL);
+		acme_json(c, &r, NULL);
 	else
 		acme_text(c, &r);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
@@ -601,7 +609,7 @@ cmd_acme_exec(struct cmd_ctx *ctx)
 fail:
 	cli_error("acme: %s", cause != NULL ? cause : "failed");
 	if (c->json)
-		acme_json(c, NULL, &r, cause != NULL ? cause : "failed");
+		acme_json(c, &r, cause != NULL ? cause : "failed");
 	else {
 		acme_text(c, &r);
 		acme_text_served(&r);

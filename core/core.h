@@ -3077,6 +3077,7 @@ struct step_acme_result {
 	char		*served_error;	/* why nothing could be probed */
 	bool		 rolled_back;
 	char		*failure;	/* what failed after the writes */
+	unsigned int	 bad_nonces;	/* badNonce answers retried */
 };
 void	 step_acme_result_free(struct step_acme_result *);
 /*

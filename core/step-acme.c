@@ -1105,6 +1105,9 @@ step_acme(struct server_model *m, const struct step_acme_opts *o,
 		ao.state_dir = s.state;
 	}
 	s.state_dir = ao.state_dir;
+	/* The options are checked before anything else (no network). */
+	if (acme_new(&ao, &a, cause) != 0)
+		goto out;
 	if ((d = sa_decide(&s, cause)) < 0)
 		goto out;
 	sa_note(&s, SA_P_DECIDE, "%s", r->decision);
@@ -1118,8 +1121,7 @@ step_acme(struct server_model *m, const struct step_acme_opts *o,
 
 	/* The network: nothing of the server is written before the
 	 * chain is here. */
-	if (acme_new(&ao, &a, cause) != 0 ||
-	    acme_account(a, o->dry_run, &r->account, cause) != 0)
+	if (acme_account(a, o->dry_run, &r->account, cause) != 0)
 		goto out;
 	if (o->dry_run) {
 		r->outcome = SA_PLANNED;
@@ -1216,6 +1218,8 @@ out:
 	if (r->outcome == SA_FAILED && !s.wrote && r->failure == NULL &&
 	    cause != NULL && *cause != NULL)
 		r->failure = xstrdup(*cause);
+	if (a != NULL)
+		r->bad_nonces = acme_bad_nonces(a);
 	acme_free(a);
 	key_free(pk);
 	free(csr);

@@ -182,11 +182,46 @@ pebble_stop() {
 }
 
 # acme ARGS...: tlsdeck acme against pebble, bounded; stdout in $out,
-# stderr in $T/err, exit code in $rc.
+# stderr in $T/err, exit code in $rc.  With a server from acme_srv, the
+# server options are added (--server, --restart, --force), and -o FILE
+# copies the certificate file the server was switched to into FILE once
+# the run succeeded.
 acme() {
+	_o=
+	_n=$#
+	_i=0
+	while [ "$_i" -lt "$_n" ]; do
+		_a=$1
+		shift
+		_i=$((_i + 1))
+		if [ "$_a" = -o ]; then
+			_o=$1
+			shift
+			_i=$((_i + 1))
+			continue
+		fi
+		set -- "$@" "$_a"
+	done
+	if [ -n "${ACME_SRV:-}" ]; then
+		set -- --server "$ACME_SRV" --restart "$ACME_SRV_RESTART" \
+		    --force "$@"
+	fi
 	out=$(timeout 120 "$TLSDECK" acme --directory "$PB_DIR" \
 	    --ca-file "$PB_CA" "$@" 2>"$T/err")
 	rc=$?
+	if [ "$rc" = 0 ] && [ -n "$_o" ] && [ -n "${ACME_SRV:-}" ]; then
+		cp "$(sed -n 's/^server.ssl.certificate=//p' \
+		    "$ACME_SRV/conf/application.properties" | tail -n 1)" "$_o"
+	fi
+}
+# acme_srv: the server the protocol tests' runs renew: a PEM tree
+# served by openssl s_server (fast to restart).
+acme_srv() {
+	SRV_KIND=openssl srv_tree "$T/acme-srv" pem srv.tlsdeck.test ||
+	    fail "the test server's tree"
+	srv_start "$T/acme-srv"
+	ACME_SRV=$T/acme-srv
+	ACME_SRV_RESTART=$SRV_RESTART
 }
 # acme_ok WHAT ARGS...: acme, which must succeed.
 acme_ok() {
