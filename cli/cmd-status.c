@@ -177,7 +177,8 @@ st_json(const struct server_model *m, const struct tlsdeck_config *cfg)
 	json_object_set_new(o, "crit_percent", json_integer(m->crit_percent));
 	json_object_set_new(j, "thresholds", o);
 
-	json_object_set_new(j, "kind", json_string(m->kind->name));
+	json_object_set_new(j, "kind", m->kind != NULL ?
+	    json_string(m->kind->name) : json_null());
 	o = json_object();
 	json_object_set_new(o, "pid", m->proc.pid > 0 ?
 	    json_integer(m->proc.pid) : json_null());
@@ -309,7 +310,8 @@ st_text(FILE *f, const struct server_model *m)
 	for (i = 0; i < m->nfindings; i++)
 		n[m->findings[i]->sev]++;
 	fprintf(f, "Server     %s  (%s)\n", m->properties, st_or(m->how));
-	fprintf(f, "           %s", m->kind->title);
+	fprintf(f, "           %s", m->kind != NULL ? m->kind->title :
+	    "no server");
 	for (i = 0; i < m->nprofiles; i++)
 		fprintf(f, "%s%s", i == 0 ? ", profiles " : ",",
 		    m->profiles[i]);

@@ -226,7 +226,6 @@ server_model_new(time_t now)
 	struct server_model	*m;
 
 	m = xcalloc(1, sizeof *m);
-	m->kind = &server_kind_spring;
 	m->now = now != 0 ? now : time(NULL);
 	m->warn_days = SERVER_WARN_DAYS;
 	m->crit_days = SERVER_CRIT_DAYS;
