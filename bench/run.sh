@@ -92,5 +92,9 @@ if command -v script >/dev/null; then
 	printf '| tlsdeck | %s ms | %s |\n' "$(cat "$w/paint.ms")" \
 	    "$(wc -c <"$w/paint.out")"
 fi
+# An ACME renewal end to end against lego plus keytool (bench/acme.sh:
+# pebble, a JVM restarted; skipped when pebble or lego is missing).
+echo
+sh "$top/bench/acme.sh" "$b" || echo "(bench/acme.sh failed)"
 echo
 echo "machine: $(nproc) cores, $(uname -sr); runs per median: $RUNS; $(date -u +%Y-%m-%dT%H:%MZ)"
