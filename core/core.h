@@ -3102,6 +3102,11 @@ int64_t	 step_acme_window(const struct cert *, int renew_before);
  * issuer's key identifier, in the state directory's issued record)? */
 bool	 step_acme_issued_here(const char *state_dir, const char *directory,
 	     struct cert *);
+/* The SHA-256 (lower-case hex, malloc'd each) of every certificate in
+ * the issued records of every directory under state_dir (NULL:
+ * acme_state_dir()); none when there are no records. */
+void	 step_acme_issued_all(const char *state_dir, char ***sha,
+	     size_t *n);
 /* Record an issued certificate (STATE/<hash>/issued, a line each). */
 int	 step_acme_record(const char *state_dir, const char *directory,
 	     struct cert *, char **cause);

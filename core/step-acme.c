@@ -18,6 +18,7 @@
  *              its exact previous bytes (backup_restore, SHA-256 checked),
  *              new files removed, the restart again
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -211,6 +212,51 @@ out:
 	free(path);
 	free(cause);
 	return (found);
+}
+
+void
+step_acme_issued_all(const char *state_dir, char ***sha, size_t *n)
+{
+	DIR		*dir;
+	struct dirent	*de;
+	unsigned char	*buf;
+	char		*own = NULL, *cause = NULL, *path, *line, *next, *sp;
+	size_t		 len;
+
+	*sha = NULL;
+	*n = 0;
+	if (state_dir == NULL) {
+		if (acme_state_dir(&own, &cause) != 0) {
+			free(cause);
+			return;
+		}
+		state_dir = own;
+	}
+	if ((dir = opendir(state_dir)) == NULL) {
+		free(own);
+		return;
+	}
+	while ((de = readdir(dir)) != NULL) {
+		if (strlen(de->d_name) != 64)
+			continue;
+		xasprintf(&path, "%s/%s/issued", state_dir, de->d_name);
+		if (file_read(path, &buf, &len, &cause) == 0) {
+			for (line = (char *)buf; line != NULL; line = next) {
+				if ((next = strchr(line, '\n')) != NULL)
+					*next++ = '\0';
+				if ((sp = strchr(line, ' ')) == NULL ||
+				    sp - line != 64)
+					continue;
+				sa_push(sha, n, "%.64s", line);
+			}
+			free(buf);
+		}
+		free(cause);
+		cause = NULL;
+		free(path);
+	}
+	closedir(dir);
+	free(own);
 }
 
 int

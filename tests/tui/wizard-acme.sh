@@ -7,7 +7,9 @@
 # own listener on a free port), the CA's roots and the restart command;
 # the plan says what will happen; the run shows its progress and ends
 # with what is served -- the new certificate, which the port really
-# serves afterwards, and the settings point at the new files.
+# serves afterwards, and the settings point at the new files; back on
+# the dashboard, the expiry panel marks it and says when its renewal is
+# due.
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 . "$TOP_SRCDIR/tests/acme/lib.sh"
 . "$TOP_SRCDIR/tests/tui/lib.sh"
@@ -62,7 +64,10 @@ new=$(served_fp "$SRV_PORT" web.tlsdeck.test)
 [ -n "$new" ] && [ "$new" != "$old" ] || tt_fail "the old certificate is served"
 grep -q "^server.ssl.certificate=$S/conf/ssl/server-acme-" \
     "$S/conf/application.properties" || tt_fail "settings not switched"
+# Back on the dashboard (reloaded): the expiry panel marks the
+# certificate tlsdeck renews by ACME and says when that is due.
 tt_keys Enter
-tt_wait_for 'Keystore'
+tt_wait_for 'ACME due 20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+tt_screen | grep -q "│ACME web\.tlsd" || tt_fail "no ACME mark"
 tt_keys q
 exit 0
