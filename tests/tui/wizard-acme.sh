@@ -9,7 +9,8 @@
 # with what is served -- the new certificate, which the port really
 # serves afterwards, and the settings point at the new files; back on
 # the dashboard, the expiry panel marks it and says when its renewal is
-# due.
+# due.  Then again by dns-01 with --force: Esc while the hook runs
+# cancels, and no file of the tree changed.
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 . "$TOP_SRCDIR/tests/acme/lib.sh"
 . "$TOP_SRCDIR/tests/tui/lib.sh"
@@ -24,7 +25,10 @@ srv_start "$S"
 old=$(served_fp "$SRV_PORT")
 [ -n "$old" ] || fail "nothing served"
 
-TT_ENV="TLSDECK_BACKUP_DIR=$T/backups TLSDECK_ACME_DIR=$T/acme-state"
+export HOOK_LOG="$T/hook.log" CTS_MGMT
+: >"$HOOK_LOG"
+TT_ENV="TLSDECK_BACKUP_DIR=$T/backups TLSDECK_ACME_DIR=$T/acme-state \
+HOOK_SLEEP=30"
 tt_start 100 40 --server "$S" --no-live
 tt_wait_for 'Keystore'
 tt_keys F3
@@ -69,5 +73,43 @@ grep -q "^server.ssl.certificate=$S/conf/ssl/server-acme-" \
 tt_keys Enter
 tt_wait_for 'ACME due 20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
 tt_screen | grep -q "│ACME web\.tlsd" || tt_fail "no ACME mark"
+
+# Again, now (--force), by dns-01 through a hook that sleeps before it
+# adds the record: Esc while it runs cancels; no file of the tree changed.
+tree_sums "$S" >"$T/before"
+tt_keys F3
+tt_wait_for 'ACME \(Let.s Encrypt, internal ACME CA\)'
+tt_keys 4
+tt_wait_for 'Renew by ACME'
+tt_keys Right Right Tab C-u
+tt_type "$PB_DIR"
+# (a name not validated before: pebble reuses valid authorizations)
+tt_keys Tab C-u
+tt_type "new.tlsdeck.test"
+tt_keys Tab Right Right Tab Tab Tab
+tt_type "$TOP_SRCDIR/tests/acme/dns-hook.sh"
+tt_keys Tab Tab Tab
+tt_type "$PB_CA"
+tt_keys Tab C-u
+tt_type "$SRV_RESTART"
+tt_keys Tab Right
+tt_wait_for 'DNS hook  *[^ ]*dns-hook.sh'
+tt_screen | grep -q 'Renew .*\[now (--force)\]' || tt_fail "not --force"
+tt_keys F2
+tt_wait_for 'order now, whatever is left'
+tt_keys y
+i=0
+until grep -q "^add _acme-challenge.new.tlsdeck.test" "$HOOK_LOG"; do
+	i=$((i + 1))
+	[ $i -le 600 ] || tt_fail "the hook did not run"
+	sleep 0.1
+done
+tt_keys Escape
+tt_wait_for 'Cancelled: 0 of 1 steps done'
+tree_sums "$S" | cmp -s - "$T/before" || tt_fail "a file changed"
+grep -q "^remove _acme-challenge.new.tlsdeck.test" "$HOOK_LOG" ||
+    tt_fail "the record was not removed"
+tt_keys Enter
+tt_wait_for 'ACME due'
 tt_keys q
 exit 0
