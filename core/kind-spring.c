@@ -1771,10 +1771,8 @@ spring_finish(struct srvload *s)
 			}
 			seen = xreallocarray(seen, nseen + 1, sizeof *seen);
 			seen[nseen++] = c;
-			srv_row(s, h.key, step_settings_is_secret(h.key) ||
-			    strstr(c, "password") != NULL ||
-			    strstr(c, "privatekey") != NULL, false, "set",
-			    NULL, key_material_of_setting(m, h.key));
+			srv_row(s, h.key, secret_key_name(h.key), false,
+			    "set", NULL, key_material_of_setting(m, h.key));
 		}
 	}
 	for (i = 0; i < nseen; i++)

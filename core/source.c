@@ -380,6 +380,8 @@ cfg_sniff(const unsigned char *buf, size_t len, const char *name,
 	const char		*fmt = want == CFG_FMT_YAML ? "a YAML" :
 				    "a properties";
 
+	if (len > CONFIG_MAX_SIZE)
+		return (0);	/* the parser refuses it, saying so */
 	if (len >= 2 && ((buf[0] == 0xff && buf[1] == 0xfe) ||
 	    (buf[0] == 0xfe && buf[1] == 0xff)))
 		what = "UTF-16 text";
