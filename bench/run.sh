@@ -131,6 +131,9 @@ for n in 10000 100000 1000000; do
 	    "$(echo "$_tc*1000" | bc -l)" "$_mc"
 done
 rm -f "$w"/p*.properties "$w"/c*.properties
-
+# An ACME renewal end to end against lego plus keytool (bench/acme.sh:
+# pebble, a JVM restarted; skipped when pebble or lego is missing).
+echo
+sh "$top/bench/acme.sh" "$b" || echo "(bench/acme.sh failed)"
 echo
 echo "machine: $(nproc) cores, $(uname -sr); runs per median: $RUNS; $(date -u +%Y-%m-%dT%H:%MZ)"

@@ -2,12 +2,12 @@
 /*
  * cmd-acme.c -- tlsdeck acme: a certificate from an ACME CA (core/acme.c).
  *
- * This is the ACME client on its own: the account, the order, the
- * challenges and the chain, with the new key made here in memory.  The
- * chain can be written to a PEM file (-o) and the key with its chain into
- * a keystore (--keystore, encrypted with the store password); the key
- * never touches the disk otherwise.  The server transaction (settings,
- * reload, verification, rollback) is described in docs/acme.md.
+ * A thin face over step_acme (core/step-acme.c): the server's model is
+ * loaded from the GLOBAL options, the renewal decided, the certificate
+ * ordered, written into the server's key material with its settings
+ * switched, the server restarted and what it serves verified, or every
+ * file put back (docs/acme.md).  Progress lines on stdout (text), one
+ * line on stderr for a failure; JSON for scripts.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -40,7 +40,10 @@ enum {
 	OPT_EAB_KID,
 	OPT_EAB_HMAC_ENV,
 	OPT_EAB_HMAC_FILE,
-	OPT_KEYSTORE,
+	OPT_RENEW_BEFORE,
+	OPT_FORCE,
+	OPT_RESTART,
+	OPT_VERIFY_TIMEOUT,
 };
 
 static const struct option acme_options[] = {
@@ -60,9 +63,10 @@ static const struct option acme_options[] = {
 	{ "eab-kid", required_argument, NULL, OPT_EAB_KID },
 	{ "eab-hmac-env", required_argument, NULL, OPT_EAB_HMAC_ENV },
 	{ "eab-hmac-file", required_argument, NULL, OPT_EAB_HMAC_FILE },
-	{ "output", required_argument, NULL, 'o' },
-	{ "keystore", required_argument, NULL, OPT_KEYSTORE },
-	CLI_STEP_STORETYPE,
+	{ "renew-before", required_argument, NULL, OPT_RENEW_BEFORE },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "restart", required_argument, NULL, OPT_RESTART },
+	{ "verify-timeout", required_argument, NULL, OPT_VERIFY_TIMEOUT },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -80,10 +84,11 @@ struct acme_cli {
 	char			**names;
 	size_t			 nnames;
 	const char		*key;		/* --key */
-	const char		*output;	/* -o */
-	const char		*keystore;
-	const char		*alias;
-	char			*alias_buf;
+	int			 renew_before;	/* -1: the default window */
+	bool			 renew_before_set;
+	bool			 force;
+	const char		*restart;
+	int			 verify_timeout;
 	const char		*eab_env;
 	const char		*eab_file;
 	struct secret		*eab;
@@ -137,23 +142,6 @@ acme_progress(const struct acme_event *ev, void *arg)
 }
 
 /* The key for the certificate: rsa2048 (default), rsa3072, ec256, ec384. */
-static int
-acme_key_generate(const char *k, struct evp_pkey_st **pk, char **cause)
-{
-	if (k == NULL || strcmp(k, "rsa2048") == 0)
-		return (keygen_generate_cancel("rsa", 2048, NULL, &acme_cancel,
-		    pk, cause));
-	if (strcmp(k, "rsa3072") == 0)
-		return (keygen_generate_cancel("rsa", 3072, NULL, &acme_cancel,
-		    pk, cause));
-	if (strcmp(k, "ec256") == 0)
-		return (keygen_generate("ec", 0, "P-256", pk, cause));
-	if (strcmp(k, "ec384") == 0)
-		return (keygen_generate("ec", 0, "P-384", pk, cause));
-	cause_set(cause, "unknown key type %s", k);
-	return (-1);
-}
-
 static bool
 acme_key_known(const char *k)
 {
@@ -163,102 +151,6 @@ acme_key_known(const char *k)
 
 /* The keystore's alias: --alias, else the first name ("*." ->
  * "wildcard."). */
-static const char *
-acme_alias(struct acme_cli *c)
-{
-	if (c->ctx->alias != NULL)
-		return (c->ctx->alias);
-	if (c->alias_buf == NULL) {
-		if (strncmp(c->names[0], "*.", 2) == 0)
-			xasprintf(&c->alias_buf, "wildcard.%s",
-			    c->names[0] + 2);
-		else
-			c->alias_buf = xstrdup(c->names[0]);
-	}
-	return (c->alias_buf);
-}
-
-/* Before any request: can the keystore take the entry? */
-static int
-acme_keystore_check(struct acme_cli *c, char **cause)
-{
-	struct ks_txn	*t = NULL;
-	char		*alias;
-	int		 rc = -1;
-
-	if (cli_step_storepass(c->keystore, &c->ctx->store, &c->ctx->pass,
-	    cause) != 0)
-		return (-1);
-	if (c->ctx->pass == NULL || c->ctx->pass->len == 0) {
-		cause_set(cause, "%s: a store password is needed: the new key "
-		    "is kept encrypted with it (--storepass-env or "
-		    "--storepass-file)", c->keystore);
-		return (-1);
-	}
-	if (step_alias_check(acme_alias(c), cause) != 0)
-		return (-1);
-	if (ks_txn_open(c->keystore, c->ctx->pass, KS_TXN_CREATE,
-	    c->ctx->storetype, &t, cause) != 0)
-		return (-1);
-	alias = step_alias_for(t->ks, acme_alias(c));
-	if (keystore_find(t->ks, alias) != NULL)
-		cause_set(cause, "%s: alias \"%s\" already exists; choose "
-		    "another with --alias", c->keystore, alias);
-	else
-		rc = 0;
-	free(alias);
-	ks_txn_close(t);
-	return (rc);
-}
-
-/* The new key and its chain into the keystore. */
-static int
-acme_keystore_write(struct acme_cli *c, struct evp_pkey_st **pk,
-    const struct acme_cert_result *res, struct step_result *sr,
-    char **cause)
-{
-	struct ks_txn		*t = NULL;
-	struct ks_entry		*e;
-	char			*alias = NULL, *desc = NULL;
-	size_t			 i;
-	int			 rc = -1;
-
-	memset(sr, 0, sizeof *sr);
-	if (ks_txn_open(c->keystore, c->ctx->pass, KS_TXN_CREATE,
-	    c->ctx->storetype, &t, cause) != 0)
-		return (-1);
-	alias = step_alias_for(t->ks, acme_alias(c));
-	if (keystore_find(t->ks, alias) != NULL) {
-		cause_set(cause, "%s: alias \"%s\" appeared meanwhile; not "
-		    "replaced", c->keystore, alias);
-		goto out;
-	}
-	e = ks_entry_new(alias, KS_ENTRY_KEY);
-	e->date_ms = step_now_ms();
-	for (i = 0; i < res->nchain; i++)
-		ks_entry_add_cert(e, cert_dup(res->chain[i]));
-	e->pkey = *pk;
-	*pk = NULL;
-	step_set_keypass(t->ks, e, NULL, c->ctx->pass, sr);
-	step_put_entry(t->ks, e);
-	xasprintf(&desc, "added alias %s: ACME certificate for %s", alias,
-	    c->names[0]);
-	if (ks_txn_commit(t, "acme", desc, cause) != 0)
-		goto out;
-	sr->created = t->created;
-	sr->format = t->ks->format;
-	sr->backup_id = sw_backup_id(t->sw);
-	sr->aliases = xcalloc(1, sizeof *sr->aliases);
-	sr->aliases[sr->naliases++] = xstrdup(alias);
-	rc = 0;
-out:
-	ks_txn_close(t);
-	free(alias);
-	free(desc);
-	return (rc);
-}
-
-/* The account part of the JSON report. */
 static json_t *
 acme_json_account(const struct acme_account_info *ai)
 {
@@ -273,176 +165,218 @@ acme_json_account(const struct acme_account_info *ai)
 	return (j);
 }
 
-/* One JSON document for a failure (stdout), beside the stderr line. */
+/* A line from the network or a file, control characters escaped. */
 static void
-acme_json_error(const char *msg, const struct acme_account_info *ai)
+acme_puts(const char *s)
 {
-	json_t	*j = json_object();
-
-	json_object_set_new(j, "ok", json_false());
-	json_object_set_new(j, "error", out_json_cstr(msg));
-	if (ai != NULL) {
-		json_object_set_new(j, "need_agree_tos",
-		    json_boolean(ai->need_tos));
-		json_object_set_new(j, "terms", out_json_cstr(ai->terms));
-	}
-	out_json_dump(j, stdout);
+	cli_write_safe(stdout, s != NULL ? s : "", s != NULL ? strlen(s) : 0);
+	fputc('\n', stdout);
 }
 
-/* --dry-run: what would be done. */
+/* The phases of the transaction, one line each (text output). */
 static void
-acme_plan(struct acme_cli *c, const struct acme_account_info *ai)
+acme_note(enum step_acme_phase ph, const char *line, void *arg)
 {
-	json_t	*j, *arr;
+	fputs(ph == SA_P_ROLLBACK ? "! " : "* ", stdout);
+	cli_write_safe(stdout, line, strlen(line));
+	fputc('\n', stdout);
+	fflush(stdout);
+}
+
+static json_t *
+acme_json_strv(char *const *v, size_t n)
+{
+	json_t	*arr = json_array();
 	size_t	 i;
 
-	if (c->json) {
-		j = json_object();
-		json_object_set_new(j, "ok", json_true());
-		json_object_set_new(j, "dry_run", json_true());
-		json_object_set_new(j, "directory", out_json_cstr(
-		    c->o.directory));
-		json_object_set_new(j, "account", acme_json_account(ai));
-		json_object_set_new(j, "need_agree_tos",
-		    json_boolean(ai->need_tos));
-		arr = json_array();
-		for (i = 0; i < c->nnames; i++)
-			json_array_append_new(arr, out_json_cstr(c->names[i]));
-		json_object_set_new(j, "names", arr);
-		json_object_set_new(j, "challenge", json_string(
-		    c->o.chall == ACME_WEBROOT ? "http-01 (webroot)" :
-		    acme_chall_name(c->o.chall)));
-		json_object_set_new(j, "key", json_string(c->key != NULL ?
-		    c->key : "rsa2048"));
-		json_object_set_new(j, "output", out_json_cstr(c->output));
-		json_object_set_new(j, "keystore", out_json_cstr(
-		    c->keystore));
-		out_json_dump(j, stdout);
-		return;
-	}
-	printf("Directory  %s\n", c->o.directory);
-	if (ai->exists)
-		printf("Account    %s\n", ai->url);
-	else
-		printf("Account    none yet: a new one would be registered%s"
-		    "\n", ai->need_tos ? " (needs --agree-tos)" : "");
-	if (ai->terms != NULL)
-		printf("Terms      %s\n", ai->terms);
-	printf("Names     ");
-	for (i = 0; i < c->nnames; i++)
-		printf(" %s", c->names[i]);
-	printf("\nChallenge  %s", acme_chall_name(c->o.chall));
-	if (c->o.chall == ACME_HTTP01)
-		printf(", answered by tlsdeck on %s port %d\n",
-		    c->o.http_address != NULL ? c->o.http_address :
-		    "every address", c->o.http_port != 0 ? c->o.http_port : 80);
-	else if (c->o.chall == ACME_WEBROOT)
-		printf(", token files under %s/.well-known/acme-challenge\n",
-		    c->o.webroot);
-	else
-		printf(", TXT records by %s\n", c->o.dns_hook);
-	printf("New key    %s\n", c->key != NULL ? c->key : "rsa2048");
-	if (c->output != NULL)
-		printf("Chain to   %s\n", c->output);
-	if (c->keystore != NULL)
-		printf("Keystore   %s, alias %s\n", c->keystore,
-		    acme_alias(c));
-	printf("Dry run: nothing was ordered or written.\n");
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, out_json_cstr(v[i]));
+	return (arr);
 }
 
-/* The report of an issued certificate. */
-static void
-acme_report(const struct acme_cli *c, struct acme *a,
-    const struct acme_account_info *ai, const struct acme_cert_result *res,
-    const struct step_result *sr)
+static const char *
+acme_outcome_name(enum step_acme_outcome o)
 {
-	struct cert	*leaf = res->chain[0];
-	json_t		*j, *arr, *o;
-	char		 date[32], *fp;
+	switch (o) {
+	case SA_NOTHING:
+		return ("nothing-to-do");
+	case SA_PLANNED:
+		return ("planned");
+	case SA_RENEWED:
+		return ("renewed");
+	case SA_ROLLED_BACK:
+		return ("rolled-back");
+	default:
+		return ("failed");
+	}
+}
+
+/* The JSON report (success and failure alike). */
+static void
+acme_json(const struct acme_cli *c, const struct step_acme_result *r,
+    const char *error)
+{
+	json_t		*j = json_object(), *arr, *o;
+	char		 date[32];
 	time_t		 now = time(NULL);
 	size_t		 i;
 
-	if (c->json) {
-		j = json_object();
-		json_object_set_new(j, "ok", json_true());
-		json_object_set_new(j, "dry_run", json_false());
-		json_object_set_new(j, "directory", out_json_cstr(
-		    c->o.directory));
-		json_object_set_new(j, "account", acme_json_account(ai));
-		arr = json_array();
-		for (i = 0; i < c->nnames; i++)
-			json_array_append_new(arr, out_json_cstr(c->names[i]));
-		json_object_set_new(j, "names", arr);
-		json_object_set_new(j, "challenge", json_string(
-		    acme_chall_name(c->o.chall)));
-		json_object_set_new(j, "validated",
-		    json_integer((json_int_t)res->nvalidated));
-		json_object_set_new(j, "order", out_json_cstr(res->order_url));
-		json_object_set_new(j, "certificate_url",
-		    out_json_cstr(res->cert_url));
-		json_object_set_new(j, "issuer", out_json_cstr(res->issuer));
-		arr = json_array();
-		for (i = 0; i < res->nalternates; i++)
-			json_array_append_new(arr, out_json_cstr(
-			    res->alternates[i]));
-		json_object_set_new(j, "alternates", arr);
+	json_object_set_new(j, "ok", json_boolean(error == NULL));
+	json_object_set_new(j, "outcome", json_string(
+	    acme_outcome_name(r->outcome)));
+	json_object_set_new(j, "error", out_json_cstr(error));
+	json_object_set_new(j, "dry_run", json_boolean(c->ctx->dry_run));
+	json_object_set_new(j, "directory", out_json_cstr(c->o.directory));
+	json_object_set_new(j, "decision", out_json_cstr(r->decision));
+	json_object_set_new(j, "issued_here", json_boolean(r->ours));
+	json_object_set_new(j, "days_left", json_integer(r->days_left));
+	if (r->due != 0) {
+		time_iso8601((int64_t)r->due, date, sizeof date);
+		json_object_set_new(j, "renewal_due", json_string(date));
+	} else
+		json_object_set_new(j, "renewal_due", json_null());
+	json_object_set_new(j, "names", acme_json_strv(r->names, r->nnames));
+	json_object_set_new(j, "need_agree_tos",
+	    json_boolean(r->account.need_tos));
+	json_object_set_new(j, "terms", out_json_cstr(r->account.terms));
+	if (r->account.url != NULL || r->account.key_path != NULL)
+		json_object_set_new(j, "account",
+		    acme_json_account(&r->account));
+	else
+		json_object_set_new(j, "account", json_null());
+	json_object_set_new(j, "challenge", json_string(
+	    acme_chall_name(c->o.chall)));
+	json_object_set_new(j, "key", json_string(c->key != NULL ? c->key :
+	    "rsa2048"));
+	json_object_set_new(j, "material", out_json_cstr(r->where));
+	json_object_set_new(j, "alias", out_json_cstr(r->alias));
+	json_object_set_new(j, "cert_file", out_json_cstr(r->cert_path));
+	json_object_set_new(j, "key_file", out_json_cstr(r->key_path));
+	json_object_set_new(j, "plan", acme_json_strv(r->plan, r->nplan));
+	arr = json_array();
+	for (i = 0; i < r->nfiles; i++) {
+		o = json_object();
+		json_object_set_new(o, "path", out_json_cstr(r->files[i]));
+		json_object_set_new(o, "backup_id", r->backups[i] != 0 ?
+		    json_integer(r->backups[i]) : json_null());
+		json_array_append_new(arr, o);
+	}
+	json_object_set_new(j, "files", arr);
+	json_object_set_new(j, "restart", out_json_cstr(r->restart));
+	json_object_set_new(j, "rolled_back", json_boolean(r->rolled_back));
+	json_object_set_new(j, "failure", out_json_cstr(r->failure));
+	if (r->cert.nchain > 0) {
+		json_object_set_new(j, "issuer", out_json_cstr(r->cert.issuer));
+		json_object_set_new(j, "alternates", acme_json_strv(
+		    r->cert.alternates, r->cert.nalternates));
 		json_object_set_new(j, "preferred_found",
-		    json_boolean(res->preferred_found));
-		json_object_set_new(j, "bad_nonce_retries",
-		    json_integer(acme_bad_nonces(a)));
+		    json_boolean(r->cert.preferred_found));
+		json_object_set_new(j, "certificate_url",
+		    out_json_cstr(r->cert.cert_url));
 		arr = json_array();
-		for (i = 0; i < res->nchain; i++)
-			json_array_append_new(arr, out_json_cert(res->chain[i],
-			    now));
+		for (i = 0; i < r->cert.nchain; i++)
+			json_array_append_new(arr, out_json_cert(
+			    r->cert.chain[i], now));
 		json_object_set_new(j, "chain", arr);
-		json_object_set_new(j, "output", out_json_cstr(c->output));
-		if (c->keystore != NULL && sr->naliases > 0) {
-			o = json_object();
-			json_object_set_new(o, "path", out_json_cstr(
-			    c->keystore));
-			json_object_set_new(o, "alias", out_json_cstr(
-			    sr->aliases[0]));
-			json_object_set_new(o, "format", json_string(
-			    ks_format_name(sr->format)));
-			json_object_set_new(o, "created",
-			    json_boolean(sr->created));
-			json_object_set_new(o, "backup_id", sr->backup_id ?
-			    json_integer(sr->backup_id) : json_null());
-			json_object_set_new(j, "keystore", o);
-		} else
-			json_object_set_new(j, "keystore", json_null());
-		out_json_dump(j, stdout);
+		json_object_set_new(j, "validated",
+		    json_integer((json_int_t)r->cert.nvalidated));
+	} else
+		json_object_set_new(j, "chain", json_array());
+	json_object_set_new(j, "bad_nonce_retries",
+	    json_integer(r->bad_nonces));
+	o = json_object();
+	json_object_set_new(o, "sha256", out_json_cstr(r->served_sha256));
+	json_object_set_new(o, "subject", out_json_cstr(r->served_subject));
+	if (r->served_sha256 != NULL) {
+		time_iso8601(r->served_not_after, date, sizeof date);
+		json_object_set_new(o, "not_after", json_string(date));
+	}
+	json_object_set_new(o, "error", out_json_cstr(r->served_error));
+	json_object_set_new(j, "served", o);
+	out_json_dump(j, stdout);
+}
+
+/* The text report: what was decided, done and is served. */
+static void
+acme_text(const struct acme_cli *c, const struct step_acme_result *r)
+{
+	struct cert	*leaf;
+	char		 date[32], *fp;
+	size_t		 i;
+
+	if (r->outcome == SA_NOTHING) {
+		printf("Nothing to do: %ld days left", r->days_left);
+		if (r->due != 0) {
+			time_iso8601((int64_t)r->due, date, sizeof date);
+			printf(", renewal due %.10s", date);
+		}
+		printf(" (no file changed)\n");
 		return;
 	}
+	if (r->outcome == SA_PLANNED) {
+		printf("Directory  ");
+		acme_puts(c->o.directory);
+		printf("Decision   ");
+		acme_puts(r->decision);
+		if (r->account.exists)
+			printf("Account    %s\n", r->account.url);
+		else
+			printf("Account    none yet: a new one would be "
+			    "registered%s\n", r->account.need_tos ?
+			    " (needs --agree-tos)" : "");
+		printf("Names     ");
+		for (i = 0; i < r->nnames; i++)
+			printf(" %s", r->names[i]);
+		printf("\nChallenge  %s\n", acme_chall_name(c->o.chall));
+		printf("Plan\n");
+		for (i = 0; i < r->nplan; i++) {
+			printf("  %zu. ", i + 1);
+			acme_puts(r->plan[i]);
+		}
+		printf("Dry run: nothing was ordered or written.\n");
+		return;
+	}
+	if (r->cert.nchain == 0)
+		return;
+	leaf = r->cert.chain[0];
 	time_iso8601(leaf->info.not_after, date, sizeof date);
 	fp = cert_fp_hex(cert_sha256(leaf), 32);
-	printf("Certificate  %s\n", leaf->info.subject);
+	printf("Certificate  ");
+	acme_puts(leaf->info.subject);
 	printf("  names      ");
 	for (i = 0; i < leaf->info.nsan; i++)
 		printf("%s%s", i > 0 ? ", " : "", leaf->info.san[i]);
-	printf("\n  until      %s (%ld days)\n", date,
-	    cert_days_left(leaf, now));
-	printf("  SHA-256    %s\n", fp);
+	printf("\n  until      %s\n  SHA-256    %s\n", date, fp);
 	free(fp);
-	printf("Chain        %zu certificate%s, issued by %s\n", res->nchain,
-	    res->nchain == 1 ? "" : "s", res->issuer);
-	for (i = 0; i < res->nalternates; i++)
-		printf("  alternate  issued by %s\n", res->alternates[i]);
-	if (c->o.preferred_issuer != NULL && !res->preferred_found)
-		printf("  (no chain from \"%s\" was offered: the default "
-		    "chain is kept)\n", c->o.preferred_issuer);
-	printf("Account      %s%s\n", ai->url, ai->created ? " (new)" : "");
-	if (c->output != NULL)
-		printf("Written      %s\n", c->output);
-	if (c->keystore != NULL && sr->naliases > 0)
-		printf("Keystore     %s (%s), alias %s%s\n", c->keystore,
-		    ks_format_name(sr->format), sr->aliases[0],
-		    sr->created ? ", created" : "");
-	if (c->output == NULL && c->keystore == NULL)
-		printf("(no -o or --keystore: the new key was not kept)\n");
+	printf("  issuer     ");
+	acme_puts(r->cert.issuer);
+	if (r->alias != NULL)
+		printf("Written      alias %s in %s\n", r->alias,
+		    r->nfiles > 0 ? r->files[0] : "?");
+	else if (r->cert_path != NULL)
+		printf("Written      %s, %s\n", r->cert_path, r->key_path);
+	if (r->outcome == SA_RENEWED)
+		printf("Served       the new certificate\n");
 }
 
-/* One of acme's own options, into its struct acme_cli. */
+/* What is served at the end of a failed run (stderr has the line). */
+static void
+acme_text_served(const struct step_acme_result *r)
+{
+	char	date[32];
+
+	if (r->served_sha256 != NULL) {
+		time_iso8601(r->served_not_after, date, sizeof date);
+		printf("Served       ");
+		acme_puts(r->served_subject);
+		printf("  until      %s\n  SHA-256    %s\n", date,
+		    r->served_sha256);
+	} else if (r->served_error != NULL) {
+		printf("Served       nothing: ");
+		acme_puts(r->served_error);
+	}
+}
+
 static int
 acme_option(struct cmd_ctx *ctx, int ch, char *arg)
 {
@@ -522,15 +456,30 @@ acme_option(struct cmd_ctx *ctx, int ch, char *arg)
 	case OPT_EAB_HMAC_FILE:
 		c->eab_file = arg;
 		break;
-	case 'o':
-		c->output = arg;
+	case OPT_RENEW_BEFORE:
+		if ((n = acme_number(arg, 0, 3650)) < 0)
+			return (cmd_usage(ctx, "--renew-before: not 0 to 3650 "
+			    "days: %s", arg));
+		c->renew_before = n;
+		c->renew_before_set = true;
 		break;
-	case OPT_KEYSTORE:
-		c->keystore = arg;
+	case OPT_FORCE:
+		c->force = true;
+		break;
+	case OPT_RESTART:
+		c->restart = arg;
+		break;
+	case OPT_VERIFY_TIMEOUT:
+		if ((n = acme_number(arg, 1, 3600)) < 0)
+			return (cmd_usage(ctx, "--verify-timeout: not 1 to "
+			    "3600 seconds: %s", arg));
+		c->verify_timeout = n;
 		break;
 	}
 	return (0);
 }
+
+/* What the options say together: 0, or the usage error's exit code. */
 
 /* What the options say together: 0, or the usage error's exit code. */
 static int
@@ -538,23 +487,19 @@ acme_check(struct cmd_ctx *ctx, struct acme_cli *c)
 {
 	if (c->o.directory == NULL)
 		return (cli_usage(ctx->entry, "--directory URL is missing"));
-	if (c->nnames == 0)
-		return (cli_usage(ctx->entry, "--domain NAME is missing"));
 	if (c->nnames > ACME_MAX_NAMES)
-		return (cli_usage(ctx->entry, "at most %d names", ACME_MAX_NAMES));
+		return (cli_usage(ctx->entry, "at most %d names",
+		    ACME_MAX_NAMES));
 	if (c->nchall > 1)
-		return (cli_usage(ctx->entry, "--http-port, --webroot and --dns-hook "
-		    "exclude each other"));
+		return (cli_usage(ctx->entry, "--http-port, --webroot and "
+		    "--dns-hook exclude each other"));
 	if (c->o.http_address != NULL && c->o.chall != ACME_HTTP01)
-		return (cli_usage(ctx->entry, "--http-address is for --http-port"));
+		return (cli_usage(ctx->entry, "--http-address is for "
+		    "--http-port"));
 	if ((c->o.eab_kid != NULL) != (c->eab_env != NULL ||
 	    c->eab_file != NULL))
-		return (cli_usage(ctx->entry, "--eab-kid needs --eab-hmac-env or "
-		    "--eab-hmac-file (and they need it)"));
-	if (c->keystore == NULL && (cli_pw_given(&ctx->store) ||
-	    ctx->alias != NULL || ctx->storetype != KS_FMT_UNKNOWN))
-		return (cli_usage(ctx->entry, "the alias, store type and password "
-		    "options are for --keystore"));
+		return (cli_usage(ctx->entry, "--eab-kid needs --eab-hmac-env "
+		    "or --eab-hmac-file (and they need it)"));
 	return (0);
 }
 
@@ -568,64 +513,75 @@ acme_cli_free(void *data)
 	for (i = 0; i < c->nnames; i++)
 		free(c->names[i]);
 	free(c->names);
-	free(c->alias_buf);
 	secret_free(c->eab);
 }
 
-/* tlsdeck acme --directory URL --domain NAME... */
+/* tlsdeck acme [GLOBAL] --directory URL ... */
 static int
 cmd_acme_exec(struct cmd_ctx *ctx)
 {
-	struct acme_cli		*cp = ctx->data, c;
-	struct acme		*a = NULL;
-	struct acme_account_info ai;
-	struct acme_cert_result	 res;
-	struct step_result	 sr;
+	struct acme_cli		*c = ctx->data;
+	struct server_opts	 so;
+	struct server_model	*m = NULL;
+	struct step_acme_opts	 so_acme;
+	struct step_acme_result	 r;
 	struct sigaction	 sa, oldint, oldterm;
-	struct evp_pkey_st	*pk = NULL;
-	struct stat		 st;
-	unsigned char		*csr = NULL, *pem = NULL;
-	char			*cause = NULL, *s;
-	size_t			 csrlen = 0, len, i;
-	bool			 ip, sigs = false;
-	int			 rc = EXIT_FAIL;
+	char			*cause = NULL;
+	bool			 sigs = false;
+	int			 rc;
 
-	memset(&ai, 0, sizeof ai);
-	memset(&res, 0, sizeof res);
-	memset(&sr, 0, sizeof sr);
-	if ((rc = acme_check(ctx, cp)) != 0)
+	memset(&r, 0, sizeof r);
+	r.outcome = SA_FAILED;
+	if ((rc = acme_check(ctx, c)) != 0)
 		return (rc);
 	rc = EXIT_FAIL;
-	c = *cp;
-	c.ctx = ctx;
-	c.json = ctx->fmt == OUT_JSON;
-	c.o.cancel = &acme_cancel;
-	c.o.cancel_fd = -1;
-	if (!c.json)
-		c.o.progress = acme_progress;
-	for (i = 0; i < c.nnames; i++) {
-		if (acme_name_check(c.names[i], &ip, &cause) != 0)
-			goto fail;
-	}
-	if (c.output != NULL && stat(c.output, &st) == 0) {
-		cause_set(&cause, "%s: already exists; not overwritten",
-		    c.output);
+	if (!acme_url_ok(c->o.directory) ||
+	    strncmp(c->o.directory, "https://", 8) != 0) {
+		cause = xstrdup("the ACME directory must be an https URL");
 		goto fail;
 	}
-	if (c.eab_env != NULL && secret_from_env(c.eab_env, &c.eab,
+	c->ctx = ctx;
+	c->json = ctx->fmt == OUT_JSON;
+	if (c->eab_env != NULL && secret_from_env(c->eab_env, &c->eab,
 	    &cause) != 0)
 		goto fail;
-	if (c.eab_file != NULL && secret_from_file(c.eab_file, &c.eab,
+	if (c->eab_file != NULL && secret_from_file(c->eab_file, &c->eab,
 	    &cause) != 0)
 		goto fail;
-	c.o.eab_hmac = c.eab;
-	if (c.keystore != NULL) {
-		acme_alias(&c);
-		if (acme_keystore_check(&c, &cause) != 0)
-			goto fail;
+	switch (cli_server_opts(&ctx->g, ctx->server_flags, &so, NULL,
+	    &cause)) {
+	case -2:
+		rc = cli_usage(ctx->entry, "%s", cause);
+		free(cause);
+		return (rc);
+	case -1:
+		goto fail;
 	}
+	/* The live look (/proc) finds the systemd unit; the probe is
+	 * ours, after the restart. */
+	if (server_model_load(&so, &m, &cause) != 0)
+		goto fail;
 
-	/* Ctrl-C: stop at the next wait, clean up, write nothing. */
+	memset(&so_acme, 0, sizeof so_acme);
+	so_acme.acme = c->o;
+	so_acme.acme.eab_hmac = c->eab;
+	so_acme.acme.cancel = &acme_cancel;
+	so_acme.acme.cancel_fd = -1;
+	if (!c->json) {
+		so_acme.acme.progress = acme_progress;
+		so_acme.note = acme_note;
+	}
+	so_acme.names = (const char *const *)c->names;
+	so_acme.nnames = c->nnames;
+	so_acme.key = c->key;
+	so_acme.renew_before = c->renew_before_set ? c->renew_before : -1;
+	so_acme.force = c->force;
+	so_acme.restart = c->restart;
+	so_acme.verify_timeout = c->verify_timeout;
+	so_acme.dry_run = ctx->dry_run;
+
+	/* Ctrl-C: stop at the next wait; after the first write, every file
+	 * goes back. */
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = acme_on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -633,98 +589,61 @@ cmd_acme_exec(struct cmd_ctx *ctx)
 	sigaction(SIGTERM, &sa, &oldterm);
 	sigs = true;
 
-	if (acme_new(&c.o, &a, &cause) != 0)
-		goto fail;
-	if (acme_account(a, c.ctx->dry_run, &ai, &cause) != 0) {
-		if (ai.need_tos) {
+	if (step_acme(m, &so_acme, &r, &cause) != 0) {
+		if (r.account.need_tos) {
 			free(cause);
 			cause = NULL;
 			xasprintf(&cause, "no account with %s yet: read its "
 			    "terms of service at %s and agree with "
-			    "--agree-tos", c.o.directory, ai.terms != NULL ?
-			    ai.terms : "(the CA gives no URL)");
+			    "--agree-tos", c->o.directory, r.account.terms !=
+			    NULL ? r.account.terms : "(the CA gives no URL)");
 		}
 		goto fail;
 	}
-	if (c.ctx->dry_run) {
-		acme_plan(&c, &ai);
-		rc = EXIT_OK;
-		goto done;
-	}
-
-	/* The new key, in memory only, and its request. */
-	if (acme_key_generate(c.key, &pk, &cause) != 0 ||
-	    acme_csr(pk, (const char *const *)c.names, c.nnames, &csr,
-	    &csrlen, &cause) != 0)
-		goto fail;
-	if (acme_order_cert(a, (const char *const *)c.names, c.nnames, csr,
-	    csrlen, &res, &cause) != 0)
-		goto fail;
-	if (acme_cancel) {
-		cause_set(&cause, "cancelled");
-		goto fail;
-	}
-
-	/* The key first: without it the chain is of no use. */
-	if (c.keystore != NULL && acme_keystore_write(&c, &pk, &res, &sr,
-	    &cause) != 0)
-		goto fail;
-	if (c.output != NULL) {
-		pem = NULL;
-		len = 0;
-		for (i = 0; i < res.nchain; i++) {
-			s = cert_pem(res.chain[i]);
-			pem = xreallocarray(pem, len + strlen(s) + 1, 1);
-			memcpy(pem + len, s, strlen(s));
-			len += strlen(s);
-			free(s);
-		}
-		if (step_write_file(c.output, pem, len, false, 0644, "acme",
-		    "ACME certificate chain", &cause) != 0)
-			goto fail;
-	}
-	acme_report(&c, a, &ai, &res, &sr);
+	if (c->json)
+		acme_json(c, &r, NULL);
+	else
+		acme_text(c, &r);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 	goto done;
 fail:
 	cli_error("acme: %s", cause != NULL ? cause : "failed");
-	if (c.json)
-		acme_json_error(cause, &ai);
+	if (c->json)
+		acme_json(c, &r, cause != NULL ? cause : "failed");
+	else {
+		acme_text(c, &r);
+		acme_text_served(&r);
+	}
 	rc = EXIT_FAIL;
 done:
 	if (sigs) {
 		sigaction(SIGINT, &oldint, NULL);
 		sigaction(SIGTERM, &oldterm, NULL);
 	}
-	acme_free(a);
-	acme_account_info_done(&ai);
-	acme_cert_result_done(&res);
-	step_result_free(&sr);
-	key_free(pk);
-	free(csr);
-	free(pem);
+	step_acme_result_free(&r);
+	server_model_free(m);
 	free(cause);
-	/* what acme_option kept, and what was added here, go with
-	 * ctx->data */
-	*cp = c;
 	return (rc);
 }
 
 const struct cmd_entry cmd_acme_entry = {
 	.name = "acme",
-	.usage =
-	"--directory URL --domain NAME... [--email ADDR] [--agree-tos] "
+	.usage = CLI_GLOBAL_USAGE " "
+	"--directory URL [--domain NAME...] [--email ADDR] [--agree-tos] "
 	"[--ca-file PEM] [--http-port N [--http-address ADDR] | "
 	"--webroot DIR | --dns-hook CMD [--dns-wait SECONDS]] "
 	"[--key rsa2048|rsa3072|ec256|ec384] [--account-key TYPE] "
 	"[--preferred-chain ISSUER] [--eab-kid KID --eab-hmac-env VAR|"
-	"--eab-hmac-file FILE] [-o CHAIN.pem] [--keystore FILE [--alias A] "
-	"[--storetype pkcs12|jks] [PASSWORD OPTIONS]] [--dry-run] "
+	"--eab-hmac-file FILE] [--renew-before DAYS] [--force] "
+	"[--restart CMD] [--verify-timeout SECONDS] [--dry-run] "
 	"[--format text|json]",
 	.summary =
-	"Get a certificate from an ACME CA (Let's Encrypt, an internal CA)",
+	"Renew the server's certificate from an ACME CA (Let's Encrypt, an "
+	"internal CA) when it is due: new key inside the server's keystore "
+	"or PEM files, settings switched, restart, the new certificate "
+	"verified as served, every file put back when it is not",
 	.options = acme_options,
-	.flags = CMD_ALIAS | CMD_DRY_RUN | CMD_STOREPASS,
+	.flags = CMD_GLOBAL | CMD_DRY_RUN,
 	.formats = OUT_F(OUT_TEXT) | OUT_F(OUT_JSON),
 	.operands = { 0, 0, NULL },
 	.size = sizeof (struct acme_cli),

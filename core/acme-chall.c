@@ -594,17 +594,16 @@ hook_reap(pid_t pid, int ms, int *status)
 	}
 }
 
-/* Run the dns hook; see core.h. */
+/* Run argv (see core.h, acme_cmd_run). */
 int
-acme_hook_run(const char *cmd, const char *verb, const char *name,
-    const char *value, int timeout, atomic_int *cancel, int cancel_fd,
-    char **cause)
+acme_cmd_run(char *const argv[], const char *what, int timeout,
+    atomic_int *cancel, int cancel_fd, char **cause)
 {
 	struct sigaction	 sa;
 	struct pollfd		 pfd[2];
 	sigset_t		 none;
-	char			*prog, *argv[5], out[HOOK_OUT_MAX], *last;
-	const char		*why = NULL;
+	char			*prog, out[HOOK_OUT_MAX], *last;
+	const char		*why = NULL, *cmd = argv[0];
 	size_t			 len = 0;
 	ssize_t			 n;
 	int64_t			 end;
@@ -613,13 +612,13 @@ acme_hook_run(const char *cmd, const char *verb, const char *name,
 	bool			 eof = false;
 
 	if ((prog = hook_resolve(cmd)) == NULL) {
-		cause_set(cause, "dns hook %s: %s", cmd, strchr(cmd, '/') !=
+		cause_set(cause, "%s: %s: %s", what, cmd, strchr(cmd, '/') !=
 		    NULL ? "not an executable file" : "not found in $PATH");
 		return (-1);
 	}
 	if (pipe2(p, O_CLOEXEC) == -1) {
 		free(prog);
-		cause_set(cause, "dns hook: pipe: %s", strerror(errno));
+		cause_set(cause, "%s: pipe: %s", what, strerror(errno));
 		return (-1);
 	}
 	if ((devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1) {
@@ -629,11 +628,6 @@ acme_hook_run(const char *cmd, const char *verb, const char *name,
 		cause_set(cause, "/dev/null: %s", strerror(errno));
 		return (-1);
 	}
-	argv[0] = (char *)cmd;
-	argv[1] = (char *)verb;
-	argv[2] = (char *)name;
-	argv[3] = (char *)value;
-	argv[4] = NULL;
 	sigemptyset(&none);
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = SIG_DFL;
@@ -642,7 +636,7 @@ acme_hook_run(const char *cmd, const char *verb, const char *name,
 		close(p[0]);
 		close(p[1]);
 		close(devnull);
-		cause_set(cause, "dns hook: fork: %s", strerror(errno));
+		cause_set(cause, "%s: fork: %s", what, strerror(errno));
 		return (-1);
 	}
 	if (pid == 0) {
@@ -719,27 +713,44 @@ acme_hook_run(const char *cmd, const char *verb, const char *name,
 		}
 		kill(-pid, SIGKILL);
 		if (strcmp(why, "cancelled") == 0)
-			cause_set(cause, "dns hook %s %s %s: cancelled", cmd,
-			    verb, name);
+			cause_set(cause, "%s: cancelled", what);
 		else
-			cause_set(cause, "dns hook %s %s %s: still running "
-			    "after %d s (stopped)", cmd, verb, name,
-			    timeout > 0 ? timeout : 60);
+			cause_set(cause, "%s: still running after %d s "
+			    "(stopped)", what, timeout > 0 ? timeout : 60);
 		return (-1);
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return (0);
 	last = hook_last_line(out, len);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-		cause_set(cause, "dns hook %s: cannot be executed%s", cmd,
+		cause_set(cause, "%s: %s cannot be executed%s", what, cmd,
 		    last);
 	else if (WIFEXITED(status))
-		cause_set(cause, "dns hook %s %s %s failed (exit %d)%s", cmd,
-		    verb, name, WEXITSTATUS(status), last);
+		cause_set(cause, "%s failed (exit %d)%s", what,
+		    WEXITSTATUS(status), last);
 	else
-		cause_set(cause, "dns hook %s %s %s killed by signal %d%s",
-		    cmd, verb, name, WIFSIGNALED(status) ? WTERMSIG(status) :
-		    0, last);
+		cause_set(cause, "%s killed by signal %d%s", what,
+		    WIFSIGNALED(status) ? WTERMSIG(status) : 0, last);
 	free(last);
 	return (-1);
+}
+
+/* Run the dns hook; see core.h. */
+int
+acme_hook_run(const char *cmd, const char *verb, const char *name,
+    const char *value, int timeout, atomic_int *cancel, int cancel_fd,
+    char **cause)
+{
+	char	*argv[5], *what;
+	int	 rc;
+
+	argv[0] = (char *)cmd;
+	argv[1] = (char *)verb;
+	argv[2] = (char *)name;
+	argv[3] = (char *)value;
+	argv[4] = NULL;
+	xasprintf(&what, "dns hook %s %s %s", cmd, verb, name);
+	rc = acme_cmd_run(argv, what, timeout, cancel, cancel_fd, cause);
+	free(what);
+	return (rc);
 }

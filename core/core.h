@@ -3177,6 +3177,15 @@ char	*acme_dns_value(const char *keyauth);
 int	 acme_hook_run(const char *cmd, const char *verb, const char *name,
 	     const char *value, int timeout, atomic_int *cancel,
 	     int cancel_fd, char **cause);
+/*
+ * The runner under acme_hook_run, for any command: argv[0] a program
+ * (searched in $PATH without a slash), no shell, stdin /dev/null, its
+ * own process group, output kept for the message (its last line); what
+ * names it in messages ("restart command systemctl").  At most timeout
+ * seconds (0: 60); cancel stops it.
+ */
+int	 acme_cmd_run(char *const argv[], const char *what, int timeout,
+	     atomic_int *cancel, int cancel_fd, char **cause);
 
 /*
  * acme-parse.c: the answers, parsed from untrusted JSON (bounded counts
@@ -3271,5 +3280,113 @@ long	 acme_retry_after(const char *, time_t now);
 /* A Link header value: the URL of each link with rel=REL (bounded);
  * *urls malloc'd. */
 size_t	 acme_links(const char *value, const char *rel, char ***urls);
+
+/* ------------------------------------------------------------------ */
+/* step-acme.c: the server transaction around the ACME client
+ * (docs/acme.md, The server transaction): decide, order, write the new
+ * key and chain into the server's key material and switch its settings
+ * (one set of safe writes with backups), reload, verify what is served,
+ * and put every file back to its exact previous bytes when that fails. */
+
+#define STEP_ACME_WINDOW_DAYS	30	/* renew with less than this left (or
+					   a third of the lifetime) */
+#define STEP_ACME_VERIFY_TIMEOUT 60	/* seconds to see the new cert */
+#define STEP_ACME_RESTART_TIMEOUT 120	/* seconds a restart command runs */
+
+/* The phases a run reports to opts->note (beside the ACME events). */
+enum step_acme_phase {
+	SA_P_DECIDE = 0,
+	SA_P_ORDER,		/* the ACME events follow */
+	SA_P_WRITE,
+	SA_P_RELOAD,
+	SA_P_VERIFY,
+	SA_P_ROLLBACK,
+	SA_P_DONE,
+	SA_P__MAX
+};
+
+struct step_acme_opts {
+	struct acme_opts acme;		/* the client (cancel, progress) */
+	const char *const *names;	/* NULL: the served certificate's
+					   DNS and IP names */
+	size_t		 nnames;
+	const char	*key;		/* "rsa2048" (NULL), "rsa3072",
+					   "ec256", "ec384" */
+	int		 renew_before;	/* days; < 0: the default window */
+	bool		 force;		/* order whatever is left */
+	const char	*restart;	/* command (words, no shell), or NULL:
+					   the server kind's own way */
+	int		 verify_timeout; /* seconds; 0: STEP_ACME_VERIFY_TIMEOUT */
+	const char	*probe_host;	/* NULL: as probe_server */
+	const char	*probe_port;	/* NULL: server.port */
+	bool		 dry_run;	/* decide and plan only */
+	void		(*note)(enum step_acme_phase, const char *line,
+			    void *arg);
+	void		*note_arg;
+};
+
+enum step_acme_outcome {
+	SA_NOTHING = 0,		/* enough time left: nothing written */
+	SA_PLANNED,		/* dry run: what would be done */
+	SA_RENEWED,		/* written, reloaded, served */
+	SA_ROLLED_BACK,		/* written, not served: files put back */
+	SA_FAILED		/* before any write (nothing changed), or
+				   a rollback that failed (see cause) */
+};
+
+struct step_acme_result {
+	enum step_acme_outcome outcome;
+	char		*decision;	/* why (one line) */
+	bool		 ours;		/* the current certificate was issued
+					   through this directory */
+	long		 days_left;	/* of the current certificate */
+	time_t		 due;		/* when its renewal is due */
+	char		**names;	/* ordered (or to order) */
+	size_t		 nnames;
+	struct acme_account_info account;
+	struct acme_cert_result	 cert;	/* the new chain */
+	char		*where;		/* the material: keystore or PEM */
+	char		*alias;		/* the new entry's alias, or NULL */
+	char		*cert_path;	/* new PEM files, or NULL */
+	char		*key_path;
+	char		**files;	/* every file written */
+	size_t		 nfiles;
+	unsigned int	*backups;	/* their backup ids (0: new file) */
+	char		**plan;		/* the plan, one line each */
+	size_t		 nplan;
+	char		*restart;	/* how it was restarted (text) */
+	char		*served_sha256;	/* hex of what is served at the end */
+	char		*served_subject;
+	int64_t		 served_not_after;
+	char		*served_error;	/* why nothing could be probed */
+	bool		 rolled_back;
+	char		*failure;	/* what failed after the writes */
+	unsigned int	 bad_nonces;	/* badNonce answers retried */
+};
+void	 step_acme_result_free(struct step_acme_result *);
+/*
+ * The whole run for m's served material (a keystore or PEM files).
+ * 0 with outcome SA_NOTHING, SA_PLANNED or SA_RENEWED; -1 with *cause
+ * for SA_ROLLED_BACK (every file is back, *cause says why) and
+ * SA_FAILED.  A cancellation before the writes changes nothing; after
+ * them it rolls back.
+ */
+int	 step_acme(struct server_model *, const struct step_acme_opts *,
+	     struct step_acme_result *, char **cause);
+/* The renewal window for a certificate: renew_before days (>= 0), else
+ * max(STEP_ACME_WINDOW_DAYS, a third of its lifetime), in seconds. */
+int64_t	 step_acme_window(const struct cert *, int renew_before);
+/* Was this certificate issued through directory (its SHA-256, or its
+ * issuer's key identifier, in the state directory's issued record)? */
+bool	 step_acme_issued_here(const char *state_dir, const char *directory,
+	     struct cert *);
+/* The SHA-256 (lower-case hex, malloc'd each) of every certificate in
+ * the issued records of every directory under state_dir (NULL:
+ * acme_state_dir()); none when there are no records. */
+void	 step_acme_issued_all(const char *state_dir, char ***sha,
+	     size_t *n);
+/* Record an issued certificate (STATE/<hash>/issued, a line each). */
+int	 step_acme_record(const char *state_dir, const char *directory,
+	     struct cert *, char **cause);
 
 #endif /* TLSDECK_CORE_H */

@@ -88,6 +88,13 @@ struct dash {
 	size_t			 nex;
 	struct trust_line	*tl;
 	size_t			 ntl;
+
+	/* certificates tlsdeck had issued by ACME (step_acme_issued_all),
+	 * read once per model */
+	char			**acme;
+	size_t			 nacme;
+	unsigned int		 acme_gen;
+	bool			 acme_read;
 };
 
 static const char	*dash_sev_label(enum sev);
@@ -1073,6 +1080,49 @@ dash_scale_x(long days, int x, int w)
 	return (x + (int)(f * (w - 1) + 0.5));
 }
 
+/* The ACME record, read again when the model changed. */
+static void
+dash_acme_free(struct dash *d)
+{
+	size_t	i;
+
+	for (i = 0; i < d->nacme; i++)
+		free(d->acme[i]);
+	free(d->acme);
+	d->acme = NULL;
+	d->nacme = 0;
+}
+
+static void
+dash_acme_read(struct tui *t, struct dash *d)
+{
+	if (d->acme_read && d->acme_gen == t->model_gen)
+		return;
+	dash_acme_free(d);
+	step_acme_issued_all(NULL, &d->acme, &d->nacme);
+	d->acme_gen = t->model_gen;
+	d->acme_read = true;
+}
+
+/* Did tlsdeck have this certificate issued by ACME? */
+static bool
+dash_acme_has(const struct dash *d, struct cert *c)
+{
+	const unsigned char	*fp;
+	char			 hex[2 * CERT_SHA256_LEN + 1];
+	size_t			 i;
+
+	if (d->nacme == 0)
+		return (false);
+	fp = cert_sha256(c);
+	for (i = 0; i < CERT_SHA256_LEN; i++)
+		snprintf(hex + 2 * i, 3, "%02x", fp[i]);
+	for (i = 0; i < d->nacme; i++)
+		if (strcmp(d->acme[i], hex) == 0)
+			return (true);
+	return (false);
+}
+
 /* The expiry panel: a timeline of every certificate. */
 static void
 dash_expiry(struct tui *t, struct dash *d)
@@ -1089,7 +1139,8 @@ dash_expiry(struct tui *t, struct dash *d)
 	const struct exp_row		*e;
 	enum theme_role			 tr, br;
 	enum sev			 sev;
-	char				 buf[64], *label, *cn;
+	char				 buf[96], *label, *cn, date[32];
+	int64_t				 due, when;
 	int				 x0, w, lw, sx, sw, i, y, px, lx;
 	int				 warn, crit, vis, n, pass;
 	char				*used;
@@ -1097,7 +1148,22 @@ dash_expiry(struct tui *t, struct dash *d)
 	bool				 sel;
 
 	dash_thresholds(m, &warn, &crit);
-	snprintf(buf, sizeof buf, "warn %dd  crit %dd", warn, crit);
+	dash_acme_read(t, d);
+	due = 0;
+	for (k = 0; k < d->nex; k++) {
+		if (d->ex[k].cacerts || !dash_acme_has(d, d->ex[k].c))
+			continue;
+		when = d->ex[k].c->info.not_after -
+		    step_acme_window(d->ex[k].c, -1);
+		if (due == 0 || when < due)
+			due = when;
+	}
+	if (due != 0) {
+		time_iso8601(due, date, sizeof date);
+		snprintf(buf, sizeof buf, "warn %dd  crit %dd  ACME due "
+		    "%.10s", warn, crit, date);
+	} else
+		snprintf(buf, sizeof buf, "warn %dd  crit %dd", warn, crit);
 	dash_frame(t, d, P_EXPIRY, buf);
 	x0 = r->x + 1;
 	w = r->w - 2;
@@ -1163,6 +1229,8 @@ dash_expiry(struct tui *t, struct dash *d)
 		cn = draw_cn(e->c->info.subject);
 		if (e->cacerts)
 			xasprintf(&label, "cacerts: %s", cn);
+		else if (dash_acme_has(d, e->c))
+			xasprintf(&label, "ACME %s", cn);
 		else
 			label = xstrdup(cn);
 		free(cn);
@@ -1800,6 +1868,7 @@ dash_free(struct tui *t, struct screen *s)
 	if (d == NULL)
 		return;
 	dash_rows_free(d);
+	dash_acme_free(d);
 	free(d);
 	s->data = NULL;
 }

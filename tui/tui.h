@@ -395,6 +395,7 @@ enum wiz_kind {
 	WIZ_RENEW_SELF,		/* Renew: new key, self-signed */
 	WIZ_RENEW_CA1,		/* Renew: new key + CSR */
 	WIZ_RENEW_CA2,		/* Renew: import the reply, switch */
+	WIZ_RENEW_ACME,		/* Renew: by ACME (form-acme.c) */
 	WIZ__MAX
 };
 
@@ -462,6 +463,7 @@ extern const struct form_def form_pem_def;
 extern const struct form_def form_settings_def;
 extern const struct form_def form_export_def;
 extern const struct form_def form_trust_def;
+extern const struct form_def form_acme_def;
 
 /* form_add_keystore flags */
 #define FKS_CREATE	0x01	/* may be a new file (asks twice) */

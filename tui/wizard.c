@@ -80,6 +80,10 @@ static const struct wiz_kind_def wiz_kinds[WIZ__MAX] = {
 	    "CA-signed, part 2: import the reply, then switch to it",
 	    { &form_reply_def, &form_settings_def, &form_trust_def, NULL },
 	    NULL },
+	[WIZ_RENEW_ACME] = {
+	    "Renew \xe2\x80\x94 ACME",
+	    "ACME (Let's Encrypt, internal ACME CA)",
+	    { &form_acme_def, NULL }, NULL },
 };
 
 /* The form of each form kind. */
@@ -888,7 +892,7 @@ wizard_menu(struct tui *t, enum tui_action a)
 		m->title = "Renew the server certificate";
 		m->about = "The old key stays in use until the new "
 		    "certificate is in place.";
-		for (k = WIZ_RENEW_SELF; k <= WIZ_RENEW_CA2; k++) {
+		for (k = WIZ_RENEW_SELF; k <= WIZ_RENEW_ACME; k++) {
 			m->items[m->n].label = wiz_kinds[k].menu;
 			m->items[m->n].wiz = k;
 			m->items[m->n++].form = -1;

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: ISC
 # cancel.sh -- Ctrl-C (SIGINT) in the middle of tlsdeck acme: while the
 # dns hook runs against pebble (the hook is stopped, its record removed,
-# nothing written: no -o file, no keystore, no temporary file), while
+# no file of the server written, no temporary file), while
 # tlsdeck's own http-01 listener waits for a CA that never validates
 # (tests/acme/fake-acme.py: the listener closed, the port free), and while
 # a request hangs (SIGTERM too).  Each stops within a few seconds with
@@ -14,7 +14,8 @@ command -v curl >/dev/null || skip "curl missing"
 
 # run_bg ARGS...: tlsdeck acme in the background (pid in $ap).
 run_bg() {
-	"$TLSDECK" acme "$@" >"$T/out" 2>"$T/err" &
+	"$TLSDECK" acme --server "$ACME_SRV" --restart "$ACME_SRV_RESTART" \
+	    --force "$@" >"$T/out" 2>"$T/err" &
 	ap=$!
 }
 # wait_for FILE PATTERN: until FILE says it (60 s).
@@ -48,23 +49,25 @@ stopped() {
 }
 
 pebble_start
+acme_srv
 acme_ok "account" -d a.tlsdeck.test --http-port "$PB_HTTP" \
     --http-address 127.0.0.1 --agree-tos --key ec256
+tree_sums "$ACME_SRV" >"$T/tree1"
 export SP=changeit-acme HOOK_LOG="$T/hook.log" CTS_MGMT
 : >"$HOOK_LOG"
 
 # 1. During the dns hook (it sleeps 30 s before adding).
 HOOK_SLEEP=30 run_bg --directory "$PB_DIR" --ca-file "$PB_CA" \
     -d c.tlsdeck.test --dns-hook "$TOP_SRCDIR/tests/acme/dns-hook.sh" \
-    --key ec256 -o "$T/chain.pem" --keystore "$T/ks.p12" \
-    --storepass-env SP
+    --key ec256
 wait_for "$HOOK_LOG" "^add _acme-challenge.c.tlsdeck.test"
 stopped INT
 grep -q "^remove _acme-challenge.c.tlsdeck.test" "$HOOK_LOG" ||
     fail "record not removed after Ctrl-C: $(cat "$HOOK_LOG")"
-[ ! -e "$T/chain.pem" ] && [ ! -e "$T/ks.p12" ] ||
-    fail "a file was written after Ctrl-C"
-ls -a "$T" | grep -q '\.tlsdeck-tmp-' && fail "temporary file left"
+tree_sums "$ACME_SRV" | cmp -s - "$T/tree1" ||
+    fail "a file of the server was written after Ctrl-C"
+ls -a "$ACME_SRV/conf/ssl" | grep -q '\.tlsdeck-tmp-' &&
+    fail "temporary file left"
 # The hook was stopped with what it started (its sleep: gone, or a
 # zombie waiting for init).
 [ -s "$HOOK_LOG.sleep" ] || fail "the hook did not start its sleep"
@@ -78,13 +81,14 @@ pb_port LP
 # 2. While our listener waits for a CA that never looks.
 run_bg --directory "https://127.0.0.1:$FP/pending-forever/dir" \
     --ca-file "$PB_CA" -d a.tlsdeck.test --http-port "$LP" \
-    --http-address 127.0.0.1 --agree-tos --key ec256 -o "$T/chain.pem"
+    --http-address 127.0.0.1 --agree-tos --key ec256
 wait_for "$T/out" "listening on 127.0.0.1 port $LP"
 sleep 0.5
 stopped INT
 grep -q "^- listener closed" "$T/out" || fail "listener not closed"
 [ -z "$(ss -Hltn "sport = :$LP")" ] || fail "port $LP still listening"
-[ ! -e "$T/chain.pem" ] || fail "a chain was written"
+tree_sums "$ACME_SRV" | cmp -s - "$T/tree1" ||
+    fail "a file of the server was written"
 
 # 3. While a request hangs (the CA answers in 60 s), by SIGTERM.
 run_bg --directory "https://127.0.0.1:$FP/slow/dir" --ca-file "$PB_CA" \

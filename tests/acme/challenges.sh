@@ -17,6 +17,7 @@ command -v curl >/dev/null || skip "curl missing"
 command -v jq >/dev/null || skip "jq missing"
 
 pebble_start
+acme_srv
 mkdir -p "$T/www"
 acme_ok "account" -d a.tlsdeck.test --http-port "$PB_HTTP" \
     --http-address 127.0.0.1 --agree-tos --key ec256

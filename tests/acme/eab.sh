@@ -9,6 +9,7 @@
 . "$TOP_SRCDIR/tests/acme/lib.sh"
 
 PB_EAB=true pebble_start
+acme_srv
 H="--http-port $PB_HTTP --http-address 127.0.0.1 --key ec256 --agree-tos"
 acme -d e.tlsdeck.test $H
 [ "$rc" = 1 ] || fail "no EAB: exit $rc"

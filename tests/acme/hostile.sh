@@ -16,11 +16,13 @@ command -v python3 >/dev/null || skip "python3 missing"
 command -v jq >/dev/null || skip "jq missing"
 
 fake_start
+acme_srv
 
 n=0
 # hostile SCENARIO EXPECTED: one run against /SCENARIO/dir.
 hostile() {
-	out=$(timeout 60 "$TLSDECK" acme --directory \
+	out=$(timeout 60 "$TLSDECK" acme --server "$ACME_SRV" --force \
+	    --restart "$ACME_SRV_RESTART" --directory \
 	    "https://127.0.0.1:$FP/$1/dir" --ca-file "$PB_CA" \
 	    -d a.tlsdeck.test --http-port 1 --agree-tos --key ec256 \
 	    --format json 2>"$T/err")
@@ -62,7 +64,8 @@ hostile cert-garbage "cert/1"
 hostile cert-wrongkey "the certificate is not for the key of the request"
 
 # A CA whose certificate we do not trust: refused, and no switch exists.
-out=$(timeout 60 "$TLSDECK" acme --directory "https://127.0.0.1:$FP/ok/dir" \
+out=$(timeout 60 "$TLSDECK" acme --server "$ACME_SRV" --force \
+    --restart "$ACME_SRV_RESTART" --directory "https://127.0.0.1:$FP/ok/dir" \
     -d a.tlsdeck.test --agree-tos --key ec256 2>"$T/err")
 [ $? = 1 ] && grep -q "the server's certificate is not trusted" "$T/err" ||
     fail "untrusted CA: $(cat "$T/err")"

@@ -5,16 +5,16 @@
 # URL, nothing written), a dry run, the first issuance by http-01 on our
 # own listener (two names; the chain verifies against pebble's root; the
 # account key 0600 in a 0700 directory), the account reused by the next
-# run (key file unchanged), the key and chain into a new PKCS#12 and a
-# new JKS keystore (read back by tlsdeck, and by keytool when there), a
-# private account key whose mode was widened (refused), an output file
-# that exists (refused before any request), JSON output.
+# run (key file unchanged), a private account key whose mode was widened
+# (refused), JSON output.  Each run renews the PEM files of a test server
+# (acme_srv); -o copies the new chain for the checks.
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 . "$TOP_SRCDIR/tests/acme/lib.sh"
 command -v jq >/dev/null || skip "jq missing"
 j() { printf "%s\n" "$out" | jq -r "$@"; }
 
 pebble_start
+acme_srv
 H="--http-port $PB_HTTP --http-address 127.0.0.1"
 
 # 1. No account yet, no --agree-tos: one line with the terms URL, and
@@ -78,48 +78,8 @@ acme_ok "contact" -d c.tlsdeck.test --http-port "$PB_HTTP" --key ec256 \
 [ "$(j .account.contact)" = "mailto:ops@tlsdeck.test" ] ||
     fail "contact not updated: $(j .account.contact)"
 
-# 5. Into keystores: PKCS#12 (the default rsa2048 key) and JKS.
-export SP=changeit-acme
-acme_ok "PKCS#12" -d p12.tlsdeck.test $H --keystore "$T/ks.p12" \
-    --storepass-env SP --format json
-[ "$(j .keystore.alias)" = p12.tlsdeck.test ] &&
-    [ "$(j .keystore.format)" = PKCS12 ] ||
-    fail "keystore JSON: $(j .keystore)"
-out=$("$TLSDECK" list "$T/ks.p12" --storepass-env SP --format json) ||
-    fail "tlsdeck list ks.p12"
-[ "$(j '.entries[0].type')" = PrivateKeyEntry ] &&
-    [ "$(j '.entries[0].chain | length')" = 2 ] &&
-    [ "$(j '.entries[0].chain[0].key')" = "RSA 2048" ] ||
-    fail "ks.p12: $out"
-openssl pkcs12 -in "$T/ks.p12" -passin env:SP -nodes -out "$T/p12.pem" \
-    2>/dev/null || fail "openssl cannot read ks.p12"
-k=$(openssl pkey -in "$T/p12.pem" -pubout 2>/dev/null | sha256sum)
-c=$(openssl x509 -in "$T/p12.pem" -noout -pubkey | sha256sum)
-[ "$k" = "$c" ] || fail "ks.p12: the key is not the certificate's"
-[ "$(stat -c %a "$T/ks.p12")" = 600 ] || fail "ks.p12 mode"
-acme_ok "JKS" -d jks.tlsdeck.test $H --key ec384 --keystore "$T/ks.jks" \
-    --storetype jks --alias tomcat --storepass-env SP
-out=$("$TLSDECK" list "$T/ks.jks" --storepass-env SP --format json) ||
-    fail "tlsdeck list ks.jks"
-[ "$(j '.format')" = JKS ] && [ "$(j '.entries[0].alias')" = tomcat ] &&
-    [ "$(j '.entries[0].chain[0].key')" = "EC P-384" ] ||
-    fail "ks.jks: $out"
-if [ -n "$KEYTOOL17" ]; then
-	kt -list -v -keystore "$T/ks.jks" -storepass:env SP >"$T/kt" 2>&1 ||
-	    { cat "$T/kt"; fail "keytool cannot read ks.jks"; }
-	grep -q "Certificate chain length: 2" "$T/kt" ||
-	    fail "keytool: $(cat "$T/kt")"
-fi
-# The alias is taken now: refused before anything is ordered.
-acme -d jks.tlsdeck.test $H --key ec256 --keystore "$T/ks.jks" \
-    --alias tomcat --storepass-env SP
-[ "$rc" = 1 ] || fail "existing alias: exit $rc"
-one_line "existing alias" 'alias "tomcat" already exists'
-
-# 6. -o onto an existing file: refused before any request.
-acme -d a.tlsdeck.test $H --key ec256 -o "$T/chain.pem"
-[ "$rc" = 1 ] || fail "existing -o: exit $rc"
-one_line "existing -o" "already exists"
+# 5. The keystores (PKCS#12, JKS) and PEM files of a server, its
+# settings, restart and verification: tests/acme/server.sh.
 
 # 7. An account key others can read is refused, not used.
 chmod 644 "$key"

@@ -28,6 +28,7 @@ PB_PIDS=
 PB_EAB_KEY=zWNDZM6eQGHWpSRTPal5eIUYFTu7EajVIoguysqZ9wG44nMEtx3MUAsUDkMTQ12W
 
 acme_cleanup() {
+	srv_stop_all
 	pebble_stop
 	net_cleanup
 	rm -rf "$T"
@@ -181,11 +182,46 @@ pebble_stop() {
 }
 
 # acme ARGS...: tlsdeck acme against pebble, bounded; stdout in $out,
-# stderr in $T/err, exit code in $rc.
+# stderr in $T/err, exit code in $rc.  With a server from acme_srv, the
+# server options are added (--server, --restart, --force), and -o FILE
+# copies the certificate file the server was switched to into FILE once
+# the run succeeded.
 acme() {
+	_o=
+	_n=$#
+	_i=0
+	while [ "$_i" -lt "$_n" ]; do
+		_a=$1
+		shift
+		_i=$((_i + 1))
+		if [ "$_a" = -o ]; then
+			_o=$1
+			shift
+			_i=$((_i + 1))
+			continue
+		fi
+		set -- "$@" "$_a"
+	done
+	if [ -n "${ACME_SRV:-}" ]; then
+		set -- --server "$ACME_SRV" --restart "$ACME_SRV_RESTART" \
+		    --force "$@"
+	fi
 	out=$(timeout 120 "$TLSDECK" acme --directory "$PB_DIR" \
 	    --ca-file "$PB_CA" "$@" 2>"$T/err")
 	rc=$?
+	if [ "$rc" = 0 ] && [ -n "$_o" ] && [ -n "${ACME_SRV:-}" ]; then
+		cp "$(sed -n 's/^server.ssl.certificate=//p' \
+		    "$ACME_SRV/conf/application.properties" | tail -n 1)" "$_o"
+	fi
+}
+# acme_srv: the server the protocol tests' runs renew: a PEM tree
+# served by openssl s_server (fast to restart).
+acme_srv() {
+	SRV_KIND=openssl srv_tree "$T/acme-srv" pem srv.tlsdeck.test ||
+	    fail "the test server's tree"
+	srv_start "$T/acme-srv"
+	ACME_SRV=$T/acme-srv
+	ACME_SRV_RESTART=$SRV_RESTART
 }
 # acme_ok WHAT ARGS...: acme, which must succeed.
 acme_ok() {
@@ -212,4 +248,103 @@ chain_ok() {
 	openssl verify -CAfile "$T/root.pem" -untrusted "$1" \
 	    -verify_hostname "$2" "$1" >"$T/verify" 2>&1 ||
 	    { cat "$T/verify"; fail "$1 does not verify for $2"; }
+}
+
+# srv_tree DIR KIND NAME...: a Spring Boot tree (DIR/conf/
+# application.properties, absolute paths) whose HTTPS is a self-signed
+# certificate for the names: KIND pem (conf/ssl/server.crt, server.key),
+# p12 or jks (conf/ssl/keystore.p12 / .jks, alias "server", password
+# $SRV_PASS).  server.port is a free port ($SRV_PORT); the server runs
+# as SRV_KIND says (java: tests/acme/AcmeServe.java, the default when a
+# JDK is there; openssl: s_server, PEM only), started by
+# tests/acme/srv-restart.sh, which is also the --restart command
+# ($SRV_RESTART).  Stopped by the EXIT trap (SRV_DIRS).
+SRV_PASS=changeit-$$
+export SRV_PASS
+SRV_DIRS=
+srv_tree() {
+	_d=$1
+	_k=$2
+	shift 2
+	mkdir -p "$_d/conf/ssl" || return 1
+	_san=
+	for _n in "$@"; do
+		_san="${_san:+$_san,}DNS:$_n"
+	done
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$_d/conf/ssl/server.key" -out "$_d/conf/ssl/server.crt" \
+	    -subj "/CN=$1" -days 90 -addext "subjectAltName=$_san" \
+	    >"$T/req.log" 2>&1 || { cat "$T/req.log"; return 1; }
+	pb_port SRV_PORT
+	{
+		echo "server.port=$SRV_PORT"
+		case $_k in
+		pem)
+			echo "server.ssl.certificate=$_d/conf/ssl/server.crt"
+			echo "server.ssl.certificate-private-key=$_d/conf/ssl/server.key"
+			;;
+		p12|jks)
+			echo "server.ssl.key-store=$_d/conf/ssl/keystore.$_k"
+			echo "server.ssl.key-store-password=$SRV_PASS"
+			echo "server.ssl.key-store-type=$([ "$_k" = jks ] && echo JKS || echo PKCS12)"
+			echo "server.ssl.key-alias=server"
+			;;
+		esac
+	} >"$_d/conf/application.properties"
+	case $_k in
+	p12|jks)
+		openssl pkcs12 -export -name server -passout env:SRV_PASS \
+		    -inkey "$_d/conf/ssl/server.key" \
+		    -in "$_d/conf/ssl/server.crt" -out "$_d/conf/ssl/keystore.p12" \
+		    2>"$T/p12.log" || { cat "$T/p12.log"; return 1; }
+		rm -f "$_d/conf/ssl/server.key" "$_d/conf/ssl/server.crt"
+		;;
+	esac
+	if [ "$_k" = jks ]; then
+		kt -importkeystore -srckeystore "$_d/conf/ssl/keystore.p12" \
+		    -srcstoretype PKCS12 -srcstorepass:env SRV_PASS \
+		    -destkeystore "$_d/conf/ssl/keystore.jks" -deststoretype JKS \
+		    -deststorepass:env SRV_PASS -noprompt >"$T/kt.log" 2>&1 ||
+		    { cat "$T/kt.log"; return 1; }
+		rm -f "$_d/conf/ssl/keystore.p12"
+	fi
+	echo "${SRV_KIND:-java}" >"$_d/server.kind"
+	SRV_DIRS="$SRV_DIRS $_d"
+	SRV_RESTART="$TOP_SRCDIR/tests/acme/srv-restart.sh $_d"
+}
+# srv_java: compile AcmeServe for the java kind (SRV_JAVA, SRV_CLASSES).
+srv_java() {
+	_j=$(dirname "${KEYTOOL17:-}")
+	[ -n "${KEYTOOL17:-}" ] && [ -x "$_j/javac" ] || skip "no javac 17"
+	SRV_JAVA=$_j/java
+	SRV_CLASSES=$T/classes
+	export SRV_JAVA SRV_CLASSES
+	"$_j/javac" -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC \
+	    -d "$SRV_CLASSES" --release 17 \
+	    "$TOP_SRCDIR/tests/acme/AcmeServe.java" || fail "javac AcmeServe"
+}
+# srv_start DIR: the first start.
+srv_start() {
+	"$TOP_SRCDIR/tests/acme/srv-restart.sh" "$1" >"$T/start.log" 2>&1 ||
+	    { cat "$T/start.log" "$1/server.log"; fail "the server of $1 did not start"; }
+}
+# srv_stop_all: every test server (from the EXIT trap).
+srv_stop_all() {
+	for _d in $SRV_DIRS; do
+		[ -s "$_d/server.pid" ] && kill "$(cat "$_d/server.pid")" 2>/dev/null
+	done
+	SRV_DIRS=
+}
+# served_fp PORT [NAME]: the SHA-256 of the leaf served there (openssl).
+served_fp() {
+	openssl s_client -connect "127.0.0.1:$1" -servername "${2:-localhost}" \
+	    </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256 |
+	    sed 's/.*=//; s/://g' | tr 'A-F' 'a-f'
+}
+# tree_sums DIR: SHA-256 of every file of the tree (but the server's own
+# log, pid and restart record).
+tree_sums() {
+	(cd "$1" && find . -type f ! -name server.log ! -name server.pid \
+	    ! -name restarts ! -name server.kind | LC_ALL=C sort |
+	    xargs sha256sum)
 }

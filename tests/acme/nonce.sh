@@ -12,6 +12,7 @@ command -v jq >/dev/null || skip "jq missing"
 j() { printf "%s\n" "$out" | jq -r "$@"; }
 
 pebble_start PEBBLE_WFE_NONCEREJECT=50 PEBBLE_ALTERNATE_ROOTS=1
+acme_srv
 H="--http-port $PB_HTTP --http-address 127.0.0.1 --key ec256 --format json"
 retries=0
 for i in 1 2 3; do

@@ -696,6 +696,78 @@ test_hook(void **state)
 	free(v);
 }
 
+/* A self-signed certificate for CN=a.test, valid days days. */
+static struct cert *
+ss_cert(int days)
+{
+	struct evp_pkey_st	*pk = NULL;
+	X509_NAME		*n = X509_NAME_new();
+	X509			*x = NULL;
+	struct cert		*c;
+
+	assert_int_equal(keygen_generate("ec", 0, "P-256", &pk, NULL), 0);
+	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC,
+	    (const unsigned char *)"a.test", -1, -1, 0);
+	assert_int_equal(keygen_selfsigned(pk, n, NULL, days, &x, NULL), 0);
+	assert_non_null(c = cert_from_x509(x, NULL));
+	X509_free(x);
+	X509_NAME_free(n);
+	key_free(pk);
+	return (c);
+}
+
+/* The renewal window; the issued record read back. */
+static void
+test_step_acme_record(void **state)
+{
+	struct cert	*c90 = ss_cert(90), *c300 = ss_cert(300);
+	char		 dir[] = "/tmp/tlsdeck-acme-XXXXXX", *acct, *slash;
+	char		**sha = NULL, *cause = NULL;
+	const char	*url = "https://ca.test/dir";
+	size_t		 n = 0, i;
+
+	/* max(30 days, a third of the lifetime); --renew-before wins */
+	assert_int_equal(step_acme_window(c90, -1), 30 * SECS_PER_DAY);
+	assert_int_equal(step_acme_window(c300, -1), 100 * SECS_PER_DAY);
+	assert_int_equal(step_acme_window(c300, 5), 5 * SECS_PER_DAY);
+	assert_int_equal(step_acme_window(c300, 0), 0);
+
+	assert_non_null(mkdtemp(dir));
+	assert_false(step_acme_issued_here(dir, url, c90));
+	step_acme_issued_all(dir, &sha, &n);
+	assert_int_equal(n, 0);
+	assert_int_equal(acme_account_path(dir, url, &acct, NULL), 0);
+	slash = strrchr(acct, '/');
+	*slash = '\0';
+	assert_int_equal(mkdir(acct, 0700), 0);
+	assert_int_equal(step_acme_record(dir, url, c90, &cause), 0);
+	assert_true(step_acme_issued_here(dir, url, c90));
+	assert_false(step_acme_issued_here(dir, url, c300));
+	assert_false(step_acme_issued_here(dir, "https://other.test/dir",
+	    c90));
+	assert_int_equal(step_acme_record(dir, url, c300, NULL), 0);
+	assert_true(step_acme_issued_here(dir, url, c300));
+	step_acme_issued_all(dir, &sha, &n);
+	assert_int_equal(n, 2);
+	for (i = 0; i < n; i++)
+		free(sha[i]);
+	free(sha);
+	*slash = '/';
+	*slash = '\0';
+	{
+		char *f;
+
+		xasprintf(&f, "%s/issued", acct);
+		assert_int_equal(unlink(f), 0);
+		free(f);
+	}
+	assert_int_equal(rmdir(acct), 0);
+	assert_int_equal(rmdir(dir), 0);
+	free(acct);
+	cert_free(c90);
+	cert_free(c300);
+}
+
 int
 main(void)
 {
@@ -714,6 +786,7 @@ main(void)
 		cmocka_unit_test(test_http01),
 		cmocka_unit_test(test_webroot),
 		cmocka_unit_test(test_hook),
+		cmocka_unit_test(test_step_acme_record),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));
