@@ -52,7 +52,7 @@ tt_keys Tab Tab
 tt_type "$PB_CA"
 tt_keys Tab C-u
 tt_type "$SRV_RESTART"
-tt_wait_for "Restart command  *$TOP_SRCDIR"
+tt_wait_for "Restart command .*srv-restart.sh"
 tt_screen | grep -q "Contact email  *admin@tlsdeck.test" || tt_fail "email"
 tt_keys F2
 tt_wait_for 'The plan, 1 step'
