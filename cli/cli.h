@@ -179,6 +179,7 @@ extern const struct cmd_entry cmd_rename_entry;
 extern const struct cmd_entry cmd_passwd_entry;		/* cmd-manage.c */
 extern const struct cmd_entry cmd_demo_entry;
 extern const struct cmd_entry cmd_probe_entry;
+extern const struct cmd_entry cmd_scan_entry;		/* cmd-scan.c */
 
 /*
  * The dashboard (tui/tui.c), the one entry point cli/ calls (tlsdeck with
@@ -274,6 +275,10 @@ void	*cli_json_findings(const struct server_model *);
 void	 cli_text_findings(FILE *, const struct server_model *,
 	     const char *indent);
 void	*cli_json_certs(const struct server_model *);
+/* The whole model as tlsdeck status --format json prints it (cfg: the
+ * config file, or NULL). */
+void	*cli_json_status(const struct server_model *,
+	     const struct tlsdeck_config *cfg);
 
 /*
  * The report of a step: text or JSON on stdout, notes on stderr (certs:

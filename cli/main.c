@@ -26,6 +26,7 @@ static const struct cmd_entry *cmd_table[] = {
 	&cmd_passwd_entry,
 	&cmd_demo_entry,
 	&cmd_probe_entry,
+	&cmd_scan_entry,
 	/* (commands: add new entries above this line) */
 	NULL
 };

@@ -47,6 +47,10 @@
  *   step-settings.c      application.properties edits    steps
  *   demo.c               the demo server tree            server model
  *   probe.c              what the port serves            server model
+ *   scan.c               every server and keystore under server model
+ *                        some directories (tlsdeck scan)
+ *   report.c             hosts' status reports read back server model
+ *                        (tlsdeck fleet)
  *   yamlerr.c [core]     libcyaml diagnostics            infrastructure
  */
 #ifndef TLSDECK_CORE_H
@@ -1771,5 +1775,160 @@ void	 yamlerr_setup(struct cyaml_config *cfg, struct yamlerr *ye,
 char	*yamlerr_first(const struct yamlerr *, int err, int *lp, int *cp);
 /* The log lines joined with "; ", only the innermost "in ..." kept. */
 char	*yamlerr_joined(const struct yamlerr *);
+
+/* ------------------------------------------------------------------ */
+/* scan.c: every server and every keystore or certificate file under some
+ * directories (tlsdeck scan; docs/architecture.md, Scan and fleet).
+ * Read-only; every file met is untrusted input. */
+
+#define SCAN_MAX_DEPTH		16	/* default: directories below a root */
+#define SCAN_MAX_SIZE		(64UL * 1024 * 1024) /* default: larger
+					   files are sniffed, not loaded */
+#define SCAN_MAX_FILES		250000	/* regular files listed at most */
+#define SCAN_THREADS		2	/* default: files read in parallel */
+
+/* Why a file could not be read (the Prometheus reason label). */
+enum scan_error {
+	SCAN_ERR_NONE = 0,
+	SCAN_ERR_BAD_PASSWORD,	/* the password its server gives is wrong */
+	SCAN_ERR_NO_PASSWORD,	/* its certificates are encrypted and no
+				   password is known for it */
+	SCAN_ERR_CORRUPT,	/* damaged, or not what its name says */
+	SCAN_ERR_UNREADABLE,	/* cannot be read: permissions, I/O, too
+				   large, missing */
+	SCAN_ERR__MAX
+};
+
+/* One certificate of a standalone file (a summary: the keystore itself
+ * is freed once read). */
+struct scan_cert {
+	char		*alias;		/* printable UTF-8 */
+	enum ks_etype	 type;		/* of its entry */
+	size_t		 position;	/* in its entry's chain, 0 the leaf */
+	char		*subject;
+	char		*issuer;
+	char		*serial;
+	int64_t		 not_before;
+	int64_t		 not_after;
+	long		 days_left;	/* at the scan's time */
+	enum sev	 sev;		/* its expiry severity in this file */
+	bool		 ca;
+	char		 key[32];
+	unsigned char	 sha256[32];
+};
+
+/* A finding of the scan about a standalone file (the codes of
+ * docs/findings.md: cert-expired, keystore-corrupt, ...). */
+struct scan_finding {
+	char		*code;
+	enum sev	 sev;
+	char		*alias;		/* or NULL */
+	char		*message;
+};
+
+/* A keystore or certificate file that belongs to no server found. */
+struct scan_file {
+	char		*path;
+	enum ks_format	 format;	/* by content; KS_FMT_UNKNOWN when
+					   the content is none */
+	bool		 verified;	/* integrity checked (passwordless
+					   PKCS#12), else read without it */
+	bool		 passwordless;
+	size_t		 nentries;
+	enum scan_error	 error;
+	char		*error_msg;	/* one line naming the file */
+	struct scan_cert *certs;	/* entries' chains, in entry order */
+	size_t		 ncerts;
+	struct scan_finding *findings;	/* most severe first */
+	size_t		 nfindings;
+	enum sev	 sev;		/* the worst of its findings */
+	int64_t		 nearest;	/* earliest not-after, or INT64_MAX */
+};
+
+/* A server found by its kind's detect. */
+struct scan_server {
+	char		*dir;		/* the directory it was found in */
+	char		*config;	/* its main configuration file */
+	const char	*kind;		/* "spring", ... */
+	char		*why;		/* what detect said */
+	struct server_model *model;	/* NULL when it could not load */
+	char		*error;		/* why not */
+	enum sev	 sev;		/* findings_worst, SEV_CRIT when it
+					   could not load */
+	int64_t		 nearest;	/* earliest not-after of its
+					   certificates, or INT64_MAX */
+};
+
+struct scan_opts {
+	char *const	*roots;		/* NULL or none: scan_default_roots */
+	size_t		 nroots;
+	int		 max_depth;	/* SCAN_MAX_DEPTH */
+	size_t		 max_size;	/* SCAN_MAX_SIZE */
+	int		 threads;	/* SCAN_THREADS */
+	bool		 no_servers;	/* standalone files only */
+	/* for the servers: thresholds, flags (SERVER_NO_LIVE), now, proc
+	   root; the files use the same thresholds and now */
+	struct server_opts so;
+};
+
+struct scan_result {
+	char		**roots;	/* the directories walked */
+	size_t		 nroots;
+	struct scan_server **servers;	/* most urgent first */
+	size_t		 nservers;
+	struct scan_file **files;	/* most urgent first */
+	size_t		 nfiles;
+	char		**notes;	/* what the walk could not read */
+	size_t		 nnotes;
+	time_t		 now;		/* the scan's time */
+	double		 duration;	/* seconds */
+	size_t		 ndirs;		/* directories walked */
+	size_t		 nregular;	/* regular files looked at */
+	bool		 truncated;	/* SCAN_MAX_FILES reached */
+	enum sev	 worst;
+	int		 warn_days;	/* thresholds used */
+	int		 crit_days;
+};
+
+void	 scan_opts_init(struct scan_opts *);
+/* "bad_password", "no_password", "corrupt", "unreadable" ("" for none). */
+const char *scan_error_name(enum scan_error);
+/*
+ * The roots without ROOT: the directories of the running java processes
+ * (-Dcatalina.base, -Djetty.base, spring.config.location, their working
+ * directory unless /) and the usual install locations that exist.
+ * proc NULL is /proc.  *roots malloc'd (free each, then the array).
+ */
+void	 scan_default_roots(const char *proc, char ***roots, size_t *n);
+/*
+ * Walk the roots and read what is there.  Fails only when no root can be
+ * walked; every other problem is a note or a file's error.
+ */
+int	 scan_run(const struct scan_opts *, struct scan_result **,
+	     char **cause);
+void	 scan_result_free(struct scan_result *);
+/*
+ * Read one file's bytes as the scan does (name: its path, for the name
+ * rule and messages).  0 with *fp NULL when it is no keystore or
+ * certificate file; takes buf (malloc'd).  For tests and fuzzing.
+ */
+int	 scan_file_mem(unsigned char *buf, size_t len, const char *name,
+	     const struct server_opts *, struct scan_file **fp);
+void	 scan_file_free(struct scan_file *);
+/*
+ * The Prometheus text exposition format of a scan (node_exporter's
+ * textfile collector): certificates' not-after and not-before, read
+ * errors with their reason, findings by severity and code, the servers'
+ * status, the scan's time and duration.  *buf malloc'd.
+ */
+void	 scan_prometheus(const struct scan_result *, char **buf,
+	     size_t *len);
+/*
+ * Replace path with data atomically and without a backup (a temporary
+ * file in the same directory, fsync, rename; a new file gets mode 0644):
+ * the safe-write path, for --output.
+ */
+int	 scan_write_output(const char *path, const void *data, size_t len,
+	     char **cause);
 
 #endif /* TLSDECK_CORE_H */
