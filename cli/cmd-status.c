@@ -132,7 +132,7 @@ cli_json_status(const struct server_model *m,
 		    out_json_cstr(m->chain[k]->info.subject));
 		json_object_set_new(e, "issuer",
 		    out_json_cstr(m->chain[k]->info.issuer));
-		fp = cert_fp_hex(cert_sha256(m->chain[k]), 32);
+		fp = cert_fp_hex(cert_sha256(m->chain[k]), CERT_SHA256_LEN);
 		json_object_set_new(e, "sha256", json_string(fp));
 		free(fp);
 		json_object_set_new(e, "sent", json_boolean(k < m->nsent));

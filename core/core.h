@@ -57,6 +57,7 @@
 #define TLSDECK_CORE_H
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -66,6 +67,7 @@ struct x509_st;
 struct evp_pkey_st;
 
 #define TLSDECK_NAME	"tlsdeck"
+#define SECS_PER_DAY	86400	/* UTC days: no leap seconds (X.509, POSIX) */
 
 /* ------------------------------------------------------------------ */
 /* cause.c: error messages */
@@ -165,6 +167,9 @@ struct cert_info {
 	struct der_span	 aki;
 };
 
+#define CERT_SHA256_LEN	32	/* bytes of a SHA-256 fingerprint */
+#define CERT_SHA1_LEN	20	/* bytes of a SHA-1 fingerprint */
+
 struct cert {
 	unsigned char		*der;
 	size_t			 len;
@@ -174,8 +179,8 @@ struct cert {
 						   live in a keystore's arena */
 	struct cert_info	 info;
 	bool			 have_fp;
-	unsigned char		 sha256[32];
-	unsigned char		 sha1[20];
+	unsigned char		 sha256[CERT_SHA256_LEN];
+	unsigned char		 sha1[CERT_SHA1_LEN];
 	struct x509_st		*x509;	/* decoded on demand, owned */
 };
 
@@ -192,17 +197,21 @@ struct cert	*cert_new_packed(struct arena *a, const unsigned char *der,
 struct cert	*cert_from_x509(struct x509_st *, char **cause);
 struct cert	*cert_dup(const struct cert *);
 void		 cert_free(struct cert *);
-/* Fingerprints, computed on first call. */
+/* Fingerprints (CERT_SHA256_LEN, CERT_SHA1_LEN bytes), computed on first
+ * call. */
 const unsigned char *cert_sha256(struct cert *);
 const unsigned char *cert_sha1(struct cert *);
 /* Both fingerprints of n certificates (none twice in v), two threads when
  * there are many (a listing computes them all first). */
 void		 cert_fp_all(struct cert *const *v, size_t n);
+/* The same certificate: the same DER bytes (so the same fingerprints). */
+bool		 cert_equal(const struct cert *, const struct cert *);
 /* Upper-case colon-separated hex ("AB:CD:..."), malloc'd. */
 char		*cert_fp_hex(const unsigned char *, size_t);
 /* Full OpenSSL decode, cached in cert->x509; NULL on failure. Borrowed. */
 struct x509_st	*cert_x509(struct cert *, char **cause);
-/* Days left at time now (negative once expired), floor of seconds/86400. */
+/* Days left at time now (negative once expired): the floor of seconds /
+ * SECS_PER_DAY. */
 long		 cert_days_left(const struct cert *, time_t now);
 /* PEM text, malloc'd. */
 char		*cert_pem(const struct cert *);
@@ -623,7 +632,8 @@ struct server_model {
 	char		*how;		/* how it was found */
 	char		*shared_data_path;
 	char		*install_path;
-	int		 port;		/* server.port (8080 if unset) */
+	int		 port;		/* server.port (SERVER_DEFAULT_PORT
+					   if unset) */
 	char		*base_url;	/* im.base-url, resolved */
 	char		*keystore_path;	/* resolved server.ssl.key-store */
 	char		*keystore_type;	/* declared type */
@@ -682,6 +692,10 @@ void		 setting_check(struct setting *, enum sev, const char *check);
 void		 findings_sort(struct server_model *);
 /* The worst severity among the findings (SEV_OK when none). */
 enum sev	 findings_worst(const struct server_model *);
+/* An empty model at time now (0: time(NULL)): the default thresholds
+ * (SERVER_WARN_DAYS, SERVER_CRIT_DAYS) and port (SERVER_DEFAULT_PORT),
+ * listening not checked (-1). */
+struct server_model *server_model_new(time_t now);
 void		 server_model_free(struct server_model *);
 
 /* ------------------------------------------------------------------ */
@@ -690,6 +704,7 @@ void		 server_model_free(struct server_model *);
 
 #define SERVER_WARN_DAYS	30	/* default thresholds (days left) */
 #define SERVER_CRIT_DAYS	14
+#define SERVER_DEFAULT_PORT	8080	/* server.port when unset */
 #define SERVER_VENDOR_PROPERTIES \
 	"/etc/opt/actian/integration-manager/conf/application.properties"
 #define SERVER_DISTRO_CACERTS	"/etc/ssl/certs/java/cacerts"
@@ -735,6 +750,18 @@ int	 server_find_properties(const struct server_opts *, char **path,
  */
 int	 server_model_load(const struct server_opts *, struct server_model **,
 	     char **cause);
+/* Is TCP port listening (LISTEN in PROC/net/tcp or tcp6)?  1, 0, or -1
+ * when procfs cannot be read; *inode receives the socket's inode. */
+int	 server_port_listening(const char *proc, int port,
+	     unsigned long *inode);
+/* The process holding socket inode (PROC/PID/fd), 0 if none is visible. */
+int	 server_socket_pid(const char *proc, unsigned long inode);
+
+/* ------------------------------------------------------------------ */
+/* jre.c: Java runtimes and their cacerts -- the one JRE discovery and
+ * cacerts opening, used by the model (server.c), trust (step-trust.c) and
+ * jre_cacerts_find. */
+
 /*
  * Open a cacerts-like truststore: no password (passwordless PKCS#12),
  * "changeit", then the storepass in /etc/default/cacerts; an unverified
@@ -745,9 +772,6 @@ int	 server_model_load(const struct server_opts *, struct server_model **,
 int	 cacerts_open(const char *path, struct keystore **, struct secret **pass,
 	     char **how, bool *verified, char **cause);
 /*
- * The one JRE discovery and cacerts opening, used by
- * the model, jre.c (jre_cacerts_find) and step-trust.c.
- *
  * cacerts_open_with: what cacerts_open does, with choices.  A damaged
  * file fails before any password is tried.  Then: no password
  * (passwordless PKCS#12: *how "no password", *pass NULL); given (not
@@ -781,12 +805,36 @@ bool	 jre_parse_version(const char *version, int *major, int *update);
 /* Can this JRE read PKCS#12 files with PBES2/AES and SHA-256 MACs
  * (8u301+, 11.0.12+, 12+)?  1 yes, 0 no, -1 unknown version. */
 int	 jre_reads_new_pkcs12(int major, int update);
-/* Is TCP port listening (LISTEN in PROC/net/tcp or tcp6)?  1, 0, or -1
- * when procfs cannot be read; *inode receives the socket's inode. */
-int	 server_port_listening(const char *proc, int port,
-	     unsigned long *inode);
-/* The process holding socket inode (PROC/PID/fd), 0 if none is visible. */
-int	 server_socket_pid(const char *proc, unsigned long inode);
+/* The cacerts a command writes to without the server model. */
+struct jre_cacerts {
+	char	*path;		/* as found (may be a symlink) */
+	char	*home;		/* the JRE directory, or NULL if unknown */
+	char	*how;		/* "--cacerts", "--jre DIR", "$JAVA_HOME",
+				   "java on $PATH (REAL)" */
+	char	*jssecacerts;	/* lib/security/jssecacerts beside it (the
+				   JVM trusts it instead), or NULL */
+};
+/*
+ * --cacerts FILE (its home when it ends in lib/security/cacerts), --jre DIR
+ * (DIR/lib/security/cacerts or DIR/jre/lib/security/cacerts), $JAVA_HOME,
+ * then the java on $PATH: realpath, two levels up.
+ */
+int	 jre_cacerts_find(const char *jre, const char *cacerts,
+	     struct jre_cacerts *, char **cause);
+void	 jre_cacerts_done(struct jre_cacerts *);
+/* "X/lib/security/cacerts" -> "X" (malloc'd), else NULL. */
+char	*jre_home_of(const char *cacerts);
+/* The storepass= of a Debian-style defaults file (NULL: the system's
+ * SERVER_DISTRO_DEFAULTS), or NULL when it sets none. */
+struct secret *jre_defaults_storepass(const char *file);
+/*
+ * The cacerts of the JRE the server runs on, as server_model_load found
+ * it (m->jre: path as found, home); how names the way and the server
+ * ("${sharedDataPath}/jre, the JRE of the server in PROPS").  Fails when
+ * the model found no JRE, or a JRE without cacerts, saying so.
+ */
+int	 jre_cacerts_from_model(const struct server_model *,
+	     struct jre_cacerts *, char **cause);
 
 /* ------------------------------------------------------------------ */
 /* audit.c: every finding.  Codes are stable; docs/findings.md lists them
@@ -1061,6 +1109,19 @@ struct theme	*theme_find(const char *name, char **cause);
 void		 theme_free(struct theme *);
 
 /* ------------------------------------------------------------------ */
+/* path.c: path names.  path_join(a, b): "a/b" (b when b is absolute or a
+ * is NULL or empty); path_dirname: "." when there is no slash;
+ * path_absolute: the working directory prepended, not resolved.
+ * path_exists and path_is_dir follow symlinks.  Results are malloc'd but
+ * path_basename's, which points into its argument. */
+char		*path_join(const char *, const char *);
+char		*path_dirname(const char *);
+const char	*path_basename(const char *);
+char		*path_absolute(const char *);
+bool		 path_exists(const char *);
+bool		 path_is_dir(const char *);
+
+/* ------------------------------------------------------------------ */
 /* keygen.c / csr.c: distinguished names, SAN lists, key pairs,
  * self-signed certificates and PKCS#10 requests (docs/formats.md,
  * genkeypair and certreq). */
@@ -1084,6 +1145,18 @@ int		 dn_parse(const char *, struct X509_name_st **, char **cause);
 /* keytool-style text ("CN=a, OU=b, O=c") that dn_parse reads back. */
 char		*dn_to_string(const struct X509_name_st *);
 void		 dn_free(struct X509_name_st *);
+/* A keytool-style DN ("CN=a, O=b") from n names and values, in that
+ * order; empty values are left out, values escaped as dn_to_string does
+ * (",+;\"\\<>=", a leading '#' or space, a trailing space), so dn_parse
+ * reads them back.  malloc'd; "" when every value is empty. */
+char		*dn_build(const char *const *names, const char *const *values,
+		     size_t n);
+/* The value of the first attribute called name (case-insensitive, "CN")
+ * in a keytool-style DN such as cert_info.subject, quotes and escapes
+ * undone as dn_parse does ("CN=Smith\, John" gives "Smith, John"); a
+ * value dn_parse refuses (#hex) is stepped over.  malloc'd; NULL when
+ * absent, or when the text before it is not KEY=value. */
+char		*dn_get(const char *dn, const char *name);
 
 enum san_type {
 	SAN_DNS = 0,
@@ -1144,7 +1217,7 @@ int		 keygen_generate(const char *alg, int bits, const char *curve,
 /* The same; setting *cancel non-zero (from another thread or a signal
  * handler) makes RSA generation stop and fail with "cancelled". */
 int		 keygen_generate_cancel(const char *alg, int bits,
-		     const char *curve, volatile int *cancel,
+		     const char *curve, atomic_int *cancel,
 		     struct evp_pkey_st **, char **cause);
 /*
  * A self-signed X.509 v3 certificate as keytool -genkeypair makes it
@@ -1324,7 +1397,7 @@ struct step_genkey_opts {
 	bool		 replace;	/* overwrite an existing alias */
 	const struct secret *keypass;	/* JKS key password (NULL: store
 					   password); PKCS12 ignores it */
-	volatile int	*cancel;	/* may be NULL */
+	atomic_int	*cancel;	/* may be NULL */
 	bool		 dry_run;
 };
 /* Generate a key pair and a self-signed certificate under alias. */
@@ -1419,38 +1492,6 @@ int	 step_write_file(const char *path, const unsigned char *, size_t,
 /* Trust and keystore management: jre.c, step-trust.c, step-manage.c --
  * trust, delete, rename and passwd (docs/formats.md, JDK cacerts).
  * Every change goes through ks_txn; a refused step writes nothing. */
-
-/* jre.c: the cacerts a command writes to without the server model. */
-struct jre_cacerts {
-	char	*path;		/* as found (may be a symlink) */
-	char	*home;		/* the JRE directory, or NULL if unknown */
-	char	*how;		/* "--cacerts", "--jre DIR", "$JAVA_HOME",
-				   "java on $PATH (REAL)" */
-	char	*jssecacerts;	/* lib/security/jssecacerts beside it (the
-				   JVM trusts it instead), or NULL */
-};
-/*
- * --cacerts FILE (its home when it ends in lib/security/cacerts), --jre DIR
- * (DIR/lib/security/cacerts or DIR/jre/lib/security/cacerts), $JAVA_HOME,
- * then the java on $PATH: realpath, two levels up.
- */
-int	 jre_cacerts_find(const char *jre, const char *cacerts,
-	     struct jre_cacerts *, char **cause);
-void	 jre_cacerts_done(struct jre_cacerts *);
-/* "X/lib/security/cacerts" -> "X" (malloc'd), else NULL. */
-char	*jre_home_of(const char *cacerts);
-/* The storepass= of a Debian-style defaults file (NULL: the system's
- * SERVER_DISTRO_DEFAULTS), or NULL when it sets none. */
-struct secret *jre_defaults_storepass(const char *file);
-/*
- * Trust on the server: the cacerts of the JRE the server
- * runs on, as server_model_load found it (m->jre: path as found, home);
- * how names the way and the server ("${sharedDataPath}/jre, the JRE of
- * the server in PROPS").  Fails when the model found no JRE, or a JRE
- * without cacerts, saying so.
- */
-int	 jre_cacerts_from_model(const struct server_model *,
-	     struct jre_cacerts *, char **cause);
 
 /* step-trust.c: import a certificate into a JRE's cacerts. */
 struct step_trust_opts {
@@ -1634,6 +1675,10 @@ struct demo_info {
  * $TMPDIR).  Refuses a directory that already holds a tree. */
 int	 demo_build(const char *dir, struct demo_info *, char **cause);
 void	 demo_info_done(struct demo_info *);
+/* demo-model.c: the dashboard's demonstration model (--demo-model), built
+ * in memory at time now (0: time(NULL)); no files, certificates without
+ * DER.  Free with server_model_free. */
+struct server_model *demo_model(time_t now);
 
 /* ------------------------------------------------------------------ */
 /* probe.c: what the port really serves (the live findings).

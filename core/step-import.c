@@ -36,7 +36,7 @@ imp_pool_add(struct imp_pool *p, struct cert *c, enum step_anchor from)
 	size_t	i;
 
 	for (i = 0; i < p->n; i++) {
-		if (memcmp(cert_sha256(p->c[i]), cert_sha256(c), 32) == 0) {
+		if (cert_equal(p->c[i], c)) {
 			/* A trusted copy makes the certificate trusted. */
 			if (from > p->from[i])
 				p->from[i] = from;
@@ -80,7 +80,7 @@ imp_pool_from(const struct imp_pool *p, struct cert *c)
 	size_t	i;
 
 	for (i = 0; i < p->n; i++) {
-		if (memcmp(cert_sha256(p->c[i]), cert_sha256(c), 32) == 0)
+		if (cert_equal(p->c[i], c))
 			return (p->from[i]);
 	}
 	return (STEP_ANCHOR_REPLY);
@@ -227,8 +227,7 @@ imp_note_unused(struct step_result *r, struct cert **given, size_t ngiven,
 
 	for (i = 0; i < ngiven; i++) {
 		for (j = 0; j < n; j++) {
-			if (memcmp(cert_sha256(given[i]), cert_sha256(chain[j]),
-			    32) == 0)
+			if (cert_equal(given[i], chain[j]))
 				break;
 		}
 		if (j == n) {
@@ -363,8 +362,7 @@ step_import_reply(const char *path, const struct secret *storepass,
 	for (i = 0; i < nreply; i++) {
 		if (!cert_same_key(reply[i], e->chain[0]))
 			continue;
-		if (leaf == NULL || memcmp(cert_sha256(leaf),
-		    cert_sha256(e->chain[0]), 32) == 0)
+		if (leaf == NULL || cert_equal(leaf, e->chain[0]))
 			leaf = reply[i];
 	}
 	if (leaf == NULL) {
@@ -387,8 +385,7 @@ step_import_reply(const char *path, const struct secret *storepass,
 
 	same = nchain == e->nchain;
 	for (i = 0; same && i < nchain; i++)
-		same = memcmp(cert_sha256(chain[i]), cert_sha256(e->chain[i]),
-		    32) == 0;
+		same = cert_equal(chain[i], e->chain[i]);
 	if (same) {
 		cause_set(cause, "%s: the reply is already installed: entry "
 		    "\"%s\" has this certificate and chain", path, e->alias);
@@ -545,8 +542,7 @@ imp_find_cert(const struct keystore *ks, struct cert *c)
 
 	for (i = 0; i < ks->nentries; i++) {
 		e = ks->entries[i];
-		if (e->nchain > 0 && memcmp(cert_sha256(e->chain[0]),
-		    cert_sha256(c), 32) == 0)
+		if (e->nchain > 0 && cert_equal(e->chain[0], c))
 			return (e);
 	}
 	return (NULL);
@@ -578,8 +574,7 @@ step_import_cert(const char *path, const struct secret *storepass,
 	uniq = xcalloc(ncerts, sizeof *uniq);
 	for (i = 0; i < ncerts; i++) {
 		for (j = 0; j < nuniq; j++) {
-			if (memcmp(cert_sha256(uniq[j]), cert_sha256(certs[i]),
-			    32) == 0)
+			if (cert_equal(uniq[j], certs[i]))
 				break;
 		}
 		if (j == nuniq)
@@ -606,7 +601,7 @@ step_import_cert(const char *path, const struct secret *storepass,
 	for (i = 0; i < nuniq; i++) {
 		if ((old = imp_find_cert(t->ks, uniq[i])) == NULL)
 			continue;
-		fp = cert_fp_hex(cert_sha256(uniq[i]), 32);
+		fp = cert_fp_hex(cert_sha256(uniq[i]), CERT_SHA256_LEN);
 		cause_set(cause, "%s: certificate \"%s\" (SHA-256 %s) is "
 		    "already present under alias \"%s\" (a %s)", path,
 		    uniq[i]->info.subject, fp, old->alias,

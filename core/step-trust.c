@@ -84,7 +84,7 @@ trust_find_same(const struct keystore *ks, struct cert *c)
 		e = ks->entries[i];
 		if (e->nchain == 0 || e->type == KS_ENTRY_SECRET)
 			continue;
-		if (memcmp(cert_sha256(e->chain[0]), cert_sha256(c), 32) == 0)
+		if (cert_equal(e->chain[0], c))
 			return (e);
 	}
 	return (NULL);

@@ -60,8 +60,7 @@ txn_check_entry(const struct txn_check *tc, struct keystore *nk,
 		goto out;
 	}
 	for (i = 0; i < e->nchain; i++) {
-		if (memcmp(cert_sha256(n->chain[i]), cert_sha256(e->chain[i]),
-		    32) != 0) {
+		if (!cert_equal(n->chain[i], e->chain[i])) {
 			cause_set(cause, "entry \"%s\" reads back with another "
 			    "certificate (#%zu of its chain)", e->alias, i + 1);
 			goto out;
