@@ -132,7 +132,7 @@ scan_when(char *buf, size_t len, int64_t t, time_t now)
 	}
 	time_iso8601(t, date, sizeof date);
 	date[10] = '\0';
-	days = (long)((t - (int64_t)now) / 86400);
+	days = (long)((t - (int64_t)now) / SECS_PER_DAY);
 	if (t <= (int64_t)now)
 		snprintf(buf, len, "%s (expired %ld day%s ago)", date, -days,
 		    days == -1 ? "" : "s");

@@ -1859,7 +1859,7 @@ struct scan_cert {
 	enum sev	 sev;		/* its expiry severity in this file */
 	bool		 ca;
 	char		 key[32];
-	unsigned char	 sha256[32];
+	unsigned char	 sha256[CERT_SHA256_LEN];
 };
 
 /* A finding of the scan about a standalone file (the codes of

@@ -172,27 +172,15 @@ fam_emit(struct pbuf *out, struct family *f)
 	f->n = 0;
 }
 
-/* The CN of a keytool-style subject ("CN=a, OU=b"), or "". */
+/* The CN of a keytool-style subject, or "". */
 static char *
 prom_cn(const char *subject)
 {
-	const char	*p, *e;
+	char	*cn;
 
-	if (subject == NULL)
+	if (subject == NULL || (cn = dn_get(subject, "CN")) == NULL)
 		return (xstrdup(""));
-	for (p = subject; (p = strstr(p, "CN=")) != NULL; p++) {
-		if (p == subject || p[-1] == ' ' || p[-1] == ',') {
-			p += 3;
-			for (e = p; *e != '\0'; e++) {
-				if (*e == '\\' && e[1] != '\0')
-					e++;
-				else if (*e == ',')
-					break;
-			}
-			return (xstrndup(p, (size_t)(e - p)));
-		}
-	}
-	return (xstrdup(""));
+	return (cn);
 }
 
 static const char *
