@@ -4,7 +4,8 @@
 pkgs="build-essential autoconf automake pkg-config libssl-dev libncurses-dev
 libcyaml-dev libjansson-dev libcmocka-dev tmux openssl"
 [ "${1:-}" = test ] && pkgs="$pkgs openjdk-17-jdk-headless clang
-libclang-rt-14-dev time python3 bc jq prometheus"
+libclang-rt-14-dev time python3 bc jq prometheus prometheus-node-exporter
+curl"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
@@ -16,5 +17,16 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends $missing >/dev/null ||
-    { echo "apt-get install failed:$missing" >&2; exit 1; }
+# No service starts during the install: prometheus would listen on 9090 and
+# prometheus-node-exporter on 9100 (the tests start their own on free
+# ports).  invoke-rc.d asks policy-rc.d; 101 means "action forbidden".
+prc=/usr/sbin/policy-rc.d
+saved=
+if [ -e "$prc" ]; then
+	saved=$(mktemp /usr/sbin/policy-rc.d.XXXXXX) && cp -p "$prc" "$saved"
+fi
+printf '#!/bin/sh\nexit 101\n' >"$prc" && chmod 755 "$prc"
+apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends $missing >/dev/null
+rc=$?
+if [ -n "$saved" ]; then mv -f "$saved" "$prc"; else rm -f "$prc"; fi
+[ $rc = 0 ] || { echo "apt-get install failed:$missing" >&2; exit 1; }
