@@ -92,5 +92,8 @@ if command -v script >/dev/null; then
 	printf '| tlsdeck | %s ms | %s |\n' "$(cat "$w/paint.ms")" \
 	    "$(wc -c <"$w/paint.out")"
 fi
+
+# tlsdeck scan against keytool/openssl/check_ssl_cert (bench/scan.sh)
+TLSDECK=$td sh "$top/bench/scan.sh" "$b"
 echo
 echo "machine: $(nproc) cores, $(uname -sr); runs per median: $RUNS; $(date -u +%Y-%m-%dT%H:%MZ)"

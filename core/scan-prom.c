@@ -33,7 +33,7 @@ pb_add(struct pbuf *b, const char *s, size_t n)
 {
 	if (b->len + n + 1 > b->cap) {
 		while (b->len + n + 1 > b->cap)
-			b->cap = b->cap == 0 ? 4096 : b->cap * 2;
+			b->cap = b->cap == 0 ? 256 : b->cap * 2;
 		b->p = xreallocarray(b->p, b->cap, 1);
 	}
 	memcpy(b->p + b->len, s, n);
