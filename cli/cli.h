@@ -279,6 +279,13 @@ void	*cli_json_certs(const struct server_model *);
  * config file, or NULL). */
 void	*cli_json_status(const struct server_model *,
 	     const struct tlsdeck_config *cfg);
+/* Which key material a finding, row or certificate concerns: a json_t
+ * {"role", "name", "path"}, or JSON null. */
+void	*cli_json_material_ref(const struct key_material *);
+/* cmd-manage.c: refuse (-1, *cause) when path is a key material of the
+ * server found by default that no command may change (the encryption
+ * keystore, PEM files); what: "changed". */
+int	 cli_guard_keystore(const char *path, const char *what, char **cause);
 
 /*
  * The report of a step: text or JSON on stdout, notes on stderr (certs:
@@ -290,5 +297,8 @@ void	 cli_step_report(const char *path, const char *what,
  * exit code (EXIT_FAIL when stdout cannot be flushed). */
 int	 cli_step_finish(const char *path, const char *what,
 	     const struct step_result *, const struct cmd_ctx *, bool certs);
+
+/* cmd-acme.c: tlsdeck acme (core/acme.c). */
+extern const struct cmd_entry cmd_acme_entry;
 
 #endif

@@ -56,6 +56,9 @@
 #ifndef TLSDECK_CORE_H
 #define TLSDECK_CORE_H
 
+#include <sys/types.h>
+#include <sys/stat.h>
+
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -83,6 +86,12 @@ void	 cause_prefix(char **cause, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* Drain and discard the OpenSSL error queue. */
 void	 cause_ssl_clear(void);
+/* A value for a message or a backup description: s itself when it fits
+ * in buf (size bytes, at least 32), else its first bytes (whole UTF-8
+ * characters), "..." and its length, written to buf.  An alias may be
+ * 65,535 bytes (JKS): never a line of 64 kB. */
+const char *cause_short(const char *s, char *buf, size_t size);
+#define CAUSE_SHORT	96	/* buffer size for a value in a message */
 
 /* xmalloc.c: allocation that aborts on out-of-memory (fatal only there). */
 void	*xmalloc(size_t);
@@ -438,12 +447,80 @@ int	 pem_key_read_mem(const unsigned char *, size_t, const char *name,
 bool	 pem_key_needs_pass(const unsigned char *, size_t);
 
 /* ------------------------------------------------------------------ */
-/* fileio.c: bounded reads */
+/* fileio.c: paths under the ownership rule, bounded reads, private
+ * directories and locks (docs/security.md).
+ *
+ * file_resolve walks a path from "/" one component at a time, each
+ * directory opened O_PATH | O_NOFOLLOW relative to the one before.  A
+ * symbolic link is followed only when root, the user running tlsdeck or
+ * the owner of its target made it, and no one else can write a directory
+ * from "/" down to the link (a sticky one counts as safe where the entry
+ * passed through is one of theirs); otherwise it fails with one line
+ * naming the link, its owner and what it points to.  The caller opens
+ * at->base relative to at->dirfd with O_NOFOLLOW: nothing can swap a
+ * component between the check and the use. */
 
 #define FILE_MAX_SIZE	(256UL * 1024 * 1024)
-/* Read a whole regular file (refuses directories, > FILE_MAX_SIZE). */
+
+#define FILE_AT_CREATE	0x01	/* the last component may be missing */
+#define FILE_AT_PROC	0x02	/* a /proc link last (/dev/stdin) is opened
+				   by the kernel: reads only */
+#define FILE_AT_MKDIR	0x04	/* create missing directories (0700) */
+#define FILE_AT_PRIVATE	0x08	/* every directory on the way is root's or
+				   the user's, writable by no one else */
+
+struct file_at {
+	int		 dirfd;		/* the last directory (O_RDONLY, or
+					   O_PATH when it is not readable) */
+	char		*dir;		/* its path, links resolved */
+	char		*base;		/* the last component */
+	char		*real;		/* dir/base */
+	bool		 exists;
+	bool		 proc;		/* FILE_AT_PROC: open it following */
+	struct stat	 st;		/* lstat of real when it exists */
+};
+
+int	 file_resolve(const char *path, int flags, struct file_at *,
+	     char **cause);
+void	 file_at_free(struct file_at *);
+/* Read a whole file (regular, FIFO or device) resolved by file_resolve
+ * and opened O_NOFOLLOW; refuses directories and > FILE_MAX_SIZE.
+ * NUL-terminated.  On failure errno says why (ENOENT: missing). */
 int	 file_read(const char *path, unsigned char **buf, size_t *len,
 	     char **cause);
+/* Read name in the open directory dirfd with O_NOFOLLOW (path names it
+ * in messages). */
+int	 file_read_at(int dirfd, const char *name, const char *path,
+	     unsigned char **buf, size_t *len, char **cause);
+/* "name (uid N)" or "uid N" into buf, for messages. */
+void	 file_who(uid_t, char *buf, size_t len);
+/* tlsdeck's private state directory (not created): $TLSDECK_STATE_DIR,
+ * else /var/lib/tlsdeck as root, else ${XDG_STATE_HOME:-~/.local/state}/
+ * tlsdeck.  Locks live in its "locks" directory. */
+int	 state_dir(char **dir, char **cause);
+/* Open directory path (what names it in messages), creating it and its
+ * parents 0700: it must be the user's, not writable by group or others
+ * (closed to readers too when it is not), under directories that are
+ * root's or the user's and writable by no one else.  Nothing is ever
+ * chmod'ed that someone else could write.  *real (may be NULL) gets its
+ * resolved path. */
+int	 file_private_dir(const char *path, const char *what, int *fd,
+	     char **real, char **cause);
+/*
+ * Lock the directory dirfd (dir, what: for messages) against other
+ * writers run by the same user: an flock(2) on $STATE/locks/DEV-INO.lock,
+ * keyed by the directory's device and inode, so it covers files that do
+ * not exist yet and survives renames, and only the user can create it.
+ * Waits SW_LOCK_WAIT_MS ($TLSDECK_LOCK_WAIT_MS); the message names the
+ * holder's pid.  file_unlock removes the lock file.
+ */
+struct file_lock;
+int	 file_lock(int dirfd, const char *dir, const char *what,
+	     struct file_lock **, char **cause);
+void	 file_unlock(struct file_lock *);
+/* Process-wide, once at start: ignore SIGXFSZ, so a write over
+ * RLIMIT_FSIZE fails with EFBIG (one line, temp files removed). */
+void	 file_signals_init(void);
 
 /* ------------------------------------------------------------------ */
 /* props.c: application.properties (docs/formats.md, The .properties grammar).
@@ -526,6 +603,15 @@ int		 props_dedup(struct props *, const char *key, size_t *removed,
  */
 int		 props_resolve(const struct props *, const char *value,
 		     int flags, char **out, bool *unresolved, char **cause);
+/* A lookup for props_resolve_with: the value of name (NUL-terminated),
+ * *vlen its length, or NULL when nothing defines it. */
+typedef const char *(*props_lookup_fn)(void *arg, const char *name,
+		     size_t *vlen);
+/* props_resolve with the names looked up by fn instead of p's entries
+ * (p, which may be NULL, only names the document in messages). */
+int		 props_resolve_with(const struct props *, props_lookup_fn,
+		     void *arg, const char *value, int flags, char **out,
+		     bool *unresolved, char **cause);
 /* Physical lines holding bytes >= 0x80 (Java reads them as ISO-8859-1);
  * *lines malloc'd, ascending. */
 size_t		 props_nonascii_lines(const struct props *, int **lines);
@@ -548,6 +634,8 @@ enum sev {
 	SEV__MAX
 };
 
+struct key_material;
+
 struct finding {
 	char		*code;		/* stable, e.g. "cert-expiring" */
 	enum sev	 sev;
@@ -559,6 +647,8 @@ struct finding {
 	int		 form;		/* enum form_kind that fixes it, or -1 */
 	char		*key;		/* the property it concerns (its
 					   settings row), or NULL */
+	struct key_material *material;	/* the key material it concerns, or
+					   NULL */
 };
 
 /* The forms that fix findings (the TUI maps each to a screen). */
@@ -575,19 +665,196 @@ enum form_kind {
 	FORM__MAX
 };
 
-/* One row of the SSL settings panel. */
+/* ------------------------------------------------------------------ */
+/* The model's sources and key materials (docs/server-model.md). */
+
+struct yamldoc;
+struct yamldoc_entry;
+
+/* Where a value comes from. */
+enum cfg_src_type {
+	CFG_SRC_FILE = 0,	/* a configuration file (or one document) */
+	CFG_SRC_ENV,		/* the environment of a process */
+	CFG_SRC_CMDLINE,	/* command-line arguments (--k=v) */
+	CFG_SRC_SYSPROP,	/* Java system properties (-Dk=v) */
+	CFG_SRC_JSON,		/* SPRING_APPLICATION_JSON */
+	CFG_SRC_ASSUMED,	/* a value tlsdeck assumes (not the
+				   server's: sharedDataPath) */
+	CFG_SRC__MAX
+};
+
+/* The format of a configuration file. */
+enum cfg_format {
+	CFG_FMT_NONE = 0,	/* not a file */
+	CFG_FMT_PROPERTIES,
+	CFG_FMT_YAML,
+	CFG_FMT_XML,
+	CFG_FMT_INI,
+	CFG_FMT__MAX
+};
+
+/* One value of a source that is not a file document. */
+struct cfg_kv {
+	char		*key;		/* dotted name: "server.ssl.key-alias";
+					   the environment: as Spring maps it
+					   ("server.ssl.key.alias") */
+	char		*canon;		/* props_canon_key(key); environment:
+					   cfg_env_canon(key) */
+	char		*value;		/* wiped when freed */
+	char		*name;		/* as written: the variable
+					   (SERVER_SSL_KEY_ALIAS), the
+					   argument (--server.port=8443) */
+};
+
+/*
+ * A source of settings.  Sources have a precedence: the highest that
+ * sets a key wins, as the server resolves it.  A file source owns its
+ * parsed document; the documents of one multi-document YAML file are one
+ * source each (doc), the first owning the parse.
+ */
+struct cfg_source {
+	enum cfg_src_type type;
+	enum cfg_format	 format;
+	char		*path;		/* file (absolute), or NULL */
+	char		*label;		/* "conf/application.properties",
+					   "environment of pid 4242" */
+	int		 pid;		/* process sources: its pid */
+	char		*profile;	/* profile-specific file: its profile,
+					   or NULL */
+	char		*on_profile;	/* a YAML document's activation
+					   (spring.config.activate.on-profile),
+					   or NULL */
+	bool		 pending;	/* its activation is not decided yet:
+					   cfg_get skips it */
+	int		 doc;		/* YAML: document index, else -1 */
+	int		 precedence;	/* higher wins */
+	bool		 writable;	/* a file parsed as its own format:
+					   configure may edit it */
+	bool		 main;		/* the file --properties/--server
+					   named (m->properties) */
+	char		*error;		/* why it could not be parsed (then
+					   not writable), or NULL */
+	struct props	*props;		/* CFG_FMT_PROPERTIES */
+	struct yamldoc	*yaml;		/* CFG_FMT_YAML */
+	bool		 yaml_owner;	/* frees yaml */
+	size_t		 yfirst;	/* YAML: this document's entries */
+	size_t		 ycount;
+	struct cfg_kv	*kv;		/* the other sources */
+	size_t		 nkv;
+};
+
+/* One row of the SSL settings panel (and of JSON's settings). */
 struct setting {
 	char		*key;		/* e.g. "server.ssl.key-store" */
 	char		*value;		/* as written (resolved), NULL if unset;
 					   passwords are never stored here */
 	bool		 secret;	/* a password: show masked */
-	int		 line;		/* line in the properties file, or 0 */
+	int		 line;		/* line in its source file, or 0 */
 	enum sev	 sev;		/* result of its check */
 	char		*check;		/* short check text: "found", "key" */
 	char		*raw;		/* the value as written (placeholders
 					   unresolved), NULL for secrets */
-	int		 count;		/* entries for the key (relaxed): >1
-					   is a duplicate */
+	int		 count;		/* entries for the key (relaxed) in its
+					   source: >1 is a duplicate */
+	char		*source;	/* where the value comes from:
+					   "conf/application.properties:12",
+					   "environment of pid 4242
+					   (SERVER_SSL_KEY_ALIAS)"; NULL when
+					   unset */
+	const struct cfg_source *src;	/* the source that wins, or NULL */
+	char		**overrides;	/* where the values that lost are
+					   (labels as source) */
+	size_t		 noverrides;
+	struct key_material *material;	/* the key material the setting
+					   configures, or NULL */
+};
+
+/* The role of a key material. */
+enum km_role {
+	KM_ROLE_SERVER = 0,	/* what the HTTPS connector serves */
+	KM_ROLE_SNI,		/* a certificate chosen by host name */
+	KM_ROLE_CLIENT_TRUST,	/* trusted for client authentication */
+	KM_ROLE_QUEUE,		/* TLS to the message broker (IM) */
+	KM_ROLE_ENCRYPTION,	/* decrypts stored values (IM): never
+				   renewed */
+	KM_ROLE__MAX
+};
+
+/* Where a key material is. */
+enum km_where {
+	KM_NONE = 0,		/* not configured */
+	KM_KEYSTORE,		/* a keystore file (path) */
+	KM_PEM,			/* PEM files: cert_path, key_path */
+	KM_PEM_INLINE,		/* PEM text inside a setting */
+	KM_CLASSPATH		/* a resource inside the application:
+				   read-only, not opened */
+};
+
+/* The native names of the settings that configure a material (NULL: the
+ * kind has none), for messages, rows and edits. */
+struct km_keys {
+	char		*store;		/* server.ssl.key-store */
+	char		*storepass;
+	char		*type;
+	char		*alias;
+	char		*keypass;
+	char		*cert;		/* PEM: server.ssl.certificate */
+	char		*key;		/* PEM: its private key */
+};
+
+/* One key material of the server: what every panel, finding, step and
+ * JSON object works on. */
+struct key_material {
+	enum km_role	 role;
+	char		*name;		/* bundle, host name, or NULL */
+	enum km_where	 where;
+	char		*path;		/* resolved keystore file; PEM: the
+					   certificate file */
+	char		*raw;		/* the location as written */
+	char		*how;		/* how the path was resolved (relative
+					   paths, file:, classpath:) */
+	char		*cert_path;	/* PEM: certificate (and chain) */
+	char		*key_path;	/* PEM: private key */
+	char		*inline_cert;	/* PEM text given in the setting */
+	struct secret	*inline_key;	/* the same for the key (never
+					   shown) */
+	char		*declared_type;	/* the type setting, or NULL */
+	char		*alias;		/* key alias: the setting, else the
+					   only key entry's */
+	struct km_keys	 keys;
+	char		**configured_by; /* the settings that chose it, as
+					   set (native names) */
+	size_t		 nconfigured_by;
+	struct secret	*storepass;	/* never shown; NULL when unset */
+	struct secret	*keypass;
+	bool		 opened;	/* the password opened it (verified) */
+	/* loaded */
+	struct keystore	*ks;		/* loaded (PEM: format PEM, one key
+					   entry), or NULL */
+	char		*ks_error;	/* why not */
+	struct ks_entry	*key_entry;	/* the alias's key entry, or NULL */
+	unsigned int	 mode;		/* the file's permission bits */
+	int		 uid;		/* its owner, or -1 */
+	int		 gid;
+	/* the chain: completed from ks and the JRE's trust, leaf first
+	 * (borrowed pointers; array owned) */
+	struct cert	**chain;
+	size_t		 nchain;
+	bool		 chain_complete; /* ends at a self-signed certificate */
+	size_t		 nsent;		/* how many of chain the key entry
+					   holds (what is sent) */
+	bool		 trusted;	/* its root is in the JRE's cacerts */
+	char		*trusted_alias;	/* the cacerts alias anchoring it */
+	char		*trust_note;
+	/* use */
+	bool		 renewable;	/* forms may renew or replace it */
+	char		*not_renewable;	/* why not (one line), or NULL */
+	char		**hosts;	/* host names it serves (SNI) */
+	size_t		 nhosts;
+	int		 port;		/* the port it serves, or 0 */
+	bool		 reload_on_update; /* the server reloads it when the
+					   files change */
+	long		 quiet_period_ms; /* ... after this quiet period */
 };
 
 /* The JRE the server runs on. */
@@ -625,56 +892,78 @@ struct cert_ref {
 					   its trust anchor) */
 	long		 days_left;	/* at model->now */
 	enum sev	 sev;		/* expiry severity (SEV_OK when fine) */
+	struct key_material *material;	/* whose certificate, or NULL (an
+					   anchor from cacerts) */
 };
 
+/* The running server, when one was found (/proc). */
+struct server_proc {
+	int		 pid;		/* 0: none found */
+	int		 uid;		/* its real user and group */
+	int		 gid;
+	char		*cwd;		/* its working directory, or NULL */
+	char		*exe;		/* its executable, or NULL */
+	char		*unit;		/* its systemd unit (cgroup), or NULL */
+	bool		 cmdline_read;	/* its arguments were read */
+	bool		 environ_read;	/* its environment was readable */
+	int		*groups;	/* its supplementary groups */
+	size_t		 ngroups;
+};
+
+/* Who new files are for: the server's user (docs/server-model.md,
+ * Writing back). */
+struct server_owner {
+	int		 uid;		/* -1: unknown (tlsdeck's own) */
+	int		 gid;
+	unsigned int	 mode;		/* 0640, or 0600 when the server runs
+					   as tlsdeck's own user */
+	const char	*how;		/* "the running server (pid N)", ... */
+	char		*how_buf;	/* (owned storage of how) */
+};
+
+struct server_kind;
+
 struct server_model {
-	char		*properties;	/* path of application.properties */
+	const struct server_kind *kind;	/* "spring", ... (never NULL) */
+	char		*properties;	/* the main configuration file (what
+					   --properties or --server named) */
 	char		*how;		/* how it was found */
 	char		*shared_data_path;
 	char		*install_path;
 	int		 port;		/* server.port (SERVER_DEFAULT_PORT
 					   if unset) */
 	char		*base_url;	/* im.base-url, resolved */
-	char		*keystore_path;	/* resolved server.ssl.key-store */
-	char		*keystore_type;	/* declared type */
-	char		*key_alias;
-	struct keystore	*ks;		/* loaded keystore, or NULL */
-	char		*ks_error;
-	struct ks_entry	*key_entry;	/* the key-alias entry in ks, or NULL */
 	struct setting	**settings;
 	size_t		 nsettings;
 	struct jre_info	 jre;
-	/* Trust: is the server chain's root in the JRE's cacerts? */
-	bool		 trusted;
-	char		*trusted_alias;	/* cacerts alias that anchors it */
-	char		*trust_note;
 	struct finding	**findings;	/* sorted: most severe first */
 	size_t		 nfindings;
 	int		 warn_days;	/* thresholds used */
 	int		 crit_days;
 	time_t		 now;
-	struct props	*props;		/* the parsed application.properties
-					   (NULL when unreadable) */
-	char		*keystore_raw;	/* server.ssl.key-store as written */
-	char		*keystore_how;	/* how the path was resolved (relative
-					   paths, file:, classpath:) */
-	bool		 ssl;		/* HTTPS configured (key-store set, not
-					   server.ssl.enabled=false) */
+	bool		 ssl;		/* HTTPS configured (key material set,
+					   not server.ssl.enabled=false) */
 	int		 listening;	/* server.port has a LISTEN socket: 1,
 					   0, or -1 when not checked */
-	int		 listen_pid;	/* the process owning it, or 0 */
 	int		 warn_percent;	/* of lifetime left; 0: off */
 	int		 crit_percent;
-	struct cert	**chain;	/* served chain completed from ks and
-					   trust, leaf first (borrowed
-					   pointers; array owned) */
-	size_t		 nchain;
-	bool		 chain_complete; /* ends at a self-signed certificate */
-	size_t		 nsent;		/* how many of chain the key entry
-					   holds (what the server sends) */
 	struct cert_ref	*certs;		/* every certificate audited, sorted
 					   by days left */
 	size_t		 ncerts;
+	/* the sources, highest precedence first */
+	struct cfg_source **sources;
+	size_t		 nsources;
+	/* every key material; served is the one the HTTPS connector
+	 * serves (never NULL: where is KM_NONE when nothing is
+	 * configured) */
+	struct key_material **materials;
+	size_t		 nmaterials;
+	struct key_material *served;
+	struct server_proc proc;	/* the running server: the process
+					   owning the port (pid 0: none) */
+	struct server_owner owner;	/* who new files are for */
+	char		**profiles;	/* the active profiles, in order */
+	size_t		 nprofiles;
 };
 
 /* Severity names: "ok", "info", "warning", "critical". */
@@ -694,9 +983,116 @@ void		 findings_sort(struct server_model *);
 enum sev	 findings_worst(const struct server_model *);
 /* An empty model at time now (0: time(NULL)): the default thresholds
  * (SERVER_WARN_DAYS, SERVER_CRIT_DAYS) and port (SERVER_DEFAULT_PORT),
- * listening not checked (-1). */
+ * listening not checked (-1), kind spring, and its served material (role
+ * server, nothing configured: where KM_NONE). */
 struct server_model *server_model_new(time_t now);
 void		 server_model_free(struct server_model *);
+/* A new key material of role, appended to m->materials. */
+struct key_material *key_material_add(struct server_model *, enum km_role);
+void		 key_material_free(struct key_material *);
+/* Append a setting name to mat->configured_by (once). */
+void		 key_material_configured_by(struct key_material *,
+		     const char *key);
+/* The material a setting chose (in its configured_by, relaxed names),
+ * or NULL. */
+struct key_material *key_material_of_setting(const struct server_model *,
+		     const char *key);
+/*
+ * The material at path that no form, wizard or command may change: the
+ * encryption key (its key pair decrypts stored data), PEM files or text
+ * (renewing PEM is not supported), a classpath: resource; NULL when path
+ * is none of those.  Its not_renewable says why.
+ */
+const struct key_material *key_material_locked(const struct server_model *,
+		     const char *path);
+/* "server", "sni", "client-trust", "queue", "encryption". */
+const char	*km_role_name(enum km_role);
+/* "none", "keystore", "pem", "pem-inline", "classpath". */
+const char	*km_where_name(enum km_where);
+/* A new source (strings copied), appended to m->sources; sort with
+ * cfg_sources_sort once all are in. */
+struct cfg_source *cfg_source_add(struct server_model *, enum cfg_src_type,
+		     enum cfg_format, const char *path, const char *label,
+		     int precedence);
+void		 cfg_source_free(struct cfg_source *);
+/* Take a source out of m->sources and free it (a YAML document that owns
+ * its file's parse hands it to another document of the file). */
+void		 cfg_source_remove(struct server_model *, struct cfg_source *);
+/* Append a value to a source that is not a file document. */
+struct cfg_kv	*cfg_kv_add(struct cfg_source *, const char *key,
+		     const char *value, const char *name);
+/* Sort m->sources, highest precedence first (stable). */
+void		 cfg_sources_sort(struct server_model *);
+/* "file", "environment", "command line", "system properties",
+ * "SPRING_APPLICATION_JSON", "assumed". */
+const char	*cfg_src_type_name(enum cfg_src_type);
+/* "properties", "yaml", "xml", "ini", or "" (none). */
+const char	*cfg_format_name(enum cfg_format);
+/* The index of a material in m->materials, or -1. */
+int		 key_material_index(const struct server_model *,
+		     const struct key_material *);
+
+/* source.c: what the sources say (docs/server-model.md, Sources and
+ * settings). */
+struct cfg_hit {
+	const struct cfg_source	*src;	/* the source holding the value */
+	const char	*key;		/* as written there */
+	const char	*value;		/* what the server reads */
+	size_t		 value_len;
+	const char	*raw;		/* as written (escapes applied) */
+	int		 line;		/* in a file, or 0 */
+	const char	*name;		/* variable or argument, or NULL */
+	int		 count;		/* entries for the key in src */
+	const struct prop_entry *pe;	/* a properties file's entry */
+	const struct yamldoc_entry *ye;	/* a YAML document's entry */
+};
+/* Relaxed form for environment names (SERVER_SSL_KEY_STORE and
+ * server.ssl.key-store match); malloc'd. */
+char		*cfg_env_canon(const char *key);
+/* Does src set key (relaxed; its last entry wins)?  1 with *hit, or 0. */
+int		 cfg_source_get(const struct cfg_source *, const char *key,
+		     struct cfg_hit *);
+/* The winning value of key among m->sources: 1 with *hit, or 0. */
+int		 cfg_get(const struct server_model *, const char *key,
+		     struct cfg_hit *);
+/* The winning value of key as written (borrowed), or NULL. */
+const char	*cfg_value(const struct server_model *, const char *key);
+/* Where a finding about key points: the file and line of the source that
+ * sets it (a source that is no file: its label, line 0); unset: the main
+ * file (m->properties), line 0. */
+void		 cfg_where(const struct server_model *, const char *key,
+		     const char **file, int *line);
+/* Where a value is: "conf/application.properties:12", "environment of
+ * pid 4242 (SERVER_SSL_KEY_ALIAS)", "command line of pid 4242"
+ * (malloc'd). */
+char		*cfg_hit_where(const struct cfg_hit *);
+/* The entries of a source, in its order. */
+size_t		 cfg_source_count(const struct cfg_source *);
+void		 cfg_source_entry(const struct cfg_source *, size_t,
+		     struct cfg_hit *);
+/*
+ * Refuse what is plainly not a configuration file of the format want
+ * (properties or YAML): binary data, UTF-16, XML, JSON, an INI file.
+ * -1 with one line naming the file ("NAME: looks like XML (a Tomcat
+ * server.xml?), ..."); 0 otherwise.
+ */
+int		 cfg_sniff(const unsigned char *, size_t, const char *name,
+		     enum cfg_format want, char **cause);
+/*
+ * Where a change of key is written (docs/server-model.md, Writing back):
+ * the file that sets it and wins; the main file when nothing sets it;
+ * for a removal (unset) every file that sets it.  *targets malloc'd (the
+ * sources, borrowed).  Refused (-1, *cause naming the source) when a
+ * source that is no file wins -- the environment, command line, system
+ * properties or SPRING_APPLICATION_JSON of the running server -- or when
+ * the file could not be parsed as its own format.
+ */
+int		 cfg_plan(const struct server_model *, const char *key,
+		     bool unset, const struct cfg_source ***targets,
+		     size_t *ntargets, char **cause);
+/* Resolve placeholders against the sources (as props_resolve). */
+int		 cfg_resolve(const struct server_model *, const char *value,
+		     char **out, bool *unresolved, char **cause);
 
 /* ------------------------------------------------------------------ */
 /* server.c: finding and loading the server model (docs/architecture.md,
@@ -713,6 +1109,9 @@ void		 server_model_free(struct server_model *);
 /* server_opts.flags */
 #define SERVER_NO_LIVE		0x01	/* no look at the running server
 					   (/proc: listening port, process) */
+#define SERVER_SOURCES_ONLY	0x02	/* read the sources and stop: no
+					   key material opened, no JRE, no
+					   audit (configure) */
 
 struct server_opts {
 	const char	*properties;	/* --properties FILE */
@@ -730,6 +1129,36 @@ struct server_opts {
 
 /* Defaults: no paths, 30/14 days, no percentages, now, live checks. */
 void	 server_opts_init(struct server_opts *);
+
+/*
+ * A server kind (docs/server-model.md, Kinds): one module, core/kind-*.c.
+ * The rest of the core never asks which kind a server is.
+ */
+struct srvload;			/* server.c's loading state */
+struct step_prop;
+struct server_kind {
+	const char	*name;		/* "spring" */
+	const char	*title;		/* "Spring Boot" */
+	/* Does DIR look like this kind?  1 with *file, its main
+	 * configuration file, and *why (both malloc'd); 0 when not. */
+	int		(*detect)(const char *dir, char **file, char **why);
+	/* Read every source into the model: sources, key materials (to
+	 * be opened by server.c), the kind's findings.  -1 only when the
+	 * main file cannot be read at all. */
+	int		(*load)(struct srvload *, char **cause);
+	/* Once the materials are open and audited: the kind's own checks
+	 * on them and the settings rows. */
+	void		(*finish)(struct srvload *);
+	/* Neutral names ("key-store", "key-alias", ...) to native ones,
+	 * NULL-terminated pairs. */
+	const char *const (*names)[2];
+};
+extern const struct server_kind server_kind_spring;
+/* The kinds, in detection order, NULL-terminated. */
+extern const struct server_kind *const server_kinds[];
+/* The native name of a neutral one ("key-alias" ->
+ * "server.ssl.key-alias"), or name itself. */
+const char *server_kind_native(const struct server_kind *, const char *name);
 /*
  * Which application.properties: --properties, --server DIR
  * (DIR/conf/application.properties, else DIR/application.properties),
@@ -911,30 +1340,48 @@ void	 config_free(struct tlsdeck_config *);
 void	 config_apply(const struct tlsdeck_config *, struct server_opts *);
 
 /* ------------------------------------------------------------------ */
-/* safewrite.c / backup.c: the one way tlsdeck replaces a file.
+/* safewrite.c / backup.c: the one way tlsdeck replaces a file
+ * (docs/security.md).
  *
- * sw_open resolves symlinks (the target is replaced, never the link), takes
- * an exclusive flock(2) on the target's DIRECTORY (works for files that do
- * not exist yet and leaves nothing behind; held until sw_close, waiting up
- * to SW_LOCK_WAIT_MS, or $TLSDECK_LOCK_WAIT_MS, for another tlsdeck; two
- * files in one directory share the lock), removes stale ".tlsdeck-tmp-*"
- * files there (safe: any live writer would hold the lock), then reads the
- * file and records dev, inode, size, mtime and SHA-256.
+ * sw_open resolves the path under the ownership rule (file_resolve: the
+ * target of a trusted link is replaced, never the link), takes the
+ * directory's lock (file_lock; two files in one directory share it),
+ * removes the user's stale ".tlsdeck-tmp-UID-*" files there (safe: a live
+ * writer of this user would hold the lock), then opens the file with
+ * O_NOFOLLOW, keeps it open and records dev, inode, size, mtime and
+ * SHA-256.  A file with several hard links is refused (the rename would
+ * split them).
  *
- * sw_commit: refuses if the file changed since it was read (stat + hash);
- * writes ".tlsdeck-tmp-NAME.XXXXXX" in the same directory with the
- * original's mode and owner (a new file: meta->mode, default 0600), fsyncs,
- * reads it back from disk and calls verify; backs the original up
- * (backup_create: copy fsync'd and in the manifest); re-checks the target;
- * renames (a new file never clobbers one that appeared meanwhile); fsyncs
- * the directory.  On any failure the temporary file is removed and the
- * original is untouched; the message names the file and what happened.
- * A file with several hard links is refused (the rename would split them).
+ * sw_replace (no backup): refuses if the file changed since it was read
+ * (stat + hash); writes ".tlsdeck-tmp-UID-NAME.XXXXXX" in the same
+ * directory (openat, O_EXCL | O_NOFOLLOW) with the owner and mode the
+ * result must have, fsyncs, reads it back from disk and calls verify;
+ * checks the name and the open file once more (two system calls) and
+ * renames (renameat2 RENAME_NOREPLACE for a new file); then checks the
+ * replaced file again: if another program wrote to it meanwhile, its
+ * version is put back and the call fails naming the conflict; fsyncs the
+ * directory.  On any failure the temporary file is removed and the
+ * message names the file and what happened.
+ *
+ * sw_commit (backup.c): backup_create, then sw_replace; when the replace
+ * fails, the backup's entry is removed again (no history for a change
+ * that did not happen).
+ *
+ * Modes: an existing file keeps its owner and permission bits (never
+ * setuid, setgid or sticky); a new one gets meta->mode (0600 when 0)
+ * without those bits or world-write, and when root creates it in another
+ * user's directory, that user's ownership.  With SW_PRIVATE (the content
+ * holds a private key) the result has no bits for others, and none for
+ * the group when the group is a general one (gid 100, "users").  Each
+ * change of mode or crossing of users is said in sw_notes.
  */
 #define SW_CREATE	0x01	/* the file may not exist yet */
 #define SW_NOBACKUP	0x02	/* no backup (the backup manifest itself) */
 #define SW_LOCK_WAIT_MS	10000
 #define SW_TMP_PREFIX	".tlsdeck-tmp-"
+
+/* sw_meta.flags */
+#define SW_PRIVATE	0x01	/* the result holds a private key */
 
 struct sw_file;
 
@@ -943,6 +1390,7 @@ struct sw_meta {
 	const char	*command;	/* "trust", "restore", ... */
 	const char	*description;	/* short, one line */
 	unsigned int	 mode;		/* mode of a NEW file; 0 means 0600 */
+	int		 flags;		/* SW_PRIVATE */
 };
 
 /* Called on the bytes read back from the temporary file; 0 to accept. */
@@ -951,17 +1399,37 @@ typedef int (*sw_verify_fn)(const unsigned char *, size_t, void *arg,
 
 int	 sw_open(const char *path, int flags, struct sw_file **,
 	     char **cause);
+/* sw_open for name in an open directory (dir names it in messages). */
+int	 sw_openat(int dirfd, const char *dir, const char *name, int flags,
+	     struct sw_file **, char **cause);
 /* The bytes read by sw_open (or the last commit); NULL, 0 if new. */
 void	 sw_content(const struct sw_file *, const unsigned char **,
 	     size_t *);
 bool	 sw_exists(const struct sw_file *);
 /* The resolved path that is replaced (borrowed, valid until sw_close). */
 const char *sw_path(const struct sw_file *);
+/* The path as given to sw_open, for messages (borrowed). */
+const char *sw_name(const struct sw_file *);
 /* Lower-case hex SHA-256 of the current content (borrowed). */
 const char *sw_sha256(const struct sw_file *);
+/* Permission bits of the file as read (0 when new). */
+unsigned int sw_mode(const struct sw_file *);
+int	 sw_flags(const struct sw_file *);
 /* Backup id made by the last successful sw_commit, 0 when none. */
 unsigned int sw_backup_id(const struct sw_file *);
-/* Replace the file with data; verify may be NULL.  May be called again. */
+void	 sw_set_backup_id(struct sw_file *, unsigned int);
+/* What the last replace said besides success: modes tightened, users
+ * crossed (borrowed, valid until the next replace or sw_close). */
+size_t	 sw_notes(const struct sw_file *, const char *const **);
+/* After a failed sw_replace: another writer's version that could not be
+ * put back (borrowed), or NULL. */
+const unsigned char *sw_lost(const struct sw_file *, size_t *);
+/* Replace the file with data, without a backup; verify may be NULL. */
+int	 sw_replace(struct sw_file *, const unsigned char *data, size_t len,
+	     sw_verify_fn verify, void *arg, const struct sw_meta *,
+	     char **cause);
+/* Back up (unless new or SW_NOBACKUP), then sw_replace.  May be called
+ * again on the same handle. */
 int	 sw_commit(struct sw_file *, const unsigned char *data, size_t len,
 	     sw_verify_fn verify, void *arg, const struct sw_meta *,
 	     char **cause);
@@ -971,12 +1439,20 @@ void	 sw_close(struct sw_file *);
 void	 sw_sha256_hex(const unsigned char *, size_t, char out[65]);
 
 /*
- * Backups: <dir>/<UTC stamp>-<id>-<basename> (mode 0600, dir 0700) plus
- * <dir>/manifest.yaml (libcyaml; rewritten through sw_commit under the
+ * Backups: <dir>/<UTC stamp>-<id>-<basename> (mode 0600) plus
+ * <dir>/manifest.yaml (libcyaml; rewritten through sw_replace under the
  * backup directory's lock).  dir: $TLSDECK_BACKUP_DIR, else
- * /var/backups/tlsdeck when euid is 0, else
- * ${XDG_STATE_HOME:-~/.local/state}/tlsdeck/backups.
+ * /var/backups/tlsdeck when euid is 0, else $STATE/backups (state_dir).
+ * The directory is opened with file_private_dir, and every entry in it
+ * must be a regular file of the user's that no one else can write, or
+ * nothing is written (one line saying which file and how to fix it).
+ * Descriptions longer than BACKUP_DESC_MAX are shortened (cause_short).
  */
+#define BACKUP_DESC_MAX	1024
+/* Permission bits a restore may give a new file: no setuid, setgid,
+ * sticky or world-write, whatever the manifest says. */
+#define BACKUP_MODE_MASK 0775
+
 struct backup_rec {
 	unsigned int	 id;		/* 1, 2, ... */
 	char		*time;		/* ISO 8601 UTC */
@@ -1002,6 +1478,9 @@ int	 backup_manifest_text(const char *mpath, const struct backup_rec *,
 int	 backup_create(const char *path, const unsigned char *data, size_t len,
 	     unsigned int mode, const struct sw_meta *, unsigned int *id,
 	     char **cause);
+/* Remove backup id from the manifest and its copy (a change that did not
+ * happen). */
+int	 backup_forget(unsigned int id, char **cause);
 /* All backups, oldest first (empty when there is no manifest yet). */
 int	 backup_list(struct backup_rec **, size_t *, char **cause);
 void	 backup_list_free(struct backup_rec *, size_t);
@@ -1018,8 +1497,12 @@ struct backup_outcome {
 	bool		 same;		/* it already held the backup's bytes:
 					   nothing was written */
 	unsigned int	 prev_id;	/* backup of the replaced content */
+	char		 note[512];	/* modes tightened, users crossed
+					   ("; "-joined), or "" */
 };
-/* Put a backup's bytes back at its path, through sw_commit. */
+/* Put a backup's bytes back at its recorded path (under the ownership
+ * rule), through sw_commit; a new file's mode is masked with
+ * BACKUP_MODE_MASK. */
 int	 backup_restore(const struct backup_rec *, int flags,
 	     struct backup_outcome *, char **cause);
 
@@ -1308,7 +1791,8 @@ int		 chain_order_reply(struct cert **reply, size_t nreply,
  * empty keystore of fmt_if_new with KS_TXN_CREATE); ks_txn_commit
  * serializes, then sw_commit's verify re-parses the bytes with the same
  * password and checks the intended aliases, types, fingerprints and that
- * changed keys are recoverable; backs up and replaces (new files 0600). */
+ * changed keys are recoverable; backs up and replaces (new files 0600;
+ * SW_PRIVATE whenever the result holds a key entry). */
 #define KS_TXN_CREATE	0x01	/* create when missing */
 #define KS_TXN_MUSTNEW	0x02	/* fail when the file exists */
 
@@ -1360,6 +1844,8 @@ struct step_result {
 	char		*cacerts;	/* the cacerts file used, or NULL */
 	char		**notes;	/* one line each */
 	size_t		 nnotes;
+	size_t		 write_notes;	/* notes[write_notes..] are the safe
+					   write's (modes, owners) */
 };
 
 void	 step_result_free(struct step_result *);	/* contents only */
@@ -1380,6 +1866,8 @@ int64_t	 step_now_ms(void);
 void	 step_set_keypass(const struct keystore *, struct ks_entry *,
 	     const struct secret *keypass, const struct secret *storepass,
 	     struct step_result *);
+/* Record the safe write's backup id and notes in the result. */
+void	 step_result_sw(struct step_result *, const struct sw_file *);
 /* Append a note (printf-style). */
 void	 step_note(struct step_result *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
@@ -1640,19 +2128,32 @@ struct step_settings_change {
 	const unsigned char	*after;		/* what would be written */
 	size_t			 afterlen;
 	const struct props	*after_props;	/* the edited document */
+	/* step-yaml.c: a YAML file's documents (the props are NULL) */
+	const struct yamldoc	*before_yaml;
+	const struct yamldoc	*after_yaml;
 };
+/*
+ * step-yaml.c: step_settings for a YAML file, property i in document
+ * docs[i] (yamldoc_set and yamldoc_unset: only the scalars' bytes change;
+ * what cannot be edited in place is refused).  dedup is refused (YAML has
+ * no duplicate keys).  The file is re-read and every key checked before
+ * the rename.
+ */
+int	 step_settings_yaml(const char *path, const int *docs,
+	     const struct step_settings_opts *, struct step_result *,
+	     char **cause);
 /* A property name the step writes: not empty, no blank or control
  * characters (step_settings refuses others). */
 bool	 step_settings_key_ok(const char *key);
 /* The resolved value of key's last entry as a secret, or NULL. */
 struct secret *step_settings_secret(const struct props *, const char *key);
 /*
- * How to restart the server: "INITD stop" and "INITD start"
- * when INITD (NULL: /etc/init.d/imservice) exists or the tree looks like
- * Integration Manager (sharedDataPath, im.base-url); else "systemctl
- * restart UNIT" for the unit of the process listening on server.port
- * (PROC/PID/cgroup; proc NULL is /proc) or a unit file naming the server's
- * paths; else a sentence.  *lines malloc'd (free each, then the array).
+ * How to restart the server, naming only what exists: "systemctl restart
+ * UNIT" for the systemd unit of the running server (m->proc.unit, else
+ * PROC/PID/cgroup; proc NULL is /proc); else "INITD stop" and "INITD
+ * start" when INITD (NULL: /etc/init.d/imservice) exists; else
+ * "systemctl restart UNIT" for a unit file naming the server's paths;
+ * else a sentence.  *lines malloc'd (free each, then the array).
  */
 void	 step_restart_hint(const struct server_model *, const char *initd,
 	     const char *proc, char ***lines, size_t *n);
@@ -1975,5 +2476,673 @@ void	 scan_prometheus(const struct scan_result *, char **buf,
  */
 int	 scan_write_output(const char *path, const void *data, size_t len,
 	     char **cause);
+/* config documents: the servers' own configuration files, read and
+ * edited losslessly (docs/config-formats.md).  yamldoc.c (Spring Boot
+ * application.yml, libyaml), xmldoc.c (Tomcat server.xml, libxml2),
+ * inidoc.c (Jetty start.ini and start.d/NAME.ini) and obf.c (Jetty's OBF:
+ * passwords).  The conventions of props.c: parse keeps every byte, an
+ * unedited document serializes to its input byte for byte, every edit
+ * builds new bytes, parses them again and checks that only what it meant
+ * to change changed (else it fails and changes nothing); messages are
+ * "NAME: line N: ...".  Entry and element pointers are valid until the
+ * next edit or _free. */
+
+#define CONFIG_MAX_SIZE	(4UL * 1024 * 1024)	/* bytes of one document */
+
+/* confdoc.c: what the three documents share.  A growing byte buffer
+ * (always NUL-terminated once used). */
+struct confbuf {
+	unsigned char	*d;
+	size_t		 len;
+	size_t		 cap;
+};
+void		 confbuf_add(struct confbuf *, const void *, size_t);
+void		 confbuf_str(struct confbuf *, const char *);
+void		 confbuf_printf(struct confbuf *, const char *, ...)
+		     __attribute__((format(printf, 2, 3)));
+/* confdoc_check flags */
+#define CONFDOC_ANY_BYTES	0x01	/* bytes need not be UTF-8 (an XML
+					   encoding declaration decides) */
+/*
+ * Refuse what no configuration document holds, with one line naming NAME
+ * (and the line): more than CONFIG_MAX_SIZE bytes, a UTF-16 or UTF-32
+ * byte order mark, NUL bytes (binary data), and bytes that are not UTF-8.
+ */
+int		 confdoc_check(const unsigned char *, size_t, const char *name,
+		     int flags, char **cause);
+/* Is s[0, n) UTF-8 (no overlong forms, surrogates or NUL)?  *bad gets the
+ * offset of the first bad byte (may be NULL). */
+bool		 confdoc_utf8(const unsigned char *, size_t, size_t *bad);
+/* The dominant line end of a text ("\n" when it has none). */
+const char	*confdoc_eol(const unsigned char *, size_t);
+/* 1-based line of byte off (CR, LF and CRLF end lines). */
+int		 confdoc_line(const unsigned char *, size_t, size_t off);
+
+/* yamldoc.c: application.yml.  Read with libyaml and flattened as Spring
+ * Boot flattens it: nested keys joined with '.', list items as key[0],
+ * key[1], keys that are not strings as [key] (ports: {8080: x} gives
+ * ports[8080]), plain scalars typed as SnakeYAML types them (YAML 1.1:
+ * yes/on -> "true", 0x1F -> "31", 010 -> "8", null/~/empty -> "") and
+ * printed as Java prints them; aliases and << merge keys are followed;
+ * duplicate keys are refused as Spring Boot refuses them.  Each document
+ * of a multi-document file (---) keeps its index and its profile. */
+
+struct yamldoc;
+
+enum yamldoc_style {
+	YAMLDOC_PLAIN = 0,
+	YAMLDOC_SINGLE,		/* 'x' */
+	YAMLDOC_DOUBLE,		/* "x" (escapes decoded) */
+	YAMLDOC_LITERAL,	/* | (read only) */
+	YAMLDOC_FOLDED,		/* > (read only) */
+	YAMLDOC_FLOWCOLL	/* an empty [] or {} (value "") */
+};
+
+/* yamldoc_entry.flags */
+#define YAMLDOC_NULL	0x01	/* null: ~, null, or nothing */
+#define YAMLDOC_EMPTY	0x02	/* an empty list or mapping */
+#define YAMLDOC_TYPED	0x04	/* a plain scalar SnakeYAML reads as a
+				   number or boolean: value differs from
+				   what is written (0123 -> 83) */
+#define YAMLDOC_ALIAS	0x08	/* reached through an alias or a <<
+				   merge: the bytes are shared */
+#define YAMLDOC_ANCHOR	0x10	/* the scalar or a collection above it
+				   carries an anchor (&x) */
+#define YAMLDOC_FLOW	0x20	/* inside a flow collection ([..] {..}) */
+#define YAMLDOC_TAG	0x40	/* carries a tag (!!str ...) */
+#define YAMLDOC_MULTILINE 0x80	/* the scalar spans several lines */
+
+struct yamldoc_entry {
+	char		*key;		/* flattened: server.ssl.bundle,
+					   a.b[0].c */
+	char		*canon;		/* props_canon_key(key) */
+	char		*value;		/* what Spring reads (UTF-8); may hold
+					   NUL (\0): see value_len */
+	size_t		 value_len;
+	int		 doc;		/* document index (0-based, every
+					   document of the stream counted) */
+	const char	*profile;	/* the document's profile, or NULL */
+	int		 line;		/* of the value (1-based) */
+	int		 column;	/* 1-based, in characters */
+	enum yamldoc_style style;
+	int		 flags;
+	size_t		 off;		/* the value's bytes (quotes and block */
+	size_t		 len;		/* headers included; len 0: nothing
+					   written, as in "key:") */
+};
+
+/* Parse (name is used in messages and may be NULL).  Fails, with one line,
+ * on what libyaml or Spring Boot refuses (syntax, duplicate keys, unknown
+ * aliases), on complex keys, input over CONFIG_MAX_SIZE, UTF-16, nesting
+ * deeper than 64 and alias expansion beyond 100000 entries. */
+int		 yamldoc_parse(const unsigned char *, size_t, const char *name,
+		     struct yamldoc **, char **cause);
+int		 yamldoc_load(const char *path, struct yamldoc **,
+		     char **cause);
+void		 yamldoc_free(struct yamldoc *);
+void		 yamldoc_serialize(const struct yamldoc *, unsigned char **out,
+		     size_t *len);
+const char	*yamldoc_name(const struct yamldoc *);
+/* Flattened entries, documents in order, each in Spring's order. */
+size_t		 yamldoc_count(const struct yamldoc *);
+const struct yamldoc_entry *yamldoc_entry(const struct yamldoc *, size_t);
+/* Documents in the stream (0 for an empty file) and the profile of one:
+ * spring.config.activate.on-profile, else the legacy spring.profiles (a
+ * list joined with ","), or NULL. */
+int		 yamldoc_ndocs(const struct yamldoc *);
+const char	*yamldoc_profile(const struct yamldoc *, int doc);
+/* The last entry of document doc (-1: any) matching key in Spring's
+ * relaxed form, or NULL. */
+const struct yamldoc_entry *yamldoc_find(const struct yamldoc *, int doc,
+		     const char *key);
+/*
+ * Set key to value (one line of UTF-8) in document doc.  An existing
+ * scalar is rewritten in place: only its bytes change, in its own quoting
+ * style when the value allows it (plain stays plain only when SnakeYAML
+ * reads the new text back as that string; else single, then double
+ * quotes).  A missing key is inserted after the last entry of the deepest
+ * block mapping on its path, at that mapping's indentation, the missing
+ * levels as nested block mappings.  Refused: block scalars, anchored or
+ * aliased values, flow mappings on the path, new list items, ambiguous
+ * insertion points, and any edit after which the flattened view is not
+ * the old one with only key changed.
+ */
+int		 yamldoc_set(struct yamldoc *, int doc, const char *key,
+		     const char *value, char **cause);
+/* Remove every entry of document doc matching key (relaxed): each must be
+ * a one-line "key: scalar" of a block mapping; a mapping left empty loses
+ * its own line too.  *removed (may be NULL) counts the entries. */
+int		 yamldoc_unset(struct yamldoc *, int doc, const char *key,
+		     size_t *removed, char **cause);
+
+/* xmldoc.c: Tomcat's server.xml.  Checked by libxml2 (no network, no
+ * external DTD or entity ever loaded or expanded) and cut by our own
+ * tokenizer, which keeps the byte spans of every start tag and attribute
+ * value; the two must agree on every element and attribute. */
+
+struct xmldoc;
+
+/* xmldoc_flags() */
+#define XMLDOC_DOCTYPE	0x01	/* has a DOCTYPE */
+#define XMLDOC_ENTITIES	0x02	/* declares entities (internal) */
+#define XMLDOC_EXTERNAL	0x04	/* declares external entities: includes
+				   other files */
+#define XMLDOC_XINCLUDE	0x08	/* uses XInclude */
+#define XMLDOC_ENTREF	0x10	/* references a declared entity */
+#define XMLDOC_NOEDIT	(XMLDOC_DOCTYPE | XMLDOC_ENTITIES | \
+			 XMLDOC_EXTERNAL | XMLDOC_XINCLUDE | XMLDOC_ENTREF)
+
+/* xmldoc_attr.flags */
+#define XMLDOC_AF_ENTREF 0x01	/* holds a reference to a declared entity
+				   (kept as "&name;" in value) */
+
+struct xmldoc_attr {
+	char		*name;		/* as written (prefix:local) */
+	char		*value;		/* decoded (entities, character
+					   references, normalized blanks),
+					   UTF-8 */
+	size_t		 name_off;	/* the name's first byte */
+	size_t		 val_off;	/* the value's bytes between the */
+	size_t		 val_len;	/* quotes */
+	char		 quote;		/* '"' or '\'' */
+	int		 line;
+	int		 flags;
+};
+
+struct xmldoc_elem {
+	char		*name;		/* as written (prefix:local) */
+	size_t		 index;		/* in document order (0: the root) */
+	size_t		 parent;	/* index, or SIZE_MAX for the root */
+	int		 depth;		/* 0: the root */
+	int		 line;		/* of the start tag */
+	size_t		 off;		/* the start tag: '<' to '>' */
+	size_t		 len;
+	size_t		 end;		/* after the end tag (or "/>") */
+	bool		 empty;		/* <x/> */
+	struct xmldoc_attr *attrs;
+	size_t		 nattrs;
+	size_t		 nkids;		/* child elements */
+};
+
+/* Parse (name is used in messages and may be NULL).  One line on what
+ * libxml2 refuses, input over CONFIG_MAX_SIZE, UTF-16, nesting deeper than
+ * 100 levels, or a disagreement between libxml2 and our tokenizer. */
+int		 xmldoc_parse(const unsigned char *, size_t, const char *name,
+		     struct xmldoc **, char **cause);
+int		 xmldoc_load(const char *path, struct xmldoc **, char **cause);
+void		 xmldoc_free(struct xmldoc *);
+void		 xmldoc_serialize(const struct xmldoc *, unsigned char **out,
+		     size_t *len);
+const char	*xmldoc_name(const struct xmldoc *);
+int		 xmldoc_flags(const struct xmldoc *);
+/* When xmldoc_flags() has XMLDOC_NOEDIT bits: one line saying what the
+ * document does ("NAME: server.xml includes other files through entities
+ * (connector.xml): ..."), for a finding; else NULL.  Borrowed. */
+const char	*xmldoc_warning(const struct xmldoc *);
+/* Elements in document order. */
+size_t		 xmldoc_count(const struct xmldoc *);
+const struct xmldoc_elem *xmldoc_elem(const struct xmldoc *, size_t);
+/* Elements on an absolute path of names, e.g. "Server/Service/Connector"
+ * or "Server/Service/Connector/SSLHostConfig/Certificate", in document
+ * order; *list malloc'd (NULL if none). */
+size_t		 xmldoc_find(const struct xmldoc *, const char *path,
+		     const struct xmldoc_elem ***list);
+/* Child elements of elem named name (NULL: all). */
+size_t		 xmldoc_children(const struct xmldoc *,
+		     const struct xmldoc_elem *, const char *name,
+		     const struct xmldoc_elem ***list);
+/* An attribute (exact name) of elem, or NULL; its decoded value. */
+const struct xmldoc_attr *xmldoc_attr(const struct xmldoc_elem *,
+		     const char *name);
+const char	*xmldoc_get(const struct xmldoc_elem *, const char *name);
+/*
+ * Set attribute name of element index to value (UTF-8).  An existing value
+ * is replaced between its quotes (escaped for its quote character); a new
+ * attribute goes after the last one of the tag, on the same line or on a
+ * continuation line aligned with the others.  Refused on documents with
+ * XMLDOC_NOEDIT flags, and when libxml2 does not read the result as the
+ * old tree with only that value changed.
+ */
+int		 xmldoc_set_attr(struct xmldoc *, size_t elem,
+		     const char *name, const char *value, char **cause);
+/* Remove attribute name (and the blanks before it) from element elem;
+ * absent: 0, nothing changed. */
+int		 xmldoc_remove_attr(struct xmldoc *, size_t elem,
+		     const char *name, char **cause);
+/*
+ * Insert text, one complete element (with its own children; lines after
+ * the first indented relative to it), on a new line after element elem,
+ * with elem's indentation (a sibling).  The new element's index is
+ * elem's index plus the number of elements in elem's subtree.
+ */
+int		 xmldoc_insert_after(struct xmldoc *, size_t elem,
+		     const char *text, char **cause);
+/* Decode XML text (predefined entities, character references) into a
+ * malloc'd UTF-8 string; -1 on a malformed or undeclared reference. */
+int		 xmldoc_unescape(const char *, size_t, char **out);
+
+/* inidoc.c: Jetty's start.ini and start.d/NAME.ini, read as Jetty's start.jar
+ * reads them (TextFile and StartArgs of Jetty 9.4 to 12): one argument a
+ * line, the line trimmed, '#' comments, "--module=a,b", "name=value",
+ * "name+=value" (appends), "name?=value" (default), "-Dname=value"; the
+ * name is everything before the first '=' (blanks included).  Values are
+ * raw: ${...} is expanded by Jetty when used, not here. */
+
+struct inidoc;
+
+enum inidoc_kind {
+	INIDOC_PROPERTY = 0,	/* name=value, name+=value, name?=value */
+	INIDOC_SYSPROP,		/* -Dname=value (also a property) */
+	INIDOC_MODULE,		/* --module=a,b / --modules= */
+	INIDOC_ADD_MODULE,	/* --add-module(s)=, --add-to-start(d)= */
+	INIDOC_OPTION,		/* any other --option or JVM argument */
+	INIDOC_FILE		/* a bare XML or properties file name */
+};
+
+struct inidoc_entry {
+	enum inidoc_kind kind;
+	char		*key;		/* property name (without + or ?), or
+					   the option ("--module") */
+	char		*value;		/* after the first '=' (modules: the
+					   list as written) */
+	char		 op;		/* '=', '+' (+=) or '?' (?=) */
+	bool		 spaced;	/* blanks around the '=': Jetty keeps
+					   them in the name and value */
+	int		 line;		/* 1-based */
+	size_t		 off;		/* the physical line, line end */
+	size_t		 len;		/* included */
+};
+
+/* Parse (name is used in messages and may be NULL).  One line on input
+ * over CONFIG_MAX_SIZE, invalid UTF-8 or NUL bytes, an option missing its
+ * value (--module=) and a line Jetty refuses ("Unrecognized argument"). */
+int		 inidoc_parse(const unsigned char *, size_t, const char *name,
+		     struct inidoc **, char **cause);
+int		 inidoc_load(const char *path, struct inidoc **, char **cause);
+void		 inidoc_free(struct inidoc *);
+void		 inidoc_serialize(const struct inidoc *, unsigned char **out,
+		     size_t *len);
+const char	*inidoc_name(const struct inidoc *);
+/* Entries (comments and blank lines are not entries), in file order. */
+size_t		 inidoc_count(const struct inidoc *);
+const struct inidoc_entry *inidoc_entry(const struct inidoc *, size_t);
+/* The value property key has after this file alone (=, += and ?=
+ * applied in order, as Jetty applies them), malloc'd, or NULL. */
+char		*inidoc_get(const struct inidoc *, const char *key);
+/* The same folded into *value (malloc'd, or NULL when unset so far), for
+ * reading the files in Jetty's order: start.ini, then start.d/NAME.ini in
+ * natural order.  Returns the number of assignments seen. */
+int		 inidoc_fold(const struct inidoc *, const char *key,
+		     char **value);
+/* The last entry assigning key, or NULL. */
+const struct inidoc_entry *inidoc_find(const struct inidoc *,
+		     const char *key);
+/* Modules the file enables (--module=, in order, each once); *list
+ * malloc'd, the strings borrowed. */
+size_t		 inidoc_modules(const struct inidoc *, const char ***list);
+/*
+ * Set property key to value (one line).  The last line assigning it with
+ * '=' or '?=' is rewritten in place (name and operator kept); else a line
+ * "key=value" goes after a commented-out "# key=..." template line, else
+ * after the last property sharing the longest dotted prefix (at least two
+ * elements: jetty.sslContext), else after the --module line naming ssl,
+ * else at the end.  A key whose last assignment is += is refused.
+ */
+int		 inidoc_set(struct inidoc *, const char *key, const char *value,
+		     char **cause);
+/* Remove every line assigning key; *removed may be NULL. */
+int		 inidoc_unset(struct inidoc *, const char *key,
+		     size_t *removed, char **cause);
+/* Enable module: a "--module=NAME" line after the last --module line (or
+ * at the end); nothing when a --module line names it already. */
+int		 inidoc_add_module(struct inidoc *, const char *module,
+		     char **cause);
+
+/* obf.c: Jetty's password forms (org.eclipse.jetty.util.security). */
+enum obf_kind {
+	OBF_PLAIN = 0,		/* the password itself */
+	OBF_OBF,		/* "OBF:..." reversible obfuscation */
+	OBF_MD5,		/* "MD5:..." one-way digest */
+	OBF_CRYPT		/* "CRYPT:..." one-way crypt(3) */
+};
+enum obf_kind	 obf_kind(const char *);
+/* The password of an "OBF:" string (repeated OBF: prefixes undone, as
+ * Jetty does) into a new secret.  One line on MD5:/CRYPT: (not
+ * reversible) and on a corrupt string; the message never quotes it. */
+int		 obf_decode(const char *, struct secret **, char **cause);
+/* "OBF:..." for a password, byte for byte what Jetty's
+ * Password.obfuscate() writes (UTF-8 bytes); a secret itself. */
+struct secret	*obf_encode(const struct secret *);
+
+/* ------------------------------------------------------------------ */
+/* jws.c: JSON Web Signatures for ACME (RFC 7515, 7517, 7518, 7638).
+ * Account keys: RSA (RS256), EC P-256 (ES256) and P-384 (ES384); the EC
+ * signature is r||s, each zero-padded to the curve's size, not DER. */
+
+/* base64url without padding (RFC 4648 5); malloc'd. */
+char	*b64url_encode(const void *, size_t);
+/* Decode base64url (no padding, no white space); *out malloc'd. */
+int	 b64url_decode(const char *, size_t, unsigned char **out,
+	     size_t *outlen, char **cause);
+/* "RS256", "ES256", "ES384", or NULL for a key ACME cannot sign with. */
+const char *jws_alg(struct evp_pkey_st *);
+/* The public JWK in RFC 7638's canonical form (members sorted, no white
+ * space): the thumbprint's input and the "jwk" header.  Malloc'd. */
+int	 jws_jwk(struct evp_pkey_st *, char **json, char **cause);
+/* base64url(SHA-256(canonical JWK)) (RFC 7638); malloc'd. */
+int	 jws_thumbprint(struct evp_pkey_st *, char **out, char **cause);
+/*
+ * A flattened JWS (RFC 8555 6.2) as a JSON text, malloc'd: protected
+ * {alg, nonce, url, and kid, or the jwk when kid is NULL}; payload NULL
+ * is the empty payload of a POST-as-GET.
+ */
+int	 jws_sign(struct evp_pkey_st *, const char *url, const char *nonce,
+	     const char *kid, const char *payload, char **out, char **cause);
+/* The externalAccountBinding object (RFC 8555 7.3.4): an HS256 JWS of
+ * the account's JWK with the CA's key id and base64url MAC key. */
+int	 jws_eab(const char *eab_kid, const struct secret *hmac_b64,
+	     const char *url, const char *jwk, char **out, char **cause);
+
+/* ------------------------------------------------------------------ */
+/* acme.c, acme-parse.c, acme-chall.c: the ACME client (RFC 8555) over
+ * libcurl (HTTPS only, verified against the system store or ca_file; no
+ * redirects; bounded bodies and times) and jansson (every answer checked
+ * for types, sizes and counts).  See docs/acme.md.
+ *
+ * The caller makes the certificate's key and CSR (keygen.c, csr.c; the
+ * key never reaches this module) and gets the chain back; what it does
+ * with them (the keystore, the server's settings, the reload) is its own
+ * transaction.  Progress goes to a callback; every wait checks the cancel
+ * flag and fd, and a cancelled run removes what it provisioned. */
+
+#define ACME_LE_PRODUCTION \
+	"https://acme-v02.api.letsencrypt.org/directory"
+#define ACME_LE_STAGING \
+	"https://acme-staging-v02.api.letsencrypt.org/directory"
+#define ACME_MAX_NAMES		100	/* identifiers in one order */
+#define ACME_BODY_MAX		(1024 * 1024)	/* any answer, bytes */
+#define ACME_REQUEST_TIMEOUT	30	/* seconds, one HTTP request */
+#define ACME_TIMEOUT		300	/* seconds, validation + issuance */
+
+enum acme_chall {
+	ACME_HTTP01 = 0,	/* our own listener on http_port */
+	ACME_WEBROOT,		/* http-01: files under webroot */
+	ACME_DNS01,		/* dns-01 through dns_hook */
+	ACME_CHALL__MAX
+};
+
+/* The steps a run reports (acme_event.step). */
+enum acme_step {
+	ACME_S_DIRECTORY = 0,
+	ACME_S_ACCOUNT,
+	ACME_S_ORDER,
+	ACME_S_AUTHZ,		/* one per name: what it needs */
+	ACME_S_PROVISION,	/* listener up, file written, hook run */
+	ACME_S_VALIDATE,	/* the CA checks a name */
+	ACME_S_CLEANUP,
+	ACME_S_FINALIZE,
+	ACME_S_DOWNLOAD,
+	ACME_S_DONE,
+	ACME_S__MAX
+};
+
+struct acme_event {
+	enum acme_step	 step;
+	const char	*name;		/* the identifier, or NULL */
+	const char	*text;		/* one line for a log or a screen */
+	size_t		 done;		/* of total (names), 0/0 when n/a */
+	size_t		 total;
+};
+
+struct acme_opts {
+	const char	*directory;	/* the directory URL (https://) */
+	const char	*ca_file;	/* PEM roots for the CA's TLS, or NULL:
+					   the system store */
+	const char	*state_dir;	/* NULL: acme_state_dir() */
+	const char	*email;		/* contact, or NULL */
+	bool		 agree_tos;	/* needed to create an account */
+	const char	*account_key;	/* new account key: "ec256" (NULL),
+					   "ec384", "rsa2048", "rsa3072" */
+	const char	*eab_kid;	/* external account binding, or NULL */
+	const struct secret *eab_hmac;	/* its base64url MAC key */
+	enum acme_chall	 chall;
+	const char	*http_address;	/* ACME_HTTP01: NULL every address,
+					   else e.g. "127.0.0.1" or "::1" */
+	int		 http_port;	/* 0: 80 */
+	const char	*webroot;	/* ACME_WEBROOT */
+	const char	*dns_hook;	/* ACME_DNS01: program run as
+					   "CMD add|remove NAME VALUE" */
+	int		 dns_wait;	/* seconds after the hooks (0) */
+	const char	*preferred_issuer; /* a chain whose top certificate's
+					   issuer CN (or subject CN) is this;
+					   NULL: the default chain */
+	int		 timeout;	/* seconds for validation and issuance
+					   (0: ACME_TIMEOUT) */
+	atomic_int	*cancel;	/* non-zero: stop (may be NULL) */
+	int		 cancel_fd;	/* readable: stop (-1: none) */
+	void		(*progress)(const struct acme_event *, void *arg);
+	void		*progress_arg;	/* called on the acme thread */
+};
+
+/* acme_account: what the account is. */
+struct acme_account_info {
+	char		*key_path;	/* the account key file */
+	char		*url;		/* the account URL (JWS kid) */
+	char		*status;	/* "valid" */
+	char		*contact;	/* the first contact, or NULL */
+	bool		 created;	/* registered by this call */
+	bool		 key_created;	/* its key was generated now */
+	bool		 need_tos;	/* failed: agree to the terms first */
+	char		*terms;		/* the terms of service URL, or NULL */
+	bool		 exists;	/* dry run: the CA knows the account */
+};
+
+struct acme_cert_result {
+	struct cert	**chain;	/* leaf first; owned */
+	size_t		 nchain;
+	char		*order_url;
+	char		*cert_url;	/* the chain's URL */
+	char		*issuer;	/* top certificate's issuer, text */
+	char		**alternates;	/* the other chains' top issuers */
+	size_t		 nalternates;
+	bool		 preferred_found; /* preferred_issuer matched */
+	size_t		 nvalidated;	/* names the CA validated now (the
+					   others were valid already) */
+};
+
+struct acme;
+
+/* The state directory for account keys: $TLSDECK_ACME_DIR, else
+ * /var/lib/tlsdeck/acme as root, else
+ * ${XDG_STATE_HOME:-~/.local/state}/tlsdeck/acme.  Malloc'd. */
+int	 acme_state_dir(char **dir, char **cause);
+/* The account key file for a directory URL:
+ * STATE/<SHA-256 hex of the URL>/account.pem.  Malloc'd. */
+int	 acme_account_path(const char *state_dir, const char *directory,
+	     char **path, char **cause);
+/* A client (checks the options; no network yet).  opts is copied
+ * shallowly: its strings must outlive the client. */
+int	 acme_new(const struct acme_opts *, struct acme **, char **cause);
+void	 acme_free(struct acme *);
+/*
+ * The account: its key from the state directory (0600; a key readable by
+ * others is refused) and a lookup (onlyReturnExisting); else, with
+ * agree_tos, a new key and a new account with the contact (the key file
+ * is written only once the CA has the account).  Without agree_tos:
+ * -1, info->need_tos and info->terms.  A changed email updates the
+ * contact.  dry_run: looks only (info->exists), creates nothing.
+ */
+int	 acme_account(struct acme *, bool dry_run, struct acme_account_info *,
+	     char **cause);
+void	 acme_account_info_done(struct acme_account_info *);
+/* How many badNonce answers were retried so far. */
+unsigned int acme_bad_nonces(const struct acme *);
+/* The directory's terms of service URL (after acme_account or
+ * acme_directory), or NULL.  Borrowed. */
+const char *acme_terms(const struct acme *);
+/* Fetch the directory (acme_account does it too). */
+int	 acme_directory(struct acme *, char **cause);
+/*
+ * Order a certificate for names (DNS names, "*.x" wildcards, IP
+ * addresses) with csr (DER; its SANs must be exactly the names): the
+ * order, each authorization's challenge answered and cleaned up, the
+ * finalization, the chain (the preferred issuer's when offered; the
+ * leaf must carry the CSR's key).  Needs acme_account first.  A failure
+ * is one line naming the name and the problem.
+ */
+int	 acme_order_cert(struct acme *, const char *const *names, size_t n,
+	     const unsigned char *csr, size_t csrlen,
+	     struct acme_cert_result *, char **cause);
+void	 acme_cert_result_done(struct acme_cert_result *);
+/* A CSR in DER for a key and names (CN: the first name when it fits,
+ * SAN: every name), for acme_order_cert.  *der malloc'd. */
+int	 acme_csr(struct evp_pkey_st *, const char *const *names, size_t n,
+	     unsigned char **der, size_t *len, char **cause);
+/* Check a name as an order identifier (lower-cases it in place);
+ * *is_ip says which type. */
+int	 acme_name_check(char *name, bool *is_ip, char **cause);
+const char *acme_chall_name(enum acme_chall);	/* "http-01", "dns-01" */
+const char *acme_step_name(enum acme_step);	/* "order", ... */
+
+/*
+ * acme-chall.c: the challenge responders (RFC 8555 8.3, 8.4).
+ *
+ * http-01: a small poll()-based HTTP/1.x server in its own thread that
+ * answers GET (and HEAD) /.well-known/acme-challenge/TOKEN with exactly
+ * the key authorization and everything else with 404; bounded (clients,
+ * request size, seconds per connection).  It listens only between
+ * acme_http01_start and acme_http01_stop.  address NULL: every address
+ * (IPv6 and IPv4).
+ */
+struct acme_token {
+	const char	*token;
+	const char	*keyauth;	/* token.thumbprint */
+};
+struct acme_http01;
+int	 acme_http01_start(const char *address, int port,
+	     const struct acme_token *, size_t n, struct acme_http01 **,
+	     char **cause);
+/* Challenge answers (200) sent so far. */
+unsigned int acme_http01_served(struct acme_http01 *);
+void	 acme_http01_stop(struct acme_http01 *);	/* NULL-safe */
+/*
+ * http-01 by files: ROOT/.well-known/acme-challenge/TOKEN (0644, through
+ * the safe-write path; the directories are made 0755 when missing), all
+ * removed by acme_webroot_clean (with the directories it made).
+ */
+struct acme_webroot {
+	char	*root;
+	char	*made[2];	/* directories made, innermost first */
+	char	**files;
+	size_t	 nfiles;
+};
+int	 acme_webroot_put(struct acme_webroot *, const char *root,
+	     const char *token, const char *keyauth, char **cause);
+void	 acme_webroot_clean(struct acme_webroot *);
+/* The dns-01 TXT value: base64url(SHA-256(key authorization)). */
+char	*acme_dns_value(const char *keyauth);
+/*
+ * Run the dns hook "CMD VERB NAME VALUE" (fork and execve, no shell;
+ * CMD without '/' is looked up in $PATH), stdin /dev/null, its output
+ * kept (bounded) for the message.  At most timeout seconds; cancel
+ * (flag or fd, either may be absent) stops it (TERM, then KILL).
+ */
+int	 acme_hook_run(const char *cmd, const char *verb, const char *name,
+	     const char *value, int timeout, atomic_int *cancel,
+	     int cancel_fd, char **cause);
+
+/*
+ * acme-parse.c: the answers, parsed from untrusted JSON (bounded counts
+ * and lengths; wrong types are errors naming the member).  Exposed for
+ * tests and fuzzing.
+ */
+struct acme_subproblem {
+	char	*type;			/* without the error namespace */
+	char	*detail;
+	char	*ident;			/* the identifier's value, or NULL */
+};
+struct acme_problem {
+	char			*type;	/* "badNonce", or the full URI when
+					   not urn:ietf:params:acme:error: */
+	char			*detail;
+	int			 status;
+	char			*ident;	/* identifier, or NULL */
+	char			*instance; /* a URL for the user, or NULL */
+	struct acme_subproblem	*sub;
+	size_t			 nsub;
+};
+struct acme_dir {
+	char	*new_nonce;
+	char	*new_account;
+	char	*new_order;
+	char	*revoke_cert;
+	char	*key_change;
+	char	*terms;			/* meta.termsOfService */
+	char	*website;
+	bool	 eab_required;		/* meta.externalAccountRequired */
+};
+struct acme_account_obj {
+	char	*status;
+	char	*contact;		/* the first contact URL, or NULL */
+};
+struct acme_ident {
+	char	*type;			/* "dns", "ip" */
+	char	*value;
+};
+struct acme_order_obj {
+	char			*status;
+	struct acme_ident	*idents;
+	size_t			 nidents;
+	char			**authzs;
+	size_t			 nauthzs;
+	char			*finalize;
+	char			*certificate;	/* or NULL */
+	struct acme_problem	*error;		/* or NULL */
+};
+struct acme_chall_obj {
+	char			*type;
+	char			*url;
+	char			*status;
+	char			*token;		/* or NULL */
+	struct acme_problem	*error;		/* or NULL */
+};
+struct acme_authz_obj {
+	struct acme_ident	 ident;
+	char			*status;
+	bool			 wildcard;
+	struct acme_chall_obj	*challs;
+	size_t			 nchalls;
+};
+/* acme_parse_* fill a zeroed struct; on failure they free what they set.
+ * what names the answer in messages ("directory", URL). */
+int	 acme_parse_dir(const char *, size_t, struct acme_dir *,
+	     char **cause);
+int	 acme_parse_problem(const char *, size_t, struct acme_problem *,
+	     char **cause);
+int	 acme_parse_account(const char *, size_t, struct acme_account_obj *,
+	     char **cause);
+int	 acme_parse_order(const char *, size_t, struct acme_order_obj *,
+	     char **cause);
+int	 acme_parse_authz(const char *, size_t, struct acme_authz_obj *,
+	     char **cause);
+void	 acme_dir_done(struct acme_dir *);
+void	 acme_problem_done(struct acme_problem *);
+void	 acme_account_obj_done(struct acme_account_obj *);
+void	 acme_order_obj_done(struct acme_order_obj *);
+void	 acme_authz_obj_done(struct acme_authz_obj *);
+/* A problem as one line: "NAME: TYPE: DETAIL" (name: the problem's
+ * identifier, else the given one, else none); subproblems name their
+ * identifiers.  Control characters become '?'.  Malloc'd. */
+char	*acme_problem_line(const struct acme_problem *, const char *name);
+/* Printable, one line, at most max bytes ("..." when cut).  Malloc'd. */
+char	*acme_clean(const char *, size_t max);
+/* An https URL we will talk to (no blanks or control characters). */
+bool	 acme_url_ok(const char *);
+/* Retry-After: delta-seconds or an HTTP date, as seconds from now
+ * (>= 0), or -1 when it is neither. */
+long	 acme_retry_after(const char *, time_t now);
+/* A Link header value: the URL of each link with rel=REL (bounded);
+ * *urls malloc'd. */
+size_t	 acme_links(const char *value, const char *rel, char ***urls);
 
 #endif /* TLSDECK_CORE_H */

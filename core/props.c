@@ -84,6 +84,8 @@ struct props_kv {
 /* Placeholder resolution state. */
 struct props_res {
 	const struct props	*p;
+	props_lookup_fn		 fn;		/* instead of p's entries */
+	void			*arg;
 	int			 flags;
 	char			*stack[PROPS_RES_DEPTH];
 	size_t			 depth;
@@ -203,7 +205,7 @@ props_latin1_utf8(const unsigned char *s, size_t n)
 static const char *
 props_who(const struct props *p)
 {
-	return (p->name != NULL ? p->name : "(properties)");
+	return (p != NULL && p->name != NULL ? p->name : "(properties)");
 }
 
 /* Physical line (1-based) of a byte offset. */
@@ -1358,7 +1360,9 @@ props_res_lookup(struct props_res *r, const char *name, size_t nlen,
 		if ((v = props_res_env(s)) != NULL)
 			vlen = strlen(v);
 	}
-	if (v == NULL) {
+	if (v == NULL && r->fn != NULL)
+		v = r->fn(r->arg, s, &vlen);
+	else if (v == NULL) {
 		idx = props_find_exact(p, s, nlen);
 		if (idx == -1) {
 			canon = props_canon(s, nlen, &clen);
@@ -1503,6 +1507,15 @@ int
 props_resolve(const struct props *p, const char *value, int flags,
     char **out, bool *unresolved, char **cause)
 {
+	return (props_resolve_with(p, NULL, NULL, value, flags, out,
+	    unresolved, cause));
+}
+
+int
+props_resolve_with(const struct props *p, props_lookup_fn fn, void *arg,
+    const char *value, int flags, char **out, bool *unresolved,
+    char **cause)
+{
 	struct props_res	r;
 	struct pbuf		b = { NULL, 0, 0 };
 
@@ -1511,6 +1524,8 @@ props_resolve(const struct props *p, const char *value, int flags,
 		*unresolved = false;
 	memset(&r, 0, sizeof r);
 	r.p = p;
+	r.fn = fn;
+	r.arg = arg;
 	r.flags = flags;
 	r.cause = cause;
 	if (props_res_text(&r, value, strlen(value), &b) != 0) {

@@ -442,7 +442,7 @@ scan_write_output(const char *path, const void *data, size_t len,
     char **cause)
 {
 	struct sw_file		*sw;
-	const struct sw_meta	 meta = { "scan", "scan results", 0644 };
+	const struct sw_meta	 meta = { "scan", "scan results", 0644, 0 };
 	int			 rc;
 
 	if (sw_open(path, SW_CREATE | SW_NOBACKUP, &sw, cause) != 0)
@@ -458,21 +458,28 @@ scan_write_output(const char *path, const void *data, size_t len,
 static size_t
 prom_server_pos(const struct server_model *m, const struct cert_ref *cr)
 {
-	size_t	i;
+	const struct key_material	*mat = cr->material;
+	size_t				 i;
 
-	for (i = 0; i < m->nchain; i++)
-		if (m->chain[i] == cr->cert)
+	(void)m;
+	for (i = 0; mat != NULL && i < mat->nchain; i++)
+		if (mat->chain[i] == cr->cert)
 			return (i);
 	return (0);
 }
 
+/* The key material's role (server, sni, client-trust, queue,
+ * encryption), "anchor" for the JRE's trust anchor, "trusted" for the
+ * other trusted entries of a store, "key" for its other key entries. */
 static const char *
 prom_server_role(const struct server_model *m, const struct cert_ref *cr)
 {
 	(void)m;
-	if (strcmp(cr->position, "anchor") == 0)
+	if (strcmp(cr->position, "anchor") == 0 || cr->material == NULL)
 		return ("anchor");
 	if (strcmp(cr->position, "trusted") == 0)
 		return ("trusted");
-	return (cr->served ? "server" : "key");
+	if (cr->material->role == KM_ROLE_SERVER && !cr->served)
+		return ("key");
+	return (km_role_name(cr->material->role));
 }

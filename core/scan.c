@@ -774,37 +774,53 @@ scan_server_load(const struct scan_opts *o, struct scan_server *s)
 }
 
 /*
- * The server kinds.  Spring Boot: application.properties in DIR/conf or
- * DIR (the rule of --server DIR).
+ * Each server kind's detect, in the order of server_kinds[] (as --server
+ * DIR asks them): the first that recognises DIR wins.  A new kind needs
+ * no change here.
  */
 static void
 scan_detect(struct scan_walk *w, const char *dir)
 {
-	static const char *const where[] = {
-		"conf/application.properties", "application.properties", NULL
-	};
-	const char *const	*p;
-	struct stat		 st;
-	char			*file;
+	const struct server_kind *const	*k;
+	struct stat			 st;
+	char				*file, *why;
 
-	for (p = where; *p != NULL; p++) {
-		file = scan_join(dir, *p);
-		if (stat(file, &st) == 0 && S_ISREG(st.st_mode)) {
-			if (idset_add(&w->configs, st.st_dev, st.st_ino))
-				scan_server_add(w, dir, file, "spring", *p);
+	for (k = server_kinds; *k != NULL; k++) {
+		file = why = NULL;
+		if ((*k)->detect == NULL || (*k)->detect(dir, &file,
+		    &why) != 1) {
 			free(file);
-			return;
+			free(why);
+			continue;
 		}
+		/* the same server seen from another directory: once */
+		if (file != NULL && stat(file, &st) == 0 &&
+		    idset_add(&w->configs, st.st_dev, st.st_ino))
+			scan_server_add(w, dir, file, (*k)->name, why);
 		free(file);
+		free(why);
+		return;
 	}
 }
 
+/* Every file a loaded server uses: its configuration files, its key
+ * materials, its JRE's trust store. */
 static void
 scan_server_files(const struct server_model *m,
     void (*claim)(const char *, void *), void *arg)
 {
+	const struct key_material	*mat;
+	size_t				 i;
+
 	claim(m->properties, arg);
-	claim(m->keystore_path, arg);
+	for (i = 0; i < m->nsources; i++)
+		claim(m->sources[i]->path, arg);
+	for (i = 0; i < m->nmaterials; i++) {
+		mat = m->materials[i];
+		claim(mat->path, arg);
+		claim(mat->cert_path, arg);
+		claim(mat->key_path, arg);
+	}
 	claim(m->jre.cacerts, arg);
 	claim(m->jre.cacerts_real, arg);
 	claim(m->jre.jssecacerts_path, arg);

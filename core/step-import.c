@@ -329,7 +329,7 @@ step_import_reply(const char *path, const struct secret *storepass,
 	size_t		  nreply = 0, nchain = 0, i;
 	time_t		  now = time(NULL);
 	bool		  complete, same;
-	char		 *desc = NULL, why[96];
+	char		 *desc = NULL, why[96], sa[CAUSE_SHORT];
 	int		  rc = -1;
 
 	memset(r, 0, sizeof *r);
@@ -348,7 +348,7 @@ step_import_reply(const char *path, const struct secret *storepass,
 	r->format = t->ks->format;
 	if ((e = keystore_find(t->ks, o->alias)) == NULL) {
 		cause_set(cause, "%s: no entry with alias \"%s\"", path,
-		    o->alias);
+		    cause_short(o->alias, sa, sizeof sa));
 		goto out;
 	}
 	if (e->type != KS_ENTRY_KEY || e->nchain == 0) {
@@ -445,7 +445,7 @@ step_import_reply(const char *path, const struct secret *storepass,
 	if (!o->dry_run) {
 		if (ks_txn_commit(t, "import-reply", desc, cause) != 0)
 			goto out;
-		r->backup_id = sw_backup_id(t->sw);
+		step_result_sw(r, t->sw);
 	}
 	rc = 0;
 out:
@@ -557,6 +557,7 @@ step_import_cert(const char *path, const struct secret *storepass,
 	struct ks_entry	 *e, *old;
 	struct cert	**certs = NULL, **uniq = NULL;
 	char		**aliases = NULL, *base = NULL, *a, *fp, *desc = NULL;
+	char		  sa[CAUSE_SHORT];
 	size_t		  ncerts = 0, nuniq = 0, i, j, k;
 	bool		  replaced = false;
 	int		  rc = -1;
@@ -626,7 +627,8 @@ step_import_cert(const char *path, const struct secret *storepass,
 				continue;
 			if (!o->replace || old->type != KS_ENTRY_TRUSTED) {
 				cause_set(cause, "%s: alias \"%s\" already "
-				    "exists (a %s)%s", path, aliases[i],
+				    "exists (a %s)%s", path,
+				    cause_short(aliases[i], sa, sizeof sa),
 				    ks_etype_name(old->type),
 				    old->type != KS_ENTRY_TRUSTED ?
 				    "; a key entry is never replaced by a "
@@ -660,14 +662,15 @@ step_import_cert(const char *path, const struct secret *storepass,
 	r->created = t->created;
 	if (nuniq == 1)
 		xasprintf(&desc, "trusted certificate \"%s\" as alias %s",
-		    uniq[0]->info.subject, aliases[0]);
+		    uniq[0]->info.subject,
+		    cause_short(aliases[0], sa, sizeof sa));
 	else
 		xasprintf(&desc, "%zu trusted certificates as aliases %s, ...",
-		    nuniq, aliases[0]);
+		    nuniq, cause_short(aliases[0], sa, sizeof sa));
 	if (!o->dry_run) {
 		if (ks_txn_commit(t, "import-cert", desc, cause) != 0)
 			goto out;
-		r->backup_id = sw_backup_id(t->sw);
+		step_result_sw(r, t->sw);
 	}
 	r->aliases = aliases;
 	r->naliases = nuniq;
@@ -711,6 +714,7 @@ step_import_pem(const char *path, const struct secret *storepass,
 	time_t		  now = time(NULL);
 	bool		  complete;
 	char		 *alias = NULL, *desc = NULL, *kd = NULL, why[96];
+	char		  sa[CAUSE_SHORT];
 	int		  rc = -1;
 
 	memset(r, 0, sizeof *r);
@@ -763,7 +767,8 @@ step_import_pem(const char *path, const struct secret *storepass,
 	alias = step_alias_for(t->ks, o->alias);
 	if ((old = keystore_find(t->ks, alias)) != NULL && !o->replace) {
 		cause_set(cause, "%s: alias \"%s\" already exists (a %s); "
-		    "choose another alias or replace it", path, alias,
+		    "choose another alias or replace it", path,
+		    cause_short(alias, sa, sizeof sa),
 		    ks_etype_name(old->type));
 		goto out;
 	}
@@ -793,8 +798,8 @@ step_import_pem(const char *path, const struct secret *storepass,
 	imp_result_chain(r, chain, nchain, complete, &pool);
 	imp_note_anchor(r, chain, nchain);
 	kd = key_describe(e->pkey);
-	xasprintf(&desc, "key entry %s from %s (%s), chain of %zu", alias,
-	    o->key_file, kd, nchain);
+	xasprintf(&desc, "key entry %s from %s (%s), chain of %zu",
+	    cause_short(alias, sa, sizeof sa), o->key_file, kd, nchain);
 	r->replaced = step_put_entry(t->ks, e);
 	e = NULL;
 	r->created = t->created;
@@ -803,7 +808,7 @@ step_import_pem(const char *path, const struct secret *storepass,
 	if (!o->dry_run) {
 		if (ks_txn_commit(t, "import-pem", desc, cause) != 0)
 			goto out;
-		r->backup_id = sw_backup_id(t->sw);
+		step_result_sw(r, t->sw);
 	}
 	rc = 0;
 out:

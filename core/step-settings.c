@@ -10,6 +10,7 @@
  */
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -90,13 +91,25 @@ settings_last(const struct step_settings_opts *o, size_t i)
 	return (!later);
 }
 
-/* Entry i of p names a key props_dedup can take (not empty, no NUL)? */
+/* Entry i of p names a key props_dedup can take: a property name
+ * (letters, digits, "._-[]/@$", starting with a letter, digit or '_'):
+ * only such lines are ever removed as duplicates, never text that Java
+ * happens to read as a key. */
 static bool
 settings_plain_key(const struct props *p, size_t i)
 {
 	const struct prop_entry	*pe = props_entry(p, i);
+	const char		*k = pe->key;
+	size_t			 j;
 
-	return (pe->key_len > 0 && memchr(pe->key, '\0', pe->key_len) == NULL);
+	if (pe->key_len == 0 || !(isalnum((unsigned char)k[0]) ||
+	    k[0] == '_'))
+		return (false);
+	for (j = 0; j < pe->key_len; j++)
+		if (!isalnum((unsigned char)k[j]) &&
+		    strchr("._-[]/@$", k[j]) == NULL)
+			return (false);
+	return (true);
 }
 
 /* sw_commit's verifier: each property reads back once, as intended. */
@@ -287,6 +300,9 @@ step_settings(const char *path, const struct step_settings_opts *o,
 	if (sw_open(path, 0, &sw, cause) != 0)
 		goto out;
 	sw_content(sw, &cur, &curlen);
+	/* Never edit a file that is not a properties file. */
+	if (cfg_sniff(cur, curlen, path, CFG_FMT_PROPERTIES, cause) != 0)
+		goto out;
 	if (props_parse(cur, curlen, path, &old, cause) != 0 ||
 	    props_parse(cur, curlen, path, &p, cause) != 0)
 		goto out;
@@ -335,7 +351,7 @@ step_settings(const char *path, const struct step_settings_opts *o,
 	if (sw_commit(sw, out, outlen, settings_verify, (void *)o, &meta,
 	    cause) != 0)
 		goto out;
-	r->backup_id = sw_backup_id(sw);
+	step_result_sw(r, sw);
 	rc = 0;
 out:
 	if (rc != 0)
@@ -465,24 +481,28 @@ step_restart_hint(const struct server_model *m, const char *initd,
 	const char		*script = initd != NULL ? initd : SETTINGS_INITD;
 	char			*unit = NULL, *confdir = NULL, *sl;
 	size_t			 i, budget = SETTINGS_UNITS_MAX;
-	bool			 im;
 	struct stat		 sb;
 
 	*lines = NULL;
 	*n = 0;
-	im = stat(script, &sb) == 0 || (m != NULL &&
-	    (m->shared_data_path != NULL || (m->props != NULL &&
-	    props_get(m->props, "im.base-url") != NULL) ||
-	    (m->properties != NULL && strstr(m->properties,
-	    "integration-manager") != NULL)));
-	if (im) {
+	/* The unit the running server is in. */
+	if (m != NULL && m->proc.unit != NULL)
+		unit = xstrdup(m->proc.unit);
+	else if (m != NULL && m->proc.pid > 0)
+		unit = settings_unit_of_pid(proc, m->proc.pid);
+	if (unit != NULL) {
+		settings_line(lines, n, "systemctl restart %s", unit);
+		free(unit);
+		return;
+	}
+	/* The vendor's init script, when it is there. */
+	if (stat(script, &sb) == 0 && S_ISREG(sb.st_mode)) {
 		settings_line(lines, n, "%s stop", script);
 		settings_line(lines, n, "%s start", script);
 		return;
 	}
-	if (m != NULL && m->listen_pid > 0)
-		unit = settings_unit_of_pid(proc, m->listen_pid);
-	if (unit == NULL && m != NULL && m->properties != NULL) {
+	/* A unit file that names the server's files. */
+	if (m != NULL && m->properties != NULL) {
 		confdir = xstrdup(m->properties);
 		if ((sl = strrchr(confdir, '/')) != NULL && sl != confdir)
 			*sl = '\0';

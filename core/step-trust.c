@@ -404,7 +404,7 @@ step_trust(const struct step_trust_opts *o, struct step_result *r,
 	    alias);
 	if (ks_txn_commit(t, "trust", desc, cause) != 0)
 		goto out;
-	r->backup_id = sw_backup_id(t->sw);
+	step_result_sw(r, t->sw);
 	ti->nentries = t->ks->nentries;
 	rc = 0;
 out:
