@@ -107,6 +107,7 @@ struct cmd_ctx {
 	int			 argc;		/* the operands */
 	char			**argv;
 	int			 fmt;		/* OUT_* */
+	bool			 fmt_given;	/* --format was given */
 	struct pw_opts		 store;		/* CMD_STOREPASS */
 	struct pw_opts		 key;		/* CMD_KEYPASS */
 	struct global_opts	 g;		/* CMD_GLOBAL */
@@ -180,6 +181,7 @@ extern const struct cmd_entry cmd_passwd_entry;		/* cmd-manage.c */
 extern const struct cmd_entry cmd_demo_entry;
 extern const struct cmd_entry cmd_probe_entry;
 extern const struct cmd_entry cmd_scan_entry;		/* cmd-scan.c */
+extern const struct cmd_entry cmd_fleet_entry;		/* cmd-fleet.c */
 
 /*
  * The dashboard (tui/tui.c), the one entry point cli/ calls (tlsdeck with

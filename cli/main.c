@@ -28,6 +28,7 @@ static const struct cmd_entry *cmd_table[] = {
 	&cmd_probe_entry,
 	&cmd_scan_entry,
 	&cmd_acme_entry,
+	&cmd_fleet_entry,
 	/* (commands: add new entries above this line) */
 	NULL
 };

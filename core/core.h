@@ -3145,4 +3145,145 @@ long	 acme_retry_after(const char *, time_t now);
  * *urls malloc'd. */
 size_t	 acme_links(const char *value, const char *rel, char ***urls);
 
+/* ------------------------------------------------------------------ */
+/* report.c: hosts' status reports read back (tlsdeck fleet;
+ * docs/architecture.md, Scan and fleet).  A report is the JSON of
+ * tlsdeck status or tlsdeck scan, one per host, collected from many
+ * hosts: untrusted input, parsed with jansson within REPORT_MAX_SIZE and
+ * summarised into what the fleet view shows; a report that cannot be
+ * read is a host with its error, so the others still show. */
+
+#define REPORT_MAX_SIZE		(32UL * 1024 * 1024)	/* bytes of one */
+#define REPORT_MAX_STREAM	(512UL * 1024 * 1024)	/* bytes of "-" */
+#define REPORT_MAX_HOSTS	100000
+#define REPORT_STALE_HOURS	24	/* default: older reports are stale */
+
+/* One certificate of a report. */
+struct report_cert {
+	char		*server;	/* the config of its server, or NULL (a
+					   standalone file) */
+	char		*file;
+	char		*alias;
+	char		*subject;
+	char		*role;		/* "leaf", "trusted", "anchor", "key",
+					   "certificate", ... as reported */
+	int64_t		 not_after;
+	enum sev	 sev;		/* as reported */
+	bool		 trust;		/* a trust anchor or trusted entry: not
+					   counted for the nearest expiry */
+};
+
+struct report_finding {
+	char		*server;	/* its server's config, or NULL */
+	enum sev	 sev;
+	char		*code;
+	char		*file;
+	char		*message;
+	char		*fix;		/* what to do, or NULL */
+	char		*alias;		/* the entry it concerns, or NULL */
+	int		 form;		/* enum form_kind, FORM_NONE */
+};
+
+struct report_setting {
+	char		*server;
+	char		*key;
+	char		*value;		/* masked as reported, or NULL */
+	enum sev	 sev;
+	char		*check;
+};
+
+/* A server of a report (status: one; scan: every one found). */
+struct report_server {
+	char		*config;
+	char		*kind;
+	enum sev	 sev;
+	char		*jre;		/* its JRE's version, or NULL */
+	char		*keystore;	/* the served keystore, or NULL */
+	char		*error;		/* it could not be loaded, or NULL */
+};
+
+struct host_report {
+	char		*name;		/* the report's "host", else the file
+					   name without ".json" */
+	char		*source;	/* the file, or "stdin, document N" */
+	char		*error;		/* why the report could not be read
+					   (then only name and source are
+					   set), or NULL */
+	const char	*type;		/* "status" or "scan" */
+	enum sev	 sev;		/* its status (SEV_INFO: none given) */
+	int64_t		 time;		/* when it was made, or 0 */
+	int64_t		 nearest;	/* earliest expiry of a certificate
+					   that is not a trust anchor, or
+					   INT64_MAX */
+	char		*nearest_what;	/* that certificate's alias or
+					   subject, or NULL */
+	char		*kind;		/* the servers' kinds, "spring" or
+					   "spring, tomcat"; NULL: none */
+	char		*jre;		/* the first server's JRE version */
+	size_t		 ncrit;		/* findings by severity */
+	size_t		 nwarn;
+	size_t		 ninfo;
+	char		*fix;		/* the most severe finding's fix (the
+					   first with one), or NULL */
+	char		*fix_server;	/* ... and its server, or NULL */
+	char		*fix_command;	/* ... the command on the host that
+					   fixes it (report_fix_command), or
+					   NULL */
+	size_t		 nfiles;	/* standalone files of a scan */
+	struct report_server *servers;
+	size_t		 nservers;
+	struct report_cert *certs;	/* by expiry, earliest first */
+	size_t		 ncerts;
+	struct report_finding *findings; /* most severe first */
+	size_t		 nfindings;
+	struct report_setting *settings;
+	size_t		 nsettings;
+};
+
+struct fleet {
+	struct host_report **hosts;	/* most urgent first (fleet_sort) */
+	size_t		 nhosts;
+	size_t		 nerrors;	/* hosts whose report was unreadable */
+	bool		 truncated;	/* REPORT_MAX_HOSTS reached */
+};
+
+/*
+ * Parse one report (buf need not be NUL-terminated).  name: the host
+ * name unless the report gives one; source: where it came from (for
+ * messages).  Returns a host: when the report is malformed, not a status
+ * or scan report, or too large, its error says so in one line naming
+ * source.  Never fails otherwise.
+ */
+struct host_report *report_parse(const char *buf, size_t len,
+		     const char *name, const char *source);
+void		 host_report_free(struct host_report *);
+/*
+ * The reports of a directory (every regular file whose name does not
+ * start with '.', each at most REPORT_MAX_SIZE) or, for "-", of the
+ * stream of JSON documents on fd (at most REPORT_MAX_STREAM bytes).
+ * Fails only when the directory or stream cannot be read at all.
+ */
+int		 fleet_load(const char *src, int fd, struct fleet **,
+		     char **cause);
+/* Most urgent first: unreadable reports and critical, then warning, then
+ * ok; within, the nearest expiry first, then by name. */
+void		 fleet_sort(struct fleet *);
+void		 fleet_free(struct fleet *);
+/*
+ * The command that fixes finding f on host h, as one shell line with
+ * every path quoted (malloc'd): "ssh HOST tlsdeck trust --properties
+ * FILE" for an untrusted certificate, "ssh HOST tlsdeck --properties
+ * FILE" (the dashboard, whose form fixes it) for the others of a server,
+ * "ssh HOST tlsdeck list FILE" for a standalone file; NULL when the
+ * finding names neither.
+ */
+char		*report_fix_command(const struct host_report *,
+		     const struct report_finding *);
+/* Is the report older than hours (or of unknown time)? */
+bool		 report_stale(const struct host_report *, time_t now,
+		     int hours);
+/* "2026-11-29T15:16:16Z" (also with fractions or an offset) to seconds
+ * since the epoch; -1 when it is not such a time. */
+int64_t		 report_time_parse(const char *);
+
 #endif /* TLSDECK_CORE_H */

@@ -357,23 +357,30 @@ scan_finding_cmp(const void *a, const void *b)
 static void
 scan_file_error(struct scan_file *f, enum scan_error e, const char *msg)
 {
-	static const struct {
-		const char	*code;
-		enum sev	 sev;
-	} codes[SCAN_ERR__MAX] = {
-		{ NULL, SEV_OK },
-		{ "keystore-password-wrong", SEV_WARN },
-		{ "keystore-password-missing", SEV_INFO },
-		{ "keystore-corrupt", SEV_WARN },
-		{ "keystore-unreadable", SEV_WARN },
-	};
-
 	f->error = e;
 	free(f->error_msg);
 	f->error_msg = xstrdup(msg);
-	if (codes[e].code != NULL)
-		scan_finding_add(f, codes[e].code, codes[e].sev, NULL, "%s",
+	/* each a literal: tests/check-findings.sh reads the codes */
+	switch (e) {
+	case SCAN_ERR_BAD_PASSWORD:
+		scan_finding_add(f, "keystore-password-wrong", SEV_WARN, NULL,
+		    "%s", msg);
+		break;
+	case SCAN_ERR_NO_PASSWORD:
+		scan_finding_add(f, "keystore-password-missing", SEV_INFO,
+		    NULL, "%s", msg);
+		break;
+	case SCAN_ERR_CORRUPT:
+		scan_finding_add(f, "keystore-corrupt", SEV_WARN, NULL, "%s",
 		    msg);
+		break;
+	case SCAN_ERR_UNREADABLE:
+		scan_finding_add(f, "keystore-unreadable", SEV_WARN, NULL,
+		    "%s", msg);
+		break;
+	default:
+		break;
+	}
 }
 
 void
