@@ -93,6 +93,27 @@ bad:
 	return (false);
 }
 
+/* s fit for a one-line message. */
+char *
+confdoc_printable(const char *s, size_t max)
+{
+	char	*t;
+	size_t	 n = strlen(s), i;
+
+	if (n > max) {
+		t = xmalloc(max + 4);
+		memcpy(t, s, max);
+		memcpy(t + max, "...", 4);
+		n = max;
+	} else
+		t = xstrdup(s);
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)t[i] < 0x20 || t[i] == 0x7f)
+			t[i] = '?';
+	}
+	return (t);
+}
+
 /* 1-based line of byte off. */
 int
 confdoc_line(const unsigned char *s, size_t n, size_t off)

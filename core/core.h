@@ -2515,6 +2515,9 @@ int		 confdoc_check(const unsigned char *, size_t, const char *name,
 bool		 confdoc_utf8(const unsigned char *, size_t, size_t *bad);
 /* The dominant line end of a text ("\n" when it has none). */
 const char	*confdoc_eol(const unsigned char *, size_t);
+/* s for a one-line message: control characters as '?', at most max
+ * bytes (then "..."); malloc'd. */
+char		*confdoc_printable(const char *s, size_t max);
 /* 1-based line of byte off (CR, LF and CRLF end lines). */
 int		 confdoc_line(const unsigned char *, size_t, size_t off);
 
@@ -2566,15 +2569,16 @@ struct yamldoc_entry {
 	int		 column;	/* 1-based, in characters */
 	enum yamldoc_style style;
 	int		 flags;
-	size_t		 off;		/* the value's bytes (quotes and block */
-	size_t		 len;		/* headers included; len 0: nothing
+	size_t		 off;		/* the value's bytes (quotes, block */
+	size_t		 len;		/* header included; len 0: nothing
 					   written, as in "key:") */
 };
 
 /* Parse (name is used in messages and may be NULL).  Fails, with one line,
  * on what libyaml or Spring Boot refuses (syntax, duplicate keys, unknown
- * aliases), on complex keys, input over CONFIG_MAX_SIZE, UTF-16, nesting
- * deeper than 64 and alias expansion beyond 100000 entries. */
+ * or recursive aliases, tags SnakeYAML has no constructor for, nesting
+ * deeper than 50, documents over 3 MiB characters), input over
+ * CONFIG_MAX_SIZE, UTF-16, and alias expansion beyond 100000 entries. */
 int		 yamldoc_parse(const unsigned char *, size_t, const char *name,
 		     struct yamldoc **, char **cause);
 int		 yamldoc_load(const char *path, struct yamldoc **,
@@ -2715,7 +2719,7 @@ int		 xmldoc_remove_attr(struct xmldoc *, size_t elem,
  * with elem's indentation (a sibling).  The new element's index is
  * elem's index plus the number of elements in elem's subtree.
  */
-int		 xmldoc_insert_after(struct xmldoc *, size_t elem,
+int		 xmldoc_insert_element_after(struct xmldoc *, size_t elem,
 		     const char *text, char **cause);
 /* Decode XML text (predefined entities, character references) into a
  * malloc'd UTF-8 string; -1 on a malformed or undeclared reference. */

@@ -177,7 +177,8 @@ ini_add_entry(struct inidoc *d, size_t li, char *t, char **cause)
 		e->pub.kind = INIDOC_PROPERTY;
 	property:
 		klen = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
-		if (klen > 0 && (arg[klen - 1] == '+' || arg[klen - 1] == '?')) {
+		if (klen > 0 && (arg[klen - 1] == '+' ||
+		    arg[klen - 1] == '?')) {
 			e->pub.op = arg[klen - 1];
 			klen--;
 		}
@@ -635,8 +636,8 @@ ini_key_ok(const struct inidoc *d, const char *key, char **cause)
 	if (*key == '\0' || *p != '\0' || key[0] == '#' || key[0] == '-' ||
 	    key[strlen(key) - 1] == '+' || key[strlen(key) - 1] == '?' ||
 	    !ini_text_ok(key)) {
-		cause_set(cause, "%s: not a property name Jetty can read: "
-		    "\"%s\"", ini_who(d), key);
+		cause_set(cause, "%s: not a property name Jetty can read",
+		    ini_who(d));
 		return (-1);
 	}
 	return (0);
@@ -651,7 +652,7 @@ inidoc_set(struct inidoc *d, const char *key, const char *value,
 	const struct ini_line	*l;
 	const unsigned char	*eq;
 	char			*text;
-	size_t			 i, n, best = 0, upto = SIZE_MAX;
+	size_t			 i, n, best = 0, upto = SIZE_MAX, a, b;
 	long			 idx;
 	int			 rc;
 
@@ -679,7 +680,14 @@ inidoc_set(struct inidoc *d, const char *key, const char *value,
 		}
 		l = &d->lines[e->lineidx];
 		eq = memchr(d->buf + l->off, '=', l->textlen);
-		confbuf_add(&nb, d->buf, eq + 1 - d->buf);
+		if (eq != NULL)
+			confbuf_add(&nb, d->buf, eq + 1 - d->buf);
+		else {
+			/* "-Dname" alone: it gets its "=". */
+			ini_trim(d->buf + l->off, l->textlen, &a, &b);
+			confbuf_add(&nb, d->buf, l->off + b);
+			confbuf_str(&nb, "=");
+		}
 		confbuf_str(&nb, value);
 		/* Blanks after the value are trimmed anyway: drop them. */
 		confbuf_str(&nb, ini_term(d, l));
@@ -776,8 +784,7 @@ inidoc_add_module(struct inidoc *d, const char *module, char **cause)
 			break;
 	}
 	if (*module == '\0' || *p != '\0' || !ini_text_ok(module)) {
-		cause_set(cause, "%s: not a module name: \"%s\"", ini_who(d),
-		    module);
+		cause_set(cause, "%s: not a module name", ini_who(d));
 		return (-1);
 	}
 	for (i = 0; i < d->nmods; i++) {

@@ -183,9 +183,9 @@ obf_decode(const char *s, struct secret **out, char **cause)
 	*out = NULL;
 	switch (obf_kind(s)) {
 	case OBF_MD5:
-		cause_set(cause, "an MD5: password is a one-way digest (Jetty's "
-		    "Credential form): it cannot be turned back into the "
-		    "password; give the password itself");
+		cause_set(cause, "an MD5: password is a one-way digest "
+		    "(Jetty's Credential form): it cannot be turned back into "
+		    "the password; give the password itself");
 		return (-1);
 	case OBF_CRYPT:
 		cause_set(cause, "a CRYPT: password is a one-way crypt(3) hash "

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
@@ -110,11 +111,27 @@ xd_err_fn(void *ctx, xmlErrorPtr e)
 	if (err->set || e == NULL || e->level < XML_ERR_ERROR ||
 	    e->domain == XML_FROM_NAMESPACE)
 		return;
-	snprintf(err->msg, sizeof err->msg, "%s", e->message != NULL ?
-	    e->message : "not XML");
+	if (e->message != NULL && strstr(e->message, "Excessive depth") !=
+	    NULL)
+		snprintf(err->msg, sizeof err->msg, "elements nested more "
+		    "than %d levels deep", (int)xmlParserMaxDepth);
+	else if (e->message != NULL && strstr(e->message,
+	    "entity reference loop") != NULL)
+		snprintf(err->msg, sizeof err->msg, "entities that refer to "
+		    "themselves or expand too far (a \"billion laughs\" "
+		    "document?)");
+	else
+		snprintf(err->msg, sizeof err->msg, "%s", e->message != NULL ?
+		    e->message : "not XML");
 	n = strlen(err->msg);
 	while (n > 0 && (err->msg[n - 1] == '\n' || err->msg[n - 1] == ' '))
 		err->msg[--n] = '\0';
+	/* It may quote the document: one line. */
+	for (; n > 0; n--) {
+		if ((unsigned char)err->msg[n - 1] < 0x20 ||
+		    err->msg[n - 1] == 0x7f)
+			err->msg[n - 1] = '?';
+	}
 	err->line = e->line;
 	err->set = true;
 }
@@ -717,6 +734,10 @@ xd_encoding(struct xmldoc *d, char **cause)
 		d->latin1 = true;
 		return (0);
 	}
+	for (n = 0; enc[n] != '\0'; n++) {
+		if ((unsigned char)enc[n] < 0x20 || enc[n] == 0x7f)
+			enc[n] = '?';
+	}
 	cause_set(cause, "%s: encoding \"%s\" is not supported (UTF-8 or "
 	    "ISO-8859-1)", xd_who(d), enc);
 	return (-1);
@@ -885,14 +906,17 @@ static void
 xd_warning(struct xmldoc *d)
 {
 	struct confbuf	 b = { NULL, 0, 0 };
+	char		*shown;
 	size_t		 i, n = 0;
 
 	if (d->flags & XMLDOC_EXTERNAL) {
 		for (i = 0; i < d->nents; i++) {
 			if (d->ents[i].system == NULL)
 				continue;
+			shown = confdoc_printable(d->ents[i].system, 80);
 			confbuf_printf(&b, "%s%s", n++ > 0 ? ", " : "",
-			    d->ents[i].system);
+			    shown);
+			free(shown);
 		}
 		if (b.d == NULL)
 			confbuf_str(&b, "a parameter entity");
@@ -900,9 +924,11 @@ xd_warning(struct xmldoc *d)
 		    "entities (%s): tlsdeck reads only this file and will not "
 		    "edit it", xd_who(d), (char *)b.d);
 	} else if (d->flags & XMLDOC_ENTITIES) {
-		for (i = 0; i < d->nents; i++)
-			confbuf_printf(&b, "%s%s", i > 0 ? ", " : "",
-			    d->ents[i].name);
+		for (i = 0; i < d->nents; i++) {
+			shown = confdoc_printable(d->ents[i].name, 80);
+			confbuf_printf(&b, "%s%s", i > 0 ? ", " : "", shown);
+			free(shown);
+		}
 		xasprintf(&d->warning, "%s: declares entities (%s): tlsdeck "
 		    "does not expand them and will not edit it", xd_who(d),
 		    (char *)b.d);
@@ -1411,7 +1437,8 @@ int
 xmldoc_set_attr(struct xmldoc *d, size_t elem, const char *name,
     const char *value, char **cause)
 {
-	struct confbuf			 nb = { NULL, 0, 0 }, ev = { NULL, 0, 0 };
+	struct confbuf			 nb = { NULL, 0, 0 };
+	struct confbuf			 ev = { NULL, 0, 0 };
 	struct xd_expect		 x;
 	const struct xmldoc_elem	*e;
 	const struct xmldoc_attr	*a, *last;
@@ -1423,8 +1450,8 @@ xmldoc_set_attr(struct xmldoc *d, size_t elem, const char *name,
 		return (-1);
 	e = &d->els[elem];
 	if (!xd_name_ok(name)) {
-		cause_set(cause, "%s: not an attribute name tlsdeck writes: "
-		    "\"%s\"", xd_who(d), name);
+		cause_set(cause, "%s: not an attribute name tlsdeck writes",
+		    xd_who(d));
 		return (-1);
 	}
 	a = xmldoc_attr(e, name);
@@ -1497,10 +1524,11 @@ xmldoc_remove_attr(struct xmldoc *d, size_t elem, const char *name,
 }
 
 int
-xmldoc_insert_after(struct xmldoc *d, size_t elem, const char *text,
+xmldoc_insert_element_after(struct xmldoc *d, size_t elem, const char *text,
     char **cause)
 {
-	struct confbuf			 nb = { NULL, 0, 0 }, ws = { NULL, 0, 0 };
+	struct confbuf			 nb = { NULL, 0, 0 };
+	struct confbuf			 ws = { NULL, 0, 0 };
 	struct confbuf			 ft = { NULL, 0, 0 };
 	struct xd_expect		 x;
 	const struct xmldoc_elem	*e;

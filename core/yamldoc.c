@@ -28,7 +28,8 @@
 
 #include "core.h"
 
-#define YD_MAX_DEPTH	64		/* nested collections */
+#define YD_MAX_DEPTH	50		/* SnakeYAML's nesting limit */
+#define YD_MAX_CHARS	(3 * 1024 * 1024) /* SnakeYAML's per document */
 #define YD_MAX_FLAT	256		/* flattening depth through aliases */
 #define YD_MAX_ENTRIES	100000		/* flattened entries */
 #define YD_MAX_WORK	(16UL * 1024 * 1024) /* bytes of flattened text */
@@ -830,7 +831,9 @@ yd_read(struct yamldoc *d, char **cause)
 	struct yanchors	 anchors;
 	struct ynode	*stack[YD_MAX_DEPTH + 1], *n;
 	const char	*anchor, *tag;
+	char		*shown;
 	int		 depth = 0, flow = 0, rc = -1;
+	size_t		 docstart = 0;
 	bool		 stop = false;
 
 	memset(&anchors, 0, sizeof anchors);
@@ -848,7 +851,18 @@ yd_read(struct yamldoc *d, char **cause)
 		case YAML_STREAM_END_EVENT:
 			stop = true;
 			break;
+		case YAML_DOCUMENT_END_EVENT:
+			if (ev.end_mark.index - docstart > YD_MAX_CHARS) {
+				cause_set(cause, "%s: line %zu: a document of "
+				    "more than %d characters (Spring Boot's "
+				    "YAML reader refuses it)", yd_who(d),
+				    ev.end_mark.line + 1, YD_MAX_CHARS);
+				yaml_event_delete(&ev);
+				goto out;
+			}
+			break;
 		case YAML_DOCUMENT_START_EVENT:
+			docstart = ev.start_mark.index;
 			d->docs = xreallocarray(d->docs, d->ndocs + 1,
 			    sizeof *d->docs);
 			memset(&d->docs[d->ndocs], 0, sizeof *d->docs);
@@ -919,10 +933,12 @@ yd_read(struct yamldoc *d, char **cause)
 		if (n != NULL) {
 			n->inflow = flow > 0;
 			if (tag != NULL && !yd_tag_ok(tag)) {
+				shown = confdoc_printable(tag, 64);
 				cause_set(cause, "%s: line %d: tag %s: Spring "
 				    "Boot cannot read the file (SnakeYAML has "
 				    "no constructor for it)", yd_who(d),
-				    n->line, tag);
+				    n->line, shown);
+				free(shown);
 				yaml_event_delete(&ev);
 				goto out;
 			}
@@ -936,14 +952,16 @@ yd_read(struct yamldoc *d, char **cause)
 				yd_node_kid(stack[depth - 1], n);
 			else if (d->ndocs > 0)
 				d->docs[d->ndocs - 1].root = n;
+			/* SnakeYAML counts every node but aliases. */
+			if (n->type != YN_ALIAS && depth > YD_MAX_DEPTH) {
+				cause_set(cause, "%s: line %d: nested more "
+				    "than %d levels deep (Spring Boot's YAML "
+				    "reader refuses it)", yd_who(d), n->line,
+				    YD_MAX_DEPTH);
+				yaml_event_delete(&ev);
+				goto out;
+			}
 			if (n->type == YN_SEQ || n->type == YN_MAP) {
-				if (depth == YD_MAX_DEPTH) {
-					cause_set(cause, "%s: line %d: nested "
-					    "more than %d levels deep",
-					    yd_who(d), n->line, YD_MAX_DEPTH);
-					yaml_event_delete(&ev);
-					goto out;
-				}
 				stack[depth++] = n;
 				if (n->flow)
 					flow++;
@@ -1184,7 +1202,7 @@ yd_dupcheck(struct yamldoc *d, struct ynode *m, char **cause)
 {
 	struct ytuples	 ts;
 	struct ynode	*k;
-	char		*key;
+	char		*key, *shown;
 	size_t		 i;
 	int		 rc = -1;
 
@@ -1196,9 +1214,11 @@ yd_dupcheck(struct yamldoc *d, struct ynode *m, char **cause)
 		if (yd_key_string(d, m->kids[i], &key, NULL, cause) != 0)
 			goto out;
 		if (yhash_find(&ts.h, ts.keys, key) != -1) {
+			shown = confdoc_printable(key, 64);
 			cause_set(cause, "%s: line %d: duplicate key %s "
 			    "(Spring Boot refuses the file)", yd_who(d),
-			    k->line, key);
+			    k->line, shown);
+			free(shown);
 			free(key);
 			goto out;
 		}
@@ -1288,6 +1308,7 @@ yd_flatten(struct yamldoc *d, int doc, struct ynode *n, struct confbuf *pb,
 {
 	struct ytuples	 ts;
 	struct ynode	*v;
+	char		*shown;
 	size_t		 plen = pb->len, i;
 	int		 rc = -1, f;
 
@@ -1304,8 +1325,8 @@ yd_flatten(struct yamldoc *d, int doc, struct ynode *n, struct confbuf *pb,
 	if (n->type == YN_SEQ) {
 		for (i = 0; i < n->nkids; i++) {
 			confbuf_printf(pb, "[%zu]", i);
-			rc = yd_flatten(d, doc, n->kids[i], pb, flags | YD_INLIST,
-			    depth + 1, NULL, NULL, cause);
+			rc = yd_flatten(d, doc, n->kids[i], pb,
+			    flags | YD_INLIST, depth + 1, NULL, NULL, cause);
 			pb->len = plen;
 			pb->d[plen] = '\0';
 			if (rc != 0)
@@ -1321,10 +1342,12 @@ yd_flatten(struct yamldoc *d, int doc, struct ynode *n, struct confbuf *pb,
 		if (ts.t[i].typed && (flags & YD_INLIST)) {
 			/* YamlProcessor turns such keys into "[key]" only
 			 * outside lists; inside, Spring Boot fails on them. */
+			shown = confdoc_printable(ts.t[i].key, 64);
 			cause_set(cause, "%s: line %d: key %s is not a string, "
 			    "inside a list: Spring Boot cannot read the file "
 			    "(ClassCastException); quote it", yd_who(d),
-			    ts.t[i].knode->line, ts.t[i].key);
+			    ts.t[i].knode->line, shown);
+			free(shown);
 			rc = -1;
 			goto out;
 		}
@@ -1976,7 +1999,7 @@ yd_insert(struct yamldoc *d, int doc, const char *key, char **segs,
 	char		*ks, **ksegs;
 	struct confbuf	 dk = { NULL, 0, 0 };
 	char		*dseg;
-	size_t		 nk, i = 0, j, m, ncand, candj = 0, at, idx;
+	size_t		 nk, i = 0, j, m, ncand, candj = 0, at, idx, item;
 	bool		 needeol, isvoid = false, dotted = false;
 	int		 indent, step;
 
@@ -2048,9 +2071,9 @@ yd_insert(struct yamldoc *d, int doc, const char *key, char **segs,
 					goto notmap;
 				it = NULL;
 				if (segs[j][1] >= '0' && segs[j][1] <= '9') {
-					idx = strtoul(segs[j] + 1, NULL, 10);
-					if (idx < v->nkids)
-						it = v->kids[idx];
+					item = strtoul(segs[j] + 1, NULL, 10);
+					if (item < v->nkids)
+						it = v->kids[item];
 				}
 				if (it == NULL) {
 					cause_set(cause, "%s: line %d: %s has "
@@ -2131,7 +2154,7 @@ yd_insert(struct yamldoc *d, int doc, const char *key, char **segs,
 		indent = candkey->col + step;
 		at = yd_after(d, cand, &needeol);
 	} else {
-		indent = cur->kids[0]->col;
+		indent = cur->col;
 		at = yd_after(d, cur, &needeol);
 	}
 	confbuf_add(nb, d->buf, at);
@@ -2170,6 +2193,19 @@ yd_value_ok(const struct yamldoc *d, const char *key, const char *value,
 	return (0);
 }
 
+/* Is key a name we look for: UTF-8, no control characters? */
+static bool
+yd_key_ok(const char *key)
+{
+	const unsigned char	*p;
+
+	for (p = (const unsigned char *)key; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			return (false);
+	}
+	return (confdoc_utf8((const unsigned char *)key, strlen(key), NULL));
+}
+
 int
 yamldoc_set(struct yamldoc *d, int doc, const char *key, const char *value,
     char **cause)
@@ -2181,16 +2217,18 @@ yamldoc_set(struct yamldoc *d, int doc, const char *key, const char *value,
 	long			 idx;
 	int			 rc = -1;
 
+	if (!yd_key_ok(key)) {
+		cause_set(cause, "%s: not a property name", yd_who(d));
+		return (-1);
+	}
 	if (yd_value_ok(d, key, value, cause) != 0)
 		return (-1);
 	if (doc < 0 || (doc >= d->ndocs && !(doc == 0 && d->ndocs == 0))) {
 		cause_set(cause, "%s: no document %d", yd_who(d), doc);
 		return (-1);
 	}
-	if ((segs = yd_segs(key, &nsegs)) == NULL ||
-	    !confdoc_utf8((const unsigned char *)key, strlen(key), NULL)) {
-		cause_set(cause, "%s: not a property name: \"%s\"", yd_who(d),
-		    key);
+	if (!yd_key_ok(key) || (segs = yd_segs(key, &nsegs)) == NULL) {
+		cause_set(cause, "%s: not a property name", yd_who(d));
 		goto out;
 	}
 	c = props_canon_key(key);
@@ -2360,7 +2398,8 @@ yamldoc_unset(struct yamldoc *d, int doc, const char *key, size_t *removed,
 	struct confbuf		 nb = { NULL, 0, 0 };
 	struct ycut		*cuts = NULL, c;
 	struct ynode		**maps = NULL, *m;
-	size_t			*counts = NULL, nmaps = 0, ncuts = 0, i, j, n = 0;
+	size_t			*counts = NULL, nmaps = 0, ncuts = 0;
+	size_t			 i, j, n = 0;
 	size_t			 at;
 	bool			*done;
 	const struct yd_ent	*e;
@@ -2369,6 +2408,10 @@ yamldoc_unset(struct yamldoc *d, int doc, const char *key, size_t *removed,
 
 	if (removed != NULL)
 		*removed = 0;
+	if (!yd_key_ok(key)) {
+		cause_set(cause, "%s: not a property name", yd_who(d));
+		return (-1);
+	}
 	cn = props_canon_key(key);
 	for (i = 0; i < d->nents; i++) {
 		e = &d->ents[i];

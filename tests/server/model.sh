@@ -346,6 +346,14 @@ st "$I"
     "\(.material.role):\(.severity)"] | sort | join(",")')" = \
     "encryption:info,queue:critical" ] ||
     fail "im: expiry $(j -c '[.findings[]|select(.code=="cert-expiring")]')"
+# Prometheus: every certificate's series says whose it is.
+prom=$("$TLSDECK" audit --server "$I" --no-live --format prometheus 2>&1)
+for r in server encryption queue; do
+	printf '%s\n' "$prom" | grep -q "^tlsdeck_cert_remaining_seconds{role=\"$r\",.*position=\"leaf\"}" ||
+	    fail "prometheus: no leaf of role $r: $prom"
+done
+printf '%s\n' "$prom" | grep -q "^tlsdeck_cert_not_after_seconds{role=\"encryption\",file=\"$I/conf/ssl/enc.p12\"" ||
+    fail "prometheus: encryption file: $prom"
 # Nothing changes the encryption keystore: each command refuses with one
 # line saying why, the file unchanged (the server is found as status
 # finds it, here through $TLSDECK_PROPERTIES).

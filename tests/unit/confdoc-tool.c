@@ -132,7 +132,7 @@ xml(int argc, char **argv)
 		i = xmldoc_remove_attr(d, strtoul(argv[3], NULL, 10), argv[4],
 		    &cause);
 	else if (strcmp(argv[1], "xml-insert") == 0 && argc == 5)
-		i = xmldoc_insert_after(d, strtoul(argv[3], NULL, 10),
+		i = xmldoc_insert_element_after(d, strtoul(argv[3], NULL, 10),
 		    argv[4], &cause);
 	else
 		i = 1;

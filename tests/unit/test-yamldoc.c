@@ -209,7 +209,8 @@ test_bad(void **state)
 		const char	*file;
 		const char	*want;
 	} bad[] = {
-		{ "bad-syntax.yml", "line 4: did not find expected ',' or ']'" },
+		{ "bad-syntax.yml",
+		    "line 4: did not find expected ',' or ']'" },
 		{ "bad-duplicate.yml", "line 3: duplicate key port" },
 		{ "bad-tab.yml", "line 2: found character that cannot start" },
 		{ "bad-unknown-alias.yml", "unknown alias *nope" },
@@ -217,7 +218,7 @@ test_bad(void **state)
 		{ "bad-custom-tag.yml", "tag !vault" },
 		{ "bad-null-key.yml", "a null key" },
 		{ "bad-billion-laughs.yml", "billion laughs" },
-		{ "bad-deep.yml", "nested more than 64 levels" },
+		{ "bad-deep.yml", "nested more than 50 levels" },
 		{ "bad-binary.yml", "binary data" },
 		{ "bad-utf16.yml", "UTF-16" },
 		{ "bad-not-utf8.yml", "line 2: not UTF-8" },
@@ -327,6 +328,10 @@ static const struct set_case set_cases[] = {
 	/* List items that exist. */
 	{ "l:\n  - n: a\n    b: x\n  - n: c\n", 0, "l[1].b", "y",
 	    "l:\n  - n: a\n    b: x\n  - n: c\n    b: y\n" },
+	{ "l:\n  - ? q\n    : r\n", 0, "l[0].s", "t",
+	    "l:\n  - ? q\n    : r\n    s: t\n" },
+	{ "m: 1\nl:\n  - n: a\n    z: x\n", 0, "l[0].q.r", "y",
+	    "m: 1\nl:\n  - n: a\n    z: x\n    q:\n      r: y\n" },
 	/* The right document of several. */
 	{ "a: 1\n---\nb: 2\n---\nc: 3\n", 1, "b", "9",
 	    "a: 1\n---\nb: 9\n---\nc: 3\n" },
@@ -385,6 +390,7 @@ test_set_refused(void **state)
 		{ "a:\n  b: 1\n", 0, "a", "2", "is a mapping" },
 		{ "a:\n  - x\n", 0, "a", "2", "is a list" },
 		{ "a:\n  - x\n", 0, "a[1]", "2", "adding list items" },
+		{ "m: 1\nl:\n  - z: x\n", 0, "l[0].z.n", "2", "holds a value" },
 		{ "a: 1\n", 0, "b[0]", "2", "adding list items" },
 		{ "a: 1\n", 0, "a", "two\nlines", "one line" },
 		{ "a: 1\n", 0, "a", "\xff", "one line of UTF-8" },
@@ -436,9 +442,11 @@ test_unset(void **state)
 		{ "a: 1\n", 0, "zz", 0, "a: 1\n" },
 		{ "a:\n  key-store: 1\n  keyStore: 2\n", 0, "a.key-store", 2,
 		    "" },
-		{ "a:\r\n  b: 1\r\n  c: 2\r\n", 0, "a.c", 1, "a:\r\n  b: 1\r\n" },
+		{ "a:\r\n  b: 1\r\n  c: 2\r\n", 0, "a.c", 1,
+		    "a:\r\n  b: 1\r\n" },
 		{ "a: 1\n---\na: 1\nb: 2\n", 1, "a", 1, "a: 1\n---\nb: 2\n" },
-		{ "l:\n  - n: a\n    b: x\n", 0, "l[0].b", 1, "l:\n  - n: a\n" },
+		{ "l:\n  - n: a\n    b: x\n", 0, "l[0].b", 1,
+		    "l:\n  - n: a\n" },
 	};
 	struct yamldoc	*d;
 	char		*cause;
