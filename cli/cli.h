@@ -182,6 +182,7 @@ extern const struct cmd_entry cmd_demo_entry;
 extern const struct cmd_entry cmd_probe_entry;
 extern const struct cmd_entry cmd_scan_entry;		/* cmd-scan.c */
 extern const struct cmd_entry cmd_fleet_entry;		/* cmd-fleet.c */
+extern const struct cmd_entry cmd_ensure_entry;		/* cmd-ensure.c */
 
 /*
  * The dashboard (tui/tui.c), the one entry point cli/ calls (tlsdeck with

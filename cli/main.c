@@ -29,6 +29,7 @@ static const struct cmd_entry *cmd_table[] = {
 	&cmd_scan_entry,
 	&cmd_acme_entry,
 	&cmd_fleet_entry,
+	&cmd_ensure_entry,
 	/* (commands: add new entries above this line) */
 	NULL
 };

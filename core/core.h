@@ -3290,4 +3290,89 @@ bool		 report_stale(const struct host_report *, time_t now,
  * since the epoch; -1 when it is not such a time. */
 int64_t		 report_time_parse(const char *);
 
+/* ------------------------------------------------------------------ */
+/* ensure.c: tlsdeck ensure SPEC.yaml, a server's desired HTTPS state,
+ * changed only where it differs (docs/architecture.md, Desired state). */
+
+struct ensure_setting {
+	char		*key;
+	char		*value;
+};
+
+/* A spec (YAML, libcyaml): never a password. */
+struct ensure_spec {
+	char		*server;	/* a server directory, or */
+	char		*properties;	/* its configuration file */
+	bool		 https;		/* an https: section was given */
+	char		**domains;	/* the names its certificate has */
+	size_t		 ndomains;
+	char		*keystore;	/* NULL: the configured one, else
+					   conf/ssl/keystore.p12 (relative:
+					   to the server's directory) */
+	char		*alias;		/* NULL: the configured, else
+					   "tlsdeck" */
+	enum ks_format	 storetype;	/* a new file (UNKNOWN: PKCS12) */
+	int		 min_days;	/* a new key pair below (30) */
+	int		 days;		/* a new certificate's validity (825) */
+	char		*keyalg;	/* "rsa" or "ec" (NULL: rsa) */
+	int		 port;		/* server.port, or 0: as it is */
+	char		*pem_key;	/* the key pair from PEM files instead
+					   of self-signed */
+	char		*pem_chain;
+	bool		 trust;		/* trust a self-signed certificate in
+					   the server JRE's cacerts (true) */
+	char		**ca_files;	/* CA certificates to trust there */
+	size_t		 nca_files;
+	struct ensure_setting *settings; /* more settings (no passwords) */
+	size_t		 nsettings;
+};
+int		 ensure_spec_parse(const void *, size_t, const char *name,
+		     struct ensure_spec **, char **cause);
+int		 ensure_spec_load(const char *path, struct ensure_spec **,
+		     char **cause);
+void		 ensure_spec_free(struct ensure_spec *);
+
+struct ensure_opts {
+	const struct secret *storepass;	/* NULL: the configured password */
+	const struct secret *cacerts_pass; /* NULL: as step_trust tries */
+	const char	*jre;		/* --jre, or NULL */
+	const char	*cacerts;	/* --cacerts, or NULL */
+	bool		 check;		/* a dry run of every step */
+	bool		 diff;		/* fill before and after */
+	int		 server_flags;
+};
+
+/* One part of the state: "keypair", "settings" (one per file), "trust"
+ * (one per certificate). */
+struct ensure_action {
+	char		*name;
+	char		*target;	/* the file it concerns */
+	bool		 changed;	/* changed (check: would change) */
+	char		*summary;	/* one line: what and why */
+	char		**notes;	/* the steps' notes */
+	size_t		 nnotes;
+	char		*before;	/* diff: the text before and after */
+	char		*after;		/* (passwords masked), or NULL */
+	unsigned int	 backup_id;	/* of the file changed, or 0 */
+};
+
+struct ensure_result {
+	bool		 changed;
+	bool		 keypair_changed;
+	struct ensure_action *actions;
+	size_t		 nactions;
+	struct server_model *m;		/* the server afterwards (check: as
+					   it is), audited */
+};
+/*
+ * Compare the server with the spec and change what differs, action by
+ * action (check: nothing written).  -1 with *cause when the server or a
+ * keystore cannot be read, or a step refuses; the actions done before
+ * stay done (each is whole: a transaction of its own).
+ */
+int		 ensure_run(const struct ensure_spec *,
+		     const struct ensure_opts *, struct ensure_result *,
+		     char **cause);
+void		 ensure_result_free(struct ensure_result *);
+
 #endif /* TLSDECK_CORE_H */
