@@ -6,7 +6,7 @@ libcyaml-dev libyaml-dev libxml2-dev libjansson-dev libcmocka-dev
 libcurl4-openssl-dev tmux openssl"
 [ "${1:-}" = test ] && pkgs="$pkgs openjdk-17-jdk-headless clang
 libclang-rt-14-dev time python3 bc jq prometheus prometheus-node-exporter
-curl python3-yaml libxml2-utils jetty9 pebble lego"
+curl python3-yaml libxml2-utils jetty9 pebble lego ansible-core"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
