@@ -239,7 +239,7 @@ const struct cmd_entry cmd_ensure_entry = {
 	"--storepass-env or\n"
 	"--storepass-file (else the one its configuration gives); never in "
 	"the spec.\n"
-	"  --check                  say what would change, write nothing\n"
+	"  --check, --dry-run       say what would change, write nothing\n"
 	"  --diff                   show each change (passwords masked)\n"
 	"  -f, --format text|json   JSON: {\"changed\", \"actions\", "
 	"\"findings\"}\n"
