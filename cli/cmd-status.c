@@ -178,7 +178,8 @@ cli_json_status(const struct server_model *m,
 	json_object_set_new(o, "crit_percent", json_integer(m->crit_percent));
 	json_object_set_new(j, "thresholds", o);
 
-	json_object_set_new(j, "kind", json_string(m->kind->name));
+	json_object_set_new(j, "kind", m->kind != NULL ?
+	    json_string(m->kind->name) : json_null());
 	o = json_object();
 	json_object_set_new(o, "pid", m->proc.pid > 0 ?
 	    json_integer(m->proc.pid) : json_null());
@@ -256,7 +257,9 @@ cli_json_status(const struct server_model *m,
 	    json_string(ks_format_name(jr->trust->format)) : json_null());
 	json_object_set_new(o, "truststore_entries", jr->trust != NULL ?
 	    json_integer((json_int_t)jr->trust->nentries) : json_null());
-	json_object_set_new(o, "truststore_password",
+	/* How the store was opened ("no password", "changeit", the
+	 * defaults file), never a password given or read from a file. */
+	json_object_set_new(o, "truststore_opened_with",
 	    out_json_cstr(jr->trust_pass_how));
 	json_object_set_new(o, "truststore_verified",
 	    json_boolean(jr->trust_verified));
@@ -310,7 +313,8 @@ st_text(FILE *f, const struct server_model *m)
 	for (i = 0; i < m->nfindings; i++)
 		n[m->findings[i]->sev]++;
 	fprintf(f, "Server     %s  (%s)\n", m->properties, st_or(m->how));
-	fprintf(f, "           %s", m->kind->title);
+	fprintf(f, "           %s", m->kind != NULL ? m->kind->title :
+	    "no server");
 	for (i = 0; i < m->nprofiles; i++)
 		fprintf(f, "%s%s", i == 0 ? ", profiles " : ",",
 		    m->profiles[i]);

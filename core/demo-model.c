@@ -191,6 +191,7 @@ demo_model(time_t now)
 	struct server_model	*m;
 
 	m = server_model_new(now);
+	m->kind = &server_kind_spring;
 	m->how = xstrdup("demonstration model (--demo-model)");
 	m->shared_data_path = xstrdup(DM_DIR);
 	m->properties = xstrdup(DM_DIR "/conf/application.properties");

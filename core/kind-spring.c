@@ -482,6 +482,7 @@ spring_locs_parse(struct srvload *s, struct sp_locs *ls, const char *v)
 	const char	*cwd = s->cwd;
 	char		*copy, *tok, *save = NULL, *p, *t;
 	size_t		 n;
+	bool		 dot;
 
 	copy = xstrdup(v);
 	for (tok = strtok_r(copy, ",;", &save); tok != NULL;
@@ -495,11 +496,19 @@ spring_locs_parse(struct srvload *s, struct sp_locs *ls, const char *v)
 			tok += 9;
 		if (strncmp(tok, "file:", 5) == 0)
 			tok += 5;
-		if (*tok == '\0' || strncmp(tok, "classpath", 9) == 0)
+		dot = false;
+		while (tok[0] == '.' && tok[1] == '/') {
+			tok += 2;	/* ./config/: config/ of cwd */
+			dot = true;
+		}
+		if ((*tok == '\0' && !dot) || strncmp(tok, "classpath", 9) == 0)
 			continue;	/* inside the application */
 		if (*tok != '/' && cwd == NULL)
 			continue;	/* relative to a directory unknown */
-		p = *tok == '/' ? xstrdup(tok) : path_join(cwd, tok);
+		if (*tok == '\0')
+			xasprintf(&p, "%s/", cwd);	/* "./" */
+		else
+			p = *tok == '/' ? xstrdup(tok) : path_join(cwd, tok);
 		n = strlen(p);
 		if (n >= 2 && strcmp(p + n - 2, "*/") == 0) {
 			t = xstrndup(p, n - 2);
@@ -1762,10 +1771,8 @@ spring_finish(struct srvload *s)
 			}
 			seen = xreallocarray(seen, nseen + 1, sizeof *seen);
 			seen[nseen++] = c;
-			srv_row(s, h.key, step_settings_is_secret(h.key) ||
-			    strstr(c, "password") != NULL ||
-			    strstr(c, "privatekey") != NULL, false, "set",
-			    NULL, key_material_of_setting(m, h.key));
+			srv_row(s, h.key, secret_key_name(h.key), false,
+			    "set", NULL, key_material_of_setting(m, h.key));
 		}
 	}
 	for (i = 0; i < nseen; i++)

@@ -850,13 +850,24 @@ probe_line(const struct server_model *m, const char *key)
 	return (0);
 }
 
-/* "restart the server (CMD, then CMD)" from step_restart_hint. */
+/*
+ * "restart the server (CMD, then CMD)" from step_restart_hint; when the
+ * served material reloads itself (Spring Boot's reload-on-update), no
+ * restart: the server reads the changed files after its quiet period.
+ */
 static char *
 probe_restart_fix(const struct server_model *m, const char *why)
 {
 	char	**lines, *fix, *cmds = NULL, *t;
 	size_t	  n, i;
 
+	if (m->served->reload_on_update) {
+		xasprintf(&fix, "no restart needed: the server reloads the "
+		    "key material when its files change (reload-on-update), "
+		    "after a quiet period of %ld ms; wait that long and "
+		    "probe again", m->served->quiet_period_ms);
+		return (fix);
+	}
 	step_restart_hint(m, NULL, NULL, &lines, &n);
 	for (i = 0; i < n; i++) {
 		if (cmds == NULL)

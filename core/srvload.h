@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * srvload.h -- private to the loading of a server model: server.c (what
- * every kind shares), material.c (opening key materials) and the kind
- * modules (core/kind-*.c).  Not for cli/ or tui/.
+ * srvload.h -- private to the loading of a server model: server.c (which
+ * server, the JRE, the checks every kind shares), srvload.c (values,
+ * sources and rows the kinds use), material.c (opening key materials) and
+ * the kind modules (core/kind-*.c).  Not for cli/ or tui/.
  */
 #ifndef TLSDECK_SRVLOAD_H
 #define TLSDECK_SRVLOAD_H
@@ -37,7 +38,7 @@ struct srvload {
 	size_t			 envc;
 };
 
-/* server.c */
+/* srvload.c */
 /* The resolved value of key among the sources (malloc'd), or NULL when
  * unset; *hit (may be NULL) says where. */
 char	*srv_value(struct srvload *, const char *key, struct cfg_hit *);

@@ -87,6 +87,65 @@ out:
 	return (rc);
 }
 
+/*
+ * The lines of a YAML document that hold a secret (secret_key_name), with
+ * what a diff shows instead: the line up to the value, then the mask; a
+ * value's further lines (a block scalar) only the mask.
+ */
+static void
+yaml_masks(const unsigned char *buf, size_t len, const struct yamldoc *y,
+    struct step_mask **mp, size_t *np)
+{
+	const struct yamldoc_entry	*ye;
+	struct step_mask		*m = NULL;
+	size_t				 e, k, n = 0, cap = 0, ls;
+	int				 ln, last;
+
+	for (e = 0; y != NULL && e < yamldoc_count(y); e++) {
+		ye = yamldoc_entry(y, e);
+		if (!secret_key_name(ye->key) || ye->len == 0 ||
+		    ye->off + ye->len > len)
+			continue;
+		last = ye->line;
+		for (k = ye->off; k < ye->off + ye->len; k++)
+			if (buf[k] == '\n' && k + 1 < ye->off + ye->len)
+				last++;
+		/* the start of the value's first line */
+		for (ls = ye->off; ls > 0 && buf[ls - 1] != '\n'; ls--)
+			;
+		for (ln = ye->line; ln <= last && ln >= 1; ln++) {
+			if (n > 0 && m[n - 1].line >= ln)
+				continue;	/* masked already (entries
+						   come in file order) */
+			if (n == cap) {
+				cap = cap == 0 ? 8 : cap * 2;
+				m = xreallocarray(m, cap, sizeof *m);
+			}
+			m[n].line = ln;
+			if (ln == ye->line)
+				xasprintf(&m[n].show, "%.*s" YAML_MASK,
+				    ye->off - ls > 200 ? 200 :
+				    (int)(ye->off - ls), buf + ls);
+			else
+				m[n].show = xstrdup("    " YAML_MASK);
+			n++;
+		}
+	}
+	*mp = m;
+	*np = n;
+}
+
+/* Free what yaml_masks made. */
+static void
+yaml_masks_free(struct step_mask *m, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(m[i].show);
+	free(m);
+}
+
 /* One note per property: what changes. */
 static void
 yaml_note(struct step_result *r, const struct yamldoc *old, int doc,
@@ -96,7 +155,7 @@ yaml_note(struct step_result *r, const struct yamldoc *old, int doc,
 	const char			*nv = yaml_value(sp);
 	bool				 secret;
 
-	secret = sp->secret != NULL || step_settings_is_secret(sp->key);
+	secret = sp->secret != NULL || secret_key_name(sp->key);
 	ye = yamldoc_find(old, doc, sp->key);
 	if (nv == NULL) {
 		if (ye != NULL)
@@ -129,6 +188,8 @@ step_settings_yaml(const char *path, const int *docs,
 	unsigned char			*out = NULL;
 	size_t				 curlen, outlen = 0, i, removed;
 	char				*desc = NULL, *t;
+	struct step_mask		*bmask = NULL, *amask = NULL;
+	size_t				 nbmask = 0, namask = 0;
 	int				 rc = -1;
 
 	memset(r, 0, sizeof *r);
@@ -187,8 +248,12 @@ step_settings_yaml(const char *path, const int *docs,
 		ch.beforelen = curlen;
 		ch.after = out;
 		ch.afterlen = outlen;
-		ch.before_yaml = old;
-		ch.after_yaml = y;
+		yaml_masks(cur, curlen, old, &bmask, &nbmask);
+		yaml_masks(out, outlen, y, &amask, &namask);
+		ch.before_mask = bmask;
+		ch.nbefore_mask = nbmask;
+		ch.after_mask = amask;
+		ch.nafter_mask = namask;
 		o->show(&ch, o->show_arg);
 	}
 	if (o->dry_run) {
@@ -221,6 +286,8 @@ out:
 	}
 	yamldoc_free(old);
 	yamldoc_free(y);
+	yaml_masks_free(bmask, nbmask);
+	yaml_masks_free(amask, namask);
 	sw_close(sw);
 	free(desc);
 	return (rc);

@@ -64,6 +64,7 @@ enum tui_action {
 	ACT_FORMS,		/* the menu of every form */
 	ACT_SUBMIT,		/* forms: continue (review, apply) */
 	ACT_HISTORY,		/* the history of changes (backups) */
+	ACT_MATERIAL,		/* the next key material of the server */
 	ACT__MAX
 };
 
@@ -146,6 +147,7 @@ struct tui_glyphs {
 	const char	*axis;		/* timeline axis */
 	const char	*up;
 	const char	*down;
+	const char	*over;		/* a setting overriding another value */
 };
 
 /* The options of tui_main (cli's GLOBAL options plus two hidden ones). */
@@ -511,6 +513,9 @@ int		 form_key(struct form *, enum tui_action, int ch);
 struct fstep	*form_submit(struct form *);
 void		 form_focus(struct form *, int item);
 void		 form_recheck(struct form *);
+/* The loop's tick (wizard.c): the checks an edit made due, once the keys
+ * have stopped; true when the form changed. */
+bool		 form_idle(struct form *);
 void		 form_status(struct form *, enum sev, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 /* Items (indices stay valid) */

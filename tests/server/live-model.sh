@@ -59,13 +59,23 @@ sed -i "s#^sharedDataPath=.*#sharedDataPath=$S#" \
 
 "$J17/javac" -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC -d "$T/classes" \
     --release 17 "$TOP_SRCDIR/tests/server/StandIn.java" || fail "javac"
+# The profile the environment activates, and a location the command line
+# adds (relative to the server's working directory).
+printf 'server.ssl.enabled-protocols=TLSv1.3\n' \
+    >"$S/conf/application-live.properties"
+mkdir -p "$S/extra"
+printf '# extra\nserver.ssl.ciphers=TLS_AES_128_GCM_SHA256\n' \
+    >"$S/extra/application.properties"
 # The stand-in runs in the tree, as a server started from there.
 ( cd "$S" && SERVER_SSL_KEY_STORE_PASSWORD=$SRV_PASS \
     SPRING_APPLICATION_JSON='{"server":{"ssl":{"key-store-type":"PKCS12"}}}' \
+    SPRING_PROFILES_ACTIVE=live \
     exec timeout 60 "$J17/java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
     -XX:-UsePerfData \
     -Dserver.ssl.key-store=conf/ssl/web.p12 -cp "$T/classes" StandIn "$P" \
-    --server.ssl.key-alias=web ) </dev/null >"$T/standin.log" 2>&1 &
+    --server.ssl.key-alias=web \
+    --spring.config.additional-location=optional:file:./extra/ ) \
+    </dev/null >"$T/standin.log" 2>&1 &
 pids="$pids $!"
 last=$!
 wait_listen "$P" || fail "the stand-in for $P died: $(cat "$T/standin.log")"
@@ -99,6 +109,13 @@ pid=$(j .listen_pid)
     fail "overridden: $(j -c '[.findings[]|select(.code=="setting-overridden")]')"
 [ "$(j '[.findings[] | select(.code == "setting-overridden")] | length')" = 4 ] ||
     fail "overridden count"
+# The profile from the environment, the location from the command line.
+[ "$(j '.profiles | join(",")')" = live ] || fail "profiles: $(j -c .profiles)"
+[ "$(row server.ssl.enabled-protocols)" = \
+    "conf/application-live.properties:1" ] ||
+    fail "profile file: $(row server.ssl.enabled-protocols)"
+[ "$(row server.ssl.ciphers)" = "extra/application.properties:2" ] ||
+    fail "additional location: $(row server.ssl.ciphers)"
 j '.keystore.resolved_how' | grep -q "server's working directory ($S)" ||
     fail "relative: $(j .keystore.resolved_how)"
 for c in keystore-password-wrong keystore-password-missing; do
