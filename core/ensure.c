@@ -281,7 +281,7 @@ es_copy(const struct es_file *f, struct ensure_spec *s, char **cause)
 				    "property name", f->settings[i].key);
 				return (-1);
 			}
-			if (step_settings_is_secret(f->settings[i].key)) {
+			if (secret_key_name(f->settings[i].key)) {
 				cause_set(cause, "settings: %s holds a "
 				    "password: passwords never go into a spec "
 				    "(the keystore's comes from "
@@ -730,45 +730,36 @@ ensure_keypair(const struct ensure_spec *s, const struct ensure_opts *o,
 /* ------------------------------------------------------------------ */
 /* Settings */
 
-/* Text with the values of password lines masked (malloc'd). */
+/* The text with the lines the step masks (its secrets) shown as the
+ * step says (malloc'd). */
 static char *
-es_mask(const unsigned char *buf, size_t len)
+es_mask(const unsigned char *buf, size_t len, const struct step_mask *mk,
+    size_t nmk)
 {
-	char		*out, *key;
-	const char	*p = (const char *)buf, *end = p + len, *nl, *sep, *k;
-	size_t		 o = 0, n;
+	const char	*p = (const char *)buf, *end = p + len, *nl;
+	char		*out;
+	size_t		 o = 0, n, k = 0, sz;
+	int		 line = 0;
 
-	out = xmalloc(len * 2 + 16);
+	sz = len + 1;
+	for (k = 0; k < nmk; k++)
+		sz += strlen(mk[k].show) + 1;
+	out = xmalloc(sz);
+	k = 0;
 	while (p < end) {
+		line++;
 		nl = memchr(p, '\n', (size_t)(end - p));
 		n = nl != NULL ? (size_t)(nl - p) + 1 : (size_t)(end - p);
-		for (k = p; k < p + n && (*k == ' ' || *k == '\t'); k++)
-			;
-		sep = k;
-		while (sep < p + n && *sep != '=' && *sep != ':' &&
-		    *sep != '\n')
-			sep++;
-		if (sep < p + n && (*sep == '=' || *sep == ':') && sep > k &&
-		    *k != '#') {
-			key = xstrndup(k, (size_t)(sep - k));
-			while (*key != '\0' && (key[strlen(key) - 1] == ' ' ||
-			    key[strlen(key) - 1] == '\t'))
-				key[strlen(key) - 1] = '\0';
-			if (step_settings_is_secret(key)) {
-				memcpy(out + o, p, (size_t)(sep - p) + 1);
-				o += (size_t)(sep - p) + 1;
-				if (*sep == ':')
-					out[o++] = ' ';
-				memcpy(out + o, "********\n", 9);
-				o += 9;
-				free(key);
-				p += n;
-				continue;
-			}
-			free(key);
+		while (k < nmk && mk[k].line < line)
+			k++;
+		if (k < nmk && mk[k].line == line) {
+			memcpy(out + o, mk[k].show, strlen(mk[k].show));
+			o += strlen(mk[k].show);
+			out[o++] = '\n';
+		} else {
+			memcpy(out + o, p, n);
+			o += n;
 		}
-		memcpy(out + o, p, n);
-		o += n;
 		p += n;
 	}
 	out[o] = '\0';
@@ -789,8 +780,10 @@ es_show(const struct step_settings_change *ch, void *arg)
 	sh->shown = true;
 	free(sh->before);
 	free(sh->after);
-	sh->before = es_mask(ch->before, ch->beforelen);
-	sh->after = es_mask(ch->after, ch->afterlen);
+	sh->before = es_mask(ch->before, ch->beforelen, ch->before_mask,
+	    ch->nbefore_mask);
+	sh->after = es_mask(ch->after, ch->afterlen, ch->after_mask,
+	    ch->nafter_mask);
 }
 
 /* The settings to have, each only when it differs from the model. */

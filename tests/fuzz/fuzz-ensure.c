@@ -33,7 +33,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    s->port < 0 || s->port > 65535))
 		abort();
 	for (i = 0; i < s->nsettings; i++)
-		if (step_settings_is_secret(s->settings[i].key))
+		if (secret_key_name(s->settings[i].key))
 			abort();
 	ensure_spec_free(s);
 	return (0);
