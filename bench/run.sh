@@ -135,5 +135,9 @@ rm -f "$w"/p*.properties "$w"/c*.properties
 # pebble, a JVM restarted; skipped when pebble or lego is missing).
 echo
 sh "$top/bench/acme.sh" "$b" || echo "(bench/acme.sh failed)"
+
+# tlsdeck scan against keytool/openssl/check_ssl_cert (bench/scan.sh)
+TLSDECK=$td sh "$top/bench/scan.sh" "$b"
+
 echo
 echo "machine: $(nproc) cores, $(uname -sr); runs per median: $RUNS; $(date -u +%Y-%m-%dT%H:%MZ)"

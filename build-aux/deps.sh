@@ -6,8 +6,8 @@ libcyaml-dev libyaml-dev libxml2-dev zlib1g-dev libjansson-dev libcmocka-dev
 libcurl4-openssl-dev tmux openssl"
 # tests/servers/ start Debian's tomcat10 and jetty9 in private directories
 [ "${1:-}" = test ] && pkgs="$pkgs openjdk-17-jdk-headless clang
-libclang-rt-14-dev time python3 bc jq prometheus python3-yaml libxml2-utils
-jetty9 tomcat10 pebble lego"
+libclang-rt-14-dev time python3 bc jq prometheus prometheus-node-exporter
+curl python3-yaml libxml2-utils jetty9 tomcat10 pebble lego ansible-core"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
@@ -19,15 +19,16 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-# Installing a server must not start it (they would take ports 8080 and
-# 8443): a policy-rc.d that refuses every start while apt runs.
-policy=
-if [ ! -e /usr/sbin/policy-rc.d ]; then
-	policy=/usr/sbin/policy-rc.d
-	printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy"
+# No service starts during the install: prometheus would listen on 9090 and
+# prometheus-node-exporter on 9100 (the tests start their own on free
+# ports).  invoke-rc.d asks policy-rc.d; 101 means "action forbidden".
+prc=/usr/sbin/policy-rc.d
+saved=
+if [ -e "$prc" ]; then
+	saved=$(mktemp /usr/sbin/policy-rc.d.XXXXXX) && cp -p "$prc" "$saved"
 fi
-rc=0
-apt-get update -qq >/dev/null &&
-    apt-get install -y -qq --no-install-recommends $missing >/dev/null || rc=1
-[ -n "$policy" ] && rm -f "$policy"
+printf '#!/bin/sh\nexit 101\n' >"$prc" && chmod 755 "$prc"
+apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends $missing >/dev/null
+rc=$?
+if [ -n "$saved" ]; then mv -f "$saved" "$prc"; else rm -f "$prc"; fi
 [ $rc = 0 ] || { echo "apt-get install failed:$missing" >&2; exit 1; }

@@ -107,6 +107,7 @@ struct cmd_ctx {
 	int			 argc;		/* the operands */
 	char			**argv;
 	int			 fmt;		/* OUT_* */
+	bool			 fmt_given;	/* --format was given */
 	struct pw_opts		 store;		/* CMD_STOREPASS */
 	struct pw_opts		 key;		/* CMD_KEYPASS */
 	struct global_opts	 g;		/* CMD_GLOBAL */
@@ -179,6 +180,9 @@ extern const struct cmd_entry cmd_rename_entry;
 extern const struct cmd_entry cmd_passwd_entry;		/* cmd-manage.c */
 extern const struct cmd_entry cmd_demo_entry;
 extern const struct cmd_entry cmd_probe_entry;
+extern const struct cmd_entry cmd_scan_entry;		/* cmd-scan.c */
+extern const struct cmd_entry cmd_fleet_entry;		/* cmd-fleet.c */
+extern const struct cmd_entry cmd_ensure_entry;		/* cmd-ensure.c */
 
 /*
  * The dashboard (tui/tui.c), the one entry point cli/ calls (tlsdeck with
@@ -296,6 +300,10 @@ void	*cli_json_findings(const struct server_model *);
 void	 cli_text_findings(FILE *, const struct server_model *,
 	     const char *indent);
 void	*cli_json_certs(const struct server_model *);
+/* The whole model as tlsdeck status --format json prints it (cfg: the
+ * config file, or NULL). */
+void	*cli_json_status(const struct server_model *,
+	     const struct tlsdeck_config *cfg);
 /* Which key material a finding, row or certificate concerns: a json_t
  * {"role", "name", "path"}, or JSON null. */
 void	*cli_json_material_ref(const struct key_material *);

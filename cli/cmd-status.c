@@ -161,9 +161,10 @@ st_json_sources(const struct server_model *m)
 	return (arr);
 }
 
-/* The whole model as one JSON document. */
-static json_t *
-st_json(const struct server_model *m, const struct tlsdeck_config *cfg)
+/* The whole model as one JSON document (status, and scan's servers). */
+void *
+cli_json_status(const struct server_model *m,
+    const struct tlsdeck_config *cfg)
 {
 	const struct jre_info	*jr = &m->jre;
 	const struct setting	*s;
@@ -496,7 +497,7 @@ cmd_status_exec(struct cmd_ctx *c)
 	if (!(so.flags & SERVER_NO_LIVE))
 		probe_audit(m, 0);
 	if (c->fmt == OUT_JSON)
-		out_json_dump(st_json(m, cfg), stdout);
+		out_json_dump(cli_json_status(m, cfg), stdout);
 	else {
 		/* Names come from files: no terminal escapes get through. */
 		if ((mf = open_memstream(&text, &textlen)) == NULL) {

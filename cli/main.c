@@ -27,7 +27,10 @@ static const struct cmd_entry *cmd_table[] = {
 	&cmd_passwd_entry,
 	&cmd_demo_entry,
 	&cmd_probe_entry,
+	&cmd_scan_entry,
 	&cmd_acme_entry,
+	&cmd_fleet_entry,
+	&cmd_ensure_entry,
 	/* (commands: add new entries above this line) */
 	NULL
 };

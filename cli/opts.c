@@ -261,6 +261,7 @@ cmd_shared_option(struct cmd_ctx *c, int ch, char *arg)
 			return (-1);
 		}
 		c->fmt = f;
+		c->fmt_given = true;
 		return (1);
 	case 'a':
 		if (!(ce->flags & CMD_ALIAS))

@@ -48,6 +48,10 @@
  *   step-settings.c      application.properties edits    steps
  *   demo.c               the demo server tree            server model
  *   probe.c              what the port serves            server model
+ *   scan.c               every server and keystore under server model
+ *                        some directories (tlsdeck scan)
+ *   report.c             hosts' status reports read back server model
+ *                        (tlsdeck fleet)
  *   yamlerr.c [core]     libcyaml diagnostics            infrastructure
  */
 #ifndef TLSDECK_CORE_H
@@ -2590,6 +2594,159 @@ char	*yamlerr_first(const struct yamlerr *, int err, int *lp, int *cp);
 char	*yamlerr_joined(const struct yamlerr *);
 
 /* ------------------------------------------------------------------ */
+/* scan.c: every server and every keystore or certificate file under some
+ * directories (tlsdeck scan; docs/architecture.md, Scan and fleet).
+ * Read-only; every file met is untrusted input. */
+
+#define SCAN_MAX_DEPTH		16	/* default: directories below a root */
+#define SCAN_MAX_SIZE		(64UL * 1024 * 1024) /* default: larger
+					   files are sniffed, not loaded */
+#define SCAN_MAX_FILES		250000	/* regular files listed at most */
+#define SCAN_THREADS		2	/* default: files read in parallel */
+
+/* Why a file could not be read (the Prometheus reason label). */
+enum scan_error {
+	SCAN_ERR_NONE = 0,
+	SCAN_ERR_BAD_PASSWORD,	/* the password its server gives is wrong */
+	SCAN_ERR_NO_PASSWORD,	/* its certificates are encrypted and no
+				   password is known for it */
+	SCAN_ERR_CORRUPT,	/* damaged, or not what its name says */
+	SCAN_ERR_UNREADABLE,	/* cannot be read: permissions, I/O, too
+				   large, missing */
+	SCAN_ERR__MAX
+};
+
+/* One certificate of a standalone file (a summary: the keystore itself
+ * is freed once read). */
+struct scan_cert {
+	char		*alias;		/* printable UTF-8 */
+	enum ks_etype	 type;		/* of its entry */
+	size_t		 position;	/* in its entry's chain, 0 the leaf */
+	char		*subject;
+	char		*issuer;
+	char		*serial;
+	int64_t		 not_before;
+	int64_t		 not_after;
+	long		 days_left;	/* at the scan's time */
+	enum sev	 sev;		/* its expiry severity in this file */
+	bool		 ca;
+	char		 key[32];
+	unsigned char	 sha256[CERT_SHA256_LEN];
+};
+
+/* A finding of the scan about a standalone file (the codes of
+ * docs/findings.md: cert-expired, keystore-corrupt, ...). */
+struct scan_finding {
+	char		*code;
+	enum sev	 sev;
+	char		*alias;		/* or NULL */
+	char		*message;
+};
+
+/* A keystore or certificate file that belongs to no server found. */
+struct scan_file {
+	char		*path;
+	enum ks_format	 format;	/* by content; KS_FMT_UNKNOWN when
+					   the content is none */
+	bool		 verified;	/* integrity checked (passwordless
+					   PKCS#12), else read without it */
+	bool		 passwordless;
+	size_t		 nentries;
+	enum scan_error	 error;
+	char		*error_msg;	/* one line naming the file */
+	struct scan_cert *certs;	/* entries' chains, in entry order */
+	size_t		 ncerts;
+	struct scan_finding *findings;	/* most severe first */
+	size_t		 nfindings;
+	enum sev	 sev;		/* the worst of its findings */
+	int64_t		 nearest;	/* earliest not-after, or INT64_MAX */
+};
+
+/* A server found by its kind's detect. */
+struct scan_server {
+	char		*dir;		/* the directory it was found in */
+	char		*config;	/* its main configuration file */
+	const char	*kind;		/* "spring", ... */
+	char		*why;		/* what detect said */
+	struct server_model *model;	/* NULL when it could not load */
+	char		*error;		/* why not */
+	enum sev	 sev;		/* findings_worst, SEV_CRIT when it
+					   could not load */
+	int64_t		 nearest;	/* earliest not-after of its
+					   certificates, or INT64_MAX */
+};
+
+struct scan_opts {
+	char *const	*roots;		/* NULL or none: scan_default_roots */
+	size_t		 nroots;
+	int		 max_depth;	/* SCAN_MAX_DEPTH */
+	size_t		 max_size;	/* SCAN_MAX_SIZE */
+	int		 threads;	/* SCAN_THREADS */
+	bool		 no_servers;	/* standalone files only */
+	/* for the servers: thresholds, flags (SERVER_NO_LIVE), now, proc
+	   root; the files use the same thresholds and now */
+	struct server_opts so;
+};
+
+struct scan_result {
+	char		**roots;	/* the directories walked */
+	size_t		 nroots;
+	struct scan_server **servers;	/* most urgent first */
+	size_t		 nservers;
+	struct scan_file **files;	/* most urgent first */
+	size_t		 nfiles;
+	char		**notes;	/* what the walk could not read */
+	size_t		 nnotes;
+	time_t		 now;		/* the scan's time */
+	double		 duration;	/* seconds */
+	size_t		 ndirs;		/* directories walked */
+	size_t		 nregular;	/* regular files looked at */
+	bool		 truncated;	/* SCAN_MAX_FILES reached */
+	enum sev	 worst;
+	int		 warn_days;	/* thresholds used */
+	int		 crit_days;
+};
+
+void	 scan_opts_init(struct scan_opts *);
+/* "bad_password", "no_password", "corrupt", "unreadable" ("" for none). */
+const char *scan_error_name(enum scan_error);
+/*
+ * The roots without ROOT: the directories of the running java processes
+ * (-Dcatalina.base, -Djetty.base, spring.config.location, their working
+ * directory unless /) and the usual install locations that exist.
+ * proc NULL is /proc.  *roots malloc'd (free each, then the array).
+ */
+void	 scan_default_roots(const char *proc, char ***roots, size_t *n);
+/*
+ * Walk the roots and read what is there.  Fails only when no root can be
+ * walked; every other problem is a note or a file's error.
+ */
+int	 scan_run(const struct scan_opts *, struct scan_result **,
+	     char **cause);
+void	 scan_result_free(struct scan_result *);
+/*
+ * Read one file's bytes as the scan does (name: its path, for the name
+ * rule and messages).  0 with *fp NULL when it is no keystore or
+ * certificate file; takes buf (malloc'd).  For tests and fuzzing.
+ */
+int	 scan_file_mem(unsigned char *buf, size_t len, const char *name,
+	     const struct server_opts *, struct scan_file **fp);
+void	 scan_file_free(struct scan_file *);
+/*
+ * The Prometheus text exposition format of a scan (node_exporter's
+ * textfile collector): certificates' not-after and not-before, read
+ * errors with their reason, findings by severity and code, the servers'
+ * status, the scan's time and duration.  *buf malloc'd.
+ */
+void	 scan_prometheus(const struct scan_result *, char **buf,
+	     size_t *len);
+/*
+ * Replace path with data atomically and without a backup (a temporary
+ * file in the same directory, fsync, rename; a new file gets mode 0644):
+ * the safe-write path, for --output.
+ */
+int	 scan_write_output(const char *path, const void *data, size_t len,
+	     char **cause);
 /* config documents: the servers' own configuration files, read and
  * edited losslessly (docs/config-formats.md).  yamldoc.c (Spring Boot
  * application.yml, libyaml), xmldoc.c (Tomcat server.xml, libxml2),
@@ -3388,5 +3545,231 @@ void	 step_acme_issued_all(const char *state_dir, char ***sha,
 /* Record an issued certificate (STATE/<hash>/issued, a line each). */
 int	 step_acme_record(const char *state_dir, const char *directory,
 	     struct cert *, char **cause);
+
+/* ------------------------------------------------------------------ */
+/* report.c: hosts' status reports read back (tlsdeck fleet;
+ * docs/architecture.md, Scan and fleet).  A report is the JSON of
+ * tlsdeck status or tlsdeck scan, one per host, collected from many
+ * hosts: untrusted input, parsed with jansson within REPORT_MAX_SIZE and
+ * summarised into what the fleet view shows; a report that cannot be
+ * read is a host with its error, so the others still show. */
+
+#define REPORT_MAX_SIZE		(32UL * 1024 * 1024)	/* bytes of one */
+#define REPORT_MAX_STREAM	(512UL * 1024 * 1024)	/* bytes of "-" */
+#define REPORT_MAX_HOSTS	100000
+#define REPORT_STALE_HOURS	24	/* default: older reports are stale */
+
+/* One certificate of a report. */
+struct report_cert {
+	char		*server;	/* the config of its server, or NULL (a
+					   standalone file) */
+	char		*file;
+	char		*alias;
+	char		*subject;
+	char		*role;		/* "leaf", "trusted", "anchor", "key",
+					   "certificate", ... as reported */
+	int64_t		 not_after;
+	enum sev	 sev;		/* as reported */
+	bool		 trust;		/* a trust anchor or trusted entry: not
+					   counted for the nearest expiry */
+};
+
+struct report_finding {
+	char		*server;	/* its server's config, or NULL */
+	enum sev	 sev;
+	char		*code;
+	char		*file;
+	char		*message;
+	char		*fix;		/* what to do, or NULL */
+	char		*alias;		/* the entry it concerns, or NULL */
+	int		 form;		/* enum form_kind, FORM_NONE */
+};
+
+struct report_setting {
+	char		*server;
+	char		*key;
+	char		*value;		/* masked as reported, or NULL */
+	enum sev	 sev;
+	char		*check;
+};
+
+/* A server of a report (status: one; scan: every one found). */
+struct report_server {
+	char		*config;
+	char		*kind;
+	enum sev	 sev;
+	char		*jre;		/* its JRE's version, or NULL */
+	char		*keystore;	/* the served keystore, or NULL */
+	char		*error;		/* it could not be loaded, or NULL */
+};
+
+struct host_report {
+	char		*name;		/* the report's "host", else the file
+					   name without ".json" */
+	char		*source;	/* the file, or "stdin, document N" */
+	char		*error;		/* why the report could not be read
+					   (then only name and source are
+					   set), or NULL */
+	const char	*type;		/* "status" or "scan" */
+	enum sev	 sev;		/* its status (SEV_INFO: none given) */
+	int64_t		 time;		/* when it was made, or 0 */
+	int64_t		 nearest;	/* earliest expiry of a certificate
+					   that is not a trust anchor, or
+					   INT64_MAX */
+	char		*nearest_what;	/* that certificate's alias or
+					   subject, or NULL */
+	char		*kind;		/* the servers' kinds, "spring" or
+					   "spring, tomcat"; NULL: none */
+	char		*jre;		/* the first server's JRE version */
+	size_t		 ncrit;		/* findings by severity */
+	size_t		 nwarn;
+	size_t		 ninfo;
+	char		*fix;		/* the most severe finding's fix (the
+					   first with one), or NULL */
+	char		*fix_server;	/* ... and its server, or NULL */
+	char		*fix_command;	/* ... the command on the host that
+					   fixes it (report_fix_command), or
+					   NULL */
+	size_t		 nfiles;	/* standalone files of a scan */
+	struct report_server *servers;
+	size_t		 nservers;
+	struct report_cert *certs;	/* by expiry, earliest first */
+	size_t		 ncerts;
+	struct report_finding *findings; /* most severe first */
+	size_t		 nfindings;
+	struct report_setting *settings;
+	size_t		 nsettings;
+};
+
+struct fleet {
+	struct host_report **hosts;	/* most urgent first (fleet_sort) */
+	size_t		 nhosts;
+	size_t		 nerrors;	/* hosts whose report was unreadable */
+	bool		 truncated;	/* REPORT_MAX_HOSTS reached */
+};
+
+/*
+ * Parse one report (buf need not be NUL-terminated).  name: the host
+ * name unless the report gives one; source: where it came from (for
+ * messages).  Returns a host: when the report is malformed, not a status
+ * or scan report, or too large, its error says so in one line naming
+ * source.  Never fails otherwise.
+ */
+struct host_report *report_parse(const char *buf, size_t len,
+		     const char *name, const char *source);
+void		 host_report_free(struct host_report *);
+/*
+ * The reports of a directory (every regular file whose name does not
+ * start with '.', each at most REPORT_MAX_SIZE) or, for "-", of the
+ * stream of JSON documents on fd (at most REPORT_MAX_STREAM bytes).
+ * Fails only when the directory or stream cannot be read at all.
+ */
+int		 fleet_load(const char *src, int fd, struct fleet **,
+		     char **cause);
+/* Most urgent first: unreadable reports and critical, then warning, then
+ * ok; within, the nearest expiry first, then by name. */
+void		 fleet_sort(struct fleet *);
+void		 fleet_free(struct fleet *);
+/*
+ * The command that fixes finding f on host h, as one shell line with
+ * every path quoted (malloc'd): "ssh HOST tlsdeck trust --properties
+ * FILE" for an untrusted certificate, "ssh HOST tlsdeck --properties
+ * FILE" (the dashboard, whose form fixes it) for the others of a server,
+ * "ssh HOST tlsdeck list FILE" for a standalone file; NULL when the
+ * finding names neither.
+ */
+char		*report_fix_command(const struct host_report *,
+		     const struct report_finding *);
+/* Is the report older than hours (or of unknown time)? */
+bool		 report_stale(const struct host_report *, time_t now,
+		     int hours);
+/* "2026-11-29T15:16:16Z" (also with fractions or an offset) to seconds
+ * since the epoch; -1 when it is not such a time. */
+int64_t		 report_time_parse(const char *);
+
+/* ------------------------------------------------------------------ */
+/* ensure.c: tlsdeck ensure SPEC.yaml, a server's desired HTTPS state,
+ * changed only where it differs (docs/architecture.md, Desired state). */
+
+struct ensure_setting {
+	char		*key;
+	char		*value;
+};
+
+/* A spec (YAML, libcyaml): never a password. */
+struct ensure_spec {
+	char		*server;	/* a server directory, or */
+	char		*properties;	/* its configuration file */
+	bool		 https;		/* an https: section was given */
+	char		**domains;	/* the names its certificate has */
+	size_t		 ndomains;
+	char		*keystore;	/* NULL: the configured one, else
+					   conf/ssl/keystore.p12 (relative:
+					   to the server's directory) */
+	char		*alias;		/* NULL: the configured, else
+					   "tlsdeck" */
+	enum ks_format	 storetype;	/* a new file (UNKNOWN: PKCS12) */
+	int		 min_days;	/* a new key pair below (30) */
+	int		 days;		/* a new certificate's validity (825) */
+	char		*keyalg;	/* "rsa" or "ec" (NULL: rsa) */
+	int		 port;		/* server.port, or 0: as it is */
+	char		*pem_key;	/* the key pair from PEM files instead
+					   of self-signed */
+	char		*pem_chain;
+	bool		 trust;		/* trust a self-signed certificate in
+					   the server JRE's cacerts (true) */
+	char		**ca_files;	/* CA certificates to trust there */
+	size_t		 nca_files;
+	struct ensure_setting *settings; /* more settings (no passwords) */
+	size_t		 nsettings;
+};
+int		 ensure_spec_parse(const void *, size_t, const char *name,
+		     struct ensure_spec **, char **cause);
+int		 ensure_spec_load(const char *path, struct ensure_spec **,
+		     char **cause);
+void		 ensure_spec_free(struct ensure_spec *);
+
+struct ensure_opts {
+	const struct secret *storepass;	/* NULL: the configured password */
+	const struct secret *cacerts_pass; /* NULL: as step_trust tries */
+	const char	*jre;		/* --jre, or NULL */
+	const char	*cacerts;	/* --cacerts, or NULL */
+	bool		 check;		/* a dry run of every step */
+	bool		 diff;		/* fill before and after */
+	int		 server_flags;
+};
+
+/* One part of the state: "keypair", "settings" (one per file), "trust"
+ * (one per certificate). */
+struct ensure_action {
+	char		*name;
+	char		*target;	/* the file it concerns */
+	bool		 changed;	/* changed (check: would change) */
+	char		*summary;	/* one line: what and why */
+	char		**notes;	/* the steps' notes */
+	size_t		 nnotes;
+	char		*before;	/* diff: the text before and after */
+	char		*after;		/* (passwords masked), or NULL */
+	unsigned int	 backup_id;	/* of the file changed, or 0 */
+};
+
+struct ensure_result {
+	bool		 changed;
+	bool		 keypair_changed;
+	struct ensure_action *actions;
+	size_t		 nactions;
+	struct server_model *m;		/* the server afterwards (check: as
+					   it is), audited */
+};
+/*
+ * Compare the server with the spec and change what differs, action by
+ * action (check: nothing written).  -1 with *cause when the server or a
+ * keystore cannot be read, or a step refuses; the actions done before
+ * stay done (each is whole: a transaction of its own).
+ */
+int		 ensure_run(const struct ensure_spec *,
+		     const struct ensure_opts *, struct ensure_result *,
+		     char **cause);
+void		 ensure_result_free(struct ensure_result *);
 
 #endif /* TLSDECK_CORE_H */

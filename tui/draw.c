@@ -351,6 +351,119 @@ draw_bar(struct tui *t, int y, int x, int w, double frac, enum theme_role role)
 		    i < full ? t->g->bar_full : t->g->bar_empty);
 }
 
+/*
+ * The expiry timeline (the dashboard's expiry panel, the fleet view):
+ * where a number of days falls, log(1 + days/30) scaled to 0..1 at 10
+ * years, interpolated between the ticks (no libm needed).
+ */
+int
+draw_timeline_x(long days, int x, int w)
+{
+	static const struct {
+		long	days;
+		double	f;
+	} pt[] = {
+		{ 0, 0 }, { 30, 0.1441 }, { 90, 0.2883 }, { 365, 0.5360 },
+		{ 1825, 0.8576 }, { 3650, 1.0 }
+	};
+	double	f = 1.0;
+	size_t	i;
+
+	if (days < 0)
+		days = 0;
+	for (i = 1; i < sizeof pt / sizeof pt[0]; i++) {
+		if (days <= pt[i].days) {
+			f = pt[i - 1].f + (pt[i].f - pt[i - 1].f) *
+			    (double)(days - pt[i - 1].days) /
+			    (double)(pt[i].days - pt[i - 1].days);
+			break;
+		}
+	}
+	return (x + (int)(f * (w - 1) + 0.5));
+}
+
+/* The timeline's scale on rows y (labels) and y + 1 (axis). */
+void
+draw_timeline_scale(struct tui *t, int y, int x0, int w, int sx, int sw,
+    int warn, int crit)
+{
+	static const struct {
+		long		 days;
+		const char	*label;
+	} ticks[] = {
+		{ 0, "now" }, { 30, "30d" }, { 90, "90d" }, { 365, "1y" },
+		{ 1825, "5y" }, { 3650, "10y" }
+	};
+	char	*used;
+	size_t	 k;
+	int	 pass, px, n, lx, i;
+
+	/*
+	 * The labels where they fit (now, 1y and 10y first, then the
+	 * others in the gaps, one blank apart), then the axis with ticks.
+	 */
+	used = xcalloc((size_t)w + 2, 1);
+	for (pass = 0; pass < 2; pass++) {
+		for (k = 0; k < sizeof ticks / sizeof ticks[0]; k++) {
+			if ((ticks[k].days == 0 || ticks[k].days == 365 ||
+			    ticks[k].days == 3650) != (pass == 0))
+				continue;
+			px = draw_timeline_x(ticks[k].days, sx, sw);
+			n = draw_width(ticks[k].label);
+			lx = k == 0 ? px : px - n / 2;
+			if (lx + n > x0 + w)
+				lx = x0 + w - n;
+			for (i = lx - 1; i <= lx + n; i++)
+				if (i >= x0 && i < x0 + w && used[i - x0])
+					break;
+			if (i <= lx + n)
+				continue;
+			for (i = lx; i < lx + n; i++)
+				used[i - x0] = 1;
+			draw_text(t, y, lx, n, THEME_MUTED, ticks[k].label);
+		}
+	}
+	free(used);
+	for (i = 0; i < sw; i++)
+		draw_text(t, y + 1, sx + i, 1, THEME_BORDER, t->g->axis);
+	for (k = 0; k < sizeof ticks / sizeof ticks[0]; k++)
+		draw_text(t, y + 1, draw_timeline_x(ticks[k].days, sx, sw), 1,
+		    THEME_BORDER, t->g->tick);
+	draw_text(t, y + 1, draw_timeline_x(warn, sx, sw), 1, THEME_WARN,
+	    "!");
+	draw_text(t, y + 1, draw_timeline_x(crit, sx, sw), 1, THEME_CRIT,
+	    "!");
+}
+
+/*
+ * One certificate on the timeline at row y: a bar from sx to its days
+ * left, then "412d", within avail columns from sx; or "expired N days
+ * ago".  sel draws the text in the selection's colours.
+ */
+void
+draw_timeline_bar(struct tui *t, int y, int sx, int sw, int avail,
+    long days, enum sev sev, bool sel)
+{
+	enum theme_role	br, tr = sel ? THEME_SELECTED : THEME_TEXT;
+	char		buf[32];
+	int		px, n;
+
+	if (days < 0) {
+		draw_printf(t, y, sx, avail, sel ? tr : THEME_CRIT,
+		    "%s expired %ld day%s ago", t->g->crit, -days,
+		    days == -1 ? "" : "s");
+		return;
+	}
+	br = sev == SEV_CRIT ? THEME_BAR_CRIT : sev == SEV_WARN ?
+	    THEME_BAR_WARN : THEME_BAR_OK;
+	px = draw_timeline_x(days, sx, sw);
+	for (n = sx; n <= px; n++)
+		draw_text(t, y, n, 1, br, t->g->bar_full);
+	snprintf(buf, sizeof buf, "%ldd", days);
+	draw_text(t, y, px + 2, sx + avail - (px + 2), sel ? tr :
+	    sev == SEV_OK ? THEME_TEXT : colour_sev(sev), buf);
+}
+
 /* The hints of scope, in table order, one per action. */
 static size_t
 draw_hint_list(unsigned int scope, const struct tui_key **out, size_t max)

@@ -9,6 +9,9 @@
 
 #include "tui.h"
 
+/* Row movement: the dashboard, lists and the fleet view. */
+#define SCOPE_ROWS	(SCOPE_DASH | SCOPE_LIST | SCOPE_FLEET)
+
 /*
  * Order matters twice: the hint bar lists hints in table order, and the
  * first binding of an action in a scope carries its help text.
@@ -90,23 +93,23 @@ const struct tui_key tui_keys[] = {
 	  NULL, NULL },
 	{ 'q', "q", ACT_QUIT, SCOPE_DASH, "quit", NULL, NULL },
 
-	{ TK(KEY_UP), "Up", ACT_UP, SCOPE_DASH | SCOPE_LIST,
+	{ TK(KEY_UP), "Up", ACT_UP, SCOPE_ROWS,
 	  "previous row", NULL, NULL },
-	{ 'k', "k", ACT_UP, SCOPE_DASH | SCOPE_LIST, NULL, NULL, NULL },
-	{ TK(KEY_DOWN), "Down", ACT_DOWN, SCOPE_DASH | SCOPE_LIST,
+	{ 'k', "k", ACT_UP, SCOPE_ROWS, NULL, NULL, NULL },
+	{ TK(KEY_DOWN), "Down", ACT_DOWN, SCOPE_ROWS,
 	  "next row", NULL, NULL },
-	{ 'j', "j", ACT_DOWN, SCOPE_DASH | SCOPE_LIST, NULL, NULL, NULL },
-	{ TK(KEY_PPAGE), "PgUp", ACT_PGUP, SCOPE_DASH | SCOPE_LIST,
+	{ 'j', "j", ACT_DOWN, SCOPE_ROWS, NULL, NULL, NULL },
+	{ TK(KEY_PPAGE), "PgUp", ACT_PGUP, SCOPE_ROWS,
 	  "page up", NULL, NULL },
-	{ TK(KEY_NPAGE), "PgDn", ACT_PGDN, SCOPE_DASH | SCOPE_LIST,
+	{ TK(KEY_NPAGE), "PgDn", ACT_PGDN, SCOPE_ROWS,
 	  "page down", NULL, NULL },
-	{ 'g', "g", ACT_TOP, SCOPE_DASH | SCOPE_LIST, "first row", NULL,
+	{ 'g', "g", ACT_TOP, SCOPE_ROWS, "first row", NULL,
 	  NULL },
-	{ TK(KEY_HOME), "Home", ACT_TOP, SCOPE_DASH | SCOPE_LIST, NULL,
+	{ TK(KEY_HOME), "Home", ACT_TOP, SCOPE_ROWS, NULL,
 	  NULL, NULL },
-	{ 'G', "G", ACT_BOTTOM, SCOPE_DASH | SCOPE_LIST, "last row", NULL,
+	{ 'G', "G", ACT_BOTTOM, SCOPE_ROWS, "last row", NULL,
 	  NULL },
-	{ TK(KEY_END), "End", ACT_BOTTOM, SCOPE_DASH | SCOPE_LIST, NULL,
+	{ TK(KEY_END), "End", ACT_BOTTOM, SCOPE_ROWS, NULL,
 	  NULL, NULL },
 	{ '\r', "Enter", ACT_OPEN, SCOPE_DASH | SCOPE_LIST,
 	  "open: certificate detail (whole certificate and PEM), or the fix "
@@ -125,6 +128,17 @@ const struct tui_key tui_keys[] = {
 	  "clear the filter", NULL, NULL },
 	{ TK(KEY_MOUSE), "click", ACT_MOUSE, SCOPE_DASH | SCOPE_LIST,
 	  "select (only with --mouse)", NULL, NULL },
+	{ '/', "/", ACT_FILTER, SCOPE_FLEET,
+	  "filter the hosts: name, kind, JRE, status, finding code or "
+	  "\"stale\" (Enter keeps, Esc clears)", NULL, NULL },
+	{ '\r', "Enter", ACT_OPEN, SCOPE_FLEET,
+	  "open the host's panels from its report (read-only; Tab: next "
+	  "panel, Enter on a finding: its fix)", NULL, NULL },
+	{ '\n', "Enter", ACT_OPEN, SCOPE_FLEET, NULL, NULL, NULL },
+	{ TK(KEY_ENTER), "Enter", ACT_OPEN, SCOPE_FLEET, NULL, NULL, NULL },
+	{ TK_ESC, "Esc", ACT_BACK, SCOPE_FLEET, "clear the filter", NULL,
+	  NULL },
+	{ 'q', "q", ACT_QUIT, SCOPE_FLEET, "quit", NULL, NULL },
 	{ TK(KEY_F(10)), "F10", ACT_QUIT, SCOPE_GLOBAL,
 	  "quit tlsdeck", "Quit", "Quit" },
 	{ 0, NULL, ACT_NONE, 0, NULL, NULL, NULL }
@@ -221,6 +235,8 @@ tui_key_help(void)
 	keys_help_section(&out, "Dashboard", SCOPE_DASH);
 	keys_help_section(&out, "Viewers and lists (detail, findings, help)",
 	    SCOPE_LIST);
+	keys_help_section(&out, "Fleet view (tlsdeck fleet; the key bar "
+	    "shows the command that fixes the selected host)", SCOPE_FLEET);
 	keys_help_section(&out, "Forms and wizards (text fields take every "
 	    "printable key)", SCOPE_FORM);
 	return (out);

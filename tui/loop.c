@@ -9,6 +9,7 @@
  * --mouse; a short ESCDELAY; the hardware cursor on the focused item; the
  * terminal restored on fatal errors and on SIGINT/SIGTERM/SIGHUP/SIGQUIT.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <locale.h>
 #include <poll.h>
@@ -150,7 +151,8 @@ tui_parse(int argc, char **argv, struct tui_opts *o)
 	enum {
 		OPT_PROPERTIES = 256, OPT_SERVER, OPT_JRE, OPT_CACERTS,
 		OPT_THEME, OPT_NO_COLOR, OPT_ASCII, OPT_MOUSE, OPT_CONFIG,
-		OPT_DEMO, OPT_KEYSTORE, OPT_HELP, OPT_NO_LIVE
+		OPT_DEMO, OPT_KEYSTORE, OPT_HELP, OPT_NO_LIVE, OPT_FLEET,
+		OPT_FLEET_STALE
 	};
 	static const struct option longopts[] = {
 		{ "properties",	required_argument, NULL, OPT_PROPERTIES },
@@ -168,6 +170,9 @@ tui_parse(int argc, char **argv, struct tui_opts *o)
 		/* hidden: a built-in model and a bare keystore, for tests */
 		{ "demo-model",	no_argument,	   NULL, OPT_DEMO },
 		{ "keystore",	required_argument, NULL, OPT_KEYSTORE },
+		/* hidden: tlsdeck fleet's view (cli/cmd-fleet.c) */
+		{ "fleet",	required_argument, NULL, OPT_FLEET },
+		{ "fleet-stale", required_argument, NULL, OPT_FLEET_STALE },
 		{ NULL, 0, NULL, 0 }
 	};
 	int	c;
@@ -212,6 +217,12 @@ tui_parse(int argc, char **argv, struct tui_opts *o)
 		case OPT_KEYSTORE:
 			o->keystore = optarg;
 			break;
+		case OPT_FLEET:
+			o->fleet = optarg;
+			break;
+		case OPT_FLEET_STALE:
+			o->fleet_stale = atoi(optarg);
+			break;
 		case OPT_HELP:
 			tui_usage(stdout);
 			exit(0);
@@ -246,7 +257,7 @@ tui_parse(int argc, char **argv, struct tui_opts *o)
  * vt100, with a note in the status line.  NULL when nothing works.
  */
 static SCREEN *
-tui_open_term(struct tui *t)
+tui_open_term(struct tui *t, FILE *in)
 {
 	static const char	*fallback[] = { "xterm-256color", "vt100" };
 	const char		*term = getenv("TERM");
@@ -254,10 +265,10 @@ tui_open_term(struct tui *t)
 	size_t			 i;
 
 	if (term != NULL && *term != '\0' &&
-	    (scr = newterm(NULL, stdout, stdin)) != NULL)
+	    (scr = newterm(NULL, stdout, in)) != NULL)
 		return (scr);
 	for (i = 0; i < sizeof fallback / sizeof fallback[0]; i++) {
-		if ((scr = newterm(fallback[i], stdout, stdin)) != NULL) {
+		if ((scr = newterm(fallback[i], stdout, in)) != NULL) {
 			tui_message(t, SEV_WARN, "TERM=%s is not known here: "
 			    "drawing as %s", term != NULL ? term : "",
 			    fallback[i]);
@@ -286,7 +297,7 @@ tui_load_theme(struct tui *t)
 /* Refuse what cannot show the dashboard (TERM=dumb, no terminal): 0, or
  * the exit code after saying why. */
 static int
-tui_check_term(void)
+tui_check_term(bool tty_in)
 {
 	const char	*term = getenv("TERM");
 
@@ -296,7 +307,7 @@ tui_check_term(void)
 		    TLSDECK_NAME, TLSDECK_NAME, TLSDECK_NAME);
 		return (1);
 	}
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+	if ((tty_in && !isatty(STDIN_FILENO)) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "%s: the dashboard needs a terminal; use "
 		    "'%s status' for plain text\n", TLSDECK_NAME,
 		    TLSDECK_NAME);
@@ -412,6 +423,34 @@ tui_loop(struct tui *t)
 	}
 }
 
+/*
+ * tlsdeck fleet's reports, read before the terminal opens (from standard
+ * input for "-": then the keys come from /dev/tty, *inp).  0, or -1
+ * after saying why.
+ */
+static int
+tui_fleet_load(const struct tui_opts *o, struct fleet **flp, FILE **inp)
+{
+	char	*cause = NULL;
+
+	*inp = stdin;
+	if (fleet_load(o->fleet, STDIN_FILENO, flp, &cause) != 0) {
+		fprintf(stderr, "%s: %s\n", TLSDECK_NAME, cause);
+		free(cause);
+		return (-1);
+	}
+	if (strcmp(o->fleet, "-") == 0 &&
+	    (*inp = fopen("/dev/tty", "r")) == NULL) {
+		fprintf(stderr, "%s: the fleet view needs a terminal for its "
+		    "keys (/dev/tty: %s); use --format text\n", TLSDECK_NAME,
+		    strerror(errno));
+		fleet_free(*flp);
+		*flp = NULL;
+		return (-1);
+	}
+	return (0);
+}
+
 /* The dashboard: set up the terminal, run the loop, restore. */
 int
 tui_main(int argc, char **argv)
@@ -419,19 +458,30 @@ tui_main(int argc, char **argv)
 	struct tui_opts		 o;
 	struct tui		*t;
 	struct tlsdeck_config	*cfg;
+	struct fleet		*fl = NULL;
 	const char		*term;
 	SCREEN			*scr;
+	FILE			*in = stdin;
 	char			*note, *cause = NULL;
 	int			 rc;
 
 	memset(&o, 0, sizeof o);
 	if (tui_parse(argc, argv, &o) != 0)
 		return (2);
-	if ((rc = tui_check_term()) != 0)
+	if ((rc = tui_check_term(o.fleet == NULL ||
+	    strcmp(o.fleet, "-") != 0)) != 0)
 		return (rc);
 	setlocale(LC_ALL, "");
 	if (tui_config(&o, &cfg, &cause) != 0)
 		return (1);
+	if (o.fleet != NULL) {
+		o.no_live = true;
+		if (tui_fleet_load(&o, &fl, &in) != 0) {
+			free(cause);
+			config_free(cfg);
+			return (1);
+		}
+	}
 
 	t = tui_new(&o);
 	tui_load_theme(t);
@@ -440,15 +490,21 @@ tui_main(int argc, char **argv)
 		free(cause);
 	}
 	note = t->msg != NULL ? xstrdup(t->msg) : NULL;
-	tui_reload(t);
+	if (fl != NULL)
+		tui_set_model(t, server_model_new(0));	/* no server here */
+	else
+		tui_reload(t);
 
-	if ((scr = tui_open_term(t)) == NULL) {
+	if ((scr = tui_open_term(t, in)) == NULL) {
 		term = getenv("TERM");
 		fprintf(stderr, "%s: cannot use this terminal (TERM=%s); use "
 		    "'%s status' for plain text\n", TLSDECK_NAME,
 		    term != NULL ? term : "", TLSDECK_NAME);
 		free(note);
 		tui_free(t);
+		fleet_free(fl);
+		if (in != stdin)
+			fclose(in);
 		config_free(cfg);
 		return (1);
 	}
@@ -460,7 +516,11 @@ tui_main(int argc, char **argv)
 	if (note != NULL)
 		tui_message(t, SEV_CRIT, "%s", note);
 	free(note);
-	if (tui_push(t, &screen_dash, NULL) != 0)
+	if (fl != NULL)
+		rc = tui_push(t, &screen_fleet, fl);	/* takes fl */
+	else
+		rc = tui_push(t, &screen_dash, NULL);
+	if (rc != 0)
 		rc = 1;
 	else
 		rc = tui_loop(t);
@@ -471,6 +531,8 @@ tui_main(int argc, char **argv)
 	delscreen(scr);
 	tui_screen = NULL;
 	fatal_set_hook(NULL);
+	if (in != stdin)
+		fclose(in);
 	config_free(cfg);
 	return (rc);
 }

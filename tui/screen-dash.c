@@ -1050,36 +1050,6 @@ dash_settings(struct tui *t, struct dash *d)
 	}
 }
 
-/*
- * Where the timeline puts a number of days: log(1 + days/30) scaled to
- * 0..1 at 10 years, interpolated between the ticks (no libm needed).
- */
-static int
-dash_scale_x(long days, int x, int w)
-{
-	static const struct {
-		long	days;
-		double	f;
-	} pt[] = {
-		{ 0, 0 }, { 30, 0.1441 }, { 90, 0.2883 }, { 365, 0.5360 },
-		{ 1825, 0.8576 }, { 3650, 1.0 }
-	};
-	double	f = 1.0;
-	size_t	i;
-
-	if (days < 0)
-		days = 0;
-	for (i = 1; i < sizeof pt / sizeof pt[0]; i++) {
-		if (days <= pt[i].days) {
-			f = pt[i - 1].f + (pt[i].f - pt[i - 1].f) *
-			    (double)(days - pt[i - 1].days) /
-			    (double)(pt[i].days - pt[i - 1].days);
-			break;
-		}
-	}
-	return (x + (int)(f * (w - 1) + 0.5));
-}
-
 /* The ACME record, read again when the model changed. */
 static void
 dash_acme_free(struct dash *d)
@@ -1123,27 +1093,19 @@ dash_acme_has(const struct dash *d, struct cert *c)
 	return (false);
 }
 
-/* The expiry panel: a timeline of every certificate. */
+/* The expiry panel: a timeline of every certificate (draw.c draws the
+ * scale and the bars). */
 static void
 dash_expiry(struct tui *t, struct dash *d)
 {
-	static const struct {
-		long		 days;
-		const char	*label;
-	} ticks[] = {
-		{ 0, "now" }, { 30, "30d" }, { 90, "90d" }, { 365, "1y" },
-		{ 1825, "5y" }, { 3650, "10y" }
-	};
 	const struct server_model	*m = t->model;
 	struct rect			*r = &d->r[P_EXPIRY];
 	const struct exp_row		*e;
-	enum theme_role			 tr, br;
-	enum sev			 sev;
+	enum theme_role			 tr;
 	char				 buf[96], *label, *cn, date[32];
 	int64_t				 due, when;
-	int				 x0, w, lw, sx, sw, i, y, px, lx;
-	int				 warn, crit, vis, n, pass;
-	char				*used;
+	int				 x0, w, lw, sx, sw, i, y;
+	int				 warn, crit, vis;
 	size_t				 k;
 	bool				 sel;
 
@@ -1172,43 +1134,7 @@ dash_expiry(struct tui *t, struct dash *d)
 	sw = w - lw - 1 - 6;
 	if (sw < 10 || r->h < 5)
 		return;
-
-	/*
-	 * The scale: labels where they fit (now, 1y and 10y first, then the
-	 * others in the gaps, one blank apart), then the axis with ticks.
-	 */
-	used = xcalloc((size_t)w + 2, 1);
-	for (pass = 0; pass < 2; pass++) {
-		for (k = 0; k < sizeof ticks / sizeof ticks[0]; k++) {
-			if ((ticks[k].days == 0 || ticks[k].days == 365 ||
-			    ticks[k].days == 3650) != (pass == 0))
-				continue;
-			px = dash_scale_x(ticks[k].days, sx, sw);
-			n = draw_width(ticks[k].label);
-			lx = k == 0 ? px : px - n / 2;
-			if (lx + n > x0 + w)
-				lx = x0 + w - n;
-			for (i = lx - 1; i <= lx + n; i++)
-				if (i >= x0 && i < x0 + w && used[i - x0])
-					break;
-			if (i <= lx + n)
-				continue;
-			for (i = lx; i < lx + n; i++)
-				used[i - x0] = 1;
-			draw_text(t, r->y + 1, lx, n, THEME_MUTED,
-			    ticks[k].label);
-		}
-	}
-	free(used);
-	for (i = 0; i < sw; i++)
-		draw_text(t, r->y + 2, sx + i, 1, THEME_BORDER, t->g->axis);
-	for (k = 0; k < sizeof ticks / sizeof ticks[0]; k++)
-		draw_text(t, r->y + 2, dash_scale_x(ticks[k].days, sx, sw), 1,
-		    THEME_BORDER, t->g->tick);
-	draw_text(t, r->y + 2, dash_scale_x(warn, sx, sw), 1, THEME_WARN,
-	    "!");
-	draw_text(t, r->y + 2, dash_scale_x(crit, sx, sw), 1, THEME_CRIT,
-	    "!");
+	draw_timeline_scale(t, r->y + 1, x0, w, sx, sw, warn, crit);
 	draw_text(t, r->y + 2, x0, lw, THEME_MUTED, "certificate");
 
 	vis = dash_body_rows(d, P_EXPIRY);
@@ -1224,8 +1150,6 @@ dash_expiry(struct tui *t, struct dash *d)
 		y = r->y + 3 + i - d->top[P_EXPIRY];
 		sel = dash_row_sel(t, d, P_EXPIRY, i, y);
 		tr = sel ? THEME_SELECTED : THEME_TEXT;
-		sev = e->sev;
-		br = dash_bar_role(sev);
 		cn = draw_cn(e->c->info.subject);
 		if (e->cacerts)
 			xasprintf(&label, "cacerts: %s", cn);
@@ -1237,19 +1161,8 @@ dash_expiry(struct tui *t, struct dash *d)
 		draw_text(t, y, x0, lw, e->cacerts && !sel ? THEME_MUTED : tr,
 		    label);
 		free(label);
-		if (e->days < 0) {
-			draw_printf(t, y, sx, w - lw - 1, sel ? tr : THEME_CRIT,
-			    "%s expired %ld day%s ago", t->g->crit, -e->days,
-			    e->days == -1 ? "" : "s");
-			continue;
-		}
-		px = dash_scale_x(e->days, sx, sw);
-		for (n = sx; n <= px; n++)
-			draw_text(t, y, n, 1, br, t->g->bar_full);
-		dash_days(buf, sizeof buf, e->days);
-		draw_text(t, y, px + 2, sx + sw + 6 - (px + 2),
-		    sel ? tr : sev == SEV_OK ? THEME_TEXT : colour_sev(sev),
-		    buf);
+		draw_timeline_bar(t, y, sx, sw, e->days < 0 ? w - lw - 1 :
+		    sw + 6, e->days, e->sev, sel);
 	}
 }
 

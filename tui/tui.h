@@ -74,6 +74,7 @@ enum tui_action {
 #define SCOPE_FORM	0x08		/* forms and wizards (form.c) */
 #define SCOPE_LIST	0x04		/* viewers and lists (help, detail,
 					   findings) */
+#define SCOPE_FLEET	0x10		/* the fleet view's host list */
 
 struct tui_key {
 	int		 key;		/* character or TK(KEY_...) */
@@ -166,6 +167,10 @@ struct tui_opts {
 	const char	*keystore;	/* --keystore FILE */
 	bool		 no_live;	/* --no-live: no look at the server
 					   (loader.c, live.c) */
+	/* tlsdeck fleet (cli/cmd-fleet.c): the hidden --fleet DIR|- and
+	 * --fleet-stale HOURS open the fleet view instead */
+	const char	*fleet;
+	int		 fleet_stale;
 };
 
 #define TUI_STACK_MAX	16
@@ -271,6 +276,17 @@ void		 draw_hline(struct tui *, int y, int x, int w, enum theme_role);
 /* A bar w columns wide, frac (0..1) of it full. */
 void		 draw_bar(struct tui *, int y, int x, int w, double frac,
 		     enum theme_role);
+/* The expiry timeline (dashboard, fleet view): the column of a number of
+ * days on a scale of w columns from x (logarithmic, 10 years); the scale
+ * on rows y and y + 1 (labels, axis with the warn and crit marks) over
+ * the w columns from x0, the timeline in sw columns from sx; one
+ * certificate's bar and days left (or "expired N days ago") in avail
+ * columns from sx. */
+int		 draw_timeline_x(long days, int x, int w);
+void		 draw_timeline_scale(struct tui *, int y, int x0, int w,
+		     int sx, int sw, int warn, int crit);
+void		 draw_timeline_bar(struct tui *, int y, int sx, int sw,
+		     int avail, long days, enum sev, bool sel);
 /* The key-hint bar for the top screen's scope, on row y. */
 void		 draw_hints(struct tui *, int y, unsigned int scope);
 /* Split text into lines of at most w columns (at spaces when possible);
@@ -309,6 +325,13 @@ int		 detail_open(struct tui *, const struct ks_entry *,
 		     struct cert *, const char *origin);
 /* The help screen. */
 int		 help_open(struct tui *);
+
+/* screen-fleet.c: the fleet view (hosts' reports, struct fleet taken as
+ * the argument) and one host's panels from its report, read-only. */
+extern const struct screen_ops screen_fleet;
+extern const struct screen_ops screen_fleet_host;
+int		 fleet_host_open(struct tui *, const struct host_report *,
+		     int stale_hours);
 
 /* screen-findings.c */
 extern const struct screen_ops screen_findings;

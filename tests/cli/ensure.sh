@@ -1,0 +1,215 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# ensure.sh -- tlsdeck ensure on a real server tree without HTTPS: --check
+# writes nothing; the first run creates the key pair, the settings and the
+# trust in the server JRE's cacerts (keytool reads them back); the second
+# run changes nothing (every byte the same); a keystore with two entries
+# keeps the other one when its key pair is renewed; --diff masks the
+# password; the password never appears on stdout, stderr or in JSON; bad
+# specs are refused with one line naming the file, nothing written.
+. "${TOP_SRCDIR:-.}/tests/lib.sh"
+FX=$TOP_BUILDDIR/tests/unit/srv-fixture
+command -v jq >/dev/null || skip "jq missing"
+[ -x "$FX" ] || skip "srv-fixture not built (cmocka missing?)"
+unset TLSDECK_PROPERTIES XDG_CONFIG_HOME JAVA_HOME
+HOME=$T/home
+TLSDECK_BACKUP_DIR=$T/backups
+KSPW=Ensure-Pass.42
+export HOME TLSDECK_BACKUP_DIR KSPW
+mkdir -p "$HOME"
+
+run() {
+	want=$1
+	shift
+	timeout -k 2 60 "$TLSDECK" "$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	[ "$rc" = "$want" ] || fail "tlsdeck $*: exit $rc, expected $want
+stdout: $(head -c 3000 "$T/out")
+stderr: $(cat "$T/err")"
+	if grep -q "$KSPW" "$T/out" "$T/err"; then
+		fail "tlsdeck $*: the password was printed"
+	fi
+}
+j() { jq -r "$@" "$T/out"; }
+sums() { (cd "$1" && find . -type f -exec sha256sum {} + | sort); }
+
+# ---- a server without HTTPS (its JRE's cacerts from the fixture) -------
+"$FX" "$T/fx" >/dev/null || fail "srv-fixture"
+S=$T/app
+mkdir -p "$S/conf"
+cp -R "$T/fx/jre" "$S/jre"
+cat >"$S/conf/application.properties" <<EOF
+# the application
+sharedDataPath=$S
+server.port=8080
+im.base-url=http://app.example.test:8080
+EOF
+cat >"$T/spec.yaml" <<EOF
+server: $S
+https:
+  domains: [app.example.test, localhost]
+  port: 8443
+EOF
+
+# --check: what would change, nothing written
+before=$(sums "$S")
+run 0 ensure "$T/spec.yaml" --storepass-env KSPW --check --format json
+[ "$(j .changed)" = true ] || fail "check: changed"
+[ "$(j '[.actions[] | select(.changed) | .action] | join(" ")')" = \
+    "keypair settings trust" ] || fail "check actions: $(cat "$T/out")"
+[ "$(sums "$S")" = "$before" ] || fail "--check wrote something"
+[ -e "$T/backups" ] && [ -n "$(ls -A "$T/backups")" ] &&
+    fail "--check made a backup"
+
+# the first run
+run 0 ensure "$T/spec.yaml" --storepass-env KSPW --format json
+[ "$(j .changed)" = true ] || fail "first run: changed"
+[ "$(j '[.actions[] | select(.changed) | .action] | join(" ")')" = \
+    "keypair settings trust" ] || fail "first run: $(cat "$T/out")"
+j '.findings | type' | grep -qx array || fail "findings"
+P=$S/conf/application.properties
+grep -qx 'server.port=8443' "$P" || fail "port: $(cat "$P")"
+grep -qx 'server.ssl.key-alias=tlsdeck' "$P" || fail "alias"
+grep -qx "server.ssl.key-store=$S/conf/ssl/keystore.p12" "$P" ||
+    fail "key-store"
+grep -qx '# the application' "$P" || fail "the comment was lost"
+KS=$S/conf/ssl/keystore.p12
+run 0 list "$KS" --storepass-env KSPW --format json
+[ "$(j '.entries | length')" = 1 ] || fail "one entry: $(cat "$T/out")"
+j '.entries[0].chain[0].san | join(",")' |
+    grep -qx 'DNS:app.example.test,DNS:localhost' || fail "SANs"
+CA=$S/jre/lib/security/cacerts
+if command -v keytool >/dev/null 2>&1; then
+	keytool -list -keystore "$KS" -storepass:env KSPW >"$T/kt" 2>&1 ||
+	    fail "keytool -list: $(cat "$T/kt")"
+	grep -q '^tlsdeck,' "$T/kt" || fail "keytool: $(cat "$T/kt")"
+	keytool -list -cacerts -keystore "$CA" -storepass changeit \
+	    >"$T/kt" 2>&1 || keytool -list -keystore "$CA" -storepass \
+	    changeit >"$T/kt" 2>&1 || fail "keytool cacerts: $(cat "$T/kt")"
+	grep -q '^tlsdeck-tlsdeck-' "$T/kt" || fail "cacerts: $(cat "$T/kt")"
+fi
+run 0 status --server "$S" --no-live --format json
+[ "$(j '.keystore.key_alias')" = tlsdeck ] || fail "status: key alias"
+
+# the second run: nothing to change, not a byte
+before=$(sums "$S")
+run 0 ensure "$T/spec.yaml" --storepass-env KSPW --format json
+[ "$(j .changed)" = false ] || fail "second run changed: $(cat "$T/out")"
+[ "$(j '[.actions[] | select(.changed)] | length')" = 0 ] ||
+    fail "second run actions"
+[ "$(sums "$S")" = "$before" ] || fail "the second run wrote"
+run 0 ensure "$T/spec.yaml" --storepass-env KSPW
+tail -1 "$T/out" | grep -qx 'nothing to change' || fail "text: $(cat "$T/out")"
+# the configured password is enough once it is configured
+run 0 ensure "$T/spec.yaml" --format json
+[ "$(j .changed)" = false ] || fail "configured password"
+
+# ---- a keystore with two entries keeps both -----------------------------
+S2=$T/two
+mkdir -p "$S2/conf/ssl"
+cp -R "$T/fx/jre" "$S2/jre"
+K2=$S2/conf/ssl/keystore.p12
+run 0 genkey "$K2" --alias web --dname CN=old.example.test --days 5 \
+    --storepass-env KSPW
+run 0 import-cert "$K2" --alias partner "$SAMPLES/certs/ca.pem" \
+    --storepass-env KSPW
+run 0 list "$K2" --storepass-env KSPW --format json
+partner=$(j '.entries[] | select(.alias == "partner") | .chain[0].sha256')
+[ -n "$partner" ] || fail "partner entry"
+cat >"$S2/conf/application.properties" <<EOF
+sharedDataPath=$S2
+server.port=8443
+server.ssl.key-store=\${sharedDataPath}/conf/ssl/keystore.p12
+server.ssl.key-store-password=$KSPW
+server.ssl.key-store-type=PKCS12
+server.ssl.key-alias=web
+server.ssl.enabled=true
+EOF
+cat >"$T/spec2.yaml" <<EOF
+server: $S2
+https:
+  domains: [new.example.test]
+  min-days: 30
+  days: 400
+EOF
+run 0 ensure "$T/spec2.yaml" --format json --diff
+[ "$(j '.actions[] | select(.action == "keypair") | .changed')" = true ] ||
+    fail "renew: $(cat "$T/out")"
+[ "$(j '.actions[] | select(.action == "settings") | .changed')" = false ] ||
+    fail "settings as they were: $(cat "$T/out")"
+j '.actions[] | select(.action == "keypair") | .diff.before' |
+    grep -q '^partner: trustedCertEntry' || fail "diff before"
+j '.actions[] | select(.action == "keypair") | .diff.after' |
+    grep -q '^web: PrivateKeyEntry, CN=new.example.test' || fail "diff after"
+grep -q '\${sharedDataPath}/conf/ssl/keystore.p12' \
+    "$S2/conf/application.properties" || fail "key-store rewritten"
+run 0 list "$K2" --storepass-env KSPW --format json
+[ "$(j '.entries | length')" = 2 ] || fail "two entries: $(cat "$T/out")"
+[ "$(j '.entries[] | select(.alias == "partner") | .chain[0].sha256')" = \
+    "$partner" ] || fail "partner changed"
+[ "$(j '.entries[] | select(.alias == "web") | .chain[0].days_left')" \
+    -ge 399 ] || fail "web renewed"
+run 0 ensure "$T/spec2.yaml" --format json
+[ "$(j .changed)" = false ] || fail "spec2 second run: $(cat "$T/out")"
+
+# --diff of the settings masks the password
+S3=$T/three
+mkdir -p "$S3/conf"
+cp -R "$T/fx/jre" "$S3/jre"
+printf 'sharedDataPath=%s\nserver.port=8080\n' "$S3" \
+    >"$S3/conf/application.properties"
+printf 'server: %s\nhttps:\n  domains: [x.example.test]\n' "$S3" \
+    >"$T/spec3.yaml"
+run 0 ensure "$T/spec3.yaml" --storepass-file /dev/stdin --check --diff \
+    --format json <<EOF
+$KSPW
+EOF
+j '.actions[] | select(.action == "settings") | .diff.after' |
+    grep -qx 'server.ssl.key-store-password=\*\*\*\*\*\*\*\*' ||
+    fail "masked: $(cat "$T/out")"
+[ -e "$S3/conf/ssl" ] && fail "--check created the keystore directory"
+
+# ---- bad specs: one line naming the file, nothing written ---------------
+before=$(sums "$S")
+bad() {
+	printf '%s' "$2" >"$T/bad.yaml"
+	run 1 ensure "$T/bad.yaml" --storepass-env KSPW
+	[ "$(grep -c . "$T/err")" = 1 ] || fail "$1: one line: $(cat "$T/err")"
+	grep -q "$3" "$T/err" || fail "$1: $(cat "$T/err")"
+}
+bad empty '' "bad.yaml: empty"
+bad notyaml 'server: [1' "bad.yaml: "
+bad unknown "server: $S
+color: red
+" "bad.yaml: .*color"
+bad both "server: $S
+properties: $P
+" "exactly one of server"
+bad secret "server: $S
+settings:
+  - key: server.ssl.trust-store-password
+    value: x
+" "passwords never go into a spec"
+bad domain "server: $S
+https:
+  domains: ['a b']
+" "not a DNS name"
+bad days "server: $S
+https:
+  domains: [a.example]
+  min-days: 900
+  days: 100
+" "min-days"
+printf 'server: x\000\n' >"$T/bad.yaml"
+run 1 ensure "$T/bad.yaml"
+grep -q 'NUL' "$T/err" || fail "NUL: $(cat "$T/err")"
+[ "$(sums "$S")" = "$before" ] || fail "a bad spec wrote"
+# no password for a new keystore
+printf 'server: %s\nhttps:\n  domains: [y.example.test]\n' "$S3" \
+    >"$T/spec4.yaml"
+run 1 ensure "$T/spec4.yaml"
+grep -q 'no keystore password' "$T/err" || fail "no password: $(cat "$T/err")"
+run 1 ensure "$T/missing.yaml"
+grep -q "missing.yaml" "$T/err" || fail "missing spec"
+run 2 ensure
+echo "ok: ensure"
