@@ -177,6 +177,7 @@ extern const struct cmd_entry cmd_trust_entry;
 extern const struct cmd_entry cmd_delete_entry;
 extern const struct cmd_entry cmd_rename_entry;
 extern const struct cmd_entry cmd_passwd_entry;		/* cmd-manage.c */
+extern const struct cmd_entry cmd_convert_entry;	/* cmd-convert.c */
 extern const struct cmd_entry cmd_demo_entry;
 extern const struct cmd_entry cmd_probe_entry;
 

@@ -128,6 +128,8 @@ step_rename(const char *path, const struct secret *storepass,
 	struct ks_txn	*t = NULL;
 	struct ks_entry	*e, *other;
 	char		*stored = NULL, *desc = NULL, *old = NULL;
+	const char	*sa;
+	size_t		 salen;
 	int		 rc = -1;
 
 	memset(r, 0, sizeof *r);
@@ -153,8 +155,8 @@ step_rename(const char *path, const struct secret *storepass,
 		    "");
 		goto out;
 	}
-	if (e->alias_len == strlen(stored) &&
-	    memcmp(e->alias, stored, e->alias_len) == 0) {
+	sa = ks_entry_stored_alias(e, &salen);
+	if (salen == strlen(stored) && memcmp(sa, stored, salen) == 0) {
 		cause_set(cause, "%s: entry \"%s\" is already stored as "
 		    "\"%s\"%s", path, alias, stored,
 		    strcmp(stored, new_alias) != 0 ? " (Java lower-cases it)" :
@@ -168,6 +170,9 @@ step_rename(const char *path, const struct secret *storepass,
 	old = e->alias;
 	e->alias = xstrdup(stored);
 	e->alias_len = strlen(stored);
+	free(e->stored_alias);
+	e->stored_alias = NULL;
+	e->stored_alias_len = 0;
 	e->flags &= ~KS_EF_ALIAS_NOT_LOWER;
 	manage_note_params(t->ks, r);
 	xasprintf(&desc, "renamed \"%s\" to \"%s\"", old, stored);
