@@ -29,6 +29,16 @@ list_fingerprints(struct keystore *ks)
 	free(v);
 }
 
+/* The top-level "profile": PKCS#12's, or null. */
+static void
+list_json_profile(json_t *j, const struct keystore *ks)
+{
+	const char	*p = ks_profile_name(keystore_profile(ks));
+
+	json_object_set_new(j, "profile", p != NULL ? json_string(p) :
+	    json_null());
+}
+
 static int
 cmd_list_exec(struct cmd_ctx *c)
 {
@@ -61,6 +71,8 @@ cmd_list_exec(struct cmd_ctx *c)
 		if (ks->format == KS_FMT_PKCS12)
 			json_object_set_new(j, "passwordless",
 			    json_boolean(ks->passwordless));
+		list_json_profile(j, ks);
+		json_object_set_new(j, "ignored", out_json_ignored(ks));
 		arr = json_array();
 		for (i = 0; i < ks->nentries; i++)
 			json_array_append_new(arr,
@@ -74,6 +86,10 @@ cmd_list_exec(struct cmd_ctx *c)
 		    ks->passwordless ? " (passwordless)" : "",
 		    ks->verified ? "verified" : "NOT verified",
 		    ks->nentries, ks->nentries == 1 ? "y" : "ies");
+		if (ks->format == KS_FMT_PKCS12)
+			printf("Profile: %s\n",
+			    ks_profile_name(keystore_profile(ks)));
+		out_text_ignored(stdout, ks, NULL);
 		for (i = 0; i < ks->nentries; i++) {
 			printf("\n");
 			out_text_entry(stdout, ks->entries[i], now);
@@ -132,12 +148,20 @@ cmd_show_exec(struct cmd_ctx *c)
 		break;
 	case OUT_JSON:
 		j = out_json_entry(e, now, true);
+		list_json_profile(j, ks);
+		json_object_set_new(j, "format",
+		    json_string(ks_format_name(ks->format)));
 		if (recovered != -1)
 			json_object_set_new(j, "key_recovered",
 			    json_boolean(recovered));
 		out_json_dump(j, stdout);
 		break;
 	default:
+		printf("Keystore: %s (%s%s%s)\n", c->argv[0],
+		    ks_format_name(ks->format), ks->format == KS_FMT_PKCS12 ?
+		    ", profile " : "", ks->format == KS_FMT_PKCS12 ?
+		    ks_profile_name(keystore_profile(ks)) : "");
+		out_text_ignored(stdout, ks, e->alias);
 		out_text_entry(stdout, e, now);
 		if (recovered != -1)
 			printf("Private key: %s\n", recovered ? "recovered "

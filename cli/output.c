@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -158,6 +159,9 @@ out_json_entry(struct ks_entry *e, time_t now, bool with_pem)
 
 	j = json_object();
 	json_object_set_new(j, "alias", out_json_str(e->alias, e->alias_len));
+	if (e->stored_alias != NULL)
+		json_object_set_new(j, "stored_alias",
+		    out_json_str(e->stored_alias, e->stored_alias_len));
 	json_object_set_new(j, "type", json_string(ks_etype_name(e->type)));
 	if (e->flags & KS_EF_NO_DATE)
 		json_object_set_new(j, "date", json_null());
@@ -186,18 +190,24 @@ out_json_entry(struct ks_entry *e, time_t now, bool with_pem)
 
 /* Print an alias safely (NUL and control bytes shown as \uXXXX). */
 static void
-out_text_alias(FILE *f, const struct ks_entry *e)
+out_text_str(FILE *f, const char *a, size_t len)
 {
 	size_t	i;
 	unsigned char c;
 
-	for (i = 0; i < e->alias_len; i++) {
-		c = (unsigned char)e->alias[i];
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)a[i];
 		if (c < 0x20 || c == 0x7f)
 			fprintf(f, "\\u%04X", c);
 		else
 			fputc(c, f);
 	}
+}
+
+static void
+out_text_alias(FILE *f, const struct ks_entry *e)
+{
+	out_text_str(f, e->alias, e->alias_len);
 }
 
 void
@@ -251,6 +261,11 @@ out_text_entry(FILE *f, struct ks_entry *e, time_t now)
 	fprintf(f, "Alias name: ");
 	out_text_alias(f, e);
 	fputc('\n', f);
+	if (e->stored_alias != NULL) {
+		fprintf(f, "Stored as:  ");
+		out_text_str(f, e->stored_alias, e->stored_alias_len);
+		fprintf(f, " (Java shows the alias lower-cased)\n");
+	}
 	if (e->flags & KS_EF_NO_DATE)
 		fprintf(f, "Entry type: %s\n", ks_etype_name(e->type));
 	else {
@@ -275,6 +290,58 @@ out_text_entry(FILE *f, struct ks_entry *e, time_t now)
 		} else
 			ind[0] = '\0';
 		out_text_cert(f, e->chain[i], now, ind);
+	}
+}
+
+/* The entries Java ignores, and the profile: list and show. */
+void *
+out_json_ignored(const struct keystore *ks)
+{
+	const struct ks_ignored	*ig;
+	json_t			*a, *j;
+	char			*fp;
+	size_t			 i;
+
+	a = json_array();
+	for (i = 0; i < ks->nignored; i++) {
+		ig = &ks->ignored[i];
+		j = json_object();
+		json_object_set_new(j, "alias", out_json_str(ig->e->alias,
+		    ig->e->alias_len));
+		json_object_set_new(j, "type",
+		    json_string(ks_etype_name(ig->e->type)));
+		json_object_set_new(j, "position", json_integer(
+		    (json_int_t)ig->pos));
+		json_object_set_new(j, "replaced_by", json_integer(
+		    (json_int_t)ig->by_pos));
+		if (ig->e->nchain > 0) {
+			fp = cert_fp_hex(cert_sha256(ig->e->chain[0]), 32);
+			json_object_set_new(j, "sha256", json_string(fp));
+			free(fp);
+		} else
+			json_object_set_new(j, "sha256", json_null());
+		json_array_append_new(a, j);
+	}
+	return (a);
+}
+
+void
+out_text_ignored(FILE *f, const struct keystore *ks, const char *alias)
+{
+	const struct ks_ignored	*ig;
+	const char		*unit;
+	size_t			 i;
+
+	unit = ks->format == KS_FMT_PKCS12 ? "bag" : "entry";
+	for (i = 0; i < ks->nignored; i++) {
+		ig = &ks->ignored[i];
+		if (alias != NULL && strcasecmp(alias, ig->e->alias) != 0)
+			continue;
+		fprintf(f, "WARNING: %s %zu of the file, \"", unit, ig->pos);
+		out_text_alias(f, ig->e);
+		fprintf(f, "\" (%s), is ignored by Java: %s %zu has the same "
+		    "alias and replaces it\n", ks_etype_name(ig->e->type),
+		    unit, ig->by_pos);
 	}
 }
 

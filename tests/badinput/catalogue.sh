@@ -335,7 +335,7 @@ c genkey-no-such-dir 1 'nodir: No such file or directory' genkey "$X/nodir/new.p
 c genkey-bad-dname 1 '"CN": expected KEY=value' genkey "$F/good.p12" --alias x --dname CN --storepass-env SP
 c genkey-bad-keysize 2 'not a positive number: -1' genkey "$F/good.p12" --alias x --dname CN=x --keysize -1 --storepass-env SP
 c genkey-unreadable 1 'unreadable.p12: Permission denied' +nobody +env TLSDECK_BACKUP_DIR=/nonexistent/b genkey "$X/unreadable.p12" --alias x --dname CN=x --storepass-env SP
-c csr-trusted-entry 1 'good.p12: entry "LabRoot" is a trustedCertEntry, not a key entry' csr "$F/good.p12" --alias LabRoot --storepass-env SP
+c csr-trusted-entry 1 'good.p12: entry "labroot" is a trustedCertEntry, not a key entry' csr "$F/good.p12" --alias LabRoot --storepass-env SP
 c csr-output-exists 1 'ca.pem: already exists; not overwritten' +note csr "$F/good.p12" --alias server --storepass-env SP -o "$F/ca.pem"
 c csr-jks-key-password-needed 1 'good.jks: cannot recover key "server": wrong key password \(give the key password' csr "$F/good.jks" --alias server --storepass-env SP
 c csr-jks-wrong-key-password 1 'good.jks: cannot recover key "server": wrong key password' csr "$F/good.jks" --alias server --storepass-env SP --keypass-env WRONG
@@ -347,7 +347,7 @@ c import-reply-dev-zero 1 '/dev/zero: file too large' import-reply "$F/good.p12"
 c import-cert-keystore-as-cert 1 'good.jks: is a JKS keystore, not a certificate file' import-cert "$F/good.p12" "$F/good.jks" --storepass-env SP
 c import-cert-no-end 1 'cert-no-end.pem: line 1: BEGIN CERTIFICATE without END' import-cert "$F/good.p12" "$F/cert-no-end.pem" --storepass-env SP
 c import-cert-not-pem 1 'cert-not-pem.txt: not a certificate file' import-cert "$F/good.p12" "$F/cert-not-pem.txt" --storepass-env SP
-c import-cert-duplicate 1 'good.p12: certificate .* is already present under alias "LabRoot"' import-cert "$F/good.p12" "$F/ca.pem" --storepass-env SP
+c import-cert-duplicate 1 'good.p12: certificate .* is already present under alias "labroot"' import-cert "$F/good.p12" "$F/ca.pem" --storepass-env SP
 c import-cert-fifo 1 'fifo: file is empty' import-cert "$F/good.p12" "$X/fifo" --storepass-env SP
 c import-cert-control-alias 1 'alias "new\\u0007alias": control characters' import-cert "$F/good.p12" --alias "$BELALIAS" "$F/srv2.pem" --storepass-env SP
 c import-pem-keystore-as-key 1 'good.jks: no private key found' import-pem "$X/new.p12" --alias x --key "$F/good.jks" --cert "$F/key-and-cert.pem" --storepass-env SP
