@@ -447,6 +447,11 @@ int	 jks_recover_key(const struct keystore *, struct ks_entry *,
 	     const struct secret *keypass, char **cause);
 int	 jks_recover_secret(const struct keystore *, struct ks_entry *,
 	     const struct secret *keypass, char **cause);
+/* The key in a decrypted JCEKS sealed object (a serialized SecretKeySpec,
+ * or a KeyRep of type SECRET and format RAW): 0 with *key and *alg
+ * (malloc'd), -1 when it is not one (exposed for fuzzing). */
+int	 jks_unsealed_key(const unsigned char *, size_t, struct secret **key,
+	     char **alg);
 int	 jks_write(const struct keystore *, const struct secret *pass,
 	     unsigned char **out, size_t *outlen, char **cause);
 /* Sun JDK key protector: protect PKCS#8 DER with pass -> EncryptedPKI DER */

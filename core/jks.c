@@ -1873,6 +1873,49 @@ out:
 	return (rc);
 }
 
+/* The key in a decrypted sealed object; see core.h. */
+int
+jks_unsealed_key(const unsigned char *plain, size_t plen,
+    struct secret **keyp, char **algp)
+{
+	struct jks_rd		 r;
+	struct jser		 js;
+	const struct jser_val	*alg, *key, *fmt, *type;
+	size_t			 i;
+	int			 rc = -1;
+
+	*keyp = NULL;
+	*algp = NULL;
+	r.p = plain;
+	r.len = plen;
+	r.off = 0;
+	r.short_read = false;
+	if (jser_parse(&r, &js, true) != 0 || r.off != plen)
+		goto out;
+	if ((alg = jser_field(&js, "algorithm", 's')) == NULL)
+		goto out;
+	if ((key = jser_field(&js, "key", 'b')) == NULL) {
+		/* KeyRep: the form of keys with writeReplace */
+		key = jser_field(&js, "encoded", 'b');
+		fmt = jser_field(&js, "format", 's');
+		type = jser_field(&js, "type", 'e');
+		if (key == NULL || !jser_is(fmt, "RAW") ||
+		    !jser_is(type, "SECRET"))
+			goto out;
+	}
+	if (key->len == 0 || alg->len == 0 || alg->len > 64)
+		goto out;
+	for (i = 0; i < alg->len; i++)
+		if (alg->p[i] <= 0x20 || alg->p[i] >= 0x7f)
+			goto out;
+	*keyp = secret_new(key->p, key->len);
+	*algp = xstrndup((const char *)alg->p, alg->len);
+	rc = 0;
+out:
+	jser_free(&js);
+	return (rc);
+}
+
 /*
  * The key of a JCEKS secret key entry (docs/formats.md, JCEKS secret key
  * entries): the sealed object's encryptedContent, decrypted with
@@ -1884,18 +1927,18 @@ int
 jks_recover_secret(const struct keystore *ks, struct ks_entry *e,
     const struct secret *keypass, char **cause)
 {
-	struct jks_rd		 r, r2;
-	struct jser		 js, js2;
-	const struct jser_val	*ec, *ep, *sa, *alg, *key, *fmt, *type;
+	struct jks_rd		 r;
+	struct jser		 js;
+	const struct jser_val	*ec, *ep, *sa;
 	ASN1_STRING		*params = NULL;
+	struct secret		*key;
 	unsigned char		*plain = NULL;
-	size_t			 plen = 0, i;
+	size_t			 plen = 0;
 	const char		*path;
-	char			*alias, *why = NULL;
+	char			*alias, *why = NULL, *algname;
 	int			 x, rc = -1;
 
 	memset(&js, 0, sizeof js);
-	memset(&js2, 0, sizeof js2);
 	path = ks->path != NULL ? ks->path : "keystore";
 	alias = jks_alias_disp(e->alias, e->alias_len);
 	if (e->secret != NULL) {
@@ -1945,31 +1988,12 @@ jks_recover_secret(const struct keystore *ks, struct ks_entry *e,
 	}
 	/* 3DES padding passes by chance: a bad plaintext is a wrong
 	 * password too. */
-	r2.p = plain;
-	r2.len = plen;
-	r2.off = 0;
-	r2.short_read = false;
-	if (jser_parse(&r2, &js2, true) != 0 || r2.off != plen)
+	if (jks_unsealed_key(plain, plen, &key, &algname) != 0)
 		goto wrong;
-	if ((alg = jser_field(&js2, "algorithm", 's')) == NULL)
-		goto wrong;
-	if ((key = jser_field(&js2, "key", 'b')) == NULL) {
-		/* KeyRep: the form of keys with writeReplace */
-		key = jser_field(&js2, "encoded", 'b');
-		fmt = jser_field(&js2, "format", 's');
-		type = jser_field(&js2, "type", 'e');
-		if (key == NULL || !jser_is(fmt, "RAW") ||
-		    !jser_is(type, "SECRET"))
-			goto wrong;
-	}
-	if (key->len == 0 || alg->len == 0 || alg->len > 64)
-		goto wrong;
-	for (i = 0; i < alg->len; i++)
-		if (alg->p[i] <= 0x20 || alg->p[i] >= 0x7f)
-			goto wrong;
-	e->secret = secret_new(key->p, key->len);
+	secret_free(e->secret);
+	e->secret = key;
 	free(e->secret_alg);
-	e->secret_alg = xstrndup((const char *)alg->p, alg->len);
+	e->secret_alg = algname;
 	rc = 0;
 	goto out;
 wrong:
@@ -1977,7 +2001,6 @@ wrong:
 	    "password", path, alias);
 out:
 	jser_free(&js);
-	jser_free(&js2);
 	if (plain != NULL) {
 		OPENSSL_cleanse(plain, plen);
 		free(plain);

@@ -67,11 +67,13 @@ conv_recover(struct keystore *ks, struct ks_entry *e,
     bool *own, struct step_convert_info *info, char **cause)
 {
 	const struct secret	*cand[3];
+	const char		*what;
 	char			*c2 = NULL, *last = NULL;
 	size_t			 i, n = 0;
 	int			 r;
 
 	*own = false;
+	what = e->type == KS_ENTRY_SECRET ? "secret key" : "key";
 	if ((cand[n] = conv_given(o, e)) != NULL)
 		n++;
 	if (storepass != NULL)
@@ -98,13 +100,18 @@ conv_recover(struct keystore *ks, struct ks_entry *e,
 	if (n == 0 || conv_wrong_password(last)) {
 		free(info->need_keypass);
 		info->need_keypass = xstrdup(e->alias);
-		cause_set(cause, "%s: %s entry \"%s\": %s; give its key "
-		    "password (--keypass-env or --keypass-file)%s", ks->path,
-		    e->type == KS_ENTRY_SECRET ? "secret key" : "key",
-		    e->alias, n == 0 ? "no password to recover it with" :
-		    "neither the store password nor a key password given "
-		    "opens it", o->nkeypasses > 0 || o->keypass != NULL ?
-		    "; the ones given do not open it" : "");
+		if (n == 0)
+			cause_set(cause, "%s: %s entry \"%s\": a password is "
+			    "needed to recover it", ks->path, what, e->alias);
+		else if (n == 1 && storepass != NULL)
+			cause_set(cause, "%s: %s entry \"%s\" has its own key "
+			    "password (the store password does not open it): "
+			    "give it with --keypass-env or --keypass-file",
+			    ks->path, what, e->alias);
+		else
+			cause_set(cause, "%s: %s entry \"%s\": wrong key "
+			    "password (neither the one given nor the store "
+			    "password opens it)", ks->path, what, e->alias);
 	} else
 		cause_set(cause, "%s", last);
 	free(last);
@@ -267,6 +274,8 @@ conv_entry(struct keystore *ks, struct ks_entry *e,
 		break;
 	case KS_ENTRY_SECRET:
 		info->nsecret++;
+		if (own)
+			info->nrekeyed++;
 		step_note(r, "entry \"%s\" (SecretKeyEntry, %s): into a "
 		    "PKCS#12 secret bag%s", e->alias, e->secret_alg != NULL ?
 		    e->secret_alg : "?", own ? "; it had its own password, "

@@ -51,6 +51,13 @@ truncate -s 300M "$X/sparse.p12" 2>/dev/null ||
     dd if=/dev/zero of="$X/sparse.p12" bs=1 count=0 seek=300M 2>/dev/null
 printf 'storepass\n' >"$F/pw"
 : >"$F/pw-empty"
+# convert: a JKS key with its own password, a JCEKS secret key, a keystore
+# in a directory nobody may write
+cp "$SAMPLES/sample-jks17.jks" "$F/keypass.jks"
+cp "$SAMPLES/sample-jceks17.jceks" "$F/secret.jceks"
+mkdir -p "$X/rodir"
+cp "$F/good.p12" "$X/rodir/good.p12"
+chmod 644 "$X/rodir/good.p12"
 cp "$F/jks-trunc-half.jks" "$X/café-ключ.jks"
 CTLNAME=$(printf 'ctl\033[31m\007.jks')
 cp "$F/jks-trunc-half.jks" "$X/$CTLNAME"
@@ -401,6 +408,21 @@ c rename-control-alias 1 'control characters' rename "$F/good.p12" --alias serve
 c passwd-empty-new-pass-file 1 'pw-empty: the password file is empty' passwd "$F/good.p12" --storepass-env SP --new-storepass-file "$F/pw-empty"
 c passwd-wrong-pass 1 'good.p12: keystore password is incorrect' passwd "$F/good.p12" --storepass-env WRONG --new-storepass-env SP
 c passwd-truncated 1 'jks-trunc-half.jks: file is truncated' passwd "$F/jks-trunc-half.jks" --storepass-env SP --new-storepass-env SP
+c convert-wrong-storepass 1 'good.p12: keystore password is incorrect' convert "$F/good.p12" --to jks --storepass-env WRONG
+c convert-wrong-keypass 1 'keypass.jks: key entry "server": wrong key password' convert "$F/keypass.jks" --to pkcs12 --storepass-env SP --keypass-env WRONG
+c convert-no-keypass 1 'keypass.jks: key entry "server" has its own key password' convert "$F/keypass.jks" --to pkcs12 --storepass-env SP
+c convert-secret-to-jks 1 'secret.jceks: entry "aeskey" is a secret key \(SecretKeyEntry\), which JKS cannot hold' +env KP=keypass1 convert "$F/secret.jceks" --to jks --storepass-env SP --keypass-env KP
+c convert-same-format 1 'good.jks: is a JKS keystore already' convert "$F/good.jks" --to jks --storepass-env SP
+c convert-same-profile 1 'good.p12: is a PKCS12 keystore with the modern profile already' convert "$F/good.p12" --to pkcs12 --profile modern --storepass-env SP
+c convert-out-exists 1 'good.jks: already exists' convert "$F/good.p12" --to jks -o "$F/good.jks" --storepass-env SP
+c convert-bad-to 2 'unknown target format: jceks' convert "$F/good.p12" --to jceks
+c convert-no-to 2 '--to is needed' convert "$F/good.p12"
+c convert-profile-jks 2 '--profile is for --to pkcs12' convert "$F/good.p12" --to jks --profile legacy
+c convert-bad-profile 2 'unknown profile: newest' convert "$F/good.p12" --to pkcs12 --profile newest
+c convert-passwordless-key 1 'good.p12: entry "server" holds a private key: the passwordless profile is for truststores' convert "$F/good.p12" --to pkcs12 --profile passwordless --storepass-env SP
+c convert-certfile 1 'ca.pem: is a certificate file \(PEM\), not a keystore' convert "$F/ca.pem" --to pkcs12 -o "$X/new.p12" --storepass-env SP
+c convert-truncated 1 'jks-trunc-half.jks: file is truncated' convert "$F/jks-trunc-half.jks" --to pkcs12 --storepass-env SP
+c convert-readonly-dir 1 'rodir/good.p12: cannot create a temporary file in .*rodir: Permission denied \(nothing changed\)' +nobody convert "$X/rodir/good.p12" --to jks --storepass-env SP
 
 # ---- probe (port 1 of the loopback: nothing listens there)
 c probe-refused 1 'probe: nothing listens on 127.0.0.1:1 \(connection refused\)' probe 127.0.0.1:1 --properties "$F/app.properties" --timeout 2000
