@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: ISC
 // KsDump FILE TYPE: what the JVM loads from a keystore, one line per
 // entry, sorted: "alias|type|detail".  The store password is in $OP; key
-// passwords: $KP (default: the store password).  detail: the SHA-256 of
+// passwords: $KP, else (or when $KP does not open a key) the store password.  detail: the SHA-256 of
 // every certificate of the chain; for a key entry also its algorithm and
 // the SHA-256 of the public key the private key signs for (a signature
 // made with the key and checked with the certificate), for a secret key
@@ -40,7 +40,12 @@ public class KsDump {
 				type = "trustedCertEntry";
 				d.append(sha256(ks.getCertificate(a).getEncoded()));
 			} else {
-				Key k = ks.getKey(a, kp);
+				Key k;
+				try {
+					k = ks.getKey(a, kp);
+				} catch (java.security.UnrecoverableKeyException x) {
+					k = ks.getKey(a, sp);
+				}
 				if (k instanceof PrivateKey) {
 					type = "PrivateKeyEntry";
 					Certificate[] c = ks.getCertificateChain(a);
