@@ -430,6 +430,7 @@ cli_step_report(const char *path, const char *what,
 		for (i = 0; i < r->nnotes; i++)
 			json_array_append_new(a, json_string(r->notes[i]));
 		json_object_set_new(j, "notes", a);
+		json_object_set_new(j, "san_loss", json_boolean(r->san_loss));
 		out_json_dump(j, stdout);
 		return;
 	}

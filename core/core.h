@@ -1367,6 +1367,9 @@ struct step_result {
 	char		*cacerts;	/* the cacerts file used, or NULL */
 	char		**notes;	/* one line each */
 	size_t		 nnotes;
+	bool		 san_loss;	/* a renewal loses SANs (renew.c):
+					   refused unless accepted; a dry
+					   run says so here */
 };
 
 void	 step_result_free(struct step_result *);	/* contents only */
@@ -1406,6 +1409,10 @@ struct step_genkey_opts {
 					   password); PKCS12 ignores it */
 	volatile int	*cancel;	/* may be NULL */
 	bool		 dry_run;
+	const char	*replaces;	/* the entry whose certificate the new
+					   one replaces (renewal preflight);
+					   NULL: alias, when it exists */
+	bool		 accept_san_loss;
 };
 /* Generate a key pair and a self-signed certificate under alias. */
 int	 step_genkey(const char *path, const struct secret *storepass,
@@ -1418,6 +1425,8 @@ struct step_csr_opts {
 	const char	*san;		/* NULL: the certificate's SANs; "":
 					   none */
 	const struct secret *keypass;	/* NULL: the store password */
+	bool		 accept_san_loss; /* a request without SANs the
+					   certificate has */
 };
 /* A PKCS#10 request (PEM, *pem malloc'd) for a key entry of ks. */
 int	 step_csr(struct keystore *, const struct secret *storepass,
@@ -1434,6 +1443,12 @@ struct step_reply_opts {
 	const struct secret *keypass;	/* only when the key must be
 					   re-protected (may be NULL) */
 	bool		 dry_run;
+	const char	*replaces;	/* the entry whose certificate this
+					   renews (NULL: alias's own) */
+	const char	*csr;		/* the request sent to the CA (PEM),
+					   or NULL: its SANs are the ones of
+					   the entry's current certificate */
+	bool		 accept_san_loss;
 };
 /* Install a CA reply on a key entry (docs/formats.md, CA replies). */
 int	 step_import_reply(const char *path, const struct secret *storepass,
@@ -1494,6 +1509,68 @@ int	 step_export(const struct keystore *, const char *alias, int flags,
 int	 step_write_file(const char *path, const unsigned char *, size_t,
 	     bool force, unsigned int mode, const char *command,
 	     const char *description, char **cause);
+
+/* renew.c: the renewal preflight -- what a new certificate or request
+ * changes against the one it replaces (docs/architecture.md, The renewal
+ * preflight). */
+struct renew_facts {
+	const char	*what;		/* "certificate" or "request" */
+	char		*subject;
+	struct san_list	*san;		/* never NULL once filled */
+	char		*key;		/* "RSA 2048" */
+	int		 key_bits;
+	int		 ku;		/* KU_* bits, -1 without the
+					   extension */
+	bool		 has_eku;
+	uint32_t	 eku;		/* XKU_* bits */
+	int64_t		 not_before;	/* 0: a request */
+	int64_t		 not_after;
+	bool		 self_signed;
+};
+int	 renew_facts_cert(struct cert *, struct renew_facts *, char **cause);
+int	 renew_facts_csr(const struct csr_info *, struct renew_facts *,
+	     char **cause);
+/* What step_genkey will make of these options (keygen_selfsigned). */
+int	 renew_facts_new(const char *dname, const char *san,
+	     const char *keyalg, int bits, const char *curve, int days,
+	     time_t now, struct renew_facts *, char **cause);
+void	 renew_facts_done(struct renew_facts *);
+
+struct renew_diff {
+	char		**lines;	/* one per difference */
+	enum sev	*sev;		/* per line: SEV_INFO, or SEV_WARN
+					   (a SAN lost, a weaker key, TLS
+					   usage lost, an earlier end) */
+	size_t		 n;
+	enum sev	 worst;		/* SEV_OK when the same */
+	char		**lost;		/* SANs of old that new lacks
+					   ("dns:a.example"); a wildcard of
+					   new covers a name */
+	size_t		 nlost;
+};
+void	 renew_compare(const struct renew_facts *old,
+	     const struct renew_facts *new, struct renew_diff *);
+void	 renew_diff_free(struct renew_diff *);
+/* The SANs of asked that got lacks (a CA's reply against its request);
+ * *missing malloc'd ("dns:x"), free each. */
+void	 renew_missing_sans(const struct san_list *asked,
+	     const struct san_list *got, char ***missing, size_t *n);
+/* A comparison as the notes of a step ("renewal: ... (against WHAT)");
+ * sets r->san_loss when SANs are lost. */
+void	 renew_note(struct step_result *, const char *against,
+	     const struct renew_diff *);
+/*
+ * The preflight of a renewing step, before it writes: new against old
+ * (the certificate it replaces, described as against; may be NULL) in
+ * r->notes, and new's SANs against asked (what the request asked for; may
+ * be NULL).  A lost SAN sets r->san_loss; then -1 with *cause ("PATH: the
+ * new certificate drops SANs of ...: dns:x; HINT, or accept the loss
+ * (--accept-san-loss)") unless accept or dry_run.
+ */
+int	 renew_preflight(struct step_result *, struct cert *old,
+	     const char *against, const struct renew_facts *new,
+	     const struct san_list *asked, const char *hint, bool accept,
+	     bool dry_run, const char *path, char **cause);
 
 /* ------------------------------------------------------------------ */
 /* Trust and keystore management: jre.c, step-trust.c, step-manage.c --

@@ -83,13 +83,15 @@ step_genkey(const char *path, const struct secret *storepass,
 	struct ks_txn		*t = NULL;
 	struct X509_name_st	*dn = NULL;
 	struct san_list		*san = NULL;
-	struct ks_entry		*e = NULL, *old;
+	struct ks_entry		*e = NULL, *old, *cmp;
+	struct renew_facts	 nf;
 	struct cert		*c = NULL;
 	EVP_PKEY		*pk = NULL;
 	X509			*x = NULL;
 	const char		*alg, *curve;
 	char			*alias = NULL, *kd = NULL, *desc = NULL;
-	int			 bits, days, rc = -1;
+	char			*against = NULL;
+	int			 bits, days, n, rc = -1;
 
 	memset(r, 0, sizeof *r);
 	if (step_alias_check(o->alias, cause) != 0)
@@ -140,6 +142,20 @@ step_genkey(const char *path, const struct secret *storepass,
 	if ((c = cert_from_x509(x, cause)) == NULL)
 		goto out;
 
+	/* A renewal: what the new certificate changes, before it is in. */
+	cmp = o->replaces != NULL ? keystore_find(t->ks, o->replaces) : old;
+	if (cmp != NULL && cmp->type == KS_ENTRY_KEY && cmp->nchain > 0) {
+		if (renew_facts_cert(c, &nf, cause) != 0)
+			goto out;
+		xasprintf(&against, "the certificate of \"%s\"", cmp->alias);
+		n = renew_preflight(r, cmp->chain[0], against, &nf, NULL,
+		    "give them (--san)", o->accept_san_loss, o->dry_run, path,
+		    cause);
+		renew_facts_done(&nf);
+		if (n != 0)
+			goto out;
+	}
+
 	e = ks_entry_new(alias, KS_ENTRY_KEY);
 	e->date_ms = step_now_ms();
 	ks_entry_add_cert(e, c);
@@ -180,5 +196,6 @@ out:
 	free(alias);
 	free(kd);
 	free(desc);
+	free(against);
 	return (rc);
 }

@@ -417,6 +417,8 @@ struct fstep {
 	bool		 ran;
 	bool		 writes;	/* changes files: reload after */
 	bool		 restart;	/* the server reads it at start */
+	char		*confirm2;	/* why the plan is asked twice (a
+					   renewal loses SANs), or NULL */
 };
 struct fstep	*fstep_new(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2)));
