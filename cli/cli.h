@@ -291,4 +291,7 @@ void	 cli_step_report(const char *path, const char *what,
 int	 cli_step_finish(const char *path, const char *what,
 	     const struct step_result *, const struct cmd_ctx *, bool certs);
 
+/* cmd-acme.c: tlsdeck acme (core/acme.c). */
+extern const struct cmd_entry cmd_acme_entry;
+
 #endif

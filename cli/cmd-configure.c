@@ -404,6 +404,7 @@ cmd_configure_exec(struct cmd_ctx *c)
 	struct conf_show		 cs;
 	char				*cause = NULL, *path = NULL;
 	char				*how = NULL;
+	size_t				 i;
 	int				 rc = EXIT_FAIL;
 
 	memset(&o, 0, sizeof o);
@@ -452,6 +453,8 @@ cmd_configure_exec(struct cmd_ctx *c)
 		printf(" (backup %u: tlsdeck restore %u)", r.backup_id,
 		    r.backup_id);
 	printf("\nrestart the server for the change to take effect\n");
+	for (i = r.write_notes; i < r.nnotes; i++)
+		fprintf(stderr, "%s: note: %s\n", TLSDECK_NAME, r.notes[i]);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 out:
 	step_result_free(&r);

@@ -143,6 +143,8 @@ cmd_restore_exec(struct cmd_ctx *c)
 		printf("restored %s from backup %u (%s, %llu bytes); the "
 		    "file did not exist\n", r->path, r->id, r->time,
 		    (unsigned long long)r->size);
+	if (o.note[0] != '\0')
+		fprintf(stderr, "%s: note: %s\n", TLSDECK_NAME, o.note);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 out:
 	backup_rec_free(r);

@@ -143,7 +143,7 @@ probe_json(const struct probe_report *p)
 	if (ke != NULL && ke->nchain > 0) {
 		json_object_set_new(o, "subject", out_json_cstr(
 		    ke->chain[0]->info.subject));
-		fp = cert_fp_hex(cert_sha256(ke->chain[0]), 32);
+		fp = cert_fp_hex(cert_sha256(ke->chain[0]), CERT_SHA256_LEN);
 		json_object_set_new(o, "sha256", json_string(fp));
 		free(fp);
 	} else {
@@ -202,7 +202,7 @@ probe_text(FILE *f, const struct probe_report *p)
 	for (i = 0; i < r->nchain; i++) {
 		c = r->chain[i];
 		time_iso8601(c->info.not_after, date, sizeof date);
-		fp = cert_fp_hex(cert_sha256(c), 32);
+		fp = cert_fp_hex(cert_sha256(c), CERT_SHA256_LEN);
 		fprintf(f, "  [%zu] %s\n", i, c->info.subject);
 		fprintf(f, "      issuer   %s\n", c->info.issuer);
 		fprintf(f, "      until    %s (%ld days left)\n", date,
@@ -229,7 +229,7 @@ probe_text(FILE *f, const struct probe_report *p)
 			    "is \"%s\" of %s\n", ke->alias,
 			    p->m->keystore_path);
 		else {
-			fp = cert_fp_hex(cert_sha256(ke->chain[0]), 32);
+			fp = cert_fp_hex(cert_sha256(ke->chain[0]), CERT_SHA256_LEN);
 			fprintf(f, "Keystore   DIFFERS: \"%s\" of %s is\n"
 			    "           %s\n           SHA-256  %s\n"
 			    "           (restart pending?)\n", ke->alias,
@@ -340,9 +340,8 @@ probe_run(struct probe_report *p, const struct global_opts *g,
 	if (frc == 0) {
 		if (p->m != NULL && p->m->key_entry != NULL &&
 		    p->m->key_entry->nchain > 0)
-			p->match = memcmp(cert_sha256(
-			    p->m->key_entry->chain[0]),
-			    cert_sha256(p->r->chain[0]), 32) == 0;
+			p->match = cert_equal(p->m->key_entry->chain[0],
+			    p->r->chain[0]);
 		if (p->r->sni != NULL)
 			p->name_ok = audit_san_matches(p->r->chain[0],
 			    p->r->sni);

@@ -131,7 +131,7 @@ st_json(const struct server_model *m, const struct tlsdeck_config *cfg)
 		    out_json_cstr(m->chain[k]->info.subject));
 		json_object_set_new(e, "issuer",
 		    out_json_cstr(m->chain[k]->info.issuer));
-		fp = cert_fp_hex(cert_sha256(m->chain[k]), 32);
+		fp = cert_fp_hex(cert_sha256(m->chain[k]), CERT_SHA256_LEN);
 		json_object_set_new(e, "sha256", json_string(fp));
 		free(fp);
 		json_object_set_new(e, "sent", json_boolean(k < m->nsent));

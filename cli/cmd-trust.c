@@ -168,7 +168,7 @@ trust_report(const struct jre_cacerts *jc, const struct server_model *m,
 		    ti->what, o->from_keystore);
 	else
 		printf("  certificate: %s\n", ti->what);
-	fp = cert_fp_hex(cert_sha256(r->chain[0]), 32);
+	fp = cert_fp_hex(cert_sha256(r->chain[0]), CERT_SHA256_LEN);
 	printf("  SHA-256:     %s\n", fp);
 	free(fp);
 	printf("  cacerts:     %s (found by %s): %s%s, %zu entries, opened "

@@ -27,6 +27,7 @@ static const struct cmd_entry *cmd_table[] = {
 	&cmd_convert_entry,
 	&cmd_demo_entry,
 	&cmd_probe_entry,
+	&cmd_acme_entry,
 	/* (commands: add new entries above this line) */
 	NULL
 };
@@ -51,6 +52,7 @@ main(int argc, char **argv)
 {
 	const struct cmd_entry	**ce;
 
+	file_signals_init();
 	if (argc >= 2) {
 		if (strcmp(argv[1], "--help") == 0 ||
 		    strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {

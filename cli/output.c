@@ -132,7 +132,7 @@ out_json_cert(struct cert *c, time_t now)
 	json_object_set_new(j, "not_after", out_json_time(ci->not_after));
 	json_object_set_new(j, "days_left",
 	    json_integer(cert_days_left(c, now)));
-	fp = cert_fp_hex(cert_sha256(c), 32);
+	fp = cert_fp_hex(cert_sha256(c), CERT_SHA256_LEN);
 	json_object_set_new(j, "sha256", json_string(fp));
 	free(fp);
 	fp = cert_fp_hex(cert_sha1(c), 20);
@@ -231,7 +231,7 @@ out_text_cert(FILE *f, struct cert *c, time_t now, const char *ind)
 		fprintf(f, " (NOT YET VALID; %ld days left)\n", days);
 	else
 		fprintf(f, " (%ld days left)\n", days);
-	fp = cert_fp_hex(cert_sha256(c), 32);
+	fp = cert_fp_hex(cert_sha256(c), CERT_SHA256_LEN);
 	fprintf(f, "%sSHA256:    %s\n", ind, fp);
 	free(fp);
 	fp = cert_fp_hex(cert_sha1(c), 20);
@@ -439,7 +439,7 @@ cli_step_report(const char *path, const char *what,
 		for (i = 0; i < r->naliases; i++) {
 			snprintf(label, sizeof label, "%s:", r->aliases[i]);
 			step_text_cert(label, r->chain[i], now);
-			fp = cert_fp_hex(cert_sha256(r->chain[i]), 32);
+			fp = cert_fp_hex(cert_sha256(r->chain[i]), CERT_SHA256_LEN);
 			printf("      SHA-256 %s\n", fp);
 			free(fp);
 		}
@@ -562,7 +562,7 @@ cli_json_certs(const struct server_model *m)
 		    json_integer(r->days_left));
 		json_object_set_new(j, "status", json_string(
 		    sev_name(r->sev)));
-		fp = cert_fp_hex(cert_sha256(r->cert), 32);
+		fp = cert_fp_hex(cert_sha256(r->cert), CERT_SHA256_LEN);
 		json_object_set_new(j, "sha256", json_string(fp));
 		free(fp);
 		json_array_append_new(arr, j);

@@ -341,8 +341,7 @@ audit_ref_has(const struct server_model *m, struct cert *c)
 	size_t	i;
 
 	for (i = 0; i < m->ncerts; i++)
-		if (memcmp(cert_sha256(m->certs[i].cert), cert_sha256(c),
-		    32) == 0)
+		if (cert_equal(m->certs[i].cert, c))
 			return (true);
 	return (false);
 }
@@ -912,10 +911,10 @@ audit_served(struct server_model *m, struct cert **served, size_t n,
 	if (n == 0 || m->key_entry == NULL || m->key_entry->nchain == 0)
 		return;
 	mine = m->key_entry->chain[0];
-	if (memcmp(cert_sha256(mine), cert_sha256(served[0]), 32) == 0)
+	if (cert_equal(mine, served[0]))
 		return;
-	a = cert_fp_hex(cert_sha256(served[0]), 32);
-	b = cert_fp_hex(cert_sha256(mine), 32);
+	a = cert_fp_hex(cert_sha256(served[0]), CERT_SHA256_LEN);
+	b = cert_fp_hex(cert_sha256(mine), CERT_SHA256_LEN);
 	audit_add(m, "served-cert-differs", SEV_CRIT, m->keystore_path, 0,
 	    m->key_entry->alias, NULL, "restart the server to load the "
 	    "keystore's certificate (or check what answers on that port)",

@@ -1,26 +1,32 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * backup.c -- a copy of every file before tlsdeck replaces it, a manifest of
- * those copies (libcyaml), and restore.
+ * those copies (libcyaml), restore, and sw_commit: backup, then sw_replace
+ * (docs/security.md).
  *
- * Layout of the backup directory (mode 0700):
+ * Layout of the backup directory (mode 0700, the user's):
  *	manifest.yaml				the list, oldest first
  *	20261129T151616Z-0001-keystore.p12	copies, mode 0600
  *
- * The manifest is itself written through sw_commit (SW_NOBACKUP), so it is
- * replaced atomically and its lock is the backup directory's lock.  A backup
- * copy is written and fsync'd before the manifest names it, and the manifest
- * is committed before the original is touched.  A crash between the two
- * leaves an unlisted copy, never a listed entry without its copy.
+ * The directory is opened with file_private_dir and every entry in it must
+ * be a regular file of the user's that no one else can write: otherwise
+ * nothing is written or restored, so nobody can plant a manifest or a
+ * copy.  Everything in it is opened relative to its descriptor with
+ * O_NOFOLLOW.  The manifest is replaced with sw_replace under the backup
+ * directory's lock.  A backup copy is written and fsync'd before the
+ * manifest names it, and the manifest is replaced before the original is
+ * touched; when the original's replace then fails, the entry is removed
+ * again.  A crash in between leaves an unlisted copy, or an entry whose
+ * copy holds the file's current content, never an entry without its copy.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,7 +69,8 @@ static const cyaml_schema_field_t mf_rec_fields[] = {
 	CYAML_FIELD_STRING_PTR("command", CYAML_FLAG_POINTER, struct mf_rec,
 	    command, 0, 256),
 	CYAML_FIELD_STRING_PTR("description", CYAML_FLAG_POINTER |
-	    CYAML_FLAG_OPTIONAL, struct mf_rec, description, 0, 4096),
+	    CYAML_FLAG_OPTIONAL, struct mf_rec, description, 0,
+	    BACKUP_DESC_MAX * 4),
 	CYAML_FIELD_STRING_PTR("path", CYAML_FLAG_POINTER, struct mf_rec,
 	    path, 1, PATH_MAX),
 	CYAML_FIELD_STRING_PTR("file", CYAML_FLAG_POINTER, struct mf_rec,
@@ -340,8 +347,8 @@ out:
 int
 backup_dir(char **dirp, char **cause)
 {
-	const char	*e, *home;
-	struct passwd	*pw;
+	const char	*e;
+	char		*st;
 
 	*dirp = NULL;
 	if ((e = getenv("TLSDECK_BACKUP_DIR")) != NULL && *e != '\0') {
@@ -352,83 +359,118 @@ backup_dir(char **dirp, char **cause)
 		*dirp = xstrdup("/var/backups/tlsdeck");
 		return (0);
 	}
-	if ((e = getenv("XDG_STATE_HOME")) != NULL && e[0] == '/') {
-		xasprintf(dirp, "%s/tlsdeck/backups", e);
-		return (0);
-	}
-	if ((home = getenv("HOME")) == NULL || home[0] != '/') {
-		if ((pw = getpwuid(getuid())) == NULL || pw->pw_dir == NULL ||
-		    pw->pw_dir[0] != '/') {
-			cause_set(cause, "no backup directory: set HOME or "
-			    "TLSDECK_BACKUP_DIR");
-			return (-1);
-		}
-		home = pw->pw_dir;
-	}
-	xasprintf(dirp, "%s/.local/state/tlsdeck/backups", home);
+	if (state_dir(&st, cause) != 0)
+		return (-1);
+	xasprintf(dirp, "%s/backups", st);
+	free(st);
 	return (0);
 }
 
-/* Create dir and its parents (mode 0700); it must be ours and private. */
+/*
+ * Is every entry of the backup directory a regular file of ours that no
+ * one else can write?  Otherwise someone may have planted it.
+ */
 static int
-backup_mkdir(const char *dir, char **cause)
+backup_trust_entries(int fd, const char *dir, char **cause)
 {
+	struct dirent	*de;
 	struct stat	 st;
-	char		*p, *s;
-	int		 rc = -1;
+	DIR		*d;
+	char		 who[128], why[192];
+	int		 dfd, rc = -1;
 
-	p = xstrdup(dir);
-	for (s = p + 1; ; s++) {
-		if (*s != '/' && *s != '\0')
+	if ((dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    (d = fdopendir(dfd)) == NULL) {
+		cause_set(cause, "backup directory %s: %s", dir,
+		    strerror(errno));
+		if (dfd != -1)
+			close(dfd);
+		return (-1);
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
 			continue;
-		if (s[-1] != '/') {
-			char c = *s;
-
-			*s = '\0';
-			if (mkdir(p, 0700) == -1 && errno != EEXIST) {
-				cause_set(cause, "%s: cannot create backup "
-				    "directory: %s", p, strerror(errno));
-				goto out;
-			}
-			*s = c;
+		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1) {
+			if (errno == ENOENT)
+				continue;
+			cause_set(cause, "%s/%s: %s", dir, de->d_name,
+			    strerror(errno));
+			goto out;
 		}
-		if (*s == '\0')
-			break;
-	}
-	if (stat(dir, &st) == -1) {
-		cause_set(cause, "%s: %s", dir, strerror(errno));
-		goto out;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		cause_set(cause, "%s: backup directory is not a directory",
-		    dir);
-		goto out;
-	}
-	if (st.st_uid != geteuid()) {
-		cause_set(cause, "%s: backup directory belongs to uid %lu, not "
-		    "to you (uid %lu); refusing to use it", dir,
-		    (unsigned long)st.st_uid, (unsigned long)geteuid());
-		goto out;
-	}
-	if ((st.st_mode & 077) != 0 && chmod(dir, 0700) == -1) {
-		cause_set(cause, "%s: cannot make the backup directory "
-		    "private: %s", dir, strerror(errno));
-		goto out;
+		*why = '\0';
+		if (S_ISLNK(st.st_mode))
+			snprintf(why, sizeof why, "is a symbolic link");
+		else if (!S_ISREG(st.st_mode))
+			snprintf(why, sizeof why, "is not a regular file");
+		else if (st.st_uid != geteuid()) {
+			file_who(st.st_uid, who, sizeof who);
+			snprintf(why, sizeof why, "belongs to %s", who);
+		} else if (st.st_mode & (S_IWGRP | S_IWOTH))
+			snprintf(why, sizeof why, "can be written by others "
+			    "(mode %04o)", (unsigned int)(st.st_mode & 07777));
+		if (*why != '\0') {
+			cause_set(cause, "%s/%s: in the backup directory but "
+			    "%s: tlsdeck changes nothing while it is there "
+			    "(remove it, or move the backup directory away)",
+			    dir, de->d_name, why);
+			goto out;
+		}
 	}
 	rc = 0;
 out:
-	free(p);
+	closedir(d);
 	return (rc);
 }
 
-/* What the manifest must hold after an append, for mf_verify. */
+/*
+ * Open the backup directory (created when create is set) and check what
+ * is in it.  Returns 1 with *fdp -1 when it does not exist and create is
+ * not set.
+ */
+static int
+backup_open(bool create, int *fdp, char **realp, char **cause)
+{
+	struct file_at	 at;
+	char		*dir = NULL;
+	int		 rc = -1;
+
+	*fdp = -1;
+	*realp = NULL;
+	if (backup_dir(&dir, cause) != 0)
+		return (-1);
+	if (!create) {
+		if (file_resolve(dir, 0, &at, NULL) != 0 && errno == ENOENT) {
+			free(dir);
+			return (1);
+		}
+		file_at_free(&at);
+	}
+	if (file_private_dir(dir, "backup directory", fdp, realp, cause) != 0)
+		goto out;
+	if (backup_trust_entries(*fdp, *realp, cause) != 0)
+		goto out;
+	rc = 0;
+out:
+	if (rc != 0) {
+		if (*fdp != -1)
+			close(*fdp);
+		*fdp = -1;
+		free(*realp);
+		*realp = NULL;
+	}
+	free(dir);
+	return (rc);
+}
+
+/* What the manifest must hold after a change, for mf_verify. */
 struct mf_expect {
 	const char	*mpath;
 	size_t		 count;
-	unsigned int	 last_id;
+	unsigned int	 last_id;	/* 0: any */
 };
 
-/* sw_commit verify callback: the new manifest parses and ends as planned. */
+/* sw_replace verify callback: the new manifest parses and ends as planned. */
 static int
 mf_verify(const unsigned char *buf, size_t len, void *arg, char **cause)
 {
@@ -439,7 +481,8 @@ mf_verify(const unsigned char *buf, size_t len, void *arg, char **cause)
 
 	if (backup_manifest_parse(x->mpath, buf, len, &recs, &n, cause) != 0)
 		return (-1);
-	if (n != x->count || n == 0 || recs[n - 1].id != x->last_id)
+	if (n != x->count || (x->last_id != 0 && (n == 0 ||
+	    recs[n - 1].id != x->last_id)))
 		cause_set(cause, "manifest has %zu entries, expected %zu", n,
 		    x->count);
 	else
@@ -448,18 +491,19 @@ mf_verify(const unsigned char *buf, size_t len, void *arg, char **cause)
 	return (rc);
 }
 
-/* Write a backup copy, mode 0600, fsync'd.  Picks a free name. */
+/* Write a backup copy in dirfd, mode 0600, fsync'd.  Picks a free name. */
 static int
-backup_write_copy(const char *rdir, const char *path, unsigned int *idp,
-    const unsigned char *data, size_t len, char **namep, char **cause)
+backup_write_copy(int dirfd, const char *rdir, const char *path,
+    unsigned int *idp, const unsigned char *data, size_t len, char **namep,
+    char **cause)
 {
 	struct tm	 tm;
 	time_t		 now = time(NULL);
 	const char	*base;
-	char		 stamp[32], *name = NULL, *full = NULL;
+	char		 stamp[32], *name = NULL;
 	ssize_t		 w;
 	size_t		 off = 0;
-	int		 fd = -1, tries, rc = -1;
+	int		 fd = -1, tries, rc = -1, saved;
 
 	*namep = NULL;
 	base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
@@ -467,17 +511,15 @@ backup_write_copy(const char *rdir, const char *path, unsigned int *idp,
 	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
 	for (tries = 0; ; tries++) {
 		free(name);
-		free(full);
 		xasprintf(&name, "%s-%04u-%.*s", stamp, *idp, BACKUP_BASE_MAX,
 		    base);
-		xasprintf(&full, "%s/%s", rdir, name);
-		fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-		    O_CLOEXEC, 0600);
+		fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL |
+		    O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd != -1)
 			break;
 		if (errno != EEXIST || tries >= 1000) {
-			cause_set(cause, "%s: cannot create backup: %s", full,
-			    strerror(errno));
+			cause_set(cause, "%s/%s: cannot create backup: %s",
+			    rdir, name, strerror(errno));
 			goto out;
 		}
 		(*idp)++;
@@ -492,16 +534,15 @@ backup_write_copy(const char *rdir, const char *path, unsigned int *idp,
 		off += (size_t)w;
 	}
 	if (off != len || fsync(fd) == -1) {
-		cause_set(cause, "%s: cannot write backup: %s", full,
-		    strerror(errno));
+		saved = errno;
 		(void)close(fd);
-		(void)unlink(full);
-		goto out;
-	}
-	if (close(fd) == -1) {
-		cause_set(cause, "%s: cannot write backup: %s", full,
-		    strerror(errno));
-		(void)unlink(full);
+		fd = -1;
+	} else if ((fd = close(fd)) == -1)
+		saved = errno;
+	if (fd == -1) {
+		cause_set(cause, "%s/%s: cannot write backup: %s", rdir, name,
+		    strerror(saved));
+		(void)unlinkat(dirfd, name, 0);
 		goto out;
 	}
 	*namep = name;
@@ -509,7 +550,6 @@ backup_write_copy(const char *rdir, const char *path, unsigned int *idp,
 	rc = 0;
 out:
 	free(name);
-	free(full);
 	return (rc);
 }
 
@@ -522,25 +562,22 @@ backup_create(const char *path, const unsigned char *data, size_t len,
 	struct sw_file		*mf = NULL;
 	struct backup_rec	*recs = NULL, *r;
 	struct mf_expect	 x;
-	struct sw_meta		 mm = { "backup", "manifest", 0600 };
+	struct sw_meta		 mm = { "backup", "manifest", 0600, 0 };
 	struct tm		 tm;
 	const unsigned char	*mbuf;
 	unsigned char		*yaml = NULL;
-	char			*dir = NULL, *rdir = NULL, *mpath = NULL;
-	char			*pdir = NULL, *name = NULL, *full = NULL;
-	char			 iso[32], sha[65];
+	const char		*desc;
+	char			*rdir = NULL, *mpath = NULL, *pdir = NULL;
+	char			*name = NULL, iso[32], sha[65];
+	char			 dbuf[BACKUP_DESC_MAX + 1];
 	size_t			 mlen, ylen, n = 0, i;
 	unsigned int		 id = 1;
 	time_t			 now;
-	int			 rc = -1;
+	int			 bfd = -1, rc = -1;
 
 	*idp = 0;
-	if (backup_dir(&dir, cause) != 0 || backup_mkdir(dir, cause) != 0)
+	if (backup_open(true, &bfd, &rdir, cause) != 0)
 		goto out;
-	if ((rdir = realpath(dir, NULL)) == NULL) {
-		cause_set(cause, "%s: %s", dir, strerror(errno));
-		goto out;
-	}
 	pdir = xstrdup(path);
 	if (strrchr(pdir, '/') != NULL)
 		*strrchr(pdir, '/') = '\0';
@@ -550,7 +587,8 @@ backup_create(const char *path, const unsigned char *data, size_t len,
 		goto out;
 	}
 	xasprintf(&mpath, "%s/%s", rdir, BACKUP_MANIFEST);
-	if (sw_open(mpath, SW_CREATE | SW_NOBACKUP, &mf, cause) != 0)
+	if (sw_openat(bfd, rdir, BACKUP_MANIFEST, SW_CREATE | SW_NOBACKUP,
+	    &mf, cause) != 0)
 		goto out;
 	sw_content(mf, &mbuf, &mlen);
 	if (backup_manifest_parse(mpath, mbuf, mlen, &recs, &n, cause) != 0)
@@ -558,14 +596,16 @@ backup_create(const char *path, const unsigned char *data, size_t len,
 	for (i = 0; i < n; i++)
 		if (recs[i].id >= id)
 			id = recs[i].id + 1;
-	if (backup_write_copy(rdir, path, &id, data, len, &name, cause) != 0)
+	if (backup_write_copy(bfd, rdir, path, &id, data, len, &name,
+	    cause) != 0)
 		goto out;
-	xasprintf(&full, "%s/%s", rdir, name);
 
 	now = time(NULL);
 	gmtime_r(&now, &tm);
 	strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	sw_sha256_hex(data, len, sha);
+	desc = meta != NULL && meta->description != NULL ?
+	    meta->description : "";
 	recs = xreallocarray(recs, n + 1, sizeof *recs);
 	r = &recs[n++];
 	memset(r, 0, sizeof *r);
@@ -573,8 +613,7 @@ backup_create(const char *path, const unsigned char *data, size_t len,
 	r->time = xstrdup(iso);
 	r->command = xstrdup(meta != NULL && meta->command != NULL ?
 	    meta->command : "unknown");
-	r->description = xstrdup(meta != NULL && meta->description != NULL ?
-	    meta->description : "");
+	r->description = xstrdup(cause_short(desc, dbuf, sizeof dbuf));
 	r->path = xstrdup(path);
 	r->file = xstrdup(name);
 	r->size = len;
@@ -582,15 +621,12 @@ backup_create(const char *path, const unsigned char *data, size_t len,
 	r->uid = (unsigned int)getuid();
 	r->mode = mode & 07777;
 
-	if (backup_manifest_text(mpath, recs, n, &yaml, &ylen, cause) != 0) {
-		(void)unlink(full);
-		goto out;
-	}
 	x.mpath = mpath;
 	x.count = n;
 	x.last_id = id;
-	if (sw_commit(mf, yaml, ylen, mf_verify, &x, &mm, cause) != 0) {
-		(void)unlink(full);
+	if (backup_manifest_text(mpath, recs, n, &yaml, &ylen, cause) != 0 ||
+	    sw_replace(mf, yaml, ylen, mf_verify, &x, &mm, cause) != 0) {
+		(void)unlinkat(bfd, name, 0);
 		goto out;
 	}
 	*idp = id;
@@ -599,23 +635,67 @@ out:
 	sw_close(mf);
 	backup_list_free(recs, n);
 	free(yaml);
-	free(dir);
+	if (bfd != -1)
+		close(bfd);
 	free(rdir);
 	free(mpath);
 	free(pdir);
 	free(name);
-	free(full);
 	return (rc);
 }
 
-/* Path of the manifest in dir. */
-static char *
-backup_manifest_path(const char *dir)
+/* Remove backup id and its copy: the change it preceded did not happen. */
+int
+backup_forget(unsigned int id, char **cause)
 {
-	char	*p;
+	struct sw_file		*mf = NULL;
+	struct backup_rec	*recs = NULL;
+	struct mf_expect	 x;
+	struct sw_meta		 mm = { "backup", "manifest", 0600, 0 };
+	const unsigned char	*mbuf;
+	unsigned char		*yaml = NULL;
+	char			*rdir = NULL, *mpath = NULL, *file = NULL;
+	size_t			 mlen, ylen, n = 0, i;
+	int			 bfd = -1, rc = -1;
 
-	xasprintf(&p, "%s/%s", dir, BACKUP_MANIFEST);
-	return (p);
+	if (backup_open(false, &bfd, &rdir, cause) != 0)
+		goto out;
+	xasprintf(&mpath, "%s/%s", rdir, BACKUP_MANIFEST);
+	if (sw_openat(bfd, rdir, BACKUP_MANIFEST, SW_NOBACKUP, &mf,
+	    cause) != 0)
+		goto out;
+	sw_content(mf, &mbuf, &mlen);
+	if (backup_manifest_parse(mpath, mbuf, mlen, &recs, &n, cause) != 0)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (recs[i].id == id)
+			break;
+	if (i == n) {
+		rc = 0;
+		goto out;
+	}
+	file = xstrdup(recs[i].file);
+	backup_rec_done(&recs[i]);
+	memmove(&recs[i], &recs[i + 1], (n - i - 1) * sizeof *recs);
+	n--;
+	x.mpath = mpath;
+	x.count = n;
+	x.last_id = 0;
+	if (backup_manifest_text(mpath, recs, n, &yaml, &ylen, cause) != 0 ||
+	    sw_replace(mf, yaml, ylen, mf_verify, &x, &mm, cause) != 0)
+		goto out;
+	(void)unlinkat(bfd, file, 0);
+	rc = 0;
+out:
+	sw_close(mf);
+	backup_list_free(recs, n);
+	free(yaml);
+	if (bfd != -1)
+		close(bfd);
+	free(rdir);
+	free(mpath);
+	free(file);
+	return (rc);
 }
 
 /* Read the manifest: every backup, oldest first. */
@@ -624,16 +704,17 @@ backup_list(struct backup_rec **recsp, size_t *np, char **cause)
 {
 	unsigned char	*buf = NULL;
 	size_t		 len = 0;
-	char		*dir = NULL, *mpath = NULL, *rcause = NULL;
-	int		 rc = -1;
+	char		*rdir = NULL, *mpath = NULL, *rcause = NULL;
+	int		 bfd = -1, rc = -1, o;
 
 	*recsp = NULL;
 	*np = 0;
-	if (backup_dir(&dir, cause) != 0)
-		return (-1);
-	mpath = backup_manifest_path(dir);
+	if ((o = backup_open(false, &bfd, &rdir, cause)) != 0)
+		return (o == 1 ? 0 : -1);
+	xasprintf(&mpath, "%s/%s", rdir, BACKUP_MANIFEST);
 	/* Replaced by rename, so an unlocked read sees a whole version. */
-	if (file_read(mpath, &buf, &len, &rcause) != 0) {
+	if (file_read_at(bfd, BACKUP_MANIFEST, mpath, &buf, &len,
+	    &rcause) != 0) {
 		if (errno == ENOENT)
 			rc = 0;
 		else
@@ -644,7 +725,8 @@ backup_list(struct backup_rec **recsp, size_t *np, char **cause)
 out:
 	free(rcause);
 	free(buf);
-	free(dir);
+	close(bfd);
+	free(rdir);
 	free(mpath);
 	return (rc);
 }
@@ -695,15 +777,19 @@ backup_read(const struct backup_rec *r, unsigned char **bufp, size_t *lenp,
 {
 	unsigned char	*buf = NULL;
 	size_t		 len = 0;
-	char		*dir = NULL, *full = NULL, *rcause = NULL, sha[65];
-	int		 rc = -1;
+	char		*rdir = NULL, *full = NULL, *rcause = NULL, sha[65];
+	int		 bfd = -1, rc = -1, o;
 
 	*bufp = NULL;
 	*lenp = 0;
-	if (backup_dir(&dir, cause) != 0)
+	if ((o = backup_open(false, &bfd, &rdir, cause)) != 0) {
+		if (o == 1)
+			cause_set(cause, "backup %u: there is no backup "
+			    "directory", r->id);
 		return (-1);
-	xasprintf(&full, "%s/%s", dir, r->file);
-	if (file_read(full, &buf, &len, &rcause) != 0) {
+	}
+	xasprintf(&full, "%s/%s", rdir, r->file);
+	if (file_read_at(bfd, r->file, full, &buf, &len, &rcause) != 0) {
 		cause_set(cause, "backup %u: %s", r->id, rcause);
 		goto out;
 	}
@@ -724,7 +810,8 @@ out:
 		explicit_bzero(buf, len);
 	free(buf);
 	free(rcause);
-	free(dir);
+	close(bfd);
+	free(rdir);
 	free(full);
 	return (rc);
 }
@@ -745,6 +832,64 @@ backup_verify_sha(const unsigned char *buf, size_t len, void *arg,
 	return (0);
 }
 
+/*
+ * The one commit with a backup: back the file up, then sw_replace; when
+ * the replace fails, remove the backup's entry again (the change did not
+ * happen), and keep another writer's version that could not be put back.
+ */
+int
+sw_commit(struct sw_file *f, const unsigned char *data, size_t len,
+    sw_verify_fn verify, void *arg, const struct sw_meta *meta, char **cause)
+{
+	struct sw_meta		 lm = { "conflict", "", 0600, 0 };
+	const unsigned char	*cur, *lost;
+	char			*bcause = NULL, *c2 = NULL, *desc = NULL;
+	size_t			 curlen, lostlen;
+	unsigned int		 id = 0, lid = 0;
+	int			 rc = -1;
+
+	sw_set_backup_id(f, 0);
+	if (sw_exists(f) && !(sw_flags(f) & SW_NOBACKUP)) {
+		sw_content(f, &cur, &curlen);
+		if (backup_create(sw_path(f), cur, curlen, sw_mode(f), meta,
+		    &id, &bcause) != 0) {
+			cause_set(cause, "%s: not changed: the backup failed: "
+			    "%s", sw_name(f), bcause);
+			goto out;
+		}
+	}
+	if (sw_replace(f, data, len, verify, arg, meta, &c2) == 0) {
+		sw_set_backup_id(f, id);
+		rc = 0;
+		goto out;
+	}
+	if (id != 0 && backup_forget(id, &bcause) != 0) {
+		cause_set(cause, "%s; and backup %u, made for it, stays in the "
+		    "history: %s", c2 != NULL ? c2 : "not changed", id, bcause);
+		goto out;
+	}
+	if ((lost = sw_lost(f, &lostlen)) != NULL) {
+		xasprintf(&desc, "another program's version of %s, found while "
+		    "tlsdeck replaced it", sw_path(f));
+		lm.description = desc;
+		free(bcause);
+		bcause = NULL;
+		if (backup_create(sw_path(f), lost, lostlen, sw_mode(f), &lm,
+		    &lid, &bcause) == 0)
+			cause_set(cause, "%s; it is saved as backup %u "
+			    "(tlsdeck restore %u)", c2, lid, lid);
+		else
+			cause_set(cause, "%s; and saving it failed: %s", c2,
+			    bcause);
+	}
+	cause_set(cause, "%s", c2 != NULL ? c2 : "not changed");
+out:
+	free(desc);
+	free(bcause);
+	free(c2);
+	return (rc);
+}
+
 /* Put a backup back at its path through sw_commit. */
 int
 backup_restore(const struct backup_rec *r, int flags,
@@ -752,10 +897,10 @@ backup_restore(const struct backup_rec *r, int flags,
 {
 	struct sw_file		*f = NULL;
 	struct sw_meta		 meta;
-	const unsigned char	*cur;
+	const char *const	*notes;
 	unsigned char		*data = NULL;
 	char			*desc = NULL;
-	size_t			 len = 0, curlen;
+	size_t			 len = 0, nn, i, used;
 	int			 rc = -1;
 
 	memset(o, 0, sizeof *o);
@@ -764,7 +909,6 @@ backup_restore(const struct backup_rec *r, int flags,
 	if (sw_open(r->path, SW_CREATE, &f, cause) != 0)
 		goto out;
 	o->existed = sw_exists(f);
-	sw_content(f, &cur, &curlen);
 	if (o->existed && strcmp(sw_sha256(f), r->sha256) == 0) {
 		o->same = true;
 		rc = 0;
@@ -775,13 +919,20 @@ backup_restore(const struct backup_rec *r, int flags,
 		goto out;
 	}
 	xasprintf(&desc, "restore backup %u of %s", r->id, r->time);
+	memset(&meta, 0, sizeof meta);
 	meta.command = "restore";
 	meta.description = desc;
-	meta.mode = r->mode != 0 ? r->mode : 0600;
+	meta.mode = (r->mode != 0 ? r->mode : 0600) & BACKUP_MODE_MASK;
 	if (sw_commit(f, data, len, backup_verify_sha, r->sha256, &meta,
 	    cause) != 0)
 		goto out;
 	o->prev_id = sw_backup_id(f);
+	nn = sw_notes(f, &notes);
+	for (i = 0; i < nn; i++) {
+		used = strlen(o->note);
+		snprintf(o->note + used, sizeof o->note - used, "%s%s",
+		    used != 0 ? "; " : "", notes[i]);
+	}
 	rc = 0;
 out:
 	sw_close(f);

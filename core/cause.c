@@ -83,6 +83,26 @@ cause_prefix(char **cause, const char *fmt, ...)
 	*cause = s;
 }
 
+/* s, or its shortened form in buf (see core.h). */
+const char *
+cause_short(const char *s, char *buf, size_t size)
+{
+	char	tail[32];
+	size_t	len, keep;
+
+	len = strlen(s);
+	if (len < size)
+		return (s);
+	snprintf(tail, sizeof tail, "...(%zu bytes)", len);
+	keep = size - strlen(tail) - 1;
+	/* Back to the start of a UTF-8 character. */
+	while (keep > 0 && ((unsigned char)s[keep] & 0xc0) == 0x80)
+		keep--;
+	memcpy(buf, s, keep);
+	memcpy(buf + keep, tail, strlen(tail) + 1);
+	return (buf);
+}
+
 void
 cause_ssl_clear(void)
 {

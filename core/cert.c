@@ -250,6 +250,14 @@ cert_sha1(struct cert *c)
 	return (c->sha1);
 }
 
+/* The same certificate: the same encoding. */
+bool
+cert_equal(const struct cert *a, const struct cert *b)
+{
+	return (a == b || (a->len == b->len && a->len != 0 &&
+	    memcmp(a->der, b->der, a->len) == 0));
+}
+
 /* Bytes as upper-case colon-separated hex, as keytool prints them. */
 char *
 cert_fp_hex(const unsigned char *p, size_t len)
@@ -291,8 +299,8 @@ cert_days_left(const struct cert *c, time_t now)
 
 	/* floor division */
 	if (d < 0)
-		return ((long)(-((-d + 86399) / 86400)));
-	return ((long)(d / 86400));
+		return ((long)(-((-d + SECS_PER_DAY - 1) / SECS_PER_DAY)));
+	return ((long)(d / SECS_PER_DAY));
 }
 
 /* The certificate as PEM text, 64 columns. */
@@ -453,8 +461,8 @@ cert_describe(struct cert *c, time_t now)
 	time_iso8601(ci->not_before, nb, sizeof nb);
 	time_iso8601(ci->not_after, na, sizeof na);
 	days = cert_days_left(c, now);
-	fp1 = cert_fp_hex(cert_sha1(c), 20);
-	fp2 = cert_fp_hex(cert_sha256(c), 32);
+	fp1 = cert_fp_hex(cert_sha1(c), CERT_SHA1_LEN);
+	fp2 = cert_fp_hex(cert_sha256(c), CERT_SHA256_LEN);
 	cert_text_add(&t, "Owner: %s\n", ci->subject);
 	cert_text_add(&t, "Issuer: %s\n", ci->issuer);
 	cert_text_add(&t, "Serial number: %s\n", ci->serial);
@@ -560,10 +568,10 @@ time_iso8601(int64_t t, char *buf, size_t len)
 {
 	int64_t	days, secs, z, era, doe, yoe, y, doy, mp, d, m;
 
-	days = t / 86400;
-	secs = t % 86400;
+	days = t / SECS_PER_DAY;
+	secs = t % SECS_PER_DAY;
 	if (secs < 0) {
-		secs += 86400;
+		secs += SECS_PER_DAY;
 		days--;
 	}
 	/* civil date from days since 1970-01-01 (proleptic Gregorian) */

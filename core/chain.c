@@ -25,14 +25,6 @@ struct chain_search {
 	unsigned int	  steps;
 };
 
-/* true if both certificates have the same encoding. */
-static bool
-chain_same_cert(const struct cert *a, const struct cert *b)
-{
-	return (a == b || (a->len == b->len &&
-	    memcmp(a->der, b->der, a->len) == 0));
-}
-
 /* true if the spans hold the same bytes (and are not empty). */
 static bool
 chain_span_eq(const struct der_span *a, const struct der_span *b)
@@ -59,7 +51,7 @@ chain_on_path(const struct chain_search *s, const struct cert *c)
 	size_t	i;
 
 	for (i = 0; i < s->depth; i++) {
-		if (chain_same_cert(s->path[i], c))
+		if (cert_equal(s->path[i], c))
 			return (true);
 	}
 	return (false);
@@ -192,7 +184,7 @@ chain_order_reply(struct cert **reply, size_t nreply, struct cert *current,
 	left = xcalloc(nreply, sizeof *left);
 	for (i = 0; i < nreply; i++) {
 		for (j = 0; j < nleft; j++) {
-			if (chain_same_cert(left[j], reply[i]))
+			if (cert_equal(left[j], reply[i]))
 				break;
 		}
 		if (j == nleft)

@@ -52,7 +52,11 @@
 #ifndef TLSDECK_CORE_H
 #define TLSDECK_CORE_H
 
+#include <sys/types.h>
+#include <sys/stat.h>
+
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -62,6 +66,7 @@ struct x509_st;
 struct evp_pkey_st;
 
 #define TLSDECK_NAME	"tlsdeck"
+#define SECS_PER_DAY	86400	/* UTC days: no leap seconds (X.509, POSIX) */
 
 /* ------------------------------------------------------------------ */
 /* cause.c: error messages */
@@ -77,6 +82,12 @@ void	 cause_prefix(char **cause, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* Drain and discard the OpenSSL error queue. */
 void	 cause_ssl_clear(void);
+/* A value for a message or a backup description: s itself when it fits
+ * in buf (size bytes, at least 32), else its first bytes (whole UTF-8
+ * characters), "..." and its length, written to buf.  An alias may be
+ * 65,535 bytes (JKS): never a line of 64 kB. */
+const char *cause_short(const char *s, char *buf, size_t size);
+#define CAUSE_SHORT	96	/* buffer size for a value in a message */
 
 /* xmalloc.c: allocation that aborts on out-of-memory (fatal only there). */
 void	*xmalloc(size_t);
@@ -161,6 +172,9 @@ struct cert_info {
 	struct der_span	 aki;
 };
 
+#define CERT_SHA256_LEN	32	/* bytes of a SHA-256 fingerprint */
+#define CERT_SHA1_LEN	20	/* bytes of a SHA-1 fingerprint */
+
 struct cert {
 	unsigned char		*der;
 	size_t			 len;
@@ -170,8 +184,8 @@ struct cert {
 						   live in a keystore's arena */
 	struct cert_info	 info;
 	bool			 have_fp;
-	unsigned char		 sha256[32];
-	unsigned char		 sha1[20];
+	unsigned char		 sha256[CERT_SHA256_LEN];
+	unsigned char		 sha1[CERT_SHA1_LEN];
 	struct x509_st		*x509;	/* decoded on demand, owned */
 };
 
@@ -188,17 +202,21 @@ struct cert	*cert_new_packed(struct arena *a, const unsigned char *der,
 struct cert	*cert_from_x509(struct x509_st *, char **cause);
 struct cert	*cert_dup(const struct cert *);
 void		 cert_free(struct cert *);
-/* Fingerprints, computed on first call. */
+/* Fingerprints (CERT_SHA256_LEN, CERT_SHA1_LEN bytes), computed on first
+ * call. */
 const unsigned char *cert_sha256(struct cert *);
 const unsigned char *cert_sha1(struct cert *);
 /* Both fingerprints of n certificates (none twice in v), two threads when
  * there are many (a listing computes them all first). */
 void		 cert_fp_all(struct cert *const *v, size_t n);
+/* The same certificate: the same DER bytes (so the same fingerprints). */
+bool		 cert_equal(const struct cert *, const struct cert *);
 /* Upper-case colon-separated hex ("AB:CD:..."), malloc'd. */
 char		*cert_fp_hex(const unsigned char *, size_t);
 /* Full OpenSSL decode, cached in cert->x509; NULL on failure. Borrowed. */
 struct x509_st	*cert_x509(struct cert *, char **cause);
-/* Days left at time now (negative once expired), floor of seconds/86400. */
+/* Days left at time now (negative once expired): the floor of seconds /
+ * SECS_PER_DAY. */
 long		 cert_days_left(const struct cert *, time_t now);
 /* PEM text, malloc'd. */
 char		*cert_pem(const struct cert *);
@@ -507,12 +525,80 @@ int	 pem_key_read_mem(const unsigned char *, size_t, const char *name,
 bool	 pem_key_needs_pass(const unsigned char *, size_t);
 
 /* ------------------------------------------------------------------ */
-/* fileio.c: bounded reads */
+/* fileio.c: paths under the ownership rule, bounded reads, private
+ * directories and locks (docs/security.md).
+ *
+ * file_resolve walks a path from "/" one component at a time, each
+ * directory opened O_PATH | O_NOFOLLOW relative to the one before.  A
+ * symbolic link is followed only when root, the user running tlsdeck or
+ * the owner of its target made it, and no one else can write a directory
+ * from "/" down to the link (a sticky one counts as safe where the entry
+ * passed through is one of theirs); otherwise it fails with one line
+ * naming the link, its owner and what it points to.  The caller opens
+ * at->base relative to at->dirfd with O_NOFOLLOW: nothing can swap a
+ * component between the check and the use. */
 
 #define FILE_MAX_SIZE	(256UL * 1024 * 1024)
-/* Read a whole regular file (refuses directories, > FILE_MAX_SIZE). */
+
+#define FILE_AT_CREATE	0x01	/* the last component may be missing */
+#define FILE_AT_PROC	0x02	/* a /proc link last (/dev/stdin) is opened
+				   by the kernel: reads only */
+#define FILE_AT_MKDIR	0x04	/* create missing directories (0700) */
+#define FILE_AT_PRIVATE	0x08	/* every directory on the way is root's or
+				   the user's, writable by no one else */
+
+struct file_at {
+	int		 dirfd;		/* the last directory (O_RDONLY, or
+					   O_PATH when it is not readable) */
+	char		*dir;		/* its path, links resolved */
+	char		*base;		/* the last component */
+	char		*real;		/* dir/base */
+	bool		 exists;
+	bool		 proc;		/* FILE_AT_PROC: open it following */
+	struct stat	 st;		/* lstat of real when it exists */
+};
+
+int	 file_resolve(const char *path, int flags, struct file_at *,
+	     char **cause);
+void	 file_at_free(struct file_at *);
+/* Read a whole file (regular, FIFO or device) resolved by file_resolve
+ * and opened O_NOFOLLOW; refuses directories and > FILE_MAX_SIZE.
+ * NUL-terminated.  On failure errno says why (ENOENT: missing). */
 int	 file_read(const char *path, unsigned char **buf, size_t *len,
 	     char **cause);
+/* Read name in the open directory dirfd with O_NOFOLLOW (path names it
+ * in messages). */
+int	 file_read_at(int dirfd, const char *name, const char *path,
+	     unsigned char **buf, size_t *len, char **cause);
+/* "name (uid N)" or "uid N" into buf, for messages. */
+void	 file_who(uid_t, char *buf, size_t len);
+/* tlsdeck's private state directory (not created): $TLSDECK_STATE_DIR,
+ * else /var/lib/tlsdeck as root, else ${XDG_STATE_HOME:-~/.local/state}/
+ * tlsdeck.  Locks live in its "locks" directory. */
+int	 state_dir(char **dir, char **cause);
+/* Open directory path (what names it in messages), creating it and its
+ * parents 0700: it must be the user's, not writable by group or others
+ * (closed to readers too when it is not), under directories that are
+ * root's or the user's and writable by no one else.  Nothing is ever
+ * chmod'ed that someone else could write.  *real (may be NULL) gets its
+ * resolved path. */
+int	 file_private_dir(const char *path, const char *what, int *fd,
+	     char **real, char **cause);
+/*
+ * Lock the directory dirfd (dir, what: for messages) against other
+ * writers run by the same user: an flock(2) on $STATE/locks/DEV-INO.lock,
+ * keyed by the directory's device and inode, so it covers files that do
+ * not exist yet and survives renames, and only the user can create it.
+ * Waits SW_LOCK_WAIT_MS ($TLSDECK_LOCK_WAIT_MS); the message names the
+ * holder's pid.  file_unlock removes the lock file.
+ */
+struct file_lock;
+int	 file_lock(int dirfd, const char *dir, const char *what,
+	     struct file_lock **, char **cause);
+void	 file_unlock(struct file_lock *);
+/* Process-wide, once at start: ignore SIGXFSZ, so a write over
+ * RLIMIT_FSIZE fails with EFBIG (one line, temp files removed). */
+void	 file_signals_init(void);
 
 /* ------------------------------------------------------------------ */
 /* props.c: application.properties (docs/formats.md, The .properties grammar).
@@ -701,7 +787,8 @@ struct server_model {
 	char		*how;		/* how it was found */
 	char		*shared_data_path;
 	char		*install_path;
-	int		 port;		/* server.port (8080 if unset) */
+	int		 port;		/* server.port (SERVER_DEFAULT_PORT
+					   if unset) */
 	char		*base_url;	/* im.base-url, resolved */
 	char		*keystore_path;	/* resolved server.ssl.key-store */
 	char		*keystore_type;	/* declared type */
@@ -760,6 +847,10 @@ void		 setting_check(struct setting *, enum sev, const char *check);
 void		 findings_sort(struct server_model *);
 /* The worst severity among the findings (SEV_OK when none). */
 enum sev	 findings_worst(const struct server_model *);
+/* An empty model at time now (0: time(NULL)): the default thresholds
+ * (SERVER_WARN_DAYS, SERVER_CRIT_DAYS) and port (SERVER_DEFAULT_PORT),
+ * listening not checked (-1). */
+struct server_model *server_model_new(time_t now);
 void		 server_model_free(struct server_model *);
 
 /* ------------------------------------------------------------------ */
@@ -768,6 +859,7 @@ void		 server_model_free(struct server_model *);
 
 #define SERVER_WARN_DAYS	30	/* default thresholds (days left) */
 #define SERVER_CRIT_DAYS	14
+#define SERVER_DEFAULT_PORT	8080	/* server.port when unset */
 #define SERVER_VENDOR_PROPERTIES \
 	"/etc/opt/actian/integration-manager/conf/application.properties"
 #define SERVER_DISTRO_CACERTS	"/etc/ssl/certs/java/cacerts"
@@ -813,6 +905,18 @@ int	 server_find_properties(const struct server_opts *, char **path,
  */
 int	 server_model_load(const struct server_opts *, struct server_model **,
 	     char **cause);
+/* Is TCP port listening (LISTEN in PROC/net/tcp or tcp6)?  1, 0, or -1
+ * when procfs cannot be read; *inode receives the socket's inode. */
+int	 server_port_listening(const char *proc, int port,
+	     unsigned long *inode);
+/* The process holding socket inode (PROC/PID/fd), 0 if none is visible. */
+int	 server_socket_pid(const char *proc, unsigned long inode);
+
+/* ------------------------------------------------------------------ */
+/* jre.c: Java runtimes and their cacerts -- the one JRE discovery and
+ * cacerts opening, used by the model (server.c), trust (step-trust.c) and
+ * jre_cacerts_find. */
+
 /*
  * Open a cacerts-like truststore: no password (passwordless PKCS#12),
  * "changeit", then the storepass in /etc/default/cacerts; an unverified
@@ -823,9 +927,6 @@ int	 server_model_load(const struct server_opts *, struct server_model **,
 int	 cacerts_open(const char *path, struct keystore **, struct secret **pass,
 	     char **how, bool *verified, char **cause);
 /*
- * The one JRE discovery and cacerts opening, used by
- * the model, jre.c (jre_cacerts_find) and step-trust.c.
- *
  * cacerts_open_with: what cacerts_open does, with choices.  A damaged
  * file fails before any password is tried.  Then: no password
  * (passwordless PKCS#12: *how "no password", *pass NULL); given (not
@@ -859,12 +960,36 @@ bool	 jre_parse_version(const char *version, int *major, int *update);
 /* Can this JRE read PKCS#12 files with PBES2/AES and SHA-256 MACs
  * (8u301+, 11.0.12+, 12+)?  1 yes, 0 no, -1 unknown version. */
 int	 jre_reads_new_pkcs12(int major, int update);
-/* Is TCP port listening (LISTEN in PROC/net/tcp or tcp6)?  1, 0, or -1
- * when procfs cannot be read; *inode receives the socket's inode. */
-int	 server_port_listening(const char *proc, int port,
-	     unsigned long *inode);
-/* The process holding socket inode (PROC/PID/fd), 0 if none is visible. */
-int	 server_socket_pid(const char *proc, unsigned long inode);
+/* The cacerts a command writes to without the server model. */
+struct jre_cacerts {
+	char	*path;		/* as found (may be a symlink) */
+	char	*home;		/* the JRE directory, or NULL if unknown */
+	char	*how;		/* "--cacerts", "--jre DIR", "$JAVA_HOME",
+				   "java on $PATH (REAL)" */
+	char	*jssecacerts;	/* lib/security/jssecacerts beside it (the
+				   JVM trusts it instead), or NULL */
+};
+/*
+ * --cacerts FILE (its home when it ends in lib/security/cacerts), --jre DIR
+ * (DIR/lib/security/cacerts or DIR/jre/lib/security/cacerts), $JAVA_HOME,
+ * then the java on $PATH: realpath, two levels up.
+ */
+int	 jre_cacerts_find(const char *jre, const char *cacerts,
+	     struct jre_cacerts *, char **cause);
+void	 jre_cacerts_done(struct jre_cacerts *);
+/* "X/lib/security/cacerts" -> "X" (malloc'd), else NULL. */
+char	*jre_home_of(const char *cacerts);
+/* The storepass= of a Debian-style defaults file (NULL: the system's
+ * SERVER_DISTRO_DEFAULTS), or NULL when it sets none. */
+struct secret *jre_defaults_storepass(const char *file);
+/*
+ * The cacerts of the JRE the server runs on, as server_model_load found
+ * it (m->jre: path as found, home); how names the way and the server
+ * ("${sharedDataPath}/jre, the JRE of the server in PROPS").  Fails when
+ * the model found no JRE, or a JRE without cacerts, saying so.
+ */
+int	 jre_cacerts_from_model(const struct server_model *,
+	     struct jre_cacerts *, char **cause);
 
 /* ------------------------------------------------------------------ */
 /* audit.c: every finding.  Codes are stable; docs/findings.md lists them
@@ -941,30 +1066,48 @@ void	 config_free(struct tlsdeck_config *);
 void	 config_apply(const struct tlsdeck_config *, struct server_opts *);
 
 /* ------------------------------------------------------------------ */
-/* safewrite.c / backup.c: the one way tlsdeck replaces a file.
+/* safewrite.c / backup.c: the one way tlsdeck replaces a file
+ * (docs/security.md).
  *
- * sw_open resolves symlinks (the target is replaced, never the link), takes
- * an exclusive flock(2) on the target's DIRECTORY (works for files that do
- * not exist yet and leaves nothing behind; held until sw_close, waiting up
- * to SW_LOCK_WAIT_MS, or $TLSDECK_LOCK_WAIT_MS, for another tlsdeck; two
- * files in one directory share the lock), removes stale ".tlsdeck-tmp-*"
- * files there (safe: any live writer would hold the lock), then reads the
- * file and records dev, inode, size, mtime and SHA-256.
+ * sw_open resolves the path under the ownership rule (file_resolve: the
+ * target of a trusted link is replaced, never the link), takes the
+ * directory's lock (file_lock; two files in one directory share it),
+ * removes the user's stale ".tlsdeck-tmp-UID-*" files there (safe: a live
+ * writer of this user would hold the lock), then opens the file with
+ * O_NOFOLLOW, keeps it open and records dev, inode, size, mtime and
+ * SHA-256.  A file with several hard links is refused (the rename would
+ * split them).
  *
- * sw_commit: refuses if the file changed since it was read (stat + hash);
- * writes ".tlsdeck-tmp-NAME.XXXXXX" in the same directory with the
- * original's mode and owner (a new file: meta->mode, default 0600), fsyncs,
- * reads it back from disk and calls verify; backs the original up
- * (backup_create: copy fsync'd and in the manifest); re-checks the target;
- * renames (a new file never clobbers one that appeared meanwhile); fsyncs
- * the directory.  On any failure the temporary file is removed and the
- * original is untouched; the message names the file and what happened.
- * A file with several hard links is refused (the rename would split them).
+ * sw_replace (no backup): refuses if the file changed since it was read
+ * (stat + hash); writes ".tlsdeck-tmp-UID-NAME.XXXXXX" in the same
+ * directory (openat, O_EXCL | O_NOFOLLOW) with the owner and mode the
+ * result must have, fsyncs, reads it back from disk and calls verify;
+ * checks the name and the open file once more (two system calls) and
+ * renames (renameat2 RENAME_NOREPLACE for a new file); then checks the
+ * replaced file again: if another program wrote to it meanwhile, its
+ * version is put back and the call fails naming the conflict; fsyncs the
+ * directory.  On any failure the temporary file is removed and the
+ * message names the file and what happened.
+ *
+ * sw_commit (backup.c): backup_create, then sw_replace; when the replace
+ * fails, the backup's entry is removed again (no history for a change
+ * that did not happen).
+ *
+ * Modes: an existing file keeps its owner and permission bits (never
+ * setuid, setgid or sticky); a new one gets meta->mode (0600 when 0)
+ * without those bits or world-write, and when root creates it in another
+ * user's directory, that user's ownership.  With SW_PRIVATE (the content
+ * holds a private key) the result has no bits for others, and none for
+ * the group when the group is a general one (gid 100, "users").  Each
+ * change of mode or crossing of users is said in sw_notes.
  */
 #define SW_CREATE	0x01	/* the file may not exist yet */
 #define SW_NOBACKUP	0x02	/* no backup (the backup manifest itself) */
 #define SW_LOCK_WAIT_MS	10000
 #define SW_TMP_PREFIX	".tlsdeck-tmp-"
+
+/* sw_meta.flags */
+#define SW_PRIVATE	0x01	/* the result holds a private key */
 
 struct sw_file;
 
@@ -973,6 +1116,7 @@ struct sw_meta {
 	const char	*command;	/* "trust", "restore", ... */
 	const char	*description;	/* short, one line */
 	unsigned int	 mode;		/* mode of a NEW file; 0 means 0600 */
+	int		 flags;		/* SW_PRIVATE */
 };
 
 /* Called on the bytes read back from the temporary file; 0 to accept. */
@@ -981,17 +1125,37 @@ typedef int (*sw_verify_fn)(const unsigned char *, size_t, void *arg,
 
 int	 sw_open(const char *path, int flags, struct sw_file **,
 	     char **cause);
+/* sw_open for name in an open directory (dir names it in messages). */
+int	 sw_openat(int dirfd, const char *dir, const char *name, int flags,
+	     struct sw_file **, char **cause);
 /* The bytes read by sw_open (or the last commit); NULL, 0 if new. */
 void	 sw_content(const struct sw_file *, const unsigned char **,
 	     size_t *);
 bool	 sw_exists(const struct sw_file *);
 /* The resolved path that is replaced (borrowed, valid until sw_close). */
 const char *sw_path(const struct sw_file *);
+/* The path as given to sw_open, for messages (borrowed). */
+const char *sw_name(const struct sw_file *);
 /* Lower-case hex SHA-256 of the current content (borrowed). */
 const char *sw_sha256(const struct sw_file *);
+/* Permission bits of the file as read (0 when new). */
+unsigned int sw_mode(const struct sw_file *);
+int	 sw_flags(const struct sw_file *);
 /* Backup id made by the last successful sw_commit, 0 when none. */
 unsigned int sw_backup_id(const struct sw_file *);
-/* Replace the file with data; verify may be NULL.  May be called again. */
+void	 sw_set_backup_id(struct sw_file *, unsigned int);
+/* What the last replace said besides success: modes tightened, users
+ * crossed (borrowed, valid until the next replace or sw_close). */
+size_t	 sw_notes(const struct sw_file *, const char *const **);
+/* After a failed sw_replace: another writer's version that could not be
+ * put back (borrowed), or NULL. */
+const unsigned char *sw_lost(const struct sw_file *, size_t *);
+/* Replace the file with data, without a backup; verify may be NULL. */
+int	 sw_replace(struct sw_file *, const unsigned char *data, size_t len,
+	     sw_verify_fn verify, void *arg, const struct sw_meta *,
+	     char **cause);
+/* Back up (unless new or SW_NOBACKUP), then sw_replace.  May be called
+ * again on the same handle. */
 int	 sw_commit(struct sw_file *, const unsigned char *data, size_t len,
 	     sw_verify_fn verify, void *arg, const struct sw_meta *,
 	     char **cause);
@@ -1001,12 +1165,20 @@ void	 sw_close(struct sw_file *);
 void	 sw_sha256_hex(const unsigned char *, size_t, char out[65]);
 
 /*
- * Backups: <dir>/<UTC stamp>-<id>-<basename> (mode 0600, dir 0700) plus
- * <dir>/manifest.yaml (libcyaml; rewritten through sw_commit under the
+ * Backups: <dir>/<UTC stamp>-<id>-<basename> (mode 0600) plus
+ * <dir>/manifest.yaml (libcyaml; rewritten through sw_replace under the
  * backup directory's lock).  dir: $TLSDECK_BACKUP_DIR, else
- * /var/backups/tlsdeck when euid is 0, else
- * ${XDG_STATE_HOME:-~/.local/state}/tlsdeck/backups.
+ * /var/backups/tlsdeck when euid is 0, else $STATE/backups (state_dir).
+ * The directory is opened with file_private_dir, and every entry in it
+ * must be a regular file of the user's that no one else can write, or
+ * nothing is written (one line saying which file and how to fix it).
+ * Descriptions longer than BACKUP_DESC_MAX are shortened (cause_short).
  */
+#define BACKUP_DESC_MAX	1024
+/* Permission bits a restore may give a new file: no setuid, setgid,
+ * sticky or world-write, whatever the manifest says. */
+#define BACKUP_MODE_MASK 0775
+
 struct backup_rec {
 	unsigned int	 id;		/* 1, 2, ... */
 	char		*time;		/* ISO 8601 UTC */
@@ -1032,6 +1204,9 @@ int	 backup_manifest_text(const char *mpath, const struct backup_rec *,
 int	 backup_create(const char *path, const unsigned char *data, size_t len,
 	     unsigned int mode, const struct sw_meta *, unsigned int *id,
 	     char **cause);
+/* Remove backup id from the manifest and its copy (a change that did not
+ * happen). */
+int	 backup_forget(unsigned int id, char **cause);
 /* All backups, oldest first (empty when there is no manifest yet). */
 int	 backup_list(struct backup_rec **, size_t *, char **cause);
 void	 backup_list_free(struct backup_rec *, size_t);
@@ -1048,8 +1223,12 @@ struct backup_outcome {
 	bool		 same;		/* it already held the backup's bytes:
 					   nothing was written */
 	unsigned int	 prev_id;	/* backup of the replaced content */
+	char		 note[512];	/* modes tightened, users crossed
+					   ("; "-joined), or "" */
 };
-/* Put a backup's bytes back at its path, through sw_commit. */
+/* Put a backup's bytes back at its recorded path (under the ownership
+ * rule), through sw_commit; a new file's mode is masked with
+ * BACKUP_MODE_MASK. */
 int	 backup_restore(const struct backup_rec *, int flags,
 	     struct backup_outcome *, char **cause);
 
@@ -1139,6 +1318,19 @@ struct theme	*theme_find(const char *name, char **cause);
 void		 theme_free(struct theme *);
 
 /* ------------------------------------------------------------------ */
+/* path.c: path names.  path_join(a, b): "a/b" (b when b is absolute or a
+ * is NULL or empty); path_dirname: "." when there is no slash;
+ * path_absolute: the working directory prepended, not resolved.
+ * path_exists and path_is_dir follow symlinks.  Results are malloc'd but
+ * path_basename's, which points into its argument. */
+char		*path_join(const char *, const char *);
+char		*path_dirname(const char *);
+const char	*path_basename(const char *);
+char		*path_absolute(const char *);
+bool		 path_exists(const char *);
+bool		 path_is_dir(const char *);
+
+/* ------------------------------------------------------------------ */
 /* keygen.c / csr.c: distinguished names, SAN lists, key pairs,
  * self-signed certificates and PKCS#10 requests (docs/formats.md,
  * genkeypair and certreq). */
@@ -1162,6 +1354,18 @@ int		 dn_parse(const char *, struct X509_name_st **, char **cause);
 /* keytool-style text ("CN=a, OU=b, O=c") that dn_parse reads back. */
 char		*dn_to_string(const struct X509_name_st *);
 void		 dn_free(struct X509_name_st *);
+/* A keytool-style DN ("CN=a, O=b") from n names and values, in that
+ * order; empty values are left out, values escaped as dn_to_string does
+ * (",+;\"\\<>=", a leading '#' or space, a trailing space), so dn_parse
+ * reads them back.  malloc'd; "" when every value is empty. */
+char		*dn_build(const char *const *names, const char *const *values,
+		     size_t n);
+/* The value of the first attribute called name (case-insensitive, "CN")
+ * in a keytool-style DN such as cert_info.subject, quotes and escapes
+ * undone as dn_parse does ("CN=Smith\, John" gives "Smith, John"); a
+ * value dn_parse refuses (#hex) is stepped over.  malloc'd; NULL when
+ * absent, or when the text before it is not KEY=value. */
+char		*dn_get(const char *dn, const char *name);
 
 enum san_type {
 	SAN_DNS = 0,
@@ -1222,7 +1426,7 @@ int		 keygen_generate(const char *alg, int bits, const char *curve,
 /* The same; setting *cancel non-zero (from another thread or a signal
  * handler) makes RSA generation stop and fail with "cancelled". */
 int		 keygen_generate_cancel(const char *alg, int bits,
-		     const char *curve, volatile int *cancel,
+		     const char *curve, atomic_int *cancel,
 		     struct evp_pkey_st **, char **cause);
 /*
  * A self-signed X.509 v3 certificate as keytool -genkeypair makes it
@@ -1313,7 +1517,8 @@ int		 chain_order_reply(struct cert **reply, size_t nreply,
  * empty keystore of fmt_if_new with KS_TXN_CREATE); ks_txn_commit
  * serializes, then sw_commit's verify re-parses the bytes with the same
  * password and checks the intended aliases, types, fingerprints and that
- * changed keys are recoverable; backs up and replaces (new files 0600). */
+ * changed keys are recoverable; backs up and replaces (new files 0600;
+ * SW_PRIVATE whenever the result holds a key entry). */
 #define KS_TXN_CREATE	0x01	/* create when missing */
 #define KS_TXN_MUSTNEW	0x02	/* fail when the file exists */
 #define KS_TXN_CONVERT	0x04	/* open a JCEKS file too (the caller
@@ -1370,6 +1575,8 @@ struct step_result {
 	bool		 san_loss;	/* a renewal loses SANs (renew.c):
 					   refused unless accepted; a dry
 					   run says so here */
+	size_t		 write_notes;	/* notes[write_notes..] are the safe
+					   write's (modes, owners) */
 };
 
 void	 step_result_free(struct step_result *);	/* contents only */
@@ -1390,6 +1597,8 @@ int64_t	 step_now_ms(void);
 void	 step_set_keypass(const struct keystore *, struct ks_entry *,
 	     const struct secret *keypass, const struct secret *storepass,
 	     struct step_result *);
+/* Record the safe write's backup id and notes in the result. */
+void	 step_result_sw(struct step_result *, const struct sw_file *);
 /* Append a note (printf-style). */
 void	 step_note(struct step_result *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
@@ -1407,7 +1616,7 @@ struct step_genkey_opts {
 	bool		 replace;	/* overwrite an existing alias */
 	const struct secret *keypass;	/* JKS key password (NULL: store
 					   password); PKCS12 ignores it */
-	volatile int	*cancel;	/* may be NULL */
+	atomic_int	*cancel;	/* may be NULL */
 	bool		 dry_run;
 	const char	*replaces;	/* the entry whose certificate the new
 					   one replaces (renewal preflight);
@@ -1576,38 +1785,6 @@ int	 renew_preflight(struct step_result *, struct cert *old,
 /* Trust and keystore management: jre.c, step-trust.c, step-manage.c --
  * trust, delete, rename and passwd (docs/formats.md, JDK cacerts).
  * Every change goes through ks_txn; a refused step writes nothing. */
-
-/* jre.c: the cacerts a command writes to without the server model. */
-struct jre_cacerts {
-	char	*path;		/* as found (may be a symlink) */
-	char	*home;		/* the JRE directory, or NULL if unknown */
-	char	*how;		/* "--cacerts", "--jre DIR", "$JAVA_HOME",
-				   "java on $PATH (REAL)" */
-	char	*jssecacerts;	/* lib/security/jssecacerts beside it (the
-				   JVM trusts it instead), or NULL */
-};
-/*
- * --cacerts FILE (its home when it ends in lib/security/cacerts), --jre DIR
- * (DIR/lib/security/cacerts or DIR/jre/lib/security/cacerts), $JAVA_HOME,
- * then the java on $PATH: realpath, two levels up.
- */
-int	 jre_cacerts_find(const char *jre, const char *cacerts,
-	     struct jre_cacerts *, char **cause);
-void	 jre_cacerts_done(struct jre_cacerts *);
-/* "X/lib/security/cacerts" -> "X" (malloc'd), else NULL. */
-char	*jre_home_of(const char *cacerts);
-/* The storepass= of a Debian-style defaults file (NULL: the system's
- * SERVER_DISTRO_DEFAULTS), or NULL when it sets none. */
-struct secret *jre_defaults_storepass(const char *file);
-/*
- * Trust on the server: the cacerts of the JRE the server
- * runs on, as server_model_load found it (m->jre: path as found, home);
- * how names the way and the server ("${sharedDataPath}/jre, the JRE of
- * the server in PROPS").  Fails when the model found no JRE, or a JRE
- * without cacerts, saying so.
- */
-int	 jre_cacerts_from_model(const struct server_model *,
-	     struct jre_cacerts *, char **cause);
 
 /* step-trust.c: import a certificate into a JRE's cacerts. */
 struct step_trust_opts {
@@ -1849,6 +2026,10 @@ struct demo_info {
  * $TMPDIR).  Refuses a directory that already holds a tree. */
 int	 demo_build(const char *dir, struct demo_info *, char **cause);
 void	 demo_info_done(struct demo_info *);
+/* demo-model.c: the dashboard's demonstration model (--demo-model), built
+ * in memory at time now (0: time(NULL)); no files, certificates without
+ * DER.  Free with server_model_free. */
+struct server_model *demo_model(time_t now);
 
 /* ------------------------------------------------------------------ */
 /* probe.c: what the port really serves (the live findings).
@@ -1990,5 +2171,336 @@ void	 yamlerr_setup(struct cyaml_config *cfg, struct yamlerr *ye,
 char	*yamlerr_first(const struct yamlerr *, int err, int *lp, int *cp);
 /* The log lines joined with "; ", only the innermost "in ..." kept. */
 char	*yamlerr_joined(const struct yamlerr *);
+
+/* ------------------------------------------------------------------ */
+/* jws.c: JSON Web Signatures for ACME (RFC 7515, 7517, 7518, 7638).
+ * Account keys: RSA (RS256), EC P-256 (ES256) and P-384 (ES384); the EC
+ * signature is r||s, each zero-padded to the curve's size, not DER. */
+
+/* base64url without padding (RFC 4648 5); malloc'd. */
+char	*b64url_encode(const void *, size_t);
+/* Decode base64url (no padding, no white space); *out malloc'd. */
+int	 b64url_decode(const char *, size_t, unsigned char **out,
+	     size_t *outlen, char **cause);
+/* "RS256", "ES256", "ES384", or NULL for a key ACME cannot sign with. */
+const char *jws_alg(struct evp_pkey_st *);
+/* The public JWK in RFC 7638's canonical form (members sorted, no white
+ * space): the thumbprint's input and the "jwk" header.  Malloc'd. */
+int	 jws_jwk(struct evp_pkey_st *, char **json, char **cause);
+/* base64url(SHA-256(canonical JWK)) (RFC 7638); malloc'd. */
+int	 jws_thumbprint(struct evp_pkey_st *, char **out, char **cause);
+/*
+ * A flattened JWS (RFC 8555 6.2) as a JSON text, malloc'd: protected
+ * {alg, nonce, url, and kid, or the jwk when kid is NULL}; payload NULL
+ * is the empty payload of a POST-as-GET.
+ */
+int	 jws_sign(struct evp_pkey_st *, const char *url, const char *nonce,
+	     const char *kid, const char *payload, char **out, char **cause);
+/* The externalAccountBinding object (RFC 8555 7.3.4): an HS256 JWS of
+ * the account's JWK with the CA's key id and base64url MAC key. */
+int	 jws_eab(const char *eab_kid, const struct secret *hmac_b64,
+	     const char *url, const char *jwk, char **out, char **cause);
+
+/* ------------------------------------------------------------------ */
+/* acme.c, acme-parse.c, acme-chall.c: the ACME client (RFC 8555) over
+ * libcurl (HTTPS only, verified against the system store or ca_file; no
+ * redirects; bounded bodies and times) and jansson (every answer checked
+ * for types, sizes and counts).  See docs/acme.md.
+ *
+ * The caller makes the certificate's key and CSR (keygen.c, csr.c; the
+ * key never reaches this module) and gets the chain back; what it does
+ * with them (the keystore, the server's settings, the reload) is its own
+ * transaction.  Progress goes to a callback; every wait checks the cancel
+ * flag and fd, and a cancelled run removes what it provisioned. */
+
+#define ACME_LE_PRODUCTION \
+	"https://acme-v02.api.letsencrypt.org/directory"
+#define ACME_LE_STAGING \
+	"https://acme-staging-v02.api.letsencrypt.org/directory"
+#define ACME_MAX_NAMES		100	/* identifiers in one order */
+#define ACME_BODY_MAX		(1024 * 1024)	/* any answer, bytes */
+#define ACME_REQUEST_TIMEOUT	30	/* seconds, one HTTP request */
+#define ACME_TIMEOUT		300	/* seconds, validation + issuance */
+
+enum acme_chall {
+	ACME_HTTP01 = 0,	/* our own listener on http_port */
+	ACME_WEBROOT,		/* http-01: files under webroot */
+	ACME_DNS01,		/* dns-01 through dns_hook */
+	ACME_CHALL__MAX
+};
+
+/* The steps a run reports (acme_event.step). */
+enum acme_step {
+	ACME_S_DIRECTORY = 0,
+	ACME_S_ACCOUNT,
+	ACME_S_ORDER,
+	ACME_S_AUTHZ,		/* one per name: what it needs */
+	ACME_S_PROVISION,	/* listener up, file written, hook run */
+	ACME_S_VALIDATE,	/* the CA checks a name */
+	ACME_S_CLEANUP,
+	ACME_S_FINALIZE,
+	ACME_S_DOWNLOAD,
+	ACME_S_DONE,
+	ACME_S__MAX
+};
+
+struct acme_event {
+	enum acme_step	 step;
+	const char	*name;		/* the identifier, or NULL */
+	const char	*text;		/* one line for a log or a screen */
+	size_t		 done;		/* of total (names), 0/0 when n/a */
+	size_t		 total;
+};
+
+struct acme_opts {
+	const char	*directory;	/* the directory URL (https://) */
+	const char	*ca_file;	/* PEM roots for the CA's TLS, or NULL:
+					   the system store */
+	const char	*state_dir;	/* NULL: acme_state_dir() */
+	const char	*email;		/* contact, or NULL */
+	bool		 agree_tos;	/* needed to create an account */
+	const char	*account_key;	/* new account key: "ec256" (NULL),
+					   "ec384", "rsa2048", "rsa3072" */
+	const char	*eab_kid;	/* external account binding, or NULL */
+	const struct secret *eab_hmac;	/* its base64url MAC key */
+	enum acme_chall	 chall;
+	const char	*http_address;	/* ACME_HTTP01: NULL every address,
+					   else e.g. "127.0.0.1" or "::1" */
+	int		 http_port;	/* 0: 80 */
+	const char	*webroot;	/* ACME_WEBROOT */
+	const char	*dns_hook;	/* ACME_DNS01: program run as
+					   "CMD add|remove NAME VALUE" */
+	int		 dns_wait;	/* seconds after the hooks (0) */
+	const char	*preferred_issuer; /* a chain whose top certificate's
+					   issuer CN (or subject CN) is this;
+					   NULL: the default chain */
+	int		 timeout;	/* seconds for validation and issuance
+					   (0: ACME_TIMEOUT) */
+	atomic_int	*cancel;	/* non-zero: stop (may be NULL) */
+	int		 cancel_fd;	/* readable: stop (-1: none) */
+	void		(*progress)(const struct acme_event *, void *arg);
+	void		*progress_arg;	/* called on the acme thread */
+};
+
+/* acme_account: what the account is. */
+struct acme_account_info {
+	char		*key_path;	/* the account key file */
+	char		*url;		/* the account URL (JWS kid) */
+	char		*status;	/* "valid" */
+	char		*contact;	/* the first contact, or NULL */
+	bool		 created;	/* registered by this call */
+	bool		 key_created;	/* its key was generated now */
+	bool		 need_tos;	/* failed: agree to the terms first */
+	char		*terms;		/* the terms of service URL, or NULL */
+	bool		 exists;	/* dry run: the CA knows the account */
+};
+
+struct acme_cert_result {
+	struct cert	**chain;	/* leaf first; owned */
+	size_t		 nchain;
+	char		*order_url;
+	char		*cert_url;	/* the chain's URL */
+	char		*issuer;	/* top certificate's issuer, text */
+	char		**alternates;	/* the other chains' top issuers */
+	size_t		 nalternates;
+	bool		 preferred_found; /* preferred_issuer matched */
+	size_t		 nvalidated;	/* names the CA validated now (the
+					   others were valid already) */
+};
+
+struct acme;
+
+/* The state directory for account keys: $TLSDECK_ACME_DIR, else
+ * /var/lib/tlsdeck/acme as root, else
+ * ${XDG_STATE_HOME:-~/.local/state}/tlsdeck/acme.  Malloc'd. */
+int	 acme_state_dir(char **dir, char **cause);
+/* The account key file for a directory URL:
+ * STATE/<SHA-256 hex of the URL>/account.pem.  Malloc'd. */
+int	 acme_account_path(const char *state_dir, const char *directory,
+	     char **path, char **cause);
+/* A client (checks the options; no network yet).  opts is copied
+ * shallowly: its strings must outlive the client. */
+int	 acme_new(const struct acme_opts *, struct acme **, char **cause);
+void	 acme_free(struct acme *);
+/*
+ * The account: its key from the state directory (0600; a key readable by
+ * others is refused) and a lookup (onlyReturnExisting); else, with
+ * agree_tos, a new key and a new account with the contact (the key file
+ * is written only once the CA has the account).  Without agree_tos:
+ * -1, info->need_tos and info->terms.  A changed email updates the
+ * contact.  dry_run: looks only (info->exists), creates nothing.
+ */
+int	 acme_account(struct acme *, bool dry_run, struct acme_account_info *,
+	     char **cause);
+void	 acme_account_info_done(struct acme_account_info *);
+/* How many badNonce answers were retried so far. */
+unsigned int acme_bad_nonces(const struct acme *);
+/* The directory's terms of service URL (after acme_account or
+ * acme_directory), or NULL.  Borrowed. */
+const char *acme_terms(const struct acme *);
+/* Fetch the directory (acme_account does it too). */
+int	 acme_directory(struct acme *, char **cause);
+/*
+ * Order a certificate for names (DNS names, "*.x" wildcards, IP
+ * addresses) with csr (DER; its SANs must be exactly the names): the
+ * order, each authorization's challenge answered and cleaned up, the
+ * finalization, the chain (the preferred issuer's when offered; the
+ * leaf must carry the CSR's key).  Needs acme_account first.  A failure
+ * is one line naming the name and the problem.
+ */
+int	 acme_order_cert(struct acme *, const char *const *names, size_t n,
+	     const unsigned char *csr, size_t csrlen,
+	     struct acme_cert_result *, char **cause);
+void	 acme_cert_result_done(struct acme_cert_result *);
+/* A CSR in DER for a key and names (CN: the first name when it fits,
+ * SAN: every name), for acme_order_cert.  *der malloc'd. */
+int	 acme_csr(struct evp_pkey_st *, const char *const *names, size_t n,
+	     unsigned char **der, size_t *len, char **cause);
+/* Check a name as an order identifier (lower-cases it in place);
+ * *is_ip says which type. */
+int	 acme_name_check(char *name, bool *is_ip, char **cause);
+const char *acme_chall_name(enum acme_chall);	/* "http-01", "dns-01" */
+const char *acme_step_name(enum acme_step);	/* "order", ... */
+
+/*
+ * acme-chall.c: the challenge responders (RFC 8555 8.3, 8.4).
+ *
+ * http-01: a small poll()-based HTTP/1.x server in its own thread that
+ * answers GET (and HEAD) /.well-known/acme-challenge/TOKEN with exactly
+ * the key authorization and everything else with 404; bounded (clients,
+ * request size, seconds per connection).  It listens only between
+ * acme_http01_start and acme_http01_stop.  address NULL: every address
+ * (IPv6 and IPv4).
+ */
+struct acme_token {
+	const char	*token;
+	const char	*keyauth;	/* token.thumbprint */
+};
+struct acme_http01;
+int	 acme_http01_start(const char *address, int port,
+	     const struct acme_token *, size_t n, struct acme_http01 **,
+	     char **cause);
+/* Challenge answers (200) sent so far. */
+unsigned int acme_http01_served(struct acme_http01 *);
+void	 acme_http01_stop(struct acme_http01 *);	/* NULL-safe */
+/*
+ * http-01 by files: ROOT/.well-known/acme-challenge/TOKEN (0644, through
+ * the safe-write path; the directories are made 0755 when missing), all
+ * removed by acme_webroot_clean (with the directories it made).
+ */
+struct acme_webroot {
+	char	*root;
+	char	*made[2];	/* directories made, innermost first */
+	char	**files;
+	size_t	 nfiles;
+};
+int	 acme_webroot_put(struct acme_webroot *, const char *root,
+	     const char *token, const char *keyauth, char **cause);
+void	 acme_webroot_clean(struct acme_webroot *);
+/* The dns-01 TXT value: base64url(SHA-256(key authorization)). */
+char	*acme_dns_value(const char *keyauth);
+/*
+ * Run the dns hook "CMD VERB NAME VALUE" (fork and execve, no shell;
+ * CMD without '/' is looked up in $PATH), stdin /dev/null, its output
+ * kept (bounded) for the message.  At most timeout seconds; cancel
+ * (flag or fd, either may be absent) stops it (TERM, then KILL).
+ */
+int	 acme_hook_run(const char *cmd, const char *verb, const char *name,
+	     const char *value, int timeout, atomic_int *cancel,
+	     int cancel_fd, char **cause);
+
+/*
+ * acme-parse.c: the answers, parsed from untrusted JSON (bounded counts
+ * and lengths; wrong types are errors naming the member).  Exposed for
+ * tests and fuzzing.
+ */
+struct acme_subproblem {
+	char	*type;			/* without the error namespace */
+	char	*detail;
+	char	*ident;			/* the identifier's value, or NULL */
+};
+struct acme_problem {
+	char			*type;	/* "badNonce", or the full URI when
+					   not urn:ietf:params:acme:error: */
+	char			*detail;
+	int			 status;
+	char			*ident;	/* identifier, or NULL */
+	char			*instance; /* a URL for the user, or NULL */
+	struct acme_subproblem	*sub;
+	size_t			 nsub;
+};
+struct acme_dir {
+	char	*new_nonce;
+	char	*new_account;
+	char	*new_order;
+	char	*revoke_cert;
+	char	*key_change;
+	char	*terms;			/* meta.termsOfService */
+	char	*website;
+	bool	 eab_required;		/* meta.externalAccountRequired */
+};
+struct acme_account_obj {
+	char	*status;
+	char	*contact;		/* the first contact URL, or NULL */
+};
+struct acme_ident {
+	char	*type;			/* "dns", "ip" */
+	char	*value;
+};
+struct acme_order_obj {
+	char			*status;
+	struct acme_ident	*idents;
+	size_t			 nidents;
+	char			**authzs;
+	size_t			 nauthzs;
+	char			*finalize;
+	char			*certificate;	/* or NULL */
+	struct acme_problem	*error;		/* or NULL */
+};
+struct acme_chall_obj {
+	char			*type;
+	char			*url;
+	char			*status;
+	char			*token;		/* or NULL */
+	struct acme_problem	*error;		/* or NULL */
+};
+struct acme_authz_obj {
+	struct acme_ident	 ident;
+	char			*status;
+	bool			 wildcard;
+	struct acme_chall_obj	*challs;
+	size_t			 nchalls;
+};
+/* acme_parse_* fill a zeroed struct; on failure they free what they set.
+ * what names the answer in messages ("directory", URL). */
+int	 acme_parse_dir(const char *, size_t, struct acme_dir *,
+	     char **cause);
+int	 acme_parse_problem(const char *, size_t, struct acme_problem *,
+	     char **cause);
+int	 acme_parse_account(const char *, size_t, struct acme_account_obj *,
+	     char **cause);
+int	 acme_parse_order(const char *, size_t, struct acme_order_obj *,
+	     char **cause);
+int	 acme_parse_authz(const char *, size_t, struct acme_authz_obj *,
+	     char **cause);
+void	 acme_dir_done(struct acme_dir *);
+void	 acme_problem_done(struct acme_problem *);
+void	 acme_account_obj_done(struct acme_account_obj *);
+void	 acme_order_obj_done(struct acme_order_obj *);
+void	 acme_authz_obj_done(struct acme_authz_obj *);
+/* A problem as one line: "NAME: TYPE: DETAIL" (name: the problem's
+ * identifier, else the given one, else none); subproblems name their
+ * identifiers.  Control characters become '?'.  Malloc'd. */
+char	*acme_problem_line(const struct acme_problem *, const char *name);
+/* Printable, one line, at most max bytes ("..." when cut).  Malloc'd. */
+char	*acme_clean(const char *, size_t max);
+/* An https URL we will talk to (no blanks or control characters). */
+bool	 acme_url_ok(const char *);
+/* Retry-After: delta-seconds or an HTTP date, as seconds from now
+ * (>= 0), or -1 when it is neither. */
+long	 acme_retry_after(const char *, time_t now);
+/* A Link header value: the URL of each link with rel=REL (bounded);
+ * *urls malloc'd. */
+size_t	 acme_links(const char *value, const char *rel, char ***urls);
 
 #endif /* TLSDECK_CORE_H */

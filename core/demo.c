@@ -34,8 +34,6 @@
 
 #include "core.h"
 
-#define DEMO_DAY		86400L
-
 /* A certificate to make: who, signed by whom, for how long. */
 struct demo_cert {
 	const char	*dname;
@@ -350,7 +348,7 @@ demo_build(const char *dir, struct demo_info *di, char **cause)
 	skey = NULL;
 	keystore_add(ks, e);
 	e = ks_entry_new("old-server", KS_ENTRY_KEY);
-	e->date_ms = step_now_ms() - 355LL * DEMO_DAY * 1000;
+	e->date_ms = step_now_ms() - 355LL * SECS_PER_DAY * 1000;
 	ks_entry_add_cert(e, oc);
 	oc = NULL;
 	e->pkey = okey;

@@ -769,7 +769,8 @@ der_time(const struct der_tlv *t, int64_t *out)
 	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
 	    (mo == 2 && d == 29 && !leap) || h > 23 || mi > 59 || s > 60)
 		return (-1);
-	*out = der_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+	*out = der_days_from_civil(y, mo, d) * SECS_PER_DAY + h * 3600 +
+	    mi * 60 + s;
 	return (0);
 }
 

@@ -475,11 +475,12 @@ jks_mutf8_encode_lower(const char *a, size_t n, unsigned char **outp,
 	return (0);
 }
 
-/* A printable copy of an alias for messages (controls shown as '?'). */
+/* A printable copy of an alias for messages (controls shown as '?', a long
+ * one shortened by cause_short). */
 static char *
 jks_alias_disp(const char *a, size_t n)
 {
-	char	*s;
+	char	*s, *t, buf[CAUSE_SHORT];
 	size_t	 i;
 
 	s = xmalloc(n + 1);
@@ -490,7 +491,11 @@ jks_alias_disp(const char *a, size_t n)
 			s[i] = a[i];
 	}
 	s[n] = '\0';
-	return (s);
+	if (n < sizeof buf)
+		return (s);
+	t = xstrdup(cause_short(s, buf, sizeof buf));
+	free(s);
+	return (t);
 }
 
 /* ------------------------------------------------------------------ */

@@ -643,6 +643,74 @@ dn_free(struct X509_name_st *name)
 	X509_NAME_free(name);
 }
 
+/* A keytool-style DN from names and values; see core.h. */
+char *
+dn_build(const char *const *names, const char *const *values, size_t n)
+{
+	char	*buf = NULL;
+	size_t	 len = 0, size = 0, i;
+
+	dn_buf_add(&buf, &len, &size, '\0');
+	len = 0;
+	for (i = 0; i < n; i++) {
+		if (values[i] == NULL || *values[i] == '\0')
+			continue;
+		if (len > 0)
+			dn_buf_str(&buf, &len, &size, ", ");
+		dn_buf_str(&buf, &len, &size, names[i]);
+		dn_buf_add(&buf, &len, &size, '=');
+		dn_append_value(&buf, &len, &size, values[i],
+		    strlen(values[i]));
+	}
+	return (buf);
+}
+
+/* Move *pp past a value dn_read_value refuses (a #hex one): to the next
+ * ',', ';' or '+' outside quotes and escapes. */
+static void
+dn_skip_value(const char **pp)
+{
+	const char	*p = *pp;
+	bool		 quoted = false;
+
+	for (; *p != '\0'; p++) {
+		if (*p == '\\' && p[1] != '\0')
+			p++;
+		else if (*p == '"')
+			quoted = !quoted;
+		else if (!quoted && (*p == ',' || *p == ';' || *p == '+'))
+			break;
+	}
+	*pp = p;
+}
+
+/* One attribute's value of a keytool-style DN, unescaped; see core.h. */
+char *
+dn_get(const char *dn, const char *name)
+{
+	const char	*p = dn, *start;
+	char		 key[64], *v;
+	size_t		 len;
+
+	if (dn == NULL)
+		return (NULL);
+	for (;;) {
+		if (dn_read_key(&p, key, sizeof key, NULL) != 0)
+			return (NULL);
+		start = p;
+		if ((v = dn_read_value(&p, key, &len, NULL)) == NULL) {
+			/* not this one's to judge: step over it */
+			p = start;
+			dn_skip_value(&p);
+		} else if (strcasecmp(key, name) == 0)
+			return (v);
+		free(v);
+		if (*p == '\0')
+			return (NULL);
+		p++;	/* ',', ';' or '+' */
+	}
+}
+
 /* ------------------------------------------------------------------ */
 /* subjectAltName lists */
 
@@ -1230,7 +1298,7 @@ out:
 
 /* What the key generation callback sees. */
 struct keygen_cbarg {
-	volatile int	*cancel;
+	atomic_int	*cancel;
 };
 
 /* Key generation progress: returning 0 stops it. */
@@ -1241,7 +1309,7 @@ keygen_progress(EVP_PKEY_CTX *ctx)
 
 	if (a == NULL || a->cancel == NULL)
 		return (1);
-	return (*a->cancel == 0);
+	return (atomic_load(a->cancel) == 0);
 }
 
 /* Map a curve name given by the user to OpenSSL's group name. */
@@ -1294,7 +1362,7 @@ keygen_check(const char *alg, int bits, const char *curve, char **cause)
 /* Generate a key pair; *cancel (may be NULL) stops it. */
 int
 keygen_generate_cancel(const char *alg, int bits, const char *curve,
-    volatile int *cancel, struct evp_pkey_st **out, char **cause)
+    atomic_int *cancel, struct evp_pkey_st **out, char **cause)
 {
 	struct keygen_cbarg	 arg;
 	EVP_PKEY_CTX		*ctx = NULL;
@@ -1324,12 +1392,12 @@ keygen_generate_cancel(const char *alg, int bits, const char *curve,
 	arg.cancel = cancel;
 	EVP_PKEY_CTX_set_app_data(ctx, &arg);
 	EVP_PKEY_CTX_set_cb(ctx, keygen_progress);
-	if (cancel != NULL && *cancel) {
+	if (cancel != NULL && atomic_load(cancel)) {
 		cause_set(cause, "key generation cancelled");
 		goto out;
 	}
 	if (EVP_PKEY_generate(ctx, &pk) <= 0) {
-		if (cancel != NULL && *cancel) {
+		if (cancel != NULL && atomic_load(cancel)) {
 			cause_ssl_clear();
 			cause_set(cause, "key generation cancelled");
 		} else

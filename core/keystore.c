@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* keystore.c -- the format-neutral keystore model, sniffing and dispatch. */
+/* keystore.c -- the format-neutral keystore model, sniffing, and the codec
+ * table that dispatches to jks.c, pkcs12.c and pem.c. */
 #include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,6 +27,50 @@ static const char *ks_etype_names[KS_ENTRY__MAX] = {
 	[KS_ENTRY_TRUSTED] = "trustedCertEntry",
 	[KS_ENTRY_SECRET] = "SecretKeyEntry",
 };
+
+/* certfile_load as a codec's load (certificate files take no password). */
+static int
+ks_certfile_load(const unsigned char *buf, size_t len,
+    const struct secret *pass, int flags, struct keystore *ks, char **cause)
+{
+	return (certfile_load(buf, len, ks, cause));
+}
+
+/*
+ * The codecs: how each format is loaded, how a key is recovered from it and
+ * how it is written; NULL where a format does not do that (certificate
+ * files hold no keys; JCEKS and certificate files are read-only).
+ */
+struct ks_codec {
+	int	 (*load)(const unsigned char *, size_t, const struct secret *,
+		     int, struct keystore *, char **);
+	int	 (*recover_key)(const struct keystore *, struct ks_entry *,
+		     const struct secret *, char **);
+	int	 (*write)(const struct keystore *, const struct secret *,
+		     unsigned char **, size_t *, char **);
+	const char *read_only;	/* why write is NULL (NULL: a certificate
+				   file) */
+};
+static const struct ks_codec ks_codecs[KS_FMT__MAX] = {
+	[KS_FMT_JKS] = { jks_load, jks_recover_key, jks_write, NULL },
+	[KS_FMT_JCEKS] = { jks_load, jks_recover_key, NULL,
+	    "tlsdeck does not write JCEKS; convert the keystore to PKCS12 "
+	    "first (tlsdeck convert FILE --to pkcs12)" },
+	[KS_FMT_PKCS12] = { pkcs12_load, pkcs12_recover_key, pkcs12_write,
+	    NULL },
+	[KS_FMT_PEM] = { ks_certfile_load, NULL, NULL, NULL },
+	[KS_FMT_DER] = { ks_certfile_load, NULL, NULL, NULL },
+	[KS_FMT_PKCS7] = { ks_certfile_load, NULL, NULL, NULL },
+};
+
+/* The codec of format f, or NULL. */
+static const struct ks_codec *
+ks_codec(enum ks_format f)
+{
+	if ((unsigned)f >= KS_FMT__MAX || ks_codecs[f].load == NULL)
+		return (NULL);
+	return (&ks_codecs[f]);
+}
 
 const char *
 ks_format_name(enum ks_format f)
@@ -344,9 +389,10 @@ keystore_load_common(unsigned char *buf, size_t len, bool owned,
     const char *name, const struct secret *pass, int flags,
     struct keystore **ksp, char **cause)
 {
-	struct keystore	*ks;
-	enum ks_format	 f;
-	int		 rc;
+	const struct ks_codec	*c;
+	struct keystore		*ks;
+	enum ks_format		 f;
+	int			 rc;
 
 	*ksp = NULL;
 	if (name == NULL)
@@ -365,26 +411,14 @@ keystore_load_common(unsigned char *buf, size_t len, bool owned,
 		/* the entries take about half the file */
 		ks->arena = arena_new(len / 2);
 	}
-	switch (f) {
-	case KS_FMT_JKS:
-	case KS_FMT_JCEKS:
-		rc = jks_load(buf, len, pass, flags, ks, cause);
-		break;
-	case KS_FMT_PKCS12:
-		rc = pkcs12_load(buf, len, pass, flags, ks, cause);
-		break;
-	case KS_FMT_PEM:
-	case KS_FMT_DER:
-	case KS_FMT_PKCS7:
-		rc = certfile_load(buf, len, ks, cause);
-		break;
-	default:
+	if ((c = ks_codec(f)) != NULL)
+		rc = c->load(buf, len, pass, flags, ks, cause);
+	else {
 		cause_set(cause, "not a keystore or certificate file "
 		    "(unknown format, first bytes %02X %02X %02X %02X)",
 		    len > 0 ? buf[0] : 0, len > 1 ? buf[1] : 0,
 		    len > 2 ? buf[2] : 0, len > 3 ? buf[3] : 0);
 		rc = -1;
-		break;
 	}
 	if (rc != 0) {
 		cause_prefix(cause, "%s", name);
@@ -432,6 +466,8 @@ int
 keystore_recover_key(const struct keystore *ks, struct ks_entry *e,
     const struct secret *keypass, char **cause)
 {
+	const struct ks_codec	*c;
+
 	if (e->type != KS_ENTRY_KEY) {
 		cause_set(cause, "%s: entry \"%s\" is a %s, not a key entry",
 		    ks->path != NULL ? ks->path : "keystore", e->alias,
@@ -440,17 +476,12 @@ keystore_recover_key(const struct keystore *ks, struct ks_entry *e,
 	}
 	if (e->pkey != NULL)
 		return (0);
-	switch (ks->format) {
-	case KS_FMT_JKS:
-	case KS_FMT_JCEKS:
-		return (jks_recover_key(ks, e, keypass, cause));
-	case KS_FMT_PKCS12:
-		return (pkcs12_recover_key(ks, e, keypass, cause));
-	default:
+	if ((c = ks_codec(ks->format)) == NULL || c->recover_key == NULL) {
 		cause_set(cause, "%s: has no private keys",
 		    ks->path != NULL ? ks->path : "file");
 		return (-1);
 	}
+	return (c->recover_key(ks, e, keypass, cause));
 }
 
 int
@@ -581,22 +612,17 @@ int
 keystore_serialize(const struct keystore *ks, const struct secret *pass,
     unsigned char **out, size_t *outlen, char **cause)
 {
+	const struct ks_codec	*c = ks_codec(ks->format);
+
 	*out = NULL;
 	*outlen = 0;
-	switch (ks->format) {
-	case KS_FMT_JKS:
-		return (jks_write(ks, pass, out, outlen, cause));
-	case KS_FMT_PKCS12:
-		return (pkcs12_write(ks, pass, out, outlen, cause));
-	case KS_FMT_JCEKS:
-		cause_set(cause, "tlsdeck does not write JCEKS; convert the "
-		    "keystore to PKCS12 first (tlsdeck convert FILE --to "
-		    "pkcs12)");
-		return (-1);
-	default:
+	if (c != NULL && c->write != NULL)
+		return (c->write(ks, pass, out, outlen, cause));
+	if (c != NULL && c->read_only != NULL)
+		cause_set(cause, "%s", c->read_only);
+	else
 		cause_set(cause, "%s files are read-only certificate files; "
 		    "import them into a PKCS12 keystore",
 		    ks_format_name(ks->format));
-		return (-1);
-	}
+	return (-1);
 }

@@ -150,6 +150,20 @@ jre_info_done(struct jre_info *j)
 	free(j->jssecacerts_path);
 }
 
+struct server_model *
+server_model_new(time_t now)
+{
+	struct server_model	*m;
+
+	m = xcalloc(1, sizeof *m);
+	m->now = now != 0 ? now : time(NULL);
+	m->warn_days = SERVER_WARN_DAYS;
+	m->crit_days = SERVER_CRIT_DAYS;
+	m->port = SERVER_DEFAULT_PORT;
+	m->listening = -1;
+	return (m);
+}
+
 void
 server_model_free(struct server_model *m)
 {

@@ -37,6 +37,7 @@
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/buffer.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -153,24 +154,34 @@ struct p12_key {
 	struct ks_entry	*e;		/* NULL once replaced by a later bag */
 };
 
-static int	 p12_legacy_state;	/* 0 untried, 1 loaded, -1 missing */
+/* The legacy provider is loaded once per process, whichever thread (the
+ * dashboard's probe and wizard workers load keystores) asks first. */
+static CRYPTO_ONCE	 p12_legacy_once = CRYPTO_ONCE_STATIC_INIT;
+static atomic_int	 p12_legacy_state;	/* 0 untried, 1 loaded,
+						   -1 missing */
 /* Kept for the life of the process (held, so not a leak). */
 static OSSL_PROVIDER	*p12_prov_default, *p12_prov_legacy;
+
+/* Load OpenSSL's legacy provider (and the default one): run once. */
+static void
+p12_legacy_init(void)
+{
+	int	state = -1;
+
+	if ((p12_prov_default = OSSL_PROVIDER_load(NULL, "default")) != NULL &&
+	    (p12_prov_legacy = OSSL_PROVIDER_load(NULL, "legacy")) != NULL)
+		state = 1;
+	ERR_clear_error();
+	atomic_store(&p12_legacy_state, state);
+}
 
 /* Load OpenSSL's legacy provider (and the default one) once. */
 static bool
 p12_legacy_load(void)
 {
-	if (p12_legacy_state == 0) {
-		p12_legacy_state = -1;
-		if ((p12_prov_default = OSSL_PROVIDER_load(NULL,
-		    "default")) != NULL &&
-		    (p12_prov_legacy = OSSL_PROVIDER_load(NULL,
-		    "legacy")) != NULL)
-			p12_legacy_state = 1;
-		ERR_clear_error();
-	}
-	return (p12_legacy_state == 1);
+	if (!CRYPTO_THREAD_run_once(&p12_legacy_once, p12_legacy_init))
+		return (false);
+	return (atomic_load(&p12_legacy_state) == 1);
 }
 
 /* Whether a cipher can run; *legacy when it needs the legacy provider. */
@@ -1229,7 +1240,7 @@ p12_decrypt(const X509_ALGOR *alg, unsigned char *d, size_t len,
 			break;
 		EVP_CIPHER_CTX_free(ctx);
 		ctx = NULL;
-		if (try == 1 || p12_legacy_state != 0)
+		if (try == 1 || atomic_load(&p12_legacy_state) != 0)
 			goto out;
 		ERR_clear_error();
 		p12_legacy_load();

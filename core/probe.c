@@ -886,8 +886,7 @@ probe_served(const struct probe_result *r, const struct cert *c)
 	size_t	i;
 
 	for (i = 0; i < r->nchain; i++)
-		if (r->chain[i]->len == c->len &&
-		    memcmp(r->chain[i]->der, c->der, c->len) == 0)
+		if (cert_equal(r->chain[i], c))
 			return (true);
 	return (false);
 }
@@ -1006,8 +1005,7 @@ probe_compare(const struct probe_result *r, struct server_model *m)
 	/* the served leaf against the keystore's key-alias certificate */
 	if (m->key_entry != NULL && m->key_entry->nchain > 0) {
 		mine = m->key_entry->chain[0];
-		same = memcmp(cert_sha256(mine), cert_sha256(r->chain[0]),
-		    32) == 0;
+		same = cert_equal(mine, r->chain[0]);
 		match = same ? 1 : 0;
 		if (!same && probe_finding(m, "served-cert-differs") == NULL) {
 			audit_served(m, r->chain, r->nchain, where);

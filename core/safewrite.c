@@ -1,23 +1,28 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * safewrite.c -- the one way tlsdeck replaces a file: lock, check it did not
- * change, temporary file in the same directory, fsync, read back and verify,
- * back up, rename, fsync the directory.
+ * safewrite.c -- the one way tlsdeck replaces a file: resolve under the
+ * ownership rule, lock, check it did not change, temporary file in the same
+ * directory, fsync, read back and verify, rename, check again, fsync the
+ * directory (docs/security.md).  Backups are added on top by sw_commit in
+ * backup.c; nothing here calls into backup.c.
  *
- * The lock is an flock(2) on the target's directory: it covers files that do
- * not exist yet, leaves no lock file behind, and survives the rename (a lock
- * on the file itself would stay on the old inode).  While it is held no other
- * tlsdeck writes in that directory, so any ".tlsdeck-tmp-*" file found there
- * was left by a killed process and is removed by sw_open.
+ * Everything after the resolution is relative to the directory's
+ * descriptor, with O_NOFOLLOW: a component swapped for a link after the
+ * check is never followed.  The lock (file_lock) is the user's own, kept
+ * in the private state directory: another user cannot block a write, and
+ * while it is held no other tlsdeck of this user writes in the directory,
+ * so any ".tlsdeck-tmp-UID-*" file of this user found there was left by a
+ * killed process and is removed by sw_open.
  */
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,23 +35,21 @@
 
 struct sw_file {
 	char		*path;		/* as given, for messages */
-	char		*real;		/* resolved: what commit replaces */
-	char		*dir;		/* directory of real */
-	char		*base;		/* last component of real */
+	struct file_at	 at;		/* resolved: dirfd, dir, base, real */
+	struct file_lock *lock;
 	int		 flags;
-	int		 dirfd;		/* open and flock'd */
+	int		 fd;		/* the file as read, kept open, or -1 */
 	bool		 exists;
-	dev_t		 dev;
-	ino_t		 ino;
-	off_t		 size;
-	struct timespec	 mtime;
-	mode_t		 mode;
-	uid_t		 uid;
-	gid_t		 gid;
+	struct stat	 st;		/* of fd when read */
 	unsigned char	*buf;
 	size_t		 len;
 	char		 sha[65];
 	unsigned int	 backup_id;
+	char		**notes;
+	size_t		 nnotes;
+	unsigned char	*lost;		/* another writer's version, not put
+					   back */
+	size_t		 lostlen;
 };
 
 /* Longest part of the base name kept in a temporary file name. */
@@ -71,118 +74,50 @@ sw_sha256_hex(const unsigned char *buf, size_t len, char out[65])
 	out[64] = '\0';
 }
 
-/* Resolve path to f->real, f->dir and f->base. */
-static int
-sw_resolve(struct sw_file *f, char **cause)
+/* Add a note for the caller. */
+static void __attribute__((format(printf, 2, 3)))
+sw_note(struct sw_file *f, const char *fmt, ...)
 {
-	struct stat	 st;
-	char		*copy = NULL, *rdir = NULL, *slash, *d, *b;
-	int		 rc = -1;
+	va_list	 ap;
+	char	*s;
 
-	if (lstat(f->path, &st) == 0) {
-		if ((f->real = realpath(f->path, NULL)) == NULL) {
-			if (S_ISLNK(st.st_mode) && errno == ENOENT)
-				cause_set(cause, "%s: symbolic link to a file "
-				    "that does not exist; not following it",
-				    f->path);
-			else
-				cause_set(cause, "%s: %s", f->path,
-				    strerror(errno));
-			goto out;
-		}
-	} else if (errno == ENOENT && (f->flags & SW_CREATE)) {
-		copy = xstrdup(f->path);
-		if ((slash = strrchr(copy, '/')) == NULL) {
-			d = xstrdup(".");
-			b = copy;
-		} else {
-			*slash = '\0';
-			d = xstrdup(slash == copy ? "/" : copy);
-			b = slash + 1;
-		}
-		if (*b == '\0' || strcmp(b, ".") == 0 || strcmp(b, "..") == 0) {
-			cause_set(cause, "%s: not a file name", f->path);
-			free(d);
-			goto out;
-		}
-		rdir = realpath(d, NULL);
-		if (rdir == NULL) {
-			cause_set(cause, "%s: directory %s: %s", f->path, d,
-			    strerror(errno));
-			free(d);
-			goto out;
-		}
-		free(d);
-		xasprintf(&f->real, "%s/%s", strcmp(rdir, "/") == 0 ? "" :
-		    rdir, b);
-	} else {
-		cause_set(cause, "%s: %s", f->path, strerror(errno));
-		goto out;
-	}
-	slash = strrchr(f->real, '/');
-	f->dir = slash == f->real ? xstrdup("/") :
-	    xstrndup(f->real, slash - f->real);
-	f->base = xstrdup(slash + 1);
-	rc = 0;
-out:
-	free(copy);
-	free(rdir);
-	return (rc);
+	va_start(ap, fmt);
+	xvasprintf(&s, fmt, ap);
+	va_end(ap);
+	f->notes = xreallocarray(f->notes, f->nnotes + 1, sizeof *f->notes);
+	f->notes[f->nnotes++] = s;
 }
 
-/* Milliseconds to wait for the lock ($TLSDECK_LOCK_WAIT_MS for tests). */
-static long
-sw_lock_wait(void)
+/* Forget the notes and lost bytes of an earlier replace. */
+static void
+sw_reset(struct sw_file *f)
 {
-	const char	*s = getenv("TLSDECK_LOCK_WAIT_MS");
-	char		*end;
-	long		 v;
+	size_t	i;
 
-	if (s != NULL && *s != '\0') {
-		v = strtol(s, &end, 10);
-		if (*end == '\0' && v >= 0 && v <= 3600000)
-			return (v);
-	}
-	return (SW_LOCK_WAIT_MS);
+	for (i = 0; i < f->nnotes; i++)
+		free(f->notes[i]);
+	free(f->notes);
+	f->notes = NULL;
+	f->nnotes = 0;
+	if (f->lost != NULL)
+		explicit_bzero(f->lost, f->lostlen);
+	free(f->lost);
+	f->lost = NULL;
+	f->lostlen = 0;
 }
 
-/* Open and lock the directory, waiting a while for another tlsdeck. */
-static int
-sw_lock(struct sw_file *f, char **cause)
+/* The prefix of this user's temporary files: ".tlsdeck-tmp-UID-". */
+static void
+sw_tmp_prefix(char *buf, size_t len)
 {
-	struct timespec	 ts = { 0, 20 * 1000 * 1000 };
-	long		 waited = 0, limit = sw_lock_wait();
-
-	f->dirfd = open(f->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (f->dirfd == -1) {
-		cause_set(cause, "%s: directory %s: %s", f->path, f->dir,
-		    strerror(errno));
-		return (-1);
-	}
-	for (;;) {
-		if (flock(f->dirfd, LOCK_EX | LOCK_NB) == 0)
-			return (0);
-		if (errno == EINTR)
-			continue;
-		if (errno != EWOULDBLOCK) {
-			cause_set(cause, "%s: cannot lock directory %s: %s",
-			    f->path, f->dir, strerror(errno));
-			return (-1);
-		}
-		if (waited >= limit)
-			break;
-		nanosleep(&ts, NULL);
-		waited += 20;
-	}
-	cause_set(cause, "%s: another tlsdeck is changing files in %s "
-	    "(waited %ld s); try again", f->path, f->dir, limit / 1000);
-	return (-1);
+	snprintf(buf, len, "%s%lu-", SW_TMP_PREFIX, (unsigned long)geteuid());
 }
 
 /*
- * Remove temporary files left by a killed tlsdeck.  Called with the lock
- * held, so none of them can belong to a live writer.  Errors are ignored:
- * a read-only directory simply keeps them.
+ * Remove this user's temporary files left by a killed tlsdeck.  Called
+ * with the lock held, so none of them can belong to a live writer of this
+ * user; other users' files are theirs to clean.  Errors are ignored: a
+ * read-only directory simply keeps them.
  */
 static void
 sw_clean_stale(struct sw_file *f)
@@ -190,30 +125,29 @@ sw_clean_stale(struct sw_file *f)
 	struct dirent	*de;
 	struct stat	 st;
 	DIR		*d;
+	char		 pfx[64];
 	int		 fd;
 
-	if ((fd = dup(f->dirfd)) == -1)
+	sw_tmp_prefix(pfx, sizeof pfx);
+	if ((fd = openat(f->at.dirfd, ".", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
 		return;
 	if ((d = fdopendir(fd)) == NULL) {
 		close(fd);
 		return;
 	}
-	rewinddir(d);
 	while ((de = readdir(d)) != NULL) {
-		if (strncmp(de->d_name, SW_TMP_PREFIX,
-		    sizeof SW_TMP_PREFIX - 1) != 0)
+		if (strncmp(de->d_name, pfx, strlen(pfx)) != 0)
 			continue;
-		if (fstatat(f->dirfd, de->d_name, &st,
+		if (fstatat(f->at.dirfd, de->d_name, &st,
 		    AT_SYMLINK_NOFOLLOW) == -1 || !S_ISREG(st.st_mode))
 			continue;
-		if (st.st_uid != geteuid() && geteuid() != 0)
-			continue;
-		(void)unlinkat(f->dirfd, de->d_name, 0);
+		(void)unlinkat(f->at.dirfd, de->d_name, 0);
 	}
 	closedir(d);
 }
 
-/* Read all of fd (a regular file of about size bytes). */
+/* Read all of fd from its start (a regular file of about size bytes). */
 static int
 sw_read_fd(int fd, off_t size, unsigned char **bufp, size_t *lenp)
 {
@@ -233,7 +167,7 @@ sw_read_fd(int fd, off_t size, unsigned char **bufp, size_t *lenp)
 			cap *= 2;
 			buf = xreallocarray(buf, cap, 1);
 		}
-		n = read(fd, buf + off, cap - off);
+		n = pread(fd, buf + off, cap - off, (off_t)off);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
@@ -249,84 +183,139 @@ sw_read_fd(int fd, off_t size, unsigned char **bufp, size_t *lenp)
 	return (0);
 }
 
-/* Read the existing file and record what it was. */
+/* Open the existing file (O_NOFOLLOW) and record what it was. */
 static int
 sw_read(struct sw_file *f, char **cause)
 {
 	struct stat	 st;
-	int		 fd, rc = -1;
+	int		 fd;
 
-	fd = open(f->real, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
-	    O_NONBLOCK);
+	fd = openat(f->at.dirfd, f->at.base, O_RDONLY | O_NOFOLLOW |
+	    O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd == -1) {
 		if (errno == ENOENT && (f->flags & SW_CREATE)) {
 			f->exists = false;
+			sw_sha256_hex(NULL, 0, f->sha);
 			return (0);
 		}
-		cause_set(cause, "%s: %s", f->path, strerror(errno));
+		if (errno == ELOOP)
+			cause_set(cause, "%s: is a symbolic link now; not "
+			    "following it", f->path);
+		else
+			cause_set(cause, "%s: %s", f->path, strerror(errno));
 		return (-1);
 	}
 	if (fstat(fd, &st) == -1) {
 		cause_set(cause, "%s: %s", f->path, strerror(errno));
-		goto out;
+		goto fail;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		cause_set(cause, "%s: not a regular file", f->path);
-		goto out;
+		goto fail;
 	}
 	if (st.st_nlink > 1) {
 		cause_set(cause, "%s: has %lu hard links; replacing it would "
 		    "separate them, so tlsdeck does not change it", f->path,
 		    (unsigned long)st.st_nlink);
-		goto out;
+		goto fail;
 	}
 	if ((unsigned long long)st.st_size > FILE_MAX_SIZE) {
 		cause_set(cause, "%s: file too large (%lld bytes)", f->path,
 		    (long long)st.st_size);
-		goto out;
+		goto fail;
 	}
 	if (sw_read_fd(fd, st.st_size, &f->buf, &f->len) == -1) {
 		cause_set(cause, "%s: %s", f->path, strerror(errno));
-		goto out;
+		goto fail;
 	}
+	f->fd = fd;
 	f->exists = true;
-	f->dev = st.st_dev;
-	f->ino = st.st_ino;
-	f->size = st.st_size;
-	f->mtime = st.st_mtim;
-	f->mode = st.st_mode;
-	f->uid = st.st_uid;
-	f->gid = st.st_gid;
+	f->st = st;
 	sw_sha256_hex(f->buf, f->len, f->sha);
-	rc = 0;
-out:
+	return (0);
+fail:
 	close(fd);
-	return (rc);
+	return (-1);
 }
 
-/* Resolve, lock and read path for a later sw_commit. */
+/* Lock, clean and read: the rest of sw_open once f->at is set. */
+static int
+sw_setup(struct sw_file *f, struct sw_file **fp, char **cause)
+{
+	int	fd;
+
+	/* The file's own errors first: they say more than the lock's. */
+	fd = openat(f->at.dirfd, f->at.base, O_RDONLY | O_NOFOLLOW |
+	    O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd == -1 && errno != ENOENT && errno != ELOOP) {
+		cause_set(cause, "%s: %s", f->path, strerror(errno));
+		goto fail;
+	}
+	if (fd != -1)
+		close(fd);
+	if (file_lock(f->at.dirfd, f->at.dir, f->path, &f->lock, cause) != 0)
+		goto fail;
+	sw_clean_stale(f);
+	if (sw_read(f, cause) != 0)
+		goto fail;
+	*fp = f;
+	return (0);
+fail:
+	sw_close(f);
+	return (-1);
+}
+
+/* A new handle for path. */
+static struct sw_file *
+sw_new(const char *path, int flags)
+{
+	struct sw_file	*f;
+
+	f = xcalloc(1, sizeof *f);
+	f->path = xstrdup(path);
+	f->flags = flags;
+	f->fd = -1;
+	f->at.dirfd = -1;
+	return (f);
+}
+
+/* Resolve, lock and read path for a later sw_replace or sw_commit. */
 int
 sw_open(const char *path, int flags, struct sw_file **fp, char **cause)
 {
 	struct sw_file	*f;
 
 	*fp = NULL;
-	f = xcalloc(1, sizeof *f);
-	f->path = xstrdup(path);
-	f->flags = flags;
-	f->dirfd = -1;
-	if (sw_resolve(f, cause) != 0 || sw_lock(f, cause) != 0)
-		goto fail;
-	sw_clean_stale(f);
-	if (sw_read(f, cause) != 0)
-		goto fail;
-	if (!f->exists)
-		sw_sha256_hex(NULL, 0, f->sha);
-	*fp = f;
-	return (0);
-fail:
-	sw_close(f);
-	return (-1);
+	f = sw_new(path, flags);
+	if (file_resolve(path, (flags & SW_CREATE) ? FILE_AT_CREATE : 0,
+	    &f->at, cause) != 0) {
+		sw_close(f);
+		return (-1);
+	}
+	return (sw_setup(f, fp, cause));
+}
+
+/* sw_open for name in the open directory dirfd (see core.h). */
+int
+sw_openat(int dirfd, const char *dir, const char *name, int flags,
+    struct sw_file **fp, char **cause)
+{
+	struct sw_file	*f;
+	char		*path;
+
+	*fp = NULL;
+	xasprintf(&path, "%s/%s", strcmp(dir, "/") == 0 ? "" : dir, name);
+	f = sw_new(path, flags);
+	free(path);
+	if ((f->at.dirfd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0)) == -1) {
+		cause_set(cause, "%s: %s", f->path, strerror(errno));
+		sw_close(f);
+		return (-1);
+	}
+	f->at.dir = xstrdup(dir);
+	f->at.base = xstrdup(name);
+	f->at.real = xstrdup(f->path);
+	return (sw_setup(f, fp, cause));
 }
 
 /* The bytes as read (or as last committed). */
@@ -344,11 +333,18 @@ sw_exists(const struct sw_file *f)
 	return (f->exists);
 }
 
+/* The path as given, for messages. */
+const char *
+sw_name(const struct sw_file *f)
+{
+	return (f->path);
+}
+
 /* The resolved path (the file that is replaced). */
 const char *
 sw_path(const struct sw_file *f)
 {
-	return (f->real);
+	return (f->at.real);
 }
 
 /* Hex SHA-256 of the current content. */
@@ -358,11 +354,48 @@ sw_sha256(const struct sw_file *f)
 	return (f->sha);
 }
 
+/* Permission bits as read, 0 when new. */
+unsigned int
+sw_mode(const struct sw_file *f)
+{
+	return (f->exists ? (unsigned int)(f->st.st_mode & 07777) : 0);
+}
+
+/* The flags sw_open was given. */
+int
+sw_flags(const struct sw_file *f)
+{
+	return (f->flags);
+}
+
 /* The backup made by the last commit, or 0. */
 unsigned int
 sw_backup_id(const struct sw_file *f)
 {
 	return (f->backup_id);
+}
+
+/* Set by sw_commit once the replace it backed up succeeded. */
+void
+sw_set_backup_id(struct sw_file *f, unsigned int id)
+{
+	f->backup_id = id;
+}
+
+/* The notes of the last replace. */
+size_t
+sw_notes(const struct sw_file *f, const char *const **notesp)
+{
+	*notesp = (const char *const *)f->notes;
+	return (f->nnotes);
+}
+
+/* Another writer's version that a failed replace could not put back. */
+const unsigned char *
+sw_lost(const struct sw_file *f, size_t *lenp)
+{
+	*lenp = f->lostlen;
+	return (f->lost);
 }
 
 /* Release the lock and free (NULL-safe). */
@@ -371,69 +404,68 @@ sw_close(struct sw_file *f)
 {
 	if (f == NULL)
 		return;
-	if (f->dirfd != -1)
-		close(f->dirfd);	/* releases the flock */
+	sw_reset(f);
+	file_unlock(f->lock);
+	if (f->fd != -1)
+		close(f->fd);
+	file_at_free(&f->at);
 	if (f->buf != NULL)
 		explicit_bzero(f->buf, f->len);
 	free(f->buf);
 	free(f->path);
-	free(f->real);
-	free(f->dir);
-	free(f->base);
 	free(f);
 }
 
 /*
- * Is the file still what sw_open (or the last commit) saw?  With hash set,
- * the content is read and compared too, not only the inode, size and time.
+ * Is the file still what sw_open (or the last replace) saw: the same inode
+ * under the name, of the same size and time?  With hash set, the content
+ * is read and compared too.  Without, this is two system calls: the last
+ * check before the rename.
  */
 static int
 sw_check(struct sw_file *f, bool hash, char **cause)
 {
 	struct stat	 st;
 	unsigned char	*buf = NULL;
-	size_t		 len;
+	size_t		 len = 0;
 	char		 sha[65];
-	int		 fd = -1, rc = -1;
+	int		 rc = -1;
 
-	if (!f->exists) {
-		if (fstatat(f->dirfd, f->base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-			cause_set(cause, "%s: was created by another program "
-			    "meanwhile; not overwritten", f->path);
-			return (-1);
-		}
-		return (0);
-	}
-	fd = openat(f->dirfd, f->base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
-	    O_NOCTTY | O_NONBLOCK);
-	if (fd == -1) {
+	if (fstatat(f->at.dirfd, f->at.base, &st, AT_SYMLINK_NOFOLLOW) == -1) {
+		if (errno == ENOENT && !f->exists)
+			return (0);
 		if (errno == ENOENT)
 			cause_set(cause, "%s: was removed by another program "
 			    "since tlsdeck read it; nothing written", f->path);
 		else
 			cause_set(cause, "%s: %s", f->path, strerror(errno));
-		goto out;
+		return (-1);
 	}
-	if (fstat(fd, &st) == -1) {
-		cause_set(cause, "%s: %s", f->path, strerror(errno));
-		goto out;
+	if (!f->exists) {
+		cause_set(cause, "%s: was created by another program "
+		    "meanwhile; not overwritten", f->path);
+		return (-1);
 	}
-	if (st.st_dev != f->dev || st.st_ino != f->ino) {
+	if (st.st_dev != f->st.st_dev || st.st_ino != f->st.st_ino) {
 		cause_set(cause, "%s: was replaced by another program since "
 		    "tlsdeck read it; nothing written (read it again)",
 		    f->path);
-		goto out;
+		return (-1);
 	}
-	if (st.st_size != f->size ||
-	    st.st_mtim.tv_sec != f->mtime.tv_sec ||
-	    st.st_mtim.tv_nsec != f->mtime.tv_nsec) {
+	if (fstat(f->fd, &st) == -1) {
+		cause_set(cause, "%s: %s", f->path, strerror(errno));
+		return (-1);
+	}
+	if (st.st_size != f->st.st_size ||
+	    st.st_mtim.tv_sec != f->st.st_mtim.tv_sec ||
+	    st.st_mtim.tv_nsec != f->st.st_mtim.tv_nsec) {
 		cause_set(cause, "%s: was changed by another program since "
 		    "tlsdeck read it; nothing written (read it again)",
 		    f->path);
-		goto out;
+		return (-1);
 	}
 	if (hash) {
-		if (sw_read_fd(fd, st.st_size, &buf, &len) == -1) {
+		if (sw_read_fd(f->fd, st.st_size, &buf, &len) == -1) {
 			cause_set(cause, "%s: %s", f->path, strerror(errno));
 			goto out;
 		}
@@ -450,8 +482,6 @@ out:
 	if (buf != NULL)
 		explicit_bzero(buf, len);
 	free(buf);
-	if (fd != -1)
-		close(fd);
 	return (rc);
 }
 
@@ -474,32 +504,135 @@ sw_write_all(int fd, const unsigned char *buf, size_t len)
 	return (0);
 }
 
-/* Give the temporary file the owner and mode the result must have. */
+/* Is gid a group of everyone (gid 100 or "users")? */
+static bool
+sw_group_general(gid_t gid)
+{
+	struct group	 gr, *res = NULL;
+	char		 buf[4096];
+
+	if (gid == 100)
+		return (true);
+	return (getgrnam_r("users", &gr, buf, sizeof buf, &res) == 0 &&
+	    res != NULL && res->gr_gid == gid);
+}
+
+/* The owner and mode the new file must have; notes what crosses users. */
+static void
+sw_attrs(struct sw_file *f, const struct sw_meta *meta, uid_t *uidp,
+    gid_t *gidp, mode_t *modep)
+{
+	struct stat	 dst;
+	char		 who[128], me[128];
+	mode_t		 mode, pm;
+	uid_t		 uid = geteuid();
+	gid_t		 gid = (gid_t)-1;
+
+	if (f->exists) {
+		uid = f->st.st_uid;
+		gid = f->st.st_gid;
+		mode = f->st.st_mode & 0777;
+		if (f->st.st_mode & 07000)
+			sw_note(f, "%s: mode %04o -> %04o: tlsdeck writes no "
+			    "setuid, setgid or sticky files", f->path,
+			    (unsigned int)(f->st.st_mode & 07777),
+			    (unsigned int)mode);
+		if (uid != geteuid()) {
+			file_who(uid, who, sizeof who);
+			file_who(geteuid(), me, sizeof me);
+			sw_note(f, "%s belongs to %s: written by %s, it keeps "
+			    "that owner", f->path, who, me);
+		}
+	} else {
+		mode = (meta != NULL && meta->mode != 0) ? meta->mode : 0600;
+		mode &= 0775;
+		if (geteuid() == 0 && fstat(f->at.dirfd, &dst) == 0 &&
+		    dst.st_uid != 0) {
+			/* Root writing for a service: the file is theirs. */
+			uid = dst.st_uid;
+			gid = dst.st_gid;
+			file_who(uid, who, sizeof who);
+			sw_note(f, "%s: a new file in the directory of %s, "
+			    "so it is theirs (tlsdeck runs as root)", f->path,
+			    who);
+		}
+	}
+	if (meta != NULL && (meta->flags & SW_PRIVATE)) {
+		pm = mode & ~(mode_t)S_IRWXO;
+		if (gid != (gid_t)-1 ? sw_group_general(gid) :
+		    sw_group_general(getegid()))
+			pm &= ~(mode_t)S_IRWXG;
+		if (pm != mode)
+			sw_note(f, "%s: mode %04o -> %04o: it holds a private "
+			    "key, so %s may not read it", f->path,
+			    (unsigned int)mode, (unsigned int)pm,
+			    (pm & S_IRWXG) != (mode & S_IRWXG) ?
+			    "the group and others" : "others");
+		mode = pm;
+	}
+	*uidp = uid;
+	*gidp = gid;
+	*modep = mode;
+}
+
+/*
+ * A new temporary file beside the target, this user's, O_EXCL and
+ * O_NOFOLLOW: ".tlsdeck-tmp-UID-NAME.XXXXXX".
+ */
 static int
-sw_set_attrs(struct sw_file *f, int fd, const struct sw_meta *meta,
+sw_tmp_create(struct sw_file *f, char **namep, char **cause)
+{
+	static const char	 set[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij"
+	    "klmnopqrstuvwxyz0123456789";
+	unsigned char		 rnd[6];
+	char			 pfx[64], sfx[7];
+	int			 fd, tries, i;
+
+	*namep = NULL;
+	sw_tmp_prefix(pfx, sizeof pfx);
+	for (tries = 0; tries < 100; tries++) {
+		if (getentropy(rnd, sizeof rnd) == -1)
+			fatalx("getentropy failed");
+		for (i = 0; i < 6; i++)
+			sfx[i] = set[rnd[i] % (sizeof set - 1)];
+		sfx[6] = '\0';
+		free(*namep);
+		xasprintf(namep, "%s%.*s.%s", pfx, SW_TMP_BASE_MAX, f->at.base,
+		    sfx);
+		fd = openat(f->at.dirfd, *namep, O_RDWR | O_CREAT | O_EXCL |
+		    O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd != -1)
+			return (fd);
+		if (errno != EEXIST)
+			break;
+	}
+	cause_set(cause, "%s: cannot create a temporary file in %s: %s "
+	    "(nothing changed)", f->path, f->at.dir, strerror(errno));
+	free(*namep);
+	*namep = NULL;
+	return (-1);
+}
+
+/* Give the temporary file its owner and mode. */
+static int
+sw_tmp_attrs(struct sw_file *f, int fd, uid_t uid, gid_t gid, mode_t mode,
     char **cause)
 {
 	struct stat	st;
-	mode_t		mode;
 
-	if (f->exists) {
-		if (fstat(fd, &st) == -1) {
-			cause_set(cause, "%s: temporary file: %s", f->path,
-			    strerror(errno));
-			return (-1);
-		}
-		if ((st.st_uid != f->uid || st.st_gid != f->gid) &&
-		    fchown(fd, f->uid, f->gid) == -1) {
-			cause_set(cause, "%s: cannot keep its owner %lu:%lu "
-			    "on the new file: %s (nothing changed)", f->path,
-			    (unsigned long)f->uid, (unsigned long)f->gid,
-			    strerror(errno));
-			return (-1);
-		}
-		mode = f->mode & 07777;
-	} else
-		mode = (meta != NULL && meta->mode != 0) ? meta->mode & 07777 :
-		    0600;
+	if (fstat(fd, &st) == -1) {
+		cause_set(cause, "%s: temporary file: %s", f->path,
+		    strerror(errno));
+		return (-1);
+	}
+	if ((st.st_uid != uid || (gid != (gid_t)-1 && st.st_gid != gid)) &&
+	    fchown(fd, uid, gid) == -1) {
+		cause_set(cause, "%s: cannot give the new file its owner "
+		    "%lu:%ld: %s (nothing changed)", f->path,
+		    (unsigned long)uid, gid == (gid_t)-1 ? -1L : (long)gid,
+		    strerror(errno));
+		return (-1);
+	}
 	if (fchmod(fd, mode) == -1) {
 		cause_set(cause, "%s: cannot set mode %04o on the new file: %s "
 		    "(nothing changed)", f->path, (unsigned int)mode,
@@ -521,8 +654,7 @@ sw_readback(struct sw_file *f, int fd, const unsigned char *data, size_t len,
 
 	/* The pages are clean after fsync: drop them to really read back. */
 	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
-	if (lseek(fd, 0, SEEK_SET) == -1 ||
-	    sw_read_fd(fd, (off_t)len, &buf, &blen) == -1) {
+	if (sw_read_fd(fd, (off_t)len, &buf, &blen) == -1) {
 		cause_set(cause, "%s: cannot read the temporary file back: %s "
 		    "(nothing changed)", f->path, strerror(errno));
 		goto out;
@@ -549,21 +681,23 @@ out:
 
 /* Move the temporary file into place; a new file never clobbers. */
 static int
-sw_rename(struct sw_file *f, const char *tmp, char **cause)
+sw_rename(struct sw_file *f, const char *tmp, bool exists, char **cause)
 {
-	if (f->exists) {
-		if (renameat(f->dirfd, tmp, f->dirfd, f->base) == 0)
+	int	dfd = f->at.dirfd;
+
+	if (exists) {
+		if (renameat(dfd, tmp, dfd, f->at.base) == 0)
 			return (0);
 		cause_set(cause, "%s: cannot rename the new file into place: "
 		    "%s (nothing changed)", f->path, strerror(errno));
 		return (-1);
 	}
-	if (renameat2(f->dirfd, tmp, f->dirfd, f->base, RENAME_NOREPLACE) == 0)
+	if (renameat2(dfd, tmp, dfd, f->at.base, RENAME_NOREPLACE) == 0)
 		return (0);
 	if (errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP) {
 		/* No RENAME_NOREPLACE here: link(2) never replaces either. */
-		if (linkat(f->dirfd, tmp, f->dirfd, f->base, 0) == 0) {
-			(void)unlinkat(f->dirfd, tmp, 0);
+		if (linkat(dfd, tmp, dfd, f->at.base, 0) == 0) {
+			(void)unlinkat(dfd, tmp, 0);
 			return (0);
 		}
 	}
@@ -576,39 +710,48 @@ sw_rename(struct sw_file *f, const char *tmp, char **cause)
 	return (-1);
 }
 
-/* Replace the file with data, safely (see core.h). */
-int
-sw_commit(struct sw_file *f, const unsigned char *data, size_t len,
-    sw_verify_fn verify, void *arg, const struct sw_meta *meta, char **cause)
+/* The file is now fd holding data: remember that state. */
+static void
+sw_now(struct sw_file *f, int fd, const unsigned char *data, size_t len)
 {
-	struct stat	 st;
-	char		*tmp = NULL, *tmppath = NULL, *bcause = NULL;
-	unsigned int	 id = 0;
-	int		 fd = -1, rc = -1;
-	bool		 placed = false;
+	struct stat	st;
 
-	if (sw_check(f, true, cause) != 0)
+	if (f->fd != -1)
+		close(f->fd);
+	f->fd = fd;
+	if (fstat(fd, &st) == 0)
+		f->st = st;
+	if (f->buf != NULL)
+		explicit_bzero(f->buf, f->len);
+	free(f->buf);
+	f->buf = xmemdup(len != 0 ? data : (const unsigned char *)"",
+	    len != 0 ? len : 1);
+	f->len = len;
+	sw_sha256_hex(data, len, f->sha);
+	f->exists = true;
+}
+
+/*
+ * Write data to a new temporary file with the given owner and mode, fsync
+ * and verify it, and rename it into place after a last check.  *fdp is the
+ * new file's descriptor on success.
+ */
+static int
+sw_place(struct sw_file *f, const unsigned char *data, size_t len,
+    sw_verify_fn verify, void *arg, uid_t uid, gid_t gid, mode_t mode,
+    bool check, int *fdp, char **cause)
+{
+	char	*tmp = NULL;
+	int	 fd, rc = -1;
+
+	*fdp = -1;
+	if ((fd = sw_tmp_create(f, &tmp, cause)) == -1)
 		return (-1);
-
-	/* The temporary file, beside the target. */
-	xasprintf(&tmp, "%s%.*s.XXXXXX", SW_TMP_PREFIX, SW_TMP_BASE_MAX,
-	    f->base);
-	xasprintf(&tmppath, "%s/%s", strcmp(f->dir, "/") == 0 ? "" : f->dir,
-	    tmp);
-	if ((fd = mkostemp(tmppath, O_CLOEXEC)) == -1) {
-		cause_set(cause, "%s: cannot create a temporary file in %s: "
-		    "%s (nothing changed)", f->path, f->dir, strerror(errno));
-		free(tmppath);
-		tmppath = NULL;
-		goto out;
-	}
-	free(tmp);
-	tmp = xstrdup(strrchr(tmppath, '/') + 1);
-	if (sw_set_attrs(f, fd, meta, cause) != 0)
+	if (sw_tmp_attrs(f, fd, uid, gid, mode, cause) != 0)
 		goto out;
 	if (sw_write_all(fd, data, len) != 0) {
 		cause_set(cause, "%s: cannot write the new file in %s: %s "
-		    "(nothing changed)", f->path, f->dir, strerror(errno));
+		    "(nothing changed)", f->path, f->at.dir, strerror(errno));
 		goto out;
 	}
 	if (fsync(fd) != 0) {
@@ -618,52 +761,102 @@ sw_commit(struct sw_file *f, const unsigned char *data, size_t len,
 	}
 	if (sw_readback(f, fd, data, len, verify, arg, cause) != 0)
 		goto out;
-
-	/* The backup, fsync'd and in the manifest, before the rename. */
-	if (f->exists && !(f->flags & SW_NOBACKUP)) {
-		if (backup_create(f->real, f->buf, f->len, f->mode & 07777,
-		    meta, &id, &bcause) != 0) {
-			cause_set(cause, "%s: not changed: the backup failed: "
-			    "%s", f->path, bcause);
-			goto out;
-		}
-	}
-	if (sw_check(f, false, cause) != 0 || sw_rename(f, tmp, cause) != 0)
+	/* The window: two system calls between the last check and rename. */
+	if ((check && sw_check(f, false, cause) != 0) ||
+	    sw_rename(f, tmp, f->exists || !check, cause) != 0)
 		goto out;
-	placed = true;
-	if (fsync(f->dirfd) != 0) {
-		cause_set(cause, "%s: replaced, but syncing directory %s "
-		    "failed: %s", f->path, f->dir, strerror(errno));
-		goto out;
-	}
+	*fdp = fd;
+	fd = -1;
 	rc = 0;
 out:
-	if (placed) {
-		/* The file is in place either way: remember the new state. */
-		if (fstat(fd, &st) == 0) {
-			f->dev = st.st_dev;
-			f->ino = st.st_ino;
-			f->size = st.st_size;
-			f->mtime = st.st_mtim;
-			f->mode = st.st_mode;
-			f->uid = st.st_uid;
-			f->gid = st.st_gid;
-		}
-		if (f->buf != NULL)
-			explicit_bzero(f->buf, f->len);
-		free(f->buf);
-		f->buf = xmemdup(len != 0 ? data : (const unsigned char *)"",
-		    len != 0 ? len : 1);
-		f->len = len;
-		sw_sha256_hex(data, len, f->sha);
-		f->exists = true;
-		f->backup_id = id;
-	} else if (tmppath != NULL)
-		(void)unlinkat(f->dirfd, tmp, 0);
+	if (rc != 0)
+		(void)unlinkat(f->at.dirfd, tmp, 0);
 	if (fd != -1)
 		close(fd);
-	free(bcause);
 	free(tmp);
-	free(tmppath);
 	return (rc);
+}
+
+/*
+ * After the rename: did another program write to the replaced file between
+ * the last check and the rename?  Then put its version back and fail.
+ */
+static int
+sw_after(struct sw_file *f, int newfd, char **cause)
+{
+	struct stat	 st, nst;
+	unsigned char	*theirs = NULL;
+	size_t		 tlen = 0;
+	char		 sha[65], *c2 = NULL;
+	int		 fd, rc = -1;
+
+	if (fstat(newfd, &nst) == -1 || fstatat(f->at.dirfd, f->at.base, &st,
+	    AT_SYMLINK_NOFOLLOW) == -1 || st.st_ino != nst.st_ino ||
+	    st.st_dev != nst.st_dev) {
+		cause_set(cause, "%s: was replaced by another program just "
+		    "after tlsdeck wrote it: that version stays and tlsdeck's "
+		    "change is not in place (run again)", f->path);
+		return (-1);
+	}
+	if (!f->exists)
+		return (0);
+	if (sw_read_fd(f->fd, f->st.st_size, &theirs, &tlen) == -1)
+		return (0);	/* unreadable now: nothing to compare */
+	sw_sha256_hex(theirs, tlen, sha);
+	if (strcmp(sha, f->sha) == 0) {
+		rc = 0;
+		goto out;
+	}
+	/* Put their version back, with the owner and mode it had. */
+	if (sw_place(f, theirs, tlen, NULL, NULL, f->st.st_uid,
+	    f->st.st_gid, f->st.st_mode & 0777, false, &fd, &c2) == 0) {
+		(void)fsync(f->at.dirfd);
+		sw_now(f, fd, theirs, tlen);
+		cause_set(cause, "%s: another program changed it while tlsdeck "
+		    "was replacing it: its version is back in place and "
+		    "tlsdeck's change was not made (run again)", f->path);
+		goto out;
+	}
+	cause_set(cause, "%s: another program changed it while tlsdeck was "
+	    "replacing it, and its version could not be put back (%s)",
+	    f->path, c2);
+	f->lost = theirs;
+	f->lostlen = tlen;
+	theirs = NULL;
+out:
+	free(c2);
+	if (theirs != NULL)
+		explicit_bzero(theirs, tlen);
+	free(theirs);
+	return (rc);
+}
+
+/* Replace the file with data, safely, without a backup (see core.h). */
+int
+sw_replace(struct sw_file *f, const unsigned char *data, size_t len,
+    sw_verify_fn verify, void *arg, const struct sw_meta *meta, char **cause)
+{
+	uid_t	uid;
+	gid_t	gid;
+	mode_t	mode;
+	int	fd = -1;
+
+	sw_reset(f);
+	if (sw_check(f, true, cause) != 0)
+		return (-1);
+	sw_attrs(f, meta, &uid, &gid, &mode);
+	if (sw_place(f, data, len, verify, arg, uid, gid, mode, true, &fd,
+	    cause) != 0)
+		return (-1);
+	if (sw_after(f, fd, cause) != 0) {
+		close(fd);
+		return (-1);
+	}
+	sw_now(f, fd, data, len);
+	if (fsync(f->at.dirfd) != 0) {
+		cause_set(cause, "%s: replaced, but syncing directory %s "
+		    "failed: %s", f->path, f->at.dir, strerror(errno));
+		return (-1);
+	}
+	return (0);
 }

@@ -2,8 +2,9 @@
 /*
  * server.c -- the server model: which application.properties, what it
  * says (placeholders resolved), the keystore it names, the JRE the server
- * runs on and its cacerts, the chain the server sends and whether that JRE
- * trusts it (docs/architecture.md, The server model).
+ * runs on and its cacerts (found and opened with jre.c), the chain the
+ * server sends and whether that JRE trusts it (docs/architecture.md, The
+ * server model).
  *
  * Loading problems (a missing keystore, a wrong password, no JRE) become
  * findings here; what the loaded files say is judged by audit.c.  Only an
@@ -56,77 +57,6 @@ server_opts_init(struct server_opts *o)
 }
 
 /* ------------------------------------------------------------------ */
-/* Small path helpers */
-
-/* "a" + "/" + "b" (b absolute: b). */
-static char *
-srv_join(const char *a, const char *b)
-{
-	char	*s;
-
-	if (b[0] == '/' || a == NULL || *a == '\0')
-		return (xstrdup(b));
-	if (a[strlen(a) - 1] == '/')
-		xasprintf(&s, "%s%s", a, b);
-	else
-		xasprintf(&s, "%s/%s", a, b);
-	return (s);
-}
-
-/* The directory part of a path ("." when there is none). */
-static char *
-srv_dirname(const char *p)
-{
-	const char	*s;
-
-	if ((s = strrchr(p, '/')) == NULL)
-		return (xstrdup("."));
-	if (s == p)
-		return (xstrdup("/"));
-	return (xstrndup(p, s - p));
-}
-
-/* The last component of a path. */
-static const char *
-srv_basename(const char *p)
-{
-	const char	*s;
-
-	return ((s = strrchr(p, '/')) != NULL ? s + 1 : p);
-}
-
-/* Is p a directory (symlinks followed)? */
-static bool
-srv_is_dir(const char *p)
-{
-	struct stat	sb;
-
-	return (stat(p, &sb) == 0 && S_ISDIR(sb.st_mode));
-}
-
-/* Does p exist (symlinks followed)? */
-static bool
-srv_exists(const char *p)
-{
-	struct stat	sb;
-
-	return (stat(p, &sb) == 0);
-}
-
-/* An absolute version of p (cwd prepended; not resolved). */
-static char *
-srv_absolute(const char *p)
-{
-	char	cwd[PATH_MAX];
-
-	if (p[0] == '/' || getcwd(cwd, sizeof cwd) == NULL)
-		return (xstrdup(p));
-	if (p[0] == '.' && p[1] == '/')
-		p += 2;
-	return (srv_join(cwd, p));
-}
-
-/* ------------------------------------------------------------------ */
 /* Finding the properties file */
 
 int
@@ -141,56 +71,56 @@ server_find_properties(const struct server_opts *o, char **path, char **how,
 
 	*path = *how = NULL;
 	if (o->properties != NULL) {
-		if (!srv_exists(o->properties)) {
+		if (!path_exists(o->properties)) {
 			cause_set(cause, "%s: %s", o->properties,
 			    strerror(errno));
 			return (-1);
 		}
-		*path = srv_absolute(o->properties);
+		*path = path_absolute(o->properties);
 		*how = xstrdup("--properties");
 		return (0);
 	}
 	if (o->server != NULL) {
-		if (!srv_is_dir(o->server)) {
+		if (!path_is_dir(o->server)) {
 			cause_set(cause, "%s: not a directory (--server takes "
 			    "the sharedDataPath, e.g. %s)", o->server,
 			    "/etc/opt/actian/integration-manager");
 			return (-1);
 		}
-		p = srv_join(o->server, "conf/application.properties");
-		if (!srv_exists(p)) {
+		p = path_join(o->server, "conf/application.properties");
+		if (!path_exists(p)) {
 			free(p);
-			p = srv_join(o->server, "application.properties");
+			p = path_join(o->server, "application.properties");
 		}
-		if (!srv_exists(p)) {
+		if (!path_exists(p)) {
 			cause_set(cause, "%s: no conf/application.properties "
 			    "or application.properties", o->server);
 			free(p);
 			return (-1);
 		}
-		*path = srv_absolute(p);
+		*path = path_absolute(p);
 		free(p);
 		xasprintf(how, "--server %s", o->server);
 		return (0);
 	}
 	if ((env = getenv("TLSDECK_PROPERTIES")) != NULL && *env != '\0') {
-		if (!srv_exists(env)) {
+		if (!path_exists(env)) {
 			cause_set(cause, "%s (from $TLSDECK_PROPERTIES): %s",
 			    env, strerror(errno));
 			return (-1);
 		}
-		*path = srv_absolute(env);
+		*path = path_absolute(env);
 		*how = xstrdup("$TLSDECK_PROPERTIES");
 		return (0);
 	}
 	for (i = 0; i < 2; i++) {
-		if (srv_exists(local[i])) {
-			*path = srv_absolute(local[i]);
+		if (path_exists(local[i])) {
+			*path = path_absolute(local[i]);
 			xasprintf(how, "./%s", local[i]);
 			return (0);
 		}
 	}
-	if (srv_exists(SERVER_VENDOR_PROPERTIES)) {
+	if (path_exists(SERVER_VENDOR_PROPERTIES)) {
 		*path = xstrdup(SERVER_VENDOR_PROPERTIES);
 		*how = xstrdup("vendor default location");
 		return (0);
@@ -378,8 +308,8 @@ srv_properties(struct srv *s, char **cause)
 
 	if (file_read(m->properties, &buf, &len, cause) != 0)
 		goto out;
-	s->props_dir = srv_dirname(m->properties);
-	s->base_dir = srv_dirname(s->props_dir);
+	s->props_dir = path_dirname(m->properties);
+	s->base_dir = path_dirname(s->props_dir);
 	if (props_parse(buf, len, m->properties, &m->props, &c) != 0) {
 		/* Java throws here: the server would not start. */
 		audit_add(m, "properties-malformed", SEV_CRIT, m->properties,
@@ -399,8 +329,8 @@ srv_properties(struct srv *s, char **cause)
 	    getenv("sharedDataPath") == NULL &&
 	    getenv("SHAREDDATAPATH") == NULL) {
 		if (s->o->server != NULL)
-			guess = srv_absolute(s->o->server);
-		else if (strcmp(srv_basename(s->props_dir), "conf") == 0)
+			guess = path_absolute(s->o->server);
+		else if (strcmp(path_basename(s->props_dir), "conf") == 0)
 			guess = xstrdup(s->base_dir);
 	}
 	if (guess != NULL) {
@@ -493,16 +423,16 @@ srv_keystore_path(struct srv *s, const char *v)
 	}
 
 	/* Relative: the server resolves it against its working directory. */
-	a = srv_join(s->base_dir, p);
-	b = getcwd(cwd, sizeof cwd) != NULL ? srv_join(cwd, p) : NULL;
+	a = path_join(s->base_dir, p);
+	b = getcwd(cwd, sizeof cwd) != NULL ? path_join(cwd, p) : NULL;
 	free(m->keystore_how);
 	m->keystore_how = NULL;
-	if (srv_exists(a)) {
+	if (path_exists(a)) {
 		m->keystore_path = a;
 		a = NULL;
 		xasprintf(&m->keystore_how, "relative path, found against "
 		    "the directory above the properties (%s)", s->base_dir);
-	} else if (b != NULL && srv_exists(b)) {
+	} else if (b != NULL && path_exists(b)) {
 		m->keystore_path = b;
 		b = NULL;
 		xasprintf(&m->keystore_how, "relative path, found against "
@@ -935,49 +865,6 @@ srv_live(struct srv *s)
 /* ------------------------------------------------------------------ */
 /* The JRE and its cacerts */
 
-bool
-jre_parse_version(const char *v, int *major, int *update)
-{
-	char	*end;
-	long	 a, b = 0, c = 0;
-
-	*major = *update = 0;
-	a = strtol(v, &end, 10);
-	if (end == v || a <= 0 || a > 1000)
-		return (false);
-	if (*end == '.') {
-		b = strtol(end + 1, &end, 10);
-		if (*end == '.')
-			c = strtol(end + 1, &end, 10);
-	}
-	if (a == 1) {
-		/* 1.8.0_292 */
-		*major = (int)b;
-		if (*end == '_')
-			*update = atoi(end + 1);
-	} else {
-		*major = (int)a;
-		*update = (int)c;
-	}
-	return (*major > 0);
-}
-
-int
-jre_reads_new_pkcs12(int major, int update)
-{
-	if (major <= 0)
-		return (-1);
-	if (major >= 12)
-		return (1);
-	if (major == 11)
-		return (update >= 12);
-	if (major == 8)
-		return (update >= 301);
-	if (major == 7)
-		return (update >= 311);
-	return (0);
-}
-
 /* The value of KEY="..." (or KEY=...) in a release-like file. */
 static char *
 srv_release_value(const unsigned char *buf, size_t len, const char *key)
@@ -1014,91 +901,14 @@ srv_java_home(const char *dir)
 	size_t			 i;
 	bool			 ok = false;
 
-	if (dir == NULL || !srv_is_dir(dir))
+	if (dir == NULL || !path_is_dir(dir))
 		return (false);
 	for (i = 0; i < sizeof marks / sizeof marks[0] && !ok; i++) {
-		p = srv_join(dir, marks[i]);
-		ok = srv_exists(p);
+		p = path_join(dir, marks[i]);
+		ok = path_exists(p);
 		free(p);
 	}
 	return (ok);
-}
-
-/* ------------------------------------------------------------------ */
-/* JRE discovery, shared with jre.c and step-trust.c (see core.h) */
-
-/* The Java home of a java binary (…/bin/java -> …), resolved. */
-char *
-jre_home_of_java(const char *java)
-{
-	char	real[PATH_MAX], *bin, *home;
-
-	if (realpath(java, real) == NULL)
-		return (NULL);
-	if (strcmp(srv_basename(real), "java") != 0)
-		return (NULL);
-	bin = srv_dirname(real);
-	home = srv_dirname(bin);
-	free(bin);
-	return (home);
-}
-
-/* The real path of the first executable java on $PATH, or NULL. */
-char *
-jre_java_on_path(void)
-{
-	const char	*path = getenv("PATH");
-	char		*copy, *dir, *next, *p, real[PATH_MAX];
-	char		*found = NULL;
-
-	if (path == NULL || *path == '\0')
-		return (NULL);
-	copy = xstrdup(path);
-	for (dir = copy; dir != NULL && found == NULL; dir = next) {
-		if ((next = strchr(dir, ':')) != NULL)
-			*next++ = '\0';
-		/* An empty entry is the current directory. */
-		p = srv_join(*dir == '\0' ? "." : dir, "java");
-		if (access(p, X_OK) == 0 && realpath(p, real) != NULL)
-			found = xstrdup(real);
-		free(p);
-	}
-	free(copy);
-	return (found);
-}
-
-/* The cacerts under a Java home (JDK 9+, then JDK 8), or NULL. */
-char *
-jre_cacerts_under(const char *home)
-{
-	static const char	*rel[] = { "lib/security/cacerts",
-	    "jre/lib/security/cacerts" };
-	struct stat		 sb;
-	char			*p;
-	size_t			 i;
-
-	for (i = 0; i < sizeof rel / sizeof rel[0]; i++) {
-		p = srv_join(home, rel[i]);
-		if (lstat(p, &sb) == 0)
-			return (p);
-		free(p);
-	}
-	return (NULL);
-}
-
-/* The jssecacerts beside cacerts when it exists, or NULL. */
-char *
-jre_jssecacerts(const char *cacerts)
-{
-	char	*dir, *p;
-
-	dir = srv_dirname(cacerts);
-	p = srv_join(dir, "jssecacerts");
-	free(dir);
-	if (srv_exists(p))
-		return (p);
-	free(p);
-	return (NULL);
 }
 
 /* Pick the JRE: the first candidate that looks like one. */
@@ -1111,12 +921,12 @@ srv_jre_find(struct srv *s)
 	char			*c, *p, *exe;
 
 	if (s->o->jre != NULL) {
-		j->home = srv_absolute(s->o->jre);
+		j->home = path_absolute(s->o->jre);
 		j->how = xstrdup("--jre");
 		return;
 	}
 	if (m->shared_data_path != NULL) {
-		c = srv_join(m->shared_data_path, "jre");
+		c = path_join(m->shared_data_path, "jre");
 		if (srv_java_home(c)) {
 			j->home = c;
 			j->how = xstrdup("${sharedDataPath}/jre");
@@ -1125,7 +935,7 @@ srv_jre_find(struct srv *s)
 		free(c);
 	}
 	if (m->install_path != NULL) {
-		c = srv_join(m->install_path, "jre");
+		c = path_join(m->install_path, "jre");
 		if (srv_java_home(c)) {
 			j->home = c;
 			j->how = xstrdup("${installPath}/jre");
@@ -1173,7 +983,7 @@ srv_jre_version(struct jre_info *j)
 	int		 i;
 
 	for (i = 0; i < 2 && j->version == NULL; i++) {
-		p = srv_join(j->home, i == 0 ? "release" : "../release");
+		p = path_join(j->home, i == 0 ? "release" : "../release");
 		if (file_read(p, &buf, &len, NULL) == 0) {
 			j->version = srv_release_value(buf, len,
 			    "JAVA_VERSION");
@@ -1183,136 +993,6 @@ srv_jre_version(struct jre_info *j)
 	}
 	if (j->version != NULL)
 		jre_parse_version(j->version, &j->major, &j->update);
-}
-
-/* Load cacerts bytes with pass: it counts only when the integrity was
- * checked with it (or the file is passwordless). */
-static struct keystore *
-srv_cacerts_try(const unsigned char *buf, size_t len, const char *path,
-    const struct secret *pass, char **cause)
-{
-	struct keystore	*ks;
-
-	ks = srv_ks_try(buf, len, path, pass, 0, cause);
-	if (ks != NULL && !ks->verified && !ks->passwordless) {
-		keystore_free(ks);
-		ks = NULL;
-	}
-	return (ks);
-}
-
-/* Open a cacerts, finding its password; see core.h. */
-int
-cacerts_open_with(const char *path, const struct secret *given,
-    const char *defaults, int flags, struct keystore **ksp,
-    struct secret **passp, char **how, bool *need_pass, char **cause)
-{
-	unsigned char	*buf = NULL;
-	size_t		 len = 0;
-	struct keystore	*list = NULL, *ks = NULL;
-	struct secret	*pw = NULL;
-	enum ks_format	 f;
-	char		*c = NULL;
-	int		 rc = -1;
-
-	*ksp = NULL;
-	*how = NULL;
-	if (passp != NULL)
-		*passp = NULL;
-	if (need_pass != NULL)
-		*need_pass = false;
-	if (defaults == NULL)
-		defaults = SERVER_DISTRO_DEFAULTS;
-	if (file_read(path, &buf, &len, cause) != 0)
-		return (-1);
-	f = keystore_sniff(buf, len);
-	if ((flags & CACERTS_WRITE) && f == KS_FMT_JCEKS) {
-		cause_set(cause, "%s: is a JCEKS keystore, which tlsdeck only "
-		    "reads", path);
-		goto out;
-	}
-	if ((flags & CACERTS_WRITE) && f != KS_FMT_JKS &&
-	    f != KS_FMT_PKCS12) {
-		cause_set(cause, "%s: not a JKS or PKCS12 truststore (%s)",
-		    path, len == 0 ? "empty file" : ks_format_name(f));
-		goto out;
-	}
-	/* Damaged files fail here, before any password is tried; a
-	 * passwordless PKCS#12 (JDK 18+) opens in full. */
-	if ((list = srv_ks_try(buf, len, path, NULL, KS_LOAD_NOVERIFY,
-	    cause)) == NULL)
-		goto out;
-	if (list->passwordless) {
-		*how = xstrdup("no password");
-		ks = list;
-		list = NULL;
-		goto done;
-	}
-	if (given != NULL) {
-		if ((ks = srv_cacerts_try(buf, len, path, given,
-		    &c)) == NULL) {
-			if (need_pass != NULL)
-				*need_pass = true;
-			cause_set(cause, "%s", c != NULL ? c :
-			    "the password is incorrect");
-			goto out;
-		}
-		pw = secret_dup(given);
-		*how = xstrdup("given");
-		goto done;
-	}
-	pw = secret_from_str("changeit");
-	if ((ks = srv_cacerts_try(buf, len, path, pw, NULL)) != NULL) {
-		*how = xstrdup("changeit");
-		goto done;
-	}
-	secret_free(pw);
-	if ((pw = jre_defaults_storepass(defaults)) != NULL &&
-	    (ks = srv_cacerts_try(buf, len, path, pw, NULL)) != NULL) {
-		xasprintf(how, "%s (storepass)", defaults);
-		goto done;
-	}
-	secret_free(pw);
-	pw = NULL;
-	if (flags & CACERTS_WRITE) {
-		if (need_pass != NULL)
-			*need_pass = true;
-		cause_set(cause, "%s: the store password is not \"changeit\" "
-		    "(nor the storepass of %s): give it", path, defaults);
-		goto out;
-	}
-	/* The last resort: listed without checking its integrity. */
-	ks = list;
-	list = NULL;
-done:
-	*ksp = ks;
-	ks = NULL;
-	if (passp != NULL) {
-		*passp = pw;
-		pw = NULL;
-	}
-	rc = 0;
-out:
-	keystore_free(list);
-	keystore_free(ks);
-	secret_free(pw);
-	free(c);
-	OPENSSL_cleanse(buf, len);
-	free(buf);
-	return (rc);
-}
-
-/* Open a cacerts for reading; see core.h. */
-int
-cacerts_open(const char *path, struct keystore **ksp, struct secret **passp,
-    char **how, bool *verified, char **cause)
-{
-	int	rc;
-
-	rc = cacerts_open_with(path, NULL, NULL, 0, ksp, passp, how, NULL,
-	    cause);
-	*verified = rc == 0 && *how != NULL;
-	return (rc);
 }
 
 /* Locate and open cacerts (or jssecacerts, which the JVM prefers). */
@@ -1326,7 +1006,7 @@ srv_jre(struct srv *s)
 	const char		*load;
 
 	if (s->o->cacerts != NULL) {
-		j->cacerts = srv_absolute(s->o->cacerts);
+		j->cacerts = path_absolute(s->o->cacerts);
 		j->how = xstrdup("--cacerts");
 	} else {
 		srv_jre_find(s);
@@ -1341,7 +1021,7 @@ srv_jre(struct srv *s)
 		}
 		srv_jre_version(j);
 		if ((j->cacerts = jre_cacerts_under(j->home)) == NULL) {
-			j->cacerts = srv_join(j->home, "lib/security/cacerts");
+			j->cacerts = path_join(j->home, "lib/security/cacerts");
 			xasprintf(&j->trust_error, "%s: no such file",
 			    j->cacerts);
 			audit_add(m, "cacerts-missing", SEV_WARN, j->cacerts, 0,
@@ -1451,7 +1131,7 @@ srv_trusted(struct keystore *trust, struct cert *c)
 		if (e->type != KS_ENTRY_TRUSTED || e->nchain == 0)
 			continue;
 		t = e->chain[0];
-		if (t->len == c->len && memcmp(t->der, c->der, c->len) == 0)
+		if (cert_equal(t, c))
 			return (e);
 	}
 	for (i = 0; i < trust->nentries; i++) {
@@ -1519,7 +1199,7 @@ srv_trust(struct srv *s)
 	top = m->nchain > 0 ? m->chain[m->nchain - 1] : e->chain[0];
 	if (m->trusted && i == 0)
 		xasprintf(&m->trust_note, "the server certificate itself is "
-		    "in %s as \"%s\"", srv_basename(m->jre.jssecacerts ?
+		    "in %s as \"%s\"", path_basename(m->jre.jssecacerts ?
 		    m->jre.jssecacerts_path : m->jre.cacerts),
 		    m->trusted_alias);
 	else if (m->trusted)
@@ -1532,7 +1212,7 @@ srv_trust(struct srv *s)
 		    "\"%s\" in the keystore or cacerts", top->info.subject);
 	else
 		xasprintf(&m->trust_note, "root \"%s\" is not in %s",
-		    top->info.subject, srv_basename(m->jre.jssecacerts ?
+		    top->info.subject, path_basename(m->jre.jssecacerts ?
 		    m->jre.jssecacerts_path : m->jre.cacerts));
 }
 
@@ -1587,7 +1267,7 @@ srv_settings(struct srv *s)
 {
 	struct server_model	*m = s->m;
 	const struct prop_entry	*pe;
-	char			*c, **seen = NULL, lbl[32];
+	char			*c, **seen = NULL, lbl[32], dflt[32];
 	size_t			 i, j, nseen = 0;
 	bool			 dup;
 	static const char	*fixed[] = { "server.port",
@@ -1600,7 +1280,8 @@ srv_settings(struct srv *s)
 		snprintf(lbl, sizeof lbl, "listening");
 	else
 		snprintf(lbl, sizeof lbl, "%s", m->ssl ? "HTTPS" : "HTTP");
-	srv_row(s, "server.port", false, true, lbl, "default 8080");
+	snprintf(dflt, sizeof dflt, "default %d", SERVER_DEFAULT_PORT);
+	srv_row(s, "server.port", false, true, lbl, dflt);
 	srv_row(s, "server.ssl.enabled", false, false, m->ssl ? "on" : "off",
 	    NULL);
 	srv_row(s, "server.ssl.key-store", false, true, m->ks != NULL ?
@@ -1660,14 +1341,14 @@ srv_basics(struct srv *s)
 	else {
 		free(v);
 		if (s->o->server != NULL)
-			m->shared_data_path = srv_absolute(s->o->server);
+			m->shared_data_path = path_absolute(s->o->server);
 	}
 	if (srv_resolve_strict(s, "${installPath}", &v) == 0)
 		m->install_path = v;
 	else
 		free(v);
 	m->base_url = srv_get(s, "im.base-url", NULL);
-	m->port = 8080;
+	m->port = SERVER_DEFAULT_PORT;
 	if ((v = srv_get(s, "server.port", &line)) != NULL) {
 		errno = 0;
 		port = strtol(v, &end, 10);
@@ -1710,16 +1391,13 @@ server_model_load(const struct server_opts *o, struct server_model **mp,
 
 	*mp = NULL;
 	memset(&s, 0, sizeof s);
-	m = xcalloc(1, sizeof *m);
+	m = server_model_new(o->now);
 	s.o = o;
 	s.m = m;
-	m->now = o->now != 0 ? o->now : time(NULL);
 	m->warn_days = o->warn_days;
 	m->crit_days = o->crit_days;
 	m->warn_percent = o->warn_percent;
 	m->crit_percent = o->crit_percent;
-	m->listening = -1;
-	m->port = 8080;
 	if (server_find_properties(o, &m->properties, &m->how, cause) != 0)
 		goto out;
 	if (srv_properties(&s, cause) != 0)
@@ -1730,7 +1408,7 @@ server_model_load(const struct server_opts *o, struct server_model **mp,
 		srv_live(&s);
 		srv_keystore(&s);
 	} else if (o->server != NULL)
-		m->shared_data_path = srv_absolute(o->server);
+		m->shared_data_path = path_absolute(o->server);
 	srv_jre(&s);
 	srv_p12_compat(&s);
 	srv_trust(&s);

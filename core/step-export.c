@@ -15,7 +15,7 @@ step_export(const struct keystore *ks, const char *alias, int flags,
 {
 	const char	*name = ks->path != NULL ? ks->path : "keystore";
 	struct ks_entry	*e;
-	char		*buf = NULL, *pem;
+	char		*buf = NULL, *pem, sa[CAUSE_SHORT];
 	size_t		 n, i, len = 0, pl;
 
 	*out = NULL;
@@ -26,7 +26,8 @@ step_export(const struct keystore *ks, const char *alias, int flags,
 		return (-1);
 	}
 	if ((e = keystore_find(ks, alias)) == NULL) {
-		cause_set(cause, "%s: no entry with alias \"%s\"", name, alias);
+		cause_set(cause, "%s: no entry with alias \"%s\"", name,
+		    cause_short(alias, sa, sizeof sa));
 		return (-1);
 	}
 	if (e->nchain == 0) {

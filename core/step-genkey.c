@@ -91,6 +91,7 @@ step_genkey(const char *path, const struct secret *storepass,
 	const char		*alg, *curve;
 	char			*alias = NULL, *kd = NULL, *desc = NULL;
 	char			*against = NULL;
+	char			 sa[CAUSE_SHORT];
 	int			 bits, days, n, rc = -1;
 
 	memset(r, 0, sizeof *r);
@@ -129,7 +130,8 @@ step_genkey(const char *path, const struct secret *storepass,
 	alias = step_alias_for(t->ks, o->alias);
 	if ((old = keystore_find(t->ks, alias)) != NULL && !o->replace) {
 		cause_set(cause, "%s: alias \"%s\" already exists (a %s); "
-		    "choose another alias or replace it", path, alias,
+		    "choose another alias or replace it", path,
+		    cause_short(alias, sa, sizeof sa),
 		    ks_etype_name(old->type));
 		goto out;
 	}
@@ -166,7 +168,8 @@ step_genkey(const char *path, const struct secret *storepass,
 	r->replaced = step_put_entry(t->ks, e);
 	kd = key_describe(e->pkey);
 	xasprintf(&desc, "%s alias %s: new %s key, self-signed for %d days",
-	    r->replaced ? "replaced" : "added", alias, kd, days);
+	    r->replaced ? "replaced" : "added",
+	    cause_short(alias, sa, sizeof sa), kd, days);
 	e = NULL;
 
 	r->created = t->created;
@@ -174,7 +177,7 @@ step_genkey(const char *path, const struct secret *storepass,
 	if (!o->dry_run) {
 		if (ks_txn_commit(t, "genkey", desc, cause) != 0)
 			goto out;
-		r->backup_id = sw_backup_id(t->sw);
+		step_result_sw(r, t->sw);
 	}
 	r->aliases = xcalloc(1, sizeof *r->aliases);
 	r->aliases[r->naliases++] = xstrdup(alias);

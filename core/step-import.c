@@ -40,7 +40,7 @@ imp_pool_add(struct imp_pool *p, struct cert *c, enum step_anchor from)
 	size_t	i;
 
 	for (i = 0; i < p->n; i++) {
-		if (memcmp(cert_sha256(p->c[i]), cert_sha256(c), 32) == 0) {
+		if (cert_equal(p->c[i], c)) {
 			/* A trusted copy makes the certificate trusted. */
 			if (from > p->from[i])
 				p->from[i] = from;
@@ -84,7 +84,7 @@ imp_pool_from(const struct imp_pool *p, struct cert *c)
 	size_t	i;
 
 	for (i = 0; i < p->n; i++) {
-		if (memcmp(cert_sha256(p->c[i]), cert_sha256(c), 32) == 0)
+		if (cert_equal(p->c[i], c))
 			return (p->from[i]);
 	}
 	return (STEP_ANCHOR_REPLY);
@@ -231,8 +231,7 @@ imp_note_unused(struct step_result *r, struct cert **given, size_t ngiven,
 
 	for (i = 0; i < ngiven; i++) {
 		for (j = 0; j < n; j++) {
-			if (memcmp(cert_sha256(given[i]), cert_sha256(chain[j]),
-			    32) == 0)
+			if (cert_equal(given[i], chain[j]))
 				break;
 		}
 		if (j == n) {
@@ -334,7 +333,7 @@ step_import_reply(const char *path, const struct secret *storepass,
 	size_t		  nreply = 0, nchain = 0, i;
 	time_t		  now = time(NULL);
 	bool		  complete, same;
-	char		 *desc = NULL, why[96];
+	char		 *desc = NULL, why[96], sa[CAUSE_SHORT];
 	int		  rc = -1;
 
 	memset(r, 0, sizeof *r);
@@ -353,7 +352,7 @@ step_import_reply(const char *path, const struct secret *storepass,
 	r->format = t->ks->format;
 	if ((e = keystore_find(t->ks, o->alias)) == NULL) {
 		cause_set(cause, "%s: no entry with alias \"%s\"", path,
-		    o->alias);
+		    cause_short(o->alias, sa, sizeof sa));
 		goto out;
 	}
 	if (e->type != KS_ENTRY_KEY || e->nchain == 0) {
@@ -367,8 +366,7 @@ step_import_reply(const char *path, const struct secret *storepass,
 	for (i = 0; i < nreply; i++) {
 		if (!cert_same_key(reply[i], e->chain[0]))
 			continue;
-		if (leaf == NULL || memcmp(cert_sha256(leaf),
-		    cert_sha256(e->chain[0]), 32) == 0)
+		if (leaf == NULL || cert_equal(leaf, e->chain[0]))
 			leaf = reply[i];
 	}
 	if (leaf == NULL) {
@@ -391,8 +389,7 @@ step_import_reply(const char *path, const struct secret *storepass,
 
 	same = nchain == e->nchain;
 	for (i = 0; same && i < nchain; i++)
-		same = memcmp(cert_sha256(chain[i]), cert_sha256(e->chain[i]),
-		    32) == 0;
+		same = cert_equal(chain[i], e->chain[i]);
 	if (same) {
 		cause_set(cause, "%s: the reply is already installed: entry "
 		    "\"%s\" has this certificate and chain", path, e->alias);
@@ -457,7 +454,7 @@ step_import_reply(const char *path, const struct secret *storepass,
 	if (!o->dry_run) {
 		if (ks_txn_commit(t, "import-reply", desc, cause) != 0)
 			goto out;
-		r->backup_id = sw_backup_id(t->sw);
+		step_result_sw(r, t->sw);
 	}
 	rc = 0;
 out:
@@ -623,8 +620,7 @@ imp_find_cert(const struct keystore *ks, struct cert *c)
 
 	for (i = 0; i < ks->nentries; i++) {
 		e = ks->entries[i];
-		if (e->nchain > 0 && memcmp(cert_sha256(e->chain[0]),
-		    cert_sha256(c), 32) == 0)
+		if (e->nchain > 0 && cert_equal(e->chain[0], c))
 			return (e);
 	}
 	return (NULL);
@@ -639,6 +635,7 @@ step_import_cert(const char *path, const struct secret *storepass,
 	struct ks_entry	 *e, *old;
 	struct cert	**certs = NULL, **uniq = NULL;
 	char		**aliases = NULL, *base = NULL, *a, *fp, *desc = NULL;
+	char		  sa[CAUSE_SHORT];
 	size_t		  ncerts = 0, nuniq = 0, i, j, k;
 	bool		  replaced = false;
 	int		  rc = -1;
@@ -656,8 +653,7 @@ step_import_cert(const char *path, const struct secret *storepass,
 	uniq = xcalloc(ncerts, sizeof *uniq);
 	for (i = 0; i < ncerts; i++) {
 		for (j = 0; j < nuniq; j++) {
-			if (memcmp(cert_sha256(uniq[j]), cert_sha256(certs[i]),
-			    32) == 0)
+			if (cert_equal(uniq[j], certs[i]))
 				break;
 		}
 		if (j == nuniq)
@@ -684,7 +680,7 @@ step_import_cert(const char *path, const struct secret *storepass,
 	for (i = 0; i < nuniq; i++) {
 		if ((old = imp_find_cert(t->ks, uniq[i])) == NULL)
 			continue;
-		fp = cert_fp_hex(cert_sha256(uniq[i]), 32);
+		fp = cert_fp_hex(cert_sha256(uniq[i]), CERT_SHA256_LEN);
 		cause_set(cause, "%s: certificate \"%s\" (SHA-256 %s) is "
 		    "already present under alias \"%s\" (a %s)", path,
 		    uniq[i]->info.subject, fp, old->alias,
@@ -709,7 +705,8 @@ step_import_cert(const char *path, const struct secret *storepass,
 				continue;
 			if (!o->replace || old->type != KS_ENTRY_TRUSTED) {
 				cause_set(cause, "%s: alias \"%s\" already "
-				    "exists (a %s)%s", path, aliases[i],
+				    "exists (a %s)%s", path,
+				    cause_short(aliases[i], sa, sizeof sa),
 				    ks_etype_name(old->type),
 				    old->type != KS_ENTRY_TRUSTED ?
 				    "; a key entry is never replaced by a "
@@ -743,14 +740,15 @@ step_import_cert(const char *path, const struct secret *storepass,
 	r->created = t->created;
 	if (nuniq == 1)
 		xasprintf(&desc, "trusted certificate \"%s\" as alias %s",
-		    uniq[0]->info.subject, aliases[0]);
+		    uniq[0]->info.subject,
+		    cause_short(aliases[0], sa, sizeof sa));
 	else
 		xasprintf(&desc, "%zu trusted certificates as aliases %s, ...",
-		    nuniq, aliases[0]);
+		    nuniq, cause_short(aliases[0], sa, sizeof sa));
 	if (!o->dry_run) {
 		if (ks_txn_commit(t, "import-cert", desc, cause) != 0)
 			goto out;
-		r->backup_id = sw_backup_id(t->sw);
+		step_result_sw(r, t->sw);
 	}
 	r->aliases = aliases;
 	r->naliases = nuniq;
@@ -794,6 +792,7 @@ step_import_pem(const char *path, const struct secret *storepass,
 	time_t		  now = time(NULL);
 	bool		  complete;
 	char		 *alias = NULL, *desc = NULL, *kd = NULL, why[96];
+	char		  sa[CAUSE_SHORT];
 	int		  rc = -1;
 
 	memset(r, 0, sizeof *r);
@@ -846,7 +845,8 @@ step_import_pem(const char *path, const struct secret *storepass,
 	alias = step_alias_for(t->ks, o->alias);
 	if ((old = keystore_find(t->ks, alias)) != NULL && !o->replace) {
 		cause_set(cause, "%s: alias \"%s\" already exists (a %s); "
-		    "choose another alias or replace it", path, alias,
+		    "choose another alias or replace it", path,
+		    cause_short(alias, sa, sizeof sa),
 		    ks_etype_name(old->type));
 		goto out;
 	}
@@ -876,8 +876,8 @@ step_import_pem(const char *path, const struct secret *storepass,
 	imp_result_chain(r, chain, nchain, complete, &pool);
 	imp_note_anchor(r, chain, nchain);
 	kd = key_describe(e->pkey);
-	xasprintf(&desc, "key entry %s from %s (%s), chain of %zu", alias,
-	    o->key_file, kd, nchain);
+	xasprintf(&desc, "key entry %s from %s (%s), chain of %zu",
+	    cause_short(alias, sa, sizeof sa), o->key_file, kd, nchain);
 	r->replaced = step_put_entry(t->ks, e);
 	e = NULL;
 	r->created = t->created;
@@ -886,7 +886,7 @@ step_import_pem(const char *path, const struct secret *storepass,
 	if (!o->dry_run) {
 		if (ks_txn_commit(t, "import-pem", desc, cause) != 0)
 			goto out;
-		r->backup_id = sw_backup_id(t->sw);
+		step_result_sw(r, t->sw);
 	}
 	rc = 0;
 out:

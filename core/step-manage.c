@@ -51,7 +51,7 @@ manage_result(struct ks_txn *t, const char *alias, bool committed,
 		r->naliases = 1;
 	}
 	if (committed)
-		r->backup_id = sw_backup_id(t->sw);
+		step_result_sw(r, t->sw);
 }
 
 /* delete: see core.h. */
@@ -61,7 +61,7 @@ step_delete(const char *path, const struct secret *storepass,
 {
 	struct ks_txn	*t = NULL;
 	struct ks_entry	*e;
-	char		*desc = NULL, *stored = NULL;
+	char		*desc = NULL, *stored = NULL, sa[CAUSE_SHORT];
 	const char	*type;
 	size_t		 i;
 	int		 rc = -1;
@@ -74,14 +74,16 @@ step_delete(const char *path, const struct secret *storepass,
 	if (ks_txn_open(path, storepass, 0, KS_FMT_UNKNOWN, &t, cause) != 0)
 		goto out;
 	if ((e = keystore_find(t->ks, alias)) == NULL) {
-		cause_set(cause, "%s: no entry \"%s\"", path, alias);
+		cause_set(cause, "%s: no entry \"%s\"", path,
+		    cause_short(alias, sa, sizeof sa));
 		goto out;
 	}
 	stored = xstrdup(e->alias);
 	type = ks_etype_name(e->type);
 	if (e->type == KS_ENTRY_KEY)
 		step_note(r, "entry \"%s\" held a private key: it is gone from "
-		    "the keystore (the backup keeps it)", stored);
+		    "the keystore (the backup keeps it)",
+		    cause_short(stored, sa, sizeof sa));
 	for (i = 0; i < t->ks->nentries; i++) {
 		if (t->ks->entries[i] == e) {
 			keystore_remove(t->ks, i);
@@ -89,7 +91,8 @@ step_delete(const char *path, const struct secret *storepass,
 		}
 	}
 	manage_note_params(t->ks, r);
-	xasprintf(&desc, "deleted %s \"%s\"", type, stored);
+	xasprintf(&desc, "deleted %s \"%s\"", type,
+	    cause_short(stored, sa, sizeof sa));
 	if (!dry_run && ks_txn_commit(t, "delete", desc, cause) != 0)
 		goto out;
 	manage_result(t, stored, !dry_run, r);
@@ -128,8 +131,9 @@ step_rename(const char *path, const struct secret *storepass,
 	struct ks_txn	*t = NULL;
 	struct ks_entry	*e, *other;
 	char		*stored = NULL, *desc = NULL, *old = NULL;
-	const char	*sa;
-	size_t		 salen;
+	const char	*st;
+	size_t		 stlen;
+	char		 sa[CAUSE_SHORT], sb[CAUSE_SHORT];
 	int		 rc = -1;
 
 	memset(r, 0, sizeof *r);
@@ -143,29 +147,34 @@ step_rename(const char *path, const struct secret *storepass,
 	if (ks_txn_open(path, storepass, 0, KS_FMT_UNKNOWN, &t, cause) != 0)
 		goto out;
 	if ((e = keystore_find(t->ks, alias)) == NULL) {
-		cause_set(cause, "%s: no entry \"%s\"", path, alias);
+		cause_set(cause, "%s: no entry \"%s\"", path,
+		    cause_short(alias, sa, sizeof sa));
 		goto out;
 	}
 	stored = manage_stored_alias(t->ks, e->type, new_alias);
 	if ((other = keystore_find(t->ks, stored)) != NULL && other != e) {
 		cause_set(cause, "%s: alias \"%s\" is taken by another entry "
-		    "(\"%s\", %s)%s", path, new_alias, other->alias,
+		    "(\"%s\", %s)%s", path,
+		    cause_short(new_alias, sa, sizeof sa),
+		    cause_short(other->alias, sb, sizeof sb),
 		    ks_etype_name(other->type), strcmp(other->alias,
 		    new_alias) != 0 ? "; Java compares aliases ignoring case" :
 		    "");
 		goto out;
 	}
-	sa = ks_entry_stored_alias(e, &salen);
-	if (salen == strlen(stored) && memcmp(sa, stored, salen) == 0) {
+	st = ks_entry_stored_alias(e, &stlen);
+	if (stlen == strlen(stored) && memcmp(st, stored, stlen) == 0) {
 		cause_set(cause, "%s: entry \"%s\" is already stored as "
-		    "\"%s\"%s", path, alias, stored,
+		    "\"%s\"%s", path, cause_short(alias, sa, sizeof sa),
+		    cause_short(stored, sb, sizeof sb),
 		    strcmp(stored, new_alias) != 0 ? " (Java lower-cases it)" :
 		    "");
 		goto out;
 	}
 	if (strcmp(stored, new_alias) != 0)
 		step_note(r, "stored as \"%s\": %s lower-cases %s aliases",
-		    stored, ks_format_name(t->ks->format),
+		    cause_short(stored, sa, sizeof sa),
+		    ks_format_name(t->ks->format),
 		    t->ks->format == KS_FMT_JKS ? "all" : "key entry");
 	old = e->alias;
 	e->alias = xstrdup(stored);
@@ -175,7 +184,9 @@ step_rename(const char *path, const struct secret *storepass,
 	e->stored_alias_len = 0;
 	e->flags &= ~KS_EF_ALIAS_NOT_LOWER;
 	manage_note_params(t->ks, r);
-	xasprintf(&desc, "renamed \"%s\" to \"%s\"", old, stored);
+	xasprintf(&desc, "renamed \"%s\" to \"%s\"",
+	    cause_short(old, sa, sizeof sa),
+	    cause_short(stored, sb, sizeof sb));
 	if (!dry_run && ks_txn_commit(t, "rename", desc, cause) != 0)
 		goto out;
 	manage_result(t, stored, !dry_run, r);
@@ -222,7 +233,7 @@ manage_keypass(struct ks_txn *t, const char *path,
 {
 	struct ks_entry		*e;
 	const struct secret	*cur;
-	char			*c2 = NULL;
+	char			*c2 = NULL, sa[CAUSE_SHORT];
 	int			 rc = -1;
 
 	*changed = NULL;
@@ -234,7 +245,8 @@ manage_keypass(struct ks_txn *t, const char *path,
 		goto out;
 	}
 	if ((e = keystore_find(t->ks, o->alias)) == NULL) {
-		cause_set(cause, "%s: no entry \"%s\"", path, o->alias);
+		cause_set(cause, "%s: no entry \"%s\"", path,
+		    cause_short(o->alias, sa, sizeof sa));
 		goto out;
 	}
 	if (e->type != KS_ENTRY_KEY) {

@@ -335,7 +335,7 @@ step_settings(const char *path, const struct step_settings_opts *o,
 	if (sw_commit(sw, out, outlen, settings_verify, (void *)o, &meta,
 	    cause) != 0)
 		goto out;
-	r->backup_id = sw_backup_id(sw);
+	step_result_sw(r, sw);
 	rc = 0;
 out:
 	if (rc != 0)

@@ -84,7 +84,7 @@ trust_find_same(const struct keystore *ks, struct cert *c)
 		e = ks->entries[i];
 		if (e->nchain == 0 || e->type == KS_ENTRY_SECRET)
 			continue;
-		if (memcmp(cert_sha256(e->chain[0]), cert_sha256(c), 32) == 0)
+		if (cert_equal(e->chain[0], c))
 			return (e);
 	}
 	return (NULL);
@@ -404,7 +404,7 @@ step_trust(const struct step_trust_opts *o, struct step_result *r,
 	    alias);
 	if (ks_txn_commit(t, "trust", desc, cause) != 0)
 		goto out;
-	r->backup_id = sw_backup_id(t->sw);
+	step_result_sw(r, t->sw);
 	ti->nentries = t->ks->nentries;
 	rc = 0;
 out:

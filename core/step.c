@@ -4,6 +4,8 @@
  * file under the safe-write lock, edits the model in memory, and commits
  * through sw_commit with a verifier that parses the new bytes again with
  * the same password and checks that they hold exactly what was intended.
+ * A keystore that holds a key is written with SW_PRIVATE: no one but its
+ * owner (and a server's own group) may read it.
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -61,8 +63,7 @@ txn_check_entry(const struct txn_check *tc, struct keystore *nk,
 		goto out;
 	}
 	for (i = 0; i < e->nchain; i++) {
-		if (memcmp(cert_sha256(n->chain[i]), cert_sha256(e->chain[i]),
-		    32) != 0) {
+		if (!cert_equal(n->chain[i], e->chain[i])) {
 			cause_set(cause, "entry \"%s\" reads back with another "
 			    "certificate (#%zu of its chain)", e->alias, i + 1);
 			goto out;
@@ -142,6 +143,18 @@ out:
 	free(c2);
 	keystore_free(nk);
 	return (rc);
+}
+
+/* Does ks hold a private or secret key?  Then no one else may read it. */
+static bool
+txn_has_key(const struct keystore *ks)
+{
+	size_t	i;
+
+	for (i = 0; i < ks->nentries; i++)
+		if (ks->entries[i]->type != KS_ENTRY_TRUSTED)
+			return (true);
+	return (false);
 }
 
 /* Open (lock and load) a keystore for change; see core.h. */
@@ -265,6 +278,8 @@ ks_txn_commit(struct ks_txn *t, const char *command, const char *description,
 	meta.command = command;
 	meta.description = description;
 	meta.mode = 0600;
+	if (txn_has_key(t->ks))
+		meta.flags |= SW_PRIVATE;
 	if (sw_commit(t->sw, out, outlen, txn_verify, &tc, &meta, cause) != 0)
 		goto out;
 	rc = 0;
@@ -305,6 +320,21 @@ step_result_free(struct step_result *r)
 		free(r->notes[i]);
 	free(r->notes);
 	memset(r, 0, sizeof *r);
+}
+
+/* What the safe write did: its backup, and its notes (modes tightened,
+ * users crossed). */
+void
+step_result_sw(struct step_result *r, const struct sw_file *sw)
+{
+	const char *const	*notes;
+	size_t			 n, i;
+
+	r->backup_id = sw_backup_id(sw);
+	r->write_notes = r->nnotes;
+	n = sw_notes(sw, &notes);
+	for (i = 0; i < n; i++)
+		step_note(r, "%s", notes[i]);
 }
 
 /* Append a one-line note to a step's result. */
@@ -349,6 +379,7 @@ int
 step_alias_check(const char *alias, char **cause)
 {
 	const unsigned char	*c;
+	char			 sa[CAUSE_SHORT];
 
 	if (alias == NULL || *alias == '\0') {
 		cause_set(cause, "an alias is needed");
@@ -357,7 +388,8 @@ step_alias_check(const char *alias, char **cause)
 	for (c = (const unsigned char *)alias; *c != '\0'; c++) {
 		if (*c < 0x20 || *c == 0x7f) {
 			cause_set(cause, "alias \"%s\": control characters are "
-			    "not allowed in an alias", alias);
+			    "not allowed in an alias",
+			    cause_short(alias, sa, sizeof sa));
 			return (-1);
 		}
 	}

@@ -36,9 +36,11 @@ grep -q '^UNPARSED' "$T/table" && rc=1
 [ "$(grep -c . "$T/table")" -ge 40 ] ||
     bad "found only $(grep -c . "$T/table") codes in core/audit.c's table"
 
-# Form names as the dashboard shows them: FORM_X|Name.
-sed -n 's/.*\[\(FORM_[A-Z_]*\)\] = "\([^"]*\)".*/\1|\2/p' "$top"/tui/*.c \
-    >"$T/forms"
+# Form names as the dashboard shows them (each form_def's .kind and
+# .title): FORM_X|Name.
+awk '/\.kind = FORM_/ { k = $3; sub(/,$/, "", k); next }
+    k != "" && /\.title = "/ { t = $0; sub(/^[^"]*"/, "", t); sub(/".*/, "", t)
+	print k "|" t; k = "" }' "$top"/tui/form*.c >"$T/forms"
 echo "FORM_NONE|–" >>"$T/forms"
 [ "$(grep -c . "$T/forms")" -ge 9 ] ||
     bad "found only $(grep -c . "$T/forms") form names in tui/"

@@ -374,18 +374,12 @@ draw_hints(struct tui *t, int y, unsigned int scope)
 char *
 draw_cn(const char *subject)
 {
-	const char	*p, *e;
+	char	*cn;
 
 	if (subject == NULL)
 		return (xstrdup(""));
-	for (p = subject; (p = strstr(p, "CN=")) != NULL; p++) {
-		if (p == subject || p[-1] == ' ' || p[-1] == ',') {
-			p += 3;
-			if ((e = strstr(p, ", ")) == NULL)
-				e = p + strlen(p);
-			return (xstrndup(p, (size_t)(e - p)));
-		}
-	}
+	if ((cn = dn_get(subject, "CN")) != NULL)
+		return (cn);
 	return (xstrdup(subject));
 }
 

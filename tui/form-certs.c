@@ -11,7 +11,6 @@
 
 #include "tui.h"
 
-static const char *const ct_types[] = { "PKCS12", "JKS", NULL };
 
 struct ct {
 	int	 i_files, i_alias, i_replace, i_type;
@@ -72,8 +71,8 @@ ct_init(struct form *f)
 	c->i_alias = form_text(f, "Alias", "", ct_check_alias);
 	c->i_replace = form_choice(f, "Replace a trusted entry", form_yn, 0,
 	    NULL);
-	c->i_type = form_choice(f, "Store type (new file)", ct_types,
-	    env->format == KS_FMT_JKS ? 1 : 0, NULL);
+	c->i_type = form_storetype(f, "Store type (new file)", env->format,
+	    NULL);
 }
 
 /* Free a step's arguments (passwords wiped). */
@@ -116,7 +115,7 @@ ct_lines(char ***v, size_t *n, const struct step_result *r)
 
 /* The worker. */
 static int
-ct_run(struct fstep *s, volatile int *cancel, char **cause)
+ct_run(struct fstep *s, atomic_int *cancel, char **cause)
 {
 	struct step_result	r;
 
@@ -144,8 +143,7 @@ ct_build(struct form *f, char **cause)
 	a = xmalloc(sizeof *a);
 	form_farg_init(f, a, c->i_files, *alias != '\0' ? alias : NULL, NULL);
 	a->replace = form_get_choice(f, c->i_replace) == 1;
-	a->storetype = form_get_choice(f, c->i_type) == 1 ? KS_FMT_JKS :
-	    KS_FMT_PKCS12;
+	a->storetype = form_get_storetype(f, c->i_type);
 	if (ct_step(a, true, &r, cause) != 0) {
 		ct_arg_free(a);
 		return (NULL);

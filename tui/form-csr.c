@@ -12,7 +12,6 @@
 
 #include "tui.h"
 
-static const char *const cs_yn[] = { "no", "yes", NULL };
 
 struct cs {
 	int	 i_san, i_out, i_over;
@@ -67,7 +66,7 @@ cs_init(struct form *f)
 	dir = form_dirname(form_ks_path(f));
 	xasprintf(&out, "%s/%s.csr", dir, form_alias(f));
 	c->i_out = form_text(f, "Request file", out, form_check_outfile);
-	c->i_over = form_choice(f, "Overwrite", cs_yn, 0, NULL);
+	c->i_over = form_choice(f, "Overwrite", form_yn, 0, NULL);
 	free(dir);
 	free(out);
 }
@@ -90,7 +89,7 @@ cs_arg_free(void *p)
 
 /* The worker: the request, then the file. */
 static int
-cs_run(struct fstep *s, volatile int *cancel, char **cause)
+cs_run(struct fstep *s, atomic_int *cancel, char **cause)
 {
 	struct cs_arg		*a = s->arg;
 	struct step_csr_opts	 o;

@@ -11,7 +11,6 @@
 
 static const char *const ex_formats[] = { "PEM", "DER", NULL };
 static const char *const ex_what[] = { "certificate", "whole chain", NULL };
-static const char *const ex_yn[] = { "no", "yes", NULL };
 
 struct ex {
 	int	 i_fmt, i_what, i_out, i_over;
@@ -60,7 +59,7 @@ ex_init(struct form *f)
 	dir = form_dirname(form_ks_path(f));
 	xasprintf(&out, "%s/%s.pem", dir, form_alias(f));
 	x->i_out = form_text(f, "Output file", out, form_check_outfile);
-	x->i_over = form_choice(f, "Overwrite", ex_yn, 0, NULL);
+	x->i_over = form_choice(f, "Overwrite", form_yn, 0, NULL);
 	free(dir);
 	free(out);
 }
@@ -82,7 +81,7 @@ ex_arg_free(void *p)
 
 /* The worker: load, export, write. */
 static int
-ex_run(struct fstep *s, volatile int *cancel, char **cause)
+ex_run(struct fstep *s, atomic_int *cancel, char **cause)
 {
 	struct ex_arg	*a = s->arg;
 	struct keystore	*ks = NULL;

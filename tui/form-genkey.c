@@ -15,7 +15,6 @@
 #include "tui.h"
 
 static const char *const gk_algs[] = { "RSA", "EC", NULL };
-static const char *const gk_types[] = { "PKCS12", "JKS", NULL };
 static const char *const gk_dn_names[] = { "CN", "OU", "O", "L", "ST",
     "C" };
 #define GK_NDN	6
@@ -67,7 +66,7 @@ gk_dname(struct form *f)
 
 	for (i = 0; i < GK_NDN; i++)
 		v[i] = form_get(f, g->i_dn[i]);
-	return (form_dn(gk_dn_names, v, GK_NDN));
+	return (dn_build(gk_dn_names, v, GK_NDN));
 }
 
 /* Check: the DN parses (shown on the CN field). */
@@ -248,7 +247,7 @@ gk_init(struct form *f)
 		    "Org. unit (OU)", "Organisation (O)", "Locality (L)",
 		    "State (ST)", "Country (C)" };
 
-		v = subject != NULL ? form_dn_part(subject, gk_dn_names[i]) :
+		v = subject != NULL ? dn_get(subject, gk_dn_names[i]) :
 		    NULL;
 		if (v == NULL && i == 0)
 			v = xstrdup(env->host);
@@ -261,8 +260,8 @@ gk_init(struct form *f)
 	g->i_alg = form_choice(f, "Key algorithm", gk_algs, 0, NULL);
 	g->i_size = form_text(f, "Key size (bits)", "2048", gk_check_size);
 	g->i_days = form_text(f, "Validity (days)", "3650", gk_check_days);
-	g->i_type = form_choice(f, "Store type (new file)", gk_types,
-	    env->format == KS_FMT_JKS ? 1 : 0, gk_check_type);
+	g->i_type = form_storetype(f, "Store type (new file)", env->format,
+	    gk_check_type);
 }
 
 /* Free the step's arguments (the password wiped). */
@@ -286,7 +285,7 @@ gk_arg_free(void *p)
 
 /* The worker: core's genkey. */
 static int
-gk_run(struct fstep *s, volatile int *cancel, char **cause)
+gk_run(struct fstep *s, atomic_int *cancel, char **cause)
 {
 	struct gk_arg		*a = s->arg;
 	struct step_genkey_opts	 o;
@@ -392,7 +391,7 @@ gk_build(struct form *f, char **cause)
 	a->replace = form_replace(f);
 	ks = form_keystore(f, &err);
 	a->storetype = ks != NULL ? ks->format :
-	    form_get_choice(f, g->i_type) == 1 ? KS_FMT_JKS : KS_FMT_PKCS12;
+	    form_get_storetype(f, g->i_type);
 
 	s = fstep_new("New key pair \"%s\"", a->alias);
 	fstep_writes(s, a, gk_arg_free, gk_run);

@@ -11,7 +11,6 @@
 
 #include "tui.h"
 
-static const char *const pm_types[] = { "PKCS12", "JKS", NULL };
 
 struct pm {
 	int	 i_key, i_phrase, i_chain, i_type;
@@ -72,8 +71,8 @@ pm_init(struct form *f)
 	p->i_phrase = form_password(f, "Key pass phrase", NULL, NULL);
 	p->i_chain = form_text(f, "Chain file(s)", "",
 	    form_check_certfiles);
-	p->i_type = form_choice(f, "Store type (new file)", pm_types,
-	    env->format == KS_FMT_JKS ? 1 : 0, NULL);
+	p->i_type = form_storetype(f, "Store type (new file)", env->format,
+	    NULL);
 }
 
 /* Free a step's arguments (passwords wiped). */
@@ -123,7 +122,7 @@ pm_lines(char ***v, size_t *n, const struct step_result *r)
 
 /* The worker. */
 static int
-pm_run(struct fstep *s, volatile int *cancel, char **cause)
+pm_run(struct fstep *s, atomic_int *cancel, char **cause)
 {
 	struct pm_arg		*a = s->arg;
 	struct step_result	 r;
@@ -154,8 +153,7 @@ pm_build(struct form *f, char **cause)
 	a = xcalloc(1, sizeof *a);
 	form_farg_init(f, &a->fa, p->i_chain, form_alias(f), env->cacerts);
 	a->fa.replace = form_replace(f);
-	a->fa.storetype = form_get_choice(f, p->i_type) == 1 ? KS_FMT_JKS :
-	    KS_FMT_PKCS12;
+	a->fa.storetype = form_get_storetype(f, p->i_type);
 	a->key = xstrdup(form_get(f, p->i_key));
 	ph = form_get_secret(f, p->i_phrase);
 	if (ph->len > 0)

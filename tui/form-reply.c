@@ -119,7 +119,7 @@ rp_chain(char ***v, size_t *n, const struct step_result *r)
 
 /* The worker. */
 static int
-rp_run(struct fstep *s, volatile int *cancel, char **cause)
+rp_run(struct fstep *s, atomic_int *cancel, char **cause)
 {
 	struct step_result	r;
 

@@ -18,7 +18,6 @@
 #include "tui.h"
 
 static const char *const st_bool[] = { "true", "false", NULL };
-static const char *const st_types[] = { "PKCS12", "JKS", NULL };
 
 /* The seven, in the order of the vendor's procedure. */
 enum {
@@ -178,8 +177,7 @@ st_check_store(struct form *f, int i, enum sev *sev)
 	}
 	real = keystore_sniff(buf, len);
 	free(buf);
-	want = form_get_choice(f, s->i[ST_TYPE]) == 1 ? KS_FMT_JKS :
-	    KS_FMT_PKCS12;
+	want = form_get_storetype(f, s->i[ST_TYPE]);
 	if (real != KS_FMT_JKS && real != KS_FMT_PKCS12) {
 		*sev = SEV_CRIT;
 		xasprintf(&r, "%s is not a keystore (%s)", path,
@@ -413,8 +411,7 @@ st_init(struct form *f)
 	s->i[ST_STORE] = form_text(f, st_keys[ST_STORE], v, st_check_store);
 	free(v);
 	fmt = ctx != NULL && ctx->keystore != NULL ? ctx->format : env->format;
-	s->i[ST_TYPE] = form_choice(f, st_keys[ST_TYPE], st_types,
-	    fmt == KS_FMT_JKS ? 1 : 0, NULL);
+	s->i[ST_TYPE] = form_storetype(f, st_keys[ST_TYPE], fmt, NULL);
 	pass = ctx != NULL && ctx->storepass != NULL ? ctx->storepass :
 	    env->storepass;
 	s->i[ST_PASS] = form_password(f, st_keys[ST_PASS], pass,
@@ -456,7 +453,7 @@ st_arg_free(void *p)
 
 /* The worker: core's settings step. */
 static int
-st_run(struct fstep *s, volatile int *cancel, char **cause)
+st_run(struct fstep *s, atomic_int *cancel, char **cause)
 {
 	struct st_arg			*a = s->arg;
 	struct step_settings_opts	 o;
@@ -504,7 +501,7 @@ st_build(struct form *f, char **cause)
 		} else if (k == ST_REQUIRE || k == ST_TYPE) {
 			a->values[k] = xstrdup(k == ST_REQUIRE ?
 			    st_bool[form_get_choice(f, s->i[k])] :
-			    st_types[form_get_choice(f, s->i[k])]);
+			    ks_format_name(form_get_storetype(f, s->i[k])));
 			a->props[k].value = a->values[k];
 		} else {
 			a->values[k] = xstrdup(form_get(f, s->i[k]));

@@ -194,7 +194,7 @@ tr_lines(char ***v, size_t *n, const struct step_result *r,
 
 /* The worker: core's trust. */
 static int
-tr_run(struct fstep *s, volatile int *cancel, char **cause)
+tr_run(struct fstep *s, atomic_int *cancel, char **cause)
 {
 	struct tr_arg		*a = s->arg;
 	struct step_trust_opts	 o;

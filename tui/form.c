@@ -1022,6 +1022,30 @@ form_check_certfiles(struct form *f, int i, enum sev *sev)
 /* The choices of a yes/no item. */
 const char *const form_yn[] = { "no", "yes", NULL };
 
+/* The store types a form offers for a new keystore, the default first
+ * (ks_format_parse reads each). */
+static const char *const form_storetypes[] = { "PKCS12", "JKS", NULL };
+
+/* A choice of store type, sel preselected (the default if not offered). */
+int
+form_storetype(struct form *f, const char *label, enum ks_format sel,
+    form_check_fn check)
+{
+	int	i, n = 0;
+
+	for (i = 0; form_storetypes[i] != NULL; i++)
+		if (ks_format_parse(form_storetypes[i]) == sel)
+			n = i;
+	return (form_choice(f, label, form_storetypes, n, check));
+}
+
+/* The format chosen in a form_storetype item. */
+enum ks_format
+form_get_storetype(struct form *f, int item)
+{
+	return (ks_format_parse(form_storetypes[form_get_choice(f, item)]));
+}
+
 /* Check message: the alias is taken by e (SEV_CRIT). */
 char *
 form_alias_taken(const struct ks_entry *e, bool can_replace, enum sev *sev)
@@ -1065,7 +1089,7 @@ form_farg_clear(struct form_farg *a)
 /* Make s a step that writes files: its argument, free function, worker. */
 void
 fstep_writes(struct fstep *s, void *arg, void (*free_arg)(void *),
-    int (*run)(struct fstep *, volatile int *, char **))
+    int (*run)(struct fstep *, atomic_int *, char **))
 {
 	s->arg = arg;
 	s->free_arg = free_arg;
@@ -1625,78 +1649,4 @@ form_draw(struct form *f)
 	draw_hints(t, LINES - 1, SCOPE_FORM);
 	if (cy >= 0)
 		tui_cursor(t, cy, cx);
-}
-
-/* ------------------------------------------------------------------ */
-/* Helpers for the form-*.c files */
-
-/* A DN from its parts ("CN=a, O=b"), skipping empty ones and escaping
- * the characters dn_parse treats specially.  malloc'd. */
-char *
-form_dn(const char *const *names, const char *const *values, size_t n)
-{
-	char	*out = xstrdup(""), *tmp, *esc;
-	size_t	 i, j, k;
-	const char *v;
-
-	for (i = 0; i < n; i++) {
-		v = values[i];
-		if (v == NULL || *v == '\0')
-			continue;
-		esc = xmalloc(2 * strlen(v) + 1);
-		for (j = k = 0; v[j] != '\0'; j++) {
-			if (strchr(",+\"\\<>;=", v[j]) != NULL)
-				esc[k++] = '\\';
-			esc[k++] = v[j];
-		}
-		esc[k] = '\0';
-		xasprintf(&tmp, "%s%s%s=%s", out, *out != '\0' ? ", " : "",
-		    names[i], esc);
-		free(out);
-		free(esc);
-		out = tmp;
-	}
-	return (out);
-}
-
-/* The value of one attribute of a keytool-style DN ("O" of "CN=a, O=b"),
- * or NULL; malloc'd. */
-char *
-form_dn_part(const char *dn, const char *name)
-{
-	const char	*p, *e;
-	size_t		 n = strlen(name);
-
-	if (dn == NULL)
-		return (NULL);
-	for (p = dn; *p != '\0'; p = e) {
-		while (*p == ' ' || *p == ',')
-			p++;
-		if ((e = strstr(p, ", ")) == NULL)
-			e = p + strlen(p);
-		if ((size_t)(e - p) > n && strncmp(p, name, n) == 0 &&
-		    p[n] == '=')
-			return (xstrndup(p + n + 1, (size_t)(e - p - n - 1)));
-	}
-	return (NULL);
-}
-
-/* The model is reloaded after a write without closing the screens. */
-void
-form_refresh_model(struct tui *t)
-{
-	struct server_model	*m = NULL;
-	char			*cause = NULL;
-
-	if (tui_model_load(&t->opts, &m, &cause) != 0) {
-		free(t->load_error);
-		t->load_error = cause != NULL ? cause : xstrdup("not loaded");
-		m = tui_model_empty();
-	} else {
-		free(t->load_error);
-		t->load_error = NULL;
-	}
-	server_model_free(t->model);
-	t->model = m;
-	t->now = m->now != 0 ? m->now : time(NULL);
 }

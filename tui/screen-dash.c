@@ -83,12 +83,12 @@ struct dash {
 
 static const char	*dash_sev_label(enum sev);
 
-/* Thresholds of the model, or the defaults (30 and 14 days). */
+/* Thresholds of the model, or core's defaults. */
 static void
 dash_thresholds(const struct server_model *m, int *warn, int *crit)
 {
-	*warn = m->warn_days > 0 ? m->warn_days : 30;
-	*crit = m->crit_days > 0 ? m->crit_days : 14;
+	*warn = m->warn_days > 0 ? m->warn_days : SERVER_WARN_DAYS;
+	*crit = m->crit_days > 0 ? m->crit_days : SERVER_CRIT_DAYS;
 }
 
 /* The bar role for a severity. */
@@ -160,11 +160,9 @@ dash_entry_matches(const struct dash *d, const struct ks_entry *e)
 static bool
 dash_same_cert(const struct cert *a, const struct cert *b)
 {
-	if (a == b)
-		return (true);
-	if (a->der != NULL && b->der != NULL)
-		return (a->len == b->len &&
-		    memcmp(a->der, b->der, a->len) == 0);
+	if (a == b || (a->der != NULL && b->der != NULL))
+		return (cert_equal(a, b));
+	/* The demonstration model's certificates have no DER. */
 	return (a->info.not_after == b->info.not_after &&
 	    a->info.subject != NULL && b->info.subject != NULL &&
 	    strcmp(a->info.subject, b->info.subject) == 0 &&
@@ -242,7 +240,7 @@ dash_live_lines(struct tui *t, struct dash *d)
 	const struct tui_live	*l = t->live;
 	char			*cn;
 
-	if (l == NULL || l->model != t->model)
+	if (l == NULL || l->model_gen != t->model_gen)
 		return;
 	switch (l->state) {
 	case LIVE_OFF:

@@ -245,7 +245,7 @@ hist_restore(struct tui *t, struct hview *v)
 		    "exist): %s", r->id, r->path);
 	hist_load(v);
 	v->list.sel = 0;
-	form_refresh_model(t);
+	tui_model_reload(t);
 }
 
 /* Keys of the confirmation: y restores, anything else backs out. */

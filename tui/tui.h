@@ -162,7 +162,8 @@ struct tui_opts {
 	/* hidden stand-ins for tests and demonstrations (loader.c) */
 	bool		 demo;		/* --demo-model */
 	const char	*keystore;	/* --keystore FILE */
-	bool		 no_live;	/* --no-live: no look at the server */
+	bool		 no_live;	/* --no-live: no look at the server
+					   (loader.c, live.c) */
 };
 
 #define TUI_STACK_MAX	16
@@ -177,6 +178,8 @@ struct tui {
 	const struct tui_glyphs	*g;
 
 	struct server_model	*model;		/* never NULL once running */
+	unsigned int		 model_gen;	/* counts the models set
+						   (tui_set_model) */
 	char			*load_error;	/* why the model is empty */
 	time_t			 now;
 
@@ -192,7 +195,7 @@ struct tui {
 	bool			 quit;
 	int			 busy;		/* running jobs (form.c): the
 						   loop ticks while > 0 */
-	/* the live probe (loader.c; never NULL after tui_new) */
+	/* the live probe (live.c; never NULL after tui_new) */
 	struct tui_live		*live;
 };
 
@@ -208,8 +211,6 @@ void		 tui_pop(struct tui *);
 void		 tui_pop_all(struct tui *);
 /* Draw the stack (or the too-small message) and update the terminal. */
 void		 tui_draw(struct tui *);
-/* Feed one input code (as the loop does); false once it should quit. */
-bool		 tui_input(struct tui *, int ch);
 /* Status line message (replaces the findings strip until a key). */
 void		 tui_message(struct tui *, enum sev, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
@@ -217,12 +218,14 @@ void		 tui_message(struct tui *, enum sev, const char *, ...)
 bool		 tui_tick(struct tui *);
 /* How often the loop ticks while a job runs. */
 #define TUI_TICK_MS	100
-/* Re-run the model loader; on failure keep an empty model. */
-void		 tui_reload(struct tui *);
 /* Place the hardware cursor (screen readers follow it). */
 void		 tui_cursor(struct tui *, int y, int x);
 /* Is the terminal too small to draw anything but the message? */
 bool		 tui_too_small(void);
+
+/* loop.c: tui_main (above), the input loop and the keys no screen takes. */
+/* Feed one input code (as the loop does); false once it should quit. */
+bool		 tui_input(struct tui *, int ch);
 
 /* colour.c */
 void		 colour_init(struct tui *);
@@ -273,7 +276,7 @@ void		 draw_hints(struct tui *, int y, unsigned int scope);
 size_t		 draw_wrap(const char *text, int w, char ***lines);
 /* Free an array of n malloc'd strings (draw_wrap's, fstep_line's). */
 void		 draw_lines_free(char **, size_t);
-/* The "CN=" value of a subject, or the subject (malloc'd). */
+/* The CN of a subject (dn_get: unescaped), or the subject (malloc'd). */
 char		*draw_cn(const char *subject);
 /* A list's selection and first row shown (findings, history). */
 struct draw_list {
@@ -309,14 +312,12 @@ int		 help_open(struct tui *);
 extern const struct screen_ops screen_findings;
 /* screen-history.c: the backups, newest first; Enter restores one. */
 extern const struct screen_ops screen_history;
+/* Say what fixes a finding: its form, or a message box. */
+void		 findings_explain(struct tui *, const struct finding *);
 /* screen-msg.c: a modal message box; any key closes it. */
 extern const struct screen_ops screen_msg;
 int		 msg_open(struct tui *, const char *title, const char *fmt,
 		     ...) __attribute__((format(printf, 3, 4)));
-/* Say what fixes a finding (a message box naming its form). */
-void		 findings_explain(struct tui *, const struct finding *);
-/* The name of a form ("SSL settings"), or NULL for FORM_NONE. */
-const char	*form_name(int form);
 
 /* loader.c: where the model comes from. */
 /*
@@ -325,10 +326,14 @@ const char	*form_name(int form);
  */
 int		 tui_model_load(const struct tui_opts *, struct server_model **,
 		     char **cause);
-/* An empty model (nothing loaded). */
-struct server_model *tui_model_empty(void);
-/* A demonstration model with certificates relative to now (no DER). */
-struct server_model *tui_model_demo(time_t now);
+/* Make m (taken) the model: the old one is freed, model_gen counts on (the
+ * live probe starts again), now follows the model.  Screens stay open. */
+void		 tui_set_model(struct tui *, struct server_model *m);
+/* Load the model again (tui_model_load, or an empty model and
+ * load_error) and set it; after a form's write or a restore. */
+void		 tui_model_reload(struct tui *);
+/* r: close every screen above the dashboard, then tui_model_reload. */
+void		 tui_reload(struct tui *);
 
 /* ------------------------------------------------------------------ */
 /* Forms and wizards: passwd.c, form.c, form-*.c,
@@ -406,7 +411,7 @@ struct fstep {
 	size_t		 nplan;
 	char		*doing;		/* progress text ("generating ...") */
 	/* Runs in a worker thread: core calls only, no curses. */
-	int		(*run)(struct fstep *, volatile int *cancel,
+	int		(*run)(struct fstep *, atomic_int *cancel,
 			    char **cause);
 	void		*arg;
 	void		(*free_arg)(void *);
@@ -520,11 +525,6 @@ size_t		 form_split_files(const char *, char ***);
 char		*form_dirname(const char *);
 /* mkdir -p of a file's directory (the worker, before creating it). */
 int		 form_mkdirs(const char *path, char **cause);
-char		*form_dn(const char *const *names, const char *const *values,
-		     size_t n);
-char		*form_dn_part(const char *dn, const char *name);
-/* Reload the model without closing screens (after a write). */
-void		 form_refresh_model(struct tui *);
 
 /* form helpers shared by the file forms (form-certs.c, form-pem.c,
  * form-reply.c; the others may use them too) */
@@ -540,6 +540,11 @@ struct form_farg {
 	enum ks_format	 storetype;
 };
 extern const char *const form_yn[];	/* "no", "yes": a choice item */
+/* A choice of store type for a new keystore ("PKCS12", "JKS"), sel
+ * preselected; form_get_storetype gives the format chosen. */
+int		 form_storetype(struct form *, const char *label,
+		     enum ks_format sel, form_check_fn);
+enum ks_format	 form_get_storetype(struct form *, int item);
 /* "alias exists (type): choose another", SEV_CRIT. */
 char		*form_alias_taken(const struct ks_entry *, bool can_replace,
 		     enum sev *);
@@ -550,7 +555,7 @@ void		 form_farg_init(struct form *, struct form_farg *, int item,
 void		 form_farg_clear(struct form_farg *);
 /* A step that writes files: its argument, free function and worker. */
 void		 fstep_writes(struct fstep *, void *arg, void (*)(void *),
-		     int (*)(struct fstep *, volatile int *, char **));
+		     int (*)(struct fstep *, atomic_int *, char **));
 /* A dry run's notes as plan lines (fstep_notes: as result lines). */
 void		 fstep_plan_notes(struct fstep *, const struct step_result *);
 /* form_def.free when the form's own data is one allocation. */
@@ -560,6 +565,9 @@ void		 form_free_priv(struct form *);
 /* Open one form (F4..F7, a finding's fix); the finding may be NULL. */
 int		 form_open(struct tui *, enum form_kind,
 		     const struct finding *);
+/* The name of a form ("SSL settings": its title), or NULL for
+ * FORM_NONE. */
+const char	*form_name(int form);
 /* The chooser of F2 (Enable HTTPS), F3 (Renew) or F8 (every form). */
 int		 wizard_menu(struct tui *, enum tui_action);
 /* Open a wizard directly. */
@@ -568,7 +576,7 @@ extern const struct screen_ops screen_wizard;
 extern const struct screen_ops screen_menu;
 
 /* ------------------------------------------------------------------ */
-/* loader.c: the live probe.  After the first paint, a
+/* live.c: the live probe.  After the first paint, a
  * worker thread fetches and verifies what server.port serves
  * (probe_fetch_cancel, probe_verify with a private copy of the trust
  * store); the loop polls, and the UI thread applies the result to the
@@ -583,8 +591,8 @@ enum live_state {
 struct live_job;
 struct tui_live {
 	enum live_state		 state;
-	const struct server_model *model;	/* the model it is for (only
-						   compared, never read) */
+	unsigned int		 model_gen;	/* the tui's model_gen it is
+						   for */
 	struct live_job		*job;		/* the worker, while running */
 	int64_t			 started_ms;	/* monotonic */
 	int			 shown_s;	/* seconds last drawn */

@@ -113,7 +113,7 @@ struct wiz {
 
 	pthread_t		 th;
 	bool			 th_live;
-	volatile int		 cancel;
+	atomic_int		 cancel;
 	atomic_size_t		 progress;	/* steps finished */
 	atomic_bool		 finished;
 	unsigned int		 spin;
@@ -212,7 +212,7 @@ wiz_thread(void *arg)
 
 	for (i = 0; i < w->nsteps; i++) {
 		s = w->steps[i];
-		if (w->cancel)
+		if (atomic_load(&w->cancel))
 			break;
 		s->rc = s->run(s, &w->cancel, &s->cause);
 		s->ran = true;
@@ -231,7 +231,7 @@ wiz_start(struct tui *t, struct wiz *w)
 	sigset_t	 all, old;
 	int		 r;
 
-	w->cancel = 0;
+	atomic_store(&w->cancel, 0);
 	atomic_store(&w->progress, 0);
 	atomic_store(&w->finished, false);
 	w->state = W_BUSY;
@@ -284,7 +284,7 @@ wiz_tick(struct tui *t, struct screen *sc)
 		    w->steps[i]->writes);
 	/* The dashboard underneath shows the new state. */
 	if (wrote)
-		form_refresh_model(t);
+		tui_model_reload(t);
 	w->top = INT_MAX;		/* the end in view */
 	return (true);
 }
@@ -375,7 +375,7 @@ wiz_text(struct tui *t, struct wiz *w, struct wline **v, size_t *n)
 				    s->plan[j]);
 			if (w->state == W_BUSY && i == done && s->doing != NULL)
 				wiz_text_add(v, n, THEME_WARN, 5, false,
-				    "%s%s", s->doing, w->cancel ?
+				    "%s%s", s->doing, atomic_load(&w->cancel) ?
 				    " (cancelling)" : "");
 			continue;
 		}
@@ -399,9 +399,10 @@ wiz_text(struct tui *t, struct wiz *w, struct wline **v, size_t *n)
 	}
 	wiz_text_add(v, n, THEME_TEXT, 0, false, "%s", "");
 	if (failed > 0 || ok < w->nsteps)
-		wiz_text_add(v, n, w->cancel ? THEME_WARN : THEME_CRIT, 0,
-		    true, "%s%zu of %zu steps done; the files of the steps not "
-		    "done are unchanged", w->cancel ? "Cancelled: " : "", ok,
+		wiz_text_add(v, n, atomic_load(&w->cancel) ? THEME_WARN :
+		    THEME_CRIT, 0, true, "%s%zu of %zu steps done; the files "
+		    "of the steps not done are unchanged",
+		    atomic_load(&w->cancel) ? "Cancelled: " : "", ok,
 		    w->nsteps);
 	else
 		wiz_text_add(v, n, THEME_OK, 0, true, "All %zu step%s done.",
@@ -600,7 +601,7 @@ wiz_key(struct tui *t, struct screen *s, enum tui_action a, int ch)
 		break;
 	case W_BUSY:
 		if (a == ACT_BACK) {
-			w->cancel = 1;
+			atomic_store(&w->cancel, 1);
 			return (KR_HANDLED);
 		}
 		if (a == ACT_QUIT || a == ACT_HELP)
@@ -626,7 +627,7 @@ wiz_free(struct tui *t, struct screen *s)
 	if (w == NULL)
 		return;
 	if (w->th_live) {
-		w->cancel = 1;
+		atomic_store(&w->cancel, 1);
 		wiz_join(t, w);
 	}
 	for (i = 0; i < WIZ_PAGES_MAX; i++) {
@@ -732,6 +733,15 @@ wiz_push(struct tui *t, enum wiz_kind kind, const struct form_def *def,
 	}
 	wiz_page_open(t, w, 0);
 	return (0);
+}
+
+/* The name of a form (its title), or NULL for none. */
+const char *
+form_name(int form)
+{
+	if (form < 0 || form >= FORM__MAX || wiz_forms[form] == NULL)
+		return (NULL);
+	return (wiz_forms[form]->title);
 }
 
 /* Open one form. */

@@ -58,6 +58,9 @@ cp "$SAMPLES/sample-jceks17.jceks" "$F/secret.jceks"
 mkdir -p "$X/rodir"
 cp "$F/good.p12" "$X/rodir/good.p12"
 chmod 644 "$X/rodir/good.p12"
+# the unprivileged user's own state (locks) and backups
+mkdir -p "$T/nstate"
+chmod 1777 "$T/nstate"
 cp "$F/jks-trunc-half.jks" "$X/café-ключ.jks"
 CTLNAME=$(printf 'ctl\033[31m\007.jks')
 cp "$F/jks-trunc-half.jks" "$X/$CTLNAME"
@@ -422,7 +425,7 @@ c convert-bad-profile 2 'unknown profile: newest' convert "$F/good.p12" --to pkc
 c convert-passwordless-key 1 'good.p12: entry "server" holds a private key: the passwordless profile is for truststores' convert "$F/good.p12" --to pkcs12 --profile passwordless --storepass-env SP
 c convert-certfile 1 'ca.pem: is a certificate file \(PEM\), not a keystore' convert "$F/ca.pem" --to pkcs12 -o "$X/new.p12" --storepass-env SP
 c convert-truncated 1 'jks-trunc-half.jks: file is truncated' convert "$F/jks-trunc-half.jks" --to pkcs12 --storepass-env SP
-c convert-readonly-dir 1 'rodir/good.p12: cannot create a temporary file in .*rodir: Permission denied \(nothing changed\)' +nobody convert "$X/rodir/good.p12" --to jks --storepass-env SP
+c convert-readonly-dir 1 'rodir/good.p12: cannot create a temporary file in .*rodir: Permission denied \(nothing changed\)' +nobody +env XDG_STATE_HOME=$T/nstate +env TLSDECK_BACKUP_DIR=$T/nstate/b convert "$X/rodir/good.p12" --to jks --storepass-env SP
 
 # ---- probe (port 1 of the loopback: nothing listens there)
 c probe-refused 1 'probe: nothing listens on 127.0.0.1:1 \(connection refused\)' probe 127.0.0.1:1 --properties "$F/app.properties" --timeout 2000

@@ -8,7 +8,9 @@
 #    backup directory (the killed one; sw_open removes them under the lock);
 #  - the backup manifest still parses;
 #  - every commit that completed has its backup, present and with the hash
-#    of the content it replaced.
+#    of the content it replaced;
+#  - after a clean run, no lock file is left (a killed writer's is taken
+#    over and removed).
 # 200 runs with random delays, bounded to about 10 s (CRASH_SECONDS).
 drv=${TOP_BUILDDIR:-.}/tests/crash/sw-driver
 [ -x "$drv" ] || { echo "SKIP: $drv not built"; exit 77; }
@@ -18,7 +20,8 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/tlsdeck-crash.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 99' INT TERM HUP
 TLSDECK_BACKUP_DIR=$tmp/backups
-export TLSDECK_BACKUP_DIR
+TLSDECK_STATE_DIR=$tmp/state
+export TLSDECK_BACKUP_DIR TLSDECK_STATE_DIR
 mkdir "$tmp/real" "$tmp/link"
 ln -s ../real/store.bin "$tmp/link/store"
 target=$tmp/link/store
@@ -79,6 +82,9 @@ n=$(ls -A "$tmp/real" "$tmp/backups" | grep -c '^\.tlsdeck-tmp-')
 [ "$n" = 0 ] || fail "$n temporary files left after a clean run"
 [ "$(stat -c %a "$tmp/real/store.bin")" = 640 ] || fail "mode not kept"
 [ "$(stat -c %a "$tmp/backups")" = 700 ] || fail "backup dir not 0700"
+# A killed writer's lock file is taken over and removed by the next one.
+n=$(ls -A "$tmp/state/locks" | wc -l)
+[ "$n" = 0 ] || fail "$n lock files left after a clean run"
 bad=$(find "$tmp/backups" -type f ! -perm 0600 | head -1)
 [ -z "$bad" ] || fail "backup file not 0600: $bad"
 echo "$kills kills; $out"

@@ -14,6 +14,8 @@
  *					hash right)
  *	sw-driver sweep FILE		sw_open + sw_close (removes stale temps)
  *	sw-driver put FILE SRC [CMD]	replace FILE by SRC's bytes (SW_CREATE)
+ *	sw-driver hold FILE		sw_open FILE (SW_CREATE), print "held",
+ *					and keep its lock until killed
  *
  * Exit 0 when all is well; 1 with a message on stderr otherwise.
  */
@@ -83,7 +85,8 @@ static void
 commit_once(const char *path, int flags, int want, FILE *log)
 {
 	struct sw_file		*f = NULL;
-	struct sw_meta		 meta = { "crash-test", "alternate A/B", 0640 };
+	struct sw_meta		 meta = { "crash-test", "alternate A/B", 0640,
+	    0 };
 	const unsigned char	*cur;
 	char			*cause = NULL, old[65];
 	size_t			 len;
@@ -231,7 +234,7 @@ static int
 put(const char *path, const char *src, const char *cmd)
 {
 	struct sw_file	*f = NULL;
-	struct sw_meta	 meta = { cmd, "test put", 0600 };
+	struct sw_meta	 meta = { cmd, "test put", 0600, 0 };
 	unsigned char	*buf;
 	size_t		 len;
 	char		*cause = NULL;
@@ -287,8 +290,16 @@ main(int argc, char **argv)
 		free(dir);
 		return (0);
 	}
+	if (argc == 3 && strcmp(argv[1], "hold") == 0) {
+		if (sw_open(argv[2], SW_CREATE, &f, &cause) != 0)
+			die("hold", cause);
+		printf("held\n");
+		fflush(stdout);
+		for (;;)
+			pause();
+	}
 	if ((argc == 4 || argc == 5) && strcmp(argv[1], "put") == 0)
 		return (put(argv[2], argv[3], argc == 5 ? argv[4] : "put"));
-	fprintf(stderr, "usage: sw-driver init|run|check|sweep|put ...\n");
+	fprintf(stderr, "usage: sw-driver init|run|check|sweep|put|hold ...\n");
 	return (2);
 }

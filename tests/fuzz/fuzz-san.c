@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * fuzz-san.c -- dn_parse, san_parse and san_list_from_der on arbitrary
- * input.  Besides not crashing, what they accept must survive a round trip:
- * dn_to_string/san_list_to_string output parses back to the same thing.
+ * fuzz-san.c -- dn_parse, dn_get, san_parse and san_list_from_der on
+ * arbitrary input.  Besides not crashing, what they accept must survive a
+ * round trip: dn_to_string/san_list_to_string output parses back to the
+ * same thing, and a value dn_build writes, dn_get reads back.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -34,6 +35,28 @@ fuzz_dn(const char *s)
 	free(t);
 	X509_NAME_free(n);
 	X509_NAME_free(n2);
+}
+
+/* dn_get on the input as a DN; the input as a value: dn_build, dn_get. */
+static void
+fuzz_dn_get(const char *s)
+{
+	static const char *const names[] = { "O", "CN" };
+	const char	*values[2] = { "x", s };
+	char		*dn, *v;
+	size_t		 n = strlen(s);
+
+	free(dn_get(s, "CN"));
+	free(dn_get(s, "o"));
+	/* dn_parse drops blanks around an unquoted value; dn_build escapes
+	 * spaces there, not tabs. */
+	if (n == 0 || s[0] == '\t' || s[n - 1] == '\t')
+		return;
+	dn = dn_build(names, values, 2);
+	if ((v = dn_get(dn, "CN")) == NULL || strcmp(v, s) != 0)
+		abort();
+	free(v);
+	free(dn);
 }
 
 /* A SAN list: parse, print, parse again; encode and decode. */
@@ -86,6 +109,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 
 	s = xstrndup((const char *)data, len);
 	fuzz_dn(s);
+	fuzz_dn_get(s);
 	fuzz_san(s);
 	free(s);
 	/* The same bytes as a GeneralNames DER (a certificate's SAN). */

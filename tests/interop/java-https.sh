@@ -84,7 +84,7 @@ ncerts=$(td list cacerts-nopw.p12 --format json | grep -c '"alias"')
 # start_server KEYSTORE STOREPASS_VAR KEYPASS_VAR ALIAS: sets $srv, $port
 start_server() {
 	rm -f "$T/port"
-	$JAVA HttpsCheck server "$1" "$2" "$3" "$4" "$T/port" 20 \
+	$JAVA HttpsCheck server "$1" "$2" "$3" "$4" "$T/port" 120 \
 	    2>"$T/server.log" &
 	srv=$!
 	i=0

@@ -889,9 +889,14 @@ test_api(void **state)
 	assert_false(cert_same_key(ca, in));
 
 	/* dup keeps everything, including computed fingerprints */
-	fp = cert_fp_hex(cert_sha256(leaf), 32);
+	fp = cert_fp_hex(cert_sha256(leaf), CERT_SHA256_LEN);
 	d = cert_dup(leaf);
 	assert_true(d->have_fp);
+	/* cert_equal: the same bytes, whichever copy */
+	assert_true(cert_equal(d, leaf));
+	assert_true(cert_equal(leaf, leaf));
+	assert_false(cert_equal(leaf, in));
+	assert_false(cert_equal(srv2, leaf));
 	assert_int_equal(d->len, leaf->len);
 	assert_memory_equal(d->der, leaf->der, d->len);
 	assert_ptr_not_equal(d->der, leaf->der);

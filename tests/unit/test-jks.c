@@ -794,6 +794,52 @@ test_protect(void **state)
 	keystore_free(ks);
 }
 
+/* keystore.c's codec table: what each format cannot do says why. */
+static void
+test_codec_table(void **state)
+{
+	static const unsigned char junk[] = "junk\n";
+	struct keystore	*ks;
+	struct secret	*pw = secret_from_str("storepass");
+	unsigned char	*out = NULL;
+	size_t		 outlen = 0;
+	char		*cause = NULL;
+
+	ks = load_ok(S_JCEKS, "storepass");
+	assert_int_equal(keystore_serialize(ks, pw, &out, &outlen, &cause),
+	    -1);
+	assert_null(out);
+	assert_string_equal(cause, "tlsdeck does not write JCEKS; convert "
+	    "the keystore to PKCS12 first (tlsdeck convert FILE --to "
+	    "pkcs12)");
+	free(cause);
+	cause = NULL;
+	keystore_free(ks);
+
+	ks = load_ok("certs/trusted.pem", NULL);
+	assert_int_equal(ks->format, KS_FMT_PEM);
+	assert_int_equal(keystore_serialize(ks, pw, &out, &outlen, &cause),
+	    -1);
+	assert_string_equal(cause, "PEM files are read-only certificate "
+	    "files; import them into a PKCS12 keystore");
+	free(cause);
+	cause = NULL;
+	assert_true(ks->nentries > 0);
+	ks->entries[0]->type = KS_ENTRY_KEY;
+	assert_int_equal(keystore_recover_key(ks, ks->entries[0], NULL,
+	    &cause), -1);
+	assert_string_equal(cause, "file: has no private keys");
+	free(cause);
+	cause = NULL;
+	keystore_free(ks);
+
+	assert_null(load_buf(junk, sizeof junk - 1, NULL, &cause));
+	assert_string_equal(cause, "test: not a keystore or certificate "
+	    "file (unknown format, first bytes 6A 75 6E 6B)");
+	free(cause);
+	secret_free(pw);
+}
+
 int
 main(void)
 {
@@ -818,6 +864,7 @@ main(void)
 		cmocka_unit_test(test_write_aliases),
 		cmocka_unit_test(test_write_jceks),
 		cmocka_unit_test(test_protect),
+		cmocka_unit_test(test_codec_table),
 	};
 	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

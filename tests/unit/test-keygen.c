@@ -286,6 +286,84 @@ test_dn_escapes(void **state)
 }
 
 /* Bad names fail with a message naming what is wrong. */
+/*
+ * dn_get and dn_build: the forms' DN splitting and building, in core next
+ * to dn_parse (a comma inside a value used to cut it short).
+ */
+static void
+test_dn_get_build(void **state)
+{
+	static const char *const names[] = { "CN", "OU", "O", "L", "ST",
+	    "C" };
+	const char	*values[6] = { "Smith, John", "", "ACME; \"x\" <y>",
+	    NULL, "a=b+c", "US" };
+	X509_NAME	*n = NULL;
+	char		*s, *v, *cause = NULL;
+	size_t		 i;
+
+	v = dn_get("CN=Smith\\, John, O=ACME", "CN");
+	assert_string_equal(v, "Smith, John");
+	free(v);
+	v = dn_get("CN=Smith\\, John, O=ACME", "o");
+	assert_string_equal(v, "ACME");
+	free(v);
+	v = dn_get("CN=\"ACME, Inc.\", OU=a\\0Ab", "OU");
+	assert_string_equal(v, "a\nb");
+	free(v);
+	v = dn_get("CN=M\xc3\xbcller + UID=jm, O=Lab", "CN");
+	assert_string_equal(v, "M\xc3\xbcller");
+	free(v);
+	v = dn_get("CN=M\xc3\xbcller + UID=jm, O=Lab", "UID");
+	assert_string_equal(v, "jm");
+	free(v);
+	assert_null(dn_get("CN=a, O=b", "OU"));
+	assert_null(dn_get("CN=a, O=b", "C"));
+	assert_null(dn_get(NULL, "CN"));
+	assert_null(dn_get("not a name", "CN"));
+	/* a value dn_parse refuses (#hex, as der.c writes non-strings) */
+	v = dn_get("UID=#04026869, CN=after\\, hex", "CN");
+	assert_string_equal(v, "after, hex");
+	free(v);
+	assert_null(dn_get("UID=#04026869, O=x", "UID"));
+	v = dn_get("O=\"a, b\" + CN=c", "CN");
+	assert_string_equal(v, "c");
+	free(v);
+
+	/* dn_build escapes what dn_parse and dn_get undo */
+	s = dn_build(names, values, 6);
+	assert_string_equal(s, "CN=Smith\\, John, O=ACME\\; \\\"x\\\" \\<y\\>, "
+	    "ST=a\\=b\\+c, C=US");
+	assert_int_equal(dn_parse(s, &n, &cause), 0);
+	assert_int_equal(X509_NAME_entry_count(n), 4);
+	X509_NAME_free(n);
+	for (i = 0; i < 6; i++) {
+		v = dn_get(s, names[i]);
+		if (values[i] == NULL || *values[i] == '\0')
+			assert_null(v);
+		else
+			assert_string_equal(v, values[i]);
+		free(v);
+	}
+	free(s);
+	values[0] = values[2] = values[4] = values[5] = "";
+	s = dn_build(names, values, 6);
+	assert_string_equal(s, "");
+	free(s);
+
+	/* a subject as dn_to_string writes it reads back */
+	assert_int_equal(dn_parse("CN=Smith\\, John, O=\"ACME, Inc.\", C=de",
+	    &n, NULL), 0);
+	s = dn_to_string(n);
+	v = dn_get(s, "O");
+	assert_string_equal(v, "ACME, Inc.");
+	free(v);
+	v = dn_get(s, "CN");
+	assert_string_equal(v, "Smith, John");
+	free(v);
+	free(s);
+	X509_NAME_free(n);
+}
+
 static void
 test_dn_errors(void **state)
 {
@@ -526,13 +604,13 @@ test_keys(void **state)
 	assert_int_equal(keygen_check("EC", 0, "prime256v1", NULL), 0);
 }
 
-static volatile int	cancel_flag;
+static atomic_int	cancel_flag;
 
 /* SIGALRM handler: ask the key generation to stop. */
 static void
 on_alarm(int sig)
 {
-	cancel_flag = 1;
+	atomic_store(&cancel_flag, 1);
 }
 
 /* The cancel hook stops an RSA generation under way, and before. */
@@ -543,7 +621,7 @@ test_cancel(void **state)
 	EVP_PKEY		*pk = NULL;
 	char			*cause = NULL;
 
-	cancel_flag = 1;
+	atomic_store(&cancel_flag, 1);
 	assert_int_equal(keygen_generate_cancel("rsa", 2048, NULL,
 	    &cancel_flag, &pk, &cause), -1);
 	assert_string_equal(cause, "key generation cancelled");
@@ -551,7 +629,7 @@ test_cancel(void **state)
 	cause = NULL;
 
 	/* 2 ms into an RSA 4096 generation (which takes far longer) */
-	cancel_flag = 0;
+	atomic_store(&cancel_flag, 0);
 	signal(SIGALRM, on_alarm);
 	memset(&it, 0, sizeof it);
 	it.it_value.tv_usec = 2000;
@@ -1061,6 +1139,7 @@ main(void)
 		cmocka_unit_test(test_dn_matches_keytool),
 		cmocka_unit_test(test_dn_escapes),
 		cmocka_unit_test(test_dn_errors),
+		cmocka_unit_test(test_dn_get_build),
 		cmocka_unit_test(test_san_good),
 		cmocka_unit_test(test_san_bad),
 		cmocka_unit_test(test_san_from_info),

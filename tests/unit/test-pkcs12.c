@@ -7,6 +7,8 @@
  * friendlyNames with their case (keytool prints them lower-cased).
  */
 #include <sys/wait.h>
+
+#include <pthread.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -646,6 +648,73 @@ test_roundtrip_legacy(void **state)
 	keystore_free(a);
 }
 
+/* What each of test_legacy_threads' threads loads, and its result. */
+struct legacy_job {
+	const unsigned char	*buf;
+	size_t			 len;
+	pthread_barrier_t	*start;
+	int			 rc;
+};
+
+/* One thread: load the legacy file (RC2: the legacy provider). */
+static void *
+legacy_thread(void *arg)
+{
+	struct legacy_job	*j = arg;
+	struct keystore		*ks = NULL;
+	char			*cause = NULL;
+
+	pthread_barrier_wait(j->start);
+	j->rc = load_buf(j->buf, j->len, "storepass", 0, &ks, &cause);
+	keystore_free(ks);
+	free(cause);
+	return (NULL);
+}
+
+/*
+ * Threads that need the legacy provider first at the same time (in a
+ * child, so that no earlier test has loaded it): it is loaded once
+ * (CRYPTO_THREAD_run_once) and every thread reads the file.
+ */
+static void
+test_legacy_threads(void **state)
+{
+	struct legacy_job	 jobs[8];
+	pthread_t		 th[8];
+	pthread_barrier_t	 start;
+	unsigned char		*buf;
+	size_t			 len, i;
+	pid_t			 pid;
+	int			 st;
+
+	if (getenv("TLSDECK_UNDER_VALGRIND") != NULL)
+		skip();		/* the child leaves by _exit */
+	buf = td_read(S_LEGACY, &len);
+	if ((pid = fork()) == 0) {
+		pthread_barrier_init(&start, NULL, 8);
+		for (i = 0; i < 8; i++) {
+			jobs[i].buf = buf;
+			jobs[i].len = len;
+			jobs[i].start = &start;
+			jobs[i].rc = -1;
+			if (pthread_create(&th[i], NULL, legacy_thread,
+			    &jobs[i]) != 0)
+				_exit(20);
+		}
+		for (i = 0; i < 8; i++) {
+			pthread_join(th[i], NULL);
+			if (jobs[i].rc != 0)
+				_exit(21);
+		}
+		_exit(pkcs12_legacy_available() ? 0 : 22);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	free(buf);
+}
+
 /*
  * Without the legacy provider (OPENSSL_MODULES pointing nowhere, in a
  * child so the provider state is fresh): the legacy file fails with an
@@ -1171,6 +1240,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		/* first: needs a process that has not loaded providers */
 		cmocka_unit_test(test_legacy_missing),
+		cmocka_unit_test(test_legacy_threads),
 		cmocka_unit_test(test_samples),
 		cmocka_unit_test(test_params),
 		cmocka_unit_test(test_wrong_password),

@@ -53,7 +53,7 @@ fx_model(void)
 	struct ks_entry		*e;
 	struct setting		*s;
 
-	m = tui_model_empty();
+	m = server_model_new(0);
 	m->now = FX_NOW;
 	m->properties = xstrdup("/srv/app/conf/application.properties");
 	m->keystore_path = xstrdup("/srv/app/conf/keystore.p12");
@@ -126,8 +126,7 @@ rt_tui(struct server_model *m, const struct tui_opts *o)
 	struct tui	*t;
 
 	t = tui_new(o);
-	t->model = m;
-	t->now = m->now;
+	tui_set_model(t, m);
 	tui_display_init(t);
 	assert_int_equal(tui_push(t, &screen_dash, NULL), 0);
 	tui_draw(t);
@@ -540,12 +539,59 @@ test_empty_model(void **state)
 	struct tui	*t;
 
 	rt_size(80, 24);
-	t = rt_tui(tui_model_empty(), NULL);
+	t = rt_tui(server_model_new(0), NULL);
 	assert_screen_has("no keystore loaded");
 	assert_screen_has("no application.properties loaded");
 	assert_screen_has("no certificates");
 	assert_screen_has("no findings");
 	tui_free(t);
+}
+
+/*
+ * The live probe follows the model by its generation, not its address: a
+ * model allocated where a freed one was (two reloads between polls) is
+ * still probed again.
+ */
+static void
+test_live_generation(void **state)
+{
+	struct tui		*t;
+	struct server_model	*m;
+	uintptr_t		 first;
+
+	rt_size(80, 24);
+	m = server_model_new(FX_NOW);
+	first = (uintptr_t)m;
+	t = rt_tui(m, NULL);
+	assert_true(tui_live_poll(t));		/* a new model */
+	assert_false(tui_live_poll(t));		/* nothing to do */
+	tui_set_model(t, server_model_new(FX_NOW));	/* frees the first */
+	m = server_model_new(FX_NOW);
+	print_message("# the third model %s the first one's address\n",
+	    (uintptr_t)m == first ? "reuses" : "does not reuse");
+	tui_set_model(t, m);
+	assert_true(tui_live_poll(t));
+	assert_int_equal(t->live->model_gen, t->model_gen);
+	assert_false(tui_live_poll(t));
+	tui_free(t);
+}
+
+/* The CN shown for a subject: unescaped (a comma is no end), or the
+ * subject when it has none. */
+static void
+test_draw_cn(void **state)
+{
+	char	*s;
+
+	s = draw_cn("CN=Smith\\, John, O=Example");
+	assert_string_equal(s, "Smith, John");
+	free(s);
+	s = draw_cn("O=Example, CN=a\\+b");
+	assert_string_equal(s, "a+b");
+	free(s);
+	s = draw_cn("O=Example");
+	assert_string_equal(s, "O=Example");
+	free(s);
 }
 
 static void
@@ -554,7 +600,7 @@ test_demo_model(void **state)
 	struct tui	*t;
 
 	rt_size(80, 24);
-	t = rt_tui(tui_model_demo(FX_NOW), NULL);
+	t = rt_tui(demo_model(FX_NOW), NULL);
 	assert_non_null(strstr(rt_row(rt_find("integration-manager")),
 	    "412d"));
 	assert_screen_has("caf\xc3\xa9-partner");
@@ -723,6 +769,8 @@ main(void)
 		cmocka_unit_test(test_findings_screen),
 		cmocka_unit_test(test_empty_model),
 		cmocka_unit_test(test_demo_model),
+		cmocka_unit_test(test_draw_cn),
+		cmocka_unit_test(test_live_generation),
 		cmocka_unit_test(test_no_colour),
 		cmocka_unit_test(test_expiry_from_audit),
 		/* last: after switching SCREENs the first one reads blank */

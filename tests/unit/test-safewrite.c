@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* test-safewrite.c -- sw_open/sw_commit and backups on real files. */
+/* test-safewrite.c -- sw_open/sw_commit, the ownership rule and backups on
+ * real files. */
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -141,7 +142,7 @@ sw_put(const char *path, int flags, const char *s, unsigned int mode,
     unsigned int *idp, char **cause)
 {
 	struct sw_file	*f = NULL;
-	struct sw_meta	 meta = { "test", "unit test write", mode };
+	struct sw_meta	 meta = { "test", "unit test write", mode, 0 };
 	int		 rc;
 
 	if (sw_open(path, flags, &f, cause) != 0)
@@ -463,6 +464,10 @@ test_permission_denied(void **state)
 {
 	struct fx	*fx = *state;
 	char		*d = wpath(fx, "locked"), *p, *cause = NULL;
+	char		*nd = NULL, *nb = NULL;
+	struct backup_rec *recs = NULL;
+	unsigned char	*mb = NULL;
+	size_t		 ml = 0, n = 0;
 	pid_t		 pid;
 	int		 st, rc;
 
@@ -484,11 +489,18 @@ test_permission_denied(void **state)
 		chmod(d, 0755);
 		goto out;
 	}
-	/* Root ignores modes: try as nobody in a child process. */
+	/* Root ignores modes: try as nobody in a child process, with a
+	 * state and a backup directory of its own. */
 	assert_int_equal(chmod(fx->root, 0755), 0);
+	xasprintf(&nd, "%s/nobody", fx->root);
+	assert_int_equal(mkdir(nd, 0700), 0);
+	assert_int_equal(chown(nd, 65534, 65534), 0);
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
+		setenv("TLSDECK_STATE_DIR", nd, 1);
+		xasprintf(&nb, "%s/backups", nd);
+		setenv("TLSDECK_BACKUP_DIR", nb, 1);
 		if (setgid(65534) != 0 || setuid(65534) != 0)
 			_exit(3);
 		rc = sw_put(p, 0, "replacement", 0, NULL, &cause);
@@ -504,6 +516,16 @@ test_permission_denied(void **state)
 	assert_int_equal(WEXITSTATUS(st), 0);
 	assert_true(has_content(p, "original", 8));
 	assert_int_equal(ntemp(d), 0);
+	/* Its backup was made, then removed with the failed replace. */
+	xasprintf(&nb, "%s/backups/manifest.yaml", nd);
+	assert_int_equal(file_read(nb, &mb, &ml, NULL), 0);
+	assert_int_equal(backup_manifest_parse(nb, mb, ml, &recs, &n, NULL),
+	    0);
+	assert_int_equal(n, 0);
+	backup_list_free(recs, n);
+	free(mb);
+	free(nb);
+	free(nd);
 out:
 	free(cause);
 	free(p);
@@ -517,7 +539,8 @@ test_backup_created(void **state)
 	struct fx		*fx = *state;
 	struct backup_rec	*recs = NULL, *r = NULL;
 	struct sw_file		*f = NULL;
-	struct sw_meta		 meta = { "trust", "import ca.pem as myca", 0 };
+	struct sw_meta		 meta = { "trust", "import ca.pem as myca", 0,
+	    0 };
 	struct stat		 st;
 	regex_t			 re;
 	char			*p = wpath(fx, "keystore.p12"), *cause = NULL;
@@ -774,7 +797,7 @@ test_manifest_strings(void **state)
 	struct fx		*fx = *state;
 	struct backup_rec	*recs = NULL;
 	struct sw_file		*f = NULL;
-	struct sw_meta		 meta = { "configure", "", 0 };
+	struct sw_meta		 meta = { "configure", "", 0, 0 };
 	size_t			 n = 0;
 	char			*p = wpath(fx, "a: b #c 'd\".props");
 	char			*cause = NULL;
@@ -796,23 +819,34 @@ test_manifest_strings(void **state)
 	free(p);
 }
 
-/* sw_open removes temp files left by a killed writer. */
+/* sw_open removes this user's temp files left by a killed writer, and
+ * keeps another user's (theirs may be live: locks are per user). */
 static void
 test_stale_temp_removed(void **state)
 {
 	struct fx	*fx = *state;
 	struct sw_file	*f = NULL;
-	char		*p = wpath(fx, "ks"), *t = wpath(fx, SW_TMP_PREFIX "ks.Ab12Cd");
-	char		*cause = NULL;
+	char		*p = wpath(fx, "ks"), *t, *o, *name, *cause = NULL;
 
+	xasprintf(&name, SW_TMP_PREFIX "%lu-ks.Ab12Cd",
+	    (unsigned long)geteuid());
+	t = wpath(fx, name);
+	free(name);
+	xasprintf(&name, SW_TMP_PREFIX "%lu-ks.Ef34Gh",
+	    (unsigned long)geteuid() + 4242);
+	o = wpath(fx, name);
+	free(name);
 	put_file(p, "x", 1, 0600);
 	put_file(t, "half-written", 12, 0600);
-	assert_int_equal(ntemp(fx->work), 1);
+	put_file(o, "someone else's", 14, 0600);
+	assert_int_equal(ntemp(fx->work), 2);
 	assert_int_equal(sw_open(p, 0, &f, &cause), 0);
-	assert_int_equal(ntemp(fx->work), 0);
+	assert_int_equal(ntemp(fx->work), 1);
+	assert_int_equal(access(o, F_OK), 0);
 	sw_close(f);
 	free(p);
 	free(t);
+	free(o);
 }
 
 /* A second writer waits for the lock, then gives up with a message. */
@@ -915,6 +949,398 @@ test_backup_dir(void **state)
 	unsetenv("XDG_STATE_HOME");
 }
 
+
+/* In a child as nobody (65534): a symbolic link, or a file. */
+static void
+as_nobody(const char *target, const char *path, const char *content)
+{
+	pid_t	pid;
+	int	st, fd;
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (setgid(65534) != 0 || setuid(65534) != 0)
+			_exit(3);
+		if (target != NULL)
+			_exit(symlink(target, path) == 0 ? 0 : 4);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+		if (fd == -1 || write(fd, content, strlen(content)) !=
+		    (ssize_t)strlen(content))
+			_exit(5);
+		_exit(close(fd) == 0 ? 0 : 6);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+/* sw_open and file_read refuse -1 with a message containing each of the
+ * given strings. */
+static void
+refused(const char *path, const char *s1, const char *s2)
+{
+	struct sw_file	*f = NULL;
+	unsigned char	*buf = NULL;
+	size_t		 len;
+	char		*cause = NULL;
+
+	assert_int_equal(sw_open(path, 0, &f, &cause), -1);
+	print_message("# %s\n", cause);
+	assert_non_null(strstr(cause, s1));
+	if (s2 != NULL)
+		assert_non_null(strstr(cause, s2));
+	assert_null(strchr(cause, '\n'));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(file_read(path, &buf, &len, &cause), -1);
+	assert_non_null(strstr(cause, s1));
+	free(cause);
+}
+
+/* The ownership rule: links planted by another user are not followed to
+ * someone else's file; the user's own links, and root's, are. */
+static void
+test_ownership_rule(void **state)
+{
+	struct fx	*fx = *state;
+	struct stat	 st;
+	char		*app, *victim, *l, *own, *sticky, *want, *cause = NULL;
+
+	if (geteuid() != 0 || getenv("TLSDECK_UNDER_VALGRIND") != NULL) {
+		print_message("SKIP: needs root (and no valgrind)\n");
+		skip();
+	}
+	assert_int_equal(chmod(fx->root, 0755), 0);
+	xasprintf(&app, "%s/app", fx->root);
+	assert_int_equal(mkdir(app, 0755), 0);
+	assert_int_equal(chown(app, 65534, 65534), 0);
+	victim = wpath(fx, "victim");
+	put_file(victim, "root:x:0:0\n", 11, 0644);
+
+	/* Their link, as the file: refused, naming link, owner, target. */
+	xasprintf(&l, "%s/planted", app);
+	as_nobody(victim, l, NULL);
+	xasprintf(&want, "not following symbolic link %s, owned by ", l);
+	refused(l, want, victim);
+	free(want);
+	free(l);
+
+	/* Their link to a directory on the way. */
+	xasprintf(&l, "%s/conf", app);
+	as_nobody(fx->work, l, NULL);
+	free(l);
+	xasprintf(&l, "%s/conf/victim", app);
+	xasprintf(&want, "not following symbolic link %s/conf", app);
+	refused(l, want, NULL);
+	free(want);
+	free(l);
+
+	/* Root's own link, but in their directory: they could have put it
+	 * there. */
+	xasprintf(&l, "%s/rootlink", app);
+	assert_int_equal(symlink(victim, l), 0);
+	xasprintf(&want, "directory %s can be written by its owner", app);
+	refused(l, want, NULL);
+	free(want);
+	free(l);
+
+	/* Their link to their own file: followed; the file stays theirs. */
+	xasprintf(&own, "%s/own", app);
+	as_nobody(NULL, own, "a=1\n");
+	xasprintf(&l, "%s/ownlink", app);
+	as_nobody("own", l, NULL);
+	assert_int_equal(sw_put(l, 0, "a=2\n", 0, NULL, &cause), 0);
+	assert_true(has_content(own, "a=2\n", 4));
+	assert_int_equal(lstat(l, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(stat(own, &st), 0);
+	assert_int_equal(st.st_uid, 65534);
+	free(l);
+
+	/* Root's link in root's directory to their file: followed. */
+	l = wpath(fx, "tonobody");
+	assert_int_equal(symlink(own, l), 0);
+	assert_int_equal(sw_put(l, 0, "a=3\n", 0, NULL, &cause), 0);
+	assert_true(has_content(own, "a=3\n", 4));
+	free(l);
+
+	/* A sticky world-writable directory (/tmp): their link to their
+	 * file is followed, to root's file it is not. */
+	xasprintf(&sticky, "%s/sticky", fx->root);
+	assert_int_equal(mkdir(sticky, 0755), 0);
+	assert_int_equal(chmod(sticky, 01777), 0);
+	xasprintf(&l, "%s/theirs", sticky);
+	as_nobody(own, l, NULL);
+	assert_int_equal(sw_put(l, 0, "a=4\n", 0, NULL, &cause), 0);
+	assert_true(has_content(own, "a=4\n", 4));
+	free(l);
+	xasprintf(&l, "%s/toroot", sticky);
+	as_nobody(victim, l, NULL);
+	refused(l, "not following symbolic link", "only root or the target's");
+	free(l);
+	assert_true(has_content(victim, "root:x:0:0\n", 11));
+
+	/* A new file root creates in their directory is theirs. */
+	xasprintf(&l, "%s/new.pem", app);
+	assert_int_equal(sw_put(l, SW_CREATE, "pem", 0644, NULL, &cause), 0);
+	assert_int_equal(stat(l, &st), 0);
+	assert_int_equal(st.st_uid, 65534);
+	assert_int_equal(st.st_mode & 07777, 0644);
+	free(l);
+	free(sticky);
+	free(own);
+	free(victim);
+	free(app);
+}
+
+/* Commit s with meta flags; returns the notes joined by "|". */
+static char *
+put_flags(const char *path, const char *s, int flags)
+{
+	struct sw_file		*f = NULL;
+	struct sw_meta		 meta = { "genkey", "test", 0, flags };
+	const char *const	*notes;
+	char			*cause = NULL, *all = xstrdup(""), *t;
+	size_t			 n, i;
+
+	assert_int_equal(sw_open(path, SW_CREATE, &f, &cause), 0);
+	assert_int_equal(sw_commit(f, (const unsigned char *)s, strlen(s),
+	    NULL, NULL, &meta, &cause), 0);
+	n = sw_notes(f, &notes);
+	for (i = 0; i < n; i++) {
+		xasprintf(&t, "%s%s|", all, notes[i]);
+		free(all);
+		all = t;
+	}
+	sw_close(f);
+	return (all);
+}
+
+/* SW_PRIVATE: no bits for others, none for a general group; said in a
+ * note.  Without it the mode is kept, minus setuid/setgid/sticky. */
+static void
+test_private_modes(void **state)
+{
+	struct fx	*fx = *state;
+	struct stat	 st;
+	char		*p = wpath(fx, "ks.p12"), *n;
+
+	put_file(p, "v1", 2, 0644);
+	n = put_flags(p, "v2", SW_PRIVATE);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	assert_non_null(strstr(n, "mode 0644 -> 0640: it holds a private key"));
+	free(n);
+	/* Already private: nothing to say. */
+	n = put_flags(p, "v3", SW_PRIVATE);
+	assert_string_equal(n, "");
+	free(n);
+	/* No key: 0666 stays. */
+	assert_int_equal(chmod(p, 0666), 0);
+	n = put_flags(p, "v4", 0);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0666);
+	free(n);
+	/* setuid/setgid/sticky never survive a write. */
+	assert_int_equal(chmod(p, 06755), 0);
+	n = put_flags(p, "v5", 0);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0755);
+	assert_non_null(strstr(n, "no setuid, setgid or sticky"));
+	free(n);
+	if (geteuid() == 0) {
+		/* A general group (gid 100, "users"): loses read too. */
+		assert_int_equal(chown(p, (uid_t)-1, 100), 0);
+		assert_int_equal(chmod(p, 0640), 0);
+		n = put_flags(p, "v6", SW_PRIVATE);
+		assert_int_equal(stat(p, &st), 0);
+		assert_int_equal(st.st_mode & 07777, 0600);
+		assert_int_equal(st.st_gid, 100);
+		assert_non_null(strstr(n, "the group and others"));
+		free(n);
+	}
+	free(p);
+}
+
+/* A verify callback that changes the target: the last check fails. */
+static int
+verify_meddle(const unsigned char *buf, size_t len, void *arg, char **cause)
+{
+	put_file(arg, "meddled!", 8, 0644);
+	return (0);
+}
+
+/* A replace that fails after the backup leaves no history entry, no
+ * copy and no temporary file. */
+static void
+test_failed_replace_forgets(void **state)
+{
+	struct fx	*fx = *state;
+	struct sw_file	*f = NULL;
+	DIR		*d;
+	struct dirent	*de;
+	char		*p = wpath(fx, "conf.properties"), *cause = NULL;
+	int		 files = 0;
+
+	put_file(p, "a=1\n", 4, 0644);
+	assert_int_equal(sw_put(p, 0, "a=2\n", 0, NULL, &cause), 0);
+	assert_int_equal(nbackups(), 1);
+	assert_int_equal(sw_open(p, 0, &f, &cause), 0);
+	assert_int_equal(sw_commit(f, (const unsigned char *)"a=3\n", 4,
+	    verify_meddle, p, NULL, &cause), -1);
+	assert_non_null(strstr(cause, "changed by another program"));
+	assert_int_equal(sw_backup_id(f), 0);
+	sw_close(f);
+	assert_true(has_content(p, "meddled!", 8));
+	assert_int_equal(nbackups(), 1);
+	assert_int_equal(ntemp(fx->work), 0);
+	assert_non_null(d = opendir(fx->bdir));
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			files++;
+	closedir(d);
+	assert_int_equal(files, 2);	/* the manifest and one copy */
+	free(cause);
+	free(p);
+}
+
+/* The backup directory must be ours and closed to writers, and so must
+ * every file in it; nothing is chmod'ed into shape. */
+static void
+test_backup_dir_untrusted(void **state)
+{
+	struct fx		*fx = *state;
+	struct backup_rec	*recs = NULL;
+	struct stat		 st;
+	size_t			 n = 0;
+	char			*p = wpath(fx, "ks"), *e, *cause = NULL;
+
+	put_file(p, "v1", 2, 0600);
+	assert_int_equal(mkdir(fx->bdir, 0700), 0);
+	assert_int_equal(chmod(fx->bdir, 01777), 0);
+	assert_int_equal(sw_put(p, 0, "v2", 0, NULL, &cause), -1);
+	print_message("# %s\n", cause);
+	assert_non_null(strstr(cause, "can be written by others (mode 1777)"));
+	assert_non_null(strstr(cause, "move it away"));
+	assert_int_equal(stat(fx->bdir, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 01777);
+	assert_true(has_content(p, "v1", 2));
+	free(cause);
+	cause = NULL;
+
+	/* Closed again, but a link was planted meanwhile. */
+	assert_int_equal(chmod(fx->bdir, 0700), 0);
+	xasprintf(&e, "%s/manifest.yaml", fx->bdir);
+	assert_int_equal(symlink(p, e), 0);
+	assert_int_equal(sw_put(p, 0, "v2", 0, NULL, &cause), -1);
+	assert_non_null(strstr(cause, "is a symbolic link"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(backup_list(&recs, &n, &cause), -1);
+	assert_non_null(strstr(cause, "in the backup directory but"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(unlink(e), 0);
+	/* A file others can write. */
+	put_file(e, "version: 1\nbackups: []\n", 23, 0622);
+	assert_int_equal(sw_put(p, 0, "v2", 0, NULL, &cause), -1);
+	assert_non_null(strstr(cause, "can be written by others (mode 0622)"));
+	free(cause);
+	cause = NULL;
+	if (geteuid() == 0) {
+		/* Another user's. */
+		assert_int_equal(chmod(e, 0600), 0);
+		assert_int_equal(chown(e, 65534, 65534), 0);
+		assert_int_equal(sw_put(p, 0, "v2", 0, NULL, &cause), -1);
+		assert_non_null(strstr(cause, "belongs to"));
+		free(cause);
+		cause = NULL;
+	}
+	assert_true(has_content(p, "v1", 2));
+	free(e);
+	free(p);
+}
+
+/* restore never gives a new file setuid, setgid, sticky or world-write,
+ * whatever the manifest says. */
+static void
+test_restore_mode_masked(void **state)
+{
+	struct fx		*fx = *state;
+	struct backup_rec	*r = NULL;
+	struct backup_outcome	 o;
+	struct stat		 st;
+	char			*text, *copy, *target, *cause = NULL;
+	char			 sha[65];
+
+	target = wpath(fx, "restored");
+	sw_sha256_hex((const unsigned char *)"abc", 3, sha);
+	xasprintf(&text, "version: 1\nbackups:\n- id: 1\n"
+	    "  time: 2026-01-01T00:00:00Z\n  command: configure\n"
+	    "  path: %s\n  file: 20260101T000000Z-0001-restored\n"
+	    "  size: 3\n  sha256: %s\n  uid: 0\n  mode: \"6777\"\n",
+	    target, sha);
+	put_manifest(fx, text);
+	xasprintf(&copy, "%s/20260101T000000Z-0001-restored", fx->bdir);
+	put_file(copy, "abc", 3, 0600);
+	assert_int_equal(backup_find("1", &r, &cause), 0);
+	assert_int_equal(r->mode, 06777);
+	assert_int_equal(backup_restore(r, 0, &o, &cause), 0);
+	assert_int_equal(stat(target, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0775);
+	assert_true(has_content(target, "abc", 3));
+	backup_rec_free(r);
+	free(copy);
+	free(text);
+	free(target);
+}
+
+/* Long values: messages and descriptions shortened, on a character
+ * boundary, with the length; the manifest takes any description. */
+static void
+test_long_values(void **state)
+{
+	struct fx		*fx = *state;
+	struct backup_rec	*recs = NULL;
+	struct sw_file		*f = NULL;
+	struct sw_meta		 meta = { "rename", NULL, 0, 0 };
+	char			 buf[CAUSE_SHORT], *big, *p = wpath(fx, "ks");
+	char			*cause = NULL;
+	const char		*s;
+	size_t			 n, i;
+
+	assert_ptr_equal(cause_short("short", buf, sizeof buf), "short");
+	big = xmalloc(70001);
+	memset(big, 'a', 70000);
+	big[70000] = '\0';
+	s = cause_short(big, buf, sizeof buf);
+	assert_true(strlen(s) < sizeof buf);
+	assert_non_null(strstr(s, "...(70000 bytes)"));
+	/* "é" is two bytes: never cut in the middle of one. */
+	for (i = 0; i + 1 < 200; i += 2)
+		memcpy(big + i, "\xc3\xa9", 2);
+	big[200] = '\0';
+	s = cause_short(big, buf, sizeof buf);
+	assert_int_equal((strstr(s, "...") - s) % 2, 0);
+	memset(big, 'r', 70000);
+	big[70000] = '\0';
+
+	meta.description = big;
+	put_file(p, "v1", 2, 0600);
+	assert_int_equal(sw_open(p, 0, &f, &cause), 0);
+	assert_int_equal(sw_commit(f, (const unsigned char *)"v2", 2, NULL,
+	    NULL, &meta, &cause), 0);
+	sw_close(f);
+	assert_int_equal(backup_list(&recs, &n, &cause), 0);
+	assert_int_equal(n, 1);
+	assert_true(strlen(recs[0].description) <= BACKUP_DESC_MAX);
+	assert_non_null(strstr(recs[0].description, "(70000 bytes)"));
+	backup_list_free(recs, n);
+	free(big);
+	free(p);
+}
+
 int
 main(void)
 {
@@ -951,6 +1377,18 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_refusals, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_backup_dir, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_ownership_rule, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_private_modes, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_failed_replace_forgets,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backup_dir_untrusted,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_restore_mode_masked,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_values, setup,
 		    teardown),
 	};
 	return (cmocka_run_group_tests(tests, NULL, NULL));

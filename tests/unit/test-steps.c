@@ -96,6 +96,8 @@ copy_sample(const char *sample, const char *name)
 	assert_non_null(f = fopen(p, "w"));
 	assert_int_equal(fwrite(buf, 1, len, f), len);
 	fclose(f);
+	/* Private, as a keystore is (a key write tightens and notes 0644). */
+	assert_int_equal(chmod(p, 0600), 0);
 	free(buf);
 	return (p);
 }
