@@ -149,6 +149,11 @@ convert_json(const char *file, const struct step_result *r,
 	    json_integer((json_int_t)info->nrekeyed));
 	json_object_set_new(j, "dropped",
 	    json_integer((json_int_t)info->ndropped));
+	json_object_set_new(j, "properties", info->properties != NULL ?
+	    out_json_cstr(info->properties) : json_null());
+	json_object_set_new(j, "settings_backup_id",
+	    info->settings_backup_id != 0 ?
+	    json_integer(info->settings_backup_id) : json_null());
 	a = json_array();
 	for (i = 0; i < r->nnotes; i++)
 		json_array_append_new(a, out_json_cstr(r->notes[i]));
@@ -179,6 +184,89 @@ convert_text(const char *file, const struct step_result *r,
 	if (r->backup_id != 0)
 		printf("Backup of the previous file: %u (tlsdeck history; "
 		    "tlsdeck restore %u)\n", r->backup_id, r->backup_id);
+	if (info->settings_backup_id != 0)
+		printf("Backup of the previous settings: %u (tlsdeck restore "
+		    "%u)\n", info->settings_backup_id,
+		    info->settings_backup_id);
+	if (info->properties != NULL && !dry_run)
+		printf("Restart the server to use the new keystore.\n");
+}
+
+/* tlsdeck convert --server DIR | --properties FILE --to pkcs12 */
+static int
+convert_server(struct cmd_ctx *c, struct convert_args *a)
+{
+	struct step_convert_server_opts	 o;
+	struct step_convert_info	 info;
+	struct step_result		 r;
+	struct server_opts		 so;
+	struct server_model		*m = NULL;
+	struct convert_keys		 keys;
+	char				*cause = NULL;
+	int				 rc = EXIT_FAIL, tries;
+
+	memset(&r, 0, sizeof r);
+	memset(&info, 0, sizeof info);
+	memset(&keys, 0, sizeof keys);
+	if (a->to != KS_FMT_PKCS12)
+		return (cli_usage(c->entry, "a server's keystore is converted "
+		    "to PKCS12 (--to pkcs12)"));
+	switch (cli_server_opts(&c->g, c->server_flags | SERVER_NO_LIVE,
+	    &so, NULL, &cause)) {
+	case -2:
+		rc = cli_usage(c->entry, "%s", cause);
+		goto out;
+	case -1:
+		cli_error("convert: %s", cause);
+		goto out;
+	}
+	if (server_model_load(&so, &m, &cause) != 0) {
+		cli_error("convert: %s", cause);
+		goto out;
+	}
+	if (cli_pw_given(&c->store) &&
+	    cli_password(&c->store, "", false, &c->pass, &cause) != 0) {
+		cli_error("convert: %s", cause);
+		goto out;
+	}
+	if (cli_pw_given(&c->key) &&
+	    cli_password(&c->key, "", false, &c->kpass, &cause) != 0) {
+		cli_error("convert: %s", cause);
+		goto out;
+	}
+	memset(&o, 0, sizeof o);
+	o.profile = a->profile;
+	o.out = a->out;
+	o.storepass = c->pass;
+	o.keypass = c->kpass;
+	o.dry_run = c->dry_run;
+	for (tries = 0; ; tries++) {
+		o.keypasses = keys.v;
+		o.nkeypasses = keys.n;
+		step_result_free(&r);
+		step_convert_info_free(&info);
+		if (step_convert_server(m, &o, &r, &info, &cause) == 0)
+			break;
+		if (info.need_keypass == NULL || tries > 1000 ||
+		    convert_ask(&keys, info.need_keypass, &cause) != 0) {
+			cli_error("convert: %s", cause);
+			goto out;
+		}
+		free(cause);
+		cause = NULL;
+	}
+	if (c->fmt == OUT_JSON)
+		convert_json(m->keystore_path, &r, &info, c->dry_run);
+	else
+		convert_text(m->keystore_path, &r, &info, c->dry_run);
+	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+out:
+	free(cause);
+	convert_keys_free(&keys);
+	step_result_free(&r);
+	step_convert_info_free(&info);
+	server_model_free(m);
+	return (rc);
 }
 
 /* tlsdeck convert FILE --to pkcs12|jks */
@@ -190,7 +278,7 @@ cmd_convert_exec(struct cmd_ctx *c)
 	struct step_convert_info	 info;
 	struct step_result		 r;
 	struct convert_keys		 keys;
-	const char			*file = c->argv[0];
+	const char			*file;
 	char				*cause = NULL;
 	int				 rc = EXIT_FAIL, tries;
 
@@ -201,6 +289,16 @@ cmd_convert_exec(struct cmd_ctx *c)
 		return (cli_usage(c->entry, "--to is needed (pkcs12 or jks)"));
 	if (a->profile != KS_PROFILE_NONE && a->to != KS_FMT_PKCS12)
 		return (cli_usage(c->entry, "--profile is for --to pkcs12"));
+	if (c->g.server != NULL || c->g.properties != NULL) {
+		if (c->argc > 0)
+			return (cli_usage(c->entry, "give FILE or --server/"
+			    "--properties, not both"));
+		return (convert_server(c, a));
+	}
+	if (c->argc == 0)
+		return (cli_usage(c->entry, "FILE is missing (or --server "
+		    "DIR / --properties FILE)"));
+	file = c->argv[0];
 	if (cli_step_passwords(file, c, &cause) != 0) {
 		cli_error("convert: %s", cause);
 		goto out;
@@ -244,14 +342,21 @@ out:
 
 const struct cmd_entry cmd_convert_entry = {
 	.name = "convert",
-	.usage = "FILE --to pkcs12|jks [-o OUT] "
-	    "[--profile modern|legacy|passwordless] [--dry-run] "
+	.usage = "FILE | --server DIR | --properties FILE --to pkcs12|jks "
+	    "[-o OUT] [--profile modern|legacy|passwordless] [--dry-run] "
 	    "[--format text|json] [PASSWORD OPTIONS]",
 	.summary =
 	"Convert a keystore (JKS, JCEKS, PKCS12) to PKCS12 or JKS, or a "
 	"PKCS12 file to\nanother profile.  Every entry Java loads is kept; "
 	"every key is protected with\nthe store password.  In place (the "
 	"original backed up first) unless -o.\n"
+	"With --server DIR or --properties FILE: the server's keystore "
+	"becomes a PKCS12\nfile beside it (KEYSTORE.p12; the old one is "
+	"kept) and its settings name it\n(key-store, key-store-type "
+	"PKCS12, key-password removed), in one transaction;\nthe profile "
+	"is the one the server's JRE reads.\n"
+	"  --server DIR | --properties FILE   the server whose keystore to "
+	"convert\n"
 	"  --to pkcs12|jks          the new format\n"
 	"  -o, --out OUT            write a new file OUT (refused when it "
 	"exists)\n"
@@ -268,9 +373,9 @@ const struct cmd_entry cmd_convert_entry = {
 	"                           password does not open (else asked on a "
 	"terminal)",
 	.options = convert_options,
-	.flags = CMD_STOREPASS | CMD_KEYPASS | CMD_DRY_RUN,
+	.flags = CMD_STOREPASS | CMD_KEYPASS | CMD_DRY_RUN | CMD_GLOBAL,
 	.formats = OUT_F(OUT_TEXT) | OUT_F(OUT_JSON),
-	.operands = { 1, 1, "FILE is missing" },
+	.operands = { 0, 1, NULL },
 	.size = sizeof (struct convert_args),
 	.option = convert_option,
 	.exec = cmd_convert_exec

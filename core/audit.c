@@ -75,7 +75,9 @@ static const struct audit_code {
 	/* files */
 	{ "keystore-world-readable",	FORM_NONE,	   "readable" },
 	{ "properties-world-readable",	FORM_NONE,	   "readable" },
-	{ "pkcs12-too-new",		FORM_NONE,	   "too new" },
+	{ "pkcs12-too-new",		FORM_CONVERT,	   "too new" },
+	{ "keystore-jks",		FORM_CONVERT,	   "JKS" },
+	{ "keystore-alias-twice",	FORM_NONE,	   "alias twice" },
 	{ "jre-not-found",		FORM_NONE,	   "no JRE" },
 	{ "cacerts-missing",		FORM_NONE,	   "missing" },
 	{ "cacerts-unreadable",		FORM_NONE,	   "unreadable" },

@@ -727,6 +727,7 @@ enum form_kind {
 	FORM_SETTINGS,
 	FORM_EXPORT,
 	FORM_TRUST,
+	FORM_CONVERT,
 	FORM__MAX
 };
 
@@ -1916,6 +1917,9 @@ struct step_convert_info {
 	size_t		 nsecret;
 	size_t		 nrekeyed;	/* keys that had their own password */
 	size_t		 ndropped;	/* entries Java ignored, not carried */
+	char		*properties;	/* step_convert_server: the settings
+					   file switched */
+	unsigned int	 settings_backup_id;
 };
 void	 step_convert_info_free(struct step_convert_info *);	/* contents */
 /*
@@ -1936,6 +1940,32 @@ void	 step_convert_info_free(struct step_convert_info *);	/* contents */
  */
 int	 step_convert(const char *path, const struct secret *storepass,
 	     const struct step_convert_opts *, struct step_result *,
+	     struct step_convert_info *, char **cause);
+
+struct step_convert_server_opts {
+	enum ks_profile		 profile;	/* NONE: what the server's JRE
+						   reads (modern when unknown) */
+	const char		*out;		/* the new keystore; NULL: beside
+						   the old one, named .p12 */
+	const struct secret	*storepass;	/* NULL: the server's setting */
+	const struct secret	*keypass;	/* NULL: its key-password */
+	const struct step_convert_key *keypasses;
+	size_t			 nkeypasses;
+	bool			 dry_run;
+};
+/*
+ * Convert the server's keystore to PKCS#12 and switch its settings
+ * (docs/formats.md, Converting a server's keystore): a JKS or JCEKS
+ * keystore becomes a new file beside it (KEYSTORE.p12, the old one's mode
+ * and owner; the old one is kept), then server.ssl.key-store names it,
+ * server.ssl.key-store-type is PKCS12 and server.ssl.key-password is
+ * removed, in one safe write of the settings.  A PKCS#12 keystore is
+ * rewritten in place (another profile).  The settings fail: the new file
+ * is removed.  The passwords are the server's own unless given.  result
+ * notes: the keystore's plan, then the settings' lines.
+ */
+int	 step_convert_server(const struct server_model *,
+	     const struct step_convert_server_opts *, struct step_result *,
 	     struct step_convert_info *, char **cause);
 
 /* ------------------------------------------------------------------ */

@@ -1090,6 +1090,7 @@ srv_p12_compat(struct srv *s)
 	struct server_model	*m = s->m;
 	const struct ks_p12_params *pp;
 	const char		*what = NULL;
+	char			*fix;
 
 	if (m->ks == NULL || m->ks->format != KS_FMT_PKCS12 ||
 	    jre_reads_new_pkcs12(m->jre.major, m->jre.update) != 0)
@@ -1108,11 +1109,51 @@ srv_p12_compat(struct srv *s)
 		what = "a SHA-2 integrity MAC";
 	if (what == NULL)
 		return;
+	xasprintf(&fix, "rewrite it with the legacy profile (tlsdeck "
+	    "convert %s --to pkcs12 --profile legacy), or update the JRE",
+	    m->keystore_path);
 	audit_add(m, "pkcs12-too-new", SEV_CRIT, m->keystore_path, 0, NULL,
-	    NULL, "rewrite the keystore with legacy algorithms (keytool "
-	    "-J-Dkeystore.pkcs12.legacy ...) or update the JRE",
-	    "the keystore uses %s, which Java %s cannot read (needs 8u301, "
-	    "11.0.12 or 12+)", what, m->jre.version);
+	    NULL, fix, "the keystore uses %s, which Java %s cannot read "
+	    "(needs 8u301, 11.0.12 or 12+)", what, m->jre.version);
+	free(fix);
+}
+
+/*
+ * The server's keystore and the formats Java prefers (docs/formats.md,
+ * Converting a server's keystore): JKS and JCEKS are worth migrating to
+ * PKCS#12 (keytool says so; an info), and an alias stored twice loads
+ * only its last entry (a warning naming the one Java ignores).
+ */
+static void
+srv_ks_formats(struct srv *s)
+{
+	struct server_model	*m = s->m;
+	struct ks_ignored	*ig;
+	char			*fix;
+	size_t			 i;
+
+	if (m->ks == NULL)
+		return;
+	if (m->ks->format == KS_FMT_JKS || m->ks->format == KS_FMT_JCEKS) {
+		xasprintf(&fix, "tlsdeck convert --properties %s --to pkcs12 "
+		    "(a new .p12 beside it; the settings switched)",
+		    m->properties);
+		audit_add(m, "keystore-jks", SEV_INFO, m->keystore_path, 0,
+		    NULL, "server.ssl.key-store-type", fix, "the keystore "
+		    "is %s, a format Java keeps for compatibility: PKCS12 is "
+		    "the standard one (keytool recommends migrating)",
+		    ks_format_name(m->ks->format));
+		free(fix);
+	}
+	for (i = 0; i < m->ks->nignored; i++) {
+		ig = &m->ks->ignored[i];
+		audit_add(m, "keystore-alias-twice", SEV_WARN,
+		    m->keystore_path, 0, ig->e->alias, NULL, "rewrite the "
+		    "file without it (tlsdeck convert, which leaves it out)",
+		    "alias \"%s\" is stored twice: Java loads entry %zu and "
+		    "ignores entry %zu (%s)", ig->e->alias, ig->by_pos,
+		    ig->pos, ks_etype_name(ig->e->type));
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -1411,6 +1452,7 @@ server_model_load(const struct server_opts *o, struct server_model **mp,
 		m->shared_data_path = path_absolute(o->server);
 	srv_jre(&s);
 	srv_p12_compat(&s);
+	srv_ks_formats(&s);
 	srv_trust(&s);
 	audit_run(m);
 	if (m->props != NULL && (s.store_mode & S_IROTH) &&

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -331,6 +332,7 @@ step_convert_info_free(struct step_convert_info *info)
 	free(info->written);
 	free(info->need_keypass);
 	free(info->scheme);
+	free(info->properties);
 	memset(info, 0, sizeof *info);
 }
 
@@ -458,5 +460,203 @@ out:
 	free(desc);
 	keystore_free(src);
 	ks_txn_close(t);
+	return (rc);
+}
+
+/* ------------------------------------------------------------------ */
+/* A server's keystore, with its settings switched */
+
+/* Does name end in a keystore extension Java tools use for JKS/JCEKS? */
+static size_t
+conv_ext(const char *name)
+{
+	static const char	*exts[] = { ".jks", ".jceks", ".keystore",
+	    ".ks", ".p12", ".pfx", ".pkcs12" };
+	size_t			 i, n = strlen(name), l;
+
+	for (i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+		l = strlen(exts[i]);
+		if (n > l && strcasecmp(name + n - l, exts[i]) == 0)
+			return (n - l);
+	}
+	return (n);
+}
+
+/*
+ * The new file beside path, named as raw (the setting as written) names
+ * it: the same directory, the extension .p12.  *newraw is raw with its
+ * file name replaced.  -1 when raw does not end in path's file name (a
+ * placeholder in the file name).
+ */
+static int
+conv_beside(const char *path, const char *raw, char **newpath,
+    char **newraw, char **cause)
+{
+	const char	*base = path_basename(path);
+	char		*dir, *name;
+	size_t		 rl = strlen(raw), bl = strlen(base);
+
+	if (rl < bl || strcmp(raw + rl - bl, base) != 0) {
+		cause_set(cause, "server.ssl.key-store (%s) does not end in "
+		    "the file name %s: name the new file (-o)", raw, base);
+		return (-1);
+	}
+	xasprintf(&name, "%.*s.p12", (int)conv_ext(base), base);
+	dir = path_dirname(path);
+	*newpath = path_join(dir, name);
+	xasprintf(newraw, "%.*s%s", (int)(rl - bl), raw, name);
+	free(dir);
+	free(name);
+	return (0);
+}
+
+/* A property of the server's settings file: set (value) or removed. */
+static void
+conv_prop(struct step_prop *v, size_t *n, const char *key, const char *value)
+{
+	v[*n].key = key;
+	v[*n].value = value;
+	v[*n].secret = NULL;
+	(*n)++;
+}
+
+/* convert --server: see core.h. */
+int
+step_convert_server(const struct server_model *m,
+    const struct step_convert_server_opts *so, struct step_result *r,
+    struct step_convert_info *info, char **cause)
+{
+	struct step_convert_opts	 o;
+	struct step_settings_opts	 sopts;
+	struct step_result		 sr;
+	struct step_prop		 props[3];
+	struct secret			*storepass = NULL, *keypass = NULL;
+	struct keystore			*ks = NULL;
+	struct stat			 st;
+	enum ks_format			 from;
+	char				*newpath = NULL, *newraw = NULL;
+	char				*c2 = NULL;
+	size_t				 nprops = 0, i;
+	bool				 created = false;
+	int				 rc = -1;
+
+	memset(r, 0, sizeof *r);
+	memset(info, 0, sizeof *info);
+	memset(&sr, 0, sizeof sr);
+	if (m->props == NULL || m->properties == NULL) {
+		cause_set(cause, "the server's settings could not be read");
+		return (-1);
+	}
+	if (m->keystore_path == NULL || m->keystore_raw == NULL) {
+		cause_set(cause, "%s: server.ssl.key-store is not set: no "
+		    "keystore to convert", m->properties);
+		return (-1);
+	}
+	if (m->keystore_how != NULL &&
+	    strstr(m->keystore_how, "classpath") != NULL) {
+		cause_set(cause, "%s: server.ssl.key-store is in the "
+		    "application's jar (classpath:): convert a copy and point "
+		    "server.ssl.key-store at it", m->properties);
+		return (-1);
+	}
+	if (stat(m->keystore_path, &st) == -1) {
+		cause_set(cause, "%s: %s", m->keystore_path, strerror(errno));
+		return (-1);
+	}
+
+	/* The passwords: given, else the server's own settings. */
+	storepass = so->storepass != NULL ? secret_dup(so->storepass) :
+	    step_settings_secret(m->props, "server.ssl.key-store-password");
+	if (storepass == NULL) {
+		cause_set(cause, "%s: server.ssl.key-store-password is not "
+		    "set; give the store password (--storepass-env)",
+		    m->properties);
+		goto out;
+	}
+	keypass = so->keypass != NULL ? secret_dup(so->keypass) :
+	    step_settings_secret(m->props, "server.ssl.key-password");
+
+	if (m->ks != NULL)
+		from = m->ks->format;
+	else {
+		if (keystore_load(m->keystore_path, storepass, 0, &ks,
+		    cause) != 0)
+			goto out;
+		from = ks->format;
+	}
+
+	memset(&o, 0, sizeof o);
+	o.to = KS_FMT_PKCS12;
+	o.profile = so->profile;
+	if (o.profile == KS_PROFILE_NONE && m->jre.major > 0)
+		o.profile = ks_profile_for_jre(m->jre.major, m->jre.update);
+	o.out_mode = st.st_mode & 0777;
+	o.out_uid = (int)st.st_uid;
+	o.out_gid = (int)st.st_gid;
+	o.keypass = keypass;
+	o.keypasses = so->keypasses;
+	o.nkeypasses = so->nkeypasses;
+	o.dry_run = so->dry_run;
+	o.command = "convert --server";
+
+	/* The settings: the new file and its type; no key password (every
+	 * key is protected with the store password now). */
+	if (from != KS_FMT_PKCS12 || so->out != NULL) {
+		if (so->out != NULL) {
+			newpath = xstrdup(so->out);
+			newraw = xstrdup(so->out);
+		} else if (conv_beside(m->keystore_path, m->keystore_raw,
+		    &newpath, &newraw, cause) != 0) {
+			cause_prefix(cause, "%s", m->properties);
+			goto out;
+		}
+		o.out = newpath;
+		conv_prop(props, &nprops, "server.ssl.key-store", newraw);
+	}
+	if (props_get(m->props, "server.ssl.key-store-type") != NULL ||
+	    from != KS_FMT_PKCS12)
+		conv_prop(props, &nprops, "server.ssl.key-store-type",
+		    "PKCS12");
+	if (props_get(m->props, "server.ssl.key-password") != NULL)
+		conv_prop(props, &nprops, "server.ssl.key-password", NULL);
+
+	/* First the new keystore (the old one stays), then the settings
+	 * that name it: a crash between leaves the server on the old. */
+	if (step_convert(m->keystore_path, storepass, &o, r, info,
+	    cause) != 0)
+		goto out;
+	created = !so->dry_run && o.out != NULL;
+	memset(&sopts, 0, sizeof sopts);
+	sopts.props = props;
+	sopts.nprops = nprops;
+	sopts.dry_run = so->dry_run;
+	if (nprops > 0 && step_settings(m->properties, &sopts, &sr,
+	    cause) != 0) {
+		if (created && unlink(newpath) == -1)
+			xasprintf(&c2, "; remove %s (%s)", newpath,
+			    strerror(errno));
+		cause_set(cause, "%s%s (the settings are unchanged; %s)",
+		    *cause, c2 != NULL ? c2 : "", created && c2 == NULL ?
+		    "the new keystore was removed" : "the keystore is "
+		    "unchanged");
+		goto out;
+	}
+	for (i = 0; i < sr.nnotes; i++)
+		step_note(r, "%s: %s", m->properties, sr.notes[i]);
+	if (o.out != NULL)
+		step_note(r, "the old keystore %s is kept: remove it once the "
+		    "server works with the new one (restart it)",
+		    m->keystore_path);
+	info->properties = xstrdup(m->properties);
+	info->settings_backup_id = sr.backup_id;
+	rc = 0;
+out:
+	free(c2);
+	keystore_free(ks);
+	secret_free(storepass);
+	secret_free(keypass);
+	free(newpath);
+	free(newraw);
+	step_result_free(&sr);
 	return (rc);
 }

@@ -457,6 +457,7 @@ extern const struct form_def form_pem_def;
 extern const struct form_def form_settings_def;
 extern const struct form_def form_export_def;
 extern const struct form_def form_trust_def;
+extern const struct form_def form_convert_def;
 
 /* form_add_keystore flags */
 #define FKS_CREATE	0x01	/* may be a new file (asks twice) */

@@ -92,6 +92,7 @@ static const struct form_def *const wiz_forms[FORM__MAX] = {
 	[FORM_SETTINGS] = &form_settings_def,
 	[FORM_EXPORT] = &form_export_def,
 	[FORM_TRUST] = &form_trust_def,
+	[FORM_CONVERT] = &form_convert_def,
 };
 
 struct wiz {
