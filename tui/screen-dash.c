@@ -750,13 +750,18 @@ dash_keystore(struct tui *t, struct dash *d)
 {
 	const struct server_model	*m = t->model;
 	struct rect			*r = &d->r[P_KEYSTORE];
+	const char			*prof;
 	char				*sub;
 	int				 i, y, vis;
 	bool				 sel;
 
-	xasprintf(&sub, "%s%s%s", m->keystore_path != NULL ?
+	/* a PKCS#12 file's profile too: which JREs read it */
+	prof = m->ks != NULL ? ks_profile_name(keystore_profile(m->ks)) :
+	    NULL;
+	xasprintf(&sub, "%s%s%s%s%s", m->keystore_path != NULL ?
 	    dash_rel(m, m->keystore_path) : "", m->ks != NULL ? "  " : "",
-	    m->ks != NULL ? ks_format_name(m->ks->format) : "");
+	    m->ks != NULL ? ks_format_name(m->ks->format) : "",
+	    prof != NULL ? " " : "", prof != NULL ? prof : "");
 	dash_frame(t, d, P_KEYSTORE, sub);
 	free(sub);
 
