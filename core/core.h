@@ -448,7 +448,8 @@ const char	*ks_profile_name(enum ks_profile);
 /* Parse a profile name; KS_PROFILE_NONE when unknown. */
 enum ks_profile	 ks_profile_parse(const char *);
 /* The profile of the PKCS#12 files a JRE reads (jre_reads_new_pkcs12):
- * legacy for an older JRE, else modern (also when unknown). */
+ * legacy for an older JRE, else modern (also when unknown); in
+ * step-convert.c. */
 enum ks_profile	 ks_profile_for_jre(int major, int update);
 
 /*
@@ -1612,6 +1613,8 @@ struct step_genkey_opts {
 	int		 keysize;	/* RSA: 0 is 2048; EC: 256/384/521 */
 	const char	*curve;		/* EC: NULL is P-256 (or keysize's) */
 	int		 days;		/* 0 is 3650 */
+	enum ks_profile	 profile;	/* a new PKCS12 file's profile (NONE:
+					   modern); a file keeps its own */
 	enum ks_format	 storetype;	/* a new file: PKCS12 (UNKNOWN) or
 					   JKS; an existing one must match */
 	bool		 replace;	/* overwrite an existing alias */

@@ -601,13 +601,6 @@ keystore_profile(const struct keystore *ks)
 	return (pkcs12_params_classify(&ks->p12));
 }
 
-enum ks_profile
-ks_profile_for_jre(int major, int update)
-{
-	return (jre_reads_new_pkcs12(major, update) == 0 ?
-	    KS_PROFILE_LEGACY : KS_PROFILE_MODERN);
-}
-
 int
 keystore_serialize(const struct keystore *ks, const struct secret *pass,
     unsigned char **out, size_t *outlen, char **cause)

@@ -466,6 +466,14 @@ out:
 /* ------------------------------------------------------------------ */
 /* A server's keystore, with its settings switched */
 
+/* (here, not in keystore.c: the keystore model does not call jre.c) */
+enum ks_profile
+ks_profile_for_jre(int major, int update)
+{
+	return (jre_reads_new_pkcs12(major, update) == 0 ?
+	    KS_PROFILE_LEGACY : KS_PROFILE_MODERN);
+}
+
 /* Does name end in a keystore extension Java tools use for JKS/JCEKS? */
 static size_t
 conv_ext(const char *name)

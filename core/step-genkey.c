@@ -127,6 +127,18 @@ step_genkey(const char *path, const struct secret *storepass,
 		    ks_format_name(o->storetype));
 		goto out;
 	}
+	/* A new PKCS#12 file in the profile the server's JRE reads. */
+	if (t->created && t->ks->format == KS_FMT_PKCS12 &&
+	    o->profile != KS_PROFILE_NONE) {
+		if (o->profile == KS_PROFILE_PASSWORDLESS) {
+			cause_set(cause, "%s: a passwordless PKCS12 file holds "
+			    "certificates only", path);
+			goto out;
+		}
+		pkcs12_params_profile(&t->ks->p12, o->profile);
+		step_note(r, "new PKCS12 file, %s profile",
+		    ks_profile_name(o->profile));
+	}
 	alias = step_alias_for(t->ks, o->alias);
 	if ((old = keystore_find(t->ks, alias)) != NULL && !o->replace) {
 		cause_set(cause, "%s: alias \"%s\" already exists (a %s); "

@@ -37,6 +37,7 @@ struct gk_arg {
 	int		 days;
 	enum ks_format	 storetype;
 	bool		 replace;
+	enum ks_profile	 profile;	/* a new PKCS12 file's */
 	char		*replaces;	/* renewal: the entry renewed */
 	bool		 accept_san_loss; /* the plan asked twice */
 };
@@ -303,6 +304,7 @@ gk_run(struct fstep *s, atomic_int *cancel, char **cause)
 	o.replace = a->replace;
 	o.replaces = a->replaces;
 	o.accept_san_loss = a->accept_san_loss;
+	o.profile = a->profile;
 	o.cancel = cancel;
 	if (form_mkdirs(a->path, cause) != 0)
 		return (-1);
@@ -393,11 +395,19 @@ gk_build(struct form *f, char **cause)
 	a->storetype = ks != NULL ? ks->format :
 	    form_get_storetype(f, g->i_type);
 
+	/* A new PKCS12 file: the profile the server's JRE reads. */
+	if (ks == NULL && err == NULL && a->storetype == KS_FMT_PKCS12 &&
+	    form_tui(f)->model->jre.major > 0)
+		a->profile = ks_profile_for_jre(form_tui(f)->model->jre.major,
+		    form_tui(f)->model->jre.update);
 	s = fstep_new("New key pair \"%s\"", a->alias);
 	fstep_writes(s, a, gk_arg_free, gk_run);
 	if (ks == NULL && err == NULL)
 		fstep_line(&s->plan, &s->nplan, "create the %s keystore %s "
-		    "(mode 0600)", ks_format_name(a->storetype), a->path);
+		    "(mode 0600%s%s)", ks_format_name(a->storetype), a->path,
+		    a->profile == KS_PROFILE_LEGACY ? "; legacy profile: "
+		    "the server's JRE " : "", a->profile == KS_PROFILE_LEGACY ?
+		    form_tui(f)->model->jre.version : "");
 	else
 		fstep_line(&s->plan, &s->nplan, "add to the %s keystore %s "
 		    "(a backup of the file first)",

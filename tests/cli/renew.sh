@@ -94,4 +94,11 @@ td import-reply "$KS" --alias web --csr "$T/web.csr" "$T/reply.pem" \
 td import-reply "$KS" --alias web2 --csr "$T/web.csr" "$T/reply.pem" \
     --allow-untrusted --dry-run >"$T/out" 2>"$T/err" &&
     fail "a reply for another key accepted"
+
+# A new PKCS#12 file in the legacy profile (for an old JRE).
+td genkey "$T/old.p12" --alias web --dname "CN=a.example" --profile legacy \
+    >/dev/null 2>&1 || fail "genkey --profile legacy"
+[ "$("$TLSDECK" list "$T/old.p12" --storepass-env SP --format json |
+    sed -n 's/^  "profile": "\(.*\)",*$/\1/p')" = legacy ] ||
+    fail "not legacy"
 exit 0
