@@ -161,35 +161,37 @@ convert_json(const char *file, const struct step_result *r,
 	out_json_dump(j, stdout);
 }
 
-/* The result as text: the plan, then what was done. */
+/* The result as text: the plan, then what was done (paths and names come
+ * from files: escaped). */
 static void
 convert_text(const char *file, const struct step_result *r,
     const struct step_convert_info *info, bool dry_run)
 {
 	const char	*p = ks_profile_name(info->to_profile);
+	struct cli_text	 tx;
+	FILE		*f;
 	size_t		 i;
 
-	printf("%s %s (%s) to %s%s%s%s:\n", dry_run ? "Would convert" :
+	f = cli_text_begin(&tx);
+	fprintf(f, "%s %s (%s) to %s%s%s%s:\n", dry_run ? "Would convert" :
 	    "Converted", file, ks_format_name(info->from),
 	    ks_format_name(r->format), p != NULL ? " (" : "",
 	    p != NULL ? p : "", p != NULL ? " profile)" : "");
-	for (i = 0; i < r->nnotes; i++) {
-		printf("  ");
-		cli_write_safe(stdout, r->notes[i], strlen(r->notes[i]));
-		printf("\n");
-	}
+	for (i = 0; i < r->nnotes; i++)
+		fprintf(f, "  %s\n", r->notes[i]);
 	if (strcmp(info->written, file) != 0)
-		printf("%s %s\n", dry_run ? "Would write" : "Wrote",
+		fprintf(f, "%s %s\n", dry_run ? "Would write" : "Wrote",
 		    info->written);
 	if (r->backup_id != 0)
-		printf("Backup of the previous file: %u (tlsdeck history; "
+		fprintf(f, "Backup of the previous file: %u (tlsdeck history; "
 		    "tlsdeck restore %u)\n", r->backup_id, r->backup_id);
 	if (info->settings_backup_id != 0)
-		printf("Backup of the previous settings: %u (tlsdeck restore "
-		    "%u)\n", info->settings_backup_id,
+		fprintf(f, "Backup of the previous settings: %u (tlsdeck "
+		    "restore %u)\n", info->settings_backup_id,
 		    info->settings_backup_id);
 	if (info->properties != NULL && !dry_run)
-		printf("Restart the server to use the new keystore.\n");
+		fprintf(f, "Restart the server to use the new keystore.\n");
+	cli_text_end(&tx, stdout);
 }
 
 /* tlsdeck convert --server DIR | --properties FILE --to pkcs12 */

@@ -139,13 +139,13 @@ cmd_csr_exec(struct cmd_ctx *c)
 			cli_error("%s", cause);
 			goto out;
 		}
-		fprintf(stderr, "%s: wrote the request for \"%s\" to %s\n",
-		    TLSDECK_NAME, r.aliases[0], a->out);
+		cli_message("wrote the request for \"%s\" to %s",
+		    r.aliases[0], a->out);
 	}
 	/* the notes once the request is out (a failed write says one
 	 * line) */
 	for (i = 0; i < r.nnotes; i++)
-		fprintf(stderr, "%s: note: %s\n", TLSDECK_NAME, r.notes[i]);
+		cli_note("%s", r.notes[i]);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 out:
 	free(cause);
