@@ -750,18 +750,34 @@ dash_keystore(struct tui *t, struct dash *d)
 {
 	const struct server_model	*m = t->model;
 	struct rect			*r = &d->r[P_KEYSTORE];
-	const char			*prof;
+	const char			*prof, *path;
 	char				*sub;
-	int				 i, y, vis;
+	int				 i, y, vis, room;
 	bool				 sel;
 
 	/* a PKCS#12 file's profile too: which JREs read it */
 	prof = m->ks != NULL ? ks_profile_name(keystore_profile(m->ks)) :
 	    NULL;
-	xasprintf(&sub, "%s%s%s%s%s", m->keystore_path != NULL ?
-	    dash_rel(m, m->keystore_path) : "", m->ks != NULL ? "  " : "",
+	path = m->keystore_path != NULL ? dash_rel(m, m->keystore_path) : "";
+	/*
+	 * The path matters most: where the title has no room for all,
+	 * the profile goes first, then the format (draw_box: the
+	 * subtitle gets w - 6 columns less the title's).
+	 */
+	room = r->w - 6 - draw_width(dash_panel_names[P_KEYSTORE]);
+	if (d->filter[0] != '\0')
+		room -= 2 + draw_width(d->filter);
+	xasprintf(&sub, "%s%s%s%s%s", path, m->ks != NULL ? "  " : "",
 	    m->ks != NULL ? ks_format_name(m->ks->format) : "",
 	    prof != NULL ? " " : "", prof != NULL ? prof : "");
+	if (prof != NULL && draw_width(sub) > room) {
+		free(sub);
+		xasprintf(&sub, "%s  %s", path, ks_format_name(m->ks->format));
+	}
+	if (m->ks != NULL && draw_width(sub) > room) {
+		free(sub);
+		sub = xstrdup(path);
+	}
 	dash_frame(t, d, P_KEYSTORE, sub);
 	free(sub);
 
