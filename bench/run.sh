@@ -3,9 +3,9 @@
 # on truststores of 144 (Debian cacerts), 1,000 and 10,000 certificates, JKS
 # and PKCS#12, in one run on this machine; audit and configure on
 # properties files of 10,000 to 1,000,000 keys; convert against keytool
-# -importkeystore.  Medians of RUNS runs (default 5) of the wall-clock time
-# from fork to exit, ratios, and the peak resident set (bench/timecmd.c,
-# wait4).  Prints a Markdown table.
+# -importkeystore.  Medians of RUNS runs (default 5) of the wall-clock and
+# CPU times from fork to exit, ratios, and the peak resident set
+# (bench/timecmd.c, wait4).  Prints Markdown tables.
 #
 # usage: bench/run.sh [BUILDDIR]      (BUILDDIR defaults to ./_build)
 # TLSDECK=/path/to/tlsdeck measures that binary instead (another build,
@@ -30,25 +30,30 @@ for n in 1000 10000; do
 done
 cp "$src" "$w/cacerts.jks"
 
-# "median-seconds peak-MB" of RUNS runs of a command
+# "median-seconds peak-MB median-CPU-seconds" of RUNS runs of a command
 measure() {
-	"$tc" "$RUNS" "$@" | awk '{printf "%s %.1f", $1, $2 / 1024}'
+	"$tc" "$RUNS" "$@" | awk '{printf "%s %.1f %s", $1, $2 / 1024, $3}'
 }
 row() { # label, our cmd..., --, ref label, ref cmd...
 	_label=$1; shift
 	_ours=""; while [ "$1" != -- ]; do _ours="$_ours '$1'"; shift; done; shift
 	_rl=$1; shift
 	set -- $(eval measure $_ours) "$@"
-	_t1=$1 _m1=$2; shift 2
+	_t1=$1 _m1=$2 _c1=$3; shift 3
 	set -- $(measure "$@")
-	_t2=$1 _m2=$2
+	_t2=$1 _m2=$2 _c2=$3
 	_r=$(echo "$_t2 / $_t1" | bc -l)
-	printf '| %s | %.1f ms | %s MB | %s | %.1f ms | %s MB | %.1fx |\n' \
-	    "$_label" "$(echo "$_t1*1000" | bc -l)" "$_m1" "$_rl" \
-	    "$(echo "$_t2*1000" | bc -l)" "$_m2" "$_r"
+	_rc=$(echo "$_c2 / $_c1" | bc -l)
+	printf '| %s | %.1f ms | %.1f ms | %s MB | %s | %.1f ms | %.1f ms | %s MB | %.1fx | %.1fx |\n' \
+	    "$_label" "$(echo "$_t1*1000" | bc -l)" \
+	    "$(echo "$_c1*1000" | bc -l)" "$_m1" "$_rl" \
+	    "$(echo "$_t2*1000" | bc -l)" "$(echo "$_c2*1000" | bc -l)" \
+	    "$_m2" "$_r" "$_rc"
 }
-echo "| input | tlsdeck list | peak | reference | reference time | peak | ratio |"
-echo "|---|---|---|---|---|---|---|"
+# Wall-clock time from fork to exit, and CPU time (user + system, every
+# thread): on a shared machine the CPU time is the steadier.
+echo "| input | tlsdeck list | CPU | peak | reference | reference time | CPU | peak | ratio | CPU ratio |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 row "Debian cacerts (JKS, 144)" \
     "$td" list --storepass-env PW "$w/cacerts.jks" -- "keytool -list" \
     "$KT" -list -keystore "$w/cacerts.jks" -storepass:env PW
@@ -136,10 +141,10 @@ echo
 echo "| properties | bytes | tlsdeck audit | peak | tlsdeck configure --set | peak |"
 echo "|---|---|---|---|---|---|"
 for n in 10000 100000 1000000; do
-	_ta=$(median "$td" audit --no-live --properties "$w/p$n.properties")
-	_ma=$(peak "$td" audit --no-live --properties "$w/p$n.properties")
-	_tc=$(median sh "$w/conf$n.sh")
-	_mc=$(peak sh "$w/conf$n.sh")
+	set -- $(measure "$td" audit --no-live --properties "$w/p$n.properties")
+	_ta=$1 _ma=$2
+	set -- $(measure sh "$w/conf$n.sh")
+	_tc=$1 _mc=$2
 	_note=
 	[ "$n" = 1000000 ] && _note=" (refused)"
 	printf '| %s keys%s | %s | %.1f ms | %s MB | %.1f ms | %s MB |\n' \

@@ -2,10 +2,11 @@
 # Install what tlsdeck needs to build (and, with "test", to test) on Debian.
 # Does nothing when everything is present; needs root otherwise.
 pkgs="build-essential autoconf automake pkg-config libssl-dev libncurses-dev
-libcyaml-dev libjansson-dev libcmocka-dev libcurl4-openssl-dev tmux openssl"
+libcyaml-dev libyaml-dev libxml2-dev libjansson-dev libcmocka-dev
+libcurl4-openssl-dev tmux openssl"
 [ "${1:-}" = test ] && pkgs="$pkgs openjdk-17-jdk-headless clang
-libclang-rt-14-dev time python3 bc jq prometheus
-pebble lego"
+libclang-rt-14-dev time python3 bc jq prometheus python3-yaml libxml2-utils
+jetty9 pebble lego"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |

@@ -258,9 +258,9 @@ convert_server(struct cmd_ctx *c, struct convert_args *a)
 		cause = NULL;
 	}
 	if (c->fmt == OUT_JSON)
-		convert_json(m->keystore_path, &r, &info, c->dry_run);
+		convert_json(m->served->path, &r, &info, c->dry_run);
 	else
-		convert_text(m->keystore_path, &r, &info, c->dry_run);
+		convert_text(m->served->path, &r, &info, c->dry_run);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 out:
 	free(cause);

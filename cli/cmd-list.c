@@ -39,6 +39,89 @@ list_json_profile(json_t *j, const struct keystore *ks)
 	    json_null());
 }
 
+/* The text of one entry as it comes (the same whether the listing kept the
+ * keystore or not; on two threads at once in ks_list_file). */
+static void
+list_text_entry(FILE *f, struct ks_entry *e, void *arg)
+{
+	const time_t	*now = arg;
+
+	fputc('\n', f);
+	out_text_entry(f, e, *now);
+}
+
+/* The first lines of a text listing (the path escaped). */
+static void
+list_text_header(const char *path, enum ks_format format, bool passwordless,
+    bool verified, size_t n)
+{
+	struct cli_text	 tx;
+	FILE		*mf;
+
+	mf = cli_text_begin(&tx);
+	fprintf(mf, "Keystore: %s\nType: %s%s\nIntegrity: %s\n"
+	    "Your keystore contains %zu entr%s\n", path,
+	    ks_format_name(format), passwordless ? " (passwordless)" : "",
+	    verified ? "verified" : "NOT verified", n, n == 1 ? "y" : "ies");
+	cli_text_end(&tx, stdout);
+}
+
+/* Block-buffer stdout for a big listing when it is not a terminal, and
+ * take its lock once (the listing may have made us threaded). */
+static void
+list_stdout(void)
+{
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOFBF, 1 << 18);
+	flockfile(stdout);
+}
+
+/*
+ * A JKS or JCEKS listing as text with a store password: without keeping
+ * the keystore (ks_list_file), else loaded whole as cli_open_keystore
+ * would with this password (which keystore_load checks and explains).
+ * TLSDECK_LIST_WHOLE=1 always loads it whole (the tests compare both).
+ * 1: listed here; 0: *ksp loaded for the caller; -1: failed (said).
+ */
+static int
+list_text_stream(struct cmd_ctx *c, time_t *now, struct keystore **ksp,
+    struct secret **passp)
+{
+	struct ks_list	*l = NULL;
+	const char	*path = c->argv[0], *whole;
+	char		*cause = NULL;
+	size_t		 i;
+	int		 rc = -1;
+
+	if (cli_password(&c->store, "", false, passp, &cause) != 0) {
+		cli_error("%s", cause);
+		free(cause);
+		return (-1);
+	}
+	whole = getenv("TLSDECK_LIST_WHOLE");
+	if ((whole == NULL || strcmp(whole, "1") != 0) &&
+	    ks_list_file(path, *passp, list_text_entry, now, &l) == 0) {
+		list_stdout();
+		list_text_header(path, l->format, false, l->verified, l->n);
+		/* aliases and names come from the file: escaped */
+		for (i = 0; i < l->n; i++)
+			cli_write_safe(stdout, l->texts[i].s, l->texts[i].len);
+		rc = fflush(stdout) == 0 ? 1 : -1;
+		funlockfile(stdout);
+		ks_list_free(l);
+		return (rc);
+	}
+	if (keystore_load(path, *passp, 0, ksp, &cause) != 0) {
+		cli_error("%s", cause);
+		free(cause);
+		return (-1);
+	}
+	if (!(*ksp)->verified)
+		cli_warn("%s: integrity not verified (no store password "
+		    "given)", path);
+	return (0);
+}
+
 static int
 cmd_list_exec(struct cmd_ctx *c)
 {
@@ -49,21 +132,22 @@ cmd_list_exec(struct cmd_ctx *c)
 	FILE			*mf;
 	char			*cause = NULL;
 	time_t			 now = time(NULL);
-	int			 fmt = c->fmt, rc = EXIT_FAIL;
+	int			 fmt = c->fmt, rc = EXIT_FAIL, r;
 	size_t			 i;
 
-	if (cli_open_keystore(c->argv[0], &c->store, fmt == OUT_JSON, &ks,
-	    &pass, &cause) != 0) {
+	if (fmt == OUT_TEXT && cli_pw_given(&c->store)) {
+		if ((r = list_text_stream(c, &now, &ks, &pass)) != 0) {
+			rc = r == 1 ? EXIT_OK : EXIT_FAIL;
+			goto out;
+		}
+	} else if (cli_open_keystore(c->argv[0], &c->store, fmt == OUT_JSON,
+	    &ks, &pass, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
 	keystore_sort(ks);
 	list_fingerprints(ks);
-	/* Big listings: block-buffer stdout when it is not a terminal, and
-	 * take its lock once (cert_fp_all may have made us threaded). */
-	if (!isatty(STDOUT_FILENO))
-		setvbuf(stdout, NULL, _IOFBF, 1 << 18);
-	flockfile(stdout);
+	list_stdout();
 	if (fmt == OUT_JSON) {
 		j = json_object();
 		json_object_set_new(j, "file", json_string(c->argv[0]));
@@ -82,15 +166,11 @@ cmd_list_exec(struct cmd_ctx *c)
 		json_object_set_new(j, "entries", arr);
 		out_json_dump(j, stdout);
 	} else {
-		/* Aliases and names come from the file: escaped (an entry
-		 * at a time: a listing can be large). */
+		list_text_header(c->argv[0], ks->format, ks->passwordless,
+		    ks->verified, ks->nentries);
+		/* aliases and names come from the file: escaped (an entry
+		 * at a time: a listing can be large) */
 		mf = cli_text_begin(&tx);
-		fprintf(mf, "Keystore: %s\nType: %s%s\nIntegrity: %s\n"
-		    "Your keystore contains %zu entr%s\n", c->argv[0],
-		    ks_format_name(ks->format),
-		    ks->passwordless ? " (passwordless)" : "",
-		    ks->verified ? "verified" : "NOT verified",
-		    ks->nentries, ks->nentries == 1 ? "y" : "ies");
 		if (ks->format == KS_FMT_PKCS12)
 			fprintf(mf, "Profile: %s\n",
 			    ks_profile_name(keystore_profile(ks)));
@@ -98,8 +178,7 @@ cmd_list_exec(struct cmd_ctx *c)
 		cli_text_end(&tx, stdout);
 		for (i = 0; i < ks->nentries; i++) {
 			mf = cli_text_begin(&tx);
-			fputc('\n', mf);
-			out_text_entry(mf, ks->entries[i], now);
+			list_text_entry(mf, ks->entries[i], &now);
 			cli_text_end(&tx, stdout);
 		}
 	}

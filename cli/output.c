@@ -237,44 +237,155 @@ out_text_alias(FILE *f, const struct ks_entry *e)
 	out_text_str(f, e->alias, e->alias_len);
 }
 
+/*
+ * A certificate's lines are put together in a buffer and written at once:
+ * a listing of 10,000 entries prints 100,000 of them, and printf's format
+ * parsing was the most expensive part of printing.
+ */
+struct out_buf {
+	char	*p;
+	size_t	 len;
+	size_t	 cap;
+	char	 stack[1024];
+};
+
+static void
+out_buf_add(struct out_buf *b, const char *s, size_t n)
+{
+	size_t	cap;
+
+	if (b->cap - b->len < n) {
+		for (cap = b->cap * 2; cap - b->len < n; cap *= 2)
+			/* nothing */;
+		if (b->p == b->stack) {
+			b->p = xmalloc(cap);
+			memcpy(b->p, b->stack, b->len);
+		} else
+			b->p = xreallocarray(b->p, cap, 1);
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+static void
+out_buf_str(struct out_buf *b, const char *s)
+{
+	out_buf_add(b, s, strlen(s));
+}
+
+/* A decimal number. */
+static void
+out_buf_num(struct out_buf *b, long v)
+{
+	char		 d[24], *p = d + sizeof d;
+	unsigned long	 u = v < 0 ? -(unsigned long)v : (unsigned long)v;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--p = '-';
+	out_buf_add(b, p, (size_t)(d + sizeof d - p));
+}
+
+/* "IND LABEL AB:CD:...\n", as cert_fp_hex spells a fingerprint. */
+static void
+out_buf_fp(struct out_buf *b, const char *ind, const char *label,
+    const unsigned char *p, size_t len)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	char			 s[3 * 64], *o = s;
+	size_t			 i;
+
+	out_buf_str(b, ind);
+	out_buf_str(b, label);
+	for (i = 0; i < len && i < 64; i++) {
+		if (i > 0)
+			*o++ = ':';
+		*o++ = hex[p[i] >> 4];
+		*o++ = hex[p[i] & 15];
+	}
+	*o++ = '\n';
+	out_buf_add(b, s, (size_t)(o - s));
+}
+
+/* "IND LABEL VALUE\n" */
+static void
+out_buf_line(struct out_buf *b, const char *ind, const char *label,
+    const char *value)
+{
+	out_buf_str(b, ind);
+	out_buf_str(b, label);
+	out_buf_str(b, value);
+	out_buf_add(b, "\n", 1);
+}
+
 void
 out_text_cert(FILE *f, struct cert *c, time_t now, const char *ind)
 {
 	const struct cert_info	*ci = &c->info;
-	char			 nb[32], na[32], *fp;
+	struct out_buf		 b;
+	char			 nb[32], na[32];
 	long			 days;
 	size_t			 i;
 
+	b.p = b.stack;
+	b.len = 0;
+	b.cap = sizeof b.stack;
 	time_iso8601(ci->not_before, nb, sizeof nb);
 	time_iso8601(ci->not_after, na, sizeof na);
 	days = cert_days_left(c, now);
-	fprintf(f, "%sOwner:     %s\n", ind, ci->subject);
-	fprintf(f, "%sIssuer:    %s\n", ind, ci->issuer);
-	fprintf(f, "%sSerial:    %s\n", ind, ci->serial);
-	fprintf(f, "%sValid:     %s until %s", ind, nb, na);
-	if (days < 0)
-		fprintf(f, " (EXPIRED %ld days ago)\n", -days);
-	else if (ci->not_before > (int64_t)now)
-		fprintf(f, " (NOT YET VALID; %ld days left)\n", days);
-	else
-		fprintf(f, " (%ld days left)\n", days);
-	fp = cert_fp_hex(cert_sha256(c), CERT_SHA256_LEN);
-	fprintf(f, "%sSHA256:    %s\n", ind, fp);
-	free(fp);
-	fp = cert_fp_hex(cert_sha1(c), 20);
-	fprintf(f, "%sSHA1:      %s\n", ind, fp);
-	free(fp);
-	fprintf(f, "%sKey:       %s    Signature: %s\n", ind, ci->key,
-	    ci->sig_alg);
-	if (ci->nsan > 0) {
-		fprintf(f, "%sSAN:       ", ind);
-		for (i = 0; i < ci->nsan; i++)
-			fprintf(f, "%s%s", i ? ", " : "", ci->san[i]);
-		fputc('\n', f);
+	out_buf_line(&b, ind, "Owner:     ", ci->subject);
+	out_buf_line(&b, ind, "Issuer:    ", ci->issuer);
+	out_buf_line(&b, ind, "Serial:    ", ci->serial);
+	out_buf_str(&b, ind);
+	out_buf_str(&b, "Valid:     ");
+	out_buf_str(&b, nb);
+	out_buf_str(&b, " until ");
+	out_buf_str(&b, na);
+	if (days < 0) {
+		out_buf_str(&b, " (EXPIRED ");
+		out_buf_num(&b, -days);
+		out_buf_str(&b, " days ago)\n");
+	} else if (ci->not_before > (int64_t)now) {
+		out_buf_str(&b, " (NOT YET VALID; ");
+		out_buf_num(&b, days);
+		out_buf_str(&b, " days left)\n");
+	} else {
+		out_buf_str(&b, " (");
+		out_buf_num(&b, days);
+		out_buf_str(&b, " days left)\n");
 	}
-	if (ci->ca || ci->self_signed)
-		fprintf(f, "%sFlags:    %s%s\n", ind, ci->ca ? " CA" : "",
-		    ci->self_signed ? " self-signed" : "");
+	out_buf_fp(&b, ind, "SHA256:    ", cert_sha256(c), CERT_SHA256_LEN);
+	out_buf_fp(&b, ind, "SHA1:      ", cert_sha1(c), CERT_SHA1_LEN);
+	out_buf_str(&b, ind);
+	out_buf_str(&b, "Key:       ");
+	out_buf_str(&b, ci->key);
+	out_buf_line(&b, "", "    Signature: ", ci->sig_alg);
+	if (ci->nsan > 0) {
+		out_buf_str(&b, ind);
+		out_buf_str(&b, "SAN:       ");
+		for (i = 0; i < ci->nsan; i++) {
+			if (i > 0)
+				out_buf_str(&b, ", ");
+			out_buf_str(&b, ci->san[i]);
+		}
+		out_buf_add(&b, "\n", 1);
+	}
+	if (ci->ca || ci->self_signed) {
+		out_buf_str(&b, ind);
+		out_buf_str(&b, "Flags:    ");
+		if (ci->ca)
+			out_buf_str(&b, " CA");
+		if (ci->self_signed)
+			out_buf_str(&b, " self-signed");
+		out_buf_add(&b, "\n", 1);
+	}
+	fwrite(b.p, 1, b.len, f);
+	if (b.p != b.stack)
+		free(b.p);
 }
 
 /* One entry as text, like keytool -list -v with days left (to a
@@ -543,6 +654,21 @@ cli_text_findings(FILE *f, const struct server_model *m, const char *indent)
 	}
 }
 
+/* Which key material: {"role", "name", "path"}, or null. */
+void *
+cli_json_material_ref(const struct key_material *mat)
+{
+	json_t	*o;
+
+	if (mat == NULL)
+		return (json_null());
+	o = json_object();
+	json_object_set_new(o, "role", json_string(km_role_name(mat->role)));
+	json_object_set_new(o, "name", out_json_cstr(mat->name));
+	json_object_set_new(o, "path", out_json_cstr(mat->path));
+	return (o);
+}
+
 void *
 cli_json_findings(const struct server_model *m)
 {
@@ -566,6 +692,8 @@ cli_json_findings(const struct server_model *m)
 		json_object_set_new(j, "fix", out_json_cstr(f->fix));
 		json_object_set_new(j, "form", f->form >= 0 ?
 		    json_integer(f->form) : json_null());
+		json_object_set_new(j, "material", cli_json_material_ref(
+		    f->material));
 		json_array_append_new(arr, j);
 	}
 	return (arr);
@@ -600,6 +728,8 @@ cli_json_certs(const struct server_model *m)
 		fp = cert_fp_hex(cert_sha256(r->cert), CERT_SHA256_LEN);
 		json_object_set_new(j, "sha256", json_string(fp));
 		free(fp);
+		json_object_set_new(j, "material", cli_json_material_ref(
+		    r->material));
 		json_array_append_new(arr, j);
 	}
 	return (arr);

@@ -124,6 +124,23 @@ arena_strndup(struct arena *a, const char *s, size_t len)
 	return (d);
 }
 
+/* Forget every allocation, keeping the newest chunk for the next ones
+ * (a scratch arena reused entry after entry faults no new pages). */
+void
+arena_reset(struct arena *a)
+{
+	struct arena_chunk	*c, *next;
+
+	if (a->head == NULL)
+		return;
+	for (c = a->head->next; c != NULL; c = next) {
+		next = c->next;
+		free(c);
+	}
+	a->head->next = NULL;
+	a->head->used = 0;
+}
+
 /* Free every chunk (NULL is fine). */
 void
 arena_free(struct arena *a)

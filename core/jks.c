@@ -1463,6 +1463,155 @@ out:
 }
 
 /* ------------------------------------------------------------------ */
+/*
+ * Reading a file piece by piece (kslist.c lists a large keystore without
+ * holding it): the header, where each entry ends, one entry parsed as
+ * jks_load parses it, and the keyed digest fed as the pieces go by.
+ */
+
+/* The 12-byte header; -1 when it is not a JKS or JCEKS one jks_load reads. */
+int
+jks_stream_header(const unsigned char *p, size_t len, struct jks_stream *h)
+{
+	struct jks_rd	r = { p, len, 0, false };
+	uint32_t	magic;
+
+	if (jks_rd_u32(&r, &magic) != 0 || jks_rd_u32(&r, &h->version) != 0 ||
+	    jks_rd_u32(&r, &h->count) != 0)
+		return (-1);
+	if (magic == JKS_MAGIC)
+		h->format = KS_FMT_JKS;
+	else if (magic == JCEKS_MAGIC)
+		h->format = KS_FMT_JCEKS;
+	else
+		return (-1);
+	if (h->version != 1 && h->version != 2)
+		return (-1);
+	return (0);
+}
+
+/* Step over one certificate as jks_load_cert reads it. */
+static int
+jks_skip_cert(struct jks_rd *r, const struct jks_stream *h)
+{
+	uint16_t	tlen;
+	uint32_t	clen;
+
+	if (h->version == 2 && (jks_rd_u16(r, &tlen) != 0 ||
+	    jks_rd_bytes(r, tlen, NULL) != 0))
+		return (-1);
+	if (jks_rd_u32(r, &clen) != 0 || jks_rd_bytes(r, clen, NULL) != 0)
+		return (-1);
+	return (0);
+}
+
+/*
+ * Where the entry at p ends: 1 with *elen set, 0 when it goes on past len
+ * (read more), -1 when it is malformed.  Nothing is decoded: this only
+ * follows the lengths (jks_stream_entry checks the rest).
+ */
+int
+jks_stream_skip(const struct jks_stream *h, const unsigned char *p,
+    size_t len, size_t *elen)
+{
+	struct jks_rd	r = { p, len, 0, false };
+	uint32_t	tag, plen, nchain, j;
+	uint16_t	n;
+	uint64_t	date;
+
+	if (jks_rd_u32(&r, &tag) != 0)
+		goto fail;
+	if (tag < 1 || tag > 3 || (tag == 3 && h->format != KS_FMT_JCEKS))
+		return (-1);
+	if (jks_rd_u16(&r, &n) != 0 || jks_rd_bytes(&r, n, NULL) != 0 ||
+	    jks_rd_u64(&r, &date) != 0)
+		goto fail;
+	switch (tag) {
+	case 1:
+		if (jks_rd_u32(&r, &plen) != 0 ||
+		    jks_rd_bytes(&r, plen, NULL) != 0 ||
+		    jks_rd_u32(&r, &nchain) != 0)
+			goto fail;
+		for (j = 0; j < nchain; j++)
+			if (jks_skip_cert(&r, h) != 0)
+				goto fail;
+		break;
+	case 2:
+		if (jks_skip_cert(&r, h) != 0)
+			goto fail;
+		break;
+	default:
+		if (jser_skip(&r) != 0)
+			goto fail;
+		break;
+	}
+	*elen = r.off;
+	return (1);
+fail:
+	return (r.short_read ? 0 : -1);
+}
+
+/*
+ * Parse entry n (1-based) of the file, the len bytes at p that
+ * jks_stream_skip measured, into *ep, with ks (its backing the piece
+ * holding p, its arena for the entry) as jks_load would.
+ */
+int
+jks_stream_entry(const struct jks_stream *h, uint32_t n,
+    const unsigned char *p, size_t len, struct keystore *ks,
+    struct ks_entry **ep, char **cause)
+{
+	struct jks_rd	 r = { p, len, 0, false };
+	struct jks_ctx	 c;
+	bool		 trunc = false;
+
+	memset(&c, 0, sizeof c);
+	c.format = h->format;
+	c.version = h->version;
+	c.count = h->count;
+	c.n = n;
+	c.ks = ks;
+	if (jks_load_entry(&r, &c, ep, &trunc, cause) != 0) {
+		if (trunc)
+			cause_set(cause, "file is truncated (entry %u of %u)",
+			    c.n, c.count);
+		return (-1);
+	}
+	if (r.off != len) {
+		ks_entry_free(*ep);
+		*ep = NULL;
+		cause_set(cause, "entry %u of %u: not where it was measured",
+		    c.n, c.count);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * The keyed digest's SHA-1 context, password and whitener fed: the file's
+ * bytes before the last JKS_STREAM_DIGEST_LEN follow (EVP_DigestUpdate),
+ * then EVP_DigestFinal_ex.
+ */
+struct evp_md_ctx_st *
+jks_stream_digest(const struct secret *pass, char **cause)
+{
+	struct secret	*u;
+	EVP_MD_CTX	*ctx;
+
+	u = secret_utf16be(pass);
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(ctx, EVP_sha1(), NULL) != 1 ||
+	    EVP_DigestUpdate(ctx, u->buf, u->len) != 1 ||
+	    EVP_DigestUpdate(ctx, JKS_WHITENER, strlen(JKS_WHITENER)) != 1) {
+		cause_ssl(cause, "SHA-1");
+		EVP_MD_CTX_free(ctx);
+		ctx = NULL;
+	}
+	secret_free(u);
+	return (ctx);
+}
+
+/* ------------------------------------------------------------------ */
 /* Key protection. */
 
 /*

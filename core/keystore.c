@@ -340,6 +340,13 @@ alias_casecmp(const char *a, size_t alen, const char *b, size_t blen)
 	return ((alen > blen) - (alen < blen));
 }
 
+/* alias_casecmp for kslist.c, which sorts as keystore_sort does. */
+int
+ks_alias_casecmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	return (alias_casecmp(a, alen, b, blen));
+}
+
 struct ks_entry *
 keystore_find(const struct keystore *ks, const char *alias)
 {

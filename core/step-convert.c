@@ -545,49 +545,54 @@ step_convert_server(const struct server_model *m,
 	char				*newpath = NULL, *newraw = NULL;
 	char				*c2 = NULL;
 	size_t				 nprops = 0, i;
-	bool				 created = false;
+	const struct key_material	*km = m->served;
+	bool				 created = false, props_main = false;
 	int				 rc = -1;
 
 	memset(r, 0, sizeof *r);
 	memset(info, 0, sizeof *info);
 	memset(&sr, 0, sizeof sr);
-	if (m->props == NULL || m->properties == NULL) {
+	for (i = 0; i < m->nsources; i++)
+		if (m->sources[i]->main && m->sources[i]->writable &&
+		    m->sources[i]->format == CFG_FMT_PROPERTIES)
+			props_main = true;
+	if (!props_main || m->properties == NULL) {
 		cause_set(cause, "the server's settings could not be read");
 		return (-1);
 	}
-	if (m->keystore_path == NULL || m->keystore_raw == NULL) {
+	if (km == NULL || km->path == NULL || km->raw == NULL) {
 		cause_set(cause, "%s: server.ssl.key-store is not set: no "
 		    "keystore to convert", m->properties);
 		return (-1);
 	}
-	if (m->keystore_how != NULL &&
-	    strstr(m->keystore_how, "classpath") != NULL) {
+	if (km->where == KM_CLASSPATH || (km->how != NULL &&
+	    strstr(km->how, "classpath") != NULL)) {
 		cause_set(cause, "%s: server.ssl.key-store is in the "
 		    "application's jar (classpath:): convert a copy and point "
 		    "server.ssl.key-store at it", m->properties);
 		return (-1);
 	}
-	if (stat(m->keystore_path, &st) == -1) {
-		cause_set(cause, "%s: %s", m->keystore_path, strerror(errno));
+	if (stat(km->path, &st) == -1) {
+		cause_set(cause, "%s: %s", km->path, strerror(errno));
 		return (-1);
 	}
 
 	/* The passwords: given, else the server's own settings. */
-	storepass = so->storepass != NULL ? secret_dup(so->storepass) :
-	    step_settings_secret(m->props, "server.ssl.key-store-password");
+	storepass = secret_dup(so->storepass != NULL ? so->storepass :
+	    km->storepass);
 	if (storepass == NULL) {
 		cause_set(cause, "%s: server.ssl.key-store-password is not "
 		    "set; give the store password (--storepass-env)",
 		    m->properties);
 		goto out;
 	}
-	keypass = so->keypass != NULL ? secret_dup(so->keypass) :
-	    step_settings_secret(m->props, "server.ssl.key-password");
+	keypass = secret_dup(so->keypass != NULL ? so->keypass :
+	    km->keypass);
 
-	if (m->ks != NULL)
-		from = m->ks->format;
+	if (km->ks != NULL)
+		from = km->ks->format;
 	else {
-		if (keystore_load(m->keystore_path, storepass, 0, &ks,
+		if (keystore_load(km->path, storepass, 0, &ks,
 		    cause) != 0)
 			goto out;
 		from = ks->format;
@@ -613,7 +618,7 @@ step_convert_server(const struct server_model *m,
 		if (so->out != NULL) {
 			newpath = xstrdup(so->out);
 			newraw = xstrdup(so->out);
-		} else if (conv_beside(m->keystore_path, m->keystore_raw,
+		} else if (conv_beside(km->path, km->raw,
 		    &newpath, &newraw, cause) != 0) {
 			cause_prefix(cause, "%s", m->properties);
 			goto out;
@@ -621,16 +626,15 @@ step_convert_server(const struct server_model *m,
 		o.out = newpath;
 		conv_prop(props, &nprops, "server.ssl.key-store", newraw);
 	}
-	if (props_get(m->props, "server.ssl.key-store-type") != NULL ||
-	    from != KS_FMT_PKCS12)
+	if (km->declared_type != NULL || from != KS_FMT_PKCS12)
 		conv_prop(props, &nprops, "server.ssl.key-store-type",
 		    "PKCS12");
-	if (props_get(m->props, "server.ssl.key-password") != NULL)
+	if (km->keypass != NULL)
 		conv_prop(props, &nprops, "server.ssl.key-password", NULL);
 
 	/* First the new keystore (the old one stays), then the settings
 	 * that name it: a crash between leaves the server on the old. */
-	if (step_convert(m->keystore_path, storepass, &o, r, info,
+	if (step_convert(km->path, storepass, &o, r, info,
 	    cause) != 0)
 		goto out;
 	created = !so->dry_run && o.out != NULL;
@@ -654,7 +658,7 @@ step_convert_server(const struct server_model *m,
 	if (o.out != NULL)
 		step_note(r, "the old keystore %s is kept: remove it once the "
 		    "server works with the new one (restart it)",
-		    m->keystore_path);
+		    km->path);
 	info->properties = xstrdup(m->properties);
 	info->settings_backup_id = sr.backup_id;
 	rc = 0;

@@ -10,6 +10,7 @@
  */
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -76,14 +77,15 @@ settings_last(const struct step_settings_opts *o, size_t i)
 	return (!later);
 }
 
-/* Is entry i's relaxed key one props_dedup_all leaves once (not empty, no
- * NUL)? */
+/* Is entry i a key props_dedup_all leaves once: a property name
+ * (props_plain_key), never text that Java happens to read as a key? */
 static bool
 settings_dedup_key(const struct props *p, size_t i)
 {
 	const struct prop_entry	*pe = props_entry(p, i);
 
-	return (pe->canon[0] != '\0' && strlen(pe->key) == pe->key_len);
+	return (pe->canon[0] != '\0' && strlen(pe->key) == pe->key_len &&
+	    props_plain_key(pe));
 }
 
 /* sw_commit's verifier: each property reads back once, as intended. */
@@ -306,6 +308,9 @@ step_settings(const char *path, const struct step_settings_opts *o,
 	if (sw_open(path, 0, &sw, cause) != 0)
 		goto out;
 	sw_content(sw, &cur, &curlen);
+	/* Never edit a file that is not a properties file. */
+	if (cfg_sniff(cur, curlen, path, CFG_FMT_PROPERTIES, cause) != 0)
+		goto out;
 	/*
 	 * One document: the notes and the secret lines are taken from it
 	 * before it is edited (notes say what changes from the file as it
@@ -499,24 +504,28 @@ step_restart_hint(const struct server_model *m, const char *initd,
 	const char		*script = initd != NULL ? initd : SETTINGS_INITD;
 	char			*unit = NULL, *confdir = NULL, *sl;
 	size_t			 i, budget = SETTINGS_UNITS_MAX;
-	bool			 im;
 	struct stat		 sb;
 
 	*lines = NULL;
 	*n = 0;
-	im = stat(script, &sb) == 0 || (m != NULL &&
-	    (m->shared_data_path != NULL || (m->props != NULL &&
-	    props_get(m->props, "im.base-url") != NULL) ||
-	    (m->properties != NULL && strstr(m->properties,
-	    "integration-manager") != NULL)));
-	if (im) {
+	/* The unit the running server is in. */
+	if (m != NULL && m->proc.unit != NULL)
+		unit = xstrdup(m->proc.unit);
+	else if (m != NULL && m->proc.pid > 0)
+		unit = settings_unit_of_pid(proc, m->proc.pid);
+	if (unit != NULL) {
+		settings_line(lines, n, "systemctl restart %s", unit);
+		free(unit);
+		return;
+	}
+	/* The vendor's init script, when it is there. */
+	if (stat(script, &sb) == 0 && S_ISREG(sb.st_mode)) {
 		settings_line(lines, n, "%s stop", script);
 		settings_line(lines, n, "%s start", script);
 		return;
 	}
-	if (m != NULL && m->listen_pid > 0)
-		unit = settings_unit_of_pid(proc, m->listen_pid);
-	if (unit == NULL && m != NULL && m->properties != NULL) {
+	/* A unit file that names the server's files. */
+	if (m != NULL && m->properties != NULL) {
 		confdir = xstrdup(m->properties);
 		if ((sl = strrchr(confdir, '/')) != NULL && sl != confdir)
 			*sl = '\0';

@@ -105,16 +105,41 @@ termesc_one(const unsigned char *s, size_t n, int flags, char *out,
 	return (snprintf(out, 11, "\\u%04X", (unsigned int)cp));
 }
 
+/*
+ * Are the eight bytes of w all printable ASCII (0x20..0x7E)?  Bit tricks
+ * on a 64-bit word: no high bit, no byte below 0x20, no DEL.  A listing
+ * of 10,000 entries is 6 MB of text to look at.
+ */
+static bool
+termesc_plain8(uint64_t w)
+{
+	const uint64_t	ones = 0x0101010101010101ULL;
+	const uint64_t	high = 0x8080808080808080ULL;
+	uint64_t	del = w ^ (0x7f * ones);
+
+	return (((w | ((w - 0x20 * ones) & ~w) |
+	    ((del - ones) & ~del)) & high) == 0);
+}
+
 /* Does s[0, len) hold anything termesc would change? */
 bool
 termesc_needed(const char *s, size_t len, int flags)
 {
 	const unsigned char	*p = (const unsigned char *)s;
 	char			 t[12];
+	uint64_t		 w;
 	size_t			 i, used;
 
 	for (i = 0; i < len; i += used) {
-		if (p[i] >= 0x20 && p[i] < 0x7f) {
+		if (len - i >= 8) {
+			memcpy(&w, p + i, 8);
+			if (termesc_plain8(w)) {
+				used = 8;
+				continue;
+			}
+		}
+		if ((p[i] >= 0x20 && p[i] < 0x7f) || (p[i] == '\n' &&
+		    (flags & TERMESC_LINES))) {
 			used = 1;
 			continue;
 		}

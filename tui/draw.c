@@ -30,6 +30,7 @@ const struct tui_glyphs draw_glyphs_utf8 = {
 	.axis = "\xe2\x94\x80",		/* ─ */
 	.up = "\xe2\x96\xb2",		/* ▲ */
 	.down = "\xe2\x96\xbc",		/* ▼ */
+	.over = "\xe2\x86\x91",		/* ↑ */
 };
 
 const struct tui_glyphs draw_glyphs_ascii = {
@@ -49,6 +50,7 @@ const struct tui_glyphs draw_glyphs_ascii = {
 	.axis = "-",
 	.up = "^",
 	.down = "v",
+	.over = "^",
 };
 
 /* The termesc flags for the dashboard: every non-ASCII character escaped

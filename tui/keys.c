@@ -17,6 +17,11 @@ const struct tui_key tui_keys[] = {
 	{ TK(KEY_F(1)), "F1", ACT_HELP, SCOPE_GLOBAL,
 	  "this help, generated from the key table", "Help", "Help" },
 	{ '?', "?", ACT_HELP, SCOPE_GLOBAL, NULL, NULL, NULL },
+	{ 'm', "m", ACT_MATERIAL, SCOPE_DASH,
+	  "next key material of the server (served, SNI, client trust, "
+	  "queue, encryption); the settings follow (M: the previous one)",
+	  "Keystores", "Stores" },
+	{ 'M', "M", ACT_MATERIAL, SCOPE_DASH, NULL, NULL, NULL },
 
 	{ TK(KEY_F(2)), "F2", ACT_WIZ_ENABLE, SCOPE_DASH,
 	  "wizard: enable HTTPS (self-signed or CA-signed)",

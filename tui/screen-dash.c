@@ -4,6 +4,12 @@
  * settings, expiry timeline, trust), the findings strip and the key-hint
  * bar, drawn from struct server_model only.
  *
+ * The keystore panel shows one key material of the server at a time (m
+ * and M switch: served, SNI, client trust, queue, encryption; the title
+ * says which, and whether the port serves it); the settings panel shows
+ * that material's rows and the general ones, each with its source in the
+ * detail.
+ *
  * Layout: a 2x2 grid from 80x22 up (the grid grows with the terminal and
  * panels show more columns when wide); below that, down to 60x15, one panel
  * at a time under a tab row; below that, tui.c's too-small message.
@@ -73,8 +79,11 @@ struct dash {
 	char			 filter[256];
 	bool			 filtering;	/* typing the filter */
 
+	int			 mat;		/* m->materials[mat] is shown */
 	struct ks_row		*ks;
 	size_t			 nks;
+	const struct setting	**set;		/* the settings panel's rows */
+	size_t			 nset;
 	struct exp_row		*ex;
 	size_t			 nex;
 	struct trust_line	*tl;
@@ -187,9 +196,9 @@ dash_anchor(const struct server_model *m)
 {
 	struct ks_entry	*e;
 
-	if (m->jre.trust == NULL || m->trusted_alias == NULL)
+	if (m->jre.trust == NULL || m->served->trusted_alias == NULL)
 		return (NULL);
-	e = keystore_find(m->jre.trust, m->trusted_alias);
+	e = keystore_find(m->jre.trust, m->served->trusted_alias);
 	if (e == NULL || e->nchain == 0)
 		return (NULL);
 	return (e->chain[0]);
@@ -224,13 +233,35 @@ dash_rows_free(struct dash *d)
 
 	free(d->ks);
 	free(d->ex);
+	free(d->set);
 	for (i = 0; i < d->ntl; i++)
 		free(d->tl[i].text);
 	free(d->tl);
 	d->ks = NULL;
 	d->ex = NULL;
+	d->set = NULL;
 	d->tl = NULL;
-	d->nks = d->nex = d->ntl = 0;
+	d->nks = d->nex = d->nset = d->ntl = 0;
+}
+
+/* The key material the keystore panel shows (the served one unless m
+ * chose another). */
+static struct key_material *
+dash_mat(const struct tui *t, const struct dash *d)
+{
+	const struct server_model	*m = t->model;
+
+	if (d->mat > 0 && (size_t)d->mat < m->nmaterials)
+		return (m->materials[d->mat]);
+	return (m->served);
+}
+
+/* Does the settings panel show row s for material mat?  Its own rows
+ * and the ones of no material. */
+static bool
+dash_set_shown(const struct setting *s, const struct key_material *mat)
+{
+	return (s->material == NULL || s->material == mat);
 }
 
 /* The live probe's line(s): what server.port really serves. */
@@ -307,12 +338,12 @@ dash_trust_lines(struct tui *t, struct dash *d)
 	struct cert			*anchor;
 	char				*cn;
 
-	if (m->key_entry == NULL)
+	if (m->served->key_entry == NULL)
 		dash_tl_add(d, THEME_MUTED, NULL, false,
 		    "no server certificate to check");
-	else if (m->trusted)
+	else if (m->served->trusted)
 		dash_tl_add(d, THEME_OK, NULL, false, "%s trusted as %s",
-		    t->g->ok, m->trusted_alias != NULL ? m->trusted_alias :
+		    t->g->ok, m->served->trusted_alias != NULL ? m->served->trusted_alias :
 		    "?");
 	else
 		dash_tl_add(d, THEME_CRIT, NULL, false, "%s NOT trusted by "
@@ -322,8 +353,8 @@ dash_trust_lines(struct tui *t, struct dash *d)
 		cn = draw_cn(anchor->info.subject);
 		dash_tl_add(d, THEME_TEXT, "root", false, "%s", cn);
 		free(cn);
-	} else if (m->key_entry != NULL && m->key_entry->nchain > 0) {
-		cn = draw_cn(m->key_entry->chain[m->key_entry->nchain - 1]->
+	} else if (m->served->key_entry != NULL && m->served->key_entry->nchain > 0) {
+		cn = draw_cn(m->served->key_entry->chain[m->served->key_entry->nchain - 1]->
 		    info.issuer);
 		dash_tl_add(d, THEME_TEXT, "ends at", false, "%s", cn);
 		free(cn);
@@ -368,8 +399,8 @@ dash_trust_lines(struct tui *t, struct dash *d)
 		dash_tl_add(d, THEME_MUTED, "JRE", true, "%s%s%s",
 		    j->version != NULL ? j->version : "",
 		    j->version != NULL ? "  " : "", j->home);
-	if (m->trust_note != NULL)
-		dash_tl_add(d, THEME_MUTED, NULL, false, "%s", m->trust_note);
+	if (m->served->trust_note != NULL)
+		dash_tl_add(d, THEME_MUTED, NULL, false, "%s", m->served->trust_note);
 }
 
 /* Add an expiry row. */
@@ -404,16 +435,16 @@ dash_ex_rows(struct tui *t, struct dash *d)
 		for (i = 0; i < m->ncerts; i++) {
 			r = &m->certs[i];
 			e = NULL;
-			if (m->ks != NULL && r->alias != NULL &&
+			if (m->served->ks != NULL && r->alias != NULL &&
 			    strcmp(r->position, "anchor") != 0)
-				e = keystore_find(m->ks, r->alias);
+				e = keystore_find(m->served->ks, r->alias);
 			dash_ex_add(d, r->cert, e, strcmp(r->position,
 			    "anchor") == 0, r->days_left, r->sev);
 		}
 		return;
 	}
-	for (i = 0; m->ks != NULL && i < m->ks->nentries; i++) {
-		e = m->ks->entries[i];
+	for (i = 0; m->served->ks != NULL && i < m->served->ks->nentries; i++) {
+		e = m->served->ks->entries[i];
 		for (j = 0; j < e->nchain; j++) {
 			for (k = 0; k < d->nex; k++)
 				if (dash_same_cert(d->ex[k].c, e->chain[j]))
@@ -440,11 +471,23 @@ dash_ex_rows(struct tui *t, struct dash *d)
 static void
 dash_rows(struct tui *t, struct dash *d)
 {
-	const struct keystore	*ks = t->model->ks;
-	struct ks_entry		*e;
-	size_t			 i, j;
+	const struct server_model	*m = t->model;
+	struct key_material		*mat;
+	const struct keystore		*ks;
+	struct ks_entry			*e;
+	size_t				 i, j;
 
 	dash_rows_free(d);
+	if (d->mat < 0 || (size_t)d->mat >= m->nmaterials)
+		d->mat = 0;
+	mat = dash_mat(t, d);
+	ks = mat->ks;
+	for (i = 0; i < m->nsettings; i++) {
+		if (!dash_set_shown(m->settings[i], mat))
+			continue;
+		d->set = xreallocarray(d->set, d->nset + 1, sizeof *d->set);
+		d->set[d->nset++] = m->settings[i];
+	}
 	for (i = 0; ks != NULL && i < ks->nentries; i++) {
 		e = ks->entries[i];
 		if (!dash_entry_matches(d, e))
@@ -469,7 +512,7 @@ dash_nrows(struct tui *t, struct dash *d, int p)
 	case P_KEYSTORE:
 		return ((int)d->nks);
 	case P_SETTINGS:
-		return ((int)t->model->nsettings);
+		return ((int)d->nset);
 	case P_EXPIRY:
 		return ((int)d->nex);
 	case P_FINDINGS:
@@ -541,8 +584,8 @@ dash_layout(struct tui *t, struct dash *d)
 	/* Rows between the header and the strip. */
 	ph = LINES - 3;
 	top_need = (int)d->nks + 2;
-	if ((int)t->model->nsettings + 2 > top_need)
-		top_need = (int)t->model->nsettings + 2;
+	if ((int)d->nset + 2 > top_need)
+		top_need = (int)d->nset + 2;
 	bot_need = (int)d->nex + 4;
 	if ((int)d->ntl + 2 > bot_need)
 		bot_need = (int)d->ntl + 2;
@@ -593,6 +636,40 @@ dash_rel(const struct server_model *m, const char *path)
 	return (path);
 }
 
+/*
+ * The keystore panel's title: which key material, when the server has
+ * more than one ("Keystore 2/4 queue"), and whether the port serves it;
+ * then the filter.
+ */
+static char *
+dash_ks_title(struct tui *t, struct dash *d)
+{
+	const struct server_model	*m = t->model;
+	const struct key_material	*mat = dash_mat(t, d);
+	char				*title, *tmp;
+
+	title = xstrdup(dash_panel_names[P_KEYSTORE]);
+	if (m->nmaterials > 1) {
+		xasprintf(&tmp, "%s %d/%zu %s%s%s", title, d->mat + 1,
+		    m->nmaterials, km_role_name(mat->role),
+		    mat->name != NULL ? " " : "",
+		    mat->name != NULL ? mat->name : "");
+		free(title);
+		title = tmp;
+	}
+	if (mat == m->served && m->ssl) {
+		xasprintf(&tmp, "%s, serves :%d", title, m->port);
+		free(title);
+		title = tmp;
+	}
+	if (d->filter[0] != '\0') {
+		xasprintf(&tmp, "%s /%s", title, d->filter);
+		free(title);
+		title = tmp;
+	}
+	return (title);
+}
+
 /* Frame a panel; the focused one in the focus role. */
 static void
 dash_frame(struct tui *t, struct dash *d, int p, const char *subtitle)
@@ -601,8 +678,8 @@ dash_frame(struct tui *t, struct dash *d, int p, const char *subtitle)
 	char		*title;
 	int		 n, vis;
 
-	if (p == P_KEYSTORE && d->filter[0] != '\0')
-		xasprintf(&title, "%s /%s", dash_panel_names[p], d->filter);
+	if (p == P_KEYSTORE)
+		title = dash_ks_title(t, d);
 	else
 		title = xstrdup(dash_panel_names[p]);
 	draw_box(t, r->y, r->x, r->h, r->w,
@@ -673,6 +750,7 @@ dash_ks_row(struct tui *t, struct dash *d, const struct ks_row *row, int y,
     int x, int w, bool sel)
 {
 	const struct server_model	*m = t->model;
+	const struct key_material	*mat = dash_mat(t, d);
 	const struct ks_entry		*e = row->e;
 	struct cert			*c = NULL;
 	struct ks_cols			 col;
@@ -690,9 +768,9 @@ dash_ks_row(struct tui *t, struct dash *d, const struct ks_row *row, int y,
 		c = e->chain[row->ci];
 	cx = x;
 	if (row->ci == 0) {
-		if (e->type == KS_ENTRY_KEY && (e == m->key_entry ||
-		    (m->key_alias != NULL && strlen(m->key_alias) ==
-		    e->alias_len && strncasecmp(m->key_alias, e->alias,
+		if (e->type == KS_ENTRY_KEY && (e == mat->key_entry ||
+		    (mat->alias != NULL && strlen(mat->alias) ==
+		    e->alias_len && strncasecmp(mat->alias, e->alias,
 		    e->alias_len) == 0)))
 			draw_text(t, y, cx, 1, sel ? THEME_SELECTED :
 			    THEME_MARK, t->g->star);
@@ -749,6 +827,7 @@ static void
 dash_keystore(struct tui *t, struct dash *d)
 {
 	const struct server_model	*m = t->model;
+	const struct key_material	*mat = dash_mat(t, d);
 	struct rect			*r = &d->r[P_KEYSTORE];
 	const char			*prof, *path;
 	char				*sub;
@@ -756,9 +835,10 @@ dash_keystore(struct tui *t, struct dash *d)
 	bool				 sel;
 
 	/* a PKCS#12 file's profile too: which JREs read it */
-	prof = m->ks != NULL ? ks_profile_name(keystore_profile(m->ks)) :
+	prof = mat->ks != NULL ? ks_profile_name(keystore_profile(mat->ks)) :
 	    NULL;
-	path = m->keystore_path != NULL ? dash_rel(m, m->keystore_path) : "";
+	path = mat->path != NULL ? mat->path : mat->raw;
+	path = path != NULL ? dash_rel(m, path) : "";
 	/*
 	 * The path matters most: where the title has no room for all,
 	 * the profile goes first, then the format (draw_box: the
@@ -767,14 +847,15 @@ dash_keystore(struct tui *t, struct dash *d)
 	room = r->w - 6 - draw_width(dash_panel_names[P_KEYSTORE]);
 	if (d->filter[0] != '\0')
 		room -= 2 + draw_width(d->filter);
-	xasprintf(&sub, "%s%s%s%s%s", path, m->ks != NULL ? "  " : "",
-	    m->ks != NULL ? ks_format_name(m->ks->format) : "",
+	xasprintf(&sub, "%s%s%s%s%s", path, mat->ks != NULL ? "  " : "",
+	    mat->ks != NULL ? ks_format_name(mat->ks->format) : "",
 	    prof != NULL ? " " : "", prof != NULL ? prof : "");
 	if (prof != NULL && draw_width(sub) > room) {
 		free(sub);
-		xasprintf(&sub, "%s  %s", path, ks_format_name(m->ks->format));
+		xasprintf(&sub, "%s  %s", path,
+		    ks_format_name(mat->ks->format));
 	}
-	if (m->ks != NULL && draw_width(sub) > room) {
+	if (mat->ks != NULL && draw_width(sub) > room) {
 		free(sub);
 		sub = xstrdup(path);
 	}
@@ -782,9 +863,12 @@ dash_keystore(struct tui *t, struct dash *d)
 	free(sub);
 
 	vis = dash_body_rows(d, P_KEYSTORE);
-	if (m->ks == NULL) {
-		draw_text(t, r->y + 1, r->x + 1, r->w - 2, THEME_CRIT,
-		    m->ks_error != NULL ? m->ks_error : "no keystore loaded");
+	if (mat->ks == NULL) {
+		draw_text(t, r->y + 1, r->x + 1, r->w - 2, mat->role ==
+		    KM_ROLE_SERVER || mat->ks_error != NULL ? THEME_CRIT :
+		    THEME_MUTED, mat->ks_error != NULL ? mat->ks_error :
+		    mat->where == KM_CLASSPATH ? "inside the application "
+		    "(classpath:): not opened" : "no keystore loaded");
 		if (P_KEYSTORE == d->focus)
 			tui_cursor(t, r->y + 1, r->x + 1);
 		return;
@@ -817,8 +901,34 @@ dash_key_text(const char *key, bool shrt)
 /* Settings panel columns. */
 struct set_cols {
 	int	key, value, check;	/* check 1: the mark only */
+	int	src;			/* the source tag, or 0 */
+	bool	mark;			/* src is a mark for overriding
+					   rows, not the tag */
 	bool	shrt;			/* keys without "server." */
 };
+
+/* A short tag for where a row's value comes from: "" for a plain file. */
+static const char *
+dash_src_tag(const struct setting *s)
+{
+	if (s->src == NULL)
+		return ("");
+	switch (s->src->type) {
+	case CFG_SRC_ENV:
+		return ("env");
+	case CFG_SRC_CMDLINE:
+		return ("args");
+	case CFG_SRC_SYSPROP:
+		return ("-D");
+	case CFG_SRC_JSON:
+		return ("json");
+	case CFG_SRC_FILE:
+		return (s->src->profile != NULL || s->noverrides > 0 ?
+		    "file" : "");
+	default:
+		return ("");
+	}
+}
 
 /* One settings row. */
 static void
@@ -832,6 +942,15 @@ dash_setting_row(struct tui *t, const struct setting *s, int y, int x,
 
 	draw_text(t, y, x, c->key, tr, dash_key_text(s->key, c->shrt));
 	cx = x + c->key + 1;
+	if (c->src > 0 && (!c->mark || s->noverrides > 0)) {
+		/* where it comes from; the values it overrides are not
+		 * used: warn when it is no file, else info */
+		draw_text(t, y, x + c->key + 1 + c->value + 1, c->src - 1,
+		    sel ? tr : s->noverrides == 0 ? THEME_MUTED :
+		    s->src != NULL && s->src->type != CFG_SRC_FILE ?
+		    THEME_WARN : colour_sev(SEV_INFO),
+		    c->mark ? t->g->over : dash_src_tag(s));
+	}
 	if (s->secret)
 		draw_text(t, y, cx, c->value, tr, t->g->mask);
 	else if (s->value == NULL)
@@ -842,7 +961,7 @@ dash_setting_row(struct tui *t, const struct setting *s, int y, int x,
 		draw_text_tail(t, y, cx, c->value, tr, s->value);
 	else
 		draw_text(t, y, cx, c->value, tr, s->value);
-	cx += c->value + 1;
+	cx += c->value + 1 + c->src;
 	sr = sel ? THEME_SELECTED : colour_sev(s->sev);
 	switch (s->sev) {
 	case SEV_CRIT:
@@ -867,23 +986,33 @@ dash_setting_row(struct tui *t, const struct setting *s, int y, int x,
 
 /*
  * Settings columns for width w: whole keys when they fit, else without
- * "server."; check texts from 52 columns, the mark alone below; the value
- * gets the rest (at least 10).
+ * "server."; check texts from 52 columns, the mark alone below; a source
+ * tag column ("env", "args", "-D", "json", "file") when a row's value is
+ * not from a plain file and the value keeps 10 columns, else a mark on
+ * the rows that override another value; the value gets the rest (at
+ * least 10).
  */
 static void
-dash_set_cols(const struct server_model *m, int w, struct set_cols *c)
+dash_set_cols(const struct setting **set, size_t nset, int w,
+    struct set_cols *c)
 {
-	int	i, n, kfull = 0, kshort = 0, chk = 0;
+	int	i, n, kfull = 0, kshort = 0, chk = 0, tag = 0;
+	bool	over = false;
 
-	for (i = 0; i < (int)m->nsettings; i++) {
-		if ((n = draw_width(m->settings[i]->key)) > kfull)
+	for (i = 0; i < (int)nset; i++) {
+		if ((n = draw_width(set[i]->key)) > kfull)
 			kfull = n;
-		n = draw_width(dash_key_text(m->settings[i]->key, true));
+		n = draw_width(dash_key_text(set[i]->key, true));
 		if (n > kshort)
 			kshort = n;
-		n = 2 + draw_width(m->settings[i]->check);
+		n = 2 + draw_width(set[i]->check);
 		if (n > chk)
 			chk = n;
+		if ((n = draw_width(dash_src_tag(set[i]))) > 0 &&
+		    n + 1 > tag)
+			tag = n + 1;
+		if (set[i]->noverrides > 0)
+			over = true;
 	}
 	c->check = w >= 52 ? (chk > w * 30 / 100 ? w * 30 / 100 : chk) : 1;
 	c->shrt = kfull + 1 + c->check + 1 + 10 > w;
@@ -893,6 +1022,16 @@ dash_set_cols(const struct server_model *m, int w, struct set_cols *c)
 	if (c->key < 4)
 		c->key = 4;
 	c->value = w - c->key - c->check - 2;
+	c->src = 0;
+	c->mark = false;
+	if (tag > 0 && c->value - tag >= 10) {
+		c->src = tag;
+		c->value -= tag;
+	} else if (over && c->value - 2 >= 10) {
+		c->src = 2;
+		c->mark = true;
+		c->value -= 2;
+	}
 }
 
 /* The SSL settings panel. */
@@ -908,7 +1047,7 @@ dash_settings(struct tui *t, struct dash *d)
 	dash_frame(t, d, P_SETTINGS, dash_rel(m, m->properties));
 	w = r->w - 2;
 	vis = dash_body_rows(d, P_SETTINGS);
-	if (m->nsettings == 0) {
+	if (d->nset == 0) {
 		draw_text(t, r->y + 1, r->x + 1, w, THEME_MUTED,
 		    m->properties == NULL ? "no application.properties "
 		    "loaded" : "no SSL settings in this file");
@@ -916,12 +1055,12 @@ dash_settings(struct tui *t, struct dash *d)
 			tui_cursor(t, r->y + 1, r->x + 1);
 		return;
 	}
-	dash_set_cols(m, w, &c);
-	for (i = d->top[P_SETTINGS]; i < (int)m->nsettings &&
+	dash_set_cols(d->set, d->nset, w, &c);
+	for (i = d->top[P_SETTINGS]; i < (int)d->nset &&
 	    i < d->top[P_SETTINGS] + vis; i++) {
 		y = r->y + 1 + i - d->top[P_SETTINGS];
 		sel = dash_row_sel(t, d, P_SETTINGS, i, y);
-		dash_setting_row(t, m->settings[i], y, r->x + 1, &c, sel);
+		dash_setting_row(t, d->set[i], y, r->x + 1, &c, sel);
 	}
 }
 
@@ -1217,7 +1356,7 @@ dash_header(struct tui *t)
 fit:
 	where = m->shared_data_path != NULL ? m->shared_data_path :
 	    m->properties != NULL ? m->properties :
-	    m->keystore_path != NULL ? m->keystore_path : "(no server)";
+	    m->served->path != NULL ? m->served->path : "(no server)";
 	draw_text_tail(t, 0, x, pw, THEME_HEADER, where);
 	if (mw > 0)
 		draw_text(t, 0, COLS - sw - mw, mw - 2, THEME_HEADER, mid[mi]);
@@ -1328,6 +1467,70 @@ dash_draw(struct tui *t, struct screen *s)
 	draw_hints(t, LINES - 1, SCOPE_DASH);
 }
 
+/*
+ * A setting's detail: its value (never a password), where it comes from
+ * ("conf/application.properties:12", "environment of pid 4242
+ * (SERVER_SSL_KEY_ALIAS)", "command line of pid 4242"), the values it
+ * overrides, which key material it configures, its check.
+ */
+static char *
+dash_setting_detail(struct tui *t, const struct setting *st)
+{
+	char	*text, *tmp;
+	size_t	 i;
+	bool	 file = st->src != NULL && st->src->type == CFG_SRC_FILE;
+	bool	 set;
+
+	set = st->value != NULL || st->source != NULL ||
+	    (st->secret && st->line > 0);
+	xasprintf(&text, "%s\n\nvalue: %s", st->key, !set ? "(unset)" :
+	    st->secret ? t->g->mask : st->value);
+	if (!st->secret && st->raw != NULL && st->value != NULL &&
+	    strcmp(st->raw, st->value) != 0) {
+		xasprintf(&tmp, "%s\nas written: %s", text, st->raw);
+		free(text);
+		text = tmp;
+	}
+	if (st->source != NULL)
+		xasprintf(&tmp, "%s\nsource: %s", text, st->source);
+	else if (set && st->line > 0)
+		xasprintf(&tmp, "%s\nline:  %d", text, st->line);
+	else
+		xasprintf(&tmp, "%s%s", text, set ? "" :
+		    "\nsource: none (the default applies)");
+	free(text);
+	text = tmp;
+	for (i = 0; i < st->noverrides; i++) {
+		xasprintf(&tmp, "%s\n%s %s%s", text, i == 0 ? "overrides:" :
+		    "          ", st->overrides[i], file ? "" :
+		    " (overridden)");
+		free(text);
+		text = tmp;
+	}
+	if (st->noverrides > 0) {
+		xasprintf(&tmp, "%s\n\nThe server does not use the value%s "
+		    "this one overrides: editing %s will not change what it "
+		    "uses.%s", text, st->noverrides > 1 ? "s" : "",
+		    st->noverrides > 1 ? "those" : "that one", file ? "" :
+		    " configure refuses to write it: change it where the "
+		    "server is started.");
+		free(text);
+		text = tmp;
+	}
+	if (st->material != NULL) {
+		xasprintf(&tmp, "%s\nkey material: %s%s%s", text,
+		    km_role_name(st->material->role), st->material->name !=
+		    NULL ? " " : "", st->material->name != NULL ?
+		    st->material->name : "");
+		free(text);
+		text = tmp;
+	}
+	xasprintf(&tmp, "%s\ncheck: %s %s", text, sev_name(st->sev),
+	    st->check != NULL ? st->check : "");
+	free(text);
+	return (tmp);
+}
+
 /* Open the detail of the selected row's certificate. */
 static void
 dash_open(struct tui *t, struct dash *d)
@@ -1360,16 +1563,15 @@ dash_open(struct tui *t, struct dash *d)
 		    "keystore");
 		break;
 	case P_SETTINGS:
-		if (sel >= (int)m->nsettings)
+		if (sel >= (int)d->nset)
 			return;
-		st = m->settings[sel];
-		xasprintf(&text, "%s\n\nvalue: %s\nline:  %d\ncheck: %s %s",
-		    st->key, st->secret ? t->g->mask : st->value != NULL ?
-		    st->value : "(unset)", st->line, sev_name(st->sev),
-		    st->check != NULL ? st->check : "");
+		st = d->set[sel];
+		text = dash_setting_detail(t, st);
 		for (i = 0; i < m->nfindings; i++) {
-			if (m->findings[i]->line != st->line ||
-			    st->line == 0)
+			if (st->line == 0 || m->findings[i]->line != st->line ||
+			    st->src == NULL || st->src->path == NULL ||
+			    m->findings[i]->file == NULL ||
+			    strcmp(m->findings[i]->file, st->src->path) != 0)
 				continue;
 			xasprintf(&tmp, "%s\n\n%s: %s", text,
 			    sev_name(m->findings[i]->sev),
@@ -1469,6 +1671,28 @@ dash_focus_next(struct dash *d, int dir)
 	}
 }
 
+/* Show the next (dir 1) or previous (-1) key material. */
+static void
+dash_material_next(struct tui *t, struct dash *d, int dir)
+{
+	const struct server_model	*m = t->model;
+	const struct key_material	*mat;
+	int				 n = (int)m->nmaterials;
+
+	if (n <= 1) {
+		tui_message(t, SEV_INFO, "the server has one key material");
+		return;
+	}
+	d->mat = (d->mat + dir + n) % n;
+	d->sel[P_KEYSTORE] = d->top[P_KEYSTORE] = 0;
+	d->sel[P_SETTINGS] = d->top[P_SETTINGS] = 0;
+	mat = m->materials[d->mat];
+	if (mat->role == KM_ROLE_ENCRYPTION)
+		tui_message(t, SEV_INFO, "the encryption key: shown, never "
+		    "renewed (%s)", mat->not_renewable != NULL ?
+		    mat->not_renewable : "its key pair decrypts stored data");
+}
+
 /* The dashboard's keys. */
 static int
 dash_key(struct tui *t, struct screen *s, enum tui_action a, int ch)
@@ -1553,6 +1777,9 @@ dash_key(struct tui *t, struct screen *s, enum tui_action a, int ch)
 		break;
 	case ACT_MOUSE:
 		dash_click(t, d);
+		break;
+	case ACT_MATERIAL:
+		dash_material_next(t, d, ch == 'M' ? -1 : 1);
 		break;
 	case ACT_QUIT:
 		return (KR_QUIT);

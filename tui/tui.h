@@ -64,6 +64,7 @@ enum tui_action {
 	ACT_FORMS,		/* the menu of every form */
 	ACT_SUBMIT,		/* forms: continue (review, apply) */
 	ACT_HISTORY,		/* the history of changes (backups) */
+	ACT_MATERIAL,		/* the next key material of the server */
 	ACT__MAX
 };
 
@@ -145,6 +146,7 @@ struct tui_glyphs {
 	const char	*axis;		/* timeline axis */
 	const char	*up;
 	const char	*down;
+	const char	*over;		/* a setting overriding another value */
 };
 
 /* The options of tui_main (cli's GLOBAL options plus two hidden ones). */
@@ -377,6 +379,11 @@ struct form_env {
 	char		*base_url;
 	char		*cacerts;	/* the server JRE's, or NULL */
 	char		*jre_home;
+	/* key materials no form may change (key_material_locked): path
+	 * and why */
+	char		**locked;
+	char		**locked_why;
+	size_t		 nlocked;
 };
 
 /* The wizards' shared values: what earlier pages chose. */

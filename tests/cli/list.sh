@@ -84,6 +84,61 @@ cat "$S/certs/leaf.pem" "$S/certs/int.pem" "$S/certs/ca.pem" >"$T/bundle.pem"
 expect 0 "" "$TLSDECK" list --format json "$T/bundle.pem"
 python3 -c 'import json,sys; assert len(json.load(open(sys.argv[1]))["entries"])==3' \
     "$T/out" || fail "bundle of 3"
+# A JKS listed with its password is read a chunk at a time (kslist.c);
+# TLSDECK_LIST_WHOLE=1 loads it whole.  Both print the same bytes: every
+# JKS and JCEKS sample, and 1,200 entries in no order (two threads).
+python3 - "$S/certs" "$T/big.jks" <<'EOP' || fail "making big.jks"
+import base64, glob, hashlib, struct, sys
+ders = []
+for f in sorted(glob.glob(sys.argv[1] + "/*.pem")):
+    b64 = "".join(l for l in open(f) if not l.startswith("-----"))
+    ders.append(base64.b64decode(b64))
+n = 1200
+out = struct.pack(">III", 0xFEEDFEED, 2, n)
+for i in range(n):
+    alias = ("e%05d" % (i * 7919 % n)).encode()
+    if i == 600:  # an OSC title sequence, BEL and CSI (U+009B)
+        alias = "e\x1b]0;t\x07\u009b2j".encode()
+    der = ders[i % len(ders)]
+    out += struct.pack(">IH", 2, len(alias)) + alias
+    out += struct.pack(">QH", 1700000000000 + i, 5) + b"X.509"
+    out += struct.pack(">I", len(der)) + der
+key = "changeit".encode("utf-16-be") + b"Mighty Aphrodite"
+out += hashlib.sha1(key + out).digest()
+open(sys.argv[2], "wb").write(out)
+EOP
+for f in "$S"/*.jks "$S"/*.jceks "$T/big.jks"; do
+	case $f in
+	*unicode-alias*) P='p\303\244ssw\303\266rd' ;;
+	*uppercase*|*/big.jks) P=changeit ;;
+	*) P=storepass ;;
+	esac
+	LP=$(printf "$P"); export LP
+	for pw in BAD LP; do
+		"$TLSDECK" list --storepass-env $pw "$f" >"$T/l1" 2>"$T/e1" \
+		    </dev/null; r1=$?
+		TLSDECK_LIST_WHOLE=1 "$TLSDECK" list --storepass-env $pw "$f" \
+		    >"$T/l2" 2>"$T/e2" </dev/null; r2=$?
+		[ $r1 = $r2 ] && cmp -s "$T/l1" "$T/l2" &&
+		    cmp -s "$T/e1" "$T/e2" ||
+		    fail "list of $f ($pw) differs from the whole load"
+		[ $pw = LP ] || [ $r1 = 1 ] || fail "wrong password: $f"
+	done
+	[ $r1 = 0 ] || fail "$f: $(cat "$T/e1")"
+done
+grep -q 'contains 1200 entries' "$T/l2" || fail "big.jks: $(head -5 "$T/l2")"
+[ "$(grep -c '^Alias name: ' "$T/l1")" = 1200 ] || fail "big.jks: entries"
+grep '^Alias name: e[0-9]' "$T/l1" | LC_ALL=C sort -c ||
+    fail "big.jks: not sorted"
+# Aliases, and the file's name, escaped.
+E=$(printf 'x\033[2Jy\302\233')
+cp "$T/big.jks" "$T/$E.jks"
+"$TLSDECK" list --storepass-env LP "$T/$E.jks" >"$T/l1" || fail "list $E"
+grep -q 'Alias name: e\\u001B]0;t\\u0007\\u009B2j$' "$T/l1" ||
+    fail "the alias, escaped: $(grep -a 'Alias name: e.]' "$T/l1" | cat -v)"
+grep -q '^Keystore: .*/x\\u001B\[2Jy\\u009B.jks$' "$T/l1" ||
+    fail "the file name, escaped: $(head -1 "$T/l1" | cat -v)"
+LC_ALL=C grep -q "$(printf '[\033\007]')" "$T/l1" && fail "a raw control"
 # Usage errors exit 2.
 expect 2 "" "$TLSDECK" list
 expect 2 "" "$TLSDECK" list --format yaml "$S/certs/ca.pem"

@@ -6,13 +6,19 @@
  * leaking: a failure always has a message; key recovery is attempted on
  * every key entry and secret key entry; and what loads and can be written
  * as JKS must read back verified with the same number of entries, and
- * write again byte for byte.  An input that starts with the Java
- * serialization magic (AC ED) is a decrypted sealed object instead: the
- * stream jks_unsealed_key reads once a JCEKS secret key is decrypted.
+ * write again byte for byte.  The listing a chunk at a time (ks_list_fd,
+ * chunks of 1 to 509 bytes) lists exactly what jks_load loads verified,
+ * sorted, or refuses, and refuses only what is not so listed (an alias
+ * Java would lower-case or see twice).  An input that starts with the
+ * Java serialization magic (AC ED) is a decrypted sealed object instead:
+ * the stream jks_unsealed_key reads once a JCEKS secret key is decrypted.
  */
+#include <sys/mman.h>
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core.h"
 
@@ -134,6 +140,65 @@ fuzz_owned(const unsigned char *p, size_t len, const struct secret *pw,
 	keystore_free(ks);
 }
 
+/* The listing's text of an entry: its alias. */
+static void
+fuzz_list_fn(FILE *f, struct ks_entry *e, void *arg)
+{
+	size_t	i;
+
+	(void)arg;
+	fwrite(e->alias, 1, e->alias_len, f);
+	for (i = 0; i < e->nchain; i++)
+		(void)cert_sha1(e->chain[i]);
+}
+
+/*
+ * ks_list_fd on the input with password pw against ref, what keystore_load
+ * made of it with pw (NULL: it failed); ref is sorted here.
+ */
+static void
+fuzz_list(const unsigned char *p, size_t len, const struct secret *pw,
+    struct keystore *ref)
+{
+	struct ks_list	*l = NULL;
+	struct ks_entry	*e, *f;
+	size_t		 i;
+	int		 fd, rc;
+	bool		 odd = false;
+
+	if ((fd = memfd_create("fuzz-list", 0)) == -1)
+		return;
+	if (write(fd, p, len) != (ssize_t)len || lseek(fd, 0, SEEK_SET) != 0)
+		abort();
+	rc = ks_list_fd(fd, 1 + len % 509, pw, fuzz_list_fn, NULL, &l);
+	close(fd);
+	if (ref != NULL)
+		keystore_sort(ref);
+	for (i = 0; ref != NULL && i < ref->nentries; i++) {
+		e = ref->entries[i];
+		f = i > 0 ? ref->entries[i - 1] : NULL;
+		if ((e->flags & KS_EF_ALIAS_NOT_LOWER) || (f != NULL &&
+		    ks_alias_casecmp(e->alias, e->alias_len, f->alias,
+		    f->alias_len) == 0))
+			odd = true;
+	}
+	if (rc != 0) {
+		if (l != NULL || (ref != NULL && ref->verified && !odd))
+			abort();
+		return;
+	}
+	if (ref == NULL || !ref->verified || odd || !l->verified ||
+	    l->n != ref->nentries || l->format != ref->format)
+		abort();
+	for (i = 0; i < l->n; i++) {
+		e = ref->entries[i];
+		if (l->texts[i].len != e->alias_len ||
+		    memcmp(l->texts[i].s, e->alias, e->alias_len) != 0)
+			abort();
+	}
+	ks_list_free(l);
+}
+
 /* Write ks as JKS, read it back, write again: the bytes must not change. */
 static void
 fuzz_rewrite(struct keystore *ks, const struct secret *pw)
@@ -202,6 +267,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ks = NULL;
 	}
 	fuzz_owned(data, size, pw, 0, ks);
+	fuzz_list(data, size, pw, ks);
 	keystore_free(ks);
 
 	if (keystore_load_mem(data, size, "fuzz", NULL, KS_LOAD_NOVERIFY,
