@@ -81,6 +81,7 @@ if [ "${TLSDECK_QUICK:-0}" != 1 ]; then
 tests/interop/steps-keytool.sh tests/interop/ca-signed.sh
 tests/interop/java-https.sh tests/interop/props-oracle.sh
 tests/interop/p12-write.sh tests/interop/jks-write.sh
+tests/interop/convert-keytool.sh
 tests/server/trees.sh tests/crash/crash-write.sh tests/crash/crash-keystore.sh
 tests/crash/crash-config.sh tests/secrets/secrets.sh tests/cli/help-vs-man.sh
 tests/secrets/prompt-signals.sh tests/server/linear.sh"

@@ -2,10 +2,10 @@
 # tlsdeck benchmark: tlsdeck list against keytool -list and openssl pkcs12
 # on truststores of 144 (Debian cacerts), 1,000 and 10,000 certificates, JKS
 # and PKCS#12, in one run on this machine; audit and configure on
-# properties files of 10,000 to 1,000,000 keys.  Medians of RUNS runs
-# (default 5) of the wall-clock and CPU times from fork to exit, ratios,
-# and the peak resident set (bench/timecmd.c, wait4).  Prints Markdown
-# tables.
+# properties files of 10,000 to 1,000,000 keys; convert against keytool
+# -importkeystore.  Medians of RUNS runs (default 5) of the wall-clock and
+# CPU times from fork to exit, ratios, and the peak resident set
+# (bench/timecmd.c, wait4).  Prints Markdown tables.
 #
 # usage: bench/run.sh [BUILDDIR]      (BUILDDIR defaults to ./_build)
 # TLSDECK=/path/to/tlsdeck measures that binary instead (another build,
@@ -64,6 +64,28 @@ for n in 1000 10000; do
 	    "openssl pkcs12 -nokeys" openssl pkcs12 -in "$w/ts$n.p12" \
 	    -nokeys -passin env:PW -out /dev/null
 done
+# Converting to PKCS#12 (modern profile) against keytool -importkeystore
+# (a new file each run): a truststore of 1,000 and a keytool JKS whose key
+# has its own password.
+export TLSDECK_BACKUP_DIR="$w/backups"
+cp "$top/tests/data/samples/sample-jks17.jks" "$w/key.jks"
+SP=storepass KP=keypass1; export SP KP
+cat >"$w/cv-td.sh" <<EOS
+rm -f "$w/cv-td.p12"
+exec "$td" convert "\$1" --to pkcs12 -o "$w/cv-td.p12" --storepass-env "\$2" \
+    --keypass-env KP >/dev/null
+EOS
+cat >"$w/cv-kt.sh" <<EOS
+rm -f "$w/cv-kt.p12"
+exec "$KT" -importkeystore -noprompt -srckeystore "\$1" -srcstoretype JKS \
+    -srcstorepass:env "\$2" -srckeypass:env KP -destkeystore "$w/cv-kt.p12" \
+    -deststoretype PKCS12 -deststorepass:env "\$2" >/dev/null 2>&1
+EOS
+row "convert JKS 1000 to PKCS12" sh "$w/cv-td.sh" "$w/ts1000.jks" PW -- \
+    "keytool -importkeystore" sh "$w/cv-kt.sh" "$w/ts1000.jks" PW
+row "convert keytool JKS (own key password) to PKCS12" sh "$w/cv-td.sh" \
+    "$w/key.jks" SP -- "keytool -importkeystore" sh "$w/cv-kt.sh" \
+    "$w/key.jks" SP
 # Importing one certificate into cacerts (a fresh copy each run; tlsdeck's
 # backup included, TLSDECK_BACKUP_DIR in the work dir).
 cp "$top/tests/data/samples/certs/leaf.pem" "$w/one.pem"

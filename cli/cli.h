@@ -178,6 +178,7 @@ extern const struct cmd_entry cmd_trust_entry;
 extern const struct cmd_entry cmd_delete_entry;
 extern const struct cmd_entry cmd_rename_entry;
 extern const struct cmd_entry cmd_passwd_entry;		/* cmd-manage.c */
+extern const struct cmd_entry cmd_convert_entry;	/* cmd-convert.c */
 extern const struct cmd_entry cmd_demo_entry;
 extern const struct cmd_entry cmd_probe_entry;
 extern const struct cmd_entry cmd_scan_entry;		/* cmd-scan.c */
@@ -273,6 +274,10 @@ void	*out_json_cstr(const char *);
 /* Seconds since the epoch as an ISO 8601 UTC string. */
 void	*out_json_time(int64_t);
 void	 out_text_cert(FILE *, struct cert *, time_t now, const char *indent);
+/* The entries Java ignores (ks->ignored): a JSON array, or WARNING lines
+ * (only those of alias, when not NULL). */
+void	*out_json_ignored(const struct keystore *);
+void	 out_text_ignored(FILE *, const struct keystore *, const char *alias);
 void	 out_text_entry(FILE *, struct ks_entry *, time_t now);
 /* A severity as a word: CRITICAL, WARNING, info, ok. */
 const char *out_text_sev(enum sev);

@@ -12,6 +12,7 @@ enum {
 	OPT_DNAME = OPT__CLI_MAX + 1,
 	OPT_SAN,
 	OPT_FORCE,
+	OPT_ACCEPT_SAN_LOSS,
 };
 
 static const struct option csr_options[] = {
@@ -19,6 +20,7 @@ static const struct option csr_options[] = {
 	{ "san", required_argument, NULL, OPT_SAN },
 	{ "output", required_argument, NULL, 'o' },
 	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "accept-san-loss", no_argument, NULL, OPT_ACCEPT_SAN_LOSS },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -28,6 +30,7 @@ struct csr_args {
 	const char	*san;
 	const char	*out;
 	bool		 force;
+	bool		 accept_san_loss;
 };
 
 static int
@@ -47,6 +50,9 @@ csr_option(struct cmd_ctx *c, int ch, char *arg)
 		break;
 	case OPT_FORCE:
 		a->force = true;
+		break;
+	case OPT_ACCEPT_SAN_LOSS:
+		a->accept_san_loss = true;
 		break;
 	}
 	return (0);
@@ -103,6 +109,7 @@ cmd_csr_exec(struct cmd_ctx *c)
 	o.alias = c->alias;
 	o.dname = a->dname;
 	o.san = a->san;
+	o.accept_san_loss = a->accept_san_loss;
 	if (o.alias == NULL) {
 		rc = cli_usage(c->entry, "--alias is needed");
 		goto out;
@@ -122,8 +129,6 @@ cmd_csr_exec(struct cmd_ctx *c)
 		cli_error("%s", cause);
 		goto out;
 	}
-	for (i = 0; i < r.nnotes; i++)
-		cli_note("%s", r.notes[i]);
 	if (a->out == NULL || strcmp(a->out, "-") == 0) {
 		fputs(pem, stdout);
 	} else {
@@ -137,6 +142,10 @@ cmd_csr_exec(struct cmd_ctx *c)
 		cli_message("wrote the request for \"%s\" to %s",
 		    r.aliases[0], a->out);
 	}
+	/* the notes once the request is out (a failed write says one
+	 * line) */
+	for (i = 0; i < r.nnotes; i++)
+		cli_note("%s", r.notes[i]);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 out:
 	free(cause);
@@ -153,7 +162,7 @@ const struct cmd_entry cmd_csr_entry = {
 	.name = "csr",
 	.usage =
 	"FILE --alias A [--san LIST] [--dname DN] [-o OUT] [--force] "
-	"[PASSWORD OPTIONS]",
+	"[--accept-san-loss] [PASSWORD OPTIONS]",
 	.summary =
 	"Make a PKCS#10 certificate request (PEM) for a key entry.  The "
 	"subject alternative\nnames of the entry's current certificate are "
@@ -163,6 +172,9 @@ const struct cmd_entry cmd_csr_entry = {
 	"  --dname DN               subject (default: the certificate's)\n"
 	"  -o, --output OUT         write to a new file OUT (default: stdout)\n"
 	"  --force                  replace an existing OUT (it is backed up)\n"
+	"  --accept-san-loss        a request without SANs the certificate "
+	"has\n"
+	"                           (refused otherwise)\n"
 	"  --storepass-env VAR | --storepass-file FILE   store password\n"
 	"  --keypass-env VAR | --keypass-file FILE       JKS key password, "
 	"when it\n"

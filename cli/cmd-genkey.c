@@ -14,6 +14,9 @@ enum {
 	OPT_KEYSIZE,
 	OPT_CURVE,
 	OPT_DAYS,
+	OPT_REPLACES,
+	OPT_ACCEPT_SAN_LOSS,
+	OPT_PROFILE,
 };
 
 static const struct option genkey_options[] = {
@@ -23,6 +26,9 @@ static const struct option genkey_options[] = {
 	{ "keysize", required_argument, NULL, OPT_KEYSIZE },
 	{ "curve", required_argument, NULL, OPT_CURVE },
 	{ "days", required_argument, NULL, OPT_DAYS },
+	{ "replaces", required_argument, NULL, OPT_REPLACES },
+	{ "accept-san-loss", no_argument, NULL, OPT_ACCEPT_SAN_LOSS },
+	{ "profile", required_argument, NULL, OPT_PROFILE },
 	CLI_STEP_STORETYPE,
 	CLI_STEP_REPLACE,
 	{ NULL, 0, NULL, 0 }
@@ -60,6 +66,18 @@ genkey_option(struct cmd_ctx *c, int ch, char *arg)
 		break;
 	case OPT_CURVE:
 		o->curve = arg;
+		break;
+	case OPT_REPLACES:
+		o->replaces = arg;
+		break;
+	case OPT_ACCEPT_SAN_LOSS:
+		o->accept_san_loss = true;
+		break;
+	case OPT_PROFILE:
+		if ((o->profile = ks_profile_parse(arg)) == KS_PROFILE_NONE ||
+		    o->profile == KS_PROFILE_PASSWORDLESS)
+			return (cmd_usage(c, "profile of a key's keystore: "
+			    "modern or legacy, not %s", arg));
 		break;
 	case OPT_KEYSIZE:
 	case OPT_DAYS:
@@ -123,8 +141,10 @@ const struct cmd_entry cmd_genkey_entry = {
 	.usage =
 	"FILE --alias A --dname DN [--san LIST] [--keyalg rsa|ec] "
 	"[--keysize N | --curve P-256|P-384] [--days N] "
-	"[--storetype pkcs12|jks] [--replace] [--dry-run] "
-	"[--format text|json] [PASSWORD OPTIONS]",
+	"[--storetype pkcs12|jks] [--profile modern|legacy] [--replace] "
+	"[--replaces A] "
+	"[--accept-san-loss] [--dry-run] [--format text|json] "
+	"[PASSWORD OPTIONS]",
 	.summary =
 	"Generate a key pair and a self-signed certificate (as keytool "
 	"-genkeypair).\n"
@@ -139,8 +159,18 @@ const struct cmd_entry cmd_genkey_entry = {
 	"  --curve P-256|P-384      EC curve (default P-256)\n"
 	"  --days N                 validity (default 3650)\n"
 	"  --storetype pkcs12|jks   type of a new keystore (default pkcs12)\n"
+	"  --profile modern|legacy  a new PKCS12 file's algorithms (legacy: "
+	"JREs before\n"
+	"                           8u301 and 11.0.12; default modern)\n"
 	"  --replace                replace an existing entry of the same "
 	"alias\n"
+	"  --replaces A             the entry the new certificate renews "
+	"(default:\n"
+	"                           the replaced entry); the differences are "
+	"shown\n"
+	"  --accept-san-loss        write although the new certificate lacks "
+	"SANs\n"
+	"                           of the one it renews (refused otherwise)\n"
 	"  --dry-run                check, write nothing\n"
 	"  --format text|json       output format (default text)\n"
 	"  --storepass-env VAR | --storepass-file FILE   store password "

@@ -14,21 +14,40 @@ enum {
 	OPT_CERT,
 	OPT_KEY_PASSPHRASE_ENV,
 	OPT_KEY_PASSPHRASE_FILE,
+	OPT_CSR,
+	OPT_REPLACES,
+	OPT_ACCEPT_SAN_LOSS,
 };
 
 static const struct option reply_options[] = {
 	CLI_STEP_CACERTS,
 	{ "allow-untrusted", no_argument, NULL, OPT_ALLOW_UNTRUSTED },
+	{ "csr", required_argument, NULL, OPT_CSR },
+	{ "replaces", required_argument, NULL, OPT_REPLACES },
+	{ "accept-san-loss", no_argument, NULL, OPT_ACCEPT_SAN_LOSS },
 	{ NULL, 0, NULL, 0 }
 };
 
-/* import-reply's --allow-untrusted, into its struct step_reply_opts. */
+/* import-reply's own options, into its struct step_reply_opts. */
 static int
 reply_option(struct cmd_ctx *c, int ch, char *arg)
 {
 	struct step_reply_opts	*o = c->data;
 
-	o->allow_untrusted = true;
+	switch (ch) {
+	case OPT_ALLOW_UNTRUSTED:
+		o->allow_untrusted = true;
+		break;
+	case OPT_CSR:
+		o->csr = arg;
+		break;
+	case OPT_REPLACES:
+		o->replaces = arg;
+		break;
+	case OPT_ACCEPT_SAN_LOSS:
+		o->accept_san_loss = true;
+		break;
+	}
 	return (0);
 }
 
@@ -263,8 +282,8 @@ const struct cmd_entry cmd_import_reply_entry = {
 	.name = "import-reply",
 	.usage =
 	"FILE --alias A REPLY... [--cacerts FILE] "
-	"[--allow-untrusted] [--dry-run] [--format text|json] "
-	"[PASSWORD OPTIONS]",
+	"[--allow-untrusted] [--csr FILE] [--replaces A] [--accept-san-loss] "
+	"[--dry-run] [--format text|json] [PASSWORD OPTIONS]",
 	.summary =
 	"Install a CA reply on a key entry: the files in any order, PEM "
 	"bundles, DER or PKCS#7.\n"
@@ -279,6 +298,14 @@ const struct cmd_entry cmd_import_reply_entry = {
 	"  --allow-untrusted        install an incomplete chain, or one with "
 	"an\n"
 	"                           expired certificate (refused otherwise)\n"
+	"  --csr FILE               the request sent to the CA: the reply "
+	"must have\n"
+	"                           its SANs (default: the entry's current "
+	"SANs)\n"
+	"  --replaces A             the entry whose certificate this renews\n"
+	"  --accept-san-loss        install although SANs are missing "
+	"(refused\n"
+	"                           otherwise)\n"
 	"  --dry-run                check and show, write nothing\n"
 	"  --format text|json       output format (default text)\n"
 	"  --storepass-env VAR | --storepass-file FILE   store password "

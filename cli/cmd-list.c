@@ -29,6 +29,16 @@ list_fingerprints(struct keystore *ks)
 	free(v);
 }
 
+/* The top-level "profile": PKCS#12's, or null. */
+static void
+list_json_profile(json_t *j, const struct keystore *ks)
+{
+	const char	*p = ks_profile_name(keystore_profile(ks));
+
+	json_object_set_new(j, "profile", p != NULL ? json_string(p) :
+	    json_null());
+}
+
 /* The text of one entry as it comes (the same whether the listing kept the
  * keystore or not; on two threads at once in ks_list_file). */
 static void
@@ -147,6 +157,8 @@ cmd_list_exec(struct cmd_ctx *c)
 		if (ks->format == KS_FMT_PKCS12)
 			json_object_set_new(j, "passwordless",
 			    json_boolean(ks->passwordless));
+		list_json_profile(j, ks);
+		json_object_set_new(j, "ignored", out_json_ignored(ks));
 		arr = json_array();
 		for (i = 0; i < ks->nentries; i++)
 			json_array_append_new(arr,
@@ -158,6 +170,12 @@ cmd_list_exec(struct cmd_ctx *c)
 		    ks->verified, ks->nentries);
 		/* aliases and names come from the file: escaped (an entry
 		 * at a time: a listing can be large) */
+		mf = cli_text_begin(&tx);
+		if (ks->format == KS_FMT_PKCS12)
+			fprintf(mf, "Profile: %s\n",
+			    ks_profile_name(keystore_profile(ks)));
+		out_text_ignored(mf, ks, NULL);
+		cli_text_end(&tx, stdout);
 		for (i = 0; i < ks->nentries; i++) {
 			mf = cli_text_begin(&tx);
 			list_text_entry(mf, ks->entries[i], &now);
@@ -219,6 +237,9 @@ cmd_show_exec(struct cmd_ctx *c)
 		break;
 	case OUT_JSON:
 		j = out_json_entry(e, now, true);
+		list_json_profile(j, ks);
+		json_object_set_new(j, "format",
+		    json_string(ks_format_name(ks->format)));
 		if (recovered != -1)
 			json_object_set_new(j, "key_recovered",
 			    json_boolean(recovered));
@@ -227,6 +248,11 @@ cmd_show_exec(struct cmd_ctx *c)
 	default:
 		/* Names come from the file: escaped. */
 		mf = cli_text_begin(&tx);
+		fprintf(mf, "Keystore: %s (%s%s%s)\n", c->argv[0],
+		    ks_format_name(ks->format), ks->format == KS_FMT_PKCS12 ?
+		    ", profile " : "", ks->format == KS_FMT_PKCS12 ?
+		    ks_profile_name(keystore_profile(ks)) : "");
+		out_text_ignored(mf, ks, e->alias);
 		out_text_entry(mf, e, now);
 		if (recovered != -1)
 			fprintf(mf, "Private key: %s\n", recovered ?

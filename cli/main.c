@@ -25,6 +25,7 @@ static const struct cmd_entry *cmd_table[] = {
 	&cmd_delete_entry,
 	&cmd_rename_entry,
 	&cmd_passwd_entry,
+	&cmd_convert_entry,
 	&cmd_demo_entry,
 	&cmd_probe_entry,
 	&cmd_scan_entry,

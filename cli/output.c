@@ -195,6 +195,9 @@ out_json_entry(struct ks_entry *e, time_t now, bool with_pem)
 
 	j = json_object();
 	json_object_set_new(j, "alias", out_json_str(e->alias, e->alias_len));
+	if (e->stored_alias != NULL)
+		json_object_set_new(j, "stored_alias",
+		    out_json_str(e->stored_alias, e->stored_alias_len));
 	json_object_set_new(j, "type", json_string(ks_etype_name(e->type)));
 	if (e->flags & KS_EF_NO_DATE)
 		json_object_set_new(j, "date", json_null());
@@ -223,9 +226,15 @@ out_json_entry(struct ks_entry *e, time_t now, bool with_pem)
 
 /* Print an alias as stored (callers print through cli_text: escaped). */
 static void
+out_text_str(FILE *f, const char *a, size_t len)
+{
+	fwrite(a, 1, len, f);
+}
+
+static void
 out_text_alias(FILE *f, const struct ks_entry *e)
 {
-	fwrite(e->alias, 1, e->alias_len, f);
+	out_text_str(f, e->alias, e->alias_len);
 }
 
 /*
@@ -391,6 +400,11 @@ out_text_entry(FILE *f, struct ks_entry *e, time_t now)
 	fprintf(f, "Alias name: ");
 	out_text_alias(f, e);
 	fputc('\n', f);
+	if (e->stored_alias != NULL) {
+		fprintf(f, "Stored as:  ");
+		out_text_str(f, e->stored_alias, e->stored_alias_len);
+		fprintf(f, " (Java shows the alias lower-cased)\n");
+	}
 	if (e->flags & KS_EF_NO_DATE)
 		fprintf(f, "Entry type: %s\n", ks_etype_name(e->type));
 	else {
@@ -415,6 +429,58 @@ out_text_entry(FILE *f, struct ks_entry *e, time_t now)
 		} else
 			ind[0] = '\0';
 		out_text_cert(f, e->chain[i], now, ind);
+	}
+}
+
+/* The entries Java ignores, and the profile: list and show. */
+void *
+out_json_ignored(const struct keystore *ks)
+{
+	const struct ks_ignored	*ig;
+	json_t			*a, *j;
+	char			*fp;
+	size_t			 i;
+
+	a = json_array();
+	for (i = 0; i < ks->nignored; i++) {
+		ig = &ks->ignored[i];
+		j = json_object();
+		json_object_set_new(j, "alias", out_json_str(ig->e->alias,
+		    ig->e->alias_len));
+		json_object_set_new(j, "type",
+		    json_string(ks_etype_name(ig->e->type)));
+		json_object_set_new(j, "position", json_integer(
+		    (json_int_t)ig->pos));
+		json_object_set_new(j, "replaced_by", json_integer(
+		    (json_int_t)ig->by_pos));
+		if (ig->e->nchain > 0) {
+			fp = cert_fp_hex(cert_sha256(ig->e->chain[0]), 32);
+			json_object_set_new(j, "sha256", json_string(fp));
+			free(fp);
+		} else
+			json_object_set_new(j, "sha256", json_null());
+		json_array_append_new(a, j);
+	}
+	return (a);
+}
+
+void
+out_text_ignored(FILE *f, const struct keystore *ks, const char *alias)
+{
+	const struct ks_ignored	*ig;
+	const char		*unit;
+	size_t			 i;
+
+	unit = ks->format == KS_FMT_PKCS12 ? "bag" : "entry";
+	for (i = 0; i < ks->nignored; i++) {
+		ig = &ks->ignored[i];
+		if (alias != NULL && strcasecmp(alias, ig->e->alias) != 0)
+			continue;
+		fprintf(f, "WARNING: %s %zu of the file, \"", unit, ig->pos);
+		out_text_alias(f, ig->e);
+		fprintf(f, "\" (%s), is ignored by Java: %s %zu has the same "
+		    "alias and replaces it\n", ks_etype_name(ig->e->type),
+		    unit, ig->by_pos);
 	}
 }
 
@@ -505,6 +571,7 @@ cli_step_report(const char *path, const char *what,
 		for (i = 0; i < r->nnotes; i++)
 			json_array_append_new(a, json_string(r->notes[i]));
 		json_object_set_new(j, "notes", a);
+		json_object_set_new(j, "san_loss", json_boolean(r->san_loss));
 		out_json_dump(j, stdout);
 		return;
 	}

@@ -304,6 +304,41 @@ struct ks_entry {
 	struct secret	*keypass;	/* JKS key password for writing, or
 					   NULL for the store password */
 	char		*secret_alg;	/* SecretKeyEntry: algorithm, if known */
+	struct secret	*secret;	/* SecretKeyEntry: the key's bytes once
+					   recovered (keystore_recover_secret);
+					   a writer protects them anew when
+					   prot is NULL */
+	/* The alias as the file stores it, when Java shows another one
+	 * (alias): PKCS#12 lower-cases every alias when it loads it, and
+	 * keeps a trusted entry's friendlyName as written.  NULL when the
+	 * two are the same. */
+	char		*stored_alias;
+	size_t		 stored_alias_len;
+};
+
+/*
+ * An entry Java does not load: a later entry of the same file has the
+ * same alias and replaces it (JKS and JCEKS: the same string; PKCS#12:
+ * the same lower-cased alias).  Kept aside so that it can be named.
+ */
+struct ks_ignored {
+	struct ks_entry	*e;		/* owned */
+	size_t		 pos;		/* its place in the file, 1-based
+					   (JKS: entry N; PKCS#12: bag N) */
+	size_t		 by_pos;	/* the place of the entry Java keeps */
+};
+
+/* The PKCS#12 profiles, as Java writes them (docs/formats.md, PKCS#12
+ * profiles). */
+enum ks_profile {
+	KS_PROFILE_NONE = 0,	/* not PKCS#12 */
+	KS_PROFILE_MODERN,	/* PBES2/AES-256, HmacPBESHA256: JDK 12+,
+				   8u301+, 11.0.12+ */
+	KS_PROFILE_LEGACY,	/* 3DES keys, RC2-40 certificates, SHA-1
+				   MAC: every JRE */
+	KS_PROFILE_PASSWORDLESS, /* no MAC, certificates in clear (JDK 18+
+				   cacerts) */
+	KS_PROFILE__MAX
 };
 
 /* PKCS#12 protection, kept so a rewrite uses the file's own scheme. */
@@ -328,6 +363,9 @@ struct keystore {
 	bool		 passwordless;	/* PKCS#12 with no MAC (JDK 18+) */
 	struct ks_p12_params p12;
 	int		 jks_version;	/* 1 or 2 */
+	struct ks_ignored *ignored;	/* entries Java does not load (a later
+					   one has the same alias) */
+	size_t		 nignored;
 	unsigned char	*backing;	/* the file's bytes when loaded with
 					   keystore_load_owned: certificates
 					   may point into it */
@@ -399,6 +437,37 @@ void	 ks_entry_add_cert(struct ks_entry *, struct cert *);
  */
 int	 keystore_recover_key(const struct keystore *, struct ks_entry *,
 	     const struct secret *keypass, char **cause);
+/*
+ * Recover the key of a secret key entry into e->secret and its Java
+ * algorithm name into e->secret_alg: JCEKS's sealed object (keypass; NULL:
+ * the store password is not known here, so it fails), a PKCS#12 secret bag
+ * (the store password).  Fails naming the entry on a wrong password or a
+ * form that is not Java's.
+ */
+int	 keystore_recover_secret(const struct keystore *, struct ks_entry *,
+	     const struct secret *keypass, char **cause);
+/* The alias as stored in the file (stored_alias, else alias). */
+const char *ks_entry_stored_alias(const struct ks_entry *, size_t *len);
+/* Java's name for a secret key algorithm OID and back ("AES" and
+ * 2.16.840.1.101.3.4.1); NULL when Java has none. */
+const char *ks_secret_alg_name(const char *oid);
+const char *ks_secret_alg_oid(const char *name);
+
+/*
+ * The PKCS#12 profile of a keystore: KS_PROFILE_NONE for other formats;
+ * passwordless (no MAC, certificates in clear); legacy when every
+ * algorithm is one JREs before 8u301 and 11.0.12 read (PBES1, SHA-1 MAC);
+ * modern otherwise.
+ */
+enum ks_profile	 keystore_profile(const struct keystore *);
+/* "modern", "legacy", "passwordless"; NULL for KS_PROFILE_NONE. */
+const char	*ks_profile_name(enum ks_profile);
+/* Parse a profile name; KS_PROFILE_NONE when unknown. */
+enum ks_profile	 ks_profile_parse(const char *);
+/* The profile of the PKCS#12 files a JRE reads (jre_reads_new_pkcs12):
+ * legacy for an older JRE, else modern (also when unknown); in
+ * step-convert.c. */
+enum ks_profile	 ks_profile_for_jre(int major, int update);
 
 /*
  * Serialize to memory in ks->format (JKS or PKCS12; JCEKS and certificate
@@ -443,6 +512,13 @@ int	 jks_load(const unsigned char *, size_t, const struct secret *pass,
 	     int flags, struct keystore *, char **cause);
 int	 jks_recover_key(const struct keystore *, struct ks_entry *,
 	     const struct secret *keypass, char **cause);
+int	 jks_recover_secret(const struct keystore *, struct ks_entry *,
+	     const struct secret *keypass, char **cause);
+/* The key in a decrypted JCEKS sealed object (a serialized SecretKeySpec,
+ * or a KeyRep of type SECRET and format RAW): 0 with *key and *alg
+ * (malloc'd), -1 when it is not one (exposed for fuzzing). */
+int	 jks_unsealed_key(const unsigned char *, size_t, struct secret **key,
+	     char **alg);
 int	 jks_write(const struct keystore *, const struct secret *pass,
 	     unsigned char **out, size_t *outlen, char **cause);
 /* Sun JDK key protector: protect PKCS#8 DER with pass -> EncryptedPKI DER */
@@ -478,10 +554,17 @@ int	 pkcs12_load(const unsigned char *, size_t, const struct secret *pass,
 	     int flags, struct keystore *, char **cause);
 int	 pkcs12_recover_key(const struct keystore *, struct ks_entry *,
 	     const struct secret *pass, char **cause);
+int	 pkcs12_recover_secret(const struct keystore *, struct ks_entry *,
+	     const struct secret *pass, char **cause);
 int	 pkcs12_write(const struct keystore *, const struct secret *pass,
 	     unsigned char **out, size_t *outlen, char **cause);
 /* Defaults for a new file: PBES2/AES-256/10000, SHA-256 MAC 10000. */
 void	 pkcs12_params_default(struct ks_p12_params *, bool passwordless);
+/* The scheme of a profile, as keytool writes it (KS_PROFILE_NONE: the
+ * defaults). */
+void	 pkcs12_params_profile(struct ks_p12_params *, enum ks_profile);
+/* The profile a scheme belongs to (see keystore_profile). */
+enum ks_profile	 pkcs12_params_classify(const struct ks_p12_params *);
 /*
  * The writing scheme.  pkcs12_write uses ks->p12 (the loaded file's scheme,
  * or the defaults); an algorithm this OpenSSL cannot run (e.g. RC2 without
@@ -776,6 +859,7 @@ enum form_kind {
 	FORM_SETTINGS,
 	FORM_EXPORT,
 	FORM_TRUST,
+	FORM_CONVERT,
 	FORM__MAX
 };
 
@@ -1984,6 +2068,8 @@ int		 chain_order_reply(struct cert **reply, size_t nreply,
  * SW_PRIVATE whenever the result holds a key entry). */
 #define KS_TXN_CREATE	0x01	/* create when missing */
 #define KS_TXN_MUSTNEW	0x02	/* fail when the file exists */
+#define KS_TXN_CONVERT	0x04	/* open a JCEKS file too (the caller
+				   changes ks->format before committing) */
 
 struct ks_txn {
 	struct sw_file	*sw;
@@ -2033,6 +2119,9 @@ struct step_result {
 	char		*cacerts;	/* the cacerts file used, or NULL */
 	char		**notes;	/* one line each */
 	size_t		 nnotes;
+	bool		 san_loss;	/* a renewal loses SANs (renew.c):
+					   refused unless accepted; a dry
+					   run says so here */
 	size_t		 write_notes;	/* notes[write_notes..] are the safe
 					   write's (modes, owners) */
 };
@@ -2069,6 +2158,8 @@ struct step_genkey_opts {
 	int		 keysize;	/* RSA: 0 is 2048; EC: 256/384/521 */
 	const char	*curve;		/* EC: NULL is P-256 (or keysize's) */
 	int		 days;		/* 0 is 3650 */
+	enum ks_profile	 profile;	/* a new PKCS12 file's profile (NONE:
+					   modern); a file keeps its own */
 	enum ks_format	 storetype;	/* a new file: PKCS12 (UNKNOWN) or
 					   JKS; an existing one must match */
 	bool		 replace;	/* overwrite an existing alias */
@@ -2076,6 +2167,10 @@ struct step_genkey_opts {
 					   password); PKCS12 ignores it */
 	atomic_int	*cancel;	/* may be NULL */
 	bool		 dry_run;
+	const char	*replaces;	/* the entry whose certificate the new
+					   one replaces (renewal preflight);
+					   NULL: alias, when it exists */
+	bool		 accept_san_loss;
 };
 /* Generate a key pair and a self-signed certificate under alias. */
 int	 step_genkey(const char *path, const struct secret *storepass,
@@ -2088,6 +2183,8 @@ struct step_csr_opts {
 	const char	*san;		/* NULL: the certificate's SANs; "":
 					   none */
 	const struct secret *keypass;	/* NULL: the store password */
+	bool		 accept_san_loss; /* a request without SANs the
+					   certificate has */
 };
 /* A PKCS#10 request (PEM, *pem malloc'd) for a key entry of ks. */
 int	 step_csr(struct keystore *, const struct secret *storepass,
@@ -2104,6 +2201,12 @@ struct step_reply_opts {
 	const struct secret *keypass;	/* only when the key must be
 					   re-protected (may be NULL) */
 	bool		 dry_run;
+	const char	*replaces;	/* the entry whose certificate this
+					   renews (NULL: alias's own) */
+	const char	*csr;		/* the request sent to the CA (PEM),
+					   or NULL: its SANs are the ones of
+					   the entry's current certificate */
+	bool		 accept_san_loss;
 };
 /* Install a CA reply on a key entry (docs/formats.md, CA replies). */
 int	 step_import_reply(const char *path, const struct secret *storepass,
@@ -2164,6 +2267,68 @@ int	 step_export(const struct keystore *, const char *alias, int flags,
 int	 step_write_file(const char *path, const unsigned char *, size_t,
 	     bool force, unsigned int mode, const char *command,
 	     const char *description, char **cause);
+
+/* renew.c: the renewal preflight -- what a new certificate or request
+ * changes against the one it replaces (docs/architecture.md, The renewal
+ * preflight). */
+struct renew_facts {
+	const char	*what;		/* "certificate" or "request" */
+	char		*subject;
+	struct san_list	*san;		/* never NULL once filled */
+	char		*key;		/* "RSA 2048" */
+	int		 key_bits;
+	int		 ku;		/* KU_* bits, -1 without the
+					   extension */
+	bool		 has_eku;
+	uint32_t	 eku;		/* XKU_* bits */
+	int64_t		 not_before;	/* 0: a request */
+	int64_t		 not_after;
+	bool		 self_signed;
+};
+int	 renew_facts_cert(struct cert *, struct renew_facts *, char **cause);
+int	 renew_facts_csr(const struct csr_info *, struct renew_facts *,
+	     char **cause);
+/* What step_genkey will make of these options (keygen_selfsigned). */
+int	 renew_facts_new(const char *dname, const char *san,
+	     const char *keyalg, int bits, const char *curve, int days,
+	     time_t now, struct renew_facts *, char **cause);
+void	 renew_facts_done(struct renew_facts *);
+
+struct renew_diff {
+	char		**lines;	/* one per difference */
+	enum sev	*sev;		/* per line: SEV_INFO, or SEV_WARN
+					   (a SAN lost, a weaker key, TLS
+					   usage lost, an earlier end) */
+	size_t		 n;
+	enum sev	 worst;		/* SEV_OK when the same */
+	char		**lost;		/* SANs of old that new lacks
+					   ("dns:a.example"); a wildcard of
+					   new covers a name */
+	size_t		 nlost;
+};
+void	 renew_compare(const struct renew_facts *old,
+	     const struct renew_facts *new, struct renew_diff *);
+void	 renew_diff_free(struct renew_diff *);
+/* The SANs of asked that got lacks (a CA's reply against its request);
+ * *missing malloc'd ("dns:x"), free each. */
+void	 renew_missing_sans(const struct san_list *asked,
+	     const struct san_list *got, char ***missing, size_t *n);
+/* A comparison as the notes of a step ("renewal: ... (against WHAT)");
+ * sets r->san_loss when SANs are lost. */
+void	 renew_note(struct step_result *, const char *against,
+	     const struct renew_diff *);
+/*
+ * The preflight of a renewing step, before it writes: new against old
+ * (the certificate it replaces, described as against; may be NULL) in
+ * r->notes, and new's SANs against asked (what the request asked for; may
+ * be NULL).  A lost SAN sets r->san_loss; then -1 with *cause ("PATH: the
+ * new certificate drops SANs of ...: dns:x; HINT, or accept the loss
+ * (--accept-san-loss)") unless accept or dry_run.
+ */
+int	 renew_preflight(struct step_result *, struct cert *old,
+	     const char *against, const struct renew_facts *new,
+	     const struct san_list *asked, const char *hint, bool accept,
+	     bool dry_run, const char *path, char **cause);
 
 /* ------------------------------------------------------------------ */
 /* Trust and keystore management: jre.c, step-trust.c, step-manage.c --
@@ -2263,6 +2428,93 @@ struct step_passwd_opts {
 int	 step_passwd(const char *path, const struct secret *storepass,
 	     const struct step_passwd_opts *, struct step_result *,
 	     char **cause);
+
+/* step-convert.c: a keystore into another format or PKCS#12 profile. */
+struct step_convert_key {
+	const char		*alias;		/* as Java shows it */
+	const struct secret	*pass;		/* its key password */
+};
+
+struct step_convert_opts {
+	enum ks_format		 to;		/* KS_FMT_PKCS12 or KS_FMT_JKS */
+	enum ks_profile		 profile;	/* PKCS12: NONE is modern (a
+						   PKCS12 source needs one) */
+	const char		*out;		/* a new file; NULL: in place */
+	unsigned int		 out_mode;	/* out's mode (0: 0600) */
+	int			 out_uid;	/* out's owner, or -1 */
+	int			 out_gid;
+	const struct secret	*keypass;	/* for every key the store
+						   password does not open */
+	const struct step_convert_key *keypasses; /* per entry, first */
+	size_t			 nkeypasses;
+	bool			 dry_run;
+	const char		*command;	/* for the backup manifest
+						   (NULL: "convert") */
+};
+
+struct step_convert_info {
+	enum ks_format	 from;
+	enum ks_profile	 from_profile;	/* PKCS12 source, else NONE */
+	enum ks_profile	 to_profile;	/* PKCS12 target, else NONE */
+	char		*written;	/* the file written (or that would be) */
+	char		*need_keypass;	/* failed for want of this entry's key
+					   password (the alias), or NULL */
+	char		*scheme;	/* PKCS12 target: its algorithms */
+	size_t		 nkeys;		/* entries by type, after */
+	size_t		 ntrusted;
+	size_t		 nsecret;
+	size_t		 nrekeyed;	/* keys that had their own password */
+	size_t		 ndropped;	/* entries Java ignored, not carried */
+	char		*properties;	/* step_convert_server: the settings
+					   file switched */
+	unsigned int	 settings_backup_id;
+};
+void	 step_convert_info_free(struct step_convert_info *);	/* contents */
+/*
+ * Convert the keystore at path (JKS, JCEKS or PKCS#12, opened with
+ * storepass) to o->to, in place (the original backed up first) or into
+ * o->out (a new file; refused when it exists).  Every entry Java loads is
+ * kept: key entries with their chains, trusted certificates, secret keys
+ * (PKCS#12 secret bags as keytool writes them; JKS cannot hold them: the
+ * step is refused naming the entry).  Every key is recovered (the store
+ * password, o->keypasses, o->keypass) and protected with the store
+ * password; a key no password opens fails with info->need_keypass.  The
+ * store password stays the same; a passwordless PKCS#12 needs one for any
+ * other target.  PKCS#12 targets get o->profile (legacy needs OpenSSL's
+ * legacy provider; passwordless holds certificates only).  result:
+ * aliases (as Java shows them in the new file), notes (the plan: one line
+ * per entry and what happens to it), backup_id.  Nothing is written with
+ * dry_run or on any refusal.
+ */
+int	 step_convert(const char *path, const struct secret *storepass,
+	     const struct step_convert_opts *, struct step_result *,
+	     struct step_convert_info *, char **cause);
+
+struct step_convert_server_opts {
+	enum ks_profile		 profile;	/* NONE: what the server's JRE
+						   reads (modern when unknown) */
+	const char		*out;		/* the new keystore; NULL: beside
+						   the old one, named .p12 */
+	const struct secret	*storepass;	/* NULL: the server's setting */
+	const struct secret	*keypass;	/* NULL: its key-password */
+	const struct step_convert_key *keypasses;
+	size_t			 nkeypasses;
+	bool			 dry_run;
+};
+/*
+ * Convert the server's keystore to PKCS#12 and switch its settings
+ * (docs/formats.md, Converting a server's keystore): a JKS or JCEKS
+ * keystore becomes a new file beside it (KEYSTORE.p12, the old one's mode
+ * and owner; the old one is kept), then server.ssl.key-store names it,
+ * server.ssl.key-store-type is PKCS12 and server.ssl.key-password is
+ * removed, in one safe write of the settings.  A PKCS#12 keystore is
+ * rewritten in place (another profile).  The settings fail: the new file
+ * is removed.  The passwords are the server's own unless given.  result
+ * notes: the keystore's plan, then the settings' lines.
+ */
+int	 step_convert_server(const struct server_model *,
+	     const struct step_convert_server_opts *, struct step_result *,
+	     struct step_convert_info *, char **cause);
 
 /* ------------------------------------------------------------------ */
 /* step-settings.c: the settings step of the forms and wizards:

@@ -89,12 +89,21 @@ struct jks_ctx {
 					   ks_entry_new_in) */
 };
 
+/* A string or byte array of a serialization stream (points into it). */
+struct jser_val {
+	char			 kind;	/* 's' string, 'b' byte[], 'e' enum
+					   constant (its name), 0 other */
+	const unsigned char	*p;
+	size_t			 len;
+};
+
 /* A class descriptor seen in a serialization stream. */
 struct jser_class {
 	const unsigned char	*name;	/* points into the input */
 	size_t			 namelen;
 	uint8_t			 flags;
 	char			*types;	/* one typecode per field */
+	struct jser_val		*fnames; /* the fields' names */
 	size_t			 nfields;
 	struct jser_class	*super;	/* or NULL */
 };
@@ -102,6 +111,14 @@ struct jser_class {
 /* One handle of a serialization stream. */
 struct jser_handle {
 	struct jser_class	*cls;	/* NULL unless a class */
+	struct jser_val		 val;	/* a string or byte array */
+};
+
+/* The object fields of the stream's top object, as read (capture). */
+#define JSER_MAX_CAPS		16
+struct jser_cap {
+	struct jser_val		 name;
+	struct jser_val		 val;
 };
 
 /* The state of the serialization skipper. */
@@ -115,6 +132,13 @@ struct jser {
 	size_t			 ncls;
 	size_t			 capcls;
 	int			 depth;
+	int			 objdepth;	/* objects being read */
+	struct jser_val		 last;	/* the value read last */
+	bool			 capture;	/* record the top object's */
+	struct jser_cap		 caps[JSER_MAX_CAPS];	/* fields */
+	size_t			 ncaps;
+	const unsigned char	*topcls;	/* the top object's class */
+	size_t			 topclslen;
 };
 
 static int	jser_content(struct jser *);
@@ -593,6 +617,7 @@ jser_handle_new(struct jser *js, struct jser_class *cls)
 		js->h = xreallocarray(js->h, js->caph, sizeof *js->h);
 	}
 	js->h[js->nh].cls = cls;
+	memset(&js->h[js->nh].val, 0, sizeof js->h[js->nh].val);
 	return (js->nh++);
 }
 
@@ -619,6 +644,7 @@ jser_free(struct jser *js)
 
 	for (i = 0; i < js->ncls; i++) {
 		free(js->cls[i]->types);
+		free(js->cls[i]->fnames);
 		free(js->cls[i]);
 	}
 	free(js->cls);
@@ -717,10 +743,14 @@ jser_newclass(struct jser *js, bool proxy, struct jser_class **clsp)
 		if ((size_t)nf * 3 > jser_left(js))
 			return (jser_short(js));
 		cls->types = xmalloc((size_t)nf + 1);
+		cls->fnames = xcalloc((size_t)nf + 1, sizeof *cls->fnames);
 		for (i = 0; i < nf; i++) {
 			if (jks_rd_u8(js->r, &t) != 0 ||
 			    jser_utf(js, &p, &len) != 0)
 				return (-1);
+			cls->fnames[i].kind = 's';
+			cls->fnames[i].p = p;
+			cls->fnames[i].len = len;
 			switch (t) {
 			case 'B': case 'C': case 'D': case 'F':
 			case 'I': case 'J': case 'S': case 'Z':
@@ -832,8 +862,15 @@ jser_classdata(struct jser *js, struct jser_class *c)
 		if ((c->flags & SC_SERIALIZABLE) == 0)
 			continue;
 		for (f = 0; f < c->nfields; f++) {
+			memset(&js->last, 0, sizeof js->last);
 			if (jser_value(js, c->types[f]) != 0)
 				return (-1);
+			if (js->capture && js->objdepth == 1 &&
+			    js->ncaps < JSER_MAX_CAPS &&
+			    (c->types[f] == '[' || c->types[f] == 'L')) {
+				js->caps[js->ncaps].name = c->fnames[f];
+				js->caps[js->ncaps++].val = js->last;
+			}
 		}
 		if ((c->flags & SC_WRITE_METHOD) && jser_annotation(js) != 0)
 			return (-1);
@@ -882,6 +919,12 @@ jser_array(struct jser *js)
 	}
 	if ((uint64_t)n * size > jser_left(js))
 		return (jser_short(js));
+	if (c->name[1] == 'B') {
+		js->h[js->nh - 1].val.kind = 'b';
+		js->h[js->nh - 1].val.p = js->r->p + js->r->off;
+		js->h[js->nh - 1].val.len = n;
+		js->last = js->h[js->nh - 1].val;
+	}
 	return (jks_rd_bytes(js->r, (size_t)n * size, NULL));
 }
 
@@ -895,7 +938,7 @@ jser_content(struct jser *js)
 	uint64_t		 l64;
 	uint32_t		 l32;
 	uint8_t			 tag, l8;
-	int			 rc = -1;
+	int			 r2, rc = -1;
 
 	if (++js->depth > JSER_MAX_DEPTH)
 		goto out;
@@ -916,18 +959,30 @@ jser_content(struct jser *js)
 	case TC_REFERENCE:
 		if (jser_ref(js, &idx) != 0)
 			goto out;
+		js->last = js->h[idx].val;
 		break;
 	case TC_OBJECT:
 		if (jser_classdesc(js, &cls) != 0 || cls == NULL)
 			goto out;
 		jser_handle_new(js, NULL);
-		if (jser_classdata(js, cls) != 0)
+		if (++js->objdepth == 1) {
+			js->topcls = cls->name;
+			js->topclslen = cls->namelen;
+		}
+		r2 = jser_classdata(js, cls);
+		js->objdepth--;
+		memset(&js->last, 0, sizeof js->last);
+		if (r2 != 0)
 			goto out;
 		break;
 	case TC_STRING:
-		jser_handle_new(js, NULL);
+		idx = jser_handle_new(js, NULL);
 		if (jser_utf(js, &p, &len) != 0)
 			goto out;
+		js->h[idx].val.kind = 's';
+		js->h[idx].val.p = p;
+		js->h[idx].val.len = len;
+		js->last = js->h[idx].val;
 		break;
 	case TC_LONGSTRING:
 		jser_handle_new(js, NULL);
@@ -951,9 +1006,14 @@ jser_content(struct jser *js)
 	case TC_ENUM:
 		if (jser_classdesc(js, &cls) != 0)
 			goto out;
-		jser_handle_new(js, NULL);
+		idx = jser_handle_new(js, NULL);
 		if (jser_content(js) != 0)
 			goto out;
+		if (js->last.kind == 's') {
+			js->h[idx].val = js->last;
+			js->h[idx].val.kind = 'e';
+			js->last.kind = 'e';
+		}
 		break;
 	case TC_BLOCKDATA:
 		if (jks_rd_u8(js->r, &l8) != 0 ||
@@ -980,6 +1040,32 @@ out:
 }
 
 /*
+ * Read a serialization stream holding one object: the stream header, then
+ * the object.  With capture, js->caps receive the object fields of that
+ * top object (strings, byte arrays, enum constants; pointers into r).
+ * The caller frees js with jser_free.
+ */
+static int
+jser_parse(struct jks_rd *r, struct jser *js, bool capture)
+{
+	uint16_t	magic, version;
+
+	memset(js, 0, sizeof *js);
+	js->r = r;
+	js->capture = capture;
+	if (jks_rd_u16(r, &magic) != 0 || jks_rd_u16(r, &version) != 0 ||
+	    magic != JSER_MAGIC || version != JSER_VERSION)
+		return (-1);
+	if (r->off >= r->len) {
+		r->short_read = true;
+		return (-1);
+	}
+	if (r->p[r->off] != TC_OBJECT)
+		return (-1);
+	return (jser_content(js));
+}
+
+/*
  * Skip the serialization stream of a JCEKS secret key entry: the stream
  * header, then one object (a SealedObjectForKeyProtector).
  */
@@ -987,26 +1073,34 @@ static int
 jser_skip(struct jks_rd *r)
 {
 	struct jser	js;
-	uint16_t	magic, version;
-	int		rc = -1;
+	int		rc;
 
-	memset(&js, 0, sizeof js);
-	js.r = r;
-	if (jks_rd_u16(r, &magic) != 0 || jks_rd_u16(r, &version) != 0 ||
-	    magic != JSER_MAGIC || version != JSER_VERSION)
-		goto out;
-	if (r->off >= r->len) {
-		r->short_read = true;
-		goto out;
-	}
-	if (r->p[r->off] != TC_OBJECT)
-		goto out;
-	if (jser_content(&js) != 0)
-		goto out;
-	rc = 0;
-out:
+	rc = jser_parse(r, &js, false);
 	jser_free(&js);
 	return (rc);
+}
+
+/* The captured field called name, of kind k; NULL when absent. */
+static const struct jser_val *
+jser_field(const struct jser *js, const char *name, char k)
+{
+	size_t	i, n = strlen(name);
+
+	for (i = 0; i < js->ncaps; i++) {
+		if (js->caps[i].name.len == n &&
+		    memcmp(js->caps[i].name.p, name, n) == 0 &&
+		    js->caps[i].val.kind == k)
+			return (&js->caps[i].val);
+	}
+	return (NULL);
+}
+
+/* Is v the string s? */
+static bool
+jser_is(const struct jser_val *v, const char *s)
+{
+	return (v != NULL && v->len == strlen(s) && memcmp(v->p, s, v->len) ==
+	    0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1068,7 +1162,7 @@ jks_load_entry(struct jks_rd *r, const struct jks_ctx *c,
 	struct cert		*cert;
 	const unsigned char	*p;
 	char			*alias = NULL;
-	size_t			 alen, j, cap = 0;
+	size_t			 alen, j, cap = 0, sstart;
 	uint64_t		 date;
 	uint32_t		 tag, plen, nchain;
 	uint16_t		 n;
@@ -1109,7 +1203,8 @@ jks_load_entry(struct jks_rd *r, const struct jks_ctx *c,
 	}
 	e = ks_entry_new_in(c->ks, alias, alen, type);
 	alias = NULL;
-	if (upper)
+	/* JKS lower-cases the alias of every lookup; JCEKS does not. */
+	if (upper && c->format == KS_FMT_JKS)
 		e->flags |= KS_EF_ALIAS_NOT_LOWER;
 	if (jks_rd_u64(r, &date) != 0)
 		goto trunc;
@@ -1152,8 +1247,10 @@ jks_load_entry(struct jks_rd *r, const struct jks_ctx *c,
 		/*
 		 * A sealed object, serialized with no length prefix.  Its
 		 * key algorithm is inside the encrypted content, so it is
-		 * not known without the key password.
+		 * not known without the key password.  The stream is kept
+		 * in prot (jks_recover_secret).
 		 */
+		sstart = r->off;
 		if (jser_skip(r) != 0) {
 			if (r->short_read)
 				goto trunc;
@@ -1164,6 +1261,8 @@ jks_load_entry(struct jks_rd *r, const struct jks_ctx *c,
 			goto out;
 		}
 		e->secret_alg = xstrdup("unknown");
+		e->prot = xmemdup(r->p + sstart, r->off - sstart);
+		e->prot_len = r->off - sstart;
 		break;
 	default:
 		break;
@@ -1178,6 +1277,84 @@ out:
 	free(alias);
 	ks_entry_free(e);
 	return (rc);
+}
+
+/* qsort: ignored entries by place in the file. */
+static int
+jks_ig_cmp(const void *a, const void *b)
+{
+	const struct ks_ignored	*x = a, *y = b;
+
+	return ((x->pos > y->pos) - (x->pos < y->pos));
+}
+
+/* qsort: entry indices by alias bytes, then by place in the file. */
+static int
+jks_dup_cmp(const void *a, const void *b, void *arg)
+{
+	struct ks_entry	**v = arg;
+	size_t		  i = *(const size_t *)a, j = *(const size_t *)b;
+	size_t		  n;
+	int		  r;
+
+	n = v[i]->alias_len < v[j]->alias_len ? v[i]->alias_len :
+	    v[j]->alias_len;
+	if ((r = memcmp(v[i]->alias, v[j]->alias, n)) != 0)
+		return (r);
+	if (v[i]->alias_len != v[j]->alias_len)
+		return (v[i]->alias_len < v[j]->alias_len ? -1 : 1);
+	return ((i > j) - (i < j));
+}
+
+/*
+ * Java loads the entries into a map keyed by the alias as stored: an
+ * entry whose alias a later entry repeats is replaced by it.  Move such
+ * entries from v to ks->ignored; returns the new count of v.
+ */
+static size_t
+jks_dedup(struct keystore *ks, struct ks_entry **v, size_t nv)
+{
+	struct ks_ignored	*ig;
+	size_t			*ix, i, j, n;
+	bool			*drop;
+
+	if (nv < 2)
+		return (nv);
+	ix = xreallocarray(NULL, nv, sizeof *ix);
+	for (i = 0; i < nv; i++)
+		ix[i] = i;
+	qsort_r(ix, nv, sizeof *ix, jks_dup_cmp, v);
+	drop = NULL;
+	for (i = 1; i < nv; i++) {
+		if (v[ix[i]]->alias_len != v[ix[i - 1]]->alias_len ||
+		    memcmp(v[ix[i]]->alias, v[ix[i - 1]]->alias,
+		    v[ix[i]]->alias_len) != 0)
+			continue;
+		/* ix[i - 1] comes earlier in the file: ignored.  The one
+		 * that replaces it is the last of the run. */
+		for (j = i; j + 1 < nv && v[ix[j + 1]]->alias_len ==
+		    v[ix[j]]->alias_len && memcmp(v[ix[j + 1]]->alias,
+		    v[ix[j]]->alias, v[ix[j]]->alias_len) == 0; j++)
+			/* nothing */;
+		if (drop == NULL)
+			drop = xcalloc(nv, sizeof *drop);
+		drop[ix[i - 1]] = true;
+		ks->ignored = xreallocarray(ks->ignored, ks->nignored + 1,
+		    sizeof *ks->ignored);
+		ig = &ks->ignored[ks->nignored++];
+		ig->e = v[ix[i - 1]];
+		ig->pos = ix[i - 1] + 1;
+		ig->by_pos = ix[j] + 1;
+	}
+	free(ix);
+	if (drop == NULL)
+		return (nv);
+	qsort(ks->ignored, ks->nignored, sizeof *ks->ignored, jks_ig_cmp);
+	for (i = 0, n = 0; i < nv; i++)
+		if (!drop[i])
+			v[n++] = v[i];
+	free(drop);
+	return (n);
 }
 
 /* Parse a JKS or JCEKS file into ks; verify the digest when pass != NULL. */
@@ -1265,6 +1442,7 @@ jks_load(const unsigned char *buf, size_t len, const struct secret *pass,
 
 	ks->format = c.format;
 	ks->jks_version = (int)c.version;
+	nv = jks_dedup(ks, v, nv);
 	if (ks->entries == NULL) {
 		ks->entries = v;
 		ks->nentries = nv;
@@ -1849,6 +2027,144 @@ out:
 	return (rc);
 }
 
+/* The key in a decrypted sealed object; see core.h. */
+int
+jks_unsealed_key(const unsigned char *plain, size_t plen,
+    struct secret **keyp, char **algp)
+{
+	struct jks_rd		 r;
+	struct jser		 js;
+	const struct jser_val	*alg, *key, *fmt, *type;
+	size_t			 i;
+	int			 rc = -1;
+
+	*keyp = NULL;
+	*algp = NULL;
+	r.p = plain;
+	r.len = plen;
+	r.off = 0;
+	r.short_read = false;
+	if (jser_parse(&r, &js, true) != 0 || r.off != plen)
+		goto out;
+	if ((alg = jser_field(&js, "algorithm", 's')) == NULL)
+		goto out;
+	if ((key = jser_field(&js, "key", 'b')) == NULL) {
+		/* KeyRep: the form of keys with writeReplace */
+		key = jser_field(&js, "encoded", 'b');
+		fmt = jser_field(&js, "format", 's');
+		type = jser_field(&js, "type", 'e');
+		if (key == NULL || !jser_is(fmt, "RAW") ||
+		    !jser_is(type, "SECRET"))
+			goto out;
+	}
+	if (key->len == 0 || alg->len == 0 || alg->len > 64)
+		goto out;
+	for (i = 0; i < alg->len; i++)
+		if (alg->p[i] <= 0x20 || alg->p[i] >= 0x7f)
+			goto out;
+	*keyp = secret_new(key->p, key->len);
+	*algp = xstrndup((const char *)alg->p, alg->len);
+	rc = 0;
+out:
+	jser_free(&js);
+	return (rc);
+}
+
+/*
+ * The key of a JCEKS secret key entry (docs/formats.md, JCEKS secret key
+ * entries): the sealed object's encryptedContent, decrypted with
+ * PBEWithMD5AndTripleDES (its encodedParams) and the key password, is a
+ * second serialization stream holding a javax.crypto.spec.SecretKeySpec
+ * (algorithm, key) or a java.security.KeyRep (SECRET, RAW).
+ */
+int
+jks_recover_secret(const struct keystore *ks, struct ks_entry *e,
+    const struct secret *keypass, char **cause)
+{
+	struct jks_rd		 r;
+	struct jser		 js;
+	const struct jser_val	*ec, *ep, *sa;
+	ASN1_STRING		*params = NULL;
+	struct secret		*key;
+	unsigned char		*plain = NULL;
+	size_t			 plen = 0;
+	const char		*path;
+	char			*alias, *why = NULL, *algname;
+	int			 x, rc = -1;
+
+	memset(&js, 0, sizeof js);
+	path = ks->path != NULL ? ks->path : "keystore";
+	alias = jks_alias_disp(e->alias, e->alias_len);
+	if (e->secret != NULL) {
+		rc = 0;
+		goto out;
+	}
+	if (e->type != KS_ENTRY_SECRET || e->prot == NULL) {
+		cause_set(cause, "%s: entry \"%s\" has no secret key", path,
+		    alias);
+		goto out;
+	}
+	if (keypass == NULL) {
+		cause_set(cause, "%s: cannot recover secret key \"%s\": key "
+		    "password needed", path, alias);
+		goto out;
+	}
+	r.p = e->prot;
+	r.len = e->prot_len;
+	r.off = 0;
+	r.short_read = false;
+	if (jser_parse(&r, &js, true) != 0 ||
+	    (ec = jser_field(&js, "encryptedContent", 'b')) == NULL ||
+	    (ep = jser_field(&js, "encodedParams", 'b')) == NULL ||
+	    (sa = jser_field(&js, "sealAlg", 's')) == NULL) {
+		cause_set(cause, "%s: cannot recover secret key \"%s\": it is "
+		    "not a sealed key as Java writes it", path, alias);
+		goto out;
+	}
+	if (!jser_is(sa, "PBEWithMD5AndTripleDES")) {
+		cause_set(cause, "%s: cannot recover secret key \"%s\": "
+		    "unsupported sealing algorithm", path, alias);
+		goto out;
+	}
+	if (ep->len > INT_MAX || (params = ASN1_STRING_new()) == NULL ||
+	    !ASN1_STRING_set(params, ep->p, (int)ep->len)) {
+		cause_ssl(cause, "ASN1_STRING_set");
+		goto out;
+	}
+	x = jks_pbe3des_recover(V_ASN1_SEQUENCE, params, ec->p, ec->len,
+	    keypass, &plain, &plen, &why);
+	if (x == 1)
+		goto wrong;
+	if (x != 0) {
+		cause_set(cause, "%s: cannot recover secret key \"%s\": %s",
+		    path, alias, why != NULL ? why : "failed");
+		goto out;
+	}
+	/* 3DES padding passes by chance: a bad plaintext is a wrong
+	 * password too. */
+	if (jks_unsealed_key(plain, plen, &key, &algname) != 0)
+		goto wrong;
+	secret_free(e->secret);
+	e->secret = key;
+	free(e->secret_alg);
+	e->secret_alg = algname;
+	rc = 0;
+	goto out;
+wrong:
+	cause_set(cause, "%s: cannot recover secret key \"%s\": wrong key "
+	    "password", path, alias);
+out:
+	jser_free(&js);
+	if (plain != NULL) {
+		OPENSSL_cleanse(plain, plen);
+		free(plain);
+	}
+	ASN1_STRING_free(params);
+	free(why);
+	free(alias);
+	return (rc);
+}
+
 /* Protect pkey with the Sun key protector: EncryptedPrivateKeyInfo DER. */
 int
 jks_protect_key(struct evp_pkey_st *pkey, const struct secret *pass,
@@ -2079,8 +2395,9 @@ jks_write(const struct keystore *ks, const struct secret *pass,
 	*out = NULL;
 	*outlen = 0;
 	if (ks->format == KS_FMT_JCEKS) {
-		cause_set(cause, "JCEKS keystores are read-only in tlsdeck; "
-		    "convert to PKCS12 (tlsdeck writes PKCS12 and JKS)");
+		cause_set(cause, "tlsdeck does not write JCEKS; convert the "
+		    "keystore to PKCS12 first (tlsdeck convert FILE --to "
+		    "pkcs12)");
 		goto out;
 	}
 	if (pass == NULL) {

@@ -54,8 +54,8 @@ struct ks_codec {
 static const struct ks_codec ks_codecs[KS_FMT__MAX] = {
 	[KS_FMT_JKS] = { jks_load, jks_recover_key, jks_write, NULL },
 	[KS_FMT_JCEKS] = { jks_load, jks_recover_key, NULL,
-	    "JCEKS keystores are read-only in tlsdeck; convert to PKCS12 "
-	    "(tlsdeck writes PKCS12 and JKS)" },
+	    "tlsdeck does not write JCEKS; convert the keystore to PKCS12 "
+	    "first (tlsdeck convert FILE --to pkcs12)" },
 	[KS_FMT_PKCS12] = { pkcs12_load, pkcs12_recover_key, pkcs12_write,
 	    NULL },
 	[KS_FMT_PEM] = { ks_certfile_load, NULL, NULL, NULL },
@@ -198,6 +198,9 @@ keystore_free(struct keystore *ks)
 	for (i = 0; i < ks->nentries; i++)
 		ks_entry_free(ks->entries[i]);
 	free(ks->entries);
+	for (i = 0; i < ks->nignored; i++)
+		ks_entry_free(ks->ignored[i].e);
+	free(ks->ignored);
 	arena_free(ks->arena);
 	free(ks->path);
 	if (ks->backing != NULL) {
@@ -272,7 +275,9 @@ ks_entry_free(struct ks_entry *e)
 	}
 	EVP_PKEY_free(e->pkey);
 	secret_free(e->keypass);
+	secret_free(e->secret);
 	free(e->secret_alg);
+	free(e->stored_alias);
 	free(e->alias);
 	if (!(e->flags & KS_EF_PACKED))
 		free(e);
@@ -484,6 +489,123 @@ keystore_recover_key(const struct keystore *ks, struct ks_entry *e,
 		return (-1);
 	}
 	return (c->recover_key(ks, e, keypass, cause));
+}
+
+int
+keystore_recover_secret(const struct keystore *ks, struct ks_entry *e,
+    const struct secret *keypass, char **cause)
+{
+	if (e->type != KS_ENTRY_SECRET) {
+		cause_set(cause, "%s: entry \"%s\" is a %s, not a secret key",
+		    ks->path != NULL ? ks->path : "keystore", e->alias,
+		    ks_etype_name(e->type));
+		return (-1);
+	}
+	if (e->secret != NULL)
+		return (0);
+	switch (ks->format) {
+	case KS_FMT_JCEKS:
+		return (jks_recover_secret(ks, e, keypass, cause));
+	case KS_FMT_PKCS12:
+		return (pkcs12_recover_secret(ks, e, keypass, cause));
+	default:
+		cause_set(cause, "%s: has no secret keys",
+		    ks->path != NULL ? ks->path : "file");
+		return (-1);
+	}
+}
+
+const char *
+ks_entry_stored_alias(const struct ks_entry *e, size_t *len)
+{
+	if (e->stored_alias != NULL) {
+		if (len != NULL)
+			*len = e->stored_alias_len;
+		return (e->stored_alias);
+	}
+	if (len != NULL)
+		*len = e->alias_len;
+	return (e->alias);
+}
+
+/*
+ * Secret key algorithms: Java's standard names and the OIDs its
+ * AlgorithmId gives them (a PKCS#12 secret bag holds the OID).
+ */
+static const struct {
+	const char	*name;
+	const char	*oid;
+} ks_secret_algs[] = {
+	{ "AES",	"2.16.840.1.101.3.4.1" },
+	{ "DESede",	"1.2.840.113549.3.7" },
+	{ "DES",	"1.3.14.3.2.7" },
+	{ "RC2",	"1.2.840.113549.3.2" },
+	{ "HmacSHA1",	"1.2.840.113549.2.7" },
+	{ "HmacSHA224",	"1.2.840.113549.2.8" },
+	{ "HmacSHA256",	"1.2.840.113549.2.9" },
+	{ "HmacSHA384",	"1.2.840.113549.2.10" },
+	{ "HmacSHA512",	"1.2.840.113549.2.11" },
+	{ "HmacSHA3-224", "2.16.840.1.101.3.4.2.13" },
+	{ "HmacSHA3-256", "2.16.840.1.101.3.4.2.14" },
+	{ "HmacSHA3-384", "2.16.840.1.101.3.4.2.15" },
+	{ "HmacSHA3-512", "2.16.840.1.101.3.4.2.16" },
+};
+
+const char *
+ks_secret_alg_name(const char *oid)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof ks_secret_algs / sizeof ks_secret_algs[0]; i++)
+		if (strcmp(ks_secret_algs[i].oid, oid) == 0)
+			return (ks_secret_algs[i].name);
+	return (NULL);
+}
+
+const char *
+ks_secret_alg_oid(const char *name)
+{
+	size_t	i;
+
+	/* Java's names are case-insensitive ("aes", "DESEDE"). */
+	for (i = 0; i < sizeof ks_secret_algs / sizeof ks_secret_algs[0]; i++)
+		if (strcasecmp(ks_secret_algs[i].name, name) == 0)
+			return (ks_secret_algs[i].oid);
+	return (NULL);
+}
+
+static const char *ks_profile_names[KS_PROFILE__MAX] = {
+	[KS_PROFILE_NONE] = NULL,
+	[KS_PROFILE_MODERN] = "modern",
+	[KS_PROFILE_LEGACY] = "legacy",
+	[KS_PROFILE_PASSWORDLESS] = "passwordless",
+};
+
+const char *
+ks_profile_name(enum ks_profile p)
+{
+	if ((unsigned)p >= KS_PROFILE__MAX)
+		return (NULL);
+	return (ks_profile_names[p]);
+}
+
+enum ks_profile
+ks_profile_parse(const char *s)
+{
+	int	i;
+
+	for (i = KS_PROFILE_NONE + 1; i < KS_PROFILE__MAX; i++)
+		if (strcasecmp(s, ks_profile_names[i]) == 0)
+			return ((enum ks_profile)i);
+	return (KS_PROFILE_NONE);
+}
+
+enum ks_profile
+keystore_profile(const struct keystore *ks)
+{
+	if (ks->format != KS_FMT_PKCS12)
+		return (KS_PROFILE_NONE);
+	return (pkcs12_params_classify(&ks->p12));
 }
 
 int

@@ -499,6 +499,7 @@ srv_material_p12_compat(struct srvload *s, struct key_material *mat)
 	struct server_model	*m = s->m;
 	const struct ks_p12_params *pp;
 	const char		*what = NULL;
+	char			*fix;
 
 	if (mat->ks == NULL || mat->ks->format != KS_FMT_PKCS12 ||
 	    jre_reads_new_pkcs12(m->jre.major, m->jre.update) != 0)
@@ -517,11 +518,53 @@ srv_material_p12_compat(struct srvload *s, struct key_material *mat)
 		what = "a SHA-2 integrity MAC";
 	if (what == NULL)
 		return;
+	xasprintf(&fix, "rewrite it with the legacy profile (tlsdeck "
+	    "convert %s --to pkcs12 --profile legacy), or update the JRE",
+	    mat->path);
 	audit_add(m, "pkcs12-too-new", SEV_CRIT, mat->path, 0, NULL, NULL,
-	    "rewrite the keystore with legacy algorithms (keytool "
-	    "-J-Dkeystore.pkcs12.legacy ...) or update the JRE",
-	    "the keystore uses %s, which Java %s cannot read (needs 8u301, "
-	    "11.0.12 or 12+)", what, m->jre.version)->material = mat;
+	    fix, "the keystore uses %s, which Java %s cannot read (needs "
+	    "8u301, 11.0.12 or 12+)", what, m->jre.version)->material = mat;
+	free(fix);
+}
+
+/*
+ * A keystore and the formats Java prefers (docs/formats.md, Converting a
+ * server's keystore): the server's JKS or JCEKS is worth migrating to
+ * PKCS#12 (keytool says so; an info), and an alias stored twice loads
+ * only its last entry (a warning naming the one Java ignores).
+ */
+void
+srv_material_ks_formats(struct srvload *s, struct key_material *mat)
+{
+	struct server_model	*m = s->m;
+	struct ks_ignored	*ig;
+	char			*fix;
+	size_t			 i;
+
+	if (mat->ks == NULL)
+		return;
+	if (mat->role == KM_ROLE_SERVER && m->properties != NULL &&
+	    (mat->ks->format == KS_FMT_JKS ||
+	    mat->ks->format == KS_FMT_JCEKS)) {
+		xasprintf(&fix, "tlsdeck convert --properties %s --to pkcs12 "
+		    "(a new .p12 beside it; the settings switched)",
+		    m->properties);
+		audit_add(m, "keystore-jks", SEV_INFO, mat->path, 0, NULL,
+		    mat->keys.type, fix, "the keystore is %s, a format Java "
+		    "keeps for compatibility: PKCS12 is the standard one "
+		    "(keytool recommends migrating)",
+		    ks_format_name(mat->ks->format))->material = mat;
+		free(fix);
+	}
+	for (i = 0; i < mat->ks->nignored; i++) {
+		ig = &mat->ks->ignored[i];
+		audit_add(m, "keystore-alias-twice", SEV_WARN, mat->path, 0,
+		    ig->e->alias, NULL, "rewrite the file without it (tlsdeck "
+		    "convert, which leaves it out)", "alias \"%s\" is stored "
+		    "twice: Java loads entry %zu and ignores entry %zu (%s)",
+		    ig->e->alias, ig->by_pos, ig->pos,
+		    ks_etype_name(ig->e->type))->material = mat;
+	}
 }
 
 /* ------------------------------------------------------------------ */

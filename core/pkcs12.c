@@ -35,6 +35,8 @@
 #include <time.h>
 
 #include <openssl/asn1.h>
+#include <openssl/bio.h>
+#include <openssl/buffer.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -43,6 +45,7 @@
 #include <openssl/pkcs12.h>
 #include <openssl/pkcs7.h>
 #include <openssl/provider.h>
+#include <openssl/rand.h>
 #include <openssl/x509.h>
 
 #include "core.h"
@@ -52,6 +55,12 @@
 #define P12_SALT_LEN		20
 #define P12_ORACLE_TRUST	"2.16.840.1.113894.746875.1.1"
 #define P12_MARKER_LEN		8
+/* What keytool writes with -J-Dkeystore.pkcs12.legacy (docs/formats.md,
+ * PKCS#12 profiles). */
+#define P12_LEGACY_KEY_NID	NID_pbe_WithSHA1And3_Key_TripleDES_CBC
+#define P12_LEGACY_CERT_NID	NID_pbe_WithSHA1And40BitRC2_CBC
+#define P12_LEGACY_ITER		50000
+#define P12_LEGACY_MAC_ITER	100000
 
 static const unsigned char p12_plain_marker[P12_MARKER_LEN] = {
 	0x00, 'P', '8', 'P', 'L', 'A', 'I', 'N'
@@ -136,6 +145,7 @@ struct p12_load {
 struct p12_slot {
 	struct ks_entry	*e;
 	struct p12_bag	*tbag;		/* trusted entry: its bag */
+	size_t		 pos;		/* its bag's place in the file */
 };
 
 /* Java's keyList: every key bag, even one whose entry was replaced. */
@@ -920,14 +930,16 @@ p12_parse_safe(struct p12_load *ld, const unsigned char *buf, size_t len,
 /*
  * A new entry for bag b with its alias: friendlyName, else Java's counter
  * "1", "2"...  A trusted certificate bag gives its alias away (nothing
- * looks at it again).
+ * looks at it again).  The alias is the one Java shows: lower-cased (the
+ * key of its map), the friendlyName kept as stored_alias when it differs.
  */
 static struct ks_entry *
 p12_entry_new(struct keystore *ks, struct p12_bag *b, enum ks_etype t,
     unsigned int *counter)
 {
-	char	*alias;
-	size_t	 len;
+	struct ks_entry	*e;
+	char		*alias;
+	size_t		 len, i;
 
 	if (b->alias != NULL && t == KS_ENTRY_TRUSTED) {
 		alias = b->alias;
@@ -942,7 +954,18 @@ p12_entry_new(struct keystore *ks, struct p12_bag *b, enum ks_etype t,
 		xasprintf(&alias, "%u", ++*counter);
 		len = strlen(alias);
 	}
-	return (ks_entry_new_in(ks, alias, len, t));
+	e = ks_entry_new_in(ks, alias, len, t);
+	for (i = 0; i < len; i++) {
+		if (alias[i] < 'A' || alias[i] > 'Z')
+			continue;
+		if (e->stored_alias == NULL) {
+			e->stored_alias = xmalloc(len + 1);
+			memcpy(e->stored_alias, alias, len + 1);
+			e->stored_alias_len = len;
+		}
+		alias[i] += 'a' - 'A';
+	}
+	return (e);
 }
 
 /* The entry map Java keeps (lower-cased alias, insertion order). */
@@ -955,12 +978,17 @@ struct p12_map {
 	size_t		 nkeys;
 };
 
-/* entries.put(alias.toLowerCase(), e): a later bag replaces in place. */
+/*
+ * entries.put(alias.toLowerCase(), e): a later bag replaces in place; the
+ * entry replaced goes to ks->ignored.  pos: the bag's place in the file.
+ */
 static void
-p12_map_put(struct p12_map *m, struct ks_entry *e, struct p12_bag *tbag)
+p12_map_put(struct p12_map *m, struct keystore *ks, struct ks_entry *e,
+    struct p12_bag *tbag, size_t pos)
 {
-	struct p12_slot	*s;
-	size_t		 h, k;
+	struct p12_slot		*s;
+	struct ks_ignored	*ig;
+	size_t			 h, k;
 
 	h = p12_alias_hash(e->alias, e->alias_len) & m->mask;
 	while (m->hash[h] != 0) {
@@ -970,9 +998,20 @@ p12_map_put(struct p12_map *m, struct ks_entry *e, struct p12_bag *tbag)
 			for (k = 0; k < m->nkeys; k++)
 				if (m->keys[k].e == s->e)
 					m->keys[k].e = NULL;
-			ks_entry_free(s->e);
+			if (s->tbag != NULL && s->e->nchain == 0) {
+				/* a trusted entry's certificate is its bag's */
+				ks_entry_add_cert(s->e, cert_dup(
+				    s->tbag->cert));
+			}
+			ks->ignored = xreallocarray(ks->ignored,
+			    ks->nignored + 1, sizeof *ks->ignored);
+			ig = &ks->ignored[ks->nignored++];
+			ig->e = s->e;
+			ig->pos = s->pos;
+			ig->by_pos = pos;
 			s->e = e;
 			s->tbag = tbag;
+			s->pos = pos;
 			return;
 		}
 		h = (h + 1) & m->mask;
@@ -980,6 +1019,7 @@ p12_map_put(struct p12_map *m, struct ks_entry *e, struct p12_bag *tbag)
 	s = &m->slots[m->nslots++];
 	s->e = e;
 	s->tbag = tbag;
+	s->pos = pos;
 	m->hash[h] = m->nslots;
 }
 
@@ -1127,7 +1167,7 @@ p12_build(struct p12_load *ld, struct keystore *ks, char **cause)
 				m.keys[m.nkeys].e = e;
 				m.nkeys++;
 			}
-			p12_map_put(&m, e, NULL);
+			p12_map_put(&m, ks, e, NULL, i + 1);
 			break;
 		case P12_BAG_CERT:
 			if (b->ekeyid == NULL && privcount == 1 &&
@@ -1140,7 +1180,7 @@ p12_build(struct p12_load *ld, struct keystore *ks, char **cause)
 			e = p12_entry_new(ks, b, KS_ENTRY_TRUSTED, &counter);
 			e->date_ms = ld->now_ms;
 			e->flags |= KS_EF_NO_DATE;
-			p12_map_put(&m, e, b);
+			p12_map_put(&m, ks, e, b, i + 1);
 			break;
 		default:
 			break;
@@ -1598,11 +1638,12 @@ pkcs12_load(const unsigned char *buf, size_t len, const struct secret *pass,
 	const X509_ALGOR	*alg;
 	struct p12_load		 ld;
 	struct p12_alg		 a;
+	struct ks_p12_params	 q;
 	unsigned char		*ct, *tmp = NULL;
 	char			 why[256];
 	size_t			 i, ncerts = 0, plainlen = 0, ctlen, tmplen = 0;
 	int			 r, rc = -1;
-	bool			 enc = false, skipped = false;
+	bool			 enc = false, skipped = false, sawkey = false;
 
 	memset(&ld, 0, sizeof ld);
 	memset(&o, 0, sizeof o);
@@ -1724,11 +1765,25 @@ pkcs12_load(const unsigned char *buf, size_t len, const struct secret *pass,
 			ks->p12.key_iter = ld.bags[i].alg_iter;
 			if (ld.bags[i].alg_legacy)
 				ks->p12.legacy = true;
+			sawkey = true;
 		}
 	}
 	if (!enc && (ncerts > 0 || !o.mac)) {
 		ks->p12.cert_pbe_nid = -1;
 		ks->p12.cert_iter = 0;
+	}
+	/*
+	 * A file without keys says nothing about them: a key added later
+	 * gets the algorithm of the file's profile, so that the JREs that
+	 * read it still do.
+	 */
+	if (!sawkey && (o.mac || enc)) {
+		q = ks->p12;
+		q.key_pbe_nid = P12_LEGACY_KEY_NID;
+		if (pkcs12_params_classify(&q) == KS_PROFILE_LEGACY) {
+			ks->p12.key_pbe_nid = P12_LEGACY_KEY_NID;
+			ks->p12.key_iter = P12_LEGACY_ITER;
+		}
 	}
 	ks->passwordless = !o.mac && !enc;
 	if (skipped)
@@ -1849,6 +1904,92 @@ out:
 	return (rc);
 }
 
+/*
+ * The key of a secret bag as Java writes it: secretTypeId
+ * pkcs8ShroudedKeyBag, its value an EncryptedPrivateKeyInfo (the store
+ * password) of a PrivateKeyInfo whose algorithm is the key's and whose
+ * privateKey holds the key's bytes (docs/formats.md, Secret keys in
+ * PKCS#12).
+ */
+int
+pkcs12_recover_secret(const struct keystore *ks, struct ks_entry *e,
+    const struct secret *pass, char **cause)
+{
+	const char		*name = ks->path != NULL ? ks->path : "keystore";
+	const unsigned char	*p, *end, *q, *pk;
+	const ASN1_OBJECT	*obj;
+	const X509_ALGOR	*alg;
+	struct p12_tlv		 seq, oid, ctx, oct;
+	X509_SIG		*sig = NULL;
+	PKCS8_PRIV_KEY_INFO	*p8 = NULL;
+	struct p12_alg		 a;
+	const char		*jname;
+	char			 why[256], dotted[80];
+	int			 pklen, r, rc = -1;
+
+	if (pass == NULL)
+		pass = e->keypass;
+	if (e->type != KS_ENTRY_SECRET || e->prot == NULL)
+		goto notjava;
+	p = e->prot;
+	end = e->prot + e->prot_len;
+	if (p12_der_expect(&p, end, 0x30, &seq) != 0)
+		goto notjava;
+	p = seq.val;
+	end = seq.val + seq.len;
+	if (p12_der_expect(&p, end, 0x06, &oid) != 0 ||
+	    p12_der_expect(&p, end, 0xa0, &ctx) != 0 ||
+	    !P12_OID_IS(&oid, oid_shkeybag))
+		goto notjava;
+	q = ctx.val;
+	if (p12_der_expect(&q, ctx.val + ctx.len, 0x04, &oct) != 0 ||
+	    oct.len > LONG_MAX)
+		goto notjava;
+	q = oct.val;
+	if ((sig = d2i_X509_SIG(NULL, &q, (long)oct.len)) == NULL ||
+	    q != oct.val + oct.len)
+		goto notjava;
+	X509_SIG_get0(sig, &alg, NULL);
+	if ((r = p12_alg_inspect(alg, &a, why, sizeof why)) != 0) {
+		cause_set(cause, r == -1 ? "%s: secret key entry \"%s\" uses "
+		    "algorithms this OpenSSL cannot read: %s" :
+		    "%s: secret key entry \"%s\": malformed protection: %s",
+		    name, e->alias, why);
+		goto out;
+	}
+	if (pass == NULL) {
+		cause_set(cause, "%s: secret key entry \"%s\": a password is "
+		    "required to recover the key", name, e->alias);
+		goto out;
+	}
+	if (pass->len > INT_MAX || (p8 = PKCS8_decrypt(sig, pass->buf,
+	    (int)pass->len)) == NULL) {
+		ERR_clear_error();
+		cause_set(cause, "%s: secret key entry \"%s\": cannot recover "
+		    "the key: the password is incorrect", name, e->alias);
+		goto out;
+	}
+	if (!PKCS8_pkey_get0(&obj, &pk, &pklen, NULL, p8) || pklen <= 0 ||
+	    OBJ_obj2txt(dotted, sizeof dotted, obj, 1) <= 0)
+		goto notjava;
+	jname = ks_secret_alg_name(dotted);
+	free(e->secret_alg);
+	e->secret_alg = xstrdup(jname != NULL ? jname : dotted);
+	secret_free(e->secret);
+	e->secret = secret_new(pk, (size_t)pklen);
+	rc = 0;
+	goto out;
+notjava:
+	cause_set(cause, "%s: secret key entry \"%s\" is not in the form "
+	    "Java writes (a pkcs8ShroudedKeyBag in a secret bag)", name,
+	    e->alias);
+out:
+	PKCS8_PRIV_KEY_INFO_free(p8);
+	X509_SIG_free(sig);
+	ERR_clear_error();
+	return (rc);
+}
+
 /* ------------------------------------------------------------------ */
 /* Parameters */
 
@@ -1866,6 +2007,59 @@ pkcs12_params_default(struct ks_p12_params *p, bool passwordless)
 	p->key_pbe_nid = NID_aes_256_cbc;
 	p->key_iter = P12_DEFAULT_ITER;
 	p->legacy = false;
+}
+
+/* The scheme of a profile, as keytool 17 and 25 write it. */
+void
+pkcs12_params_profile(struct ks_p12_params *p, enum ks_profile prof)
+{
+	switch (prof) {
+	case KS_PROFILE_LEGACY:
+		memset(p, 0, sizeof *p);
+		p->mac = true;
+		p->mac_md_nid = NID_sha1;
+		p->mac_iter = P12_LEGACY_MAC_ITER;
+		p->mac_salt_len = P12_SALT_LEN;
+		p->cert_pbe_nid = P12_LEGACY_CERT_NID;
+		p->cert_iter = P12_LEGACY_ITER;
+		p->key_pbe_nid = P12_LEGACY_KEY_NID;
+		p->key_iter = P12_LEGACY_ITER;
+		p->legacy = true;
+		break;
+	case KS_PROFILE_PASSWORDLESS:
+		pkcs12_params_default(p, true);
+		break;
+	default:
+		pkcs12_params_default(p, false);
+		break;
+	}
+}
+
+/* Is nid a PBES2 cipher (as ks_p12_params stores it), not a PBES1 one? */
+static bool
+p12_nid_pbes2(int nid)
+{
+	int	cnid;
+
+	if (nid <= 0)
+		return (false);
+	/* A PBES1 NID is known to EVP_PBE as an outer algorithm. */
+	return (!EVP_PBE_find(EVP_PBE_TYPE_OUTER, nid, &cnid, NULL, NULL));
+}
+
+/* The profile of a scheme (see keystore_profile). */
+enum ks_profile
+pkcs12_params_classify(const struct ks_p12_params *p)
+{
+	if (!p->mac && p->cert_pbe_nid == -1)
+		return (KS_PROFILE_PASSWORDLESS);
+	if (p->mac && p->mac_md_nid != NID_sha1 && p->mac_md_nid != NID_md5)
+		return (KS_PROFILE_MODERN);
+	if (p->cert_pbe_nid != -1 && p12_nid_pbes2(p->cert_pbe_nid))
+		return (KS_PROFILE_MODERN);
+	if (p12_nid_pbes2(p->key_pbe_nid))
+		return (KS_PROFILE_MODERN);
+	return (KS_PROFILE_LEGACY);
 }
 
 /* Whether a cipher NID (PBES2) or PBE NID can encrypt here. */
@@ -2040,43 +2234,42 @@ out:
 	return (bag);
 }
 
-/* Add friendlyName (BMPString), localKeyID and the trust attribute. */
+/* Add friendlyName (BMPString; name, lower-cased with lower), localKeyID
+ * and the trust attribute. */
 static int
-p12_bag_attrs(PKCS12_SAFEBAG *bag, const struct ks_entry *e, bool lower,
-    const char *keyid, bool trusted, char **cause)
+p12_bag_attrs(PKCS12_SAFEBAG *bag, const char *name, size_t namelen,
+    bool lower, const char *keyid, bool trusted, char **cause)
 {
 	unsigned char	*bmp = NULL;
 	char		*a;
 	size_t		 i, bmplen = 0;
 	int		 rc = -1;
 
-	a = xmalloc(e->alias_len + 1);
-	memcpy(a, e->alias, e->alias_len);
-	a[e->alias_len] = '\0';
-	for (i = 0; lower && i < e->alias_len; i++)
+	a = xmalloc(namelen + 1);
+	memcpy(a, name, namelen);
+	a[namelen] = '\0';
+	for (i = 0; lower && i < namelen; i++)
 		if (a[i] >= 'A' && a[i] <= 'Z')
 			a[i] += 'a' - 'A';
-	if (p12_utf8_to_bmp(a, e->alias_len, &bmp, &bmplen) != 0) {
-		cause_set(cause, "alias \"%s\" is not valid UTF-8", e->alias);
+	if (p12_utf8_to_bmp(a, namelen, &bmp, &bmplen) != 0) {
+		cause_set(cause, "alias \"%s\" is not valid UTF-8", a);
 		goto out;
 	}
 	if (bmplen > INT_MAX || !PKCS12_add1_attr_by_NID(bag, NID_friendlyName,
 	    V_ASN1_BMPSTRING, bmp, (int)bmplen)) {
-		cause_ssl(cause, "alias \"%s\": cannot add friendlyName",
-		    e->alias);
+		cause_ssl(cause, "alias \"%s\": cannot add friendlyName", a);
 		goto out;
 	}
 	if (keyid != NULL && !PKCS12_add_localkeyid(bag,
 	    (unsigned char *)keyid, (int)strlen(keyid))) {
-		cause_ssl(cause, "alias \"%s\": cannot add localKeyID",
-		    e->alias);
+		cause_ssl(cause, "alias \"%s\": cannot add localKeyID", a);
 		goto out;
 	}
 	if (trusted && !PKCS12_add1_attr_by_txt(bag, P12_ORACLE_TRUST,
 	    V_ASN1_OBJECT, (const unsigned char *)OBJ_nid2obj(
 	    NID_anyExtendedKeyUsage), -1)) {
 		cause_ssl(cause, "alias \"%s\": cannot add the trust attribute",
-		    e->alias);
+		    a);
 		goto out;
 	}
 	rc = 0;
@@ -2084,6 +2277,133 @@ out:
 	free(bmp);
 	free(a);
 	return (rc);
+}
+
+/*
+ * The friendlyName Java gives the other certificates of a key's chain:
+ * the subject as X500Principal.getName() prints it (RFC 2253, UTF-8 kept).
+ * malloc'd, or NULL.
+ */
+static char *
+p12_chain_name(struct cert *c)
+{
+	X509		*x;
+	BIO		*bio;
+	BUF_MEM		*bm;
+	char		*s = NULL;
+	unsigned long	 fl;
+
+	if ((x = cert_x509(c, NULL)) == NULL ||
+	    (bio = BIO_new(BIO_s_mem())) == NULL)
+		return (NULL);
+	fl = XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB;
+	if (X509_NAME_print_ex(bio, X509_get_subject_name(x), 0, fl) >= 0) {
+		BIO_get_mem_ptr(bio, &bm);
+		if (bm != NULL && bm->length > 0)
+			s = xstrndup(bm->data, bm->length);
+	}
+	BIO_free(bio);
+	ERR_clear_error();
+	return (s);
+}
+
+/*
+ * The AlgorithmIdentifier keytool writes for a scheme's cipher (nid as
+ * ks_p12_params stores it): PBES2 with PBKDF2 (a 20-byte salt, iter, the
+ * key length, hmacWithSHA256) and AES-CBC with a random IV; PBES1 with a
+ * 20-byte salt.  Another PBES2 cipher gets OpenSSL's parameters.
+ */
+static X509_ALGOR *
+p12_java_algor(int nid, int iter)
+{
+	const EVP_CIPHER	*c;
+	X509_ALGOR		*ret = NULL, *kdf = NULL;
+	PBE2PARAM		*pbe2 = NULL;
+	ASN1_OCTET_STRING	*os = NULL;
+	unsigned char		 iv[EVP_MAX_IV_LENGTH];
+	int			 ivlen;
+
+	if (!p12_nid_pbes2(nid))
+		return (PKCS5_pbe_set_ex(nid, iter, NULL, P12_SALT_LEN, NULL));
+	if ((c = EVP_get_cipherbynid(nid)) == NULL)
+		return (NULL);
+	if (nid != NID_aes_128_cbc && nid != NID_aes_192_cbc &&
+	    nid != NID_aes_256_cbc)
+		return (PKCS5_pbe2_set_iv_ex(c, iter, NULL, P12_SALT_LEN, NULL,
+		    NID_hmacWithSHA256, NULL));
+	ivlen = EVP_CIPHER_get_iv_length(c);
+	if (ivlen <= 0 || ivlen > (int)sizeof iv ||
+	    RAND_bytes(iv, ivlen) != 1)
+		goto out;
+	if ((kdf = PKCS5_pbkdf2_set_ex(iter, NULL, P12_SALT_LEN,
+	    NID_hmacWithSHA256, EVP_CIPHER_get_key_length(c), NULL)) == NULL ||
+	    (pbe2 = PBE2PARAM_new()) == NULL ||
+	    (os = ASN1_OCTET_STRING_new()) == NULL ||
+	    !ASN1_OCTET_STRING_set(os, iv, ivlen))
+		goto out;
+	X509_ALGOR_free(pbe2->keyfunc);
+	pbe2->keyfunc = kdf;
+	kdf = NULL;
+	if (!X509_ALGOR_set0(pbe2->encryption, OBJ_nid2obj(nid),
+	    V_ASN1_OCTET_STRING, os))
+		goto out;
+	os = NULL;
+	if ((ret = X509_ALGOR_new()) == NULL ||
+	    ASN1_TYPE_pack_sequence(ASN1_ITEM_rptr(PBE2PARAM), pbe2,
+	    &ret->parameter) == NULL) {
+		X509_ALGOR_free(ret);
+		ret = NULL;
+		goto out;
+	}
+	ASN1_OBJECT_free(ret->algorithm);
+	ret->algorithm = OBJ_nid2obj(NID_pbes2);
+out:
+	ASN1_OCTET_STRING_free(os);
+	X509_ALGOR_free(kdf);
+	PBE2PARAM_free(pbe2);
+	return (ret);
+}
+
+/* Encrypt a PrivateKeyInfo as keytool does (p12_java_algor). */
+static X509_SIG *
+p12_encrypt_p8(PKCS8_PRIV_KEY_INFO *p8, int nid, int iter,
+    const struct secret *pass)
+{
+	X509_ALGOR	*alg;
+	X509_SIG	*sig;
+
+	if ((alg = p12_java_algor(nid, iter)) == NULL)
+		return (NULL);
+	if ((sig = PKCS8_set0_pbe_ex(pass->buf, (int)pass->len, p8, alg,
+	    NULL, NULL)) == NULL)
+		X509_ALGOR_free(alg);
+	return (sig);
+}
+
+/* The encryptedData safe of the certificate bags (p12_java_algor). */
+static PKCS7 *
+p12_pack_encdata(int nid, int iter, const struct secret *pass,
+    STACK_OF(PKCS12_SAFEBAG) *bags)
+{
+	PKCS7		*p7;
+	X509_ALGOR	*alg;
+
+	if ((p7 = PKCS7_new()) == NULL ||
+	    !PKCS7_set_type(p7, NID_pkcs7_encrypted) ||
+	    (alg = p12_java_algor(nid, iter)) == NULL) {
+		PKCS7_free(p7);
+		return (NULL);
+	}
+	X509_ALGOR_free(p7->d.encrypted->enc_data->algorithm);
+	p7->d.encrypted->enc_data->algorithm = alg;
+	ASN1_OCTET_STRING_free(p7->d.encrypted->enc_data->enc_data);
+	if ((p7->d.encrypted->enc_data->enc_data = PKCS12_item_i2d_encrypt_ex(
+	    alg, ASN1_ITEM_rptr(PKCS12_SAFEBAGS), pass->buf, (int)pass->len,
+	    bags, 1, NULL, NULL)) == NULL) {
+		PKCS7_free(p7);
+		return (NULL);
+	}
+	return (p7);
 }
 
 /*
@@ -2151,13 +2471,12 @@ p12_key_bag(const struct ks_entry *e, const struct ks_p12_params *p,
 		    "protect the private key", e->alias);
 		goto out;
 	}
-	bag = PKCS12_SAFEBAG_create_pkcs8_encrypt_ex(p->key_pbe_nid,
-	    pass->buf, (int)pass->len, NULL, P12_SALT_LEN, p->key_iter, p8,
-	    NULL, NULL);
-	if (bag == NULL)
+	if ((sig = p12_encrypt_p8(p8, p->key_pbe_nid, p->key_iter,
+	    pass)) == NULL) {
 		cause_ssl(cause, "key entry \"%s\": cannot encrypt the private "
 		    "key", e->alias);
-	goto out;
+		goto out;
+	}
 reuse:
 	if ((bag = PKCS12_SAFEBAG_create0_pkcs8(sig)) != NULL)
 		sig = NULL;
@@ -2165,6 +2484,67 @@ reuse:
 		cause_ssl(cause, "key entry \"%s\": cannot build the key bag",
 		    e->alias);
 out:
+	X509_SIG_free(sig);
+	PKCS8_PRIV_KEY_INFO_free(p8);
+	return (bag);
+}
+
+/*
+ * A secret bag as Java writes it from a recovered key (e->secret): the
+ * PrivateKeyInfo { 0, { the algorithm's OID, NULL } (JDK 17's form; JDK
+ * 25 omits the NULL, both read both), the key's bytes } encrypted with the
+ * key parameters, in a secret bag of type pkcs8ShroudedKeyBag.
+ */
+static PKCS12_SAFEBAG *
+p12_secret_bag_new(const struct ks_entry *e, const struct ks_p12_params *p,
+    const struct secret *pass, char **cause)
+{
+	PKCS8_PRIV_KEY_INFO	*p8 = NULL;
+	PKCS12_SAFEBAG		*bag = NULL;
+	ASN1_OBJECT		*obj = NULL;
+	X509_SIG		*sig = NULL;
+	unsigned char		*k = NULL, *der = NULL;
+	const char		*oid;
+	int			 n;
+
+	if (e->secret_alg == NULL ||
+	    (oid = ks_secret_alg_oid(e->secret_alg)) == NULL) {
+		cause_set(cause, "secret key entry \"%s\": Java has no OID for "
+		    "its algorithm %s, so PKCS#12 cannot hold it", e->alias,
+		    e->secret_alg != NULL ? e->secret_alg : "(unknown)");
+		return (NULL);
+	}
+	if (pass == NULL || pass->len > INT_MAX || e->secret->len > INT_MAX) {
+		cause_set(cause, "secret key entry \"%s\": a password is "
+		    "required to protect the key", e->alias);
+		return (NULL);
+	}
+	if ((p8 = PKCS8_PRIV_KEY_INFO_new()) == NULL ||
+	    (obj = OBJ_txt2obj(oid, 1)) == NULL ||
+	    (k = OPENSSL_malloc(e->secret->len + 1)) == NULL)
+		goto fail;
+	memcpy(k, e->secret->buf, e->secret->len);
+	if (!PKCS8_pkey_set0(p8, obj, 0, V_ASN1_NULL, NULL, k,
+	    (int)e->secret->len))
+		goto fail;
+	obj = NULL;
+	k = NULL;
+	if ((sig = p12_encrypt_p8(p8, p->key_pbe_nid, p->key_iter,
+	    pass)) == NULL || (n = i2d_X509_SIG(sig, &der)) <= 0)
+		goto fail;
+	bag = PKCS12_SAFEBAG_create_secret(NID_pkcs8ShroudedKeyBag,
+	    V_ASN1_OCTET_STRING, der, n);
+	OPENSSL_free(der);
+	if (bag == NULL)
+		goto fail;
+	goto out;
+fail:
+	cause_ssl(cause, "secret key entry \"%s\": cannot build the bag",
+	    e->alias);
+out:
+	if (k != NULL)
+		OPENSSL_clear_free(k, e->secret->len + 1);
+	ASN1_OBJECT_free(obj);
 	X509_SIG_free(sig);
 	PKCS8_PRIV_KEY_INFO_free(p8);
 	return (bag);
@@ -2247,7 +2627,9 @@ pkcs12_write(const struct keystore *ks, const struct secret *pass,
 	struct ks_entry			*e;
 	const unsigned char		*fp;
 	unsigned char			*fps = NULL, *der = NULL, *q;
-	char				*keyid = NULL;
+	char				*keyid = NULL, *dn = NULL;
+	const char			*sa;
+	size_t				 salen;
 	size_t				 nfps = 0, i, j, k;
 	int64_t				 now = p12_now_ms();
 	int				 n, rc = -1;
@@ -2282,8 +2664,9 @@ pkcs12_write(const struct keystore *ks, const struct secret *pass,
 				    "certificate", e->alias);
 				goto out;
 			}
+			sa = ks_entry_stored_alias(e, &salen);
 			if ((bag = p12_cert_bag(e->chain[0], cause)) == NULL ||
-			    p12_bag_attrs(bag, e, false, NULL, true,
+			    p12_bag_attrs(bag, sa, salen, false, NULL, true,
 			    cause) != 0 || p12_push(certbags, &bag, cause) != 0)
 				goto out;
 			break;
@@ -2295,12 +2678,14 @@ pkcs12_write(const struct keystore *ks, const struct secret *pass,
 				goto out;
 			}
 			if ((bag = p12_key_bag(e, &p, pass, cause)) == NULL ||
-			    p12_bag_attrs(bag, e, true, keyid, false,
-			    cause) != 0 || p12_push(keybags, &bag, cause) != 0)
+			    p12_bag_attrs(bag, e->alias, e->alias_len, true,
+			    keyid, false, cause) != 0 ||
+			    p12_push(keybags, &bag, cause) != 0)
 				goto out;
 			if ((bag = p12_cert_bag(e->chain[0], cause)) == NULL ||
-			    p12_bag_attrs(bag, e, true, keyid, false,
-			    cause) != 0 || p12_push(certbags, &bag, cause) != 0)
+			    p12_bag_attrs(bag, e->alias, e->alias_len, true,
+			    keyid, false, cause) != 0 ||
+			    p12_push(certbags, &bag, cause) != 0)
 				goto out;
 			for (j = 1; j < e->nchain; j++) {
 				fp = cert_sha256(e->chain[j]);
@@ -2312,15 +2697,27 @@ pkcs12_write(const struct keystore *ks, const struct secret *pass,
 				fps = xreallocarray(fps, nfps + 1, 32);
 				memcpy(fps + 32 * nfps++, fp, 32);
 				if ((bag = p12_cert_bag(e->chain[j],
-				    cause)) == NULL ||
-				    p12_push(certbags, &bag, cause) != 0)
+				    cause)) == NULL)
+					goto out;
+				/* keytool names them by their subject */
+				free(dn);
+				if ((dn = p12_chain_name(e->chain[j])) != NULL &&
+				    p12_bag_attrs(bag, dn, strlen(dn), false,
+				    NULL, false, cause) != 0)
+					goto out;
+				if (p12_push(certbags, &bag, cause) != 0)
 					goto out;
 			}
 			break;
 		case KS_ENTRY_SECRET:
-			if ((bag = p12_secret_bag(e, cause)) == NULL ||
-			    p12_bag_attrs(bag, e, true, keyid, false,
-			    cause) != 0 || p12_push(keybags, &bag, cause) != 0)
+			if (e->prot == NULL && e->secret != NULL)
+				bag = p12_secret_bag_new(e, &p, pass, cause);
+			else
+				bag = p12_secret_bag(e, cause);
+			if (bag == NULL ||
+			    p12_bag_attrs(bag, e->alias, e->alias_len, true,
+			    keyid, false, cause) != 0 ||
+			    p12_push(keybags, &bag, cause) != 0)
 				goto out;
 			break;
 		default:
@@ -2341,9 +2738,8 @@ pkcs12_write(const struct keystore *ks, const struct secret *pass,
 		if (p.cert_pbe_nid == -1)
 			p7 = PKCS12_pack_p7data(certbags);
 		else
-			p7 = PKCS12_pack_p7encdata(p.cert_pbe_nid, pass->buf,
-			    (int)pass->len, NULL, P12_SALT_LEN, p.cert_iter,
-			    certbags);
+			p7 = p12_pack_encdata(p.cert_pbe_nid, p.cert_iter,
+			    pass, certbags);
 		if (p7 == NULL || sk_PKCS7_push(safes, p7) <= 0) {
 			cause_ssl(cause, "cannot build the certificate safe");
 			goto out;
@@ -2377,6 +2773,7 @@ out:
 	free(der);
 	free(fps);
 	free(keyid);
+	free(dn);
 	PKCS12_SAFEBAG_free(bag);
 	PKCS7_free(p7);
 	sk_PKCS12_SAFEBAG_pop_free(keybags, PKCS12_SAFEBAG_free);

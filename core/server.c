@@ -640,6 +640,7 @@ server_model_load(const struct server_opts *o, struct server_model **mp,
 	srv_jre(&s);
 	for (i = 0; i < m->nmaterials; i++) {
 		srv_material_p12_compat(&s, m->materials[i]);
+		srv_material_ks_formats(&s, m->materials[i]);
 		srv_material_trust(&s, m->materials[i]);
 	}
 	audit_run(m);

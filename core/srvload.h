@@ -116,5 +116,7 @@ void	 srv_material_open(struct srvload *, struct key_material *);
 void	 srv_material_trust(struct srvload *, struct key_material *);
 /* PKCS#12 algorithms the server's JRE cannot read. */
 void	 srv_material_p12_compat(struct srvload *, struct key_material *);
+/* JKS and JCEKS worth converting; aliases stored twice. */
+void	 srv_material_ks_formats(struct srvload *, struct key_material *);
 
 #endif /* TLSDECK_SRVLOAD_H */

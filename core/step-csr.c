@@ -24,9 +24,11 @@ step_csr(struct keystore *ks, const struct secret *storepass,
 	const X509_NAME		*subject;
 	struct san_list		*san = NULL;
 	X509			*x;
-	char			*s;
+	struct csr_info		*ci = NULL;
+	struct renew_facts	 nf;
+	char			*s, *against = NULL;
 	size_t			 skipped = 0;
-	int			 rc = -1;
+	int			 n, rc = -1;
 
 	*pem = NULL;
 	memset(r, 0, sizeof *r);
@@ -87,12 +89,27 @@ step_csr(struct keystore *ks, const struct secret *storepass,
 		    "(give the names with --san dns:HOST,...)");
 	if (csr_create(e->pkey, subject, san, pem, cause) != 0)
 		goto out;
+	/* A renewal starts here: the request against the certificate. */
+	if (csr_info_parse(*pem, strlen(*pem), &ci, cause) != 0 ||
+	    renew_facts_csr(ci, &nf, cause) != 0)
+		goto out;
+	xasprintf(&against, "the certificate of \"%s\"", e->alias);
+	n = renew_preflight(r, e->chain[0], against, &nf, NULL, "give them "
+	    "(--san)", o->accept_san_loss, false, name, cause);
+	renew_facts_done(&nf);
+	if (n != 0)
+		goto out;
 	r->aliases = xcalloc(1, sizeof *r->aliases);
 	r->aliases[r->naliases++] = xstrdup(e->alias);
 	rc = 0;
 out:
-	if (rc != 0)
+	if (rc != 0) {
 		step_result_free(r);
+		free(*pem);
+		*pem = NULL;
+	}
+	csr_info_free(ci);
+	free(against);
 	dn_free(dn);
 	san_list_free(san);
 	return (rc);

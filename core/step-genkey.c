@@ -83,14 +83,16 @@ step_genkey(const char *path, const struct secret *storepass,
 	struct ks_txn		*t = NULL;
 	struct X509_name_st	*dn = NULL;
 	struct san_list		*san = NULL;
-	struct ks_entry		*e = NULL, *old;
+	struct ks_entry		*e = NULL, *old, *cmp;
+	struct renew_facts	 nf;
 	struct cert		*c = NULL;
 	EVP_PKEY		*pk = NULL;
 	X509			*x = NULL;
 	const char		*alg, *curve;
 	char			*alias = NULL, *kd = NULL, *desc = NULL;
+	char			*against = NULL;
 	char			 sa[CAUSE_SHORT];
-	int			 bits, days, rc = -1;
+	int			 bits, days, n, rc = -1;
 
 	memset(r, 0, sizeof *r);
 	if (step_alias_check(o->alias, cause) != 0)
@@ -125,6 +127,18 @@ step_genkey(const char *path, const struct secret *storepass,
 		    ks_format_name(o->storetype));
 		goto out;
 	}
+	/* A new PKCS#12 file in the profile the server's JRE reads. */
+	if (t->created && t->ks->format == KS_FMT_PKCS12 &&
+	    o->profile != KS_PROFILE_NONE) {
+		if (o->profile == KS_PROFILE_PASSWORDLESS) {
+			cause_set(cause, "%s: a passwordless PKCS12 file holds "
+			    "certificates only", path);
+			goto out;
+		}
+		pkcs12_params_profile(&t->ks->p12, o->profile);
+		step_note(r, "new PKCS12 file, %s profile",
+		    ks_profile_name(o->profile));
+	}
 	alias = step_alias_for(t->ks, o->alias);
 	if ((old = keystore_find(t->ks, alias)) != NULL && !o->replace) {
 		cause_set(cause, "%s: alias \"%s\" already exists (a %s); "
@@ -141,6 +155,20 @@ step_genkey(const char *path, const struct secret *storepass,
 		goto out;
 	if ((c = cert_from_x509(x, cause)) == NULL)
 		goto out;
+
+	/* A renewal: what the new certificate changes, before it is in. */
+	cmp = o->replaces != NULL ? keystore_find(t->ks, o->replaces) : old;
+	if (cmp != NULL && cmp->type == KS_ENTRY_KEY && cmp->nchain > 0) {
+		if (renew_facts_cert(c, &nf, cause) != 0)
+			goto out;
+		xasprintf(&against, "the certificate of \"%s\"", cmp->alias);
+		n = renew_preflight(r, cmp->chain[0], against, &nf, NULL,
+		    "give them (--san)", o->accept_san_loss, o->dry_run, path,
+		    cause);
+		renew_facts_done(&nf);
+		if (n != 0)
+			goto out;
+	}
 
 	e = ks_entry_new(alias, KS_ENTRY_KEY);
 	e->date_ms = step_now_ms();
@@ -183,5 +211,6 @@ out:
 	free(alias);
 	free(kd);
 	free(desc);
+	free(against);
 	return (rc);
 }

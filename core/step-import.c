@@ -29,6 +29,10 @@ struct imp_pool {
 	size_t		  n;
 };
 
+static int	imp_preflight(const char *, struct keystore *, struct ks_entry *,
+		    struct cert *, const struct step_reply_opts *,
+		    struct step_result *, char **);
+
 /* Add a borrowed certificate to the pool (skipping exact duplicates). */
 static void
 imp_pool_add(struct imp_pool *p, struct cert *c, enum step_anchor from)
@@ -417,6 +421,11 @@ step_import_reply(const char *path, const struct secret *storepass,
 	}
 	imp_note_unused(r, reply, nreply, chain, nchain);
 
+	/* The renewal preflight: the new certificate against the one it
+	 * replaces, and against what the request asked for. */
+	if (imp_preflight(path, t->ks, e, leaf, o, r, cause) != 0)
+		goto out;
+
 	/* The key is not changed: only its chain (JKS: bit for bit). */
 	if (o->keypass != NULL) {
 		if (keystore_recover_key(t->ks, e, o->keypass, cause) != 0)
@@ -461,6 +470,75 @@ out:
 }
 
 /* ------------------------------------------------------------------ */
+
+/*
+ * The preflight of import-reply: the reply's certificate against the one
+ * it replaces (o->replaces', else the entry's own), and its SANs against
+ * the request's (o->csr, else the entry's current certificate, from which
+ * tlsdeck csr copies them).
+ */
+static int
+imp_preflight(const char *path, struct keystore *ks, struct ks_entry *e,
+    struct cert *leaf, const struct step_reply_opts *o,
+    struct step_result *r, char **cause)
+{
+	struct ks_entry		*old = e;
+	struct renew_facts	 nf;
+	struct csr_info		*ci = NULL;
+	struct san_list		*asked = NULL;
+	X509			*x;
+	unsigned char		*buf = NULL;
+	size_t			 len;
+	char			*against = NULL;
+	int			 rc = -1;
+
+	memset(&nf, 0, sizeof nf);
+	if (o->replaces != NULL && (old = keystore_find(ks,
+	    o->replaces)) == NULL) {
+		cause_set(cause, "%s: no entry \"%s\" (the one renewed)",
+		    path, o->replaces);
+		goto out;
+	}
+	if (o->csr != NULL) {
+		if (file_read(o->csr, &buf, &len, cause) != 0)
+			goto out;
+		if (csr_info_parse((const char *)buf, len, &ci, cause) != 0) {
+			cause_prefix(cause, "%s", o->csr);
+			goto out;
+		}
+		/* the reply's certificate carries the entry's key */
+		if ((x = cert_x509(leaf, cause)) == NULL)
+			goto out;
+		if (!csr_key_matches(ci, X509_get0_pubkey(x))) {
+			cause_set(cause, "%s: the request is not for the key "
+			    "of entry \"%s\"", o->csr, e->alias);
+			goto out;
+		}
+		asked = ci->san;
+		step_note(r, "renewal: the request %s asked for the SANs %s",
+		    o->csr, ci->san->n > 0 ? "listed below" : "(none)");
+	} else if (san_list_from_info(&e->chain[0]->info, &asked, NULL,
+	    cause) != 0)
+		goto out;
+	if (renew_facts_cert(leaf, &nf, cause) != 0)
+		goto out;
+	if (old->nchain > 0) {
+		xasprintf(&against, "the certificate of \"%s\"", old->alias);
+		if (renew_preflight(r, old->chain[0], against, &nf, asked,
+		    "ask the CA for them", o->accept_san_loss, o->dry_run, path,
+		    cause) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	renew_facts_done(&nf);
+	if (ci == NULL)
+		san_list_free(asked);
+	csr_info_free(ci);
+	free(buf);
+	free(against);
+	return (rc);
+}
 
 /* The alias for a certificate: its CN (else O), lower-case, '-' for ' '. */
 char *

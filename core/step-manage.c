@@ -131,6 +131,8 @@ step_rename(const char *path, const struct secret *storepass,
 	struct ks_txn	*t = NULL;
 	struct ks_entry	*e, *other;
 	char		*stored = NULL, *desc = NULL, *old = NULL;
+	const char	*st;
+	size_t		 stlen;
 	char		 sa[CAUSE_SHORT], sb[CAUSE_SHORT];
 	int		 rc = -1;
 
@@ -160,8 +162,8 @@ step_rename(const char *path, const struct secret *storepass,
 		    "");
 		goto out;
 	}
-	if (e->alias_len == strlen(stored) &&
-	    memcmp(e->alias, stored, e->alias_len) == 0) {
+	st = ks_entry_stored_alias(e, &stlen);
+	if (stlen == strlen(stored) && memcmp(st, stored, stlen) == 0) {
 		cause_set(cause, "%s: entry \"%s\" is already stored as "
 		    "\"%s\"%s", path, cause_short(alias, sa, sizeof sa),
 		    cause_short(stored, sb, sizeof sb),
@@ -177,6 +179,9 @@ step_rename(const char *path, const struct secret *storepass,
 	old = e->alias;
 	e->alias = xstrdup(stored);
 	e->alias_len = strlen(stored);
+	free(e->stored_alias);
+	e->stored_alias = NULL;
+	e->stored_alias_len = 0;
 	e->flags &= ~KS_EF_ALIAS_NOT_LOWER;
 	manage_note_params(t->ks, r);
 	xasprintf(&desc, "renamed \"%s\" to \"%s\"",

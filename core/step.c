@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <openssl/evp.h>
@@ -79,6 +80,21 @@ txn_check_entry(const struct txn_check *tc, struct keystore *nk,
 		if (EVP_PKEY_eq(n->pkey, e->pkey) != 1) {
 			cause_set(cause, "the key of entry \"%s\" reads back "
 			    "as another key", e->alias);
+			goto out;
+		}
+	}
+	if (e->type == KS_ENTRY_SECRET && e->secret != NULL &&
+	    e->prot == NULL) {
+		if (keystore_recover_secret(nk, n, tc->pass, &c2) != 0) {
+			cause_set(cause, "the secret key of entry \"%s\" cannot "
+			    "be recovered: %s", e->alias, c2);
+			goto out;
+		}
+		if (!secret_equal(n->secret, e->secret) ||
+		    n->secret_alg == NULL || e->secret_alg == NULL ||
+		    strcasecmp(n->secret_alg, e->secret_alg) != 0) {
+			cause_set(cause, "the secret key of entry \"%s\" reads "
+			    "back as another key", e->alias);
 			goto out;
 		}
 	}
@@ -197,8 +213,11 @@ ks_txn_open(const char *path, const struct secret *pass, int flags,
 	case KS_FMT_PKCS12:
 		break;
 	case KS_FMT_JCEKS:
-		cause_set(cause, "%s: JCEKS keystores are read-only in "
-		    "tlsdeck; convert it to PKCS12 first", path);
+		if ((flags & KS_TXN_CONVERT) && pass != NULL)
+			break;
+		cause_set(cause, "%s: tlsdeck does not write JCEKS; convert "
+		    "it to PKCS12 first (tlsdeck convert FILE --to pkcs12)",
+		    path);
 		goto out;
 	case KS_FMT_PEM:
 	case KS_FMT_DER:

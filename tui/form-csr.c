@@ -24,6 +24,7 @@ struct cs_arg {
 	char		*san;		/* NULL: the certificate's */
 	char		*out;
 	bool		 force;
+	bool		 accept_san_loss; /* the plan asked twice */
 };
 
 /* Check: the SANs parse (empty: the certificate's are kept). */
@@ -103,6 +104,7 @@ cs_run(struct fstep *s, atomic_int *cancel, char **cause)
 	memset(&o, 0, sizeof o);
 	o.alias = a->alias;
 	o.san = a->san;
+	o.accept_san_loss = a->accept_san_loss;
 	if (step_csr(ks, a->pass, &o, &pem, &r, cause) != 0)
 		goto out;
 	xasprintf(&desc, "certificate request for %s", a->alias);
@@ -118,6 +120,40 @@ out:
 	free(pem);
 	free(desc);
 	return (rc);
+}
+
+/* SANs of the entry's certificate the request leaves out: a plan line,
+ * and the plan asked twice. */
+static void
+cs_preflight(struct form *f, struct cs_arg *a, struct fstep *s)
+{
+	struct keystore	*ks;
+	struct ks_entry	*e;
+	struct san_list	*had = NULL, *asked = NULL;
+	const char	*err;
+	char		**miss = NULL, *cause = NULL;
+	size_t		  n = 0, i;
+
+	if ((ks = form_keystore(f, &err)) == NULL ||
+	    (e = keystore_find(ks, a->alias)) == NULL || e->nchain == 0)
+		return;
+	if (san_list_from_info(&e->chain[0]->info, &had, NULL, &cause) == 0 &&
+	    san_parse(a->san, &asked, &cause) == 0)
+		renew_missing_sans(had, asked, &miss, &n);
+	for (i = 0; i < n; i++) {
+		fstep_line(&s->plan, &s->nplan, "renewal WARNING: the request "
+		    "drops the SAN %s of the certificate", miss[i]);
+		free(miss[i]);
+	}
+	if (n > 0) {
+		s->confirm2 = xstrdup("the request lacks SANs of the "
+		    "certificate it renews");
+		a->accept_san_loss = true;
+	}
+	free(miss);
+	free(cause);
+	san_list_free(had);
+	san_list_free(asked);
 }
 
 /* The step. */
@@ -142,6 +178,7 @@ cs_build(struct form *f, char **cause)
 	    " (replaces the file; a backup first)" : "");
 	fstep_line(&s->plan, &s->nplan, "subject: the certificate's; SANs %s",
 	    *a->san != '\0' ? a->san : "(none)");
+	cs_preflight(f, a, s);
 	(void)cause;
 	return (s);
 }

@@ -37,6 +37,9 @@ struct gk_arg {
 	int		 days;
 	enum ks_format	 storetype;
 	bool		 replace;
+	enum ks_profile	 profile;	/* a new PKCS12 file's */
+	char		*replaces;	/* renewal: the entry renewed */
+	bool		 accept_san_loss; /* the plan asked twice */
 };
 
 /* A whole positive number, or -1. */
@@ -285,6 +288,7 @@ gk_arg_free(void *p)
 	free(a->san);
 	free(a->keyalg);
 	free(a->curve);
+	free(a->replaces);
 	free(a);
 }
 
@@ -306,6 +310,9 @@ gk_run(struct fstep *s, atomic_int *cancel, char **cause)
 	o.days = a->days;
 	o.storetype = a->storetype;
 	o.replace = a->replace;
+	o.replaces = a->replaces;
+	o.accept_san_loss = a->accept_san_loss;
+	o.profile = a->profile;
 	o.cancel = cancel;
 	if (form_mkdirs(a->path, cause) != 0)
 		return (-1);
@@ -318,6 +325,52 @@ gk_run(struct fstep *s, atomic_int *cancel, char **cause)
 	fstep_notes(s, &r);
 	step_result_free(&r);
 	return (0);
+}
+
+/*
+ * A renewal (an entry replaced, or the wizard's new entry beside the one
+ * in use): what the new certificate changes, in the plan; SANs lost ask
+ * twice.
+ */
+static void
+gk_preflight(struct form *f, struct keystore *ks, struct gk_arg *a,
+    struct fstep *s)
+{
+	struct wiz_ctx		*ctx = form_ctx(f);
+	struct ks_entry		*old = NULL;
+	struct renew_facts	 nf;
+	struct step_result	 r;
+	char			*against, *cause = NULL;
+
+	if (ks == NULL)
+		return;
+	if (a->replace)
+		old = keystore_find(ks, a->alias);
+	else if (ctx != NULL && ctx->old_alias != NULL &&
+	    (old = keystore_find(ks, ctx->old_alias)) != NULL)
+		a->replaces = xstrdup(ctx->old_alias);
+	if (old == NULL || old->type != KS_ENTRY_KEY || old->nchain == 0)
+		return;
+	if (renew_facts_new(a->dname, a->san, a->keyalg, a->keysize,
+	    a->curve, a->days, time(NULL), &nf, &cause) != 0) {
+		free(cause);
+		return;
+	}
+	memset(&r, 0, sizeof r);
+	xasprintf(&against, "the certificate of \"%s\"", old->alias);
+	if (renew_preflight(&r, old->chain[0], against, &nf, NULL, "",
+	    true, true, a->path, &cause) == 0) {
+		fstep_plan_notes(s, &r);
+		if (r.san_loss) {
+			s->confirm2 = xstrdup("the new certificate lacks SANs "
+			    "of the one it renews (see the notes)");
+			a->accept_san_loss = true;
+		}
+	}
+	free(cause);
+	free(against);
+	renew_facts_done(&nf);
+	step_result_free(&r);
 }
 
 /* The step, and what later pages of a wizard need. */
@@ -350,11 +403,19 @@ gk_build(struct form *f, char **cause)
 	a->storetype = ks != NULL ? ks->format :
 	    form_get_storetype(f, g->i_type);
 
+	/* A new PKCS12 file: the profile the server's JRE reads. */
+	if (ks == NULL && err == NULL && a->storetype == KS_FMT_PKCS12 &&
+	    form_tui(f)->model->jre.major > 0)
+		a->profile = ks_profile_for_jre(form_tui(f)->model->jre.major,
+		    form_tui(f)->model->jre.update);
 	s = fstep_new("New key pair \"%s\"", a->alias);
 	fstep_writes(s, a, gk_arg_free, gk_run);
 	if (ks == NULL && err == NULL)
 		fstep_line(&s->plan, &s->nplan, "create the %s keystore %s "
-		    "(mode 0600)", ks_format_name(a->storetype), a->path);
+		    "(mode 0600%s%s)", ks_format_name(a->storetype), a->path,
+		    a->profile == KS_PROFILE_LEGACY ? "; legacy profile: "
+		    "the server's JRE " : "", a->profile == KS_PROFILE_LEGACY ?
+		    form_tui(f)->model->jre.version : "");
 	else
 		fstep_line(&s->plan, &s->nplan, "add to the %s keystore %s "
 		    "(a backup of the file first)",
@@ -369,6 +430,7 @@ gk_build(struct form *f, char **cause)
 	if (a->replace)
 		fstep_line(&s->plan, &s->nplan, "replaces the entry \"%s\" "
 		    "(the backup keeps it)", a->alias);
+	gk_preflight(f, ks, a, s);
 	xasprintf(&s->doing, "generating the %s key%s",
 	    strcmp(alg, "ec") == 0 ? curve : "RSA",
 	    strcmp(alg, "ec") == 0 ? "" : " (Esc cancels)");

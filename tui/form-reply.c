@@ -18,6 +18,8 @@ struct rp {
 struct rp_arg {
 	struct form_farg fa;		/* files: the CA's reply */
 	bool		 untrusted;
+	char		*replaces;	/* renewal: the entry renewed */
+	bool		 accept_san_loss; /* the plan asked twice */
 };
 
 /* Check: cacerts (optional). */
@@ -60,6 +62,7 @@ rp_arg_free(void *p)
 	if (a == NULL)
 		return;
 	form_farg_clear(&a->fa);
+	free(a->replaces);
 	free(a);
 }
 
@@ -95,6 +98,8 @@ rp_step(const struct rp_arg *a, bool dry, struct step_result *r,
 	o.nfiles = a->fa.nfiles;
 	o.cacerts = a->fa.cacerts;
 	o.allow_untrusted = a->untrusted;
+	o.replaces = a->replaces;
+	o.accept_san_loss = a->accept_san_loss;
 	o.dry_run = dry;
 	return (step_import_reply(a->fa.path, a->fa.pass, &o, r, cause));
 }
@@ -143,11 +148,20 @@ rp_build(struct form *f, char **cause)
 	form_farg_init(f, &a->fa, rp->i_files, form_alias(f),
 	    *cacerts != '\0' ? cacerts : NULL);
 	a->untrusted = form_get_choice(f, rp->i_untrusted) == 1;
+	if (ctx != NULL && ctx->old_alias != NULL &&
+	    strcmp(ctx->old_alias, a->fa.alias) != 0)
+		a->replaces = xstrdup(ctx->old_alias);
 	if (rp_step(a, true, &r, cause) != 0) {
 		rp_arg_free(a);
 		return (NULL);
 	}
 	s = fstep_new("Import the CA's reply into \"%s\"", a->fa.alias);
+	/* The dry run compared it with the certificate it renews. */
+	if (r.san_loss) {
+		s->confirm2 = xstrdup("the new certificate lacks SANs (see "
+		    "the notes)");
+		a->accept_san_loss = true;
+	}
 	fstep_writes(s, a, rp_arg_free, rp_run);
 	fstep_line(&s->plan, &s->nplan, "install this chain on \"%s\" in %s "
 	    "(a backup of the file first):", a->fa.alias, a->fa.path);

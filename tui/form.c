@@ -294,6 +294,7 @@ fstep_free(struct fstep *s)
 	draw_lines_free(s->plan, s->nplan);
 	draw_lines_free(s->out, s->nout);
 	free(s->cause);
+	free(s->confirm2);
 	free(s);
 }
 

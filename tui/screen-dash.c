@@ -836,15 +836,36 @@ dash_keystore(struct tui *t, struct dash *d)
 	const struct server_model	*m = t->model;
 	const struct key_material	*mat = dash_mat(t, d);
 	struct rect			*r = &d->r[P_KEYSTORE];
+	const char			*prof, *path;
 	char				*sub;
-	const char			*path;
-	int				 i, y, vis;
+	int				 i, y, vis, room;
 	bool				 sel;
 
+	/* a PKCS#12 file's profile too: which JREs read it */
+	prof = mat->ks != NULL ? ks_profile_name(keystore_profile(mat->ks)) :
+	    NULL;
 	path = mat->path != NULL ? mat->path : mat->raw;
-	xasprintf(&sub, "%s%s%s", path != NULL ? dash_rel(m, path) : "",
-	    mat->ks != NULL ? "  " : "",
-	    mat->ks != NULL ? ks_format_name(mat->ks->format) : "");
+	path = path != NULL ? dash_rel(m, path) : "";
+	/*
+	 * The path matters most: where the title has no room for all,
+	 * the profile goes first, then the format (draw_box: the
+	 * subtitle gets w - 6 columns less the title's).
+	 */
+	room = r->w - 6 - draw_width(dash_panel_names[P_KEYSTORE]);
+	if (d->filter[0] != '\0')
+		room -= 2 + draw_width(d->filter);
+	xasprintf(&sub, "%s%s%s%s%s", path, mat->ks != NULL ? "  " : "",
+	    mat->ks != NULL ? ks_format_name(mat->ks->format) : "",
+	    prof != NULL ? " " : "", prof != NULL ? prof : "");
+	if (prof != NULL && draw_width(sub) > room) {
+		free(sub);
+		xasprintf(&sub, "%s  %s", path,
+		    ks_format_name(mat->ks->format));
+	}
+	if (mat->ks != NULL && draw_width(sub) > room) {
+		free(sub);
+		sub = xstrdup(path);
+	}
 	dash_frame(t, d, P_KEYSTORE, sub);
 	free(sub);
 

@@ -453,6 +453,8 @@ struct fstep {
 	bool		 ran;
 	bool		 writes;	/* changes files: reload after */
 	bool		 restart;	/* the server reads it at start */
+	char		*confirm2;	/* why the plan is asked twice (a
+					   renewal loses SANs), or NULL */
 };
 struct fstep	*fstep_new(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2)));
@@ -487,6 +489,7 @@ extern const struct form_def form_settings_def;
 extern const struct form_def form_export_def;
 extern const struct form_def form_trust_def;
 extern const struct form_def form_acme_def;
+extern const struct form_def form_convert_def;
 
 /* form_add_keystore flags */
 #define FKS_CREATE	0x01	/* may be a new file (asks twice) */

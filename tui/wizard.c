@@ -96,6 +96,7 @@ static const struct form_def *const wiz_forms[FORM__MAX] = {
 	[FORM_SETTINGS] = &form_settings_def,
 	[FORM_EXPORT] = &form_export_def,
 	[FORM_TRUST] = &form_trust_def,
+	[FORM_CONVERT] = &form_convert_def,
 };
 
 struct wiz {
@@ -127,7 +128,21 @@ struct wiz {
 					   itself: how, or NULL */
 	int			 top;		/* scroll of plan/results */
 	int			 ntext;		/* lines drawn last time */
+	bool			 armed;		/* asked once; a plan with a
+						   confirm2 step asks again */
 };
+
+/* The first step whose plan must be confirmed twice, or NULL. */
+static struct fstep *
+wiz_confirm2(struct wiz *w)
+{
+	size_t	i;
+
+	for (i = 0; i < w->nsteps; i++)
+		if (w->steps[i]->confirm2 != NULL)
+			return (w->steps[i]);
+	return (NULL);
+}
 
 /* ------------------------------------------------------------------ */
 /* Pages */
@@ -180,6 +195,7 @@ wiz_plan(struct tui *t, struct wiz *w)
 
 	w->state = W_PLAN;
 	w->top = 0;
+	w->armed = false;
 	for (i = 0; i < w->nsteps; i++)
 		restart = restart || w->steps[i]->restart;
 	draw_lines_free(w->restart, w->nrestart);
@@ -383,6 +399,10 @@ wiz_text(struct tui *t, struct wiz *w, struct wline **v, size_t *n)
 			wiz_text_add(v, n, THEME_CRIT, 5, false, "%s",
 			    s->cause != NULL ? s->cause : "failed");
 	}
+	if (w->state == W_PLAN && (s = wiz_confirm2(w)) != NULL)
+		wiz_text_add(v, n, THEME_WARN, 0, w->armed, "WARNING: %s%s",
+		    s->confirm2, w->armed ? ": press y or F2 again to apply "
+		    "anyway" : " (you are asked twice)");
 	if (w->state != W_DONE) {
 		if (w->nrestart > 0 && w->state == W_PLAN)
 			wiz_text_add(v, n, THEME_MUTED, 0, false, "Then "
@@ -473,8 +493,12 @@ wiz_draw_runner(struct tui *t, struct wiz *w)
 		draw_text(t, rows, COLS - 2, 1, THEME_MUTED, t->g->down);
 	switch (w->state) {
 	case W_PLAN:
-		prompt = "Apply this plan?  y or F2: apply   Esc: back to the "
-		    "forms";
+		if (w->armed)
+			prompt = "Apply it ANYWAY?  y or F2 again: apply   "
+			    "Esc: back to the forms";
+		else
+			prompt = "Apply this plan?  y or F2: apply   Esc: back "
+			    "to the forms";
 		break;
 	case W_BUSY:
 		prompt = "Working...  Esc: cancel (at the next safe point)";
@@ -570,12 +594,18 @@ wiz_key(struct tui *t, struct screen *s, enum tui_action a, int ch)
 	}
 	switch (w->state) {
 	case W_PLAN:
-		/* Asked once, deliberately: y or F2, not Enter. */
+		/* Asked once, deliberately: y or F2, not Enter; twice when
+		 * a step loses something (SANs of a renewal). */
 		if (a == ACT_SUBMIT && w->nsteps > 0) {
+			if (wiz_confirm2(w) != NULL && !w->armed) {
+				w->armed = true;
+				return (KR_HANDLED);
+			}
 			wiz_start(t, w);
 			return (KR_HANDLED);
 		}
 		if (a == ACT_BACK || ch == 'n') {
+			w->armed = false;
 			/* Back to the last page; its step is made again. */
 			w->page = w->npages - 1;
 			fstep_free(w->steps[w->page]);

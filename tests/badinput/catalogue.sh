@@ -51,6 +51,16 @@ truncate -s 300M "$X/sparse.p12" 2>/dev/null ||
     dd if=/dev/zero of="$X/sparse.p12" bs=1 count=0 seek=300M 2>/dev/null
 printf 'storepass\n' >"$F/pw"
 : >"$F/pw-empty"
+# convert: a JKS key with its own password, a JCEKS secret key, a keystore
+# in a directory nobody may write
+cp "$SAMPLES/sample-jks17.jks" "$F/keypass.jks"
+cp "$SAMPLES/sample-jceks17.jceks" "$F/secret.jceks"
+mkdir -p "$X/rodir"
+cp "$F/good.p12" "$X/rodir/good.p12"
+chmod 644 "$X/rodir/good.p12"
+# the unprivileged user's own state (locks) and backups
+mkdir -p "$T/nstate"
+chmod 1777 "$T/nstate"
 cp "$F/jks-trunc-half.jks" "$X/café-ключ.jks"
 CTLNAME=$(printf 'ctl\033[31m\007.jks')
 cp "$F/jks-trunc-half.jks" "$X/$CTLNAME"
@@ -351,7 +361,7 @@ c genkey-no-such-dir 1 'nodir: No such file or directory' genkey "$X/nodir/new.p
 c genkey-bad-dname 1 '"CN": expected KEY=value' genkey "$F/good.p12" --alias x --dname CN --storepass-env SP
 c genkey-bad-keysize 2 'not a positive number: -1' genkey "$F/good.p12" --alias x --dname CN=x --keysize -1 --storepass-env SP
 c genkey-unreadable 1 'unreadable.p12: Permission denied' +nobody +env TLSDECK_BACKUP_DIR=/nonexistent/b genkey "$X/unreadable.p12" --alias x --dname CN=x --storepass-env SP
-c csr-trusted-entry 1 'good.p12: entry "LabRoot" is a trustedCertEntry, not a key entry' csr "$F/good.p12" --alias LabRoot --storepass-env SP
+c csr-trusted-entry 1 'good.p12: entry "labroot" is a trustedCertEntry, not a key entry' csr "$F/good.p12" --alias LabRoot --storepass-env SP
 c csr-output-exists 1 'ca.pem: already exists; not overwritten' +note csr "$F/good.p12" --alias server --storepass-env SP -o "$F/ca.pem"
 c csr-jks-key-password-needed 1 'good.jks: cannot recover key "server": wrong key password \(give the key password' csr "$F/good.jks" --alias server --storepass-env SP
 c csr-jks-wrong-key-password 1 'good.jks: cannot recover key "server": wrong key password' csr "$F/good.jks" --alias server --storepass-env SP --keypass-env WRONG
@@ -363,7 +373,7 @@ c import-reply-dev-zero 1 '/dev/zero: file too large' import-reply "$F/good.p12"
 c import-cert-keystore-as-cert 1 'good.jks: is a JKS keystore, not a certificate file' import-cert "$F/good.p12" "$F/good.jks" --storepass-env SP
 c import-cert-no-end 1 'cert-no-end.pem: line 1: BEGIN CERTIFICATE without END' import-cert "$F/good.p12" "$F/cert-no-end.pem" --storepass-env SP
 c import-cert-not-pem 1 'cert-not-pem.txt: not a certificate file' import-cert "$F/good.p12" "$F/cert-not-pem.txt" --storepass-env SP
-c import-cert-duplicate 1 'good.p12: certificate .* is already present under alias "LabRoot"' import-cert "$F/good.p12" "$F/ca.pem" --storepass-env SP
+c import-cert-duplicate 1 'good.p12: certificate .* is already present under alias "labroot"' import-cert "$F/good.p12" "$F/ca.pem" --storepass-env SP
 c import-cert-fifo 1 'fifo: file is empty' import-cert "$F/good.p12" "$X/fifo" --storepass-env SP
 c import-cert-control-alias 1 'alias "new\\u0007alias": control characters' import-cert "$F/good.p12" --alias "$BELALIAS" "$F/srv2.pem" --storepass-env SP
 c import-pem-keystore-as-key 1 'good.jks: no private key found' import-pem "$X/new.p12" --alias x --key "$F/good.jks" --cert "$F/key-and-cert.pem" --storepass-env SP
@@ -427,6 +437,21 @@ c rename-control-alias 1 'control characters' rename "$F/good.p12" --alias serve
 c passwd-empty-new-pass-file 1 'pw-empty: the password file is empty' passwd "$F/good.p12" --storepass-env SP --new-storepass-file "$F/pw-empty"
 c passwd-wrong-pass 1 'good.p12: keystore password is incorrect' passwd "$F/good.p12" --storepass-env WRONG --new-storepass-env SP
 c passwd-truncated 1 'jks-trunc-half.jks: file is truncated' passwd "$F/jks-trunc-half.jks" --storepass-env SP --new-storepass-env SP
+c convert-wrong-storepass 1 'good.p12: keystore password is incorrect' convert "$F/good.p12" --to jks --storepass-env WRONG
+c convert-wrong-keypass 1 'keypass.jks: key entry "server": wrong key password' convert "$F/keypass.jks" --to pkcs12 --storepass-env SP --keypass-env WRONG
+c convert-no-keypass 1 'keypass.jks: key entry "server" has its own key password' convert "$F/keypass.jks" --to pkcs12 --storepass-env SP
+c convert-secret-to-jks 1 'secret.jceks: entry "aeskey" is a secret key \(SecretKeyEntry\), which JKS cannot hold' +env KP=keypass1 convert "$F/secret.jceks" --to jks --storepass-env SP --keypass-env KP
+c convert-same-format 1 'good.jks: is a JKS keystore already' convert "$F/good.jks" --to jks --storepass-env SP
+c convert-same-profile 1 'good.p12: is a PKCS12 keystore with the modern profile already' convert "$F/good.p12" --to pkcs12 --profile modern --storepass-env SP
+c convert-out-exists 1 'good.jks: already exists' convert "$F/good.p12" --to jks -o "$F/good.jks" --storepass-env SP
+c convert-bad-to 2 'unknown target format: jceks' convert "$F/good.p12" --to jceks
+c convert-no-to 2 '--to is needed' convert "$F/good.p12"
+c convert-profile-jks 2 '--profile is for --to pkcs12' convert "$F/good.p12" --to jks --profile legacy
+c convert-bad-profile 2 'unknown profile: newest' convert "$F/good.p12" --to pkcs12 --profile newest
+c convert-passwordless-key 1 'good.p12: entry "server" holds a private key: the passwordless profile is for truststores' convert "$F/good.p12" --to pkcs12 --profile passwordless --storepass-env SP
+c convert-certfile 1 'ca.pem: is a certificate file \(PEM\), not a keystore' convert "$F/ca.pem" --to pkcs12 -o "$X/new.p12" --storepass-env SP
+c convert-truncated 1 'jks-trunc-half.jks: file is truncated' convert "$F/jks-trunc-half.jks" --to pkcs12 --storepass-env SP
+c convert-readonly-dir 1 'rodir/good.p12: cannot create a temporary file in .*rodir: Permission denied \(nothing changed\)' +nobody +env XDG_STATE_HOME=$T/nstate +env TLSDECK_BACKUP_DIR=$T/nstate/b convert "$X/rodir/good.p12" --to jks --storepass-env SP
 
 # ---- probe (port 1 of the loopback: nothing listens there)
 c probe-refused 1 'probe: nothing listens on 127.0.0.1:1 \(connection refused\)' probe 127.0.0.1:1 --properties "$F/app.properties" --timeout 2000

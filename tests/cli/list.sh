@@ -28,7 +28,9 @@ grep -q 'days left' "$T/out" || fail "days left missing"
 expect 0 "" "$TLSDECK" list --format json --storepass-env SP "$S/sample-jdk17.p12"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); \
 e={x["alias"]:x for x in d["entries"]}; \
-assert e["LabRoot"]["type"]=="trustedCertEntry", e; \
+assert e["labroot"]["type"]=="trustedCertEntry", e; \
+assert e["labroot"]["stored_alias"]=="LabRoot", e; \
+assert d["profile"]=="modern", d; \
 assert e["server"]["type"]=="PrivateKeyEntry"; \
 c=e["server"]["chain"][0]; \
 [c[k] for k in ("subject","issuer","serial","not_before","not_after","days_left","sha256","sha1","key","sig_alg","san","ca","self_signed")]; \

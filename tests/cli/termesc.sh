@@ -58,8 +58,12 @@ RAW=$T/$(printf 'raw\233[2J\377\376.p12')
 cp "$T/t.p12" "$RAW"
 
 run "list" list --storepass-env SP "$T/t.p12"
-grep -qF 'Alias name: al\u001B]0;t\u0007\u009B2J' "$T/out" ||
+# PKCS#12: the alias as Java shows it (lower-cased), then as stored;
+# both escaped.
+grep -qF 'Alias name: al\u001B]0;t\u0007\u009B2j' "$T/out" ||
     fail "list: the alias, escaped: $(cat "$T/out")"
+grep -qF 'Stored as:  al\u001B]0;t\u0007\u009B2J' "$T/out" ||
+    fail "list: the stored alias, escaped: $(cat "$T/out")"
 run "list --format json" list --storepass-env SP "$T/t.p12" --format json
 run "show" show --storepass-env SP "$T/t.p12" "$ALIAS"
 [ "$rc" = 0 ] || fail "show: exit $rc: $(cat "$T/err")"

@@ -4,12 +4,14 @@
  * which must agree with it) on arbitrary input, with a fixed store password
  * and without one.  Besides not crashing or
  * leaking: a failure always has a message; key recovery is attempted on
- * every key entry; and what loads and can be written as JKS must read back
- * verified with the same number of entries, and write again byte for byte.
- * The listing a chunk at a time (ks_list_fd, chunks of 1 to 509 bytes)
- * lists exactly what jks_load loads verified, sorted, or refuses, and
- * refuses only what is not so listed (an alias Java would lower-case or
- * see twice).
+ * every key entry and secret key entry; and what loads and can be written
+ * as JKS must read back verified with the same number of entries, and
+ * write again byte for byte.  The listing a chunk at a time (ks_list_fd,
+ * chunks of 1 to 509 bytes) lists exactly what jks_load loads verified,
+ * sorted, or refuses, and refuses only what is not so listed (an alias
+ * Java would lower-case or see twice).  An input that starts with the
+ * Java serialization magic (AC ED) is a decrypted sealed object instead:
+ * the stream jks_unsealed_key reads once a JCEKS secret key is decrypted.
  */
 #include <sys/mman.h>
 
@@ -50,6 +52,37 @@ fuzz_slow_key(const unsigned char *p, size_t len)
 	for (i = 0; i < n; i++)
 		count = (count << 8) | s[12 + i];
 	return (count > 2048);
+}
+
+/*
+ * The same for a sealed secret key: its encodedParams (SEQUENCE { OCTET
+ * STRING salt(8), INTEGER count }) anywhere in the stream with a large
+ * count.
+ */
+static int
+fuzz_slow_sealed(const unsigned char *p, size_t len)
+{
+	const unsigned char	*s = p;
+	size_t			 left = len, i, n;
+	unsigned long		 count;
+
+	if (p == NULL)
+		return (0);
+	while ((s = memmem(s, left, "\x04\x08", 2)) != NULL) {
+		left = len - (size_t)(s - p);
+		if (left >= 12 && s[10] == 0x02) {
+			n = s[11];
+			if (n > 4 || left < 12 + n)
+				return (1);
+			for (count = 0, i = 0; i < n; i++)
+				count = (count << 8) | s[12 + i];
+			if (count > 2048)
+				return (1);
+		}
+		s++;
+		left--;
+	}
+	return (0);
 }
 
 /*
@@ -209,6 +242,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pw = secret_from_str("storepass");
 		kp = secret_from_str("keypass1");
 	}
+	if (size >= 2 && memcmp(data, "\xac\xed", 2) == 0) {
+		struct secret	*key;
+		char		*alg;
+
+		if (jks_unsealed_key(data, size, &key, &alg) == 0) {
+			if (key == NULL || alg == NULL || key->len == 0)
+				abort();
+			secret_free(key);
+			free(alg);
+		}
+		return (0);
+	}
 	/* Only the JKS/JCEKS magic reaches jks_load. */
 	if (size < 4 || (memcmp(data, "\xfe\xed\xfe\xed", 4) != 0 &&
 	    memcmp(data, "\xce\xce\xce\xce", 4) != 0))
@@ -236,6 +281,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	fuzz_owned(data, size, NULL, KS_LOAD_NOVERIFY, ks);
 	for (i = 0; i < ks->nentries; i++) {
+		if (ks->entries[i]->type == KS_ENTRY_SECRET &&
+		    !fuzz_slow_sealed(ks->entries[i]->prot,
+		    ks->entries[i]->prot_len)) {
+			if (keystore_recover_secret(ks, ks->entries[i], kp,
+			    &cause) != 0) {
+				if (cause == NULL)
+					abort();
+				free(cause);
+				cause = NULL;
+			}
+			continue;
+		}
 		if (ks->entries[i]->type != KS_ENTRY_KEY ||
 		    fuzz_slow_key(ks->entries[i]->prot,
 		    ks->entries[i]->prot_len))

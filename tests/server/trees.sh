@@ -75,7 +75,8 @@ expect self "cert-self-signed require-ssl-no-effect"
 [ "$(printf "%s\n" "$out" | jq -r .exit)" = 1 ] || fail "self: exit"
 expect ca-signed ""
 [ "$rc" = 0 ] || fail "clean CA-signed tree: exit $rc"
-expect jks "cert-self-signed"
+expect jks "cert-self-signed keystore-jks"
+[ "$(sev keystore-jks)" = info ] || fail "keystore-jks severity"
 
 # What status reports about the good trees.
 st=$("$TLSDECK" status --server "$T/ca-signed" --no-live --format json) ||
@@ -135,16 +136,16 @@ expect alias-trusted "alias-not-key"
 derive jks type-mismatch
 sed -i "s#^server.ssl.key-store-type=.*#server.ssl.key-store-type=PKCS12#" \
     "$(P type-mismatch)"
-expect type-mismatch "cert-self-signed keystore-type-mismatch"
+expect type-mismatch "cert-self-signed keystore-jks keystore-type-mismatch"
 [ "$(sev keystore-type-mismatch)" = warning ] || fail "mismatch severity"
 
 derive jks no-keypass
 sed -i "/^server.ssl.key-password=/d" "$(P no-keypass)"
-expect no-keypass "cert-self-signed key-password-wrong"
+expect no-keypass "cert-self-signed key-password-wrong keystore-jks"
 derive jks wrong-keypass
 sed -i "s#^server.ssl.key-password=.*#server.ssl.key-password=$SRV_PASS#" \
     "$(P wrong-keypass)"
-expect wrong-keypass "cert-self-signed key-password-wrong"
+expect wrong-keypass "cert-self-signed key-password-wrong keystore-jks"
 
 # CRLF line ends and the key-store value split over continuation lines:
 # nothing to report (the parser reads it as Java does).

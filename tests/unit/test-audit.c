@@ -351,7 +351,7 @@ test_chains(void **state)
 	st_save(ks, d, "conf/ssl/keystore.jks", PASS, 0640);
 	st_jre(d, "17.0.15", &root_x, &alias, 1);
 	st_props(d, "keystore.jks", "JKS", PASS, "");
-	m = expect_codes(d, 1, "chain-not-sent");
+	m = expect_codes(d, 1, "chain-not-sent keystore-jks");
 	assert_int_equal(m->served->nsent, 1);
 	assert_int_equal(m->served->nchain, 3);
 	assert_true(m->served->trusted);
@@ -470,18 +470,20 @@ test_keys(void **state)
 	st_jre(d, "21.0.7", &leaf, &alias, 1);
 	st_props(d, "keystore.jks", "JKS", PASS,
 	    "server.ssl.key-password=kp-1\n");
-	m = expect_codes(d, 1, "cert-self-signed");
+	m = expect_codes(d, 1, "cert-self-signed keystore-jks");
 	assert_non_null(m->served->key_entry->pkey);
 	assert_string_equal(st_row(m, "server.ssl.key-password")->check,
 	    "opens key");
 	server_model_free(m);
 	st_props(d, "keystore.jks", "JKS", PASS, "");
-	m = expect_codes(d, 1, "cert-self-signed key-password-wrong");
+	m = expect_codes(d, 1,
+	    "cert-self-signed key-password-wrong keystore-jks");
 	assert_null(m->served->key_entry->pkey);
 	server_model_free(m);
 	st_props(d, "keystore.jks", "PKCS12", PASS,
 	    "server.ssl.key-password=kp-1\n");
-	m = expect_codes(d, 1, "cert-self-signed keystore-type-mismatch");
+	m = expect_codes(d, 1,
+	    "cert-self-signed keystore-jks keystore-type-mismatch");
 	assert_int_equal(st_finding(m, "keystore-type-mismatch")->sev,
 	    SEV_WARN);
 	assert_int_equal(st_finding(m, "keystore-type-mismatch")->line, 6);
@@ -495,7 +497,8 @@ test_keys(void **state)
 	st_save(ks, d, "conf/ssl/keystore.jks", PASS, 0640);
 	st_jre(d, "21.0.7", &leaf2, &alias, 1);
 	st_props(d, "keystore.jks", "JKS", PASS, "");
-	m = expect_codes(d, 1, "cert-self-signed key-cert-mismatch");
+	m = expect_codes(d, 1,
+	    "cert-self-signed key-cert-mismatch keystore-jks");
 	server_model_free(m);
 	st_tree_rm(d);
 

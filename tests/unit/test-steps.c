@@ -580,6 +580,7 @@ test_genkey_replace_dryrun(void **state)
 	o.keyalg = "ec";
 	o.replace = true;
 	o.dry_run = true;
+	o.accept_san_loss = true;	/* a new key, not a renewal */
 	assert_int_equal(step_genkey(p, SP, &o, &r, &cause), 0);
 	assert_true(r.replaced);
 	step_result_free(&r);
@@ -635,15 +636,24 @@ test_csr(void **state)
 	assert_string_equal(s, "dns:host.example.com, ip:10.0.0.5");
 	free(s);
 	assert_true(csr_key_matches(ci, keystore_find(ks, "srv")->pkey));
-	assert_int_equal(r.nnotes, 1);
+	assert_int_equal(r.nnotes, 2);
 	assert_non_null(strstr(r.notes[0], "kept"));
+	assert_non_null(strstr(r.notes[1], "renewal: the same"));
+	assert_false(r.san_loss);
 	csr_info_free(ci);
 	free(pem);
 	step_result_free(&r);
-	/* Other SANs and subject; no SANs at all. */
+	/* Other SANs and subject: the certificate's SANs would be lost,
+	 * refused unless accepted. */
 	o.san = "dns:other.example";
 	o.dname = "CN=other.example";
+	assert_int_equal(step_csr(ks, SP, &o, &pem, &r, &cause), -1);
+	assert_null(pem);
+	assert_cause(&cause, "--accept-san-loss");
+	/* Accepted; then no SANs at all. */
+	o.accept_san_loss = true;
 	assert_int_equal(step_csr(ks, SP, &o, &pem, &r, &cause), 0);
+	assert_true(r.san_loss);
 	assert_int_equal(csr_info_parse(pem, strlen(pem), &ci, &cause), 0);
 	assert_string_equal(ci->subject, "CN=other.example");
 	assert_int_equal(ci->san->n, 1);
@@ -742,6 +752,7 @@ test_reply_orders(void **state)
 	x509_sha256(root_x, want[2]);
 	memset(&o, 0, sizeof o);
 	o.alias = "srv";
+	o.accept_san_loss = true;	/* the reply has other SANs */
 	files[0] = tp("root.pem");
 	files[1] = tp("r-leaf.pem");
 	files[2] = tp("int.pem");
@@ -830,9 +841,16 @@ test_reply_refusals(void **state)
 	assert_cause(&cause, "no reply");
 	assert_unchanged(p, s);
 
-	/* Allowed: the leaf alone, then the same again is refused. */
+	/* The leaf drops the SANs of the certificate it replaces: refused
+	 * unless the loss is accepted. */
 	o.nfiles = 1;
 	o.allow_untrusted = true;
+	s = snap(p);
+	assert_int_equal(step_import_reply(p, SP, &o, &r, &cause), -1);
+	assert_cause(&cause, "--accept-san-loss");
+	assert_unchanged(p, s);
+	o.accept_san_loss = true;
+	/* Allowed: the leaf alone, then the same again is refused. */
 	assert_int_equal(step_import_reply(p, SP, &o, &r, &cause), 0);
 	assert_int_equal(r.nchain, 1);
 	assert_int_equal(r.anchor, STEP_ANCHOR_NONE);
@@ -880,6 +898,7 @@ test_reply_completed(void **state)
 	leaf = reply_setup(p, tp("rc-leaf.pem"));
 	memset(&o, 0, sizeof o);
 	o.alias = "srv";
+	o.accept_san_loss = true;	/* the reply has other SANs */
 	files[0] = tp("rc-leaf.pem");
 	o.files = files;
 	o.nfiles = 1;
