@@ -1,11 +1,21 @@
 #!/bin/sh
-# Install what tlsdeck needs to build (and, with "test", to test) on Debian.
+# Install what tlsdeck needs on Debian, and nothing else:
+#   deps.sh          to build (and run demo.sh)
+#   deps.sh test     to build and run the test suite (test.sh)
+#   deps.sh fuzz     to build the libFuzzer targets (clang)
+#   deps.sh bench    to run bench/run.sh and the ACME comparison with lego
 # Does nothing when everything is present; needs root otherwise.
 pkgs="build-essential autoconf automake pkg-config libssl-dev libncurses-dev
-libcyaml-dev libjansson-dev libcmocka-dev libcurl4-openssl-dev tmux openssl"
-[ "${1:-}" = test ] && pkgs="$pkgs openjdk-17-jdk-headless clang
-libclang-rt-14-dev time python3 bc jq prometheus
-pebble lego"
+libcyaml-dev libjansson-dev libcmocka-dev libcurl4-openssl-dev openssl"
+case ${1:-} in
+test)	# tmux drives the TUI tests, the JDK is the oracle, strace and
+	# valgrind watch secrets and memory, pebble is the ACME CA
+	pkgs="$pkgs tmux openjdk-17-jdk-headless python3 jq prometheus
+strace valgrind iproute2 pebble" ;;
+fuzz)	pkgs="$pkgs clang libclang-rt-14-dev" ;;
+bench)	pkgs="$pkgs openjdk-17-jdk-headless ca-certificates-java pebble
+lego" ;;
+esac
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
