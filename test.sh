@@ -7,7 +7,9 @@
 #   2. the whole suite again under ASan+UBSan (--enable-asan), except the
 #      long keytool/JVM round trips, which exercise the same tlsdeck code
 #      paths as the CLI tests, and the tests that are about processes, not
-#      memory (SIGKILL crash tests, the strace secrets test, help vs man);
+#      memory (SIGKILL crash tests, the strace secrets test, help vs man,
+#      signals and core files at a prompt), or about time and peak memory
+#      (linear.sh);
 #   3. the C unit tests under valgrind (memcheck, leaks), niced, at the
 #      same time as pass 2.
 # TLSDECK_QUICK=1 runs pass 1 only.
@@ -80,7 +82,8 @@ tests/interop/steps-keytool.sh tests/interop/ca-signed.sh
 tests/interop/java-https.sh tests/interop/props-oracle.sh
 tests/interop/p12-write.sh tests/interop/jks-write.sh
 tests/server/trees.sh tests/crash/crash-write.sh tests/crash/crash-keystore.sh
-tests/crash/crash-config.sh tests/secrets/secrets.sh tests/cli/help-vs-man.sh"
+tests/crash/crash-config.sh tests/secrets/secrets.sh tests/cli/help-vs-man.sh
+tests/secrets/prompt-signals.sh tests/server/linear.sh"
 	fast=
 	for t in $all; do
 		echo "$slow" | tr " " "\n" | grep -qx "$t" || fast="$fast $t"

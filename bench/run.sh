@@ -1,9 +1,10 @@
 #!/bin/sh
 # tlsdeck benchmark: tlsdeck list against keytool -list and openssl pkcs12
 # on truststores of 144 (Debian cacerts), 1,000 and 10,000 certificates, JKS
-# and PKCS#12, in one run on this machine.  Medians of RUNS runs (default 5)
-# of the wall-clock time from fork to exit, ratios, and the peak resident
-# set (bench/timecmd.c, wait4).  Prints a Markdown table.
+# and PKCS#12, in one run on this machine; audit and configure on
+# properties files of 10,000 to 1,000,000 keys.  Medians of RUNS runs
+# (default 5) of the wall-clock time from fork to exit, ratios, and the
+# peak resident set (bench/timecmd.c, wait4).  Prints a Markdown table.
 #
 # usage: bench/run.sh [BUILDDIR]      (BUILDDIR defaults to ./_build)
 # TLSDECK=/path/to/tlsdeck measures that binary instead (another build,
@@ -92,5 +93,38 @@ if command -v script >/dev/null; then
 	printf '| tlsdeck | %s ms | %s |\n' "$(cat "$w/paint.ms")" \
 	    "$(wc -c <"$w/paint.out")"
 fi
+
+# application.properties of 10,000, 100,000 and 1,000,000 keys: tlsdeck
+# audit and tlsdeck configure --set (a fresh copy each run, the copy
+# included; backup included).  The 1,000,000-key file (49 MB) is above
+# the 16 MiB limit for a configuration file: its rows time the refusal.
+for n in 10000 100000 1000000; do
+	awk -v n=$n 'BEGIN { print "server.port=8443"
+	    for (i = 0; i < n; i++)
+		printf "app.setting.number%07d.value=some value %d\n", i, i }' \
+	    >"$w/p$n.properties"
+	cat >"$w/conf$n.sh" <<EOS
+cp "$w/p$n.properties" "$w/c$n.properties"
+exec "$td" configure --no-live --properties "$w/c$n.properties" \
+    --set server.port=9443
+EOS
+done
+echo
+echo "| properties | bytes | tlsdeck audit | peak | tlsdeck configure --set | peak |"
+echo "|---|---|---|---|---|---|"
+for n in 10000 100000 1000000; do
+	_ta=$(median "$td" audit --no-live --properties "$w/p$n.properties")
+	_ma=$(peak "$td" audit --no-live --properties "$w/p$n.properties")
+	_tc=$(median sh "$w/conf$n.sh")
+	_mc=$(peak sh "$w/conf$n.sh")
+	_note=
+	[ "$n" = 1000000 ] && _note=" (refused)"
+	printf '| %s keys%s | %s | %.1f ms | %s MB | %.1f ms | %s MB |\n' \
+	    "$n" "$_note" "$(wc -c <"$w/p$n.properties")" \
+	    "$(echo "$_ta*1000" | bc -l)" "$_ma" \
+	    "$(echo "$_tc*1000" | bc -l)" "$_mc"
+done
+rm -f "$w"/p*.properties "$w"/c*.properties
+
 echo
 echo "machine: $(nproc) cores, $(uname -sr); runs per median: $RUNS; $(date -u +%Y-%m-%dT%H:%MZ)"

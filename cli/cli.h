@@ -245,12 +245,19 @@ int	 cli_server_opts(const struct global_opts *, int flags,
 /* ------------------------------------------------------------------ */
 /* output.c: messages on stderr, text and JSON of core data on stdout */
 
-/* Print PREFIX MSG on stderr (control bytes shown as \uXXXX). */
+/* The termesc flags for this terminal's locale (TERMESC_ASCII when it is
+ * not UTF-8). */
+int	 cli_termesc_flags(void);
+/* Print PREFIX MSG on stderr, escaped for the terminal (termesc). */
 void	 cli_vmessage(const char *prefix, const char *fmt, va_list)
 	    __attribute__((format(printf, 2, 0)));
-/* Print "tlsdeck: MSG" on stderr. */
+/* Print "tlsdeck: MSG" on stderr, escaped for the terminal (termesc). */
 void	 cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	 cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "tlsdeck: note: MSG" and "tlsdeck: MSG" (not an error), escaped too. */
+void	 cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	 cli_message(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
 
 /* JSON (jansson; void * is json_t *). */
 /* Print and release one JSON document. */
@@ -265,8 +272,23 @@ void	 out_text_cert(FILE *, struct cert *, time_t now, const char *indent);
 void	 out_text_entry(FILE *, struct ks_entry *, time_t now);
 /* A severity as a word: CRITICAL, WARNING, info, ok. */
 const char *out_text_sev(enum sev);
-/* Write text with control characters (not \n or \t) shown as '?'. */
+/* Write text escaped for the terminal (termesc: lines and tabs kept). */
 void	 cli_write_safe(FILE *, const char *, size_t);
+/* The same for one line (a tab or a line end is escaped too). */
+void	 cli_puts_safe(FILE *, const char *);
+/*
+ * Text output through the one escaper: print to cli_text_begin()'s stream;
+ * cli_text_end() writes what was printed to f with cli_write_safe.  The
+ * text commands (list, show, status, audit, probe, history and the step
+ * reports) print this way.
+ */
+struct cli_text {
+	FILE	*mf;
+	char	*buf;
+	size_t	 len;
+};
+FILE	*cli_text_begin(struct cli_text *);
+void	 cli_text_end(struct cli_text *, FILE *f);
 
 /* The findings and the audited certificates (status, audit, probe). */
 void	*cli_json_findings(const struct server_model *);

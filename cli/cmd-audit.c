@@ -60,49 +60,20 @@ audit_number(const char *s, int max)
 	return ((int)v);
 }
 
-/* Write s as a Prometheus label value: \\ \" \n escaped, valid UTF-8. */
+/* Write s as a Prometheus label value: escaped for a terminal first
+ * (termesc: valid UTF-8, no controls), then \\ and \" as the format wants. */
 static void
 audit_prom_label(FILE *f, const char *s)
 {
-	const unsigned char	*p = (const unsigned char *)(s != NULL ? s :
-				    "");
-	size_t			 n, i;
+	char	*e, *p;
 
-	while (*p != '\0') {
-		if (*p == '\\')
-			fputs("\\\\", f);
-		else if (*p == '"')
-			fputs("\\\"", f);
-		else if (*p == '\n')
-			fputs("\\n", f);
-		else if (*p < 0x20 || *p == 0x7f)
-			fputc('?', f);
-		else if (*p < 0x80)
-			fputc(*p, f);
-		else {
-			/* one UTF-8 sequence, or U+FFFD for a bad byte */
-			n = *p >= 0xf0 && *p <= 0xf4 ? 4 : *p >= 0xe0 ? 3 :
-			    *p >= 0xc2 && *p <= 0xdf ? 2 : 0;
-			for (i = 1; i < n; i++)
-				if ((p[i] & 0xc0) != 0x80)
-					n = 0;
-			if (n == 3 && ((p[0] == 0xe0 && p[1] < 0xa0) ||
-			    (p[0] == 0xed && p[1] >= 0xa0)))
-				n = 0;
-			if (n == 4 && ((p[0] == 0xf0 && p[1] < 0x90) ||
-			    (p[0] == 0xf4 && p[1] >= 0x90)))
-				n = 0;
-			if (n == 0) {
-				fputs("\xef\xbf\xbd", f);
-				p++;
-				continue;
-			}
-			fwrite(p, 1, n, f);
-			p += n;
-			continue;
-		}
-		p++;
+	e = termesc_str(s, 0);
+	for (p = e; *p != '\0'; p++) {
+		if (*p == '\\' || *p == '"')
+			fputc('\\', f);
+		fputc(*p, f);
 	}
+	free(e);
 }
 
 /* The labels of one certificate. */

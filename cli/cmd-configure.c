@@ -81,19 +81,16 @@ conf_ops_add(struct conf_ops *o, char *key, char *value,
 struct conf_lines {
 	const char	**s;		/* start of each line */
 	size_t		 *len;		/* without its line end */
-	bool		 *mask;		/* a password's line */
-	char		**show;		/* what to print when masked */
+	const char	**show;		/* a secret's line: what to print */
 	size_t		  n;
 };
 
-/* Split buf into lines and mark those holding passwords. */
+/* Split buf into lines; core's masks say which hold secrets. */
 static void
 conf_lines_init(struct conf_lines *l, const unsigned char *buf, size_t len,
-    const struct props *p)
+    const struct step_mask *mask, size_t nmask)
 {
-	const struct prop_entry	*pe;
-	size_t			 i, start = 0, e;
-	int			 ln;
+	size_t	i, start = 0, cap = 0;
 
 	memset(l, 0, sizeof *l);
 	for (i = 0; i <= len; i++) {
@@ -101,8 +98,11 @@ conf_lines_init(struct conf_lines *l, const unsigned char *buf, size_t len,
 			continue;
 		if (i == len && start == len)
 			break;
-		l->s = xreallocarray(l->s, l->n + 1, sizeof *l->s);
-		l->len = xreallocarray(l->len, l->n + 1, sizeof *l->len);
+		if (l->n == cap) {
+			cap = cap == 0 ? 64 : cap * 2;
+			l->s = xreallocarray(l->s, cap, sizeof *l->s);
+			l->len = xreallocarray(l->len, cap, sizeof *l->len);
+		}
 		l->s[l->n] = (const char *)buf + start;
 		l->len[l->n] = i - start;
 		l->n++;
@@ -110,21 +110,10 @@ conf_lines_init(struct conf_lines *l, const unsigned char *buf, size_t len,
 			i++;
 		start = i + 1;
 	}
-	l->mask = xcalloc(l->n + 1, sizeof *l->mask);
 	l->show = xcalloc(l->n + 1, sizeof *l->show);
-	for (e = 0; p != NULL && e < props_count(p); e++) {
-		pe = props_entry(p, e);
-		if (!step_settings_is_secret(pe->key))
-			continue;
-		for (ln = pe->line; ln <= pe->last_line && ln >= 1 &&
-		    (size_t)ln <= l->n; ln++) {
-			l->mask[ln - 1] = true;
-			if (ln == pe->line)
-				xasprintf(&l->show[ln - 1], "%s=********",
-				    pe->key);
-			else
-				l->show[ln - 1] = xstrdup("    ********");
-		}
+	for (i = 0; i < nmask; i++) {
+		if (mask[i].line >= 1 && (size_t)mask[i].line <= l->n)
+			l->show[mask[i].line - 1] = mask[i].show;
 	}
 }
 
@@ -132,12 +121,7 @@ conf_lines_init(struct conf_lines *l, const unsigned char *buf, size_t len,
 static void
 conf_lines_done(struct conf_lines *l)
 {
-	size_t	i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->show[i]);
 	free(l->show);
-	free(l->mask);
 	free(l->s);
 	free(l->len);
 }
@@ -151,26 +135,19 @@ conf_line_eq(const struct conf_lines *a, size_t i, const struct conf_lines *b,
 	    memcmp(a->s[i], b->s[j], a->len[i]) == 0);
 }
 
-/* Print one line of the diff with its mark, control bytes made visible. */
+/* Print one line of the diff with its mark, escaped for the terminal. */
 static void
 conf_print_line(FILE *f, char mark, const struct conf_lines *l, size_t i)
 {
-	size_t		k;
-	unsigned char	c;
+	char	*e;
 
-	fputc(mark, f);
-	if (l->mask[i]) {
-		fprintf(f, "%s\n", l->show[i]);
-		return;
-	}
-	for (k = 0; k < l->len[i]; k++) {
-		c = (unsigned char)l->s[i][k];
-		if (c < 0x20 && c != '\t')
-			fprintf(f, "\\x%02x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('\n', f);
+	/* (A line holds no line end: TERMESC_LINES keeps its tabs.) */
+	if (l->show[i] != NULL)
+		e = termesc_str(l->show[i], TERMESC_LINES);
+	else
+		e = termesc(l->s[i], l->len[i], TERMESC_LINES);
+	fprintf(f, "%c%s\n", mark, e);
+	free(e);
 }
 
 /*
@@ -184,7 +161,7 @@ conf_diff(FILE *f, const char *name, const struct conf_lines *a,
 	size_t	 pre = 0, suf = 0, n, m, i, j, k, ne = 0;
 	size_t	 hs, he, ai, bi, ac, bc, x;
 	unsigned int *t = NULL;
-	char	*ops;
+	char	*ops, *e;
 
 	while (pre < a->n && pre < b->n && conf_line_eq(a, pre, b, pre))
 		pre++;
@@ -234,7 +211,9 @@ conf_diff(FILE *f, const char *name, const struct conf_lines *a,
 	for (i = 0; i < suf; i++)
 		ops[ne++] = ' ';
 
-	fprintf(f, "--- %s\n+++ %s (new)\n", name, name);
+	e = termesc_str(name, 0);
+	fprintf(f, "--- %s\n+++ %s (new)\n", e, e);
+	free(e);
 	k = 0;
 	while (k < ne) {
 		while (k < ne && ops[k] == ' ')
@@ -320,8 +299,10 @@ conf_show(const struct step_settings_change *ch, void *arg)
 	struct conf_show	*cs = arg;
 	struct conf_lines	 la, lb;
 
-	conf_lines_init(&la, ch->before, ch->beforelen, ch->before_props);
-	conf_lines_init(&lb, ch->after, ch->afterlen, ch->after_props);
+	conf_lines_init(&la, ch->before, ch->beforelen, ch->before_mask,
+	    ch->nbefore_mask);
+	conf_lines_init(&lb, ch->after, ch->afterlen, ch->after_mask,
+	    ch->nafter_mask);
 	conf_diff(stdout, cs->name, &la, &lb);
 	conf_lines_done(&la);
 	conf_lines_done(&lb);
@@ -342,7 +323,7 @@ conf_set_option(struct cmd_ctx *c, int ch, const char *arg,
 	if (conf_split(c, ch == OPT_SET ? "--set" : "--set-env", arg, &k,
 	    &v) != 0)
 		return (-1);
-	if (ch == OPT_SET && step_settings_is_secret(k)) {
+	if (ch == OPT_SET && secret_key_name(k)) {
 		OPENSSL_cleanse(v, strlen(v));
 		cmd_usage(c, "refusing %s on the command line (anyone "
 		    "can read it with ps): put it in an environment variable "

@@ -123,7 +123,7 @@ cmd_csr_exec(struct cmd_ctx *c)
 		goto out;
 	}
 	for (i = 0; i < r.nnotes; i++)
-		fprintf(stderr, "%s: note: %s\n", TLSDECK_NAME, r.notes[i]);
+		cli_note("%s", r.notes[i]);
 	if (a->out == NULL || strcmp(a->out, "-") == 0) {
 		fputs(pem, stdout);
 	} else {
@@ -134,8 +134,8 @@ cmd_csr_exec(struct cmd_ctx *c)
 			cli_error("%s", cause);
 			goto out;
 		}
-		fprintf(stderr, "%s: wrote the request for \"%s\" to %s\n",
-		    TLSDECK_NAME, r.aliases[0], a->out);
+		cli_message("wrote the request for \"%s\" to %s",
+		    r.aliases[0], a->out);
 	}
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 out:

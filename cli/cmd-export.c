@@ -93,9 +93,9 @@ cmd_export_exec(struct cmd_ctx *c)
 			cli_error("%s", cause);
 			goto out;
 		}
-		fprintf(stderr, "%s: wrote %zu certificate%s (%s) of \"%s\" "
-		    "to %s\n", TLSDECK_NAME, n, n == 1 ? "" : "s",
-		    fmt == OUT_DER ? "DER" : "PEM", alias, out);
+		cli_message("wrote %zu certificate%s (%s) of \"%s\" to %s",
+		    n, n == 1 ? "" : "s", fmt == OUT_DER ? "DER" : "PEM",
+		    alias, out);
 	}
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 out:

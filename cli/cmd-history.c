@@ -38,25 +38,15 @@ history_json_rec(const struct backup_rec *r)
 	return (j);
 }
 
-/* Print s with control characters made visible (one line per backup). */
-static void
-history_text_str(FILE *f, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			fputc('?', f);
-		else
-			fputc(*s, f);
-	}
-}
-
 /* tlsdeck history */
 static int
 cmd_history_exec(struct cmd_ctx *c)
 {
 	struct backup_rec	*recs = NULL;
 	json_t			*j, *arr;
-	char			*cause = NULL, *dir = NULL;
+	struct cli_text		 tx;
+	FILE			*f;
+	char			*cause = NULL, *dir = NULL, *line;
 	size_t			 n = 0, i;
 	int			 rc = EXIT_FAIL;
 
@@ -73,25 +63,28 @@ cmd_history_exec(struct cmd_ctx *c)
 			json_array_append_new(arr, history_json_rec(&recs[i]));
 		json_object_set_new(j, "backups", arr);
 		out_json_dump(j, stdout);
-	} else if (n == 0)
-		printf("No backups yet (backup directory: %s)\n", dir);
-	else {
-		printf("Backups in %s (oldest first):\n", dir);
-		printf("%5s  %-20s  %-12s %10s  %s\n", "ID", "WHEN (UTC)",
+	} else if (n == 0) {
+		f = cli_text_begin(&tx);
+		fprintf(f, "No backups yet (backup directory: %s)\n", dir);
+		cli_text_end(&tx, stdout);
+	} else {
+		/* Paths and descriptions come from the manifest: escaped,
+		 * one backup a line. */
+		f = cli_text_begin(&tx);
+		fprintf(f, "Backups in %s (oldest first):\n", dir);
+		fprintf(f, "%5s  %-20s  %-12s %10s  %s\n", "ID", "WHEN (UTC)",
 		    "COMMAND", "SIZE", "FILE");
+		cli_text_end(&tx, stdout);
 		for (i = 0; i < n; i++) {
-			printf("%5u  %-20s  ", recs[i].id, recs[i].time);
-			history_text_str(stdout, recs[i].command);
-			printf("%*s %10llu  ", (int)(strlen(recs[i].command) <
-			    12 ? 12 - strlen(recs[i].command) : 0), "",
-			    (unsigned long long)recs[i].size);
-			history_text_str(stdout, recs[i].path);
-			if (recs[i].description[0] != '\0') {
-				fputs("  (", stdout);
-				history_text_str(stdout, recs[i].description);
-				fputc(')', stdout);
-			}
+			xasprintf(&line, "%5u  %-20s  %-12s %10llu  %s%s%s%s",
+			    recs[i].id, recs[i].time, recs[i].command,
+			    (unsigned long long)recs[i].size, recs[i].path,
+			    recs[i].description[0] != '\0' ? "  (" : "",
+			    recs[i].description,
+			    recs[i].description[0] != '\0' ? ")" : "");
+			cli_puts_safe(stdout, line);
 			fputc('\n', stdout);
+			free(line);
 		}
 	}
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
@@ -116,6 +109,8 @@ cmd_restore_exec(struct cmd_ctx *c)
 {
 	struct backup_rec	*r = NULL;
 	struct backup_outcome	 o;
+	struct cli_text		 tx;
+	FILE			*f;
 	char			*cause = NULL;
 	int			 rc = EXIT_FAIL;
 	bool			 dry = c->dry_run;
@@ -125,26 +120,29 @@ cmd_restore_exec(struct cmd_ctx *c)
 		cli_error("%s", cause);
 		goto out;
 	}
+	/* The path and command come from the manifest: escaped. */
+	f = cli_text_begin(&tx);
 	if (o.same)
-		printf("%s already holds backup %u (%s, %llu bytes); nothing "
-		    "to do\n", r->path, r->id, r->time,
+		fprintf(f, "%s already holds backup %u (%s, %llu bytes); "
+		    "nothing to do\n", r->path, r->id, r->time,
 		    (unsigned long long)r->size);
 	else if (dry)
-		printf("would restore %s from backup %u (%s, %s, %llu "
+		fprintf(f, "would restore %s from backup %u (%s, %s, %llu "
 		    "bytes)%s\n", r->path, r->id, r->time, r->command,
 		    (unsigned long long)r->size, o.existed ? "; the current "
 		    "file would be backed up first" : "; the file does not "
 		    "exist now and would be created");
 	else if (o.prev_id != 0)
-		printf("restored %s from backup %u (%s, %llu bytes); the "
+		fprintf(f, "restored %s from backup %u (%s, %llu bytes); the "
 		    "replaced content is backup %u\n", r->path, r->id,
 		    r->time, (unsigned long long)r->size, o.prev_id);
 	else
-		printf("restored %s from backup %u (%s, %llu bytes); the "
+		fprintf(f, "restored %s from backup %u (%s, %llu bytes); the "
 		    "file did not exist\n", r->path, r->id, r->time,
 		    (unsigned long long)r->size);
+	cli_text_end(&tx, stdout);
 	if (o.note[0] != '\0')
-		fprintf(stderr, "%s: note: %s\n", TLSDECK_NAME, o.note);
+		cli_note("%s", o.note);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 out:
 	backup_rec_free(r);

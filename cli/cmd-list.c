@@ -35,6 +35,8 @@ cmd_list_exec(struct cmd_ctx *c)
 	struct keystore		*ks = NULL;
 	struct secret		*pass = NULL;
 	json_t			*j, *arr;
+	struct cli_text		 tx;
+	FILE			*mf;
 	char			*cause = NULL;
 	time_t			 now = time(NULL);
 	int			 fmt = c->fmt, rc = EXIT_FAIL;
@@ -68,15 +70,21 @@ cmd_list_exec(struct cmd_ctx *c)
 		json_object_set_new(j, "entries", arr);
 		out_json_dump(j, stdout);
 	} else {
-		printf("Keystore: %s\nType: %s%s\nIntegrity: %s\n"
+		/* Aliases and names come from the file: escaped (an entry
+		 * at a time: a listing can be large). */
+		mf = cli_text_begin(&tx);
+		fprintf(mf, "Keystore: %s\nType: %s%s\nIntegrity: %s\n"
 		    "Your keystore contains %zu entr%s\n", c->argv[0],
 		    ks_format_name(ks->format),
 		    ks->passwordless ? " (passwordless)" : "",
 		    ks->verified ? "verified" : "NOT verified",
 		    ks->nentries, ks->nentries == 1 ? "y" : "ies");
+		cli_text_end(&tx, stdout);
 		for (i = 0; i < ks->nentries; i++) {
-			printf("\n");
-			out_text_entry(stdout, ks->entries[i], now);
+			mf = cli_text_begin(&tx);
+			fputc('\n', mf);
+			out_text_entry(mf, ks->entries[i], now);
+			cli_text_end(&tx, stdout);
 		}
 	}
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
@@ -96,6 +104,8 @@ cmd_show_exec(struct cmd_ctx *c)
 	struct secret		*pass = NULL, *kpass = NULL;
 	struct ks_entry		*e;
 	json_t			*j;
+	struct cli_text		 tx;
+	FILE			*mf;
 	char			*cause = NULL, *pem, *desc;
 	time_t			 now = time(NULL);
 	int			 fmt = c->fmt, rc = EXIT_FAIL;
@@ -138,18 +148,23 @@ cmd_show_exec(struct cmd_ctx *c)
 		out_json_dump(j, stdout);
 		break;
 	default:
-		out_text_entry(stdout, e, now);
+		/* Names come from the file: escaped. */
+		mf = cli_text_begin(&tx);
+		out_text_entry(mf, e, now);
 		if (recovered != -1)
-			printf("Private key: %s\n", recovered ? "recovered "
-			    "with the key password" : "NOT recoverable");
+			fprintf(mf, "Private key: %s\n", recovered ?
+			    "recovered with the key password" :
+			    "NOT recoverable");
 		for (i = 0; i < e->nchain; i++) {
 			desc = cert_describe(e->chain[i], now);
-			printf("\nCertificate[%zu] in full:\n%s", i + 1, desc);
+			fprintf(mf, "\nCertificate[%zu] in full:\n%s", i + 1,
+			    desc);
 			free(desc);
 			pem = cert_pem(e->chain[i]);
-			fputs(pem, stdout);
+			fputs(pem, mf);
 			free(pem);
 		}
+		cli_text_end(&tx, stdout);
 		break;
 	}
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;

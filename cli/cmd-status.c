@@ -112,7 +112,9 @@ st_json(const struct server_model *m, const struct tlsdeck_config *cfg)
 	    json_string(ks_format_name(jr->trust->format)) : json_null());
 	json_object_set_new(o, "truststore_entries", jr->trust != NULL ?
 	    json_integer((json_int_t)jr->trust->nentries) : json_null());
-	json_object_set_new(o, "truststore_password",
+	/* How the store was opened ("no password", "changeit", the
+	 * defaults file), never a password given or read from a file. */
+	json_object_set_new(o, "truststore_opened_with",
 	    out_json_cstr(jr->trust_pass_how));
 	json_object_set_new(o, "truststore_verified",
 	    json_boolean(jr->trust_verified));

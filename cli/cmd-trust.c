@@ -110,10 +110,12 @@ trust_report(const struct jre_cacerts *jc, const struct server_model *m,
     const struct step_trust_opts *o, const struct step_result *r,
     const struct step_trust_info *ti, bool json, bool dry_run)
 {
-	json_t	*j, *a;
-	char	*fp;
-	size_t	 i;
-	time_t	 now = time(NULL);
+	json_t		*j, *a;
+	struct cli_text	 tx;
+	FILE		*f;
+	char		*fp;
+	size_t		 i;
+	time_t		 now = time(NULL);
 
 	if (json) {
 		j = json_object();
@@ -155,34 +157,37 @@ trust_report(const struct jre_cacerts *jc, const struct server_model *m,
 		out_json_dump(j, stdout);
 		return;
 	}
+	/* Names come from files: escaped. */
+	f = cli_text_begin(&tx);
 	if (ti->already)
-		printf("Already trusted: \"%s\" is in %s as alias \"%s\"; "
+		fprintf(f, "Already trusted: \"%s\" is in %s as alias \"%s\"; "
 		    "nothing written.\n", r->chain[0]->info.subject, jc->path,
 		    ti->existing_alias);
 	else
-		printf("%s \"%s\" in %s as alias \"%s\".\n", dry_run ?
+		fprintf(f, "%s \"%s\" in %s as alias \"%s\".\n", dry_run ?
 		    "Would trust" : "Trusted", r->chain[0]->info.subject,
 		    jc->path, r->aliases[0]);
 	if (o->from_ks != NULL)
-		printf("  certificate: %s, in the server's keystore %s\n",
+		fprintf(f, "  certificate: %s, in the server's keystore %s\n",
 		    ti->what, o->from_keystore);
 	else
-		printf("  certificate: %s\n", ti->what);
+		fprintf(f, "  certificate: %s\n", ti->what);
 	fp = cert_fp_hex(cert_sha256(r->chain[0]), CERT_SHA256_LEN);
-	printf("  SHA-256:     %s\n", fp);
+	fprintf(f, "  SHA-256:     %s\n", fp);
 	free(fp);
-	printf("  cacerts:     %s (found by %s): %s%s, %zu entries, opened "
+	fprintf(f, "  cacerts:     %s (found by %s): %s%s, %zu entries, opened "
 	    "with %s\n", ti->cacerts_real, jc->how, ks_format_name(r->format),
 	    ti->passwordless ? " without password" : "", ti->nentries,
 	    ti->pass_how);
 	if (m != NULL)
-		printf("  server:      %s (found by %s)\n", m->properties,
+		fprintf(f, "  server:      %s (found by %s)\n", m->properties,
 		    m->how);
 	for (i = 0; i < r->nnotes; i++)
-		printf("  note: %s\n", r->notes[i]);
+		fprintf(f, "  note: %s\n", r->notes[i]);
 	if (r->backup_id != 0)
-		printf("Backup of the previous file: %u (tlsdeck history; "
+		fprintf(f, "Backup of the previous file: %u (tlsdeck history; "
 		    "tlsdeck restore %u)\n", r->backup_id, r->backup_id);
+	cli_text_end(&tx, stdout);
 }
 
 /* Why the model has no server certificate: its finding, or NULL. */

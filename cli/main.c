@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* main.c -- tlsdeck's entry point: the command table and the dispatch. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -50,7 +51,13 @@ int
 main(int argc, char **argv)
 {
 	const struct cmd_entry	**ce;
+	char			*cause = NULL;
 
+	/* Before anything can read a password: no core dumps. */
+	if (secret_process_harden(&cause) != 0) {
+		cli_warn("%s", cause);
+		free(cause);
+	}
 	file_signals_init();
 	if (argc >= 2) {
 		if (strcmp(argv[1], "--help") == 0 ||

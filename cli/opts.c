@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -422,12 +423,80 @@ cmd_run(const struct cmd_entry *ce, int argc, char **argv)
 	return (rc);
 }
 
+/*
+ * The prompt's terminal, restored by prompt_sighandler.  Every signal
+ * that can arrive while echo is off is caught: the handler puts the
+ * terminal back as it was, then takes the signal's usual action (the
+ * process ends, or stops); a process that is continued after a stop gets
+ * echo off and the prompt again, and the read goes on.
+ */
+static const int	 prompt_signals[] = { SIGINT, SIGTERM, SIGHUP,
+    SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU, SIGALRM, SIGUSR1, SIGUSR2, SIGPIPE,
+    SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGXCPU, SIGXFSZ };
+#define PROMPT_NSIG	(sizeof prompt_signals / sizeof prompt_signals[0])
+static int		 prompt_fd = -1;
+static const char	*prompt_text;
+static struct termios	 prompt_saved, prompt_noecho;
+static struct sigaction	 prompt_old[PROMPT_NSIG];
+
+/* A signal at the prompt: the terminal back, then the signal's action. */
+static void
+prompt_sighandler(int sig)
+{
+	struct sigaction	 sa, mine;
+	sigset_t		 set, old;
+	int			 saved = errno;
+
+	/* (The other prompt signals are blocked while this runs.) */
+	(void)tcsetattr(prompt_fd, TCSANOW, &prompt_saved);
+	(void)write(prompt_fd, "\n", 1);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(sig, &sa, &mine);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	(void)sigprocmask(SIG_UNBLOCK, &set, &old);
+	(void)kill(getpid(), sig);
+	/* Still here: continued after a stop. */
+	(void)sigprocmask(SIG_SETMASK, &old, NULL);
+	(void)sigaction(sig, &mine, NULL);
+	(void)tcsetattr(prompt_fd, TCSAFLUSH, &prompt_noecho);
+	(void)write(prompt_fd, prompt_text, strlen(prompt_text));
+	errno = saved;
+}
+
+/* Catch the prompt signals (on = true) or put their actions back.  A
+ * signal ignored when tlsdeck started (nohup, a script's background job)
+ * stays ignored. */
+static void
+prompt_signals_set(bool on)
+{
+	struct sigaction	sa;
+	size_t			i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = prompt_sighandler;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < PROMPT_NSIG; i++)
+		sigaddset(&sa.sa_mask, prompt_signals[i]);
+	sa.sa_flags = SA_RESTART;
+	for (i = 0; i < PROMPT_NSIG; i++) {
+		if (!on) {
+			sigaction(prompt_signals[i], &prompt_old[i], NULL);
+			continue;
+		}
+		sigaction(prompt_signals[i], NULL, &prompt_old[i]);
+		if (prompt_old[i].sa_handler != SIG_IGN)
+			sigaction(prompt_signals[i], &sa, NULL);
+	}
+}
+
 struct secret *
 cli_prompt_tty(const char *prompt, char **cause)
 {
-	struct termios	 t, saved;
 	struct secret	*s;
-	char		 buf[1024];
+	char		 buf[1024], *ep;
 	size_t		 n = 0;
 	ssize_t		 r;
 	char		 c;
@@ -435,15 +504,18 @@ cli_prompt_tty(const char *prompt, char **cause)
 
 	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC)) == -1)
 		return (NULL);
-	if (tcgetattr(fd, &saved) == -1) {
+	if (tcgetattr(fd, &prompt_saved) == -1) {
 		close(fd);
 		return (NULL);
 	}
-	t = saved;
-	t.c_lflag &= ~(ECHO | ECHONL);
-	t.c_lflag |= ICANON;
-	(void)write(fd, prompt, strlen(prompt));
-	tcsetattr(fd, TCSAFLUSH, &t);
+	prompt_fd = fd;
+	prompt_text = ep = termesc_str(prompt, cli_termesc_flags());
+	prompt_noecho = prompt_saved;
+	prompt_noecho.c_lflag &= ~(ECHO | ECHONL);
+	prompt_noecho.c_lflag |= ICANON;
+	prompt_signals_set(true);
+	(void)write(fd, ep, strlen(ep));
+	tcsetattr(fd, TCSAFLUSH, &prompt_noecho);
 	for (;;) {
 		r = read(fd, &c, 1);
 		if (r == -1 && errno == EINTR)
@@ -453,8 +525,12 @@ cli_prompt_tty(const char *prompt, char **cause)
 		if (n < sizeof buf - 1)
 			buf[n++] = c;
 	}
-	tcsetattr(fd, TCSAFLUSH, &saved);
+	tcsetattr(fd, TCSAFLUSH, &prompt_saved);
+	prompt_signals_set(false);
 	(void)write(fd, "\n", 1);
+	prompt_fd = -1;
+	prompt_text = NULL;
+	free(ep);
 	close(fd);
 	s = secret_new(buf, n);
 	explicit_bzero(buf, sizeof buf);

@@ -7,33 +7,50 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
 #include "cli.h"
 
 /*
- * Print one message line on stderr.  Control bytes (from file names,
- * aliases or file contents) are shown as \uXXXX: a message stays one line
- * and cannot drive the terminal.
+ * The termesc flags for this terminal: TERMESC_ASCII when the locale names
+ * a character set that is not UTF-8 (there, the bytes of a UTF-8
+ * character could be C1 controls).
+ */
+int
+cli_termesc_flags(void)
+{
+	static int	 flags = -1;
+	const char	*v = NULL, *dot;
+
+	if (flags != -1)
+		return (flags);
+	flags = 0;
+	if ((v = getenv("LC_ALL")) == NULL || *v == '\0')
+		if ((v = getenv("LC_CTYPE")) == NULL || *v == '\0')
+			v = getenv("LANG");
+	if (v != NULL && (dot = strchr(v, '.')) != NULL &&
+	    strncasecmp(dot + 1, "utf-8", 5) != 0 &&
+	    strncasecmp(dot + 1, "utf8", 4) != 0)
+		flags = TERMESC_ASCII;
+	return (flags);
+}
+
+/*
+ * Print one message line on stderr, escaped (termesc): what comes from
+ * file names, aliases, certificates or file contents stays one line and
+ * cannot drive the terminal.
  */
 void
 cli_vmessage(const char *prefix, const char *fmt, va_list ap)
 {
-	char		*s;
-	unsigned char	 c;
-	size_t		 i;
+	char	*s, *e;
 
 	xvasprintf(&s, fmt, ap);
-	fputs(prefix, stderr);
-	for (i = 0; s[i] != '\0'; i++) {
-		c = (unsigned char)s[i];
-		if (c < 0x20 || c == 0x7f)
-			fprintf(stderr, "\\u%04X", c);
-		else
-			fputc(c, stderr);
-	}
-	fputc('\n', stderr);
+	e = termesc_str(s, cli_termesc_flags());
+	fprintf(stderr, "%s%s\n", prefix, e);
+	free(e);
 	free(s);
 }
 
@@ -54,6 +71,26 @@ cli_warn(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	cli_vmessage(TLSDECK_NAME ": warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void
+cli_message(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	cli_vmessage(TLSDECK_NAME ": ", fmt, ap);
+	va_end(ap);
+}
+
+void
+cli_note(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	cli_vmessage(TLSDECK_NAME ": note: ", fmt, ap);
 	va_end(ap);
 }
 
@@ -184,20 +221,11 @@ out_json_entry(struct ks_entry *e, time_t now, bool with_pem)
 	return (j);
 }
 
-/* Print an alias safely (NUL and control bytes shown as \uXXXX). */
+/* Print an alias as stored (callers print through cli_text: escaped). */
 static void
 out_text_alias(FILE *f, const struct ks_entry *e)
 {
-	size_t	i;
-	unsigned char c;
-
-	for (i = 0; i < e->alias_len; i++) {
-		c = (unsigned char)e->alias[i];
-		if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\u%04X", c);
-		else
-			fputc(c, f);
-	}
+	fwrite(e->alias, 1, e->alias_len, f);
 }
 
 void
@@ -240,7 +268,8 @@ out_text_cert(FILE *f, struct cert *c, time_t now, const char *ind)
 		    ci->self_signed ? " self-signed" : "");
 }
 
-/* One entry as text, like keytool -list -v with days left. */
+/* One entry as text, like keytool -list -v with days left (to a
+ * cli_text stream: aliases and names are escaped there). */
 void
 out_text_entry(FILE *f, struct ks_entry *e, time_t now)
 {
@@ -311,15 +340,15 @@ step_anchor_name(enum step_anchor a)
 
 /* One certificate of a chain on one or two lines. */
 static void
-step_text_cert(const char *label, struct cert *c, time_t now)
+step_text_cert(FILE *f, const char *label, struct cert *c, time_t now)
 {
 	char	na[32];
 	long	days;
 
 	time_iso8601(c->info.not_after, na, sizeof na);
 	days = cert_days_left(c, now);
-	printf("  %s %s\n", label, c->info.subject);
-	printf("      issuer %s; %s until %s (%s%ld days%s)\n",
+	fprintf(f, "  %s %s\n", label, c->info.subject);
+	fprintf(f, "      issuer %s; %s until %s (%s%ld days%s)\n",
 	    c->info.self_signed ? "itself" : c->info.issuer, c->info.key, na,
 	    days < 0 ? "EXPIRED " : "", days < 0 ? -days : days,
 	    days < 0 ? " ago" : " left");
@@ -330,13 +359,15 @@ void
 cli_step_report(const char *path, const char *what,
     const struct step_result *r, bool json, bool certs)
 {
-	json_t	*j, *a;
-	time_t	 now = time(NULL);
-	char	 label[32], *fp;
-	size_t	 i;
+	json_t		*j, *a;
+	struct cli_text	 tx;
+	FILE		*f;
+	time_t		 now = time(NULL);
+	char		 label[32], *fp;
+	size_t		 i;
 
 	for (i = 0; i < r->nnotes; i++)
-		fprintf(stderr, "%s: note: %s\n", TLSDECK_NAME, r->notes[i]);
+		cli_note("%s", r->notes[i]);
 	if (json) {
 		j = json_object();
 		json_object_set_new(j, "file", json_string(path));
@@ -366,29 +397,34 @@ cli_step_report(const char *path, const char *what,
 		out_json_dump(j, stdout);
 		return;
 	}
-	printf("%s\n", what);
+	/* Aliases and names come from files: escaped. */
+	f = cli_text_begin(&tx);
+	fprintf(f, "%s\n", what);
 	if (certs) {
 		for (i = 0; i < r->naliases; i++) {
 			snprintf(label, sizeof label, "%s:", r->aliases[i]);
-			step_text_cert(label, r->chain[i], now);
-			fp = cert_fp_hex(cert_sha256(r->chain[i]), CERT_SHA256_LEN);
-			printf("      SHA-256 %s\n", fp);
+			step_text_cert(f, label, r->chain[i], now);
+			fp = cert_fp_hex(cert_sha256(r->chain[i]),
+			    CERT_SHA256_LEN);
+			fprintf(f, "      SHA-256 %s\n", fp);
 			free(fp);
 		}
 	} else if (r->nchain > 0) {
-		printf("Certificate chain (%zu, leaf first):\n", r->nchain);
+		fprintf(f, "Certificate chain (%zu, leaf first):\n",
+		    r->nchain);
 		for (i = 0; i < r->nchain; i++) {
 			snprintf(label, sizeof label, "[%zu]", i + 1);
-			step_text_cert(label, r->chain[i], now);
+			step_text_cert(f, label, r->chain[i], now);
 		}
-		printf("Root: %s%s%s\n", step_anchor_text(r->anchor),
+		fprintf(f, "Root: %s%s%s\n", step_anchor_text(r->anchor),
 		    r->anchor == STEP_ANCHOR_CACERTS && r->cacerts ? " " : "",
 		    r->anchor == STEP_ANCHOR_CACERTS && r->cacerts ?
 		    r->cacerts : "");
 	}
 	if (r->backup_id != 0)
-		printf("Backup of the previous file: %u (tlsdeck history; "
+		fprintf(f, "Backup of the previous file: %u (tlsdeck history; "
 		    "tlsdeck restore %u)\n", r->backup_id, r->backup_id);
+	cli_text_end(&tx, stdout);
 }
 
 /* Report a step command's result; see cli.h. */
@@ -505,19 +541,42 @@ cli_json_certs(const struct server_model *m)
 void
 cli_write_safe(FILE *f, const char *s, size_t len)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i;
+	char	*e;
 
-	for (i = 0; i < len; i++) {
-		if ((p[i] < 0x20 && p[i] != '\n' && p[i] != '\t') ||
-		    p[i] == 0x7f)
-			fputc('?', f);
-		else if (p[i] == 0xc2 && i + 1 < len && p[i + 1] >= 0x80 &&
-		    p[i + 1] <= 0x9f) {
-			/* C1 controls (U+0080..U+009F) */
-			fputc('?', f);
-			i++;
-		} else
-			fputc(p[i], f);
+	if (!termesc_needed(s, len, TERMESC_LINES | cli_termesc_flags())) {
+		fwrite(s, 1, len, f);
+		return;
 	}
+	e = termesc(s, len, TERMESC_LINES | cli_termesc_flags());
+	fputs(e, f);
+	free(e);
+}
+
+void
+cli_puts_safe(FILE *f, const char *s)
+{
+	char	*e;
+
+	e = termesc_str(s, cli_termesc_flags());
+	fputs(e, f);
+	free(e);
+}
+
+FILE *
+cli_text_begin(struct cli_text *t)
+{
+	memset(t, 0, sizeof *t);
+	if ((t->mf = open_memstream(&t->buf, &t->len)) == NULL)
+		fatalx("open_memstream: out of memory");
+	return (t->mf);
+}
+
+void
+cli_text_end(struct cli_text *t, FILE *f)
+{
+	if (fclose(t->mf) != 0)
+		fatalx("open_memstream: out of memory");
+	cli_write_safe(f, t->buf, t->len);
+	free(t->buf);
+	memset(t, 0, sizeof *t);
 }

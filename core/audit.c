@@ -174,32 +174,6 @@ audit_line(const struct server_model *m, const char *key)
 	return (line);
 }
 
-/* A copy of s with control characters shown as <TAB>, <LF>, <U+0000>. */
-static char *
-audit_printable(const char *s, size_t len)
-{
-	char	*o, *p;
-	size_t	 i;
-
-	o = p = xmalloc(len * 8 + 1);
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '\t')
-			p += sprintf(p, "<TAB>");
-		else if (c == '\n')
-			p += sprintf(p, "<LF>");
-		else if (c == '\r')
-			p += sprintf(p, "<CR>");
-		else if (c < 0x20 || c == 0x7f)
-			p += sprintf(p, "<U+%04X>", c);
-		else
-			*p++ = (char)c;
-	}
-	*p = '\0';
-	return (o);
-}
-
 /* ------------------------------------------------------------------ */
 /* URLs and names */
 
@@ -354,7 +328,7 @@ audit_ref_add(struct server_model *m, struct cert *c, const char *file,
 	struct cert_ref	*r;
 	char		*alias;
 
-	alias = audit_printable(e->alias, e->alias_len);
+	alias = termesc(e->alias, e->alias_len, 0);
 	m->certs = xreallocarray(m->certs, m->ncerts + 1, sizeof *m->certs);
 	r = &m->certs[m->ncerts++];
 	memset(r, 0, sizeof *r);
@@ -624,37 +598,62 @@ audit_key_relevant(const char *canon)
 	    strcmp(canon, "installpath") == 0);
 }
 
-/* Duplicated keys (relaxed names), both lines named. */
+/* Lines of a duplicated key named in its finding (the first ones and the
+ * last): a key repeated 100,000 times still makes one short line. */
+#define AUDIT_DUP_LINES	5
+/* Findings of one kind made line by line (duplicates, backslashes): past
+ * this many, one more finding counts the rest, so that a hostile file of
+ * 100,000 such lines makes a short report, not 100,000 findings. */
+#define AUDIT_LINE_FINDINGS	100
+
+/*
+ * Duplicated keys (relaxed names), every line named up to AUDIT_DUP_LINES.
+ * The document is indexed by relaxed key: one pass, no pairwise compare.
+ */
 static void
 audit_duplicates(struct server_model *m)
 {
-	const struct prop_entry	*pe, *q, **list = NULL;
-	size_t			 i, j, n;
-	char			*lines, *t;
-	bool			 earlier;
+	const struct prop_entry	*pe, **list = NULL;
+	size_t			 i, j, n, len, cap, found = 0, more = 0;
+	char			*lines, t[64];
+	int			 more_line = 0;
+	bool			 first;
 
 	for (i = 0; i < props_count(m->props); i++) {
 		pe = props_entry(m->props, i);
 		if (pe->key_len == 0 || memchr(pe->key, '\0', pe->key_len))
 			continue;
-		earlier = false;
-		for (j = 0; j < i && !earlier; j++) {
-			q = props_entry(m->props, j);
-			earlier = strcmp(q->canon, pe->canon) == 0;
-		}
-		if (earlier)
+		if (props_same(m->props, i, &first) < 2 || !first)
 			continue;
-		if ((n = props_find_all(m->props, pe->key, &list)) < 2) {
-			free(list);
+		if (++found > AUDIT_LINE_FINDINGS) {
+			if (more == 0)
+				more_line = pe->line;
+			more++;
 			continue;
 		}
-		lines = NULL;
+		n = props_find_all(m->props, pe->key, &list);
+		cap = 2048;
+		lines = xmalloc(cap);
+		len = 0;
+		lines[0] = '\0';
 		for (j = 0; j < n; j++) {
-			xasprintf(&t, "%s%s%d (%s)", lines != NULL ? lines :
-			    "", j == 0 ? "" : j == n - 1 ? " and " : ", ",
-			    list[j]->line, list[j]->key);
-			free(lines);
-			lines = t;
+			if (j == AUDIT_DUP_LINES - 1 && n > AUDIT_DUP_LINES) {
+				snprintf(t, sizeof t, ", ... (%zu more)",
+				    n - AUDIT_DUP_LINES);
+				j = n - 1;
+			} else
+				t[0] = '\0';
+			len += snprintf(lines + len, cap - len, "%s%s%d (",
+			    t, j == 0 ? "" : j == n - 1 ? " and " : ", ",
+			    list[j]->line);
+			if (len >= cap)
+				len = cap - 1;
+			/* The key as written (up to 200 bytes of it). */
+			len += snprintf(lines + len, cap - len, "%.*s)",
+			    list[j]->key_len > 200 ? 200 :
+			    (int)list[j]->key_len, list[j]->key);
+			if (len >= cap)
+				len = cap - 1;
 		}
 		audit_add(m, "property-duplicate", SEV_WARN, m->properties,
 		    pe->line, NULL, pe->key, "keep one line (tlsdeck configure "
@@ -663,7 +662,13 @@ audit_duplicates(struct server_model *m)
 		    list[n - 1]->line);
 		free(lines);
 		free(list);
+		list = NULL;
 	}
+	if (more > 0)
+		audit_add(m, "property-duplicate", SEV_WARN, m->properties,
+		    more_line, NULL, NULL, "keep one line of each (tlsdeck "
+		    "configure --dedup)", "%zu more keys are set more than "
+		    "once (the first of them on line %d)", more, more_line);
 }
 
 /* Backslashes Java eats, non-ASCII bytes. */
@@ -672,15 +677,31 @@ audit_text(struct server_model *m)
 {
 	const struct prop_entry	*pe;
 	char			*raw, *val, *list = NULL, *t;
-	int			*lines = NULL;
-	size_t			 i, n;
+	int			*lines = NULL, more_line = 0;
+	size_t			 i, n, found = 0, more = 0;
 
 	for (i = 0; i < props_count(m->props); i++) {
 		pe = props_entry(m->props, i);
 		if (!props_eats_backslash(pe))
 			continue;
-		raw = audit_printable(pe->raw_value, strlen(pe->raw_value));
-		val = audit_printable(pe->value, pe->value_len);
+		if (++found > AUDIT_LINE_FINDINGS) {
+			if (more == 0)
+				more_line = pe->line;
+			more++;
+			continue;
+		}
+		if (secret_key_name(pe->key)) {
+			/* A secret: say so without showing it. */
+			audit_add(m, "properties-backslash", SEV_WARN,
+			    m->properties, pe->line, NULL,
+			    audit_key_relevant(pe->canon) ? pe->key : NULL,
+			    "write \\\\ for a backslash in it", "%s: Java "
+			    "reads the value with its backslashes taken as "
+			    "escapes (it is not the one written)", pe->key);
+			continue;
+		}
+		raw = termesc_str(pe->raw_value, 0);
+		val = termesc(pe->value, pe->value_len, 0);
 		audit_add(m, "properties-backslash", SEV_WARN, m->properties,
 		    pe->line, NULL, audit_key_relevant(pe->canon) ? pe->key :
 		    NULL, "write / or \\\\ instead of \\ (the SSL settings "
@@ -689,6 +710,11 @@ audit_text(struct server_model *m)
 		free(raw);
 		free(val);
 	}
+	if (more > 0)
+		audit_add(m, "properties-backslash", SEV_WARN, m->properties,
+		    more_line, NULL, NULL, "write / or \\\\ instead of \\",
+		    "%zu more values hold a backslash Java eats (the first "
+		    "of them on line %d)", more, more_line);
 	if ((n = props_nonascii_lines(m->props, &lines)) > 0) {
 		for (i = 0; i < n && i < 5; i++) {
 			xasprintf(&t, "%s%s%d", list != NULL ? list : "",
@@ -836,9 +862,11 @@ audit_settings(struct server_model *m)
 		free(host);
 	}
 
-	/* Who can read the passwords? */
-	for (i = 0; i < props_count(m->props) && !pw; i++)
-		pw = audit_is_password(props_entry(m->props, i));
+	/* Who can read the passwords (and other secrets)? */
+	for (i = 0; i < props_count(m->props) && !pw; i++) {
+		pe = props_entry(m->props, i);
+		pw = pe->value_len > 0 && secret_key_name(pe->key);
+	}
 	if (pw && stat(m->properties, &sb) == 0 && (sb.st_mode & S_IROTH))
 		audit_add(m, "properties-world-readable", SEV_WARN,
 		    m->properties, 0, NULL, NULL, "chmod o-r (0640, group of "

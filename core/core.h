@@ -134,6 +134,13 @@ int		 secret_from_file(const char *path, struct secret **,
 /* Encode as UTF-16BE (Java char[] bytes) into a new secret. */
 struct secret	*secret_utf16be(const struct secret *);
 bool		 secret_equal(const struct secret *, const struct secret *);
+/* RLIMIT_CORE 0 and PR_SET_DUMPABLE 0 for the whole process: the first
+ * call in main, before any secret is read. */
+int		 secret_process_harden(char **cause);
+/* Does a setting of that name hold a secret (password, passphrase, secret,
+ * token, credential, apikey, ... in any server kind's spelling)?  The one
+ * rule for masking values in diffs, plans, JSON and on screen. */
+bool		 secret_key_name(const char *key);
 
 /* ------------------------------------------------------------------ */
 /* der.c + cert.c: certificates, decoded lazily.
@@ -443,6 +450,22 @@ int	 pem_key_read_mem(const unsigned char *, size_t, const char *name,
 bool	 pem_key_needs_pass(const unsigned char *, size_t);
 
 /* ------------------------------------------------------------------ */
+/* termesc.c: the one escaper for text from a file, a certificate or the
+ * network on its way to a terminal (the CLI's lines, the dashboard's
+ * strings): C0, DEL, C1 (U+0080..U+009F) and bidirectional controls
+ * become \uXXXX, bytes that are not UTF-8 \xNN (plain ASCII escapes).
+ * Backslashes are kept as they are, so escaping twice changes nothing. */
+
+#define TERMESC_LINES	0x01	/* keep \n and \t: text of several lines */
+#define TERMESC_ASCII	0x02	/* not a UTF-8 terminal: escape every
+				   non-ASCII character as well */
+/* s[0, len) escaped (s NULL: ""), malloc'd and NUL-terminated. */
+char	*termesc(const char *s, size_t len, int flags);
+char	*termesc_str(const char *s, int flags);
+/* Would termesc change s[0, len)? */
+bool	 termesc_needed(const char *s, size_t len, int flags);
+
+/* ------------------------------------------------------------------ */
 /* fileio.c: paths under the ownership rule, bounded reads, private
  * directories and locks (docs/security.md).
  *
@@ -479,6 +502,13 @@ struct file_at {
 int	 file_resolve(const char *path, int flags, struct file_at *,
 	     char **cause);
 void	 file_at_free(struct file_at *);
+/*
+ * The largest configuration document a reader accepts (properties now; the
+ * YAML and XML readers are to use it too), far above any real one: a
+ * typical application.properties is a few kB.  A larger document is
+ * refused with one line instead of being processed (docs/formats.md).
+ */
+#define CONFIG_MAX_SIZE	(16UL * 1024 * 1024)
 /* Read a whole file (regular, FIFO or device) resolved by file_resolve
  * and opened O_NOFOLLOW; refuses directories and > FILE_MAX_SIZE.
  * NUL-terminated.  On failure errno says why (ENOENT: missing). */
@@ -548,8 +578,11 @@ struct prop_entry {
 	bool		 nonascii;	/* bytes >= 0x80 in those bytes */
 };
 
-/* Parse (name is used in messages and may be NULL).  Fails only where Java
- * throws: a malformed \uxxxx escape ("NAME: line N: ..."). */
+/* Parse (name is used in messages and may be NULL).  Fails where Java
+ * throws: a malformed \uxxxx escape ("NAME: line N: ..."); and on a
+ * document larger than CONFIG_MAX_SIZE.  The document is indexed by
+ * exact and relaxed key as it is parsed: every lookup below is a hash
+ * probe, and the whole parse is linear in the input. */
 int		 props_parse(const unsigned char *, size_t, const char *name,
 		     struct props **, char **cause);
 int		 props_load(const char *path, struct props **, char **cause);
@@ -569,6 +602,9 @@ size_t		 props_find_all(const struct props *, const char *key,
 		     const struct prop_entry ***list);
 /* Relaxed form: ASCII lower-case, '-' and '_' dropped.  Malloc'd. */
 char		*props_canon_key(const char *key);
+/* How many entries share entry i's relaxed key (1: no other); *first (may
+ * be NULL) says whether i is the first of them in the file.  O(1). */
+size_t		 props_same(const struct props *, size_t i, bool *first);
 /*
  * Set key to value (UTF-8; written ASCII-only with escapes so Java reads
  * back exactly value).  The last entry matching key (relaxed) is rewritten
@@ -584,6 +620,10 @@ int		 props_unset(struct props *, const char *key, size_t *removed,
 		     char **cause);
 /* Remove all but the last entry matching key (relaxed). */
 int		 props_dedup(struct props *, const char *key, size_t *removed,
+		     char **cause);
+/* props_dedup for every relaxed key at once (keys empty or holding NUL
+ * are left alone), in one rewrite; *removed may be NULL. */
+int		 props_dedup_all(struct props *, size_t *removed,
 		     char **cause);
 
 /* props_resolve flags */
@@ -1755,23 +1795,30 @@ struct step_settings_opts {
  */
 int	 step_settings(const char *path, const struct step_settings_opts *,
 	     struct step_result *, char **cause);
-/* Does a property hold a password (password, secret, passphrase, or a
- * name ending in pass)? */
-bool	 step_settings_is_secret(const char *key);
 /*
  * What an edit does, for a caller to show
- * (a diff; step_settings_is_secret says which lines to mask): borrowed,
- * valid during the show call only.  The backup manifest describes the
- * edit as "set K, unset K2, dedup" (keys only, never values).
+ * (a diff): borrowed, valid during the show call only.  The lines that
+ * hold a secret (secret_key_name) come with what to show instead, so
+ * that a caller never decides what to mask.  The backup manifest
+ * describes the edit as "set K, unset K2, dedup" (keys only, never
+ * values).
  */
+struct step_mask {
+	int			 line;		/* physical line, 1-based */
+	char			*show;		/* "KEY=********" on an entry's
+						   first line, "    ********"
+						   on its continuations */
+};
 struct step_settings_change {
 	const char		*path;		/* the file (links resolved) */
 	const unsigned char	*before;	/* its bytes now */
 	size_t			 beforelen;
-	const struct props	*before_props;
+	const struct step_mask	*before_mask;	/* by line, ascending */
+	size_t			 nbefore_mask;
 	const unsigned char	*after;		/* what would be written */
 	size_t			 afterlen;
-	const struct props	*after_props;	/* the edited document */
+	const struct step_mask	*after_mask;
+	size_t			 nafter_mask;
 };
 /* A property name the step writes: not empty, no blank or control
  * characters (step_settings refuses others). */

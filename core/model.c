@@ -30,31 +30,19 @@ model_strdup(const char *s)
 }
 
 /*
- * Show control bytes of s (from a properties file or a keystore) as
- * \uXXXX, in place of s: a finding is printed on terminals as it is.
+ * Escape s (from a properties file or a keystore) for a terminal in place
+ * (termesc): a finding is printed as it is, and stays one line.
  */
 static void
 model_visible(char **s)
 {
-	const unsigned char	*c;
-	char			*out, *o;
+	char	*e;
 
-	for (c = (const unsigned char *)*s; *c != '\0'; c++)
-		if (*c < 0x20 || *c == 0x7f)
-			break;
-	if (*c == '\0')
+	if (!termesc_needed(*s, strlen(*s), 0))
 		return;
-	o = out = xmalloc(strlen(*s) * 6 + 1);
-	for (c = (const unsigned char *)*s; *c != '\0'; c++) {
-		if (*c < 0x20 || *c == 0x7f) {
-			snprintf(o, 7, "\\u%04X", *c);
-			o += 6;
-		} else
-			*o++ = (char)*c;
-	}
-	*o = '\0';
+	e = termesc_str(*s, 0);
 	free(*s);
-	*s = out;
+	*s = e;
 }
 
 struct finding *
@@ -112,15 +100,23 @@ setting_check(struct setting *s, enum sev sev, const char *check)
 void
 findings_sort(struct server_model *m)
 {
-	struct finding	*f;
-	size_t		 i, j;
+	struct finding	**out;
+	size_t		  count[SEV__MAX + 1], i, s;
 
-	for (i = 1; i < m->nfindings; i++) {
-		f = m->findings[i];
-		for (j = i; j > 0 && m->findings[j - 1]->sev < f->sev; j--)
-			m->findings[j] = m->findings[j - 1];
-		m->findings[j] = f;
-	}
+	/* A stable counting sort by severity, most severe first: linear
+	 * however many findings a hostile file makes. */
+	memset(count, 0, sizeof count);
+	for (i = 0; i < m->nfindings; i++)
+		count[SEV__MAX - 1 - m->findings[i]->sev + 1]++;
+	for (s = 1; s <= SEV__MAX; s++)
+		count[s] += count[s - 1];
+	out = xreallocarray(NULL, m->nfindings + 1, sizeof *out);
+	for (i = 0; i < m->nfindings; i++)
+		out[count[SEV__MAX - 1 - m->findings[i]->sev]++] =
+		    m->findings[i];
+	if (m->nfindings != 0)
+		memcpy(m->findings, out, m->nfindings * sizeof *out);
+	free(out);
 }
 
 enum sev

@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "core.h"
 
@@ -24,6 +26,8 @@
 #define PROPS_RES_MAXOUT	(1024 * 1024)	/* bytes of a result */
 #define PROPS_RES_MAXSTEPS	100000		/* lookups per call */
 #define PROPS_RES_MAXWORK	(16 * 1024 * 1024) /* bytes looked at */
+#define PROPS_CHUNK		(64 * 1024)	/* string arena chunk */
+#define PROPS_NONE		UINT32_MAX	/* no entry */
 
 struct props_rec {
 	size_t		 off;
@@ -31,16 +35,41 @@ struct props_rec {
 	long		 ent;		/* index in ents, or -1: trivia */
 };
 
+/*
+ * An entry.  Its strings live in the document's arena; value and raw_value
+ * (canon and key) are one string when they are the same bytes, and lb
+ * points into the document's bytes when the logical line is one run of
+ * them (no continuation), as it nearly always is.  Offsets and lengths fit
+ * 32 bits: a document is at most CONFIG_MAX_SIZE bytes.
+ */
 struct props_ent {
 	struct prop_entry pub;
-	size_t		 rec;
-	size_t		 canon_len;
-	size_t		 indent;	/* whitespace before the line's text */
-	unsigned char	*lb;		/* the logical line as Java built it */
-	size_t		 lblen;
-	size_t		 keylen;	/* key text: lb[0, keylen) */
-	size_t		 valstart;	/* value text: lb[valstart, lblen) */
+	const unsigned char *lb;	/* the logical line as Java built it */
+	uint32_t	 rec;
+	uint32_t	 canon_len;
+	uint32_t	 indent;	/* whitespace before the line's text */
+	uint32_t	 lblen;
+	uint32_t	 keylen;	/* key text: lb[0, keylen) */
+	uint32_t	 valstart;	/* value text: lb[valstart, lblen) */
+	uint32_t	 grp;		/* its relaxed key's group */
+	uint32_t	 next;		/* next entry of the group, or
+					   PROPS_NONE */
 	bool		 eof_cont;	/* end of input cut a continuation */
+};
+
+/* One chunk of a document's string arena. */
+struct props_chunk {
+	struct props_chunk	*next;
+	size_t			 used;
+	size_t			 cap;
+	char			 data[];
+};
+
+/* The entries sharing one relaxed key, in file order (a linked list). */
+struct props_grp {
+	uint32_t	 first;
+	uint32_t	 last;
+	uint32_t	 n;
 };
 
 struct props {
@@ -53,6 +82,20 @@ struct props {
 	size_t		 nrecs;
 	struct props_ent *ents;
 	size_t		 nents;
+	struct props_chunk *arena;	/* the entries' strings */
+	/*
+	 * The index, built once per parse: every lookup by key is a hash
+	 * probe, never a scan.  Open addressing over ixmask + 1 slots
+	 * holding an index + 1 (0: empty); the hash is SipHash keyed with
+	 * random bytes per document, so that no file can be made of keys
+	 * that collide.
+	 */
+	struct props_grp *grps;
+	size_t		 ngrps;
+	uint32_t	*ixc;		/* relaxed key -> group */
+	uint32_t	*ixe;		/* exact key -> its last entry */
+	size_t		 ixmask;
+	uint64_t	 seed[2];
 };
 
 /* A growing byte buffer, always NUL-terminated once used. */
@@ -71,6 +114,10 @@ struct props_reader {
 	size_t			*lbpos;		/* input offset of each byte */
 	size_t			 lblen;
 	size_t			 lbcap;
+	uint16_t		*u;		/* scratch: UTF-16 units */
+	size_t			 ucap;
+	struct pbuf		*sk;		/* scratch: key, canon */
+	struct pbuf		*sv;		/* scratch: value, raw */
 };
 
 /* An entry as an edit expects to read it back. */
@@ -112,6 +159,16 @@ pbuf_add(struct pbuf *b, const void *p, size_t n)
 		memcpy(b->d + b->len, p, n);
 	b->len += n;
 	b->d[b->len] = '\0';
+}
+
+/* Make room for n more bytes (and the NUL) at once. */
+static void
+pbuf_reserve(struct pbuf *b, size_t n)
+{
+	if (b->cap - b->len < n + 1) {
+		b->cap = b->len + n + 1;
+		b->d = xreallocarray(b->d, b->cap, 1);
+	}
 }
 
 /* Append a C string. */
@@ -166,37 +223,87 @@ pbuf_take(struct pbuf *b, size_t *lenp)
 	return (s);
 }
 
-/* UTF-16 units to UTF-8, joining surrogate pairs. */
-static char *
-props_u16_utf8(const uint16_t *u, size_t n, size_t *lenp)
+/* UTF-16 units to UTF-8 into b (emptied first), joining surrogate pairs. */
+static void
+props_u16_utf8(struct pbuf *b, const uint16_t *u, size_t n)
 {
-	struct pbuf	b = { NULL, 0, 0 };
 	uint32_t	cp;
 	size_t		i;
 
+	b->len = 0;
+	pbuf_add(b, "", 0);
 	for (i = 0; i < n; i++) {
 		cp = u[i];
+		if (cp < 0x80 && b->cap - b->len >= 2) {
+			b->d[b->len++] = cp;	/* the common case */
+			b->d[b->len] = '\0';
+			continue;
+		}
 		if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < n &&
 		    u[i + 1] >= 0xdc00 && u[i + 1] <= 0xdfff) {
 			cp = 0x10000 + ((cp - 0xd800) << 10) +
 			    (u[i + 1] - 0xdc00);
 			i++;
 		}
-		pbuf_utf8(&b, cp);
+		pbuf_utf8(b, cp);
 	}
-	return (pbuf_take(&b, lenp));
 }
 
-/* ISO-8859-1 bytes to UTF-8. */
-static char *
-props_latin1_utf8(const unsigned char *s, size_t n)
+/* ISO-8859-1 bytes to UTF-8 into b (emptied first). */
+static void
+props_latin1_utf8(struct pbuf *b, const unsigned char *s, size_t n)
 {
-	struct pbuf	b = { NULL, 0, 0 };
-	size_t		i;
+	size_t	i;
 
+	b->len = 0;
+	pbuf_add(b, "", 0);
 	for (i = 0; i < n; i++)
-		pbuf_utf8(&b, s[i]);
-	return (pbuf_take(&b, NULL));
+		pbuf_utf8(b, s[i]);
+}
+
+/*
+ * A copy of s[0, n) and a NUL in the document's arena.  Small strings share
+ * chunks; a large one gets a chunk of its own behind the current one.
+ */
+static char *
+props_arena(struct props *p, const void *s, size_t n)
+{
+	struct props_chunk	*c = p->arena, *nc;
+	char			*d;
+
+	if (c == NULL || c->cap - c->used < n + 1) {
+		nc = xmalloc(sizeof *nc + (n + 1 > PROPS_CHUNK / 4 ? n + 1 :
+		    PROPS_CHUNK));
+		nc->used = 0;
+		nc->cap = n + 1 > PROPS_CHUNK / 4 ? n + 1 : PROPS_CHUNK;
+		if (c != NULL && n + 1 > PROPS_CHUNK / 4) {
+			nc->next = c->next;
+			c->next = nc;
+		} else {
+			nc->next = c;
+			p->arena = nc;
+		}
+		c = nc;
+	}
+	d = c->data + c->used;
+	if (n != 0)
+		memcpy(d, s, n);
+	d[n] = '\0';
+	c->used += n + 1;
+	return (d);
+}
+
+/* Free the arena. */
+static void
+props_arena_free(struct props *p)
+{
+	struct props_chunk	*c, *next;
+
+	for (c = p->arena; c != NULL; c = next) {
+		next = c->next;
+		free(c);
+	}
+	p->arena = NULL;
 }
 
 /* Name for messages. */
@@ -430,12 +537,11 @@ props_convert(const unsigned char *lb, size_t off, size_t len, uint16_t *out,
 	return (0);
 }
 
-/* Relaxed form of len bytes of key. */
-static char *
-props_canon(const char *key, size_t len, size_t *outlen)
+/* Relaxed form of len bytes of key into s (len + 1 bytes); its length. */
+static size_t
+props_canon_into(char *s, const char *key, size_t len)
 {
-	char	*s = xmalloc(len + 1);
-	size_t	 i, n = 0;
+	size_t	i, n = 0;
 
 	for (i = 0; i < len; i++) {
 		if (key[i] == '-' || key[i] == '_')
@@ -446,6 +552,17 @@ props_canon(const char *key, size_t len, size_t *outlen)
 			s[n++] = key[i];
 	}
 	s[n] = '\0';
+	return (n);
+}
+
+/* Relaxed form of len bytes of key, malloc'd. */
+static char *
+props_canon(const char *key, size_t len, size_t *outlen)
+{
+	char	*s = xmalloc(len + 1);
+	size_t	 n;
+
+	n = props_canon_into(s, key, len);
 	if (outlen != NULL)
 		*outlen = n;
 	return (s);
@@ -499,22 +616,41 @@ props_add_entry(struct props *p, struct props_reader *r, size_t recoff,
 	e = &p->ents[p->nents];
 	memset(e, 0, sizeof *e);
 
-	u = xreallocarray(NULL, r->lblen + 1, sizeof *u);
+	if (r->ucap < r->lblen + 1) {
+		r->ucap = r->lblen + 1;
+		r->u = xreallocarray(r->u, r->ucap, sizeof *r->u);
+	}
+	u = r->u;
 	if (props_convert(r->lb, 0, keylen, u, &n, &bad) == -1)
 		goto malformed;
-	e->pub.key = props_u16_utf8(u, n, &e->pub.key_len);
+	props_u16_utf8(r->sk, u, n);
 	if (props_convert(r->lb, valstart, r->lblen - valstart, u, &n,
-	    &bad) == -1) {
-		free(e->pub.key);
+	    &bad) == -1)
 		goto malformed;
-	}
-	e->pub.value = props_u16_utf8(u, n, &e->pub.value_len);
-	free(u);
+	props_u16_utf8(r->sv, u, n);
+	e->pub.key = props_arena(p, r->sk->d, r->sk->len);
+	e->pub.key_len = r->sk->len;
+	e->pub.value = props_arena(p, r->sv->d, r->sv->len);
+	e->pub.value_len = r->sv->len;
 
-	e->pub.raw_value = props_latin1_utf8(r->lb + valstart,
-	    r->lblen - valstart);
-	e->pub.canon = props_canon(e->pub.key, e->pub.key_len,
-	    &e->canon_len);
+	/* The value as written; most often the value itself. */
+	props_latin1_utf8(r->sv, r->lb + valstart, r->lblen - valstart);
+	if (r->sv->len == e->pub.value_len &&
+	    memcmp(r->sv->d, e->pub.value, r->sv->len) == 0)
+		e->pub.raw_value = e->pub.value;
+	else
+		e->pub.raw_value = props_arena(p, r->sv->d, r->sv->len);
+	/* The relaxed key; most often the key itself. */
+	r->sk->len = 0;
+	pbuf_add(r->sk, e->pub.key, e->pub.key_len);
+	n = props_canon_into((char *)r->sk->d, (char *)r->sk->d,
+	    e->pub.key_len);
+	e->canon_len = n;
+	if (n == e->pub.key_len && memcmp(r->sk->d, e->pub.key, n) == 0)
+		e->pub.canon = e->pub.key;
+	else
+		e->pub.canon = props_arena(p, r->sk->d, n);
+
 	e->pub.off = recoff;
 	e->pub.len = end - recoff;
 	e->pub.line = props_line_of(p, recoff);
@@ -527,23 +663,165 @@ props_add_entry(struct props *p, struct props_reader *r, size_t recoff,
 	}
 	e->rec = p->nrecs;
 	e->indent = first - recoff;
-	e->lb = xmalloc(r->lblen + 1);
-	memcpy(e->lb, r->lb, r->lblen);
-	e->lb[r->lblen] = '\0';
+	/* One run of the input (no continuation): point into it. */
+	if (r->lblen == 0)
+		e->lb = (const unsigned char *)"";
+	else if (r->lbpos[r->lblen - 1] - r->lbpos[0] == r->lblen - 1)
+		e->lb = p->buf + r->lbpos[0];
+	else
+		e->lb = (unsigned char *)props_arena(p, r->lb, r->lblen);
 	e->lblen = r->lblen;
 	e->keylen = keylen;
 	e->valstart = valstart;
 	e->eof_cont = eof_cont;
+	e->next = PROPS_NONE;
 	props_rec_add(p, recoff, end - recoff, (long)p->nents);
 	p->nents++;
 	return (0);
 
 malformed:
-	free(u);
 	cause_set(cause, "%s: line %d: malformed \\uxxxx encoding (Java "
 	    "refuses to load the file)", props_who(p),
 	    props_line_of(p, r->lbpos[bad]));
 	return (-1);
+}
+
+/* ------------------------------------------------------------------ */
+/* The index: keys by hash */
+
+#define PROPS_ROTL(x, b)	(uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+#define PROPS_SIPROUND(v0, v1, v2, v3) do {				\
+	v0 += v1; v1 = PROPS_ROTL(v1, 13); v1 ^= v0;			\
+	v0 = PROPS_ROTL(v0, 32);					\
+	v2 += v3; v3 = PROPS_ROTL(v3, 16); v3 ^= v2;			\
+	v0 += v3; v3 = PROPS_ROTL(v3, 21); v3 ^= v0;			\
+	v2 += v1; v1 = PROPS_ROTL(v1, 17); v1 ^= v2;			\
+	v2 = PROPS_ROTL(v2, 32);					\
+} while (0)
+
+/* SipHash-1-3 of s[0, len) keyed with the document's seed. */
+static uint64_t
+props_hash(const struct props *p, const void *s, size_t len)
+{
+	const unsigned char	*in = s;
+	uint64_t		 v0, v1, v2, v3, m, b;
+	size_t			 i, j;
+
+	v0 = 0x736f6d6570736575ULL ^ p->seed[0];
+	v1 = 0x646f72616e646f6dULL ^ p->seed[1];
+	v2 = 0x6c7967656e657261ULL ^ p->seed[0];
+	v3 = 0x7465646279746573ULL ^ p->seed[1];
+	for (i = 0; i + 8 <= len; i += 8) {
+		m = 0;
+		for (j = 0; j < 8; j++)
+			m |= (uint64_t)in[i + j] << (8 * j);
+		v3 ^= m;
+		PROPS_SIPROUND(v0, v1, v2, v3);
+		v0 ^= m;
+	}
+	b = (uint64_t)len << 56;
+	for (j = 0; i + j < len; j++)
+		b |= (uint64_t)in[i + j] << (8 * j);
+	v3 ^= b;
+	PROPS_SIPROUND(v0, v1, v2, v3);
+	v0 ^= b;
+	v2 ^= 0xff;
+	PROPS_SIPROUND(v0, v1, v2, v3);
+	PROPS_SIPROUND(v0, v1, v2, v3);
+	PROPS_SIPROUND(v0, v1, v2, v3);
+	return (v0 ^ v1 ^ v2 ^ v3);
+}
+
+/* A random key for the document's hash. */
+static void
+props_seed(struct props *p)
+{
+	struct timespec	ts;
+
+	if (getentropy(p->seed, sizeof p->seed) == 0)
+		return;
+	/* Not expected (getrandom is there since Linux 3.17). */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	p->seed[0] = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ULL ^
+	    (uintptr_t)p;
+	p->seed[1] = (uint64_t)ts.tv_sec ^ (uint64_t)getpid() << 32;
+}
+
+/* The slot of the group whose relaxed key is canon[0, len): its group
+ * index + 1, or 0 where it would go. */
+static size_t
+props_ix_canon(const struct props *p, const char *canon, size_t len,
+    uint32_t *found)
+{
+	const struct props_ent	*fe;
+	size_t			 h;
+
+	h = props_hash(p, canon, len) & p->ixmask;
+	for (;; h = (h + 1) & p->ixmask) {
+		if ((*found = p->ixc[h]) == 0)
+			return (h);
+		fe = &p->ents[p->grps[*found - 1].first];
+		if (fe->canon_len == len &&
+		    memcmp(fe->pub.canon, canon, len) == 0)
+			return (h);
+	}
+}
+
+/* The slot of the last entry whose key is exactly key[0, len): its index
+ * + 1, or 0 where it would go. */
+static size_t
+props_ix_exact(const struct props *p, const char *key, size_t len,
+    uint32_t *found)
+{
+	const struct props_ent	*e;
+	size_t			 h;
+
+	h = props_hash(p, key, len) & p->ixmask;
+	for (;; h = (h + 1) & p->ixmask) {
+		if ((*found = p->ixe[h]) == 0)
+			return (h);
+		e = &p->ents[*found - 1];
+		if (e->pub.key_len == len && memcmp(e->pub.key, key, len) == 0)
+			return (h);
+	}
+}
+
+/* Index the entries by relaxed and by exact key (at most half full). */
+static void
+props_index(struct props *p)
+{
+	struct props_ent	*e;
+	struct props_grp	*g;
+	size_t			 cap = 16, i, h;
+	uint32_t		 found;
+
+	while (cap < 2 * p->nents)
+		cap *= 2;
+	props_seed(p);
+	p->ixmask = cap - 1;
+	p->ixc = xcalloc(cap, sizeof *p->ixc);
+	p->ixe = xcalloc(cap, sizeof *p->ixe);
+	p->grps = xreallocarray(NULL, p->nents + 1, sizeof *p->grps);
+	p->ngrps = 0;
+	for (i = 0; i < p->nents; i++) {
+		e = &p->ents[i];
+		h = props_ix_canon(p, e->pub.canon, e->canon_len, &found);
+		if (found == 0) {
+			g = &p->grps[p->ngrps++];
+			g->first = g->last = i;
+			g->n = 1;
+			p->ixc[h] = p->ngrps;
+			e->grp = p->ngrps - 1;
+		} else {
+			g = &p->grps[found - 1];
+			p->ents[g->last].next = i;
+			g->last = i;
+			g->n++;
+			e->grp = found - 1;
+		}
+		h = props_ix_exact(p, e->pub.key, e->pub.key_len, &found);
+		p->ixe[h] = i + 1;
+	}
 }
 
 /* Cut p->buf into records and entries. */
@@ -551,6 +829,7 @@ static int
 props_build(struct props *p, char **cause)
 {
 	struct props_reader	r;
+	struct pbuf		sk = { NULL, 0, 0 }, sv = { NULL, 0, 0 };
 	size_t			first, pos = 0, start;
 	bool			eof_cont;
 	int			rc = -1;
@@ -558,6 +837,8 @@ props_build(struct props *p, char **cause)
 	memset(&r, 0, sizeof r);
 	r.buf = p->buf;
 	r.len = p->len;
+	r.sk = &sk;
+	r.sv = &sv;
 	props_index_lines(p);
 	for (;;) {
 		if (props_readline(&r, &first, &eof_cont) == 0)
@@ -571,27 +852,43 @@ props_build(struct props *p, char **cause)
 		pos = r.off;
 	}
 	props_trivia(p, pos, p->len);
+	/* Give back what the doubling left unused. */
+	if (p->nents != 0)
+		p->ents = xreallocarray(p->ents, p->nents, sizeof *p->ents);
+	if (p->nrecs != 0)
+		p->recs = xreallocarray(p->recs, p->nrecs, sizeof *p->recs);
+	p->lines = xreallocarray(p->lines, p->nlines, sizeof *p->lines);
+	props_index(p);
 	rc = 0;
 out:
 	free(r.lb);
 	free(r.lbpos);
+	free(r.u);
+	free(sk.d);
+	free(sv.d);
 	return (rc);
 }
 
-/* Parse a .properties document from memory. */
-int
-props_parse(const unsigned char *buf, size_t len, const char *name,
+/* Parse buf[0, len), taking it (malloc'd, len + 1 bytes; freed on
+ * failure). */
+static int
+props_parse_owned(unsigned char *buf, size_t len, const char *name,
     struct props **pp, char **cause)
 {
 	struct props	*p;
 
 	*pp = NULL;
+	if (len > CONFIG_MAX_SIZE) {
+		cause_set(cause, "%s: %zu bytes: too large for a configuration "
+		    "file (at most %lu MiB are read)", name != NULL ? name :
+		    "(properties)", len, CONFIG_MAX_SIZE >> 20);
+		free(buf);
+		return (-1);
+	}
 	p = xcalloc(1, sizeof *p);
 	if (name != NULL)
 		p->name = xstrdup(name);
-	p->buf = xmalloc(len + 1);
-	if (len != 0)
-		memcpy(p->buf, buf, len);
+	p->buf = buf;
 	p->buf[len] = '\0';
 	p->len = len;
 	if (props_build(p, cause) != 0) {
@@ -602,39 +899,63 @@ props_parse(const unsigned char *buf, size_t len, const char *name,
 	return (0);
 }
 
+/* Parse a .properties document from memory. */
+int
+props_parse(const unsigned char *buf, size_t len, const char *name,
+    struct props **pp, char **cause)
+{
+	unsigned char	*copy;
+
+	*pp = NULL;
+	if (len > CONFIG_MAX_SIZE)
+		return (props_parse_owned(NULL, len, name, pp, cause));
+	copy = xmalloc(len + 1);
+	if (len != 0)
+		memcpy(copy, buf, len);
+	return (props_parse_owned(copy, len, name, pp, cause));
+}
+
 /* Read and parse a file. */
 int
 props_load(const char *path, struct props **pp, char **cause)
 {
 	unsigned char	*buf;
 	size_t		 len;
-	int		 rc;
 
 	*pp = NULL;
 	if (file_read(path, &buf, &len, cause) != 0)
 		return (-1);
-	rc = props_parse(buf, len, path, pp, cause);
-	free(buf);
-	return (rc);
+	/* file_read leaves room for a NUL. */
+	return (props_parse_owned(buf, len, path, pp, cause));
 }
 
-/* Free the entries and records of a document. */
+/* Free what parsing built over a document's bytes (entries, records,
+ * lines, strings, index). */
 static void
-props_clear(struct props *p)
+props_unbuild(struct props *p)
 {
-	size_t	i;
-
-	for (i = 0; i < p->nents; i++) {
-		free(p->ents[i].pub.key);
-		free(p->ents[i].pub.value);
-		free(p->ents[i].pub.raw_value);
-		free(p->ents[i].pub.canon);
-		free(p->ents[i].lb);
-	}
+	props_arena_free(p);
 	free(p->ents);
 	free(p->recs);
 	free(p->lines);
+	free(p->grps);
+	free(p->ixc);
+	free(p->ixe);
+	p->ents = NULL;
+	p->recs = NULL;
+	p->lines = NULL;
+	p->grps = NULL;
+	p->ixc = p->ixe = NULL;
+	p->nents = p->nrecs = p->nlines = p->ngrps = 0;
+}
+
+/* Free the entries, records, index and bytes of a document. */
+static void
+props_clear(struct props *p)
+{
+	props_unbuild(p);
 	free(p->buf);
+	p->buf = NULL;
 }
 
 /* Free a document. */
@@ -683,28 +1004,35 @@ props_entry(const struct props *p, size_t i)
 static long
 props_find_exact(const struct props *p, const char *key, size_t len)
 {
-	size_t	i;
+	uint32_t	found;
 
-	for (i = p->nents; i > 0; i--) {
-		if (p->ents[i - 1].pub.key_len == len &&
-		    memcmp(p->ents[i - 1].pub.key, key, len) == 0)
-			return ((long)i - 1);
-	}
-	return (-1);
+	if (p->ixe == NULL)
+		return (-1);
+	props_ix_exact(p, key, len, &found);
+	return (found == 0 ? -1 : (long)found - 1);
+}
+
+/* The group of relaxed key canon[0, len), or NULL. */
+static const struct props_grp *
+props_find_grp(const struct props *p, const char *canon, size_t len)
+{
+	uint32_t	found;
+
+	if (p->ixc == NULL)
+		return (NULL);
+	props_ix_canon(p, canon, len, &found);
+	return (found == 0 ? NULL : &p->grps[found - 1]);
 }
 
 /* Index of the last entry whose relaxed key is canon[0, len), or -1. */
 static long
 props_find_canon(const struct props *p, const char *canon, size_t len)
 {
-	size_t	i;
+	const struct props_grp	*g;
 
-	for (i = p->nents; i > 0; i--) {
-		if (p->ents[i - 1].canon_len == len &&
-		    memcmp(p->ents[i - 1].pub.canon, canon, len) == 0)
-			return ((long)i - 1);
-	}
-	return (-1);
+	if ((g = props_find_grp(p, canon, len)) == NULL)
+		return (-1);
+	return ((long)g->last);
 }
 
 /* Value of the last entry with exactly this key. */
@@ -723,21 +1051,38 @@ size_t
 props_find_all(const struct props *p, const char *key,
     const struct prop_entry ***list)
 {
+	const struct props_grp	 *g;
 	const struct prop_entry	**l = NULL;
 	char			 *canon;
-	size_t			  i, n = 0, clen;
+	size_t			  n = 0, clen;
+	uint32_t		  i;
 
 	canon = props_canon(key, strlen(key), &clen);
-	for (i = 0; i < p->nents; i++) {
-		if (p->ents[i].canon_len != clen ||
-		    memcmp(p->ents[i].pub.canon, canon, clen) != 0)
-			continue;
-		l = xreallocarray(l, n + 1, sizeof *l);
-		l[n++] = &p->ents[i].pub;
+	if ((g = props_find_grp(p, canon, clen)) != NULL) {
+		l = xreallocarray(NULL, g->n, sizeof *l);
+		for (i = g->first; i != PROPS_NONE; i = p->ents[i].next)
+			l[n++] = &p->ents[i].pub;
 	}
 	free(canon);
 	*list = l;
 	return (n);
+}
+
+/* Entries sharing entry i's relaxed key; *first: i is the first of them. */
+size_t
+props_same(const struct props *p, size_t i, bool *first)
+{
+	const struct props_grp	*g;
+
+	if (i >= p->nents) {
+		if (first != NULL)
+			*first = false;
+		return (0);
+	}
+	g = &p->grps[p->ents[i].grp];
+	if (first != NULL)
+		*first = g->first == i;
+	return (g->n);
 }
 
 /* Physical lines with bytes >= 0x80. */
@@ -745,7 +1090,7 @@ size_t
 props_nonascii_lines(const struct props *p, int **lines)
 {
 	int	*l = NULL;
-	size_t	 i, j, end, n = 0;
+	size_t	 i, j, end, n = 0, cap = 0;
 
 	for (i = 0; i < p->nlines; i++) {
 		end = i + 1 < p->nlines ? p->lines[i + 1] : p->len;
@@ -755,7 +1100,10 @@ props_nonascii_lines(const struct props *p, int **lines)
 		}
 		if (j == end)
 			continue;
-		l = xreallocarray(l, n + 1, sizeof *l);
+		if (n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			l = xreallocarray(l, cap, sizeof *l);
+		}
 		l[n++] = (int)i + 1;
 	}
 	*lines = l;
@@ -973,24 +1321,37 @@ props_kv_all(const struct props *p)
 }
 
 /*
- * Replace the document with nb if it parses to exactly the entries in want;
- * otherwise leave it alone and fail.
+ * Replace the document with nb (taken: nb->d is NULL after) if it parses to
+ * exactly the entries in want; otherwise leave it alone and fail.  want
+ * points into p's strings, which live in its arena: p's entries, records
+ * and index are dropped before nb is parsed, so that an edit holds one
+ * document's entries, not two; a refused edit builds them again from p's
+ * bytes (the same parse).
  */
 static int
 props_commit(struct props *p, struct pbuf *nb, const struct props_kv *want,
     size_t nwant, char **cause)
 {
-	struct props	*q, tmp;
-	char		*cause2 = NULL;
-	size_t		 i;
+	struct props		*q, tmp;
+	struct props_chunk	*arena;
+	unsigned char		*d;
+	char			*cause2 = NULL;
+	size_t			 i;
+	int			 rc = -1;
 
 	if (nb->d == NULL)
 		pbuf_add(nb, "", 0);
-	if (props_parse(nb->d, nb->len, p->name, &q, &cause2) != 0) {
+	d = nb->d;
+	nb->d = NULL;
+	arena = p->arena;
+	p->arena = NULL;
+	props_unbuild(p);
+	if (props_parse_owned(d, nb->len, p->name, &q, &cause2) != 0) {
 		cause_set(cause, "%s: edit refused, the result would not "
 		    "load: %s", props_who(p), cause2);
 		free(cause2);
-		return (-1);
+		cause2 = NULL;
+		goto out;
 	}
 	if (q->nents != nwant)
 		goto bad;
@@ -1005,14 +1366,22 @@ props_commit(struct props *p, struct pbuf *nb, const struct props_kv *want,
 	*p = *q;
 	free(p->name);		/* q's copy */
 	p->name = tmp.name;
-	props_clear(&tmp);
+	free(tmp.buf);
 	free(q);
+	tmp.arena = arena;
+	props_arena_free(&tmp);
 	return (0);
 bad:
 	props_free(q);
 	cause_set(cause, "%s: edit refused: it would change how other lines "
 	    "read", props_who(p));
-	return (-1);
+out:
+	/* Back as it was: the same bytes parse the same way. */
+	tmp.arena = arena;
+	props_arena_free(&tmp);
+	if (props_build(p, &cause2) != 0)
+		fatalx("%s: cannot parse again: %s", props_who(p), cause2);
+	return (rc);
 }
 
 /* Dotted elements two relaxed keys share at their start. */
@@ -1169,6 +1538,8 @@ props_set(struct props *p, const char *key, const char *value, char **cause)
 	want = props_kv_all(p);
 	nwant = p->nents;
 	canon = props_canon(key, strlen(key), &clen);
+	/* The new document at once: a file can be large. */
+	pbuf_reserve(&nb, p->len + ekey.len + eval.len + 16);
 	if ((idx = props_find_canon(p, canon, clen)) != -1)
 		props_set_line(p, &p->ents[idx], key, &ekey, &eval, &nb);
 	else {
@@ -1189,44 +1560,22 @@ out:
 	return (rc);
 }
 
-/* Drop entries matching key (all, or all but the last). */
+/* Write the document without the entries marked in drop (n of them). */
 static int
-props_drop(struct props *p, const char *key, bool keep_last, size_t *removed,
-    char **cause)
+props_drop_marked(struct props *p, const bool *drop, char **cause)
 {
 	struct pbuf		 nb = { NULL, 0, 0 };
 	struct props_kv		*want;
 	struct props_rec	*rec;
-	char			*canon;
-	bool			*drop;
-	size_t			 clen, i, n = 0, nwant = 0;
-	long			 last;
+	size_t			 i, nwant = 0;
 	int			 rc;
 
-	if (removed != NULL)
-		*removed = 0;
-	canon = props_canon(key, strlen(key), &clen);
-	last = props_find_canon(p, canon, clen);
-	drop = xcalloc(p->nents + 1, sizeof *drop);
-	for (i = 0; i < p->nents; i++) {
-		if (p->ents[i].canon_len != clen ||
-		    memcmp(p->ents[i].pub.canon, canon, clen) != 0)
-			continue;
-		if (keep_last && (long)i == last)
-			continue;
-		drop[i] = true;
-		n++;
-	}
-	free(canon);
-	if (n == 0) {
-		free(drop);
-		return (0);
-	}
 	want = props_kv_all(p);
 	for (i = 0; i < p->nents; i++) {
 		if (!drop[i])
 			want[nwant++] = want[i];
 	}
+	pbuf_reserve(&nb, p->len);
 	for (i = 0; i < p->nrecs; i++) {
 		rec = &p->recs[i];
 		if (rec->ent != -1 && drop[rec->ent])
@@ -1234,10 +1583,70 @@ props_drop(struct props *p, const char *key, bool keep_last, size_t *removed,
 		pbuf_add(&nb, p->buf + rec->off, rec->len);
 	}
 	rc = props_commit(p, &nb, want, nwant, cause);
-	if (rc == 0 && removed != NULL)
-		*removed = n;
 	free(nb.d);
 	free(want);
+	return (rc);
+}
+
+/* Drop entries matching key (all, or all but the last). */
+static int
+props_drop(struct props *p, const char *key, bool keep_last, size_t *removed,
+    char **cause)
+{
+	const struct props_grp	*g;
+	char			*canon;
+	bool			*drop;
+	size_t			 clen, n = 0;
+	uint32_t		 i;
+	int			 rc;
+
+	if (removed != NULL)
+		*removed = 0;
+	canon = props_canon(key, strlen(key), &clen);
+	g = props_find_grp(p, canon, clen);
+	free(canon);
+	if (g == NULL || (keep_last && g->n == 1))
+		return (0);
+	drop = xcalloc(p->nents + 1, sizeof *drop);
+	for (i = g->first; i != PROPS_NONE; i = p->ents[i].next) {
+		if (keep_last && i == g->last)
+			continue;
+		drop[i] = true;
+		n++;
+	}
+	rc = props_drop_marked(p, drop, cause);
+	if (rc == 0 && removed != NULL)
+		*removed = n;
+	free(drop);
+	return (rc);
+}
+
+/* Leave the last entry of every relaxed key (not empty, no NUL): one
+ * rewrite of the document, however many keys repeat. */
+int
+props_dedup_all(struct props *p, size_t *removed, char **cause)
+{
+	const struct props_ent	*e;
+	bool			*drop;
+	size_t			 i, n = 0;
+	int			 rc = 0;
+
+	if (removed != NULL)
+		*removed = 0;
+	drop = xcalloc(p->nents + 1, sizeof *drop);
+	for (i = 0; i < p->nents; i++) {
+		e = &p->ents[i];
+		if (e->canon_len == 0 ||
+		    memchr(e->pub.canon, '\0', e->canon_len) != NULL ||
+		    p->grps[e->grp].last == i)
+			continue;
+		drop[i] = true;
+		n++;
+	}
+	if (n != 0)
+		rc = props_drop_marked(p, drop, cause);
+	if (rc == 0 && removed != NULL)
+		*removed = n;
 	free(drop);
 	return (rc);
 }

@@ -4,17 +4,87 @@
  * wiped with OPENSSL_cleanse when freed; nothing here copies them into plain
  * strings.
  */
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
 
 #include "core.h"
+
+/*
+ * No core file, and no ptrace or /proc/PID/mem by other processes of the
+ * same user, for the whole process: called first thing in main, before any
+ * password is read, so that a crash (or a kill -SEGV) at a prompt or during
+ * a key generation cannot leave the password on disk.  Both are inherited
+ * by threads; children started later get RLIMIT_CORE 0 as well.  Fails
+ * (and says why) only when the kernel refuses.
+ */
+int
+secret_process_harden(char **cause)
+{
+	struct rlimit	rl;
+	int		rc = 0;
+
+	rl.rlim_cur = rl.rlim_max = 0;
+	if (setrlimit(RLIMIT_CORE, &rl) != 0) {
+		cause_set(cause, "cannot turn core dumps off: %s",
+		    strerror(errno));
+		rc = -1;
+	}
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+		cause_set(cause, "cannot make the process undumpable: %s",
+		    strerror(errno));
+		rc = -1;
+	}
+	return (rc);
+}
+
+/*
+ * Does a setting named key hold a secret, whose value is masked in diffs,
+ * plans, JSON and on screen and never taken from argv?  One rule for every
+ * server kind (Spring properties, Tomcat and Jetty attributes, YAML keys):
+ * the name in ASCII lower case without '-', '_' and '.' (so api-key,
+ * api_key, apiKey and api.key are one) holds password, passwd, passphrase,
+ * secret, token, credential, apikey, privatekey or cleartext, or ends in
+ * pass or pwd (keystorePass, keyPass, db.pwd).
+ */
+bool
+secret_key_name(const char *key)
+{
+	static const char	*words[] = { "password", "passwd", "passphrase",
+	    "secret", "token", "credential", "apikey", "privatekey",
+	    "cleartext" };
+	char			*c;
+	size_t			 i, j, n;
+	bool			 r = false;
+
+	if (key == NULL)
+		return (false);
+	c = xmalloc(strlen(key) + 1);
+	for (i = j = 0; key[i] != '\0'; i++) {
+		if (key[i] == '-' || key[i] == '_' || key[i] == '.')
+			continue;
+		c[j++] = key[i] >= 'A' && key[i] <= 'Z' ? key[i] - 'A' + 'a' :
+		    key[i];
+	}
+	c[j] = '\0';
+	n = j;
+	for (i = 0; i < sizeof words / sizeof words[0] && !r; i++)
+		r = strstr(c, words[i]) != NULL;
+	if (!r)
+		r = (n >= 4 && strcmp(c + n - 4, "pass") == 0) ||
+		    (n >= 3 && strcmp(c + n - 3, "pwd") == 0);
+	free(c);
+	return (r);
+}
 
 struct secret *
 secret_new(const void *bytes, size_t len)

@@ -29,6 +29,10 @@
 
 #include "core.h"
 
+/* Placeholder findings listed one by one; past this many, one finding
+ * counts the rest (a hostile file cannot make 100,000 of them). */
+#define SRV_LINE_FINDINGS	100
+
 /* Loading state (private to one server_model_load). */
 struct srv {
 	const struct server_opts *o;
@@ -46,6 +50,15 @@ struct srv {
 	int			 alias_line;
 	bool			 store_opened;	/* password verified */
 	unsigned int		 store_mode;	/* keystore file mode */
+	struct srv_fkey		*fkeys;		/* findings by relaxed key, */
+	size_t			 nfkeys;	/* sorted (srv_settings) */
+};
+
+/* A finding that names a property, under the property's relaxed key. */
+struct srv_fkey {
+	char			*canon;
+	const struct finding	*f;
+	size_t			 idx;		/* its place in m->findings */
 };
 
 void
@@ -213,7 +226,10 @@ srv_placeholders(struct srv *s)
 	const struct prop_entry	*pe;
 	char			*out, *c, *msg;
 	size_t			 i, plen = strlen(m->properties);
-	bool			 unres, rel;
+	size_t			 found = 0, more = 0;
+	enum sev		 more_sev = SEV_WARN;
+	int			 more_line = 0;
+	bool			 unres, rel, bad;
 
 	for (i = 0; i < props_count(m->props); i++) {
 		pe = props_entry(m->props, i);
@@ -221,8 +237,23 @@ srv_placeholders(struct srv *s)
 			continue;
 		rel = srv_relevant(pe->canon);
 		c = out = NULL;
-		if (props_resolve(s->res, pe->value, 0, &out, &unres,
-		    &c) != 0) {
+		bad = props_resolve(s->res, pe->value, 0, &out, &unres,
+		    &c) != 0;
+		if (!bad && !(unres && rel)) {
+			free(out);
+			continue;
+		}
+		if (++found > SRV_LINE_FINDINGS) {
+			/* Counted, not listed: see below. */
+			if (more++ == 0)
+				more_line = pe->line;
+			if (bad && rel)
+				more_sev = SEV_CRIT;
+			free(out);
+			free(c);
+			continue;
+		}
+		if (bad) {
 			msg = c;
 			if (c != NULL && strncmp(c, m->properties, plen) == 0 &&
 			    strncmp(c + plen, ": ", 2) == 0)
@@ -233,7 +264,14 @@ srv_placeholders(struct srv *s)
 			    "names a plain value", "%s: %s (the server fails "
 			    "to start)", pe->key, msg != NULL ? msg :
 			    "placeholder cannot be resolved");
-		} else if (unres && rel)
+		} else if (secret_key_name(pe->key))
+			audit_add(m, "placeholder-unresolved", SEV_WARN,
+			    m->properties, pe->line, NULL, pe->key, "define "
+			    "the name in the file (or the environment), or "
+			    "write the value", "%s: a placeholder is defined "
+			    "neither in the file nor in the environment, and "
+			    "Spring keeps it as written", pe->key);
+		else
 			audit_add(m, "placeholder-unresolved", SEV_WARN,
 			    m->properties, pe->line, NULL, pe->key, "define "
 			    "the name in the file (or the environment), or "
@@ -244,6 +282,12 @@ srv_placeholders(struct srv *s)
 		free(out);
 		free(c);
 	}
+	if (more > 0)
+		audit_add(m, "placeholder-cycle", more_sev, m->properties,
+		    more_line, NULL, NULL, "define or untangle the names",
+		    "%zu more values hold placeholders that loop or that "
+		    "nothing defines (the first of them on line %d)", more,
+		    more_line);
 }
 
 /* The resolved value of key, or NULL when unset; *line its line. */
@@ -1227,9 +1271,9 @@ srv_row(struct srv *s, const char *key, bool secret, bool always,
 	struct server_model	*m = s->m;
 	const struct prop_entry	*pe;
 	struct setting		*row;
-	struct finding		*f, *worst = NULL;
-	char			*v = NULL, *ck, *fk;
-	size_t			 n, i;
+	const struct finding	*f, *worst = NULL;
+	char			*v = NULL, *ck;
+	size_t			 n, i, lo, hi;
 
 	pe = srv_entry(s, key, &n);
 	if (pe == NULL && !always)
@@ -1241,16 +1285,22 @@ srv_row(struct srv *s, const char *key, bool secret, bool always,
 		row->raw = xstrdup(pe->value);
 	row->count = (int)n;
 	free(v);
+	/* The worst finding on the key: a binary search in s->fkeys. */
 	ck = props_canon_key(key);
-	for (i = 0; i < m->nfindings; i++) {
-		f = m->findings[i];
-		if (f->key == NULL)
-			continue;
-		fk = props_canon_key(f->key);
-		if (strcmp(fk, ck) == 0 && (worst == NULL ||
-		    f->sev > worst->sev))
+	lo = 0;
+	hi = s->nfkeys;
+	while (lo < hi) {
+		i = lo + (hi - lo) / 2;
+		if (strcmp(s->fkeys[i].canon, ck) < 0)
+			lo = i + 1;
+		else
+			hi = i;
+	}
+	for (i = lo; i < s->nfkeys && strcmp(s->fkeys[i].canon, ck) == 0;
+	    i++) {
+		f = s->fkeys[i].f;
+		if (worst == NULL || f->sev > worst->sev)
 			worst = f;
-		free(fk);
 	}
 	free(ck);
 	if (worst != NULL && worst->sev > SEV_OK)
@@ -1261,21 +1311,56 @@ srv_row(struct srv *s, const char *key, bool secret, bool always,
 		setting_check(row, SEV_OK, ok_label);
 }
 
+/* Order of srv_fkey: by relaxed key, then as the findings are (the first
+ * of the worst severity labels the row, as a pass over them would). */
+static int
+srv_fkey_cmp(const void *a, const void *b)
+{
+	const struct srv_fkey	*x = a, *y = b;
+	int			 c;
+
+	if ((c = strcmp(x->canon, y->canon)) != 0)
+		return (c);
+	return (x->idx < y->idx ? -1 : x->idx > y->idx);
+}
+
+/* Index the findings that name a property by its relaxed key (once, so
+ * that a row's check is a lookup, not a pass over every finding). */
+static void
+srv_fkeys(struct srv *s)
+{
+	struct server_model	*m = s->m;
+	size_t			 i;
+
+	s->fkeys = xreallocarray(NULL, m->nfindings + 1, sizeof *s->fkeys);
+	s->nfkeys = 0;
+	for (i = 0; i < m->nfindings; i++) {
+		if (m->findings[i]->key == NULL)
+			continue;
+		s->fkeys[s->nfkeys].canon = props_canon_key(
+		    m->findings[i]->key);
+		s->fkeys[s->nfkeys].idx = i;
+		s->fkeys[s->nfkeys++].f = m->findings[i];
+	}
+	qsort(s->fkeys, s->nfkeys, sizeof *s->fkeys, srv_fkey_cmp);
+}
+
 /* The rows of the SSL settings panel, checked against the findings. */
 static void
 srv_settings(struct srv *s)
 {
 	struct server_model	*m = s->m;
 	const struct prop_entry	*pe;
-	char			*c, **seen = NULL, lbl[32], dflt[32];
-	size_t			 i, j, nseen = 0;
-	bool			 dup;
+	char			*c, lbl[32], dflt[32];
+	size_t			 i, j;
+	bool			 dup, first;
 	static const char	*fixed[] = { "server.port",
 	    "server.ssl.enabled", "server.ssl.key-store",
 	    "server.ssl.key-store-type", "server.ssl.key-store-password",
 	    "server.ssl.key-alias", "server.ssl.key-password",
 	    "security.require-ssl", "im.base-url" };
 
+	srv_fkeys(s);
 	if (m->listening == 1)
 		snprintf(lbl, sizeof lbl, "listening");
 	else
@@ -1299,29 +1384,29 @@ srv_settings(struct srv *s)
 	srv_row(s, "security.require-ssl", false, true, "set", "unset");
 	srv_row(s, "im.base-url", false, true, "in SAN", "unset");
 
-	/* Any other server.ssl.* present, in file order. */
-	if (m->props == NULL)
-		return;
-	for (i = 0; i < props_count(m->props); i++) {
+	/* Any other server.ssl.* present, in file order (each relaxed key
+	 * once: at its first entry). */
+	for (i = 0; m->props != NULL && i < props_count(m->props); i++) {
 		pe = props_entry(m->props, i);
 		if (strncmp(pe->canon, "server.ssl.", 11) != 0)
 			continue;
-		dup = false;
+		props_same(m->props, i, &first);
+		dup = !first;
 		for (j = 0; j < sizeof fixed / sizeof fixed[0] && !dup; j++) {
 			c = props_canon_key(fixed[j]);
 			dup = strcmp(c, pe->canon) == 0;
 			free(c);
 		}
-		for (j = 0; j < nseen && !dup; j++)
-			dup = strcmp(seen[j], pe->canon) == 0;
 		if (dup)
 			continue;
-		seen = xreallocarray(seen, nseen + 1, sizeof *seen);
-		seen[nseen++] = pe->canon;
-		srv_row(s, pe->key, strstr(pe->canon, "password") != NULL,
-		    false, "set", NULL);
+		srv_row(s, pe->key, secret_key_name(pe->key), false, "set",
+		    NULL);
 	}
-	free(seen);
+	for (i = 0; i < s->nfkeys; i++)
+		free(s->fkeys[i].canon);
+	free(s->fkeys);
+	s->fkeys = NULL;
+	s->nfkeys = 0;
 }
 
 /* ------------------------------------------------------------------ */

@@ -25,6 +25,7 @@
 #define SETTINGS_INITD		"/etc/init.d/imservice"
 #define SETTINGS_UNIT_MAX	(64 * 1024)	/* bytes of a unit file read */
 #define SETTINGS_UNITS_MAX	2000		/* unit files looked at */
+#define SETTINGS_NOTES_MAX	100		/* keys --dedup notes name */
 
 /* A secret value as a NUL-terminated string to hand to props_set. */
 static const char *
@@ -43,21 +44,6 @@ settings_wipe(char *s)
 		return;
 	OPENSSL_cleanse(s, strlen(s));
 	free(s);
-}
-
-/* Is the key one whose value must not be shown (nor put on argv)? */
-bool
-step_settings_is_secret(const char *key)
-{
-	char	*c = props_canon_key(key);
-	size_t	 n = strlen(c);
-	bool	 r;
-
-	r = strstr(c, "password") != NULL || strstr(c, "secret") != NULL ||
-	    strstr(c, "passphrase") != NULL ||
-	    (n >= 4 && strcmp(c + n - 4, "pass") == 0);
-	free(c);
-	return (r);
 }
 
 /* A property name the step writes: printable, no blanks. */
@@ -90,13 +76,14 @@ settings_last(const struct step_settings_opts *o, size_t i)
 	return (!later);
 }
 
-/* Entry i of p names a key props_dedup can take (not empty, no NUL)? */
+/* Is entry i's relaxed key one props_dedup_all leaves once (not empty, no
+ * NUL)? */
 static bool
-settings_plain_key(const struct props *p, size_t i)
+settings_dedup_key(const struct props *p, size_t i)
 {
 	const struct prop_entry	*pe = props_entry(p, i);
 
-	return (pe->key_len > 0 && memchr(pe->key, '\0', pe->key_len) == NULL);
+	return (pe->canon[0] != '\0' && strlen(pe->key) == pe->key_len);
 }
 
 /* sw_commit's verifier: each property reads back once, as intended. */
@@ -139,16 +126,11 @@ settings_verify(const unsigned char *buf, size_t len, void *arg,
 		list = NULL;
 	}
 	for (i = 0; o->dedup_all && i < props_count(p); i++) {
-		if (!settings_plain_key(p, i))
+		if (!settings_dedup_key(p, i) || props_same(p, i, NULL) < 2)
 			continue;
-		n = props_find_all(p, props_entry(p, i)->key, &list);
-		free(list);
-		list = NULL;
-		if (n > 1) {
-			cause_set(cause, "%s is still duplicated",
-			    props_entry(p, i)->key);
-			goto out;
-		}
+		cause_set(cause, "%s is still duplicated",
+		    props_entry(p, i)->key);
+		goto out;
 	}
 	rc = 0;
 out:
@@ -168,7 +150,7 @@ settings_note(struct step_result *r, const struct props *old,
 	bool			 secret;
 	size_t			 n;
 
-	secret = sp->secret != NULL || step_settings_is_secret(sp->key);
+	secret = sp->secret != NULL || secret_key_name(sp->key);
 	n = props_find_all(old, sp->key, &list);
 	ov = n > 0 ? list[n - 1]->value : NULL;
 	if (nv == NULL) {
@@ -193,40 +175,75 @@ settings_note(struct step_result *r, const struct props *old,
 	free(list);
 }
 
-/* Leave one line (the last) for every key of p, relaxed names. */
+/* Leave one line (the last) for every key of p, relaxed names: one note
+ * per key that repeats, then one rewrite. */
 static int
 settings_dedup_all(struct props *p, struct step_result *r, char **cause)
 {
 	const struct prop_entry	*pe;
-	char			**keys = NULL;
-	size_t			 i, j, nkeys = 0, removed;
-	int			 rc = -1;
+	size_t			 i, n, removed, keys = 0, more = 0;
+	bool			 first;
 
 	for (i = 0; i < props_count(p); i++) {
-		if (!settings_plain_key(p, i))
+		if (!settings_dedup_key(p, i))
 			continue;
+		if ((n = props_same(p, i, &first)) < 2 || !first)
+			continue;
+		if (++keys > SETTINGS_NOTES_MAX) {
+			more += n - 1;
+			continue;
+		}
 		pe = props_entry(p, i);
-		for (j = 0; j < nkeys; j++)
-			if (strcmp(keys[j], pe->canon) == 0)
-				break;
-		if (j < nkeys)
+		step_note(r, "remove %zu duplicate line%s of %s", n - 1,
+		    n == 2 ? "" : "s", pe->canon);
+	}
+	if (more > 0)
+		step_note(r, "remove %zu duplicate lines of %zu more keys",
+		    more, keys - SETTINGS_NOTES_MAX);
+	return (props_dedup_all(p, &removed, cause));
+}
+
+/* The lines of p that hold a secret, with what a diff shows instead. */
+static void
+settings_masks(const struct props *p, struct step_mask **mp, size_t *np)
+{
+	const struct prop_entry	*pe;
+	struct step_mask	*m = NULL;
+	size_t			 i, n = 0, cap = 0;
+	int			 ln;
+
+	for (i = 0; i < props_count(p); i++) {
+		pe = props_entry(p, i);
+		if (!secret_key_name(pe->key))
 			continue;
-		keys = xreallocarray(keys, nkeys + 1, sizeof *keys);
-		keys[nkeys++] = xstrdup(pe->canon);
+		for (ln = pe->line; ln <= pe->last_line; ln++) {
+			if (n == cap) {
+				cap = cap == 0 ? 8 : cap * 2;
+				m = xreallocarray(m, cap, sizeof *m);
+			}
+			m[n].line = ln;
+			if (ln == pe->line)
+				xasprintf(&m[n].show, "%.*s=" SETTINGS_MASK,
+				    pe->key_len > 200 ? 200 : (int)pe->key_len,
+				    pe->key);
+			else
+				m[n].show = xstrdup("    " SETTINGS_MASK);
+			n++;
+		}
 	}
-	for (j = 0; j < nkeys; j++) {
-		if (props_dedup(p, keys[j], &removed, cause) != 0)
-			goto out;
-		if (removed > 0)
-			step_note(r, "remove %zu duplicate line%s of %s",
-			    removed, removed == 1 ? "" : "s", keys[j]);
-	}
-	rc = 0;
-out:
-	for (j = 0; j < nkeys; j++)
-		free(keys[j]);
-	free(keys);
-	return (rc);
+	*mp = m;
+	*np = n;
+}
+
+/* Free what settings_masks made. */
+static void
+settings_masks_free(struct step_mask *m, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(m[i].show);
+	free(m);
 }
 
 /* A one-line description for the backup manifest (keys, no values). */
@@ -260,11 +277,13 @@ step_settings(const char *path, const struct step_settings_opts *o,
 	const struct step_prop		*sp;
 	struct step_settings_change	 ch;
 	struct sw_file			*sw = NULL;
-	struct props			*old = NULL, *p = NULL;
+	struct props			*p = NULL;
+	struct step_mask		*bmask = NULL, *amask = NULL;
 	struct sw_meta			 meta;
 	const unsigned char		*cur;
 	unsigned char			*out = NULL;
 	size_t				 curlen, outlen = 0, i, removed;
+	size_t				 nbmask = 0, namask = 0;
 	char				*desc = NULL;
 	int				 rc = -1;
 
@@ -287,12 +306,19 @@ step_settings(const char *path, const struct step_settings_opts *o,
 	if (sw_open(path, 0, &sw, cause) != 0)
 		goto out;
 	sw_content(sw, &cur, &curlen);
-	if (props_parse(cur, curlen, path, &old, cause) != 0 ||
-	    props_parse(cur, curlen, path, &p, cause) != 0)
+	/*
+	 * One document: the notes and the secret lines are taken from it
+	 * before it is edited (notes say what changes from the file as it
+	 * is), so that memory stays a small multiple of the file.
+	 */
+	if (props_parse(cur, curlen, path, &p, cause) != 0)
 		goto out;
+	for (i = 0; i < o->nprops; i++)
+		settings_note(r, p, &o->props[i], o->dedup);
+	if (o->show != NULL)
+		settings_masks(p, &bmask, &nbmask);
 	for (i = 0; i < o->nprops; i++) {
 		sp = &o->props[i];
-		settings_note(r, old, sp, o->dedup);
 		if (settings_value(sp) == NULL) {
 			if (props_unset(p, sp->key, &removed, cause) != 0)
 				goto out;
@@ -314,20 +340,27 @@ step_settings(const char *path, const struct step_settings_opts *o,
 		goto out;
 	}
 	if (o->show != NULL) {
+		settings_masks(p, &amask, &namask);
 		memset(&ch, 0, sizeof ch);
 		ch.path = sw_path(sw);
 		ch.before = cur;
 		ch.beforelen = curlen;
-		ch.before_props = old;
+		ch.before_mask = bmask;
+		ch.nbefore_mask = nbmask;
 		ch.after = out;
 		ch.afterlen = outlen;
-		ch.after_props = p;
+		ch.after_mask = amask;
+		ch.nafter_mask = namask;
 		o->show(&ch, o->show_arg);
 	}
 	if (o->dry_run) {
 		rc = 0;
 		goto out;
 	}
+	/* The verifier parses the new bytes again: only one document at
+	 * a time in memory. */
+	props_free(p);
+	p = NULL;
 	desc = settings_describe(o);
 	memset(&meta, 0, sizeof meta);
 	meta.command = "configure";
@@ -344,8 +377,9 @@ out:
 		OPENSSL_cleanse(out, outlen);
 		free(out);
 	}
-	props_free(old);
 	props_free(p);
+	settings_masks_free(bmask, nbmask);
+	settings_masks_free(amask, namask);
 	sw_close(sw);
 	free(desc);
 	return (rc);

@@ -51,10 +51,37 @@ const struct tui_glyphs draw_glyphs_ascii = {
 	.down = "v",
 };
 
+/* The termesc flags for the dashboard: every non-ASCII character escaped
+ * too when the locale is not UTF-8. */
+static int
+draw_escflags(void)
+{
+	return (MB_CUR_MAX > 1 ? 0 : TERMESC_ASCII);
+}
+
+/*
+ * s[0, *len) as the dashboard shows it: escaped by termesc, the one
+ * escaper for text from files, certificates and the network, so that no
+ * control character (C0, C1, bidirectional) or stray byte reaches the
+ * screen.  Returns s, or the escaped copy (also in *tmp, for the caller to
+ * free) with *len its length.
+ */
+static const char *
+draw_escape(const char *s, size_t *len, char **tmp)
+{
+	*tmp = NULL;
+	if (!termesc_needed(s, *len, draw_escflags()))
+		return (s);
+	*tmp = termesc(s, *len, draw_escflags());
+	*len = strlen(*tmp);
+	return (*tmp);
+}
+
 /*
  * Decode the next character of s (len bytes left) into *wc with its
- * display width; control characters, invalid bytes and characters the
- * terminal cannot show become '?'.  Returns the bytes used (at least 1).
+ * display width.  The text was escaped (draw_escape): what the locale
+ * still cannot decode or show becomes '?'.  Returns the bytes used (at
+ * least 1).
  */
 static size_t
 draw_next(const char *s, size_t len, wchar_t *wc, int *width)
@@ -83,18 +110,21 @@ draw_next(const char *s, size_t len, wchar_t *wc, int *width)
 	return (n);
 }
 
-/* Display width of len bytes of UTF-8. */
+/* Display width of len bytes of UTF-8, as drawn (escaped). */
 int
 draw_widthn(const char *s, size_t len)
 {
 	wchar_t	 wc;
 	size_t	 i = 0;
+	char	*tmp;
 	int	 w, total = 0;
 
+	s = draw_escape(s, &len, &tmp);
 	while (i < len) {
 		i += draw_next(s + i, len - i, &wc, &w);
 		total += w;
 	}
+	free(tmp);
 	return (total);
 }
 
@@ -123,10 +153,12 @@ draw_textn(struct tui *t, int y, int x, int w, enum theme_role role,
 {
 	wchar_t	*wb, wc, ell;
 	size_t	 i = 0;
+	char	*tmp;
 	int	 n = 0, used = 0, cw, total, ew;
 
 	if (w <= 0 || s == NULL || y < 0 || x < 0)
 		return (0);
+	s = draw_escape(s, &len, &tmp);
 	total = draw_widthn(s, len);
 	wb = xreallocarray(NULL, len + 2, sizeof *wb);
 	draw_next(t->g->ellipsis, strlen(t->g->ellipsis), &ell, &ew);
@@ -143,6 +175,7 @@ draw_textn(struct tui *t, int y, int x, int w, enum theme_role role,
 	}
 	draw_put(t, y, x, role, wb, n);
 	free(wb);
+	free(tmp);
 	return (used);
 }
 
@@ -162,14 +195,19 @@ draw_text_tail(struct tui *t, int y, int x, int w, enum theme_role role,
     const char *s)
 {
 	size_t	 len, start, n;
+	char	*tmp;
 	int	 total, cw, ew, used;
 	wchar_t	 wc;
 
 	if (s == NULL || w <= 0)
 		return (0);
 	len = strlen(s);
-	if ((total = draw_widthn(s, len)) <= w)
-		return (draw_textn(t, y, x, w, role, s, len));
+	s = draw_escape(s, &len, &tmp);
+	if ((total = draw_widthn(s, len)) <= w) {
+		used = draw_textn(t, y, x, w, role, s, len);
+		free(tmp);
+		return (used);
+	}
 	ew = draw_width(t->g->ellipsis);
 	/* Drop characters from the front until the rest fits. */
 	for (start = 0; start < len && total > w - ew; start += n) {
@@ -177,8 +215,10 @@ draw_text_tail(struct tui *t, int y, int x, int w, enum theme_role role,
 		total -= cw;
 	}
 	used = draw_text(t, y, x, w, role, t->g->ellipsis);
-	return (used + draw_textn(t, y, x + used, w - used, role, s + start,
-	    len - start));
+	used += draw_textn(t, y, x + used, w - used, role, s + start,
+	    len - start);
+	free(tmp);
+	return (used);
 }
 
 /* Draw a string right-aligned in w columns. */

@@ -12,8 +12,13 @@
  * the pad's cells are copied to where the field is shown).  O_BLANK,
  * O_AUTOSKIP, O_STATIC and the form's O_BS_OVERLOAD/O_NL_OVERLOAD are off;
  * control characters never reach form_driver_w; REQ_VALIDATION syncs the
- * buffer after every key, then the item's check runs.  Passwords never go
- * through libform.
+ * buffer after every key.  Passwords never go through libform.
+ *
+ * The checks read files (a keystore: a PBKDF and every entry), so they do
+ * not run per key: a key only marks the form stale, and the checks run
+ * once the keys have stopped for FORM_IDLE_MS (the loop's tick), when the
+ * focus moves to another item, a choice changes, or the form is submitted
+ * or left.  A paste or a held key costs one check, not one per character.
  */
 #include <sys/stat.h>
 
@@ -23,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <wchar.h>
 #include <wctype.h>
@@ -34,6 +40,7 @@
 #define FORM_FIELD_MAX	4096		/* bytes of a text field */
 #define FORM_MSG_ROWS	3		/* rows of an item's message */
 #define FORM_TOP	3		/* first row of the items */
+#define FORM_IDLE_MS	200		/* quiet time before the checks run */
 
 enum fkind {
 	FK_TEXT = 0,
@@ -92,6 +99,10 @@ struct form {
 	int			 i_ks, i_pass, i_confirm, i_alias, i_replace;
 	int			 ks_flags, alias_flags;
 	struct fks_cache	 cache;
+
+	bool			 stale;		/* edited since the checks ran
+						   (holds one t->busy) */
+	long long		 edited_ms;	/* the last edit, monotonic */
 };
 
 /* ------------------------------------------------------------------ */
@@ -1183,6 +1194,8 @@ form_free(struct form *f)
 
 	if (f == NULL)
 		return;
+	if (f->stale)
+		f->t->busy--;
 	if (f->def->free != NULL)
 		f->def->free(f);
 	if (f->lf != NULL) {
@@ -1246,12 +1259,49 @@ form_focus(struct form *f, int i)
 	if (i < 0 || (size_t)i >= f->nitems)
 		return;
 	form_sync(f);
+	/* Leaving an edited item: its checks now. */
+	if (f->stale)
+		form_recheck(f);
 	f->focus = i;
 	it = &f->items[i];
 	if (it->kind == FK_TEXT) {
 		set_current_field(f->lf, it->field);
 		form_driver(f->lf, REQ_END_FIELD);
 	}
+}
+
+/* Milliseconds on the monotonic clock. */
+static long long
+form_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+/* A key changed a value: the checks are due once the keys stop.  While
+ * they are due the form holds t->busy, so the loop ticks (form_idle). */
+static void
+form_edited(struct form *f)
+{
+	f->edited_ms = form_now_ms();
+	if (!f->stale) {
+		f->stale = true;
+		f->t->busy++;
+	}
+}
+
+/* The loop's tick: run the checks when they are due and the keys have
+ * stopped for FORM_IDLE_MS; true when the form changed. */
+bool
+form_idle(struct form *f)
+{
+	if (f == NULL || !f->stale ||
+	    form_now_ms() - f->edited_ms < FORM_IDLE_MS)
+		return (false);
+	form_recheck(f);
+	return (true);
 }
 
 /* Run every item's check (values depend on each other: the alias on the
@@ -1262,6 +1312,10 @@ form_recheck(struct form *f)
 	struct fitem	*it;
 	size_t		 i;
 
+	if (f->stale) {
+		f->stale = false;
+		f->t->busy--;
+	}
 	for (i = 0; i < f->nitems; i++) {
 		it = &f->items[i];
 		free(it->msg);
@@ -1409,11 +1463,11 @@ form_key(struct form *f, enum tui_action a, int ch)
 	if (it->kind == FK_TEXT && ch != '\t' && ch != '\r' && ch != '\n' &&
 	    ch != TK_ESC && form_text_key(f, ch)) {
 		form_sync(f);
-		form_recheck(f);
+		form_edited(f);
 		return (FORM_K_HANDLED);
 	}
 	if (it->kind == FK_PASSWORD && pw_key(it->pw, ch)) {
-		form_recheck(f);
+		form_edited(f);
 		return (FORM_K_HANDLED);
 	}
 	if (it->kind == FK_PASSWORD && ch >= 0x20 && ch < TK(0))
@@ -1441,11 +1495,13 @@ form_key(struct form *f, enum tui_action a, int ch)
 		changed = true;
 		break;
 	case ACT_BACK:
+		if (f->stale)
+			form_recheck(f);
 		return (FORM_K_BACK);
 	default:
 		return (FORM_K_UNHANDLED);
 	}
-	if (changed)
+	if (changed || f->stale)
 		form_recheck(f);
 	return (FORM_K_HANDLED);
 }

@@ -7,10 +7,11 @@
  * instead of exiting; TERM=dumb is refused with a pointer to the plain
  * commands; NO_COLOR/--no-color; --ascii line drawing; the mouse only with
  * --mouse; a short ESCDELAY; the hardware cursor on the focused item; the
- * terminal restored on fatal errors and on SIGINT/SIGTERM/SIGHUP.
+ * terminal restored on fatal errors and on SIGINT/SIGTERM/SIGHUP/SIGQUIT.
  */
 #include <getopt.h>
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +33,8 @@ tui_fatal_hook(void)
 		endwin();
 }
 
-/* SIGINT/SIGTERM/SIGHUP: note it; the loop wakes up (EINTR) and leaves. */
+/* SIGINT/SIGTERM/SIGHUP/SIGQUIT: note it; the loop wakes up (EINTR) and
+ * leaves (the terminal restored). */
 static void
 tui_sighandler(int sig)
 {
@@ -116,6 +118,19 @@ tui_getkey(void)
 	if (r == KEY_CODE_YES)
 		return (TK((int)wc));
 	return ((int)wc);
+}
+
+/* Are more keys waiting (a paste, a held key)?  Then the loop handles
+ * them before it draws: one frame for the lot, not one per key. */
+static bool
+tui_input_pending(void)
+{
+	struct pollfd	pfd;
+
+	pfd.fd = STDIN_FILENO;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	return (poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLIN));
 }
 
 /* Usage of the dashboard's options. */
@@ -336,6 +351,7 @@ tui_term_modes(struct tui *t)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);	/* ^\ in cbreak mode */
 
 	if (getenv("ESCDELAY") == NULL)
 		set_escdelay(50);
@@ -385,6 +401,8 @@ tui_loop(struct tui *t)
 		}
 		if (!tui_input(t, ch))
 			return (0);
+		if (tui_input_pending() && tui_signo == 0)
+			continue;
 		if (t->busy > 0)
 			tui_tick(t);
 		/* After r or a form's write: the new model is probed. */

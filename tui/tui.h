@@ -483,6 +483,9 @@ int		 form_key(struct form *, enum tui_action, int ch);
 struct fstep	*form_submit(struct form *);
 void		 form_focus(struct form *, int item);
 void		 form_recheck(struct form *);
+/* The loop's tick (wizard.c): the checks an edit made due, once the keys
+ * have stopped; true when the form changed. */
+bool		 form_idle(struct form *);
 void		 form_status(struct form *, enum sev, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 /* Items (indices stay valid) */

@@ -257,6 +257,9 @@ wiz_tick(struct tui *t, struct screen *sc)
 	size_t		 i;
 	bool		 wrote = false;
 
+	/* A form's checks, once typing or a paste stops (form.c). */
+	if (w != NULL && w->state == W_FORM)
+		return (form_idle(w->forms[w->page]));
 	if (w == NULL || w->state != W_BUSY)
 		return (false);
 	w->spin++;

@@ -57,6 +57,18 @@ cp "$F/jks-trunc-half.jks" "$X/$CTLNAME"
 BADUTF8=$(printf 'bad\377\376.p12')
 cp "$F/p12-trunc.p12" "$X/$BADUTF8"
 CTLALIAS=$(printf 'ser\033[2Jver')
+# C1 controls (U+009B is CSI), a raw 0x9B byte, a bidirectional override
+C1NAME=$(printf 'c1\302\23331m.jks')
+cp "$F/jks-trunc-half.jks" "$X/$C1NAME"
+RAWCSI=$(printf 'csi\233[2J.jks')
+cp "$F/jks-trunc-half.jks" "$X/$RAWCSI"
+BIDINAME=$(printf 'bidi\342\200\256kcaj.jks')
+cp "$F/jks-trunc-half.jks" "$X/$BIDINAME"
+C1ALIAS=$(printf 'ser\302\2332Jver')
+# a properties file above the 16 MiB limit (sparse: NUL bytes)
+truncate -s 17M "$X/huge.properties" 2>/dev/null ||
+    dd if=/dev/zero of="$X/huge.properties" bs=1 count=0 seek=17M \
+    2>/dev/null
 BELALIAS=$(printf 'new\007alias')
 cp "$F/good.p12" "$X/unreadable.p12"
 chmod 000 "$X/unreadable.p12"
@@ -319,7 +331,11 @@ c list-unreadable 1 'unreadable.p12: Permission denied' +nobody list "$X/unreada
 # names: non-ASCII, control characters (shown escaped), invalid UTF-8
 c list-nonascii-name 1 'café-ключ.jks: file is truncated' list "$X/café-ключ.jks"
 c list-control-char-name 1 'ctl\\u001B\[31m\\u0007\.jks: file is truncated' list "$X/$CTLNAME"
-c list-invalid-utf8-name 1 'bad.*\.p12: not a readable PKCS#12' list "$X/$BADUTF8" --storepass-env SP
+c list-invalid-utf8-name 1 'bad\\xff\\xfe\.p12: not a readable PKCS#12' list "$X/$BADUTF8" --storepass-env SP
+c list-c1-csi-name 1 'c1\\u009B31m\.jks: file is truncated' list "$X/$C1NAME"
+c list-raw-csi-byte-name 1 'csi\\x9b\[2J\.jks: file is truncated' list "$X/$RAWCSI"
+c list-bidi-override-name 1 'bidi\\u202Ekcaj\.jks: file is truncated' list "$X/$BIDINAME"
+c show-c1-csi-alias 1 'good.p12: no entry with alias "ser\\u009B2Jver"' show "$F/good.p12" "$C1ALIAS" --storepass-env SP
 c list-bad-format 2 'unknown format: yaml' list "$F/good.p12" --format yaml
 c show-control-char-alias 1 'good.p12: no entry with alias "ser\\u001B\[2Jver"' show "$F/good.p12" "$CTLALIAS" --storepass-env SP
 c show-unicode-alias-prefix 1 'unicode-alias.jks: no entry with alias "caf' +note show "$F/unicode-alias.jks" café
@@ -387,6 +403,11 @@ c audit-bad-thresholds 3 '(--warn-days|-5: not a number)' audit --properties "$F
 c configure-properties-is-dir 1 'application.properties: (not a regular file|is a directory)' configure --properties "$X/application.properties" --set server.port=8443
 c configure-missing-env 1 '--set-env server.ssl.key-store-password: environment variable NO_SUCH_VAR is not set' configure --properties "$F/app.properties" --set-env server.ssl.key-store-password=NO_SUCH_VAR
 c configure-set-no-value 2 '(--set|KEY=VALUE)' configure --properties "$F/app.properties" --set server.port
+c configure-properties-too-large 1 'huge.properties: 17825792 bytes: too large for a configuration file' configure --properties "$X/huge.properties" --set server.port=8443 --no-live
+c audit-properties-too-large 2 'huge.properties: 17825792 bytes: too large for a configuration file' +stdout audit --properties "$X/huge.properties" --no-live --cacerts "$F/good.jks"
+c configure-token-on-argv 2 'refusing api.token on the command line' configure --properties "$F/app.properties" --set api.token=abc
+c configure-apikey-on-argv 2 'refusing stripe.apiKey on the command line' configure --properties "$F/app.properties" --set stripe.apiKey=abc
+c configure-credentials-on-argv 2 'refusing db.credentials on the command line' configure --properties "$F/app.properties" --set db.credentials=abc
 
 # ---- trust / delete / rename / passwd
 c trust-keystore-as-cert 1 'good.p12: is a PKCS12 keystore, not a certificate file' trust --cacerts "$F/good.jks" --cacerts-pass-env SP "$F/good.p12"

@@ -86,6 +86,27 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (e->off + e->len > size || e->line < 1 ||
 		    e->last_line < e->line)
 			abort();
+		/* The index agrees with a relaxed lookup, and with a scan. */
+		if (strlen(e->key) == e->key_len) {
+			size_t	 k, same = 0, at = 0;
+			bool	 first;
+
+			for (k = 0; k < n; k++) {
+				if (strlen(props_entry(p, k)->key) !=
+				    props_entry(p, k)->key_len ||
+				    strcmp(props_entry(p, k)->canon,
+				    e->canon) != 0)
+					continue;
+				if (same++ == 0)
+					at = k;
+			}
+			if (props_same(p, i, &first) != same ||
+			    first != (at == i) ||
+			    props_find_all(p, e->key, &l) != same ||
+			    l[0] != props_entry(p, at))
+				abort();
+			free(l);
+		}
 		(void)props_eats_backslash(e);
 		if (i >= 8)
 			continue;
@@ -145,6 +166,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (props_find_all(p, key, &l) != 0)
 		abort();
 	fuzz_others(orig, p, canon);
+
+	/* dedup_all leaves each relaxed key (not empty, no NUL) once. */
+	if (props_dedup_all(p, &removed, NULL) != 0)
+		abort();
+	for (i = 0; i < props_count(p); i++) {
+		e = props_entry(p, i);
+		if (*e->canon != '\0' && strlen(e->key) == e->key_len &&
+		    props_same(p, i, NULL) != 1)
+			abort();
+	}
 
 	free(canon);
 	props_free(orig);

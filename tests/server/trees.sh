@@ -83,7 +83,7 @@ st=$("$TLSDECK" status --server "$T/ca-signed" --no-live --format json) ||
 [ "$(printf "%s\n" "$st" | jq -r '.trust.alias')" = example-test-root ] ||
     fail "ca-signed trust alias: $(printf "%s\n" "$st" | jq -c .trust)"
 [ "$(printf "%s\n" "$st" | jq '.trust.chain | length')" = 3 ] || fail "chain of 3"
-[ "$(printf "%s\n" "$st" | jq -r '.jre.truststore_password')" = changeit ] ||
+[ "$(printf "%s\n" "$st" | jq -r '.jre.truststore_opened_with')" = changeit ] ||
     fail "cacerts opened with changeit"
 [ "$(printf "%s\n" "$st" | jq -r '.jre.found_by')" = '${sharedDataPath}/jre' ] ||
     fail "JRE found by: $(printf "%s\n" "$st" | jq -r .jre.found_by)"
@@ -98,7 +98,7 @@ n=$(kt -list -keystore "$T/ca-signed/jre/lib/security/cacerts" \
     fail "password row not masked"
 printf "%s\n" "$st" | grep -q "$SRV_PASS" && fail "status shows the password"
 st=$("$TLSDECK" status --server "$T/jks" --no-live --format json)
-[ "$(printf "%s\n" "$st" | jq -r '.jre.truststore_password')" = "no password" ] ||
+[ "$(printf "%s\n" "$st" | jq -r '.jre.truststore_opened_with')" = "no password" ] ||
     fail "passwordless cacerts"
 [ "$(printf "%s\n" "$st" | jq -r '.keystore.key_recovered')" = true ] ||
     fail "JKS key not recovered with its key password"

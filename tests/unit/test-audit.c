@@ -627,7 +627,7 @@ test_properties(void **state)
 	f = st_finding(m, "properties-backslash");
 	assert_int_equal(f->line, 9);
 	assert_non_null(strstr(f->message, "reads \"C:\\temp\\new.log\" as "
-	    "\"C:<TAB>emp<LF>ew.log\""));
+	    "\"C:\\u0009emp\\u000Aew.log\""));
 	assert_int_equal(st_finding(m, "properties-non-ascii")->line, 10);
 	server_model_free(m);
 	st_tree_rm(d);

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: ISC */
-/* test-secret.c -- struct secret and the UTF-16BE encoding Java uses. */
+/* test-secret.c -- struct secret and the UTF-16BE encoding Java uses; the
+ * secret-name rule; the process hardening. */
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
 #include <unistd.h>
 
 #include "testutil.h"
@@ -79,10 +83,65 @@ test_file(void **state)
 	unlink(path);
 }
 
+/* The one rule for secret-looking keys, in every server kind's spelling. */
+static void
+test_key_name(void **state)
+{
+	static const char	*yes[] = { "server.ssl.key-store-password",
+	    "server.ssl.keyPassword", "spring.datasource.password",
+	    "app.client-secret", "oauth.token", "github.TOKEN",
+	    "db.credentials", "aws.credential", "stripe.apikey",
+	    "stripe.api-key", "stripe.api_key", "stripe.apiKey",
+	    "stripe.api.key", "gpg.passphrase", "jwt.private-key",
+	    "keystorePass", "truststorePass", "keyPass",
+	    "certificateKeystorePassword", "db.pwd", "passwd",
+	    "credential-reference.clear-text",
+	    "jetty.sslContext.keyStorePassword",
+	    "quarkus.http.ssl.certificate.key-store-password" };
+	static const char	*no[] = { "server.port", "server.ssl.key-store",
+	    "server.ssl.key-alias", "server.ssl.key-store-type",
+	    "im.base-url", "sharedDataPath", "server.ssl.ciphers",
+	    "spring.datasource.username", "keystoreFile" };
+	size_t			 i;
+
+	for (i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+		if (!secret_key_name(yes[i])) {
+			print_error("%s: not a secret?\n", yes[i]);
+			fail();
+		}
+	}
+	for (i = 0; i < sizeof no / sizeof no[0]; i++) {
+		if (secret_key_name(no[i])) {
+			print_error("%s: a secret?\n", no[i]);
+			fail();
+		}
+	}
+	assert_false(secret_key_name(NULL));
+}
+
+/* Core dumps off and not dumpable, for good, after the call. */
+static void
+test_harden(void **state)
+{
+	struct rlimit	rl;
+
+	assert_int_equal(secret_process_harden(NULL), 0);
+	assert_int_equal(getrlimit(RLIMIT_CORE, &rl), 0);
+	assert_int_equal(rl.rlim_cur, 0);
+	assert_int_equal(rl.rlim_max, 0);
+	assert_int_equal(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 0);
+	/* An unprivileged process cannot raise it again. */
+	rl.rlim_cur = rl.rlim_max = RLIM_INFINITY;
+	if (geteuid() != 0)
+		assert_int_not_equal(setrlimit(RLIMIT_CORE, &rl), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_key_name),
+		cmocka_unit_test(test_harden),
 		cmocka_unit_test(test_utf16_ascii),
 		cmocka_unit_test(test_utf16_latin1),
 		cmocka_unit_test(test_utf16_surrogate),
