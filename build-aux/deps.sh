@@ -6,12 +6,14 @@
 #   deps.sh bench    to run bench/run.sh and the ACME comparison with lego
 # Does nothing when everything is present; needs root otherwise.
 pkgs="build-essential autoconf automake pkg-config libssl-dev libncurses-dev
-libcyaml-dev libjansson-dev libcmocka-dev libcurl4-openssl-dev openssl"
+libcyaml-dev libyaml-dev libxml2-dev libjansson-dev libcmocka-dev
+libcurl4-openssl-dev openssl"
 case ${1:-} in
 test)	# tmux drives the TUI tests, the JDK is the oracle, strace and
-	# valgrind watch secrets and memory, pebble is the ACME CA
+	# valgrind watch secrets and memory, pebble is the ACME CA; Jetty's
+	# and the YAML/XML tools check the server kinds
 	pkgs="$pkgs tmux openjdk-17-jdk-headless python3 jq prometheus
-strace valgrind iproute2 pebble" ;;
+strace valgrind iproute2 pebble python3-yaml libxml2-utils jetty9" ;;
 fuzz)	pkgs="$pkgs clang libclang-rt-14-dev" ;;
 bench)	pkgs="$pkgs openjdk-17-jdk-headless ca-certificates-java pebble
 lego" ;;

@@ -296,6 +296,13 @@ void	*cli_json_findings(const struct server_model *);
 void	 cli_text_findings(FILE *, const struct server_model *,
 	     const char *indent);
 void	*cli_json_certs(const struct server_model *);
+/* Which key material a finding, row or certificate concerns: a json_t
+ * {"role", "name", "path"}, or JSON null. */
+void	*cli_json_material_ref(const struct key_material *);
+/* cmd-manage.c: refuse (-1, *cause) when path is a key material of the
+ * server found by default that no command may change (the encryption
+ * keystore, PEM files); what: "changed". */
+int	 cli_guard_keystore(const char *path, const char *what, char **cause);
 
 /*
  * The report of a step: text or JSON on stdout, notes on stderr (certs:

@@ -80,7 +80,12 @@ audit_prom_label(FILE *f, const char *s)
 static void
 audit_prom_cert_labels(FILE *f, const struct cert_ref *r)
 {
-	fputs("{file=\"", f);
+	/* role: the key material's; an anchor from the JRE's cacerts has
+	 * none ("cacerts") */
+	fputs("{role=\"", f);
+	audit_prom_label(f, r->material != NULL ?
+	    km_role_name(r->material->role) : "cacerts");
+	fputs("\",file=\"", f);
 	audit_prom_label(f, r->file);
 	fputs("\",alias=\"", f);
 	audit_prom_label(f, r->alias);

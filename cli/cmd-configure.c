@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * cmd-configure.c -- tlsdeck configure: edit application.properties
- * through core's settings step (step_settings: every other byte kept, the
- * safe-write path, a backup), shown first as a unified diff.  Passwords
- * are never taken from argv (--set-env KEY=VAR) and are masked in the
- * diff.
+ * cmd-configure.c -- tlsdeck configure: edit the server's settings in the
+ * file whose value wins (cfg_plan: application.properties, a profile file,
+ * a YAML document; refused when the running server's environment or
+ * command line wins) through core's settings steps (every other byte kept,
+ * the safe-write path, a backup), each shown first as a unified diff.
+ * Passwords are never taken from argv (--set-env KEY=VAR) and are masked
+ * in the diff.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -374,6 +376,154 @@ conf_option(struct cmd_ctx *c, int ch, char *arg)
 	return (0);
 }
 
+/* The edits that go to one file. */
+struct conf_group {
+	const struct cfg_source	*src;	/* the file (its first target) */
+	struct step_prop	*v;	/* borrowed from the conf_ops */
+	int			*docs;	/* YAML: each edit's document */
+	size_t			 n;
+	bool			 dedup;
+};
+
+static void
+conf_groups_free(struct conf_group *g, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(g[i].v);
+		free(g[i].docs);
+	}
+	free(g);
+}
+
+/* The group for src (a new one at the end when there is none). */
+static struct conf_group *
+conf_group(struct conf_group **g, size_t *n, const struct cfg_source *src)
+{
+	size_t	i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp((*g)[i].src->path, src->path) == 0)
+			return (&(*g)[i]);
+	*g = xreallocarray(*g, *n + 1, sizeof **g);
+	memset(&(*g)[*n], 0, sizeof **g);
+	(*g)[*n].src = src;
+	return (&(*g)[(*n)++]);
+}
+
+/* Where each edit goes: the source that wins for its key (refused when
+ * the running server's environment or command line wins). */
+static int
+conf_plan(const struct server_model *m, const struct conf_ops *ops,
+    bool dedup, struct conf_group **gp, size_t *np, char **cause)
+{
+	const struct cfg_source	**t = NULL, *src = NULL;
+	const struct key_material *mat;
+	struct conf_group	*g;
+	size_t			 i, j, nt;
+
+	for (i = 0; i < ops->n; i++) {
+		mat = key_material_of_setting(m, ops->v[i].key);
+		if (mat != NULL && mat->role == KM_ROLE_ENCRYPTION) {
+			cause_set(cause, "%s: not changed: it chooses the "
+			    "encryption keystore, and %s", ops->v[i].key,
+			    mat->not_renewable != NULL ? mat->not_renewable :
+			    "it must not change");
+			return (-1);
+		}
+		if (cfg_plan(m, ops->v[i].key, ops->v[i].value == NULL &&
+		    ops->v[i].secret == NULL, &t, &nt, cause) != 0)
+			return (-1);
+		if (nt == 0 && ops->v[i].value == NULL &&
+		    ops->v[i].secret == NULL) {
+			/* not set anywhere: the main file says so */
+			if (cfg_plan(m, ops->v[i].key, false, &t, &nt,
+			    cause) != 0)
+				return (-1);
+		}
+		for (j = 0; j < nt; j++) {
+			g = conf_group(gp, np, t[j]);
+			g->v = xreallocarray(g->v, g->n + 1, sizeof *g->v);
+			g->docs = xreallocarray(g->docs, g->n + 1,
+			    sizeof *g->docs);
+			g->docs[g->n] = t[j]->doc;
+			g->v[g->n++] = ops->v[i];
+		}
+		free(t);
+	}
+	if (!dedup)
+		return (0);
+	for (i = 0; i < m->nsources && src == NULL; i++)
+		if (m->sources[i]->main &&
+		    m->sources[i]->type == CFG_SRC_FILE)
+			src = m->sources[i];
+	if (src == NULL || src->format != CFG_FMT_PROPERTIES) {
+		cause_set(cause, "%s: --dedup: only a properties file has "
+		    "duplicate keys", m->properties);
+		return (-1);
+	}
+	if (!src->writable) {
+		cause_set(cause, "%s (nothing written)", src->error != NULL ?
+		    src->error : src->path);
+		return (-1);
+	}
+	conf_group(gp, np, src)->dedup = true;
+	return (0);
+}
+
+/* Write one group: the diff, then the file. */
+static int
+conf_write(const struct conf_group *g, const struct step_settings_opts *base,
+    size_t *wrote)
+{
+	struct step_settings_opts	 o = *base;
+	struct step_result		 r;
+	struct conf_show		 cs;
+	char				*cause = NULL;
+	size_t				 i;
+	int				 rc = -1;
+
+	memset(&cs, 0, sizeof cs);
+	memset(&r, 0, sizeof r);
+	o.props = g->v;
+	o.nprops = g->n;
+	o.dedup_all = g->dedup;
+	o.show = conf_show;
+	o.show_arg = &cs;
+	cs.name = g->src->path;
+	if (g->src->format == CFG_FMT_YAML) {
+		if (step_settings_yaml(g->src->path, g->docs, &o, &r,
+		    &cause) != 0) {
+			cli_error("%s", cause);
+			goto out;
+		}
+	} else if (step_settings(g->src->path, &o, &r, &cause) != 0) {
+		cli_error("%s", cause);
+		goto out;
+	}
+	if (!cs.shown)
+		printf("%s: nothing to change\n", g->src->path);
+	else if (o.dry_run)
+		printf("(dry run: %s not changed)\n", g->src->path);
+	else {
+		printf("wrote %s", cs.written);
+		if (r.backup_id != 0)
+			printf(" (backup %u: tlsdeck restore %u)", r.backup_id,
+			    r.backup_id);
+		printf("\n");
+		(*wrote)++;
+	}
+	for (i = r.write_notes; i < r.nnotes; i++)
+		fprintf(stderr, "%s: note: %s\n", TLSDECK_NAME, r.notes[i]);
+	rc = 0;
+out:
+	step_result_free(&r);
+	free(cs.written);
+	free(cause);
+	return (rc);
+}
+
 /* tlsdeck configure */
 static int
 cmd_configure_exec(struct cmd_ctx *c)
@@ -381,19 +531,15 @@ cmd_configure_exec(struct cmd_ctx *c)
 	struct conf_ops			*ops = c->data;
 	struct server_opts		 so;
 	struct step_settings_opts	 o;
-	struct step_result		 r;
-	struct conf_show		 cs;
-	char				*cause = NULL, *path = NULL;
-	char				*how = NULL;
-	size_t				 i;
+	struct server_model		*m = NULL;
+	struct conf_group		*groups = NULL;
+	size_t				 ngroups = 0, i, wrote = 0, nhint;
+	char				*cause = NULL, **hint;
 	int				 rc = EXIT_FAIL;
 
 	memset(&o, 0, sizeof o);
-	memset(&r, 0, sizeof r);
-	memset(&cs, 0, sizeof cs);
-	o.dedup_all = ops->dedup;
 	o.dry_run = c->dry_run;
-	if (ops->n == 0 && !o.dedup_all) {
+	if (ops->n == 0 && !ops->dedup) {
 		rc = cli_usage(c->entry, "nothing to do: give --set, "
 		    "--set-env, --unset or --dedup");
 		goto out;
@@ -406,42 +552,36 @@ cmd_configure_exec(struct cmd_ctx *c)
 		cli_error("%s", cause);
 		goto out;
 	}
-	if (server_find_properties(&so, &path, &how, &cause) != 0) {
+	so.flags |= SERVER_SOURCES_ONLY;
+	if (server_model_load(&so, &m, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
-	o.props = ops->v;
-	o.nprops = ops->n;
-	o.show = conf_show;
-	o.show_arg = &cs;
-	cs.name = path;
-	if (step_settings(path, &o, &r, &cause) != 0) {
+	if (conf_plan(m, ops, ops->dedup, &groups, &ngroups, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
-	if (!cs.shown) {
-		printf("%s: nothing to change\n", path);
-		rc = EXIT_OK;
-		goto out;
+	/* Planned: the steps read the files again, one at a time. */
+	cfg_sources_release(m);
+	for (i = 0; i < ngroups; i++) {
+		if (conf_write(&groups[i], &o, &wrote) != 0)
+			goto out;
 	}
-	if (o.dry_run) {
-		printf("(dry run: %s not changed)\n", path);
+	if (o.dry_run || wrote == 0) {
 		rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 		goto out;
 	}
-	printf("wrote %s", cs.written);
-	if (r.backup_id != 0)
-		printf(" (backup %u: tlsdeck restore %u)", r.backup_id,
-		    r.backup_id);
-	printf("\nrestart the server for the change to take effect\n");
-	for (i = r.write_notes; i < r.nnotes; i++)
-		fprintf(stderr, "%s: note: %s\n", TLSDECK_NAME, r.notes[i]);
+	printf("restart the server for the change to take effect\n");
+	step_restart_hint(m, NULL, so.proc, &hint, &nhint);
+	for (i = 0; i < nhint; i++) {
+		printf("  %s\n", hint[i]);
+		free(hint[i]);
+	}
+	free(hint);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 out:
-	step_result_free(&r);
-	free(cs.written);
-	free(path);
-	free(how);
+	conf_groups_free(groups, ngroups);
+	server_model_free(m);
 	free(cause);
 	return (rc);
 }
@@ -451,8 +591,9 @@ const struct cmd_entry cmd_configure_entry = {
 	.usage = CLI_GLOBAL_USAGE " --set KEY=VALUE... [--set-env "
 	"KEY=VAR] [--unset KEY] [--dedup] [--dry-run]",
 	.summary =
-	"Edit application.properties (everything else kept byte for byte): "
-	"shows the diff, then writes it with a backup.  Passwords only "
+	"Edit the server's settings where they win (application.properties, "
+	"a profile file, application.yml; everything else kept byte for "
+	"byte): shows the diff, then writes it with a backup.  Passwords only "
 	"through --set-env.",
 	.options = configure_options,
 	.flags = CMD_GLOBAL | CMD_NAME_EXTRA,

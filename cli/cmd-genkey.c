@@ -92,6 +92,10 @@ cmd_genkey_exec(struct cmd_ctx *c)
 	o->storetype = c->storetype;
 	o->replace = c->replace;
 	o->dry_run = c->dry_run;
+	if (cli_guard_keystore(file, "changed", &cause) != 0) {
+		cli_error("%s", cause);
+		goto out;
+	}
 	if (cli_step_passwords(file, c, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;

@@ -51,6 +51,10 @@ cmd_import_reply_exec(struct cmd_ctx *c)
 	o->dry_run = c->dry_run;
 	o->files = (const char *const *)c->argv + 1;
 	o->nfiles = c->argc - 1;
+	if (cli_guard_keystore(file, "changed", &cause) != 0) {
+		cli_error("%s", cause);
+		goto out;
+	}
 	if (cli_step_passwords(file, c, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
@@ -96,6 +100,10 @@ cmd_import_cert_exec(struct cmd_ctx *c)
 	o.dry_run = c->dry_run;
 	o.files = (const char *const *)c->argv + 1;
 	o.nfiles = c->argc - 1;
+	if (cli_guard_keystore(file, "changed", &cause) != 0) {
+		cli_error("%s", cause);
+		goto out;
+	}
 	if (cli_step_passwords(file, c, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
@@ -223,6 +231,10 @@ cmd_import_pem_exec(struct cmd_ctx *c)
 	o.dry_run = c->dry_run;
 	o.cert_files = a->certs;
 	o.ncert_files = a->ncerts;
+	if (cli_guard_keystore(file, "changed", &cause) != 0) {
+		cli_error("%s", cause);
+		goto out;
+	}
 	if (pem_passphrase(o.key_file, &a->pp, &phrase, &cause) != 0 ||
 	    cli_step_passwords(file, c, &cause) != 0) {
 		cli_error("%s", cause);

@@ -8,6 +8,45 @@
 
 #include "cli.h"
 
+/*
+ * Refuse to change a keystore the server must never see changed: the
+ * server found as status finds it (configuration file, environment,
+ * ./application.properties, the vendor's location), when there is one,
+ * says which (key_material_locked).
+ */
+int
+cli_guard_keystore(const char *path, const char *what, char **cause)
+{
+	struct server_opts		 so;
+	struct tlsdeck_config		*cfg = NULL;
+	struct server_model		*m = NULL;
+	const struct key_material	*mat;
+	char				*c = NULL;
+	int				 rc = 0;
+
+	server_opts_init(&so);
+	so.flags = SERVER_NO_LIVE | SERVER_SOURCES_ONLY;
+	if (config_load(NULL, &cfg, &c) == 0)
+		config_apply(cfg, &so);
+	free(c);
+	c = NULL;
+	if (server_model_load(&so, &m, &c) != 0) {
+		free(c);		/* no server known: nothing to guard */
+		config_free(cfg);
+		return (0);
+	}
+	if ((mat = key_material_locked(m, path)) != NULL) {
+		cause_set(cause, "%s: not %s: it is the %s key material of "
+		    "%s, and %s", path, what, km_role_name(mat->role),
+		    m->properties, mat->not_renewable != NULL ?
+		    mat->not_renewable : "it must not change");
+		rc = -1;
+	}
+	server_model_free(m);
+	config_free(cfg);
+	return (rc);
+}
+
 enum {
 	OPT_TO = OPT__CLI_MAX + 1,
 	OPT_NEW_STOREPASS_ENV,
@@ -77,7 +116,8 @@ cmd_delete_exec(struct cmd_ctx *c)
 		rc = cli_usage(c->entry, "--alias is needed");
 		goto out;
 	}
-	if (cli_step_storepass(file, &c->store, &pass, &cause) != 0 ||
+	if (cli_guard_keystore(file, "changed", &cause) != 0 ||
+	    cli_step_storepass(file, &c->store, &pass, &cause) != 0 ||
 	    step_delete(file, pass, c->alias, c->dry_run, &r, &cause) != 0) {
 		cli_error("delete: %s", cause);
 		goto out;
@@ -110,7 +150,8 @@ cmd_rename_exec(struct cmd_ctx *c)
 		rc = cli_usage(c->entry, "--alias and --to are needed");
 		goto out;
 	}
-	if (cli_step_storepass(file, &c->store, &pass, &cause) != 0 ||
+	if (cli_guard_keystore(file, "changed", &cause) != 0 ||
+	    cli_step_storepass(file, &c->store, &pass, &cause) != 0 ||
 	    step_rename(file, pass, c->alias, a->to, c->dry_run, &r,
 	    &cause) != 0) {
 		cli_error("rename: %s", cause);
@@ -208,7 +249,8 @@ cmd_passwd_exec(struct cmd_ctx *c)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (cli_step_storepass(file, &c->store, &pass, &cause) != 0)
+	if (cli_guard_keystore(file, "changed", &cause) != 0 ||
+	    cli_step_storepass(file, &c->store, &pass, &cause) != 0)
 		goto fail;
 	if (want_key && cli_pw_given(&c->key) &&
 	    cli_password(&c->key, "", false, &kp, &cause) != 0)

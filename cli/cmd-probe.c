@@ -133,13 +133,13 @@ probe_json(const struct probe_report *p)
 	json_object_set_new(j, "chain", arr);
 
 	o = json_object();
-	ke = p->m != NULL ? p->m->key_entry : NULL;
+	ke = p->m != NULL ? p->m->served->key_entry : NULL;
 	json_object_set_new(o, "properties", out_json_cstr(p->m != NULL ?
 	    p->m->properties : NULL));
 	json_object_set_new(o, "path", out_json_cstr(p->m != NULL ?
-	    p->m->keystore_path : NULL));
+	    p->m->served->path : NULL));
 	json_object_set_new(o, "alias", out_json_cstr(p->m != NULL ?
-	    p->m->key_alias : NULL));
+	    p->m->served->alias : NULL));
 	if (ke != NULL && ke->nchain > 0) {
 		json_object_set_new(o, "subject", out_json_cstr(
 		    ke->chain[0]->info.subject));
@@ -152,7 +152,7 @@ probe_json(const struct probe_report *p)
 	}
 	json_object_set_new(o, "match", probe_json_tri(p->match));
 	json_object_set_new(o, "error", out_json_cstr(p->m == NULL ?
-	    p->model_error : p->m->ks_error));
+	    p->model_error : p->m->served->ks_error));
 	json_object_set_new(j, "keystore", o);
 
 	o = json_object();
@@ -212,28 +212,28 @@ probe_text(FILE *f, const struct probe_report *p)
 	}
 
 	if (r->error == PROBE_OK) {
-		ke = p->m != NULL ? p->m->key_entry : NULL;
+		ke = p->m != NULL ? p->m->served->key_entry : NULL;
 		fputc('\n', f);
 		if (p->m == NULL)
 			fprintf(f, "Keystore   not compared: %s\n",
 			    p->model_error);
 		else if (ke == NULL || ke->nchain == 0)
 			fprintf(f, "Keystore   not compared: %s has no key "
-			    "entry \"%s\"%s%s\n", p->m->keystore_path != NULL ?
-			    p->m->keystore_path : "the keystore",
-			    p->m->key_alias != NULL ? p->m->key_alias : "",
-			    p->m->ks_error != NULL ? ": " : "",
-			    p->m->ks_error != NULL ? p->m->ks_error : "");
+			    "entry \"%s\"%s%s\n", p->m->served->path != NULL ?
+			    p->m->served->path : "the keystore",
+			    p->m->served->alias != NULL ? p->m->served->alias : "",
+			    p->m->served->ks_error != NULL ? ": " : "",
+			    p->m->served->ks_error != NULL ? p->m->served->ks_error : "");
 		else if (p->match == 1)
 			fprintf(f, "Keystore   MATCH: the served certificate "
 			    "is \"%s\" of %s\n", ke->alias,
-			    p->m->keystore_path);
+			    p->m->served->path);
 		else {
 			fp = cert_fp_hex(cert_sha256(ke->chain[0]), CERT_SHA256_LEN);
 			fprintf(f, "Keystore   DIFFERS: \"%s\" of %s is\n"
 			    "           %s\n           SHA-256  %s\n"
 			    "           (restart pending?)\n", ke->alias,
-			    p->m->keystore_path, ke->chain[0]->info.subject,
+			    p->m->served->path, ke->chain[0]->info.subject,
 			    fp);
 			free(fp);
 		}
@@ -338,9 +338,9 @@ probe_run(struct probe_report *p, const struct global_opts *g,
 		}
 	}
 	if (frc == 0) {
-		if (p->m != NULL && p->m->key_entry != NULL &&
-		    p->m->key_entry->nchain > 0)
-			p->match = cert_equal(p->m->key_entry->chain[0],
+		if (p->m != NULL && p->m->served->key_entry != NULL &&
+		    p->m->served->key_entry->nchain > 0)
+			p->match = cert_equal(p->m->served->key_entry->chain[0],
 			    p->r->chain[0]);
 		if (p->r->sni != NULL)
 			p->name_ok = audit_san_matches(p->r->chain[0],

@@ -218,33 +218,33 @@ trust_server_cert(const struct server_model *m, const char *from_alias,
 {
 	const char	*why;
 
-	if (m->keystore_path == NULL) {
+	if (m->served->path == NULL) {
 		cause_set(cause, "%s: server.ssl.key-store is not set: the "
 		    "server has no certificate of its own to trust (give "
 		    "CERT)", m->properties);
 		return (-1);
 	}
-	if (m->ks == NULL) {
+	if (m->served->ks == NULL) {
 		cause_set(cause, "cannot read the server's keystore: %s",
-		    m->ks_error != NULL ? m->ks_error : m->keystore_path);
+		    m->served->ks_error != NULL ? m->served->ks_error : m->served->path);
 		return (-1);
 	}
 	if (from_alias == NULL) {
-		if (m->key_entry == NULL) {
+		if (m->served->key_entry == NULL) {
 			why = trust_no_entry_why(m);
 			cause_set(cause, "%s: no server certificate to "
-			    "trust%s%s", m->keystore_path, why != NULL ?
+			    "trust%s%s", m->served->path, why != NULL ?
 			    ": " : "", why != NULL ? why : "");
 			return (-1);
 		}
-		from_alias = m->key_entry->alias;
+		from_alias = m->served->key_entry->alias;
 	}
-	if (!m->ks->verified && !m->ks->passwordless)
+	if (!m->served->ks->verified && !m->served->ks->passwordless)
 		cli_warn("%s: opened without its password (not set, or wrong, "
-		    "in %s): its integrity was not checked", m->keystore_path,
+		    "in %s): its integrity was not checked", m->served->path,
 		    m->properties);
-	o->from_ks = m->ks;
-	o->from_keystore = m->keystore_path;
+	o->from_ks = m->served->ks;
+	o->from_keystore = m->served->path;
 	o->from_alias = from_alias;
 	return (0);
 }

@@ -476,6 +476,21 @@ cli_text_findings(FILE *f, const struct server_model *m, const char *indent)
 	}
 }
 
+/* Which key material: {"role", "name", "path"}, or null. */
+void *
+cli_json_material_ref(const struct key_material *mat)
+{
+	json_t	*o;
+
+	if (mat == NULL)
+		return (json_null());
+	o = json_object();
+	json_object_set_new(o, "role", json_string(km_role_name(mat->role)));
+	json_object_set_new(o, "name", out_json_cstr(mat->name));
+	json_object_set_new(o, "path", out_json_cstr(mat->path));
+	return (o);
+}
+
 void *
 cli_json_findings(const struct server_model *m)
 {
@@ -499,6 +514,8 @@ cli_json_findings(const struct server_model *m)
 		json_object_set_new(j, "fix", out_json_cstr(f->fix));
 		json_object_set_new(j, "form", f->form >= 0 ?
 		    json_integer(f->form) : json_null());
+		json_object_set_new(j, "material", cli_json_material_ref(
+		    f->material));
 		json_array_append_new(arr, j);
 	}
 	return (arr);
@@ -533,6 +550,8 @@ cli_json_certs(const struct server_model *m)
 		fp = cert_fp_hex(cert_sha256(r->cert), CERT_SHA256_LEN);
 		json_object_set_new(j, "sha256", json_string(fp));
 		free(fp);
+		json_object_set_new(j, "material", cli_json_material_ref(
+		    r->material));
 		json_array_append_new(arr, j);
 	}
 	return (arr);

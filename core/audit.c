@@ -72,9 +72,15 @@ static const struct audit_code {
 	{ "base-url-port",		FORM_SETTINGS,	   "port differs" },
 	{ "base-url-placeholder",	FORM_SETTINGS,	   "placeholder" },
 	{ "base-url-invalid",		FORM_SETTINGS,	   "invalid" },
+	{ "setting-ignored",		FORM_SETTINGS,	   "ignored" },
+	{ "setting-overridden",		FORM_NONE,	   "overridden" },
+	{ "ssl-bundle-missing",		FORM_NONE,	   "no bundle" },
+	{ "client-auth-no-trust",	FORM_NONE,	   "no trust" },
+	{ "spring-json-invalid",	FORM_NONE,	   "invalid" },
 	/* files */
 	{ "keystore-world-readable",	FORM_NONE,	   "readable" },
 	{ "properties-world-readable",	FORM_NONE,	   "readable" },
+	{ "keystore-server-cannot-read", FORM_NONE,	   "no access" },
 	{ "pkcs12-too-new",		FORM_NONE,	   "too new" },
 	{ "jre-not-found",		FORM_NONE,	   "no JRE" },
 	{ "cacerts-missing",		FORM_NONE,	   "missing" },
@@ -158,20 +164,27 @@ audit_has(const struct server_model *m, const char *code)
 	return (false);
 }
 
-/* The line of the effective entry for key (relaxed), 0 when unset. */
+/* The line of the winning entry for key in a file, 0 when unset. */
 static int
 audit_line(const struct server_model *m, const char *key)
 {
-	const struct prop_entry	**list = NULL;
-	size_t			  n;
-	int			  line = 0;
+	const char	*file;
+	int		 line;
 
-	if (m->props == NULL)
-		return (0);
-	if ((n = props_find_all(m->props, key, &list)) > 0)
-		line = list[n - 1]->line;
-	free(list);
+	cfg_where(m, key, &file, &line);
 	return (line);
+}
+
+/* The file (or source) of the winning entry for key, else the main
+ * file. */
+static const char *
+audit_file(const struct server_model *m, const char *key)
+{
+	const char	*file;
+	int		 line;
+
+	cfg_where(m, key, &file, &line);
+	return (file);
 }
 
 /* ------------------------------------------------------------------ */
@@ -323,7 +336,8 @@ audit_ref_has(const struct server_model *m, struct cert *c)
 /* Append a certificate reference. */
 static void
 audit_ref_add(struct server_model *m, struct cert *c, const char *file,
-    const struct ks_entry *e, const char *position, bool served)
+    const struct ks_entry *e, const char *position, bool served,
+    struct key_material *mat)
 {
 	struct cert_ref	*r;
 	char		*alias;
@@ -339,6 +353,7 @@ audit_ref_add(struct server_model *m, struct cert *c, const char *file,
 	r->served = served;
 	r->days_left = cert_days_left(c, m->now);
 	r->sev = audit_cert_sev(m, c);
+	r->material = mat;
 }
 
 /* Position of chain[i] in a key entry's chain. */
@@ -364,28 +379,38 @@ audit_ref_cmp(const void *a, const void *b)
 	return (strcmp(x->alias, y->alias));
 }
 
-/* Every certificate worth a look: the served chain, its anchor, the rest
- * of the keystore (each once). */
-static void
-audit_collect(struct server_model *m)
+/* Is a material's key entry in use for TLS (its chain is sent)? */
+static bool
+audit_in_use(const struct key_material *mat)
 {
-	struct ks_entry	*e = m->key_entry, *te;
-	struct keystore	*ks = m->ks;
+	return (mat->role == KM_ROLE_SERVER || mat->role == KM_ROLE_SNI ||
+	    mat->role == KM_ROLE_QUEUE);
+}
+
+/* Every certificate worth a look: each material's chain (the served one
+ * first), its anchor, the rest of its keystore (each once). */
+static void
+audit_collect_one(struct server_model *m, struct key_material *mat)
+{
+	struct ks_entry	*e = mat->key_entry, *te;
+	struct keystore	*ks = mat->ks;
 	size_t		 i, j;
+	bool		 use = audit_in_use(mat);
 
 	if (e != NULL) {
 		for (i = 0; i < e->nchain; i++)
 			if (!audit_ref_has(m, e->chain[i]))
-				audit_ref_add(m, e->chain[i], m->keystore_path,
-				    e, audit_position(e->chain, e->nchain, i),
-				    true);
+				audit_ref_add(m, e->chain[i], mat->path, e,
+				    audit_position(e->chain, e->nchain, i),
+				    use, mat);
 	}
-	if (m->trusted && m->trusted_alias != NULL && m->jre.trust != NULL &&
-	    (te = keystore_find(m->jre.trust, m->trusted_alias)) != NULL &&
+	if (use && mat->trusted && mat->trusted_alias != NULL &&
+	    m->jre.trust != NULL &&
+	    (te = keystore_find(m->jre.trust, mat->trusted_alias)) != NULL &&
 	    te->nchain > 0 && !audit_ref_has(m, te->chain[0]))
 		audit_ref_add(m, te->chain[0], m->jre.jssecacerts ?
 		    m->jre.jssecacerts_path : m->jre.cacerts, te, "anchor",
-		    true);
+		    true, NULL);
 	for (i = 0; ks != NULL && i < ks->nentries; i++) {
 		te = ks->entries[i];
 		if (te == e)
@@ -393,14 +418,29 @@ audit_collect(struct server_model *m)
 		for (j = 0; j < te->nchain; j++) {
 			if (audit_ref_has(m, te->chain[j]))
 				continue;
-			audit_ref_add(m, te->chain[j], m->keystore_path, te,
+			audit_ref_add(m, te->chain[j], mat->path, te,
 			    te->type == KS_ENTRY_KEY ? audit_position(
-			    te->chain, te->nchain, j) : "trusted", false);
+			    te->chain, te->nchain, j) : "trusted", false, mat);
 		}
 	}
+}
+
+static void
+audit_collect(struct server_model *m)
+{
+	size_t	i;
+
+	audit_collect_one(m, m->served);
+	for (i = 0; i < m->nmaterials; i++)
+		if (m->materials[i] != m->served)
+			audit_collect_one(m, m->materials[i]);
 	if (m->ncerts > 1)
 		qsort(m->certs, m->ncerts, sizeof *m->certs, audit_ref_cmp);
 }
+
+/* The fix for an encryption certificate's dates. */
+#define ENC_FIX	"nothing to do: the encryption key is not used for TLS " \
+		"and must never be replaced"
 
 /* Dates: expired, expiring, not yet valid. */
 static void
@@ -416,6 +456,25 @@ audit_dates(struct server_model *m)
 		r = &m->certs[i];
 		c = r->cert;
 		time_iso8601(c->info.not_after, na, sizeof na);
+		if (r->material != NULL &&
+		    r->material->role == KM_ROLE_ENCRYPTION) {
+			/* not used for TLS: its dates matter to nobody */
+			if (c->info.not_after <= (int64_t)m->now)
+				audit_add(m, "cert-expired", SEV_INFO, r->file,
+				    0, r->alias, NULL, ENC_FIX, "encryption "
+				    "certificate \"%s\" (%s) expired on %s (it "
+				    "is not used for TLS: the key still "
+				    "decrypts)", c->info.subject, r->alias,
+				    na)->material = r->material;
+			else if (r->sev > SEV_OK)
+				audit_add(m, "cert-expiring", SEV_INFO,
+				    r->file, 0, r->alias, NULL, ENC_FIX,
+				    "encryption certificate \"%s\" (%s) "
+				    "expires on %s (it is not used for TLS: "
+				    "the key still decrypts)", c->info.subject,
+				    r->alias, na)->material = r->material;
+			continue;
+		}
 		if (c->info.not_after <= (int64_t)m->now) {
 			audit_add(m, "cert-expired", r->served ? SEV_CRIT :
 			    SEV_WARN, r->file, 0, r->alias, NULL, r->served ?
@@ -424,7 +483,8 @@ audit_dates(struct server_model *m)
 			    "renew it, or delete the entry if nothing uses it",
 			    "%s certificate \"%s\" (%s) expired on %s, %ld "
 			    "days ago", r->position, c->info.subject,
-			    r->alias, na, -r->days_left);
+			    r->alias, na, -r->days_left)->material =
+			    r->material;
 		} else if (r->sev > SEV_OK) {
 			sev = r->served ? r->sev : SEV_WARN;
 			audit_add(m, "cert-expiring", sev, r->file, 0, r->alias,
@@ -432,7 +492,8 @@ audit_dates(struct server_model *m)
 			    "renew it, or delete the entry if nothing uses it",
 			    "%s certificate \"%s\" (%s) expires in %ld days "
 			    "(%s)", r->position, c->info.subject, r->alias,
-			    r->days_left, na);
+			    r->days_left, na)->material =
+			    r->material;
 		}
 		if (c->info.not_before > (int64_t)m->now) {
 			time_iso8601(c->info.not_before, nb, sizeof nb);
@@ -441,16 +502,17 @@ audit_dates(struct server_model *m)
 			    "check the clock of this host and of the CA; "
 			    "wait, or re-issue", "%s certificate \"%s\" (%s) "
 			    "is not valid before %s", r->position,
-			    c->info.subject, r->alias, nb);
+			    c->info.subject, r->alias, nb)->material =
+			    r->material;
 		}
 	}
 }
 
-/* Key size and signature of what the server sends. */
+/* Key size and signature of what a material sends. */
 static void
-audit_strength(struct server_model *m)
+audit_strength(struct server_model *m, struct key_material *mat)
 {
-	struct ks_entry	*e = m->key_entry;
+	struct ks_entry	*e = mat->key_entry;
 	struct cert	*c;
 	const char	*k, *pos;
 	size_t		 i;
@@ -469,20 +531,21 @@ audit_strength(struct server_model *m)
 			weak = c->info.key_bits > 0 && c->info.key_bits < 256;
 		if (weak)
 			audit_add(m, "cert-weak-key", SEV_CRIT,
-			    m->keystore_path, 0, e->alias, NULL, i == 0 ?
+			    mat->path, 0, e->alias, NULL, i == 0 ?
 			    "make a new key pair: RSA 2048+ or EC P-256+ "
 			    "(Renew wizard)" : "ask the CA for a chain with "
 			    "stronger keys", "%s certificate \"%s\" has a "
 			    "weak key: %s (needs RSA 2048 or EC 256 bits)",
-			    pos, c->info.subject, k);
+			    pos, c->info.subject, k)->material = mat;
 		if (c->info.weak_sig && (i == 0 || !c->info.self_signed))
 			audit_add(m, "cert-weak-signature", SEV_CRIT,
-			    m->keystore_path, 0, e->alias, NULL, i == 0 ?
+			    mat->path, 0, e->alias, NULL, i == 0 ?
 			    "get a new certificate signed with SHA-256 (new "
 			    "CSR, or a new self-signed one)" : "ask the CA "
 			    "for a SHA-256 chain", "%s certificate \"%s\" is "
 			    "signed with %s: clients reject SHA-1 and MD5",
-			    pos, c->info.subject, c->info.sig_alg);
+			    pos, c->info.subject, c->info.sig_alg)->material =
+			    mat;
 	}
 }
 
@@ -490,7 +553,7 @@ audit_strength(struct server_model *m)
 static void
 audit_names(struct server_model *m)
 {
-	struct ks_entry	*e = m->key_entry;
+	struct ks_entry	*e = m->served->key_entry;
 	struct cert	*leaf;
 	char		*scheme = NULL, *host = NULL;
 	int		 port;
@@ -499,18 +562,20 @@ audit_names(struct server_model *m)
 		return;
 	leaf = e->chain[0];
 	if (leaf->info.self_signed)
-		audit_add(m, "cert-self-signed", SEV_INFO, m->keystore_path, 0,
+		audit_add(m, "cert-self-signed", SEV_INFO, m->served->path, 0,
 		    e->alias, NULL, "fine for tests; for production get it "
 		    "signed by a CA (CSR form)", "the server certificate "
 		    "\"%s\" is self-signed: browsers warn unless it is "
-		    "imported into their trust store", leaf->info.subject);
+		    "imported into their trust store",
+		    leaf->info.subject)->material = m->served;
 	if (leaf->info.nsan == 0) {
-		audit_add(m, "cert-no-san", SEV_WARN, m->keystore_path, 0,
+		audit_add(m, "cert-no-san", SEV_WARN, m->served->path, 0,
 		    e->alias, NULL, "make a new certificate with a SAN "
 		    "(New key pair / CSR with SANs: keytool -certreq drops "
 		    "them unless -ext SAN= is given again)", "the server "
 		    "certificate \"%s\" has no subjectAltName: browsers "
-		    "ignore the CN and reject it", leaf->info.subject);
+		    "ignore the CN and reject it",
+		    leaf->info.subject)->material = m->served;
 		return;
 	}
 	if (m->base_url == NULL || !m->ssl ||
@@ -528,8 +593,9 @@ audit_names(struct server_model *m)
 			free(list);
 			list = t;
 		}
-		audit_add(m, "base-url-not-in-san", SEV_WARN, m->properties,
-		    audit_line(m, "im.base-url"), e->alias, "im.base-url",
+		audit_add(m, "base-url-not-in-san", SEV_WARN,
+		    audit_file(m, "im.base-url"), audit_line(m, "im.base-url"),
+		    e->alias, "im.base-url",
 		    "make a certificate whose SAN has the host (or correct "
 		    "im.base-url)", "im.base-url host \"%s\" is not in the "
 		    "certificate's SAN (%s): clients calling that URL reject "
@@ -543,36 +609,38 @@ out:
 
 /* The chain: complete?  Sent whole?  Trusted by the JRE? */
 static void
-audit_chain(struct server_model *m)
+audit_chain(struct server_model *m, struct key_material *mat)
 {
-	struct ks_entry	*e = m->key_entry;
+	struct ks_entry	*e = mat->key_entry;
 	struct cert	*top, *miss;
 	const char	*store;
 
-	if (e == NULL || e->nchain == 0 || m->nchain == 0)
+	if (e == NULL || e->nchain == 0 || mat->nchain == 0)
 		return;
-	top = m->chain[m->nchain - 1];
+	top = mat->chain[mat->nchain - 1];
 	store = m->jre.jssecacerts ? m->jre.jssecacerts_path :
 	    m->jre.cacerts;
-	if (!m->chain_complete && !m->trusted) {
-		audit_add(m, "chain-incomplete", SEV_CRIT, m->keystore_path, 0,
+	if (!mat->chain_complete && !mat->trusted) {
+		audit_add(m, "chain-incomplete", SEV_CRIT, mat->path, 0,
 		    e->alias, NULL, "import the issuing CA's certificates "
 		    "(Import CA reply, or Import trusted certificate)",
 		    "no path from \"%s\" to a root: the issuer \"%s\" is "
 		    "neither in the keystore nor in the JRE's cacerts",
-		    e->chain[0]->info.subject, top->info.issuer);
+		    e->chain[0]->info.subject, top->info.issuer)->material =
+		    mat;
 		return;
 	}
-	if (m->nsent < m->nchain && !m->chain[m->nsent]->info.self_signed) {
-		miss = m->chain[m->nsent];
-		audit_add(m, "chain-not-sent", SEV_WARN, m->keystore_path, 0,
+	if (mat->nsent < mat->nchain &&
+	    !mat->chain[mat->nsent]->info.self_signed) {
+		miss = mat->chain[mat->nsent];
+		audit_add(m, "chain-not-sent", SEV_WARN, mat->path, 0,
 		    e->alias, NULL, "import the CA reply again with its whole "
 		    "chain (Import CA reply)", "key entry \"%s\" holds %zu "
 		    "certificate(s): the server does not send intermediate "
-		    "\"%s\", which clients need", e->alias, m->nsent,
-		    miss->info.subject);
+		    "\"%s\", which clients need", e->alias, mat->nsent,
+		    miss->info.subject)->material = mat;
 	}
-	if (m->jre.trust != NULL && !m->trusted && m->chain_complete)
+	if (m->jre.trust != NULL && !mat->trusted && mat->chain_complete)
 		audit_add(m, "cert-untrusted", SEV_WARN, store, 0, e->alias,
 		    NULL, top == e->chain[0] ? "import the server certificate "
 		    "into the JRE's cacerts (Trust form)" : "import the root "
@@ -580,7 +648,7 @@ audit_chain(struct server_model *m)
 		    "the JRE the server runs on does not trust %s \"%s\": "
 		    "its own HTTPS calls to im.base-url fail", top ==
 		    e->chain[0] ? "the self-signed server certificate" :
-		    "the root", top->info.subject);
+		    "the root", top->info.subject)->material = mat;
 }
 
 /* ------------------------------------------------------------------ */
@@ -611,7 +679,8 @@ audit_key_relevant(const char *canon)
  * The document is indexed by relaxed key: one pass, no pairwise compare.
  */
 static void
-audit_duplicates(struct server_model *m)
+audit_duplicates(struct server_model *m, const struct props *p,
+    const char *file)
 {
 	const struct prop_entry	*pe, **list = NULL;
 	size_t			 i, j, n, len, cap, found = 0, more = 0;
@@ -619,11 +688,11 @@ audit_duplicates(struct server_model *m)
 	int			 more_line = 0;
 	bool			 first;
 
-	for (i = 0; i < props_count(m->props); i++) {
-		pe = props_entry(m->props, i);
+	for (i = 0; i < props_count(p); i++) {
+		pe = props_entry(p, i);
 		if (pe->key_len == 0 || memchr(pe->key, '\0', pe->key_len))
 			continue;
-		if (props_same(m->props, i, &first) < 2 || !first)
+		if (props_same(p, i, &first) < 2 || !first)
 			continue;
 		if (++found > AUDIT_LINE_FINDINGS) {
 			if (more == 0)
@@ -631,7 +700,7 @@ audit_duplicates(struct server_model *m)
 			more++;
 			continue;
 		}
-		n = props_find_all(m->props, pe->key, &list);
+		n = props_find_all(p, pe->key, &list);
 		cap = 2048;
 		lines = xmalloc(cap);
 		len = 0;
@@ -655,7 +724,7 @@ audit_duplicates(struct server_model *m)
 			if (len >= cap)
 				len = cap - 1;
 		}
-		audit_add(m, "property-duplicate", SEV_WARN, m->properties,
+		audit_add(m, "property-duplicate", SEV_WARN, file,
 		    pe->line, NULL, pe->key, "keep one line (tlsdeck configure "
 		    "--dedup)", "%s is set %zu times, on lines %s: the last "
 		    "one (line %d) wins", pe->key, n, lines,
@@ -665,7 +734,7 @@ audit_duplicates(struct server_model *m)
 		list = NULL;
 	}
 	if (more > 0)
-		audit_add(m, "property-duplicate", SEV_WARN, m->properties,
+		audit_add(m, "property-duplicate", SEV_WARN, file,
 		    more_line, NULL, NULL, "keep one line of each (tlsdeck "
 		    "configure --dedup)", "%zu more keys are set more than "
 		    "once (the first of them on line %d)", more, more_line);
@@ -673,15 +742,15 @@ audit_duplicates(struct server_model *m)
 
 /* Backslashes Java eats, non-ASCII bytes. */
 static void
-audit_text(struct server_model *m)
+audit_text(struct server_model *m, const struct props *p, const char *file)
 {
 	const struct prop_entry	*pe;
 	char			*raw, *val, *list = NULL, *t;
 	int			*lines = NULL, more_line = 0;
 	size_t			 i, n, found = 0, more = 0;
 
-	for (i = 0; i < props_count(m->props); i++) {
-		pe = props_entry(m->props, i);
+	for (i = 0; i < props_count(p); i++) {
+		pe = props_entry(p, i);
 		if (!props_eats_backslash(pe))
 			continue;
 		if (++found > AUDIT_LINE_FINDINGS) {
@@ -693,7 +762,7 @@ audit_text(struct server_model *m)
 		if (secret_key_name(pe->key)) {
 			/* A secret: say so without showing it. */
 			audit_add(m, "properties-backslash", SEV_WARN,
-			    m->properties, pe->line, NULL,
+			    file, pe->line, NULL,
 			    audit_key_relevant(pe->canon) ? pe->key : NULL,
 			    "write \\\\ for a backslash in it", "%s: Java "
 			    "reads the value with its backslashes taken as "
@@ -702,7 +771,7 @@ audit_text(struct server_model *m)
 		}
 		raw = termesc_str(pe->raw_value, 0);
 		val = termesc(pe->value, pe->value_len, 0);
-		audit_add(m, "properties-backslash", SEV_WARN, m->properties,
+		audit_add(m, "properties-backslash", SEV_WARN, file,
 		    pe->line, NULL, audit_key_relevant(pe->canon) ? pe->key :
 		    NULL, "write / or \\\\ instead of \\ (the SSL settings "
 		    "form does)", "%s: Java reads \"%s\" as \"%s\" (a "
@@ -711,18 +780,18 @@ audit_text(struct server_model *m)
 		free(val);
 	}
 	if (more > 0)
-		audit_add(m, "properties-backslash", SEV_WARN, m->properties,
+		audit_add(m, "properties-backslash", SEV_WARN, file,
 		    more_line, NULL, NULL, "write / or \\\\ instead of \\",
 		    "%zu more values hold a backslash Java eats (the first "
 		    "of them on line %d)", more, more_line);
-	if ((n = props_nonascii_lines(m->props, &lines)) > 0) {
+	if ((n = props_nonascii_lines(p, &lines)) > 0) {
 		for (i = 0; i < n && i < 5; i++) {
 			xasprintf(&t, "%s%s%d", list != NULL ? list : "",
 			    i > 0 ? ", " : "", lines[i]);
 			free(list);
 			list = t;
 		}
-		audit_add(m, "properties-non-ascii", SEV_WARN, m->properties,
+		audit_add(m, "properties-non-ascii", SEV_WARN, file,
 		    lines[0], NULL, NULL, "write non-ASCII characters as "
 		    "\\uXXXX escapes (tlsdeck configure does)", "%zu line(s) "
 		    "hold non-ASCII bytes (%s%s): the server reads the file "
@@ -740,110 +809,120 @@ audit_is_password(const struct prop_entry *pe)
 	return (strstr(pe->canon, "password") != NULL && pe->value_len > 0);
 }
 
-/* Settings against each other and the files. */
+/* The declared type of a material against its file. */
 static void
-audit_settings(struct server_model *m)
+audit_type(struct server_model *m, struct key_material *mat)
 {
-	const struct prop_entry	*pe, **list = NULL;
-	struct stat		 sb;
-	enum ks_format		 f;
-	char			*scheme = NULL, *host = NULL, *v;
-	const char		*t;
-	int			 port, line, defport;
-	size_t			 i, n;
-	bool			 pw = false;
+	const char	*t, *k = mat->keys.type, *ks = mat->keys.store;
+	const char	*file;
+	char		*fix;
+	enum ks_format	 f;
+	int		 line;
+	bool		 compat, mismatch = false;
 
-	/* HTTPS at all? */
-	if (props_find_all(m->props, "server.ssl.key-store", &list) == 0 &&
-	    !audit_has(m, "properties-malformed"))
-		audit_add(m, "https-off", SEV_WARN, m->properties, 0, NULL,
-		    "server.ssl.key-store", "run the Enable HTTPS wizard",
-		    "HTTPS is not configured (no server.ssl.key-store): "
-		    "passwords and API tokens cross the network in clear");
-	free(list);
-	list = NULL;
-
-	/* The declared type against the file. */
-	if ((t = m->keystore_type) != NULL && *t != '\0') {
-		line = audit_line(m, "server.ssl.key-store-type");
+	if (mat->where != KM_KEYSTORE)
+		return;
+	if ((t = mat->declared_type) != NULL && *t != '\0' && k != NULL) {
+		cfg_where(m, k, &file, &line);
 		f = ks_format_parse(t);
+		compat = mat->ks != NULL && (f == KS_FMT_JKS ||
+		    f == KS_FMT_PKCS12) && (mat->ks->format == KS_FMT_JKS ||
+		    mat->ks->format == KS_FMT_PKCS12);
 		if (f == KS_FMT_UNKNOWN && strcasecmp(t, "PKCS11") != 0 &&
 		    strcasecmp(t, "BKS") != 0 && strcasecmp(t, "BCFKS") != 0 &&
 		    strcasecmp(t, "DKS") != 0 && strncasecmp(t, "Windows-",
 		    8) != 0)
-			audit_add(m, "keystore-type-invalid", SEV_CRIT,
-			    m->properties, line, NULL,
-			    "server.ssl.key-store-type", "write PKCS12 or JKS "
-			    "(the file's real format)", "server.ssl.key-store-"
-			    "type \"%s\" is not a keystore type Java knows: "
-			    "the server will not start", t);
-		else if (m->ks != NULL && f != m->ks->format)
-			audit_add(m, "keystore-type-mismatch",
-			    (f == KS_FMT_JKS || f == KS_FMT_PKCS12) &&
-			    (m->ks->format == KS_FMT_JKS ||
-			    m->ks->format == KS_FMT_PKCS12) ? SEV_WARN :
-			    SEV_CRIT, m->properties, line, NULL,
-			    "server.ssl.key-store-type", "set "
-			    "server.ssl.key-store-type to the real format",
-			    "server.ssl.key-store-type is %s but %s is %s%s",
-			    t, m->keystore_path, ks_format_name(m->ks->format),
-			    (f == KS_FMT_JKS || f == KS_FMT_PKCS12) &&
-			    (m->ks->format == KS_FMT_JKS ||
-			    m->ks->format == KS_FMT_PKCS12) ? " (Java loads "
-			    "it anyway while keystore.type.compat is true)" :
-			    ": Java cannot load it as declared");
+			audit_add(m, "keystore-type-invalid", SEV_CRIT, file,
+			    line, NULL, k, "write PKCS12 or JKS (the file's "
+			    "real format)", "%s \"%s\" is not a keystore "
+			    "type Java knows: the server will not start", k,
+			    t)->material = mat;
+		else if (mat->ks != NULL && f != mat->ks->format) {
+			xasprintf(&fix, "set %s to the real format", k);
+			audit_add(m, "keystore-type-mismatch", compat ?
+			    SEV_WARN : SEV_CRIT, file, line, NULL, k, fix,
+			    "%s is %s but %s is %s%s", k, t, mat->path,
+			    ks_format_name(mat->ks->format), compat ? " (Java "
+			    "loads it anyway while keystore.type.compat is "
+			    "true)" : ": Java cannot load it as "
+			    "declared")->material = mat;
+			free(fix);
+			mismatch = true;
+		}
 	}
-	if (m->ks != NULL && (m->ks->format == KS_FMT_PEM ||
-	    m->ks->format == KS_FMT_DER || m->ks->format == KS_FMT_PKCS7) &&
-	    !audit_has(m, "keystore-type-mismatch"))
-		audit_add(m, "keystore-type-mismatch", SEV_CRIT, m->properties,
-		    audit_line(m, "server.ssl.key-store"), NULL,
-		    "server.ssl.key-store", "import the key and certificate "
-		    "into a PKCS12 keystore (Import key + certificate)",
-		    "%s is a %s certificate file, not a keystore",
-		    m->keystore_path, ks_format_name(m->ks->format));
+	if (!mismatch && mat->ks != NULL && (mat->ks->format == KS_FMT_PEM ||
+	    mat->ks->format == KS_FMT_DER || mat->ks->format == KS_FMT_PKCS7) &&
+	    mat->role != KM_ROLE_CLIENT_TRUST) {
+		cfg_where(m, ks, &file, &line);
+		audit_add(m, "keystore-type-mismatch", SEV_CRIT, file, line,
+		    NULL, ks, "import the key and certificate into a PKCS12 "
+		    "keystore (Import key + certificate)", "%s is a %s "
+		    "certificate file, not a keystore", mat->path,
+		    ks_format_name(mat->ks->format))->material = mat;
+	}
+}
+
+/* Settings against each other. */
+static void
+audit_settings(struct server_model *m)
+{
+	struct cfg_hit		 hit;
+	char			*scheme = NULL, *host = NULL;
+	const char		*file;
+	int			 port, line, defport;
+	size_t			 i;
+
+	/* HTTPS at all? */
+	if (m->served->nconfigured_by == 0 &&
+	    !audit_has(m, "properties-malformed"))
+		audit_add(m, "https-off", SEV_WARN, m->properties, 0, NULL,
+		    m->served->keys.store != NULL ? m->served->keys.store :
+		    NULL, "run the Enable HTTPS wizard", "HTTPS is not "
+		    "configured (no %s): passwords and API tokens cross the "
+		    "network in clear", m->served->keys.store != NULL ?
+		    m->served->keys.store : "key material");
+
+	/* The declared types against the files. */
+	for (i = 0; i < m->nmaterials; i++)
+		audit_type(m, m->materials[i]);
 
 	/* security.require-ssl */
-	if ((n = props_find_all(m->props, "security.require-ssl",
-	    &list)) > 0) {
-		pe = list[n - 1];
-		v = pe->value;
-		audit_add(m, "require-ssl-no-effect", strncasecmp(v, "true", 4)
-		    == 0 ? SEV_WARN : SEV_INFO, m->properties, pe->line, NULL,
+	if (cfg_get(m, "security.require-ssl", &hit)) {
+		cfg_where(m, "security.require-ssl", &file, &line);
+		audit_add(m, "require-ssl-no-effect", strncasecmp(hit.value,
+		    "true", 4) == 0 ? SEV_WARN : SEV_INFO, file, line, NULL,
 		    "security.require-ssl", "HTTP is refused only because "
 		    "the one port speaks HTTPS; the line can go",
 		    "security.require-ssl has no effect on Spring Boot 2 and "
 		    "later (it is not a redirect or an HTTP block)");
 	}
-	free(list);
-	list = NULL;
 
 	/* im.base-url against server.port and SSL */
 	if (m->base_url != NULL) {
-		line = audit_line(m, "im.base-url");
+		cfg_where(m, "im.base-url", &file, &line);
 		if (!audit_parse_url(m->base_url, &scheme, &host, &port))
 			audit_add(m, "base-url-invalid", SEV_WARN,
-			    m->properties, line, NULL, "im.base-url",
+			    file, line, NULL, "im.base-url",
 			    "write https://HOST:PORT", "im.base-url \"%s\" "
 			    "is not a URL", m->base_url);
 		else {
 			if (strstr(host, "IM_SERVER_HOSTNAME") != NULL)
 				audit_add(m, "base-url-placeholder", SEV_WARN,
-				    m->properties, line, NULL, "im.base-url",
+				    file, line, NULL, "im.base-url",
 				    "put this server's host name in "
 				    "im.base-url", "im.base-url still holds "
 				    "the documentation's placeholder "
 				    "IM_SERVER_HOSTNAME");
 			if (m->ssl && strcmp(scheme, "https") != 0)
 				audit_add(m, "base-url-scheme", SEV_WARN,
-				    m->properties, line, NULL, "im.base-url",
+				    file, line, NULL, "im.base-url",
 				    "write https:// in im.base-url",
 				    "im.base-url uses %s:// but the server "
 				    "speaks HTTPS", scheme);
 			else if (!m->ssl && strcmp(scheme, "https") == 0 &&
-			    m->keystore_raw != NULL)
+			    m->served->nconfigured_by > 0)
 				audit_add(m, "base-url-scheme", SEV_WARN,
-				    m->properties, line, NULL, "im.base-url",
+				    file, line, NULL, "im.base-url",
 				    "write http:// in im.base-url, or enable "
 				    "HTTPS", "im.base-url uses https:// but "
 				    "server.ssl.enabled=false");
@@ -852,7 +931,7 @@ audit_settings(struct server_model *m)
 				port = defport;
 			if (m->port > 0 && port != m->port)
 				audit_add(m, "base-url-port", SEV_WARN,
-				    m->properties, line, NULL, "im.base-url",
+				    file, line, NULL, "im.base-url",
 				    "use ${server.port} in im.base-url (unless "
 				    "a proxy listens on that port)",
 				    "im.base-url points at port %d but "
@@ -861,15 +940,23 @@ audit_settings(struct server_model *m)
 		free(scheme);
 		free(host);
 	}
+}
 
-	/* Who can read the passwords (and other secrets)? */
-	for (i = 0; i < props_count(m->props) && !pw; i++) {
-		pe = props_entry(m->props, i);
-		pw = pe->value_len > 0 && secret_key_name(pe->key);
-	}
-	if (pw && stat(m->properties, &sb) == 0 && (sb.st_mode & S_IROTH))
+/* Who can read a file's passwords? */
+static void
+audit_file_mode(struct server_model *m, const struct props *p,
+    const char *file)
+{
+	struct stat	sb;
+	size_t		i;
+	bool		pw = false;
+
+	for (i = 0; i < props_count(p) && !pw; i++)
+		pw = props_entry(p, i)->value_len > 0 &&
+		    secret_key_name(props_entry(p, i)->key);
+	if (pw && stat(file, &sb) == 0 && (sb.st_mode & S_IROTH))
 		audit_add(m, "properties-world-readable", SEV_WARN,
-		    m->properties, 0, NULL, NULL, "chmod o-r (0640, group of "
+		    file, 0, NULL, NULL, "chmod o-r (0640, group of "
 		    "the server's user)", "the file holds passwords and is "
 		    "readable by every user on the host (mode %04o)",
 		    (unsigned int)(sb.st_mode & 07777));
@@ -878,13 +965,14 @@ audit_settings(struct server_model *m)
 /* Example passwords (compared as written; the resolved ones in server.c
  * are the same unless a placeholder feeds them). */
 static void
-audit_passwords(struct server_model *m)
+audit_passwords(struct server_model *m, const struct props *p,
+    const char *file)
 {
 	const struct prop_entry	*pe;
 	size_t			 i, j;
 
-	for (i = 0; i < props_count(m->props); i++) {
-		pe = props_entry(m->props, i);
+	for (i = 0; i < props_count(p); i++) {
+		pe = props_entry(p, i);
 		if (!audit_is_password(pe))
 			continue;
 		for (j = 0; j < sizeof audit_example_passwords /
@@ -892,7 +980,7 @@ audit_passwords(struct server_model *m)
 			if (strcmp(pe->value, audit_example_passwords[j]) != 0)
 				continue;
 			audit_add(m, "password-example", SEV_WARN,
-			    m->properties, pe->line, NULL, pe->key,
+			    file, pe->line, NULL, pe->key,
 			    "choose a password of your own (change it on "
 			    "the keystore too: tlsdeck passwd)", "%s is %s, "
 			    "a password published in documentation", pe->key,
@@ -908,20 +996,42 @@ audit_passwords(struct server_model *m)
 void
 audit_run(struct server_model *m)
 {
-	if (m->props != NULL) {
-		audit_duplicates(m);
-		audit_text(m);
+	const struct cfg_source	*src;
+	size_t			 i;
+	bool			 read = false;
+
+	/* The files' text, each properties file in turn. */
+	for (i = 0; i < m->nsources; i++) {
+		src = m->sources[i];
+		if (src->format != CFG_FMT_PROPERTIES || src->props == NULL)
+			continue;
+		read = true;
+		audit_duplicates(m, src->props, src->path);
+		audit_text(m, src->props, src->path);
+	}
+	if (read)
 		audit_settings(m);
-		audit_passwords(m);
+	for (i = 0; i < m->nsources; i++) {
+		src = m->sources[i];
+		if (src->format != CFG_FMT_PROPERTIES || src->props == NULL)
+			continue;
+		audit_file_mode(m, src->props, src->path);
+		audit_passwords(m, src->props, src->path);
 	}
 	audit_collect(m);
 	audit_dates(m);
-	audit_strength(m);
+	for (i = 0; i < m->nmaterials; i++)
+		if (audit_in_use(m->materials[i]))
+			audit_strength(m, m->materials[i]);
 	audit_names(m);
-	audit_chain(m);
+	for (i = 0; i < m->nmaterials; i++)
+		if (m->materials[i]->role == KM_ROLE_SERVER ||
+		    m->materials[i]->role == KM_ROLE_SNI)
+			audit_chain(m, m->materials[i]);
 	if (m->listening == 0)
-		audit_add(m, "port-not-listening", SEV_WARN, m->properties,
-		    audit_line(m, "server.port"), NULL, "server.port",
+		audit_add(m, "port-not-listening", SEV_WARN,
+		    audit_file(m, "server.port"), audit_line(m, "server.port"),
+		    NULL, "server.port",
 		    "start the server (/etc/init.d/imservice start, or "
 		    "systemctl start ...) and check its log",
 		    "nothing listens on port %d: the server is not running "
@@ -936,15 +1046,15 @@ audit_served(struct server_model *m, struct cert **served, size_t n,
 	struct cert	*mine;
 	char		*a, *b;
 
-	if (n == 0 || m->key_entry == NULL || m->key_entry->nchain == 0)
+	if (n == 0 || m->served->key_entry == NULL || m->served->key_entry->nchain == 0)
 		return;
-	mine = m->key_entry->chain[0];
+	mine = m->served->key_entry->chain[0];
 	if (cert_equal(mine, served[0]))
 		return;
 	a = cert_fp_hex(cert_sha256(served[0]), CERT_SHA256_LEN);
 	b = cert_fp_hex(cert_sha256(mine), CERT_SHA256_LEN);
-	audit_add(m, "served-cert-differs", SEV_CRIT, m->keystore_path, 0,
-	    m->key_entry->alias, NULL, "restart the server to load the "
+	audit_add(m, "served-cert-differs", SEV_CRIT, m->served->path, 0,
+	    m->served->key_entry->alias, NULL, "restart the server to load the "
 	    "keystore's certificate (or check what answers on that port)",
 	    "%s serves \"%s\" (SHA-256 %s), not the keystore's \"%s\" (%s): "
 	    "a restart is pending?", where, served[0]->info.subject, a,

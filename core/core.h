@@ -508,7 +508,7 @@ int	 file_resolve(const char *path, int flags, struct file_at *,
 void	 file_at_free(struct file_at *);
 /*
  * The largest configuration document a reader accepts (properties now; the
- * YAML and XML readers are to use it too), far above any real one: a
+ * YAML, XML and ini readers use it too), far above any real one: a
  * typical application.properties is a few kB.  A larger document is
  * refused with one line instead of being processed (docs/formats.md).
  */
@@ -626,9 +626,13 @@ int		 props_unset(struct props *, const char *key, size_t *removed,
 int		 props_dedup(struct props *, const char *key, size_t *removed,
 		     char **cause);
 /* props_dedup for every relaxed key at once (keys empty or holding NUL
- * are left alone), in one rewrite; *removed may be NULL. */
-int		 props_dedup_all(struct props *, size_t *removed,
-		     char **cause);
+ * are left alone, and entries eligible() refuses when it is not NULL),
+ * in one rewrite; *removed may be NULL. */
+int		 props_dedup_all(struct props *,
+		     bool (*eligible)(const struct prop_entry *),
+		     size_t *removed, char **cause);
+/* Is entry i the last (the winning) entry of its relaxed key? */
+bool		 props_last(const struct props *, size_t i);
 
 /* props_resolve flags */
 #define PROPS_RES_NOENV	0x01	/* do not look in the environment */
@@ -643,6 +647,15 @@ int		 props_dedup_all(struct props *, size_t *removed,
  */
 int		 props_resolve(const struct props *, const char *value,
 		     int flags, char **out, bool *unresolved, char **cause);
+/* A lookup for props_resolve_with: the value of name (NUL-terminated),
+ * *vlen its length, or NULL when nothing defines it. */
+typedef const char *(*props_lookup_fn)(void *arg, const char *name,
+		     size_t *vlen);
+/* props_resolve with the names looked up by fn instead of p's entries
+ * (p, which may be NULL, only names the document in messages). */
+int		 props_resolve_with(const struct props *, props_lookup_fn,
+		     void *arg, const char *value, int flags, char **out,
+		     bool *unresolved, char **cause);
 /* Physical lines holding bytes >= 0x80 (Java reads them as ISO-8859-1);
  * *lines malloc'd, ascending. */
 size_t		 props_nonascii_lines(const struct props *, int **lines);
@@ -665,6 +678,8 @@ enum sev {
 	SEV__MAX
 };
 
+struct key_material;
+
 struct finding {
 	char		*code;		/* stable, e.g. "cert-expiring" */
 	enum sev	 sev;
@@ -676,6 +691,8 @@ struct finding {
 	int		 form;		/* enum form_kind that fixes it, or -1 */
 	char		*key;		/* the property it concerns (its
 					   settings row), or NULL */
+	struct key_material *material;	/* the key material it concerns, or
+					   NULL */
 };
 
 /* The forms that fix findings (the TUI maps each to a screen). */
@@ -692,19 +709,196 @@ enum form_kind {
 	FORM__MAX
 };
 
-/* One row of the SSL settings panel. */
+/* ------------------------------------------------------------------ */
+/* The model's sources and key materials (docs/server-model.md). */
+
+struct yamldoc;
+struct yamldoc_entry;
+
+/* Where a value comes from. */
+enum cfg_src_type {
+	CFG_SRC_FILE = 0,	/* a configuration file (or one document) */
+	CFG_SRC_ENV,		/* the environment of a process */
+	CFG_SRC_CMDLINE,	/* command-line arguments (--k=v) */
+	CFG_SRC_SYSPROP,	/* Java system properties (-Dk=v) */
+	CFG_SRC_JSON,		/* SPRING_APPLICATION_JSON */
+	CFG_SRC_ASSUMED,	/* a value tlsdeck assumes (not the
+				   server's: sharedDataPath) */
+	CFG_SRC__MAX
+};
+
+/* The format of a configuration file. */
+enum cfg_format {
+	CFG_FMT_NONE = 0,	/* not a file */
+	CFG_FMT_PROPERTIES,
+	CFG_FMT_YAML,
+	CFG_FMT_XML,
+	CFG_FMT_INI,
+	CFG_FMT__MAX
+};
+
+/* One value of a source that is not a file document. */
+struct cfg_kv {
+	char		*key;		/* dotted name: "server.ssl.key-alias";
+					   the environment: as Spring maps it
+					   ("server.ssl.key.alias") */
+	char		*canon;		/* props_canon_key(key); environment:
+					   cfg_env_canon(key) */
+	char		*value;		/* wiped when freed */
+	char		*name;		/* as written: the variable
+					   (SERVER_SSL_KEY_ALIAS), the
+					   argument (--server.port=8443) */
+};
+
+/*
+ * A source of settings.  Sources have a precedence: the highest that
+ * sets a key wins, as the server resolves it.  A file source owns its
+ * parsed document; the documents of one multi-document YAML file are one
+ * source each (doc), the first owning the parse.
+ */
+struct cfg_source {
+	enum cfg_src_type type;
+	enum cfg_format	 format;
+	char		*path;		/* file (absolute), or NULL */
+	char		*label;		/* "conf/application.properties",
+					   "environment of pid 4242" */
+	int		 pid;		/* process sources: its pid */
+	char		*profile;	/* profile-specific file: its profile,
+					   or NULL */
+	char		*on_profile;	/* a YAML document's activation
+					   (spring.config.activate.on-profile),
+					   or NULL */
+	bool		 pending;	/* its activation is not decided yet:
+					   cfg_get skips it */
+	int		 doc;		/* YAML: document index, else -1 */
+	int		 precedence;	/* higher wins */
+	bool		 writable;	/* a file parsed as its own format:
+					   configure may edit it */
+	bool		 main;		/* the file --properties/--server
+					   named (m->properties) */
+	char		*error;		/* why it could not be parsed (then
+					   not writable), or NULL */
+	struct props	*props;		/* CFG_FMT_PROPERTIES */
+	struct yamldoc	*yaml;		/* CFG_FMT_YAML */
+	bool		 yaml_owner;	/* frees yaml */
+	size_t		 yfirst;	/* YAML: this document's entries */
+	size_t		 ycount;
+	struct cfg_kv	*kv;		/* the other sources */
+	size_t		 nkv;
+};
+
+/* One row of the SSL settings panel (and of JSON's settings). */
 struct setting {
 	char		*key;		/* e.g. "server.ssl.key-store" */
 	char		*value;		/* as written (resolved), NULL if unset;
 					   passwords are never stored here */
 	bool		 secret;	/* a password: show masked */
-	int		 line;		/* line in the properties file, or 0 */
+	int		 line;		/* line in its source file, or 0 */
 	enum sev	 sev;		/* result of its check */
 	char		*check;		/* short check text: "found", "key" */
 	char		*raw;		/* the value as written (placeholders
 					   unresolved), NULL for secrets */
-	int		 count;		/* entries for the key (relaxed): >1
-					   is a duplicate */
+	int		 count;		/* entries for the key (relaxed) in its
+					   source: >1 is a duplicate */
+	char		*source;	/* where the value comes from:
+					   "conf/application.properties:12",
+					   "environment of pid 4242
+					   (SERVER_SSL_KEY_ALIAS)"; NULL when
+					   unset */
+	const struct cfg_source *src;	/* the source that wins, or NULL */
+	char		**overrides;	/* where the values that lost are
+					   (labels as source) */
+	size_t		 noverrides;
+	struct key_material *material;	/* the key material the setting
+					   configures, or NULL */
+};
+
+/* The role of a key material. */
+enum km_role {
+	KM_ROLE_SERVER = 0,	/* what the HTTPS connector serves */
+	KM_ROLE_SNI,		/* a certificate chosen by host name */
+	KM_ROLE_CLIENT_TRUST,	/* trusted for client authentication */
+	KM_ROLE_QUEUE,		/* TLS to the message broker (IM) */
+	KM_ROLE_ENCRYPTION,	/* decrypts stored values (IM): never
+				   renewed */
+	KM_ROLE__MAX
+};
+
+/* Where a key material is. */
+enum km_where {
+	KM_NONE = 0,		/* not configured */
+	KM_KEYSTORE,		/* a keystore file (path) */
+	KM_PEM,			/* PEM files: cert_path, key_path */
+	KM_PEM_INLINE,		/* PEM text inside a setting */
+	KM_CLASSPATH		/* a resource inside the application:
+				   read-only, not opened */
+};
+
+/* The native names of the settings that configure a material (NULL: the
+ * kind has none), for messages, rows and edits. */
+struct km_keys {
+	char		*store;		/* server.ssl.key-store */
+	char		*storepass;
+	char		*type;
+	char		*alias;
+	char		*keypass;
+	char		*cert;		/* PEM: server.ssl.certificate */
+	char		*key;		/* PEM: its private key */
+};
+
+/* One key material of the server: what every panel, finding, step and
+ * JSON object works on. */
+struct key_material {
+	enum km_role	 role;
+	char		*name;		/* bundle, host name, or NULL */
+	enum km_where	 where;
+	char		*path;		/* resolved keystore file; PEM: the
+					   certificate file */
+	char		*raw;		/* the location as written */
+	char		*how;		/* how the path was resolved (relative
+					   paths, file:, classpath:) */
+	char		*cert_path;	/* PEM: certificate (and chain) */
+	char		*key_path;	/* PEM: private key */
+	char		*inline_cert;	/* PEM text given in the setting */
+	struct secret	*inline_key;	/* the same for the key (never
+					   shown) */
+	char		*declared_type;	/* the type setting, or NULL */
+	char		*alias;		/* key alias: the setting, else the
+					   only key entry's */
+	struct km_keys	 keys;
+	char		**configured_by; /* the settings that chose it, as
+					   set (native names) */
+	size_t		 nconfigured_by;
+	struct secret	*storepass;	/* never shown; NULL when unset */
+	struct secret	*keypass;
+	bool		 opened;	/* the password opened it (verified) */
+	/* loaded */
+	struct keystore	*ks;		/* loaded (PEM: format PEM, one key
+					   entry), or NULL */
+	char		*ks_error;	/* why not */
+	struct ks_entry	*key_entry;	/* the alias's key entry, or NULL */
+	unsigned int	 mode;		/* the file's permission bits */
+	int		 uid;		/* its owner, or -1 */
+	int		 gid;
+	/* the chain: completed from ks and the JRE's trust, leaf first
+	 * (borrowed pointers; array owned) */
+	struct cert	**chain;
+	size_t		 nchain;
+	bool		 chain_complete; /* ends at a self-signed certificate */
+	size_t		 nsent;		/* how many of chain the key entry
+					   holds (what is sent) */
+	bool		 trusted;	/* its root is in the JRE's cacerts */
+	char		*trusted_alias;	/* the cacerts alias anchoring it */
+	char		*trust_note;
+	/* use */
+	bool		 renewable;	/* forms may renew or replace it */
+	char		*not_renewable;	/* why not (one line), or NULL */
+	char		**hosts;	/* host names it serves (SNI) */
+	size_t		 nhosts;
+	int		 port;		/* the port it serves, or 0 */
+	bool		 reload_on_update; /* the server reloads it when the
+					   files change */
+	long		 quiet_period_ms; /* ... after this quiet period */
 };
 
 /* The JRE the server runs on. */
@@ -742,56 +936,80 @@ struct cert_ref {
 					   its trust anchor) */
 	long		 days_left;	/* at model->now */
 	enum sev	 sev;		/* expiry severity (SEV_OK when fine) */
+	struct key_material *material;	/* whose certificate, or NULL (an
+					   anchor from cacerts) */
 };
 
+/* The running server, when one was found (/proc). */
+struct server_proc {
+	int		 pid;		/* 0: none found */
+	int		 uid;		/* its real user and group */
+	int		 gid;
+	char		*cwd;		/* its working directory, or NULL */
+	char		*exe;		/* its executable, or NULL */
+	char		*unit;		/* its systemd unit (cgroup), or NULL */
+	bool		 cmdline_read;	/* its arguments were read */
+	bool		 environ_read;	/* its environment was readable */
+	int		*groups;	/* its supplementary groups */
+	size_t		 ngroups;
+};
+
+/* Who new files are for: the server's user (docs/server-model.md,
+ * Writing back). */
+struct server_owner {
+	int		 uid;		/* -1: unknown (tlsdeck's own) */
+	int		 gid;
+	unsigned int	 mode;		/* 0640, or 0600 when the server runs
+					   as tlsdeck's own user */
+	const char	*how;		/* "the running server (pid N)", ... */
+	char		*how_buf;	/* (owned storage of how) */
+};
+
+struct server_kind;
+
 struct server_model {
-	char		*properties;	/* path of application.properties */
+	const struct server_kind *kind;	/* "spring", ...; NULL when no
+					   server was read (a keystore
+					   opened alone) */
+	char		*properties;	/* the main configuration file (what
+					   --properties or --server named) */
 	char		*how;		/* how it was found */
 	char		*shared_data_path;
 	char		*install_path;
 	int		 port;		/* server.port (SERVER_DEFAULT_PORT
 					   if unset) */
 	char		*base_url;	/* im.base-url, resolved */
-	char		*keystore_path;	/* resolved server.ssl.key-store */
-	char		*keystore_type;	/* declared type */
-	char		*key_alias;
-	struct keystore	*ks;		/* loaded keystore, or NULL */
-	char		*ks_error;
-	struct ks_entry	*key_entry;	/* the key-alias entry in ks, or NULL */
 	struct setting	**settings;
 	size_t		 nsettings;
 	struct jre_info	 jre;
-	/* Trust: is the server chain's root in the JRE's cacerts? */
-	bool		 trusted;
-	char		*trusted_alias;	/* cacerts alias that anchors it */
-	char		*trust_note;
 	struct finding	**findings;	/* sorted: most severe first */
 	size_t		 nfindings;
 	int		 warn_days;	/* thresholds used */
 	int		 crit_days;
 	time_t		 now;
-	struct props	*props;		/* the parsed application.properties
-					   (NULL when unreadable) */
-	char		*keystore_raw;	/* server.ssl.key-store as written */
-	char		*keystore_how;	/* how the path was resolved (relative
-					   paths, file:, classpath:) */
-	bool		 ssl;		/* HTTPS configured (key-store set, not
-					   server.ssl.enabled=false) */
+	bool		 ssl;		/* HTTPS configured (key material set,
+					   not server.ssl.enabled=false) */
 	int		 listening;	/* server.port has a LISTEN socket: 1,
 					   0, or -1 when not checked */
-	int		 listen_pid;	/* the process owning it, or 0 */
 	int		 warn_percent;	/* of lifetime left; 0: off */
 	int		 crit_percent;
-	struct cert	**chain;	/* served chain completed from ks and
-					   trust, leaf first (borrowed
-					   pointers; array owned) */
-	size_t		 nchain;
-	bool		 chain_complete; /* ends at a self-signed certificate */
-	size_t		 nsent;		/* how many of chain the key entry
-					   holds (what the server sends) */
 	struct cert_ref	*certs;		/* every certificate audited, sorted
 					   by days left */
 	size_t		 ncerts;
+	/* the sources, highest precedence first */
+	struct cfg_source **sources;
+	size_t		 nsources;
+	/* every key material; served is the one the HTTPS connector
+	 * serves (never NULL: where is KM_NONE when nothing is
+	 * configured) */
+	struct key_material **materials;
+	size_t		 nmaterials;
+	struct key_material *served;
+	struct server_proc proc;	/* the running server: the process
+					   owning the port (pid 0: none) */
+	struct server_owner owner;	/* who new files are for */
+	char		**profiles;	/* the active profiles, in order */
+	size_t		 nprofiles;
 };
 
 /* Severity names: "ok", "info", "warning", "critical". */
@@ -811,9 +1029,121 @@ void		 findings_sort(struct server_model *);
 enum sev	 findings_worst(const struct server_model *);
 /* An empty model at time now (0: time(NULL)): the default thresholds
  * (SERVER_WARN_DAYS, SERVER_CRIT_DAYS) and port (SERVER_DEFAULT_PORT),
- * listening not checked (-1). */
+ * listening not checked (-1), no kind (NULL), and its served material
+ * (role server, nothing configured: where KM_NONE). */
 struct server_model *server_model_new(time_t now);
 void		 server_model_free(struct server_model *);
+/* A new key material of role, appended to m->materials. */
+struct key_material *key_material_add(struct server_model *, enum km_role);
+void		 key_material_free(struct key_material *);
+/* Append a setting name to mat->configured_by (once). */
+void		 key_material_configured_by(struct key_material *,
+		     const char *key);
+/* The material a setting chose (in its configured_by, relaxed names),
+ * or NULL. */
+struct key_material *key_material_of_setting(const struct server_model *,
+		     const char *key);
+/*
+ * The material at path that no form, wizard or command may change: the
+ * encryption key (its key pair decrypts stored data), PEM files or text
+ * (renewing PEM is not supported), a classpath: resource; NULL when path
+ * is none of those.  Its not_renewable says why.
+ */
+const struct key_material *key_material_locked(const struct server_model *,
+		     const char *path);
+/* "server", "sni", "client-trust", "queue", "encryption". */
+const char	*km_role_name(enum km_role);
+/* "none", "keystore", "pem", "pem-inline", "classpath". */
+const char	*km_where_name(enum km_where);
+/* A new source (strings copied), appended to m->sources; sort with
+ * cfg_sources_sort once all are in. */
+struct cfg_source *cfg_source_add(struct server_model *, enum cfg_src_type,
+		     enum cfg_format, const char *path, const char *label,
+		     int precedence);
+void		 cfg_source_free(struct cfg_source *);
+/* Take a source out of m->sources and free it (a YAML document that owns
+ * its file's parse hands it to another document of the file). */
+void		 cfg_source_remove(struct server_model *, struct cfg_source *);
+/* Free the parsed documents of every source (paths, labels, formats and
+ * the other fields stay): for a caller that has planned its edits and
+ * is about to parse the files again, so that memory holds one document
+ * at a time (docs/formats.md, "The properties reader"). */
+void		 cfg_sources_release(struct server_model *);
+/* Append a value to a source that is not a file document. */
+struct cfg_kv	*cfg_kv_add(struct cfg_source *, const char *key,
+		     const char *value, const char *name);
+/* Sort m->sources, highest precedence first (stable). */
+void		 cfg_sources_sort(struct server_model *);
+/* "file", "environment", "command line", "system properties",
+ * "SPRING_APPLICATION_JSON", "assumed". */
+const char	*cfg_src_type_name(enum cfg_src_type);
+/* "properties", "yaml", "xml", "ini", or "" (none). */
+const char	*cfg_format_name(enum cfg_format);
+/* The index of a material in m->materials, or -1. */
+int		 key_material_index(const struct server_model *,
+		     const struct key_material *);
+
+/* source.c: what the sources say (docs/server-model.md, Sources and
+ * settings). */
+struct cfg_hit {
+	const struct cfg_source	*src;	/* the source holding the value */
+	const char	*key;		/* as written there */
+	const char	*value;		/* what the server reads */
+	size_t		 value_len;
+	const char	*raw;		/* as written (escapes applied) */
+	int		 line;		/* in a file, or 0 */
+	const char	*name;		/* variable or argument, or NULL */
+	int		 count;		/* entries for the key in src */
+	const struct prop_entry *pe;	/* a properties file's entry */
+	const struct yamldoc_entry *ye;	/* a YAML document's entry */
+};
+/* Relaxed form for environment names (SERVER_SSL_KEY_STORE and
+ * server.ssl.key-store match); malloc'd. */
+char		*cfg_env_canon(const char *key);
+/* Does src set key (relaxed; its last entry wins)?  1 with *hit, or 0. */
+int		 cfg_source_get(const struct cfg_source *, const char *key,
+		     struct cfg_hit *);
+/* The winning value of key among m->sources: 1 with *hit, or 0. */
+int		 cfg_get(const struct server_model *, const char *key,
+		     struct cfg_hit *);
+/* The winning value of key as written (borrowed), or NULL. */
+const char	*cfg_value(const struct server_model *, const char *key);
+/* Where a finding about key points: the file and line of the source that
+ * sets it (a source that is no file: its label, line 0); unset: the main
+ * file (m->properties), line 0. */
+void		 cfg_where(const struct server_model *, const char *key,
+		     const char **file, int *line);
+/* Where a value is: "conf/application.properties:12", "environment of
+ * pid 4242 (SERVER_SSL_KEY_ALIAS)", "command line of pid 4242"
+ * (malloc'd). */
+char		*cfg_hit_where(const struct cfg_hit *);
+/* The entries of a source, in its order. */
+size_t		 cfg_source_count(const struct cfg_source *);
+void		 cfg_source_entry(const struct cfg_source *, size_t,
+		     struct cfg_hit *);
+/*
+ * Refuse what is plainly not a configuration file of the format want
+ * (properties or YAML): binary data, UTF-16, XML, JSON, an INI file.
+ * -1 with one line naming the file ("NAME: looks like XML (a Tomcat
+ * server.xml?), ..."); 0 otherwise.
+ */
+int		 cfg_sniff(const unsigned char *, size_t, const char *name,
+		     enum cfg_format want, char **cause);
+/*
+ * Where a change of key is written (docs/server-model.md, Writing back):
+ * the file that sets it and wins; the main file when nothing sets it;
+ * for a removal (unset) every file that sets it.  *targets malloc'd (the
+ * sources, borrowed).  Refused (-1, *cause naming the source) when a
+ * source that is no file wins -- the environment, command line, system
+ * properties or SPRING_APPLICATION_JSON of the running server -- or when
+ * the file could not be parsed as its own format.
+ */
+int		 cfg_plan(const struct server_model *, const char *key,
+		     bool unset, const struct cfg_source ***targets,
+		     size_t *ntargets, char **cause);
+/* Resolve placeholders against the sources (as props_resolve). */
+int		 cfg_resolve(const struct server_model *, const char *value,
+		     char **out, bool *unresolved, char **cause);
 
 /* ------------------------------------------------------------------ */
 /* server.c: finding and loading the server model (docs/architecture.md,
@@ -830,6 +1160,9 @@ void		 server_model_free(struct server_model *);
 /* server_opts.flags */
 #define SERVER_NO_LIVE		0x01	/* no look at the running server
 					   (/proc: listening port, process) */
+#define SERVER_SOURCES_ONLY	0x02	/* read the sources and stop: no
+					   key material opened, no JRE, no
+					   audit (configure) */
 
 struct server_opts {
 	const char	*properties;	/* --properties FILE */
@@ -847,6 +1180,36 @@ struct server_opts {
 
 /* Defaults: no paths, 30/14 days, no percentages, now, live checks. */
 void	 server_opts_init(struct server_opts *);
+
+/*
+ * A server kind (docs/server-model.md, Kinds): one module, core/kind-*.c.
+ * The rest of the core never asks which kind a server is.
+ */
+struct srvload;			/* server.c's loading state */
+struct step_prop;
+struct server_kind {
+	const char	*name;		/* "spring" */
+	const char	*title;		/* "Spring Boot" */
+	/* Does DIR look like this kind?  1 with *file, its main
+	 * configuration file, and *why (both malloc'd); 0 when not. */
+	int		(*detect)(const char *dir, char **file, char **why);
+	/* Read every source into the model: sources, key materials (to
+	 * be opened by server.c), the kind's findings.  -1 only when the
+	 * main file cannot be read at all. */
+	int		(*load)(struct srvload *, char **cause);
+	/* Once the materials are open and audited: the kind's own checks
+	 * on them and the settings rows. */
+	void		(*finish)(struct srvload *);
+	/* Neutral names ("key-store", "key-alias", ...) to native ones,
+	 * NULL-terminated pairs. */
+	const char *const (*names)[2];
+};
+extern const struct server_kind server_kind_spring;
+/* The kinds, in detection order, NULL-terminated. */
+extern const struct server_kind *const server_kinds[];
+/* The native name of a neutral one ("key-alias" ->
+ * "server.ssl.key-alias"), or name itself. */
+const char *server_kind_native(const struct server_kind *, const char *name);
 /*
  * Which application.properties: --properties, --server DIR
  * (DIR/conf/application.properties, else DIR/application.properties),
@@ -1824,18 +2187,28 @@ struct step_settings_change {
 	const struct step_mask	*after_mask;
 	size_t			 nafter_mask;
 };
+/*
+ * step-yaml.c: step_settings for a YAML file, property i in document
+ * docs[i] (yamldoc_set and yamldoc_unset: only the scalars' bytes change;
+ * what cannot be edited in place is refused).  dedup is refused (YAML has
+ * no duplicate keys).  The file is re-read and every key checked before
+ * the rename.
+ */
+int	 step_settings_yaml(const char *path, const int *docs,
+	     const struct step_settings_opts *, struct step_result *,
+	     char **cause);
 /* A property name the step writes: not empty, no blank or control
  * characters (step_settings refuses others). */
 bool	 step_settings_key_ok(const char *key);
 /* The resolved value of key's last entry as a secret, or NULL. */
 struct secret *step_settings_secret(const struct props *, const char *key);
 /*
- * How to restart the server: "INITD stop" and "INITD start"
- * when INITD (NULL: /etc/init.d/imservice) exists or the tree looks like
- * Integration Manager (sharedDataPath, im.base-url); else "systemctl
- * restart UNIT" for the unit of the process listening on server.port
- * (PROC/PID/cgroup; proc NULL is /proc) or a unit file naming the server's
- * paths; else a sentence.  *lines malloc'd (free each, then the array).
+ * How to restart the server, naming only what exists: "systemctl restart
+ * UNIT" for the systemd unit of the running server (m->proc.unit, else
+ * PROC/PID/cgroup; proc NULL is /proc); else "INITD stop" and "INITD
+ * start" when INITD (NULL: /etc/init.d/imservice) exists; else
+ * "systemctl restart UNIT" for a unit file naming the server's paths;
+ * else a sentence.  *lines malloc'd (free each, then the array).
  */
 void	 step_restart_hint(const struct server_model *, const char *initd,
 	     const char *proc, char ***lines, size_t *n);
@@ -2003,6 +2376,349 @@ void	 yamlerr_setup(struct cyaml_config *cfg, struct yamlerr *ye,
 char	*yamlerr_first(const struct yamlerr *, int err, int *lp, int *cp);
 /* The log lines joined with "; ", only the innermost "in ..." kept. */
 char	*yamlerr_joined(const struct yamlerr *);
+
+/* ------------------------------------------------------------------ */
+/* config documents: the servers' own configuration files, read and
+ * edited losslessly (docs/config-formats.md).  yamldoc.c (Spring Boot
+ * application.yml, libyaml), xmldoc.c (Tomcat server.xml, libxml2),
+ * inidoc.c (Jetty start.ini and start.d/NAME.ini) and obf.c (Jetty's OBF:
+ * passwords).  The conventions of props.c: parse keeps every byte, an
+ * unedited document serializes to its input byte for byte, every edit
+ * builds new bytes, parses them again and checks that only what it meant
+ * to change changed (else it fails and changes nothing); messages are
+ * "NAME: line N: ...".  Entry and element pointers are valid until the
+ * next edit or _free. */
+
+/* (CONFIG_MAX_SIZE, above: the bytes of one document) */
+
+/* confdoc.c: what the three documents share.  A growing byte buffer
+ * (always NUL-terminated once used). */
+struct confbuf {
+	unsigned char	*d;
+	size_t		 len;
+	size_t		 cap;
+};
+void		 confbuf_add(struct confbuf *, const void *, size_t);
+void		 confbuf_str(struct confbuf *, const char *);
+void		 confbuf_printf(struct confbuf *, const char *, ...)
+		     __attribute__((format(printf, 2, 3)));
+/* confdoc_check flags */
+#define CONFDOC_ANY_BYTES	0x01	/* bytes need not be UTF-8 (an XML
+					   encoding declaration decides) */
+/*
+ * Refuse what no configuration document holds, with one line naming NAME
+ * (and the line): more than CONFIG_MAX_SIZE bytes, a UTF-16 or UTF-32
+ * byte order mark, NUL bytes (binary data), and bytes that are not UTF-8.
+ */
+int		 confdoc_check(const unsigned char *, size_t, const char *name,
+		     int flags, char **cause);
+/* Is s[0, n) UTF-8 (no overlong forms, surrogates or NUL)?  *bad gets the
+ * offset of the first bad byte (may be NULL). */
+bool		 confdoc_utf8(const unsigned char *, size_t, size_t *bad);
+/* The dominant line end of a text ("\n" when it has none). */
+const char	*confdoc_eol(const unsigned char *, size_t);
+/* s for a one-line message: control characters as '?', at most max
+ * bytes (then "..."); malloc'd. */
+char		*confdoc_printable(const char *s, size_t max);
+/* 1-based line of byte off (CR, LF and CRLF end lines). */
+int		 confdoc_line(const unsigned char *, size_t, size_t off);
+
+/* yamldoc.c: application.yml.  Read with libyaml and flattened as Spring
+ * Boot flattens it: nested keys joined with '.', list items as key[0],
+ * key[1], keys that are not strings as [key] (ports: {8080: x} gives
+ * ports[8080]), plain scalars typed as SnakeYAML types them (YAML 1.1:
+ * yes/on -> "true", 0x1F -> "31", 010 -> "8", null/~/empty -> "") and
+ * printed as Java prints them; aliases and << merge keys are followed;
+ * duplicate keys are refused as Spring Boot refuses them.  Each document
+ * of a multi-document file (---) keeps its index and its profile. */
+
+struct yamldoc;
+
+enum yamldoc_style {
+	YAMLDOC_PLAIN = 0,
+	YAMLDOC_SINGLE,		/* 'x' */
+	YAMLDOC_DOUBLE,		/* "x" (escapes decoded) */
+	YAMLDOC_LITERAL,	/* | (read only) */
+	YAMLDOC_FOLDED,		/* > (read only) */
+	YAMLDOC_FLOWCOLL	/* an empty [] or {} (value "") */
+};
+
+/* yamldoc_entry.flags */
+#define YAMLDOC_NULL	0x01	/* null: ~, null, or nothing */
+#define YAMLDOC_EMPTY	0x02	/* an empty list or mapping */
+#define YAMLDOC_TYPED	0x04	/* a plain scalar SnakeYAML reads as a
+				   number or boolean: value differs from
+				   what is written (0123 -> 83) */
+#define YAMLDOC_ALIAS	0x08	/* reached through an alias or a <<
+				   merge: the bytes are shared */
+#define YAMLDOC_ANCHOR	0x10	/* the scalar or a collection above it
+				   carries an anchor (&x) */
+#define YAMLDOC_FLOW	0x20	/* inside a flow collection ([..] {..}) */
+#define YAMLDOC_TAG	0x40	/* carries a tag (!!str ...) */
+#define YAMLDOC_MULTILINE 0x80	/* the scalar spans several lines */
+
+struct yamldoc_entry {
+	char		*key;		/* flattened: server.ssl.bundle,
+					   a.b[0].c */
+	char		*canon;		/* props_canon_key(key) */
+	char		*value;		/* what Spring reads (UTF-8); may hold
+					   NUL (\0): see value_len */
+	size_t		 value_len;
+	int		 doc;		/* document index (0-based, every
+					   document of the stream counted) */
+	const char	*profile;	/* the document's profile, or NULL */
+	int		 line;		/* of the value (1-based) */
+	int		 column;	/* 1-based, in characters */
+	enum yamldoc_style style;
+	int		 flags;
+	size_t		 off;		/* the value's bytes (quotes, block */
+	size_t		 len;		/* header included; len 0: nothing
+					   written, as in "key:") */
+};
+
+/* Parse (name is used in messages and may be NULL).  Fails, with one line,
+ * on what libyaml or Spring Boot refuses (syntax, duplicate keys, unknown
+ * or recursive aliases, tags SnakeYAML has no constructor for, nesting
+ * deeper than 50, documents over 3 MiB characters), input over
+ * CONFIG_MAX_SIZE, UTF-16, and alias expansion beyond 100000 entries. */
+int		 yamldoc_parse(const unsigned char *, size_t, const char *name,
+		     struct yamldoc **, char **cause);
+int		 yamldoc_load(const char *path, struct yamldoc **,
+		     char **cause);
+void		 yamldoc_free(struct yamldoc *);
+void		 yamldoc_serialize(const struct yamldoc *, unsigned char **out,
+		     size_t *len);
+const char	*yamldoc_name(const struct yamldoc *);
+/* Flattened entries, documents in order, each in Spring's order. */
+size_t		 yamldoc_count(const struct yamldoc *);
+const struct yamldoc_entry *yamldoc_entry(const struct yamldoc *, size_t);
+/* Documents in the stream (0 for an empty file) and the profile of one:
+ * spring.config.activate.on-profile, else the legacy spring.profiles (a
+ * list joined with ","), or NULL. */
+int		 yamldoc_ndocs(const struct yamldoc *);
+const char	*yamldoc_profile(const struct yamldoc *, int doc);
+/* The last entry of document doc (-1: any) matching key in Spring's
+ * relaxed form, or NULL. */
+const struct yamldoc_entry *yamldoc_find(const struct yamldoc *, int doc,
+		     const char *key);
+/*
+ * Set key to value (one line of UTF-8) in document doc.  An existing
+ * scalar is rewritten in place: only its bytes change, in its own quoting
+ * style when the value allows it (plain stays plain only when SnakeYAML
+ * reads the new text back as that string; else single, then double
+ * quotes).  A missing key is inserted after the last entry of the deepest
+ * block mapping on its path, at that mapping's indentation, the missing
+ * levels as nested block mappings.  Refused: block scalars, anchored or
+ * aliased values, flow mappings on the path, new list items, ambiguous
+ * insertion points, and any edit after which the flattened view is not
+ * the old one with only key changed.
+ */
+int		 yamldoc_set(struct yamldoc *, int doc, const char *key,
+		     const char *value, char **cause);
+/* Remove every entry of document doc matching key (relaxed): each must be
+ * a one-line "key: scalar" of a block mapping; a mapping left empty loses
+ * its own line too.  *removed (may be NULL) counts the entries. */
+int		 yamldoc_unset(struct yamldoc *, int doc, const char *key,
+		     size_t *removed, char **cause);
+
+/* xmldoc.c: Tomcat's server.xml.  Checked by libxml2 (no network, no
+ * external DTD or entity ever loaded or expanded) and cut by our own
+ * tokenizer, which keeps the byte spans of every start tag and attribute
+ * value; the two must agree on every element and attribute. */
+
+struct xmldoc;
+
+/* xmldoc_flags() */
+#define XMLDOC_DOCTYPE	0x01	/* has a DOCTYPE */
+#define XMLDOC_ENTITIES	0x02	/* declares entities (internal) */
+#define XMLDOC_EXTERNAL	0x04	/* declares external entities: includes
+				   other files */
+#define XMLDOC_XINCLUDE	0x08	/* uses XInclude */
+#define XMLDOC_ENTREF	0x10	/* references a declared entity */
+#define XMLDOC_NOEDIT	(XMLDOC_DOCTYPE | XMLDOC_ENTITIES | \
+			 XMLDOC_EXTERNAL | XMLDOC_XINCLUDE | XMLDOC_ENTREF)
+
+/* xmldoc_attr.flags */
+#define XMLDOC_AF_ENTREF 0x01	/* holds a reference to a declared entity
+				   (kept as "&name;" in value) */
+
+struct xmldoc_attr {
+	char		*name;		/* as written (prefix:local) */
+	char		*value;		/* decoded (entities, character
+					   references, normalized blanks),
+					   UTF-8 */
+	size_t		 name_off;	/* the name's first byte */
+	size_t		 val_off;	/* the value's bytes between the */
+	size_t		 val_len;	/* quotes */
+	char		 quote;		/* '"' or '\'' */
+	int		 line;
+	int		 flags;
+};
+
+struct xmldoc_elem {
+	char		*name;		/* as written (prefix:local) */
+	size_t		 index;		/* in document order (0: the root) */
+	size_t		 parent;	/* index, or SIZE_MAX for the root */
+	int		 depth;		/* 0: the root */
+	int		 line;		/* of the start tag */
+	size_t		 off;		/* the start tag: '<' to '>' */
+	size_t		 len;
+	size_t		 end;		/* after the end tag (or "/>") */
+	bool		 empty;		/* <x/> */
+	struct xmldoc_attr *attrs;
+	size_t		 nattrs;
+	size_t		 nkids;		/* child elements */
+};
+
+/* Parse (name is used in messages and may be NULL).  One line on what
+ * libxml2 refuses, input over CONFIG_MAX_SIZE, UTF-16, nesting deeper than
+ * 100 levels, or a disagreement between libxml2 and our tokenizer. */
+int		 xmldoc_parse(const unsigned char *, size_t, const char *name,
+		     struct xmldoc **, char **cause);
+int		 xmldoc_load(const char *path, struct xmldoc **, char **cause);
+void		 xmldoc_free(struct xmldoc *);
+void		 xmldoc_serialize(const struct xmldoc *, unsigned char **out,
+		     size_t *len);
+const char	*xmldoc_name(const struct xmldoc *);
+int		 xmldoc_flags(const struct xmldoc *);
+/* When xmldoc_flags() has XMLDOC_NOEDIT bits: one line saying what the
+ * document does ("NAME: server.xml includes other files through entities
+ * (connector.xml): ..."), for a finding; else NULL.  Borrowed. */
+const char	*xmldoc_warning(const struct xmldoc *);
+/* Elements in document order. */
+size_t		 xmldoc_count(const struct xmldoc *);
+const struct xmldoc_elem *xmldoc_elem(const struct xmldoc *, size_t);
+/* Elements on an absolute path of names, e.g. "Server/Service/Connector"
+ * or "Server/Service/Connector/SSLHostConfig/Certificate", in document
+ * order; *list malloc'd (NULL if none). */
+size_t		 xmldoc_find(const struct xmldoc *, const char *path,
+		     const struct xmldoc_elem ***list);
+/* Child elements of elem named name (NULL: all). */
+size_t		 xmldoc_children(const struct xmldoc *,
+		     const struct xmldoc_elem *, const char *name,
+		     const struct xmldoc_elem ***list);
+/* An attribute (exact name) of elem, or NULL; its decoded value. */
+const struct xmldoc_attr *xmldoc_attr(const struct xmldoc_elem *,
+		     const char *name);
+const char	*xmldoc_get(const struct xmldoc_elem *, const char *name);
+/*
+ * Set attribute name of element index to value (UTF-8).  An existing value
+ * is replaced between its quotes (escaped for its quote character); a new
+ * attribute goes after the last one of the tag, on the same line or on a
+ * continuation line aligned with the others.  Refused on documents with
+ * XMLDOC_NOEDIT flags, and when libxml2 does not read the result as the
+ * old tree with only that value changed.
+ */
+int		 xmldoc_set_attr(struct xmldoc *, size_t elem,
+		     const char *name, const char *value, char **cause);
+/* Remove attribute name (and the blanks before it) from element elem;
+ * absent: 0, nothing changed. */
+int		 xmldoc_remove_attr(struct xmldoc *, size_t elem,
+		     const char *name, char **cause);
+/*
+ * Insert text, one complete element (with its own children; lines after
+ * the first indented relative to it), on a new line after element elem,
+ * with elem's indentation (a sibling).  The new element's index is
+ * elem's index plus the number of elements in elem's subtree.
+ */
+int		 xmldoc_insert_element_after(struct xmldoc *, size_t elem,
+		     const char *text, char **cause);
+/* Decode XML text (predefined entities, character references) into a
+ * malloc'd UTF-8 string; -1 on a malformed or undeclared reference. */
+int		 xmldoc_unescape(const char *, size_t, char **out);
+
+/* inidoc.c: Jetty's start.ini and start.d/NAME.ini, read as Jetty's start.jar
+ * reads them (TextFile and StartArgs of Jetty 9.4 to 12): one argument a
+ * line, the line trimmed, '#' comments, "--module=a,b", "name=value",
+ * "name+=value" (appends), "name?=value" (default), "-Dname=value"; the
+ * name is everything before the first '=' (blanks included).  Values are
+ * raw: ${...} is expanded by Jetty when used, not here. */
+
+struct inidoc;
+
+enum inidoc_kind {
+	INIDOC_PROPERTY = 0,	/* name=value, name+=value, name?=value */
+	INIDOC_SYSPROP,		/* -Dname=value (also a property) */
+	INIDOC_MODULE,		/* --module=a,b / --modules= */
+	INIDOC_ADD_MODULE,	/* --add-module(s)=, --add-to-start(d)= */
+	INIDOC_OPTION,		/* any other --option or JVM argument */
+	INIDOC_FILE		/* a bare XML or properties file name */
+};
+
+struct inidoc_entry {
+	enum inidoc_kind kind;
+	char		*key;		/* property name (without + or ?), or
+					   the option ("--module") */
+	char		*value;		/* after the first '=' (modules: the
+					   list as written) */
+	char		 op;		/* '=', '+' (+=) or '?' (?=) */
+	bool		 spaced;	/* blanks around the '=': Jetty keeps
+					   them in the name and value */
+	int		 line;		/* 1-based */
+	size_t		 off;		/* the physical line, line end */
+	size_t		 len;		/* included */
+};
+
+/* Parse (name is used in messages and may be NULL).  One line on input
+ * over CONFIG_MAX_SIZE, invalid UTF-8 or NUL bytes, an option missing its
+ * value (--module=) and a line Jetty refuses ("Unrecognized argument"). */
+int		 inidoc_parse(const unsigned char *, size_t, const char *name,
+		     struct inidoc **, char **cause);
+int		 inidoc_load(const char *path, struct inidoc **, char **cause);
+void		 inidoc_free(struct inidoc *);
+void		 inidoc_serialize(const struct inidoc *, unsigned char **out,
+		     size_t *len);
+const char	*inidoc_name(const struct inidoc *);
+/* Entries (comments and blank lines are not entries), in file order. */
+size_t		 inidoc_count(const struct inidoc *);
+const struct inidoc_entry *inidoc_entry(const struct inidoc *, size_t);
+/* The value property key has after this file alone (=, += and ?=
+ * applied in order, as Jetty applies them), malloc'd, or NULL. */
+char		*inidoc_get(const struct inidoc *, const char *key);
+/* The same folded into *value (malloc'd, or NULL when unset so far), for
+ * reading the files in Jetty's order: start.ini, then start.d/NAME.ini in
+ * natural order.  Returns the number of assignments seen. */
+int		 inidoc_fold(const struct inidoc *, const char *key,
+		     char **value);
+/* The last entry assigning key, or NULL. */
+const struct inidoc_entry *inidoc_find(const struct inidoc *,
+		     const char *key);
+/* Modules the file enables (--module=, in order, each once); *list
+ * malloc'd, the strings borrowed. */
+size_t		 inidoc_modules(const struct inidoc *, const char ***list);
+/*
+ * Set property key to value (one line).  The last line assigning it with
+ * '=' or '?=' is rewritten in place (name and operator kept); else a line
+ * "key=value" goes after a commented-out "# key=..." template line, else
+ * after the last property sharing the longest dotted prefix (at least two
+ * elements: jetty.sslContext), else after the --module line naming ssl,
+ * else at the end.  A key whose last assignment is += is refused.
+ */
+int		 inidoc_set(struct inidoc *, const char *key, const char *value,
+		     char **cause);
+/* Remove every line assigning key; *removed may be NULL. */
+int		 inidoc_unset(struct inidoc *, const char *key,
+		     size_t *removed, char **cause);
+/* Enable module: a "--module=NAME" line after the last --module line (or
+ * at the end); nothing when a --module line names it already. */
+int		 inidoc_add_module(struct inidoc *, const char *module,
+		     char **cause);
+
+/* obf.c: Jetty's password forms (org.eclipse.jetty.util.security). */
+enum obf_kind {
+	OBF_PLAIN = 0,		/* the password itself */
+	OBF_OBF,		/* "OBF:..." reversible obfuscation */
+	OBF_MD5,		/* "MD5:..." one-way digest */
+	OBF_CRYPT		/* "CRYPT:..." one-way crypt(3) */
+};
+enum obf_kind	 obf_kind(const char *);
+/* The password of an "OBF:" string (repeated OBF: prefixes undone, as
+ * Jetty does) into a new secret.  One line on MD5:/CRYPT: (not
+ * reversible) and on a corrupt string; the message never quotes it. */
+int		 obf_decode(const char *, struct secret **, char **cause);
+/* "OBF:..." for a password, byte for byte what Jetty's
+ * Password.obfuscate() writes (UTF-8 bytes); a secret itself. */
+struct secret	*obf_encode(const struct secret *);
 
 /* ------------------------------------------------------------------ */
 /* jws.c: JSON Web Signatures for ACME (RFC 7515, 7517, 7518, 7638).

@@ -74,7 +74,7 @@ dm_keystore(struct server_model *m)
 	time_t		 now = m->now;
 
 	ks = keystore_new(KS_FMT_PKCS12);
-	ks->path = xstrdup(m->keystore_path);
+	ks->path = xstrdup(m->served->path);
 	ks->verified = true;
 	e = dm_entry(ks, "integration-manager", KS_ENTRY_KEY, now);
 	ks_entry_add_cert(e, dm_cert("CN=im.example.com, O=Example Corp, "
@@ -84,7 +84,7 @@ dm_keystore(struct server_model *m)
 	    "RSA 4096", true, NULL));
 	ks_entry_add_cert(e, dm_cert(DM_ROOT, DM_ROOT, "1001", now, 3650,
 	    7290, "RSA 4096", true, NULL));
-	m->key_entry = e;
+	m->served->key_entry = e;
 	e = dm_entry(ks, "old-server", KS_ENTRY_KEY, now);
 	ks_entry_add_cert(e, dm_cert("CN=old.example.com", "CN=old.example."
 	    "com", "5e2a", now, 356, 9, "RSA 2048", false,
@@ -99,7 +99,7 @@ dm_keystore(struct server_model *m)
 	ks_entry_add_cert(e, dm_cert("CN=Partner CA, O=Partner GmbH, C=DE",
 	    "CN=Partner CA, O=Partner GmbH, C=DE", "77", now, 1800, 25,
 	    "EC P-256", true, NULL));
-	m->ks = ks;
+	m->served->ks = ks;
 }
 
 /* The seven settings, plus the usual mistake. */
@@ -180,8 +180,8 @@ dm_jre(struct server_model *m)
 		    "1", now, 3000, anchors[i].left, "RSA 4096", true, NULL));
 	}
 	m->jre.trust = cac;
-	m->trusted = true;
-	m->trusted_alias = xstrdup("example-root");
+	m->served->trusted = true;
+	m->served->trusted_alias = xstrdup("example-root");
 }
 
 /* The demonstration model; see core.h. */
@@ -191,23 +191,24 @@ demo_model(time_t now)
 	struct server_model	*m;
 
 	m = server_model_new(now);
+	m->kind = &server_kind_spring;
 	m->how = xstrdup("demonstration model (--demo-model)");
 	m->shared_data_path = xstrdup(DM_DIR);
 	m->properties = xstrdup(DM_DIR "/conf/application.properties");
 	m->port = 443;
 	m->base_url = xstrdup(DM_BASE_URL);
-	m->keystore_path = xstrdup(DM_KEYSTORE);
-	m->keystore_type = xstrdup("PKCS12");
-	m->key_alias = xstrdup("integration-manager");
+	m->served->path = xstrdup(DM_KEYSTORE);
+	m->served->declared_type = xstrdup("PKCS12");
+	m->served->alias = xstrdup("integration-manager");
 	dm_keystore(m);
 	dm_settings(m);
 	dm_jre(m);
 
-	finding_add(m, "cert-expiring", SEV_CRIT, m->keystore_path, 0,
+	finding_add(m, "cert-expiring", SEV_CRIT, m->served->path, 0,
 	    "old-server", FORM_GENKEY, "renew it, or delete the entry if "
 	    "nothing uses it", "old-server: certificate expires in 9 days "
 	    "(CN=old.example.com)");
-	finding_add(m, "cert-expiring", SEV_WARN, m->keystore_path, 0,
+	finding_add(m, "cert-expiring", SEV_WARN, m->served->path, 0,
 	    "caf\xc3\xa9-partner", FORM_IMPORT_CERT, "import the partner's "
 	    "new CA certificate", "caf\xc3\xa9-partner: certificate expires "
 	    "in 25 days (CN=Partner CA)");

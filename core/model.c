@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /* model.c -- the server model's containers: findings and settings rows. */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/crypto.h>
 
 #include "core.h"
 
@@ -146,6 +149,73 @@ jre_info_done(struct jre_info *j)
 	free(j->jssecacerts_path);
 }
 
+static const char *km_role_names[KM_ROLE__MAX] = {
+	[KM_ROLE_SERVER] = "server",
+	[KM_ROLE_SNI] = "sni",
+	[KM_ROLE_CLIENT_TRUST] = "client-trust",
+	[KM_ROLE_QUEUE] = "queue",
+	[KM_ROLE_ENCRYPTION] = "encryption",
+};
+
+const char *
+km_role_name(enum km_role r)
+{
+	if ((unsigned)r >= KM_ROLE__MAX)
+		return ("unknown");
+	return (km_role_names[r]);
+}
+
+const char *
+km_where_name(enum km_where w)
+{
+	switch (w) {
+	case KM_KEYSTORE:
+		return ("keystore");
+	case KM_PEM:
+		return ("pem");
+	case KM_PEM_INLINE:
+		return ("pem-inline");
+	case KM_CLASSPATH:
+		return ("classpath");
+	default:
+		return ("none");
+	}
+}
+
+const char *
+cfg_src_type_name(enum cfg_src_type t)
+{
+	static const char *names[CFG_SRC__MAX] = {
+		[CFG_SRC_FILE] = "file",
+		[CFG_SRC_ENV] = "environment",
+		[CFG_SRC_CMDLINE] = "command line",
+		[CFG_SRC_SYSPROP] = "system properties",
+		[CFG_SRC_JSON] = "SPRING_APPLICATION_JSON",
+		[CFG_SRC_ASSUMED] = "assumed",
+	};
+
+	if ((unsigned)t >= CFG_SRC__MAX)
+		return ("unknown");
+	return (names[t]);
+}
+
+const char *
+cfg_format_name(enum cfg_format f)
+{
+	switch (f) {
+	case CFG_FMT_PROPERTIES:
+		return ("properties");
+	case CFG_FMT_YAML:
+		return ("yaml");
+	case CFG_FMT_XML:
+		return ("xml");
+	case CFG_FMT_INI:
+		return ("ini");
+	default:
+		return ("");
+	}
+}
+
 struct server_model *
 server_model_new(time_t now)
 {
@@ -157,13 +227,271 @@ server_model_new(time_t now)
 	m->crit_days = SERVER_CRIT_DAYS;
 	m->port = SERVER_DEFAULT_PORT;
 	m->listening = -1;
+	m->owner.uid = m->owner.gid = -1;
+	m->owner.mode = 0600;
+	m->served = key_material_add(m, KM_ROLE_SERVER);
 	return (m);
+}
+
+struct key_material *
+key_material_add(struct server_model *m, enum km_role role)
+{
+	struct key_material	*mat;
+
+	mat = xcalloc(1, sizeof *mat);
+	mat->role = role;
+	mat->uid = mat->gid = -1;
+	mat->renewable = role != KM_ROLE_ENCRYPTION;
+	m->materials = xreallocarray(m->materials, m->nmaterials + 1,
+	    sizeof *m->materials);
+	m->materials[m->nmaterials++] = mat;
+	return (mat);
+}
+
+void
+key_material_configured_by(struct key_material *mat, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < mat->nconfigured_by; i++)
+		if (strcmp(mat->configured_by[i], key) == 0)
+			return;
+	mat->configured_by = xreallocarray(mat->configured_by,
+	    mat->nconfigured_by + 1, sizeof *mat->configured_by);
+	mat->configured_by[mat->nconfigured_by++] = xstrdup(key);
+}
+
+int
+key_material_index(const struct server_model *m,
+    const struct key_material *mat)
+{
+	size_t	i;
+
+	for (i = 0; mat != NULL && i < m->nmaterials; i++)
+		if (m->materials[i] == mat)
+			return ((int)i);
+	return (-1);
+}
+
+struct key_material *
+key_material_of_setting(const struct server_model *m, const char *key)
+{
+	struct key_material	*mat;
+	char			*ck, *c;
+	size_t			 i, j;
+	bool			 hit;
+
+	ck = props_canon_key(key);
+	for (i = 0; i < m->nmaterials; i++) {
+		mat = m->materials[i];
+		for (j = 0; j < mat->nconfigured_by; j++) {
+			c = props_canon_key(mat->configured_by[j]);
+			hit = strcmp(c, ck) == 0;
+			free(c);
+			if (hit) {
+				free(ck);
+				return (mat);
+			}
+		}
+	}
+	free(ck);
+	return (NULL);
+}
+
+/* Is the material one no step may change (see core.h)? */
+static bool
+key_material_frozen(const struct key_material *mat)
+{
+	return (mat->role == KM_ROLE_ENCRYPTION || mat->where == KM_PEM ||
+	    mat->where == KM_PEM_INLINE || mat->where == KM_CLASSPATH);
+}
+
+const struct key_material *
+key_material_locked(const struct server_model *m, const char *path)
+{
+	const struct key_material	*mat;
+	char				 a[PATH_MAX], b[PATH_MAX];
+	size_t				 i;
+	bool				 ra;
+
+	if (m == NULL || path == NULL)
+		return (NULL);
+	ra = realpath(path, a) != NULL;
+	for (i = 0; i < m->nmaterials; i++) {
+		mat = m->materials[i];
+		if (!key_material_frozen(mat) || mat->path == NULL)
+			continue;
+		if (strcmp(mat->path, path) == 0 || (ra &&
+		    realpath(mat->path, b) != NULL && strcmp(a, b) == 0))
+			return (mat);
+	}
+	return (NULL);
+}
+
+void
+key_material_free(struct key_material *mat)
+{
+	size_t	i;
+
+	if (mat == NULL)
+		return;
+	free(mat->name);
+	free(mat->path);
+	free(mat->raw);
+	free(mat->how);
+	free(mat->cert_path);
+	free(mat->key_path);
+	free(mat->inline_cert);
+	secret_free(mat->inline_key);
+	free(mat->declared_type);
+	free(mat->alias);
+	free(mat->keys.store);
+	free(mat->keys.storepass);
+	free(mat->keys.type);
+	free(mat->keys.alias);
+	free(mat->keys.keypass);
+	free(mat->keys.cert);
+	free(mat->keys.key);
+	for (i = 0; i < mat->nconfigured_by; i++)
+		free(mat->configured_by[i]);
+	free(mat->configured_by);
+	secret_free(mat->storepass);
+	secret_free(mat->keypass);
+	keystore_free(mat->ks);
+	free(mat->ks_error);
+	free(mat->chain);
+	free(mat->trusted_alias);
+	free(mat->trust_note);
+	free(mat->not_renewable);
+	for (i = 0; i < mat->nhosts; i++)
+		free(mat->hosts[i]);
+	free(mat->hosts);
+	free(mat);
+}
+
+struct cfg_source *
+cfg_source_add(struct server_model *m, enum cfg_src_type type,
+    enum cfg_format format, const char *path, const char *label,
+    int precedence)
+{
+	struct cfg_source	*src;
+
+	src = xcalloc(1, sizeof *src);
+	src->type = type;
+	src->format = format;
+	src->path = model_strdup(path);
+	src->label = model_strdup(label);
+	src->doc = -1;
+	src->precedence = precedence;
+	m->sources = xreallocarray(m->sources, m->nsources + 1,
+	    sizeof *m->sources);
+	m->sources[m->nsources++] = src;
+	return (src);
+}
+
+struct cfg_kv *
+cfg_kv_add(struct cfg_source *src, const char *key, const char *value,
+    const char *name)
+{
+	struct cfg_kv	*kv;
+
+	src->kv = xreallocarray(src->kv, src->nkv + 1, sizeof *src->kv);
+	kv = &src->kv[src->nkv++];
+	kv->key = xstrdup(key);
+	kv->canon = src->type == CFG_SRC_ENV ? cfg_env_canon(key) :
+	    props_canon_key(key);
+	kv->value = xstrdup(value);
+	kv->name = model_strdup(name);
+	return (kv);
+}
+
+void
+cfg_source_free(struct cfg_source *src)
+{
+	size_t	i;
+
+	if (src == NULL)
+		return;
+	free(src->path);
+	free(src->label);
+	free(src->profile);
+	free(src->on_profile);
+	free(src->error);
+	props_free(src->props);
+	if (src->yaml_owner)
+		yamldoc_free(src->yaml);
+	for (i = 0; i < src->nkv; i++) {
+		free(src->kv[i].key);
+		free(src->kv[i].canon);
+		OPENSSL_cleanse(src->kv[i].value, strlen(src->kv[i].value));
+		free(src->kv[i].value);
+		free(src->kv[i].name);
+	}
+	free(src->kv);
+	free(src);
+}
+
+void
+cfg_source_remove(struct server_model *m, struct cfg_source *src)
+{
+	size_t	i, j;
+
+	for (i = 0; i < m->nsources && m->sources[i] != src; i++)
+		continue;
+	if (i == m->nsources)
+		return;
+	memmove(&m->sources[i], &m->sources[i + 1],
+	    (m->nsources - i - 1) * sizeof *m->sources);
+	m->nsources--;
+	if (src->yaml_owner) {
+		for (j = 0; j < m->nsources; j++) {
+			if (m->sources[j]->yaml == src->yaml) {
+				m->sources[j]->yaml_owner = true;
+				src->yaml_owner = false;
+				break;
+			}
+		}
+	}
+	cfg_source_free(src);
+}
+
+void
+cfg_sources_release(struct server_model *m)
+{
+	struct cfg_source	*src;
+	size_t			 i;
+
+	for (i = 0; i < m->nsources; i++) {
+		src = m->sources[i];
+		props_free(src->props);
+		src->props = NULL;
+		if (src->yaml_owner)
+			yamldoc_free(src->yaml);
+		src->yaml_owner = false;
+	}
+	for (i = 0; i < m->nsources; i++)
+		m->sources[i]->yaml = NULL;
+}
+
+void
+cfg_sources_sort(struct server_model *m)
+{
+	struct cfg_source	*src;
+	size_t			 i, j;
+
+	for (i = 1; i < m->nsources; i++) {
+		src = m->sources[i];
+		for (j = i; j > 0 && m->sources[j - 1]->precedence <
+		    src->precedence; j--)
+			m->sources[j] = m->sources[j - 1];
+		m->sources[j] = src;
+	}
 }
 
 void
 server_model_free(struct server_model *m)
 {
-	size_t	i;
+	size_t	i, j;
 
 	if (m == NULL)
 		return;
@@ -182,30 +510,37 @@ server_model_free(struct server_model *m)
 		free(m->settings[i]->value);
 		free(m->settings[i]->check);
 		free(m->settings[i]->raw);
+		free(m->settings[i]->source);
+		for (j = 0; j < m->settings[i]->noverrides; j++)
+			free(m->settings[i]->overrides[j]);
+		free(m->settings[i]->overrides);
 		free(m->settings[i]);
 	}
 	free(m->settings);
 	jre_info_done(&m->jre);
-	keystore_free(m->ks);
 	free(m->properties);
 	free(m->how);
 	free(m->shared_data_path);
 	free(m->install_path);
 	free(m->base_url);
-	free(m->keystore_path);
-	free(m->keystore_type);
-	free(m->key_alias);
-	free(m->ks_error);
-	free(m->trusted_alias);
-	free(m->trust_note);
 	for (i = 0; i < m->ncerts; i++) {
 		free(m->certs[i].file);
 		free(m->certs[i].alias);
 	}
 	free(m->certs);
-	free(m->chain);
-	free(m->keystore_raw);
-	free(m->keystore_how);
-	props_free(m->props);
+	for (i = 0; i < m->nmaterials; i++)
+		key_material_free(m->materials[i]);
+	free(m->materials);
+	for (i = 0; i < m->nsources; i++)
+		cfg_source_free(m->sources[i]);
+	free(m->sources);
+	free(m->proc.cwd);
+	free(m->proc.exe);
+	free(m->proc.unit);
+	free(m->proc.groups);
+	free(m->owner.how_buf);
+	for (i = 0; i < m->nprofiles; i++)
+		free(m->profiles[i]);
+	free(m->profiles);
 	free(m);
 }

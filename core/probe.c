@@ -920,7 +920,7 @@ probe_missing(const struct probe_result *r, const struct server_model *m)
 		pool = xreallocarray(pool, npool + 1, sizeof *pool);
 		pool[npool++] = r->chain[i];
 	}
-	probe_pool_add(&pool, &npool, m->ks);
+	probe_pool_add(&pool, &npool, m->served->ks);
 	probe_pool_add(&pool, &npool, m->jre.trust);
 	if (chain_build(r->chain[0], pool, npool, &path, &npath, &complete,
 	    NULL) == 0) {
@@ -1003,8 +1003,8 @@ probe_compare(const struct probe_result *r, struct server_model *m)
 	}
 
 	/* the served leaf against the keystore's key-alias certificate */
-	if (m->key_entry != NULL && m->key_entry->nchain > 0) {
-		mine = m->key_entry->chain[0];
+	if (m->served->key_entry != NULL && m->served->key_entry->nchain > 0) {
+		mine = m->served->key_entry->chain[0];
 		same = cert_equal(mine, r->chain[0]);
 		match = same ? 1 : 0;
 		if (!same && probe_finding(m, "served-cert-differs") == NULL) {
@@ -1038,8 +1038,8 @@ probe_compare(const struct probe_result *r, struct server_model *m)
 		fix = probe_restart_fix(m, "after installing the CA reply "
 		    "with its whole chain (Import CA reply)");
 		f = audit_add(m, "served-chain-incomplete", SEV_WARN,
-		    m->keystore_path, 0, m->key_entry != NULL ?
-		    m->key_entry->alias : NULL, NULL, fix, "%s sends %zu "
+		    m->served->path, 0, m->served->key_entry != NULL ?
+		    m->served->key_entry->alias : NULL, NULL, fix, "%s sends %zu "
 		    "certificate(s) but not the intermediate \"%s\" that "
 		    "clients need to build a path to the root", where,
 		    r->nchain, miss->info.subject);
@@ -1068,8 +1068,7 @@ probe_target(const struct server_model *m, const char *host,
 	memset(tg, 0, sizeof *tg);
 	if (port == NULL) {
 		if (m->port <= 0) {
-			addr = m->props != NULL ? props_get(m->props,
-			    "server.port") : NULL;
+			addr = cfg_value(m, "server.port");
 			cause_set(cause, "%s: server.port \"%s\" is not a port "
 			    "number: give HOST:PORT to probe", m->properties !=
 			    NULL ? m->properties : "the configuration",
@@ -1080,8 +1079,8 @@ probe_target(const struct server_model *m, const char *host,
 		port = pbuf;
 	}
 	/* server.address when it names one interface, else localhost */
-	if (host == NULL && m->props != NULL &&
-	    (addr = props_get(m->props, "server.address")) != NULL &&
+	if (host == NULL &&
+	    (addr = cfg_value(m, "server.address")) != NULL &&
 	    *addr != '\0' && strchr(addr, '$') == NULL &&
 	    strcmp(addr, "0.0.0.0") != 0 && strcmp(addr, "::") != 0)
 		host = addr;

@@ -131,6 +131,8 @@ struct props_kv {
 /* Placeholder resolution state. */
 struct props_res {
 	const struct props	*p;
+	props_lookup_fn		 fn;		/* instead of p's entries */
+	void			*arg;
 	int			 flags;
 	char			*stack[PROPS_RES_DEPTH];
 	size_t			 depth;
@@ -310,7 +312,7 @@ props_arena_free(struct props *p)
 static const char *
 props_who(const struct props *p)
 {
-	return (p->name != NULL ? p->name : "(properties)");
+	return (p != NULL && p->name != NULL ? p->name : "(properties)");
 }
 
 /* Physical line (1-based) of a byte offset. */
@@ -1085,6 +1087,13 @@ props_same(const struct props *p, size_t i, bool *first)
 	return (g->n);
 }
 
+/* Is entry i the last (the winning) one of its relaxed key? */
+bool
+props_last(const struct props *p, size_t i)
+{
+	return (i < p->nents && p->grps[p->ents[i].grp].last == i);
+}
+
 /* Physical lines with bytes >= 0x80. */
 size_t
 props_nonascii_lines(const struct props *p, int **lines)
@@ -1624,7 +1633,8 @@ props_drop(struct props *p, const char *key, bool keep_last, size_t *removed,
 /* Leave the last entry of every relaxed key (not empty, no NUL): one
  * rewrite of the document, however many keys repeat. */
 int
-props_dedup_all(struct props *p, size_t *removed, char **cause)
+props_dedup_all(struct props *p, bool (*eligible)(const struct prop_entry *),
+    size_t *removed, char **cause)
 {
 	const struct props_ent	*e;
 	bool			*drop;
@@ -1638,7 +1648,8 @@ props_dedup_all(struct props *p, size_t *removed, char **cause)
 		e = &p->ents[i];
 		if (e->canon_len == 0 ||
 		    memchr(e->pub.canon, '\0', e->canon_len) != NULL ||
-		    p->grps[e->grp].last == i)
+		    p->grps[e->grp].last == i ||
+		    (eligible != NULL && !eligible(&e->pub)))
 			continue;
 		drop[i] = true;
 		n++;
@@ -1767,7 +1778,9 @@ props_res_lookup(struct props_res *r, const char *name, size_t nlen,
 		if ((v = props_res_env(s)) != NULL)
 			vlen = strlen(v);
 	}
-	if (v == NULL) {
+	if (v == NULL && r->fn != NULL)
+		v = r->fn(r->arg, s, &vlen);
+	else if (v == NULL) {
 		idx = props_find_exact(p, s, nlen);
 		if (idx == -1) {
 			canon = props_canon(s, nlen, &clen);
@@ -1912,6 +1925,15 @@ int
 props_resolve(const struct props *p, const char *value, int flags,
     char **out, bool *unresolved, char **cause)
 {
+	return (props_resolve_with(p, NULL, NULL, value, flags, out,
+	    unresolved, cause));
+}
+
+int
+props_resolve_with(const struct props *p, props_lookup_fn fn, void *arg,
+    const char *value, int flags, char **out, bool *unresolved,
+    char **cause)
+{
 	struct props_res	r;
 	struct pbuf		b = { NULL, 0, 0 };
 
@@ -1920,6 +1942,8 @@ props_resolve(const struct props *p, const char *value, int flags,
 		*unresolved = false;
 	memset(&r, 0, sizeof r);
 	r.p = p;
+	r.fn = fn;
+	r.arg = arg;
 	r.flags = flags;
 	r.cause = cause;
 	if (props_res_text(&r, value, strlen(value), &b) != 0) {

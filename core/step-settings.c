@@ -10,6 +10,7 @@
  */
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -76,14 +77,24 @@ settings_last(const struct step_settings_opts *o, size_t i)
 	return (!later);
 }
 
-/* Is entry i's relaxed key one props_dedup_all leaves once (not empty, no
- * NUL)? */
+/* The entry names a key props_dedup can take: a property name
+ * (letters, digits, "._-[]/@$", starting with a letter, digit or '_'):
+ * only such lines are ever removed as duplicates, never text that Java
+ * happens to read as a key. */
 static bool
-settings_dedup_key(const struct props *p, size_t i)
+settings_dedup_key(const struct prop_entry *pe)
 {
-	const struct prop_entry	*pe = props_entry(p, i);
+	const char		*k = pe->key;
+	size_t			 j;
 
-	return (pe->canon[0] != '\0' && strlen(pe->key) == pe->key_len);
+	if (pe->key_len == 0 || !(isalnum((unsigned char)k[0]) ||
+	    k[0] == '_'))
+		return (false);
+	for (j = 0; j < pe->key_len; j++)
+		if (!isalnum((unsigned char)k[j]) &&
+		    strchr("._-[]/@$", k[j]) == NULL)
+			return (false);
+	return (true);
 }
 
 /* sw_commit's verifier: each property reads back once, as intended. */
@@ -126,7 +137,8 @@ settings_verify(const unsigned char *buf, size_t len, void *arg,
 		list = NULL;
 	}
 	for (i = 0; o->dedup_all && i < props_count(p); i++) {
-		if (!settings_dedup_key(p, i) || props_same(p, i, NULL) < 2)
+		if (!settings_dedup_key(props_entry(p, i)) ||
+		    props_last(p, i))
 			continue;
 		cause_set(cause, "%s is still duplicated",
 		    props_entry(p, i)->key);
@@ -185,7 +197,7 @@ settings_dedup_all(struct props *p, struct step_result *r, char **cause)
 	bool			 first;
 
 	for (i = 0; i < props_count(p); i++) {
-		if (!settings_dedup_key(p, i))
+		if (!settings_dedup_key(props_entry(p, i)))
 			continue;
 		if ((n = props_same(p, i, &first)) < 2 || !first)
 			continue;
@@ -200,7 +212,7 @@ settings_dedup_all(struct props *p, struct step_result *r, char **cause)
 	if (more > 0)
 		step_note(r, "remove %zu duplicate lines of %zu more keys",
 		    more, keys - SETTINGS_NOTES_MAX);
-	return (props_dedup_all(p, &removed, cause));
+	return (props_dedup_all(p, settings_dedup_key, &removed, cause));
 }
 
 /* The lines of p that hold a secret, with what a diff shows instead. */
@@ -307,11 +319,13 @@ step_settings(const char *path, const struct step_settings_opts *o,
 		goto out;
 	sw_content(sw, &cur, &curlen);
 	/*
-	 * One document: the notes and the secret lines are taken from it
-	 * before it is edited (notes say what changes from the file as it
-	 * is), so that memory stays a small multiple of the file.
+	 * Never edit a file that is not a properties file.  One document:
+	 * the notes and the secret lines are taken from it before it is
+	 * edited (notes say what changes from the file as it is), so that
+	 * memory stays a small multiple of the file.
 	 */
-	if (props_parse(cur, curlen, path, &p, cause) != 0)
+	if (cfg_sniff(cur, curlen, path, CFG_FMT_PROPERTIES, cause) != 0 ||
+	    props_parse(cur, curlen, path, &p, cause) != 0)
 		goto out;
 	for (i = 0; i < o->nprops; i++)
 		settings_note(r, p, &o->props[i], o->dedup);
@@ -499,24 +513,28 @@ step_restart_hint(const struct server_model *m, const char *initd,
 	const char		*script = initd != NULL ? initd : SETTINGS_INITD;
 	char			*unit = NULL, *confdir = NULL, *sl;
 	size_t			 i, budget = SETTINGS_UNITS_MAX;
-	bool			 im;
 	struct stat		 sb;
 
 	*lines = NULL;
 	*n = 0;
-	im = stat(script, &sb) == 0 || (m != NULL &&
-	    (m->shared_data_path != NULL || (m->props != NULL &&
-	    props_get(m->props, "im.base-url") != NULL) ||
-	    (m->properties != NULL && strstr(m->properties,
-	    "integration-manager") != NULL)));
-	if (im) {
+	/* The unit the running server is in. */
+	if (m != NULL && m->proc.unit != NULL)
+		unit = xstrdup(m->proc.unit);
+	else if (m != NULL && m->proc.pid > 0)
+		unit = settings_unit_of_pid(proc, m->proc.pid);
+	if (unit != NULL) {
+		settings_line(lines, n, "systemctl restart %s", unit);
+		free(unit);
+		return;
+	}
+	/* The vendor's init script, when it is there. */
+	if (stat(script, &sb) == 0 && S_ISREG(sb.st_mode)) {
 		settings_line(lines, n, "%s stop", script);
 		settings_line(lines, n, "%s start", script);
 		return;
 	}
-	if (m != NULL && m->listen_pid > 0)
-		unit = settings_unit_of_pid(proc, m->listen_pid);
-	if (unit == NULL && m != NULL && m->properties != NULL) {
+	/* A unit file that names the server's files. */
+	if (m != NULL && m->properties != NULL) {
 		confdir = xstrdup(m->properties);
 		if ((sl = strrchr(confdir, '/')) != NULL && sl != confdir)
 			*sl = '\0';

@@ -90,14 +90,17 @@ done <"$T/a"
 for f in "$top"/core/*.c "$top"/tui/*.c; do
 	awk -v file="${f#"$top"/}" '{ l[NR] = $0 }
 	    END { for (i = 1; i <= NR; i++) {
-		if (l[i] !~ /(audit_add|finding_add)\(/ ||
-		    l[i] ~ /add\(struct /)
+		if (l[i] !~ /(audit_add|finding_add|MAT_ADD)\(/ ||
+		    l[i] ~ /add\(struct / || l[i] ~ /#define/)
 			continue
 		s = l[i] " " l[i + 1]
-		sub(/.*(audit_add|finding_add)\(/, "", s)
-		# the forwarder in audit_add() passes its own argument
-		if (s ~ /^m, code,/)
+		sub(/.*(audit_add|finding_add|MAT_ADD)\(/, "", s)
+		# the forwarders (audit_add() and MAT_ADD in material.c) pass
+		# their own argument
+		if (s ~ /^m, code,/ || s ~ /^\(s\)->m, \(code\),/)
 			continue
+		# MAT_ADD(s, mat, "code", ...)
+		sub(/^s, mat, /, "s, ", s)
 		if (match(s, /^[a-z_>-]+,[ \t]*"[^"]*"/) == 0) {
 			print "? " file; continue
 		}

@@ -233,9 +233,9 @@ gk_init(struct form *f)
 		gmtime_r(&now, &tm);
 		strftime(stamp, sizeof stamp, "%Y%m%d", &tm);
 		xasprintf(&alias, "%s-%s", ctx->old_alias, stamp);
-		if (t->model->key_entry != NULL &&
-		    t->model->key_entry->nchain > 0)
-			subject = t->model->key_entry->chain[0]->info.subject;
+		if (t->model->served->key_entry != NULL &&
+		    t->model->served->key_entry->nchain > 0)
+			subject = t->model->served->key_entry->chain[0]->info.subject;
 	}
 	form_add_alias(f, "Alias", alias != NULL ? alias : env->alias,
 	    FKA_NEW | FKA_ASK);

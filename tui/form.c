@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <form.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -137,8 +138,8 @@ form_env_new(const struct server_model *m)
 		e->properties = xstrdup(m->properties);
 	if (m->shared_data_path != NULL)
 		e->shared = xstrdup(m->shared_data_path);
-	if (m->keystore_path != NULL)
-		e->keystore = xstrdup(m->keystore_path);
+	if (m->served->path != NULL)
+		e->keystore = xstrdup(m->served->path);
 	else if (m->shared_data_path != NULL)
 		xasprintf(&e->keystore, "%s/conf/ssl/keystore.p12",
 		    m->shared_data_path);
@@ -149,9 +150,9 @@ form_env_new(const struct server_model *m)
 	} else
 		e->keystore = xstrdup("keystore.p12");
 	e->keystore_exists = access(e->keystore, F_OK) == 0;
-	e->storepass = step_settings_secret(m->props,
-	    "server.ssl.key-store-password");
-	e->alias = xstrdup(m->key_alias != NULL ? m->key_alias :
+	e->storepass = m->served->storepass != NULL ?
+	    secret_dup(m->served->storepass) : NULL;
+	e->alias = xstrdup(m->served->alias != NULL ? m->served->alias :
 	    "integration-manager");
 	e->port = m->port;
 	e->ssl = m->ssl;
@@ -172,11 +173,11 @@ form_env_new(const struct server_model *m)
 		e->san = xstrdup("dns:localhost");
 	else
 		xasprintf(&e->san, "dns:%s,dns:localhost", e->host);
-	if (m->key_entry != NULL && m->key_entry->nchain > 0 &&
-	    m->key_entry->chain[0]->info.nsan > 0) {
+	if (m->served->key_entry != NULL && m->served->key_entry->nchain > 0 &&
+	    m->served->key_entry->chain[0]->info.nsan > 0) {
 		struct san_list	*sl = NULL;
 
-		if (san_list_from_info(&m->key_entry->chain[0]->info, &sl,
+		if (san_list_from_info(&m->served->key_entry->chain[0]->info, &sl,
 		    NULL, NULL) == 0 && sl->n > 0) {
 			free(e->cert_san);
 			e->cert_san = san_list_to_string(sl);
@@ -192,10 +193,25 @@ form_env_new(const struct server_model *m)
 		    m->settings[i]->raw != NULL)
 			e->keystore_raw = xstrdup(m->settings[i]->raw);
 	}
-	if (m->ks != NULL)
-		e->format = m->ks->format;
-	else if (m->keystore_type != NULL)
-		e->format = ks_format_parse(m->keystore_type);
+	if (m->served->ks != NULL)
+		e->format = m->served->ks->format;
+	else if (m->served->declared_type != NULL)
+		e->format = ks_format_parse(m->served->declared_type);
+	for (i = 0; i < m->nmaterials; i++) {
+		if (m->materials[i]->path == NULL ||
+		    key_material_locked(m, m->materials[i]->path) !=
+		    m->materials[i])
+			continue;
+		e->locked = xreallocarray(e->locked, e->nlocked + 1,
+		    sizeof *e->locked);
+		e->locked_why = xreallocarray(e->locked_why, e->nlocked + 1,
+		    sizeof *e->locked_why);
+		e->locked[e->nlocked] = xstrdup(m->materials[i]->path);
+		xasprintf(&e->locked_why[e->nlocked++], "the %s key "
+		    "material: %s", km_role_name(m->materials[i]->role),
+		    m->materials[i]->not_renewable != NULL ?
+		    m->materials[i]->not_renewable : "it must not change");
+	}
 	return (e);
 }
 
@@ -203,8 +219,16 @@ form_env_new(const struct server_model *m)
 void
 form_env_free(struct form_env *e)
 {
+	size_t	i;
+
 	if (e == NULL)
 		return;
+	for (i = 0; i < e->nlocked; i++) {
+		free(e->locked[i]);
+		free(e->locked_why[i]);
+	}
+	free(e->locked);
+	free(e->locked_why);
 	free(e->properties);
 	free(e->shared);
 	free(e->keystore);
@@ -656,6 +680,28 @@ form_mkdirs(const char *path, char **cause)
 	return (rc);
 }
 
+/* Is path a key material no form may change?  Why (malloc'd), or NULL. */
+static char *
+form_locked(const struct form_env *e, const char *path)
+{
+	char	 a[PATH_MAX], b[PATH_MAX], *r;
+	size_t	 i;
+	bool	 ra;
+
+	if (e == NULL)
+		return (NULL);
+	ra = realpath(path, a) != NULL;
+	for (i = 0; i < e->nlocked; i++) {
+		if (strcmp(e->locked[i], path) == 0 || (ra &&
+		    realpath(e->locked[i], b) != NULL && strcmp(a, b) == 0)) {
+			xasprintf(&r, "never changed here: %s",
+			    e->locked_why[i]);
+			return (r);
+		}
+	}
+	return (NULL);
+}
+
 /* Check: the keystore path. */
 static char *
 form_check_ks(struct form *f, int i, enum sev *sev)
@@ -668,6 +714,10 @@ form_check_ks(struct form *f, int i, enum sev *sev)
 	if (*path == '\0') {
 		*sev = SEV_CRIT;
 		return (xstrdup("the keystore file is needed"));
+	}
+	if ((r = form_locked(form_env(f), path)) != NULL) {
+		*sev = SEV_CRIT;
+		return (r);
 	}
 	ks = form_keystore(f, &err);
 	if (ks != NULL) {

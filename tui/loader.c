@@ -37,14 +37,14 @@ loader_keystore(const char *path, struct server_model **mp, char **cause)
 	secret_free(pass);
 	m = server_model_new(0);
 	m->how = xstrdup("--keystore");
-	m->keystore_path = xstrdup(path);
-	m->keystore_type = xstrdup(ks_format_name(ks->format));
-	m->ks = ks;
+	m->served->path = xstrdup(path);
+	m->served->declared_type = xstrdup(ks_format_name(ks->format));
+	m->served->ks = ks;
 	for (i = 0; i < ks->nentries; i++) {
 		e = ks->entries[i];
-		if (e->type == KS_ENTRY_KEY && m->key_entry == NULL) {
-			m->key_entry = e;
-			m->key_alias = xstrndup(e->alias, e->alias_len);
+		if (e->type == KS_ENTRY_KEY && m->served->key_entry == NULL) {
+			m->served->key_entry = e;
+			m->served->alias = xstrndup(e->alias, e->alias_len);
 		}
 		for (j = 0; j < e->nchain; j++) {
 			days = cert_days_left(e->chain[j], m->now);

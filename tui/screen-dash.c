@@ -187,9 +187,9 @@ dash_anchor(const struct server_model *m)
 {
 	struct ks_entry	*e;
 
-	if (m->jre.trust == NULL || m->trusted_alias == NULL)
+	if (m->jre.trust == NULL || m->served->trusted_alias == NULL)
 		return (NULL);
-	e = keystore_find(m->jre.trust, m->trusted_alias);
+	e = keystore_find(m->jre.trust, m->served->trusted_alias);
 	if (e == NULL || e->nchain == 0)
 		return (NULL);
 	return (e->chain[0]);
@@ -307,12 +307,12 @@ dash_trust_lines(struct tui *t, struct dash *d)
 	struct cert			*anchor;
 	char				*cn;
 
-	if (m->key_entry == NULL)
+	if (m->served->key_entry == NULL)
 		dash_tl_add(d, THEME_MUTED, NULL, false,
 		    "no server certificate to check");
-	else if (m->trusted)
+	else if (m->served->trusted)
 		dash_tl_add(d, THEME_OK, NULL, false, "%s trusted as %s",
-		    t->g->ok, m->trusted_alias != NULL ? m->trusted_alias :
+		    t->g->ok, m->served->trusted_alias != NULL ? m->served->trusted_alias :
 		    "?");
 	else
 		dash_tl_add(d, THEME_CRIT, NULL, false, "%s NOT trusted by "
@@ -322,8 +322,8 @@ dash_trust_lines(struct tui *t, struct dash *d)
 		cn = draw_cn(anchor->info.subject);
 		dash_tl_add(d, THEME_TEXT, "root", false, "%s", cn);
 		free(cn);
-	} else if (m->key_entry != NULL && m->key_entry->nchain > 0) {
-		cn = draw_cn(m->key_entry->chain[m->key_entry->nchain - 1]->
+	} else if (m->served->key_entry != NULL && m->served->key_entry->nchain > 0) {
+		cn = draw_cn(m->served->key_entry->chain[m->served->key_entry->nchain - 1]->
 		    info.issuer);
 		dash_tl_add(d, THEME_TEXT, "ends at", false, "%s", cn);
 		free(cn);
@@ -368,8 +368,8 @@ dash_trust_lines(struct tui *t, struct dash *d)
 		dash_tl_add(d, THEME_MUTED, "JRE", true, "%s%s%s",
 		    j->version != NULL ? j->version : "",
 		    j->version != NULL ? "  " : "", j->home);
-	if (m->trust_note != NULL)
-		dash_tl_add(d, THEME_MUTED, NULL, false, "%s", m->trust_note);
+	if (m->served->trust_note != NULL)
+		dash_tl_add(d, THEME_MUTED, NULL, false, "%s", m->served->trust_note);
 }
 
 /* Add an expiry row. */
@@ -404,16 +404,16 @@ dash_ex_rows(struct tui *t, struct dash *d)
 		for (i = 0; i < m->ncerts; i++) {
 			r = &m->certs[i];
 			e = NULL;
-			if (m->ks != NULL && r->alias != NULL &&
+			if (m->served->ks != NULL && r->alias != NULL &&
 			    strcmp(r->position, "anchor") != 0)
-				e = keystore_find(m->ks, r->alias);
+				e = keystore_find(m->served->ks, r->alias);
 			dash_ex_add(d, r->cert, e, strcmp(r->position,
 			    "anchor") == 0, r->days_left, r->sev);
 		}
 		return;
 	}
-	for (i = 0; m->ks != NULL && i < m->ks->nentries; i++) {
-		e = m->ks->entries[i];
+	for (i = 0; m->served->ks != NULL && i < m->served->ks->nentries; i++) {
+		e = m->served->ks->entries[i];
 		for (j = 0; j < e->nchain; j++) {
 			for (k = 0; k < d->nex; k++)
 				if (dash_same_cert(d->ex[k].c, e->chain[j]))
@@ -440,7 +440,7 @@ dash_ex_rows(struct tui *t, struct dash *d)
 static void
 dash_rows(struct tui *t, struct dash *d)
 {
-	const struct keystore	*ks = t->model->ks;
+	const struct keystore	*ks = t->model->served->ks;
 	struct ks_entry		*e;
 	size_t			 i, j;
 
@@ -690,9 +690,9 @@ dash_ks_row(struct tui *t, struct dash *d, const struct ks_row *row, int y,
 		c = e->chain[row->ci];
 	cx = x;
 	if (row->ci == 0) {
-		if (e->type == KS_ENTRY_KEY && (e == m->key_entry ||
-		    (m->key_alias != NULL && strlen(m->key_alias) ==
-		    e->alias_len && strncasecmp(m->key_alias, e->alias,
+		if (e->type == KS_ENTRY_KEY && (e == m->served->key_entry ||
+		    (m->served->alias != NULL && strlen(m->served->alias) ==
+		    e->alias_len && strncasecmp(m->served->alias, e->alias,
 		    e->alias_len) == 0)))
 			draw_text(t, y, cx, 1, sel ? THEME_SELECTED :
 			    THEME_MARK, t->g->star);
@@ -754,16 +754,16 @@ dash_keystore(struct tui *t, struct dash *d)
 	int				 i, y, vis;
 	bool				 sel;
 
-	xasprintf(&sub, "%s%s%s", m->keystore_path != NULL ?
-	    dash_rel(m, m->keystore_path) : "", m->ks != NULL ? "  " : "",
-	    m->ks != NULL ? ks_format_name(m->ks->format) : "");
+	xasprintf(&sub, "%s%s%s", m->served->path != NULL ?
+	    dash_rel(m, m->served->path) : "", m->served->ks != NULL ? "  " : "",
+	    m->served->ks != NULL ? ks_format_name(m->served->ks->format) : "");
 	dash_frame(t, d, P_KEYSTORE, sub);
 	free(sub);
 
 	vis = dash_body_rows(d, P_KEYSTORE);
-	if (m->ks == NULL) {
+	if (m->served->ks == NULL) {
 		draw_text(t, r->y + 1, r->x + 1, r->w - 2, THEME_CRIT,
-		    m->ks_error != NULL ? m->ks_error : "no keystore loaded");
+		    m->served->ks_error != NULL ? m->served->ks_error : "no keystore loaded");
 		if (P_KEYSTORE == d->focus)
 			tui_cursor(t, r->y + 1, r->x + 1);
 		return;
@@ -1196,7 +1196,7 @@ dash_header(struct tui *t)
 fit:
 	where = m->shared_data_path != NULL ? m->shared_data_path :
 	    m->properties != NULL ? m->properties :
-	    m->keystore_path != NULL ? m->keystore_path : "(no server)";
+	    m->served->path != NULL ? m->served->path : "(no server)";
 	draw_text_tail(t, 0, x, pw, THEME_HEADER, where);
 	if (mw > 0)
 		draw_text(t, 0, COLS - sw - mw, mw - 2, THEME_HEADER, mid[mi]);

@@ -377,6 +377,11 @@ struct form_env {
 	char		*base_url;
 	char		*cacerts;	/* the server JRE's, or NULL */
 	char		*jre_home;
+	/* key materials no form may change (key_material_locked): path
+	 * and why */
+	char		**locked;
+	char		**locked_why;
+	size_t		 nlocked;
 };
 
 /* The wizards' shared values: what earlier pages chose. */

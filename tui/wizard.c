@@ -639,11 +639,11 @@ wiz_renewed_alias(const struct server_model *m)
 	const struct ks_entry	*e, *best = NULL;
 	size_t			 i;
 
-	if (m->ks == NULL)
+	if (m->served->ks == NULL)
 		return (NULL);
-	for (i = 0; i < m->ks->nentries; i++) {
-		e = m->ks->entries[i];
-		if (e->type != KS_ENTRY_KEY || e == m->key_entry ||
+	for (i = 0; i < m->served->ks->nentries; i++) {
+		e = m->served->ks->entries[i];
+		if (e->type != KS_ENTRY_KEY || e == m->served->key_entry ||
 		    e->nchain != 1 || !e->chain[0]->info.self_signed)
 			continue;
 		if (best == NULL || e->date_ms > best->date_ms)

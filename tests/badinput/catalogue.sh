@@ -398,10 +398,15 @@ c audit-placeholder-loop 2 'CRITICAL +placeholder-cycle +.*props-loop.properties
 c audit-malformed-escape 2 'props-bad-unicode.properties: line 2: malformed .uxxxx encoding' +stdout audit --properties "$F/props-bad-unicode.properties" --no-live --cacerts "$F/good.jks"
 c audit-nul-in-path 2 'server.ssl.key-store holds a NUL character' +stdout audit --properties "$F/props-nul-path.properties" --no-live --cacerts "$F/good.jks"
 c audit-control-char-alias 2 'no entry "ser\\u0007ver"' +stdout audit --properties "$F/ctl-alias.properties" --no-live --cacerts "$F/good.jks"
-c audit-binary-properties 1 'properties-non-ascii +.*props-binary.properties' +stdout audit --properties "$F/props-binary.properties" --no-live --cacerts "$F/good.jks"
+c audit-binary-properties 3 "props-binary.properties: looks like binary data" audit --properties "$F/props-binary.properties" --no-live --cacerts "$F/good.jks"
 c audit-bad-thresholds 3 '(--warn-days|-5: not a number)' audit --properties "$F/app.properties" --no-live --warn-days -5
 c configure-properties-is-dir 1 'application.properties: (not a regular file|is a directory)' configure --properties "$X/application.properties" --set server.port=8443
 c configure-missing-env 1 '--set-env server.ssl.key-store-password: environment variable NO_SUCH_VAR is not set' configure --properties "$F/app.properties" --set-env server.ssl.key-store-password=NO_SUCH_VAR
+c configure-server-xml-dedup 1 'server.xml: looks like XML \(a Tomcat server.xml\?\)' configure --properties "$F/server.xml" --dedup
+c configure-server-xml-set 1 'server.xml: looks like XML' configure --properties "$F/server.xml" --set server.port=8443
+c configure-binary-properties 1 'props-binary.properties: looks like binary data' configure --properties "$F/props-binary.properties" --dedup
+c audit-server-xml 3 'server.xml: looks like XML' audit --properties "$F/server.xml" --no-live
+c status-server-xml 1 'server.xml: looks like XML' status --properties "$F/server.xml" --no-live
 c configure-set-no-value 2 '(--set|KEY=VALUE)' configure --properties "$F/app.properties" --set server.port
 c configure-properties-too-large 1 'huge.properties: 17825792 bytes: too large for a configuration file' configure --properties "$X/huge.properties" --set server.port=8443 --no-live
 c audit-properties-too-large 2 'huge.properties: 17825792 bytes: too large for a configuration file' +stdout audit --properties "$X/huge.properties" --no-live --cacerts "$F/good.jks"

@@ -170,6 +170,8 @@ printf 'server.port=8443\nserver.ssl.key-store=/nonexistent/a\\u0000b.p12\n' \
     >props-nul-path.properties
 { junk 3000 props-binary; printf '\nserver.port=8443\n'; } \
     >props-binary.properties
+# a Tomcat server.xml (kept in the repository as it is)
+[ -f server.xml ] || cp "$here/fixtures/server.xml" server.xml
 
 # ---- YAML: tlsdeck's config and themes
 printf 'warn-days: [1, 2\n  : : :\n' >config-junk.yaml

@@ -168,7 +168,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_others(orig, p, canon);
 
 	/* dedup_all leaves each relaxed key (not empty, no NUL) once. */
-	if (props_dedup_all(p, &removed, NULL) != 0)
+	if (props_dedup_all(p, NULL, &removed, NULL) != 0)
 		abort();
 	for (i = 0; i < props_count(p); i++) {
 		e = props_entry(p, i);

@@ -39,18 +39,29 @@ F=$T/srv
 P=$F/conf/application.properties
 cp "$P" "$T/good.properties"
 
-# Binary junk as application.properties (several sizes and seeds).
+# Binary junk as application.properties (several sizes and seeds): no
+# properties file, refused with one line naming it (exit 3: nothing could
+# be judged), nothing else said.
 i=0
 while [ $i -lt 12 ]; do
-	openssl rand -out "$P" $((i * 997 + 1)) 2>/dev/null || fail "rand"
+	openssl rand -out "$P" $((i * 997 + 1000)) 2>/dev/null || fail "rand"
 	if [ $((i % 3)) = 0 ]; then
 		# junk that looks like keys: separators, escapes, placeholders
 		openssl rand -hex 300 | sed 's/a/=/g; s/b/\\/g; s/c/${/g; s/d/}/g;
 		    s/e/\n/g; s/f/:/g' >>"$P"
 	fi
-	audit_codes "$F"
+	out=$("$TLSDECK" audit --server "$F" --no-live --format json \
+	    2>"$T/err")
+	rc=$?
+	[ $rc = 3 ] || fail "binary junk: exit $rc: $out"
+	[ "$(wc -l <"$T/err")" = 1 ] && grep -q "$P: looks like binary" \
+	    "$T/err" || fail "binary junk: $(cat "$T/err")"
 	i=$((i + 1))
 done
+# Junk that is text: Java reads it as properties, so does the audit.
+openssl rand -hex 2000 | sed 's/a/=/g; s/b/\\/g; s/c/${/g; s/d/}/g;
+    s/e/\n/g; s/f/:/g' >"$P"
+audit_codes "$F"
 
 # A malformed \uXXXX: Java throws, the server would not start.
 printf 'server.port=8443\nim.title=\\u00G9\n' >"$P"

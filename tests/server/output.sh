@@ -67,7 +67,7 @@ printf '%s\n' "$out" | grep -q '^# HELP tlsdeck_cert_remaining_seconds ' || fail
 line=$(printf '%s\n' "$out" | grep '^tlsdeck_cert_not_after_seconds{.*position="leaf"}')
 [ "${line##* }" = "$na" ] || fail "not_after: $line, openssl $na"
 case "$line" in
-*"file=\"$F/conf/ssl/keystore.p12\",alias=\"integration-manager\",subject=\"CN=im.example.test, O=Test\""*) ;;
+*"{role=\"server\",file=\"$F/conf/ssl/keystore.p12\",alias=\"integration-manager\",subject=\"CN=im.example.test, O=Test\""*) ;;
 *) fail "labels: $line" ;;
 esac
 line=$(printf '%s\n' "$out" | grep '^tlsdeck_cert_remaining_seconds{.*position="leaf"}')

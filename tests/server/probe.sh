@@ -141,9 +141,14 @@ probe --server "$S" --format json
 sev=$(j '.findings[] | select(.code == "served-cert-differs") | .severity')
 [ "$sev" = critical ] ||
     fail "mismatch: severity"
+# the restart hint names what exists: a unit, the init script, or none
 j '.findings[] | select(.code == "served-cert-differs") | .fix' |
-    grep -q '/etc/init.d/imservice stop, then /etc/init.d/imservice start' ||
+    grep -Eq 'systemctl restart |/etc/init.d/imservice stop, then|restart the Java server that reads' ||
     fail "mismatch: fix $(j -c .findings)"
+if [ ! -e /etc/init.d/imservice ]; then
+	j '.findings[] | select(.code == "served-cert-differs") | .fix' |
+	    grep -q imservice && fail "mismatch: a missing init script"
+fi
 probe --server "$S"
 [ "$rc" = 1 ] || fail "mismatch text: exit $rc"
 has '^Keystore   DIFFERS' || fail "no DIFFERS: $out"

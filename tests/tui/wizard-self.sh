@@ -72,8 +72,8 @@ tt_screen | grep -q 'create the PKCS12 keystore' || tt_fail "no create line"
 [ ! -e "$T/conf/ssl/keystore.p12" ] || tt_fail "written before confirming"
 tt_keys y
 tt_wait_for 'All 4 steps done' 60
-tt_screen | grep -q '/etc/init.d/imservice stop' || tt_fail "no restart"
-tt_screen | grep -q '/etc/init.d/imservice start' || tt_fail "no start"
+tt_screen | grep -Eq '(systemctl restart|/etc/init.d/imservice stop|restart the Java server)' ||
+    tt_fail "no restart"
 tt_keys Enter
 # the dashboard has reloaded: the new key, its settings, its trust
 tt_wait_for '★ integration-manager'

@@ -122,13 +122,13 @@ test_clean(void **state)
 	assert_true(m->ssl);
 	assert_int_equal(m->port, 8443);
 	assert_string_equal(m->base_url, "https://im.example.test:8443");
-	assert_non_null(m->key_entry);
-	assert_non_null(m->key_entry->pkey);
-	assert_true(m->trusted);
-	assert_string_equal(m->trusted_alias, "test-root");
-	assert_int_equal(m->nchain, 3);
-	assert_int_equal(m->nsent, 3);
-	assert_true(m->chain_complete);
+	assert_non_null(m->served->key_entry);
+	assert_non_null(m->served->key_entry->pkey);
+	assert_true(m->served->trusted);
+	assert_string_equal(m->served->trusted_alias, "test-root");
+	assert_int_equal(m->served->nchain, 3);
+	assert_int_equal(m->served->nsent, 3);
+	assert_true(m->served->chain_complete);
 	assert_int_equal(m->ncerts, 3);
 	assert_string_equal(m->certs[0].position, "leaf");
 	assert_true(m->certs[0].days_left <= m->certs[1].days_left);
@@ -336,8 +336,8 @@ test_chains(void **state)
 	st_jre(d, "17.0.15", NULL, NULL, 0);
 	st_props(d, "keystore.p12", "PKCS12", PASS, "");
 	m = assert_codes(d, 1, "chain-incomplete");
-	assert_false(m->chain_complete);
-	assert_false(m->trusted);
+	assert_false(m->served->chain_complete);
+	assert_false(m->served->trusted);
 	server_model_free(m);
 	st_tree_rm(d);
 
@@ -352,9 +352,9 @@ test_chains(void **state)
 	st_jre(d, "17.0.15", &root_x, &alias, 1);
 	st_props(d, "keystore.jks", "JKS", PASS, "");
 	m = assert_codes(d, 1, "chain-not-sent");
-	assert_int_equal(m->nsent, 1);
-	assert_int_equal(m->nchain, 3);
-	assert_true(m->trusted);
+	assert_int_equal(m->served->nsent, 1);
+	assert_int_equal(m->served->nchain, 3);
+	assert_true(m->served->trusted);
 	server_model_free(m);
 	/* A PKCS#12 key entry's chain is completed from the file's other
 	 * certificates on load (as Java does): all is sent. */
@@ -364,7 +364,7 @@ test_chains(void **state)
 	st_save(ks, d, "conf/ssl/keystore.p12", PASS, 0640);
 	st_props(d, "keystore.p12", "PKCS12", PASS, "");
 	m = assert_codes(d, 1, "");
-	assert_int_equal(m->nsent, 2);
+	assert_int_equal(m->served->nsent, 2);
 	server_model_free(m);
 	st_tree_rm(d);
 
@@ -378,7 +378,7 @@ test_chains(void **state)
 	alias = "issuing";
 	st_jre(d, "17.0.15", &int_x, &alias, 1);
 	m = assert_codes(d, 1, "");
-	assert_string_equal(m->trusted_alias, "issuing");
+	assert_string_equal(m->served->trusted_alias, "issuing");
 	server_model_free(m);
 	st_tree_rm(d);
 	X509_free(leaf);
@@ -404,8 +404,8 @@ test_selfsigned(void **state)
 	    "security.require-ssl=true\n");
 	m = assert_codes(d, 1, "cert-self-signed require-ssl-no-effect");
 	assert_int_equal(st_finding(m, "cert-self-signed")->sev, SEV_INFO);
-	assert_true(m->trusted);
-	assert_string_equal(m->trusted_alias, "integration-manager");
+	assert_true(m->served->trusted);
+	assert_string_equal(m->served->trusted_alias, "integration-manager");
 	assert_string_equal(st_row(m, "security.require-ssl")->check,
 	    "no effect");
 	assert_int_equal(audit_exit_code(m), 1);
@@ -471,13 +471,13 @@ test_keys(void **state)
 	st_props(d, "keystore.jks", "JKS", PASS,
 	    "server.ssl.key-password=kp-1\n");
 	m = assert_codes(d, 1, "cert-self-signed");
-	assert_non_null(m->key_entry->pkey);
+	assert_non_null(m->served->key_entry->pkey);
 	assert_string_equal(st_row(m, "server.ssl.key-password")->check,
 	    "opens key");
 	server_model_free(m);
 	st_props(d, "keystore.jks", "JKS", PASS, "");
 	m = assert_codes(d, 1, "cert-self-signed key-password-wrong");
-	assert_null(m->key_entry->pkey);
+	assert_null(m->served->key_entry->pkey);
 	server_model_free(m);
 	st_props(d, "keystore.jks", "PKCS12", PASS,
 	    "server.ssl.key-password=kp-1\n");
@@ -519,7 +519,7 @@ test_keys(void **state)
 		free(s);
 	}
 	m = assert_codes(d, 1, "alias-unset cert-self-signed");
-	assert_string_equal(m->key_alias, "first");
+	assert_string_equal(m->served->alias, "first");
 	assert_string_equal(st_row(m, "server.ssl.key-alias")->check,
 	    "unset");
 	assert_int_equal(st_row(m, "server.ssl.key-alias")->sev, SEV_WARN);
@@ -528,7 +528,7 @@ test_keys(void **state)
 	st_add_key(ks, "only", leaf_key, &leaf, 1, NULL);
 	st_save(ks, d, "conf/ssl/keystore.p12", PASS, 0640);
 	m = assert_codes(d, 1, "cert-self-signed");
-	assert_string_equal(m->key_alias, "only");
+	assert_string_equal(m->served->alias, "only");
 	server_model_free(m);
 	/* Only trusted entries. */
 	ks = st_ks(KS_FMT_PKCS12, false);
@@ -586,7 +586,7 @@ test_served(void **state)
 
 	(void)state;
 	m = assert_codes(d, 1, "");
-	audit_served(m, m->key_entry->chain, m->key_entry->nchain,
+	audit_served(m, m->served->key_entry->chain, m->served->key_entry->nchain,
 	    "localhost:8443");
 	assert_string_equal(st_codes(m), "");
 	x = st_cert("im.example.test", other_key, NULL, NULL, 0, 10, NULL,
@@ -668,9 +668,16 @@ test_bad_input(void **state)
 		}
 		st_write(d, "conf/application.properties", junk,
 		    sizeof junk >> (round % 4), 0640);
-		m = st_load(d, 1);
-		check_table(m);
-		server_model_free(m);
+		/* Binary junk is no properties file: refused, naming it. */
+		server_opts_init(&o);
+		o.server = d;
+		o.flags = SERVER_NO_LIVE;
+		assert_int_equal(server_model_load(&o, &m, &cause), -1);
+		assert_null(m);
+		assert_non_null(strstr(cause, "conf/application.properties: "
+		    "looks like binary data"));
+		free(cause);
+		cause = NULL;
 	}
 
 	/* \u with bad hex: Java throws, the server would not start. */
@@ -684,7 +691,7 @@ test_bad_input(void **state)
 	st_props(d, "keystore.p12", "PKCS12", PASS, "");
 	st_write(d, "conf/ssl/keystore.p12", junk, 300, 0640);
 	m = assert_codes(d, 1, "keystore-corrupt");
-	assert_non_null(m->ks_error);
+	assert_non_null(m->served->ks_error);
 	server_model_free(m);
 	st_write(d, "conf/ssl/keystore.p12", "", 0, 0640);
 	m = assert_codes(d, 1, "keystore-corrupt");

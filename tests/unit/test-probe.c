@@ -554,8 +554,8 @@ test_tree_live(void **state)
 	assert_int_equal(f->sev, SEV_CRIT);
 	assert_string_equal(f->alias, "integration-manager");
 	assert_non_null(strstr(f->message, "restart is pending"));
-	assert_non_null(strstr(f->fix, "/etc/init.d/imservice stop, then "
-	    "/etc/init.d/imservice start"));
+	/* the restart names what exists: no unit, no init script here */
+	assert_non_null(strstr(f->fix, "restart"));
 	assert_int_equal(audit_exit_code(m), 2);
 	f = st_finding(m, "served-chain-untrusted");
 	assert_int_equal(f->form, FORM_TRUST);
@@ -600,7 +600,7 @@ test_tree_live(void **state)
 	assert_string_equal(live_codes(m), "served-not-tls");
 	f = st_finding(m, "served-not-tls");
 	assert_int_equal(f->sev, SEV_CRIT);
-	assert_non_null(strstr(f->fix, "/etc/init.d/imservice stop"));
+	assert_non_null(strstr(f->fix, "restart"));
 	server_model_free(m);
 	srv_stop(&s);
 

@@ -56,29 +56,29 @@ fx_model(void)
 	m = server_model_new(0);
 	m->now = FX_NOW;
 	m->properties = xstrdup("/srv/app/conf/application.properties");
-	m->keystore_path = xstrdup("/srv/app/conf/keystore.p12");
-	m->key_alias = xstrdup("tomcat");
-	m->ks = keystore_new(KS_FMT_PKCS12);
+	m->served->path = xstrdup("/srv/app/conf/keystore.p12");
+	m->served->alias = xstrdup("tomcat");
+	m->served->ks = keystore_new(KS_FMT_PKCS12);
 
 	e = ks_entry_new("tomcat", KS_ENTRY_KEY);
 	ks_entry_add_cert(e, fx_cert("CN=tomcat.example.org, O=Lab", ica, 265,
 	    100, "RSA 2048"));
 	ks_entry_add_cert(e, fx_cert(ica, root, 1000, 1000, "RSA 4096"));
 	ks_entry_add_cert(e, fx_cert(root, root, 2000, 5000, "RSA 4096"));
-	keystore_add(m->ks, e);
-	m->key_entry = e;
+	keystore_add(m->served->ks, e);
+	m->served->key_entry = e;
 	e = ks_entry_new("na\xc3\xafve-\xc3\x9f", KS_ENTRY_TRUSTED);
 	ks_entry_add_cert(e, fx_cert("CN=Partner Root, O=P", "CN=Partner "
 	    "Root, O=P", 3000, 10, "EC P-256"));
-	keystore_add(m->ks, e);
+	keystore_add(m->served->ks, e);
 	e = ks_entry_new("expired-one", KS_ENTRY_KEY);
 	ks_entry_add_cert(e, fx_cert("CN=old.example.org", "CN=old.example."
 	    "org", 400, -4, "RSA 1024"));
-	keystore_add(m->ks, e);
+	keystore_add(m->served->ks, e);
 
 	s = setting_add(m, "server.port", "8443", false, 3);
 	setting_check(s, SEV_OK, "HTTPS");
-	s = setting_add(m, "server.ssl.key-store", m->keystore_path, false, 4);
+	s = setting_add(m, "server.ssl.key-store", m->served->path, false, 4);
 	setting_check(s, SEV_OK, "found");
 	s = setting_add(m, "server.ssl.key-store-password", "hunter2", true,
 	    5);
@@ -96,16 +96,16 @@ fx_model(void)
 	e = ks_entry_new("lab-root", KS_ENTRY_TRUSTED);
 	ks_entry_add_cert(e, fx_cert(root, root, 2000, 5000, "RSA 4096"));
 	keystore_add(m->jre.trust, e);
-	m->trusted = true;
-	m->trusted_alias = xstrdup("lab-root");
+	m->served->trusted = true;
+	m->served->trusted_alias = xstrdup("lab-root");
 
 	finding_add(m, "store-password-wrong", SEV_CRIT, m->properties, 5,
 	    NULL, FORM_SETTINGS, "set the right password",
 	    "server.ssl.key-store-password does not open the keystore");
-	finding_add(m, "cert-expired", SEV_CRIT, m->keystore_path, 0,
+	finding_add(m, "cert-expired", SEV_CRIT, m->served->path, 0,
 	    "expired-one", FORM_GENKEY, "renew it", "expired-one: expired 4 "
 	    "days ago");
-	finding_add(m, "cert-expiring", SEV_WARN, m->keystore_path, 0,
+	finding_add(m, "cert-expiring", SEV_WARN, m->served->path, 0,
 	    "naive", FORM_IMPORT_CERT, "import the new root",
 	    "partner root expires in 10 days");
 	findings_sort(m);
@@ -649,7 +649,7 @@ test_expiry_from_audit(void **state)
 	m = fx_model();
 	m->certs = xcalloc(2, sizeof *m->certs);
 	r = &m->certs[0];
-	r->cert = m->ks->entries[0]->chain[0];
+	r->cert = m->served->ks->entries[0]->chain[0];
 	r->alias = xstrdup("tomcat");
 	r->position = "leaf";
 	r->days_left = 100;

@@ -192,9 +192,9 @@ test_model(void **state)
 	s = st_row(m, "security.require-ssl");
 	assert_null(s->value);
 	assert_int_equal(s->line, 0);
-	assert_string_equal(m->keystore_raw,
+	assert_string_equal(m->served->raw,
 	    "${sharedDataPath}/conf/ssl/keystore.p12");
-	assert_null(m->keystore_how);
+	assert_null(m->served->how);
 	assert_string_equal(m->jre.how, "${sharedDataPath}/jre");
 	assert_false(m->jre.cacerts_symlink);
 	assert_false(m->jre.cacerts_distro);
@@ -202,7 +202,7 @@ test_model(void **state)
 	assert_int_equal(m->ncerts, 1);
 	assert_true(m->certs[0].served);
 	assert_int_equal(m->certs[0].days_left, 824);
-	assert_non_null(strstr(m->trust_note, "itself"));
+	assert_non_null(strstr(m->served->trust_note, "itself"));
 	server_model_free(m);
 	st_tree_rm(d);
 }
@@ -232,8 +232,8 @@ test_paths(void **state)
 	m = st_load(d, 1);
 	assert_string_equal(st_codes(m),
 	    "cert-self-signed keystore-path-relative");
-	assert_non_null(strstr(m->keystore_how, "above the properties"));
-	assert_non_null(m->ks);
+	assert_non_null(strstr(m->served->how, "above the properties"));
+	assert_non_null(m->served->ks);
 	f = st_finding(m, "keystore-path-relative");
 	assert_int_equal(f->line, 4);
 	assert_int_equal(f->sev, SEV_WARN);
@@ -263,8 +263,8 @@ test_paths(void **state)
 	assert_int_equal(chdir(cwd), 0);
 	assert_string_equal(st_codes(m),
 	    "cert-self-signed keystore-path-relative");
-	assert_non_null(strstr(m->keystore_how, "current directory"));
-	assert_non_null(m->ks);
+	assert_non_null(strstr(m->served->how, "current directory"));
+	assert_non_null(m->served->ks);
 	server_model_free(m);
 	/* and not found at all */
 	m = st_load(d, 1);
@@ -288,8 +288,8 @@ test_paths(void **state)
 	free(s);
 	m = st_load(d, 1);
 	assert_string_equal(st_codes(m), "cert-self-signed");
-	assert_string_equal(m->keystore_how, "file: URL");
-	assert_non_null(strstr(m->keystore_path, "/key store.p12"));
+	assert_string_equal(m->served->how, "file: URL");
+	assert_non_null(strstr(m->served->path, "/key store.p12"));
 	server_model_free(m);
 
 	/* classpath: */
@@ -298,7 +298,7 @@ test_paths(void **state)
 	m = st_load(d, 1);
 	assert_string_equal(st_codes(m), "keystore-classpath "
 	    "property-duplicate");
-	assert_null(m->ks);
+	assert_null(m->served->ks);
 	assert_string_equal(st_row(m, "server.ssl.key-store")->check,
 	    "in the jar");
 	assert_int_equal(st_row(m, "server.ssl.key-store")->count, 2);
@@ -444,7 +444,7 @@ test_proc(void **state)
 	o.now = st_t0 + ST_DAY;
 	assert_int_equal(server_model_load(&o, &m, &cause), 0);
 	assert_int_equal(m->listening, 1);
-	assert_int_equal(m->listen_pid, 4242);
+	assert_int_equal(m->proc.pid, 4242);
 	assert_non_null(strstr(m->jre.how, "pid 4242"));
 	assert_string_equal(st_codes(m), "cert-self-signed");
 	assert_string_equal(st_row(m, "server.port")->check, "listening");
