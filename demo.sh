@@ -9,12 +9,4 @@ sh build-aux/deps.sh
 mkdir -p _build && cd _build
 [ -f Makefile ] || ../configure -q
 make -j2 >/dev/null
-if ./tlsdeck demo --help >/dev/null 2>&1; then
-	exec ./tlsdeck demo
-fi
-# (Until the dashboard lands: list a demo keystore and the system cacerts.)
-./tlsdeck list --storepass-file /dev/stdin ../tests/data/samples/sample-jks17.jks <<PW
-storepass
-PW
-[ -f /etc/ssl/certs/java/cacerts ] && PW=changeit ./tlsdeck list \
-    --storepass-env PW /etc/ssl/certs/java/cacerts | head -40
+exec ./tlsdeck demo

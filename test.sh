@@ -76,23 +76,10 @@ check _build normal
 if [ "${TLSDECK_QUICK:-0}" != 1 ]; then
 	cd "$top/_build" || exit 1
 	# (only the test names: a Makefile regeneration may print too)
-	all=$(make -s print-tests 2>/dev/null | tr ' ' '\n' | grep '^tests/')
-	slow="tests/interop/list-keytool.sh tests/interop/list-keytool25.sh
-tests/interop/steps-keytool.sh tests/interop/ca-signed.sh
-tests/interop/java-https.sh tests/interop/props-oracle.sh
-tests/interop/p12-write.sh tests/interop/jks-write.sh
-tests/interop/convert-keytool.sh
-tests/server/trees.sh tests/crash/crash-write.sh tests/crash/crash-keystore.sh
-tests/crash/crash-config.sh tests/secrets/secrets.sh tests/cli/help-vs-man.sh
-tests/secrets/prompt-signals.sh tests/server/linear.sh"
-	fast=
-	for t in $all; do
-		echo "$slow" | tr " " "\n" | grep -qx "$t" || fast="$fast $t"
-	done
-	units=
-	for t in $all; do
-		case $t in tests/unit/test-*) units="$units $t" ;; esac
-	done
+	fast=$(make -s print-asan-tests 2>/dev/null | tr ' ' '\n' |
+	    grep '^tests/' | tr '\n' ' ')
+	units=$(make -s print-unit-tests 2>/dev/null | tr ' ' '\n' |
+	    grep '^tests/' | tr '\n' ' ')
 	# memcheck is slow and single-threaded: it runs niced beside the
 	# ASan build and pass, on the CPU their waits leave.
 	vgpid=
@@ -115,13 +102,8 @@ tests/secrets/prompt-signals.sh tests/server/linear.sh"
 	fi
 fi
 # One line over every pass.
-cat $logs 2>/dev/null | awk '
-  /^# PASS:/  {p+=$3}  /^# XFAIL:/ {xf+=$3}
-  /^# FAIL:/  {f+=$3}  /^# XPASS:/ {xp+=$3} /^# ERROR:/ {e+=$3}
-  /^# SKIP:/  {s+=$3}
-  END { printf "tests: %d passed, %d failed, %d skipped\n", p+xf, f+xp+e, s
-        exit (f+xp+e) ? 1 : 0 }'
-s=$?
 [ -z "$logs" ] && { echo "tests: 0 passed, 1 failed, 0 skipped"; exit 1; }
+sh "$top/build-aux/test-summary.sh" $logs
+s=$?
 [ $failed = 1 ] && exit 1
 exit $s

@@ -1,13 +1,25 @@
 #!/bin/sh
-# Install what tlsdeck needs to build (and, with "test", to test) on Debian.
+# Install what tlsdeck needs on Debian, and nothing else:
+#   deps.sh          to build (and run demo.sh)
+#   deps.sh test     to build and run the test suite (test.sh)
+#   deps.sh fuzz     to build the libFuzzer targets (clang)
+#   deps.sh bench    to run bench/run.sh and the ACME comparison with lego
 # Does nothing when everything is present; needs root otherwise.
 pkgs="build-essential autoconf automake pkg-config libssl-dev libncurses-dev
 libcyaml-dev libyaml-dev libxml2-dev zlib1g-dev libjansson-dev libcmocka-dev
-libcurl4-openssl-dev tmux openssl"
-# tests/servers/ start Debian's tomcat10 and jetty9 in private directories
-[ "${1:-}" = test ] && pkgs="$pkgs openjdk-17-jdk-headless clang
-libclang-rt-14-dev time python3 bc jq prometheus prometheus-node-exporter
-curl python3-yaml libxml2-utils jetty9 tomcat10 pebble lego ansible-core"
+libcurl4-openssl-dev openssl"
+case ${1:-} in
+test)	# tmux drives the TUI tests, the JDK is the oracle, strace and
+	# valgrind watch secrets and memory, pebble is the ACME CA; Jetty's
+	# and Tomcat's packages and the YAML/XML tools check the server kinds;
+	# node_exporter, curl and ansible-core run the fleet's engines
+	pkgs="$pkgs tmux openjdk-17-jdk-headless python3 jq prometheus
+strace valgrind iproute2 pebble python3-yaml libxml2-utils jetty9
+tomcat10 prometheus-node-exporter curl ansible-core" ;;
+fuzz)	pkgs="$pkgs clang libclang-rt-14-dev" ;;
+bench)	pkgs="$pkgs openjdk-17-jdk-headless ca-certificates-java pebble
+lego" ;;
+esac
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |

@@ -18,6 +18,7 @@
  * the keystore model, the server model and the steps.
  *
  *   cause.c, xmalloc.c   errors, allocation              infrastructure
+ *   arena.c [core]       a bump allocator                infrastructure
  *   secret.c             passwords                       infrastructure
  *   der.c, cert.c        certificates (der_cert_walk,    formats and crypto
  *                        cert_new_ref [core])
@@ -25,34 +26,37 @@
  *     kslist.c           listing without keeping         formats and crypto
  *     jks.c, pkcs12.c    the codecs [core]               formats and crypto
  *     pem.c              certificate files, PEM keys     formats and crypto
- *   fileio.c             bounded reads                   infrastructure
+ *   termesc.c            untrusted text for terminals    infrastructure
+ *   fileio.c             the ownership rule, bounded     infrastructure
+ *                        reads
  *   props.c              application.properties          server model
  *   model.c              the server model's types        server model
  *   server.c             discovery and loading           server model
- *                        (cacerts_open_with, jre_*,
- *                        server_port_* [core])
+ *                        (server_port_* [core])
+ *   jre.c                JREs and their cacerts          server model
  *   audit.c              the checks (audit_add,          server model
  *                        audit_run [core])
  *   config.c             config.yaml                     infrastructure
  *   safewrite.c          replacing a file (sw_* [core])  infrastructure
  *     backup.c           backups, history, restore       infrastructure
  *   theme.c              colour themes                   infrastructure
+ *   path.c               path names                      infrastructure
  *   keygen.c, csr.c      names, SANs, keys, requests     formats and crypto
  *   chain.c              chains, CA replies              formats and crypto
  *   step.c               ks_txn [core], step results     steps
  *   step-genkey.c, step-csr.c, step-import.c,
  *   step-export.c        the keystore steps              steps
- *   jre.c                a cacerts without the model     server model
  *   step-trust.c,
  *   step-manage.c        trust, delete, rename, passwd   steps
  *   step-settings.c      application.properties edits    steps
- *   demo.c               the demo server tree            server model
+ *   demo.c, demo-model.c the demo tree, the demo model   server model
  *   probe.c              what the port serves            server model
  *   scan.c               every server and keystore under server model
  *                        some directories (tlsdeck scan)
  *   report.c             hosts' status reports read back server model
  *                        (tlsdeck fleet)
  *   yamlerr.c [core]     libcyaml diagnostics            infrastructure
+ *   jws.c, acme*.c       the ACME client (docs/acme.md)  steps
  */
 #ifndef TLSDECK_CORE_H
 #define TLSDECK_CORE_H

@@ -17,7 +17,10 @@
  *
  * Every key and certificate is new and fake.
  */
+#include <sys/socket.h>
 #include <sys/stat.h>
+
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <limits.h>
@@ -200,12 +203,57 @@ demo_trusted(struct keystore *ks, const char *alias, const struct cert *c)
 	keystore_add(ks, e);
 }
 
+/* Can a socket bind 127.0.0.1:port (0: any port; the port bound)? */
+static int
+demo_bind(int port)
+{
+	struct sockaddr_in	sin;
+	socklen_t		len = sizeof sin;
+	int			fd, on = 1;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		return (-1);
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons(port);
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
+	    bind(fd, (struct sockaddr *)&sin, sizeof sin) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &len) != 0) {
+		close(fd);
+		return (-1);
+	}
+	close(fd);
+	return (ntohs(sin.sin_port));
+}
+
+/*
+ * The demo's HTTPS port: one nothing listens on, so that the dashboard's
+ * live probe finds no server there instead of a real one (a host running
+ * a Java web server has 8443, 443 or 8080 taken).  8443 when it is free,
+ * else 9443, 10443, ... 18443, else a port the kernel picks.
+ */
+static int
+demo_port(void)
+{
+	int	port;
+
+	for (port = 8443; port <= 18443; port += 1000) {
+		if (server_port_listening(NULL, port, NULL) != 1 &&
+		    demo_bind(port) == port)
+			return (port);
+	}
+	if ((port = demo_bind(0)) > 0)
+		return (port);
+	return (8443);
+}
+
 /* The application.properties of the demo (sharedDataPath set by props). */
 static int
 demo_properties(const char *dir, unsigned char **out, size_t *outlen,
     char **cause)
 {
-	static const char	*text =
+	static const char	*head =
 	    "# Actian DataConnect Integration Manager -- tlsdeck demo tree\n"
 	    "# (built by 'tlsdeck demo': every key and certificate here is "
 	    "fake)\n"
@@ -218,19 +266,24 @@ demo_properties(const char *dir, unsigned char **out, size_t *outlen,
 	    "engine.licensePath=${sharedDataPath}/license/cosmos.slc\n"
 	    "\n"
 	    "# HTTPS (admin guide, \"Enabling HTTPS\")\n"
-	    "security.require-ssl=true\n"
-	    "server.port=8443\n"
+	    "security.require-ssl=true\n";
+	static const char	*tail =
 	    "server.ssl.key-store=${sharedDataPath}/conf/ssl/keystore.p12\n"
 	    "server.ssl.key-store-password=" DEMO_STOREPASS "\n"
 	    "server.ssl.key-store-type=PKCS12\n"
 	    "server.ssl.key-alias=integration-manager\n"
 	    "im.base-url=https://localhost:${server.port}\n";
 	struct props	*p = NULL;
+	char		*text;
 	int		 rc = -1;
 
+	xasprintf(&text, "%sserver.port=%d\n%s", head, demo_port(), tail);
 	if (props_parse((const unsigned char *)text, strlen(text),
-	    "demo application.properties", &p, cause) != 0)
+	    "demo application.properties", &p, cause) != 0) {
+		free(text);
 		return (-1);
+	}
+	free(text);
 	if (props_set(p, "sharedDataPath", dir, cause) != 0 ||
 	    props_set(p, "installPath", dir, cause) != 0)
 		goto out;

@@ -837,9 +837,14 @@ tc_jvm_first(const char *prefix, bool exact, char **home)
 static int
 tomcat_jre(struct srvload *s, char **home, char **how)
 {
-	static const char *pats[] = { "java-%d-openjdk-", "jdk-%d-oracle-",
-	    "jre-%d-oracle-", "=java-%d-oracle", "oracle-java%d-jdk-",
-	    "oracle-java%d-jre-" };
+	/* JVM directory names: prefix, version, suffix; exact or a prefix */
+	static const struct {
+		const char	*pre, *post;
+		bool		 exact;
+	} pats[] = { { "java-", "-openjdk-", false },
+	    { "jdk-", "-oracle-", false }, { "jre-", "-oracle-", false },
+	    { "java-", "-oracle", true }, { "oracle-java", "-jdk-", false },
+	    { "oracle-java", "-jre-", false } };
 	char	*defaults, *v, *script, *java, *cand, pat[64];
 	int	 vers[16], major;
 	size_t	 n, i, k;
@@ -871,9 +876,9 @@ tomcat_jre(struct srvload *s, char **home, char **how)
 	for (i = 0; i < n && cand == NULL; i++) {
 		for (k = 0; k < sizeof pats / sizeof pats[0] && cand == NULL;
 		    k++) {
-			snprintf(pat, sizeof pat, pats[k] + (pats[k][0] == '=' ?
-			    1 : 0), vers[i]);
-			if (!tc_jvm_first(pat, pats[k][0] == '=', &v))
+			snprintf(pat, sizeof pat, "%s%d%s", pats[k].pre,
+			    vers[i], pats[k].post);
+			if (!tc_jvm_first(pat, pats[k].exact, &v))
 				continue;
 			java = path_join(v, "bin/java");
 			if (access(java, R_OK) == 0)

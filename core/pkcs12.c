@@ -2690,12 +2690,15 @@ pkcs12_write(const struct keystore *ks, const struct secret *pass,
 			for (j = 1; j < e->nchain; j++) {
 				fp = cert_sha256(e->chain[j]);
 				for (k = 0; k < nfps; k++)
-					if (memcmp(fps + 32 * k, fp, 32) == 0)
+					if (memcmp(fps + CERT_SHA256_LEN * k, fp,
+					    CERT_SHA256_LEN) == 0)
 						break;
 				if (k < nfps)
 					continue;
-				fps = xreallocarray(fps, nfps + 1, 32);
-				memcpy(fps + 32 * nfps++, fp, 32);
+				fps = xreallocarray(fps, nfps + 1,
+				    CERT_SHA256_LEN);
+				memcpy(fps + CERT_SHA256_LEN * nfps++, fp,
+				    CERT_SHA256_LEN);
 				if ((bag = p12_cert_bag(e->chain[j],
 				    cause)) == NULL)
 					goto out;

@@ -26,6 +26,8 @@ for d in core cli tui; do
 		n=$((n + 1))
 		f=${o##*/}
 		f=${f#libcore_a-}
+		f=${f#libtui_a-}
+		f=${f#tests_unit_test_render-}
 		f=${f#tlsdeck-}
 		f=$d/${f%.o}.c
 		nm "$o" | awk -v f="$f" '

@@ -8,7 +8,7 @@
 # password is in no output (-vvv); examples/collect-status.yml collects
 # the report that tlsdeck fleet reads.
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
-FX=$TOP_BUILDDIR/tests/unit/srv-fixture
+FX=$TOP_BUILDDIR/tests/tools/srv-fixture
 command -v ansible-playbook >/dev/null || skip "ansible-core missing"
 command -v jq >/dev/null || skip "jq missing"
 [ -x "$FX" ] || skip "srv-fixture not built (cmocka missing?)"

@@ -8,7 +8,7 @@
 # password; the password never appears on stdout, stderr or in JSON; bad
 # specs are refused with one line naming the file, nothing written.
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
-FX=$TOP_BUILDDIR/tests/unit/srv-fixture
+FX=$TOP_BUILDDIR/tests/tools/srv-fixture
 command -v jq >/dev/null || skip "jq missing"
 [ -x "$FX" ] || skip "srv-fixture not built (cmocka missing?)"
 unset TLSDECK_PROPERTIES XDG_CONFIG_HOME JAVA_HOME

@@ -9,7 +9,7 @@
 # stderr naming the file, exit 1, the other hosts still shown, nothing
 # written.
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
-FX=$TOP_BUILDDIR/tests/unit/srv-fixture
+FX=$TOP_BUILDDIR/tests/tools/srv-fixture
 command -v jq >/dev/null || skip "jq missing"
 [ -x "$FX" ] || skip "srv-fixture not built (cmocka missing?)"
 unset TLSDECK_PROPERTIES XDG_CONFIG_HOME JAVA_HOME

@@ -1,10 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # history.sh -- tlsdeck history / restore on real backups made through the
-# safe-write path (made by tests/crash/sw-driver): listing in text and
+# safe-write path (made by tests/tools/sw-driver): listing in text and
 # JSON, restore and --dry-run, refusals, exit codes, and a corrupt
 # manifest.
-drv=${TOP_BUILDDIR:-.}/tests/crash/sw-driver
+drv=${TOP_BUILDDIR:-.}/tests/tools/sw-driver
 TLSDECK=${TLSDECK:-./tlsdeck}
 [ -x "$TLSDECK" ] || { echo "SKIP: no tlsdeck binary"; exit 77; }
 [ -x "$drv" ] || { echo "SKIP: $drv not built"; exit 77; }

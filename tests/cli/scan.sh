@@ -10,7 +10,7 @@
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 . "$TOP_SRCDIR/tests/netlib.sh"
 trap 'net_cleanup; rm -rf "$T"' EXIT
-FX=$TOP_BUILDDIR/tests/unit/srv-fixture
+FX=$TOP_BUILDDIR/tests/tools/srv-fixture
 FIXTURES=$TOP_SRCDIR/tests/badinput/fixtures
 command -v jq >/dev/null || skip "jq missing"
 [ -x "$FX" ] || skip "srv-fixture not built (cmocka missing?)"

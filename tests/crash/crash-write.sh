@@ -12,7 +12,7 @@
 #  - after a clean run, no lock file is left (a killed writer's is taken
 #    over and removed).
 # 200 runs with random delays, bounded to about 10 s (CRASH_SECONDS).
-drv=${TOP_BUILDDIR:-.}/tests/crash/sw-driver
+drv=${TOP_BUILDDIR:-.}/tests/tools/sw-driver
 [ -x "$drv" ] || { echo "SKIP: $drv not built"; exit 77; }
 command -v sleep >/dev/null || exit 77
 

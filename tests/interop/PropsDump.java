@@ -8,7 +8,7 @@
  *				0x20-0x7e, and \ [ ], written as \\uxxxx
  *	ERROR malformed		when load throws IllegalArgumentException
  *
- * tests/unit/props-dump.c prints ours the same way.
+ * tests/tools/props-dump.c prints ours the same way.
  */
 import java.io.FileInputStream;
 import java.io.IOException;

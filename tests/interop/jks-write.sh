@@ -1,12 +1,12 @@
 #!/bin/sh
-# JKS files written by our codec (core/jks.c, driven by tests/unit/jks-tool)
+# JKS files written by our codec (core/jks.c, driven by tests/tools/jks-tool)
 # must be read by real keytool: the same aliases, entry types and SHA-256
 # fingerprints, and keys that keytool -certreq can recover (and sign with:
 # openssl req -verify checks the CSR signature against the certificate key).
 . "$TOP_SRCDIR/tests/lib.sh"
 need_keytool
-JT=$TOP_BUILDDIR/tests/unit/jks-tool
-[ -x "$JT" ] || skip "tests/unit/jks-tool not built"
+JT=$TOP_BUILDDIR/tests/tools/jks-tool
+[ -x "$JT" ] || skip "tests/tools/jks-tool not built"
 
 FP_ROOT=65:12:BA:DE:EC:EB:09:7C:8F:B0:3F:F8:BE:0B:80:B4:39:1E:15:B0:89:FD:CA:75:8E:7F:29:04:A3:9B:D8:52
 FP_INT=CC:4A:83:AE:72:0F:52:29:FF:88:5A:21:95:63:94:23:EC:FF:4D:60:B2:FC:10:0B:EE:3D:CE:CE:CA:19:C0:AD

@@ -1,6 +1,6 @@
 #!/bin/sh
 # PKCS#12 files written by our codec (core/pkcs12.c, driven by
-# tests/unit/p12-tool) must be read by real keytool 17 (and Temurin 25 when
+# tests/tools/p12-tool) must be read by real keytool 17 (and Temurin 25 when
 # installed): the same aliases, entry types (trusted entries must be
 # trustedCertEntry), chain lengths and SHA-256 fingerprints, and keys that
 # keytool -certreq can recover and sign with (openssl req -verify).  Also
@@ -8,8 +8,8 @@
 # we read and rewrite.
 . "$TOP_SRCDIR/tests/lib.sh"
 need_keytool
-PT=$TOP_BUILDDIR/tests/unit/p12-tool
-[ -x "$PT" ] || skip "tests/unit/p12-tool not built"
+PT=$TOP_BUILDDIR/tests/tools/p12-tool
+[ -x "$PT" ] || skip "tests/tools/p12-tool not built"
 command -v openssl >/dev/null 2>&1 || skip "openssl not installed"
 
 FP_ROOT=65:12:BA:DE:EC:EB:09:7C:8F:B0:3F:F8:BE:0B:80:B4:39:1E:15:B0:89:FD:CA:75:8E:7F:29:04:A3:9B:D8:52

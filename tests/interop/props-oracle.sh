@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: ISC
 # props-oracle.sh -- core/props.c against java.util.Properties.load: every
 # file of tests/data/props, the sample, and random files must read the same
-# (tests/unit/props-dump.c vs tests/interop/PropsDump.java), with JDK 17 and,
+# (tests/tools/props-dump.c vs tests/interop/PropsDump.java), with JDK 17 and,
 # when present, Temurin 25.  Then values written by props_set must read back
 # in Java exactly as set.
 set -u
@@ -10,7 +10,7 @@ set -u
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${TOP_BUILDDIR:=$TOP_SRCDIR}"
 : "${TESTDATA:=$TOP_SRCDIR/tests/data}"
-DUMP=$TOP_BUILDDIR/tests/unit/props-dump
+DUMP=$TOP_BUILDDIR/tests/tools/props-dump
 
 command -v javac >/dev/null 2>&1 || { echo "skip: no javac"; exit 77; }
 command -v java >/dev/null 2>&1 || { echo "skip: no java"; exit 77; }

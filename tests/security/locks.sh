@@ -8,7 +8,7 @@
 . "$TOP_SRCDIR/tests/security/seclib.sh"
 need_root
 command -v flock >/dev/null || skip "flock missing"
-drv=$TOP_BUILDDIR/tests/crash/sw-driver
+drv=$TOP_BUILDDIR/tests/tools/sw-driver
 [ -x "$drv" ] || skip "sw-driver not built"
 unset TLSDECK_PROPERTIES XDG_CONFIG_HOME
 TLSDECK_BACKUP_DIR=$T/backups

@@ -6,7 +6,7 @@
 # junk cacerts and release files, unreadable files (as an unprivileged
 # user when run as root).  Always a clear finding or error, never a crash.
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
-FX=$TOP_BUILDDIR/tests/unit/srv-fixture
+FX=$TOP_BUILDDIR/tests/tools/srv-fixture
 [ -x "$FX" ] || skip "srv-fixture not built (cmocka missing?)"
 command -v jq >/dev/null || skip "jq missing"
 command -v openssl >/dev/null || skip "openssl missing"

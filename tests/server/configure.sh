@@ -7,7 +7,7 @@
 # values escaped, and java.util.Properties reading the result as meant
 # (one JVM, skipped without java).
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
-FX=$TOP_BUILDDIR/tests/unit/srv-fixture
+FX=$TOP_BUILDDIR/tests/tools/srv-fixture
 [ -x "$FX" ] || skip "srv-fixture not built (cmocka missing?)"
 command -v jq >/dev/null || skip "jq missing"
 SRV_PASS=pw-Conf.8

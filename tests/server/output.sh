@@ -4,9 +4,9 @@
 # Prometheus (promtool check metrics when installed), exit codes 0-3,
 # thresholds from flags and config.yaml, discovery of the properties, and
 # the live look at the port (a real listener found through /proc).  No
-# JVM: the tree comes from tests/unit/srv-fixture (the product's writers).
+# JVM: the tree comes from tests/tools/srv-fixture (the product's writers).
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
-FX=$TOP_BUILDDIR/tests/unit/srv-fixture
+FX=$TOP_BUILDDIR/tests/tools/srv-fixture
 [ -x "$FX" ] || skip "srv-fixture not built (cmocka missing?)"
 command -v jq >/dev/null || skip "jq missing"
 command -v openssl >/dev/null || skip "openssl missing"

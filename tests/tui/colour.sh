@@ -38,6 +38,7 @@ TT_ENV="TLSDECK_THEMES_DIR=$TOP_SRCDIR/themes" tt_start 80 24 --demo-model \
     --theme mono
 tt_wait_for '★ integration-manager'
 tt_screen | grep -q 'theme:' && tt_fail "mono theme did not load"
+has_colour && tt_fail "colours with the mono theme"
 tt_keys q
 tt_wait_exit >/dev/null
 tt kill-server

@@ -18,6 +18,11 @@ grep -qxF 'server.ssl.key-store=${sharedDataPath}/conf/ssl/keystore.p12' \
     "$D/conf/application.properties" || tt_fail "no \${sharedDataPath}"
 [ "$(grep -c '^server.port=' "$D/conf/application.properties")" = 2 ] ||
     tt_fail "no duplicate property"
+# its HTTPS port is one nothing listens on (a real server may hold 8443)
+port=$(sed -n 's/^server\.port=//p' "$D/conf/application.properties" |
+    tail -1)
+[ -n "$port" ] && [ "$port" != 8080 ] || tt_fail "port '$port'"
+[ -z "$(ss -Hltn "sport = :$port")" ] || tt_fail "something listens on $port"
 if command -v keytool >/dev/null 2>&1; then
 	KP=tlsdeck-demo CP=changeit
 	export KP CP
@@ -39,6 +44,7 @@ tt_wait_for 'JRE 17.0.15'
 tt_screen | grep -q 'old-server .* 10d' || tt_fail "no expiring certificate"
 tt_screen | grep -q '✓ trusted as tlsdeck-demo-root' || tt_fail "trust"
 tt_screen | grep -q '└ tlsdeck Demo Issuing C' || tt_fail "no chain"
+tt_wait_for "nothing listens on :$port"
 tt_keys f
 tt_wait_for 'server.port is set 2 times'
 tt_wait_for 'alias old-server  \[cert-expiring\]'

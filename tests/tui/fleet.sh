@@ -8,7 +8,7 @@
 # read-only (Tab, Enter on a finding: its fix), Esc back, q quits; a
 # resize to the smallest size; the reports on standard input.
 . "${TOP_SRCDIR:-.}/tests/tui/lib.sh"
-FX=${TOP_BUILDDIR:-.}/tests/unit/srv-fixture
+FX=${TOP_BUILDDIR:-.}/tests/tools/srv-fixture
 command -v jq >/dev/null 2>&1 || { echo "SKIP: jq missing"; exit 77; }
 [ -x "$FX" ] || { echo "SKIP: srv-fixture not built"; exit 77; }
 unset TLSDECK_PROPERTIES XDG_CONFIG_HOME JAVA_HOME

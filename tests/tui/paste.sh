@@ -7,7 +7,7 @@
 # is read once for it, not 1,024 times (/proc/PID/io, when readable).
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 . "$TOP_SRCDIR/tests/tui/lib.sh"
-P12TOOL=$TOP_BUILDDIR/tests/unit/p12-tool
+P12TOOL=$TOP_BUILDDIR/tests/tools/p12-tool
 [ -x "$P12TOOL" ] || skip "p12-tool not built"
 LIMIT=${TLSDECK_PASTE_LIMIT:-15}
 

@@ -17,6 +17,8 @@ KS=$D/conf/ssl/keystore.p12
 P=$D/conf/application.properties
 CA=$D/jre/lib/security/cacerts
 "$TLSDECK" demo "$D" --no-open >/dev/null || exit 99
+# the demo's HTTPS port (the last server.port: a free one, 8443 or other)
+PORT=$(sed -n 's/^server\.port=//p' "$P" | tail -1)
 # A password of our own: the demo's ("tlsdeck-demo") is also part of
 # alias names on the dashboard, so it could not be looked for on screen.
 # Set with the CLI (its backups go elsewhere: $BK sees the wizard only).
@@ -177,7 +179,7 @@ grep -qxF "server.ssl.key-store-password=$PW" "$P" || tt_fail "password"
 grep -qxF 'server.ssl.key-store=${sharedDataPath}/conf/ssl/keystore.p12' \
     "$P" || tt_fail "key-store changed"
 # the plan said so: the duplicate server.port goes, the last one stays
-[ "$(grep -c '^server.port=' "$P")" = 1 ] && grep -qxF server.port=8443 "$P" ||
+[ "$(grep -c '^server.port=' "$P")" = 1 ] && grep -qxF "server.port=$PORT" "$P" ||
     tt_fail "server.port"
 grep -qxF 'spring.servlet.multipart.max-file-size=50MB' "$P" ||
     tt_fail "another line lost"

@@ -90,7 +90,7 @@ std_tree(const char *pass, const char *san, const char *extra)
 
 /* Load dir at day `days` and compare the set of codes. */
 static struct server_model *
-expect_codes(const char *dir, long days, const char *want)
+assert_codes(const char *dir, long days, const char *want)
 {
 	struct server_model	*m = st_load(dir, days);
 
@@ -117,7 +117,7 @@ test_clean(void **state)
 	const struct setting	*s;
 
 	(void)state;
-	m = expect_codes(d, 1, "");
+	m = assert_codes(d, 1, "");
 	assert_int_equal(audit_exit_code(m), 0);
 	assert_true(m->ssl);
 	assert_int_equal(m->port, 8443);
@@ -166,7 +166,7 @@ test_dates(void **state)
 	char			*cause = NULL;
 
 	(void)state;
-	m = expect_codes(d, 380, "cert-expiring");	/* 20 days left */
+	m = assert_codes(d, 380, "cert-expiring");	/* 20 days left */
 	f = st_finding(m, "cert-expiring");
 	assert_int_equal(f->sev, SEV_WARN);
 	assert_string_equal(f->alias, "integration-manager");
@@ -175,25 +175,25 @@ test_dates(void **state)
 	assert_string_equal(st_row(m, "server.ssl.key-alias")->check,
 	    "key entry");
 	server_model_free(m);
-	m = expect_codes(d, 390, "cert-expiring");	/* 10 days */
+	m = assert_codes(d, 390, "cert-expiring");	/* 10 days */
 	assert_int_equal(st_finding(m, "cert-expiring")->sev, SEV_CRIT);
 	assert_int_equal(audit_exit_code(m), 2);
 	server_model_free(m);
-	m = expect_codes(d, 386, "cert-expiring");	/* 14: critical */
+	m = assert_codes(d, 386, "cert-expiring");	/* 14: critical */
 	assert_int_equal(st_finding(m, "cert-expiring")->sev, SEV_CRIT);
 	server_model_free(m);
-	m = expect_codes(d, 370, "cert-expiring");	/* 30: warning */
+	m = assert_codes(d, 370, "cert-expiring");	/* 30: warning */
 	assert_int_equal(st_finding(m, "cert-expiring")->sev, SEV_WARN);
 	server_model_free(m);
-	m = expect_codes(d, 369, "");			/* 31: fine */
+	m = assert_codes(d, 369, "");			/* 31: fine */
 	server_model_free(m);
-	m = expect_codes(d, 402, "cert-expired");
+	m = assert_codes(d, 402, "cert-expired");
 	f = st_finding(m, "cert-expired");
 	assert_int_equal(f->sev, SEV_CRIT);
 	assert_non_null(strstr(f->message, "leaf certificate"));
 	server_model_free(m);
 	/* Before the leaf's notBefore (the CA certificates are older). */
-	m = expect_codes(d, -1, "cert-not-yet-valid");
+	m = assert_codes(d, -1, "cert-not-yet-valid");
 	assert_int_equal(st_finding(m, "cert-not-yet-valid")->sev, SEV_CRIT);
 	server_model_free(m);
 
@@ -242,7 +242,7 @@ test_strength(void **state)
 	st_save(ks, d, "conf/ssl/keystore.p12", PASS, 0640);
 	st_jre(d, "17.0.15", &root_x, &alias, 1);
 	st_props(d, "keystore.p12", "PKCS12", PASS, "");
-	m = expect_codes(d, 1, "cert-weak-key cert-weak-signature");
+	m = assert_codes(d, 1, "cert-weak-key cert-weak-signature");
 	assert_non_null(strstr(st_finding(m, "cert-weak-key")->message,
 	    "RSA 1024"));
 	assert_non_null(strstr(st_finding(m, "cert-weak-signature")->message,
@@ -275,7 +275,7 @@ test_sha1_root(void **state)
 	st_save(ks, d, "conf/ssl/keystore.p12", PASS, 0640);
 	st_jre(d, "17.0.15", &r, &alias, 1);
 	st_props(d, "keystore.p12", "PKCS12", PASS, "");
-	m = expect_codes(d, 1, "");
+	m = assert_codes(d, 1, "");
 	server_model_free(m);
 	X509_free(r);
 	X509_free(leaf);
@@ -292,18 +292,18 @@ test_names(void **state)
 
 	(void)state;
 	d = std_tree(PASS, NULL, "");
-	m = expect_codes(d, 1, "cert-no-san");
+	m = assert_codes(d, 1, "cert-no-san");
 	assert_int_equal(st_finding(m, "cert-no-san")->sev, SEV_WARN);
 	server_model_free(m);
 	st_tree_rm(d);
 
 	d = std_tree(PASS, "DNS:*.example.test", "");
-	m = expect_codes(d, 1, "");
+	m = assert_codes(d, 1, "");
 	server_model_free(m);
 	st_tree_rm(d);
 
 	d = std_tree(PASS, "DNS:other.example.test,IP:10.0.0.5", "");
-	m = expect_codes(d, 1, "base-url-not-in-san");
+	m = assert_codes(d, 1, "base-url-not-in-san");
 	f = st_finding(m, "base-url-not-in-san");
 	assert_int_equal(f->line, 7);
 	assert_string_equal(f->key, "im.base-url");
@@ -335,7 +335,7 @@ test_chains(void **state)
 	st_save(ks, d, "conf/ssl/keystore.p12", PASS, 0640);
 	st_jre(d, "17.0.15", NULL, NULL, 0);
 	st_props(d, "keystore.p12", "PKCS12", PASS, "");
-	m = expect_codes(d, 1, "chain-incomplete");
+	m = assert_codes(d, 1, "chain-incomplete");
 	assert_false(m->served->chain_complete);
 	assert_false(m->served->trusted);
 	server_model_free(m);
@@ -351,7 +351,7 @@ test_chains(void **state)
 	st_save(ks, d, "conf/ssl/keystore.jks", PASS, 0640);
 	st_jre(d, "17.0.15", &root_x, &alias, 1);
 	st_props(d, "keystore.jks", "JKS", PASS, "");
-	m = expect_codes(d, 1, "chain-not-sent keystore-jks");
+	m = assert_codes(d, 1, "chain-not-sent keystore-jks");
 	assert_int_equal(m->served->nsent, 1);
 	assert_int_equal(m->served->nchain, 3);
 	assert_true(m->served->trusted);
@@ -363,7 +363,7 @@ test_chains(void **state)
 	st_add_trusted(ks, "intermediate", int_x);
 	st_save(ks, d, "conf/ssl/keystore.p12", PASS, 0640);
 	st_props(d, "keystore.p12", "PKCS12", PASS, "");
-	m = expect_codes(d, 1, "");
+	m = assert_codes(d, 1, "");
 	assert_int_equal(m->served->nsent, 2);
 	server_model_free(m);
 	st_tree_rm(d);
@@ -371,13 +371,13 @@ test_chains(void **state)
 	/* Whole chain, root unknown to the JRE. */
 	d = std_tree(PASS, "DNS:im.example.test", "");
 	st_jre(d, "17.0.15", &int_x, &alias, 0);
-	m = expect_codes(d, 1, "cert-untrusted");
+	m = assert_codes(d, 1, "cert-untrusted");
 	assert_int_equal(st_finding(m, "cert-untrusted")->form, FORM_TRUST);
 	server_model_free(m);
 	/* The JRE trusting the intermediate is enough (PKIX anchor). */
 	alias = "issuing";
 	st_jre(d, "17.0.15", &int_x, &alias, 1);
-	m = expect_codes(d, 1, "");
+	m = assert_codes(d, 1, "");
 	assert_string_equal(m->served->trusted_alias, "issuing");
 	server_model_free(m);
 	st_tree_rm(d);
@@ -402,7 +402,7 @@ test_selfsigned(void **state)
 	st_jre(d, "17.0.15", &leaf, &alias, 1);
 	st_props(d, "keystore.p12", "PKCS12", PASS,
 	    "security.require-ssl=true\n");
-	m = expect_codes(d, 1, "cert-self-signed require-ssl-no-effect");
+	m = assert_codes(d, 1, "cert-self-signed require-ssl-no-effect");
 	assert_int_equal(st_finding(m, "cert-self-signed")->sev, SEV_INFO);
 	assert_true(m->served->trusted);
 	assert_string_equal(m->served->trusted_alias, "integration-manager");
@@ -412,7 +412,7 @@ test_selfsigned(void **state)
 	server_model_free(m);
 	/* Not in cacerts. */
 	st_jre(d, "17.0.15", NULL, NULL, 0);
-	m = expect_codes(d, 1,
+	m = assert_codes(d, 1,
 	    "cert-self-signed cert-untrusted require-ssl-no-effect");
 	server_model_free(m);
 	X509_free(leaf);
@@ -429,7 +429,7 @@ test_example_password(void **state)
 
 	(void)state;
 	d = std_tree("D0N0tU5eTh1sP@ssW0rd!", "DNS:im.example.test", "");
-	m = expect_codes(d, 1, "password-example");
+	m = assert_codes(d, 1, "password-example");
 	f = st_finding(m, "password-example");
 	assert_int_equal(f->line, 5);
 	assert_non_null(strstr(f->message, "vendor"));
@@ -439,7 +439,7 @@ test_example_password(void **state)
 	server_model_free(m);
 	st_tree_rm(d);
 	d = std_tree("changeit", "DNS:im.example.test", "");
-	m = expect_codes(d, 1, "password-example");
+	m = assert_codes(d, 1, "password-example");
 	server_model_free(m);
 	st_tree_rm(d);
 }
@@ -470,19 +470,19 @@ test_keys(void **state)
 	st_jre(d, "21.0.7", &leaf, &alias, 1);
 	st_props(d, "keystore.jks", "JKS", PASS,
 	    "server.ssl.key-password=kp-1\n");
-	m = expect_codes(d, 1, "cert-self-signed keystore-jks");
+	m = assert_codes(d, 1, "cert-self-signed keystore-jks");
 	assert_non_null(m->served->key_entry->pkey);
 	assert_string_equal(st_row(m, "server.ssl.key-password")->check,
 	    "opens key");
 	server_model_free(m);
 	st_props(d, "keystore.jks", "JKS", PASS, "");
-	m = expect_codes(d, 1,
+	m = assert_codes(d, 1,
 	    "cert-self-signed key-password-wrong keystore-jks");
 	assert_null(m->served->key_entry->pkey);
 	server_model_free(m);
 	st_props(d, "keystore.jks", "PKCS12", PASS,
 	    "server.ssl.key-password=kp-1\n");
-	m = expect_codes(d, 1,
+	m = assert_codes(d, 1,
 	    "cert-self-signed keystore-jks keystore-type-mismatch");
 	assert_int_equal(st_finding(m, "keystore-type-mismatch")->sev,
 	    SEV_WARN);
@@ -497,7 +497,7 @@ test_keys(void **state)
 	st_save(ks, d, "conf/ssl/keystore.jks", PASS, 0640);
 	st_jre(d, "21.0.7", &leaf2, &alias, 1);
 	st_props(d, "keystore.jks", "JKS", PASS, "");
-	m = expect_codes(d, 1,
+	m = assert_codes(d, 1,
 	    "cert-self-signed key-cert-mismatch keystore-jks");
 	server_model_free(m);
 	st_tree_rm(d);
@@ -521,7 +521,7 @@ test_keys(void **state)
 		st_write_str(d, "conf/application.properties", s);
 		free(s);
 	}
-	m = expect_codes(d, 1, "alias-unset cert-self-signed");
+	m = assert_codes(d, 1, "alias-unset cert-self-signed");
 	assert_string_equal(m->served->alias, "first");
 	assert_string_equal(st_row(m, "server.ssl.key-alias")->check,
 	    "unset");
@@ -530,14 +530,14 @@ test_keys(void **state)
 	ks = st_ks(KS_FMT_PKCS12, false);
 	st_add_key(ks, "only", leaf_key, &leaf, 1, NULL);
 	st_save(ks, d, "conf/ssl/keystore.p12", PASS, 0640);
-	m = expect_codes(d, 1, "cert-self-signed");
+	m = assert_codes(d, 1, "cert-self-signed");
 	assert_string_equal(m->served->alias, "only");
 	server_model_free(m);
 	/* Only trusted entries. */
 	ks = st_ks(KS_FMT_PKCS12, false);
 	st_add_trusted(ks, "root", root_x);
 	st_save(ks, d, "conf/ssl/keystore.p12", PASS, 0640);
-	m = expect_codes(d, 1, "no-key-entry");
+	m = assert_codes(d, 1, "no-key-entry");
 	server_model_free(m);
 	st_tree_rm(d);
 	X509_free(leaf);
@@ -572,7 +572,7 @@ test_p12_jre(void **state)
 		xasprintf(&rel, "JAVA_VERSION=\"%s\"\n", v[i].version);
 		st_write_str(d, "jre/release", rel);
 		free(rel);
-		m = expect_codes(d, 1, v[i].codes);
+		m = assert_codes(d, 1, v[i].codes);
 		server_model_free(m);
 	}
 	st_tree_rm(d);
@@ -588,7 +588,7 @@ test_served(void **state)
 	X509			*x;
 
 	(void)state;
-	m = expect_codes(d, 1, "");
+	m = assert_codes(d, 1, "");
 	audit_served(m, m->served->key_entry->chain, m->served->key_entry->nchain,
 	    "localhost:8443");
 	assert_string_equal(st_codes(m), "");
@@ -618,7 +618,7 @@ test_properties(void **state)
 	const struct finding	*f;
 
 	(void)state;
-	m = expect_codes(d, 1, "properties-backslash properties-non-ascii "
+	m = assert_codes(d, 1, "properties-backslash properties-non-ascii "
 	    "property-duplicate");
 	f = st_finding(m, "property-duplicate");
 	assert_int_equal(f->line, 3);
@@ -638,7 +638,7 @@ test_properties(void **state)
 	/* Scheme and port of im.base-url. */
 	d = std_tree(PASS, "DNS:im.example.test",
 	    "im.base-url=http://im.example.test:9443/im\n");
-	m = expect_codes(d, 1, "base-url-port base-url-scheme "
+	m = assert_codes(d, 1, "base-url-port base-url-scheme "
 	    "property-duplicate");
 	assert_string_equal(st_row(m, "im.base-url")->value,
 	    "http://im.example.test:9443/im");
@@ -686,18 +686,18 @@ test_bad_input(void **state)
 	/* \u with bad hex: Java throws, the server would not start. */
 	st_write_str(d, "conf/application.properties",
 	    "server.port=8443\nserver.ssl.key-alias=\\u12G4\n");
-	m = expect_codes(d, 1, "properties-malformed");
+	m = assert_codes(d, 1, "properties-malformed");
 	assert_int_equal(findings_worst(m), SEV_CRIT);
 	server_model_free(m);
 
 	/* Junk and empty keystores. */
 	st_props(d, "keystore.p12", "PKCS12", PASS, "");
 	st_write(d, "conf/ssl/keystore.p12", junk, 300, 0640);
-	m = expect_codes(d, 1, "keystore-corrupt");
+	m = assert_codes(d, 1, "keystore-corrupt");
 	assert_non_null(m->served->ks_error);
 	server_model_free(m);
 	st_write(d, "conf/ssl/keystore.p12", "", 0, 0640);
-	m = expect_codes(d, 1, "keystore-corrupt");
+	m = assert_codes(d, 1, "keystore-corrupt");
 	server_model_free(m);
 	/* A keystore that is PEM (a certificate file). */
 	st_write_str(d, "conf/ssl/keystore.p12", "-----BEGIN CERTIFICATE-----\n"
@@ -722,7 +722,7 @@ test_bad_input(void **state)
 	if (geteuid() != 0) {
 		st_props(d, "keystore.p12", "PKCS12", PASS, "");
 		st_write(d, "conf/ssl/keystore.p12", junk, 10, 0);
-		m = expect_codes(d, 1, "keystore-unreadable");
+		m = assert_codes(d, 1, "keystore-unreadable");
 		server_model_free(m);
 		st_write(d, "conf/application.properties", "x", 1, 0);
 		server_opts_init(&o);

@@ -127,14 +127,14 @@ kv(const char *text, const char *key)
 	return (NULL);
 }
 
-/* Read a text file under tests/data (NUL-terminated by file_read). */
+/* Read certs/NAME.EXT under tests/data (NUL-terminated by file_read). */
 static char *
-td_text(const char *fmt, const char *name)
+td_text(const char *name, const char *ext)
 {
 	char	 rel[256];
 	size_t	 len;
 
-	snprintf(rel, sizeof rel, fmt, name);
+	snprintf(rel, sizeof rel, "certs/%s.%s", name, ext);
 	return ((char *)td_read(rel, &len));
 }
 
@@ -258,8 +258,8 @@ check_fixture(const char *name)
 	der = x509_der(sk_X509_value(sk, 0), &len);
 	c = cert_new(der, len, NULL);
 	assert_non_null(c);
-	ossl = td_text("certs/%s.openssl", name);
-	exp = td_text("certs/%s.expect", name);
+	ossl = td_text(name, "openssl");
+	exp = td_text(name, "expect");
 
 	fp = cert_fp_hex(cert_sha256(c), 32);
 	assert_string_equal(fp, kv(ossl, "sha256 Fingerprint"));

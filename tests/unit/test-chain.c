@@ -137,7 +137,7 @@ free_hier(struct hier *h)
 
 /* Build and check: the chain must be want[0..nwant-1]. */
 static void
-expect_chain(struct cert *leaf, struct cert **pool, size_t npool,
+assert_chain(struct cert *leaf, struct cert **pool, size_t npool,
     struct cert **want, size_t nwant, bool complete)
 {
 	struct cert	**out = NULL;
@@ -167,27 +167,27 @@ test_build_simple(void **state)
 		struct cert *pool[] = { h.root, h.leaf, h.inter };
 		struct cert *want[] = { h.leaf, h.inter, h.root };
 
-		expect_chain(h.leaf, pool, 3, want, 3, true);
+		assert_chain(h.leaf, pool, 3, want, 3, true);
 	}
 	{
 		/* no intermediate: the leaf alone, incomplete */
 		struct cert *pool[] = { h.root };
 		struct cert *want[] = { h.leaf };
 
-		expect_chain(h.leaf, pool, 1, want, 1, false);
+		assert_chain(h.leaf, pool, 1, want, 1, false);
 	}
 	{
 		/* no root: leaf and intermediate, incomplete */
 		struct cert *pool[] = { h.inter, NULL };
 		struct cert *want[] = { h.leaf, h.inter };
 
-		expect_chain(h.leaf, pool, 2, want, 2, false);
+		assert_chain(h.leaf, pool, 2, want, 2, false);
 	}
 	{
 		/* a self-signed certificate is a chain of its own */
 		struct cert *want[] = { h.root };
 
-		expect_chain(h.root, NULL, 0, want, 1, true);
+		assert_chain(h.root, NULL, 0, want, 1, true);
 		assert_true(chain_self_signed(h.root));
 		assert_false(chain_self_signed(h.inter));
 	}
@@ -216,14 +216,14 @@ test_build_backtrack(void **state)
 		struct cert *pool[] = { impostor, cross, h.inter, h.root };
 		struct cert *want[] = { h.leaf, h.inter, h.root };
 
-		expect_chain(h.leaf, pool, 4, want, 3, true);
+		assert_chain(h.leaf, pool, 4, want, 3, true);
 	}
 	{
 		/* without the right intermediate: the longest dead end */
 		struct cert *pool[] = { impostor, cross, h.root };
 		struct cert *want[] = { h.leaf, cross };
 
-		expect_chain(h.leaf, pool, 3, want, 2, false);
+		assert_chain(h.leaf, pool, 3, want, 2, false);
 	}
 	cert_free(impostor);
 	cert_free(cross);
@@ -246,7 +246,7 @@ test_build_loop(void **state)
 		struct cert *pool[] = { b, a, a };
 		struct cert *want[] = { leaf, a, b };
 
-		expect_chain(leaf, pool, 3, want, 3, false);
+		assert_chain(leaf, pool, 3, want, 3, false);
 	}
 	cert_free(a);
 	cert_free(b);
@@ -317,13 +317,13 @@ test_build_samples(void **state)
 		struct cert *pool[] = { srv2, ca, leaf, in };
 		struct cert *want[] = { leaf, in, ca };
 
-		expect_chain(leaf, pool, 4, want, 3, true);
+		assert_chain(leaf, pool, 4, want, 3, true);
 	}
 	{
 		struct cert *pool[] = { ca, in };
 		struct cert *want[] = { srv2, in, ca };
 
-		expect_chain(srv2, pool, 2, want, 3, true);
+		assert_chain(srv2, pool, 2, want, 3, true);
 	}
 	cert_free(ca);
 	cert_free(in);
@@ -333,7 +333,7 @@ test_build_samples(void **state)
 
 /* Order a reply; the result must be want[0..nwant-1]. */
 static void
-expect_reply(struct cert **reply, size_t n, struct cert *current,
+assert_reply(struct cert **reply, size_t n, struct cert *current,
     struct cert **want, size_t nwant, size_t unused)
 {
 	struct cert	**out = NULL;
@@ -355,7 +355,7 @@ expect_reply(struct cert **reply, size_t n, struct cert *current,
 
 /* Order a reply that must fail with a message containing want. */
 static void
-expect_reply_fail(struct cert **reply, size_t n, struct cert *current,
+assert_reply_fails(struct cert **reply, size_t n, struct cert *current,
     const char *want)
 {
 	struct cert	**out = NULL;
@@ -391,41 +391,41 @@ test_order_reply(void **state)
 		struct cert *reply[] = { h.root, h.inter, h.leaf, h.inter };
 		struct cert *want[] = { h.leaf, h.inter, h.root };
 
-		expect_reply(reply, 4, current, want, 3, 0);
+		assert_reply(reply, 4, current, want, 3, 0);
 	}
 	{
 		struct cert *reply[] = { h.inter, h.leaf };
 		struct cert *want[] = { h.leaf, h.inter };
 
-		expect_reply(reply, 2, current, want, 2, 0);
+		assert_reply(reply, 2, current, want, 2, 0);
 	}
 	{
 		struct cert *reply[] = { h.leaf };
 		struct cert *want[] = { h.leaf };
 
-		expect_reply(reply, 1, current, want, 1, 0);
+		assert_reply(reply, 1, current, want, 1, 0);
 	}
 	{
 		/* a stranger after a complete chain is left over */
 		struct cert *reply[] = { o.inter, h.root, h.leaf, h.inter };
 		struct cert *want[] = { h.leaf, h.inter, h.root };
 
-		expect_reply(reply, 4, current, want, 3, 1);
+		assert_reply(reply, 4, current, want, 3, 1);
 	}
 	{
 		struct cert *reply[] = { h.leaf, h.root };
 
-		expect_reply_fail(reply, 2, current, "incomplete chain in "
+		assert_reply_fails(reply, 2, current, "incomplete chain in "
 		    "reply: no certificate in it issued "
 		    "\"CN=app.example.com\"");
 	}
 	{
 		struct cert *reply[] = { h.root, h.inter };
 
-		expect_reply_fail(reply, 2, current, "reply does not contain "
+		assert_reply_fails(reply, 2, current, "reply does not contain "
 		    "the public key for server");
 	}
-	expect_reply_fail(NULL, 0, current, "no certificate");
+	assert_reply_fails(NULL, 0, current, "no certificate");
 
 	/* the same key with a compressed EC point still matches */
 	assert_non_null(pk = EVP_PKEY_dup(keys[13]));
@@ -438,7 +438,7 @@ test_order_reply(void **state)
 		struct cert *reply[] = { h.inter, h.leaf };
 		struct cert *want[] = { h.leaf, h.inter };
 
-		expect_reply(reply, 2, compressed, want, 2, 0);
+		assert_reply(reply, 2, compressed, want, 2, 0);
 	}
 	cert_free(compressed);
 	EVP_PKEY_free(pk);

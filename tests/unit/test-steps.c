@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * test-steps.c -- the keystore transaction (step.c) and the steps of part
- * A (genkey, csr, import-reply, import-cert, import-pem, export) on temp
- * copies of the samples and on new stores: each step's success, and every
- * refusal leaving the file byte for byte as it was.
+ * test-steps.c -- the keystore transaction (step.c) and the key and
+ * certificate steps (genkey, csr, import-reply, import-cert, import-pem,
+ * export) on temp copies of the samples and on new stores: each step's
+ * success, and every refusal leaving the file byte for byte as it was.
  */
 #include <sys/stat.h>
 

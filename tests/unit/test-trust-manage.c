@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * test-steps2.c -- the trust, delete, rename and passwd steps, and the
+ * test-trust-manage.c -- the trust, delete, rename and passwd steps, and the
  * small cacerts discovery of jre.c, on copies of the samples in a
  * temporary directory.  Every refusal must leave the file byte-identical.
  */
@@ -202,7 +202,7 @@ setup(void **state)
 	char	*bk;
 
 	(void)state;
-	snprintf(tmp, sizeof tmp, "%s/tlsdeck-steps2.XXXXXX",
+	snprintf(tmp, sizeof tmp, "%s/tlsdeck-trust-manage.XXXXXX",
 	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
 	if (mkdtemp(tmp) == NULL)
 		return (-1);

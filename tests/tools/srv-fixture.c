@@ -15,7 +15,7 @@
 
 #include <openssl/pem.h>
 
-#include "servertree.h"
+#include "../unit/servertree.h"
 
 /* Write a certificate as PEM to DIR/REL. */
 static void
