@@ -304,13 +304,15 @@ test_refused(void **state)
 	check_refused(b2, len + 1, NULL);
 	free(b2);
 	free(buf);
-	/* one alias twice (keystore_load lists both, Java one) */
+	/* one alias twice (keystore_load keeps the one Java loads and sets
+	 * the other aside; the chunked listing gives up) */
 	buf = make_jks(40, true, &len);
 	pw = secret_from_str("changeit");
 	assert_int_equal(keystore_load_mem(buf, len, "test", pw, 0, &ks,
 	    NULL), 0);
 	assert_true(ks->verified);
-	assert_int_equal(ks->nentries, 40);
+	assert_int_equal(ks->nentries, 39);
+	assert_int_equal(ks->nignored, 1);
 	keystore_free(ks);
 	secret_free(pw);
 	check_refused(buf, len, "changeit");
