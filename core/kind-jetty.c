@@ -137,7 +137,8 @@ jt_start_d(const char *base, char ***list)
 	closedir(d);
 	free(dir);
 	if (n > 1)
-		qsort(*list, n, sizeof **list, jt_strcmp);
+		if (n > 1)
+			qsort(*list, n, sizeof **list, jt_strcmp);
 	return (n);
 }
 

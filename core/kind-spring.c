@@ -1849,13 +1849,16 @@ spring_finish(struct srvload *s)
 	fixed = xreallocarray(NULL, nfixed + 1, sizeof *fixed);
 	for (j = 0; j < nfixed; j++)
 		fixed[j] = props_canon_key(m->settings[j]->key);
-	qsort(fixed, nfixed, sizeof *fixed, spring_strp_cmp);
-	qsort(cand, ncand, sizeof *cand, spring_cand_cmp);
+	if (nfixed > 1)
+		qsort(fixed, nfixed, sizeof *fixed, spring_strp_cmp);
+	if (ncand > 1)
+		qsort(cand, ncand, sizeof *cand, spring_cand_cmp);
 	for (i = 0; i < ncand; i++)
 		cand[i].keep = (i == 0 || strcmp(cand[i - 1].canon,
 		    cand[i].canon) != 0) && bsearch(&cand[i].canon, fixed,
 		    nfixed, sizeof *fixed, spring_strp_cmp) == NULL;
-	qsort(cand, ncand, sizeof *cand, spring_cand_order);
+	if (ncand > 1)
+		qsort(cand, ncand, sizeof *cand, spring_cand_order);
 	for (i = 0; i < ncand; i++) {
 		if (cand[i].keep) {
 			cfg_source_entry(m->sources[cand[i].src],

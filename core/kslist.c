@@ -406,7 +406,8 @@ kl_read(struct kl *kl, struct kl_chunk *c)
 	c->n = 0;
 	c->len = 0;
 	kl_chunk_grow(c, kl->npend);
-	memcpy(c->buf, kl->pend, kl->npend);
+	if (kl->npend > 0)
+		memcpy(c->buf, kl->pend, kl->npend);
 	c->len = kl->npend;
 	kl->npend = 0;
 	if (kl_fill(kl, c) != 0)

@@ -291,7 +291,8 @@ rp_finish(struct host_report *h)
 {
 	size_t	i;
 
-	qsort(h->certs, h->ncerts, sizeof *h->certs, rp_cert_cmp);
+	if (h->ncerts > 1)
+		qsort(h->certs, h->ncerts, sizeof *h->certs, rp_cert_cmp);
 	/* a stable order within a severity: mergesort-like by index */
 	for (i = 1; i < h->nfindings; i++) {
 		struct report_finding	x = h->findings[i];
@@ -739,7 +740,8 @@ fleet_dir(struct fleet *f, const char *dir, char **cause)
 		names = xreallocarray(names, n + 1, sizeof *names);
 		names[n++] = xstrdup(de->d_name);
 	}
-	qsort(names, n, sizeof *names, fleet_name_cmp);
+	if (n > 1)
+		qsort(names, n, sizeof *names, fleet_name_cmp);
 	for (i = 0; i < n; i++) {
 		if ((h = fleet_file(dirfd(d), dir, names[i])) != NULL)
 			fleet_add(f, h);
@@ -850,7 +852,8 @@ fleet_cmp(const void *a, const void *b)
 void
 fleet_sort(struct fleet *f)
 {
-	qsort(f->hosts, f->nhosts, sizeof *f->hosts, fleet_cmp);
+	if (f->nhosts > 1)
+		qsort(f->hosts, f->nhosts, sizeof *f->hosts, fleet_cmp);
 }
 
 void

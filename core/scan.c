@@ -561,8 +561,9 @@ scan_file_mem(unsigned char *buf, size_t len, const char *name,
 		f->findings[f->nfindings - 1].message = xstrdup(f->error_msg);
 	}
 	keystore_free(ks);
-	qsort(f->findings, f->nfindings, sizeof *f->findings,
-	    scan_finding_cmp);
+	if (f->nfindings > 1)
+		qsort(f->findings, f->nfindings, sizeof *f->findings,
+		    scan_finding_cmp);
 	*fp = f;
 	return (0);
 }
@@ -1298,8 +1299,11 @@ scan_run(const struct scan_opts *o, struct scan_result **rp, char **cause)
 	idset_free(&w.configs);
 	idset_free(&claimed);
 
-	qsort(r->servers, r->nservers, sizeof *r->servers, scan_server_cmp);
-	qsort(r->files, r->nfiles, sizeof *r->files, scan_file_cmp);
+	if (r->nservers > 1)
+		qsort(r->servers, r->nservers, sizeof *r->servers,
+		    scan_server_cmp);
+	if (r->nfiles > 1)
+		qsort(r->files, r->nfiles, sizeof *r->files, scan_file_cmp);
 	r->worst = SEV_OK;
 	for (i = 0; i < r->nservers; i++)
 		if (r->servers[i]->sev > r->worst)
