@@ -731,7 +731,9 @@ ks_list_fd(int fd, size_t chunk, const struct secret *pass, ks_list_fn fn,
 		}
 	}
 	if (!sorted) {
-		qsort(kl->items, n, sizeof *kl->items, kl_item_cmp);
+		if (n > 1)
+			qsort(kl->items, n, sizeof *kl->items,
+			    kl_item_cmp);
 		/* two aliases Java takes for one: keystore_load's to show */
 		for (i = 1; i < n; i++)
 			if (kl_item_cmp(&kl->items[i - 1], &kl->items[i]) == 0)

@@ -154,7 +154,8 @@ fam_emit(struct pbuf *out, struct family *f)
 
 	pb_printf(out, "# HELP %s %s\n# TYPE %s gauge\n", f->name, f->help,
 	    f->name);
-	qsort(f->series, f->n, sizeof *f->series, fam_cmp);
+	if (f->n > 1)
+		qsort(f->series, f->n, sizeof *f->series, fam_cmp);
 	for (i = 0; i < f->n; i++) {
 		k = fam_key_len(f->series[i]);
 		if (i > 0 && k == prev && strncmp(f->series[i],

@@ -2467,7 +2467,8 @@ yamldoc_unset(struct yamldoc *d, int doc, const char *key, size_t *removed,
 			j = (size_t)-1;		/* look again from the start */
 	}
 	free(done);
-	qsort(cuts, ncuts, sizeof *cuts, yd_cut_cmp);
+	if (ncuts > 1)
+		qsort(cuts, ncuts, sizeof *cuts, yd_cut_cmp);
 	for (i = 0, at = 0; i < ncuts; i++) {
 		if (cuts[i].from < at)
 			cuts[i].from = at;
