@@ -89,7 +89,7 @@ if [ "${TLSDECK_QUICK:-0}" != 1 ]; then
 		vgpid=$!
 	fi
 	if build _build-asan --enable-asan; then
-		LSAN_OPTIONS=suppressions=$top/tests/lsan.supp \
+		LSAN_OPTIONS=suppressions=$top/tests/lsan.supp:print_suppressions=0 \
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		    check _build-asan asan TESTS="$fast"
