@@ -884,12 +884,21 @@ txn_recover_file(const struct txn_journal *j, size_t k, const char *desc,
 	struct sw_meta		 meta = { "rollback", desc, 0600, 0 };
 	struct backup_rec	*rec = NULL;
 	struct sw_file		*f = NULL;
+	struct stat		 st;
 	const unsigned char	*cur;
 	unsigned char		*data = NULL;
 	size_t			 curlen, dlen = 0;
 	unsigned int		 id = 0;
 	char			*c2 = NULL, *s, spec[32];
 
+	if (lstat(w->path, &st) == -1 && (errno == ENOENT ||
+	    errno == ENOTDIR)) {
+		/* Gone, directory and all: nothing of the transaction's
+		 * is left there. */
+		if (!w->created)
+			txn_list_add(left, w->path);
+		goto out;
+	}
 	if (sw_open(w->path, SW_CREATE, &f, &c2) != 0)
 		goto fail;
 	if (!sw_exists(f)) {
@@ -953,7 +962,7 @@ txn_recover_one(int dfd, const char *dir, const char *name, char **line)
 	struct sw_file		*jf = NULL;
 	const unsigned char	*buf;
 	char			*c2 = NULL, *jpath, *put = NULL, *rem = NULL;
-	char			*left = NULL, *bad = NULL, *desc;
+	char			*left = NULL, *bad = NULL, *desc, *s;
 	size_t			 len, i, k;
 	bool			 first;
 
@@ -1001,6 +1010,13 @@ txn_recover_one(int dfd, const char *dir, const char *name, char **line)
 	    left != NULL ? "; left alone, changed since: " : "",
 	    left != NULL ? left : "", bad != NULL ? "; could not roll back: " :
 	    "", bad != NULL ? bad : "");
+	if (bad != NULL) {
+		xasprintf(&s, "%s (the journal %s stays, and the next command "
+		    "that writes tries again: remove it once the files are as "
+		    "they should be)", *line, jpath);
+		free(*line);
+		*line = s;
+	}
 	free(desc);
 out:
 	free(c2);
