@@ -697,7 +697,8 @@ struct file_lock;
 int	 file_lock(int dirfd, const char *dir, const char *what,
 	     struct file_lock **, char **cause);
 /* file_lock for the files of a transaction (txn.c): a directory this
- * process locked through it is shared, counted (file_unlock once each). */
+ * process locked through it is shared, counted (file_unlock once each);
+ * file_lock too reuses such a lock (this process holds it). */
 int	 file_lock_share(int dirfd, const char *dir, const char *what,
 	     struct file_lock **, char **cause);
 void	 file_unlock(struct file_lock *);
@@ -1850,6 +1851,12 @@ int	 txn_open(struct txn *, const char *path, int flags,
 	     struct sw_file **, char **cause);
 int	 txn_commit(struct txn *, char **cause);
 int	 txn_abort(struct txn *, char **done, char **cause);
+/* The context of an action whose steps open their own files (the
+ * dashboard's wizards): while t is entered in this thread, sw_open of a
+ * file that is backed up (not SW_NOBACKUP) is txn_open(t, ...); NULL
+ * leaves it.  txn_commit and txn_abort leave it too. */
+void	 txn_enter(struct txn *);
+struct txn *txn_current(void);
 int	 txn_recover(char ***lines, size_t *n, char **cause);
 int	 txn_pending(char ***lines, size_t *n, char **cause);
 /* The journal's text and back (name in messages); for tests and fuzzing. */

@@ -290,8 +290,13 @@ int
 sw_open(const char *path, int flags, struct sw_file **fp, char **cause)
 {
 	struct sw_file	*f;
+	struct txn	*t;
 
 	*fp = NULL;
+	/* In an action's transaction (txn_enter): one of its files. */
+	if (!(flags & (SW_SHARED | SW_NOBACKUP)) &&
+	    (t = txn_current()) != NULL)
+		return (txn_open(t, path, flags, fp, cause));
 	f = sw_new(path, flags);
 	if (file_resolve(path, (flags & SW_CREATE) ? FILE_AT_CREATE : 0,
 	    &f->at, cause) != 0) {

@@ -435,6 +435,21 @@ txn_alive(const struct txn_journal *j)
 /* ------------------------------------------------------------------ */
 /* A transaction */
 
+/* The transaction of this thread's action (txn_enter), or NULL. */
+static _Thread_local struct txn *txn_ambient;
+
+void
+txn_enter(struct txn *t)
+{
+	txn_ambient = t;
+}
+
+struct txn *
+txn_current(void)
+{
+	return (txn_ambient);
+}
+
 int
 txn_begin(const char *command, struct txn **tp, char **cause)
 {
@@ -663,6 +678,8 @@ txn_free(struct txn *t)
 	struct txn_file	*tf;
 	size_t		 i;
 
+	if (txn_ambient == t)
+		txn_ambient = NULL;
 	for (i = 0; i < t->nfiles; i++) {
 		tf = &t->files[i];
 		sw_set_txn(tf->sw, NULL);
