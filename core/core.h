@@ -1433,6 +1433,11 @@ struct server_kind {
 	int		(*plan_fix)(const struct server_model *,
 			    const char *code, struct step_conf_plan *,
 			    char **cause);
+	/* Without its key-password setting the server opens keys with a
+	 * default of its own, not the store password (Jetty's "keypwd"):
+	 * convert --server sets it to the store password instead of
+	 * removing it. */
+	bool		 keypass_default;
 };
 extern const struct server_kind server_kind_spring;
 extern const struct server_kind server_kind_tomcat;

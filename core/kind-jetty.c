@@ -1159,4 +1159,5 @@ const struct server_kind server_kind_jetty = {
 	.jre = jetty_jre,
 	.restart = jetty_restart,
 	.plan_set = jetty_plan_set,
+	.keypass_default = true,
 };

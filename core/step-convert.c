@@ -520,11 +520,12 @@ conv_beside(const char *path, const char *raw, char **newpath,
 
 /* A setting of the server: set (value) or removed. */
 static void
-conv_prop(struct step_prop *v, size_t *n, const char *key, const char *value)
+conv_prop(struct step_prop *v, size_t *n, const char *key, const char *value,
+    const struct secret *sec)
 {
 	v[*n].key = key;
 	v[*n].value = value;
-	v[*n].secret = NULL;
+	v[*n].secret = sec;
 	(*n)++;
 }
 
@@ -742,12 +743,17 @@ step_convert_server(const struct server_model *m,
 			goto out;
 		}
 		o.out = newpath;
-		conv_prop(props, &nprops, kstore, newraw);
+		conv_prop(props, &nprops, kstore, newraw, NULL);
 	}
 	if (km->declared_type != NULL || from != KS_FMT_PKCS12)
-		conv_prop(props, &nprops, ktype, "PKCS12");
-	if (km->keypass != NULL && *kpass != '\0')
-		conv_prop(props, &nprops, kpass, NULL);
+		conv_prop(props, &nprops, ktype, "PKCS12", NULL);
+	/* Every key is protected with the store password now: the key
+	 * password setting goes, or names the store password where the
+	 * server would fall back to a default of its own. */
+	if (*kpass != '\0' && m->kind != NULL && m->kind->keypass_default)
+		conv_prop(props, &nprops, kpass, NULL, storepass);
+	else if (km->keypass != NULL && *kpass != '\0')
+		conv_prop(props, &nprops, kpass, NULL, NULL);
 
 	/* The new keystore and the settings that name it are one
 	 * transaction: a failure, or a crash, puts everything back. */
