@@ -1013,9 +1013,13 @@ audit_run(struct server_model *m)
 	/* The files' text, each properties file in turn. */
 	for (i = 0; i < m->nsources; i++) {
 		src = m->sources[i];
+		/* any file parsed as its format (properties, YAML,
+		 * server.xml, start.ini): the settings can be judged */
+		if (src->error == NULL && (src->props != NULL ||
+		    src->yaml != NULL || src->xml != NULL || src->ini != NULL))
+			read = true;
 		if (src->format != CFG_FMT_PROPERTIES || src->props == NULL)
 			continue;
-		read = true;
 		audit_duplicates(m, src->props, src->path);
 		audit_text(m, src->props, src->path);
 	}
