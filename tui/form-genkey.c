@@ -40,6 +40,7 @@ struct gk_arg {
 	enum ks_profile	 profile;	/* a new PKCS12 file's */
 	char		*replaces;	/* renewal: the entry renewed */
 	bool		 accept_san_loss; /* the plan asked twice */
+	struct server_owner *owner;	/* a new file's user, or NULL */
 };
 
 /* A whole positive number, or -1. */
@@ -289,6 +290,7 @@ gk_arg_free(void *p)
 	free(a->keyalg);
 	free(a->curve);
 	free(a->replaces);
+	form_owner_free(a->owner);
 	free(a);
 }
 
@@ -314,6 +316,7 @@ gk_run(struct fstep *s, atomic_int *cancel, char **cause)
 	o.accept_san_loss = a->accept_san_loss;
 	o.profile = a->profile;
 	o.cancel = cancel;
+	o.owner = a->owner;
 	if (form_mkdirs(a->path, cause) != 0)
 		return (-1);
 	if (step_genkey(a->path, a->pass, &o, &r, cause) != 0)
@@ -387,6 +390,7 @@ gk_build(struct form *f, char **cause)
 
 	a = xcalloc(1, sizeof *a);
 	a->path = xstrdup(form_ks_path(f));
+	a->owner = form_owner(f, a->path);
 	a->pass = secret_dup(form_ks_pass(f));
 	a->alias = xstrdup(form_alias(f));
 	a->dname = gk_dname(f);

@@ -552,6 +552,34 @@ form_ks_path(struct form *f)
 	return (f->env->keystore);
 }
 
+/* Whom a new file at path is for, copied (see tui.h). */
+struct server_owner *
+form_owner(struct form *f, const char *path)
+{
+	const struct server_owner	*so;
+	struct server_owner		*o;
+
+	if ((so = server_owner_for(f->t->model, path)) == NULL)
+		return (NULL);
+	o = xcalloc(1, sizeof *o);
+	o->uid = so->uid;
+	o->gid = so->gid;
+	o->mode = so->mode;
+	if (so->how != NULL)
+		o->how = o->how_buf = xstrdup(so->how);
+	return (o);
+}
+
+/* Free a form_owner copy (NULL-safe). */
+void
+form_owner_free(struct server_owner *o)
+{
+	if (o == NULL)
+		return;
+	free(o->how_buf);
+	free(o);
+}
+
 /* Its password (field, or the wizard's; may be empty, never NULL). */
 const struct secret *
 form_ks_pass(struct form *f)
@@ -1142,6 +1170,7 @@ form_farg_init(struct form *f, struct form_farg *a, int item,
 	if (cacerts != NULL)
 		a->cacerts = xstrdup(cacerts);
 	a->nfiles = form_split_files(form_get(f, item), &a->files);
+	a->owner = form_owner(f, a->path);
 }
 
 /* Free what form_farg_init filled (the password wiped). */
@@ -1153,6 +1182,7 @@ form_farg_clear(struct form_farg *a)
 	free(a->alias);
 	draw_lines_free(a->files, a->nfiles);
 	free(a->cacerts);
+	form_owner_free(a->owner);
 }
 
 /* Make s a step that writes files: its argument, free function, worker. */

@@ -549,6 +549,10 @@ void		 form_add_keystore(struct form *, int flags);
 void		 form_add_alias(struct form *, const char *label,
 		     const char *value, int flags);
 const char	*form_ks_path(struct form *);
+/* Whom a new file at path is for (the server's user: server_owner_for),
+ * a copy for the worker, or NULL; freed by form_owner_free. */
+struct server_owner *form_owner(struct form *, const char *path);
+void		 form_owner_free(struct server_owner *);
 const struct secret *form_ks_pass(struct form *);
 bool		 form_ks_later(struct form *);
 struct keystore	*form_keystore(struct form *, const char **err);
@@ -575,6 +579,7 @@ struct form_farg {
 	char		*cacerts;	/* NULL: none */
 	bool		 replace;
 	enum ks_format	 storetype;
+	struct server_owner *owner;	/* a new file's user, or NULL */
 };
 extern const char *const form_yn[];	/* "no", "yes": a choice item */
 /* A choice of store type for a new keystore ("PKCS12", "JKS"), sel
