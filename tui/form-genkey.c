@@ -223,6 +223,7 @@ gk_init(struct form *f)
 	const char	*subject = NULL;
 	char		*alias = NULL, *v, stamp[16];
 	struct tui	*t = form_tui(f);
+	const struct key_material *mat;
 	time_t		 now;
 	struct tm	 tm;
 	int		 i, aflags = FKA_NEW | FKA_ASK;
@@ -232,10 +233,13 @@ gk_init(struct form *f)
 	form_set_priv(f, g);
 	renew = ctx != NULL && ctx->old_alias != NULL;
 	form_add_keystore(f, FKS_CREATE);
-	if (renew && t->model->kind != NULL &&
-	    *server_kind_native(t->model->kind, "key-alias") == '\0') {
+	if (renew && ((t->model->kind != NULL &&
+	    *server_kind_native(t->model->kind, "key-alias") == '\0') ||
+	    !env->served)) {
 		/* A kind without a key alias setting (Jetty serves every
-		 * entry, by SNI): the entry is renewed in place. */
+		 * entry, by SNI), or a material other than the served one
+		 * (the wizard leaves the settings): the entry is renewed in
+		 * place. */
 		alias = xstrdup(ctx->old_alias);
 		aflags |= FKA_REPLACE;
 	} else if (renew) {
@@ -245,9 +249,9 @@ gk_init(struct form *f)
 		xasprintf(&alias, "%s-%s", ctx->old_alias, stamp);
 	}
 	if (renew) {
-		if (t->model->served->key_entry != NULL &&
-		    t->model->served->key_entry->nchain > 0)
-			subject = t->model->served->key_entry->chain[0]->info.subject;
+		mat = tui_material(t);
+		if (mat->key_entry != NULL && mat->key_entry->nchain > 0)
+			subject = mat->key_entry->chain[0]->info.subject;
 	}
 	form_add_alias(f, "Alias", alias != NULL ? alias : env->alias,
 	    aflags);

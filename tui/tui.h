@@ -188,6 +188,10 @@ struct tui {
 	unsigned int		 model_gen;	/* counts the models set
 						   (tui_set_model) */
 	char			*load_error;	/* why the model is empty */
+	int			 material;	/* the key material the
+						   dashboard shows (index in
+						   model->materials): forms act
+						   on it */
 	time_t			 now;
 
 	struct screen		 stack[TUI_STACK_MAX];
@@ -391,7 +395,12 @@ struct form_env {
 	char		*keystore_raw;	/* server.ssl.key-store as written */
 	bool		 keystore_exists;
 	enum ks_format	 format;	/* of the configured keystore */
-	struct secret	*storepass;	/* from application.properties */
+	struct secret	*storepass;	/* from the server's settings */
+	char		*storepass_from; /* where (the setting's source), or
+					   NULL */
+	bool		 served;	/* the material is the one served */
+	enum km_role	 role;		/* the material's role */
+	bool		 alias_setting;	/* a setting names its key entry */
 	char		*alias;		/* key-alias, or the vendor's */
 	char		*host;		/* of im.base-url, or this host */
 	char		*san;		/* default SANs for a new key */
@@ -506,7 +515,12 @@ extern const struct form_def form_convert_def;
 #define FORM_K_BACK	3
 
 /* form.c */
-struct form_env	*form_env_new(const struct server_model *);
+/* The environment of forms acting on mat (NULL: the served one). */
+struct form_env	*form_env_new(const struct server_model *,
+		     const struct key_material *mat);
+/* The key material the dashboard shows (the served one unless m chose
+ * another). */
+struct key_material *tui_material(const struct tui *);
 void		 form_env_free(struct form_env *);
 struct form	*form_new(struct tui *, const struct form_def *,
 		     struct wiz_ctx *, struct form_env *);
