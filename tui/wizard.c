@@ -695,17 +695,6 @@ wiz_renewed_alias(const struct key_material *mat)
 	return (best != NULL ? best->alias : NULL);
 }
 
-/* The key material the dashboard shows (see tui.h). */
-struct key_material *
-tui_material(const struct tui *t)
-{
-	const struct server_model	*m = t->model;
-
-	if (t->material > 0 && (size_t)t->material < m->nmaterials)
-		return (m->materials[t->material]);
-	return (m->served);
-}
-
 /* A wizard of kind (WIZ_FORM: the one form def), acting on the key
  * material the dashboard shows (a finding's own, when fixing one). */
 static int
