@@ -1255,6 +1255,14 @@ struct key_material *key_material_of_setting(const struct server_model *,
  */
 const struct key_material *key_material_locked(const struct server_model *,
 		     const char *path);
+/*
+ * Whom a new file at path is for: &m->owner (the server's user) when path
+ * is the server's -- the configuration file or a key material's file, or
+ * a file in the directory of one of those -- and that user is known;
+ * else NULL (the safe-write path's own rules).
+ */
+const struct server_owner *server_owner_for(const struct server_model *,
+		     const char *path);
 /* "server", "sni", "client-trust", "queue", "encryption". */
 const char	*km_role_name(enum km_role);
 /* "none", "keystore", "pem", "pem-inline", "classpath". */
@@ -1656,6 +1664,12 @@ void	 config_apply(const struct tlsdeck_config *, struct server_opts *);
  * holds a private key) the result has no bits for others, and none for
  * the group when the group is a general one (gid 100, "users").  Each
  * change of mode or crossing of users is said in sw_notes.
+ *
+ * With meta->owner (the server's user, uid >= 0) a NEW file is made for
+ * that user instead: its owner and group, and its mode (0640, or 0600
+ * when the server runs as tlsdeck's own user; SW_PRIVATE still applies).
+ * Only root can give a file away: run as another user, tlsdeck keeps the
+ * rules above (the file is its own, meta->mode) and says so in sw_notes.
  */
 #define SW_CREATE	0x01	/* the file may not exist yet */
 #define SW_NOBACKUP	0x02	/* no backup (the backup manifest itself) */
@@ -1675,6 +1689,8 @@ struct sw_meta {
 	const char	*description;	/* short, one line */
 	unsigned int	 mode;		/* mode of a NEW file; 0 means 0600 */
 	int		 flags;		/* SW_PRIVATE */
+	const struct server_owner *owner; /* whom a NEW file is for (the
+					   server's user), or NULL */
 };
 
 /* Called on the bytes read back from the temporary file; 0 to accept. */
@@ -2160,6 +2176,8 @@ struct ks_txn {
 	struct keystore	*ks;
 	struct secret	*pass;		/* store password (owned copy) */
 	bool		 created;	/* the file did not exist */
+	const struct server_owner *owner; /* whom a created file is for
+					   (sw_meta.owner), or NULL */
 };
 
 int	 ks_txn_open(const char *path, const struct secret *pass, int flags,
@@ -2259,6 +2277,7 @@ struct step_genkey_opts {
 					   one replaces (renewal preflight);
 					   NULL: alias, when it exists */
 	bool		 accept_san_loss;
+	const struct server_owner *owner; /* a new file's user, or NULL */
 };
 /* Generate a key pair and a self-signed certificate under alias. */
 int	 step_genkey(const char *path, const struct secret *storepass,
@@ -2309,6 +2328,7 @@ struct step_certs_opts {
 					   same alias */
 	enum ks_format	 storetype;	/* for a new file */
 	bool		 dry_run;
+	const struct server_owner *owner; /* a new file's user, or NULL */
 };
 /* Import trusted certificates, one entry per certificate. */
 int	 step_import_cert(const char *path, const struct secret *storepass,
@@ -2331,6 +2351,7 @@ struct step_pem_opts {
 	const struct secret *keypass;	/* JKS key password (NULL: store
 					   password) */
 	bool		 dry_run;
+	const struct server_owner *owner; /* a new file's user, or NULL */
 };
 /* Import a PEM key and its chain as a key entry. */
 int	 step_import_pem(const char *path, const struct secret *storepass,
@@ -2351,10 +2372,13 @@ int	 step_export(const struct keystore *, const char *alias, int flags,
 	     unsigned char **out, size_t *outlen, size_t *ncerts,
 	     char **cause);
 /* Write a new output file (CSR, export) through the safe path; an
- * existing file is refused unless force (then it is backed up). */
+ * existing file is refused unless force (then it is backed up).  A new
+ * file is for owner (the server's user; sw_meta.owner) when not NULL.
+ * r (may be NULL) gets the backup id and the safe write's notes. */
 int	 step_write_file(const char *path, const unsigned char *, size_t,
-	     bool force, unsigned int mode, const char *command,
-	     const char *description, char **cause);
+	     bool force, unsigned int mode, const struct server_owner *owner,
+	     const char *command, const char *description,
+	     struct step_result *r, char **cause);
 
 /* renew.c: the renewal preflight -- what a new certificate or request
  * changes against the one it replaces (docs/architecture.md, The renewal
