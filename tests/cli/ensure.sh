@@ -6,7 +6,10 @@
 # run changes nothing (every byte the same); a keystore with two entries
 # keeps the other one when its key pair is renewed; --diff masks the
 # password; the password never appears on stdout, stderr or in JSON; bad
-# specs are refused with one line naming the file, nothing written.
+# specs are refused with one line naming the file, nothing written.  On a
+# server configured in application.yml the settings are edited in place
+# (comments, order and the other documents kept) and a second run writes
+# nothing.
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 FX=$TOP_BUILDDIR/tests/tools/srv-fixture
 command -v jq >/dev/null || skip "jq missing"
@@ -168,6 +171,74 @@ j '.actions[] | select(.action == "settings") | .diff.after' |
     grep -qx 'server.ssl.key-store-password=\*\*\*\*\*\*\*\*' ||
     fail "masked: $(cat "$T/out")"
 [ -e "$S3/conf/ssl" ] && fail "--check created the keystore directory"
+
+# ---- a Spring server configured in YAML (application.yml) -------------
+# The keys go into the YAML where they win, every other line (comments,
+# order, a profile document) stays as it was; the second run writes
+# nothing.
+SY=$T/yml
+mkdir -p "$SY/conf"
+cp -R "$T/fx/jre" "$SY/jre"
+Y=$SY/conf/application.yml
+cat >"$Y" <<EOF
+# the application, in YAML
+sharedDataPath: $SY
+server:
+  port: 8080   # plain HTTP for now
+  servlet:
+    context-path: /app
+im:
+  base-url: http://yml.example.test:8080
+---
+spring:
+  config:
+    activate:
+      on-profile: dev
+server:
+  port: 9090
+EOF
+cp "$Y" "$T/yml.orig"
+cat >"$T/specy.yaml" <<EOF
+server: $SY
+https:
+  domains: [yml.example.test]
+  port: 8443
+settings:
+  - key: server.servlet.context-path
+    value: /im
+  - key: server.http2.enabled
+    value: "true"
+EOF
+before=$(sums "$SY")
+run 0 ensure "$T/specy.yaml" --storepass-env KSPW --check --diff --format json
+[ "$(j .changed)" = true ] || fail "yaml check: $(cat "$T/out")"
+[ "$(sums "$SY")" = "$before" ] || fail "yaml: --check wrote"
+j '.actions[] | select(.action == "settings") | .target' | grep -qx "$Y" ||
+    fail "yaml: the settings target: $(cat "$T/out")"
+run 0 ensure "$T/specy.yaml" --storepass-env KSPW --format json
+[ "$(j '[.actions[] | select(.changed) | .action] | join(" ")')" = \
+    "keypair settings trust" ] || fail "yaml first run: $(cat "$T/out")"
+# every line of the original but the two values changed is still there
+grep -v -e '^  port: 8080' -e 'context-path: /app' "$T/yml.orig" |
+    while IFS= read -r line; do
+	grep -qxF -- "$line" "$Y" || fail "yaml: lost \"$line\": $(cat "$Y")"
+done || exit 1
+grep -q '^  port: 8443' "$Y" || fail "yaml port: $(cat "$Y")"
+grep -q 'context-path: /im' "$Y" || fail "yaml context-path: $(cat "$Y")"
+grep -q '# plain HTTP for now' "$Y" || fail "yaml: the comment: $(cat "$Y")"
+[ "$(sed -n '/^---$/,$p' "$Y")" = "$(sed -n '/^---$/,$p' "$T/yml.orig")" ] ||
+    fail "yaml: the profile document changed: $(cat "$Y")"
+run 0 status --server "$SY" --no-live --format json
+[ "$(j '.keystore.key_alias')" = tlsdeck ] || fail "yaml: status key alias"
+[ "$(j '.keystore.port')" = 8443 ] || fail "yaml: status port: $(j -c .keystore)"
+grep -A1 '^  http2:$' "$Y" | grep -qx '    enabled: true' ||
+    fail "yaml: http2 nested under server: $(cat "$Y")"
+before=$(sums "$SY")
+run 0 ensure "$T/specy.yaml" --storepass-env KSPW --format json
+[ "$(j .changed)" = false ] || fail "yaml second run: $(cat "$T/out")"
+[ "$(sums "$SY")" = "$before" ] || fail "yaml: the second run wrote"
+run 0 ensure "$T/specy.yaml" --format json --check
+[ "$(j .changed)" = false ] || fail "yaml check after: $(cat "$T/out")"
 
 # ---- bad specs: one line naming the file, nothing written ---------------
 before=$(sums "$S")
