@@ -9,7 +9,10 @@
 # specs are refused with one line naming the file, nothing written.  On a
 # server configured in application.yml the settings are edited in place
 # (comments, order and the other documents kept) and a second run writes
-# nothing.
+# nothing.  trust: {in: [cacerts, server], certs} adds CA certificates to
+# the JRE's cacerts and to the server's own trust store (Spring's
+# server.ssl.trust-store, Tomcat's truststoreFile), entry by entry, backed
+# up, the second run writing nothing.
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 FX=$TOP_BUILDDIR/tests/tools/srv-fixture
 command -v jq >/dev/null || skip "jq missing"
@@ -240,6 +243,112 @@ run 0 ensure "$T/specy.yaml" --storepass-env KSPW --format json
 run 0 ensure "$T/specy.yaml" --format json --check
 [ "$(j .changed)" = false ] || fail "yaml check after: $(cat "$T/out")"
 
+# ---- trust in the server's own trust store too -------------------------
+# trust: {in: [cacerts, server], certs: [...]}: each certificate into the
+# JRE's cacerts and into the trust store the server configures
+# (server.ssl.trust-store), entry by entry: one already there is left as
+# it is, the other added (the store backed up first); the second run
+# writes nothing.
+ST=$T/trust
+mkdir -p "$ST/conf/ssl"
+cp -R "$T/fx/jre" "$ST/jre"
+TS=$ST/conf/ssl/truststore.p12
+TSPW=Trust-Pass.43
+export TSPW
+run 0 import-cert "$TS" --alias partner-ca "$SAMPLES/certs/ca.pem" \
+    --storepass-env TSPW
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -keyout "$T/ca2.key" -out "$T/ca2.pem" -subj "/CN=ensure second CA" \
+    -days 30 -addext basicConstraints=critical,CA:TRUE \
+    >"$T/req.log" 2>&1 || fail "openssl: $(cat "$T/req.log")"
+cat >"$ST/conf/application.properties" <<EOF
+sharedDataPath=$ST
+server.port=8080
+server.ssl.trust-store=\${sharedDataPath}/conf/ssl/truststore.p12
+server.ssl.trust-store-password=$TSPW
+server.ssl.trust-store-type=PKCS12
+EOF
+cat >"$T/spect.yaml" <<EOF
+server: $ST
+trust:
+  in: [cacerts, server]
+  certs: [$SAMPLES/certs/ca.pem, $T/ca2.pem]
+EOF
+rm -rf "$T/backups"
+before=$(sums "$ST")
+run 0 ensure "$T/spect.yaml" --check --format json
+[ "$(j '[.actions[] | select(.action == "trust") | "\(.target)=\(.changed)"] | join(" ")')" = \
+    "$ST/jre/lib/security/cacerts=true $TS=false $ST/jre/lib/security/cacerts=true $TS=true" ] ||
+    fail "trust check: $(cat "$T/out")"
+[ "$(sums "$ST")" = "$before" ] || fail "trust: --check wrote"
+run 0 ensure "$T/spect.yaml" --format json
+[ "$(j '[.actions[] | select(.changed)] | length')" = 3 ] ||
+    fail "trust run: $(cat "$T/out")"
+j '.actions[] | select(.target == "'"$TS"'" and .changed) | .backup' |
+    grep -qx '[0-9][0-9]*' || fail "trust: no backup: $(cat "$T/out")"
+run 0 list "$TS" --storepass-env TSPW --format json
+[ "$(j '.entries | length')" = 2 ] || fail "trust store: $(cat "$T/out")"
+[ "$(j '.entries[] | select(.alias == "partner-ca") | .type')" = \
+    trustedCertEntry ] || fail "trust store: partner-ca: $(cat "$T/out")"
+j '.entries[].chain[0].subject' | grep -q 'ensure second CA' ||
+    fail "trust store: the second CA: $(cat "$T/out")"
+if command -v keytool >/dev/null 2>&1; then
+	keytool -list -keystore "$TS" -storepass:env TSPW >"$T/kt" 2>&1 ||
+	    fail "keytool -list trust store: $(cat "$T/kt")"
+	[ "$(grep -c trustedCertEntry "$T/kt")" = 2 ] ||
+	    fail "keytool: $(cat "$T/kt")"
+fi
+before=$(sums "$ST")
+run 0 ensure "$T/spect.yaml" --format json
+[ "$(j .changed)" = false ] || fail "trust second run: $(cat "$T/out")"
+[ "$(sums "$ST")" = "$before" ] || fail "trust: the second run wrote"
+# the same on Tomcat: the SSLHostConfig's truststoreFile (JKS)
+TC=$T/tomcat
+mkdir -p "$TC/conf"
+run 0 import-cert "$TC/conf/trust.jks" --alias partner-ca \
+    "$SAMPLES/certs/ca.pem" --storepass-env TSPW --storetype jks
+cat >"$TC/conf/server.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<Server port="-1" shutdown="SHUTDOWN">
+  <Service name="Catalina">
+    <Connector port="8443" protocol="org.apache.coyote.http11.Http11NioProtocol"
+               SSLEnabled="true" scheme="https" secure="true">
+      <SSLHostConfig certificateVerification="optional"
+                     truststoreFile="conf/trust.jks"
+                     truststorePassword="$TSPW" truststoreType="JKS">
+        <Certificate certificateKeystoreFile="conf/ks.p12"
+                     certificateKeystorePassword="x-pass" type="RSA"/>
+      </SSLHostConfig>
+    </Connector>
+  </Service>
+</Server>
+EOF
+printf 'server: %s\ntrust:\n  in: [server]\n  certs: [%s, %s]\n' "$TC" \
+    "$SAMPLES/certs/ca.pem" "$T/ca2.pem" >"$T/spectc.yaml"
+run 0 ensure "$T/spectc.yaml" --format json
+[ "$(j '[.actions[] | "\(.target)=\(.changed)"] | join(" ")')" = \
+    "$TC/conf/trust.jks=false $TC/conf/trust.jks=true" ] ||
+    fail "tomcat trust: $(cat "$T/out")"
+if command -v keytool >/dev/null 2>&1; then
+	keytool -list -keystore "$TC/conf/trust.jks" -storepass:env TSPW \
+	    >"$T/kt" 2>&1 || fail "keytool -list tomcat: $(cat "$T/kt")"
+	[ "$(grep -c trustedCertEntry "$T/kt")" = 2 ] ||
+	    fail "keytool tomcat: $(cat "$T/kt")"
+fi
+before=$(sums "$TC")
+run 0 ensure "$T/spectc.yaml" --format json
+[ "$(j .changed)" = false ] || fail "tomcat trust again: $(cat "$T/out")"
+[ "$(sums "$TC")" = "$before" ] || fail "tomcat trust: the second run wrote"
+
+# in: [server] only; a server without a trust store is refused
+printf 'server: %s\ntrust:\n  in: [server]\n  certs: [%s]\n' "$S" \
+    "$T/ca2.pem" >"$T/spect2.yaml"
+before=$(sums "$S")
+run 1 ensure "$T/spect2.yaml"
+[ "$(grep -c . "$T/err")" = 1 ] && grep -q 'no trust store of its own' \
+    "$T/err" || fail "no trust store: $(cat "$T/err")"
+[ "$(sums "$S")" = "$before" ] || fail "no trust store: wrote"
+
 # ---- bad specs: one line naming the file, nothing written ---------------
 before=$(sums "$S")
 bad() {
@@ -271,6 +380,18 @@ https:
   min-days: 900
   days: 100
 " "min-days"
+bad trustin "server: $S
+trust:
+  in: [jre]
+  certs: [$T/ca2.pem]
+" "trust.in: .*neither cacerts"
+bad acmepem "server: $S
+https:
+  domains: [a.example]
+  pem-key: /k.pem
+  pem-chain: /c.pem
+  acme: {directory: 'https://ca.example/dir'}
+" "not both"
 printf 'server: x\000\n' >"$T/bad.yaml"
 run 1 ensure "$T/bad.yaml"
 grep -q 'NUL' "$T/err" || fail "NUL: $(cat "$T/err")"
