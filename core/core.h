@@ -4070,6 +4070,29 @@ struct ensure_setting {
 	char		*value;
 };
 
+/* https.acme: the key pair from an ACME CA through step_acme. */
+struct ensure_acme {
+	char		*directory;	/* https:// URL */
+	char		*email;		/* or NULL */
+	bool		 agree_tos;
+	enum acme_chall	 chall;
+	int		 http_port;	/* 0: 80 */
+	char		*http_address;	/* NULL: every address */
+	char		*webroot;	/* ACME_WEBROOT */
+	char		*dns_hook;	/* ACME_DNS01 */
+	int		 dns_wait;
+	char		*ca_file;	/* the CA's TLS roots, or NULL */
+	char		*key;		/* "rsa2048" (NULL), "ec256", ... */
+	int		 renew_before;	/* days; -1: step_acme's window */
+	char		*preferred_issuer;
+	char		*restart;	/* command (words), or NULL */
+	int		 verify_timeout; /* seconds, 0: the default */
+	int		 timeout;
+};
+
+#define ENSURE_TRUST_CACERTS	0x1	/* the server JRE's cacerts */
+#define ENSURE_TRUST_SERVER	0x2	/* the server's own trust store(s) */
+
 /* A spec (YAML, libcyaml): never a password. */
 struct ensure_spec {
 	char		*server;	/* a server directory, or */
@@ -4094,6 +4117,10 @@ struct ensure_spec {
 					   the server JRE's cacerts (true) */
 	char		**ca_files;	/* CA certificates to trust there */
 	size_t		 nca_files;
+	struct ensure_acme *acme;	/* the key pair from ACME, or NULL */
+	int		 trust_in;	/* trust: ENSURE_TRUST_* */
+	char		**trust_certs;	/* trust.certs: trusted there */
+	size_t		 ntrust_certs;
 	struct ensure_setting *settings; /* more settings (no passwords) */
 	size_t		 nsettings;
 };
