@@ -1256,6 +1256,14 @@ struct key_material *key_material_of_setting(const struct server_model *,
  */
 const struct key_material *key_material_locked(const struct server_model *,
 		     const char *path);
+/*
+ * Whom a new file at path is for: &m->owner (the server's user) when path
+ * is the server's -- the configuration file or a key material's file, or
+ * a file in the directory of one of those -- and that user is known;
+ * else NULL (the safe-write path's own rules).
+ */
+const struct server_owner *server_owner_for(const struct server_model *,
+		     const char *path);
 /* "server", "sni", "client-trust", "queue", "encryption". */
 const char	*km_role_name(enum km_role);
 /* "none", "keystore", "pem", "pem-inline", "classpath". */
@@ -1662,6 +1670,12 @@ void	 config_apply(const struct tlsdeck_config *, struct server_opts *);
  * holds a private key) the result has no bits for others, and none for
  * the group when the group is a general one (gid 100, "users").  Each
  * change of mode or crossing of users is said in sw_notes.
+ *
+ * With meta->owner (the server's user, uid >= 0) a NEW file is made for
+ * that user instead: its owner and group, and its mode (0640, or 0600
+ * when the server runs as tlsdeck's own user; SW_PRIVATE still applies).
+ * Only root can give a file away: run as another user, tlsdeck keeps the
+ * rules above (the file is its own, meta->mode) and says so in sw_notes.
  */
 #define SW_CREATE	0x01	/* the file may not exist yet */
 #define SW_NOBACKUP	0x02	/* no backup (the backup manifest itself) */
@@ -1681,6 +1695,8 @@ struct sw_meta {
 	const char	*description;	/* short, one line */
 	unsigned int	 mode;		/* mode of a NEW file; 0 means 0600 */
 	int		 flags;		/* SW_PRIVATE */
+	const struct server_owner *owner; /* whom a NEW file is for (the
+					   server's user), or NULL */
 };
 
 /* Called on the bytes read back from the temporary file; 0 to accept. */
@@ -2172,6 +2188,8 @@ struct ks_txn {
 	struct keystore	*ks;
 	struct secret	*pass;		/* store password (owned copy) */
 	bool		 created;	/* the file did not exist */
+	const struct server_owner *owner; /* whom a created file is for
+					   (sw_meta.owner), or NULL */
 };
 
 int	 ks_txn_open(const char *path, const struct secret *pass, int flags,
@@ -2271,6 +2289,7 @@ struct step_genkey_opts {
 					   one replaces (renewal preflight);
 					   NULL: alias, when it exists */
 	bool		 accept_san_loss;
+	const struct server_owner *owner; /* a new file's user, or NULL */
 };
 /* Generate a key pair and a self-signed certificate under alias. */
 int	 step_genkey(const char *path, const struct secret *storepass,
@@ -2321,6 +2340,7 @@ struct step_certs_opts {
 					   same alias */
 	enum ks_format	 storetype;	/* for a new file */
 	bool		 dry_run;
+	const struct server_owner *owner; /* a new file's user, or NULL */
 };
 /* Import trusted certificates, one entry per certificate. */
 int	 step_import_cert(const char *path, const struct secret *storepass,
@@ -2343,6 +2363,7 @@ struct step_pem_opts {
 	const struct secret *keypass;	/* JKS key password (NULL: store
 					   password) */
 	bool		 dry_run;
+	const struct server_owner *owner; /* a new file's user, or NULL */
 };
 /* Import a PEM key and its chain as a key entry. */
 int	 step_import_pem(const char *path, const struct secret *storepass,
@@ -2363,10 +2384,13 @@ int	 step_export(const struct keystore *, const char *alias, int flags,
 	     unsigned char **out, size_t *outlen, size_t *ncerts,
 	     char **cause);
 /* Write a new output file (CSR, export) through the safe path; an
- * existing file is refused unless force (then it is backed up). */
+ * existing file is refused unless force (then it is backed up).  A new
+ * file is for owner (the server's user; sw_meta.owner) when not NULL.
+ * r (may be NULL) gets the backup id and the safe write's notes. */
 int	 step_write_file(const char *path, const unsigned char *, size_t,
-	     bool force, unsigned int mode, const char *command,
-	     const char *description, char **cause);
+	     bool force, unsigned int mode, const struct server_owner *owner,
+	     const char *command, const char *description,
+	     struct step_result *r, char **cause);
 
 /* renew.c: the renewal preflight -- what a new certificate or request
  * changes against the one it replaces (docs/architecture.md, The renewal
@@ -4058,6 +4082,29 @@ struct ensure_setting {
 	char		*value;
 };
 
+/* https.acme: the key pair from an ACME CA through step_acme. */
+struct ensure_acme {
+	char		*directory;	/* https:// URL */
+	char		*email;		/* or NULL */
+	bool		 agree_tos;
+	enum acme_chall	 chall;
+	int		 http_port;	/* 0: 80 */
+	char		*http_address;	/* NULL: every address */
+	char		*webroot;	/* ACME_WEBROOT */
+	char		*dns_hook;	/* ACME_DNS01 */
+	int		 dns_wait;
+	char		*ca_file;	/* the CA's TLS roots, or NULL */
+	char		*key;		/* "rsa2048" (NULL), "ec256", ... */
+	int		 renew_before;	/* days; -1: step_acme's window */
+	char		*preferred_issuer;
+	char		*restart;	/* command (words), or NULL */
+	int		 verify_timeout; /* seconds, 0: the default */
+	int		 timeout;
+};
+
+#define ENSURE_TRUST_CACERTS	0x1	/* the server JRE's cacerts */
+#define ENSURE_TRUST_SERVER	0x2	/* the server's own trust store(s) */
+
 /* A spec (YAML, libcyaml): never a password. */
 struct ensure_spec {
 	char		*server;	/* a server directory, or */
@@ -4082,6 +4129,10 @@ struct ensure_spec {
 					   the server JRE's cacerts (true) */
 	char		**ca_files;	/* CA certificates to trust there */
 	size_t		 nca_files;
+	struct ensure_acme *acme;	/* the key pair from ACME, or NULL */
+	int		 trust_in;	/* trust: ENSURE_TRUST_* */
+	char		**trust_certs;	/* trust.certs: trusted there */
+	size_t		 ntrust_certs;
 	struct ensure_setting *settings; /* more settings (no passwords) */
 	size_t		 nsettings;
 };

@@ -562,6 +562,7 @@ static void
 sw_attrs(struct sw_file *f, const struct sw_meta *meta, uid_t *uidp,
     gid_t *gidp, mode_t *modep)
 {
+	const struct server_owner *o;
 	struct stat	 dst;
 	char		 who[128], me[128];
 	mode_t		 mode, pm;
@@ -586,7 +587,31 @@ sw_attrs(struct sw_file *f, const struct sw_meta *meta, uid_t *uidp,
 	} else {
 		mode = (meta != NULL && meta->mode != 0) ? meta->mode : 0600;
 		mode &= 0775;
-		if (geteuid() == 0 && fstat(f->at.dirfd, &dst) == 0 &&
+		o = meta != NULL ? meta->owner : NULL;
+		if (o != NULL && o->uid >= 0 && o->mode != 0 &&
+		    (geteuid() == 0 || (uid_t)o->uid == geteuid())) {
+			/* For the server's user (root can give it away). */
+			uid = (uid_t)o->uid;
+			gid = o->gid >= 0 ? (gid_t)o->gid : (gid_t)-1;
+			mode = o->mode & 0770;
+			if (uid != geteuid()) {
+				file_who(uid, who, sizeof who);
+				sw_note(f, "%s: a new file for the server's "
+				    "user %s (from %s): group %ld, mode %04o",
+				    f->path, who, o->how != NULL ? o->how :
+				    "the server", gid == (gid_t)-1 ? -1L :
+				    (long)gid, (unsigned int)mode);
+			}
+		} else if (o != NULL && o->uid >= 0) {
+			/* Only root can give a file to another user. */
+			file_who((uid_t)o->uid, who, sizeof who);
+			file_who(geteuid(), me, sizeof me);
+			sw_note(f, "%s: a new file of %s, mode %04o: the server "
+			    "runs as %s, and only root can give it the file "
+			    "(as root: chown %d:%d and chmod %04o)", f->path,
+			    me, (unsigned int)mode, who, o->uid, o->gid,
+			    o->mode);
+		} else if (geteuid() == 0 && fstat(f->at.dirfd, &dst) == 0 &&
 		    dst.st_uid != 0) {
 			/* Root writing for a service: the file is theirs. */
 			uid = dst.st_uid;

@@ -287,6 +287,7 @@ ks_txn_commit(struct ks_txn *t, const char *command, const char *description,
 	meta.command = command;
 	meta.description = description;
 	meta.mode = 0600;
+	meta.owner = t->owner;
 	if (txn_has_key(t->ks))
 		meta.flags |= SW_PRIVATE;
 	if (sw_commit(t->sw, out, outlen, txn_verify, &tc, &meta, cause) != 0)

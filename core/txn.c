@@ -536,7 +536,7 @@ txn_open(struct txn *t, const char *path, int flags, struct sw_file **fp,
 static int
 txn_journal_write(struct txn *t, char **cause)
 {
-	struct sw_meta	 meta = { "transaction", "journal", 0600, 0 };
+	struct sw_meta	 meta = { "transaction", "journal", 0600, 0, NULL };
 	struct sw_file	*jf = NULL;
 	unsigned char	*text = NULL, rnd[4];
 	size_t		 len = 0;
@@ -744,7 +744,7 @@ txn_list_add(char **list, const char *name)
 int
 txn_abort(struct txn *t, char **donep, char **cause)
 {
-	struct sw_meta	 meta = { "rollback", "put back", 0600, 0 };
+	struct sw_meta	 meta = { "rollback", "put back", 0600, 0, NULL };
 	struct txn_file	*tf;
 	char		*put = NULL, *rem = NULL, *bad = NULL, *c2, *s;
 	size_t		 i, k;
@@ -898,7 +898,7 @@ txn_recover_file(const struct txn_journal *j, size_t k, const char *desc,
     char **put, char **rem, char **left, char **bad)
 {
 	const struct txn_write	*w = &j->writes[k];
-	struct sw_meta		 meta = { "rollback", desc, 0600, 0 };
+	struct sw_meta		 meta = { "rollback", desc, 0600, 0, NULL };
 	struct backup_rec	*rec = NULL;
 	struct sw_file		*f = NULL;
 	struct stat		 st;
