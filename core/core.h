@@ -1748,6 +1748,18 @@ void	 sw_close(struct sw_file *);
 /* [core] for txn.c: one more reference; the transaction that journals
  * the file's replaces; replaces that are the transaction's own. */
 struct txn;
+/* txn.c's hooks, set by txn_begin (safewrite.c does not call txn.c):
+ * the thread's transaction, opening a file in it, and sw_replace's
+ * calls before and after it writes a file of a transaction. */
+struct sw_txn_hooks {
+	struct txn	*(*current)(void);
+	int		 (*open)(struct txn *, const char *, int,
+			     struct sw_file **, char **);
+	int		 (*before)(struct txn *, struct sw_file *,
+			     const unsigned char *, size_t, char **);
+	void		 (*after)(struct txn *, struct sw_file *, int, bool);
+};
+void	 sw_set_txn_hooks(const struct sw_txn_hooks *);
 void	 sw_ref(struct sw_file *);
 void	 sw_set_txn(struct sw_file *, struct txn *);
 struct txn *sw_txn(const struct sw_file *);

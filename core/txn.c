@@ -450,6 +450,11 @@ txn_current(void)
 	return (txn_ambient);
 }
 
+/* sw_open and sw_replace reach the transaction through these. */
+static const struct sw_txn_hooks txn_hooks = {
+	txn_current, txn_open, txn_sw_before, txn_sw_after
+};
+
 int
 txn_begin(const char *command, struct txn **tp, char **cause)
 {
@@ -459,6 +464,7 @@ txn_begin(const char *command, struct txn **tp, char **cause)
 	char		 iso[32];
 
 	(void)cause;
+	sw_set_txn_hooks(&txn_hooks);
 	t = xcalloc(1, sizeof *t);
 	t->jdirfd = -1;
 	t->j.pid = (long)getpid();
