@@ -2643,14 +2643,18 @@ struct step_convert_server_opts {
 };
 /*
  * Convert the server's keystore to PKCS#12 and switch its settings
- * (docs/formats.md, Converting a server's keystore): a JKS or JCEKS
- * keystore becomes a new file beside it (KEYSTORE.p12, the old one's mode
- * and owner; the old one is kept), then server.ssl.key-store names it,
- * server.ssl.key-store-type is PKCS12 and server.ssl.key-password is
- * removed, in one safe write of the settings.  A PKCS#12 keystore is
- * rewritten in place (another profile).  The settings fail: the new file
- * is removed.  The passwords are the server's own unless given.  result
- * notes: the keystore's plan, then the settings' lines.
+ * (docs/formats.md, Converting a server's keystore), on every kind, in
+ * one transaction (so->txn, else the thread's, else its own): a JKS or
+ * JCEKS keystore becomes a new file beside it (KEYSTORE.p12, the old
+ * one's mode and owner; the old one is kept), then the material's
+ * keystore setting names it, its type is PKCS12 and its key password
+ * setting is removed (set to the store password where the kind has a
+ * default of its own, server_kind.keypass_default), where the server
+ * reads them (the kind's plan_set, else the file that wins, cfg_plan).
+ * A PKCS#12 keystore is rewritten in place (another profile).  A failure
+ * rolls everything back.  The passwords are the server's own unless
+ * given.  result notes: the keystore's plan, then each settings file's
+ * lines.
  */
 int	 step_convert_server(const struct server_model *,
 	     const struct step_convert_server_opts *, struct step_result *,

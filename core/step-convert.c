@@ -655,7 +655,7 @@ step_convert_server(const struct server_model *m,
 	struct step_prop		 props[3];
 	struct secret			*storepass = NULL, *keypass = NULL;
 	struct keystore			*ks = NULL;
-	struct txn			*own = NULL, *tx = so->txn;
+	struct txn			*own = NULL, *tx;
 	struct stat			 st;
 	enum ks_format			 from;
 	char				*newpath = NULL, *newraw = NULL;
@@ -667,6 +667,9 @@ step_convert_server(const struct server_model *m,
 
 	memset(r, 0, sizeof *r);
 	memset(info, 0, sizeof *info);
+	/* The action's transaction: given, the thread's (a wizard's), or
+	 * one of its own below. */
+	tx = so->txn != NULL ? so->txn : txn_current();
 	where = m->properties != NULL ? m->properties : "the server";
 	if (km == NULL || km->path == NULL || km->raw == NULL ||
 	    km->where == KM_NONE) {
