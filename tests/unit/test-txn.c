@@ -288,6 +288,10 @@ test_recover(void **state)
 		    tw(t, c, "new-c", NULL) != 0 ||
 		    tw(t, a, "newer-a", NULL) != 0)
 			_exit(1);
+		free(a);
+		free(b);
+		free(c);
+		free(d);
 		_exit(0);	/* killed: no commit, no abort */
 	}
 	assert_int_equal(waitpid(pid, &st, 0), pid);
