@@ -940,7 +940,7 @@ int
 sw_replace(struct sw_file *f, const unsigned char *data, size_t len,
     sw_verify_fn verify, void *arg, const struct sw_meta *meta, char **cause)
 {
-	char	before[65];
+	char	before[65], want[65];
 	bool	existed;
 	int	rc;
 
@@ -952,9 +952,14 @@ sw_replace(struct sw_file *f, const unsigned char *data, size_t len,
 		return (-1);
 	memcpy(before, f->sha, sizeof before);
 	existed = f->exists;
+	sw_sha256_hex(data, len, want);
 	rc = sw_replace1(f, data, len, verify, arg, meta, cause);
-	sw_hooks->after(f->txn, f, rc, strcmp(before, f->sha) != 0 ||
-	    existed != f->exists);
+	/* Changed by this write: the file holds its bytes now (another
+	 * program's version put back by sw_after is not a change of the
+	 * transaction's). */
+	sw_hooks->after(f->txn, f, rc, f->exists &&
+	    strcmp(f->sha, want) == 0 && (!existed ||
+	    strcmp(before, want) != 0));
 	return (rc);
 }
 

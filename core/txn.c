@@ -495,8 +495,7 @@ txn_open(struct txn *t, const char *path, int flags, struct sw_file **fp,
 {
 	struct txn_file		*tf;
 	struct sw_file		*f;
-	const unsigned char	*buf;
-	size_t			 len, i;
+	size_t			 i;
 
 	*fp = NULL;
 	if (t == NULL)
@@ -527,10 +526,6 @@ txn_open(struct txn *t, const char *path, int flags, struct sw_file **fp,
 	memset(tf, 0, sizeof *tf);
 	tf->sw = f;
 	tf->existed = sw_exists(f);
-	sw_content(f, &buf, &len);
-	tf->prev = xmemdup(len != 0 ? buf : (const unsigned char *)"",
-	    len != 0 ? len : 1);
-	tf->prevlen = len;
 	memcpy(tf->prevsha, sw_sha256(f), sizeof tf->prevsha);
 	sw_set_txn(f, t);
 	sw_ref(f);		/* the transaction's own reference */
@@ -604,6 +599,8 @@ txn_sw_before(struct txn *t, struct sw_file *f, const unsigned char *data,
 {
 	struct txn_file		*tf;
 	struct txn_write	*w;
+	const unsigned char	*buf;
+	size_t			 blen;
 	unsigned int		 id = sw_backup_id(f);
 
 	if ((tf = txn_find(t, f)) == NULL) {
@@ -618,6 +615,15 @@ txn_sw_before(struct txn *t, struct sw_file *f, const unsigned char *data,
 	}
 	if (tf->existed && !tf->written && tf->backup_id == 0)
 		tf->backup_id = id;
+	/* The bytes to put back: in the backup, else a copy (taken while
+	 * the handle still holds them). */
+	if (tf->existed && !tf->written && tf->backup_id == 0 &&
+	    tf->prev == NULL) {
+		sw_content(f, &buf, &blen);
+		tf->prev = xmemdup(blen != 0 ? buf : (const unsigned char *)"",
+		    blen != 0 ? blen : 1);
+		tf->prevlen = blen;
+	}
 	if (id != 0) {
 		tf->backups = xreallocarray(tf->backups, tf->nbackups + 1,
 		    sizeof *tf->backups);
@@ -677,6 +683,38 @@ txn_verify_sha(const unsigned char *buf, size_t len, void *arg,
 	return (0);
 }
 
+/* The bytes a file of t had: its copy, else its backup (the SHA-256
+ * checked against the one recorded).  *data is tf->prev or malloc'd. */
+static int
+txn_prev(struct txn_file *tf, unsigned char **data, size_t *len,
+    char **cause)
+{
+	struct backup_rec	*rec = NULL;
+	char			 spec[32];
+	int			 rc = -1;
+
+	*data = NULL;
+	*len = 0;
+	if (tf->prev != NULL) {
+		*data = tf->prev;
+		*len = tf->prevlen;
+		return (0);
+	}
+	snprintf(spec, sizeof spec, "%u", tf->backup_id);
+	if (tf->backup_id == 0)
+		cause_set(cause, "%s: no backup of it", sw_name(tf->sw));
+	else if (backup_find(spec, &rec, cause) == 0 &&
+	    backup_read(rec, data, len, cause) == 0) {
+		if (strcmp(rec->sha256, tf->prevsha) == 0)
+			rc = 0;
+		else
+			cause_set(cause, "%s: backup %u does not hold the bytes "
+			    "it had", sw_name(tf->sw), tf->backup_id);
+	}
+	backup_rec_free(rec);
+	return (rc);
+}
+
 /* Free t and release its files. */
 static void
 txn_free(struct txn *t)
@@ -690,7 +728,8 @@ txn_free(struct txn *t)
 		tf = &t->files[i];
 		sw_set_txn(tf->sw, NULL);
 		sw_close(tf->sw);
-		explicit_bzero(tf->prev, tf->prevlen);
+		if (tf->prev != NULL)
+			explicit_bzero(tf->prev, tf->prevlen);
 		free(tf->prev);
 		free(tf->backups);
 	}
@@ -752,8 +791,9 @@ txn_abort(struct txn *t, char **donep, char **cause)
 {
 	struct sw_meta	 meta = { "rollback", "put back", 0600, 0, NULL };
 	struct txn_file	*tf;
+	unsigned char	*data = NULL;
 	char		*put = NULL, *rem = NULL, *bad = NULL, *c2, *s;
-	size_t		 i, k;
+	size_t		 i, k, dlen = 0;
 	int		 rc = 0;
 
 	if (donep != NULL)
@@ -767,9 +807,15 @@ txn_abort(struct txn *t, char **donep, char **cause)
 		c2 = NULL;
 		sw_set_raw(tf->sw, true);
 		if (tf->existed) {
-			if (sw_replace(tf->sw, tf->prev, tf->prevlen,
-			    txn_verify_sha, tf->prevsha, &meta, &c2) == 0)
+			if (txn_prev(tf, &data, &dlen, &c2) == 0 &&
+			    sw_replace(tf->sw, data, dlen, txn_verify_sha,
+			    tf->prevsha, &meta, &c2) == 0)
 				txn_list_add(&put, sw_name(tf->sw));
+			if (data != tf->prev && data != NULL) {
+				explicit_bzero(data, dlen);
+				free(data);
+			}
+			data = NULL;
 		} else if (sw_remove(tf->sw, &c2) == 0)
 			txn_list_add(&rem, sw_name(tf->sw));
 		sw_set_raw(tf->sw, false);
