@@ -108,7 +108,7 @@ struct acme_cli {
 	struct secret		*manager_pass;
 	const char		*host;
 	int			 material;
-	int			 prune;		/* -1: no --prune */
+	int			 prune;		/* 1 + KEEP; 0: no --prune */
 	struct cmd_ctx		*ctx;
 	bool			 json;
 	int			 nchall;	/* challenge options given */
@@ -282,6 +282,8 @@ acme_json(const struct acme_cli *c, const struct step_acme_result *r,
 	json_object_set_new(j, "restart", out_json_cstr(r->restart));
 	json_object_set_new(j, "rolled_back", json_boolean(r->rolled_back));
 	json_object_set_new(j, "failure", out_json_cstr(r->failure));
+	json_object_set_new(j, "pruned", acme_json_strv(r->pruned,
+	    r->npruned));
 	if (r->cert.nchain > 0) {
 		json_object_set_new(j, "issuer", out_json_cstr(r->cert.issuer));
 		json_object_set_new(j, "alternates", acme_json_strv(
@@ -374,6 +376,10 @@ acme_text(const struct acme_cli *c, const struct step_acme_result *r)
 		printf("Written      %s, %s\n", r->cert_path, r->key_path);
 	if (r->outcome == SA_RENEWED)
 		printf("Served       the new certificate\n");
+	for (i = 0; i < r->npruned; i++) {
+		printf("%s", i == 0 ? "Pruned       " : "             ");
+		acme_puts(r->pruned[i]);
+	}
 }
 
 /* What is served at the end of a failed run (stderr has the line). */
@@ -638,7 +644,8 @@ cmd_acme_exec(struct cmd_ctx *ctx)
 	so_acme.manager_pass = c->manager_pass;
 	so_acme.host = c->host;
 	so_acme.material = c->material;
-	so_acme.prune = c->prune - 1;
+	so_acme.prune = c->prune > 0;
+	so_acme.prune_keep = c->prune > 0 ? c->prune - 1 : 0;
 	so_acme.verify_timeout = c->verify_timeout;
 	so_acme.dry_run = ctx->dry_run;
 

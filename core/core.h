@@ -3808,8 +3808,10 @@ struct step_acme_opts {
 					   name (SNI), or NULL */
 	int		 material;	/* 1..: the N-th key material as
 					   status numbers them; 0: served */
-	int		 prune;		/* keep this many earlier ACME
-					   entries or files; < 0: no pruning */
+	bool		 prune;		/* after success, remove earlier
+					   entries or files ACME made for the
+					   material ... */
+	int		 prune_keep;	/* ... but the newest prune_keep */
 	int		 verify_timeout; /* seconds; 0: STEP_ACME_VERIFY_TIMEOUT */
 	const char	*probe_host;	/* NULL: as probe_server */
 	const char	*probe_port;	/* NULL: server.port */
@@ -3855,6 +3857,8 @@ struct step_acme_result {
 	char		*served_error;	/* why nothing could be probed */
 	bool		 rolled_back;
 	char		*failure;	/* what failed after the writes */
+	char		**pruned;	/* aliases or files removed (--prune) */
+	size_t		 npruned;
 	unsigned int	 bad_nonces;	/* badNonce answers retried */
 };
 void	 step_acme_result_free(struct step_acme_result *);

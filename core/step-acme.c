@@ -30,6 +30,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include "core.h"
 
@@ -125,6 +126,9 @@ step_acme_result_free(struct step_acme_result *r)
 		free(r->files[i]);
 	free(r->files);
 	free(r->backups);
+	for (i = 0; i < r->npruned; i++)
+		free(r->pruned[i]);
+	free(r->pruned);
 	for (i = 0; i < r->nplan; i++)
 		free(r->plan[i]);
 	free(r->plan);
@@ -1113,6 +1117,355 @@ sa_rollback(struct sa *s, char **cause)
 }
 
 /* ------------------------------------------------------------------ */
+/* Pruning: earlier entries or files this ACME client made */
+
+/* Length of name's base: name is BASE-acme-YYYYMMDD[-N]; 0 when not. */
+static size_t
+sa_acme_base(const char *name, size_t len)
+{
+	const char	*p, *end = name + len;
+	size_t		 i;
+
+	for (p = name; p + 14 <= end; p++) {
+		if (strncmp(p, "-acme-", 6) != 0)
+			continue;
+		for (i = 0; i < 8 && p[6 + i] >= '0' && p[6 + i] <= '9'; i++)
+			;
+		if (i != 8)
+			continue;
+		if (p + 14 == end)
+			return ((size_t)(p - name));
+		if (p[14] != '-' || p + 15 == end)
+			continue;
+		for (i = 15; p + i < end && p[i] >= '0' && p[i] <= '9'; i++)
+			;
+		if (p + i == end)
+			return ((size_t)(p - name));
+	}
+	return (0);
+}
+
+/* Is this certificate's SHA-256 in an issued record? */
+static bool
+sa_issued_sha(char **sha, size_t n, const struct cert *c)
+{
+	char	hex[2 * CERT_SHA256_LEN + 1];
+	size_t	i;
+
+	sa_hex(cert_sha256((struct cert *)c), CERT_SHA256_LEN, hex);
+	for (i = 0; i < n; i++)
+		if (strcmp(sha[i], hex) == 0)
+			return (true);
+	return (false);
+}
+
+/* Is alias (or the file) used by another material of the server? */
+static bool
+sa_in_use(struct sa *s, const char *path, const char *alias)
+{
+	struct key_material	*mat;
+	size_t			 i;
+
+	for (i = 0; i < s->m->nmaterials; i++) {
+		mat = s->m->materials[i];
+		if (mat == s->mat)
+			continue;
+		if (alias == NULL) {
+			if ((mat->cert_path != NULL &&
+			    strcmp(mat->cert_path, path) == 0) ||
+			    (mat->key_path != NULL &&
+			    strcmp(mat->key_path, path) == 0))
+				return (true);
+			continue;
+		}
+		if (mat->path == NULL || strcmp(mat->path, path) != 0)
+			continue;
+		if (mat->key_entry == NULL || (mat->alias != NULL &&
+		    strcmp(mat->alias, alias) == 0) ||
+		    strcmp(mat->key_entry->alias, alias) == 0)
+			return (true);
+	}
+	return (false);
+}
+
+struct sa_old {
+	char	*name;		/* alias, or the certificate file */
+	char	*key;		/* PEM: its key file */
+	int64_t	 nb;		/* notBefore: newest first */
+};
+
+static int
+sa_old_cmp(const void *a, const void *b)
+{
+	const struct sa_old	*x = a, *y = b;
+
+	return (x->nb > y->nb ? -1 : x->nb < y->nb);
+}
+
+static void
+sa_pruned(struct sa *s, const char *what)
+{
+	struct step_acme_result	*r = s->r;
+
+	r->pruned = xreallocarray(r->pruned, r->npruned + 1,
+	    sizeof *r->pruned);
+	r->pruned[r->npruned++] = xstrdup(what);
+}
+
+/* Earlier ACME key entries of the keystore, one transaction. */
+static int
+sa_prune_keystore(struct sa *s, char **sha, size_t nsha, char **cause)
+{
+	struct step_acme_result	*r = s->r;
+	struct ks_txn		*t = NULL;
+	struct ks_entry		*e;
+	struct sa_old		*old = NULL;
+	char			*desc = NULL, *d;
+	size_t			 base, n = 0, i, j;
+	int			 rc = -1;
+
+	if ((base = sa_acme_base(r->alias, strlen(r->alias))) == 0)
+		return (0);
+	if (ks_txn_open(s->mat->path, s->mat->storepass, 0, KS_FMT_UNKNOWN,
+	    &t, cause) != 0)
+		return (-1);
+	for (i = 0; i < t->ks->nentries; i++) {
+		e = t->ks->entries[i];
+		if (e->type != KS_ENTRY_KEY || e->nchain == 0 ||
+		    strcmp(e->alias, r->alias) == 0 ||
+		    e->alias_len != strlen(e->alias) ||
+		    sa_acme_base(e->alias, e->alias_len) != base ||
+		    strncmp(e->alias, r->alias, base) != 0 ||
+		    !sa_issued_sha(sha, nsha, e->chain[0]) ||
+		    sa_in_use(s, s->mat->path, e->alias))
+			continue;
+		old = xreallocarray(old, n + 1, sizeof *old);
+		old[n].name = e->alias;
+		old[n].key = NULL;
+		old[n++].nb = e->chain[0]->info.not_before;
+	}
+	qsort(old, n, sizeof *old, sa_old_cmp);
+	if (n <= (size_t)s->o->prune_keep) {
+		rc = 0;
+		goto out;
+	}
+	desc = xstrdup("pruned earlier ACME entries:");
+	for (i = (size_t)s->o->prune_keep; i < n; i++) {
+		for (j = 0; j < t->ks->nentries; j++)
+			if (t->ks->entries[j]->alias == old[i].name)
+				break;
+		sa_pruned(s, old[i].name);
+		xasprintf(&d, "%s %s", desc, old[i].name);
+		free(desc);
+		desc = d;
+		keystore_remove(t->ks, j);
+	}
+	if ((rc = ks_txn_commit(t, "acme", desc, cause)) == 0)
+		sa_note(s, SA_P_DONE, "%s: %s (backup %u)", s->mat->path,
+		    desc, sw_backup_id(t->sw));
+out:
+	free(old);
+	free(desc);
+	ks_txn_close(t);
+	return (rc);
+}
+
+/* Remove a file after a backup of its bytes (the safe-write lock held). */
+static int
+sa_remove_backed(const char *path, char **cause)
+{
+	struct sw_file		*sw = NULL;
+	struct sw_meta		 meta;
+	const unsigned char	*data;
+	size_t			 len;
+	unsigned int		 id;
+	int			 rc = -1;
+
+	if (sw_open(path, 0, &sw, cause) != 0)
+		return (-1);
+	sw_content(sw, &data, &len);
+	memset(&meta, 0, sizeof meta);
+	meta.command = "acme";
+	meta.description = "pruned: an earlier ACME file";
+	if (backup_create(path, data, len, sw_mode(sw), &meta, &id,
+	    cause) != 0)
+		goto out;
+	if (unlink(path) != 0) {
+		cause_set(cause, "%s: cannot remove: %s", path,
+		    strerror(errno));
+		(void)backup_forget(id, NULL);
+		goto out;
+	}
+	rc = 0;
+out:
+	sw_close(sw);
+	return (rc);
+}
+
+/* DIR/ and the base name's stem and extension of path. */
+static void
+sa_split(const char *path, size_t *dirlen, const char **stem,
+    size_t *stemlen, const char **ext)
+{
+	const char	*b, *dot;
+
+	b = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+	dot = strrchr(b, '.');
+	if (dot == NULL || dot == b)
+		dot = b + strlen(b);
+	*dirlen = (size_t)(b - path);
+	*stem = b;
+	*stemlen = (size_t)(dot - b);
+	*ext = dot;
+}
+
+/* Does the key file hold the certificate's key? */
+static bool
+sa_key_pairs(struct sa *s, const char *path, const struct cert *c)
+{
+	struct evp_pkey_st	*pk = NULL;
+	unsigned char		*buf = NULL, *der = NULL;
+	char			*cause = NULL;
+	size_t			 len;
+	int			 dl;
+	bool			 yes = false;
+
+	if (file_read(path, &buf, &len, &cause) == 0 &&
+	    pem_key_read_mem(buf, len, path, s->mat->keypass, &pk,
+	    &cause) == 0 && (dl = i2d_PUBKEY(pk, &der)) > 0)
+		yes = (size_t)dl == c->info.spki_der.len &&
+		    memcmp(der, c->info.spki_der.p, (size_t)dl) == 0;
+	if (buf != NULL) {
+		OPENSSL_cleanse(buf, len);
+		free(buf);
+	}
+	OPENSSL_free(der);
+	key_free(pk);
+	free(cause);
+	return (yes);
+}
+
+/* Earlier ACME certificate files beside the new one, with their keys. */
+static int
+sa_prune_pem(struct sa *s, char **sha, size_t nsha, char **cause)
+{
+	struct step_acme_result	*r = s->r;
+	struct sa_old		*old = NULL;
+	struct cert		**certs;
+	DIR			*dir;
+	struct dirent		*de;
+	const char		*cstem, *cext, *kstem, *kext;
+	char			*cdir, *path, *kpath, *c = NULL;
+	size_t			 cdl, csl, kdl, ksl, base, kbase, nc, n = 0, i;
+	size_t			 nl;
+	int			 rc = 0;
+
+	sa_split(r->cert_path, &cdl, &cstem, &csl, &cext);
+	sa_split(r->key_path, &kdl, &kstem, &ksl, &kext);
+	if ((base = sa_acme_base(cstem, csl)) == 0 ||
+	    (kbase = sa_acme_base(kstem, ksl)) == 0)
+		return (0);
+	cdir = cdl > 0 ? xstrndup(r->cert_path, cdl) : xstrdup("./");
+	if ((dir = opendir(cdir)) == NULL) {
+		cause_set(cause, "%s: %s", cdir, strerror(errno));
+		free(cdir);
+		return (-1);
+	}
+	while ((de = readdir(dir)) != NULL) {
+		nl = strlen(de->d_name);
+		if (nl <= strlen(cext) || strcmp(de->d_name + nl -
+		    strlen(cext), cext) != 0 || strncmp(de->d_name, cstem,
+		    base) != 0 || sa_acme_base(de->d_name, nl -
+		    strlen(cext)) != base)
+			continue;
+		xasprintf(&path, "%s%s", cdir, de->d_name);
+		if (strcmp(path, r->cert_path) == 0 ||
+		    strcmp(path, r->key_path) == 0 ||
+		    sa_in_use(s, path, NULL) ||
+		    certs_read_file(path, &certs, &nc, &c) != 0) {
+			free(c);
+			c = NULL;
+			free(path);
+			continue;
+		}
+		if (nc == 0 || !sa_issued_sha(sha, nsha, certs[0])) {
+			certs_free(certs, nc);
+			free(path);
+			continue;
+		}
+		/* The key: the same suffix on the key's stem. */
+		xasprintf(&kpath, "%.*s%.*s%.*s%s", (int)kdl, r->key_path,
+		    (int)kbase, kstem, (int)(nl - strlen(cext) - base),
+		    de->d_name + base, kext);
+		if (strcmp(kpath, r->key_path) == 0 ||
+		    sa_in_use(s, kpath, NULL) ||
+		    !sa_key_pairs(s, kpath, certs[0])) {
+			sa_note(s, SA_P_DONE, "%s kept: %s does not hold its "
+			    "key", path, kpath);
+			certs_free(certs, nc);
+			free(kpath);
+			free(path);
+			continue;
+		}
+		old = xreallocarray(old, n + 1, sizeof *old);
+		old[n].name = path;
+		old[n].key = kpath;
+		old[n++].nb = certs[0]->info.not_before;
+		certs_free(certs, nc);
+	}
+	closedir(dir);
+	free(cdir);
+	qsort(old, n, sizeof *old, sa_old_cmp);
+	for (i = (size_t)s->o->prune_keep; i < n && rc == 0; i++) {
+		if (sa_remove_backed(old[i].key, cause) != 0 ||
+		    sa_remove_backed(old[i].name, cause) != 0) {
+			rc = -1;
+			break;
+		}
+		sa_pruned(s, old[i].name);
+		sa_pruned(s, old[i].key);
+		sa_note(s, SA_P_DONE, "pruned %s and %s (backed up)",
+		    old[i].name, old[i].key);
+	}
+	for (i = 0; i < n; i++) {
+		free(old[i].name);
+		free(old[i].key);
+	}
+	free(old);
+	return (rc);
+}
+
+/* After the new certificate is served: remove the earlier entries or
+ * files tlsdeck's ACME made for the material (their certificates in an
+ * issued record), but the newest prune_keep.  A failure is a note. */
+static void
+sa_prune(struct sa *s)
+{
+	char	**sha = NULL, *cause = NULL;
+	size_t	  nsha = 0, i;
+	int	  rc;
+
+	if (s->in_place) {
+		sa_note(s, SA_P_DONE, "nothing to prune: the renewal "
+		    "replaced the entry or files in place");
+		return;
+	}
+	step_acme_issued_all(s->state_dir, &sha, &nsha);
+	if (s->mat->where == KM_KEYSTORE)
+		rc = sa_prune_keystore(s, sha, nsha, &cause);
+	else
+		rc = sa_prune_pem(s, sha, nsha, &cause);
+	if (rc != 0) {
+		sa_note(s, SA_P_DONE, "pruning stopped: %s", cause);
+		free(cause);
+	} else if (s->r->npruned == 0)
+		sa_note(s, SA_P_DONE, "nothing to prune");
+	for (i = 0; i < nsha; i++)
+		free(sha[i]);
+	free(sha);
+}
+
+/* ------------------------------------------------------------------ */
 
 static void
 sa_free(struct sa *s)
@@ -1370,6 +1723,8 @@ step_acme(struct server_model *m, const struct step_acme_opts *o,
 			sa_note(&s, SA_P_DONE, "note: %s", c2);
 			free(c2);
 		}
+		if (o->prune)
+			sa_prune(&s);
 		goto out;
 	}
 
