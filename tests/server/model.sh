@@ -433,4 +433,57 @@ printf 'a=1\n<x\n<x\n{"a":1}\n{"a":1}\nb=1\na=2\nb=2\n' \
 [ "$(cat "$T/dup.properties")" = \
     "$(printf '<x\n<x\n{"a":1}\n{"a":1}\na=2\nb=2')" ] ||
     fail "dedup: $(cat "$T/dup.properties")"
+# A YAML-only server is judged like a properties one: HTTPS off is said,
+# and a declared type that is not the file's is found.
+N=$T/yamlonly
+mkdir -p "$N"
+printf 'server:\n  port: 8080\n' >"$N/application.yml"
+out=$("$TLSDECK" status --server "$N" --no-live --format json 2>"$T/err")
+printf '%s\n' "$out" | jq -r '.findings[].code' | grep -qx https-off ||
+    fail "yaml only: no https-off: $(printf '%s' "$out" | jq -c '[.findings[].code]')"
+cat >"$N/application.yml" <<EOF
+server:
+  port: 8443
+  ssl:
+    key-store: $Y/conf/ssl/yml.p12
+    key-store-password: '$SRV_PASS'
+    key-store-type: JKS
+EOF
+out=$("$TLSDECK" status --server "$N" --no-live --format json 2>"$T/err")
+printf '%s\n' "$out" | jq -r '.findings[].code' |
+    grep -qx keystore-type-mismatch ||
+    fail "yaml only: type: $(printf '%s' "$out" | jq -c '[.findings[].code]')"
+# A password in a YAML file or a server.xml every user can read is said
+# as it is for a properties file; not once it is 0640.
+chmod 0644 "$N/application.yml"
+out=$("$TLSDECK" status --server "$N" --no-live --format json 2>"$T/err")
+[ "$(printf '%s\n' "$out" | jq -r '[.findings[] | select(.code ==
+    "properties-world-readable") | .file] | join(" ")')" = \
+    "$N/application.yml" ] || fail "yaml world-readable: $out"
+chmod 0640 "$N/application.yml"
+out=$("$TLSDECK" status --server "$N" --no-live --format json 2>"$T/err")
+printf '%s\n' "$out" | jq -r '.findings[].code' |
+    grep -qx properties-world-readable && fail "yaml 0640: still readable"
+TC=$T/tcwr
+mkdir -p "$TC/conf"
+cp "$Y/conf/ssl/yml.p12" "$TC/conf/ks.p12"
+cat >"$TC/conf/server.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<Server port="-1" shutdown="SHUTDOWN">
+  <Service name="Catalina">
+    <Connector port="18443" SSLEnabled="true">
+      <SSLHostConfig>
+        <Certificate certificateKeystoreFile="conf/ks.p12"
+                     certificateKeystorePassword="$SRV_PASS" type="RSA"/>
+      </SSLHostConfig>
+    </Connector>
+  </Service>
+</Server>
+EOF
+chmod 0644 "$TC/conf/server.xml"
+out=$("$TLSDECK" status --server "$TC" --no-live --format json 2>"$T/err")
+[ "$(printf '%s\n' "$out" | jq -r '[.findings[] | select(.code ==
+    "properties-world-readable") | .file] | join(" ")')" = \
+    "$TC/conf/server.xml" ] || fail "server.xml world-readable: $out"
+printf '%s\n' "$out" | grep -q "$SRV_PASS" && fail "server.xml: password shown"
 exit 0
