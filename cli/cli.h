@@ -294,6 +294,13 @@ void	 out_text_ignored(FILE *, const struct keystore *, const char *alias);
 void	 out_text_entry(FILE *, struct ks_entry *, time_t now);
 /* A severity as a word: CRITICAL, WARNING, info, ok. */
 const char *out_text_sev(enum sev);
+/* A status as JSON says it: critical, warning, ok (info is ok). */
+const char *out_json_sev(enum sev);
+/* An expiry for a table: "2026-12-10 (3 days)", "2026-12-01 (expired 2
+ * days ago)", or with terse "(3d)", "(expired 2d ago)"; "-" for
+ * INT64_MAX (none). */
+void	 out_text_expiry(char *buf, size_t len, int64_t t, time_t now,
+	     bool terse);
 /* Write text escaped for the terminal (termesc: lines and tabs kept). */
 void	 cli_write_safe(FILE *, const char *, size_t);
 /* The same for one line (a tab or a line end is escaped too). */
