@@ -487,6 +487,7 @@ dash_rows(struct tui *t, struct dash *d)
 	dash_rows_free(d);
 	if (d->mat < 0 || (size_t)d->mat >= m->nmaterials)
 		d->mat = 0;
+	t->material = d->mat;	/* forms act on it */
 	mat = dash_mat(t, d);
 	ks = mat->ks;
 	for (i = 0; i < m->nsettings; i++) {
@@ -1322,11 +1323,15 @@ dash_header(struct tui *t)
 	mid[2][0] = '\0';
 
 	x = 1 + draw_text(t, 0, 1, COLS - 1, THEME_HEADER, TLSDECK_NAME) + 2;
+	/* room for the kind's short name beside the path comes before the
+	 * JRE's details: which server it is matters more */
+	kw = m->properties == NULL || m->kind == NULL ? 0 :
+	    draw_width(m->kind->name) + 1;
 	for (si = 0; si < 2; si++) {
 		for (mi = 0; mi < 3; mi++) {
 			sw = draw_width(status[si]);
 			mw = mi < 2 ? draw_width(mid[mi]) + 2 : 0;
-			if ((pw = COLS - x - sw - mw - 1) >= 16)
+			if ((pw = COLS - x - sw - mw - 1) >= 16 + kw)
 				goto fit;
 		}
 	}
@@ -1677,6 +1682,7 @@ dash_material_next(struct tui *t, struct dash *d, int dir)
 		return;
 	}
 	d->mat = (d->mat + dir + n) % n;
+	t->material = d->mat;	/* forms act on it */
 	d->sel[P_KEYSTORE] = d->top[P_KEYSTORE] = 0;
 	d->sel[P_SETTINGS] = d->top[P_SETTINGS] = 0;
 	mat = m->materials[d->mat];
