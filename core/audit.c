@@ -1008,13 +1008,18 @@ audit_run(struct server_model *m)
 	const struct cfg_source	*src;
 	size_t			 i;
 	bool			 read = false;
+	char			*fix;
 
 	/* The files' text, each properties file in turn. */
 	for (i = 0; i < m->nsources; i++) {
 		src = m->sources[i];
+		/* any file parsed as its format (properties, YAML,
+		 * server.xml, start.ini): the settings can be judged */
+		if (src->error == NULL && (src->props != NULL ||
+		    src->yaml != NULL || src->xml != NULL || src->ini != NULL))
+			read = true;
 		if (src->format != CFG_FMT_PROPERTIES || src->props == NULL)
 			continue;
-		read = true;
 		audit_duplicates(m, src->props, src->path);
 		audit_text(m, src->props, src->path);
 	}
@@ -1037,14 +1042,15 @@ audit_run(struct server_model *m)
 		if (m->materials[i]->role == KM_ROLE_SERVER ||
 		    m->materials[i]->role == KM_ROLE_SNI)
 			audit_chain(m, m->materials[i]);
-	if (m->listening == 0)
+	if (m->listening == 0) {
+		fix = step_start_fix(m);
 		audit_add(m, "port-not-listening", SEV_WARN,
 		    audit_file(m, "server.port"), audit_line(m, "server.port"),
-		    NULL, "server.port",
-		    "start the server (/etc/init.d/imservice start, or "
-		    "systemctl start ...) and check its log",
+		    NULL, "server.port", fix,
 		    "nothing listens on port %d: the server is not running "
 		    "(or failed to start with these settings)", m->port);
+		free(fix);
+	}
 	findings_sort(m);
 }
 

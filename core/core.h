@@ -2689,6 +2689,10 @@ struct secret *step_settings_secret(const struct props *, const char *key);
  */
 void	 step_restart_hint(const struct server_model *, const char *initd,
 	     const char *proc, char ***lines, size_t *n);
+/* The fix of a server that is not running: "start the server (systemctl
+ * start UNIT) and check its log", from step_restart_hint's commands
+ * (malloc'd). */
+char	*step_start_fix(const struct server_model *);
 
 /* ------------------------------------------------------------------ */
 /* demo.c: tlsdeck demo -- a complete demo server tree built with the core

@@ -521,7 +521,7 @@ jetty_load(struct srvload *s, char **cause)
 	long			 iv;
 	int			 pid, l;
 
-	m->base = s->o->server != NULL ? path_absolute(s->o->server) :
+	m->base = s->server_dir != NULL ? xstrdup(s->server_dir) :
 	    xstrdup(s->main_dir);
 	if (strcmp(path_basename(s->main_dir), "start.d") == 0) {
 		free(m->base);

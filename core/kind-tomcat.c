@@ -1508,7 +1508,7 @@ tomcat_load(struct srvload *s, char **cause)
 	char			*p, *label, *c2 = NULL;
 	int			 pid;
 
-	m->base = s->o->server != NULL ? path_absolute(s->o->server) :
+	m->base = s->server_dir != NULL ? xstrdup(s->server_dir) :
 	    path_dirname(s->main_dir);
 	if (file_read(m->properties, &buf, &len, cause) != 0)
 		return (-1);

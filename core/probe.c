@@ -961,12 +961,12 @@ probe_compare_failed(const struct probe_result *r, struct server_model *m,
 	case PROBE_ERR_REFUSED:
 		if (probe_finding(m, "port-not-listening") != NULL)
 			break;
+		fix = step_start_fix(m);
 		audit_add(m, "port-not-listening", SEV_WARN, m->properties,
-		    probe_line(m, "server.port"), NULL, "server.port",
-		    "start the server (/etc/init.d/imservice start, or "
-		    "systemctl start ...) and check its log", "nothing listens "
-		    "on %s: the server is not running (or failed to start "
-		    "with these settings)", where);
+		    probe_line(m, "server.port"), NULL, "server.port", fix,
+		    "nothing listens on %s: the server is not running (or "
+		    "failed to start with these settings)", where);
+		free(fix);
 		break;
 	case PROBE_ERR_NOT_TLS:
 		/* plain HTTP is fine when it is what is configured */

@@ -13,6 +13,7 @@
  * error.  Nothing is written.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -83,6 +84,61 @@ srv_detect(const char *dir, const struct server_kind **kp, char **path)
 	return (0);
 }
 
+/*
+ * DIR holds no server, but it may be a package's data directory that a
+ * server in one of the kinds' usual places links to (Debian's jetty9:
+ * /usr/share/jetty9/webapps -> /var/lib/jetty9/webapps, the base being
+ * /usr/share/jetty9).  1 with that server's kind, file and *base
+ * (malloc'd) when exactly such a link is found.
+ */
+static int
+srv_detect_linked(const char *dir, const struct server_kind **kp,
+    char **path, char **base)
+{
+	const struct server_kind	*k;
+	char				*rdir, *rent, *ent;
+	const char			*place;
+	size_t				 i, j, dl;
+	DIR				*d;
+	struct dirent			*de;
+	struct stat			 sb;
+	int				 found = 0;
+
+	if ((rdir = realpath(dir, NULL)) == NULL)
+		return (0);
+	dl = strlen(rdir);
+	for (i = 0; !found && server_kinds[i] != NULL; i++) {
+		k = server_kinds[i];
+		for (j = 0; !found && k->places != NULL &&
+		    (place = k->places[j]) != NULL; j++) {
+			if ((d = opendir(place)) == NULL)
+				continue;
+			while (!found && (de = readdir(d)) != NULL) {
+				if (de->d_name[0] == '.')
+					continue;
+				xasprintf(&ent, "%s/%s", place, de->d_name);
+				if (lstat(ent, &sb) == 0 && S_ISLNK(sb.st_mode) &&
+				    (rent = realpath(ent, NULL)) != NULL) {
+					if (strncmp(rent, rdir, dl) == 0 &&
+					    (rent[dl] == '\0' ||
+					    (rent[dl] == '/' && strcmp(rent +
+					    dl + 1, de->d_name) == 0)) &&
+					    strcmp(place, dir) != 0 &&
+					    srv_detect(place, kp, path)) {
+						*base = xstrdup(place);
+						found = 1;
+					}
+					free(rent);
+				}
+				free(ent);
+			}
+			closedir(d);
+		}
+	}
+	free(rdir);
+	return (found);
+}
+
 /* A running java server: the directory it names with a kind's system
  * property (-Dcatalina.base, -Djetty.base), else its working
  * directory, recognised by a kind.  The first process (by pid) wins. */
@@ -128,7 +184,7 @@ srv_find_running(const struct server_opts *o, const struct server_kind **kp,
 /* Which server: its kind, its main configuration file and how. */
 static int
 srv_find(const struct server_opts *o, const struct server_kind **kp,
-    char **path, char **how, char **cause)
+    char **path, char **how, char **dir, char **cause)
 {
 	const struct server_kind	*k;
 	const char			*env;
@@ -137,6 +193,8 @@ srv_find(const struct server_opts *o, const struct server_kind **kp,
 	static const char		*local[] = { ".", "conf" };
 
 	*path = *how = NULL;
+	if (dir != NULL)
+		*dir = NULL;
 	*kp = &server_kind_spring;
 	if (o->properties != NULL) {
 		if (!path_exists(o->properties)) {
@@ -157,6 +215,17 @@ srv_find(const struct server_opts *o, const struct server_kind **kp,
 		}
 		if (srv_detect(o->server, kp, path)) {
 			xasprintf(how, "--server %s", o->server);
+			if (dir != NULL)
+				*dir = path_absolute(o->server);
+			return (0);
+		}
+		if (srv_detect_linked(o->server, kp, path, &p)) {
+			xasprintf(how, "--server %s: the %s base %s links "
+			    "there", o->server, (*kp)->title, p);
+			if (dir != NULL)
+				*dir = p;
+			else
+				free(p);
 			return (0);
 		}
 		cause_set(cause, "%s: no server found there (no "
@@ -221,7 +290,7 @@ server_find_properties(const struct server_opts *o, char **path, char **how,
 {
 	const struct server_kind	*k;
 
-	return (srv_find(o, &k, path, how, cause));
+	return (srv_find(o, &k, path, how, NULL, cause));
 }
 
 /* ------------------------------------------------------------------ */
@@ -629,12 +698,13 @@ server_model_load(const struct server_opts *o, struct server_model **mp,
 	m->crit_days = o->crit_days;
 	m->warn_percent = o->warn_percent;
 	m->crit_percent = o->crit_percent;
-	if (srv_find(o, &kind, &m->properties, &m->how, cause) != 0)
+	if (srv_find(o, &kind, &m->properties, &m->how, &s.server_dir,
+	    cause) != 0)
 		goto out;
 	m->kind = kind;
 	s.main_dir = path_dirname(m->properties);
 	s.base_dir = path_dirname(s.main_dir);
-	s.label_root = o->server != NULL ? path_absolute(o->server) :
+	s.label_root = s.server_dir != NULL ? xstrdup(s.server_dir) :
 	    xstrdup(s.base_dir);
 	if (kind->load(&s, cause) != 0)
 		goto out;
@@ -668,6 +738,7 @@ out:
 	free(s.main_dir);
 	free(s.base_dir);
 	free(s.label_root);
+	free(s.server_dir);
 	server_model_free(m);
 	return (rc);
 }

@@ -29,6 +29,9 @@ struct srv_fkey {
 struct srvload {
 	const struct server_opts *o;
 	struct server_model	*m;
+	char			*server_dir;	/* --server DIR, or the base
+						   that links to it; NULL
+						   without --server */
 	const char		*proc;		/* procfs root */
 	char			*main_dir;	/* directory of the main file */
 	char			*base_dir;	/* its parent */

@@ -556,3 +556,45 @@ step_restart_hint(const struct server_model *m, const char *initd,
 	free(unit);
 	free(confdir);
 }
+
+/* step_restart_hint's commands turned into the ones that start a server
+ * that is not running: "systemctl start UNIT", the start half of a
+ * stop/start pair; a sentence is not a command and is left out. */
+char *
+step_start_fix(const struct server_model *m)
+{
+	char	**lines, *cmds = NULL, *c, *t;
+	size_t	  n, i, len;
+
+	step_restart_hint(m, NULL, NULL, &lines, &n);
+	for (i = 0; i < n; i++) {
+		len = strlen(lines[i]);
+		c = NULL;
+		if (strncmp(lines[i], "systemctl restart ", 18) == 0)
+			xasprintf(&c, "systemctl start %s", lines[i] + 18);
+		else if (lines[i][0] == '/' || strncmp(lines[i],
+		    "CATALINA_BASE=", 14) == 0) {
+			if (!(len >= 5 && strcmp(lines[i] + len - 5,
+			    " stop") == 0) && !(len >= 11 &&
+			    strcmp(lines[i] + len - 11, "shutdown.sh") == 0))
+				c = xstrdup(lines[i]);
+		}
+		if (c != NULL) {
+			if (cmds == NULL)
+				cmds = c;
+			else {
+				xasprintf(&t, "%s; %s", cmds, c);
+				free(cmds);
+				free(c);
+				cmds = t;
+			}
+		}
+		free(lines[i]);
+	}
+	free(lines);
+	if (cmds == NULL)
+		return (xstrdup("start the server and check its log"));
+	xasprintf(&t, "start the server (%s) and check its log", cmds);
+	free(cmds);
+	return (t);
+}

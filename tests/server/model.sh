@@ -433,4 +433,24 @@ printf 'a=1\n<x\n<x\n{"a":1}\n{"a":1}\nb=1\na=2\nb=2\n' \
 [ "$(cat "$T/dup.properties")" = \
     "$(printf '<x\n<x\n{"a":1}\n{"a":1}\na=2\nb=2')" ] ||
     fail "dedup: $(cat "$T/dup.properties")"
+# A YAML-only server is judged like a properties one: HTTPS off is said,
+# and a declared type that is not the file's is found.
+N=$T/yamlonly
+mkdir -p "$N"
+printf 'server:\n  port: 8080\n' >"$N/application.yml"
+out=$("$TLSDECK" status --server "$N" --no-live --format json 2>"$T/err")
+printf '%s\n' "$out" | jq -r '.findings[].code' | grep -qx https-off ||
+    fail "yaml only: no https-off: $(printf '%s' "$out" | jq -c '[.findings[].code]')"
+cat >"$N/application.yml" <<EOF
+server:
+  port: 8443
+  ssl:
+    key-store: $Y/conf/ssl/yml.p12
+    key-store-password: '$SRV_PASS'
+    key-store-type: JKS
+EOF
+out=$("$TLSDECK" status --server "$N" --no-live --format json 2>"$T/err")
+printf '%s\n' "$out" | jq -r '.findings[].code' |
+    grep -qx keystore-type-mismatch ||
+    fail "yaml only: type: $(printf '%s' "$out" | jq -c '[.findings[].code]')"
 exit 0

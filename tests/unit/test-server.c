@@ -470,6 +470,9 @@ test_proc(void **state)
 	assert_string_equal(st_codes(m), "cert-self-signed port-not-listening");
 	assert_string_equal(st_row(m, "server.port")->check, "not listening");
 	assert_int_equal(st_finding(m, "port-not-listening")->line, 2);
+	/* no unit, no init script for this tree: the fix names none */
+	assert_string_equal(st_finding(m, "port-not-listening")->fix,
+	    "start the server and check its log");
 	server_model_free(m);
 	free(t);
 	free(proc);
