@@ -1250,6 +1250,41 @@ struct key_material *key_material_of_setting(const struct server_model *,
  */
 const struct key_material *key_material_locked(const struct server_model *,
 		     const char *path);
+/* The key material whose file path is (a keystore, a PEM certificate or
+ * key; links resolved), or NULL. */
+struct key_material *key_material_of_path(const struct server_model *,
+		     const char *path);
+
+/*
+ * How a change reaches the server (docs/server-model.md, Reload): a
+ * material whose files the server watches (Spring Boot's
+ * reload-on-update, Jetty's ssl-reload) is served anew once the files
+ * changed and stayed quiet for quiet_period_ms, without a restart; a
+ * change of settings, or of any other material, needs a restart.
+ */
+#define KM_RELOAD_MARGIN_MS	2000	/* after the quiet period */
+struct km_apply {
+	bool		 restart;	/* a restart is needed */
+	long		 wait_ms;	/* no restart: wait this long after
+					   the last write before checking
+					   what is served (quiet period and
+					   a margin) */
+	char		*line;		/* one line saying which */
+};
+/* The plan for a change of mat's files (and settings, when
+ * settings_changed); mat NULL: the served one.  Free with
+ * km_apply_free. */
+void		 key_material_apply(const struct server_model *,
+		     const struct key_material *mat, bool settings_changed,
+		     struct km_apply *);
+void		 km_apply_free(struct km_apply *);
+/* Milliseconds still to wait before what is served can be checked: mat
+ * reloads itself and one of its files changed less than the quiet
+ * period and the margin ago (at now_ms, milliseconds since the epoch);
+ * else 0. */
+long		 key_material_settle_ms(const struct key_material *,
+		     int64_t now_ms);
+
 /*
  * Whom a new file at path is for: &m->owner (the server's user) when path
  * is the server's -- the configuration file or a key material's file, or
