@@ -2331,6 +2331,41 @@ int	 step_write_file(const char *path, const unsigned char *, size_t,
 	     const char *command, const char *description,
 	     struct step_result *r, char **cause);
 
+/* step-pem.c: renew a PEM key material (server.ssl.certificate and
+ * certificate-private-key, or a PEM bundle's) self-signed. */
+struct step_renew_pem_opts {
+	const char	*dname;		/* keytool -dname syntax */
+	const char	*san;		/* san_parse syntax, or NULL/"" */
+	const char	*keyalg;	/* "rsa" (NULL) or "ec" */
+	int		 keysize;	/* RSA: 0 is 2048 */
+	const char	*curve;		/* EC: NULL is P-256 */
+	int		 days;		/* 0 is 3650 */
+	atomic_int	*cancel;	/* may be NULL */
+	bool		 dry_run;
+	bool		 accept_san_loss;
+};
+struct step_renew_pem_info {
+	char		*cert_path;	/* the new files */
+	char		*key_path;
+};
+void	 step_renew_pem_info_free(struct step_renew_pem_info *);
+/*
+ * A new key (PKCS#8 PEM, encrypted with the material's key password when
+ * it has one) and self-signed certificate as new files beside the old
+ * ones (NAME-YYYYMMDD.EXT; the old stay), through the safe-write path
+ * for the server's user (server_owner_for; the key SW_PRIVATE), then the
+ * two settings naming the files switched in the source that wins (the
+ * kind's plan_set, else cfg_plan); the settings fail: the new files are
+ * removed.  The renewal preflight compares the new certificate with the
+ * one in use.  result: notes, chain[0] the new certificate.  The
+ * encryption key, inline PEM and a key not in a file of its own are
+ * refused.
+ */
+int	 step_renew_pem(const struct server_model *,
+	     const struct key_material *, const struct step_renew_pem_opts *,
+	     struct step_result *, struct step_renew_pem_info *,
+	     char **cause);
+
 /* renew.c: the renewal preflight -- what a new certificate or request
  * changes against the one it replaces (docs/architecture.md, The renewal
  * preflight). */

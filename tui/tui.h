@@ -501,6 +501,7 @@ extern const struct form_def form_export_def;
 extern const struct form_def form_trust_def;
 extern const struct form_def form_acme_def;
 extern const struct form_def form_convert_def;
+extern const struct form_def form_pemrenew_def;
 
 /* form_add_keystore flags */
 #define FKS_CREATE	0x01	/* may be a new file (asks twice) */

@@ -751,6 +751,22 @@ wiz_push(struct tui *t, enum wiz_kind kind, const struct form_def *def,
 		    mat->not_renewable : "its key pair decrypts stored data");
 		return (-1);
 	}
+	/* PEM files: renewed self-signed by new files (form-pemrenew.c). */
+	if (mat->where == KM_PEM && kind != WIZ_RENEW_SELF &&
+	    kind != WIZ_RENEW_ACME &&
+	    def != &form_export_def && def != &form_settings_def) {
+		tui_message(t, SEV_WARN, "PEM files: only \"Renew - "
+		    "self-signed\" and ACME renew them (m: another key "
+		    "material)");
+		return (-1);
+	}
+	if (mat->where == KM_PEM && kind == WIZ_RENEW_SELF &&
+	    !mat->renewable) {
+		tui_message(t, SEV_WARN, "not renewed: %s",
+		    mat->not_renewable != NULL ? mat->not_renewable :
+		    "this key material cannot change");
+		return (-1);
+	}
 	w = xcalloc(1, sizeof *w);
 	w->kind = kind;
 	w->ctx.kind = kind;
@@ -762,7 +778,10 @@ wiz_push(struct tui *t, enum wiz_kind kind, const struct form_def *def,
 	} else {
 		w->title = wiz_kinds[kind].title;
 		w->outro = wiz_kinds[kind].outro;
-		for (i = 0; wiz_kinds[kind].pages[i] != NULL; i++) {
+		if (mat->where == KM_PEM)
+			w->pages[w->npages++] = &form_pemrenew_def;
+		for (i = 0; mat->where != KM_PEM &&
+		    wiz_kinds[kind].pages[i] != NULL; i++) {
 			/* Another material than the one served, or one the
 			 * server reloads itself (a self-signed renewal):
 			 * renewed in place, the server's settings stay. */
