@@ -1245,7 +1245,8 @@ struct key_material *key_material_of_setting(const struct server_model *,
 /*
  * The material at path that no form, wizard or command may change: the
  * encryption key (its key pair decrypts stored data), PEM files or text
- * (renewing PEM is not supported), a classpath: resource; NULL when path
+ * (no keystore step writes them: step_renew_pem makes new files), a
+ * classpath: resource; NULL when path
  * is none of those.  Its not_renewable says why.
  */
 const struct key_material *key_material_locked(const struct server_model *,
