@@ -740,6 +740,7 @@ wiz_push(struct tui *t, enum wiz_kind kind, const struct form_def *def,
 	struct key_material	*mat;
 	const char		*ra;
 	size_t			 i;
+	bool			 pem;
 
 	mat = fnd != NULL && fnd->material != NULL ? fnd->material :
 	    tui_material(t);
@@ -778,10 +779,10 @@ wiz_push(struct tui *t, enum wiz_kind kind, const struct form_def *def,
 	} else {
 		w->title = wiz_kinds[kind].title;
 		w->outro = wiz_kinds[kind].outro;
-		if (mat->where == KM_PEM)
+		pem = mat->where == KM_PEM && kind == WIZ_RENEW_SELF;
+		if (pem)
 			w->pages[w->npages++] = &form_pemrenew_def;
-		for (i = 0; mat->where != KM_PEM &&
-		    wiz_kinds[kind].pages[i] != NULL; i++) {
+		for (i = 0; !pem && wiz_kinds[kind].pages[i] != NULL; i++) {
 			/* Another material than the one served, or one the
 			 * server reloads itself (a self-signed renewal):
 			 * renewed in place, the server's settings stay. */

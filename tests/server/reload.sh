@@ -5,9 +5,10 @@
 # bundle's keystore and loads it again once the file has been quiet for
 # spring.ssl.bundle.watch.file.quiet-period (1 s here).  tlsdeck says
 # "no restart needed" where it would give a restart hint (genkey,
-# import-cert on the bundle's keystore; status's JSON; probe's fix), and
-# probe, run just after a change, waits out the quiet period and a
-# margin, says so, and then sees the new certificate served.
+# import-cert on the bundle's keystore; status's JSON), and probe, run
+# just after a change, waits out the quiet period and a margin, says so,
+# and then sees the new certificate served.  configure still says
+# restart: Spring Boot reads its settings at start only.
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 need_keytool
 command -v jq >/dev/null || skip "jq missing"
@@ -94,4 +95,10 @@ TLSDECK_PROPERTIES=$PROPS timeout 60 "$TLSDECK" import-cert "$KS" \
     2>"$T/err" || fail "import-cert: $(cat "$T/err")"
 grep -q 'no restart needed: Spring Boot reloads the bundle' "$T/err" ||
     fail "import-cert: $(cat "$T/err")"
+# a change of settings: read at start only, so configure says restart
+timeout 30 "$TLSDECK" configure --properties "$PROPS" --no-live \
+    --set server.ssl.enabled-protocols=TLSv1.3 >"$T/out" 2>"$T/err" ||
+    fail "configure: $(cat "$T/err")"
+grep -q "restart the server for the change to take effect (it reloads the key material's files, not its settings)" \
+    "$T/out" || fail "configure: $(cat "$T/out")"
 exit 0
