@@ -18,8 +18,6 @@ enum {
 	OPT_CHECK = OPT__CLI_MAX + 1,
 	OPT_DIFF,
 	OPT_JRE,
-	OPT_CACERTS_PASS_ENV,
-	OPT_CACERTS_PASS_FILE,
 };
 
 static const struct option ensure_options[] = {
@@ -28,9 +26,7 @@ static const struct option ensure_options[] = {
 	{ "diff", no_argument, NULL, OPT_DIFF },
 	{ "jre", required_argument, NULL, OPT_JRE },
 	CLI_STEP_CACERTS,
-	{ "cacerts-pass-env", required_argument, NULL, OPT_CACERTS_PASS_ENV },
-	{ "cacerts-pass-file", required_argument, NULL,
-	    OPT_CACERTS_PASS_FILE },
+	CLI_STEP_CACERTS_PASS,
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -38,7 +34,6 @@ struct ensure_args {
 	bool		 check;
 	bool		 diff;
 	const char	*jre;
-	struct pw_opts	 cpw;
 };
 
 static int
@@ -55,12 +50,6 @@ ensure_option(struct cmd_ctx *c, int ch, char *arg)
 		break;
 	case OPT_JRE:
 		a->jre = arg;
-		break;
-	case OPT_CACERTS_PASS_ENV:
-		a->cpw.env = arg;
-		break;
-	case OPT_CACERTS_PASS_FILE:
-		a->cpw.file = arg;
 		break;
 	}
 	return (0);
@@ -184,8 +173,7 @@ cmd_ensure_exec(struct cmd_ctx *c)
 		cli_error("%s", cause);
 		goto out;
 	}
-	if (cli_pw_given(&a->cpw) &&
-	    cli_password(&a->cpw, "", false, &cpass, &cause) != 0) {
+	if (cli_cacerts_pass(c, &cpass, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
@@ -231,10 +219,11 @@ const struct cmd_entry cmd_ensure_entry = {
 	.summary =
 	"Make a server what SPEC.yaml says -- HTTPS with a key pair for its "
 	"domains\n"
-	"(self-signed, or from PEM files), enough days left, trusted by its "
-	"JRE's cacerts,\n"
-	"CA certificates trusted, settings -- changing only what differs, "
-	"entry by entry\n"
+	"(self-signed, from PEM files, or from an ACME CA), enough days "
+	"left, CA\n"
+	"certificates trusted in its JRE's cacerts and its own trust store, "
+	"settings --\n"
+	"changing only what differs, entry by entry\n"
 	"(a second run changes nothing).  The keystore's password: "
 	"--storepass-env or\n"
 	"--storepass-file (else the one its configuration gives); never in "
@@ -243,11 +232,16 @@ const struct cmd_entry cmd_ensure_entry = {
 	"  --diff                   show each change (passwords masked)\n"
 	"  -f, --format text|json   JSON: {\"changed\", \"actions\", "
 	"\"findings\"}\n"
-	"Spec: server: DIR (or properties: FILE); https: {domains: [...], "
-	"keystore, alias,\n"
-	"storetype, min-days, days, key: rsa|ec, port, pem-key, pem-chain, "
-	"trust};\n"
-	"ca-files: [...]; settings: [{key, value}].",
+	"Spec: server: DIR (or properties: FILE); https: {domains: [...],\n"
+	"keystore, alias, storetype, min-days, days, key: rsa|ec, "
+	"port, pem-key,\n"
+	"pem-chain, trust, acme}; https.acme: {directory, email, agree-tos,\n"
+	"challenge: http-01|webroot|dns-01, http-port, http-address, webroot,\n"
+	"dns-hook, dns-wait, ca-file, key, renew-before, "
+	"preferred-issuer, restart,\n"
+	"verify-timeout, timeout}; ca-files: [...]; trust: {in: "
+	"[cacerts, server],\n"
+	"certs: [...]}; settings: [{key, value}].",
 	.options = ensure_options,
 	.flags = CMD_STOREPASS | CMD_FORMAT_HINT,
 	.formats = OUT_F(OUT_TEXT) | OUT_F(OUT_JSON),

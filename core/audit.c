@@ -653,9 +653,11 @@ audit_chain(struct server_model *m, struct key_material *mat)
 		    "into the JRE's cacerts (Trust form)" : "import the root "
 		    "CA certificate into the JRE's cacerts (Trust form)",
 		    "the JRE the server runs on does not trust %s \"%s\": "
-		    "its own HTTPS calls to im.base-url fail", top ==
+		    "its own HTTPS calls to %s fail", top ==
 		    e->chain[0] ? "the self-signed server certificate" :
-		    "the root", top->info.subject)->material = mat;
+		    "the root", top->info.subject, m->base_url != NULL ?
+		    "im.base-url" : "itself (and to every server with this "
+		    "certificate)")->material = mat;
 }
 
 /* ------------------------------------------------------------------ */
@@ -971,6 +973,49 @@ audit_file_mode(struct server_model *m, const struct props *p,
 		    (unsigned int)(sb.st_mode & 07777));
 }
 
+/* A password a key material's settings give, kept in a YAML, XML or INI
+ * file (properties files are read line by line above): the same rule,
+ * once per file. */
+static void
+audit_secret_files(struct server_model *m)
+{
+	const struct key_material	*mat;
+	const char			*keys[2];
+	struct cfg_hit			 hit;
+	struct stat			 sb;
+	const char			*file;
+	size_t				 i, j, k;
+	bool				 seen;
+
+	for (i = 0; i < m->nmaterials; i++) {
+		mat = m->materials[i];
+		keys[0] = mat->keys.storepass;
+		keys[1] = mat->keys.keypass;
+		for (j = 0; j < 2; j++) {
+			if (keys[j] == NULL || !cfg_get(m, keys[j], &hit) ||
+			    hit.src->type != CFG_SRC_FILE ||
+			    hit.src->format == CFG_FMT_PROPERTIES ||
+			    hit.value == NULL || hit.value[0] == '\0')
+				continue;
+			file = hit.src->path;
+			for (k = 0, seen = false; k < m->nfindings && !seen;
+			    k++)
+				seen = strcmp(m->findings[k]->code,
+				    "properties-world-readable") == 0 &&
+				    m->findings[k]->file != NULL &&
+				    strcmp(m->findings[k]->file, file) == 0;
+			if (seen || stat(file, &sb) != 0 ||
+			    !(sb.st_mode & S_IROTH))
+				continue;
+			audit_add(m, "properties-world-readable", SEV_WARN,
+			    file, 0, NULL, NULL, "chmod o-r (0640, group of "
+			    "the server's user)", "the file holds passwords "
+			    "and is readable by every user on the host (mode "
+			    "%04o)", (unsigned int)(sb.st_mode & 07777));
+		}
+	}
+}
+
 /* Example passwords (compared as written; the resolved ones in server.c
  * are the same unless a placeholder feeds them). */
 static void
@@ -1032,6 +1077,7 @@ audit_run(struct server_model *m)
 		audit_file_mode(m, src->props, src->path);
 		audit_passwords(m, src->props, src->path);
 	}
+	audit_secret_files(m);
 	audit_collect(m);
 	audit_dates(m);
 	for (i = 0; i < m->nmaterials; i++)

@@ -860,11 +860,13 @@ sw_commit(struct sw_file *f, const unsigned char *data, size_t len,
 			goto out;
 		}
 	}
+	/* Set before the replace: a transaction's journal records it. */
+	sw_set_backup_id(f, id);
 	if (sw_replace(f, data, len, verify, arg, meta, &c2) == 0) {
-		sw_set_backup_id(f, id);
 		rc = 0;
 		goto out;
 	}
+	sw_set_backup_id(f, 0);
 	if (id != 0 && backup_forget(id, &bcause) != 0) {
 		cause_set(cause, "%s; and backup %u, made for it, stays in the "
 		    "history: %s", c2 != NULL ? c2 : "not changed", id, bcause);

@@ -39,6 +39,7 @@
  *   config.c             config.yaml                     infrastructure
  *   safewrite.c          replacing a file (sw_* [core])  infrastructure
  *     backup.c           backups, history, restore       infrastructure
+ *     txn.c              several files changed as one    infrastructure
  *   theme.c              colour themes                   infrastructure
  *   path.c               path names                      infrastructure
  *   keygen.c, csr.c      names, SANs, keys, requests     formats and crypto
@@ -694,6 +695,10 @@ int	 file_private_dir(const char *path, const char *what, int *fd,
  */
 struct file_lock;
 int	 file_lock(int dirfd, const char *dir, const char *what,
+	     struct file_lock **, char **cause);
+/* file_lock for the files of a transaction (txn.c): a directory this
+ * process locked through it is shared, counted (file_unlock once each). */
+int	 file_lock_share(int dirfd, const char *dir, const char *what,
 	     struct file_lock **, char **cause);
 void	 file_unlock(struct file_lock *);
 /* Process-wide, once at start: ignore SIGXFSZ, so a write over
@@ -1431,6 +1436,8 @@ void	 server_opts_init(struct server_opts *);
 struct srvload;			/* server.c's loading state */
 struct step_prop;
 struct step_conf_plan;
+struct srv_reload;
+struct srv_reload_opts;
 struct server_kind {
 	const char	*name;		/* "spring" */
 	const char	*title;		/* "Spring Boot" */
@@ -1471,6 +1478,13 @@ struct server_kind {
 	int		(*plan_fix)(const struct server_model *,
 			    const char *code, struct step_conf_plan *,
 			    char **cause);
+	/* The kind's own way to make the server take mat's renewed files
+	 * (reload.c): 1 with *r planned, 0 when it has none (the generic
+	 * rules follow), -1 with one line.  May be NULL. */
+	int		(*reload)(const struct server_model *,
+			    const struct key_material *,
+			    const struct srv_reload_opts *,
+			    struct srv_reload *, char **cause);
 };
 extern const struct server_kind server_kind_spring;
 extern const struct server_kind server_kind_tomcat;
@@ -1704,6 +1718,8 @@ void	 config_apply(const struct tlsdeck_config *, struct server_opts *);
  */
 #define SW_CREATE	0x01	/* the file may not exist yet */
 #define SW_NOBACKUP	0x02	/* no backup (the backup manifest itself) */
+#define SW_SHARED	0x04	/* [core] a transaction's file: the
+				   directory lock is file_lock_share's */
 #define SW_LOCK_WAIT_MS	10000
 #define SW_TMP_PREFIX	".tlsdeck-tmp-"
 
@@ -1762,8 +1778,19 @@ int	 sw_replace(struct sw_file *, const unsigned char *data, size_t len,
 int	 sw_commit(struct sw_file *, const unsigned char *data, size_t len,
 	     sw_verify_fn verify, void *arg, const struct sw_meta *,
 	     char **cause);
-/* Unlock and free (NULL-safe). */
+/* Remove the file (refused if it changed since read or written); the
+ * rollback of a file a transaction created. */
+int	 sw_remove(struct sw_file *, char **cause);
+/* Unlock and free (NULL-safe); with references (sw_ref), only the last
+ * sw_close does. */
 void	 sw_close(struct sw_file *);
+/* [core] for txn.c: one more reference; the transaction that journals
+ * the file's replaces; replaces that are the transaction's own. */
+struct txn;
+void	 sw_ref(struct sw_file *);
+void	 sw_set_txn(struct sw_file *, struct txn *);
+struct txn *sw_txn(const struct sw_file *);
+void	 sw_set_raw(struct sw_file *, bool);
 /* SHA-256 of buf as 64 lower-case hex digits into out[65]. */
 void	 sw_sha256_hex(const unsigned char *, size_t, char out[65]);
 
@@ -1834,6 +1861,68 @@ struct backup_outcome {
  * BACKUP_MODE_MASK. */
 int	 backup_restore(const struct backup_rec *, int flags,
 	     struct backup_outcome *, char **cause);
+
+/* ------------------------------------------------------------------ */
+/* txn.c: several files changed as one (docs/security.md, Transactions).
+ *
+ * txn_begin starts a transaction; txn_open opens a file in it (sw_open;
+ * the same file twice gives the same handle, with one more reference):
+ * every file keeps its handle, its directory's lock (file_lock_share) and
+ * the bytes it had until the end, whatever sw_close the caller does.
+ * Each sw_replace (so each sw_commit, which backs up first as always) of
+ * such a file is first recorded in a journal, $STATE/txn/PID-TIME-RANDOM.txn (0600,
+ * written through sw_replace): the resolved path, the SHA-256 it had
+ * (or "new"), the backup of those bytes and the SHA-256 written; never
+ * content, never a secret.  txn_commit removes the journal: the change is
+ * made.  txn_abort (and txn_commit after a failed write) puts every
+ * written file back, last first, to its exact bytes (sw_replace with a
+ * SHA-256 check), removes the files it created and forgets their backups
+ * (no history for a change that did not happen); *done (may be NULL) gets
+ * one line saying what was put back.  Both free the transaction.  Every
+ * function takes t NULL as "no transaction" (txn_open is sw_open).
+ *
+ * txn_recover rolls back every transaction whose journal was left by a
+ * process that is gone (pid and its start time): each file that holds
+ * what the transaction wrote is put back from its backup (SHA-256
+ * checked; what it replaces is backed up, command "rollback"), each file
+ * it created is removed (backed up first), a file changed since is left
+ * alone and named; one line per transaction in *lines (malloc'd).  Every
+ * command that writes calls it first.  txn_pending lists them, for
+ * tlsdeck history.
+ */
+struct txn_write {
+	char		*path;		/* resolved */
+	bool		 created;	/* the file did not exist */
+	char		 prev[65];	/* its SHA-256 before ("" if created) */
+	char		 sha[65];	/* the SHA-256 written */
+	unsigned int	 backup_id;	/* the backup of prev, 0 when none */
+};
+struct txn_journal {
+	long		 pid;
+	unsigned long long start;	/* the process's start (clock ticks
+					   after boot), 0 when unknown */
+	char		*time;		/* ISO 8601 UTC */
+	char		*command;
+	struct txn_write *writes;
+	size_t		 nwrites;
+};
+int	 txn_begin(const char *command, struct txn **, char **cause);
+int	 txn_open(struct txn *, const char *path, int flags,
+	     struct sw_file **, char **cause);
+int	 txn_commit(struct txn *, char **cause);
+int	 txn_abort(struct txn *, char **done, char **cause);
+int	 txn_recover(char ***lines, size_t *n, char **cause);
+int	 txn_pending(char ***lines, size_t *n, char **cause);
+/* The journal's text and back (name in messages); for tests and fuzzing. */
+int	 txn_journal_parse(const char *name, const unsigned char *, size_t,
+	     struct txn_journal *, char **cause);
+void	 txn_journal_text(const struct txn_journal *, unsigned char **,
+	     size_t *);
+void	 txn_journal_done(struct txn_journal *);
+/* [core] sw_replace's hooks for a file of a transaction. */
+int	 txn_sw_before(struct txn *, struct sw_file *,
+	     const unsigned char *, size_t, char **cause);
+void	 txn_sw_after(struct txn *, struct sw_file *, int rc, bool changed);
 
 /* ------------------------------------------------------------------ */
 /* theme.c: colour themes (themes/NAME.yaml, libcyaml).
@@ -2138,6 +2227,10 @@ struct ks_txn {
 
 int	 ks_txn_open(const char *path, const struct secret *pass, int flags,
 	     enum ks_format fmt_if_new, struct ks_txn **, char **cause);
+/* The same, the file opened in transaction tx (txn.c; NULL: none). */
+int	 ks_txn_open_in(struct txn *tx, const char *path,
+	     const struct secret *pass, int flags, enum ks_format fmt_if_new,
+	     struct ks_txn **, char **cause);
 int	 ks_txn_commit(struct ks_txn *, const char *command,
 	     const char *description, char **cause);
 void	 ks_txn_close(struct ks_txn *);
@@ -2549,6 +2642,8 @@ struct step_convert_opts {
 	bool			 dry_run;
 	const char		*command;	/* for the backup manifest
 						   (NULL: "convert") */
+	struct txn		*txn;		/* the action's transaction, or
+						   NULL */
 };
 
 struct step_convert_info {
@@ -2599,6 +2694,8 @@ struct step_convert_server_opts {
 	const struct step_convert_key *keypasses;
 	size_t			 nkeypasses;
 	bool			 dry_run;
+	struct txn		*txn;		/* the action's transaction;
+						   NULL: its own */
 };
 /*
  * Convert the server's keystore to PKCS#12 and switch its settings
@@ -2642,6 +2739,8 @@ struct step_settings_opts {
 	void		(*show)(const struct step_settings_change *,
 			    void *arg);
 	void		*show_arg;
+	struct txn	*txn;		/* the action's transaction (txn.c),
+					   or NULL: this file alone */
 };
 /*
  * Set (or remove) each property, in order.  result->notes: one line per
@@ -2764,6 +2863,57 @@ void	 step_restart_hint(const struct server_model *, const char *initd,
  * start UNIT) and check its log", from step_restart_hint's commands
  * (malloc'd). */
 char	*step_start_fix(const struct server_model *);
+
+/*
+ * reload.c: how the server takes a renewed key material
+ * (docs/server-model.md, Reloading): a restart command (given, or the
+ * systemd unit of the running server), Tomcat's manager
+ * (/manager/text/sslReload over the server's own connector on loopback,
+ * user and password given), a server that re-reads its files itself
+ * (Jetty's ssl-reload, Spring Boot's reload-on-update: wait its scan
+ * interval), or none known.
+ */
+enum srv_reload_how {
+	SRV_RELOAD_NONE = 0,	/* no way known: a restart is needed */
+	SRV_RELOAD_COMMAND,	/* argv */
+	SRV_RELOAD_MANAGER,	/* GET url (Tomcat's sslReload) */
+	SRV_RELOAD_FILES	/* the server re-reads the files: wait */
+};
+#define SRV_RELOAD_MARGIN_MS	500	/* after a scan interval */
+struct srv_reload_opts {
+	const char	*restart;	/* a command (words, no shell), or
+					   NULL: the kind's own way */
+	const char	*manager_user;	/* Tomcat's manager-script user */
+	const struct secret *manager_pass;
+};
+struct srv_reload {
+	enum srv_reload_how how;
+	char		**argv;		/* COMMAND, NULL-terminated */
+	char		*argv_buf;
+	char		*url;		/* MANAGER */
+	char		*user;
+	struct secret	*pass;
+	char		*pins;		/* MANAGER over https: the keys */
+	long		 wait_ms;	/* FILES: before the probe */
+	/* The server re-reads the same files (the manager, FILES): the
+	 * material must be renewed in place, its settings unchanged. */
+	bool		 in_place;
+	char		*text;		/* what it does, one line */
+};
+/* Plan: --restart, else the kind's own, else the material's
+ * reload_on_update, else the systemd unit; NONE with *r->text saying
+ * what to do when nothing is known.  -1 with one line on bad options
+ * (a manager user where no manager is deployed). */
+int	 srv_reload_plan(const struct server_model *,
+	     const struct key_material *, const struct srv_reload_opts *,
+	     struct srv_reload *, char **cause);
+/* Run it: the command (at most timeout seconds), the manager's GET
+ * (its answer must start "OK"), or the wait; cancel stops it. */
+int	 srv_reload_run(const struct srv_reload *, int timeout,
+	     atomic_int *cancel, int cancel_fd, char **cause);
+void	 srv_reload_done(struct srv_reload *);
+/* r->argv from cmd's words (no shell, no quotes), r->how COMMAND. */
+int	 srv_reload_words(struct srv_reload *, const char *cmd, char **cause);
 
 /* ------------------------------------------------------------------ */
 /* demo.c: tlsdeck demo -- a complete demo server tree built with the core
@@ -3698,6 +3848,19 @@ int	 acme_hook_run(const char *cmd, const char *verb, const char *name,
  */
 int	 acme_cmd_run(char *const argv[], const char *what, int timeout,
 	     atomic_int *cancel, int cancel_fd, char **cause);
+/*
+ * One GET to a server on this machine (Tomcat's manager): http:// on a
+ * loopback address only, or https:// accepted only when the server's
+ * public key is one of pins ("sha256//BASE64;sha256//..." as libcurl's
+ * CURLOPT_PINNEDPUBLICKEY; the certificate is not otherwise checked, it
+ * is the server's own).  Basic authentication with user and pass when
+ * user is set (the password never on a command line or in a message).
+ * *status the HTTP status, *body the answer (at most 64 KiB, NUL
+ * ended, malloc'd).  Redirects are not followed.
+ */
+int	 acme_local_get(const char *url, const char *user,
+	     const struct secret *pass, const char *pins, int timeout,
+	     atomic_int *cancel, long *status, char **body, char **cause);
 
 /*
  * acme-parse.c: the answers, parsed from untrusted JSON (bounded counts
@@ -3828,6 +3991,16 @@ struct step_acme_opts {
 	bool		 force;		/* order whatever is left */
 	const char	*restart;	/* command (words, no shell), or NULL:
 					   the server kind's own way */
+	const char	*manager_user;	/* Tomcat's manager (sslReload) */
+	const struct secret *manager_pass;
+	const char	*host;		/* the material serving this host
+					   name (SNI), or NULL */
+	int		 material;	/* 1..: the N-th key material as
+					   status numbers them; 0: served */
+	bool		 prune;		/* after success, remove earlier
+					   entries or files ACME made for the
+					   material ... */
+	int		 prune_keep;	/* ... but the newest prune_keep */
 	int		 verify_timeout; /* seconds; 0: STEP_ACME_VERIFY_TIMEOUT */
 	const char	*probe_host;	/* NULL: as probe_server */
 	const char	*probe_port;	/* NULL: server.port */
@@ -3873,6 +4046,8 @@ struct step_acme_result {
 	char		*served_error;	/* why nothing could be probed */
 	bool		 rolled_back;
 	char		*failure;	/* what failed after the writes */
+	char		**pruned;	/* aliases or files removed (--prune) */
+	size_t		 npruned;
 	unsigned int	 bad_nonces;	/* badNonce answers retried */
 };
 void	 step_acme_result_free(struct step_acme_result *);
@@ -4051,6 +4226,29 @@ struct ensure_setting {
 	char		*value;
 };
 
+/* https.acme: the key pair from an ACME CA through step_acme. */
+struct ensure_acme {
+	char		*directory;	/* https:// URL */
+	char		*email;		/* or NULL */
+	bool		 agree_tos;
+	enum acme_chall	 chall;
+	int		 http_port;	/* 0: 80 */
+	char		*http_address;	/* NULL: every address */
+	char		*webroot;	/* ACME_WEBROOT */
+	char		*dns_hook;	/* ACME_DNS01 */
+	int		 dns_wait;
+	char		*ca_file;	/* the CA's TLS roots, or NULL */
+	char		*key;		/* "rsa2048" (NULL), "ec256", ... */
+	int		 renew_before;	/* days; -1: step_acme's window */
+	char		*preferred_issuer;
+	char		*restart;	/* command (words), or NULL */
+	int		 verify_timeout; /* seconds, 0: the default */
+	int		 timeout;
+};
+
+#define ENSURE_TRUST_CACERTS	0x1	/* the server JRE's cacerts */
+#define ENSURE_TRUST_SERVER	0x2	/* the server's own trust store(s) */
+
 /* A spec (YAML, libcyaml): never a password. */
 struct ensure_spec {
 	char		*server;	/* a server directory, or */
@@ -4075,6 +4273,10 @@ struct ensure_spec {
 					   the server JRE's cacerts (true) */
 	char		**ca_files;	/* CA certificates to trust there */
 	size_t		 nca_files;
+	struct ensure_acme *acme;	/* the key pair from ACME, or NULL */
+	int		 trust_in;	/* trust: ENSURE_TRUST_* */
+	char		**trust_certs;	/* trust.certs: trusted there */
+	size_t		 ntrust_certs;
 	struct ensure_setting *settings; /* more settings (no passwords) */
 	size_t		 nsettings;
 };

@@ -1328,11 +1328,15 @@ dash_header(struct tui *t)
 	mid[2][0] = '\0';
 
 	x = 1 + draw_text(t, 0, 1, COLS - 1, THEME_HEADER, TLSDECK_NAME) + 2;
+	/* room for the kind's short name beside the path comes before the
+	 * JRE's details: which server it is matters more */
+	kw = m->properties == NULL || m->kind == NULL ? 0 :
+	    draw_width(m->kind->name) + 1;
 	for (si = 0; si < 2; si++) {
 		for (mi = 0; mi < 3; mi++) {
 			sw = draw_width(status[si]);
 			mw = mi < 2 ? draw_width(mid[mi]) + 2 : 0;
-			if ((pw = COLS - x - sw - mw - 1) >= 16)
+			if ((pw = COLS - x - sw - mw - 1) >= 16 + kw)
 				goto fit;
 		}
 	}

@@ -454,4 +454,37 @@ out=$("$TLSDECK" status --server "$N" --no-live --format json 2>"$T/err")
 printf '%s\n' "$out" | jq -r '.findings[].code' |
     grep -qx keystore-type-mismatch ||
     fail "yaml only: type: $(printf '%s' "$out" | jq -c '[.findings[].code]')"
+# A password in a YAML file or a server.xml every user can read is said
+# as it is for a properties file; not once it is 0640.
+chmod 0644 "$N/application.yml"
+out=$("$TLSDECK" status --server "$N" --no-live --format json 2>"$T/err")
+[ "$(printf '%s\n' "$out" | jq -r '[.findings[] | select(.code ==
+    "properties-world-readable") | .file] | join(" ")')" = \
+    "$N/application.yml" ] || fail "yaml world-readable: $out"
+chmod 0640 "$N/application.yml"
+out=$("$TLSDECK" status --server "$N" --no-live --format json 2>"$T/err")
+printf '%s\n' "$out" | jq -r '.findings[].code' |
+    grep -qx properties-world-readable && fail "yaml 0640: still readable"
+TC=$T/tcwr
+mkdir -p "$TC/conf"
+cp "$Y/conf/ssl/yml.p12" "$TC/conf/ks.p12"
+cat >"$TC/conf/server.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<Server port="-1" shutdown="SHUTDOWN">
+  <Service name="Catalina">
+    <Connector port="18443" SSLEnabled="true">
+      <SSLHostConfig>
+        <Certificate certificateKeystoreFile="conf/ks.p12"
+                     certificateKeystorePassword="$SRV_PASS" type="RSA"/>
+      </SSLHostConfig>
+    </Connector>
+  </Service>
+</Server>
+EOF
+chmod 0644 "$TC/conf/server.xml"
+out=$("$TLSDECK" status --server "$TC" --no-live --format json 2>"$T/err")
+[ "$(printf '%s\n' "$out" | jq -r '[.findings[] | select(.code ==
+    "properties-world-readable") | .file] | join(" ")')" = \
+    "$TC/conf/server.xml" ] || fail "server.xml world-readable: $out"
+printf '%s\n' "$out" | grep -q "$SRV_PASS" && fail "server.xml: password shown"
 exit 0
