@@ -338,9 +338,11 @@ void	*cli_json_material_ref(const struct key_material *);
 int	 cli_guard_keystore(const char *path, const char *what, char **cause);
 /* The same (what NULL: never refused), and *owner (uid -1 when none; free
  * owner->how_buf): whom new files for path are for, when path is the
- * server's (server_owner_for). */
+ * server's (server_owner_for); *reload (malloc'd, or NULL): "no restart
+ * needed: ..." when path is a key material the server reloads itself
+ * (key_material_apply).  owner and reload may be NULL. */
 int	 cli_guard_owner(const char *path, const char *what,
-	     struct server_owner *owner, char **cause);
+	     struct server_owner *owner, char **reload, char **cause);
 
 /*
  * The report of a step: text or JSON on stdout, notes on stderr (certs:

@@ -1251,11 +1251,47 @@ struct key_material *key_material_of_setting(const struct server_model *,
 /*
  * The material at path that no form, wizard or command may change: the
  * encryption key (its key pair decrypts stored data), PEM files or text
- * (renewing PEM is not supported), a classpath: resource; NULL when path
+ * (no keystore step writes them: step_renew_pem makes new files), a
+ * classpath: resource; NULL when path
  * is none of those.  Its not_renewable says why.
  */
 const struct key_material *key_material_locked(const struct server_model *,
 		     const char *path);
+/* The key material whose file path is (a keystore, a PEM certificate or
+ * key; links resolved), or NULL. */
+struct key_material *key_material_of_path(const struct server_model *,
+		     const char *path);
+
+/*
+ * How a change reaches the server (docs/server-model.md, Reload): a
+ * material whose files the server watches (Spring Boot's
+ * reload-on-update, Jetty's ssl-reload) is served anew once the files
+ * changed and stayed quiet for quiet_period_ms, without a restart; a
+ * change of settings, or of any other material, needs a restart.
+ */
+#define KM_RELOAD_MARGIN_MS	2000	/* after the quiet period */
+struct km_apply {
+	bool		 restart;	/* a restart is needed */
+	long		 wait_ms;	/* no restart: wait this long after
+					   the last write before checking
+					   what is served (quiet period and
+					   a margin) */
+	char		*line;		/* one line saying which */
+};
+/* The plan for a change of mat's files (and settings, when
+ * settings_changed); mat NULL: the served one.  Free with
+ * km_apply_free. */
+void		 key_material_apply(const struct server_model *,
+		     const struct key_material *mat, bool settings_changed,
+		     struct km_apply *);
+void		 km_apply_free(struct km_apply *);
+/* Milliseconds still to wait before what is served can be checked: mat
+ * reloads itself and one of its files changed less than the quiet
+ * period and the margin ago (at now_ms, milliseconds since the epoch);
+ * else 0. */
+long		 key_material_settle_ms(const struct key_material *,
+		     int64_t now_ms);
+
 /*
  * Whom a new file at path is for: &m->owner (the server's user) when path
  * is the server's -- the configuration file or a key material's file, or
@@ -2412,6 +2448,41 @@ int	 step_write_file(const char *path, const unsigned char *, size_t,
 	     bool force, unsigned int mode, const struct server_owner *owner,
 	     const char *command, const char *description,
 	     struct step_result *r, char **cause);
+
+/* step-pem.c: renew a PEM key material (server.ssl.certificate and
+ * certificate-private-key, or a PEM bundle's) self-signed. */
+struct step_renew_pem_opts {
+	const char	*dname;		/* keytool -dname syntax */
+	const char	*san;		/* san_parse syntax, or NULL/"" */
+	const char	*keyalg;	/* "rsa" (NULL) or "ec" */
+	int		 keysize;	/* RSA: 0 is 2048 */
+	const char	*curve;		/* EC: NULL is P-256 */
+	int		 days;		/* 0 is 3650 */
+	atomic_int	*cancel;	/* may be NULL */
+	bool		 dry_run;
+	bool		 accept_san_loss;
+};
+struct step_renew_pem_info {
+	char		*cert_path;	/* the new files */
+	char		*key_path;
+};
+void	 step_renew_pem_info_free(struct step_renew_pem_info *);
+/*
+ * A new key (PKCS#8 PEM, encrypted with the material's key password when
+ * it has one) and self-signed certificate as new files beside the old
+ * ones (NAME-YYYYMMDD.EXT; the old stay), through the safe-write path
+ * for the server's user (server_owner_for; the key SW_PRIVATE), then the
+ * two settings naming the files switched in the source that wins (the
+ * kind's plan_set, else cfg_plan); the settings fail: the new files are
+ * removed.  The renewal preflight compares the new certificate with the
+ * one in use.  result: notes, chain[0] the new certificate.  The
+ * encryption key, inline PEM and a key not in a file of its own are
+ * refused.
+ */
+int	 step_renew_pem(const struct server_model *,
+	     const struct key_material *, const struct step_renew_pem_opts *,
+	     struct step_result *, struct step_renew_pem_info *,
+	     char **cause);
 
 /* renew.c: the renewal preflight -- what a new certificate or request
  * changes against the one it replaces (docs/architecture.md, The renewal

@@ -1531,10 +1531,6 @@ spring_renewable(struct server_model *m)
 		else if (mat->where == KM_PEM_INLINE)
 			mat->not_renewable = xstrdup("its PEM text is inside "
 			    "the configuration");
-		else if (mat->where == KM_PEM)
-			mat->not_renewable = xstrdup("renewing PEM files is "
-			    "not supported yet: make a keystore and point the "
-			    "settings at it");
 		else if (mat->role == KM_ROLE_CLIENT_TRUST)
 			mat->not_renewable = xstrdup("it holds trusted "
 			    "certificates only");
