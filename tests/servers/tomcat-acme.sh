@@ -15,7 +15,10 @@
 #     TLSDECK_MANAGER_PASSWORD), a's stays served;
 #  4. a wrong manager password: rolled back to the exact bytes, the old
 #     certificate still served;
-#  5. the restart path (--restart: stop Tomcat, start it again): a new
+#  5. CA-signed: tlsdeck csr for b's entry, signed by a test CA made with
+#     openssl, tlsdeck import-reply on the same alias, the manager's
+#     sslReload for b.tlsdeck.test: the CA-signed certificate is served;
+#  6. the restart path (--restart: stop Tomcat, start it again): a new
 #     alias beside the old one, only certificateKeyAlias's bytes change in
 #     server.xml (xmllint reads it), the new certificate served after the
 #     restart; the time against the sslReload of 2.
@@ -126,6 +129,7 @@ acme_tc() {
 	rc=$?
 }
 fp() { served_fp "$PS" "$1"; }
+. "$TOP_SRCDIR/tests/servers/ca-sign.sh"
 old_a=$(fp a.tlsdeck.test)
 old_b=$(fp b.tlsdeck.test)
 [ -n "$old_a" ] && [ "$old_a" != "$old_b" ] || fail "Tomcat serves $old_a / $old_b"
@@ -191,7 +195,18 @@ grep -q "refused user tlsdeck-mgr (HTTP 401)" "$T/err" || fail "4: $(cat "$T/err
 [ "$(sum "$B/conf/server.xml")" = "$xml0" ] || fail "4: server.xml changed"
 kill -0 "$TCPID" || fail "Tomcat is gone"
 
-# ---- 5. the restart path: a new alias, server.xml switched ---------------
+# ---- 5. CA-signed: csr, the test CA, import-reply, sslReload -------------
+export PASS
+ca_sign "$B/conf/b.p12" b b.tlsdeck.test
+curl -sf -u "tlsdeck-mgr:$MGRPASS" \
+    "http://127.0.0.1:$PH/manager/text/sslReload?tlsHostName=b.tlsdeck.test" \
+    >"$T/reload.out" || fail "5: sslReload"
+grep -q "^OK" "$T/reload.out" || fail "5: $(cat "$T/reload.out")"
+served_issuer "$PS" b.tlsdeck.test | grep -q "tlsdeck test CA" ||
+    fail "5: Tomcat serves $(served_issuer "$PS" b.tlsdeck.test)"
+new_b=$(fp b.tlsdeck.test)
+
+# ---- 6. the restart path: a new alias, server.xml switched ---------------
 echo "$TCPID" >"$T/tc.pid"
 cat >"$T/tc-restart" <<EOF
 #!/bin/sh
@@ -220,7 +235,7 @@ cp "$B/conf/server.xml" "$T/server.xml.before"
 t0=$(date +%s%N)
 acme_tc --force --restart "$T/tc-restart"
 t1=$(date +%s%N)
-[ "$rc" = 0 ] || fail "5: exit $rc: $(cat "$T/err")"
+[ "$rc" = 0 ] || fail "6: exit $rc: $(cat "$T/err")"
 echo "# renewal with a restart: $(((t1 - t0) / 1000000)) ms" >&2
 DAY=$(date -u +%Y%m%d)
 [ "$(j -r .alias)" = "a-acme-$DAY" ] || fail "5: alias $(j -r .alias)"
@@ -232,4 +247,4 @@ new5=$(fp a.tlsdeck.test)
 [ "$new5" != "$new_a" ] && [ "$new5" = "$(j -r .served.sha256)" ] ||
     fail "5: a serves $new5"
 [ "$(fp b.tlsdeck.test)" = "$new_b" ] || fail "5: b changed"
-echo "# tomcat acme: sslReload, --host, rollback, restart" >&2
+echo "# tomcat acme: sslReload, --host, rollback, CA-signed, restart" >&2
