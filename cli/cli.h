@@ -316,6 +316,11 @@ void	*cli_json_material_ref(const struct key_material *);
  * server found by default that no command may change (the encryption
  * keystore, PEM files); what: "changed". */
 int	 cli_guard_keystore(const char *path, const char *what, char **cause);
+/* The same (what NULL: never refused), and *owner (uid -1 when none; free
+ * owner->how_buf): whom new files for path are for, when path is the
+ * server's (server_owner_for). */
+int	 cli_guard_owner(const char *path, const char *what,
+	     struct server_owner *owner, char **cause);
 
 /*
  * The report of a step: text or JSON on stdout, notes on stderr (certs:

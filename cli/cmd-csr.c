@@ -98,6 +98,7 @@ cmd_csr_exec(struct cmd_ctx *c)
 	struct csr_args		*a = c->data;
 	struct step_csr_opts	 o;
 	struct step_result	 r = { 0 };
+	struct server_owner	 owner = { -1, -1, 0, NULL, NULL };
 	struct keystore		*ks = NULL;
 	struct secret		*pass = NULL, *kpass = NULL;
 	const char		*file = c->argv[0];
@@ -134,8 +135,11 @@ cmd_csr_exec(struct cmd_ctx *c)
 	} else {
 		xasprintf(&desc, "certificate request for alias %s of %s",
 		    o.alias, file);
+		/* For the server's user when FILE is the server's. */
+		(void)cli_guard_owner(file, NULL, &owner, NULL);
 		if (step_write_file(a->out, (const unsigned char *)pem,
-		    strlen(pem), a->force, 0644, "csr", desc, &cause) != 0) {
+		    strlen(pem), a->force, 0644, owner.uid >= 0 ? &owner :
+		    NULL, "csr", desc, &r, &cause) != 0) {
 			cli_error("%s", cause);
 			goto out;
 		}
@@ -148,6 +152,7 @@ cmd_csr_exec(struct cmd_ctx *c)
 		cli_note("%s", r.notes[i]);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 out:
+	free(owner.how_buf);
 	free(cause);
 	free(pem);
 	free(desc);

@@ -231,10 +231,11 @@ const struct cmd_entry cmd_ensure_entry = {
 	.summary =
 	"Make a server what SPEC.yaml says -- HTTPS with a key pair for its "
 	"domains\n"
-	"(self-signed, or from PEM files), enough days left, trusted by its "
-	"JRE's cacerts,\n"
-	"CA certificates trusted, settings -- changing only what differs, "
-	"entry by entry\n"
+	"(self-signed, from PEM files, or from an ACME CA), enough days "
+	"left, CA\n"
+	"certificates trusted in its JRE's cacerts and its own trust store, "
+	"settings --\n"
+	"changing only what differs, entry by entry\n"
 	"(a second run changes nothing).  The keystore's password: "
 	"--storepass-env or\n"
 	"--storepass-file (else the one its configuration gives); never in "
@@ -243,11 +244,16 @@ const struct cmd_entry cmd_ensure_entry = {
 	"  --diff                   show each change (passwords masked)\n"
 	"  -f, --format text|json   JSON: {\"changed\", \"actions\", "
 	"\"findings\"}\n"
-	"Spec: server: DIR (or properties: FILE); https: {domains: [...], "
-	"keystore, alias,\n"
-	"storetype, min-days, days, key: rsa|ec, port, pem-key, pem-chain, "
-	"trust};\n"
-	"ca-files: [...]; settings: [{key, value}].",
+	"Spec: server: DIR (or properties: FILE); https: {domains: [...],\n"
+	"keystore, alias, storetype, min-days, days, key: rsa|ec, "
+	"port, pem-key,\n"
+	"pem-chain, trust, acme}; https.acme: {directory, email, agree-tos,\n"
+	"challenge: http-01|webroot|dns-01, http-port, http-address, webroot,\n"
+	"dns-hook, dns-wait, ca-file, key, renew-before, "
+	"preferred-issuer, restart,\n"
+	"verify-timeout, timeout}; ca-files: [...]; trust: {in: "
+	"[cacerts, server],\n"
+	"certs: [...]}; settings: [{key, value}].",
 	.options = ensure_options,
 	.flags = CMD_STOREPASS | CMD_FORMAT_HINT,
 	.formats = OUT_F(OUT_TEXT) | OUT_F(OUT_JSON),

@@ -53,11 +53,13 @@ cmd_export_exec(struct cmd_ctx *c)
 	struct export_args	*a = c->data;
 	struct keystore		*ks = NULL;
 	struct secret		*pass = NULL;
+	struct server_owner	 owner = { -1, -1, 0, NULL, NULL };
+	struct step_result	 r = { 0 };
 	const char		*alias = c->alias, *out = a->out;
 	const char		*file = c->argv[0];
 	unsigned char		*data = NULL;
 	char			*cause = NULL, *desc = NULL;
-	size_t			 len = 0, n = 0;
+	size_t			 len = 0, n = 0, i;
 	int			 fmt = c->fmt, flags = a->flags;
 	int			 rc = EXIT_FAIL;
 
@@ -88,17 +90,24 @@ cmd_export_exec(struct cmd_ctx *c)
 	} else {
 		xasprintf(&desc, "export of alias %s (%zu certificate%s) "
 		    "from %s", alias, n, n == 1 ? "" : "s", file);
-		if (step_write_file(out, data, len, a->force, 0644, "export",
-		    desc, &cause) != 0) {
+		/* For the server's user when FILE is the server's. */
+		(void)cli_guard_owner(file, NULL, &owner, NULL);
+		if (step_write_file(out, data, len, a->force, 0644,
+		    owner.uid >= 0 ? &owner : NULL, "export", desc, &r,
+		    &cause) != 0) {
 			cli_error("%s", cause);
 			goto out;
 		}
 		cli_message("wrote %zu certificate%s (%s) of \"%s\" to %s",
 		    n, n == 1 ? "" : "s", fmt == OUT_DER ? "DER" : "PEM",
 		    alias, out);
+		for (i = 0; i < r.nnotes; i++)
+			cli_note("%s", r.notes[i]);
 	}
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 out:
+	step_result_free(&r);
+	free(owner.how_buf);
 	free(cause);
 	free(data);
 	free(desc);

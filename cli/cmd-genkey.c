@@ -98,6 +98,7 @@ cmd_genkey_exec(struct cmd_ctx *c)
 {
 	struct step_genkey_opts	*o = c->data;
 	struct step_result	 r = { 0 };
+	struct server_owner	 owner = { -1, -1, 0, NULL, NULL };
 	const char		*file = c->argv[0];
 	char			*cause = NULL, *what = NULL;
 	int			 rc = EXIT_FAIL;
@@ -110,7 +111,7 @@ cmd_genkey_exec(struct cmd_ctx *c)
 	o->storetype = c->storetype;
 	o->replace = c->replace;
 	o->dry_run = c->dry_run;
-	if (cli_guard_keystore(file, "changed", &cause) != 0) {
+	if (cli_guard_owner(file, "changed", &owner, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
@@ -119,6 +120,7 @@ cmd_genkey_exec(struct cmd_ctx *c)
 		goto out;
 	}
 	o->keypass = c->kpass;
+	o->owner = owner.uid >= 0 ? &owner : NULL;
 	if (step_genkey(file, c->pass, o, &r, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
@@ -130,6 +132,7 @@ cmd_genkey_exec(struct cmd_ctx *c)
 	    file, o->dry_run ? " (dry run: nothing written)" : ".");
 	rc = cli_step_finish(file, what, &r, c, false);
 out:
+	free(owner.how_buf);
 	free(cause);
 	free(what);
 	step_result_free(&r);

@@ -47,13 +47,21 @@ cmd_history_exec(struct cmd_ctx *c)
 	struct cli_text		 tx;
 	FILE			*f;
 	char			*cause = NULL, *dir = NULL, *line;
-	size_t			 n = 0, i;
+	char			**pend = NULL;
+	size_t			 n = 0, i, npend = 0;
 	int			 rc = EXIT_FAIL;
 
 	if (backup_dir(&dir, &cause) != 0 ||
 	    backup_list(&recs, &n, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
+	}
+	/* Transactions a killed tlsdeck left: the next write rolls them
+	 * back (their rollback is in the history as "rollback"). */
+	if (txn_pending(&pend, &npend, &cause) != 0) {
+		cli_warn("%s", cause);
+		free(cause);
+		cause = NULL;
 	}
 	if (c->fmt == OUT_JSON) {
 		j = json_object();
@@ -62,6 +70,10 @@ cmd_history_exec(struct cmd_ctx *c)
 		for (i = 0; i < n; i++)
 			json_array_append_new(arr, history_json_rec(&recs[i]));
 		json_object_set_new(j, "backups", arr);
+		arr = json_array();
+		for (i = 0; i < npend; i++)
+			json_array_append_new(arr, out_json_cstr(pend[i]));
+		json_object_set_new(j, "interrupted", arr);
 		out_json_dump(j, stdout);
 	} else if (n == 0) {
 		f = cli_text_begin(&tx);
@@ -87,8 +99,15 @@ cmd_history_exec(struct cmd_ctx *c)
 			free(line);
 		}
 	}
+	for (i = 0; i < npend && c->fmt != OUT_JSON; i++) {
+		cli_puts_safe(stdout, pend[i]);
+		fputc('\n', stdout);
+	}
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 out:
+	for (i = 0; i < npend; i++)
+		free(pend[i]);
+	free(pend);
 	backup_list_free(recs, n);
 	free(dir);
 	free(cause);

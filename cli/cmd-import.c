@@ -108,6 +108,7 @@ cmd_import_cert_exec(struct cmd_ctx *c)
 {
 	struct step_certs_opts	 o;
 	struct step_result	 r = { 0 };
+	struct server_owner	 owner = { -1, -1, 0, NULL, NULL };
 	const char		*file = c->argv[0];
 	char			*cause = NULL, *what = NULL;
 	int			 rc = EXIT_FAIL;
@@ -119,7 +120,7 @@ cmd_import_cert_exec(struct cmd_ctx *c)
 	o.dry_run = c->dry_run;
 	o.files = (const char *const *)c->argv + 1;
 	o.nfiles = c->argc - 1;
-	if (cli_guard_keystore(file, "changed", &cause) != 0) {
+	if (cli_guard_owner(file, "changed", &owner, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
@@ -127,6 +128,7 @@ cmd_import_cert_exec(struct cmd_ctx *c)
 		cli_error("%s", cause);
 		goto out;
 	}
+	o.owner = owner.uid >= 0 ? &owner : NULL;
 	if (step_import_cert(file, c->pass, &o, &r, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
@@ -137,6 +139,7 @@ cmd_import_cert_exec(struct cmd_ctx *c)
 	    file, o.dry_run ? " (dry run: nothing written):" : ":");
 	rc = cli_step_finish(file, what, &r, c, true);
 out:
+	free(owner.how_buf);
 	free(cause);
 	free(what);
 	step_result_free(&r);
@@ -231,6 +234,7 @@ cmd_import_pem_exec(struct cmd_ctx *c)
 	struct pem_args		*a = c->data;
 	struct step_pem_opts	 o;
 	struct step_result	 r = { 0 };
+	struct server_owner	 owner = { -1, -1, 0, NULL, NULL };
 	struct secret		*phrase = NULL;
 	const char		*file = c->argv[0];
 	char			*cause = NULL, *what = NULL;
@@ -250,7 +254,7 @@ cmd_import_pem_exec(struct cmd_ctx *c)
 	o.dry_run = c->dry_run;
 	o.cert_files = a->certs;
 	o.ncert_files = a->ncerts;
-	if (cli_guard_keystore(file, "changed", &cause) != 0) {
+	if (cli_guard_owner(file, "changed", &owner, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
@@ -261,6 +265,7 @@ cmd_import_pem_exec(struct cmd_ctx *c)
 	}
 	o.key_passphrase = phrase;
 	o.keypass = c->kpass;
+	o.owner = owner.uid >= 0 ? &owner : NULL;
 	if (step_import_pem(file, c->pass, &o, &r, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
@@ -271,6 +276,7 @@ cmd_import_pem_exec(struct cmd_ctx *c)
 	    o.dry_run ? " (dry run: nothing written)" : ".");
 	rc = cli_step_finish(file, what, &r, c, false);
 out:
+	free(owner.how_buf);
 	free(cause);
 	free(what);
 	step_result_free(&r);

@@ -17,6 +17,15 @@
 int
 cli_guard_keystore(const char *path, const char *what, char **cause)
 {
+	return (cli_guard_owner(path, what, NULL, cause));
+}
+
+/* cli_guard_keystore, and whom new files for path are for (cli.h). */
+int
+cli_guard_owner(const char *path, const char *what,
+    struct server_owner *owner, char **cause)
+{
+	const struct server_owner	*so_owner;
 	struct server_opts		 so;
 	struct tlsdeck_config		*cfg = NULL;
 	struct server_model		*m = NULL;
@@ -24,8 +33,14 @@ cli_guard_keystore(const char *path, const char *what, char **cause)
 	char				*c = NULL;
 	int				 rc = 0;
 
+	if (owner != NULL) {
+		memset(owner, 0, sizeof *owner);
+		owner->uid = owner->gid = -1;
+	}
 	server_opts_init(&so);
-	so.flags = SERVER_NO_LIVE | SERVER_SOURCES_ONLY;
+	/* Whom new files are for: the running server's user (/proc). */
+	so.flags = owner != NULL ? SERVER_SOURCES_ONLY : SERVER_NO_LIVE |
+	    SERVER_SOURCES_ONLY;
 	if (config_load(NULL, &cfg, &c) == 0)
 		config_apply(cfg, &so);
 	free(c);
@@ -35,12 +50,20 @@ cli_guard_keystore(const char *path, const char *what, char **cause)
 		config_free(cfg);
 		return (0);
 	}
-	if ((mat = key_material_locked(m, path)) != NULL) {
+	if (what != NULL && (mat = key_material_locked(m, path)) != NULL) {
 		cause_set(cause, "%s: not %s: it is the %s key material of "
 		    "%s, and %s", path, what, km_role_name(mat->role),
 		    m->properties, mat->not_renewable != NULL ?
 		    mat->not_renewable : "it must not change");
 		rc = -1;
+	}
+	if (owner != NULL && (so_owner = server_owner_for(m, path)) != NULL) {
+		owner->uid = so_owner->uid;
+		owner->gid = so_owner->gid;
+		owner->mode = so_owner->mode;
+		owner->how_buf = so_owner->how != NULL ?
+		    xstrdup(so_owner->how) : NULL;
+		owner->how = owner->how_buf;
 	}
 	server_model_free(m);
 	config_free(cfg);

@@ -36,6 +36,45 @@ static const struct cmd_entry *cmd_table[] = {
 	NULL
 };
 
+/* The commands that write files: each first rolls back the transactions
+ * a killed tlsdeck left (txn_recover), and the dashboard too. */
+static const char *const cmd_writers[] = {
+	"restore", "genkey", "csr", "import-reply", "import-cert",
+	"import-pem", "export", "configure", "trust", "delete", "rename",
+	"passwd", "convert", "demo", "acme", "ensure", NULL
+};
+
+/* Roll back interrupted transactions before a command that writes; one
+ * line each on stderr.  Not for --help or --dry-run. */
+static void
+recover(int argc, char **argv)
+{
+	char	**lines = NULL, *cause = NULL;
+	size_t	 n = 0, i;
+	int	 k;
+	bool	 writer = argc < 2 || argv[1][0] == '-';
+
+	for (i = 0; !writer && cmd_writers[i] != NULL; i++)
+		writer = strcmp(argv[1], cmd_writers[i]) == 0;
+	for (k = 1; writer && k < argc; k++)
+		if (strcmp(argv[k], "--help") == 0 ||
+		    strcmp(argv[k], "-h") == 0 ||
+		    strcmp(argv[k], "--dry-run") == 0)
+			writer = false;
+	if (!writer)
+		return;
+	if (txn_recover(&lines, &n, &cause) != 0) {
+		cli_warn("%s", cause);
+		free(cause);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		cli_message("%s", lines[i]);
+		free(lines[i]);
+	}
+	free(lines);
+}
+
 /* Top-level usage. */
 static void
 usage_all(FILE *f)
@@ -75,8 +114,10 @@ main(int argc, char **argv)
 			return (EXIT_OK);
 		}
 		for (ce = cmd_table; *ce != NULL; ce++) {
-			if (strcmp(argv[1], (*ce)->name) == 0)
+			if (strcmp(argv[1], (*ce)->name) == 0) {
+				recover(argc, argv);
 				return (cmd_run(*ce, argc - 1, argv + 1));
+			}
 		}
 		if (argv[1][0] != '-') {
 			cli_error("unknown command: %s", argv[1]);
@@ -84,5 +125,6 @@ main(int argc, char **argv)
 			return (EXIT_USAGE);
 		}
 	}
+	recover(argc, argv);
 	return (tui_main(argc, argv));
 }

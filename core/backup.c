@@ -562,7 +562,8 @@ backup_create(const char *path, const unsigned char *data, size_t len,
 	struct sw_file		*mf = NULL;
 	struct backup_rec	*recs = NULL, *r;
 	struct mf_expect	 x;
-	struct sw_meta		 mm = { "backup", "manifest", 0600, 0 };
+	struct sw_meta		 mm = { "backup", "manifest", 0600, 0,
+				     NULL };
 	struct tm		 tm;
 	const unsigned char	*mbuf;
 	unsigned char		*yaml = NULL;
@@ -651,7 +652,8 @@ backup_forget(unsigned int id, char **cause)
 	struct sw_file		*mf = NULL;
 	struct backup_rec	*recs = NULL;
 	struct mf_expect	 x;
-	struct sw_meta		 mm = { "backup", "manifest", 0600, 0 };
+	struct sw_meta		 mm = { "backup", "manifest", 0600, 0,
+				     NULL };
 	const unsigned char	*mbuf;
 	unsigned char		*yaml = NULL;
 	char			*rdir = NULL, *mpath = NULL, *file = NULL;
@@ -841,7 +843,7 @@ int
 sw_commit(struct sw_file *f, const unsigned char *data, size_t len,
     sw_verify_fn verify, void *arg, const struct sw_meta *meta, char **cause)
 {
-	struct sw_meta		 lm = { "conflict", "", 0600, 0 };
+	struct sw_meta		 lm = { "conflict", "", 0600, 0, NULL };
 	const unsigned char	*cur, *lost;
 	char			*bcause = NULL, *c2 = NULL, *desc = NULL;
 	size_t			 curlen, lostlen;
@@ -858,11 +860,13 @@ sw_commit(struct sw_file *f, const unsigned char *data, size_t len,
 			goto out;
 		}
 	}
+	/* Set before the replace: a transaction's journal records it. */
+	sw_set_backup_id(f, id);
 	if (sw_replace(f, data, len, verify, arg, meta, &c2) == 0) {
-		sw_set_backup_id(f, id);
 		rc = 0;
 		goto out;
 	}
+	sw_set_backup_id(f, 0);
 	if (id != 0 && backup_forget(id, &bcause) != 0) {
 		cause_set(cause, "%s; and backup %u, made for it, stays in the "
 		    "history: %s", c2 != NULL ? c2 : "not changed", id, bcause);

@@ -39,6 +39,7 @@
  *   config.c             config.yaml                     infrastructure
  *   safewrite.c          replacing a file (sw_* [core])  infrastructure
  *     backup.c           backups, history, restore       infrastructure
+ *     txn.c              several files changed as one    infrastructure
  *   theme.c              colour themes                   infrastructure
  *   path.c               path names                      infrastructure
  *   keygen.c, csr.c      names, SANs, keys, requests     formats and crypto
@@ -695,6 +696,10 @@ int	 file_private_dir(const char *path, const char *what, int *fd,
 struct file_lock;
 int	 file_lock(int dirfd, const char *dir, const char *what,
 	     struct file_lock **, char **cause);
+/* file_lock for the files of a transaction (txn.c): a directory this
+ * process locked through it is shared, counted (file_unlock once each). */
+int	 file_lock_share(int dirfd, const char *dir, const char *what,
+	     struct file_lock **, char **cause);
 void	 file_unlock(struct file_lock *);
 /* Process-wide, once at start: ignore SIGXFSZ, so a write over
  * RLIMIT_FSIZE fails with EFBIG (one line, temp files removed). */
@@ -1250,6 +1255,14 @@ struct key_material *key_material_of_setting(const struct server_model *,
  */
 const struct key_material *key_material_locked(const struct server_model *,
 		     const char *path);
+/*
+ * Whom a new file at path is for: &m->owner (the server's user) when path
+ * is the server's -- the configuration file or a key material's file, or
+ * a file in the directory of one of those -- and that user is known;
+ * else NULL (the safe-write path's own rules).
+ */
+const struct server_owner *server_owner_for(const struct server_model *,
+		     const char *path);
 /* "server", "sni", "client-trust", "queue", "encryption". */
 const char	*km_role_name(enum km_role);
 /* "none", "keystore", "pem", "pem-inline", "classpath". */
@@ -1660,9 +1673,17 @@ void	 config_apply(const struct tlsdeck_config *, struct server_opts *);
  * holds a private key) the result has no bits for others, and none for
  * the group when the group is a general one (gid 100, "users").  Each
  * change of mode or crossing of users is said in sw_notes.
+ *
+ * With meta->owner (the server's user, uid >= 0) a NEW file is made for
+ * that user instead: its owner and group, and its mode (0640, or 0600
+ * when the server runs as tlsdeck's own user; SW_PRIVATE still applies).
+ * Only root can give a file away: run as another user, tlsdeck keeps the
+ * rules above (the file is its own, meta->mode) and says so in sw_notes.
  */
 #define SW_CREATE	0x01	/* the file may not exist yet */
 #define SW_NOBACKUP	0x02	/* no backup (the backup manifest itself) */
+#define SW_SHARED	0x04	/* [core] a transaction's file: the
+				   directory lock is file_lock_share's */
 #define SW_LOCK_WAIT_MS	10000
 #define SW_TMP_PREFIX	".tlsdeck-tmp-"
 
@@ -1677,6 +1698,8 @@ struct sw_meta {
 	const char	*description;	/* short, one line */
 	unsigned int	 mode;		/* mode of a NEW file; 0 means 0600 */
 	int		 flags;		/* SW_PRIVATE */
+	const struct server_owner *owner; /* whom a NEW file is for (the
+					   server's user), or NULL */
 };
 
 /* Called on the bytes read back from the temporary file; 0 to accept. */
@@ -1719,8 +1742,19 @@ int	 sw_replace(struct sw_file *, const unsigned char *data, size_t len,
 int	 sw_commit(struct sw_file *, const unsigned char *data, size_t len,
 	     sw_verify_fn verify, void *arg, const struct sw_meta *,
 	     char **cause);
-/* Unlock and free (NULL-safe). */
+/* Remove the file (refused if it changed since read or written); the
+ * rollback of a file a transaction created. */
+int	 sw_remove(struct sw_file *, char **cause);
+/* Unlock and free (NULL-safe); with references (sw_ref), only the last
+ * sw_close does. */
 void	 sw_close(struct sw_file *);
+/* [core] for txn.c: one more reference; the transaction that journals
+ * the file's replaces; replaces that are the transaction's own. */
+struct txn;
+void	 sw_ref(struct sw_file *);
+void	 sw_set_txn(struct sw_file *, struct txn *);
+struct txn *sw_txn(const struct sw_file *);
+void	 sw_set_raw(struct sw_file *, bool);
 /* SHA-256 of buf as 64 lower-case hex digits into out[65]. */
 void	 sw_sha256_hex(const unsigned char *, size_t, char out[65]);
 
@@ -1791,6 +1825,68 @@ struct backup_outcome {
  * BACKUP_MODE_MASK. */
 int	 backup_restore(const struct backup_rec *, int flags,
 	     struct backup_outcome *, char **cause);
+
+/* ------------------------------------------------------------------ */
+/* txn.c: several files changed as one (docs/security.md, Transactions).
+ *
+ * txn_begin starts a transaction; txn_open opens a file in it (sw_open;
+ * the same file twice gives the same handle, with one more reference):
+ * every file keeps its handle, its directory's lock (file_lock_share) and
+ * the bytes it had until the end, whatever sw_close the caller does.
+ * Each sw_replace (so each sw_commit, which backs up first as always) of
+ * such a file is first recorded in a journal, $STATE/txn/PID-TIME-RANDOM.txn (0600,
+ * written through sw_replace): the resolved path, the SHA-256 it had
+ * (or "new"), the backup of those bytes and the SHA-256 written; never
+ * content, never a secret.  txn_commit removes the journal: the change is
+ * made.  txn_abort (and txn_commit after a failed write) puts every
+ * written file back, last first, to its exact bytes (sw_replace with a
+ * SHA-256 check), removes the files it created and forgets their backups
+ * (no history for a change that did not happen); *done (may be NULL) gets
+ * one line saying what was put back.  Both free the transaction.  Every
+ * function takes t NULL as "no transaction" (txn_open is sw_open).
+ *
+ * txn_recover rolls back every transaction whose journal was left by a
+ * process that is gone (pid and its start time): each file that holds
+ * what the transaction wrote is put back from its backup (SHA-256
+ * checked; what it replaces is backed up, command "rollback"), each file
+ * it created is removed (backed up first), a file changed since is left
+ * alone and named; one line per transaction in *lines (malloc'd).  Every
+ * command that writes calls it first.  txn_pending lists them, for
+ * tlsdeck history.
+ */
+struct txn_write {
+	char		*path;		/* resolved */
+	bool		 created;	/* the file did not exist */
+	char		 prev[65];	/* its SHA-256 before ("" if created) */
+	char		 sha[65];	/* the SHA-256 written */
+	unsigned int	 backup_id;	/* the backup of prev, 0 when none */
+};
+struct txn_journal {
+	long		 pid;
+	unsigned long long start;	/* the process's start (clock ticks
+					   after boot), 0 when unknown */
+	char		*time;		/* ISO 8601 UTC */
+	char		*command;
+	struct txn_write *writes;
+	size_t		 nwrites;
+};
+int	 txn_begin(const char *command, struct txn **, char **cause);
+int	 txn_open(struct txn *, const char *path, int flags,
+	     struct sw_file **, char **cause);
+int	 txn_commit(struct txn *, char **cause);
+int	 txn_abort(struct txn *, char **done, char **cause);
+int	 txn_recover(char ***lines, size_t *n, char **cause);
+int	 txn_pending(char ***lines, size_t *n, char **cause);
+/* The journal's text and back (name in messages); for tests and fuzzing. */
+int	 txn_journal_parse(const char *name, const unsigned char *, size_t,
+	     struct txn_journal *, char **cause);
+void	 txn_journal_text(const struct txn_journal *, unsigned char **,
+	     size_t *);
+void	 txn_journal_done(struct txn_journal *);
+/* [core] sw_replace's hooks for a file of a transaction. */
+int	 txn_sw_before(struct txn *, struct sw_file *,
+	     const unsigned char *, size_t, char **cause);
+void	 txn_sw_after(struct txn *, struct sw_file *, int rc, bool changed);
 
 /* ------------------------------------------------------------------ */
 /* theme.c: colour themes (themes/NAME.yaml, libcyaml).
@@ -2089,10 +2185,16 @@ struct ks_txn {
 	struct keystore	*ks;
 	struct secret	*pass;		/* store password (owned copy) */
 	bool		 created;	/* the file did not exist */
+	const struct server_owner *owner; /* whom a created file is for
+					   (sw_meta.owner), or NULL */
 };
 
 int	 ks_txn_open(const char *path, const struct secret *pass, int flags,
 	     enum ks_format fmt_if_new, struct ks_txn **, char **cause);
+/* The same, the file opened in transaction tx (txn.c; NULL: none). */
+int	 ks_txn_open_in(struct txn *tx, const char *path,
+	     const struct secret *pass, int flags, enum ks_format fmt_if_new,
+	     struct ks_txn **, char **cause);
 int	 ks_txn_commit(struct ks_txn *, const char *command,
 	     const char *description, char **cause);
 void	 ks_txn_close(struct ks_txn *);
@@ -2184,6 +2286,7 @@ struct step_genkey_opts {
 					   one replaces (renewal preflight);
 					   NULL: alias, when it exists */
 	bool		 accept_san_loss;
+	const struct server_owner *owner; /* a new file's user, or NULL */
 };
 /* Generate a key pair and a self-signed certificate under alias. */
 int	 step_genkey(const char *path, const struct secret *storepass,
@@ -2234,6 +2337,7 @@ struct step_certs_opts {
 					   same alias */
 	enum ks_format	 storetype;	/* for a new file */
 	bool		 dry_run;
+	const struct server_owner *owner; /* a new file's user, or NULL */
 };
 /* Import trusted certificates, one entry per certificate. */
 int	 step_import_cert(const char *path, const struct secret *storepass,
@@ -2256,6 +2360,7 @@ struct step_pem_opts {
 	const struct secret *keypass;	/* JKS key password (NULL: store
 					   password) */
 	bool		 dry_run;
+	const struct server_owner *owner; /* a new file's user, or NULL */
 };
 /* Import a PEM key and its chain as a key entry. */
 int	 step_import_pem(const char *path, const struct secret *storepass,
@@ -2276,10 +2381,13 @@ int	 step_export(const struct keystore *, const char *alias, int flags,
 	     unsigned char **out, size_t *outlen, size_t *ncerts,
 	     char **cause);
 /* Write a new output file (CSR, export) through the safe path; an
- * existing file is refused unless force (then it is backed up). */
+ * existing file is refused unless force (then it is backed up).  A new
+ * file is for owner (the server's user; sw_meta.owner) when not NULL.
+ * r (may be NULL) gets the backup id and the safe write's notes. */
 int	 step_write_file(const char *path, const unsigned char *, size_t,
-	     bool force, unsigned int mode, const char *command,
-	     const char *description, char **cause);
+	     bool force, unsigned int mode, const struct server_owner *owner,
+	     const char *command, const char *description,
+	     struct step_result *r, char **cause);
 
 /* renew.c: the renewal preflight -- what a new certificate or request
  * changes against the one it replaces (docs/architecture.md, The renewal
@@ -2463,6 +2571,8 @@ struct step_convert_opts {
 	bool			 dry_run;
 	const char		*command;	/* for the backup manifest
 						   (NULL: "convert") */
+	struct txn		*txn;		/* the action's transaction, or
+						   NULL */
 };
 
 struct step_convert_info {
@@ -2513,6 +2623,8 @@ struct step_convert_server_opts {
 	const struct step_convert_key *keypasses;
 	size_t			 nkeypasses;
 	bool			 dry_run;
+	struct txn		*txn;		/* the action's transaction;
+						   NULL: its own */
 };
 /*
  * Convert the server's keystore to PKCS#12 and switch its settings
@@ -2556,6 +2668,8 @@ struct step_settings_opts {
 	void		(*show)(const struct step_settings_change *,
 			    void *arg);
 	void		*show_arg;
+	struct txn	*txn;		/* the action's transaction (txn.c),
+					   or NULL: this file alone */
 };
 /*
  * Set (or remove) each property, in order.  result->notes: one line per
@@ -4041,6 +4155,29 @@ struct ensure_setting {
 	char		*value;
 };
 
+/* https.acme: the key pair from an ACME CA through step_acme. */
+struct ensure_acme {
+	char		*directory;	/* https:// URL */
+	char		*email;		/* or NULL */
+	bool		 agree_tos;
+	enum acme_chall	 chall;
+	int		 http_port;	/* 0: 80 */
+	char		*http_address;	/* NULL: every address */
+	char		*webroot;	/* ACME_WEBROOT */
+	char		*dns_hook;	/* ACME_DNS01 */
+	int		 dns_wait;
+	char		*ca_file;	/* the CA's TLS roots, or NULL */
+	char		*key;		/* "rsa2048" (NULL), "ec256", ... */
+	int		 renew_before;	/* days; -1: step_acme's window */
+	char		*preferred_issuer;
+	char		*restart;	/* command (words), or NULL */
+	int		 verify_timeout; /* seconds, 0: the default */
+	int		 timeout;
+};
+
+#define ENSURE_TRUST_CACERTS	0x1	/* the server JRE's cacerts */
+#define ENSURE_TRUST_SERVER	0x2	/* the server's own trust store(s) */
+
 /* A spec (YAML, libcyaml): never a password. */
 struct ensure_spec {
 	char		*server;	/* a server directory, or */
@@ -4065,6 +4202,10 @@ struct ensure_spec {
 					   the server JRE's cacerts (true) */
 	char		**ca_files;	/* CA certificates to trust there */
 	size_t		 nca_files;
+	struct ensure_acme *acme;	/* the key pair from ACME, or NULL */
+	int		 trust_in;	/* trust: ENSURE_TRUST_* */
+	char		**trust_certs;	/* trust.certs: trusted there */
+	size_t		 ntrust_certs;
 	struct ensure_setting *settings; /* more settings (no passwords) */
 	size_t		 nsettings;
 };

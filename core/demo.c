@@ -185,8 +185,8 @@ demo_write(const char *dir, const char *rel, const void *data, size_t len,
 	int	 rc;
 
 	xasprintf(&path, "%s/%s", dir, rel);
-	rc = step_write_file(path, data, len, false, mode, "demo", what,
-	    cause);
+	rc = step_write_file(path, data, len, false, mode, NULL, "demo", what,
+	    NULL, cause);
 	free(path);
 	return (rc);
 }

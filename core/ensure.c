@@ -40,6 +40,25 @@ struct es_setting {
 	char		*value;
 };
 
+struct es_acme {
+	char		*directory;
+	char		*email;
+	bool		*agree_tos;
+	char		*challenge;
+	int		*http_port;
+	char		*http_address;
+	char		*webroot;
+	char		*dns_hook;
+	int		*dns_wait;
+	char		*ca_file;
+	char		*key;
+	int		*renew_before;
+	char		*preferred_issuer;
+	char		*restart;
+	int		*verify_timeout;
+	int		*timeout;
+};
+
 struct es_https {
 	char		**domains;
 	unsigned int	 domains_count;
@@ -53,6 +72,14 @@ struct es_https {
 	char		*pem_key;
 	char		*pem_chain;
 	bool		*trust;
+	struct es_acme	*acme;
+};
+
+struct es_trust {
+	char		**in;
+	unsigned int	 in_count;
+	char		**certs;
+	unsigned int	 certs_count;
 };
 
 struct es_file {
@@ -63,6 +90,7 @@ struct es_file {
 	unsigned int	 ca_files_count;
 	struct es_setting *settings;
 	unsigned int	 settings_count;
+	struct es_trust	*trust;
 };
 
 #define ES_OPT	CYAML_FLAG_OPTIONAL
@@ -84,6 +112,46 @@ static const cyaml_schema_value_t es_setting_entry = {
 	    es_setting_fields),
 };
 
+static const cyaml_schema_field_t es_acme_fields[] = {
+	CYAML_FIELD_STRING_PTR("directory", CYAML_FLAG_POINTER,
+	    struct es_acme, directory, 9, 2048),
+	CYAML_FIELD_STRING_PTR("email", ES_OPT | CYAML_FLAG_POINTER,
+	    struct es_acme, email, 3, 320),
+	CYAML_FIELD_BOOL_PTR("agree-tos", ES_OPT, struct es_acme, agree_tos),
+	CYAML_FIELD_STRING_PTR("challenge", ES_OPT | CYAML_FLAG_POINTER,
+	    struct es_acme, challenge, 1, 16),
+	CYAML_FIELD_INT_PTR("http-port", ES_OPT, struct es_acme, http_port),
+	CYAML_FIELD_STRING_PTR("http-address", ES_OPT | CYAML_FLAG_POINTER,
+	    struct es_acme, http_address, 1, 64),
+	CYAML_FIELD_STRING_PTR("webroot", ES_OPT | CYAML_FLAG_POINTER,
+	    struct es_acme, webroot, 1, 4096),
+	CYAML_FIELD_STRING_PTR("dns-hook", ES_OPT | CYAML_FLAG_POINTER,
+	    struct es_acme, dns_hook, 1, 4096),
+	CYAML_FIELD_INT_PTR("dns-wait", ES_OPT, struct es_acme, dns_wait),
+	CYAML_FIELD_STRING_PTR("ca-file", ES_OPT | CYAML_FLAG_POINTER,
+	    struct es_acme, ca_file, 1, 4096),
+	CYAML_FIELD_STRING_PTR("key", ES_OPT | CYAML_FLAG_POINTER,
+	    struct es_acme, key, 1, 16),
+	CYAML_FIELD_INT_PTR("renew-before", ES_OPT, struct es_acme,
+	    renew_before),
+	CYAML_FIELD_STRING_PTR("preferred-issuer", ES_OPT | CYAML_FLAG_POINTER,
+	    struct es_acme, preferred_issuer, 1, 256),
+	CYAML_FIELD_STRING_PTR("restart", ES_OPT | CYAML_FLAG_POINTER,
+	    struct es_acme, restart, 1, 4096),
+	CYAML_FIELD_INT_PTR("verify-timeout", ES_OPT, struct es_acme,
+	    verify_timeout),
+	CYAML_FIELD_INT_PTR("timeout", ES_OPT, struct es_acme, timeout),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t es_trust_fields[] = {
+	CYAML_FIELD_SEQUENCE("in", ES_OPT | CYAML_FLAG_POINTER,
+	    struct es_trust, in, &es_string, 1, 2),
+	CYAML_FIELD_SEQUENCE("certs", CYAML_FLAG_POINTER, struct es_trust,
+	    certs, &es_string, 1, 1000),
+	CYAML_FIELD_END
+};
+
 static const cyaml_schema_field_t es_https_fields[] = {
 	CYAML_FIELD_SEQUENCE("domains", CYAML_FLAG_POINTER, struct es_https,
 	    domains, &es_string, 1, 100),
@@ -103,6 +171,8 @@ static const cyaml_schema_field_t es_https_fields[] = {
 	CYAML_FIELD_STRING_PTR("pem-chain", ES_OPT | CYAML_FLAG_POINTER,
 	    struct es_https, pem_chain, 1, 4096),
 	CYAML_FIELD_BOOL_PTR("trust", ES_OPT, struct es_https, trust),
+	CYAML_FIELD_MAPPING_PTR("acme", ES_OPT | CYAML_FLAG_POINTER,
+	    struct es_https, acme, es_acme_fields),
 	CYAML_FIELD_END
 };
 
@@ -117,6 +187,8 @@ static const cyaml_schema_field_t es_fields[] = {
 	    struct es_file, ca_files, &es_string, 0, 1000),
 	CYAML_FIELD_SEQUENCE("settings", ES_OPT | CYAML_FLAG_POINTER,
 	    struct es_file, settings, &es_setting_entry, 0, 1000),
+	CYAML_FIELD_MAPPING_PTR("trust", ES_OPT | CYAML_FLAG_POINTER,
+	    struct es_file, trust, es_trust_fields),
 	CYAML_FIELD_END
 };
 
@@ -149,6 +221,21 @@ ensure_spec_free(struct ensure_spec *s)
 		free(s->settings[i].value);
 	}
 	free(s->settings);
+	for (i = 0; i < s->ntrust_certs; i++)
+		free(s->trust_certs[i]);
+	free(s->trust_certs);
+	if (s->acme != NULL) {
+		free(s->acme->directory);
+		free(s->acme->email);
+		free(s->acme->http_address);
+		free(s->acme->webroot);
+		free(s->acme->dns_hook);
+		free(s->acme->ca_file);
+		free(s->acme->key);
+		free(s->acme->preferred_issuer);
+		free(s->acme->restart);
+		free(s->acme);
+	}
 	free(s);
 }
 
@@ -171,6 +258,139 @@ es_domain_ok(const char *d)
 		    "0123456789-.*:", *p) == NULL)
 			return (false);
 	return (true);
+}
+
+/* An integer option in lo..hi, or -1 when out of range (cause). */
+static int
+es_range(const char *what, const int *v, int lo, int hi, int dflt, int *out,
+    char **cause)
+{
+	if (v == NULL) {
+		*out = dflt;
+		return (0);
+	}
+	if (*v < lo || *v > hi) {
+		cause_set(cause, "%s: %d is out of range (%d..%d)", what, *v,
+		    lo, hi);
+		return (-1);
+	}
+	*out = *v;
+	return (0);
+}
+
+/* The https.acme section, checked (names, the challenge and what it
+ * needs, the key, the ranges); nothing is contacted. */
+static int
+es_copy_acme(const struct es_acme *e, const struct ensure_spec *s,
+    struct ensure_acme **ap, char **cause)
+{
+	static const char	*keys[] = { "rsa2048", "rsa3072", "ec256",
+	    "ec384" };
+	struct ensure_acme	*a;
+	char			*n;
+	size_t			 i;
+	bool			 ip;
+	int			 rc;
+
+	if (strncmp(e->directory, "https://", 8) != 0) {
+		cause_set(cause, "https.acme.directory: \"%s\" is not an "
+		    "https:// URL", e->directory);
+		return (-1);
+	}
+	if (s->pem_key != NULL) {
+		cause_set(cause, "https: give pem-key and pem-chain, or acme, "
+		    "not both");
+		return (-1);
+	}
+	for (i = 0; i < s->ndomains; i++) {
+		n = xstrdup(s->domains[i]);
+		rc = acme_name_check(n, &ip, cause);
+		free(n);
+		if (rc != 0)
+			return (-1);
+	}
+	a = xcalloc(1, sizeof *a);
+	*ap = a;
+	a->directory = xstrdup(e->directory);
+	a->email = es_dup(e->email);
+	a->agree_tos = e->agree_tos != NULL && *e->agree_tos;
+	if (e->challenge == NULL || strcmp(e->challenge, "http-01") == 0)
+		a->chall = ACME_HTTP01;
+	else if (strcmp(e->challenge, "webroot") == 0)
+		a->chall = ACME_WEBROOT;
+	else if (strcmp(e->challenge, "dns-01") == 0)
+		a->chall = ACME_DNS01;
+	else {
+		cause_set(cause, "https.acme.challenge: \"%s\" is none of "
+		    "http-01, webroot and dns-01", e->challenge);
+		return (-1);
+	}
+	if (a->chall == ACME_WEBROOT && e->webroot == NULL) {
+		cause_set(cause, "https.acme: the webroot challenge needs "
+		    "webroot (a directory)");
+		return (-1);
+	}
+	if (a->chall == ACME_DNS01 && e->dns_hook == NULL) {
+		cause_set(cause, "https.acme: the dns-01 challenge needs "
+		    "dns-hook (a program)");
+		return (-1);
+	}
+	if (e->key != NULL) {
+		for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
+			if (strcmp(e->key, keys[i]) == 0)
+				break;
+		if (i == sizeof keys / sizeof keys[0]) {
+			cause_set(cause, "https.acme.key: \"%s\" is none of "
+			    "rsa2048, rsa3072, ec256 and ec384", e->key);
+			return (-1);
+		}
+	}
+	if (es_range("https.acme.http-port", e->http_port, 1, 65535, 0,
+	    &a->http_port, cause) != 0 ||
+	    es_range("https.acme.dns-wait", e->dns_wait, 0, 3600, 0,
+	    &a->dns_wait, cause) != 0 ||
+	    es_range("https.acme.renew-before", e->renew_before, 0,
+	    ENSURE_MAX_DAYS, -1, &a->renew_before, cause) != 0 ||
+	    es_range("https.acme.verify-timeout", e->verify_timeout, 1, 3600,
+	    0, &a->verify_timeout, cause) != 0 ||
+	    es_range("https.acme.timeout", e->timeout, 1, 3600, 0,
+	    &a->timeout, cause) != 0)
+		return (-1);
+	a->http_address = es_dup(e->http_address);
+	a->webroot = es_dup(e->webroot);
+	a->dns_hook = es_dup(e->dns_hook);
+	a->ca_file = es_dup(e->ca_file);
+	a->key = es_dup(e->key);
+	a->preferred_issuer = es_dup(e->preferred_issuer);
+	a->restart = es_dup(e->restart);
+	return (0);
+}
+
+/* The trust section: where (cacerts, server) and which certificates. */
+static int
+es_copy_trust(const struct es_trust *t, struct ensure_spec *s, char **cause)
+{
+	size_t	i;
+
+	if (t->in_count == 0)
+		s->trust_in = ENSURE_TRUST_CACERTS;
+	for (i = 0; i < t->in_count; i++) {
+		if (strcmp(t->in[i], "cacerts") == 0)
+			s->trust_in |= ENSURE_TRUST_CACERTS;
+		else if (strcmp(t->in[i], "server") == 0)
+			s->trust_in |= ENSURE_TRUST_SERVER;
+		else {
+			cause_set(cause, "trust.in: \"%s\" is neither cacerts "
+			    "(the server JRE's) nor server (the server's own "
+			    "trust store)", t->in[i]);
+			return (-1);
+		}
+	}
+	s->trust_certs = xcalloc(t->certs_count, sizeof *s->trust_certs);
+	for (i = 0; i < t->certs_count; i++)
+		s->trust_certs[i] = xstrdup(t->certs[i]);
+	s->ntrust_certs = t->certs_count;
+	return (0);
 }
 
 /* Check what libcyaml read and copy it into a spec. */
@@ -264,7 +484,19 @@ es_copy(const struct es_file *f, struct ensure_spec *s, char **cause)
 		}
 		s->pem_key = es_dup(h->pem_key);
 		s->pem_chain = es_dup(h->pem_chain);
-		if (h->trust != NULL)
+		if (h->acme != NULL) {
+			if (es_copy_acme(h->acme, s, &s->acme, cause) != 0)
+				return (-1);
+			/* a CA's certificate: no cacerts entry of its own */
+			s->trust = false;
+			if (h->trust != NULL && *h->trust) {
+				cause_set(cause, "https.trust: a certificate "
+				    "from an ACME CA is not trusted one by "
+				    "one (trust its root with trust.certs)");
+				return (-1);
+			}
+		}
+		if (h->trust != NULL && h->acme == NULL)
 			s->trust = *h->trust;
 	}
 	if (f->ca_files_count > 0) {
@@ -273,6 +505,8 @@ es_copy(const struct es_file *f, struct ensure_spec *s, char **cause)
 			s->ca_files[i] = xstrdup(f->ca_files[i]);
 		s->nca_files = f->ca_files_count;
 	}
+	if (f->trust != NULL && es_copy_trust(f->trust, s, cause) != 0)
+		return (-1);
 	if (f->settings_count > 0) {
 		s->settings = xcalloc(f->settings_count, sizeof *s->settings);
 		for (i = 0; i < f->settings_count; i++) {
@@ -793,6 +1027,8 @@ es_wanted(const struct ensure_spec *s, const struct server_model *m,
     const struct secret *pass, char *port, size_t plen,
     struct step_prop *v)
 {
+	/* path NULL: the key material stays as configured (ACME renews
+	 * it in place) */
 	const struct key_material	*km = m->served;
 	size_t				 n = 0, i;
 
@@ -804,6 +1040,8 @@ es_wanted(const struct ensure_spec *s, const struct server_model *m,
 		}
 		v[n].key = "server.ssl.enabled";
 		v[n++].value = "true";
+	}
+	if (s->https && path != NULL) {
 		if (km == NULL || km->path == NULL ||
 		    strcmp(km->path, path) != 0) {
 			v[n].key = "server.ssl.key-store";
@@ -936,9 +1174,12 @@ out:
 /* ------------------------------------------------------------------ */
 /* Trust */
 
+/* One certificate into one trust store (cacerts: the JRE's, with
+ * step_trust's passwords; else a server's trust store with its own). */
 static int
 ensure_trust_one(const struct ensure_opts *o, const char *cacerts,
-    const char *jre_home, const char *cert_file, const char *from_ks,
+    const char *jre_home, const struct secret *pass,
+    const char *cert_file, const char *from_ks,
     const struct secret *from_pass, const char *from_alias,
     const char *alias, struct ensure_result *r, char **cause)
 {
@@ -957,7 +1198,7 @@ ensure_trust_one(const struct ensure_opts *o, const char *cacerts,
 	to.alias = alias;
 	to.cacerts = cacerts;
 	to.jre_home = jre_home;
-	to.cacerts_pass = o->cacerts_pass;
+	to.cacerts_pass = pass;
 	to.dry_run = o->check;
 	if (step_trust(&to, &sr, &info, cause) != 0) {
 		step_result_free(&sr);
@@ -984,6 +1225,293 @@ ensure_trust_one(const struct ensure_opts *o, const char *cacerts,
 	}
 	step_result_free(&sr);
 	step_trust_info_free(&info);
+	return (0);
+}
+
+/* The trust stores of the server (its client-trust materials): each
+ * keystore once; -1 when it has none, or one tlsdeck cannot add to. */
+static int
+ensure_trust_stores(const struct server_model *m,
+    const struct key_material ***tp, size_t *np, char **cause)
+{
+	const struct key_material	*km, **t = NULL;
+	size_t				 i, j, n = 0;
+
+	*tp = NULL;
+	*np = 0;
+	for (i = 0; i < m->nmaterials; i++) {
+		km = m->materials[i];
+		if (km->role != KM_ROLE_CLIENT_TRUST)
+			continue;
+		if (km->where != KM_KEYSTORE || km->path == NULL) {
+			cause_set(cause, "%s: the server's trust store is %s: "
+			    "ensure adds certificates to a JKS or PKCS12 trust "
+			    "store only", km->path != NULL ? km->path :
+			    m->properties != NULL ? m->properties : "server",
+			    km->where == KM_PEM ? "a PEM file" :
+			    km->where == KM_PEM_INLINE ? "PEM text in a "
+			    "setting" : "not a file");
+			free(t);
+			return (-1);
+		}
+		for (j = 0; j < n; j++)
+			if (strcmp(t[j]->path, km->path) == 0)
+				break;
+		if (j < n)
+			continue;
+		t = xreallocarray(t, n + 1, sizeof *t);
+		t[n++] = km;
+	}
+	if (n == 0) {
+		cause_set(cause, "%s: the server has no trust store of its own "
+		    "(server.ssl.trust-store, Tomcat's truststoreFile, Jetty's "
+		    "trustStorePath): configure one, or trust in cacerts only",
+		    m->properties != NULL ? m->properties : "server");
+		return (-1);
+	}
+	*tp = t;
+	*np = n;
+	return (0);
+}
+
+/* trust: {in: [cacerts, server], certs: [...]}, certificate by
+ * certificate, store by store. */
+static int
+ensure_trust(const struct ensure_spec *s, const struct ensure_opts *o,
+    const struct server_model *m, const char *cacerts,
+    struct ensure_result *r, char **cause)
+{
+	const struct key_material	**t = NULL;
+	size_t				  nt = 0, i, j;
+	int				  rc = -1;
+
+	if (s->ntrust_certs == 0)
+		return (0);
+	if ((s->trust_in & ENSURE_TRUST_SERVER) &&
+	    ensure_trust_stores(m, &t, &nt, cause) != 0)
+		return (-1);
+	for (i = 0; i < s->ntrust_certs; i++) {
+		if ((s->trust_in & ENSURE_TRUST_CACERTS) &&
+		    ensure_trust_one(o, cacerts, m->jre.home,
+		    o->cacerts_pass, s->trust_certs[i], NULL, NULL, NULL,
+		    NULL, r, cause) != 0)
+			goto out;
+		for (j = 0; j < nt; j++)
+			if (ensure_trust_one(o, t[j]->path, NULL,
+			    t[j]->storepass, s->trust_certs[i], NULL, NULL,
+			    NULL, NULL, r, cause) != 0)
+				goto out;
+	}
+	rc = 0;
+out:
+	free(t);
+	return (rc);
+}
+
+/* ------------------------------------------------------------------ */
+/* The key pair from an ACME CA (step_acme) */
+
+/* The served certificate (leaf), or NULL. */
+static struct cert *
+ea_served(const struct server_model *m)
+{
+	const struct key_material	*km = m->served;
+
+	if (km == NULL || km->where == KM_NONE)
+		return (NULL);
+	if (km->nchain > 0)
+		return (km->chain[0]);
+	if (km->key_entry != NULL && km->key_entry->nchain > 0)
+		return (km->key_entry->chain[0]);
+	return (NULL);
+}
+
+/*
+ * The decision without the network, for --check: what step_acme decides
+ * from the served certificate, the spec's names and the issued record of
+ * the directory (docs/acme.md, The server transaction): an order when
+ * no certificate is served, it misses a name, is self-signed, was not
+ * issued through the directory or is within the renewal window.
+ * 1: an order (why says why); 0: nothing to do; -1: no state directory.
+ */
+static int
+ea_decide(const struct ensure_spec *s, const struct server_model *m,
+    char **why, char **cause)
+{
+	struct cert	*c = ea_served(m);
+	char		*state = NULL, date[32];
+	time_t		 now = m->now != 0 ? m->now : time(NULL);
+	int64_t		 w;
+	long		 days;
+	bool		 ours;
+
+	*why = NULL;
+	if (c == NULL) {
+		*why = xstrdup("no certificate is served yet");
+		return (1);
+	}
+	if (!ek_names_ok(c, s)) {
+		*why = xstrdup("the certificate does not name every domain");
+		return (1);
+	}
+	if (c->info.self_signed) {
+		*why = xstrdup("the certificate is self-signed");
+		return (1);
+	}
+	if (acme_state_dir(&state, cause) != 0)
+		return (-1);
+	ours = step_acme_issued_here(state, s->acme->directory, c);
+	free(state);
+	if (!ours) {
+		xasprintf(why, "the certificate was not issued through %s "
+		    "(issuer %s)", s->acme->directory, c->info.issuer);
+		return (1);
+	}
+	days = cert_days_left(c, now);
+	w = step_acme_window(c, s->acme->renew_before);
+	if (c->info.not_after - (int64_t)now <= w) {
+		xasprintf(why, "%ld days left, within the renewal window of "
+		    "%lld days", days, (long long)(w / SECS_PER_DAY));
+		return (1);
+	}
+	time_iso8601(c->info.not_after - w, date, sizeof date);
+	xasprintf(why, "nothing to do: %ld days left, renewal due %.10s",
+	    days, date);
+	return (0);
+}
+
+/* A certificate in one line for --diff (malloc'd). */
+static char *
+ea_cert_line(const struct cert *c)
+{
+	char	 date[32], *s;
+
+	if (c == NULL)
+		return (xstrdup(""));
+	time_iso8601(c->info.not_after, date, sizeof date);
+	xasprintf(&s, "%s, issuer %s, until %s\n", c->info.subject != NULL ?
+	    c->info.subject : "?", c->info.issuer != NULL ? c->info.issuer :
+	    "?", date);
+	return (s);
+}
+
+static void
+ea_acme_note(enum step_acme_phase ph, const char *line, void *arg)
+{
+	(void)ph;
+	ea_note(arg, line);
+}
+
+/*
+ * The ACME action.  --check decides offline (ea_decide; the CA is not
+ * contacted); a run reloads the model when the earlier actions wrote
+ * (*mp replaced) and lets step_acme decide, order, write, restart and
+ * verify -- or put every file back.
+ */
+static int
+ensure_acme(const struct ensure_spec *s, const struct ensure_opts *o,
+    const struct server_opts *so, struct server_model **mp, bool bootstrap,
+    struct ensure_result *r, char **cause)
+{
+	const struct ensure_acme	*e = s->acme;
+	struct step_acme_opts		 ao;
+	struct step_acme_result		 ar;
+	struct ensure_action		*a;
+	struct server_model		*m2 = NULL;
+	char				*why = NULL;
+	size_t				 i;
+	int				 d;
+
+	if (o->check) {
+		if (bootstrap)
+			d = 1, why = xstrdup("no certificate is served yet");
+		else if ((d = ea_decide(s, *mp, &why, cause)) < 0)
+			return (-1);
+		a = ea_new(r, "acme", e->directory);
+		a->changed = d == 1;
+		if (d == 1) {
+			ea_summary(a, "%s: order a certificate for %zu "
+			    "name%s: %s", e->directory, s->ndomains,
+			    s->ndomains == 1 ? "" : "s", why);
+			ea_note(a, "check: decided from the served "
+			    "certificate and the issued record; the CA is "
+			    "not contacted");
+			if (o->diff) {
+				a->before = ea_cert_line(ea_served(*mp));
+				xasprintf(&a->after, "a certificate for %s "
+				    "from %s\n", s->domains[0], e->directory);
+			}
+		} else
+			ea_summary(a, "%s: %s", e->directory, why);
+		free(why);
+		return (0);
+	}
+	for (i = 0; i < r->nactions; i++)
+		if (r->actions[i].changed)
+			break;
+	if (i < r->nactions) {
+		/* the bootstrap key pair or the settings were written */
+		if (server_model_load(so, &m2, cause) != 0)
+			return (-1);
+		server_model_free(*mp);
+		*mp = m2;
+	}
+	memset(&ao, 0, sizeof ao);
+	ao.acme.directory = e->directory;
+	ao.acme.ca_file = e->ca_file;
+	ao.acme.email = e->email;
+	ao.acme.agree_tos = e->agree_tos;
+	ao.acme.chall = e->chall;
+	ao.acme.http_address = e->http_address;
+	ao.acme.http_port = e->http_port;
+	ao.acme.webroot = e->webroot;
+	ao.acme.dns_hook = e->dns_hook;
+	ao.acme.dns_wait = e->dns_wait;
+	ao.acme.preferred_issuer = e->preferred_issuer;
+	ao.acme.timeout = e->timeout;
+	ao.acme.cancel_fd = -1;
+	ao.names = (const char *const *)s->domains;
+	ao.nnames = s->ndomains;
+	ao.key = e->key;
+	ao.renew_before = e->renew_before;
+	ao.restart = e->restart;
+	ao.verify_timeout = e->verify_timeout;
+	a = ea_new(r, "acme", e->directory);
+	ao.note = ea_acme_note;
+	ao.note_arg = a;
+	if (o->diff)
+		a->before = ea_cert_line(ea_served(*mp));
+	memset(&ar, 0, sizeof ar);
+	if (step_acme(*mp, &ao, &ar, cause) != 0) {
+		step_acme_result_free(&ar);
+		return (-1);
+	}
+	if (ar.outcome == SA_NOTHING) {
+		ea_summary(a, "%s: %s", e->directory, ar.decision != NULL ?
+		    ar.decision : "nothing to do");
+		/* nothing written: the decision is the summary */
+		for (i = 0; i < a->nnotes; i++)
+			free(a->notes[i]);
+		free(a->notes);
+		a->notes = NULL;
+		a->nnotes = 0;
+		free(a->before);
+		a->before = NULL;
+	} else {
+		a->changed = true;
+		ea_summary(a, "%s: a new certificate for %zu name%s (%s), "
+		    "served", e->directory, ar.nnames, ar.nnames == 1 ? "" :
+		    "s", ar.decision != NULL ? ar.decision : "ordered");
+		for (i = 0; i < ar.nfiles; i++)
+			if (ar.backups != NULL && ar.backups[i] != 0) {
+				a->backup_id = ar.backups[i];
+				break;
+			}
+		if (o->diff)
+			a->after = ea_cert_line(ar.cert.nchain > 0 ?
+			    ar.cert.chain[0] : NULL);
+	}
+	step_acme_result_free(&ar);
 	return (0);
 }
 
@@ -1034,6 +1562,7 @@ ensure_run(const struct ensure_spec *s, const struct ensure_opts *o,
 	time_t			 now = time(NULL);
 	size_t			 i;
 	int			 rc = -1;
+	bool			 acme_inplace;
 
 	memset(r, 0, sizeof *r);
 	server_opts_init(&so);
@@ -1045,7 +1574,15 @@ ensure_run(const struct ensure_spec *s, const struct ensure_opts *o,
 	if (server_model_load(&so, &m, cause) != 0)
 		return (-1);
 
-	if (s->https) {
+	/* ACME on a server that serves HTTPS already: step_acme renews its
+	 * material in place, whatever it is (keystore or PEM files); on one
+	 * without HTTPS, a self-signed key pair first (the bootstrap). */
+	acme_inplace = s->acme != NULL && ea_served(m) != NULL;
+	if (acme_inplace) {
+		if (ensure_settings(s, o, m, NULL, NULL, KS_FMT_UNKNOWN, NULL,
+		    r, cause) != 0)
+			goto out;
+	} else if (s->https) {
 		path = ensure_ks_path(s, m);
 		alias = xstrdup(s->alias != NULL ? s->alias :
 		    m->served != NULL && m->served->alias != NULL ?
@@ -1086,9 +1623,13 @@ ensure_run(const struct ensure_spec *s, const struct ensure_opts *o,
 	} else if (s->nsettings > 0 && ensure_settings(s, o, m, NULL, NULL,
 	    KS_FMT_UNKNOWN, NULL, r, cause) != 0)
 		goto out;
+	if (s->acme != NULL && ensure_acme(s, o, &so, &m, !acme_inplace &&
+	    r->keypair_changed, r, cause) != 0)
+		goto out;
 
 	cacerts = o->cacerts != NULL ? o->cacerts : m->jre.cacerts;
-	if ((s->https && s->trust && s->pem_key == NULL) || s->nca_files > 0) {
+	if ((s->https && s->trust && s->pem_key == NULL) || s->nca_files > 0 ||
+	    (s->ntrust_certs > 0 && (s->trust_in & ENSURE_TRUST_CACERTS))) {
 		if (cacerts == NULL) {
 			cause_set(cause, "%s: its JRE's cacerts was not found "
 			    "(give --jre DIR or --cacerts FILE)",
@@ -1123,15 +1664,18 @@ ensure_run(const struct ensure_spec *s, const struct ensure_opts *o,
 			    keystore_find(ks, alias)->chain[0]->len, hex);
 			hex[12] = '\0';
 			xasprintf(&tal, "tlsdeck-%s-%s", alias, hex);
-			if (ensure_trust_one(o, cacerts, m->jre.home, NULL,
-			    path, pass, alias, tal, r, cause) != 0)
+			if (ensure_trust_one(o, cacerts, m->jre.home,
+			    o->cacerts_pass, NULL, path, pass, alias, tal, r,
+			    cause) != 0)
 				goto out;
 		}
 	}
 	for (i = 0; i < s->nca_files; i++)
-		if (ensure_trust_one(o, cacerts, m->jre.home, s->ca_files[i],
-		    NULL, NULL, NULL, NULL, r, cause) != 0)
+		if (ensure_trust_one(o, cacerts, m->jre.home, o->cacerts_pass,
+		    s->ca_files[i], NULL, NULL, NULL, NULL, r, cause) != 0)
 			goto out;
+	if (ensure_trust(s, o, m, cacerts, r, cause) != 0)
+		goto out;
 
 	for (i = 0; i < r->nactions; i++)
 		if (r->actions[i].changed)

@@ -933,7 +933,15 @@ struct file_lock {
 	int		 lockdir;	/* $STATE/locks */
 	int		 fd;
 	char		*name;
+	/* file_lock_share: the locks a transaction holds, by directory */
+	int		 refs;
+	dev_t		 dev;
+	ino_t		 ino;
+	struct file_lock *next;
 };
+
+/* The shared locks this process holds (file_lock_share). */
+static struct file_lock *file_locks_shared;
 
 /* Milliseconds to wait for a lock ($TLSDECK_LOCK_WAIT_MS for tests). */
 static long
@@ -1052,12 +1060,61 @@ fail:
 	return (-1);
 }
 
+/*
+ * file_lock for a file of a transaction: a lock this process already holds
+ * on the directory through this function is shared (counted), so that a
+ * transaction can keep several files of one directory open.
+ */
+int
+file_lock_share(int dirfd, const char *dir, const char *what,
+    struct file_lock **lp, char **cause)
+{
+	struct file_lock	*l;
+	struct stat		 st;
+
+	*lp = NULL;
+	if (fstat(dirfd, &st) == -1) {
+		cause_set(cause, "%s: directory %s: %s", what, dir,
+		    strerror(errno));
+		return (-1);
+	}
+	for (l = file_locks_shared; l != NULL; l = l->next) {
+		if (l->dev == st.st_dev && l->ino == st.st_ino) {
+			l->refs++;
+			*lp = l;
+			return (0);
+		}
+	}
+	if (file_lock(dirfd, dir, what, &l, cause) != 0)
+		return (-1);
+	l->refs = 1;
+	l->dev = st.st_dev;
+	l->ino = st.st_ino;
+	l->next = file_locks_shared;
+	file_locks_shared = l;
+	*lp = l;
+	return (0);
+}
+
 /* Release and remove a lock (NULL-safe). */
 void
 file_unlock(struct file_lock *l)
 {
+	struct file_lock	**pp;
+
 	if (l == NULL)
 		return;
+	if (l->refs > 1) {
+		l->refs--;
+		return;
+	}
+	if (l->refs == 1) {
+		for (pp = &file_locks_shared; *pp != NULL; pp = &(*pp)->next)
+			if (*pp == l) {
+				*pp = l->next;
+				break;
+			}
+	}
 	if (l->fd != -1) {
 		/* Removed while held: a waiter sees the name is gone. */
 		(void)unlinkat(l->lockdir, l->name, 0);

@@ -328,6 +328,72 @@ key_material_locked(const struct server_model *m, const char *path)
 	return (NULL);
 }
 
+/* Is rpath (resolved) file, or in file's directory? */
+static bool
+owner_in_dir(const char *rpath, const char *file)
+{
+	char	 b[PATH_MAX], *d, *sl;
+	bool	 r;
+
+	if (file == NULL || realpath(file, b) == NULL)
+		return (false);
+	if (strcmp(b, rpath) == 0)
+		return (true);
+	d = xstrdup(rpath);
+	if ((sl = strrchr(d, '/')) != NULL)
+		*sl = '\0';
+	if ((sl = strrchr(b, '/')) != NULL)
+		*sl = '\0';
+	r = strcmp(d, b) == 0;
+	free(d);
+	return (r);
+}
+
+const struct server_owner *
+server_owner_for(const struct server_model *m, const char *path)
+{
+	const struct key_material	*mat;
+	char				 a[PATH_MAX], *dir, *base, *sl;
+	size_t				 i, n;
+
+	if (m == NULL || path == NULL || m->owner.uid < 0)
+		return (NULL);
+	/* A new file: its directory resolved, its name appended. */
+	if (realpath(path, a) == NULL) {
+		dir = xstrdup(path);
+		if ((sl = strrchr(dir, '/')) != NULL) {
+			*sl = '\0';
+			base = sl + 1;
+			if (realpath(*dir == '\0' ? "/" : dir, a) == NULL) {
+				free(dir);
+				return (NULL);
+			}
+		} else {
+			base = dir;
+			if (realpath(".", a) == NULL) {
+				free(dir);
+				return (NULL);
+			}
+		}
+		n = strlen(a);
+		if (snprintf(a + n, sizeof a - n, "/%s", base) >=
+		    (int)(sizeof a - n)) {
+			free(dir);
+			return (NULL);
+		}
+		free(dir);
+	}
+	if (owner_in_dir(a, m->properties))
+		return (&m->owner);
+	for (i = 0; i < m->nmaterials; i++) {
+		mat = m->materials[i];
+		if (owner_in_dir(a, mat->path) || owner_in_dir(a,
+		    mat->cert_path) || owner_in_dir(a, mat->key_path))
+			return (&m->owner);
+	}
+	return (NULL);
+}
+
 void
 key_material_free(struct key_material *mat)
 {

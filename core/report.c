@@ -835,6 +835,48 @@ fleet_rank(const struct host_report *h)
 	return (h->sev == SEV_CRIT ? 0 : h->sev == SEV_WARN ? 2 : 3);
 }
 
+/*
+ * Natural order of host names: runs of digits compare as numbers (web2
+ * before web10), the rest byte by byte; names equal that way (web02,
+ * web2) fall back to strcmp, so the order is total.
+ */
+static int
+fleet_natcmp(const char *a, const char *b)
+{
+	const char	*x = a, *y = b, *dx, *dy;
+	size_t		 nx, ny;
+	int		 d;
+
+	while (*x != '\0' && *y != '\0') {
+		if (*x >= '0' && *x <= '9' && *y >= '0' && *y <= '9') {
+			while (*x == '0')
+				x++;
+			while (*y == '0')
+				y++;
+			for (dx = x; *dx >= '0' && *dx <= '9'; dx++)
+				;
+			for (dy = y; *dy >= '0' && *dy <= '9'; dy++)
+				;
+			nx = (size_t)(dx - x);
+			ny = (size_t)(dy - y);
+			if (nx != ny)
+				return (nx < ny ? -1 : 1);
+			if (nx > 0 && (d = memcmp(x, y, nx)) != 0)
+				return (d);
+			x = dx;
+			y = dy;
+			continue;
+		}
+		if (*x != *y)
+			return ((unsigned char)*x < (unsigned char)*y ? -1 : 1);
+		x++;
+		y++;
+	}
+	if (*x != *y)
+		return (*x == '\0' ? -1 : 1);
+	return (strcmp(a, b));
+}
+
 static int
 fleet_cmp(const void *a, const void *b)
 {
@@ -846,7 +888,7 @@ fleet_cmp(const void *a, const void *b)
 		return (rx < ry ? -1 : 1);
 	if (x->nearest != y->nearest)
 		return (x->nearest < y->nearest ? -1 : 1);
-	return (strcmp(x->name, y->name));
+	return (fleet_natcmp(x->name, y->name));
 }
 
 void

@@ -50,6 +50,10 @@ struct sw_file {
 	unsigned char	*lost;		/* another writer's version, not put
 					   back */
 	size_t		 lostlen;
+	int		 refs;		/* sw_close frees at 0 */
+	struct txn	*txn;		/* the transaction it belongs to */
+	bool		 raw;		/* a transaction's own write (its
+					   rollback): not journaled */
 };
 
 /* Longest part of the base name kept in a temporary file name. */
@@ -253,7 +257,8 @@ sw_setup(struct sw_file *f, struct sw_file **fp, char **cause)
 	}
 	if (fd != -1)
 		close(fd);
-	if (file_lock(f->at.dirfd, f->at.dir, f->path, &f->lock, cause) != 0)
+	if (((f->flags & SW_SHARED) ? file_lock_share : file_lock)(
+	    f->at.dirfd, f->at.dir, f->path, &f->lock, cause) != 0)
 		goto fail;
 	sw_clean_stale(f);
 	if (sw_read(f, cause) != 0)
@@ -276,6 +281,7 @@ sw_new(const char *path, int flags)
 	f->flags = flags;
 	f->fd = -1;
 	f->at.dirfd = -1;
+	f->refs = 1;
 	return (f);
 }
 
@@ -398,11 +404,40 @@ sw_lost(const struct sw_file *f, size_t *lenp)
 	return (f->lost);
 }
 
+/* One more reference: sw_close frees at the last (txn.c). */
+void
+sw_ref(struct sw_file *f)
+{
+	f->refs++;
+}
+
+/* The transaction whose journal records f's writes, or NULL. */
+void
+sw_set_txn(struct sw_file *f, struct txn *t)
+{
+	f->txn = t;
+}
+
+struct txn *
+sw_txn(const struct sw_file *f)
+{
+	return (f->txn);
+}
+
+/* The next replaces are the transaction's own (not journaled). */
+void
+sw_set_raw(struct sw_file *f, bool raw)
+{
+	f->raw = raw;
+}
+
 /* Release the lock and free (NULL-safe). */
 void
 sw_close(struct sw_file *f)
 {
 	if (f == NULL)
+		return;
+	if (--f->refs > 0)
 		return;
 	sw_reset(f);
 	file_unlock(f->lock);
@@ -522,6 +557,7 @@ static void
 sw_attrs(struct sw_file *f, const struct sw_meta *meta, uid_t *uidp,
     gid_t *gidp, mode_t *modep)
 {
+	const struct server_owner *o;
 	struct stat	 dst;
 	char		 who[128], me[128];
 	mode_t		 mode, pm;
@@ -546,7 +582,31 @@ sw_attrs(struct sw_file *f, const struct sw_meta *meta, uid_t *uidp,
 	} else {
 		mode = (meta != NULL && meta->mode != 0) ? meta->mode : 0600;
 		mode &= 0775;
-		if (geteuid() == 0 && fstat(f->at.dirfd, &dst) == 0 &&
+		o = meta != NULL ? meta->owner : NULL;
+		if (o != NULL && o->uid >= 0 && o->mode != 0 &&
+		    (geteuid() == 0 || (uid_t)o->uid == geteuid())) {
+			/* For the server's user (root can give it away). */
+			uid = (uid_t)o->uid;
+			gid = o->gid >= 0 ? (gid_t)o->gid : (gid_t)-1;
+			mode = o->mode & 0770;
+			if (uid != geteuid()) {
+				file_who(uid, who, sizeof who);
+				sw_note(f, "%s: a new file for the server's "
+				    "user %s (from %s): group %ld, mode %04o",
+				    f->path, who, o->how != NULL ? o->how :
+				    "the server", gid == (gid_t)-1 ? -1L :
+				    (long)gid, (unsigned int)mode);
+			}
+		} else if (o != NULL && o->uid >= 0) {
+			/* Only root can give a file to another user. */
+			file_who((uid_t)o->uid, who, sizeof who);
+			file_who(geteuid(), me, sizeof me);
+			sw_note(f, "%s: a new file of %s, mode %04o: the server "
+			    "runs as %s, and only root can give it the file "
+			    "(as root: chown %d:%d and chmod %04o)", f->path,
+			    me, (unsigned int)mode, who, o->uid, o->gid,
+			    o->mode);
+		} else if (geteuid() == 0 && fstat(f->at.dirfd, &dst) == 0 &&
 		    dst.st_uid != 0) {
 			/* Root writing for a service: the file is theirs. */
 			uid = dst.st_uid;
@@ -831,9 +891,9 @@ out:
 	return (rc);
 }
 
-/* Replace the file with data, safely, without a backup (see core.h). */
-int
-sw_replace(struct sw_file *f, const unsigned char *data, size_t len,
+/* sw_replace without the transaction's journal. */
+static int
+sw_replace1(struct sw_file *f, const unsigned char *data, size_t len,
     sw_verify_fn verify, void *arg, const struct sw_meta *meta, char **cause)
 {
 	uid_t	uid;
@@ -855,6 +915,64 @@ sw_replace(struct sw_file *f, const unsigned char *data, size_t len,
 	sw_now(f, fd, data, len);
 	if (fsync(f->at.dirfd) != 0) {
 		cause_set(cause, "%s: replaced, but syncing directory %s "
+		    "failed: %s", f->path, f->at.dir, strerror(errno));
+		return (-1);
+	}
+	return (0);
+}
+
+/* Replace the file with data, safely, without a backup (see core.h). */
+int
+sw_replace(struct sw_file *f, const unsigned char *data, size_t len,
+    sw_verify_fn verify, void *arg, const struct sw_meta *meta, char **cause)
+{
+	char	before[65];
+	bool	existed;
+	int	rc;
+
+	if (f->txn == NULL || f->raw)
+		return (sw_replace1(f, data, len, verify, arg, meta, cause));
+	/* In a transaction: journaled before the rename (txn.c). */
+	sw_reset(f);
+	if (txn_sw_before(f->txn, f, data, len, cause) != 0)
+		return (-1);
+	memcpy(before, f->sha, sizeof before);
+	existed = f->exists;
+	rc = sw_replace1(f, data, len, verify, arg, meta, cause);
+	txn_sw_after(f->txn, f, rc, strcmp(before, f->sha) != 0 ||
+	    existed != f->exists);
+	return (rc);
+}
+
+/*
+ * Remove the file (a transaction's rollback of a file it created): refused
+ * if it changed since it was read or written; the directory is synced.
+ */
+int
+sw_remove(struct sw_file *f, char **cause)
+{
+	sw_reset(f);
+	if (!f->exists)
+		return (0);
+	if (sw_check(f, true, cause) != 0)
+		return (-1);
+	if (unlinkat(f->at.dirfd, f->at.base, 0) == -1) {
+		cause_set(cause, "%s: cannot remove it: %s", f->path,
+		    strerror(errno));
+		return (-1);
+	}
+	if (f->fd != -1)
+		close(f->fd);
+	f->fd = -1;
+	if (f->buf != NULL)
+		explicit_bzero(f->buf, f->len);
+	free(f->buf);
+	f->buf = NULL;
+	f->len = 0;
+	f->exists = false;
+	sw_sha256_hex(NULL, 0, f->sha);
+	if (fsync(f->at.dirfd) != 0) {
+		cause_set(cause, "%s: removed, but syncing directory %s "
 		    "failed: %s", f->path, f->at.dir, strerror(errno));
 		return (-1);
 	}

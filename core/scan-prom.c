@@ -443,7 +443,8 @@ scan_write_output(const char *path, const void *data, size_t len,
     char **cause)
 {
 	struct sw_file		*sw;
-	const struct sw_meta	 meta = { "scan", "scan results", 0644, 0 };
+	const struct sw_meta	 meta = { "scan", "scan results", 0644, 0,
+				     NULL };
 	int			 rc;
 
 	if (sw_open(path, SW_CREATE | SW_NOBACKUP, &sw, cause) != 0)

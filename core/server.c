@@ -643,6 +643,12 @@ srv_owner(struct srvload *s)
 		o->uid = m->served->uid;
 		o->gid = m->served->gid;
 		xasprintf(&o->how_buf, "the keystore %s", m->served->path);
+	} else if (m->served->where == KM_KEYSTORE && m->served->path !=
+	    NULL && stat(m->served->path, &sb) == 0) {
+		/* Not opened (SERVER_SOURCES_ONLY): the file itself. */
+		o->uid = (int)sb.st_uid;
+		o->gid = (int)sb.st_gid;
+		xasprintf(&o->how_buf, "the keystore %s", m->served->path);
 	} else if (stat(s->main_dir, &sb) == 0) {
 		o->uid = (int)sb.st_uid;
 		o->gid = (int)sb.st_gid;
@@ -703,8 +709,10 @@ server_model_load(const struct server_opts *o, struct server_model **mp,
 	if (kind->load(&s, cause) != 0)
 		goto out;
 	cfg_sources_sort(m);
-	if (o->flags & SERVER_SOURCES_ONLY)
+	if (o->flags & SERVER_SOURCES_ONLY) {
+		srv_owner(&s);
 		goto done;
+	}
 	for (i = 0; i < m->nmaterials; i++)
 		srv_material_open(&s, m->materials[i]);
 	srv_jre(&s);

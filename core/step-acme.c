@@ -884,6 +884,7 @@ sa_write_new(struct sa *s, const char *path, const unsigned char *data,
 	if (private && s->m->owner.mode != 0)
 		meta.mode = s->m->owner.mode;
 	meta.flags = private ? SW_PRIVATE : 0;
+	meta.owner = &s->m->owner;
 	if (sw_commit(sw, data, len, NULL, NULL, &meta, cause) != 0)
 		goto out;
 	sa_wrote(s, sw_path(sw), s->in_place ? sw_backup_id(sw) : 0);

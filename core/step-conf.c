@@ -510,7 +510,8 @@ step_conf(const struct step_conf_file *f, const struct step_settings_opts *o,
 		cause_set(cause, "%s: not a file step_conf edits", f->path);
 		return (-1);
 	}
-	if (sw_open(f->path, 0, &sw, cause) != 0)
+	if (txn_open(o != NULL ? o->txn : NULL, f->path, 0, &sw,
+	    cause) != 0)
 		goto out;
 	sw_content(sw, &cur, &curlen);
 	if (f->format == CFG_FMT_XML) {

@@ -359,7 +359,7 @@ step_convert(const char *path, const struct secret *storepass,
 		return (-1);
 	}
 	if (o->out == NULL) {
-		if (ks_txn_open(path, storepass, KS_TXN_CONVERT,
+		if (ks_txn_open_in(o->txn, path, storepass, KS_TXN_CONVERT,
 		    KS_FMT_UNKNOWN, &t, cause) != 0)
 			goto out;
 		ks = t->ks;
@@ -378,7 +378,7 @@ step_convert(const char *path, const struct secret *storepass,
 			    "convert it", path);
 			goto out;
 		}
-		if (ks_txn_open(o->out, storepass, KS_TXN_CREATE |
+		if (ks_txn_open_in(o->txn, o->out, storepass, KS_TXN_CREATE |
 		    KS_TXN_MUSTNEW, o->to, &t, cause) != 0)
 			goto out;
 		keystore_free(t->ks);
@@ -518,7 +518,7 @@ conv_beside(const char *path, const char *raw, char **newpath,
 	return (0);
 }
 
-/* A property of the server's settings file: set (value) or removed. */
+/* A setting of the server: set (value) or removed. */
 static void
 conv_prop(struct step_prop *v, size_t *n, const char *key, const char *value)
 {
@@ -526,6 +526,121 @@ conv_prop(struct step_prop *v, size_t *n, const char *key, const char *value)
 	v[*n].value = value;
 	v[*n].secret = NULL;
 	(*n)++;
+}
+
+/* Add the notes of a settings step, each after its file's name. */
+static void
+conv_notes(struct step_result *r, const char *path,
+    const struct step_result *sr)
+{
+	size_t	i;
+
+	for (i = 0; i < sr->nnotes; i++)
+		step_note(r, "%s: %s", path, sr->notes[i]);
+}
+
+/* The files of a properties/YAML server that set props: each in the
+ * source that wins for it, as tlsdeck configure does (cfg_plan). */
+struct conv_group {
+	const struct cfg_source	*src;
+	struct step_prop	*v;
+	int			*docs;
+	size_t			 n;
+};
+
+/*
+ * Set props (native names of the server's kind; value NULL: remove) where
+ * the server reads them: the kind's own plan (Tomcat, Jetty), else the
+ * file that wins for each (properties, YAML).  Every file is written in
+ * base->txn.
+ */
+static int
+conv_settings(const struct server_model *m, const struct step_prop *props,
+    size_t n, const struct step_settings_opts *base, struct step_result *r,
+    unsigned int *bid, char **cause)
+{
+	struct step_conf_plan		 plan;
+	struct step_settings_opts	 o = *base;
+	struct step_result		 sr;
+	const struct cfg_source		**t = NULL;
+	struct conv_group		*g = NULL, *gi;
+	size_t				 i, j, k, nt, ng = 0;
+	bool				 unset;
+	int				 rc = -1;
+
+	memset(&plan, 0, sizeof plan);
+	memset(&sr, 0, sizeof sr);
+	if (m->kind != NULL && m->kind->plan_set != NULL) {
+		if (m->kind->plan_set(m, props, n, &plan, cause) != 0)
+			goto out;
+		for (i = 0; i < plan.nnotes; i++)
+			step_note(r, "%s", plan.notes[i]);
+		for (i = 0; i < plan.nfiles; i++) {
+			if (step_conf(&plan.files[i], &o, &sr, cause) != 0)
+				goto out;
+			conv_notes(r, plan.files[i].path, &sr);
+			if (*bid == 0)
+				*bid = sr.backup_id;
+			step_result_free(&sr);
+		}
+		rc = 0;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		unset = props[i].value == NULL && props[i].secret == NULL;
+		if (cfg_plan(m, props[i].key, unset, &t, &nt, cause) != 0)
+			goto out;
+		for (j = 0; j < nt; j++) {
+			for (k = 0; k < ng; k++)
+				if (g[k].src == t[j])
+					break;
+			if (k == ng) {
+				g = xreallocarray(g, ng + 1, sizeof *g);
+				memset(&g[ng], 0, sizeof *g);
+				g[ng++].src = t[j];
+			}
+			gi = &g[k];
+			gi->v = xreallocarray(gi->v, gi->n + 1, sizeof *gi->v);
+			gi->docs = xreallocarray(gi->docs, gi->n + 1,
+			    sizeof *gi->docs);
+			gi->v[gi->n] = props[i];
+			gi->docs[gi->n++] = t[j]->doc;
+		}
+		free(t);
+		t = NULL;
+	}
+	for (k = 0; k < ng; k++) {
+		o.props = g[k].v;
+		o.nprops = g[k].n;
+		if (g[k].src->format == CFG_FMT_YAML) {
+			if (step_settings_yaml(g[k].src->path, g[k].docs, &o,
+			    &sr, cause) != 0)
+				goto out;
+		} else if (g[k].src->format == CFG_FMT_PROPERTIES) {
+			if (step_settings(g[k].src->path, &o, &sr,
+			    cause) != 0)
+				goto out;
+		} else {
+			cause_set(cause, "%s: tlsdeck does not edit this kind "
+			    "of file", g[k].src->path);
+			goto out;
+		}
+		conv_notes(r, g[k].src->path, &sr);
+		if (*bid == 0)
+			*bid = sr.backup_id;
+		step_result_free(&sr);
+	}
+	rc = 0;
+out:
+	step_result_free(&sr);
+	step_conf_plan_free(&plan);
+	for (k = 0; k < ng; k++) {
+		free(g[k].v);
+		free(g[k].docs);
+	}
+	free(g);
+	free(t);
+	return (rc);
 }
 
 /* convert --server: see core.h. */
@@ -536,40 +651,44 @@ step_convert_server(const struct server_model *m,
 {
 	struct step_convert_opts	 o;
 	struct step_settings_opts	 sopts;
-	struct step_result		 sr;
 	struct step_prop		 props[3];
 	struct secret			*storepass = NULL, *keypass = NULL;
 	struct keystore			*ks = NULL;
+	struct txn			*own = NULL, *tx = so->txn;
 	struct stat			 st;
 	enum ks_format			 from;
 	char				*newpath = NULL, *newraw = NULL;
-	char				*c2 = NULL;
-	size_t				 nprops = 0, i;
+	char				*c2 = NULL, *done = NULL, *msg;
+	const char			*kstore, *ktype, *kpass, *where;
+	size_t				 nprops = 0;
 	const struct key_material	*km = m->served;
-	bool				 created = false, props_main = false;
 	int				 rc = -1;
 
 	memset(r, 0, sizeof *r);
 	memset(info, 0, sizeof *info);
-	memset(&sr, 0, sizeof sr);
-	for (i = 0; i < m->nsources; i++)
-		if (m->sources[i]->main && m->sources[i]->writable &&
-		    m->sources[i]->format == CFG_FMT_PROPERTIES)
-			props_main = true;
-	if (!props_main || m->properties == NULL) {
-		cause_set(cause, "the server's settings could not be read");
+	where = m->properties != NULL ? m->properties : "the server";
+	if (km == NULL || km->path == NULL || km->raw == NULL ||
+	    km->where == KM_NONE) {
+		cause_set(cause, "%s: no keystore is configured: nothing to "
+		    "convert", where);
 		return (-1);
 	}
-	if (km == NULL || km->path == NULL || km->raw == NULL) {
-		cause_set(cause, "%s: server.ssl.key-store is not set: no "
-		    "keystore to convert", m->properties);
-		return (-1);
-	}
+	kstore = km->keys.store != NULL ? km->keys.store :
+	    server_kind_native(m->kind, "key-store");
+	ktype = km->keys.type != NULL ? km->keys.type :
+	    server_kind_native(m->kind, "key-store-type");
+	kpass = km->keys.keypass != NULL ? km->keys.keypass :
+	    server_kind_native(m->kind, "key-password");
 	if (km->where == KM_CLASSPATH || (km->how != NULL &&
 	    strstr(km->how, "classpath") != NULL)) {
-		cause_set(cause, "%s: server.ssl.key-store is in the "
-		    "application's jar (classpath:): convert a copy and point "
-		    "server.ssl.key-store at it", m->properties);
+		cause_set(cause, "%s: %s is in the application's class path "
+		    "(classpath:): convert a copy and point %s at it", where,
+		    kstore, kstore);
+		return (-1);
+	}
+	if (km->where != KM_KEYSTORE) {
+		cause_set(cause, "%s: the server's key is in PEM files, not a "
+		    "keystore: nothing to convert", where);
 		return (-1);
 	}
 	if (stat(km->path, &st) == -1) {
@@ -581,9 +700,8 @@ step_convert_server(const struct server_model *m,
 	storepass = secret_dup(so->storepass != NULL ? so->storepass :
 	    km->storepass);
 	if (storepass == NULL) {
-		cause_set(cause, "%s: server.ssl.key-store-password is not "
-		    "set; give the store password (--storepass-env)",
-		    m->properties);
+		cause_set(cause, "%s: the store password is not set; give it "
+		    "(--storepass-env)", where);
 		goto out;
 	}
 	keypass = secret_dup(so->keypass != NULL ? so->keypass :
@@ -620,55 +738,68 @@ step_convert_server(const struct server_model *m,
 			newraw = xstrdup(so->out);
 		} else if (conv_beside(km->path, km->raw,
 		    &newpath, &newraw, cause) != 0) {
-			cause_prefix(cause, "%s", m->properties);
+			cause_prefix(cause, "%s", where);
 			goto out;
 		}
 		o.out = newpath;
-		conv_prop(props, &nprops, "server.ssl.key-store", newraw);
+		conv_prop(props, &nprops, kstore, newraw);
 	}
 	if (km->declared_type != NULL || from != KS_FMT_PKCS12)
-		conv_prop(props, &nprops, "server.ssl.key-store-type",
-		    "PKCS12");
-	if (km->keypass != NULL)
-		conv_prop(props, &nprops, "server.ssl.key-password", NULL);
+		conv_prop(props, &nprops, ktype, "PKCS12");
+	if (km->keypass != NULL && *kpass != '\0')
+		conv_prop(props, &nprops, kpass, NULL);
 
-	/* First the new keystore (the old one stays), then the settings
-	 * that name it: a crash between leaves the server on the old. */
-	if (step_convert(km->path, storepass, &o, r, info,
-	    cause) != 0)
-		goto out;
-	created = !so->dry_run && o.out != NULL;
-	memset(&sopts, 0, sizeof sopts);
-	sopts.props = props;
-	sopts.nprops = nprops;
-	sopts.dry_run = so->dry_run;
-	if (nprops > 0 && step_settings(m->properties, &sopts, &sr,
-	    cause) != 0) {
-		if (created && unlink(newpath) == -1)
-			xasprintf(&c2, "; remove %s (%s)", newpath,
-			    strerror(errno));
-		cause_set(cause, "%s%s (the settings are unchanged; %s)",
-		    *cause, c2 != NULL ? c2 : "", created && c2 == NULL ?
-		    "the new keystore was removed" : "the keystore is "
-		    "unchanged");
-		goto out;
+	/* The new keystore and the settings that name it are one
+	 * transaction: a failure, or a crash, puts everything back. */
+	if (tx == NULL && !so->dry_run) {
+		if (txn_begin("convert --server", &own, cause) != 0)
+			goto out;
+		tx = own;
 	}
-	for (i = 0; i < sr.nnotes; i++)
-		step_note(r, "%s: %s", m->properties, sr.notes[i]);
+	o.txn = tx;
+	if (step_convert(km->path, storepass, &o, r, info, cause) != 0)
+		goto fail;
+	memset(&sopts, 0, sizeof sopts);
+	sopts.dry_run = so->dry_run;
+	sopts.txn = tx;
+	if (nprops > 0 && conv_settings(m, props, nprops, &sopts, r,
+	    &info->settings_backup_id, cause) != 0)
+		goto fail;
+	if (own != NULL) {
+		tx = own;
+		own = NULL;
+		if (txn_commit(tx, cause) != 0)
+			goto out;
+	}
 	if (o.out != NULL)
 		step_note(r, "the old keystore %s is kept: remove it once the "
 		    "server works with the new one (restart it)",
 		    km->path);
-	info->properties = xstrdup(m->properties);
-	info->settings_backup_id = sr.backup_id;
+	info->properties = xstrdup(m->properties != NULL ? m->properties :
+	    km->path);
 	rc = 0;
+	goto out;
+fail:
+	if (own != NULL) {
+		(void)txn_abort(own, &done, &c2);
+		own = NULL;
+		if (cause != NULL && *cause != NULL) {
+			xasprintf(&msg, "%s (%s%s%s)", *cause, done != NULL ?
+			    done : "nothing was changed", c2 != NULL ? "; " :
+			    "", c2 != NULL ? c2 : "");
+			free(*cause);
+			*cause = msg;
+		}
+	}
 out:
+	if (own != NULL)
+		(void)txn_abort(own, NULL, NULL);
 	free(c2);
+	free(done);
 	keystore_free(ks);
 	secret_free(storepass);
 	secret_free(keypass);
 	free(newpath);
 	free(newraw);
-	step_result_free(&sr);
 	return (rc);
 }

@@ -64,8 +64,9 @@ step_export(const struct keystore *ks, const char *alias, int flags,
 /* Write a new output file through the safe path (see core.h). */
 int
 step_write_file(const char *path, const unsigned char *data, size_t len,
-    bool force, unsigned int mode, const char *command,
-    const char *description, char **cause)
+    bool force, unsigned int mode, const struct server_owner *owner,
+    const char *command, const char *description, struct step_result *r,
+    char **cause)
 {
 	struct sw_file	*sw = NULL;
 	struct sw_meta	 meta;
@@ -82,7 +83,10 @@ step_write_file(const char *path, const unsigned char *data, size_t len,
 	meta.command = command;
 	meta.description = description;
 	meta.mode = mode;
+	meta.owner = owner;
 	rc = sw_commit(sw, data, len, NULL, NULL, &meta, cause);
+	if (rc == 0 && r != NULL)
+		step_result_sw(r, sw);
 out:
 	sw_close(sw);
 	return (rc);

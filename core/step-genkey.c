@@ -119,6 +119,7 @@ step_genkey(const char *path, const struct secret *storepass,
 	if (ks_txn_open(path, storepass, KS_TXN_CREATE, o->storetype, &t,
 	    cause) != 0)
 		goto out;
+	t->owner = o->owner;
 	if (!t->created && o->storetype != KS_FMT_UNKNOWN &&
 	    o->storetype != t->ks->format) {
 		cause_set(cause, "%s: is a %s keystore, not %s (the store type "

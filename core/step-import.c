@@ -666,6 +666,7 @@ step_import_cert(const char *path, const struct secret *storepass,
 	if (ks_txn_open(path, storepass, KS_TXN_CREATE, o->storetype, &t,
 	    cause) != 0)
 		goto out;
+	t->owner = o->owner;
 	r->format = t->ks->format;
 	if (!t->created && o->storetype != KS_FMT_UNKNOWN &&
 	    o->storetype != t->ks->format) {
@@ -833,6 +834,7 @@ step_import_pem(const char *path, const struct secret *storepass,
 	if (ks_txn_open(path, storepass, KS_TXN_CREATE, o->storetype, &t,
 	    cause) != 0)
 		goto out;
+	t->owner = o->owner;
 	r->format = t->ks->format;
 	if (!t->created && o->storetype != KS_FMT_UNKNOWN &&
 	    o->storetype != t->ks->format) {

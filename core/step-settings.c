@@ -305,7 +305,7 @@ step_settings(const char *path, const struct step_settings_opts *o,
 			goto out;
 		}
 	}
-	if (sw_open(path, 0, &sw, cause) != 0)
+	if (txn_open(o->txn, path, 0, &sw, cause) != 0)
 		goto out;
 	sw_content(sw, &cur, &curlen);
 	/* Never edit a file that is not a properties file. */

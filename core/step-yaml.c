@@ -209,7 +209,7 @@ step_settings_yaml(const char *path, const int *docs,
 			return (-1);
 		}
 	}
-	if (sw_open(path, 0, &sw, cause) != 0)
+	if (txn_open(o->txn, path, 0, &sw, cause) != 0)
 		goto out;
 	sw_content(sw, &cur, &curlen);
 	/* Never edit a file that is not YAML. */

@@ -162,6 +162,15 @@ int
 ks_txn_open(const char *path, const struct secret *pass, int flags,
     enum ks_format fmt_if_new, struct ks_txn **tp, char **cause)
 {
+	return (ks_txn_open_in(NULL, path, pass, flags, fmt_if_new, tp,
+	    cause));
+}
+
+/* ks_txn_open as a file of transaction tx (NULL: none). */
+int
+ks_txn_open_in(struct txn *tx, const char *path, const struct secret *pass,
+    int flags, enum ks_format fmt_if_new, struct ks_txn **tp, char **cause)
+{
 	struct ks_txn		*t;
 	const unsigned char	*buf;
 	size_t			 len;
@@ -172,8 +181,8 @@ ks_txn_open(const char *path, const struct secret *pass, int flags,
 	t = xcalloc(1, sizeof *t);
 	if (pass != NULL)
 		t->pass = secret_dup(pass);
-	if (sw_open(path, (flags & KS_TXN_CREATE) ? SW_CREATE : 0, &t->sw,
-	    cause) != 0)
+	if (txn_open(tx, path, (flags & KS_TXN_CREATE) ? SW_CREATE : 0,
+	    &t->sw, cause) != 0)
 		goto out;
 	if (!sw_exists(t->sw)) {
 		if (fmt_if_new == KS_FMT_UNKNOWN)
@@ -278,6 +287,7 @@ ks_txn_commit(struct ks_txn *t, const char *command, const char *description,
 	meta.command = command;
 	meta.description = description;
 	meta.mode = 0600;
+	meta.owner = t->owner;
 	if (txn_has_key(t->ks))
 		meta.flags |= SW_PRIVATE;
 	if (sw_commit(t->sw, out, outlen, txn_verify, &tc, &meta, cause) != 0)

@@ -99,6 +99,7 @@ ct_step(const struct form_farg *a, bool dry, struct step_result *r,
 	o.replace = a->replace;
 	o.storetype = a->storetype;
 	o.dry_run = dry;
+	o.owner = a->owner;
 	return (step_import_cert(a->path, a->pass, &o, r, cause));
 }
 

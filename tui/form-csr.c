@@ -24,7 +24,7 @@ struct cs_arg {
 	char		*san;		/* NULL: the certificate's */
 	char		*out;
 	bool		 force;
-	bool		 accept_san_loss; /* the plan asked twice */
+	bool		 accept_san_loss; /* the plan asked twice */	struct server_owner *owner;	/* a new file's user, or NULL */
 };
 
 /* Check: the SANs parse (empty: the certificate's are kept). */
@@ -84,6 +84,7 @@ cs_arg_free(void *p)
 	free(a->alias);
 	free(a->san);
 	free(a->out);
+	form_owner_free(a->owner);
 	free(a);
 }
 
@@ -109,7 +110,7 @@ cs_run(struct fstep *s, atomic_int *cancel, char **cause)
 		goto out;
 	xasprintf(&desc, "certificate request for %s", a->alias);
 	if (step_write_file(a->out, (unsigned char *)pem, strlen(pem),
-	    a->force, 0644, "csr", desc, cause) != 0)
+	    a->force, 0644, a->owner, "csr", desc, &r, cause) != 0)
 		goto out;
 	fstep_line(&s->out, &s->nout, "wrote %s: send it to your CA", a->out);
 	fstep_notes(s, &r);
@@ -166,6 +167,7 @@ cs_build(struct form *f, char **cause)
 
 	a = xcalloc(1, sizeof *a);
 	a->path = xstrdup(form_ks_path(f));
+	a->owner = form_owner(f, a->path);
 	a->pass = secret_dup(form_ks_pass(f));
 	a->alias = xstrdup(form_alias(f));
 	a->san = xstrdup(form_get(f, c->i_san));

@@ -22,7 +22,7 @@ struct ex_arg {
 	char		*alias;
 	char		*out;
 	int		 flags;
-	bool		 force;
+	bool		 force;	struct server_owner *owner;	/* a new file's user, or NULL */
 };
 
 /* Check: DER holds one certificate. */
@@ -76,6 +76,7 @@ ex_arg_free(void *p)
 	secret_free(a->pass);
 	free(a->alias);
 	free(a->out);
+	form_owner_free(a->owner);
 	free(a);
 }
 
@@ -96,8 +97,8 @@ ex_run(struct fstep *s, atomic_int *cancel, char **cause)
 	if (step_export(ks, a->alias, a->flags, &out, &len, &n, cause) != 0)
 		goto out;
 	xasprintf(&desc, "export of %s from %s", a->alias, a->path);
-	if (step_write_file(a->out, out, len, a->force, 0644, "export", desc,
-	    cause) != 0)
+	if (step_write_file(a->out, out, len, a->force, 0644, a->owner,
+	    "export", desc, NULL, cause) != 0)
 		goto out;
 	fstep_line(&s->out, &s->nout, "wrote %s: %zu certificate%s (%s)",
 	    a->out, n, n == 1 ? "" : "s", (a->flags & STEP_EXPORT_DER) ?
@@ -120,6 +121,7 @@ ex_build(struct form *f, char **cause)
 
 	a = xcalloc(1, sizeof *a);
 	a->path = xstrdup(form_ks_path(f));
+	a->owner = form_owner(f, a->path);
 	a->pass = secret_dup(form_ks_pass(f));
 	a->alias = xstrdup(form_alias(f));
 	a->out = xstrdup(form_get(f, x->i_out));

@@ -40,6 +40,7 @@ struct gk_arg {
 	enum ks_profile	 profile;	/* a new PKCS12 file's */
 	char		*replaces;	/* renewal: the entry renewed */
 	bool		 accept_san_loss; /* the plan asked twice */
+	struct server_owner *owner;	/* a new file's user, or NULL */
 };
 
 /* A whole positive number, or -1. */
@@ -222,6 +223,7 @@ gk_init(struct form *f)
 	const char	*subject = NULL;
 	char		*alias = NULL, *v, stamp[16];
 	struct tui	*t = form_tui(f);
+	const struct key_material *mat;
 	time_t		 now;
 	struct tm	 tm;
 	int		 i, aflags = FKA_NEW | FKA_ASK;
@@ -231,10 +233,13 @@ gk_init(struct form *f)
 	form_set_priv(f, g);
 	renew = ctx != NULL && ctx->old_alias != NULL;
 	form_add_keystore(f, FKS_CREATE);
-	if (renew && t->model->kind != NULL &&
-	    *server_kind_native(t->model->kind, "key-alias") == '\0') {
+	if (renew && ((t->model->kind != NULL &&
+	    *server_kind_native(t->model->kind, "key-alias") == '\0') ||
+	    !env->served)) {
 		/* A kind without a key alias setting (Jetty serves every
-		 * entry, by SNI): the entry is renewed in place. */
+		 * entry, by SNI), or a material other than the served one
+		 * (the wizard leaves the settings): the entry is renewed in
+		 * place. */
 		alias = xstrdup(ctx->old_alias);
 		aflags |= FKA_REPLACE;
 	} else if (renew) {
@@ -244,9 +249,9 @@ gk_init(struct form *f)
 		xasprintf(&alias, "%s-%s", ctx->old_alias, stamp);
 	}
 	if (renew) {
-		if (t->model->served->key_entry != NULL &&
-		    t->model->served->key_entry->nchain > 0)
-			subject = t->model->served->key_entry->chain[0]->info.subject;
+		mat = tui_material(t);
+		if (mat->key_entry != NULL && mat->key_entry->nchain > 0)
+			subject = mat->key_entry->chain[0]->info.subject;
 	}
 	form_add_alias(f, "Alias", alias != NULL ? alias : env->alias,
 	    aflags);
@@ -289,6 +294,7 @@ gk_arg_free(void *p)
 	free(a->keyalg);
 	free(a->curve);
 	free(a->replaces);
+	form_owner_free(a->owner);
 	free(a);
 }
 
@@ -314,6 +320,7 @@ gk_run(struct fstep *s, atomic_int *cancel, char **cause)
 	o.accept_san_loss = a->accept_san_loss;
 	o.profile = a->profile;
 	o.cancel = cancel;
+	o.owner = a->owner;
 	if (form_mkdirs(a->path, cause) != 0)
 		return (-1);
 	if (step_genkey(a->path, a->pass, &o, &r, cause) != 0)
@@ -387,6 +394,7 @@ gk_build(struct form *f, char **cause)
 
 	a = xcalloc(1, sizeof *a);
 	a->path = xstrdup(form_ks_path(f));
+	a->owner = form_owner(f, a->path);
 	a->pass = secret_dup(form_ks_pass(f));
 	a->alias = xstrdup(form_alias(f));
 	a->dname = gk_dname(f);

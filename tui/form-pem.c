@@ -106,6 +106,7 @@ pm_step(const struct pm_arg *a, bool dry, struct step_result *r,
 	o.replace = a->fa.replace;
 	o.storetype = a->fa.storetype;
 	o.dry_run = dry;
+	o.owner = a->fa.owner;
 	return (step_import_pem(a->fa.path, a->fa.pass, &o, r, cause));
 }
 

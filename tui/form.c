@@ -122,10 +122,31 @@ form_dirname(const char *path)
 	return (xstrndup(path, (size_t)(sl - path)));
 }
 
+/* A setting's source as a file name without its line
+ * ("conf/server.xml:12" is "server.xml"), else as it is ("environment of
+ * pid 42 (...)"), malloc'd. */
+static char *
+form_source_file(const char *src)
+{
+	const char	*sl;
+	size_t		 n, i;
+
+	if (strchr(src, ' ') != NULL)
+		return (xstrdup(src));
+	if ((sl = strrchr(src, '/')) != NULL)
+		src = sl + 1;
+	n = i = strlen(src);
+	while (i > 0 && src[i - 1] >= '0' && src[i - 1] <= '9')
+		i--;
+	if (i < n && i > 1 && src[i - 1] == ':')
+		return (xstrndup(src, i - 1));
+	return (xstrdup(src));
+}
+
 /* What the forms need from the model, copied (the model is reloaded
  * after every write). */
 struct form_env *
-form_env_new(const struct server_model *m)
+form_env_new(const struct server_model *m, const struct key_material *mat)
 {
 	struct form_env	*e;
 	const char	*base;
@@ -133,13 +154,18 @@ form_env_new(const struct server_model *m)
 	int		 port;
 	size_t		 i;
 
+	if (mat == NULL)
+		mat = m->served;
 	e = xcalloc(1, sizeof *e);
+	e->served = mat == m->served;
+	e->role = mat->role;
+	e->alias_setting = mat->keys.alias != NULL;
 	if (m->properties != NULL)
 		e->properties = xstrdup(m->properties);
 	if (m->shared_data_path != NULL)
 		e->shared = xstrdup(m->shared_data_path);
-	if (m->served->path != NULL)
-		e->keystore = xstrdup(m->served->path);
+	if (mat->path != NULL)
+		e->keystore = xstrdup(mat->path);
 	else if (m->shared_data_path != NULL)
 		xasprintf(&e->keystore, "%s/conf/ssl/keystore.p12",
 		    m->shared_data_path);
@@ -150,13 +176,13 @@ form_env_new(const struct server_model *m)
 	} else
 		e->keystore = xstrdup("keystore.p12");
 	e->keystore_exists = access(e->keystore, F_OK) == 0;
-	e->storepass = m->served->storepass != NULL ?
-	    secret_dup(m->served->storepass) : NULL;
-	if (m->served->alias != NULL)
-		e->alias = xstrdup(m->served->alias);
-	else if (m->served->key_entry != NULL)	/* Jetty: no alias set */
-		e->alias = xstrndup(m->served->key_entry->alias,
-		    m->served->key_entry->alias_len);
+	e->storepass = mat->storepass != NULL ?
+	    secret_dup(mat->storepass) : NULL;
+	if (mat->alias != NULL)
+		e->alias = xstrdup(mat->alias);
+	else if (mat->key_entry != NULL)	/* Jetty: no alias set */
+		e->alias = xstrndup(mat->key_entry->alias,
+		    mat->key_entry->alias_len);
 	else if (m->kind != NULL && m->kind->plan_set != NULL)
 		e->alias = xstrdup(m->kind->name);	/* "tomcat" */
 	else
@@ -180,11 +206,11 @@ form_env_new(const struct server_model *m)
 		e->san = xstrdup("dns:localhost");
 	else
 		xasprintf(&e->san, "dns:%s,dns:localhost", e->host);
-	if (m->served->key_entry != NULL && m->served->key_entry->nchain > 0 &&
-	    m->served->key_entry->chain[0]->info.nsan > 0) {
+	if (mat->key_entry != NULL && mat->key_entry->nchain > 0 &&
+	    mat->key_entry->chain[0]->info.nsan > 0) {
 		struct san_list	*sl = NULL;
 
-		if (san_list_from_info(&m->served->key_entry->chain[0]->info, &sl,
+		if (san_list_from_info(&mat->key_entry->chain[0]->info, &sl,
 		    NULL, NULL) == 0 && sl->n > 0) {
 			free(e->cert_san);
 			e->cert_san = san_list_to_string(sl);
@@ -196,14 +222,20 @@ form_env_new(const struct server_model *m)
 	if (m->jre.home != NULL)
 		e->jre_home = xstrdup(m->jre.home);
 	for (i = 0; i < m->nsettings; i++) {
-		if (strcmp(m->settings[i]->key, "server.ssl.key-store") == 0 &&
+		if (mat->keys.store != NULL &&
+		    strcmp(m->settings[i]->key, mat->keys.store) == 0 &&
 		    m->settings[i]->raw != NULL)
 			e->keystore_raw = xstrdup(m->settings[i]->raw);
+		if (mat->keys.storepass != NULL && e->storepass_from == NULL &&
+		    strcmp(m->settings[i]->key, mat->keys.storepass) == 0 &&
+		    m->settings[i]->source != NULL)
+			e->storepass_from = form_source_file(
+			    m->settings[i]->source);
 	}
-	if (m->served->ks != NULL)
-		e->format = m->served->ks->format;
-	else if (m->served->declared_type != NULL)
-		e->format = ks_format_parse(m->served->declared_type);
+	if (mat->ks != NULL)
+		e->format = mat->ks->format;
+	else if (mat->declared_type != NULL)
+		e->format = ks_format_parse(mat->declared_type);
 	for (i = 0; i < m->nmaterials; i++) {
 		if (m->materials[i]->path == NULL ||
 		    key_material_locked(m, m->materials[i]->path) !=
@@ -241,6 +273,7 @@ form_env_free(struct form_env *e)
 	free(e->keystore);
 	free(e->keystore_raw);
 	secret_free(e->storepass);
+	free(e->storepass_from);
 	free(e->alias);
 	free(e->host);
 	free(e->san);
@@ -552,6 +585,34 @@ form_ks_path(struct form *f)
 	return (f->env->keystore);
 }
 
+/* Whom a new file at path is for, copied (see tui.h). */
+struct server_owner *
+form_owner(struct form *f, const char *path)
+{
+	const struct server_owner	*so;
+	struct server_owner		*o;
+
+	if ((so = server_owner_for(f->t->model, path)) == NULL)
+		return (NULL);
+	o = xcalloc(1, sizeof *o);
+	o->uid = so->uid;
+	o->gid = so->gid;
+	o->mode = so->mode;
+	if (so->how != NULL)
+		o->how = o->how_buf = xstrdup(so->how);
+	return (o);
+}
+
+/* Free a form_owner copy (NULL-safe). */
+void
+form_owner_free(struct server_owner *o)
+{
+	if (o == NULL)
+		return;
+	free(o->how_buf);
+	free(o);
+}
+
 /* Its password (field, or the wizard's; may be empty, never NULL). */
 const struct secret *
 form_ks_pass(struct form *f)
@@ -779,8 +840,11 @@ form_check_pass(struct form *f, int i, enum sev *sev)
 	ks = form_keystore(f, &err);
 	if (ks != NULL && (ks->verified || ks->passwordless)) {
 		*sev = SEV_OK;
-		xasprintf(&r, "opens the keystore%s", form_get_prefilled(f, i) ?
-		    " (from application.properties)" : "");
+		if (form_get_prefilled(f, i) && f->env->storepass_from != NULL)
+			xasprintf(&r, "opens the keystore (from %s)",
+			    f->env->storepass_from);
+		else
+			r = xstrdup("opens the keystore");
 		return (r);
 	}
 	if (ks != NULL) {
@@ -1142,6 +1206,7 @@ form_farg_init(struct form *f, struct form_farg *a, int item,
 	if (cacerts != NULL)
 		a->cacerts = xstrdup(cacerts);
 	a->nfiles = form_split_files(form_get(f, item), &a->files);
+	a->owner = form_owner(f, a->path);
 }
 
 /* Free what form_farg_init filled (the password wiped). */
@@ -1153,6 +1218,7 @@ form_farg_clear(struct form_farg *a)
 	free(a->alias);
 	draw_lines_free(a->files, a->nfiles);
 	free(a->cacerts);
+	form_owner_free(a->owner);
 }
 
 /* Make s a step that writes files: its argument, free function, worker. */

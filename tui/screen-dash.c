@@ -487,6 +487,7 @@ dash_rows(struct tui *t, struct dash *d)
 	dash_rows_free(d);
 	if (d->mat < 0 || (size_t)d->mat >= m->nmaterials)
 		d->mat = 0;
+	t->material = d->mat;	/* forms act on it */
 	mat = dash_mat(t, d);
 	ks = mat->ks;
 	for (i = 0; i < m->nsettings; i++) {
@@ -1681,6 +1682,7 @@ dash_material_next(struct tui *t, struct dash *d, int dir)
 		return;
 	}
 	d->mat = (d->mat + dir + n) % n;
+	t->material = d->mat;	/* forms act on it */
 	d->sel[P_KEYSTORE] = d->top[P_KEYSTORE] = 0;
 	d->sel[P_SETTINGS] = d->top[P_SETTINGS] = 0;
 	mat = m->materials[d->mat];

@@ -212,3 +212,14 @@ tui_tick(struct tui *t)
 			redraw = true;
 	return (redraw);
 }
+
+/* The key material the dashboard shows (see tui.h). */
+struct key_material *
+tui_material(const struct tui *t)
+{
+	const struct server_model	*m = t->model;
+
+	if (t->material > 0 && (size_t)t->material < m->nmaterials)
+		return (m->materials[t->material]);
+	return (m->served);
+}

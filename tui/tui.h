@@ -188,6 +188,10 @@ struct tui {
 	unsigned int		 model_gen;	/* counts the models set
 						   (tui_set_model) */
 	char			*load_error;	/* why the model is empty */
+	int			 material;	/* the key material the
+						   dashboard shows (index in
+						   model->materials): forms act
+						   on it */
 	time_t			 now;
 
 	struct screen		 stack[TUI_STACK_MAX];
@@ -391,7 +395,12 @@ struct form_env {
 	char		*keystore_raw;	/* server.ssl.key-store as written */
 	bool		 keystore_exists;
 	enum ks_format	 format;	/* of the configured keystore */
-	struct secret	*storepass;	/* from application.properties */
+	struct secret	*storepass;	/* from the server's settings */
+	char		*storepass_from; /* where (the setting's source), or
+					   NULL */
+	bool		 served;	/* the material is the one served */
+	enum km_role	 role;		/* the material's role */
+	bool		 alias_setting;	/* a setting names its key entry */
 	char		*alias;		/* key-alias, or the vendor's */
 	char		*host;		/* of im.base-url, or this host */
 	char		*san;		/* default SANs for a new key */
@@ -506,7 +515,12 @@ extern const struct form_def form_convert_def;
 #define FORM_K_BACK	3
 
 /* form.c */
-struct form_env	*form_env_new(const struct server_model *);
+/* The environment of forms acting on mat (NULL: the served one). */
+struct form_env	*form_env_new(const struct server_model *,
+		     const struct key_material *mat);
+/* The key material the dashboard shows (the served one unless m chose
+ * another). */
+struct key_material *tui_material(const struct tui *);
 void		 form_env_free(struct form_env *);
 struct form	*form_new(struct tui *, const struct form_def *,
 		     struct wiz_ctx *, struct form_env *);
@@ -549,6 +563,10 @@ void		 form_add_keystore(struct form *, int flags);
 void		 form_add_alias(struct form *, const char *label,
 		     const char *value, int flags);
 const char	*form_ks_path(struct form *);
+/* Whom a new file at path is for (the server's user: server_owner_for),
+ * a copy for the worker, or NULL; freed by form_owner_free. */
+struct server_owner *form_owner(struct form *, const char *path);
+void		 form_owner_free(struct server_owner *);
 const struct secret *form_ks_pass(struct form *);
 bool		 form_ks_later(struct form *);
 struct keystore	*form_keystore(struct form *, const char **err);
@@ -575,6 +593,7 @@ struct form_farg {
 	char		*cacerts;	/* NULL: none */
 	bool		 replace;
 	enum ks_format	 storetype;
+	struct server_owner *owner;	/* a new file's user, or NULL */
 };
 extern const char *const form_yn[];	/* "no", "yes": a choice item */
 /* A choice of store type for a new keystore ("PKCS12", "JKS"), sel

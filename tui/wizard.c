@@ -677,16 +677,16 @@ const struct screen_ops screen_wizard = {
 /* The newest self-signed key entry other than the configured one (the
  * key a renewal made), or NULL. */
 static const char *
-wiz_renewed_alias(const struct server_model *m)
+wiz_renewed_alias(const struct key_material *mat)
 {
 	const struct ks_entry	*e, *best = NULL;
 	size_t			 i;
 
-	if (m->served->ks == NULL)
+	if (mat->ks == NULL)
 		return (NULL);
-	for (i = 0; i < m->served->ks->nentries; i++) {
-		e = m->served->ks->entries[i];
-		if (e->type != KS_ENTRY_KEY || e == m->served->key_entry ||
+	for (i = 0; i < mat->ks->nentries; i++) {
+		e = mat->ks->entries[i];
+		if (e->type != KS_ENTRY_KEY || e == mat->key_entry ||
 		    e->nchain != 1 || !e->chain[0]->info.self_signed)
 			continue;
 		if (best == NULL || e->date_ms > best->date_ms)
@@ -695,19 +695,31 @@ wiz_renewed_alias(const struct server_model *m)
 	return (best != NULL ? best->alias : NULL);
 }
 
-/* A wizard of kind (WIZ_FORM: the one form def). */
+/* A wizard of kind (WIZ_FORM: the one form def), acting on the key
+ * material the dashboard shows (a finding's own, when fixing one). */
 static int
 wiz_push(struct tui *t, enum wiz_kind kind, const struct form_def *def,
     const struct finding *fnd)
 {
-	struct wiz	*w;
-	const char	*ra;
-	size_t		 i;
+	struct wiz		*w;
+	struct key_material	*mat;
+	const char		*ra;
+	size_t			 i;
 
+	mat = fnd != NULL && fnd->material != NULL ? fnd->material :
+	    tui_material(t);
+	/* The encryption key: shown, exported, never changed. */
+	if (mat->role == KM_ROLE_ENCRYPTION && def != &form_export_def &&
+	    def != &form_trust_def && def != &form_settings_def) {
+		tui_message(t, SEV_WARN, "not for the encryption key: %s "
+		    "(m: another key material)", mat->not_renewable != NULL ?
+		    mat->not_renewable : "its key pair decrypts stored data");
+		return (-1);
+	}
 	w = xcalloc(1, sizeof *w);
 	w->kind = kind;
 	w->ctx.kind = kind;
-	w->env = form_env_new(t->model);
+	w->env = form_env_new(t->model, mat);
 	if (kind == WIZ_FORM) {
 		w->title = def->title;
 		w->pages[0] = def;
@@ -715,9 +727,14 @@ wiz_push(struct tui *t, enum wiz_kind kind, const struct form_def *def,
 	} else {
 		w->title = wiz_kinds[kind].title;
 		w->outro = wiz_kinds[kind].outro;
-		for (i = 0; wiz_kinds[kind].pages[i] != NULL; i++)
-			w->pages[i] = wiz_kinds[kind].pages[i];
-		w->npages = i;
+		for (i = 0; wiz_kinds[kind].pages[i] != NULL; i++) {
+			/* Another material than the one served: renewed in
+			 * place, the server's settings stay. */
+			if (wiz_kinds[kind].pages[i] == &form_settings_def &&
+			    !w->env->served)
+				continue;
+			w->pages[w->npages++] = wiz_kinds[kind].pages[i];
+		}
 	}
 	switch (kind) {
 	case WIZ_RENEW_SELF:
@@ -729,7 +746,7 @@ wiz_push(struct tui *t, enum wiz_kind kind, const struct form_def *def,
 		break;
 	case WIZ_RENEW_CA2:
 		w->ctx.old_alias = xstrdup(w->env->alias);
-		if ((ra = wiz_renewed_alias(t->model)) != NULL)
+		if ((ra = wiz_renewed_alias(mat)) != NULL)
 			w->ctx.alias = xstrdup(ra);
 		break;
 	default:
@@ -738,6 +755,12 @@ wiz_push(struct tui *t, enum wiz_kind kind, const struct form_def *def,
 	if (fnd != NULL) {
 		xasprintf(&w->intro, "fixing: %s", fnd->message);
 		w->intro_sev = fnd->sev;
+	} else if (!w->env->served) {
+		xasprintf(&w->intro, "the %s key material%s%s: %s",
+		    km_role_name(mat->role), mat->name != NULL ? " " : "",
+		    mat->name != NULL ? mat->name : "", mat->path != NULL ?
+		    mat->path : "(no file)");
+		w->intro_sev = SEV_INFO;
 	}
 	if (tui_push(t, &screen_wizard, w) != 0) {
 		form_env_free(w->env);

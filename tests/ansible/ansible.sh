@@ -4,9 +4,11 @@
 # localhost (-c local): examples/enable-https.yml in check mode writes
 # nothing, the first run changes (key pair, settings, the JRE's cacerts:
 # keytool reads them), the second run changes nothing; a keystore with two
-# entries keeps both; a bad domain fails with tlsdeck's one line; the
-# password is in no output (-vvv); examples/collect-status.yml collects
-# the report that tlsdeck fleet reads.
+# entries keeps both; CA certificates go into the server's own trust store
+# (trust_certs, trust_in), a second run unchanged; a bad domain fails with
+# tlsdeck's one line; the password is in no output (-vvv);
+# examples/collect-status.yml collects the report that tlsdeck fleet reads;
+# examples/acme-https.yml passes --syntax-check.
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 FX=$TOP_BUILDDIR/tests/tools/srv-fixture
 command -v ansible-playbook >/dev/null || skip "ansible-core missing"
@@ -120,6 +122,32 @@ grep -q 'https.domains: \\"bad domain\\" is not a DNS name' "$T/play" ||
     fail "the failure: $(cat "$T/play")"
 recap | grep -q 'failed=1' || fail "failed: $(recap)"
 
+# the server's own trust store (trust_certs, trust_in: server), entry by
+# entry; a second run changes nothing
+S3=$T/trust
+mkdir -p "$S3/conf/ssl"
+cp -R "$T/fx/jre" "$S3/jre"
+TS=$S3/conf/ssl/truststore.p12
+"$TLSDECK" import-cert "$TS" --alias partner "$SAMPLES/certs/ca.pem" \
+    --storepass-file "$T/pw" >/dev/null || fail "import-cert trust store"
+printf 'sharedDataPath=%s\nserver.port=8443\nserver.ssl.trust-store=%s\nserver.ssl.trust-store-password=%s\n' \
+    "$S3" "$TS" "$PW" >"$S3/conf/application.properties"
+VARS3=$(echo "$VARS" | sed "s|\"$S\"|\"$S3\"|")
+TV="{\"tlsdeck_trust_certs\": [\"$SAMPLES/certs/ca.pem\", \"$SAMPLES/certs/int.pem\"],
+    \"tlsdeck_trust_in\": [\"server\"]}"
+play enable-https.yml -e "$VARS3" -e "$TV" -e ansible_become=false ||
+    fail "trust store: $(cat "$T/play")"
+recap | grep -q 'changed=1.*failed=0' || fail "trust store: $(recap)"
+keytool -list -keystore "$TS" -storepass:file "$T/pw" >"$T/kt" 2>&1 ||
+    fail "keytool trust store: $(cat "$T/kt")"
+[ "$(grep -c 'trustedCertEntry' "$T/kt")" = 2 ] ||
+    fail "trust store entries: $(cat "$T/kt")"
+before=$(sums "$S3")
+play enable-https.yml -e "$VARS3" -e "$TV" -e ansible_become=false ||
+    fail "trust store again: $(cat "$T/play")"
+recap | grep -q 'changed=0.*failed=0' || fail "trust store again: $(recap)"
+[ "$(sums "$S3")" = "$before" ] || fail "trust store: the second run wrote"
+
 # collect the report for the fleet view
 R=$T/reports
 play collect-status.yml -e ansible_become=false -e "tlsdeck_reports=$R" \
@@ -131,4 +159,7 @@ play collect-status.yml -e ansible_become=false -e "tlsdeck_reports=$R" \
 [ "$(jq -r '.hosts[0].name' "$T/out")" = localhost ] ||
     fail "fleet: $(cat "$T/out")"
 [ "$(jq -r '.hosts[0].kind' "$T/out")" = spring ] || fail "fleet kind"
+timeout -k 5 120 ansible-playbook -i localhost, -c local --syntax-check \
+    "$EX/acme-https.yml" >"$T/play" 2>&1 ||
+    fail "acme-https.yml: $(cat "$T/play")"
 echo "ok: ansible"

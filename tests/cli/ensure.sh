@@ -6,7 +6,13 @@
 # run changes nothing (every byte the same); a keystore with two entries
 # keeps the other one when its key pair is renewed; --diff masks the
 # password; the password never appears on stdout, stderr or in JSON; bad
-# specs are refused with one line naming the file, nothing written.
+# specs are refused with one line naming the file, nothing written.  On a
+# server configured in application.yml the settings are edited in place
+# (comments, order and the other documents kept) and a second run writes
+# nothing.  trust: {in: [cacerts, server], certs} adds CA certificates to
+# the JRE's cacerts and to the server's own trust store (Spring's
+# server.ssl.trust-store, Tomcat's truststoreFile), entry by entry, backed
+# up, the second run writing nothing.
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 FX=$TOP_BUILDDIR/tests/tools/srv-fixture
 command -v jq >/dev/null || skip "jq missing"
@@ -169,6 +175,180 @@ j '.actions[] | select(.action == "settings") | .diff.after' |
     fail "masked: $(cat "$T/out")"
 [ -e "$S3/conf/ssl" ] && fail "--check created the keystore directory"
 
+# ---- a Spring server configured in YAML (application.yml) -------------
+# The keys go into the YAML where they win, every other line (comments,
+# order, a profile document) stays as it was; the second run writes
+# nothing.
+SY=$T/yml
+mkdir -p "$SY/conf"
+cp -R "$T/fx/jre" "$SY/jre"
+Y=$SY/conf/application.yml
+cat >"$Y" <<EOF
+# the application, in YAML
+sharedDataPath: $SY
+server:
+  port: 8080   # plain HTTP for now
+  servlet:
+    context-path: /app
+im:
+  base-url: http://yml.example.test:8080
+---
+spring:
+  config:
+    activate:
+      on-profile: dev
+server:
+  port: 9090
+EOF
+cp "$Y" "$T/yml.orig"
+cat >"$T/specy.yaml" <<EOF
+server: $SY
+https:
+  domains: [yml.example.test]
+  port: 8443
+settings:
+  - key: server.servlet.context-path
+    value: /im
+  - key: server.http2.enabled
+    value: "true"
+EOF
+before=$(sums "$SY")
+run 0 ensure "$T/specy.yaml" --storepass-env KSPW --check --diff --format json
+[ "$(j .changed)" = true ] || fail "yaml check: $(cat "$T/out")"
+[ "$(sums "$SY")" = "$before" ] || fail "yaml: --check wrote"
+j '.actions[] | select(.action == "settings") | .target' | grep -qx "$Y" ||
+    fail "yaml: the settings target: $(cat "$T/out")"
+run 0 ensure "$T/specy.yaml" --storepass-env KSPW --format json
+[ "$(j '[.actions[] | select(.changed) | .action] | join(" ")')" = \
+    "keypair settings trust" ] || fail "yaml first run: $(cat "$T/out")"
+# every line of the original but the two values changed is still there
+grep -v -e '^  port: 8080' -e 'context-path: /app' "$T/yml.orig" |
+    while IFS= read -r line; do
+	grep -qxF -- "$line" "$Y" || fail "yaml: lost \"$line\": $(cat "$Y")"
+done || exit 1
+grep -q '^  port: 8443' "$Y" || fail "yaml port: $(cat "$Y")"
+grep -q 'context-path: /im' "$Y" || fail "yaml context-path: $(cat "$Y")"
+grep -q '# plain HTTP for now' "$Y" || fail "yaml: the comment: $(cat "$Y")"
+[ "$(sed -n '/^---$/,$p' "$Y")" = "$(sed -n '/^---$/,$p' "$T/yml.orig")" ] ||
+    fail "yaml: the profile document changed: $(cat "$Y")"
+run 0 status --server "$SY" --no-live --format json
+[ "$(j '.keystore.key_alias')" = tlsdeck ] || fail "yaml: status key alias"
+[ "$(j '.keystore.port')" = 8443 ] || fail "yaml: status port: $(j -c .keystore)"
+grep -A1 '^  http2:$' "$Y" | grep -qx '    enabled: true' ||
+    fail "yaml: http2 nested under server: $(cat "$Y")"
+before=$(sums "$SY")
+run 0 ensure "$T/specy.yaml" --storepass-env KSPW --format json
+[ "$(j .changed)" = false ] || fail "yaml second run: $(cat "$T/out")"
+[ "$(sums "$SY")" = "$before" ] || fail "yaml: the second run wrote"
+run 0 ensure "$T/specy.yaml" --format json --check
+[ "$(j .changed)" = false ] || fail "yaml check after: $(cat "$T/out")"
+
+# ---- trust in the server's own trust store too -------------------------
+# trust: {in: [cacerts, server], certs: [...]}: each certificate into the
+# JRE's cacerts and into the trust store the server configures
+# (server.ssl.trust-store), entry by entry: one already there is left as
+# it is, the other added (the store backed up first); the second run
+# writes nothing.
+ST=$T/trust
+mkdir -p "$ST/conf/ssl"
+cp -R "$T/fx/jre" "$ST/jre"
+TS=$ST/conf/ssl/truststore.p12
+TSPW=Trust-Pass.43
+export TSPW
+run 0 import-cert "$TS" --alias partner-ca "$SAMPLES/certs/ca.pem" \
+    --storepass-env TSPW
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -keyout "$T/ca2.key" -out "$T/ca2.pem" -subj "/CN=ensure second CA" \
+    -days 30 -addext basicConstraints=critical,CA:TRUE \
+    >"$T/req.log" 2>&1 || fail "openssl: $(cat "$T/req.log")"
+cat >"$ST/conf/application.properties" <<EOF
+sharedDataPath=$ST
+server.port=8080
+server.ssl.trust-store=\${sharedDataPath}/conf/ssl/truststore.p12
+server.ssl.trust-store-password=$TSPW
+server.ssl.trust-store-type=PKCS12
+EOF
+cat >"$T/spect.yaml" <<EOF
+server: $ST
+trust:
+  in: [cacerts, server]
+  certs: [$SAMPLES/certs/ca.pem, $T/ca2.pem]
+EOF
+rm -rf "$T/backups"
+before=$(sums "$ST")
+run 0 ensure "$T/spect.yaml" --check --format json
+[ "$(j '[.actions[] | select(.action == "trust") | "\(.target)=\(.changed)"] | join(" ")')" = \
+    "$ST/jre/lib/security/cacerts=true $TS=false $ST/jre/lib/security/cacerts=true $TS=true" ] ||
+    fail "trust check: $(cat "$T/out")"
+[ "$(sums "$ST")" = "$before" ] || fail "trust: --check wrote"
+run 0 ensure "$T/spect.yaml" --format json
+[ "$(j '[.actions[] | select(.changed)] | length')" = 3 ] ||
+    fail "trust run: $(cat "$T/out")"
+j '.actions[] | select(.target == "'"$TS"'" and .changed) | .backup' |
+    grep -qx '[0-9][0-9]*' || fail "trust: no backup: $(cat "$T/out")"
+run 0 list "$TS" --storepass-env TSPW --format json
+[ "$(j '.entries | length')" = 2 ] || fail "trust store: $(cat "$T/out")"
+[ "$(j '.entries[] | select(.alias == "partner-ca") | .type')" = \
+    trustedCertEntry ] || fail "trust store: partner-ca: $(cat "$T/out")"
+j '.entries[].chain[0].subject' | grep -q 'ensure second CA' ||
+    fail "trust store: the second CA: $(cat "$T/out")"
+if command -v keytool >/dev/null 2>&1; then
+	keytool -list -keystore "$TS" -storepass:env TSPW >"$T/kt" 2>&1 ||
+	    fail "keytool -list trust store: $(cat "$T/kt")"
+	[ "$(grep -c trustedCertEntry "$T/kt")" = 2 ] ||
+	    fail "keytool: $(cat "$T/kt")"
+fi
+before=$(sums "$ST")
+run 0 ensure "$T/spect.yaml" --format json
+[ "$(j .changed)" = false ] || fail "trust second run: $(cat "$T/out")"
+[ "$(sums "$ST")" = "$before" ] || fail "trust: the second run wrote"
+# the same on Tomcat: the SSLHostConfig's truststoreFile (JKS)
+TC=$T/tomcat
+mkdir -p "$TC/conf"
+run 0 import-cert "$TC/conf/trust.jks" --alias partner-ca \
+    "$SAMPLES/certs/ca.pem" --storepass-env TSPW --storetype jks
+cat >"$TC/conf/server.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<Server port="-1" shutdown="SHUTDOWN">
+  <Service name="Catalina">
+    <Connector port="8443" protocol="org.apache.coyote.http11.Http11NioProtocol"
+               SSLEnabled="true" scheme="https" secure="true">
+      <SSLHostConfig certificateVerification="optional"
+                     truststoreFile="conf/trust.jks"
+                     truststorePassword="$TSPW" truststoreType="JKS">
+        <Certificate certificateKeystoreFile="conf/ks.p12"
+                     certificateKeystorePassword="x-pass" type="RSA"/>
+      </SSLHostConfig>
+    </Connector>
+  </Service>
+</Server>
+EOF
+printf 'server: %s\ntrust:\n  in: [server]\n  certs: [%s, %s]\n' "$TC" \
+    "$SAMPLES/certs/ca.pem" "$T/ca2.pem" >"$T/spectc.yaml"
+run 0 ensure "$T/spectc.yaml" --format json
+[ "$(j '[.actions[] | "\(.target)=\(.changed)"] | join(" ")')" = \
+    "$TC/conf/trust.jks=false $TC/conf/trust.jks=true" ] ||
+    fail "tomcat trust: $(cat "$T/out")"
+if command -v keytool >/dev/null 2>&1; then
+	keytool -list -keystore "$TC/conf/trust.jks" -storepass:env TSPW \
+	    >"$T/kt" 2>&1 || fail "keytool -list tomcat: $(cat "$T/kt")"
+	[ "$(grep -c trustedCertEntry "$T/kt")" = 2 ] ||
+	    fail "keytool tomcat: $(cat "$T/kt")"
+fi
+before=$(sums "$TC")
+run 0 ensure "$T/spectc.yaml" --format json
+[ "$(j .changed)" = false ] || fail "tomcat trust again: $(cat "$T/out")"
+[ "$(sums "$TC")" = "$before" ] || fail "tomcat trust: the second run wrote"
+
+# in: [server] only; a server without a trust store is refused
+printf 'server: %s\ntrust:\n  in: [server]\n  certs: [%s]\n' "$S" \
+    "$T/ca2.pem" >"$T/spect2.yaml"
+before=$(sums "$S")
+run 1 ensure "$T/spect2.yaml"
+[ "$(grep -c . "$T/err")" = 1 ] && grep -q 'no trust store of its own' \
+    "$T/err" || fail "no trust store: $(cat "$T/err")"
+[ "$(sums "$S")" = "$before" ] || fail "no trust store: wrote"
+
 # ---- bad specs: one line naming the file, nothing written ---------------
 before=$(sums "$S")
 bad() {
@@ -200,6 +380,18 @@ https:
   min-days: 900
   days: 100
 " "min-days"
+bad trustin "server: $S
+trust:
+  in: [jre]
+  certs: [$T/ca2.pem]
+" "trust.in: .*neither cacerts"
+bad acmepem "server: $S
+https:
+  domains: [a.example]
+  pem-key: /k.pem
+  pem-chain: /c.pem
+  acme: {directory: 'https://ca.example/dir'}
+" "not both"
 printf 'server: x\000\n' >"$T/bad.yaml"
 run 1 ensure "$T/bad.yaml"
 grep -q 'NUL' "$T/err" || fail "NUL: $(cat "$T/err")"

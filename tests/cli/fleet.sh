@@ -3,7 +3,8 @@
 # fleet.sh -- tlsdeck fleet over real reports: tlsdeck status and scan
 # --format json of fixture servers (one healthy, one expiring in 5 days),
 # copied as a directory of hosts and as a stream on standard input; text
-# and JSON most urgent first, exactly the JSON fields of a host, stale
+# and JSON most urgent first (host names in natural order within the same
+# urgency: web2 before web10), exactly the JSON fields of a host, stale
 # reports, the command that fixes a host, and hostile reports (not JSON,
 # empty, an array, too large, escapes in names, a FIFO): one line each on
 # stderr naming the file, exit 1, the other hosts still shown, nothing
@@ -138,6 +139,20 @@ jq -e '.hosts | length == 12' "$T/out" >/dev/null ||
     fail "json hosts: $(j '.hosts | length')"
 jq -e '[.hosts[] | select(.name | test("^evil"))] | length == 1' \
     "$T/out" >/dev/null || fail "the escaped name"
+
+# ---- host names in natural order within the same urgency -----------
+N=$T/natural
+mkdir -p "$N"
+for h in web10 web2 web1 web02x db3 web9; do
+	cp "$D/web-ok.json" "$N/$h.json"
+done
+run 0 fleet "$N" --format json
+[ "$(j '[.hosts[].name] | join(" ")')" = "db3 web1 web2 web02x web9 web10" ] ||
+    fail "natural order: $(j '[.hosts[].name] | join(" ")')"
+run 0 fleet "$N" --format text
+[ "$(grep -o 'db3\|web[0-9x]*' "$T/out" | tr '\n' ' ')" = \
+    "db3 web1 web2 web02x web9 web10 " ] ||
+    fail "natural order (text): $(cat "$T/out")"
 
 # ---- bad invocations ---------------------------------------------------
 run 1 fleet "$T/nonexistent" --format json

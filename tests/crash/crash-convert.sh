@@ -1,15 +1,23 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # crash-convert.sh -- SIGKILL `tlsdeck convert --server` (a new keystore
-# file, then the settings) at random points, many times, and check after
-# every kill that the server is never left broken: the settings are the
-# old ones byte for byte (then the old JKS keystore is untouched) or the
-# new ones (then the new PKCS#12 file is complete: it opens with the store
-# password and holds the key entry with its certificate).  Bounded to
-# about 8 s (CRASH_SECONDS).
+# file, then the settings: one transaction, core/txn.c) and check that the
+# next tlsdeck command that writes rolls an interrupted transaction back.
+# First a kill exactly between the two writes (the settings' directory
+# lock is held by the test, so tlsdeck waits there with the new keystore
+# written): `tlsdeck history` names the interrupted transaction, the next
+# command says what it put back, the settings are the old ones byte for
+# byte and no new keystore is left.  Then kills at random points, many
+# times: after each, the next command leaves either the old settings and
+# no keystore.p12, or the new settings with a complete new PKCS#12 file
+# (it opens with the store password and holds the key entry with its
+# certificate); the old JKS keystore is never touched.  Bounded to about
+# 8 s (CRASH_SECONDS).
 . "$TOP_SRCDIR/tests/lib.sh"
 command -v sha256sum >/dev/null 2>&1 || skip "no sha256sum"
 export TLSDECK_BACKUP_DIR="$T/backups"
+# Its own state directory: the journals a kill leaves are this test's.
+export TLSDECK_STATE_DIR="$T/state"
 PW=tlsdeck-demo
 export PW
 D=$T/srv
@@ -32,6 +40,60 @@ p_old=$(sha "$T/base/conf/application.properties")
 k_old=$(sha "$T/base/conf/ssl/keystore.jks")
 
 reset() { rm -rf "$D"; cp -a "$T/base" "$D"; }
+njournals() { ls "$TLSDECK_STATE_DIR/txn" 2>/dev/null | grep -c '\.txn$'; }
+# A command that writes, and fails without writing anything itself: it
+# only rolls back what a killed tlsdeck left.
+next_write() {
+	"$TLSDECK" convert "$T/no-such.jks" --to pkcs12 >/dev/null 2>"$T/next"
+	grep -v 'no-such.jks' "$T/next" >"$T/rolled" || :
+}
+
+# 1. Killed between the writes: the new keystore is written, tlsdeck
+# waits for the lock of conf/ (held here, as another tlsdeck would).
+reset
+mkdir -p "$TLSDECK_STATE_DIR/locks"
+chmod 700 "$TLSDECK_STATE_DIR" "$TLSDECK_STATE_DIR/locks"
+lockf=$TLSDECK_STATE_DIR/locks/$(stat -c %d-%i "$D/conf").lock
+flock -o "$lockf" sleep 20 >/dev/null 2>&1 &
+holder=$!
+n=0
+while [ ! -e "$lockf" ] && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
+TLSDECK_LOCK_WAIT_MS=30000 "$TLSDECK" convert --server "$D" --to pkcs12 \
+    >/dev/null 2>&1 &
+pid=$!
+n=0
+while [ ! -e "$D/conf/ssl/keystore.p12" ] && [ $n -lt 400 ]; do
+	sleep 0.05
+	n=$((n + 1))
+done
+[ -e "$D/conf/ssl/keystore.p12" ] || fail "the new keystore never came"
+sleep 0.3
+kill -9 "$pid"
+wait "$pid" 2>/dev/null
+kill "$holder"
+wait "$holder" 2>/dev/null
+[ "$(sha "$P")" = "$p_old" ] || fail "the settings changed under the lock"
+[ "$(njournals)" -eq 1 ] || fail "no journal of the interrupted convert"
+"$TLSDECK" history >"$T/h" || fail "history"
+grep -q "interrupted convert --server (pid $pid, .*: the next tlsdeck command that writes rolls it back" \
+    "$T/h" || { cat "$T/h"; fail "history does not name it"; }
+next_write
+[ "$(wc -l <"$T/rolled")" -eq 1 ] || { cat "$T/next"; fail "not one line"; }
+grep -q "^tlsdeck: rolled back an interrupted convert --server (pid $pid, .*): removed $D/conf/ssl/keystore.p12\$" \
+    "$T/rolled" || { cat "$T/next"; fail "rollback line"; }
+[ ! -e "$D/conf/ssl/keystore.p12" ] || fail "the new keystore stayed"
+[ "$(sha "$P")" = "$p_old" ] || fail "the settings are not the old ones"
+[ "$(sha "$D/conf/ssl/keystore.jks")" = "$k_old" ] ||
+    fail "the old keystore changed"
+[ "$(njournals)" -eq 0 ] || fail "the journal stayed"
+"$TLSDECK" history >"$T/h"
+grep -q "rollback .*keystore.p12  (interrupted convert --server" "$T/h" ||
+    { cat "$T/h"; fail "history: no rollback entry"; }
+# and the same convert, run again, is complete
+"$TLSDECK" convert --server "$D" --to pkcs12 >/dev/null 2>"$T/e" ||
+    { cat "$T/e"; fail "convert after the rollback"; }
+[ ! -s "$T/e" ] || { cat "$T/e"; fail "convert after: stderr"; }
+
 # Calibrate the kill delays on one complete run.
 reset
 t0=$(date +%s%N)
@@ -44,7 +106,7 @@ echo "one convert takes about $per us; kill delays 0..$per us"
 runs=${CRASH_RUNS:-200}
 limit=${CRASH_SECONDS:-8}
 start=$(date +%s)
-i=0 old=0 new=0
+i=0 old=0 new=0 rolled=0
 while [ "$i" -lt "$runs" ]; do
 	i=$((i + 1))
 	reset
@@ -56,11 +118,16 @@ while [ "$i" -lt "$runs" ]; do
 	sleep "$usleep"
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
+	next_write
+	[ "$(njournals)" -eq 0 ] || fail "run $i: a journal stayed"
+	grep -q 'rolled back' "$T/rolled" && rolled=$((rolled + 1))
 	s=$(sha "$P")
 	[ "$(sha "$D/conf/ssl/keystore.jks")" = "$k_old" ] ||
 	    fail "run $i: the old keystore changed"
 	if [ "$s" = "$p_old" ]; then
 		old=$((old + 1))
+		[ ! -e "$D/conf/ssl/keystore.p12" ] ||
+		    fail "run $i: old settings, and a stray keystore.p12"
 	elif [ "$s" = "$p_new" ]; then
 		new=$((new + 1))
 		"$TLSDECK" list "$D/conf/ssl/keystore.p12" --storepass-env PW \
@@ -72,6 +139,6 @@ while [ "$i" -lt "$runs" ]; do
 	fi
 	[ $(( $(date +%s) - start )) -ge "$limit" ] && break
 done
-echo "$i kills: settings old $old, new $new"
+echo "$i kills: settings old $old, new $new; $rolled rolled back"
 [ "$i" -ge 5 ] || fail "only $i runs"
 exit 0

@@ -25,6 +25,7 @@ codes() {
 
 mk_jks_keypass "$T/jks" || fail "JKS tree (keytool)"
 cp -a "$T/jks" "$T/jks11"
+cp -a "$T/jks" "$T/yml"
 sed -i "s#^sharedDataPath=.*#sharedDataPath=$T/jks11#" \
     "$T/jks11/conf/application.properties"
 case $(codes "$T/jks") in
@@ -79,6 +80,36 @@ kt -certreq -keystore "$T/jks/conf/ssl/keystore.p12" -storepass:env \
     fail "keytool -certreq with the store password"
 c=$(codes "$T/jks")
 [ "$c" = "cert-self-signed " ] || fail "after: findings [$c]"
+
+# The TLS settings in application.yml (beside the properties file, which
+# keeps the rest): the YAML is switched, in the same transaction, and the
+# properties file is left as it was.
+y=$T/yml/conf/application.yml
+sed -i "s#^sharedDataPath=.*#sharedDataPath=$T/yml#" \
+    "$T/yml/conf/application.properties"
+{
+	echo "# TLS for the console"
+	echo "server:"
+	echo "  ssl:"
+	grep '^server\.ssl\.' "$T/yml/conf/application.properties" |
+	    sed 's/^server\.ssl\.\([^=]*\)=\(.*\)$/    \1: "\2"/'
+} >"$y"
+sed -i '/^server\.ssl\./d' "$T/yml/conf/application.properties"
+ph=$(sha256sum <"$T/yml/conf/application.properties")
+"$TLSDECK" convert --server "$T/yml" --to pkcs12 --format json >"$T/j" \
+    2>"$T/err" || { cat "$T/err"; fail "convert --server (YAML)"; }
+grep -qx '    key-store: "${sharedDataPath}/conf/ssl/keystore.p12"' "$y" ||
+    fail "YAML key-store not switched: $(cat "$y")"
+grep -qx '    key-store-type: "PKCS12"' "$y" || fail "YAML type: $(cat "$y")"
+grep -q 'key-password' "$y" && fail "YAML key-password left: $(cat "$y")"
+grep -qx '# TLS for the console' "$y" || fail "YAML comment lost"
+[ "$(sha256sum <"$T/yml/conf/application.properties")" = "$ph" ] ||
+    fail "the properties file changed"
+kt -list -keystore "$T/yml/conf/ssl/keystore.p12" -storetype PKCS12 \
+    -storepass:env SRV_PASS -alias integration-manager >/dev/null 2>&1 ||
+    fail "keytool: the YAML server's new keystore"
+c=$(codes "$T/yml")
+[ "$c" = "cert-self-signed " ] || fail "YAML after: findings [$c]"
 
 # A JRE that cannot read the modern profile: legacy, chosen from it.
 sed -i 's/^JAVA_VERSION=.*/JAVA_VERSION="11.0.10"/' "$T/jks11/jre/release"

@@ -12,7 +12,8 @@
 # sets, and writes what the file wins.  Then the restart hint names the
 # process's systemd unit only when it has one.  As root, the stand-in runs
 # as nobody: a key store nobody cannot read is a critical finding, and new
-# files are for nobody (0640).
+# files are for nobody (0640): a keystore, a request and an export made
+# by tlsdeck for that server are nobody's, and nobody can read them.
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 need_keytool
 command -v jq >/dev/null || skip "jq missing"
@@ -192,4 +193,48 @@ out=$(timeout 30 "$TLSDECK" status --server "$S" --format json 2>"$T/err")
 [ "$(j '[.findings[] | select(.code == "keystore-server-cannot-read")] |
     length')" = 0 ] || fail "still cannot read: $(j -c .findings)"
 [ "$(j .keystore.key_recovered)" = true ] || fail "as nobody: key"
+
+# New files for that server (a keystore, a CSR, an export) are nobody's:
+# its group, mode 0640 (nogroup is not a general group: a key may be
+# group-readable); nobody can read the new keystore.
+export SRV_PASS
+TLSDECK_PROPERTIES=$S/conf/application.properties
+export TLSDECK_PROPERTIES
+perms() { stat -c '%u %g %a' "$1"; }
+timeout 60 "$TLSDECK" genkey "$S/conf/ssl/new.p12" --alias new \
+    --dname "CN=$SRV_HOST" --storepass-env SRV_PASS >"$T/out" 2>"$T/err" ||
+    fail "genkey for nobody: $(cat "$T/err")"
+[ "$(perms "$S/conf/ssl/new.p12")" = "$NB $NG 640" ] ||
+    fail "new keystore: $(perms "$S/conf/ssl/new.p12")"
+grep -q "a new file for the server's user nobody" "$T/err" ||
+    fail "genkey does not say whose the file is: $(cat "$T/err")"
+setpriv --reuid="$NB" --regid="$NG" --clear-groups "$KEYTOOL17" \
+    -J-XX:-UsePerfData -list -keystore "$S/conf/ssl/new.p12" \
+    -storepass:env SRV_PASS >"$T/out" 2>&1 ||
+    fail "nobody cannot read the new keystore: $(cat "$T/out")"
+grep -q '^new,' "$T/out" || fail "keytool as nobody: $(cat "$T/out")"
+timeout 60 "$TLSDECK" csr "$S/conf/ssl/web.p12" --alias web \
+    -o "$S/conf/ssl/web.csr" --storepass-env SRV_PASS >/dev/null 2>"$T/err" ||
+    fail "csr: $(cat "$T/err")"
+[ "$(perms "$S/conf/ssl/web.csr")" = "$NB $NG 640" ] ||
+    fail "new CSR: $(perms "$S/conf/ssl/web.csr")"
+timeout 60 "$TLSDECK" export "$S/conf/ssl/web.p12" --alias web \
+    -o "$S/conf/ssl/web.crt" --storepass-env SRV_PASS >/dev/null 2>"$T/err" ||
+    fail "export: $(cat "$T/err")"
+[ "$(perms "$S/conf/ssl/web.crt")" = "$NB $NG 640" ] ||
+    fail "new export: $(perms "$S/conf/ssl/web.crt")"
+openssl req -in "$S/conf/ssl/web.csr" -noout 2>/dev/null || fail "csr: not PEM"
+# An existing file keeps its owner and mode.
+timeout 60 "$TLSDECK" genkey "$S/conf/ssl/web.p12" --alias extra \
+    --dname "CN=$SRV_HOST" --storepass-env SRV_PASS >/dev/null 2>"$T/err" ||
+    fail "genkey in the old keystore: $(cat "$T/err")"
+[ "$(perms "$S/conf/ssl/web.p12")" = "$NB 0 600" ] ||
+    fail "existing keystore: $(perms "$S/conf/ssl/web.p12")"
+# A file outside the server's directories: tlsdeck's own rules.
+timeout 60 "$TLSDECK" genkey "$T/other.p12" --alias o --dname CN=o \
+    --storepass-env SRV_PASS >/dev/null 2>"$T/err" ||
+    fail "genkey elsewhere: $(cat "$T/err")"
+[ "$(perms "$T/other.p12")" = "0 0 600" ] ||
+    fail "a file not the server's: $(perms "$T/other.p12")"
+unset TLSDECK_PROPERTIES
 exit 0

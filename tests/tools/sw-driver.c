@@ -86,7 +86,7 @@ commit_once(const char *path, int flags, int want, FILE *log)
 {
 	struct sw_file		*f = NULL;
 	struct sw_meta		 meta = { "crash-test", "alternate A/B", 0640,
-	    0 };
+	    0, NULL };
 	const unsigned char	*cur;
 	char			*cause = NULL, old[65];
 	size_t			 len;
@@ -234,7 +234,7 @@ static int
 put(const char *path, const char *src, const char *cmd)
 {
 	struct sw_file	*f = NULL;
-	struct sw_meta	 meta = { cmd, "test put", 0600, 0 };
+	struct sw_meta	 meta = { cmd, "test put", 0600, 0, NULL };
 	unsigned char	*buf;
 	size_t		 len;
 	char		*cause = NULL;

@@ -142,7 +142,7 @@ sw_put(const char *path, int flags, const char *s, unsigned int mode,
     unsigned int *idp, char **cause)
 {
 	struct sw_file	*f = NULL;
-	struct sw_meta	 meta = { "test", "unit test write", mode, 0 };
+	struct sw_meta	 meta = { "test", "unit test write", mode, 0, NULL };
 	int		 rc;
 
 	if (sw_open(path, flags, &f, cause) != 0)
@@ -540,7 +540,7 @@ test_backup_created(void **state)
 	struct backup_rec	*recs = NULL, *r = NULL;
 	struct sw_file		*f = NULL;
 	struct sw_meta		 meta = { "trust", "import ca.pem as myca", 0,
-	    0 };
+	    0, NULL };
 	struct stat		 st;
 	regex_t			 re;
 	char			*p = wpath(fx, "keystore.p12"), *cause = NULL;
@@ -797,7 +797,7 @@ test_manifest_strings(void **state)
 	struct fx		*fx = *state;
 	struct backup_rec	*recs = NULL;
 	struct sw_file		*f = NULL;
-	struct sw_meta		 meta = { "configure", "", 0, 0 };
+	struct sw_meta		 meta = { "configure", "", 0, 0, NULL };
 	size_t			 n = 0;
 	char			*p = wpath(fx, "a: b #c 'd\".props");
 	char			*cause = NULL;
@@ -1099,7 +1099,7 @@ static char *
 put_flags(const char *path, const char *s, int flags)
 {
 	struct sw_file		*f = NULL;
-	struct sw_meta		 meta = { "genkey", "test", 0, flags };
+	struct sw_meta		 meta = { "genkey", "test", 0, flags, NULL };
 	const char *const	*notes;
 	char			*cause = NULL, *all = xstrdup(""), *t;
 	size_t			 n, i;
@@ -1304,7 +1304,7 @@ test_long_values(void **state)
 	struct fx		*fx = *state;
 	struct backup_rec	*recs = NULL;
 	struct sw_file		*f = NULL;
-	struct sw_meta		 meta = { "rename", NULL, 0, 0 };
+	struct sw_meta		 meta = { "rename", NULL, 0, 0, NULL };
 	char			 buf[CAUSE_SHORT], *big, *p = wpath(fx, "ks");
 	char			*cause = NULL;
 	const char		*s;

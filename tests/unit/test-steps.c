@@ -1214,15 +1214,15 @@ test_export(void **state)
 	assert_int_equal(nc, 3);
 	certs_free(certs, nc);
 	/* Written as a new file; not over an existing one unless forced. */
-	assert_int_equal(step_write_file(p, out, len, false, 0644, "export",
-	    "test", &cause), 0);
+	assert_int_equal(step_write_file(p, out, len, false, 0644, NULL,
+	    "export", "test", NULL, &cause), 0);
 	s = snap(p);
 	assert_int_equal(step_write_file(p, (const unsigned char *)"x", 1,
-	    false, 0644, "export", "test", &cause), -1);
+	    false, 0644, NULL, "export", "test", NULL, &cause), -1);
 	assert_cause(&cause, "already exists");
 	assert_unchanged(p, s);
 	assert_int_equal(step_write_file(p, (const unsigned char *)"x", 1,
-	    true, 0644, "export", "test", &cause), 0);
+	    true, 0644, NULL, "export", "test", NULL, &cause), 0);
 	free(out);
 	assert_int_equal(step_export(ks, "labroot", STEP_EXPORT_DER, &out,
 	    &len, &n, &cause), 0);

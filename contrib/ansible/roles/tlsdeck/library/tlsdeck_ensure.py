@@ -10,12 +10,13 @@ short_description: HTTPS of a Java server as wanted, changed entry by entry
 description:
   - Runs C(tlsdeck ensure) on the managed host with a spec built from the
     options. tlsdeck compares the server with the spec and changes only
-    what differs -- one keystore entry (never the whole keystore), the
-    settings in the file that wins, the certificates its JRE's cacerts
-    trusts -- each through its own safe write with a backup.
-  - Supports check mode (C(--check): nothing is written) and diff mode
+    what differs -- one keystore entry (never the whole keystore) or a
+    certificate from an ACME CA, the settings in the file that wins, the
+    certificates its JRE's cacerts and its own trust store trust -- each
+    through its own safe write with a backup.
+  - Supports check mode (C(--check), nothing is written) and diff mode
     (passwords masked).
-  - Passwords never go on a command line: the keystore's is handed to
+  - Passwords never go on a command line; the keystore's is handed to
     tlsdeck in its environment, or read by tlsdeck from a file.
 options:
   server:
@@ -64,9 +65,32 @@ options:
     type: path
   trust:
     description: Trust a self-signed certificate in the server JRE's
-      cacerts.
+      cacerts (not with I(acme)).
     type: bool
     default: true
+  acme:
+    description: The key pair from an ACME CA instead of self-signed,
+      passed through as the spec's https.acme, with its keys (directory,
+      email, agree-tos, challenge, http-port, http-address, webroot,
+      dns-hook, dns-wait, ca-file, key, renew-before, preferred-issuer,
+      restart, verify-timeout, timeout; see C(tlsdeck ensure --help)).
+      Check mode decides without contacting the CA.
+    type: dict
+  trust_certs:
+    description: CA certificates (files on the host) to trust in the
+      stores of I(trust_in), entry by entry.
+    type: list
+    elements: path
+    default: []
+  trust_in:
+    description: Where I(trust_certs) go; cacerts is the server JRE's,
+      server the trust store the server configures itself
+      (server.ssl.trust-store, Tomcat's truststoreFile, Jetty's
+      trustStorePath).
+    type: list
+    elements: str
+    choices: [cacerts, server]
+    default: [cacerts]
   ca_files:
     description: CA certificates (files on the host) to trust in the
       server JRE's cacerts.
@@ -134,7 +158,11 @@ def build_spec(p):
         spec['properties'] = p['properties']
     if p['domains']:
         https = {'domains': p['domains'], 'min-days': p['min_days'],
-                 'days': p['days'], 'trust': p['trust']}
+                 'days': p['days']}
+        if p['acme']:
+            https['acme'] = p['acme']
+        else:
+            https['trust'] = p['trust']
         for opt, key in (('keystore', 'keystore'), ('alias', 'alias'),
                          ('storetype', 'storetype'), ('key', 'key'),
                          ('port', 'port'), ('pem_key', 'pem-key'),
@@ -144,6 +172,8 @@ def build_spec(p):
         spec['https'] = https
     if p['ca_files']:
         spec['ca-files'] = p['ca_files']
+    if p['trust_certs']:
+        spec['trust'] = {'in': p['trust_in'], 'certs': p['trust_certs']}
     if p['settings']:
         spec['settings'] = [{'key': str(k), 'value': str(v)}
                             for k, v in sorted(p['settings'].items())]
@@ -166,6 +196,11 @@ def main():
             pem_key=dict(type='path'),
             pem_chain=dict(type='path'),
             trust=dict(type='bool', default=True),
+            acme=dict(type='dict'),
+            trust_certs=dict(type='list', elements='path', default=[]),
+            trust_in=dict(type='list', elements='str',
+                          choices=['cacerts', 'server'],
+                          default=['cacerts']),
             ca_files=dict(type='list', elements='path', default=[]),
             settings=dict(type='dict', default={}),
             keystore_password=dict(type='str', no_log=True),
