@@ -128,7 +128,7 @@ njournals(struct fx *fx)
 static int
 tw(struct txn *t, const char *path, const char *s, char **cause)
 {
-	struct sw_meta	 meta = { "test", "txn", 0600, 0 };
+	struct sw_meta	 meta = { "test", "txn", 0600, 0, NULL };
 	struct sw_file	*f = NULL;
 	int		 rc;
 
@@ -227,7 +227,7 @@ static void
 test_middle_fails(void **state)
 {
 	struct fx	*fx = *state;
-	struct sw_meta	 meta = { "test", "txn", 0600, 0 };
+	struct sw_meta	 meta = { "test", "txn", 0600, 0, NULL };
 	struct sw_file	*f = NULL;
 	struct txn	*t = NULL;
 	char		*a = wpath(fx, "new.p12"), *b = wpath(fx, "b.props");
