@@ -12,7 +12,8 @@
 #     entry replaced in place, server.xml unchanged, the new certificate
 #     served for a.tlsdeck.test without a restart (same pid);
 #  3. --host b.tlsdeck.test renews b's host config (password from
-#     TLSDECK_MANAGER_PASSWORD), a's stays served;
+#     TLSDECK_MANAGER_PASSWORD), a's stays served; --material N picks
+#     the N-th of status's keystores (a dry run);
 #  4. a wrong manager password: rolled back to the exact bytes, the old
 #     certificate still served;
 #  5. CA-signed: tlsdeck csr for b's entry, signed by a test CA made with
@@ -183,6 +184,19 @@ new_b=$(fp b.tlsdeck.test)
     --host nowhere.test --manager-user tlsdeck-mgr >/dev/null 2>"$T/err"
 [ $? = 1 ] && grep -q "nowhere.test: no key material" "$T/err" ||
     fail "3: --host nowhere: $(cat "$T/err")"
+
+# --material N: as status numbers the keystores (a dry run: the plan)
+out=$(timeout 60 "$TLSDECK" status --server "$B" --format json 2>"$T/err")
+n=$(printf '%s\n' "$out" | jq -r '.keystores | map(.path) | index("'"$B"'/conf/b.p12")')
+[ "$n" != null ] || fail "3: status has no b.p12: $out"
+TLSDECK_MANAGER_PASSWORD=$MGRPASS acme_tc --force --material $((n + 1)) \
+    --manager-user tlsdeck-mgr --dry-run
+[ "$rc" = 0 ] || fail "3: --material: exit $rc: $(cat "$T/err")"
+j -r .material | grep -q "/conf/b.p12 (PKCS12), alias b" ||
+    fail "3: --material $((n + 1)): $(j -r .material)"
+acme_tc --material 99 --manager-user tlsdeck-mgr
+[ "$rc" = 1 ] && grep -q "material 99: the server has" "$T/err" ||
+    fail "3: --material 99: $(cat "$T/err")"
 
 # ---- 4. a wrong password: rolled back ------------------------------------
 a1=$(sum "$B/conf/a.p12")
