@@ -616,6 +616,7 @@ cmd_configure_exec(struct cmd_ctx *c)
 	struct conf_ops			*ops = c->data;
 	struct server_opts		 so;
 	struct step_settings_opts	 o;
+	struct km_apply			 ap;
 	struct server_model		*m = NULL;
 	struct conf_group		*groups = NULL;
 	struct txn			*tx;
@@ -685,7 +686,10 @@ cmd_configure_exec(struct cmd_ctx *c)
 		rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 		goto out;
 	}
-	printf("restart the server for the change to take effect\n");
+	/* Settings are read at start, even where files are reloaded. */
+	key_material_apply(m, NULL, true, &ap);
+	printf("%s\n", ap.line);
+	km_apply_free(&ap);
 	step_restart_hint(m, NULL, so.proc, &hint, &nhint);
 	for (i = 0; i < nhint; i++) {
 		printf("  %s\n", hint[i]);

@@ -1251,11 +1251,47 @@ struct key_material *key_material_of_setting(const struct server_model *,
 /*
  * The material at path that no form, wizard or command may change: the
  * encryption key (its key pair decrypts stored data), PEM files or text
- * (renewing PEM is not supported), a classpath: resource; NULL when path
+ * (no keystore step writes them: step_renew_pem makes new files), a
+ * classpath: resource; NULL when path
  * is none of those.  Its not_renewable says why.
  */
 const struct key_material *key_material_locked(const struct server_model *,
 		     const char *path);
+/* The key material whose file path is (a keystore, a PEM certificate or
+ * key; links resolved), or NULL. */
+struct key_material *key_material_of_path(const struct server_model *,
+		     const char *path);
+
+/*
+ * How a change reaches the server (docs/server-model.md, Reload): a
+ * material whose files the server watches (Spring Boot's
+ * reload-on-update, Jetty's ssl-reload) is served anew once the files
+ * changed and stayed quiet for quiet_period_ms, without a restart; a
+ * change of settings, or of any other material, needs a restart.
+ */
+#define KM_RELOAD_MARGIN_MS	2000	/* after the quiet period */
+struct km_apply {
+	bool		 restart;	/* a restart is needed */
+	long		 wait_ms;	/* no restart: wait this long after
+					   the last write before checking
+					   what is served (quiet period and
+					   a margin) */
+	char		*line;		/* one line saying which */
+};
+/* The plan for a change of mat's files (and settings, when
+ * settings_changed); mat NULL: the served one.  Free with
+ * km_apply_free. */
+void		 key_material_apply(const struct server_model *,
+		     const struct key_material *mat, bool settings_changed,
+		     struct km_apply *);
+void		 km_apply_free(struct km_apply *);
+/* Milliseconds still to wait before what is served can be checked: mat
+ * reloads itself and one of its files changed less than the quiet
+ * period and the margin ago (at now_ms, milliseconds since the epoch);
+ * else 0. */
+long		 key_material_settle_ms(const struct key_material *,
+		     int64_t now_ms);
+
 /*
  * Whom a new file at path is for: &m->owner (the server's user) when path
  * is the server's -- the configuration file or a key material's file, or
@@ -1401,6 +1437,8 @@ void	 server_opts_init(struct server_opts *);
 struct srvload;			/* server.c's loading state */
 struct step_prop;
 struct step_conf_plan;
+struct srv_reload;
+struct srv_reload_opts;
 struct server_kind {
 	const char	*name;		/* "spring" */
 	const char	*title;		/* "Spring Boot" */
@@ -1441,6 +1479,13 @@ struct server_kind {
 	int		(*plan_fix)(const struct server_model *,
 			    const char *code, struct step_conf_plan *,
 			    char **cause);
+	/* The kind's own way to make the server take mat's renewed files
+	 * (reload.c): 1 with *r planned, 0 when it has none (the generic
+	 * rules follow), -1 with one line.  May be NULL. */
+	int		(*reload)(const struct server_model *,
+			    const struct key_material *,
+			    const struct srv_reload_opts *,
+			    struct srv_reload *, char **cause);
 	/* Without its key-password setting the server opens keys with a
 	 * default of its own, not the store password (Jetty's "keypwd"):
 	 * convert --server sets it to the store password instead of
@@ -2404,6 +2449,41 @@ int	 step_write_file(const char *path, const unsigned char *, size_t,
 	     const char *command, const char *description,
 	     struct step_result *r, char **cause);
 
+/* step-pem.c: renew a PEM key material (server.ssl.certificate and
+ * certificate-private-key, or a PEM bundle's) self-signed. */
+struct step_renew_pem_opts {
+	const char	*dname;		/* keytool -dname syntax */
+	const char	*san;		/* san_parse syntax, or NULL/"" */
+	const char	*keyalg;	/* "rsa" (NULL) or "ec" */
+	int		 keysize;	/* RSA: 0 is 2048 */
+	const char	*curve;		/* EC: NULL is P-256 */
+	int		 days;		/* 0 is 3650 */
+	atomic_int	*cancel;	/* may be NULL */
+	bool		 dry_run;
+	bool		 accept_san_loss;
+};
+struct step_renew_pem_info {
+	char		*cert_path;	/* the new files */
+	char		*key_path;
+};
+void	 step_renew_pem_info_free(struct step_renew_pem_info *);
+/*
+ * A new key (PKCS#8 PEM, encrypted with the material's key password when
+ * it has one) and self-signed certificate as new files beside the old
+ * ones (NAME-YYYYMMDD.EXT; the old stay), through the safe-write path
+ * for the server's user (server_owner_for; the key SW_PRIVATE), then the
+ * two settings naming the files switched in the source that wins (the
+ * kind's plan_set, else cfg_plan); the settings fail: the new files are
+ * removed.  The renewal preflight compares the new certificate with the
+ * one in use.  result: notes, chain[0] the new certificate.  The
+ * encryption key, inline PEM and a key not in a file of its own are
+ * refused.
+ */
+int	 step_renew_pem(const struct server_model *,
+	     const struct key_material *, const struct step_renew_pem_opts *,
+	     struct step_result *, struct step_renew_pem_info *,
+	     char **cause);
+
 /* renew.c: the renewal preflight -- what a new certificate or request
  * changes against the one it replaces (docs/architecture.md, The renewal
  * preflight). */
@@ -2811,6 +2891,57 @@ void	 step_restart_hint(const struct server_model *, const char *initd,
  * start UNIT) and check its log", from step_restart_hint's commands
  * (malloc'd). */
 char	*step_start_fix(const struct server_model *);
+
+/*
+ * reload.c: how the server takes a renewed key material
+ * (docs/server-model.md, Reloading): a restart command (given, or the
+ * systemd unit of the running server), Tomcat's manager
+ * (/manager/text/sslReload over the server's own connector on loopback,
+ * user and password given), a server that re-reads its files itself
+ * (Jetty's ssl-reload, Spring Boot's reload-on-update: wait its scan
+ * interval), or none known.
+ */
+enum srv_reload_how {
+	SRV_RELOAD_NONE = 0,	/* no way known: a restart is needed */
+	SRV_RELOAD_COMMAND,	/* argv */
+	SRV_RELOAD_MANAGER,	/* GET url (Tomcat's sslReload) */
+	SRV_RELOAD_FILES	/* the server re-reads the files: wait */
+};
+#define SRV_RELOAD_MARGIN_MS	500	/* after a scan interval */
+struct srv_reload_opts {
+	const char	*restart;	/* a command (words, no shell), or
+					   NULL: the kind's own way */
+	const char	*manager_user;	/* Tomcat's manager-script user */
+	const struct secret *manager_pass;
+};
+struct srv_reload {
+	enum srv_reload_how how;
+	char		**argv;		/* COMMAND, NULL-terminated */
+	char		*argv_buf;
+	char		*url;		/* MANAGER */
+	char		*user;
+	struct secret	*pass;
+	char		*pins;		/* MANAGER over https: the keys */
+	long		 wait_ms;	/* FILES: before the probe */
+	/* The server re-reads the same files (the manager, FILES): the
+	 * material must be renewed in place, its settings unchanged. */
+	bool		 in_place;
+	char		*text;		/* what it does, one line */
+};
+/* Plan: --restart, else the kind's own, else the material's
+ * reload_on_update, else the systemd unit; NONE with *r->text saying
+ * what to do when nothing is known.  -1 with one line on bad options
+ * (a manager user where no manager is deployed). */
+int	 srv_reload_plan(const struct server_model *,
+	     const struct key_material *, const struct srv_reload_opts *,
+	     struct srv_reload *, char **cause);
+/* Run it: the command (at most timeout seconds), the manager's GET
+ * (its answer must start "OK"), or the wait; cancel stops it. */
+int	 srv_reload_run(const struct srv_reload *, int timeout,
+	     atomic_int *cancel, int cancel_fd, char **cause);
+void	 srv_reload_done(struct srv_reload *);
+/* r->argv from cmd's words (no shell, no quotes), r->how COMMAND. */
+int	 srv_reload_words(struct srv_reload *, const char *cmd, char **cause);
 
 /* ------------------------------------------------------------------ */
 /* demo.c: tlsdeck demo -- a complete demo server tree built with the core
@@ -3745,6 +3876,19 @@ int	 acme_hook_run(const char *cmd, const char *verb, const char *name,
  */
 int	 acme_cmd_run(char *const argv[], const char *what, int timeout,
 	     atomic_int *cancel, int cancel_fd, char **cause);
+/*
+ * One GET to a server on this machine (Tomcat's manager): http:// on a
+ * loopback address only, or https:// accepted only when the server's
+ * public key is one of pins ("sha256//BASE64;sha256//..." as libcurl's
+ * CURLOPT_PINNEDPUBLICKEY; the certificate is not otherwise checked, it
+ * is the server's own).  Basic authentication with user and pass when
+ * user is set (the password never on a command line or in a message).
+ * *status the HTTP status, *body the answer (at most 64 KiB, NUL
+ * ended, malloc'd).  Redirects are not followed.
+ */
+int	 acme_local_get(const char *url, const char *user,
+	     const struct secret *pass, const char *pins, int timeout,
+	     atomic_int *cancel, long *status, char **body, char **cause);
 
 /*
  * acme-parse.c: the answers, parsed from untrusted JSON (bounded counts
@@ -3875,6 +4019,16 @@ struct step_acme_opts {
 	bool		 force;		/* order whatever is left */
 	const char	*restart;	/* command (words, no shell), or NULL:
 					   the server kind's own way */
+	const char	*manager_user;	/* Tomcat's manager (sslReload) */
+	const struct secret *manager_pass;
+	const char	*host;		/* the material serving this host
+					   name (SNI), or NULL */
+	int		 material;	/* 1..: the N-th key material as
+					   status numbers them; 0: served */
+	bool		 prune;		/* after success, remove earlier
+					   entries or files ACME made for the
+					   material ... */
+	int		 prune_keep;	/* ... but the newest prune_keep */
 	int		 verify_timeout; /* seconds; 0: STEP_ACME_VERIFY_TIMEOUT */
 	const char	*probe_host;	/* NULL: as probe_server */
 	const char	*probe_port;	/* NULL: server.port */
@@ -3920,6 +4074,8 @@ struct step_acme_result {
 	char		*served_error;	/* why nothing could be probed */
 	bool		 rolled_back;
 	char		*failure;	/* what failed after the writes */
+	char		**pruned;	/* aliases or files removed (--prune) */
+	size_t		 npruned;
 	unsigned int	 bad_nonces;	/* badNonce answers retried */
 };
 void	 step_acme_result_free(struct step_acme_result *);
