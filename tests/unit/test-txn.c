@@ -331,6 +331,39 @@ test_recover(void **state)
 	free(d);
 }
 
+/* Another program changes a file of the transaction: the write is
+ * refused, and the rollback leaves that program's version alone. */
+static void
+test_conflict_kept(void **state)
+{
+	struct fx	*fx = *state;
+	struct sw_meta	 meta = { "test", "txn", 0600, 0, NULL };
+	struct sw_file	*f = NULL;
+	struct txn	*t = NULL;
+	char		*a = wpath(fx, "a.p12"), *b = wpath(fx, "b.props");
+	char		*cause = NULL, *done = NULL;
+
+	put(b, "old-b");
+	assert_int_equal(txn_begin("test", &t, &cause), 0);
+	assert_int_equal(tw(t, a, "new-a", &cause), 0);
+	assert_int_equal(txn_open(t, b, 0, &f, &cause), 0);
+	put(b, "theirs");
+	assert_int_equal(sw_commit(f, (const unsigned char *)"new-b", 5,
+	    NULL, NULL, &meta, &cause), -1);
+	sw_close(f);
+	assert_non_null(strstr(cause, "changed by another program"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(txn_abort(t, &done, &cause), 0);
+	assert_non_null(done);
+	assert_null(strstr(done, b));
+	free(done);
+	assert_false(exists(a));
+	assert_true(has(b, "theirs"));
+	free(a);
+	free(b);
+}
+
 /* A journal whose process is alive is not touched. */
 static void
 test_live_untouched(void **state)
@@ -426,6 +459,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_middle_fails, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_recover, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_conflict_kept, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_live_untouched, setup,
 		    teardown),
 		cmocka_unit_test(test_journal_text),
