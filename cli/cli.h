@@ -115,6 +115,7 @@ struct cmd_ctx {
 	const char		*alias;		/* CMD_ALIAS */
 	bool			 dry_run;	/* CMD_DRY_RUN */
 	const char		*cacerts;	/* CLI_STEP_CACERTS */
+	struct pw_opts		 cacerts_pw;	/* CLI_STEP_CACERTS_PASS */
 	enum ks_format		 storetype;	/* CLI_STEP_STORETYPE */
 	bool			 replace;	/* CLI_STEP_REPLACE */
 	struct secret		*pass;		/* cli_step_passwords */
@@ -145,6 +146,8 @@ enum {
 	OPT_S_CACERTS = 1090,		/* 1090..1099: the step options */
 	OPT_S_REPLACE,
 	OPT_S_STORETYPE,
+	OPT_S_CACERTS_PASS_ENV,
+	OPT_S_CACERTS_PASS_FILE,
 	OPT__CLI_MAX = 1100
 };
 /* Step options a command lists among its own (into ctx; cmd_run checks
@@ -155,6 +158,12 @@ enum {
 	{ "replace", no_argument, NULL, OPT_S_REPLACE }
 #define CLI_STEP_STORETYPE \
 	{ "storetype", required_argument, NULL, OPT_S_STORETYPE }
+/* The password of cacerts (two rows; read by cli_cacerts_pass). */
+#define CLI_STEP_CACERTS_PASS \
+	{ "cacerts-pass-env", required_argument, NULL, \
+	    OPT_S_CACERTS_PASS_ENV }, \
+	{ "cacerts-pass-file", required_argument, NULL, \
+	    OPT_S_CACERTS_PASS_FILE }
 /* The GLOBAL options in a usage line. */
 #define CLI_GLOBAL_USAGE \
 	"[--properties FILE | --server DIR] [--jre DIR | --cacerts FILE] " \
@@ -237,6 +246,10 @@ int	 cli_step_storepass(const char *path, const struct pw_opts *,
 /* The store password for path (cli_step_storepass) into ctx->pass, and
  * the key password, when one was given, into ctx->kpass. */
 int	 cli_step_passwords(const char *path, struct cmd_ctx *, char **cause);
+/* The password of cacerts from --cacerts-pass-env or --cacerts-pass-file
+ * (CLI_STEP_CACERTS_PASS), or *sp NULL when neither was given. */
+int	 cli_cacerts_pass(const struct cmd_ctx *, struct secret **sp,
+	     char **cause);
 
 /*
  * Server options from defaults, the config file (g->config or the default
@@ -281,6 +294,13 @@ void	 out_text_ignored(FILE *, const struct keystore *, const char *alias);
 void	 out_text_entry(FILE *, struct ks_entry *, time_t now);
 /* A severity as a word: CRITICAL, WARNING, info, ok. */
 const char *out_text_sev(enum sev);
+/* A status as JSON says it: critical, warning, ok (info is ok). */
+const char *out_json_sev(enum sev);
+/* An expiry for a table: "2026-12-10 (3 days)", "2026-12-01 (expired 2
+ * days ago)", or with terse "(3d)", "(expired 2d ago)"; "-" for
+ * INT64_MAX (none). */
+void	 out_text_expiry(char *buf, size_t len, int64_t t, time_t now,
+	     bool terse);
 /* Write text escaped for the terminal (termesc: lines and tabs kept). */
 void	 cli_write_safe(FILE *, const char *, size_t);
 /* The same for one line (a tab or a line end is escaped too). */
@@ -318,9 +338,11 @@ void	*cli_json_material_ref(const struct key_material *);
 int	 cli_guard_keystore(const char *path, const char *what, char **cause);
 /* The same (what NULL: never refused), and *owner (uid -1 when none; free
  * owner->how_buf): whom new files for path are for, when path is the
- * server's (server_owner_for). */
+ * server's (server_owner_for); *reload (malloc'd, or NULL): "no restart
+ * needed: ..." when path is a key material the server reloads itself
+ * (key_material_apply).  owner and reload may be NULL. */
 int	 cli_guard_owner(const char *path, const char *what,
-	     struct server_owner *owner, char **cause);
+	     struct server_owner *owner, char **reload, char **cause);
 
 /*
  * The report of a step: text or JSON on stdout, notes on stderr (certs:

@@ -136,7 +136,7 @@ cmd_csr_exec(struct cmd_ctx *c)
 		xasprintf(&desc, "certificate request for alias %s of %s",
 		    o.alias, file);
 		/* For the server's user when FILE is the server's. */
-		(void)cli_guard_owner(file, NULL, &owner, NULL);
+		(void)cli_guard_owner(file, NULL, &owner, NULL, NULL);
 		if (step_write_file(a->out, (const unsigned char *)pem,
 		    strlen(pem), a->force, 0644, owner.uid >= 0 ? &owner :
 		    NULL, "csr", desc, &r, &cause) != 0) {

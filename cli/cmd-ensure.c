@@ -18,8 +18,6 @@ enum {
 	OPT_CHECK = OPT__CLI_MAX + 1,
 	OPT_DIFF,
 	OPT_JRE,
-	OPT_CACERTS_PASS_ENV,
-	OPT_CACERTS_PASS_FILE,
 };
 
 static const struct option ensure_options[] = {
@@ -28,9 +26,7 @@ static const struct option ensure_options[] = {
 	{ "diff", no_argument, NULL, OPT_DIFF },
 	{ "jre", required_argument, NULL, OPT_JRE },
 	CLI_STEP_CACERTS,
-	{ "cacerts-pass-env", required_argument, NULL, OPT_CACERTS_PASS_ENV },
-	{ "cacerts-pass-file", required_argument, NULL,
-	    OPT_CACERTS_PASS_FILE },
+	CLI_STEP_CACERTS_PASS,
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -38,7 +34,6 @@ struct ensure_args {
 	bool		 check;
 	bool		 diff;
 	const char	*jre;
-	struct pw_opts	 cpw;
 };
 
 static int
@@ -55,12 +50,6 @@ ensure_option(struct cmd_ctx *c, int ch, char *arg)
 		break;
 	case OPT_JRE:
 		a->jre = arg;
-		break;
-	case OPT_CACERTS_PASS_ENV:
-		a->cpw.env = arg;
-		break;
-	case OPT_CACERTS_PASS_FILE:
-		a->cpw.file = arg;
 		break;
 	}
 	return (0);
@@ -184,8 +173,7 @@ cmd_ensure_exec(struct cmd_ctx *c)
 		cli_error("%s", cause);
 		goto out;
 	}
-	if (cli_pw_given(&a->cpw) &&
-	    cli_password(&a->cpw, "", false, &cpass, &cause) != 0) {
+	if (cli_cacerts_pass(c, &cpass, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}

@@ -91,7 +91,7 @@ cmd_export_exec(struct cmd_ctx *c)
 		xasprintf(&desc, "export of alias %s (%zu certificate%s) "
 		    "from %s", alias, n, n == 1 ? "" : "s", file);
 		/* For the server's user when FILE is the server's. */
-		(void)cli_guard_owner(file, NULL, &owner, NULL);
+		(void)cli_guard_owner(file, NULL, &owner, NULL, NULL);
 		if (step_write_file(out, data, len, a->force, 0644,
 		    owner.uid >= 0 ? &owner : NULL, "export", desc, &r,
 		    &cause) != 0) {

@@ -74,31 +74,7 @@ fleet_status_word(const struct host_report *h)
 {
 	if (h->error != NULL)
 		return ("critical");
-	return (h->sev == SEV_CRIT ? "critical" : h->sev == SEV_WARN ?
-	    "warning" : "ok");
-}
-
-/* "2026-12-10 (3 days)", "expired 4 days ago", "-". */
-static void
-fleet_when(char *buf, size_t len, int64_t t, time_t now)
-{
-	char	date[24];
-	int64_t	d;
-
-	if (t == INT64_MAX) {
-		snprintf(buf, len, "-");
-		return;
-	}
-	time_iso8601(t, date, sizeof date);
-	date[10] = '\0';
-	if (t <= (int64_t)now) {
-		d = ((int64_t)now - t) / SECS_PER_DAY;
-		snprintf(buf, len, "%s (expired %lldd ago)", date,
-		    (long long)d);
-	} else {
-		d = (t - (int64_t)now) / SECS_PER_DAY;
-		snprintf(buf, len, "%s (%lldd)", date, (long long)d);
-	}
+	return (out_json_sev(h->sev));
 }
 
 static void
@@ -117,7 +93,7 @@ fleet_text(FILE *f, const struct fleet *fl, time_t now, int stale)
 			    h->error);
 			continue;
 		}
-		fleet_when(when, sizeof when, h->nearest, now);
+		out_text_expiry(when, sizeof when, h->nearest, now, true);
 		if (h->time > 0) {
 			time_iso8601(h->time, rt, sizeof rt);
 			rt[16] = '\0';

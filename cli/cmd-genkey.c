@@ -100,7 +100,7 @@ cmd_genkey_exec(struct cmd_ctx *c)
 	struct step_result	 r = { 0 };
 	struct server_owner	 owner = { -1, -1, 0, NULL, NULL };
 	const char		*file = c->argv[0];
-	char			*cause = NULL, *what = NULL;
+	char			*cause = NULL, *what = NULL, *reload = NULL;
 	int			 rc = EXIT_FAIL;
 
 	if (c->alias == NULL || o->dname == NULL) {
@@ -111,7 +111,7 @@ cmd_genkey_exec(struct cmd_ctx *c)
 	o->storetype = c->storetype;
 	o->replace = c->replace;
 	o->dry_run = c->dry_run;
-	if (cli_guard_owner(file, "changed", &owner, &cause) != 0) {
+	if (cli_guard_owner(file, "changed", &owner, &reload, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
@@ -131,7 +131,10 @@ cmd_genkey_exec(struct cmd_ctx *c)
 	    r.created ? "in the new" : "in the", ks_format_name(r.format),
 	    file, o->dry_run ? " (dry run: nothing written)" : ".");
 	rc = cli_step_finish(file, what, &r, c, false);
+	if (reload != NULL && !o->dry_run)
+		cli_note("%s", reload);
 out:
+	free(reload);
 	free(owner.how_buf);
 	free(cause);
 	free(what);

@@ -58,7 +58,7 @@ cmd_import_reply_exec(struct cmd_ctx *c)
 	struct step_reply_opts	*o = c->data;
 	struct step_result	 r = { 0 };
 	const char		*file = c->argv[0];
-	char			*cause = NULL, *what = NULL;
+	char			*cause = NULL, *what = NULL, *reload = NULL;
 	int			 rc = EXIT_FAIL;
 
 	if (c->alias == NULL) {
@@ -70,7 +70,7 @@ cmd_import_reply_exec(struct cmd_ctx *c)
 	o->dry_run = c->dry_run;
 	o->files = (const char *const *)c->argv + 1;
 	o->nfiles = c->argc - 1;
-	if (cli_guard_keystore(file, "changed", &cause) != 0) {
+	if (cli_guard_owner(file, "changed", NULL, &reload, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
@@ -87,7 +87,10 @@ cmd_import_reply_exec(struct cmd_ctx *c)
 	    o->dry_run ? "Would install" : "Installed", r.aliases[0],
 	    file, o->dry_run ? " (dry run: nothing written)" : ".");
 	rc = cli_step_finish(file, what, &r, c, false);
+	if (reload != NULL && !o->dry_run)
+		cli_note("%s", reload);
 out:
+	free(reload);
 	free(cause);
 	free(what);
 	step_result_free(&r);
@@ -110,7 +113,7 @@ cmd_import_cert_exec(struct cmd_ctx *c)
 	struct step_result	 r = { 0 };
 	struct server_owner	 owner = { -1, -1, 0, NULL, NULL };
 	const char		*file = c->argv[0];
-	char			*cause = NULL, *what = NULL;
+	char			*cause = NULL, *what = NULL, *reload = NULL;
 	int			 rc = EXIT_FAIL;
 
 	memset(&o, 0, sizeof o);
@@ -120,7 +123,7 @@ cmd_import_cert_exec(struct cmd_ctx *c)
 	o.dry_run = c->dry_run;
 	o.files = (const char *const *)c->argv + 1;
 	o.nfiles = c->argc - 1;
-	if (cli_guard_owner(file, "changed", &owner, &cause) != 0) {
+	if (cli_guard_owner(file, "changed", &owner, &reload, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
@@ -138,7 +141,10 @@ cmd_import_cert_exec(struct cmd_ctx *c)
 	    r.naliases == 1 ? "" : "s", r.created ? "the new keystore " : "",
 	    file, o.dry_run ? " (dry run: nothing written):" : ":");
 	rc = cli_step_finish(file, what, &r, c, true);
+	if (reload != NULL && !o.dry_run)
+		cli_note("%s", reload);
 out:
+	free(reload);
 	free(owner.how_buf);
 	free(cause);
 	free(what);
@@ -237,7 +243,7 @@ cmd_import_pem_exec(struct cmd_ctx *c)
 	struct server_owner	 owner = { -1, -1, 0, NULL, NULL };
 	struct secret		*phrase = NULL;
 	const char		*file = c->argv[0];
-	char			*cause = NULL, *what = NULL;
+	char			*cause = NULL, *what = NULL, *reload = NULL;
 	int			 rc = EXIT_FAIL;
 
 	if (c->alias == NULL || a->key_file == NULL || a->ncerts == 0) {
@@ -254,7 +260,7 @@ cmd_import_pem_exec(struct cmd_ctx *c)
 	o.dry_run = c->dry_run;
 	o.cert_files = a->certs;
 	o.ncert_files = a->ncerts;
-	if (cli_guard_owner(file, "changed", &owner, &cause) != 0) {
+	if (cli_guard_owner(file, "changed", &owner, &reload, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
@@ -275,7 +281,10 @@ cmd_import_pem_exec(struct cmd_ctx *c)
 	    r.created ? "the new keystore " : "", file,
 	    o.dry_run ? " (dry run: nothing written)" : ".");
 	rc = cli_step_finish(file, what, &r, c, false);
+	if (reload != NULL && !o.dry_run)
+		cli_note("%s", reload);
 out:
+	free(reload);
 	free(owner.how_buf);
 	free(cause);
 	free(what);

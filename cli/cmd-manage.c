@@ -17,15 +17,17 @@
 int
 cli_guard_keystore(const char *path, const char *what, char **cause)
 {
-	return (cli_guard_owner(path, what, NULL, cause));
+	return (cli_guard_owner(path, what, NULL, NULL, cause));
 }
 
 /* cli_guard_keystore, and whom new files for path are for (cli.h). */
 int
 cli_guard_owner(const char *path, const char *what,
-    struct server_owner *owner, char **cause)
+    struct server_owner *owner, char **reload, char **cause)
 {
 	const struct server_owner	*so_owner;
+	const struct key_material	*rmat;
+	struct km_apply			 ap;
 	struct server_opts		 so;
 	struct tlsdeck_config		*cfg = NULL;
 	struct server_model		*m = NULL;
@@ -37,6 +39,8 @@ cli_guard_owner(const char *path, const char *what,
 		memset(owner, 0, sizeof *owner);
 		owner->uid = owner->gid = -1;
 	}
+	if (reload != NULL)
+		*reload = NULL;
 	server_opts_init(&so);
 	/* Whom new files are for: the running server's user (/proc). */
 	so.flags = owner != NULL ? SERVER_SOURCES_ONLY : SERVER_NO_LIVE |
@@ -64,6 +68,11 @@ cli_guard_owner(const char *path, const char *what,
 		owner->how_buf = so_owner->how != NULL ?
 		    xstrdup(so_owner->how) : NULL;
 		owner->how = owner->how_buf;
+	}
+	if (reload != NULL && (rmat = key_material_of_path(m, path)) != NULL &&
+	    rmat->reload_on_update) {
+		key_material_apply(m, rmat, false, &ap);
+		*reload = ap.line;
 	}
 	server_model_free(m);
 	config_free(cfg);

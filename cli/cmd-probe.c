@@ -8,11 +8,13 @@
  * a Jetty keystore's entries) is probed once for each name.  Exit 0 only
  * when every probe matches and is trusted.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -490,6 +492,35 @@ probe_option(struct cmd_ctx *c, int ch, char *arg)
 	return (0);
 }
 
+/*
+ * The server reloads its key material itself and its files changed just
+ * now: wait out the quiet period and a margin before looking at what it
+ * serves, and say so.
+ */
+static void
+probe_settle(const struct server_model *m)
+{
+	struct km_apply	 ap;
+	struct timespec	 ts, rq;
+	long		 ms;
+
+	if (m == NULL)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ms = key_material_settle_ms(m->served, (int64_t)ts.tv_sec * 1000 +
+	    ts.tv_nsec / 1000000);
+	if (ms <= 0)
+		return;
+	key_material_apply(m, m->served, false, &ap);
+	cli_note("waiting %ld.%01ld s before probing: %s; its files changed "
+	    "just now", ms / 1000, (ms % 1000) / 100, ap.line);
+	km_apply_free(&ap);
+	rq.tv_sec = ms / 1000;
+	rq.tv_nsec = (ms % 1000) * 1000000L;
+	while (nanosleep(&rq, &rq) == -1 && errno == EINTR)
+		;
+}
+
 /* tlsdeck probe */
 static int
 cmd_probe_exec(struct cmd_ctx *c)
@@ -531,6 +562,7 @@ cmd_probe_exec(struct cmd_ctx *c)
 		p.model_error = cause;
 		cause = NULL;
 	}
+	probe_settle(p.m);
 	frc = probe_run(&p, &c->g, host, &port, a, &jc, &cause);
 	if (p.r == NULL) {		/* nothing was tried */
 		cli_error("probe: %s", cause);

@@ -119,28 +119,6 @@ scan_option(struct cmd_ctx *c, int ch, char *arg)
 	return (0);
 }
 
-/* "2026-12-10 (3 days)", "expired 2 days ago", or "-". */
-static void
-scan_when(char *buf, size_t len, int64_t t, time_t now)
-{
-	char	date[24];
-	long	days;
-
-	if (t == INT64_MAX) {
-		snprintf(buf, len, "-");
-		return;
-	}
-	time_iso8601(t, date, sizeof date);
-	date[10] = '\0';
-	days = (long)((t - (int64_t)now) / SECS_PER_DAY);
-	if (t <= (int64_t)now)
-		snprintf(buf, len, "%s (expired %ld day%s ago)", date, -days,
-		    days == -1 ? "" : "s");
-	else
-		snprintf(buf, len, "%s (%ld day%s)", date, days,
-		    days == 1 ? "" : "s");
-}
-
 /* The message without its leading "PATH: ". */
 static const char *
 scan_unpath(const char *msg, const char *path)
@@ -185,7 +163,7 @@ scan_text(FILE *f, const struct scan_result *r)
 			continue;
 		}
 		scan_counts(s->model, n);
-		scan_when(when, sizeof when, s->nearest, r->now);
+		out_text_expiry(when, sizeof when, s->nearest, r->now, false);
 		fprintf(f, "%zu critical, %zu warning, nearest expiry %s",
 		    n[SEV_CRIT], n[SEV_WARN], when);
 		if (s->model->nfindings > 0 && s->model->findings[0]->sev >=
@@ -204,7 +182,8 @@ scan_text(FILE *f, const struct scan_result *r)
 			    scan_unpath(sf->error_msg, sf->path));
 			continue;
 		}
-		scan_when(when, sizeof when, sf->nearest, r->now);
+		out_text_expiry(when, sizeof when, sf->nearest, r->now,
+		    false);
 		fprintf(f, "%zu certificate%s%s, nearest expiry %s",
 		    sf->ncerts, sf->ncerts == 1 ? "" : "s",
 		    sf->verified || sf->passwordless ? "" : " (not verified)",
@@ -228,13 +207,6 @@ scan_text(FILE *f, const struct scan_result *r)
 	    r->duration);
 }
 
-static const char *
-scan_status_word(enum sev s)
-{
-	return (s == SEV_CRIT ? "critical" : s == SEV_WARN ? "warning" :
-	    "ok");
-}
-
 static json_t *
 scan_json_file(const struct scan_file *f, time_t now)
 {
@@ -254,7 +226,7 @@ scan_json_file(const struct scan_file *f, time_t now)
 	    json_boolean(f->passwordless));
 	json_object_set_new(j, "entries", json_integer(
 	    (json_int_t)f->nentries));
-	json_object_set_new(j, "status", json_string(scan_status_word(
+	json_object_set_new(j, "status", json_string(out_json_sev(
 	    f->sev)));
 	if (f->error != SCAN_ERR_NONE) {
 		o = json_object();
@@ -328,7 +300,7 @@ scan_json(const struct scan_result *r)
 	json_object_set_new(j, "report", json_string("scan"));
 	json_object_set_new(j, "time", out_json_time(r->now));
 	json_object_set_new(j, "duration_seconds", json_real(r->duration));
-	json_object_set_new(j, "status", json_string(scan_status_word(
+	json_object_set_new(j, "status", json_string(out_json_sev(
 	    r->worst)));
 	o = json_object();
 	json_object_set_new(o, "warn_days", json_integer(r->warn_days));

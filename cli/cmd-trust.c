@@ -21,8 +21,6 @@ enum {
 	OPT_FROM_KEYSTORE = OPT__CLI_MAX + 1,
 	OPT_FROM_ALIAS,
 	OPT_CACERTS_ALIAS,
-	OPT_CACERTS_PASS_ENV,
-	OPT_CACERTS_PASS_FILE,
 };
 
 static const struct option trust_options[] = {
@@ -30,9 +28,7 @@ static const struct option trust_options[] = {
 	{ "from-alias", required_argument, NULL, OPT_FROM_ALIAS },
 	{ "alias", required_argument, NULL, 'a' },
 	{ "cacerts-alias", required_argument, NULL, OPT_CACERTS_ALIAS },
-	{ "cacerts-pass-env", required_argument, NULL, OPT_CACERTS_PASS_ENV },
-	{ "cacerts-pass-file", required_argument, NULL,
-	    OPT_CACERTS_PASS_FILE },
+	CLI_STEP_CACERTS_PASS,
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -43,7 +39,6 @@ struct trust_args {
 	const char	*aliases[2];	/* -a, --alias, in order */
 	size_t		 naliases;
 	const char	*cacerts_alias;
-	struct pw_opts	 cpw;		/* the password of cacerts */
 };
 
 static int
@@ -65,12 +60,6 @@ trust_option(struct cmd_ctx *c, int ch, char *arg)
 		break;
 	case OPT_CACERTS_ALIAS:
 		a->cacerts_alias = arg;
-		break;
-	case OPT_CACERTS_PASS_ENV:
-		a->cpw.env = arg;
-		break;
-	case OPT_CACERTS_PASS_FILE:
-		a->cpw.file = arg;
 		break;
 	}
 	return (0);
@@ -417,13 +406,11 @@ cmd_trust_exec(struct cmd_ctx *c)
 		}
 		o.from_pass = from_pass;
 	}
-	if (cli_pw_given(&a->cpw)) {
-		if (cli_password(&a->cpw, "", false, &cpass, &cause) != 0) {
-			cli_error("%s", cause);
-			goto out;
-		}
-		o.cacerts_pass = cpass;
+	if (cli_cacerts_pass(c, &cpass, &cause) != 0) {
+		cli_error("%s", cause);
+		goto out;
 	}
+	o.cacerts_pass = cpass;
 	if (trust_step(&o, &r, &ti, jc.path, &cpass, &cause) != 0) {
 		cli_error("trust: %s", cause);
 		goto out;

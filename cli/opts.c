@@ -277,6 +277,12 @@ cmd_shared_option(struct cmd_ctx *c, int ch, char *arg)
 	case OPT_S_REPLACE:
 		c->replace = true;
 		return (1);
+	case OPT_S_CACERTS_PASS_ENV:
+		c->cacerts_pw.env = arg;
+		return (1);
+	case OPT_S_CACERTS_PASS_FILE:
+		c->cacerts_pw.file = arg;
+		return (1);
 	case OPT_S_STORETYPE:
 		c->storetype = ks_format_parse(arg);
 		if (c->storetype != KS_FMT_PKCS12 &&
@@ -684,6 +690,16 @@ cli_step_passwords(const char *path, struct cmd_ctx *c, char **cause)
 	    cli_password(&c->key, "", false, &c->kpass, cause) != 0)
 		return (-1);
 	return (0);
+}
+
+/* The password of cacerts; see cli.h. */
+int
+cli_cacerts_pass(const struct cmd_ctx *c, struct secret **sp, char **cause)
+{
+	*sp = NULL;
+	if (!cli_pw_given(&c->cacerts_pw))
+		return (0);
+	return (cli_password(&c->cacerts_pw, "", false, sp, cause));
 }
 
 int

@@ -614,6 +614,40 @@ cli_step_finish(const char *path, const char *what,
 	return (fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL);
 }
 
+const char *
+out_json_sev(enum sev s)
+{
+	return (s == SEV_CRIT ? "critical" : s == SEV_WARN ? "warning" :
+	    "ok");
+}
+
+void
+out_text_expiry(char *buf, size_t len, int64_t t, time_t now, bool terse)
+{
+	char	date[24];
+	long	days;
+
+	if (t == INT64_MAX) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	time_iso8601(t, date, sizeof date);
+	date[10] = '\0';
+	days = (long)((t - (int64_t)now) / SECS_PER_DAY);
+	if (t <= (int64_t)now) {
+		if (terse)
+			snprintf(buf, len, "%s (expired %ldd ago)", date,
+			    -days);
+		else
+			snprintf(buf, len, "%s (expired %ld day%s ago)", date,
+			    -days, days == -1 ? "" : "s");
+	} else if (terse)
+		snprintf(buf, len, "%s (%ldd)", date, days);
+	else
+		snprintf(buf, len, "%s (%ld day%s)", date, days,
+		    days == 1 ? "" : "s");
+}
+
 /* Upper-case severity word for text output. */
 const char *
 out_text_sev(enum sev s)

@@ -697,7 +697,8 @@ struct file_lock;
 int	 file_lock(int dirfd, const char *dir, const char *what,
 	     struct file_lock **, char **cause);
 /* file_lock for the files of a transaction (txn.c): a directory this
- * process locked through it is shared, counted (file_unlock once each). */
+ * process locked through it is shared, counted (file_unlock once each);
+ * file_lock too reuses such a lock (this process holds it). */
 int	 file_lock_share(int dirfd, const char *dir, const char *what,
 	     struct file_lock **, char **cause);
 void	 file_unlock(struct file_lock *);
@@ -1250,11 +1251,47 @@ struct key_material *key_material_of_setting(const struct server_model *,
 /*
  * The material at path that no form, wizard or command may change: the
  * encryption key (its key pair decrypts stored data), PEM files or text
- * (renewing PEM is not supported), a classpath: resource; NULL when path
+ * (no keystore step writes them: step_renew_pem makes new files), a
+ * classpath: resource; NULL when path
  * is none of those.  Its not_renewable says why.
  */
 const struct key_material *key_material_locked(const struct server_model *,
 		     const char *path);
+/* The key material whose file path is (a keystore, a PEM certificate or
+ * key; links resolved), or NULL. */
+struct key_material *key_material_of_path(const struct server_model *,
+		     const char *path);
+
+/*
+ * How a change reaches the server (docs/server-model.md, Reload): a
+ * material whose files the server watches (Spring Boot's
+ * reload-on-update, Jetty's ssl-reload) is served anew once the files
+ * changed and stayed quiet for quiet_period_ms, without a restart; a
+ * change of settings, or of any other material, needs a restart.
+ */
+#define KM_RELOAD_MARGIN_MS	2000	/* after the quiet period */
+struct km_apply {
+	bool		 restart;	/* a restart is needed */
+	long		 wait_ms;	/* no restart: wait this long after
+					   the last write before checking
+					   what is served (quiet period and
+					   a margin) */
+	char		*line;		/* one line saying which */
+};
+/* The plan for a change of mat's files (and settings, when
+ * settings_changed); mat NULL: the served one.  Free with
+ * km_apply_free. */
+void		 key_material_apply(const struct server_model *,
+		     const struct key_material *mat, bool settings_changed,
+		     struct km_apply *);
+void		 km_apply_free(struct km_apply *);
+/* Milliseconds still to wait before what is served can be checked: mat
+ * reloads itself and one of its files changed less than the quiet
+ * period and the margin ago (at now_ms, milliseconds since the epoch);
+ * else 0. */
+long		 key_material_settle_ms(const struct key_material *,
+		     int64_t now_ms);
+
 /*
  * Whom a new file at path is for: &m->owner (the server's user) when path
  * is the server's -- the configuration file or a key material's file, or
@@ -1449,6 +1486,11 @@ struct server_kind {
 			    const struct key_material *,
 			    const struct srv_reload_opts *,
 			    struct srv_reload *, char **cause);
+	/* Without its key-password setting the server opens keys with a
+	 * default of its own, not the store password (Jetty's "keypwd"):
+	 * convert --server sets it to the store password instead of
+	 * removing it. */
+	bool		 keypass_default;
 };
 extern const struct server_kind server_kind_spring;
 extern const struct server_kind server_kind_tomcat;
@@ -1751,6 +1793,18 @@ void	 sw_close(struct sw_file *);
 /* [core] for txn.c: one more reference; the transaction that journals
  * the file's replaces; replaces that are the transaction's own. */
 struct txn;
+/* txn.c's hooks, set by txn_begin (safewrite.c does not call txn.c):
+ * the thread's transaction, opening a file in it, and sw_replace's
+ * calls before and after it writes a file of a transaction. */
+struct sw_txn_hooks {
+	struct txn	*(*current)(void);
+	int		 (*open)(struct txn *, const char *, int,
+			     struct sw_file **, char **);
+	int		 (*before)(struct txn *, struct sw_file *,
+			     const unsigned char *, size_t, char **);
+	void		 (*after)(struct txn *, struct sw_file *, int, bool);
+};
+void	 sw_set_txn_hooks(const struct sw_txn_hooks *);
 void	 sw_ref(struct sw_file *);
 void	 sw_set_txn(struct sw_file *, struct txn *);
 struct txn *sw_txn(const struct sw_file *);
@@ -1875,6 +1929,12 @@ int	 txn_open(struct txn *, const char *path, int flags,
 	     struct sw_file **, char **cause);
 int	 txn_commit(struct txn *, char **cause);
 int	 txn_abort(struct txn *, char **done, char **cause);
+/* The context of an action whose steps open their own files (the
+ * dashboard's wizards): while t is entered in this thread, sw_open of a
+ * file that is backed up (not SW_NOBACKUP) is txn_open(t, ...); NULL
+ * leaves it.  txn_commit and txn_abort leave it too. */
+void	 txn_enter(struct txn *);
+struct txn *txn_current(void);
 int	 txn_recover(char ***lines, size_t *n, char **cause);
 int	 txn_pending(char ***lines, size_t *n, char **cause);
 /* The journal's text and back (name in messages); for tests and fuzzing. */
@@ -2389,6 +2449,41 @@ int	 step_write_file(const char *path, const unsigned char *, size_t,
 	     const char *command, const char *description,
 	     struct step_result *r, char **cause);
 
+/* step-pem.c: renew a PEM key material (server.ssl.certificate and
+ * certificate-private-key, or a PEM bundle's) self-signed. */
+struct step_renew_pem_opts {
+	const char	*dname;		/* keytool -dname syntax */
+	const char	*san;		/* san_parse syntax, or NULL/"" */
+	const char	*keyalg;	/* "rsa" (NULL) or "ec" */
+	int		 keysize;	/* RSA: 0 is 2048 */
+	const char	*curve;		/* EC: NULL is P-256 */
+	int		 days;		/* 0 is 3650 */
+	atomic_int	*cancel;	/* may be NULL */
+	bool		 dry_run;
+	bool		 accept_san_loss;
+};
+struct step_renew_pem_info {
+	char		*cert_path;	/* the new files */
+	char		*key_path;
+};
+void	 step_renew_pem_info_free(struct step_renew_pem_info *);
+/*
+ * A new key (PKCS#8 PEM, encrypted with the material's key password when
+ * it has one) and self-signed certificate as new files beside the old
+ * ones (NAME-YYYYMMDD.EXT; the old stay), through the safe-write path
+ * for the server's user (server_owner_for; the key SW_PRIVATE), then the
+ * two settings naming the files switched in the source that wins (the
+ * kind's plan_set, else cfg_plan); the settings fail: the new files are
+ * removed.  The renewal preflight compares the new certificate with the
+ * one in use.  result: notes, chain[0] the new certificate.  The
+ * encryption key, inline PEM and a key not in a file of its own are
+ * refused.
+ */
+int	 step_renew_pem(const struct server_model *,
+	     const struct key_material *, const struct step_renew_pem_opts *,
+	     struct step_result *, struct step_renew_pem_info *,
+	     char **cause);
+
 /* renew.c: the renewal preflight -- what a new certificate or request
  * changes against the one it replaces (docs/architecture.md, The renewal
  * preflight). */
@@ -2628,14 +2723,18 @@ struct step_convert_server_opts {
 };
 /*
  * Convert the server's keystore to PKCS#12 and switch its settings
- * (docs/formats.md, Converting a server's keystore): a JKS or JCEKS
- * keystore becomes a new file beside it (KEYSTORE.p12, the old one's mode
- * and owner; the old one is kept), then server.ssl.key-store names it,
- * server.ssl.key-store-type is PKCS12 and server.ssl.key-password is
- * removed, in one safe write of the settings.  A PKCS#12 keystore is
- * rewritten in place (another profile).  The settings fail: the new file
- * is removed.  The passwords are the server's own unless given.  result
- * notes: the keystore's plan, then the settings' lines.
+ * (docs/formats.md, Converting a server's keystore), on every kind, in
+ * one transaction (so->txn, else the thread's, else its own): a JKS or
+ * JCEKS keystore becomes a new file beside it (KEYSTORE.p12, the old
+ * one's mode and owner; the old one is kept), then the material's
+ * keystore setting names it, its type is PKCS12 and its key password
+ * setting is removed (set to the store password where the kind has a
+ * default of its own, server_kind.keypass_default), where the server
+ * reads them (the kind's plan_set, else the file that wins, cfg_plan).
+ * A PKCS#12 keystore is rewritten in place (another profile).  A failure
+ * rolls everything back.  The passwords are the server's own unless
+ * given.  result notes: the keystore's plan, then each settings file's
+ * lines.
  */
 int	 step_convert_server(const struct server_model *,
 	     const struct step_convert_server_opts *, struct step_result *,

@@ -1158,4 +1158,5 @@ const struct server_kind server_kind_jetty = {
 	.restart = jetty_restart,
 	.reload = jetty_reload,
 	.plan_set = jetty_plan_set,
+	.keypass_default = true,
 };

@@ -197,22 +197,6 @@ spring_is_java(const char *a0)
 	return (strncmp(path_basename(a0), "java", 4) == 0);
 }
 
-/* JVM options that take the next argument as their value. */
-static bool
-spring_jvm_opt_arg(const char *a)
-{
-	static const char *opts[] = { "-cp", "-classpath", "--class-path",
-	    "-p", "--module-path", "--upgrade-module-path", "--add-modules",
-	    "--limit-modules", "--add-reads", "--add-exports", "--add-opens",
-	    "--patch-module", "--enable-native-access", NULL };
-	size_t	i;
-
-	for (i = 0; opts[i] != NULL; i++)
-		if (strcmp(a, opts[i]) == 0)
-			return (true);
-	return (false);
-}
-
 /* Flatten a JSON value into key-value pairs of src. */
 static void
 spring_json_flatten(struct cfg_source *src, const char *prefix,
@@ -300,41 +284,15 @@ spring_proc_sources(struct srvload *s)
 	int			 pid = m->proc.pid;
 
 	{
-		xasprintf(&label, "system properties of pid %d", pid);
-		sys = cfg_source_add(m, CFG_SRC_SYSPROP, CFG_FMT_NONE, NULL,
-		    label, SRC_PREC_SYSPROP);
-		free(label);
+		/* the JVM options' -Dk=v, up to the main class (proc.c) */
+		sys = srv_proc_sysprops(s, SRC_PREC_SYSPROP);
 		xasprintf(&label, "command line of pid %d", pid);
 		cmd = cfg_source_add(m, CFG_SRC_CMDLINE, CFG_FMT_NONE, NULL,
 		    label, SRC_PREC_CMDLINE);
 		free(label);
-		sys->pid = cmd->pid = pid;
-		for (i = 1; i < s->argc; i++) {
-			a = s->argv[i];
-			if (a[0] != '-')
-				break;		/* the main class */
-			if (strcmp(a, "-jar") == 0 || strcmp(a, "-m") == 0 ||
-			    strcmp(a, "--module") == 0) {
-				i++;
-				break;
-			}
-			if (strncmp(a, "--module=", 9) == 0)
-				break;
-			if (spring_jvm_opt_arg(a)) {
-				i++;
-				continue;
-			}
-			if (strncmp(a, "-D", 2) != 0 || a[2] == '\0')
-				continue;
-			if ((eq = strchr(a + 2, '=')) != NULL) {
-				k = xstrndup(a + 2, (size_t)(eq - a - 2));
-				cfg_kv_add(sys, k, eq + 1, NULL);
-				free(k);
-			} else
-				cfg_kv_add(sys, a + 2, "", NULL);
-		}
+		cmd->pid = pid;
 		/* Spring Boot's --name=value arguments, after the main. */
-		for (i++; i < s->argc; i++) {
+		for (i = srv_proc_main(s) + 1; i < s->argc; i++) {
 			a = s->argv[i];
 			if (strncmp(a, "--", 2) != 0 || a[2] == '\0' ||
 			    a[2] == '=')
@@ -1573,10 +1531,6 @@ spring_renewable(struct server_model *m)
 		else if (mat->where == KM_PEM_INLINE)
 			mat->not_renewable = xstrdup("its PEM text is inside "
 			    "the configuration");
-		else if (mat->where == KM_PEM)
-			mat->not_renewable = xstrdup("renewing PEM files is "
-			    "not supported yet: make a keystore and point the "
-			    "settings at it");
 		else if (mat->role == KM_ROLE_CLIENT_TRUST)
 			mat->not_renewable = xstrdup("it holds trusted "
 			    "certificates only");

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* model.c -- the server model's containers: findings and settings rows. */
+#include <sys/stat.h>
+
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -349,6 +351,15 @@ owner_in_dir(const char *rpath, const char *file)
 	return (r);
 }
 
+/* Is rpath (resolved) the file file? */
+static bool
+owner_same(const char *rpath, const char *file)
+{
+	char	b[PATH_MAX];
+
+	return (realpath(file, b) != NULL && strcmp(b, rpath) == 0);
+}
+
 const struct server_owner *
 server_owner_for(const struct server_model *m, const char *path)
 {
@@ -392,6 +403,101 @@ server_owner_for(const struct server_model *m, const char *path)
 			return (&m->owner);
 	}
 	return (NULL);
+}
+
+struct key_material *
+key_material_of_path(const struct server_model *m, const char *path)
+{
+	struct key_material	*mat;
+	char			 a[PATH_MAX];
+	const char		*f[3];
+	size_t			 i, k;
+
+	if (m == NULL || path == NULL || realpath(path, a) == NULL)
+		return (NULL);
+	for (i = 0; i < m->nmaterials; i++) {
+		mat = m->materials[i];
+		f[0] = mat->path;
+		f[1] = mat->cert_path;
+		f[2] = mat->key_path;
+		for (k = 0; k < 3; k++)
+			if (f[k] != NULL && owner_same(a, f[k]))
+				return (mat);
+	}
+	return (NULL);
+}
+
+void
+key_material_apply(const struct server_model *m,
+    const struct key_material *mat, bool settings_changed,
+    struct km_apply *ap)
+{
+	memset(ap, 0, sizeof *ap);
+	if (mat == NULL)
+		mat = m->served;
+	if (mat->reload_on_update && !settings_changed) {
+		ap->wait_ms = mat->quiet_period_ms + KM_RELOAD_MARGIN_MS;
+		if (m->kind != NULL && strcmp(m->kind->name, "spring") == 0)
+			xasprintf(&ap->line, "no restart needed: Spring Boot "
+			    "reloads the bundle (reload-on-update) once its "
+			    "files have been quiet for %ld ms",
+			    mat->quiet_period_ms);
+		else
+			xasprintf(&ap->line, "no restart needed: %s reloads "
+			    "the key material once its files have been quiet "
+			    "for %ld ms", mat->reload_how != NULL ?
+			    mat->reload_how : "the server",
+			    mat->quiet_period_ms);
+		return;
+	}
+	ap->restart = true;
+	if (mat->reload_on_update)
+		ap->line = xstrdup("restart the server for the change to take "
+		    "effect (it reloads the key material's files, not its "
+		    "settings)");
+	else
+		ap->line = xstrdup("restart the server for the change to take "
+		    "effect");
+}
+
+void
+km_apply_free(struct km_apply *ap)
+{
+	if (ap == NULL)
+		return;
+	free(ap->line);
+	ap->line = NULL;
+}
+
+long
+key_material_settle_ms(const struct key_material *mat, int64_t now_ms)
+{
+	struct stat	 sb;
+	const char	*f[3];
+	int64_t		 t, last = 0, left;
+	size_t		 k;
+
+	if (mat == NULL || !mat->reload_on_update)
+		return (0);
+	f[0] = mat->path;
+	f[1] = mat->cert_path;
+	f[2] = mat->key_path;
+	for (k = 0; k < 3; k++) {
+		if (f[k] == NULL || stat(f[k], &sb) != 0)
+			continue;
+		t = (int64_t)sb.st_mtim.tv_sec * 1000 +
+		    sb.st_mtim.tv_nsec / 1000000;
+		if (t > last)
+			last = t;
+	}
+	if (last == 0)
+		return (0);
+	left = last + mat->quiet_period_ms + KM_RELOAD_MARGIN_MS - now_ms;
+	if (left <= 0)
+		return (0);
+	if (left > mat->quiet_period_ms + KM_RELOAD_MARGIN_MS)
+		left = mat->quiet_period_ms + KM_RELOAD_MARGIN_MS;
+	return ((long)left);
 }
 
 void

@@ -858,14 +858,15 @@ probe_line(const struct server_model *m, const char *key)
 static char *
 probe_restart_fix(const struct server_model *m, const char *why)
 {
+	struct km_apply	  ap;
 	char	**lines, *fix, *cmds = NULL, *t;
 	size_t	  n, i;
 
 	if (m->served->reload_on_update) {
-		xasprintf(&fix, "no restart needed: the server reloads the "
-		    "key material when its files change (reload-on-update), "
-		    "after a quiet period of %ld ms; wait that long and "
-		    "probe again", m->served->quiet_period_ms);
+		key_material_apply(m, m->served, false, &ap);
+		xasprintf(&fix, "%s; wait that long and probe again",
+		    ap.line);
+		km_apply_free(&ap);
 		return (fix);
 	}
 	step_restart_hint(m, NULL, NULL, &lines, &n);

@@ -235,11 +235,11 @@ gk_init(struct form *f)
 	form_add_keystore(f, FKS_CREATE);
 	if (renew && ((t->model->kind != NULL &&
 	    *server_kind_native(t->model->kind, "key-alias") == '\0') ||
-	    !env->served)) {
+	    !env->served || (env->reloads && ctx->kind == WIZ_RENEW_SELF))) {
 		/* A kind without a key alias setting (Jetty serves every
-		 * entry, by SNI), or a material other than the served one
-		 * (the wizard leaves the settings): the entry is renewed in
-		 * place. */
+		 * entry, by SNI), a material other than the served one, or
+		 * one the server reloads (the wizard leaves the settings):
+		 * the entry is renewed in place. */
 		alias = xstrdup(ctx->old_alias);
 		aflags |= FKA_REPLACE;
 	} else if (renew) {

@@ -158,6 +158,7 @@ form_env_new(const struct server_model *m, const struct key_material *mat)
 		mat = m->served;
 	e = xcalloc(1, sizeof *e);
 	e->served = mat == m->served;
+	e->reloads = mat->reload_on_update;
 	e->role = mat->role;
 	e->alias_setting = mat->keys.alias != NULL;
 	if (m->properties != NULL)

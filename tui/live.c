@@ -96,7 +96,9 @@ live_clear(struct tui_live *l)
 	free(l->protocol);
 	free(l->served);
 	free(l->note);
+	free(l->wait_why);
 	l->where = l->error_msg = l->protocol = l->served = l->note = NULL;
+	l->wait_why = NULL;
 	l->match = -1;
 	l->verified = -1;
 	l->error = PROBE_OK;
@@ -110,6 +112,9 @@ tui_live_start(struct tui *t)
 	struct tui_live			*l = t->live;
 	const struct server_model	*m = t->model;
 	struct live_job			*j;
+	struct km_apply			 ap;
+	struct timespec			 ts;
+	long				 ms;
 	sigset_t			 all, old;
 	char				*cause = NULL;
 	int				 r;
@@ -129,6 +134,18 @@ tui_live_start(struct tui *t)
 	}
 	if (m->listening == 0) {
 		l->state = LIVE_CLOSED;
+		return;
+	}
+	/* Its files changed just now and the server reloads them: wait. */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (!l->waited && (ms = key_material_settle_ms(m->served,
+	    (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000)) > 0) {
+		key_material_apply(m, m->served, false, &ap);
+		l->wait_why = ap.line;
+		l->state = LIVE_WAITING;
+		l->wait_until_ms = live_now_ms() + ms;
+		l->started_ms = live_now_ms();
+		l->shown_s = -1;
 		return;
 	}
 
@@ -209,6 +226,20 @@ tui_live_poll(struct tui *t)
 		tui_live_start(t);
 		return (true);
 	}
+	if (l->state == LIVE_WAITING) {
+		if (live_now_ms() >= l->wait_until_ms) {
+			l->waited = true;
+			tui_live_start(t);
+			l->waited = false;
+			return (true);
+		}
+		s = (int)((l->wait_until_ms - live_now_ms() + 999) / 1000);
+		if (s != l->shown_s) {
+			l->shown_s = s;
+			return (true);
+		}
+		return (false);
+	}
 	if (l->state != LIVE_RUNNING || l->job == NULL)
 		return (false);
 	if (atomic_load(&l->job->finished)) {
@@ -228,7 +259,8 @@ tui_live_poll(struct tui *t)
 bool
 tui_live_busy(const struct tui *t)
 {
-	return (t->live != NULL && t->live->state == LIVE_RUNNING);
+	return (t->live != NULL && (t->live->state == LIVE_RUNNING ||
+	    t->live->state == LIVE_WAITING));
 }
 
 /* Seconds a running probe has taken so far. */
@@ -237,6 +269,9 @@ tui_live_seconds(const struct tui *t)
 {
 	if (!tui_live_busy(t))
 		return (0);
+	if (t->live->state == LIVE_WAITING)
+		return ((int)((t->live->wait_until_ms - live_now_ms() + 999) /
+		    1000));
 	return ((int)((live_now_ms() - t->live->started_ms) / 1000));
 }
 

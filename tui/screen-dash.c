@@ -290,6 +290,11 @@ dash_live_lines(struct tui *t, struct dash *d)
 		dash_tl_add(d, THEME_MUTED, "served", false, "nothing listens "
 		    "on :%d (not running)", l->port);
 		return;
+	case LIVE_WAITING:
+		dash_tl_add(d, THEME_MUTED, "served", false, "probed in %d s: "
+		    "%s", tui_live_seconds(t), l->wait_why != NULL ?
+		    l->wait_why : "the server reloads its files");
+		return;
 	case LIVE_RUNNING:
 		if (tui_live_seconds(t) > 0)
 			dash_tl_add(d, THEME_MUTED, "served", false,

@@ -399,6 +399,8 @@ struct form_env {
 	char		*storepass_from; /* where (the setting's source), or
 					   NULL */
 	bool		 served;	/* the material is the one served */
+	bool		 reloads;	/* the server reloads its files
+					   (reload-on-update) */
 	enum km_role	 role;		/* the material's role */
 	bool		 alias_setting;	/* a setting names its key entry */
 	char		*alias;		/* key-alias, or the vendor's */
@@ -499,6 +501,7 @@ extern const struct form_def form_export_def;
 extern const struct form_def form_trust_def;
 extern const struct form_def form_acme_def;
 extern const struct form_def form_convert_def;
+extern const struct form_def form_pemrenew_def;
 
 /* form_add_keystore flags */
 #define FKS_CREATE	0x01	/* may be a new file (asks twice) */
@@ -641,6 +644,8 @@ extern const struct screen_ops screen_menu;
 enum live_state {
 	LIVE_OFF = 0,		/* not probed: no HTTPS, --no-live (note) */
 	LIVE_CLOSED,		/* nothing listens on server.port (/proc) */
+	LIVE_WAITING,		/* the server reloads its changed files:
+				   probed after the quiet period */
 	LIVE_RUNNING,
 	LIVE_DONE
 };
@@ -651,6 +656,9 @@ struct tui_live {
 						   for */
 	struct live_job		*job;		/* the worker, while running */
 	int64_t			 started_ms;	/* monotonic */
+	int64_t			 wait_until_ms;	/* LIVE_WAITING: monotonic */
+	char			*wait_why;	/* LIVE_WAITING: one line */
+	bool			 waited;	/* (starting after the wait) */
 	int			 shown_s;	/* seconds last drawn */
 	int			 port;		/* server.port */
 	char			*where;		/* "localhost:8443" */
@@ -676,7 +684,8 @@ void		 tui_live_start(struct tui *);
 bool		 tui_live_poll(struct tui *);
 /* Is a probe running (the loop then wakes every TUI_TICK_MS)? */
 bool		 tui_live_busy(const struct tui *);
-/* Seconds the running probe has taken so far. */
+/* Seconds the running probe has taken so far (LIVE_WAITING: seconds
+ * left to wait). */
 int		 tui_live_seconds(const struct tui *);
 
 #endif /* TLSDECK_TUI_H */

@@ -186,6 +186,28 @@ wiz_page_back(struct tui *t, struct wiz *w)
 	return (true);
 }
 
+/* Does the server reload what the wizard changes by itself: the served
+ * material reloads its files (reload-on-update) and no page changes the
+ * settings, which it reads at start only? */
+static bool
+wiz_reloads(const struct wiz *w)
+{
+	size_t	i;
+
+	if (!w->env->reloads || !w->env->served)
+		return (false);
+	for (i = 0; i < w->npages; i++)
+		if (w->pages[i] == &form_settings_def)
+			return (false);
+	for (i = 0; i < w->npages; i++)
+		if (w->pages[i] == &form_genkey_def ||
+		    w->pages[i] == &form_reply_def ||
+		    w->pages[i] == &form_certs_def ||
+		    w->pages[i] == &form_pem_def)
+			return (true);
+	return (false);
+}
+
 /* The plan is ready: how to restart the server goes at its end. */
 static void
 wiz_plan(struct tui *t, struct wiz *w)
@@ -217,19 +239,58 @@ static void *
 wiz_thread(void *arg)
 {
 	struct wiz	*w = arg;
-	struct fstep	*s;
+	struct fstep	*s, *last = NULL;
+	struct txn	*tx = NULL;
+	char		*c = NULL, *done = NULL, *msg;
 	size_t		 i;
+	bool		 whole = true;
 
+	/* The steps' files are one transaction (txn.c): a step that fails,
+	 * or Esc, puts back what the steps before it wrote.  Not ACME's,
+	 * which rolls back its own files (its records must stay). */
+	for (i = 0; w->pages[i] != NULL; i++)
+		if (w->pages[i] == &form_acme_def)
+			whole = false;
+	if (whole && txn_begin("dashboard", &tx, &c) == 0)
+		txn_enter(tx);
+	free(c);
+	c = NULL;
 	for (i = 0; i < w->nsteps; i++) {
 		s = w->steps[i];
-		if (atomic_load(&w->cancel))
+		if (atomic_load(&w->cancel)) {
+			whole = false;
 			break;
+		}
 		s->rc = s->run(s, &w->cancel, &s->cause);
 		s->ran = true;
+		last = s;
 		atomic_store(&w->progress, i + 1);
-		if (s->rc != 0)
+		if (s->rc != 0) {
+			whole = false;
 			break;
+		}
 	}
+	txn_enter(NULL);
+	if (tx != NULL && whole && txn_commit(tx, &c) != 0 && last != NULL) {
+		last->rc = -1;
+		free(last->cause);
+		last->cause = c;
+		c = NULL;
+	} else if (tx != NULL && !whole) {
+		(void)txn_abort(tx, &done, &c);
+		if (last != NULL && (done != NULL || c != NULL)) {
+			xasprintf(&msg, "%s%s%s%s%s", last->cause != NULL ?
+			    last->cause : "cancelled", done != NULL ? "; " : "",
+			    done != NULL ? done : "", c != NULL ? "; " : "",
+			    c != NULL ? c : "");
+			free(last->cause);
+			last->cause = msg;
+			if (last->rc == 0)
+				last->rc = -1;
+		}
+	}
+	free(c);
+	free(done);
 	atomic_store(&w->finished, true);
 	return (NULL);
 }
@@ -346,6 +407,7 @@ static void
 wiz_text(struct tui *t, struct wiz *w, struct wline **v, size_t *n)
 {
 	struct fstep	*s;
+	struct km_apply	 ap;
 	const char	*mark;
 	enum theme_role	 role;
 	size_t		 i, j, done = atomic_load(&w->progress);
@@ -420,9 +482,21 @@ wiz_text(struct tui *t, struct wiz *w, struct wline **v, size_t *n)
 	else
 		wiz_text_add(v, n, THEME_OK, 0, true, "All %zu step%s done.",
 		    w->nsteps, w->nsteps == 1 ? "" : "s");
-	if (ok > 0 && w->nrestart > 0) {
+	if (ok > 0 && wiz_reloads(w)) {
+		/* The server reloads the changed files itself. */
+		key_material_apply(t->model, NULL, false, &ap);
+		wiz_text_add(v, n, THEME_OK, 0, false, "New certificate: %s; "
+		    "the dashboard checks what is served after that.",
+		    ap.line);
+		km_apply_free(&ap);
+		if (w->nrestart > 0)
+			wiz_text_add(v, n, THEME_TEXT, 0, false, "Restart the "
+			    "server for the other changes (the JRE reads "
+			    "cacerts at start):");
+	} else if (ok > 0 && w->nrestart > 0)
 		wiz_text_add(v, n, THEME_TEXT, 0, false, "Restart the server "
 		    "to use the new certificate and settings:");
+	if (ok > 0 && w->nrestart > 0) {
 		for (i = 0; i < w->nrestart; i++)
 			wiz_text_add(v, n, THEME_KEY, 4, false, "%s",
 			    w->restart[i]);
@@ -705,6 +779,7 @@ wiz_push(struct tui *t, enum wiz_kind kind, const struct form_def *def,
 	struct key_material	*mat;
 	const char		*ra;
 	size_t			 i;
+	bool			 pem;
 
 	mat = fnd != NULL && fnd->material != NULL ? fnd->material :
 	    tui_material(t);
@@ -714,6 +789,22 @@ wiz_push(struct tui *t, enum wiz_kind kind, const struct form_def *def,
 		tui_message(t, SEV_WARN, "not for the encryption key: %s "
 		    "(m: another key material)", mat->not_renewable != NULL ?
 		    mat->not_renewable : "its key pair decrypts stored data");
+		return (-1);
+	}
+	/* PEM files: renewed self-signed by new files (form-pemrenew.c). */
+	if (mat->where == KM_PEM && kind != WIZ_RENEW_SELF &&
+	    kind != WIZ_RENEW_ACME &&
+	    def != &form_export_def && def != &form_settings_def) {
+		tui_message(t, SEV_WARN, "PEM files: only \"Renew - "
+		    "self-signed\" and ACME renew them (m: another key "
+		    "material)");
+		return (-1);
+	}
+	if (mat->where == KM_PEM && kind == WIZ_RENEW_SELF &&
+	    !mat->renewable) {
+		tui_message(t, SEV_WARN, "not renewed: %s",
+		    mat->not_renewable != NULL ? mat->not_renewable :
+		    "this key material cannot change");
 		return (-1);
 	}
 	w = xcalloc(1, sizeof *w);
@@ -727,11 +818,16 @@ wiz_push(struct tui *t, enum wiz_kind kind, const struct form_def *def,
 	} else {
 		w->title = wiz_kinds[kind].title;
 		w->outro = wiz_kinds[kind].outro;
-		for (i = 0; wiz_kinds[kind].pages[i] != NULL; i++) {
-			/* Another material than the one served: renewed in
-			 * place, the server's settings stay. */
+		pem = mat->where == KM_PEM && kind == WIZ_RENEW_SELF;
+		if (pem)
+			w->pages[w->npages++] = &form_pemrenew_def;
+		for (i = 0; !pem && wiz_kinds[kind].pages[i] != NULL; i++) {
+			/* Another material than the one served, or one the
+			 * server reloads itself (a self-signed renewal):
+			 * renewed in place, the server's settings stay. */
 			if (wiz_kinds[kind].pages[i] == &form_settings_def &&
-			    !w->env->served)
+			    (!w->env->served || (w->env->reloads &&
+			    kind == WIZ_RENEW_SELF)))
 				continue;
 			w->pages[w->npages++] = wiz_kinds[kind].pages[i];
 		}

@@ -79,6 +79,9 @@ run 0 fleet "$D" --format text
 [ "$(wc -l <"$T/out")" = 5 ] || fail "text lines: $(cat "$T/out")"
 sed -n 2p "$T/out" | grep -q '^CRITICAL  web-crit ' ||
     fail "text order: $(cat "$T/out")"
+# the nearest expiry: a date and the days left, tersely
+sed -n 2p "$T/out" | grep -Eq ' [0-9]{4}-[0-9]{2}-[0-9]{2} \([45]d\) ' ||
+    fail "expiry: $(sed -n 2p "$T/out")"
 grep -q '^ok  *web-old .* STALE$' "$T/out" || fail "stale: $(cat "$T/out")"
 grep 'web-ok ' "$T/out" | grep -q STALE && fail "web-ok is not stale"
 run 0 fleet "$D" --format text --stale 72

@@ -159,6 +159,9 @@ run 0 scan "$R" --no-live
 head -1 "$T/out" | grep -q "^CRITICAL  spring  $R/apps/srv2/conf/application.properties: " ||
     fail "first line: $(head -1 "$T/out")"
 tail -1 "$T/out" | grep -q '^2 servers, [0-9]* files' || fail "last line"
+# the nearest expiry: a date and the days left, spelled out
+head -1 "$T/out" | grep -Eq ' [0-9]{4}-[0-9]{2}-[0-9]{2} \([45] days\)' ||
+    fail "expiry: $(head -1 "$T/out")"
 # no escape reaches the terminal
 grep -q "$(printf '\033')" "$T/out" && fail "an escape in the text"
 # errors: a missing root fails with one line; one readable root is enough

@@ -142,7 +142,8 @@ st "$M"
     fail "pem: key $(j .keystore.private_key_file)"
 [ "$(j .keystore.key_recovered) $(j '.keystore.chain | length')" = \
     "true 3" ] || fail "pem: chain $(j -c .keystore)"
-[ "$(j .keystore.renewable)" = false ] || fail "pem: renewable"
+# PEM files are renewed by new files (the Renew wizard, ACME)
+[ "$(j .keystore.renewable)" = true ] || fail "pem: renewable"
 [ "$(j .trust.trusted)" = true ] || fail "pem: trust $(j -c .trust)"
 has_code setting-ignored pem
 printf '%s\n' "$out" | grep -q 'decoy.example.test' &&

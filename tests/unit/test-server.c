@@ -381,6 +381,11 @@ test_versions(void **state)
 static void
 test_proc(void **state)
 {
+	static const char	 cmd1[] = "java\0-cp\0-Dim.cp=no\0"
+	    "-Dim.sys=yes\0-Dim.flag\0-jar\0app.jar\0--im.arg=1\0"
+	    "-Dim.after=no\0--im.bare\0";
+	static const char	 cmd2[] = "java\0-Dim.sys=two\0"
+	    "--module=a/b.C\0--im.arg=2\0";
 	char			*d = tree(""), *proc, *p, *t;
 	struct server_opts	 o;
 	struct server_model	*m;
@@ -446,10 +451,29 @@ test_proc(void **state)
 	assert_int_equal(symlink(t, p), 0);
 	free(p);
 	free(t);
+	/* Its command line: JVM options (one taking the next argument,
+	 * which is not a property), -jar, then Spring's --name=value. */
+	st_write(proc, "4242/cmdline", cmd1, sizeof cmd1 - 1, 0644);
 	server_opts_init(&o);
 	o.server = d;
 	o.proc = proc;
 	o.now = st_t0 + ST_DAY;
+	assert_int_equal(server_model_load(&o, &m, &cause), 0);
+	assert_string_equal(cfg_value(m, "im.sys"), "yes");
+	assert_string_equal(cfg_value(m, "im.flag"), "");
+	assert_null(cfg_value(m, "im.cp"));
+	assert_null(cfg_value(m, "im.after"));
+	assert_string_equal(cfg_value(m, "im.arg"), "1");
+	assert_string_equal(cfg_value(m, "im.bare"), "");
+	assert_null(cfg_value(m, "app.jar"));
+	server_model_free(m);
+	st_write(proc, "4242/cmdline", cmd2, sizeof cmd2 - 1, 0644);
+	assert_int_equal(server_model_load(&o, &m, &cause), 0);
+	assert_string_equal(cfg_value(m, "im.sys"), "two");
+	assert_string_equal(cfg_value(m, "im.arg"), "2");
+	server_model_free(m);
+	assert_int_equal(unlink(p = path_join(proc, "4242/cmdline")), 0);
+	free(p);
 	assert_int_equal(server_model_load(&o, &m, &cause), 0);
 	assert_int_equal(m->listening, 1);
 	assert_int_equal(m->proc.pid, 4242);
