@@ -11,11 +11,12 @@ libcurl4-openssl-dev openssl"
 case ${1:-} in
 test)	# tmux drives the TUI tests, the JDK is the oracle, strace and
 	# valgrind watch secrets and memory, pebble is the ACME CA; Jetty's
-	# and Tomcat's packages and the YAML/XML tools check the server kinds;
-	# node_exporter, curl and ansible-core run the fleet's engines
+	# and Tomcat's packages (tomcat10-admin: the manager's sslReload) and
+	# the YAML/XML tools check the server kinds; node_exporter, curl and
+	# ansible-core run the fleet's engines
 	pkgs="$pkgs tmux openjdk-17-jdk-headless python3 jq prometheus
 strace valgrind iproute2 pebble python3-yaml libxml2-utils jetty9
-tomcat10 prometheus-node-exporter curl ansible-core" ;;
+tomcat10 tomcat10-admin prometheus-node-exporter curl ansible-core" ;;
 fuzz)	pkgs="$pkgs clang libclang-rt-14-dev" ;;
 bench)	pkgs="$pkgs openjdk-17-jdk-headless ca-certificates-java pebble
 lego" ;;

@@ -182,11 +182,12 @@ acme_json_account(const struct acme_account_info *ai)
 	return (j);
 }
 
-/* A line from the network or a file, control characters escaped. */
+/* A value from the network or a file as one line: cli_puts_safe (every
+ * control character escaped, newlines too), then the newline. */
 static void
 acme_puts(const char *s)
 {
-	cli_write_safe(stdout, s != NULL ? s : "", s != NULL ? strlen(s) : 0);
+	cli_puts_safe(stdout, s != NULL ? s : "");
 	fputc('\n', stdout);
 }
 

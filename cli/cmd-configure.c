@@ -619,8 +619,9 @@ cmd_configure_exec(struct cmd_ctx *c)
 	struct km_apply			 ap;
 	struct server_model		*m = NULL;
 	struct conf_group		*groups = NULL;
+	struct txn			*tx;
 	size_t				 ngroups = 0, i, wrote = 0, nhint;
-	char				*cause = NULL, **hint;
+	char				*cause = NULL, **hint, *done = NULL;
 	int				 rc = EXIT_FAIL;
 
 	memset(&o, 0, sizeof o);
@@ -641,6 +642,12 @@ cmd_configure_exec(struct cmd_ctx *c)
 	if (ops->fix == NULL)
 		so.flags |= SERVER_SOURCES_ONLY;
 	if (server_model_load(&so, &m, &cause) != 0) {
+		cli_error("%s", cause);
+		goto out;
+	}
+	/* Every file this changes is one transaction: a failure puts back
+	 * the files written before it. */
+	if (!o.dry_run && txn_begin("configure", &o.txn, &cause) != 0) {
 		cli_error("%s", cause);
 		goto out;
 	}
@@ -669,6 +676,12 @@ cmd_configure_exec(struct cmd_ctx *c)
 				goto out;
 		}
 	}
+	tx = o.txn;
+	o.txn = NULL;
+	if (txn_commit(tx, &cause) != 0) {
+		cli_error("%s", cause);
+		goto out;
+	}
 	if (o.dry_run || wrote == 0) {
 		rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 		goto out;
@@ -685,6 +698,16 @@ cmd_configure_exec(struct cmd_ctx *c)
 	free(hint);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 out:
+	if (o.txn != NULL) {
+		free(cause);
+		cause = NULL;
+		(void)fflush(stdout);
+		if (txn_abort(o.txn, &done, &cause) != 0)
+			cli_error("%s", cause);
+		if (done != NULL)
+			cli_message("%s", done);
+		free(done);
+	}
 	conf_groups_free(groups, ngroups);
 	server_model_free(m);
 	free(cause);

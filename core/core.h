@@ -697,7 +697,8 @@ struct file_lock;
 int	 file_lock(int dirfd, const char *dir, const char *what,
 	     struct file_lock **, char **cause);
 /* file_lock for the files of a transaction (txn.c): a directory this
- * process locked through it is shared, counted (file_unlock once each). */
+ * process locked through it is shared, counted (file_unlock once each);
+ * file_lock too reuses such a lock (this process holds it). */
 int	 file_lock_share(int dirfd, const char *dir, const char *what,
 	     struct file_lock **, char **cause);
 void	 file_unlock(struct file_lock *);
@@ -1485,6 +1486,11 @@ struct server_kind {
 			    const struct key_material *,
 			    const struct srv_reload_opts *,
 			    struct srv_reload *, char **cause);
+	/* Without its key-password setting the server opens keys with a
+	 * default of its own, not the store password (Jetty's "keypwd"):
+	 * convert --server sets it to the store password instead of
+	 * removing it. */
+	bool		 keypass_default;
 };
 extern const struct server_kind server_kind_spring;
 extern const struct server_kind server_kind_tomcat;
@@ -1787,6 +1793,18 @@ void	 sw_close(struct sw_file *);
 /* [core] for txn.c: one more reference; the transaction that journals
  * the file's replaces; replaces that are the transaction's own. */
 struct txn;
+/* txn.c's hooks, set by txn_begin (safewrite.c does not call txn.c):
+ * the thread's transaction, opening a file in it, and sw_replace's
+ * calls before and after it writes a file of a transaction. */
+struct sw_txn_hooks {
+	struct txn	*(*current)(void);
+	int		 (*open)(struct txn *, const char *, int,
+			     struct sw_file **, char **);
+	int		 (*before)(struct txn *, struct sw_file *,
+			     const unsigned char *, size_t, char **);
+	void		 (*after)(struct txn *, struct sw_file *, int, bool);
+};
+void	 sw_set_txn_hooks(const struct sw_txn_hooks *);
 void	 sw_ref(struct sw_file *);
 void	 sw_set_txn(struct sw_file *, struct txn *);
 struct txn *sw_txn(const struct sw_file *);
@@ -1911,6 +1929,12 @@ int	 txn_open(struct txn *, const char *path, int flags,
 	     struct sw_file **, char **cause);
 int	 txn_commit(struct txn *, char **cause);
 int	 txn_abort(struct txn *, char **done, char **cause);
+/* The context of an action whose steps open their own files (the
+ * dashboard's wizards): while t is entered in this thread, sw_open of a
+ * file that is backed up (not SW_NOBACKUP) is txn_open(t, ...); NULL
+ * leaves it.  txn_commit and txn_abort leave it too. */
+void	 txn_enter(struct txn *);
+struct txn *txn_current(void);
 int	 txn_recover(char ***lines, size_t *n, char **cause);
 int	 txn_pending(char ***lines, size_t *n, char **cause);
 /* The journal's text and back (name in messages); for tests and fuzzing. */
@@ -2699,14 +2723,18 @@ struct step_convert_server_opts {
 };
 /*
  * Convert the server's keystore to PKCS#12 and switch its settings
- * (docs/formats.md, Converting a server's keystore): a JKS or JCEKS
- * keystore becomes a new file beside it (KEYSTORE.p12, the old one's mode
- * and owner; the old one is kept), then server.ssl.key-store names it,
- * server.ssl.key-store-type is PKCS12 and server.ssl.key-password is
- * removed, in one safe write of the settings.  A PKCS#12 keystore is
- * rewritten in place (another profile).  The settings fail: the new file
- * is removed.  The passwords are the server's own unless given.  result
- * notes: the keystore's plan, then the settings' lines.
+ * (docs/formats.md, Converting a server's keystore), on every kind, in
+ * one transaction (so->txn, else the thread's, else its own): a JKS or
+ * JCEKS keystore becomes a new file beside it (KEYSTORE.p12, the old
+ * one's mode and owner; the old one is kept), then the material's
+ * keystore setting names it, its type is PKCS12 and its key password
+ * setting is removed (set to the store password where the kind has a
+ * default of its own, server_kind.keypass_default), where the server
+ * reads them (the kind's plan_set, else the file that wins, cfg_plan).
+ * A PKCS#12 keystore is rewritten in place (another profile).  A failure
+ * rolls everything back.  The passwords are the server's own unless
+ * given.  result notes: the keystore's plan, then each settings file's
+ * lines.
  */
 int	 step_convert_server(const struct server_model *,
 	     const struct step_convert_server_opts *, struct step_result *,

@@ -993,6 +993,14 @@ file_lock(int dirfd, const char *dir, const char *what, struct file_lock **lp,
 		    strerror(errno));
 		return (-1);
 	}
+	/* Held by this process's transaction (file_lock_share): ours. */
+	for (l = file_locks_shared; l != NULL; l = l->next) {
+		if (l->dev == st.st_dev && l->ino == st.st_ino) {
+			l->refs++;
+			*lp = l;
+			return (0);
+		}
+	}
 	l = xcalloc(1, sizeof *l);
 	l->fd = -1;
 	l->lockdir = -1;

@@ -489,24 +489,6 @@ jt_version(const char *home)
 	return (v);
 }
 
-static void
-jt_live(struct srvload *s)
-{
-	struct server_model	*m = s->m;
-	unsigned long		 ino;
-	int			 pid;
-
-	m->listening = -1;
-	if ((s->o->flags & SERVER_NO_LIVE) || m->port <= 0)
-		return;
-	m->listening = server_port_listening(s->proc, m->port, &ino);
-	if (m->listening == 1 && m->proc.pid == 0 &&
-	    (pid = server_socket_pid(s->proc, ino)) > 0) {
-		srv_proc_read(s, pid);
-		s->cwd = s->m->proc.cwd;
-	}
-}
-
 static int
 jetty_load(struct srvload *s, char **cause)
 {
@@ -556,9 +538,7 @@ jetty_load(struct srvload *s, char **cause)
 			m->sources[i]->main = true;
 
 	if (!(s->o->flags & SERVER_NO_LIVE) && (pid = jt_find_proc(s)) > 0) {
-		srv_proc_read(s, pid);
-		s->cwd = s->m->proc.cwd;
-		(void)srv_proc_sysprops(s, SRC_PREC_SYSPROP);
+		srv_proc_adopt(s, pid, true);
 		jt_proc_args(s);
 	}
 	as = cfg_source_add(m, CFG_SRC_ASSUMED, CFG_FMT_NONE, NULL,
@@ -586,7 +566,7 @@ jetty_load(struct srvload *s, char **cause)
 	mat->keys.type = xstrdup(JT_P("keyStoreType"));
 	mat->keys.keypass = xstrdup(JT_P("keyManagerPassword"));
 	if (!m->ssl) {
-		jt_live(s);
+		srv_live_adopt(s, false);
 		return (0);
 	}
 
@@ -695,7 +675,7 @@ jetty_load(struct srvload *s, char **cause)
 	}
 	free(tpath);
 	free(traw);
-	jt_live(s);
+	srv_live_adopt(s, false);
 	return (0);
 }
 
@@ -1178,4 +1158,5 @@ const struct server_kind server_kind_jetty = {
 	.restart = jetty_restart,
 	.reload = jetty_reload,
 	.plan_set = jetty_plan_set,
+	.keypass_default = true,
 };

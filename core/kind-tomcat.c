@@ -1472,29 +1472,6 @@ tc_legacy(struct srvload *s, struct tc_index *x)
 }
 
 /* ------------------------------------------------------------------ */
-/* The running server */
-
-/* Is the port listening, and by whom. */
-static void
-tc_live(struct srvload *s)
-{
-	struct server_model	*m = s->m;
-	unsigned long		 ino;
-	int			 pid;
-
-	m->listening = -1;
-	if ((s->o->flags & SERVER_NO_LIVE) || m->port <= 0)
-		return;
-	m->listening = server_port_listening(s->proc, m->port, &ino);
-	if (m->listening == 1 && m->proc.pid == 0 &&
-	    (pid = server_socket_pid(s->proc, ino)) > 0) {
-		srv_proc_read(s, pid);
-		s->cwd = s->m->proc.cwd;
-		(void)srv_proc_sysprops(s, SRC_PREC_SYSPROP);
-	}
-}
-
-/* ------------------------------------------------------------------ */
 
 static int
 tomcat_load(struct srvload *s, char **cause)
@@ -1542,11 +1519,8 @@ tomcat_load(struct srvload *s, char **cause)
 
 	/* The running server: its -D options are system properties. */
 	if (!(s->o->flags & SERVER_NO_LIVE) &&
-	    (pid = srv_proc_by_dir(s->proc, "catalina.base", m->base)) > 0) {
-		srv_proc_read(s, pid);
-		s->cwd = s->m->proc.cwd;
-		(void)srv_proc_sysprops(s, SRC_PREC_SYSPROP);
-	}
+	    (pid = srv_proc_by_dir(s->proc, "catalina.base", m->base)) > 0)
+		srv_proc_adopt(s, pid, true);
 	as = cfg_source_add(m, CFG_SRC_ASSUMED, CFG_FMT_NONE, NULL,
 	    "assumed by tlsdeck", SRC_PREC_ASSUMED);
 	cfg_kv_add(as, "catalina.base", m->base, NULL);
@@ -1626,7 +1600,7 @@ tomcat_load(struct srvload *s, char **cause)
 		}
 	}
 	tc_legacy(s, x);
-	tc_live(s);
+	srv_live_adopt(s, true);
 	return (0);
 }
 

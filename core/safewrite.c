@@ -56,6 +56,9 @@ struct sw_file {
 					   rollback): not journaled */
 };
 
+/* txn.c's hooks (sw_set_txn_hooks), NULL until a transaction begins. */
+static const struct sw_txn_hooks *sw_hooks;
+
 /* Longest part of the base name kept in a temporary file name. */
 #define SW_TMP_BASE_MAX	200
 
@@ -290,8 +293,13 @@ int
 sw_open(const char *path, int flags, struct sw_file **fp, char **cause)
 {
 	struct sw_file	*f;
+	struct txn	*t;
 
 	*fp = NULL;
+	/* In an action's transaction (txn_enter): one of its files. */
+	if (!(flags & (SW_SHARED | SW_NOBACKUP)) && sw_hooks != NULL &&
+	    (t = sw_hooks->current()) != NULL)
+		return (sw_hooks->open(t, path, flags, fp, cause));
 	f = sw_new(path, flags);
 	if (file_resolve(path, (flags & SW_CREATE) ? FILE_AT_CREATE : 0,
 	    &f->at, cause) != 0) {
@@ -402,6 +410,12 @@ sw_lost(const struct sw_file *f, size_t *lenp)
 {
 	*lenp = f->lostlen;
 	return (f->lost);
+}
+
+void
+sw_set_txn_hooks(const struct sw_txn_hooks *h)
+{
+	sw_hooks = h;
 }
 
 /* One more reference: sw_close frees at the last (txn.c). */
@@ -930,16 +944,16 @@ sw_replace(struct sw_file *f, const unsigned char *data, size_t len,
 	bool	existed;
 	int	rc;
 
-	if (f->txn == NULL || f->raw)
+	if (f->txn == NULL || f->raw || sw_hooks == NULL)
 		return (sw_replace1(f, data, len, verify, arg, meta, cause));
 	/* In a transaction: journaled before the rename (txn.c). */
 	sw_reset(f);
-	if (txn_sw_before(f->txn, f, data, len, cause) != 0)
+	if (sw_hooks->before(f->txn, f, data, len, cause) != 0)
 		return (-1);
 	memcpy(before, f->sha, sizeof before);
 	existed = f->exists;
 	rc = sw_replace1(f, data, len, verify, arg, meta, cause);
-	txn_sw_after(f->txn, f, rc, strcmp(before, f->sha) != 0 ||
+	sw_hooks->after(f->txn, f, rc, strcmp(before, f->sha) != 0 ||
 	    existed != f->exists);
 	return (rc);
 }

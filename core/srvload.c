@@ -211,6 +211,31 @@ srv_live(struct srvload *s)
 		m->proc.pid = server_socket_pid(s->proc, ino);
 }
 
+void
+srv_proc_adopt(struct srvload *s, int pid, bool sysprops)
+{
+	srv_proc_read(s, pid);
+	s->cwd = s->m->proc.cwd;
+	if (sysprops)
+		(void)srv_proc_sysprops(s, SRC_PREC_SYSPROP);
+}
+
+void
+srv_live_adopt(struct srvload *s, bool sysprops)
+{
+	struct server_model	*m = s->m;
+	unsigned long		 ino;
+	int			 pid;
+
+	m->listening = -1;
+	if ((s->o->flags & SERVER_NO_LIVE) || m->port <= 0)
+		return;
+	m->listening = server_port_listening(s->proc, m->port, &ino);
+	if (m->listening == 1 && m->proc.pid == 0 &&
+	    (pid = server_socket_pid(s->proc, ino)) > 0)
+		srv_proc_adopt(s, pid, sysprops);
+}
+
 /* ------------------------------------------------------------------ */
 /* The settings rows */
 

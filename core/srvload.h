@@ -72,6 +72,13 @@ void	 srv_where(struct srvload *, const char *key, const char **file,
 bool	 srv_false(const char *);
 /* Is port listening and which process has it (m->listening, m->proc). */
 void	 srv_live(struct srvload *);
+/* Take pid as the running server: srv_proc_read, its working directory
+ * for relative paths and, with sysprops, its -D options as a source. */
+void	 srv_proc_adopt(struct srvload *, int pid, bool sysprops);
+/* The Tomcat and Jetty kinds' live look: is m->port listening, and when
+ * no process was found by the server's directory, adopt the one owning
+ * the socket (srv_proc_adopt). */
+void	 srv_live_adopt(struct srvload *, bool sysprops);
 /* Add a settings row for key (NULL label: no check). */
 struct setting *srv_row(struct srvload *, const char *key, bool secret,
 	     bool always, const char *ok_label, const char *unset_label,

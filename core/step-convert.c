@@ -520,11 +520,12 @@ conv_beside(const char *path, const char *raw, char **newpath,
 
 /* A setting of the server: set (value) or removed. */
 static void
-conv_prop(struct step_prop *v, size_t *n, const char *key, const char *value)
+conv_prop(struct step_prop *v, size_t *n, const char *key, const char *value,
+    const struct secret *sec)
 {
 	v[*n].key = key;
 	v[*n].value = value;
-	v[*n].secret = NULL;
+	v[*n].secret = sec;
 	(*n)++;
 }
 
@@ -654,7 +655,7 @@ step_convert_server(const struct server_model *m,
 	struct step_prop		 props[3];
 	struct secret			*storepass = NULL, *keypass = NULL;
 	struct keystore			*ks = NULL;
-	struct txn			*own = NULL, *tx = so->txn;
+	struct txn			*own = NULL, *tx;
 	struct stat			 st;
 	enum ks_format			 from;
 	char				*newpath = NULL, *newraw = NULL;
@@ -666,6 +667,9 @@ step_convert_server(const struct server_model *m,
 
 	memset(r, 0, sizeof *r);
 	memset(info, 0, sizeof *info);
+	/* The action's transaction: given, the thread's (a wizard's), or
+	 * one of its own below. */
+	tx = so->txn != NULL ? so->txn : txn_current();
 	where = m->properties != NULL ? m->properties : "the server";
 	if (km == NULL || km->path == NULL || km->raw == NULL ||
 	    km->where == KM_NONE) {
@@ -742,12 +746,17 @@ step_convert_server(const struct server_model *m,
 			goto out;
 		}
 		o.out = newpath;
-		conv_prop(props, &nprops, kstore, newraw);
+		conv_prop(props, &nprops, kstore, newraw, NULL);
 	}
 	if (km->declared_type != NULL || from != KS_FMT_PKCS12)
-		conv_prop(props, &nprops, ktype, "PKCS12");
-	if (km->keypass != NULL && *kpass != '\0')
-		conv_prop(props, &nprops, kpass, NULL);
+		conv_prop(props, &nprops, ktype, "PKCS12", NULL);
+	/* Every key is protected with the store password now: the key
+	 * password setting goes, or names the store password where the
+	 * server would fall back to a default of its own. */
+	if (*kpass != '\0' && m->kind != NULL && m->kind->keypass_default)
+		conv_prop(props, &nprops, kpass, NULL, storepass);
+	else if (km->keypass != NULL && *kpass != '\0')
+		conv_prop(props, &nprops, kpass, NULL, NULL);
 
 	/* The new keystore and the settings that name it are one
 	 * transaction: a failure, or a crash, puts everything back. */

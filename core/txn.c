@@ -435,6 +435,26 @@ txn_alive(const struct txn_journal *j)
 /* ------------------------------------------------------------------ */
 /* A transaction */
 
+/* The transaction of this thread's action (txn_enter), or NULL. */
+static _Thread_local struct txn *txn_ambient;
+
+void
+txn_enter(struct txn *t)
+{
+	txn_ambient = t;
+}
+
+struct txn *
+txn_current(void)
+{
+	return (txn_ambient);
+}
+
+/* sw_open and sw_replace reach the transaction through these. */
+static const struct sw_txn_hooks txn_hooks = {
+	txn_current, txn_open, txn_sw_before, txn_sw_after
+};
+
 int
 txn_begin(const char *command, struct txn **tp, char **cause)
 {
@@ -444,6 +464,7 @@ txn_begin(const char *command, struct txn **tp, char **cause)
 	char		 iso[32];
 
 	(void)cause;
+	sw_set_txn_hooks(&txn_hooks);
 	t = xcalloc(1, sizeof *t);
 	t->jdirfd = -1;
 	t->j.pid = (long)getpid();
@@ -663,6 +684,8 @@ txn_free(struct txn *t)
 	struct txn_file	*tf;
 	size_t		 i;
 
+	if (txn_ambient == t)
+		txn_ambient = NULL;
 	for (i = 0; i < t->nfiles; i++) {
 		tf = &t->files[i];
 		sw_set_txn(tf->sw, NULL);

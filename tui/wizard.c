@@ -239,19 +239,58 @@ static void *
 wiz_thread(void *arg)
 {
 	struct wiz	*w = arg;
-	struct fstep	*s;
+	struct fstep	*s, *last = NULL;
+	struct txn	*tx = NULL;
+	char		*c = NULL, *done = NULL, *msg;
 	size_t		 i;
+	bool		 whole = true;
 
+	/* The steps' files are one transaction (txn.c): a step that fails,
+	 * or Esc, puts back what the steps before it wrote.  Not ACME's,
+	 * which rolls back its own files (its records must stay). */
+	for (i = 0; w->pages[i] != NULL; i++)
+		if (w->pages[i] == &form_acme_def)
+			whole = false;
+	if (whole && txn_begin("dashboard", &tx, &c) == 0)
+		txn_enter(tx);
+	free(c);
+	c = NULL;
 	for (i = 0; i < w->nsteps; i++) {
 		s = w->steps[i];
-		if (atomic_load(&w->cancel))
+		if (atomic_load(&w->cancel)) {
+			whole = false;
 			break;
+		}
 		s->rc = s->run(s, &w->cancel, &s->cause);
 		s->ran = true;
+		last = s;
 		atomic_store(&w->progress, i + 1);
-		if (s->rc != 0)
+		if (s->rc != 0) {
+			whole = false;
 			break;
+		}
 	}
+	txn_enter(NULL);
+	if (tx != NULL && whole && txn_commit(tx, &c) != 0 && last != NULL) {
+		last->rc = -1;
+		free(last->cause);
+		last->cause = c;
+		c = NULL;
+	} else if (tx != NULL && !whole) {
+		(void)txn_abort(tx, &done, &c);
+		if (last != NULL && (done != NULL || c != NULL)) {
+			xasprintf(&msg, "%s%s%s%s%s", last->cause != NULL ?
+			    last->cause : "cancelled", done != NULL ? "; " : "",
+			    done != NULL ? done : "", c != NULL ? "; " : "",
+			    c != NULL ? c : "");
+			free(last->cause);
+			last->cause = msg;
+			if (last->rc == 0)
+				last->rc = -1;
+		}
+	}
+	free(c);
+	free(done);
 	atomic_store(&w->finished, true);
 	return (NULL);
 }

@@ -9,6 +9,8 @@
 . "$TOP_SRCDIR/tests/lib.sh"
 command -v sha256sum >/dev/null 2>&1 || skip "no sha256sum"
 export TLSDECK_BACKUP_DIR="$T/backups"
+# Its own state directory: a kill may leave a transaction journal there.
+export TLSDECK_STATE_DIR="$T/state"
 P=$T/conf/application.properties
 mkdir -p "$T/conf"
 # A realistic file: CRLF, a continuation line, comments, a placeholder.

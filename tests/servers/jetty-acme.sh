@@ -7,7 +7,10 @@
 #  1. the served entry renewed in place (same alias, start.d untouched):
 #     ssl-reload serves the new certificate without a restart (same pid),
 #     b's entry still served for b;
-#  2. --host b.tlsdeck.test renews b's entry, a's new one stays served.
+#  2. --host b.tlsdeck.test renews b's entry, a's new one stays served;
+#  3. CA-signed: tlsdeck csr for entry b, signed by a test CA made with
+#     openssl, tlsdeck import-reply on the same alias: ssl-reload serves
+#     the CA-signed certificate for b without a restart.
 # (The rollback after a reload is tests/servers/tomcat-acme.sh's.)
 . "${TOP_SRCDIR:-.}/tests/servers/lib.sh"
 need_jetty
@@ -45,6 +48,7 @@ acme_jt() {
 	rc=$?
 }
 fp() { served_fp "$PS" "$1"; }
+. "$TOP_SRCDIR/tests/servers/ca-sign.sh"
 sum() { sha256sum "$@" | cut -d' ' -f1; }
 old_a=$(fp a.tlsdeck.test)
 old_b=$(fp b.tlsdeck.test)
@@ -77,4 +81,16 @@ new_b=$(fp b.tlsdeck.test)
     fail "2: b serves $new_b"
 [ "$(fp a.tlsdeck.test)" = "$new_a" ] || fail "2: a changed"
 kill -0 "$JPID" || fail "2: Jetty is gone"
-echo "# jetty acme: ssl-reload, --host" >&2
+
+# ---- 3. CA-signed: csr, the test CA, import-reply, ssl-reload -------------
+export PASS
+ca_sign "$KS" b b.tlsdeck.test
+i=0
+until served_issuer "$PS" b.tlsdeck.test | grep -q "tlsdeck test CA"; do
+	i=$((i + 1))
+	[ $i -le 100 ] || fail "3: Jetty does not serve the CA-signed certificate: $(served_issuer "$PS" b.tlsdeck.test)"
+	sleep 0.1
+done
+[ "$(fp a.tlsdeck.test)" = "$new_a" ] || fail "3: a changed"
+kill -0 "$JPID" || fail "3: Jetty is gone"
+echo "# jetty acme: ssl-reload, --host, CA-signed" >&2

@@ -69,11 +69,17 @@ port() {
 	eval "$1=\$(freeport)"
 }
 
-# tc_base DIR: a private CATALINA_BASE with Debian's configuration files.
+# tc_base DIR: a private CATALINA_BASE with Debian's configuration files
+# (without the admin webapps' contexts).
 tc_base() {
 	mkdir -p "$1/conf" "$1/logs" "$1/temp" "$1/webapps/ROOT" "$1/work" ||
 	    fail "mkdir $1"
 	cp -r /etc/tomcat10/. "$1/conf/" || fail "copy /etc/tomcat10"
+	# Debian's tomcat10-admin deploys the manager webapps through
+	# Catalina/localhost: not in the tests' servers (tomcat-acme.sh adds
+	# the manager itself)
+	rm -f "$1/conf/Catalina/localhost/manager.xml" \
+	    "$1/conf/Catalina/localhost/host-manager.xml"
 	echo "ok" >"$1/webapps/ROOT/index.html"
 }
 

@@ -12,14 +12,23 @@
 #     entry replaced in place, server.xml unchanged, the new certificate
 #     served for a.tlsdeck.test without a restart (same pid);
 #  3. --host b.tlsdeck.test renews b's host config (password from
-#     TLSDECK_MANAGER_PASSWORD), a's stays served;
+#     TLSDECK_MANAGER_PASSWORD), a's stays served; --material N picks
+#     the N-th of status's keystores (a dry run);
 #  4. a wrong manager password: rolled back to the exact bytes, the old
-#     certificate still served.
+#     certificate still served;
+#  5. CA-signed: tlsdeck csr for b's entry, signed by a test CA made with
+#     openssl, tlsdeck import-reply on the same alias, the manager's
+#     sslReload for b.tlsdeck.test: the CA-signed certificate is served;
+#  6. the restart path (--restart: stop Tomcat, start it again): a new
+#     alias beside the old one, only certificateKeyAlias's bytes change in
+#     server.xml (xmllint reads it), the new certificate served after the
+#     restart; the time against the sslReload of 2.
 . "${TOP_SRCDIR:-.}/tests/servers/lib.sh"
 need_tomcat
 need_keytool
 . "$TOP_SRCDIR/tests/acme/lib.sh"
-trap 'pebble_stop; srv_cleanup' EXIT
+command -v xmllint >/dev/null || skip "xmllint missing"
+trap '[ -s "$T/tc.pid" ] && kill "$(cat "$T/tc.pid")" 2>/dev/null; pebble_stop; srv_cleanup' EXIT
 
 pebble_start
 B=$T/tc
@@ -121,6 +130,7 @@ acme_tc() {
 	rc=$?
 }
 fp() { served_fp "$PS" "$1"; }
+. "$TOP_SRCDIR/tests/servers/ca-sign.sh"
 old_a=$(fp a.tlsdeck.test)
 old_b=$(fp b.tlsdeck.test)
 [ -n "$old_a" ] && [ "$old_a" != "$old_b" ] || fail "Tomcat serves $old_a / $old_b"
@@ -175,6 +185,19 @@ new_b=$(fp b.tlsdeck.test)
 [ $? = 1 ] && grep -q "nowhere.test: no key material" "$T/err" ||
     fail "3: --host nowhere: $(cat "$T/err")"
 
+# --material N: as status numbers the keystores (a dry run: the plan)
+out=$(timeout 60 "$TLSDECK" status --server "$B" --format json 2>"$T/err")
+n=$(printf '%s\n' "$out" | jq -r '.keystores | map(.path) | index("'"$B"'/conf/b.p12")')
+[ "$n" != null ] || fail "3: status has no b.p12: $out"
+TLSDECK_MANAGER_PASSWORD=$MGRPASS acme_tc --force --material $((n + 1)) \
+    --manager-user tlsdeck-mgr --dry-run
+[ "$rc" = 0 ] || fail "3: --material: exit $rc: $(cat "$T/err")"
+j -r .material | grep -q "/conf/b.p12 (PKCS12), alias b" ||
+    fail "3: --material $((n + 1)): $(j -r .material)"
+acme_tc --material 99 --manager-user tlsdeck-mgr
+[ "$rc" = 1 ] && grep -q "material 99: the server has" "$T/err" ||
+    fail "3: --material 99: $(cat "$T/err")"
+
 # ---- 4. a wrong password: rolled back ------------------------------------
 a1=$(sum "$B/conf/a.p12")
 TLSDECK_MANAGER_PASSWORD=wrong acme_tc --force --manager-user tlsdeck-mgr
@@ -185,4 +208,57 @@ grep -q "refused user tlsdeck-mgr (HTTP 401)" "$T/err" || fail "4: $(cat "$T/err
 [ "$(fp a.tlsdeck.test)" = "$new_a" ] || fail "4: served changed"
 [ "$(sum "$B/conf/server.xml")" = "$xml0" ] || fail "4: server.xml changed"
 kill -0 "$TCPID" || fail "Tomcat is gone"
-echo "# tomcat acme: sslReload, --host, rollback" >&2
+
+# ---- 5. CA-signed: csr, the test CA, import-reply, sslReload -------------
+export PASS
+ca_sign "$B/conf/b.p12" b b.tlsdeck.test
+curl -sf -u "tlsdeck-mgr:$MGRPASS" \
+    "http://127.0.0.1:$PH/manager/text/sslReload?tlsHostName=b.tlsdeck.test" \
+    >"$T/reload.out" || fail "5: sslReload"
+grep -q "^OK" "$T/reload.out" || fail "5: $(cat "$T/reload.out")"
+served_issuer "$PS" b.tlsdeck.test | grep -q "tlsdeck test CA" ||
+    fail "5: Tomcat serves $(served_issuer "$PS" b.tlsdeck.test)"
+new_b=$(fp b.tlsdeck.test)
+
+# ---- 6. the restart path: a new alias, server.xml switched ---------------
+echo "$TCPID" >"$T/tc.pid"
+cat >"$T/tc-restart" <<EOF
+#!/bin/sh
+# stop Tomcat (pid in tc.pid), start it again, wait until it serves
+pid=\$(cat "$T/tc.pid")
+kill "\$pid"
+i=0
+# (the first one is the test's child: a zombie until it is reaped)
+while [ -n "\$(ss -Hltn "sport = :$PS")" ]; do
+	i=\$((i + 1)); [ \$i -le 300 ] || exit 2; sleep 0.1
+done
+log=$B/logs/restart.\$(date +%s%N)
+cd "$B" || exit 1
+setsid env CATALINA_HOME="$TC_HOME" CATALINA_BASE="$B" \\
+    CATALINA_TMPDIR="$B/temp" JAVA_HOME="$SRV_JAVA_HOME" \\
+    JAVA_OPTS="$SRV_JAVA_OPTS" "$TC_HOME/bin/catalina.sh" run \\
+    >"\$log" 2>&1 </dev/null &
+echo \$! >"$T/tc.pid"
+i=0
+until grep -q "Server startup in" "\$log" 2>/dev/null; do
+	i=\$((i + 1)); [ \$i -le 1200 ] || exit 3; sleep 0.1
+done
+EOF
+chmod +x "$T/tc-restart"
+cp "$B/conf/server.xml" "$T/server.xml.before"
+t0=$(date +%s%N)
+acme_tc --force --restart "$T/tc-restart"
+t1=$(date +%s%N)
+[ "$rc" = 0 ] || fail "6: exit $rc: $(cat "$T/err")"
+echo "# renewal with a restart: $(((t1 - t0) / 1000000)) ms" >&2
+DAY=$(date -u +%Y%m%d)
+[ "$(j -r .alias)" = "a-acme-$DAY" ] || fail "5: alias $(j -r .alias)"
+xmllint --noout "$B/conf/server.xml" || fail "5: xmllint"
+sed "s/certificateKeyAlias=\"a-acme-$DAY\"/certificateKeyAlias=\"a\"/" \
+    "$B/conf/server.xml" | cmp -s - "$T/server.xml.before" ||
+    fail "5: more than the alias changed: $(diff "$T/server.xml.before" "$B/conf/server.xml")"
+new5=$(fp a.tlsdeck.test)
+[ "$new5" != "$new_a" ] && [ "$new5" = "$(j -r .served.sha256)" ] ||
+    fail "5: a serves $new5"
+[ "$(fp b.tlsdeck.test)" = "$new_b" ] || fail "5: b changed"
+echo "# tomcat acme: sslReload, --host, rollback, CA-signed, restart" >&2

@@ -768,6 +768,87 @@ test_step_acme_record(void **state)
 	cert_free(c300);
 }
 
+/* acme_local_get and srv_reload_run against our own http-01 listener
+ * (its answers stand in for Tomcat's manager); what is refused; the
+ * restart command's words. */
+static void
+test_local_reload(void **state)
+{
+	struct acme_token	 t[2] = {
+		{ "okokokokokokokokokok", "OK - Reloaded TLS configuration "
+		    "for [b.test]" },
+		{ "failfailfailfailfail", "FAIL - no such host" },
+	};
+	struct acme_http01	*h;
+	struct srv_reload	 r;
+	struct secret		*pw = secret_from_str("manager-pw");
+	char			*cause = NULL, *body = NULL, url[160];
+	long			 status;
+	int			 port = free_port();
+
+	assert_int_equal(acme_http01_start("127.0.0.1", port, t, 2, &h,
+	    &cause), 0);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/.well-known/"
+	    "acme-challenge/%s", port, t[0].token);
+	assert_int_equal(acme_local_get(url, "u", pw, NULL, 5, NULL, &status,
+	    &body, &cause), 0);
+	assert_int_equal(status, 200);
+	assert_string_equal(body, t[0].keyauth);
+	free(body);
+
+	memset(&r, 0, sizeof r);
+	r.how = SRV_RELOAD_MANAGER;
+	r.url = xstrdup(url);
+	r.user = xstrdup("u");
+	r.pass = secret_dup(pw);
+	assert_int_equal(srv_reload_run(&r, 5, NULL, -1, &cause), 0);
+	free(r.url);
+	xasprintf(&r.url, "http://127.0.0.1:%d/.well-known/acme-challenge/%s",
+	    port, t[1].token);
+	assert_int_equal(srv_reload_run(&r, 5, NULL, -1, &cause), -1);
+	assert_non_null(strstr(cause, "sslReload failed (HTTP 200): FAIL - "
+	    "no such host"));
+	assert_null(strstr(cause, "manager-pw"));
+	free(cause);
+	cause = NULL;
+	free(r.url);
+	xasprintf(&r.url, "http://127.0.0.1:%d/manager/text/sslReload", port);
+	assert_int_equal(srv_reload_run(&r, 5, NULL, -1, &cause), -1);
+	assert_non_null(strstr(cause, "(HTTP 404)"));
+	free(cause);
+	cause = NULL;
+	srv_reload_done(&r);
+	acme_http01_stop(h);
+
+	/* Only loopback over http, https only with pinned keys. */
+	assert_int_equal(acme_local_get("http://example.com/manager/text/"
+	    "sslReload", "u", pw, NULL, 5, NULL, &status, &body, &cause), -1);
+	assert_non_null(strstr(cause, "only http:// on a loopback address"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(acme_local_get("https://127.0.0.1:1/", NULL, NULL,
+	    NULL, 5, NULL, &status, &body, &cause), -1);
+	assert_non_null(strstr(cause, "only http:// on a loopback address"));
+	free(cause);
+	cause = NULL;
+	secret_free(pw);
+
+	/* --restart's words: no shell, blanks split. */
+	memset(&r, 0, sizeof r);
+	assert_int_equal(srv_reload_words(&r, " systemctl  restart\tapp ",
+	    &cause), 0);
+	assert_int_equal(r.how, SRV_RELOAD_COMMAND);
+	assert_string_equal(r.argv[0], "systemctl");
+	assert_string_equal(r.argv[1], "restart");
+	assert_string_equal(r.argv[2], "app");
+	assert_null(r.argv[3]);
+	srv_reload_done(&r);
+	assert_int_equal(srv_reload_words(&r, " \t ", &cause), -1);
+	assert_non_null(strstr(cause, "an empty command"));
+	free(cause);
+	srv_reload_done(&r);
+}
+
 int
 main(void)
 {
@@ -787,6 +868,7 @@ main(void)
 		cmocka_unit_test(test_webroot),
 		cmocka_unit_test(test_hook),
 		cmocka_unit_test(test_step_acme_record),
+		cmocka_unit_test(test_local_reload),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));
