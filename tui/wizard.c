@@ -823,11 +823,12 @@ wiz_push(struct tui *t, enum wiz_kind kind, const struct form_def *def,
 			w->pages[w->npages++] = &form_pemrenew_def;
 		for (i = 0; !pem && wiz_kinds[kind].pages[i] != NULL; i++) {
 			/* Another material than the one served, or one the
-			 * server reloads itself (a self-signed renewal):
-			 * renewed in place, the server's settings stay. */
+			 * server reloads itself whose key alias a setting
+			 * names (a self-signed renewal): renewed in place,
+			 * the server's settings stay. */
 			if (wiz_kinds[kind].pages[i] == &form_settings_def &&
 			    (!w->env->served || (w->env->reloads &&
-			    kind == WIZ_RENEW_SELF)))
+			    w->env->alias_setting && kind == WIZ_RENEW_SELF)))
 				continue;
 			w->pages[w->npages++] = wiz_kinds[kind].pages[i];
 		}
