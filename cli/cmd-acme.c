@@ -44,6 +44,11 @@ enum {
 	OPT_FORCE,
 	OPT_RESTART,
 	OPT_VERIFY_TIMEOUT,
+	OPT_MANAGER_USER,
+	OPT_MANAGER_PASSWORD_FILE,
+	OPT_HOST,
+	OPT_MATERIAL,
+	OPT_PRUNE,
 };
 
 static const struct option acme_options[] = {
@@ -67,6 +72,12 @@ static const struct option acme_options[] = {
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "restart", required_argument, NULL, OPT_RESTART },
 	{ "verify-timeout", required_argument, NULL, OPT_VERIFY_TIMEOUT },
+	{ "manager-user", required_argument, NULL, OPT_MANAGER_USER },
+	{ "manager-password-file", required_argument, NULL,
+	    OPT_MANAGER_PASSWORD_FILE },
+	{ "host", required_argument, NULL, OPT_HOST },
+	{ "material", required_argument, NULL, OPT_MATERIAL },
+	{ "prune", optional_argument, NULL, OPT_PRUNE },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -92,6 +103,12 @@ struct acme_cli {
 	const char		*eab_env;
 	const char		*eab_file;
 	struct secret		*eab;
+	const char		*manager_user;
+	const char		*manager_file;
+	struct secret		*manager_pass;
+	const char		*host;
+	int			 material;
+	int			 prune;		/* 1 + KEEP; 0: no --prune */
 	struct cmd_ctx		*ctx;
 	bool			 json;
 	int			 nchall;	/* challenge options given */
@@ -265,6 +282,8 @@ acme_json(const struct acme_cli *c, const struct step_acme_result *r,
 	json_object_set_new(j, "restart", out_json_cstr(r->restart));
 	json_object_set_new(j, "rolled_back", json_boolean(r->rolled_back));
 	json_object_set_new(j, "failure", out_json_cstr(r->failure));
+	json_object_set_new(j, "pruned", acme_json_strv(r->pruned,
+	    r->npruned));
 	if (r->cert.nchain > 0) {
 		json_object_set_new(j, "issuer", out_json_cstr(r->cert.issuer));
 		json_object_set_new(j, "alternates", acme_json_strv(
@@ -357,6 +376,10 @@ acme_text(const struct acme_cli *c, const struct step_acme_result *r)
 		printf("Written      %s, %s\n", r->cert_path, r->key_path);
 	if (r->outcome == SA_RENEWED)
 		printf("Served       the new certificate\n");
+	for (i = 0; i < r->npruned; i++) {
+		printf("%s", i == 0 ? "Pruned       " : "             ");
+		acme_puts(r->pruned[i]);
+	}
 }
 
 /* What is served at the end of a failed run (stderr has the line). */
@@ -475,6 +498,29 @@ acme_option(struct cmd_ctx *ctx, int ch, char *arg)
 			    "3600 seconds: %s", arg));
 		c->verify_timeout = n;
 		break;
+	case OPT_MANAGER_USER:
+		c->manager_user = arg;
+		break;
+	case OPT_MANAGER_PASSWORD_FILE:
+		c->manager_file = arg;
+		break;
+	case OPT_HOST:
+		c->host = arg;
+		break;
+	case OPT_MATERIAL:
+		if ((n = acme_number(arg, 1, 1000)) < 0)
+			return (cmd_usage(ctx, "--material: not a number from "
+			    "1 (as status numbers the keystores): %s", arg));
+		c->material = n;
+		break;
+	case OPT_PRUNE:
+		if (arg == NULL)
+			n = 0;
+		else if ((n = acme_number(arg, 0, 100)) < 0)
+			return (cmd_usage(ctx, "--prune: keep 0 to 100 earlier "
+			    "certificates, not %s", arg));
+		c->prune = n + 1;	/* 0 stays "not given" */
+		break;
 	}
 	return (0);
 }
@@ -500,6 +546,12 @@ acme_check(struct cmd_ctx *ctx, struct acme_cli *c)
 	    c->eab_file != NULL))
 		return (cli_usage(ctx->entry, "--eab-kid needs --eab-hmac-env "
 		    "or --eab-hmac-file (and they need it)"));
+	if (c->manager_file != NULL && c->manager_user == NULL)
+		return (cli_usage(ctx->entry, "--manager-password-file is for "
+		    "--manager-user"));
+	if (c->host != NULL && c->material > 0)
+		return (cli_usage(ctx->entry, "--host and --material exclude "
+		    "each other"));
 	return (0);
 }
 
@@ -514,6 +566,7 @@ acme_cli_free(void *data)
 		free(c->names[i]);
 	free(c->names);
 	secret_free(c->eab);
+	secret_free(c->manager_pass);
 }
 
 /* tlsdeck acme [GLOBAL] --directory URL ... */
@@ -548,6 +601,16 @@ cmd_acme_exec(struct cmd_ctx *ctx)
 	if (c->eab_file != NULL && secret_from_file(c->eab_file, &c->eab,
 	    &cause) != 0)
 		goto fail;
+	/* The manager's password: a file, else the environment; never
+	 * argv. */
+	if (c->manager_file != NULL && secret_from_file(c->manager_file,
+	    &c->manager_pass, &cause) != 0)
+		goto fail;
+	if (c->manager_user != NULL && c->manager_pass == NULL &&
+	    getenv("TLSDECK_MANAGER_PASSWORD") != NULL &&
+	    secret_from_env("TLSDECK_MANAGER_PASSWORD", &c->manager_pass,
+	    &cause) != 0)
+		goto fail;
 	switch (cli_server_opts(&ctx->g, ctx->server_flags, &so, NULL,
 	    &cause)) {
 	case -2:
@@ -577,6 +640,12 @@ cmd_acme_exec(struct cmd_ctx *ctx)
 	so_acme.renew_before = c->renew_before_set ? c->renew_before : -1;
 	so_acme.force = c->force;
 	so_acme.restart = c->restart;
+	so_acme.manager_user = c->manager_user;
+	so_acme.manager_pass = c->manager_pass;
+	so_acme.host = c->host;
+	so_acme.material = c->material;
+	so_acme.prune = c->prune > 0;
+	so_acme.prune_keep = c->prune > 0 ? c->prune - 1 : 0;
 	so_acme.verify_timeout = c->verify_timeout;
 	so_acme.dry_run = ctx->dry_run;
 
@@ -635,7 +704,9 @@ const struct cmd_entry cmd_acme_entry = {
 	"[--key rsa2048|rsa3072|ec256|ec384] [--account-key TYPE] "
 	"[--preferred-chain ISSUER] [--eab-kid KID --eab-hmac-env VAR|"
 	"--eab-hmac-file FILE] [--renew-before DAYS] [--force] "
-	"[--restart CMD] [--verify-timeout SECONDS] [--dry-run] "
+	"[--restart CMD | --manager-user USER [--manager-password-file FILE]] "
+	"[--host NAME | --material N] [--prune[=KEEP]] "
+	"[--verify-timeout SECONDS] [--dry-run] "
 	"[--format text|json]",
 	.summary =
 	"Renew the server's certificate from an ACME CA (Let's Encrypt, an "

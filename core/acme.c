@@ -2290,3 +2290,166 @@ out:
 	free(url);
 	return (rc);
 }
+
+/* ------------------------------------------------------------------ */
+/* A server on this machine (Tomcat's manager) */
+
+struct acme_local {
+	char		*body;
+	size_t		 len;
+	bool		 too_big;
+	atomic_int	*cancel;
+};
+
+#define ACME_LOCAL_MAX	(64 * 1024)
+
+static size_t
+acme_local_cb(char *data, size_t size, size_t n, void *arg)
+{
+	struct acme_local	*l = arg;
+	size_t			 len = size * n;
+
+	if (len > ACME_LOCAL_MAX - l->len) {
+		l->too_big = true;
+		return (0);
+	}
+	l->body = xreallocarray(l->body, l->len + len + 1, 1);
+	memcpy(l->body + l->len, data, len);
+	l->len += len;
+	l->body[l->len] = '\0';
+	return (len);
+}
+
+static int64_t
+acme_local_xfer(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut,
+    curl_off_t un)
+{
+	struct acme_local	*l = arg;
+
+	return (l->cancel != NULL && atomic_load(l->cancel) ? 1 : 0);
+}
+
+/* Is url http:// to a loopback address? */
+static bool
+acme_local_loopback(const char *url)
+{
+	const char	*h;
+
+	if (strncmp(url, "http://", 7) != 0)
+		return (false);
+	h = url + 7;
+	return (strncmp(h, "127.", 4) == 0 || strncmp(h, "[::1]", 5) == 0 ||
+	    strncmp(h, "localhost:", 10) == 0 ||
+	    strncmp(h, "localhost/", 10) == 0);
+}
+
+int
+acme_local_get(const char *url, const char *user, const struct secret *pass,
+    const char *pins, int timeout, atomic_int *cancel, long *status,
+    char **body, char **cause)
+{
+	struct acme_local	 l;
+	CURL			*c;
+	CURLcode		 cc, oc = CURLE_OK;
+	char			 errbuf[CURL_ERROR_SIZE], *pw = NULL, *u;
+	bool			 https;
+	int			 rc = -1;
+
+	*status = 0;
+	*body = NULL;
+	memset(&l, 0, sizeof l);
+	l.cancel = cancel;
+	https = strncmp(url, "https://", 8) == 0;
+	if (!acme_url_ok(url) ? !acme_local_loopback(url) :
+	    (pins == NULL || *pins == '\0')) {
+		u = acme_url_text(url);
+		cause_set(cause, "%s: only http:// on a loopback address, or "
+		    "https:// to the server's own key", u);
+		free(u);
+		return (-1);
+	}
+	pthread_once(&acme_curl_once, acme_curl_init);
+	if (acme_curl_error[0] != '\0') {
+		cause_set(cause, "%s", acme_curl_error);
+		return (-1);
+	}
+	if ((c = cu.easy_init()) == NULL) {
+		cause_set(cause, "libcurl: cannot make a handle");
+		return (-1);
+	}
+	errbuf[0] = '\0';
+#define ACME_SET(o, v) do {						\
+	if (oc == CURLE_OK)						\
+		oc = cu.easy_setopt(c, o, v);				\
+} while (0)
+	ACME_SET(CURLOPT_URL, url);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	ACME_SET(CURLOPT_PROTOCOLS_STR, https ? "https" : "http");
+#else
+	ACME_SET(CURLOPT_PROTOCOLS, https ? (long)CURLPROTO_HTTPS :
+	    (long)CURLPROTO_HTTP);
+#endif
+	ACME_SET(CURLOPT_FOLLOWLOCATION, 0L);
+	ACME_SET(CURLOPT_NOSIGNAL, 1L);
+	ACME_SET(CURLOPT_NOPROXY, "*");
+	if (https) {
+		/* The server's own key, pinned: its certificate names no
+		 * loopback address. */
+		ACME_SET(CURLOPT_SSL_VERIFYPEER, 0L);
+		ACME_SET(CURLOPT_SSL_VERIFYHOST, 0L);
+		ACME_SET(CURLOPT_PINNEDPUBLICKEY, pins);
+	}
+	ACME_SET(CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+	ACME_SET(CURLOPT_TIMEOUT_MS, (long)(timeout > 0 ? timeout : 30) *
+	    1000);
+	ACME_SET(CURLOPT_USERAGENT, ACME_USER_AGENT);
+	ACME_SET(CURLOPT_ERRORBUFFER, errbuf);
+	ACME_SET(CURLOPT_WRITEFUNCTION, acme_local_cb);
+	ACME_SET(CURLOPT_WRITEDATA, &l);
+	ACME_SET(CURLOPT_NOPROGRESS, 0L);
+	ACME_SET(CURLOPT_XFERINFOFUNCTION, acme_local_xfer);
+	ACME_SET(CURLOPT_XFERINFODATA, &l);
+	if (user != NULL) {
+		pw = xmalloc(pass != NULL ? pass->len + 1 : 1);
+		if (pass != NULL && pass->len > 0)
+			memcpy(pw, pass->buf, pass->len);
+		pw[pass != NULL ? pass->len : 0] = '\0';
+		ACME_SET(CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		ACME_SET(CURLOPT_USERNAME, user);
+		ACME_SET(CURLOPT_PASSWORD, pw);
+	}
+#undef ACME_SET
+	u = acme_url_text(url);
+	if (oc != CURLE_OK) {
+		cause_set(cause, "libcurl refused an option: %s",
+		    cu.easy_strerror(oc));
+		goto out;
+	}
+	cc = cu.easy_perform(c);
+	if (cc == CURLE_ABORTED_BY_CALLBACK)
+		cause_set(cause, "cancelled");
+	else if (l.too_big)
+		cause_set(cause, "%s: answer larger than %d bytes", u,
+		    ACME_LOCAL_MAX);
+	else if (cc == CURLE_SSL_PINNEDPUBKEYNOTMATCH)
+		cause_set(cause, "%s: not the server's own key", u);
+	else if (cc != CURLE_OK)
+		cause_set(cause, "%s: %s", u, errbuf[0] != '\0' ? errbuf :
+		    cu.easy_strerror(cc));
+	else {
+		cu.easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+		*body = l.body != NULL ? l.body : xstrdup("");
+		l.body = NULL;
+		rc = 0;
+	}
+out:
+	/* The handle goes first: it holds the password. */
+	cu.easy_cleanup(c);
+	if (pw != NULL) {
+		OPENSSL_cleanse(pw, strlen(pw));
+		free(pw);
+	}
+	free(l.body);
+	free(u);
+	return (rc);
+}

@@ -1400,6 +1400,8 @@ void	 server_opts_init(struct server_opts *);
 struct srvload;			/* server.c's loading state */
 struct step_prop;
 struct step_conf_plan;
+struct srv_reload;
+struct srv_reload_opts;
 struct server_kind {
 	const char	*name;		/* "spring" */
 	const char	*title;		/* "Spring Boot" */
@@ -1440,6 +1442,13 @@ struct server_kind {
 	int		(*plan_fix)(const struct server_model *,
 			    const char *code, struct step_conf_plan *,
 			    char **cause);
+	/* The kind's own way to make the server take mat's renewed files
+	 * (reload.c): 1 with *r planned, 0 when it has none (the generic
+	 * rules follow), -1 with one line.  May be NULL. */
+	int		(*reload)(const struct server_model *,
+			    const struct key_material *,
+			    const struct srv_reload_opts *,
+			    struct srv_reload *, char **cause);
 };
 extern const struct server_kind server_kind_spring;
 extern const struct server_kind server_kind_tomcat;
@@ -2784,6 +2793,57 @@ void	 step_restart_hint(const struct server_model *, const char *initd,
  * (malloc'd). */
 char	*step_start_fix(const struct server_model *);
 
+/*
+ * reload.c: how the server takes a renewed key material
+ * (docs/server-model.md, Reloading): a restart command (given, or the
+ * systemd unit of the running server), Tomcat's manager
+ * (/manager/text/sslReload over the server's own connector on loopback,
+ * user and password given), a server that re-reads its files itself
+ * (Jetty's ssl-reload, Spring Boot's reload-on-update: wait its scan
+ * interval), or none known.
+ */
+enum srv_reload_how {
+	SRV_RELOAD_NONE = 0,	/* no way known: a restart is needed */
+	SRV_RELOAD_COMMAND,	/* argv */
+	SRV_RELOAD_MANAGER,	/* GET url (Tomcat's sslReload) */
+	SRV_RELOAD_FILES	/* the server re-reads the files: wait */
+};
+#define SRV_RELOAD_MARGIN_MS	500	/* after a scan interval */
+struct srv_reload_opts {
+	const char	*restart;	/* a command (words, no shell), or
+					   NULL: the kind's own way */
+	const char	*manager_user;	/* Tomcat's manager-script user */
+	const struct secret *manager_pass;
+};
+struct srv_reload {
+	enum srv_reload_how how;
+	char		**argv;		/* COMMAND, NULL-terminated */
+	char		*argv_buf;
+	char		*url;		/* MANAGER */
+	char		*user;
+	struct secret	*pass;
+	char		*pins;		/* MANAGER over https: the keys */
+	long		 wait_ms;	/* FILES: before the probe */
+	/* The server re-reads the same files (the manager, FILES): the
+	 * material must be renewed in place, its settings unchanged. */
+	bool		 in_place;
+	char		*text;		/* what it does, one line */
+};
+/* Plan: --restart, else the kind's own, else the material's
+ * reload_on_update, else the systemd unit; NONE with *r->text saying
+ * what to do when nothing is known.  -1 with one line on bad options
+ * (a manager user where no manager is deployed). */
+int	 srv_reload_plan(const struct server_model *,
+	     const struct key_material *, const struct srv_reload_opts *,
+	     struct srv_reload *, char **cause);
+/* Run it: the command (at most timeout seconds), the manager's GET
+ * (its answer must start "OK"), or the wait; cancel stops it. */
+int	 srv_reload_run(const struct srv_reload *, int timeout,
+	     atomic_int *cancel, int cancel_fd, char **cause);
+void	 srv_reload_done(struct srv_reload *);
+/* r->argv from cmd's words (no shell, no quotes), r->how COMMAND. */
+int	 srv_reload_words(struct srv_reload *, const char *cmd, char **cause);
+
 /* ------------------------------------------------------------------ */
 /* demo.c: tlsdeck demo -- a complete demo server tree built with the core
  * (conf/application.properties, conf/ssl/keystore.p12 with a CA-signed
@@ -3717,6 +3777,19 @@ int	 acme_hook_run(const char *cmd, const char *verb, const char *name,
  */
 int	 acme_cmd_run(char *const argv[], const char *what, int timeout,
 	     atomic_int *cancel, int cancel_fd, char **cause);
+/*
+ * One GET to a server on this machine (Tomcat's manager): http:// on a
+ * loopback address only, or https:// accepted only when the server's
+ * public key is one of pins ("sha256//BASE64;sha256//..." as libcurl's
+ * CURLOPT_PINNEDPUBLICKEY; the certificate is not otherwise checked, it
+ * is the server's own).  Basic authentication with user and pass when
+ * user is set (the password never on a command line or in a message).
+ * *status the HTTP status, *body the answer (at most 64 KiB, NUL
+ * ended, malloc'd).  Redirects are not followed.
+ */
+int	 acme_local_get(const char *url, const char *user,
+	     const struct secret *pass, const char *pins, int timeout,
+	     atomic_int *cancel, long *status, char **body, char **cause);
 
 /*
  * acme-parse.c: the answers, parsed from untrusted JSON (bounded counts
@@ -3847,6 +3920,16 @@ struct step_acme_opts {
 	bool		 force;		/* order whatever is left */
 	const char	*restart;	/* command (words, no shell), or NULL:
 					   the server kind's own way */
+	const char	*manager_user;	/* Tomcat's manager (sslReload) */
+	const struct secret *manager_pass;
+	const char	*host;		/* the material serving this host
+					   name (SNI), or NULL */
+	int		 material;	/* 1..: the N-th key material as
+					   status numbers them; 0: served */
+	bool		 prune;		/* after success, remove earlier
+					   entries or files ACME made for the
+					   material ... */
+	int		 prune_keep;	/* ... but the newest prune_keep */
 	int		 verify_timeout; /* seconds; 0: STEP_ACME_VERIFY_TIMEOUT */
 	const char	*probe_host;	/* NULL: as probe_server */
 	const char	*probe_port;	/* NULL: server.port */
@@ -3892,6 +3975,8 @@ struct step_acme_result {
 	char		*served_error;	/* why nothing could be probed */
 	bool		 rolled_back;
 	char		*failure;	/* what failed after the writes */
+	char		**pruned;	/* aliases or files removed (--prune) */
+	size_t		 npruned;
 	unsigned int	 bad_nonces;	/* badNonce answers retried */
 };
 void	 step_acme_result_free(struct step_acme_result *);

@@ -962,6 +962,24 @@ jetty_restart(const struct server_model *m, const char *proc, char ***lines,
 	(*lines)[(*n)++] = s;
 }
 
+/* With ssl-reload, Jetty re-reads the keystore it was started with
+ * within scanInterval of a change: no restart, but the same file and
+ * settings (the material is renewed in place). */
+static int
+jetty_reload(const struct server_model *m, const struct key_material *mat,
+    const struct srv_reload_opts *o, struct srv_reload *r, char **cause)
+{
+	if (!mat->reload_on_update)
+		return (0);
+	r->how = SRV_RELOAD_FILES;
+	r->wait_ms = mat->quiet_period_ms + SRV_RELOAD_MARGIN_MS;
+	r->in_place = true;
+	xasprintf(&r->text, "none: %s (wait %ld.%01ld s)",
+	    mat->reload_how != NULL ? mat->reload_how : "ssl-reload",
+	    r->wait_ms / 1000, r->wait_ms % 1000 / 100);
+	return (1);
+}
+
 /* ------------------------------------------------------------------ */
 /* Writing the ini files */
 
@@ -1158,5 +1176,6 @@ const struct server_kind server_kind_jetty = {
 	.places = jetty_places,
 	.jre = jetty_jre,
 	.restart = jetty_restart,
+	.reload = jetty_reload,
 	.plan_set = jetty_plan_set,
 };

@@ -35,6 +35,8 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include "srvload.h"
 
@@ -1753,6 +1755,27 @@ tc_example_pass(struct srvload *s, const struct tc_cert *e)
 	free(v);
 }
 
+/* Is the manager webapp deployed (webapps/manager, or its context file
+ * as Debian's tomcat10-admin installs it)? */
+static bool
+tc_manager_deployed(const struct server_model *m)
+{
+	char	*p;
+	bool	 yes;
+
+	if (m->base == NULL)
+		return (false);
+	p = path_join(m->base, "webapps/manager");
+	yes = path_is_dir(p);
+	free(p);
+	if (!yes) {
+		p = path_join(m->base, "conf/Catalina/localhost/manager.xml");
+		yes = path_exists(p);
+		free(p);
+	}
+	return (yes);
+}
+
 /* A manager user with role manager-script: TLS reloads without a
  * restart (/manager/text/sslReload). */
 static char *
@@ -1764,16 +1787,8 @@ tc_manager_user(const struct server_model *m)
 	char				*p, *out = NULL;
 	size_t				 n, i;
 
-	p = path_join(m->base, "webapps/manager");
-	if (!path_is_dir(p)) {
-		free(p);
-		p = path_join(m->base, "conf/Catalina/localhost/manager.xml");
-		if (!path_exists(p)) {
-			free(p);
-			return (NULL);
-		}
-	}
-	free(p);
+	if (!tc_manager_deployed(m))
+		return (NULL);
 	p = path_join(m->base, "conf/tomcat-users.xml");
 	if (xmldoc_load(p, &u, NULL) != 0) {
 		free(p);
@@ -1960,6 +1975,121 @@ tomcat_restart(const struct server_model *m, const char *proc,
 		tc_line(lines, n, "restart Tomcat (CATALINA_BASE=%s)",
 		    m->base);
 	free(sp);
+}
+
+/* ------------------------------------------------------------------ */
+/* Reloading: the manager's sslReload */
+
+/* "sha256//BASE64" of each key the connector of e serves, ";" between. */
+static char *
+tc_pins(const struct tc_index *x, const struct tc_cert *e)
+{
+	const struct key_material	*mat;
+	const struct cert		*c;
+	unsigned char			 md[SHA256_DIGEST_LENGTH];
+	char				 b64[4 * SHA256_DIGEST_LENGTH / 3 + 4];
+	char				*out = NULL, *t;
+	size_t				 i;
+
+	for (i = 0; i < x->ncerts; i++) {
+		if (x->certs[i].conn != e->conn ||
+		    (mat = x->certs[i].mat) == NULL ||
+		    mat->key_entry == NULL || mat->key_entry->nchain == 0)
+			continue;
+		c = mat->key_entry->chain[0];
+		SHA256(c->info.spki_der.p, c->info.spki_der.len, md);
+		EVP_EncodeBlock((unsigned char *)b64, md, sizeof md);
+		xasprintf(&t, "%s%ssha256//%s", out != NULL ? out : "",
+		    out != NULL ? ";" : "", b64);
+		free(out);
+		out = t;
+	}
+	return (out);
+}
+
+/* The manager's sslReload for mat's host config, over the server's own
+ * HTTP connector on loopback, else its HTTPS one (the key pinned). */
+static int
+tomcat_reload(const struct server_model *m, const struct key_material *mat,
+    const struct srv_reload_opts *o, struct srv_reload *r, char **cause)
+{
+	const struct cfg_source	*src = tc_source(m);
+	const struct tc_index	*x = src != NULL ? src->kpriv : NULL;
+	const struct tc_cert	*e = NULL;
+	const struct tc_conn	*c, *http = NULL, *https = NULL;
+	const char		*addr;
+	char			*proto;
+	size_t			 i;
+
+	if (o->manager_user == NULL)
+		return (0);
+	if (x == NULL)
+		return (0);
+	if (!tc_manager_deployed(m)) {
+		cause_set(cause, "%s: Tomcat's manager is not deployed "
+		    "(webapps/manager, or conf/Catalina/localhost/manager.xml "
+		    "from Debian's tomcat%d-admin): no sslReload", m->base,
+		    x->major > 0 ? x->major : 10);
+		return (-1);
+	}
+	if (o->manager_pass == NULL) {
+		cause_set(cause, "the manager user %s needs its password: "
+		    "TLSDECK_MANAGER_PASSWORD or --manager-password-file",
+		    o->manager_user);
+		return (-1);
+	}
+	for (i = 0; i < x->ncerts; i++)
+		if (x->certs[i].mat == mat)
+			e = &x->certs[i];
+	if (e == NULL) {
+		cause_set(cause, "%s: not one of server.xml's certificates",
+		    mat->path != NULL ? mat->path : "the key material");
+		return (-1);
+	}
+	for (i = 0; i < x->nconns; i++) {
+		c = &x->conns[i];
+		if (c->portn <= 0)
+			continue;
+		if (c->ssl) {
+			if (c->elem == e->conn && https == NULL)
+				https = c;
+			continue;
+		}
+		proto = tc_eval_const(m, x->doc, c->elem, "protocol");
+		if (http == NULL && (proto == NULL ||
+		    strncasecmp(proto, "AJP", 3) != 0))
+			http = c;
+		free(proto);
+	}
+	if ((c = http != NULL ? http : https) == NULL) {
+		cause_set(cause, "%s: no connector to reach Tomcat's manager "
+		    "on", src->path);
+		return (-1);
+	}
+	addr = c->address;
+	if (addr == NULL || *addr == '\0' || strcmp(addr, "0.0.0.0") == 0 ||
+	    strcmp(addr, "::") == 0 || strcmp(addr, "[::]") == 0)
+		addr = "127.0.0.1";
+	if (c == https) {
+		if ((r->pins = tc_pins(x, e)) == NULL) {
+			cause_set(cause, "%s: no HTTP connector, and no key of "
+			    "the HTTPS one to trust for the manager",
+			    src->path);
+			return (-1);
+		}
+	}
+	xasprintf(&r->url, "%s://%s%s%s:%d/manager/text/sslReload"
+	    "?tlsHostName=%s", c == https ? "https" : "http",
+	    strchr(addr, ':') != NULL && *addr != '[' ? "[" : "", addr,
+	    strchr(addr, ':') != NULL && *addr != '[' ? "]" : "", c->portn,
+	    e->host);
+	r->how = SRV_RELOAD_MANAGER;
+	r->user = xstrdup(o->manager_user);
+	r->pass = secret_dup(o->manager_pass);
+	r->in_place = true;
+	xasprintf(&r->text, "Tomcat's manager (user %s): %s", r->user,
+	    r->url);
+	return (1);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2407,4 +2537,5 @@ const struct server_kind server_kind_tomcat = {
 	.restart = tomcat_restart,
 	.plan_set = tomcat_plan_set,
 	.plan_fix = tomcat_plan_fix,
+	.reload = tomcat_reload,
 };

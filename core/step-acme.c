@@ -30,6 +30,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include "core.h"
 
@@ -53,12 +54,15 @@ struct sa {
 	struct cert			*cur;	/* served certificate, or NULL */
 	char				*state;	/* state directory (owned) */
 	const char			*state_dir;
+	struct ks_entry			*entry;	/* the key entry renewed */
 	char				*cert_value;	/* PEM settings values */
 	char				*key_value;
-	char				**restart;	/* argv, or NULL */
-	char				*restart_buf;
+	struct srv_reload		 rl;	/* how the server takes it */
+	bool				 in_place; /* same alias or files */
 	struct sa_group			*groups;
 	size_t				 ngroups;
+	struct step_conf_plan		 cplan;	/* the kind's files */
+	bool				 use_cplan;
 	bool				 wrote;
 };
 
@@ -122,6 +126,9 @@ step_acme_result_free(struct step_acme_result *r)
 		free(r->files[i]);
 	free(r->files);
 	free(r->backups);
+	for (i = 0; i < r->npruned; i++)
+		free(r->pruned[i]);
+	free(r->pruned);
 	for (i = 0; i < r->nplan; i++)
 		free(r->plan[i]);
 	free(r->plan);
@@ -594,58 +601,42 @@ sa_groups(struct sa *s, const struct step_prop *props, size_t n,
 	return (0);
 }
 
-/* Split --restart into words (no shell, no quotes). */
-static void
-sa_restart_words(struct sa *s, const char *cmd)
-{
-	char	*p, *w;
-	size_t	 n = 0;
-
-	s->restart_buf = xstrdup(cmd);
-	s->restart = xcalloc(SA_RESTART_WORDS + 1, sizeof *s->restart);
-	for (p = s->restart_buf; (w = strsep(&p, " \t")) != NULL;) {
-		if (*w == '\0')
-			continue;
-		if (n == SA_RESTART_WORDS)
-			break;
-		s->restart[n++] = w;
-	}
-}
-
-/* How the server is restarted: 0, or -1 when no way is known. */
+/* How the server takes the new material: 0, or -1 when no way is
+ * known. */
 static int
 sa_restart_plan(struct sa *s, char **cause)
 {
 	const struct step_acme_opts *o = s->o;
-	struct step_acme_result	*r = s->r;
+	struct srv_reload_opts	 ro;
 
-	if (o->restart != NULL && *o->restart != '\0') {
-		sa_restart_words(s, o->restart);
-		if (s->restart[0] == NULL) {
-			cause_set(cause, "--restart: an empty command");
-			return (-1);
-		}
-		xasprintf(&r->restart, "%s", o->restart);
-		return (0);
+	memset(&ro, 0, sizeof ro);
+	ro.restart = o->restart;
+	ro.manager_user = o->manager_user;
+	ro.manager_pass = o->manager_pass;
+	if (srv_reload_plan(s->m, s->mat, &ro, &s->rl, cause) != 0)
+		return (-1);
+	if (s->rl.how == SRV_RELOAD_NONE) {
+		cause_set(cause, "no way to restart the server is known: %s",
+		    s->rl.text);
+		return (-1);
 	}
-	if (s->mat->reload_on_update) {
-		xasprintf(&r->restart, "none: %s reloads the files itself "
-		    "(reload-on-update)", s->m->kind->title);
-		return (0);
+	s->r->restart = xstrdup(s->rl.text);
+	return (0);
+}
+
+/* The settings edits: the kind's own files (plan_set), else the
+ * properties or YAML source that wins (cfg_plan). */
+static int
+sa_settings_plan(struct sa *s, const struct step_prop *props, size_t n,
+    char **cause)
+{
+	const struct server_kind *k = s->m->kind;
+
+	if (k != NULL && k->plan_set != NULL) {
+		s->use_cplan = true;
+		return (k->plan_set(s->m, props, n, &s->cplan, cause));
 	}
-	if (s->m->proc.unit != NULL) {
-		s->restart = xcalloc(4, sizeof *s->restart);
-		s->restart[0] = (char *)"systemctl";
-		s->restart[1] = (char *)"restart";
-		s->restart[2] = s->m->proc.unit;
-		xasprintf(&r->restart, "systemctl restart %s",
-		    s->m->proc.unit);
-		return (0);
-	}
-	cause_set(cause, "no way to restart the server is known (it runs "
-	    "under no systemd unit and does not reload its files): give "
-	    "--restart CMD");
-	return (-1);
+	return (sa_groups(s, props, n, cause));
 }
 
 /* Before any request: the material can take the new key; the plan. */
@@ -668,9 +659,20 @@ sa_check(struct sa *s, char **cause)
 	}
 	gmtime_r(&now, &tm);
 	strftime(day, sizeof day, "%Y%m%d", &tm);
+	if (sa_restart_plan(s, &rcause) != 0) {
+		cause_set(cause, "%s", rcause);
+		free(rcause);
+		return (-1);
+	}
+	/* A server that re-reads the same files (sslReload, ssl-reload),
+	 * or one that serves every entry by SNI (Jetty): the renewal
+	 * replaces the entry or files in place; the previous ones stay in
+	 * the backups. */
+	s->in_place = s->rl.in_place || (mat->by_sni && mat->keys.alias ==
+	    NULL);
 	switch (mat->where) {
 	case KM_KEYSTORE:
-		if (mat->ks == NULL || mat->key_entry == NULL) {
+		if (mat->ks == NULL || s->entry == NULL) {
 			cause_set(cause, "%s: %s", mat->path, mat->ks_error !=
 			    NULL ? mat->ks_error : "no key entry to renew");
 			return (-1);
@@ -680,7 +682,7 @@ sa_check(struct sa *s, char **cause)
 			    "the new key would not be encrypted", mat->path);
 			return (-1);
 		}
-		if (mat->keys.alias == NULL) {
+		if (mat->keys.alias == NULL && !s->in_place) {
 			cause_set(cause, "%s: %s has no key alias setting",
 			    mat->path, s->m->kind->title);
 			return (-1);
@@ -696,17 +698,28 @@ sa_check(struct sa *s, char **cause)
 			ks_txn_close(t);
 			return (-1);
 		}
-		r->alias = sa_new_alias(t->ks, mat->key_entry->alias, day);
-		ks_txn_close(t);
 		xasprintf(&r->where, "%s (%s), alias %s", mat->path,
-		    ks_format_name(mat->ks->format), mat->key_entry->alias);
+		    ks_format_name(mat->ks->format), s->entry->alias);
+		if (s->in_place) {
+			r->alias = xstrdup(s->entry->alias);
+			ks_txn_close(t);
+			sa_push(&r->plan, &r->nplan, "key entry \"%s\" in %s "
+			    "replaced in place (the previous one stays in "
+			    "the backup): %s", r->alias, mat->path,
+			    s->rl.in_place ? "the server re-reads the same "
+			    "file and settings" : "the server serves every "
+			    "entry by SNI");
+			break;
+		}
+		r->alias = sa_new_alias(t->ks, s->entry->alias, day);
+		ks_txn_close(t);
 		p[0].key = mat->keys.alias;
 		p[0].value = r->alias;
 		p[0].secret = NULL;
 		sa_push(&r->plan, &r->nplan, "new key entry \"%s\" in %s "
 		    "(the old \"%s\" stays)", r->alias, mat->path,
-		    mat->key_entry->alias);
-		if (sa_groups(s, p, 1, cause) != 0)
+		    s->entry->alias);
+		if (sa_settings_plan(s, p, 1, cause) != 0)
 			return (-1);
 		break;
 	case KM_PEM:
@@ -717,6 +730,17 @@ sa_check(struct sa *s, char **cause)
 			    mat->path : "PEM", mat->keys.key != NULL ?
 			    mat->keys.key : "no key setting");
 			return (-1);
+		}
+		if (s->in_place) {
+			r->cert_path = xstrdup(mat->cert_path);
+			r->key_path = xstrdup(mat->key_path);
+			xasprintf(&r->where, "%s and %s (PEM)", mat->cert_path,
+			    mat->key_path);
+			sa_push(&r->plan, &r->nplan, "%s and %s replaced in "
+			    "place (the previous ones stay in the backups): "
+			    "the server re-reads the same files",
+			    r->cert_path, r->key_path);
+			break;
 		}
 		r->cert_path = sa_new_file(mat->cert_path, day);
 		r->key_path = sa_new_file(mat->key_path, day);
@@ -740,7 +764,7 @@ sa_check(struct sa *s, char **cause)
 		    "old ones stay)", r->cert_path, r->key_path,
 		    mat->keypass != NULL ? ", the key encrypted with the "
 		    "key password" : "");
-		if (sa_groups(s, p, 2, cause) != 0)
+		if (sa_settings_plan(s, p, 2, cause) != 0)
 			return (-1);
 		break;
 	default:
@@ -758,11 +782,11 @@ sa_check(struct sa *s, char **cause)
 		    s->groups[i].props[0].key : "the settings",
 		    s->groups[i].src->path != NULL ? s->groups[i].src->path :
 		    s->groups[i].src->label);
-	if (sa_restart_plan(s, &rcause) != 0) {
-		cause_set(cause, "%s", rcause);
-		free(rcause);
-		return (-1);
-	}
+	for (i = 0; i < s->cplan.nfiles; i++)
+		sa_push(&r->plan, &r->nplan, "switch %s in %s",
+		    s->cplan.files[i].nedits == 1 ?
+		    s->cplan.files[i].edits[0].key : "the settings",
+		    s->cplan.files[i].path);
 	sa_push(&r->plan, &r->nplan, "restart: %s", r->restart);
 	sa_push(&r->plan, &r->nplan, "verify that the new certificate is "
 	    "served (up to %d s), else put every file back",
@@ -804,9 +828,14 @@ sa_write_keystore(struct sa *s, struct evp_pkey_st **pk, char **cause)
 	if (ks_txn_open(mat->path, mat->storepass, 0, KS_FMT_UNKNOWN, &t,
 	    cause) != 0)
 		return (-1);
-	if (keystore_find(t->ks, r->alias) != NULL) {
+	if (!s->in_place && keystore_find(t->ks, r->alias) != NULL) {
 		cause_set(cause, "%s: alias \"%s\" appeared meanwhile; not "
 		    "replaced", mat->path, r->alias);
+		goto out;
+	}
+	if (s->in_place && keystore_find(t->ks, r->alias) == NULL) {
+		cause_set(cause, "%s: alias \"%s\" vanished meanwhile",
+		    mat->path, r->alias);
 		goto out;
 	}
 	e = ks_entry_new(r->alias, KS_ENTRY_KEY);
@@ -817,8 +846,8 @@ sa_write_keystore(struct sa *s, struct evp_pkey_st **pk, char **cause)
 	*pk = NULL;
 	step_set_keypass(t->ks, e, mat->keypass, mat->storepass, &sr);
 	step_put_entry(t->ks, e);
-	xasprintf(&desc, "added alias %s: ACME certificate for %s", r->alias,
-	    r->names[0]);
+	xasprintf(&desc, "%s alias %s: ACME certificate for %s",
+	    s->in_place ? "replaced" : "added", r->alias, r->names[0]);
 	if (ks_txn_commit(t, "acme", desc, cause) != 0)
 		goto out;
 	sa_wrote(s, sw_path(t->sw), sw_backup_id(t->sw));
@@ -830,7 +859,8 @@ out:
 	return (rc);
 }
 
-/* A new file through the safe-write path (refused when it exists). */
+/* A new file through the safe-write path (refused when it exists), or
+ * in place: the existing file replaced, its backup kept. */
 static int
 sa_write_new(struct sa *s, const char *path, const unsigned char *data,
     size_t len, bool private, const char *desc, char **cause)
@@ -839,9 +869,9 @@ sa_write_new(struct sa *s, const char *path, const unsigned char *data,
 	struct sw_meta	 meta;
 	int		 rc = -1;
 
-	if (sw_open(path, SW_CREATE, &sw, cause) != 0)
+	if (sw_open(path, s->in_place ? 0 : SW_CREATE, &sw, cause) != 0)
 		return (-1);
-	if (sw_exists(sw)) {
+	if (!s->in_place && sw_exists(sw)) {
 		cause_set(cause, "%s: appeared meanwhile; not overwritten",
 		    path);
 		goto out;
@@ -857,7 +887,7 @@ sa_write_new(struct sa *s, const char *path, const unsigned char *data,
 	meta.owner = &s->m->owner;
 	if (sw_commit(sw, data, len, NULL, NULL, &meta, cause) != 0)
 		goto out;
-	sa_wrote(s, sw_path(sw), 0);
+	sa_wrote(s, sw_path(sw), s->in_place ? sw_backup_id(sw) : 0);
 	rc = 0;
 out:
 	sw_close(sw);
@@ -920,6 +950,16 @@ sa_write_settings(struct sa *s, char **cause)
 	size_t				 i;
 	int				 rc;
 
+	for (i = 0; i < s->cplan.nfiles; i++) {
+		memset(&o, 0, sizeof o);
+		memset(&sr, 0, sizeof sr);
+		rc = step_conf(&s->cplan.files[i], &o, &sr, cause);
+		if (rc == 0 && sr.backup_id != 0)
+			sa_wrote(s, s->cplan.files[i].path, sr.backup_id);
+		step_result_free(&sr);
+		if (rc != 0)
+			return (-1);
+	}
 	for (i = 0; i < s->ngroups; i++) {
 		g = &s->groups[i];
 		memset(&o, 0, sizeof o);
@@ -946,17 +986,9 @@ sa_write_settings(struct sa *s, char **cause)
 static int
 sa_restart(struct sa *s, bool cancellable, char **cause)
 {
-	char	*what;
-	int	 rc;
-
-	if (s->restart == NULL)
-		return (0);
-	xasprintf(&what, "restart command %s", s->restart[0]);
-	rc = acme_cmd_run(s->restart, what, STEP_ACME_RESTART_TIMEOUT,
+	return (srv_reload_run(&s->rl, STEP_ACME_RESTART_TIMEOUT,
 	    cancellable ? s->o->acme.cancel : NULL,
-	    cancellable ? s->o->acme.cancel_fd : -1, cause);
-	free(what);
-	return (rc);
+	    cancellable ? s->o->acme.cancel_fd : -1, cause));
 }
 
 /* Probe until the served leaf is want (SHA-256), or the time is up;
@@ -969,6 +1001,7 @@ sa_probe(struct sa *s, const unsigned char *want, int seconds,
 	struct probe_target	 tg;
 	struct probe_result	*pr = NULL;
 	char			*cause = NULL, hex[2 * CERT_SHA256_LEN + 1];
+	char			 pbuf[16] = "";
 	const char		*sni = NULL;
 	int64_t			 end;
 	bool			 ip;
@@ -976,13 +1009,16 @@ sa_probe(struct sa *s, const unsigned char *want, int seconds,
 	int			 served = 0;
 
 	memset(&tg, 0, sizeof tg);
-	if (probe_target(s->m, s->o->probe_host, s->o->probe_port, NULL, &tg,
+	if (s->o->probe_port == NULL && s->mat->port > 0)
+		snprintf(pbuf, sizeof pbuf, "%d", s->mat->port);
+	if (probe_target(s->m, s->o->probe_host, s->o->probe_port != NULL ?
+	    s->o->probe_port : (*pbuf != '\0' ? pbuf : NULL), NULL, &tg,
 	    &cause) != 0) {
 		free(r->served_error);
 		r->served_error = cause;
 		return (0);
 	}
-	n0 = xstrdup(r->names[0]);
+	n0 = xstrdup(s->o->host != NULL ? s->o->host : r->names[0]);
 	if (acme_name_check(n0, &ip, &cause) == 0 && !ip &&
 	    strncmp(n0, "*.", 2) != 0)
 		sni = n0;
@@ -1082,6 +1118,355 @@ sa_rollback(struct sa *s, char **cause)
 }
 
 /* ------------------------------------------------------------------ */
+/* Pruning: earlier entries or files this ACME client made */
+
+/* Length of name's base: name is BASE-acme-YYYYMMDD[-N]; 0 when not. */
+static size_t
+sa_acme_base(const char *name, size_t len)
+{
+	const char	*p, *end = name + len;
+	size_t		 i;
+
+	for (p = name; p + 14 <= end; p++) {
+		if (strncmp(p, "-acme-", 6) != 0)
+			continue;
+		for (i = 0; i < 8 && p[6 + i] >= '0' && p[6 + i] <= '9'; i++)
+			;
+		if (i != 8)
+			continue;
+		if (p + 14 == end)
+			return ((size_t)(p - name));
+		if (p[14] != '-' || p + 15 == end)
+			continue;
+		for (i = 15; p + i < end && p[i] >= '0' && p[i] <= '9'; i++)
+			;
+		if (p + i == end)
+			return ((size_t)(p - name));
+	}
+	return (0);
+}
+
+/* Is this certificate's SHA-256 in an issued record? */
+static bool
+sa_issued_sha(char **sha, size_t n, const struct cert *c)
+{
+	char	hex[2 * CERT_SHA256_LEN + 1];
+	size_t	i;
+
+	sa_hex(cert_sha256((struct cert *)c), CERT_SHA256_LEN, hex);
+	for (i = 0; i < n; i++)
+		if (strcmp(sha[i], hex) == 0)
+			return (true);
+	return (false);
+}
+
+/* Is alias (or the file) used by another material of the server? */
+static bool
+sa_in_use(struct sa *s, const char *path, const char *alias)
+{
+	struct key_material	*mat;
+	size_t			 i;
+
+	for (i = 0; i < s->m->nmaterials; i++) {
+		mat = s->m->materials[i];
+		if (mat == s->mat)
+			continue;
+		if (alias == NULL) {
+			if ((mat->cert_path != NULL &&
+			    strcmp(mat->cert_path, path) == 0) ||
+			    (mat->key_path != NULL &&
+			    strcmp(mat->key_path, path) == 0))
+				return (true);
+			continue;
+		}
+		if (mat->path == NULL || strcmp(mat->path, path) != 0)
+			continue;
+		if (mat->key_entry == NULL || (mat->alias != NULL &&
+		    strcmp(mat->alias, alias) == 0) ||
+		    strcmp(mat->key_entry->alias, alias) == 0)
+			return (true);
+	}
+	return (false);
+}
+
+struct sa_old {
+	char	*name;		/* alias, or the certificate file */
+	char	*key;		/* PEM: its key file */
+	int64_t	 nb;		/* notBefore: newest first */
+};
+
+static int
+sa_old_cmp(const void *a, const void *b)
+{
+	const struct sa_old	*x = a, *y = b;
+
+	return (x->nb > y->nb ? -1 : x->nb < y->nb);
+}
+
+static void
+sa_pruned(struct sa *s, const char *what)
+{
+	struct step_acme_result	*r = s->r;
+
+	r->pruned = xreallocarray(r->pruned, r->npruned + 1,
+	    sizeof *r->pruned);
+	r->pruned[r->npruned++] = xstrdup(what);
+}
+
+/* Earlier ACME key entries of the keystore, one transaction. */
+static int
+sa_prune_keystore(struct sa *s, char **sha, size_t nsha, char **cause)
+{
+	struct step_acme_result	*r = s->r;
+	struct ks_txn		*t = NULL;
+	struct ks_entry		*e;
+	struct sa_old		*old = NULL;
+	char			*desc = NULL, *d;
+	size_t			 base, n = 0, i, j;
+	int			 rc = -1;
+
+	if ((base = sa_acme_base(r->alias, strlen(r->alias))) == 0)
+		return (0);
+	if (ks_txn_open(s->mat->path, s->mat->storepass, 0, KS_FMT_UNKNOWN,
+	    &t, cause) != 0)
+		return (-1);
+	for (i = 0; i < t->ks->nentries; i++) {
+		e = t->ks->entries[i];
+		if (e->type != KS_ENTRY_KEY || e->nchain == 0 ||
+		    strcmp(e->alias, r->alias) == 0 ||
+		    e->alias_len != strlen(e->alias) ||
+		    sa_acme_base(e->alias, e->alias_len) != base ||
+		    strncmp(e->alias, r->alias, base) != 0 ||
+		    !sa_issued_sha(sha, nsha, e->chain[0]) ||
+		    sa_in_use(s, s->mat->path, e->alias))
+			continue;
+		old = xreallocarray(old, n + 1, sizeof *old);
+		old[n].name = e->alias;
+		old[n].key = NULL;
+		old[n++].nb = e->chain[0]->info.not_before;
+	}
+	qsort(old, n, sizeof *old, sa_old_cmp);
+	if (n <= (size_t)s->o->prune_keep) {
+		rc = 0;
+		goto out;
+	}
+	desc = xstrdup("pruned earlier ACME entries:");
+	for (i = (size_t)s->o->prune_keep; i < n; i++) {
+		for (j = 0; j < t->ks->nentries; j++)
+			if (t->ks->entries[j]->alias == old[i].name)
+				break;
+		sa_pruned(s, old[i].name);
+		xasprintf(&d, "%s %s", desc, old[i].name);
+		free(desc);
+		desc = d;
+		keystore_remove(t->ks, j);
+	}
+	if ((rc = ks_txn_commit(t, "acme", desc, cause)) == 0)
+		sa_note(s, SA_P_DONE, "%s: %s (backup %u)", s->mat->path,
+		    desc, sw_backup_id(t->sw));
+out:
+	free(old);
+	free(desc);
+	ks_txn_close(t);
+	return (rc);
+}
+
+/* Remove a file after a backup of its bytes (the safe-write lock held). */
+static int
+sa_remove_backed(const char *path, char **cause)
+{
+	struct sw_file		*sw = NULL;
+	struct sw_meta		 meta;
+	const unsigned char	*data;
+	size_t			 len;
+	unsigned int		 id;
+	int			 rc = -1;
+
+	if (sw_open(path, 0, &sw, cause) != 0)
+		return (-1);
+	sw_content(sw, &data, &len);
+	memset(&meta, 0, sizeof meta);
+	meta.command = "acme";
+	meta.description = "pruned: an earlier ACME file";
+	if (backup_create(path, data, len, sw_mode(sw), &meta, &id,
+	    cause) != 0)
+		goto out;
+	if (unlink(path) != 0) {
+		cause_set(cause, "%s: cannot remove: %s", path,
+		    strerror(errno));
+		(void)backup_forget(id, NULL);
+		goto out;
+	}
+	rc = 0;
+out:
+	sw_close(sw);
+	return (rc);
+}
+
+/* DIR/ and the base name's stem and extension of path. */
+static void
+sa_split(const char *path, size_t *dirlen, const char **stem,
+    size_t *stemlen, const char **ext)
+{
+	const char	*b, *dot;
+
+	b = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+	dot = strrchr(b, '.');
+	if (dot == NULL || dot == b)
+		dot = b + strlen(b);
+	*dirlen = (size_t)(b - path);
+	*stem = b;
+	*stemlen = (size_t)(dot - b);
+	*ext = dot;
+}
+
+/* Does the key file hold the certificate's key? */
+static bool
+sa_key_pairs(struct sa *s, const char *path, const struct cert *c)
+{
+	struct evp_pkey_st	*pk = NULL;
+	unsigned char		*buf = NULL, *der = NULL;
+	char			*cause = NULL;
+	size_t			 len;
+	int			 dl;
+	bool			 yes = false;
+
+	if (file_read(path, &buf, &len, &cause) == 0 &&
+	    pem_key_read_mem(buf, len, path, s->mat->keypass, &pk,
+	    &cause) == 0 && (dl = i2d_PUBKEY(pk, &der)) > 0)
+		yes = (size_t)dl == c->info.spki_der.len &&
+		    memcmp(der, c->info.spki_der.p, (size_t)dl) == 0;
+	if (buf != NULL) {
+		OPENSSL_cleanse(buf, len);
+		free(buf);
+	}
+	OPENSSL_free(der);
+	key_free(pk);
+	free(cause);
+	return (yes);
+}
+
+/* Earlier ACME certificate files beside the new one, with their keys. */
+static int
+sa_prune_pem(struct sa *s, char **sha, size_t nsha, char **cause)
+{
+	struct step_acme_result	*r = s->r;
+	struct sa_old		*old = NULL;
+	struct cert		**certs;
+	DIR			*dir;
+	struct dirent		*de;
+	const char		*cstem, *cext, *kstem, *kext;
+	char			*cdir, *path, *kpath, *c = NULL;
+	size_t			 cdl, csl, kdl, ksl, base, kbase, nc, n = 0, i;
+	size_t			 nl;
+	int			 rc = 0;
+
+	sa_split(r->cert_path, &cdl, &cstem, &csl, &cext);
+	sa_split(r->key_path, &kdl, &kstem, &ksl, &kext);
+	if ((base = sa_acme_base(cstem, csl)) == 0 ||
+	    (kbase = sa_acme_base(kstem, ksl)) == 0)
+		return (0);
+	cdir = cdl > 0 ? xstrndup(r->cert_path, cdl) : xstrdup("./");
+	if ((dir = opendir(cdir)) == NULL) {
+		cause_set(cause, "%s: %s", cdir, strerror(errno));
+		free(cdir);
+		return (-1);
+	}
+	while ((de = readdir(dir)) != NULL) {
+		nl = strlen(de->d_name);
+		if (nl <= strlen(cext) || strcmp(de->d_name + nl -
+		    strlen(cext), cext) != 0 || strncmp(de->d_name, cstem,
+		    base) != 0 || sa_acme_base(de->d_name, nl -
+		    strlen(cext)) != base)
+			continue;
+		xasprintf(&path, "%s%s", cdir, de->d_name);
+		if (strcmp(path, r->cert_path) == 0 ||
+		    strcmp(path, r->key_path) == 0 ||
+		    sa_in_use(s, path, NULL) ||
+		    certs_read_file(path, &certs, &nc, &c) != 0) {
+			free(c);
+			c = NULL;
+			free(path);
+			continue;
+		}
+		if (nc == 0 || !sa_issued_sha(sha, nsha, certs[0])) {
+			certs_free(certs, nc);
+			free(path);
+			continue;
+		}
+		/* The key: the same suffix on the key's stem. */
+		xasprintf(&kpath, "%.*s%.*s%.*s%s", (int)kdl, r->key_path,
+		    (int)kbase, kstem, (int)(nl - strlen(cext) - base),
+		    de->d_name + base, kext);
+		if (strcmp(kpath, r->key_path) == 0 ||
+		    sa_in_use(s, kpath, NULL) ||
+		    !sa_key_pairs(s, kpath, certs[0])) {
+			sa_note(s, SA_P_DONE, "%s kept: %s does not hold its "
+			    "key", path, kpath);
+			certs_free(certs, nc);
+			free(kpath);
+			free(path);
+			continue;
+		}
+		old = xreallocarray(old, n + 1, sizeof *old);
+		old[n].name = path;
+		old[n].key = kpath;
+		old[n++].nb = certs[0]->info.not_before;
+		certs_free(certs, nc);
+	}
+	closedir(dir);
+	free(cdir);
+	qsort(old, n, sizeof *old, sa_old_cmp);
+	for (i = (size_t)s->o->prune_keep; i < n && rc == 0; i++) {
+		if (sa_remove_backed(old[i].key, cause) != 0 ||
+		    sa_remove_backed(old[i].name, cause) != 0) {
+			rc = -1;
+			break;
+		}
+		sa_pruned(s, old[i].name);
+		sa_pruned(s, old[i].key);
+		sa_note(s, SA_P_DONE, "pruned %s and %s (backed up)",
+		    old[i].name, old[i].key);
+	}
+	for (i = 0; i < n; i++) {
+		free(old[i].name);
+		free(old[i].key);
+	}
+	free(old);
+	return (rc);
+}
+
+/* After the new certificate is served: remove the earlier entries or
+ * files tlsdeck's ACME made for the material (their certificates in an
+ * issued record), but the newest prune_keep.  A failure is a note. */
+static void
+sa_prune(struct sa *s)
+{
+	char	**sha = NULL, *cause = NULL;
+	size_t	  nsha = 0, i;
+	int	  rc;
+
+	if (s->in_place) {
+		sa_note(s, SA_P_DONE, "nothing to prune: the renewal "
+		    "replaced the entry or files in place");
+		return;
+	}
+	step_acme_issued_all(s->state_dir, &sha, &nsha);
+	if (s->mat->where == KM_KEYSTORE)
+		rc = sa_prune_keystore(s, sha, nsha, &cause);
+	else
+		rc = sa_prune_pem(s, sha, nsha, &cause);
+	if (rc != 0) {
+		sa_note(s, SA_P_DONE, "pruning stopped: %s", cause);
+		free(cause);
+	} else if (s->r->npruned == 0)
+		sa_note(s, SA_P_DONE, "nothing to prune");
+	for (i = 0; i < nsha; i++)
+		free(sha[i]);
+	free(sha);
+}
+
+/* ------------------------------------------------------------------ */
 
 static void
 sa_free(struct sa *s)
@@ -1091,13 +1476,115 @@ sa_free(struct sa *s)
 	free(s->state);
 	free(s->cert_value);
 	free(s->key_value);
-	free(s->restart);
-	free(s->restart_buf);
+	srv_reload_done(&s->rl);
+	step_conf_plan_free(&s->cplan);
 	for (i = 0; i < s->ngroups; i++) {
 		free(s->groups[i].props);
 		free(s->groups[i].docs);
 	}
 	free(s->groups);
+}
+
+/* Does the host name pattern p (a SAN or host config name, "*.x"
+ * allowed) serve name? */
+static bool
+sa_host_match(const char *p, const char *name)
+{
+	const char	*dot;
+
+	if (strncasecmp(p, "DNS:", 4) == 0)
+		p += 4;
+	if (strcasecmp(p, name) == 0)
+		return (true);
+	if (strncmp(p, "*.", 2) == 0 && (dot = strchr(name, '.')) != NULL &&
+	    strcasecmp(p + 1, dot) == 0)
+		return (true);
+	return (false);
+}
+
+/* The material (and key entry) to renew: the N-th as status numbers
+ * them, the one serving a host name (an SNI host config, a Jetty entry,
+ * a named bundle), else the served one. */
+static int
+sa_pick(struct sa *s, char **cause)
+{
+	struct server_model		*m = s->m;
+	const struct step_acme_opts	*o = s->o;
+	struct key_material		*mat, *exact = NULL, *wild = NULL;
+	size_t				 i, j, k;
+	int				 n = 0;
+
+	s->mat = m->served;
+	if (o->material > 0) {
+		s->mat = NULL;
+		for (i = 0; i < m->nmaterials && s->mat == NULL; i++) {
+			mat = m->materials[i];
+			if (mat->where == KM_NONE && mat->nconfigured_by == 0)
+				continue;
+			if (++n == o->material)
+				s->mat = mat;
+		}
+		if (s->mat == NULL) {
+			cause_set(cause, "--material %d: the server has %d "
+			    "key material%s (status lists them as keystores)",
+			    o->material, n, n == 1 ? "" : "s");
+			return (-1);
+		}
+		if (s->mat->role == KM_ROLE_CLIENT_TRUST) {
+			cause_set(cause, "--material %d: %s is a trust store",
+			    o->material, s->mat->path != NULL ? s->mat->path :
+			    "it");
+			return (-1);
+		}
+	} else if (o->host != NULL) {
+		for (i = 0; i < m->nmaterials; i++) {
+			mat = m->materials[i];
+			if (mat->role == KM_ROLE_CLIENT_TRUST ||
+			    mat->role == KM_ROLE_ENCRYPTION)
+				continue;
+			if (mat->name != NULL && strcasecmp(mat->name,
+			    o->host) == 0 && exact == NULL)
+				exact = mat;
+			for (j = 0; j < mat->nhosts; j++) {
+				if (strcasecmp(mat->hosts[j], o->host) == 0 &&
+				    exact == NULL)
+					exact = mat;
+				else if (sa_host_match(mat->hosts[j],
+				    o->host) && wild == NULL)
+					wild = mat;
+			}
+		}
+		if ((s->mat = exact != NULL ? exact : wild) == NULL) {
+			cause_set(cause, "--host %s: no key material of the "
+			    "server serves that name", o->host);
+			return (-1);
+		}
+	}
+	s->entry = s->mat->key_entry;
+	if (s->mat->by_sni && o->host != NULL) {
+		/* Jetty: the entry whose certificate names the host. */
+		s->entry = NULL;
+		for (k = 0; k < 2 && s->entry == NULL; k++)
+			for (i = 0; i < s->mat->nentry_hosts &&
+			    s->entry == NULL; i++)
+				for (j = 0; j < s->mat->entry_hosts[i].nhosts;
+				    j++)
+					if (k == 0 ? strcasecmp(
+					    s->mat->entry_hosts[i].hosts[j],
+					    o->host) == 0 : sa_host_match(
+					    s->mat->entry_hosts[i].hosts[j],
+					    o->host)) {
+						s->entry =
+						    s->mat->entry_hosts[i].entry;
+						break;
+					}
+		if (s->entry == NULL) {
+			cause_set(cause, "--host %s: no key entry of %s names "
+			    "it", o->host, s->mat->path);
+			return (-1);
+		}
+	}
+	return (0);
 }
 
 /* The key for the certificate. */
@@ -1136,13 +1623,17 @@ step_acme(struct server_model *m, const struct step_acme_opts *o,
 	memset(r, 0, sizeof *r);
 	memset(&s, 0, sizeof s);
 	s.m = m;
-	s.mat = m->served;
 	s.o = o;
 	s.r = r;
 	r->outcome = SA_FAILED;
 	secs = o->verify_timeout > 0 ? o->verify_timeout :
 	    STEP_ACME_VERIFY_TIMEOUT;
-	if (s.mat->nchain > 0)
+	if (sa_pick(&s, cause) != 0)
+		goto out;
+	if (s.entry != NULL && s.entry != s.mat->key_entry) {
+		if (s.entry->nchain > 0)
+			s.cur = s.entry->chain[0];
+	} else if (s.mat->nchain > 0)
 		s.cur = s.mat->chain[0];
 	else if (s.mat->key_entry != NULL && s.mat->key_entry->nchain > 0)
 		s.cur = s.mat->key_entry->chain[0];
@@ -1233,6 +1724,8 @@ step_acme(struct server_model *m, const struct step_acme_opts *o,
 			sa_note(&s, SA_P_DONE, "note: %s", c2);
 			free(c2);
 		}
+		if (o->prune)
+			sa_prune(&s);
 		goto out;
 	}
 
