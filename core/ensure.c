@@ -1456,6 +1456,12 @@ ensure_acme(const struct ensure_spec *s, const struct ensure_opts *o,
 		server_model_free(*mp);
 		*mp = m2;
 	}
+	if ((*mp)->served == NULL) {
+		cause_set(cause, "%s: HTTPS is not configured: no key material "
+		    "for the ACME certificate", (*mp)->properties != NULL ?
+		    (*mp)->properties : "the server");
+		return (-1);
+	}
 	memset(&ao, 0, sizeof ao);
 	ao.acme.directory = e->directory;
 	ao.acme.ca_file = e->ca_file;
@@ -1623,9 +1629,12 @@ ensure_run(const struct ensure_spec *s, const struct ensure_opts *o,
 	} else if (s->nsettings > 0 && ensure_settings(s, o, m, NULL, NULL,
 	    KS_FMT_UNKNOWN, NULL, r, cause) != 0)
 		goto out;
-	if (s->acme != NULL && ensure_acme(s, o, &so, &m, !acme_inplace &&
-	    r->keypair_changed, r, cause) != 0)
-		goto out;
+	if (s->acme != NULL) {
+		if (ensure_acme(s, o, &so, &m, !acme_inplace &&
+		    r->keypair_changed, r, cause) != 0)
+			goto out;
+		pass = NULL;	/* the model it came from may be gone */
+	}
 
 	cacerts = o->cacerts != NULL ? o->cacerts : m->jre.cacerts;
 	if ((s->https && s->trust && s->pem_key == NULL) || s->nca_files > 0 ||

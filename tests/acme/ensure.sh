@@ -7,7 +7,8 @@
 # CA (a directory where nothing listens gives the same answer); the first
 # run orders, writes, restarts and the new chain is served and verifies
 # against pebble's root; the second run and --check have nothing to do
-# and change no byte.  A server without HTTPS: --check plans the
+# and change no byte; a CA that cannot be reached fails with one line,
+# nothing written.  A server without HTTPS: --check plans the
 # self-signed bootstrap, the settings and the order, offline; with a JDK
 # the run bootstraps a PKCS#12 keystore and replaces it by pebble's
 # certificate, served by a real JVM (tests/acme/AcmeServe.java), and the
@@ -124,6 +125,11 @@ run 0 ensure "$T/dead.yaml" --check --format json
 acme_action .summary | grep -q "not issued through $DEAD_DIR" ||
     fail "another directory: $(acme_action .summary)"
 tree_sums "$S" | cmp -s - "$T/before" || fail "a check wrote"
+# ... and a run that cannot reach it: one line, exit 1, nothing written
+run 1 ensure "$T/dead.yaml"
+[ "$(grep -c . "$T/err")" = 1 ] || fail "unreachable CA: $(cat "$T/err")"
+grep -q "$DEAD_DIR: .*connect" "$T/err" || fail "unreachable CA: $(cat "$T/err")"
+tree_sums "$S" | cmp -s - "$T/before" || fail "a failed run wrote"
 
 # ---- a server without HTTPS: the bootstrap -----------------------------
 B=$T/boot
