@@ -1552,6 +1552,48 @@ ensure_ks_path(const struct ensure_spec *s, const struct server_model *m)
 	return (p);
 }
 
+/* Begin a transaction the steps below join (txn_enter). */
+static int
+ensure_txn_begin(struct txn **tx, char **cause)
+{
+	if (txn_begin("ensure", tx, cause) != 0)
+		return (-1);
+	txn_enter(*tx);
+	return (0);
+}
+
+/* Commit it (ok) or put back what it wrote; either way it is over.  A
+ * rollback's line is added to *cause. */
+static int
+ensure_txn_end(struct txn **tx, bool ok, char **cause)
+{
+	char	*done = NULL, *c2 = NULL, *t;
+	int	 rc = 0;
+
+	if (*tx == NULL)
+		return (0);
+	if (ok) {
+		rc = txn_commit(*tx, cause);
+		*tx = NULL;
+		return (rc);
+	}
+	if (txn_abort(*tx, &done, &c2) != 0) {
+		xasprintf(&t, "%s; the rollback failed too: %s", *cause !=
+		    NULL ? *cause : "failed", c2);
+		free(*cause);
+		*cause = t;
+	} else if (done != NULL && *done != '\0') {
+		xasprintf(&t, "%s (%s)", *cause != NULL ? *cause : "failed",
+		    done);
+		free(*cause);
+		*cause = t;
+	}
+	*tx = NULL;
+	free(done);
+	free(c2);
+	return (-1);
+}
+
 int
 ensure_run(const struct ensure_spec *s, const struct ensure_opts *o,
     struct ensure_result *r, char **cause)
@@ -1569,6 +1611,7 @@ ensure_run(const struct ensure_spec *s, const struct ensure_opts *o,
 	size_t			 i;
 	int			 rc = -1;
 	bool			 acme_inplace;
+	struct txn		*tx = NULL;
 
 	memset(r, 0, sizeof *r);
 	server_opts_init(&so);
@@ -1579,6 +1622,11 @@ ensure_run(const struct ensure_spec *s, const struct ensure_opts *o,
 	so.flags |= SERVER_NO_LIVE | o->server_flags;
 	if (server_model_load(&so, &m, cause) != 0)
 		return (-1);
+	/* Every file changed before and after the ACME step is one
+	 * transaction each (docs/security.md, Transactions): a failure
+	 * puts back what that part wrote.  The ACME step has its own. */
+	if (!o->check && ensure_txn_begin(&tx, cause) != 0)
+		goto out;
 
 	/* ACME on a server that serves HTTPS already: step_acme renews its
 	 * material in place, whatever it is (keystore or PEM files); on one
@@ -1630,10 +1678,14 @@ ensure_run(const struct ensure_spec *s, const struct ensure_opts *o,
 	    KS_FMT_UNKNOWN, NULL, r, cause) != 0)
 		goto out;
 	if (s->acme != NULL) {
+		if (ensure_txn_end(&tx, true, cause) != 0)
+			goto out;
 		if (ensure_acme(s, o, &so, &m, !acme_inplace &&
 		    r->keypair_changed, r, cause) != 0)
 			goto out;
 		pass = NULL;	/* the model it came from may be gone */
+		if (!o->check && ensure_txn_begin(&tx, cause) != 0)
+			goto out;
 	}
 
 	cacerts = o->cacerts != NULL ? o->cacerts : m->jre.cacerts;
@@ -1686,6 +1738,8 @@ ensure_run(const struct ensure_spec *s, const struct ensure_opts *o,
 	if (ensure_trust(s, o, m, cacerts, r, cause) != 0)
 		goto out;
 
+	if (ensure_txn_end(&tx, true, cause) != 0)
+		goto out;
 	for (i = 0; i < r->nactions; i++)
 		if (r->actions[i].changed)
 			r->changed = true;
@@ -1700,6 +1754,8 @@ ensure_run(const struct ensure_spec *s, const struct ensure_opts *o,
 	m = NULL;
 	rc = 0;
 out:
+	if (tx != NULL)
+		(void)ensure_txn_end(&tx, false, cause);
 	keystore_free(ks);
 	server_model_free(m);
 	free(path);

@@ -404,4 +404,30 @@ grep -q 'no keystore password' "$T/err" || fail "no password: $(cat "$T/err")"
 run 1 ensure "$T/missing.yaml"
 grep -q "missing.yaml" "$T/err" || fail "missing spec"
 run 2 ensure
+
+# ---- one transaction: a failure after some writes puts them all back ----
+# The key pair, the settings and the trust in cacerts are written, then
+# the CA file is not a certificate: every file is as before, the new
+# keystore is gone, and the message says what was put back.
+S5=$T/txn
+mkdir -p "$S5/conf"
+cp -R "$T/fx/jre" "$S5/jre"
+printf 'sharedDataPath=%s\nserver.port=8080\n' "$S5" \
+    >"$S5/conf/application.properties"
+echo "not a certificate" >"$T/bad-ca.pem"
+cat >"$T/spec5.yaml" <<EOF
+server: $S5
+https:
+  domains: [txn.example.test]
+  port: 8443
+ca-files: [$T/bad-ca.pem]
+EOF
+before=$(sums "$S5")
+run 1 ensure "$T/spec5.yaml" --storepass-env KSPW
+[ "$(grep -c . "$T/err")" = 1 ] || fail "txn: not one line: $(cat "$T/err")"
+grep -q "bad-ca.pem: not a certificate" "$T/err" || fail "txn: $(cat "$T/err")"
+grep -q "rolled back: put back .*application.properties" "$T/err" ||
+    fail "txn: no rollback said: $(cat "$T/err")"
+[ "$(sums "$S5")" = "$before" ] || fail "txn: files not put back"
+[ -e "$S5/conf/ssl/keystore.p12" ] && fail "txn: the new keystore is left"
 echo "ok: ensure"
