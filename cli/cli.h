@@ -201,6 +201,8 @@ extern const struct cmd_entry cmd_ensure_entry;		/* cmd-ensure.c */
  * (tests/check-layering.sh checks both and that they agree).
  */
 int	 tui_main(int argc, char **argv);
+/* A line for the dashboard's first message, before tui_main. */
+void	 tui_start_note(const char *);
 
 /* ------------------------------------------------------------------ */
 /* opts.c: options, usage, passwords, keystores, the server options */

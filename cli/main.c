@@ -53,6 +53,7 @@ recover(int argc, char **argv)
 	size_t	 n = 0, i;
 	int	 k;
 	bool	 writer = argc < 2 || argv[1][0] == '-';
+	bool	 dashboard = writer;
 
 	for (i = 0; !writer && cmd_writers[i] != NULL; i++)
 		writer = strcmp(argv[1], cmd_writers[i]) == 0;
@@ -70,6 +71,8 @@ recover(int argc, char **argv)
 	}
 	for (i = 0; i < n; i++) {
 		cli_message("%s", lines[i]);
+		if (dashboard)
+			tui_start_note(lines[i]);
 		free(lines[i]);
 	}
 	free(lines);

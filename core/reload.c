@@ -55,11 +55,38 @@ srv_reload_words(struct srv_reload *r, const char *cmd, char **cause)
 	return (0);
 }
 
+/* The commands step_restart_hint names for this server, "; "-joined,
+ * or NULL when it has only a sentence (malloc'd). */
+static char *
+srv_reload_hint(const struct server_model *m)
+{
+	char	**lines, *out = NULL, *t;
+	size_t	  n, i;
+
+	step_restart_hint(m, NULL, NULL, &lines, &n);
+	for (i = 0; i < n; i++) {
+		if (lines[i][0] == '/' || strncmp(lines[i], "systemctl ",
+		    10) == 0 || strncmp(lines[i], "CATALINA_BASE=", 14) == 0) {
+			if (out == NULL)
+				out = xstrdup(lines[i]);
+			else {
+				xasprintf(&t, "%s; %s", out, lines[i]);
+				free(out);
+				out = t;
+			}
+		}
+		free(lines[i]);
+	}
+	free(lines);
+	return (out);
+}
+
 int
 srv_reload_plan(const struct server_model *m, const struct key_material *mat,
     const struct srv_reload_opts *o, struct srv_reload *r, char **cause)
 {
 	const char	*title = m->kind != NULL ? m->kind->title : "the server";
+	char		*hint;
 	int		 k;
 
 	memset(r, 0, sizeof *r);
@@ -75,6 +102,13 @@ srv_reload_plan(const struct server_model *m, const struct key_material *mat,
 	if (m->kind != NULL && m->kind->reload != NULL) {
 		if ((k = m->kind->reload(m, mat, o, r, cause)) < 0) {
 			srv_reload_done(r);
+			return (-1);
+		}
+		if (k > 0 && o->manager_user != NULL &&
+		    r->how != SRV_RELOAD_MANAGER) {
+			srv_reload_done(r);
+			cause_set(cause, "a manager user is for Tomcat's "
+			    "manager; %s reloads without one", title);
 			return (-1);
 		}
 		if (k > 0)
@@ -104,9 +138,13 @@ srv_reload_plan(const struct server_model *m, const struct key_material *mat,
 		return (0);
 	}
 	r->how = SRV_RELOAD_NONE;
+	hint = srv_reload_hint(m);
 	xasprintf(&r->text, "a restart of %s is needed: it runs under no "
-	    "systemd unit%s; give --restart CMD", title,
-	    mat->reload_on_update ? "" : " and does not reload its files");
+	    "systemd unit%s; give --restart CMD%s%s%s", title,
+	    mat->reload_on_update ? "" : " and does not reload its files",
+	    hint != NULL ? " (" : "", hint != NULL ? hint : "",
+	    hint != NULL ? ")" : "");
+	free(hint);
 	return (0);
 }
 

@@ -452,6 +452,24 @@ tui_fleet_load(const struct tui_opts *o, struct fleet **flp, FILE **inp)
 }
 
 /* The dashboard: set up the terminal, run the loop, restore. */
+/* What happened before the dashboard opened (an interrupted transaction
+ * rolled back), for its first message; see tui_start_note. */
+static char	*start_note;
+
+void
+tui_start_note(const char *line)
+{
+	char	*t;
+
+	if (start_note == NULL)
+		start_note = xstrdup(line);
+	else {
+		xasprintf(&t, "%s; %s", start_note, line);
+		free(start_note);
+		start_note = t;
+	}
+}
+
 int
 tui_main(int argc, char **argv)
 {
@@ -463,6 +481,7 @@ tui_main(int argc, char **argv)
 	SCREEN			*scr;
 	FILE			*in = stdin;
 	char			*note, *cause = NULL;
+	enum sev		 note_sev;
 	int			 rc;
 
 	memset(&o, 0, sizeof o);
@@ -485,11 +504,16 @@ tui_main(int argc, char **argv)
 
 	t = tui_new(&o);
 	tui_load_theme(t);
+	if (start_note != NULL)
+		tui_message(t, SEV_WARN, "%s", start_note);
+	free(start_note);
+	start_note = NULL;
 	if (cause != NULL) {
 		tui_message(t, SEV_CRIT, "config: %s", cause);
 		free(cause);
 	}
 	note = t->msg != NULL ? xstrdup(t->msg) : NULL;
+	note_sev = t->msg_sev;
 	if (fl != NULL)
 		tui_set_model(t, server_model_new(0));	/* no server here */
 	else
@@ -514,7 +538,7 @@ tui_main(int argc, char **argv)
 
 	/* A theme error outranks a TERM note; a load error shows itself. */
 	if (note != NULL)
-		tui_message(t, SEV_CRIT, "%s", note);
+		tui_message(t, note_sev, "%s", note);
 	free(note);
 	if (fl != NULL)
 		rc = tui_push(t, &screen_fleet, fl);	/* takes fl */

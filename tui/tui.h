@@ -223,6 +223,9 @@ void		 tui_pop_all(struct tui *);
 /* Draw the stack (or the too-small message) and update the terminal. */
 void		 tui_draw(struct tui *);
 /* Status line message (replaces the findings strip until a key). */
+/* A line for the dashboard's first message (cli/main.c: the rolled-back
+ * interrupted transactions); call before tui_main. */
+void		 tui_start_note(const char *);
 void		 tui_message(struct tui *, enum sev, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 /* Call the screens' tick functions (while t->busy); true to redraw. */

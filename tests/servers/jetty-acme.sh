@@ -82,6 +82,15 @@ new_b=$(fp b.tlsdeck.test)
 [ "$(fp a.tlsdeck.test)" = "$new_a" ] || fail "2: a changed"
 kill -0 "$JPID" || fail "2: Jetty is gone"
 
+# ---- 2b. a manager user is Tomcat's: refused in one line, nothing written --
+ks0=$(sum "$KS")
+TLSDECK_MANAGER_PASSWORD=x acme_jt --force --host b.tlsdeck.test \
+    --manager-user admin
+[ "$rc" = 1 ] || fail "2b: exit $rc"
+grep -q "manager user is for Tomcat" "$T/err" || fail "2b: $(cat "$T/err")"
+[ "$(sum "$KS")" = "$ks0" ] || fail "2b: the keystore changed"
+unset TLSDECK_MANAGER_PASSWORD
+
 # ---- 3. CA-signed: csr, the test CA, import-reply, ssl-reload -------------
 export PASS
 ca_sign "$KS" b b.tlsdeck.test
