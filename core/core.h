@@ -1390,6 +1390,25 @@ int		 cfg_sniff(const unsigned char *, size_t, const char *name,
 int		 cfg_plan(const struct server_model *, const char *key,
 		     bool unset, const struct cfg_source ***targets,
 		     size_t *ntargets, char **cause);
+/* cfg_plan for several settings at once, grouped by the file that wins
+ * for each (two sources of one file -- documents of one YAML file -- are
+ * one group): props and their YAML documents per group, in order. */
+struct step_prop;
+struct cfg_plan_group {
+	const struct cfg_source	*src;
+	struct step_prop	*props;		/* copies (borrowed strings) */
+	int			*docs;
+	size_t			 n;
+};
+int		 cfg_plan_groups(const struct server_model *,
+		     const struct step_prop *, size_t,
+		     struct cfg_plan_group **, size_t *, char **cause);
+void		 cfg_plan_groups_free(struct cfg_plan_group *, size_t);
+/* The value key should get when the file it names moves from oldpath to
+ * newpath: its value as written with the file name replaced (a relative
+ * or "file:" form stays so), else newpath (malloc'd). */
+char		*cfg_value_renamed(const struct server_model *, const char *key,
+		     const char *oldpath, const char *newpath);
 /* Resolve placeholders against the sources (as props_resolve). */
 int		 cfg_resolve(const struct server_model *, const char *value,
 		     char **out, bool *unresolved, char **cause);

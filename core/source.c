@@ -320,6 +320,83 @@ fail:
 	return (-1);
 }
 
+int
+cfg_plan_groups(const struct server_model *m, const struct step_prop *props,
+    size_t n, struct cfg_plan_group **gp, size_t *ngp, char **cause)
+{
+	const struct cfg_source	**t = NULL;
+	struct cfg_plan_group	*g;
+	size_t			 i, j, k, nt;
+
+	for (i = 0; i < n; i++) {
+		if (cfg_plan(m, props[i].key, false, &t, &nt, cause) != 0)
+			return (-1);
+		for (j = 0; j < nt; j++) {
+			for (k = 0; k < *ngp; k++)
+				if ((*gp)[k].src == t[j] ||
+				    ((*gp)[k].src->path != NULL &&
+				    t[j]->path != NULL &&
+				    strcmp((*gp)[k].src->path,
+				    t[j]->path) == 0))
+					break;
+			if (k == *ngp) {
+				*gp = xreallocarray(*gp, *ngp + 1,
+				    sizeof **gp);
+				memset(&(*gp)[k], 0, sizeof **gp);
+				(*gp)[k].src = t[j];
+				(*ngp)++;
+			}
+			g = &(*gp)[k];
+			g->props = xreallocarray(g->props, g->n + 1,
+			    sizeof *g->props);
+			g->docs = xreallocarray(g->docs, g->n + 1,
+			    sizeof *g->docs);
+			g->props[g->n] = props[i];
+			g->docs[g->n++] = t[j]->doc;
+		}
+		free(t);
+		t = NULL;
+	}
+	return (0);
+}
+
+void
+cfg_plan_groups_free(struct cfg_plan_group *g, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(g[i].props);
+		free(g[i].docs);
+	}
+	free(g);
+}
+
+char *
+cfg_value_renamed(const struct server_model *m, const char *key,
+    const char *oldpath, const char *newpath)
+{
+	struct cfg_hit	 hit;
+	const char	*ob, *nb;
+	char		*v;
+	size_t		 vl, ol;
+
+	ob = strrchr(oldpath, '/') != NULL ? strrchr(oldpath, '/') + 1 :
+	    oldpath;
+	nb = strrchr(newpath, '/') != NULL ? strrchr(newpath, '/') + 1 :
+	    newpath;
+	if (cfg_get(m, key, &hit) && hit.raw != NULL) {
+		vl = strlen(hit.raw);
+		ol = strlen(ob);
+		if (vl >= ol && strcmp(hit.raw + vl - ol, ob) == 0 &&
+		    strchr(hit.raw, '$') == NULL) {
+			xasprintf(&v, "%.*s%s", (int)(vl - ol), hit.raw, nb);
+			return (v);
+		}
+	}
+	return (xstrdup(newpath));
+}
+
 /* Placeholders: the winning value of a name among the sources. */
 static const char *
 cfg_lookup(void *arg, const char *name, size_t *vlen)

@@ -38,12 +38,6 @@
 #define SA_RESTART_WORDS 64
 
 /* One settings file to edit. */
-struct sa_group {
-	const struct cfg_source	*src;
-	struct step_prop	*props;
-	int			*docs;
-	size_t			 n;
-};
 
 /* A run's state. */
 struct sa {
@@ -59,7 +53,7 @@ struct sa {
 	char				*key_value;
 	struct srv_reload		 rl;	/* how the server takes it */
 	bool				 in_place; /* same alias or files */
-	struct sa_group			*groups;
+	struct cfg_plan_group		*groups;
 	size_t				 ngroups;
 	struct step_conf_plan		 cplan;	/* the kind's files */
 	bool				 use_cplan;
@@ -533,73 +527,6 @@ sa_new_file(const char *path, const char *day)
 	}
 }
 
-/* The setting's value for a new file: its value as written with the
- * file name replaced, else the absolute path. */
-static char *
-sa_setting_value(const struct server_model *m, const char *key,
-    const char *oldpath, const char *newpath)
-{
-	struct cfg_hit	 hit;
-	const char	*ob, *nb;
-	char		*v;
-	size_t		 vl, ol;
-
-	ob = strrchr(oldpath, '/') != NULL ? strrchr(oldpath, '/') + 1 :
-	    oldpath;
-	nb = strrchr(newpath, '/') != NULL ? strrchr(newpath, '/') + 1 :
-	    newpath;
-	if (cfg_get(m, key, &hit) && hit.raw != NULL) {
-		vl = strlen(hit.raw);
-		ol = strlen(ob);
-		if (vl >= ol && strcmp(hit.raw + vl - ol, ob) == 0 &&
-		    strchr(hit.raw, '$') == NULL) {
-			xasprintf(&v, "%.*s%s", (int)(vl - ol), hit.raw, nb);
-			return (v);
-		}
-	}
-	return (xstrdup(newpath));
-}
-
-/* Group the settings edits by the file that wins for each key. */
-static int
-sa_groups(struct sa *s, const struct step_prop *props, size_t n,
-    char **cause)
-{
-	const struct cfg_source	**t = NULL;
-	struct sa_group		*g;
-	size_t			 i, j, k, nt;
-
-	for (i = 0; i < n; i++) {
-		if (cfg_plan(s->m, props[i].key, false, &t, &nt, cause) != 0)
-			return (-1);
-		for (j = 0; j < nt; j++) {
-			for (k = 0; k < s->ngroups; k++)
-				if (s->groups[k].src == t[j] ||
-				    (s->groups[k].src->path != NULL &&
-				    t[j]->path != NULL &&
-				    strcmp(s->groups[k].src->path,
-				    t[j]->path) == 0))
-					break;
-			if (k == s->ngroups) {
-				s->groups = xreallocarray(s->groups,
-				    s->ngroups + 1, sizeof *s->groups);
-				memset(&s->groups[k], 0, sizeof *s->groups);
-				s->groups[k].src = t[j];
-				s->ngroups++;
-			}
-			g = &s->groups[k];
-			g->props = xreallocarray(g->props, g->n + 1,
-			    sizeof *g->props);
-			g->docs = xreallocarray(g->docs, g->n + 1,
-			    sizeof *g->docs);
-			g->props[g->n] = props[i];
-			g->docs[g->n++] = t[j]->doc;
-		}
-		free(t);
-		t = NULL;
-	}
-	return (0);
-}
 
 /* How the server takes the new material: 0, or -1 when no way is
  * known. */
@@ -636,7 +563,8 @@ sa_settings_plan(struct sa *s, const struct step_prop *props, size_t n,
 		s->use_cplan = true;
 		return (k->plan_set(s->m, props, n, &s->cplan, cause));
 	}
-	return (sa_groups(s, props, n, cause));
+	return (cfg_plan_groups(s->m, props, n, &s->groups, &s->ngroups,
+	    cause));
 }
 
 /* Before any request: the material can take the new key; the plan. */
@@ -748,9 +676,9 @@ sa_check(struct sa *s, char **cause)
 			free(r->key_path);
 			xasprintf(&r->key_path, "%s.key", r->cert_path);
 		}
-		s->cert_value = sa_setting_value(s->m, mat->keys.cert,
+		s->cert_value = cfg_value_renamed(s->m, mat->keys.cert,
 		    mat->cert_path, r->cert_path);
-		s->key_value = sa_setting_value(s->m, mat->keys.key,
+		s->key_value = cfg_value_renamed(s->m, mat->keys.key,
 		    mat->key_path, r->key_path);
 		xasprintf(&r->where, "%s and %s (PEM)", mat->cert_path,
 		    mat->key_path);
@@ -946,7 +874,7 @@ sa_write_settings(struct sa *s, char **cause)
 {
 	struct step_settings_opts	 o;
 	struct step_result		 sr;
-	struct sa_group			*g;
+	struct cfg_plan_group		*g;
 	size_t				 i;
 	int				 rc;
 
@@ -1471,18 +1399,12 @@ sa_prune(struct sa *s)
 static void
 sa_free(struct sa *s)
 {
-	size_t	i;
-
 	free(s->state);
 	free(s->cert_value);
 	free(s->key_value);
 	srv_reload_done(&s->rl);
 	step_conf_plan_free(&s->cplan);
-	for (i = 0; i < s->ngroups; i++) {
-		free(s->groups[i].props);
-		free(s->groups[i].docs);
-	}
-	free(s->groups);
+	cfg_plan_groups_free(s->groups, s->ngroups);
 }
 
 /* Does the host name pattern p (a SAN or host config name, "*.x"

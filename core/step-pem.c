@@ -22,14 +22,6 @@
 
 #include "core.h"
 
-/* A settings group: the edits of one file. */
-struct sp_group {
-	const struct cfg_source	*src;
-	struct step_prop	*props;
-	int			*docs;
-	size_t			 n;
-};
-
 /* "DIR/NAME-YYYYMMDD.EXT", a name no file has yet (malloc'd). */
 static char *
 sp_new_file(const char *path, const char *day)
@@ -62,82 +54,6 @@ sp_new_file(const char *path, const char *day)
 	}
 }
 
-/* The setting's new value: as written with the file name replaced, else
- * the absolute path. */
-static char *
-sp_value(const struct server_model *m, const char *key, const char *oldpath,
-    const char *newpath)
-{
-	struct cfg_hit	 hit;
-	const char	*ob, *nb;
-	char		*v;
-	size_t		 vl, ol;
-
-	ob = strrchr(oldpath, '/') != NULL ? strrchr(oldpath, '/') + 1 :
-	    oldpath;
-	nb = strrchr(newpath, '/') != NULL ? strrchr(newpath, '/') + 1 :
-	    newpath;
-	if (cfg_get(m, key, &hit) && hit.raw != NULL) {
-		vl = strlen(hit.raw);
-		ol = strlen(ob);
-		if (vl >= ol && strcmp(hit.raw + vl - ol, ob) == 0 &&
-		    strchr(hit.raw, '$') == NULL) {
-			xasprintf(&v, "%.*s%s", (int)(vl - ol), hit.raw, nb);
-			return (v);
-		}
-	}
-	return (xstrdup(newpath));
-}
-
-/* Group the edits by the file that wins for each key (cfg_plan). */
-static int
-sp_groups(const struct server_model *m, const struct step_prop *props,
-    size_t n, struct sp_group **gp, size_t *ngp, char **cause)
-{
-	const struct cfg_source	**t = NULL;
-	struct sp_group		*g;
-	size_t			 i, j, k, nt;
-
-	for (i = 0; i < n; i++) {
-		if (cfg_plan(m, props[i].key, false, &t, &nt, cause) != 0)
-			return (-1);
-		for (j = 0; j < nt; j++) {
-			for (k = 0; k < *ngp; k++)
-				if ((*gp)[k].src == t[j])
-					break;
-			if (k == *ngp) {
-				*gp = xreallocarray(*gp, *ngp + 1,
-				    sizeof **gp);
-				memset(&(*gp)[k], 0, sizeof **gp);
-				(*gp)[k].src = t[j];
-				(*ngp)++;
-			}
-			g = &(*gp)[k];
-			g->props = xreallocarray(g->props, g->n + 1,
-			    sizeof *g->props);
-			g->docs = xreallocarray(g->docs, g->n + 1,
-			    sizeof *g->docs);
-			g->props[g->n] = props[i];
-			g->docs[g->n++] = t[j]->doc;
-		}
-		free(t);
-		t = NULL;
-	}
-	return (0);
-}
-
-static void
-sp_groups_free(struct sp_group *g, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++) {
-		free(g[i].props);
-		free(g[i].docs);
-	}
-	free(g);
-}
-
 /* Write the settings: the kind's plan, else the winning Spring files. */
 static int
 sp_settings(const struct server_model *m, const struct step_prop *p,
@@ -146,7 +62,7 @@ sp_settings(const struct server_model *m, const struct step_prop *p,
 	struct step_conf_plan		 plan;
 	struct step_settings_opts	 o;
 	struct step_result		 sr;
-	struct sp_group			*g = NULL;
+	struct cfg_plan_group		*g = NULL;
 	size_t				 ng = 0, i, j;
 	int				 rc = -1;
 
@@ -169,7 +85,7 @@ sp_settings(const struct server_model *m, const struct step_prop *p,
 		rc = 0;
 		goto out;
 	}
-	if (sp_groups(m, p, np, &g, &ng, cause) != 0)
+	if (cfg_plan_groups(m, p, np, &g, &ng, cause) != 0)
 		goto out;
 	for (i = 0; i < ng; i++) {
 		memset(&o, 0, sizeof o);
@@ -194,7 +110,7 @@ sp_settings(const struct server_model *m, const struct step_prop *p,
 	rc = 0;
 out:
 	step_conf_plan_free(&plan);
-	sp_groups_free(g, ng);
+	cfg_plan_groups_free(g, ng);
 	return (rc);
 }
 
@@ -345,8 +261,8 @@ step_renew_pem(const struct server_model *m, const struct key_material *mat,
 		goto out;
 	certpem = cert_pem(c);
 
-	v[0] = sp_value(m, mat->keys.cert, mat->cert_path, info->cert_path);
-	v[1] = sp_value(m, mat->keys.key, mat->key_path, info->key_path);
+	v[0] = cfg_value_renamed(m, mat->keys.cert, mat->cert_path, info->cert_path);
+	v[1] = cfg_value_renamed(m, mat->keys.key, mat->key_path, info->key_path);
 	p[0].key = mat->keys.cert;
 	p[0].value = v[0];
 	p[0].secret = NULL;
