@@ -4,7 +4,7 @@
 # failure even with --ignore-exit.
 TLSDECK_UNDER_VALGRIND=1; export TLSDECK_UNDER_VALGRIND
 log=$(mktemp "${TMPDIR:-/tmp}/vg.XXXXXX")
-sh "$(dirname "$0")/tap-run.sh" valgrind -q --error-exitcode=99 --suppressions="$(dirname "$0")/valgrind.supp" --leak-check=full --errors-for-leak-kinds=definite \
+sh "$(dirname "$0")/tap-run.sh" valgrind -q --num-callers=64 --error-exitcode=99 --suppressions="$(dirname "$0")/valgrind.supp" --leak-check=full --errors-for-leak-kinds=definite \
     --log-file="$log" "$@"
 rc=$?
 if [ -s "$log" ] || [ $rc = 99 ]; then

@@ -14,6 +14,7 @@
 # certificate); the old JKS keystore is never touched.  Bounded to about
 # 8 s (CRASH_SECONDS).
 . "$TOP_SRCDIR/tests/lib.sh"
+. "$TOP_SRCDIR/tests/crash/kill-between.sh"
 command -v sha256sum >/dev/null 2>&1 || skip "no sha256sum"
 export TLSDECK_BACKUP_DIR="$T/backups"
 # Its own state directory: the journals a kill leaves are this test's.
@@ -51,27 +52,9 @@ next_write() {
 # 1. Killed between the writes: the new keystore is written, tlsdeck
 # waits for the lock of conf/ (held here, as another tlsdeck would).
 reset
-mkdir -p "$TLSDECK_STATE_DIR/locks"
-chmod 700 "$TLSDECK_STATE_DIR" "$TLSDECK_STATE_DIR/locks"
-lockf=$TLSDECK_STATE_DIR/locks/$(stat -c %d-%i "$D/conf").lock
-flock -o "$lockf" sleep 20 >/dev/null 2>&1 &
-holder=$!
-n=0
-while [ ! -e "$lockf" ] && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
-TLSDECK_LOCK_WAIT_MS=30000 "$TLSDECK" convert --server "$D" --to pkcs12 \
-    >/dev/null 2>&1 &
-pid=$!
-n=0
-while [ ! -e "$D/conf/ssl/keystore.p12" ] && [ $n -lt 400 ]; do
-	sleep 0.05
-	n=$((n + 1))
-done
-[ -e "$D/conf/ssl/keystore.p12" ] || fail "the new keystore never came"
-sleep 0.3
-kill -9 "$pid"
-wait "$pid" 2>/dev/null
-kill "$holder"
-wait "$holder" 2>/dev/null
+kill_between_writes "$D" "$D/conf/ssl/keystore.p12" ||
+    fail "the new keystore never came"
+pid=$killed_pid
 [ "$(sha "$P")" = "$p_old" ] || fail "the settings changed under the lock"
 [ "$(njournals)" -eq 1 ] || fail "no journal of the interrupted convert"
 "$TLSDECK" history >"$T/h" || fail "history"

@@ -5,6 +5,7 @@
 # so in its first message (not only on the terminal the dashboard
 # covers): the settings are as before and the new keystore is gone.
 . "${TOP_SRCDIR:-.}/tests/tui/lib.sh"
+. "${TOP_SRCDIR:-.}/tests/crash/kill-between.sh"
 command -v flock >/dev/null || { echo "SKIP: flock missing"; exit 77; }
 
 S=$TT_DIR/state
@@ -26,29 +27,9 @@ sed -i -e 's#keystore\.p12#keystore.jks#' \
     -e 's#^server.ssl.key-store-type=.*#server.ssl.key-store-type=JKS#' "$P"
 cp "$P" "$TT_DIR/p.orig"
 
-# the settings' directory lock held here: convert waits there, after the
-# new keystore is written, and is killed
-mkdir -p "$S/locks"
-chmod 700 "$S" "$S/locks"
-lockf=$S/locks/$(stat -c %d-%i "$D/conf").lock
-flock -o "$lockf" sleep 20 >/dev/null 2>&1 &
-holder=$!
-n=0
-while [ ! -e "$lockf" ] && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
-TLSDECK_LOCK_WAIT_MS=30000 "$TLSDECK" convert --server "$D" --to pkcs12 \
-    >/dev/null 2>&1 &
-pid=$!
-n=0
-while [ ! -e "$D/conf/ssl/keystore.p12" ] && [ $n -lt 400 ]; do
-	sleep 0.05
-	n=$((n + 1))
-done
-[ -e "$D/conf/ssl/keystore.p12" ] || tt_fail "the new keystore never came"
-sleep 0.3
-kill -9 "$pid"
-wait "$pid" 2>/dev/null
-kill "$holder"
-wait "$holder" 2>/dev/null
+# convert killed between its two writes (tests/crash/kill-between.sh)
+kill_between_writes "$D" "$D/conf/ssl/keystore.p12" ||
+    tt_fail "the new keystore never came"
 ls "$S/txn" | grep -q '\.txn$' || tt_fail "no journal left"
 
 tt_start 120 30 --server "$D" --no-live

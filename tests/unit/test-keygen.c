@@ -35,13 +35,41 @@ gen(const char *alg, int bits, const char *curve)
 	return (pk);
 }
 
-/* Group setup: the keys, a scratch directory. */
+/* A key from tests/data/certs (NULL on error). */
+static EVP_PKEY *
+load_key(const char *name)
+{
+	EVP_PKEY	*pk;
+	const char	*dir = getenv("TESTDATA");
+	char		 path[1024];
+	FILE		*f;
+
+	snprintf(path, sizeof path, "%s/certs/%s", dir != NULL ? dir :
+	    "tests/data", name);
+	if ((f = fopen(path, "r")) == NULL) {
+		print_error("%s: cannot open\n", path);
+		return (NULL);
+	}
+	pk = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	fclose(f);
+	return (pk);
+}
+
+/* Group setup: the keys, a scratch directory.  Under valgrind the RSA
+ * 3072 and 4096 keys come from tests/data (made by openssl): generating
+ * them there takes minutes, and keygen_generate is run under valgrind
+ * for RSA 2048 and EC, and for every size in the other passes. */
 static int
 setup(void **state)
 {
 	k_rsa2048 = gen("rsa", 2048, NULL);
-	k_rsa3072 = gen("RSA", 3072, NULL);
-	k_rsa4096 = gen("rsa", 4096, NULL);
+	if (getenv("TLSDECK_UNDER_VALGRIND") != NULL) {
+		k_rsa3072 = load_key("key-rsa3072.pem");
+		k_rsa4096 = load_key("key-rsa4096.pem");
+	} else {
+		k_rsa3072 = gen("RSA", 3072, NULL);
+		k_rsa4096 = gen("rsa", 4096, NULL);
+	}
 	k_ec256 = gen("ec", 0, "P-256");
 	k_ec384 = gen("ec", 0, "p-384");
 	if (k_rsa2048 == NULL || k_rsa3072 == NULL || k_rsa4096 == NULL ||
