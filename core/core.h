@@ -2906,9 +2906,13 @@ struct secret *step_settings_secret(const struct props *, const char *key);
  */
 void	 step_restart_hint(const struct server_model *, const char *initd,
 	     const char *proc, char ***lines, size_t *n);
+/* step_restart_hint's commands (a sentence is no command and is left
+ * out), "; "-joined, or NULL when there is none (malloc'd).  start: the
+ * ones that start a server that is not running ("systemctl start UNIT",
+ * the start half of a stop/start pair). */
+char	*step_restart_cmds(const struct server_model *, bool start);
 /* The fix of a server that is not running: "start the server (systemctl
- * start UNIT) and check its log", from step_restart_hint's commands
- * (malloc'd). */
+ * start UNIT) and check its log" (malloc'd). */
 char	*step_start_fix(const struct server_model *);
 
 /*

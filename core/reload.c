@@ -55,32 +55,6 @@ srv_reload_words(struct srv_reload *r, const char *cmd, char **cause)
 	return (0);
 }
 
-/* The commands step_restart_hint names for this server, "; "-joined,
- * or NULL when it has only a sentence (malloc'd). */
-static char *
-srv_reload_hint(const struct server_model *m)
-{
-	char	**lines, *out = NULL, *t;
-	size_t	  n, i;
-
-	step_restart_hint(m, NULL, NULL, &lines, &n);
-	for (i = 0; i < n; i++) {
-		if (lines[i][0] == '/' || strncmp(lines[i], "systemctl ",
-		    10) == 0 || strncmp(lines[i], "CATALINA_BASE=", 14) == 0) {
-			if (out == NULL)
-				out = xstrdup(lines[i]);
-			else {
-				xasprintf(&t, "%s; %s", out, lines[i]);
-				free(out);
-				out = t;
-			}
-		}
-		free(lines[i]);
-	}
-	free(lines);
-	return (out);
-}
-
 int
 srv_reload_plan(const struct server_model *m, const struct key_material *mat,
     const struct srv_reload_opts *o, struct srv_reload *r, char **cause)
@@ -138,7 +112,7 @@ srv_reload_plan(const struct server_model *m, const struct key_material *mat,
 		return (0);
 	}
 	r->how = SRV_RELOAD_NONE;
-	hint = srv_reload_hint(m);
+	hint = step_restart_cmds(m, false);
 	xasprintf(&r->text, "a restart of %s is needed: it runs under no "
 	    "systemd unit%s; give --restart CMD%s%s%s", title,
 	    mat->reload_on_update ? "" : " and does not reload its files",

@@ -557,11 +557,8 @@ step_restart_hint(const struct server_model *m, const char *initd,
 	free(confdir);
 }
 
-/* step_restart_hint's commands turned into the ones that start a server
- * that is not running: "systemctl start UNIT", the start half of a
- * stop/start pair; a sentence is not a command and is left out. */
 char *
-step_start_fix(const struct server_model *m)
+step_restart_cmds(const struct server_model *m, bool start)
 {
 	char	**lines, *cmds = NULL, *c, *t;
 	size_t	  n, i, len;
@@ -570,13 +567,15 @@ step_start_fix(const struct server_model *m)
 	for (i = 0; i < n; i++) {
 		len = strlen(lines[i]);
 		c = NULL;
-		if (strncmp(lines[i], "systemctl restart ", 18) == 0)
+		if (start && strncmp(lines[i], "systemctl restart ", 18) == 0)
 			xasprintf(&c, "systemctl start %s", lines[i] + 18);
 		else if (lines[i][0] == '/' || strncmp(lines[i],
+		    "systemctl ", 10) == 0 || strncmp(lines[i],
 		    "CATALINA_BASE=", 14) == 0) {
-			if (!(len >= 5 && strcmp(lines[i] + len - 5,
+			/* starting: the stop half of a pair is left out */
+			if (!start || (!(len >= 5 && strcmp(lines[i] + len - 5,
 			    " stop") == 0) && !(len >= 11 &&
-			    strcmp(lines[i] + len - 11, "shutdown.sh") == 0))
+			    strcmp(lines[i] + len - 11, "shutdown.sh") == 0)))
 				c = xstrdup(lines[i]);
 		}
 		if (c != NULL) {
@@ -592,7 +591,15 @@ step_start_fix(const struct server_model *m)
 		free(lines[i]);
 	}
 	free(lines);
-	if (cmds == NULL)
+	return (cmds);
+}
+
+char *
+step_start_fix(const struct server_model *m)
+{
+	char	*cmds, *t;
+
+	if ((cmds = step_restart_cmds(m, true)) == NULL)
 		return (xstrdup("start the server and check its log"));
 	xasprintf(&t, "start the server (%s) and check its log", cmds);
 	free(cmds);
